@@ -1,0 +1,80 @@
+"""Developer sessions for the rayvision SDK monorepo.
+
+``nox -s tests``  installs every package editable and runs pytest over ``tests/``.
+``nox -s lint``   ruff over the whole tree, vermin for the minimum Python versions.
+``nox -s bench``  runs the scripts in ``benchmarks/`` (printed ratios, not pass/fail).
+"""
+
+import glob
+import os
+
+import nox
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+# Bottom of the layering first, so that pip resolves our own packages from the checkout.
+PACKAGE_ORDER = [
+    "rayvision_log",
+    "rayvision_api",
+    "rayvision_utils",
+    "rayvision_sync",
+    "rayvision_sandbox",
+    "rayvision_maya",
+    "rayvision_houdini",
+    "rayvision_clarisse",
+]
+
+nox.options.sessions = ["tests", "lint"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+def packages():
+    """Package folders of the monorepo that are installable, in layering order."""
+    found = [name for name in PACKAGE_ORDER
+             if os.path.isfile(os.path.join(ROOT, name, "pyproject.toml"))]
+    return found
+
+
+def install_packages(session):
+    """Install every package of the checkout in editable mode."""
+    args = []
+    for name in packages():
+        args += ["-e", os.path.join(ROOT, name)]
+    session.install(*args)
+
+
+def dcc_sources():
+    """Modules that run inside a DCC interpreter (mayapy, hython, Clarisse): Python 2.7 too."""
+    return sorted(glob.glob(os.path.join(ROOT, "rayvision_*", "src", "*", "dcc", "**", "*.py"),
+                            recursive=True))
+
+
+@nox.session
+def tests(session):
+    """Run the whole test suite against editable installs of every package."""
+    install_packages(session)
+    session.install("-r", os.path.join(ROOT, "tests", "requirements.txt"))
+    session.run("pytest", os.path.join(ROOT, "tests"), *session.posargs)
+
+
+@nox.session
+def lint(session):
+    """ruff over the tree; vermin: the SDK needs no newer than 3.7, DCC code runs on 2.7."""
+    session.install("ruff", "vermin")
+    session.run("ruff", "check", ROOT)
+    sdk_sources = [os.path.join(ROOT, name, "src") for name in packages()]
+    session.run("vermin", "--no-tips", "--violations", "--eval-annotations",
+                "--target=3.7-", "--exclude-regex", r"/dcc/", *sdk_sources)
+    dcc = dcc_sources()
+    if dcc:
+        session.run("vermin", "--no-tips", "--violations", "--target=2.7", "--target=3.7-",
+                    *dcc)
+
+
+@nox.session
+def bench(session):
+    """Run every benchmark script; each prints its own figures and ratios."""
+    install_packages(session)
+    session.install("-r", os.path.join(ROOT, "benchmarks", "requirements.txt"))
+    for script in sorted(glob.glob(os.path.join(ROOT, "benchmarks", "bench_*.py"))):
+        session.run("python", script, *session.posargs)

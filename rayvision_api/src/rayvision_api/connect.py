@@ -1,0 +1,239 @@
+"""The signed HTTP transport of the Renderbus API.
+
+``Connect`` owns one ``requests.Session`` (connection reuse), signs every attempt afresh
+(new timestamp and nonce), applies a timeout to every request, and retries with exponential
+backoff only what may succeed on a second try: transport failures, HTTP 5xx and 429, and
+answers that are not JSON. Business errors (envelope ``code`` other than 200) are raised at
+once as :class:`~rayvision_api.exception.RayvisionAPIError`.
+"""
+
+import json
+import logging
+import os
+import random
+import time
+
+import requests
+
+from rayvision_api import constants, signature
+from rayvision_api.exception import (
+    RayvisionAPIError,
+    RayvisionArgumentError,
+    RayvisionTransportError,
+)
+
+ENV_ACCESS_ID = "RAYVISION_ACCESS_ID"
+ENV_ACCESS_KEY = "RAYVISION_ACCESS_KEY"
+
+LOGGER = logging.getLogger(__name__)
+
+# Transport failures worth another attempt (a malformed URL or a bad TLS setting is not).
+_RETRYABLE_EXCEPTIONS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                         requests.exceptions.ChunkedEncodingError)
+
+
+def resolve_credentials(access_id, access_key):
+    """Return ``(access_id, access_key)``, falling back to the environment.
+
+    Raises:
+        RayvisionArgumentError: A credential is missing or not a string.
+    """
+    access_id = access_id or os.environ.get(ENV_ACCESS_ID)
+    access_key = access_key or os.environ.get(ENV_ACCESS_KEY)
+    for name, value, env in (("access_id", access_id, ENV_ACCESS_ID),
+                             ("access_key", access_key, ENV_ACCESS_KEY)):
+        if not value:
+            raise RayvisionArgumentError(
+                "{0} is required: pass it or set the environment variable {1}".format(name, env))
+        if not isinstance(value, str):
+            raise RayvisionArgumentError("{0} must be a str, got {1}".format(
+                name, type(value).__name__))
+    return access_id, access_key
+
+
+def split_domain(domain, protocol):
+    """Accept ``host``, ``host:port`` or a URL; return ``(host[:port], protocol)``."""
+    if not isinstance(domain, str) or not domain.strip():
+        raise RayvisionArgumentError("domain must be a host name such as "
+                                     "'task.renderbus.com', got {0!r}".format(domain))
+    domain = domain.strip()
+    if "://" in domain:
+        protocol, domain = domain.split("://", 1)
+    domain = domain.rstrip("/")
+    if not domain or "/" in domain:
+        raise RayvisionArgumentError("domain must be a host name (optionally host:port), "
+                                     "got {0!r}".format(domain))
+    protocol = (protocol or "https").lower()
+    if protocol not in ("http", "https"):
+        raise RayvisionArgumentError("protocol must be 'https' or 'http', got {0!r}".format(
+            protocol))
+    return domain, protocol
+
+
+class Connect(object):
+    """Connection to the Renderbus API: signs, sends and decodes requests.
+
+    Args:
+        access_id (str): Access id (falls back to ``RAYVISION_ACCESS_ID``).
+        access_key (str): Access key (falls back to ``RAYVISION_ACCESS_KEY``); never logged.
+        protocol (str): ``https`` (default service) or ``http``.
+        domain (str): ``task.renderbus.com``, ``jop.foxrenderfarm.com`` or ``host:port``.
+        platform (str): Platform id, e.g. ``"2"``.
+        headers (dict, optional): Extra or overriding header values for every request.
+        timeout (float): Seconds to wait for the server, per attempt.
+        max_attempts (int): Attempts for a retryable failure (1 disables retries).
+        backoff_factor (float): First wait between attempts; doubles each time.
+        backoff_max (float): Longest wait between attempts.
+        session (requests.Session, optional): A session to use instead of a new one.
+    """
+
+    def __init__(self, access_id, access_key, protocol, domain, platform, headers=None,
+                 timeout=constants.DEFAULT_TIMEOUT, max_attempts=constants.DEFAULT_MAX_ATTEMPTS,
+                 backoff_factor=constants.DEFAULT_BACKOFF_FACTOR,
+                 backoff_max=constants.DEFAULT_BACKOFF_MAX, session=None):
+        self.access_id, self._access_key = resolve_credentials(access_id, access_key)
+        self.domain, self.protocol = split_domain(domain, protocol)
+        # Kept under the original's attribute name too.
+        self._protocol = self.protocol
+        if platform is None or isinstance(platform, bool) or not str(platform).strip():
+            raise RayvisionArgumentError("platform must be a platform id such as '2', "
+                                         "got {0!r}".format(platform))
+        self.platform = str(platform).strip()
+        if not isinstance(max_attempts, int) or max_attempts < 1:
+            raise RayvisionArgumentError("max_attempts must be an int >= 1, got {0!r}".format(
+                max_attempts))
+        self.timeout = timeout
+        self.max_attempts = max_attempts
+        self.backoff_factor = backoff_factor
+        self.backoff_max = backoff_max
+        self.session = session or requests.Session()
+        self._headers = dict(constants.HEADERS)
+        if headers:
+            self._headers.update(headers)
+        self._headers["accessId"] = self.access_id
+        self._headers["platform"] = self.platform
+        self._sleep = time.sleep
+
+    def __repr__(self):
+        return "Connect(access_id={0!r}, domain={1!r}, protocol={2!r}, platform={3!r})".format(
+            self.access_id, self.domain, self.protocol, self.platform)
+
+    @property
+    def headers(self):
+        """The header template of this connection (a copy; timestamp/nonce/signature empty)."""
+        return dict(self._headers)
+
+    @staticmethod
+    def assemble_api_url(domain, operators, protocol="https"):
+        """Return ``<protocol>://<domain><operators>``."""
+        return "{0}://{1}{2}".format(protocol, domain, operators)
+
+    def signed_headers(self, api_url, body=None, method="POST", domain=None):
+        """Fresh signed headers (new timestamp and nonce) for one request.
+
+        Args:
+            api_url (str): The URL path being requested.
+            body (dict, optional): The JSON body, or the query parameters of a storage request.
+            method (str): HTTP method of the request.
+            domain (str, optional): Host the request goes to; default this API's domain.
+
+        Returns:
+            dict: Headers to send.
+        """
+        headers = dict(self._headers)
+        headers["UTCTimestamp"] = signature.generate_timestamp()
+        headers["nonce"] = signature.generate_nonce()
+        return signature.sign_headers(headers, self._access_key, domain or self.domain,
+                                      api_url, body or {}, method)
+
+    def post(self, api_url, data=None):
+        """Send a signed POST and return the envelope's ``data``.
+
+        Args:
+            api_url (str): Path of the operation, e.g. ``/api/render/user/queryUserProfile``.
+            data (dict, optional): Request body.
+
+        Returns:
+            dict or list or str or None: The ``data`` of the answer.
+
+        Raises:
+            RayvisionAPIError: The service answered a business error (code != 200).
+            RayvisionTransportError: No usable answer after every attempt.
+        """
+        data = data or {}
+        url = self.assemble_api_url(self.domain, api_url, self.protocol)
+        body = json.dumps(data)
+        attempt = 0
+        while True:
+            attempt += 1
+            headers = self.signed_headers(api_url, data)
+            LOGGER.debug("POST: %s (attempt %d/%d)", url, attempt, self.max_attempts)
+            LOGGER.debug("HTTP Body: %s", body)
+            try:
+                response = self.session.post(url, data=body.encode("utf-8"), headers=headers,
+                                             timeout=self.timeout)
+            except _RETRYABLE_EXCEPTIONS as exc:
+                failure = RayvisionTransportError(
+                    -1, "no answer from the server: {0}".format(exc), url)
+                failure.__cause__ = exc
+                retry_after = None
+            else:
+                payload, failure, retry_after = self._decode(response, url)
+                if failure is None:
+                    return payload
+            if attempt >= self.max_attempts:
+                raise failure
+            wait = self._backoff(attempt, retry_after)
+            LOGGER.warning("%s; retrying in %.1f s (attempt %d/%d)", failure.error, wait,
+                           attempt + 1, self.max_attempts)
+            self._sleep(wait)
+
+    def _decode(self, response, url):
+        """Turn a response into ``(data, retryable_failure, retry_after)``.
+
+        Raises:
+            RayvisionAPIError: A final answer that is an error.
+        """
+        status = response.status_code
+        retryable_status = status >= 500 or status == 429
+        try:
+            envelope = response.json()
+        except ValueError:
+            envelope = None
+        if not isinstance(envelope, dict) or "code" not in envelope:
+            text = response.text[:200] if response.content else "<empty body>"
+            failure = RayvisionTransportError(
+                status, "HTTP {0} with no JSON envelope in the answer: {1!r}".format(
+                    status, text), url)
+            if status < 400 or retryable_status:
+                return None, failure, _retry_after(response)
+            raise failure
+        if retryable_status:
+            failure = RayvisionTransportError(status, "HTTP {0}: {1}".format(
+                status, envelope.get("message")), url)
+            return None, failure, _retry_after(response)
+        LOGGER.debug("HTTP Response: code=%s message=%s", envelope.get("code"),
+                     envelope.get("message"))
+        if envelope.get("code") != 200:
+            raise RayvisionAPIError(envelope.get("code"), envelope.get("message"), url)
+        return envelope.get("data"), None, None
+
+    def _backoff(self, attempt, retry_after=None):
+        """Seconds to wait before the next attempt: exponential, jittered, capped."""
+        if retry_after is not None:
+            return min(retry_after, self.backoff_max)
+        base = self.backoff_factor * (2 ** (attempt - 1))
+        return min(self.backoff_max, base * random.uniform(0.5, 1.0))
+
+    def close(self):
+        """Close the HTTP session."""
+        self.session.close()
+
+
+def _retry_after(response):
+    """The ``Retry-After`` header in seconds, when the server sent a number."""
+    value = response.headers.get("Retry-After")
+    try:
+        return max(0.0, float(value))
+    except (TypeError, ValueError):
+        return None

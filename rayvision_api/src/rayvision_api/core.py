@@ -1,0 +1,130 @@
+"""``RayvisionAPI``: the entry point of the SDK."""
+
+import logging
+
+from rayvision_api.connect import Connect
+from rayvision_api.exception import RayvisionError, RayvisonTaskIdError
+from rayvision_api.operators import Query, RenderEnv, Tag, Task, User
+from rayvision_api.utils import hump2underline
+
+# Rounds of "look the label up, else add it" in check_and_add_project_name.
+_PROJECT_ROUNDS = 2
+
+
+class RayvisionAPI(object):
+    """A logged-in client of the Renderbus API.
+
+    Construction logs in: it reads the user's profile, settings and transfer ids into
+    :attr:`user_info`.
+
+    Args:
+        access_id (str): Access id (falls back to ``RAYVISION_ACCESS_ID``).
+        access_key (str): Access key (falls back to ``RAYVISION_ACCESS_KEY``).
+        domain (str): ``task.renderbus.com`` (China) or ``jop.foxrenderfarm.com``.
+        platform (str): Platform id.
+        protocol (str): ``https`` or ``http``.
+        local_os (str): ``windows`` or ``linux``: the OS of the files to upload.
+        logger (logging.Logger, optional): Logger to use.
+        **connect_options: ``timeout``, ``max_attempts``, ``backoff_factor``, ``backoff_max``,
+            ``headers``, ``session``: passed to :class:`~rayvision_api.connect.Connect`.
+
+    Attributes:
+        user_info (dict): ``local_os``, ``domain``, ``platform`` and the login data in
+            snake_case (``user_id``, ``user_name``, ``config_bid``, ``input_bid``,
+            ``output_bid``, ...). Assignable.
+        user, task, query, tag, env: The operators.
+        connect (Connect): The connection.
+    """
+
+    def __init__(self, access_id=None, access_key=None, domain="task.renderbus.com",
+                 platform="4", protocol="https", local_os="windows", logger=None,
+                 **connect_options):
+        self.logger = logger or logging.getLogger(__name__)
+        self.connect = Connect(access_id, access_key, protocol, domain, platform,
+                               **connect_options)
+        self.user_info = {"local_os": local_os, "domain": self.connect.domain,
+                          "platform": self.connect.platform}
+        self.user = User(self.connect)
+        self.task = Task(self.connect)
+        self.query = Query(self.connect)
+        self.tag = Tag(self.connect)
+        self.env = RenderEnv(self.connect)
+        self._login()
+
+    def __repr__(self):
+        return "RayvisionAPI({0!r})".format(self.connect)
+
+    def _login(self):
+        """Read profile, settings and transfer ids into ``user_info``."""
+        merged = {}
+        for data in (self.user.query_user_profile(), self.user.query_user_setting(),
+                     self.user.get_transfer_bid()):
+            merged.update(data or {})
+        for key, value in merged.items():
+            key = hump2underline(key)
+            if key != "platform":
+                self.user_info[key] = value
+
+    def get_task_id(self):
+        """Create one task id.
+
+        Returns:
+            str: The task id.
+
+        Raises:
+            RayvisionError: 1000000 when the service returned no id.
+        """
+        data = self.task.create_task(count=1, out_user_id=None) or {}
+        ids = data.get("taskIdList") or []
+        if not ids:
+            raise RayvisionError(1000000, "Failed to create task number!")
+        return str(ids[0])
+
+    def get_user_id(self):
+        """Read the user id from a fresh profile.
+
+        Returns:
+            str: The user id.
+
+        Raises:
+            RayvisionError: 1000000 when the profile has no userId.
+        """
+        user_id = (self.user.query_user_profile() or {}).get("userId")
+        if user_id is None:
+            raise RayvisionError(1000000, "Failed to get user number!")
+        return str(user_id)
+
+    def check_and_add_project_name(self, project_name):
+        """Return the id of the label ``project_name``, creating the label when missing.
+
+        Args:
+            project_name (str): Label name.
+
+        Returns:
+            str: The label id, or ``''`` when the service did not create it.
+        """
+        for attempt in range(_PROJECT_ROUNDS):
+            for project in self.tag.get_project_list() or []:
+                if project.get("projectName") == project_name:
+                    return str(project.get("projectId"))
+            if attempt + 1 < _PROJECT_ROUNDS:
+                self.tag.add_label(project_name, 0)
+        self.logger.warning("label %r could not be created", project_name)
+        return ""
+
+    def submit(self, task_id):
+        """Submit a task.
+
+        Args:
+            task_id (int): Task id (an int, as the original requires).
+
+        Returns:
+            bool: True.
+
+        Raises:
+            RayvisonTaskIdError: ``task_id`` is not an int.
+        """
+        if not isinstance(task_id, int) or isinstance(task_id, bool):
+            raise RayvisonTaskIdError(10006, "task_id must int !!!!")
+        self.task.submit_task(task_id)
+        return True

@@ -1,0 +1,197 @@
+"""The SDK's exception hierarchy (documented names kept, misspellings included).
+
+One set of classes for every package: ``rayvision_utils.exception.exception`` re-exports these,
+so ``except RayvisionError`` catches errors from any layer.
+
+Hierarchy::
+
+    Exception
+     +-- RayvisionError(error_code, error)
+     |    +-- RayvisonTaskIdError            (sic; error_code is always 2000)
+     |    +-- RayvisionArgumentError         (also a TypeError: wrong argument type or value)
+     |    +-- RayvisionLookupError           (also a KeyError: unknown name)
+     |    +-- RayvisionAPIError(error_code, error, request)
+     |         +-- RayvisionTransportError   (no usable answer after every retry)
+     +-- AnalyzeError
+     |    +-- MaxDamageError, CGExeNotExistError, VersionNotMatchError, ...
+     +-- CompressionFailedError, DecompressionFailedError
+"""
+
+from urllib.request import HTTPErrorProcessor
+
+
+class RayvisionError(Exception):
+    """Base error of the SDK: a numeric code and a message.
+
+    Args:
+        error_code (int): SDK-side or server-side error code.
+        error (str): Human readable message.
+    """
+
+    def __init__(self, error_code, error, *args, **kwargs):
+        super(RayvisionError, self).__init__(error_code, error, *args)
+        self.error_code = error_code
+        self.error = error
+
+    def __str__(self):
+        return "RayvisionError: {0}: {1}".format(self.error_code, self.error)
+
+    def __reduce__(self):
+        # Keep the exception picklable across processes (multiprocessing, Deadline workers).
+        return (self.__class__, self.args)
+
+
+class RayvisonTaskIdError(RayvisionError):
+    """A task id has the wrong type (the documented spelling is kept).
+
+    The original fixes ``error_code`` to 2000 whatever is passed; so does this one. The
+    one-argument form ``RayvisonTaskIdError(error)`` documented for rayvision_utils works too.
+    """
+
+    def __init__(self, error_code, error=None):
+        if error is None:
+            error_code, error = 2000, error_code
+        super(RayvisonTaskIdError, self).__init__(2000, error)
+        self.requested_code = error_code
+
+    def __str__(self):
+        return "Error code: {0}, Error message: {1}".format(self.error_code, self.error)
+
+    def __reduce__(self):
+        return (self.__class__, (self.requested_code, self.error))
+
+
+class RayvisionArgumentError(RayvisionError, TypeError):
+    """An argument has the wrong type or value; the message names the argument.
+
+    It is also a ``TypeError``, which the original SDK raised for the same mistakes, so
+    existing ``except TypeError`` blocks keep working.
+    """
+
+    def __init__(self, error, error_code=1000003):
+        super(RayvisionArgumentError, self).__init__(error_code, error)
+
+    def __reduce__(self):
+        return (self.__class__, (self.error, self.error_code))
+
+
+class RayvisionLookupError(RayvisionError, KeyError):
+    """A name is not known (a DCC name, a configuration key); the message lists the valid ones.
+
+    It is also a ``KeyError``, which the original SDK raised for the same mistakes.
+    """
+
+    def __init__(self, error, error_code=1000002):
+        super(RayvisionLookupError, self).__init__(error_code, error)
+
+    def __reduce__(self):
+        return (self.__class__, (self.error, self.error_code))
+
+
+class RayvisionAPIError(RayvisionError):
+    """The server answered with a business error (envelope ``code`` other than 200).
+
+    Args:
+        error_code (int): The envelope's ``code``.
+        error (str): The envelope's ``message``.
+        request (str): The URL of the request.
+    """
+
+    def __init__(self, error_code, error, request):
+        super(RayvisionAPIError, self).__init__(error_code, error, request)
+        self.request = request
+
+    def __str__(self):
+        return "Error code: {0}, Error message: {1}, URL: {2}".format(
+            self.error_code, self.error, self.request)
+
+    def __reduce__(self):
+        return (self.__class__, (self.error_code, self.error, self.request))
+
+
+class RayvisionTransportError(RayvisionAPIError):
+    """No usable answer after every retry: network failure, HTTP 5xx/429 or a non-JSON body.
+
+    ``error_code`` is the last HTTP status, or -1 when no answer arrived at all.
+    """
+
+
+class RayvisionHTTPErrorProcessor(HTTPErrorProcessor):
+    """urllib processor that lets 2xx and 400 answers through (kept for compatibility)."""
+
+    def http_response(self, request, response):
+        """Pass 2xx and 400 answers; hand any other status to the error handlers."""
+        code, msg, headers = response.code, response.msg, response.info()
+        if not (200 <= code < 300 or code == 400):
+            response = self.parent.error("http", request, response, code, msg, headers)
+        return response
+
+    https_response = http_response
+
+
+class AnalyzeError(Exception):
+    """Base class of scene-analysis errors."""
+
+
+class MaxDamageError(AnalyzeError):
+    """The 3ds Max scene file is damaged."""
+
+
+class MaxExeNotExistError(AnalyzeError):
+    """No 3ds Max executable was found."""
+
+
+class CGExeNotExistError(AnalyzeError):
+    """No DCC executable was found."""
+
+
+class ProjectMaxVersionError(AnalyzeError):
+    """The 3ds Max project version does not match."""
+
+
+class GetCGVersionError(AnalyzeError):
+    """The DCC version that saved the scene could not be read."""
+
+
+class GetRendererError(AnalyzeError):
+    """The scene's renderer could not be read."""
+
+
+class GetCGLocationError(AnalyzeError):
+    """The DCC install location could not be found."""
+
+
+class MultiScatterAndVrayConfilictError(AnalyzeError):
+    """MultiScatter and V-Ray versions conflict (documented spelling)."""
+
+
+class VersionNotMatchError(AnalyzeError):
+    """The scene was saved by another DCC version than the one requested."""
+
+
+class CGFileNotExistsError(AnalyzeError):
+    """The scene file does not exist."""
+
+
+class CGFileZipFailError(AnalyzeError):
+    """The scene file could not be compressed."""
+
+
+class CGFileNameIllegalError(AnalyzeError):
+    """The scene file name is not allowed."""
+
+
+class AnalyseFailError(AnalyzeError):
+    """The analysis failed."""
+
+
+class FileNameContainsChineseError(AnalyzeError):
+    """The scene path contains Chinese characters, which the farm cannot take."""
+
+
+class CompressionFailedError(Exception):
+    """Compressing files failed."""
+
+
+class DecompressionFailedError(Exception):
+    """Decompressing files failed."""

@@ -1,0 +1,276 @@
+"""The table of API operations: one entry per operator method, path and body shape.
+
+Operator methods are thin: they hand their arguments to :func:`build_body` with the name of
+their operation, and post the result to the operation's path. Adding an endpoint means adding
+a row here and a two-line method, never another copy of request code.
+"""
+
+import sys
+
+from rayvision_api import constants
+from rayvision_api.exception import RayvisionArgumentError, RayvisionLookupError
+from rayvision_api.fields import Env
+
+# Returned by a converter when the key must not appear in the body.
+OMIT = object()
+
+
+class Field(object):
+    """How one method argument becomes one body key.
+
+    Args:
+        arg (str): The method's argument name.
+        key (str): The body key (camelCase, as the service spells it).
+        convert (callable, optional): ``convert(value, arg, context)`` returns the value to
+            send, or :data:`OMIT` to leave the key out; raises ``RayvisionArgumentError``.
+    """
+
+    __slots__ = ("arg", "key", "convert")
+
+    def __init__(self, arg, key, convert=None):
+        self.arg = arg
+        self.key = key
+        self.convert = convert
+
+
+class Operation(object):
+    """One API operation.
+
+    Args:
+        name (str): The documented operator method name.
+        path (str): URL path.
+        fields (tuple[Field]): Body keys in the order they are sent.
+        result (callable, optional): Turns the envelope's ``data`` into the method's result.
+    """
+
+    __slots__ = ("name", "path", "fields", "result")
+
+    def __init__(self, name, path, fields=(), result=None):
+        self.name = name
+        self.path = path
+        self.fields = tuple(fields)
+        self.result = result
+
+    def __repr__(self):
+        return "Operation({0!r}, {1!r})".format(self.name, self.path)
+
+
+def _type_name(value):
+    return type(value).__name__
+
+
+def optional(value, arg, context):
+    """Send the value only when it is truthy."""
+    return value if value else OMIT
+
+
+def id_list(value, arg, context):
+    """A list of task ids (ints or strings); a tuple is sent as a list."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise RayvisionArgumentError("{0} must be a list of task ids, got {1}: {2!r}".format(
+        arg, _type_name(value), value))
+
+
+def optional_list(value, arg, context):
+    """Send a truthy value, which must be a list."""
+    if not value:
+        return OMIT
+    if not isinstance(value, list):
+        raise RayvisionArgumentError("{0} must be a list, got {1}: {2!r}".format(
+            arg, _type_name(value), value))
+    return value
+
+
+def list_or_empty(value, arg, context):
+    """Always send a list: ``None``/empty becomes ``[]``; anything else must be a list."""
+    if not value:
+        return []
+    if not isinstance(value, list):
+        raise RayvisionArgumentError("{0} must be a list, got {1}: {2!r}".format(
+            arg, _type_name(value), value))
+    return value
+
+
+def optional_str(value, arg, context):
+    """Send a truthy value, which must be a string."""
+    if not value:
+        return OMIT
+    if not isinstance(value, str):
+        raise RayvisionArgumentError("{0} must be a str, got {1}: {2!r}".format(
+            arg, _type_name(value), value))
+    return value
+
+
+def isolation_model(value, arg, context):
+    """``TASK_ID_MODEL`` or ``OUT_USER_MODEL`` (any case, blanks stripped), or nothing."""
+    if value is None or value == "":
+        return OMIT
+    if not isinstance(value, str):
+        raise RayvisionArgumentError("{0} must be a str, got {1}: {2!r}".format(
+            arg, _type_name(value), value))
+    model = value.strip().upper()
+    if model not in constants.ASSET_ISOLATION_MODELS:
+        raise RayvisionArgumentError("{0} must be one of {1}, got {2!r}".format(
+            arg, ", ".join(constants.ASSET_ISOLATION_MODELS), value))
+    return model
+
+
+def out_user_id(value, arg, context):
+    """A sub-account id: a non-empty string is stripped, an int sent as is, else nothing."""
+    if isinstance(value, str):
+        return value.strip() or OMIT
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if value is None:
+        return OMIT
+    raise RayvisionArgumentError("{0} must be a str or int, got {1}: {2!r}".format(
+        arg, _type_name(value), value))
+
+
+def dcc_id(value, arg, context):
+    """Map a DCC name ('maya', 'Maya', ' 3ds max ') to its cgId, ignoring case and blanks."""
+    if not isinstance(value, str) or not value.strip():
+        raise RayvisionArgumentError("{0} must be a non-empty DCC name, got {1!r}".format(
+            arg, value))
+    wanted = value.strip().lower()
+    for name, cg_id in constants.DCC_ID_MAPPINGS.items():
+        if name.lower() == wanted:
+            return cg_id
+    raise RayvisionLookupError("{0}: unknown DCC {1!r}; known: {2}".format(
+        arg, value, ", ".join(sorted(constants.DCC_ID_MAPPINGS))))
+
+
+def render_env(value, arg, context):
+    """A render environment as a dict (exactly the seven keys) or a ``fields.Env``."""
+    return Env.coerce(value, arg).to_dict()
+
+
+def zone_of_domain(value, arg, context):
+    """Zone 1 for renderbus domains, 2 for foxrenderfarm and every other domain."""
+    return 1 if "renderbus" in context["domain"].lower() else 2
+
+
+def local_os_name(value, arg, context):
+    """The operating system whose plugins are wanted: 'windows' or 'linux'."""
+    return "windows" if sys.platform.startswith("win") else "linux"
+
+
+def _none_if_empty(data):
+    return data or None
+
+
+def _project_names(data):
+    return (data or {}).get("projectNameList", [])
+
+
+_TASK_IDS = Field("task_param_list", "taskIds", id_list)
+
+_OPERATIONS = [
+    # User
+    Operation("query_user_profile", constants.QUERY_USER_PROFILE),
+    Operation("query_user_setting", constants.QUERY_USER_SETTING),
+    Operation("update_user_settings", constants.UPDATE_USER_SETTING,
+              [Field("task_over_time", "taskOverTimeSec")]),
+    Operation("get_transfer_bid", constants.GET_TRANSFER_BID),
+    # Task
+    Operation("create_task", constants.CREATE_TASK,
+              [Field("count", "count"),
+               Field("task_user_level", "taskUserLevel"),
+               Field("out_user_id", "outUserId", optional),
+               Field("labels", "labels", optional_list)]),
+    Operation("submit_task", constants.SUBMIT_TASK,
+              [Field("task_id", "taskId"),
+               Field("asset_lsolation_model", "assetIsolationModel", isolation_model),
+               Field("out_user_id", "outUserId", out_user_id)]),
+    Operation("stop_task", constants.STOP_TASK, [_TASK_IDS]),
+    Operation("start_task", constants.START_TASK, [_TASK_IDS]),
+    Operation("abort_task", constants.ABORT_TASK, [_TASK_IDS]),
+    Operation("delete_task", constants.DELETE_TASK, [_TASK_IDS]),
+    Operation("update_task_level", constants.UPDATE_TASK_USER_LEVEL,
+              [Field("task_id", "taskId"), Field("task_level", "taskUserLevel")]),
+    Operation("set_task_overtime_top", constants.SET_OVER_TIME_STOP,
+              [Field("task_id_list", "taskIds", id_list), Field("overtime", "overTime")]),
+    Operation("full_speed", constants.FULL_SPEED,
+              [Field("task_id_list", "taskIds", id_list)]),
+    # Query
+    Operation("platforms", constants.QUERY_PLATFORMS, [Field("zone", "zone", zone_of_domain)]),
+    Operation("error_detail", constants.QUERY_ERROR_DETAIL,
+              [Field("code", "code"), Field("language", "language")], result=_none_if_empty),
+    Operation("get_task_list", constants.GET_TASK_LIST,
+              [Field("page_num", "pageNum"),
+               Field("page_size", "pageSize"),
+               Field("status_list", "statusList", optional_list),
+               Field("search_keyword", "searchKeyword", optional_str),
+               Field("start_time", "startTime", optional_str),
+               Field("end_time", "endTime", optional_str)]),
+    Operation("task_frames", constants.QUERY_TASK_FRAMES,
+              [Field("task_id", "taskId"),
+               Field("page_num", "pageNum"),
+               Field("page_size", "pageSize"),
+               Field("search_keyword", "searchKeyword", optional)]),
+    Operation("all_frame_status", constants.QUERY_ALL_FRAME_STATS),
+    Operation("restart_failed_frames", constants.RESTART_FAILED_FRAMES, [_TASK_IDS]),
+    # The service takes a single task id under the plural key here.
+    Operation("restart_frame", constants.RESTART_FRAME,
+              [Field("task_id", "taskIds"),
+               Field("select_all", "selectAll"),
+               Field("ids_list", "ids", list_or_empty)]),
+    Operation("task_info", constants.QUERY_TASK_INFO,
+              [Field("task_ids_list", "taskIds", id_list)]),
+    Operation("supported_software", constants.QUERY_SUPPORTED_SOFTWARE),
+    Operation("supported_plugin", constants.QUERY_SUPPORTED_PLUGIN,
+              [Field("name", "cgId", dcc_id), Field("os_name", "osName", local_os_name)]),
+    Operation("get_transfer_server_msg", constants.GET_TRANSFER_SERVER_MSG,
+              [Field("zone", "zone", zone_of_domain)]),
+    Operation("get_raysync_user_key", constants.GET_RAYSYNC_USER_KEY),
+    Operation("get_task_processing_img", constants.LOAD_TASK_PROCESS_IMG,
+              [Field("task_id", "taskId"), Field("frame_type", "frameType", optional)]),
+    Operation("get_frame_thumbnall", constants.LOADING_FRAME_THUMBNAIL,
+              [Field("frame_id", "id"), Field("frame_status", "frameStatus")]),
+    # Tag
+    Operation("add_label", constants.ADD_LABEL,
+              [Field("new_name", "newName"), Field("status", "status")]),
+    Operation("delete_label", constants.DELETE_LABEL, [Field("del_name", "delName")]),
+    Operation("get_label_list", constants.GET_LABEL_LIST),
+    Operation("get_project_list", constants.GET_LABEL_LIST, result=_project_names),
+    # RenderEnv
+    Operation("add_render_env", constants.ADD_RENDER_ENV),
+    Operation("update_render_env", constants.UPDATE_RENDER_ENV),
+    Operation("delete_render_env", constants.DELETE_RENDER_ENV,
+              [Field("edit_name", "editName")]),
+    Operation("set_default_render_env", constants.SET_DEFAULT_RENDER_ENV,
+              [Field("edit_name", "editName")]),
+    Operation("get_render_env", constants.GET_RENDER_ENV, [Field("name", "cgId", dcc_id)]),
+]
+
+# Documented method name -> Operation.
+OPERATIONS = dict((operation.name, operation) for operation in _OPERATIONS)
+
+# Operations whose whole body is one structured argument rather than a set of keys.
+WHOLE_BODY = {"add_render_env": ("render_env", render_env),
+              "update_render_env": ("render_env", render_env)}
+
+
+def build_body(operation, arguments, context):
+    """Build the JSON body of ``operation`` from the method's ``arguments``.
+
+    Args:
+        operation (Operation): The table row.
+        arguments (dict): Argument name -> value, as the method received them.
+        context (dict): Facts of the client the converters may use (``domain``).
+
+    Returns:
+        dict: The body, keys in the service's order.
+    """
+    if operation.name in WHOLE_BODY:
+        arg, convert = WHOLE_BODY[operation.name]
+        return convert(arguments[arg], arg, context)
+    body = {}
+    for field in operation.fields:
+        value = arguments.get(field.arg)
+        if field.convert is not None:
+            value = field.convert(value, field.arg, context)
+        if value is not OMIT:
+            body[field.key] = value
+    return body

@@ -1,0 +1,183 @@
+"""Configure a package logger: rotating multi-process file log plus console.
+
+The original configured the *root* logger at every package import (and so took over the
+host application's logging) and never rotated its files (``maxBytes`` was a string). Here the
+named package logger is configured, idempotently, with a numeric 5 MiB rotation.
+"""
+
+import copy
+import getpass
+import importlib
+import logging
+import os
+import socket
+import sys
+import traceback
+
+import appdirs
+
+ENV_LOG_ROOT = "RAYVISION_LOG_ROOT"
+APP_AUTHOR = "RayVision"
+MAX_BYTES = 5 * 1024 * 1024
+BACKUP_COUNT = 7
+
+# Marks the handlers this module installed, so a second call replaces exactly those.
+_OWNED = "_rayvision_log_owned"
+
+_DEFAULT_CONFIG = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "file": {"format": "%(asctime)s [%(levelname)s] %(name)s: %(message)s"},
+        "console": {"format": "%(levelname)-8s: %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "file": {
+            "class": "concurrent_log_handler.ConcurrentRotatingFileHandler",
+            "level": "DEBUG",
+            "formatter": "file",
+            "filename": "",
+            "maxBytes": MAX_BYTES,
+            "backupCount": BACKUP_COUNT,
+            "delay": True,
+        },
+        "console": {
+            "class": "logging.StreamHandler",
+            "level": "INFO",
+            "formatter": "console",
+        },
+    },
+    # Settings of the package logger (``root`` in the original's file; kept for its shape).
+    "root": {"level": "DEBUG", "handlers": ["file", "console"], "propagate": False},
+}
+
+# Keys of a handler spec that are not constructor arguments.
+_HANDLER_META = ("class", "level", "formatter", "filters")
+
+
+def get_default_log_config():
+    """Return a fresh copy of the default logging configuration.
+
+    The dict has the shape of ``logging.config.dictConfig``: ``formatters``, ``handlers``
+    (``file``: ConcurrentRotatingFileHandler, 5 MiB, 7 backups; ``console``: stderr) and
+    ``root``, which here describes the package logger (level, handlers, propagate).
+
+    Returns:
+        dict: The configuration; change it freely.
+    """
+    return copy.deepcopy(_DEFAULT_CONFIG)
+
+
+_FQDN = []
+
+
+def _host_name():
+    """The machine's fully qualified name (looked up once per process)."""
+    if not _FQDN:
+        _FQDN.append(socket.getfqdn() or socket.gethostname() or "localhost")
+    return _FQDN[0]
+
+
+def _user_name():
+    try:
+        return getpass.getuser()
+    except Exception:  # No user database entry (containers): still log somewhere sensible.
+        return "unknown"
+
+
+def default_log_path(app_name):
+    """``<root>/<user>/<fqdn>.log`` with root = ``RAYVISION_LOG_ROOT`` or the user log dir."""
+    root = os.environ.get(ENV_LOG_ROOT) or appdirs.user_log_dir(app_name, appauthor=APP_AUTHOR)
+    return os.path.join(root, _user_name(), "{0}.log".format(_host_name()))
+
+
+def _resolve(dotted):
+    module_name, _, attr_name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module_name), attr_name)
+
+
+def _build_handler(spec, formatters):
+    spec = dict(spec)
+    handler_class = _resolve(spec["class"])
+    kwargs = dict((key, value) for key, value in spec.items() if key not in _HANDLER_META)
+    handler = handler_class(**kwargs)
+    handler.setLevel(spec.get("level", "NOTSET"))
+    formatter = formatters.get(spec.get("formatter"))
+    if formatter is not None:
+        handler.setFormatter(logging.Formatter(formatter.get("format"),
+                                               formatter.get("datefmt")))
+    setattr(handler, _OWNED, True)
+    return handler
+
+
+def _replace_handlers(logger, handlers):
+    for old in [h for h in logger.handlers if getattr(h, _OWNED, False)]:
+        logger.removeHandler(old)
+        try:
+            old.close()
+        except Exception:  # A broken old handler must not stop the new set-up.
+            pass
+    for handler in handlers:
+        logger.addHandler(handler)
+
+
+def set_up_logger(app_name, log_config):
+    """Configure the logger named ``app_name`` from ``log_config``.
+
+    A ``file`` handler with an empty ``filename`` logs to :func:`default_log_path`; its
+    folder is created. Handlers from an earlier call are closed and replaced. Only the
+    ``app_name`` logger changes: the root logger and other loggers are left alone.
+
+    Args:
+        app_name (str): Logger name, e.g. ``"rayvision_api"``.
+        log_config (dict): A configuration like :func:`get_default_log_config` returns.
+
+    Returns:
+        logging.Logger: The configured logger.
+    """
+    config = copy.deepcopy(log_config)
+    handler_specs = config.get("handlers", {})
+    file_spec = handler_specs.get("file")
+    if file_spec is not None and not file_spec.get("filename"):
+        file_spec["filename"] = default_log_path(app_name)
+    if file_spec is not None:
+        folder = os.path.dirname(os.path.abspath(file_spec["filename"]))
+        if not os.path.isdir(folder):
+            os.makedirs(folder)
+    logger_spec = config.get("root", {})
+    formatters = config.get("formatters", {})
+    wanted = logger_spec.get("handlers", list(handler_specs))
+    handlers = [_build_handler(handler_specs[name], formatters) for name in wanted]
+    logger = logging.getLogger(app_name)
+    _replace_handlers(logger, handlers)
+    logger.setLevel(logger_spec.get("level", "DEBUG"))
+    logger.propagate = bool(logger_spec.get("propagate", False))
+    if file_spec is not None:
+        logger.debug("LOG FILENAME PATH ==> %s", file_spec["filename"])
+    return logger
+
+
+def init_logger(app_name):
+    """Configure the ``app_name`` logger with the default configuration; never raises.
+
+    On any failure the logger gets a plain stderr handler and a warning says why, so a
+    read-only home folder or a missing dependency never breaks an import.
+
+    Args:
+        app_name (str): Logger name, e.g. ``"rayvision_api"``.
+
+    Returns:
+        logging.Logger: The logger.
+    """
+    try:
+        return set_up_logger(app_name, get_default_log_config())
+    except Exception:
+        logger = logging.getLogger(app_name)
+        fallback = logging.StreamHandler(sys.stderr)
+        fallback.setFormatter(logging.Formatter("%(levelname)-8s: %(name)s: %(message)s"))
+        setattr(fallback, _OWNED, True)
+        _replace_handlers(logger, [fallback])
+        logger.propagate = False
+        logger.warning("rayvision log initialization failed, logging to stderr only.\n%s",
+                       traceback.format_exc())
+        return logger
