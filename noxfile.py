@@ -54,7 +54,7 @@ def tests(session):
     """Run the whole test suite against editable installs of every package."""
     install_packages(session)
     session.install("-r", os.path.join(ROOT, "tests", "requirements.txt"))
-    session.run("pytest", os.path.join(ROOT, "tests"), *session.posargs)
+    session.run("pytest", *(session.posargs or [os.path.join(ROOT, "tests")]))
 
 
 @nox.session
