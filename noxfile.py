@@ -2,6 +2,7 @@
 
 ``nox -s tests``  installs every package editable and runs pytest over ``tests/``.
 ``nox -s lint``   ruff over the whole tree, vermin for the minimum Python versions.
+``nox -s docs``   builds the Sphinx documentation with warnings as errors.
 ``nox -s bench``  runs the scripts in ``benchmarks/`` (printed ratios, not pass/fail).
 """
 
@@ -69,6 +70,15 @@ def lint(session):
     if dcc:
         session.run("vermin", "--no-tips", "--violations", "--target=2.7", "--target=3.7-",
                     *dcc)
+
+
+@nox.session
+def docs(session):
+    """Build the Sphinx documentation; any warning is an error."""
+    install_packages(session)
+    session.install("-r", os.path.join(ROOT, "docs", "requirements.txt"))
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html",
+                os.path.join(ROOT, "docs"), os.path.join(ROOT, "docs", "_build", "html"))
 
 
 @nox.session
