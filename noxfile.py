@@ -68,7 +68,7 @@ def lint(session):
                 "--target=3.7-", "--exclude-regex", r"/dcc/", *sdk_sources)
     dcc = dcc_sources()
     if dcc:
-        session.run("vermin", "--no-tips", "--violations", "--target=2.7", "--target=3.7-",
+        session.run("vermin", "--no-tips", "--violations", "--target=2.7-", "--target=3.7-",
                     *dcc)
 
 

@@ -1,0 +1,1 @@
+"""Task preparation: ``check.RayvisionCheck`` and the legacy ``handle.RayvisionTask``."""

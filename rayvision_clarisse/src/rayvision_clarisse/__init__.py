@@ -1,0 +1,9 @@
+"""Clarisse scene analysis for the Renderbus SDK (``AnalyzeClarisse``)."""
+
+from rayvision_clarisse._version import __version__
+from rayvision_clarisse.constants import PACKAGE_NAME
+from rayvision_log import init_logger
+
+init_logger(PACKAGE_NAME)
+
+__all__ = ["__version__", "PACKAGE_NAME"]

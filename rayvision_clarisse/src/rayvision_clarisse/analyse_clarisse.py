@@ -1,0 +1,265 @@
+"""``AnalyzeClarisse``: analyse a Clarisse project and write task/asset/tips/upload json.
+
+Two backends (``backend="auto"`` picks Clarisse when its command-line renderer is found):
+
+* ``"static"`` parses the ``.project`` text in pure Python
+  (:mod:`rayvision_clarisse.project_parser`, :mod:`rayvision_clarisse.static_analysis`);
+* ``"dcc"`` runs Clarisse's command-line node with our script::
+
+    cnode <scene.project> -script <pkg>/dcc/clarisse_analyse.py
+
+  The script finds its options (json paths) through the file named by the environment
+  variable ``RAYVISION_CLARISSE_OPTIONS`` (written into the result folder), because cnode
+  passes no arguments to scripts.
+
+Example::
+
+    from rayvision_clarisse.analyse_clarisse import AnalyzeClarisse
+
+    analyzer = AnalyzeClarisse(cg_file="E:/copy/shot.project",
+                               software_version="clarisse_ifx_4.0_sp3",
+                               project_name="Project1", workspace="c:/workspace")
+    analyzer.analyse()
+"""
+
+import copy
+import glob
+import logging
+import os
+import re
+
+from rayvision_clarisse import constants
+from rayvision_clarisse.project_parser import ProjectFormatError, read_project_file
+from rayvision_clarisse.static_analysis import (
+    ClarisseResult,
+    analyse_project,
+    classify_file,
+    project_variables,
+)
+from rayvision_utils.analyzer import BaseAnalyzer
+from rayvision_utils.exception import tips_code
+from rayvision_utils.locate import env_override, find_on_path, first_existing_file
+from rayvision_utils.paths import DirectoryCache, expand_env, resolve_files
+from rayvision_utils.results import write_json
+from rayvision_utils.utils import json_load
+
+LOGGER = logging.getLogger(__name__)
+
+#: The in-Clarisse analysis script.
+CLARISSE_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dcc",
+                               "clarisse_analyse.py")
+_MAJOR = re.compile(r"(\d+)")
+_REFERENCE_NOT_FOUND = "Reference file not found"
+
+
+class AnalyzeClarisse(BaseAnalyzer):
+    """Analyse a Clarisse project.
+
+    Args:
+        cg_file (str): The ``.project`` file.
+        software_version (str): Clarisse version on the farm, e.g. ``"clarisse_ifx_4.0_sp3"``.
+        project_name (str, optional): Farm project name.
+        plugin_config (dict, optional): Plugin name -> version.
+        render_software (str): ``"Clarisse"``.
+        local_os (str, optional): ``"windows"`` or ``"linux"``.
+        workspace (str, optional): Existing folder for the timestamp result folder.
+        custom_exe_path (str, optional): Clarisse command-line executable (cnode) to use.
+        platform (str): Farm platform id.
+        backend (str): ``"auto"``, ``"static"`` or ``"dcc"``.
+        timeout (float, optional): Seconds Clarisse may run.
+    """
+
+    RENDER_SOFTWARE = "Clarisse"
+    CG_EXTENSIONS = constants.CG_EXTENSIONS
+    #: Glob patterns of cnode in the usual install folders (newest version first).
+    INSTALL_PATTERNS = (
+        r"C:\Program Files\Isotropix\*\Clarisse\cnode.exe",
+        "/usr/local/isotropix/*/clarisse/cnode",
+        "/opt/isotropix/*/clarisse/cnode",
+        "/Applications/Isotropix/*/clarisse.app/Contents/MacOS/cnode",
+    )
+
+    def __init__(self, cg_file, software_version, project_name=None, plugin_config=None,
+                 render_software="Clarisse", local_os=None, workspace=None,
+                 custom_exe_path=None, platform="2", backend="auto", timeout=None):
+        self.project = None
+        self.scene_version = None
+        self._upload_paths = []
+        super(AnalyzeClarisse, self).__init__(
+            cg_file, software_version, project_name, plugin_config, render_software,
+            local_os, workspace, custom_exe_path, platform, backend=backend, timeout=timeout)
+        self.options_json = os.path.join(self.workspace, constants.OPTIONS_FILE_NAME)
+
+    # ----------------------------------------------------------------- documented helpers
+
+    def print_info(self, info):
+        """Log ``info``."""
+        LOGGER.info(info)
+
+    def print_info_error(self, info):
+        """Log ``info`` as an analysis error (``[Analyze Error]<info>``)."""
+        LOGGER.error("[Analyze Error]%s", info)
+
+    def writing_error_abort(self, error_code, info=None):
+        """Collect an error into ``tips_info`` (appended under its code).
+
+        A "Reference file not found" message is filed under 25009 whatever ``error_code``.
+        """
+        code = str(error_code)
+        if info and str(info).startswith(_REFERENCE_NOT_FOUND):
+            code = tips_code.CLARISSE_REFERENCE_MISSING
+        self.print_info_error(info if info is not None else code)
+        self.append_tip(code, "" if info is None else str(info))
+
+    def write_tips_info(self):
+        """Merge ``tips_info`` into tips.json on disk (messages already there are kept)."""
+        try:
+            on_disk = json_load(self.tips_json) or {}
+        except (OSError, ValueError):
+            on_disk = {}
+        for code, messages in self.tips_info.items():
+            existing = on_disk.setdefault(code, [])
+            for message in messages:
+                if message not in existing:
+                    existing.append(message)
+        self.tips_info = on_disk
+        write_json(self.tips_json, on_disk)
+
+    def gather_upload_dict(self, asset_paths=None):
+        """Write upload.json: ``scene`` = the project with its md5, ``asset`` = inputs + project.
+
+        Returns:
+            dict: The upload information.
+        """
+        paths = self._upload_paths if asset_paths is None else asset_paths
+        self.write_upload_json(paths)
+        return self.upload_info
+
+    def analyse_cg_file(self):
+        """Check the project's Clarisse version, then return the executable to run (or None)."""
+        self.prepare()
+        return self.locate_exe()
+
+    # ----------------------------------------------------------------- version
+
+    def get_project_version(self):
+        """Major Clarisse version in the project header (``'4'``), or None."""
+        if self.project is None:
+            self.project = read_project_file(self.cg_file)
+        return self.project.clarisse_version
+
+    def prepare(self):
+        """Read the header; tip 15013 when its major version differs from ``software_version``.
+
+        A project that cannot be parsed is not fatal here: Clarisse may still read it.
+        """
+        try:
+            self.scene_version = self.get_project_version()
+        except ProjectFormatError as error:
+            self.append_tip(tips_code.CGINFO_FAILED, str(error))
+            self.save_tips()
+            return
+        wanted = _MAJOR.search(self.software_version or "")
+        found = _MAJOR.search(self.scene_version or "")
+        if wanted and found and wanted.group(1) != found.group(1):
+            self.add_tip(tips_code.CG_NOTMATCH, "Clarisse {0}".format(self.software_version))
+        self.save_tips()
+
+    # ----------------------------------------------------------------- discovery
+
+    def find_dcc_executable(self):
+        """``$RAYVISION_CNODE``, ``cnode`` on PATH, then the usual install folders."""
+        found = env_override(constants.CNODE_ENV_VARIABLE) or find_on_path(["cnode"])
+        if found:
+            return found
+        candidates = []
+        for pattern in self.INSTALL_PATTERNS:
+            candidates.extend(sorted(glob.glob(pattern), reverse=True))
+        return first_existing_file(candidates)
+
+    # ----------------------------------------------------------------- static backend
+
+    def analyse_static(self):
+        """Parse the project and find images, layers and the files it reads.
+
+        Raises:
+            ProjectFormatError: The file is not a readable Clarisse project (tip 15002).
+        """
+        try:
+            if self.project is None:
+                self.project = read_project_file(self.cg_file)
+        except ProjectFormatError as error:
+            self.append_tip(tips_code.CGINFO_FAILED, str(error))
+            self.save_tips()
+            raise
+        result = analyse_project(self.project, self.cg_file)
+        self._apply(result)
+        return self._upload_paths
+
+    def _apply(self, result):
+        self.task_info["scene_info"] = result.scene_info
+        self.asset_info = result.asset
+        for code, messages in result.tips.items():
+            for message in messages:
+                if code == tips_code.CLARISSE_REFERENCE_MISSING:
+                    self.writing_error_abort(code, message)
+                else:
+                    self.append_tip(code, message)
+        self._upload_paths = list(result.upload_files)
+
+    # ----------------------------------------------------------------- DCC backend
+
+    def build_dcc_command(self, exe):
+        """``cnode <project> -script <clarisse_analyse.py>``; options go in options.json."""
+        write_json(self.options_json, {
+            "cg_file": self.cg_file.replace("\\", "/"),
+            "task_json": self.task_json.replace("\\", "/"),
+            "asset_json": self.asset_json.replace("\\", "/"),
+            "tips_json": self.tips_json.replace("\\", "/"),
+        })
+        return [exe, self.cg_file, "-script", CLARISSE_SCRIPT]
+
+    def dcc_environment(self):
+        """The inherited environment plus ``RAYVISION_CLARISSE_OPTIONS``."""
+        env = dict(os.environ)
+        env[constants.OPTIONS_ENV_VARIABLE] = self.options_json
+        return env
+
+    def dcc_upload_paths(self):
+        """Resolve what Clarisse reported (``Refs``, ``References``) into files."""
+        refs = self.asset_info.get("Refs") or {}
+        references = self.asset_info.get("References") or {}
+        result = ClarisseResult()
+        project_dir = os.path.dirname(os.path.abspath(self.cg_file))
+        variables = project_variables(project_dir)
+        cache = DirectoryCache()
+        for key, entry in refs.items():
+            if isinstance(entry, list) and entry:
+                classify_file(result, key, entry[-1], variables, project_dir, cache)
+        for context, raw in references.items():
+            expanded = expand_env(raw, variables).replace("\\", "/").replace("\x00", "")
+            files, reported = resolve_files(expanded, [project_dir], variables, cache)
+            if files:
+                result.asset["Reference"][context] = [raw, files]
+                for path in files:
+                    result.add_upload(path)
+            else:
+                result.asset["Miss"][context] = [raw, [reported]]
+                result.add_tip(tips_code.CLARISSE_REFERENCE_MISSING,
+                               "{0}: {1}".format(_REFERENCE_NOT_FOUND, reported))
+        result.scene_info = self.task_info.get("scene_info") or {"image_node": []}
+        self._apply(result)
+        return self._upload_paths
+
+    # ----------------------------------------------------------------- result
+
+    def finish(self):
+        """Copy ``scene_info`` to ``scene_info_render`` (what the farm reads)."""
+        scene_info = self.task_info.get("scene_info")
+        if scene_info is not None:
+            self.task_info["scene_info_render"] = copy.deepcopy(scene_info)
+
+    def write_upload_json(self, asset_paths):
+        """Remember the paths (for :meth:`gather_upload_dict`) and write upload.json."""
+        self._upload_paths = list(asset_paths)
+        super(AnalyzeClarisse, self).write_upload_json(asset_paths)

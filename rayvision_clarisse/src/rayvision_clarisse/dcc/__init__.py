@@ -1,0 +1,1 @@
+"""Scripts that run inside Clarisse (Python 2.7 and 3): ``clarisse_analyse.py``."""

@@ -1,0 +1,395 @@
+"""Analyse a parsed Clarisse project without Clarisse: image nodes, 3D layers, input files.
+
+Rules (documented in docs/analysis-houdini-clarisse.md):
+
+* Objects are the capitalised blocks with a ``name`` inside ``Context`` blocks; their full
+  names are ``project://<context>/<name>``; embedded objects are ``<owner>.<name>``.
+  ``#preferences`` (window layout) is never read as scene content.
+* Every ``Image`` becomes an ``image_node`` entry with its frame range, output, format, LUT,
+  save-to-disk flag and the 3D layers its ``layers`` attribute lists (``.layer`` is an
+  embedded object of the image, ``project://...`` a full name, a bare name is looked up in
+  the image's context).
+* A value is an input file when its attribute is a file attribute (``filename``...) or the
+  value has a known file extension, and the attribute is not an output (``save_as``,
+  ``deep_output_path``...). ``$PDIR``/``$CDIR`` (the project's folder) and environment
+  variables are expanded; ``####``, ``$F``/``$4F``, ``<UDIM>`` stand for every matching file.
+* A ``Context`` with a ``filename`` is a reference: the file is uploaded and, for a
+  ``.project``, parsed too (its images and files belong to the scene). A missing reference is
+  tip 25009; other missing files are tip 10012.
+"""
+
+import os
+import re
+
+from rayvision_clarisse.project_parser import ProjectFormatError, read_project_file
+from rayvision_utils.exception import tips_code
+from rayvision_utils.paths import DirectoryCache, expand_env, resolve_files
+
+#: Attributes that name files an object reads, whatever their extension.
+INPUT_ATTRS = frozenset([
+    "filename", "file", "filename_sequence", "map_file", "ies_file", "abc_file", "usd_file",
+    "path", "proxy_filename", "cache_filename", "vdb_filename", "filename_open",
+])
+#: Attributes that name files Clarisse writes.
+OUTPUT_ATTRS = frozenset([
+    "save_as", "deep_output_path", "save_deep_as", "deep_save_as", "render_filename",
+    "output", "output_path", "log_file", "save_to", "image_save_as",
+])
+#: Attributes whose value is never a file although it may look like one.
+_NOT_FILES = frozenset(["name", "layers", "comment", "active_camera", "renderer", "camera"])
+_FILE_EXTENSIONS = (
+    "abc|ass|bgeo|bmp|cin|dds|dpx|exr|fbx|gif|hdr|hdri|ies|jpeg|jpg|lwo|obj|ocio|osl|png|"
+    "project|psd|ptex|rib|rs|sbsar|tex|tga|tif|tiff|tx|usd|usda|usdc|usdz|vdb|vrmesh|xgen|xpm"
+)
+_FILE_LIKE = re.compile(r"\.(?:{0})$".format(_FILE_EXTENSIONS), re.IGNORECASE)
+_CLARISSE_FRAME = re.compile(r"\$(\d)F")
+_UNEXPANDED = re.compile(r"\$\{?[A-Za-z_]")
+#: Image output formats by the index Clarisse saves (the names the farm expects).
+IMAGE_FORMATS = {
+    "0": "exr16", "1": "exr32", "2": "tif8", "3": "tif16", "4": "tif32", "5": "jpg",
+    "6": "bmp", "7": "tga", "8": "png8", "9": "png16", "10": "psd8", "11": "psd16",
+    "12": "psd32", "13": "dpx10", "14": "dpx16", "15": "cin",
+}
+#: Deepest chain of referenced projects followed.
+MAX_REFERENCE_DEPTH = 16
+_TRUE = ("yes", "1", "true", "on")
+#: Full name of the project's root context.
+ROOT_PATH = "project://"
+
+
+class ClarisseResult(object):
+    """What the static backend found (the analyser turns it into json files).
+
+    Attributes:
+        scene_info (dict): ``{"image_node": [...]}``.
+        asset (dict): ``Normal``, ``Miss``, ``Unresolved``, ``Reference``, ``Output``.
+        tips (dict): tip code -> messages.
+        upload_files (list): Existing input files (and referenced projects), no duplicates.
+        errors (list): ``(path, reason)`` of referenced projects that could not be parsed.
+    """
+
+    def __init__(self):
+        self.scene_info = {"image_node": []}
+        self.asset = {"Normal": {}, "Miss": {}, "Unresolved": {}, "Reference": {},
+                      "Output": {}}
+        self.tips = {}
+        self.upload_files = []
+        self.errors = []
+        self._seen = set()
+        self._resolved = {}
+
+    def resolve(self, expanded, search_dirs, variables, cache):
+        """``resolve_files`` memoised per analysis (projects repeat the same paths a lot)."""
+        key = (expanded, tuple(search_dirs))
+        if key not in self._resolved:
+            self._resolved[key] = resolve_files(expanded, search_dirs, variables, cache)
+        return self._resolved[key]
+
+    def add_tip(self, code, message):
+        """Append ``message`` under ``code`` once."""
+        messages = self.tips.setdefault(code, [])
+        if message not in messages:
+            messages.append(message)
+
+    def add_upload(self, path):
+        """Record an existing input file once."""
+        if path not in self._seen:
+            self._seen.add(path)
+            self.upload_files.append(path)
+
+
+class _Object(object):
+    __slots__ = ("full_name", "block", "context", "project_dir")
+
+    def __init__(self, full_name, block, context, project_dir):
+        self.full_name = full_name
+        self.block = block
+        self.context = context
+        self.project_dir = project_dir
+
+
+def project_variables(project_dir, environ=None):
+    """Variables for expansion: the environment plus ``PDIR``/``CDIR`` = the project's folder."""
+    environ = os.environ if environ is None else environ
+    variables = dict(environ)
+    folder = project_dir.replace("\\", "/")
+    variables["PDIR"] = folder
+    variables["CDIR"] = folder
+    return variables
+
+
+def analyse_project(project, cg_file, environ=None):
+    """Run the static analysis of a parsed project (and of the projects it references).
+
+    Args:
+        project (rayvision_clarisse.project_parser.Project): The parsed main project.
+        cg_file (str): Its path (sets ``$PDIR``).
+        environ (dict, optional): Environment variables (default ``os.environ``).
+
+    Returns:
+        ClarisseResult: Image nodes, assets, tips, upload list.
+    """
+    result = ClarisseResult()
+    cache = DirectoryCache()
+    objects = {}
+    visited = set([os.path.normcase(os.path.abspath(cg_file))])
+    project_dir = os.path.dirname(os.path.abspath(cg_file))
+    _walk_project(project.root, ROOT_PATH, project_dir, objects, result, cache, environ,
+                  visited, depth=0)
+    _global_range = _preferences_range(project)
+    for obj in objects.values():
+        if obj.block.kind == "Image":
+            result.scene_info["image_node"].append(
+                _image_entry(obj, objects, _global_range))
+    return result
+
+
+def _walk_project(block, context_path, project_dir, objects, result, cache, environ, visited,
+                  depth):
+    variables = project_variables(project_dir, environ)
+    for child in block.children:
+        kind = child.kind
+        if kind.startswith("#"):
+            continue
+        if kind == "Context":
+            label = child.label or child.name or ""
+            path = join_path(context_path, label) if label else context_path
+            _follow_reference(child, path, project_dir, variables, objects, result, cache,
+                              environ, visited, depth)
+            _walk_project(child, path, project_dir, objects, result, cache, environ,
+                          visited, depth)
+        elif _is_object(child):
+            full = join_path(context_path, child.name)
+            _add_object(full, child, context_path, project_dir, variables, objects, result,
+                        cache)
+
+
+def join_path(context_path, name):
+    """``project://scene`` + ``cam`` -> ``project://scene/cam``."""
+    if context_path.endswith("/"):
+        return context_path + name
+    return context_path + "/" + name
+
+
+def _is_object(block):
+    return block.kind[:1].isupper() and bool(block.attrs.get("name"))
+
+
+def _add_object(full, block, context_path, project_dir, variables, objects, result, cache):
+    objects[full] = _Object(full, block, context_path, project_dir)
+    _collect_files(full, block, variables, project_dir, result, cache)
+    for holder in block.find("embedded_objects"):
+        for child in holder.children:
+            if _is_object(child):
+                _add_object(full + "." + child.name, child, context_path, project_dir,
+                            variables, objects, result, cache)
+
+
+def _collect_files(full, block, variables, project_dir, result, cache):
+    """Look at the attributes of the object and of its attribute sub-blocks."""
+    stack = [(block, "")]
+    while stack:
+        current, prefix = stack.pop()
+        for name, values in current.attrs.items():
+            if name in _NOT_FILES:
+                continue
+            key_name = prefix + name
+            for number, value in enumerate(values):
+                if not _looks_like_file(name, value):
+                    continue
+                key = "{0}.{1}".format(full, key_name)
+                if len(values) > 1:
+                    key = "{0}[{1}]".format(key, number)
+                if name in OUTPUT_ATTRS:
+                    result.asset["Output"][key] = value
+                    continue
+                classify_file(result, key, value, variables, project_dir, cache)
+        for child in current.children:
+            if child.kind == "embedded_objects" or _is_object(child):
+                continue
+            label = child.label or child.kind
+            # custom attributes: ``filename_open "x" { value "..." }`` -> treat value as file.
+            if child.kind in INPUT_ATTRS and "value" in child.attrs:
+                child = _relabel(child)
+            stack.append((child, prefix + label + "."))
+
+
+def _relabel(block):
+    copy = type(block)(block.kind, block.label, block.line)
+    copy.attrs = dict(block.attrs)
+    copy.attrs["filename"] = copy.attrs.pop("value")
+    copy.children = list(block.children)
+    return copy
+
+
+def _looks_like_file(name, value):
+    # NUL cannot be in a path (and os.listdir raises ValueError on it).
+    if not value or value == "<empty>" or "\n" in value or "\x00" in value or len(value) > 1024:
+        return False
+    if value.startswith(("project:/", "build:/")):
+        return False
+    if name in INPUT_ATTRS or name in OUTPUT_ATTRS:
+        return True
+    return bool(_FILE_LIKE.search(value.strip()))
+
+
+def clarisse_pattern(path):
+    """Clarisse ``$4F`` (frame padded to 4) in the ``$F4`` form rayvision_utils knows."""
+    return _CLARISSE_FRAME.sub(lambda match: "$F" + match.group(1), path)
+
+
+def classify_file(result, key, raw, variables, project_dir, cache, missing_code=None):
+    """File ``raw`` under Normal (existing files), Miss or Unresolved; return the files."""
+    expanded = expand_env(clarisse_pattern(raw.strip()), variables).replace("\\", "/")
+    if "\x00" in expanded or _UNEXPANDED.search(re.sub(r"\$\{?F\d?\}?(?![A-Za-z_])", "", expanded)):
+        result.asset["Unresolved"][key] = [raw, [expanded]]
+        return []
+    files, reported = result.resolve(expanded, [project_dir.replace("\\", "/")], variables,
+                                     cache)
+    if files:
+        result.asset["Normal"][key] = [raw, files]
+        for path in files:
+            result.add_upload(path)
+    else:
+        result.asset["Miss"][key] = [raw, [reported]]
+        result.add_tip(missing_code or tips_code.MISSING_FILE, reported)
+    return files
+
+
+def _follow_reference(block, context_path, project_dir, variables, objects, result, cache,
+                      environ, visited, depth):
+    raw = None
+    for key in ("filename", "reference", "#reference", "#filename"):
+        values = block.attrs.get(key.lstrip("#")) or block.meta.get(key.lstrip("#"))
+        if values:
+            raw = values[0]
+            break
+    if not raw:
+        return
+    expanded = expand_env(raw, variables).replace("\\", "/").replace("\x00", "")
+    files, reported = result.resolve(expanded, [project_dir.replace("\\", "/")], variables,
+                                     cache)
+    if not files:
+        result.asset["Miss"][context_path] = [raw, [reported]]
+        result.add_tip(tips_code.CLARISSE_REFERENCE_MISSING,
+                       "Reference file not found: {0}".format(reported))
+        return
+    result.asset["Reference"][context_path] = [raw, files]
+    for path in files:
+        result.add_upload(path)
+    referenced = files[0]
+    if not referenced.lower().endswith(".project"):
+        return
+    identity = os.path.normcase(os.path.abspath(referenced))
+    if identity in visited or depth >= MAX_REFERENCE_DEPTH:
+        return
+    visited.add(identity)
+    try:
+        sub_project = read_project_file(referenced)
+    except (ProjectFormatError, OSError) as error:
+        result.errors.append((referenced, str(error)))
+        result.add_tip(tips_code.CGINFO_FAILED,
+                       "referenced project {0} could not be read: {1}".format(referenced,
+                                                                             error))
+        return
+    _walk_project(sub_project.root, context_path, os.path.dirname(referenced), objects, result,
+                  cache, environ, visited, depth + 1)
+
+
+def _preferences_range(project):
+    prefs = project.preferences()
+    if prefs is None:
+        return None
+    for categories in prefs.find("categories"):
+        for animation in categories.find("animation"):
+            start = _number(animation.attr("start_frame"))
+            end = _number(animation.attr("end_frame"))
+            if start is not None and end is not None:
+                return start, end
+    return None
+
+
+def _number(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def format_frame(number):
+    """``0.0`` -> ``'0'``; ``2.5`` -> ``'2.5'``."""
+    if float(number).is_integer():
+        return str(int(number))
+    return repr(float(number))
+
+
+def _frames(block, default_range, fallback=None):
+    start = _number(block.attr("first_frame"))
+    end = _number(block.attr("last_frame"))
+    step = _number(block.attr("frame_step")) or _number(block.attr("frame_increment")) or 1
+    if start is None or end is None:
+        if fallback is not None:
+            return fallback
+        if default_range is None:
+            start = end = 0 if start is None else start
+        else:
+            start = default_range[0] if start is None else start
+            end = default_range[1] if end is None else end
+    return "{0}-{1}[{2}]".format(format_frame(start), format_frame(end), format_frame(step))
+
+
+def _flag(value, default="0"):
+    if value is None:
+        return default
+    return "1" if str(value).lower() in _TRUE else "0"
+
+
+def _format(value):
+    if value is None:
+        return ""
+    return IMAGE_FORMATS.get(str(value), str(value))
+
+
+def _resolve_layer(image, reference, objects):
+    if reference.startswith(".") and not reference.startswith(".."):
+        return objects.get(image.full_name + reference)
+    if reference.startswith(("project:/", "build:/")):
+        return objects.get(reference)
+    return objects.get(join_path(image.context, reference))
+
+
+def _image_entry(image, objects, default_range):
+    block = image.block
+    frames = _frames(block, default_range)
+    entry = {
+        "frames": frames,
+        "renderable": "0",
+        "output": block.attr("save_as", "") or "",
+        "format": _format(block.attr("format")),
+        "LUT": block.attr("lut") or block.attr("LUT") or "linear",
+        "save_to_disk": _flag(block.attr("save_to_disk")),
+        "name": image.full_name,
+        "layers": [],
+    }
+    for reference in block.attrs.get("layers", []):
+        layer = _resolve_layer(image, reference, objects)
+        if layer is None:
+            continue
+        lblock = layer.block
+        enabled = lblock.attr("enabled")
+        disabled = lblock.attr("disabled")
+        renderable = "0" if (enabled is not None and _flag(enabled) == "0") or \
+            _flag(disabled) == "1" else "1"
+        entry["layers"].append({
+            "frames": _frames(lblock, default_range, fallback=frames),
+            "renderable": renderable,
+            "output": lblock.attr("save_as", "") or "",
+            "format": _format(lblock.attr("format")),
+            "enable_deep_output": _flag(lblock.attr("enable_deep_output")
+                                        or lblock.attr("save_deep_data")),
+            "save_to_disk": _flag(lblock.attr("save_to_disk")),
+            "enable_deep_output_path": lblock.attr("deep_output_path")
+            or lblock.attr("save_deep_as") or "",
+            "name": layer.full_name,
+        })
+    return entry

@@ -1,0 +1,321 @@
+# -*- coding: utf-8 -*-
+"""Scene analysis inside hython (Python 2.7 and 3), public ``hou`` API only.
+
+Command contract (what ``AnalyzeHoudini.build_dcc_command`` runs)::
+
+    hython HfsBase.py -project <scene> -task <task.json> -asset <asset.json>
+        -tips <tips.json> [-success <marker file>] [-db <folder of data_tl.db>]
+
+It loads the scene with simulations off and manual cooking, then writes:
+
+* task.json: the file the SDK wrote, plus ``scene_info`` =
+  ``{"geo_node": [...], "rop_node": [...], "distributedsim_node": [...]}``;
+* asset.json: ``{"Refs": {parm_path: [raw, expanded, node_type, parm_name]}, "camera": {...}}``
+  -- the SDK turns ``Refs`` into Normal/Miss/... with the same rules as its static reader;
+* tips.json: the existing tips plus camera tips (50002/50003) and slice tips (50007/50008);
+* the success marker (``{'is_success': 1}``) and new rows of the reference-type database.
+
+Exit code 0 on success, 1 on a bad command line or an unreadable scene.
+"""
+
+from __future__ import print_function
+
+import argparse
+import io
+import json
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+import hfs_rules  # noqa: E402
+import HfsSql  # noqa: E402
+
+CAMERA_ERROR = "50002"
+CAMERA_WARNING = "50003"
+SLICE_TYPE_NOTSUPPORT = "50007"
+SLICES_TOO_MANY = "50008"
+
+_FRAME_TOKEN = re.compile(r"\$\{?F(F|\d*)\}?(?![A-Za-z_])")
+_MASK = re.compile(r"@@RVF(F|\d*)@@")
+_TEXT_TYPES = (str, type(u""))
+
+
+def parse_args(argv):
+    """The documented flags: -project -task -asset -tips (required), -success -db."""
+    parser = argparse.ArgumentParser(prog="HfsBase.py",
+                                     description="Analyse a Houdini scene for the farm.")
+    parser.add_argument("-project", required=True, help="scene file (.hip/.hipnc/.hiplc)")
+    parser.add_argument("-task", required=True, help="task.json to complete")
+    parser.add_argument("-asset", required=True, help="asset.json to write")
+    parser.add_argument("-tips", required=True, help="tips.json to write")
+    parser.add_argument("-success", default=None, help="marker file written on success")
+    parser.add_argument("-db", default=None, help="folder of the reference-type database")
+    return parser.parse_args(argv)
+
+
+def read_json(path):
+    """Load a json file; {} when missing or empty."""
+    if not os.path.isfile(path):
+        return {}
+    with io.open(path, "r", encoding="utf-8") as handle:
+        text = handle.read()
+    return json.loads(text) if text.strip() else {}
+
+
+def write_json(path, data):
+    """Write json atomically (temp file, then replace)."""
+    temp = path + ".tmp"
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if not isinstance(text, type(u"")):
+        text = text.decode("utf-8")
+    with io.open(temp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    if os.path.exists(path) and sys.platform.startswith("win"):
+        os.remove(path)
+    os.rename(temp, path)
+
+
+def _call(function, *args):
+    """Call an optional hou function; older Houdini versions may lack it."""
+    try:
+        return function(*args)
+    except Exception as error:  # noqa: BLE001 - any failure of an optional step is logged
+        print("[HfsBase] optional step failed: {0}".format(error))
+        return None
+
+
+def load_scene(hou, path):
+    """Load the scene without simulating or cooking, with $HIP set to its folder."""
+    if hasattr(hou, "setSimulationEnabled"):
+        _call(hou.setSimulationEnabled, False)
+    if hasattr(hou, "setUpdateMode") and hasattr(hou, "updateMode"):
+        _call(hou.setUpdateMode, hou.updateMode.Manual)
+    hou.hipFile.load(path, suppress_save_prompt=True, ignore_load_warnings=True)
+    folder = os.path.dirname(os.path.abspath(path)).replace("\\", "/")
+    _call(hou.hscript, 'setenv HIP = "{0}"'.format(folder))
+    _call(hou.hscript, "varchange")
+
+
+def _eval(node, name, default=None):
+    parm = node.parm(name)
+    if parm is None:
+        return default
+    try:
+        return parm.eval()
+    except Exception:  # noqa: BLE001 - a parm whose expression fails to evaluate
+        return default
+
+
+def _frames(hou, node):
+    values = None
+    tuple_parm = node.parmTuple("f")
+    if tuple_parm is not None:
+        try:
+            values = list(tuple_parm.eval())
+        except Exception:  # noqa: BLE001
+            values = None
+    if not values:
+        values = [_eval(node, "f1"), _eval(node, "f2"), _eval(node, "f3")]
+    if values[0] is None:
+        start, end = hou.playbar.playbackRange()
+        values = [start, end, 1]
+    while len(values) < 3:
+        values.append(None)
+    return hfs_rules.frames_string(values[0], values[1], values[2])
+
+
+def is_driver(node):
+    """The node is an output driver (ROP category)."""
+    try:
+        return node.type().category().name() == "Driver"
+    except AttributeError:
+        return node.path().startswith("/out/")
+
+
+def _bypassed(node):
+    try:
+        return bool(node.isBypassed())
+    except AttributeError:
+        return False
+
+
+def _number(value):
+    try:
+        return hfs_rules.format_frame(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def rop_entry(hou, node, tips, cameras):
+    """``{node, frames, camera, width, height, option "-1", render}`` for a render ROP."""
+    base = hfs_rules.base_type(node.type().name())
+    entry = {"node": node.path(), "frames": _frames(hou, node)}
+    parm_name = hfs_rules.camera_parm(base)
+    if parm_name and node.parm(parm_name) is not None:
+        camera_path = (_eval(node, parm_name, "") or "").strip()
+        entry["camera"] = camera_path
+        camera = node.node(camera_path) if camera_path else None
+        width = height = None
+        if _eval(node, "override_camerares") in (1, True, "on"):
+            res = node.parmTuple("res_override")
+            if res is not None:
+                width, height = list(res.eval())[:2]
+        elif camera is not None and camera.parmTuple("res") is not None:
+            width, height = list(camera.parmTuple("res").eval())[:2]
+        if width is not None:
+            entry["width"] = _number(width)
+            entry["height"] = _number(height)
+        info = {"camera": camera_path}
+        if not camera_path:
+            tips.setdefault(CAMERA_WARNING, []).append(
+                "{0}: no render camera is set".format(node.path()))
+        elif camera is None:
+            info["error"] = "camera not found"
+            tips.setdefault(CAMERA_ERROR, []).append(
+                "{0}: render camera {1} does not exist".format(node.path(), camera_path))
+        cameras[node.path()] = info
+    entry["option"] = "-1"
+    entry["render"] = "0" if _bypassed(node) else "1"
+    return entry
+
+
+def distributed_entry(hou, node, tips):
+    """Entry of an ``hq_sim`` distributed simulation."""
+    driver_path = _eval(node, "hq_driver", "") or ""
+    driver = node.node(driver_path) if driver_path else None
+    output_file = ""
+    if driver is not None:
+        for name in ("sopoutput", "dopoutput", "filename", "file"):
+            parm = driver.parm(name)
+            if parm is not None:
+                output_file = parm.unexpandedString()
+                break
+    slice_type = str(_eval(node, "slice_type", 0))
+    num_slices = str(_eval(node, "num_slices", 1))
+    entry = {"node": node.path(), "output_driver": driver_path, "output_file": output_file,
+             "sliceType": slice_type, "simControlName": _eval(node, "hq_sim_controls", "") or "",
+             "num_slices": num_slices}
+    if slice_type in ("0", "volume"):
+        res = node.parmTuple("slicediv")
+        entry["slicediv"] = " ".join(str(v) for v in (res.eval() if res is not None else []))
+    elif slice_type in ("1", "particle"):
+        entry["cluster_filter"] = _eval(node, "cluster_filter", "") or ""
+    else:
+        tips.setdefault(SLICE_TYPE_NOTSUPPORT, []).append(
+            "{0}: slice type {1} is not supported".format(node.path(), slice_type))
+    try:
+        if int(float(num_slices)) > 16:
+            tips.setdefault(SLICES_TOO_MANY, []).append(
+                "{0}: {1} slices (at most 16)".format(node.path(), num_slices))
+    except ValueError:
+        pass
+    entry["frames"] = _frames(hou, node)
+    entry["option"] = "1"
+    entry["render"] = "0"
+    return entry
+
+
+def expand_keeping_frames(hou, raw):
+    """Expand variables with Houdini but keep $F/$F4/$FF, which stand for file sequences."""
+    masked = _FRAME_TOKEN.sub(lambda match: "@@RVF{0}@@".format(match.group(1)), raw)
+    try:
+        expanded = hou.expandString(masked)
+    except Exception:  # noqa: BLE001
+        expanded = masked
+    return _MASK.sub(lambda match: "$F{0}".format(match.group(1)), expanded)
+
+
+def collect_references(hou):
+    """Input files of the scene: ``{parm_path: [raw, expanded, node_type, parm_name]}``."""
+    refs = {}
+    for parm, raw in hou.fileReferences():
+        if parm is None or not isinstance(raw, _TEXT_TYPES) or not raw.strip():
+            continue
+        node = parm.node()
+        type_name = node.type().name()
+        base = hfs_rules.base_type(type_name)
+        if hfs_rules.is_output_parm(base, parm.name(), _eval(node, "filemode"),
+                                    _eval(node, "loadfromdisk"), is_driver(node)):
+            continue
+        try:
+            raw_value = parm.unexpandedString()
+        except Exception:  # noqa: BLE001 - not a string parm: keep what fileReferences gave
+            raw_value = raw
+        refs[parm.path()] = [raw_value, expand_keeping_frames(hou, raw_value), type_name,
+                             parm.name()]
+    hda = getattr(hou, "hda", None)
+    if hda is not None and hasattr(hda, "loadedFiles"):
+        hfs = os.environ.get("HFS", "").replace("\\", "/")
+        number = 0
+        for library in hda.loadedFiles():
+            path = library.replace("\\", "/")
+            if path == "Embedded" or (hfs and path.startswith(hfs)):
+                continue
+            refs["/.OPlibraries/{0}".format(number)] = [path, path, "OPlibraries",
+                                                         "OPlibraries"]
+            number += 1
+    return refs
+
+
+def analyse(hou, options):
+    """Run the analysis and write the files named in ``options``."""
+    load_scene(hou, options.project)
+    tips = read_json(options.tips)
+    new_tips = {}
+    cameras = {}
+    scene_info = {"geo_node": [], "rop_node": [], "distributedsim_node": []}
+    for node in hou.node("/").allSubChildren():
+        base = hfs_rules.base_type(node.type().name())
+        kind = hfs_rules.node_kind(base, is_driver(node))
+        if kind == "rop":
+            scene_info["rop_node"].append(rop_entry(hou, node, new_tips, cameras))
+        elif kind == "geo" and not hfs_rules.filecache_reads(base, _eval(node, "loadfromdisk")):
+            scene_info["geo_node"].append({"node": node.path(), "frames": _frames(hou, node),
+                                           "option": "0", "render": "0"})
+        elif kind == "distributedsim":
+            scene_info["distributedsim_node"].append(distributed_entry(hou, node, new_tips))
+    refs = collect_references(hou)
+
+    task = read_json(options.task)
+    task["scene_info"] = scene_info
+    write_json(options.task, task)
+    write_json(options.asset, {"Refs": refs, "camera": cameras})
+    for code, messages in new_tips.items():
+        existing = tips.setdefault(code, [])
+        for message in messages:
+            if message not in existing:
+                existing.append(message)
+    write_json(options.tips, tips)
+    if options.db:
+        parm_types = dict((entry[3], entry[2]) for entry in refs.values())
+        try:
+            HfsSql.record_reference_types(os.path.join(options.db, "data_tl.db"), parm_types)
+        except Exception as error:  # noqa: BLE001 - the database is only a cache
+            print("[HfsBase] reference database not updated: {0}".format(error))
+    if options.success:
+        with io.open(options.success, "w", encoding="utf-8") as handle:
+            handle.write(u"{'is_success': 1}")
+
+
+def main(argv=None):
+    """Entry point inside hython."""
+    options = parse_args(sys.argv[1:] if argv is None else argv)
+    if not os.path.isfile(options.project):
+        print("[HfsBase] scene not found: {0}".format(options.project))
+        return 1
+    import hou  # only available inside Houdini
+
+    try:
+        analyse(hou, options)
+    except hou.Error as error:
+        print("[HfsBase] Houdini error: {0}".format(error))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

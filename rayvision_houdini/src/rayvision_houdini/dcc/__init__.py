@@ -1,0 +1,1 @@
+"""Scripts that run inside hython (Python 2.7 and 3): ``HfsBase.py`` and ``HfsSql.py``."""

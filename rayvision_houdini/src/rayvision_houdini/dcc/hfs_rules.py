@@ -1,0 +1,123 @@
+# -*- coding: utf-8 -*-
+"""Which nodes render, which write caches, which parameters are outputs.
+
+One set of rules for both backends: the static reader (SDK side) and ``HfsBase.py`` (inside
+hython) import this module, so they agree on what a ROP is and on what gets uploaded.
+Python 2.7 and 3; no dependency.
+"""
+
+import re
+
+#: Base operator types (namespace and version stripped) of render ROPs.
+RENDER_ROP_TYPES = frozenset([
+    "ifd", "karma", "usdrender", "usdrender_rop", "arnold", "Redshift_ROP", "ris",
+    "RenderMan", "baketexture", "vray_renderer", "Octane_ROP",
+])
+#: Base operator types of output drivers (ROP context) that write geometry or caches. The SOP
+#: of the same name (``alembic``, ``file``...) reads files, so these need the ROP context.
+GEO_ROP_TYPES = frozenset([
+    "geometry", "alembic", "dop", "usd", "Redshift_Proxy_Output", "filmboxfbx", "comp",
+])
+#: SOPs that write geometry or caches (any context).
+GEO_SOP_TYPES = frozenset([
+    "rop_geometry", "rop_alembic", "filecache", "rop_dop", "usd_rop", "vellumio", "rop_fbx",
+])
+#: Network types whose children are output drivers.
+DRIVER_NETWORKS = frozenset(["ropnet"])
+#: Distributed simulation controllers.
+DISTRIBUTED_SIM_TYPES = frozenset(["hq_sim"])
+
+#: Parameters that name files a node writes: never uploaded.
+OUTPUT_PARMS = frozenset([
+    "vm_picture", "soho_diskfile", "vm_dcmfilename", "vm_dsmfilename", "vm_tmpsharedstorage",
+    "picture", "ar_picture", "ar_ass_file", "RS_outputFileNamePrefix", "RS_archive_file",
+    "outputimage", "lopoutput", "savetodirectory_directory", "sopoutput", "dopoutput",
+    "copoutput", "ri_device", "ri_diskfile", "rib_outputfile", "soho_pipecmd",
+])
+OUTPUT_PARM_PATTERN = re.compile(r"^(ri_display_\d+|vm_filename_plane\d+|ar_aov_separate_file\d+"
+                                 r"|RS_outputFileName_\w+|vm_uvoutputpicture\d+)")
+
+#: Render camera parameter per ROP type (``camera`` when not listed).
+CAMERA_PARMS = {"Redshift_ROP": "RS_renderCamera"}
+#: ROP types that have no render camera.
+NO_CAMERA_TYPES = frozenset(["baketexture"])
+
+_VERSION_PART = re.compile(r"^\d+(\.\d+)*$")
+
+
+def base_type(type_name):
+    """``ris::22`` -> ``ris``; ``user::Sop/tool::2.0`` -> ``tool``; ``ifd`` -> ``ifd``."""
+    parts = (type_name or "").split("::")
+    if len(parts) >= 2 and _VERSION_PART.match(parts[-1]):
+        parts = parts[:-1]
+    return parts[-1].rsplit("/", 1)[-1]
+
+
+def node_kind(base, is_driver=True):
+    """``"rop"``, ``"geo"``, ``"distributedsim"`` or None.
+
+    Args:
+        base (str): Base operator type.
+        is_driver (bool): The node is in a ROP (driver) network: ``/out`` or a ``ropnet``.
+    """
+    if base in GEO_SOP_TYPES:
+        return "geo"
+    if not is_driver:
+        return None
+    if base in RENDER_ROP_TYPES:
+        return "rop"
+    if base in GEO_ROP_TYPES:
+        return "geo"
+    if base in DISTRIBUTED_SIM_TYPES:
+        return "distributedsim"
+    return None
+
+
+def filecache_reads(base, loadfromdisk):
+    """A file cache set to load from disk reads its files instead of writing them."""
+    return base == "filecache" and str(loadfromdisk) in ("1", "on", "True")
+
+
+def is_output_parm(base, parm_name, filemode=None, loadfromdisk=None, is_driver=True):
+    """Whether a file parameter of a node of type ``base`` names a file the node writes.
+
+    Args:
+        base (str): Base operator type.
+        parm_name (str): Parameter name.
+        filemode (str, optional): The ``filemode`` of a File SOP (``write``/``2`` writes).
+        loadfromdisk (str, optional): The ``loadfromdisk`` of a File Cache SOP.
+        is_driver (bool): The node is in a ROP (driver) network.
+    """
+    if parm_name in OUTPUT_PARMS or OUTPUT_PARM_PATTERN.match(parm_name):
+        return True
+    if node_kind(base, is_driver) is not None:
+        return not filecache_reads(base, loadfromdisk)
+    if base == "file" and parm_name == "file":
+        return str(filemode) in ("write", "2")
+    return False
+
+
+def camera_parm(base):
+    """Name of the render-camera parameter of a ROP type, or None when it has none."""
+    if base in NO_CAMERA_TYPES:
+        return None
+    return CAMERA_PARMS.get(base, "camera")
+
+
+def format_frame(number):
+    """``1.0`` -> ``'1'``, ``2.5`` -> ``'2.5'``, None -> ``'1'``."""
+    if number is None:
+        return "1"
+    number = float(number)
+    if number.is_integer():
+        return str(int(number))
+    return repr(number)
+
+
+def frames_string(start, end, step):
+    """``'<start>-<end>[<step>]'`` with the documented defaults (step 1 when 0/None)."""
+    if end is None:
+        end = start
+    if not step:
+        step = 1
+    return "{0}-{1}[{2}]".format(format_frame(start), format_frame(end), format_frame(step))

@@ -1,0 +1,450 @@
+"""Analyse a parsed Houdini scene without Houdini: render ROPs, caches and the files it reads.
+
+The result has the same shape as the in-Houdini script's (see ``dcc/HfsBase.py``), so the
+analyser writes the same task.json / asset.json / tips.json whichever backend ran.
+
+Rules (documented in docs/analysis-houdini-clarisse.md):
+
+* Render ROPs (mantra ``ifd``, ``karma``, ``usdrender``, ``arnold``, ``Redshift_ROP``,
+  RenderMan ``ris``, ``baketexture``...) become ``rop_node`` entries; geometry, Alembic, DOP,
+  USD and file-cache outputs become ``geo_node`` entries; ``hq_sim`` becomes
+  ``distributedsim_node``.
+* A parameter is an *input* when its value looks like a file (known extension, or a known
+  file parameter) and it is not an output parameter (``vm_picture``, ``sopoutput``, a file
+  cache that writes...). Outputs are never uploaded.
+* ``$HIP``, ``$HIPNAME``, ``$HIPFILE``, ``$JOB``, ``$OS``, scene variables and environment
+  variables (``$VAR``/``${VAR}``) are expanded; ``$F``/``$F4``/``$FF``, ``<UDIM>``,
+  ``%(UDIM)d`` become "every existing file that matches". Values with backticks are
+  expressions a static reader cannot evaluate: they are listed under ``Unresolved``.
+* Relative paths are looked up under ``$HIP`` then ``$JOB``; when not found they are assumed
+  to come from the Houdini search path (``default.pic``) and listed under ``Search``.
+  Absolute paths that match no file are missing: tip 50001.
+"""
+
+import ast
+import math
+import os
+import re
+
+from rayvision_houdini.dcc import hfs_rules
+from rayvision_houdini.dcc.hfs_rules import format_frame
+from rayvision_houdini.hip_scene import ChannelRef
+from rayvision_utils.exception import tips_code
+from rayvision_utils.paths import DirectoryCache, expand_env, is_absolute, resolve_files
+
+#: Parameters that name files a node reads, whatever their extension.
+INPUT_PARMS = frozenset([
+    "file", "fileName", "filename", "filepath", "filepath1", "texture", "map", "env_map",
+    "ar_filename", "ar_light_color_texture", "RS_proxy_file", "ies_file", "light_texture",
+])
+
+_FILE_EXTENSIONS = (
+    "abc|ass|bgeo|bgeo\\.sc|bgeo\\.gz|bgeo\\.lzma|bhclassic|bmp|bphys|cin|dds|dpx|exr|fbx|geo|"
+    "geo\\.gz|gif|hda|hdalc|hdanc|hdr|hdri|ies|ifd|jpeg|jpg|json|mov|mp4|obj|ocio|otl|otllc|"
+    "otlnc|pc|pic|pic\\.gz|ply|png|psd|ptex|rat|rs|rstexbin|sim|simdata|stl|tex|tga|tif|tiff|"
+    "tx|usd|usda|usdc|usdz|vdb|wav"
+)
+_FILE_LIKE = re.compile(r"\.(?:{0})$".format(_FILE_EXTENSIONS), re.IGNORECASE)
+_NOT_A_FILE = re.compile(r"^(?:op:|opdef:|oplib:|temp:|https?://|\*$)", re.IGNORECASE)
+_HOUDINI_UDIM = re.compile(r"%\(UDIM\)d", re.IGNORECASE)
+_HOUDINI_UVTILE = re.compile(r"%\(U\)d(.*?)%\(V\)d", re.IGNORECASE)
+_EXPR_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+_UNEXPANDED = re.compile(r"\$\{?[A-Za-z_]")
+
+
+class StaticResult(object):
+    """What the static backend found; the analyser turns it into the four json files.
+
+    Attributes:
+        scene_info (dict): ``{"geo_node": [...], "rop_node": [...], "distributedsim_node": [...]}``.
+        asset (dict): asset.json (``Normal``, ``Miss``, ``Search``, ``Unresolved``, ``camera``,
+            ``Output``).
+        tips (dict): tip code -> list of messages.
+        upload_files (list): Existing input files, in discovery order, no duplicates.
+        file_parms (dict): parm name -> node type, for the reference-type database.
+    """
+
+    def __init__(self):
+        self.scene_info = {"geo_node": [], "rop_node": [], "distributedsim_node": []}
+        self.asset = {"Normal": {}, "Miss": {}, "Search": {}, "Unresolved": {}, "camera": {},
+                      "Output": {}}
+        self.tips = {}
+        self.upload_files = []
+        self.file_parms = {}
+        self._seen = set()
+        self._resolved = {}
+
+    def resolve(self, expanded, search_dirs, variables, cache):
+        """``resolve_files`` memoised per analysis (scenes repeat the same paths a lot)."""
+        key = (expanded, tuple(search_dirs))
+        if key not in self._resolved:
+            self._resolved[key] = resolve_files(expanded, search_dirs, variables, cache)
+        return self._resolved[key]
+
+    def add_tip(self, code, message):
+        """Append ``message`` under ``code`` (once)."""
+        messages = self.tips.setdefault(code, [])
+        if message not in messages:
+            messages.append(message)
+
+    def add_upload(self, path):
+        """Record an existing input file once."""
+        if path not in self._seen:
+            self._seen.add(path)
+            self.upload_files.append(path)
+
+
+def scene_variables(scene, cg_file, environ=None):
+    """Variables used to expand paths: environment, then the scene's, then HIP and friends.
+
+    ``$HIP`` is where the scene is now, not where it was saved (as when Houdini loads it);
+    ``$JOB`` comes from the environment when set there, else from the scene.
+    """
+    environ = os.environ if environ is None else environ
+    variables = dict(environ)
+    for name, value in scene.variables.items():
+        if name == "JOB" and environ.get("JOB"):
+            continue
+        variables[name] = value
+    cg_path = os.path.abspath(cg_file).replace("\\", "/")
+    hip = os.path.dirname(cg_path)
+    variables["HIP"] = hip
+    variables["HIPFILE"] = cg_path
+    variables["HIPNAME"] = os.path.splitext(os.path.basename(cg_path))[0]
+    return variables
+
+
+def analyse_scene(scene, cg_file, environ=None):
+    """Run the static analysis of a parsed scene.
+
+    Args:
+        scene (rayvision_houdini.hip_scene.HipScene): The parsed scene.
+        cg_file (str): Path of the scene file (sets ``$HIP``).
+        environ (dict, optional): Environment variables (default ``os.environ``).
+
+    Returns:
+        StaticResult: ROP/cache entries, assets, tips and the upload list.
+    """
+    result = StaticResult()
+    variables = scene_variables(scene, cg_file, environ)
+    cache = DirectoryCache()
+    search_dirs = search_folders(variables)
+    frame_vars = _frame_variables(scene)
+
+    for node in scene.nodes.values():
+        base = node.base_type
+        kind = hfs_rules.node_kind(base, is_driver(scene, node))
+        if kind == "rop":
+            result.scene_info["rop_node"].append(_rop_entry(scene, node, frame_vars, result))
+        elif kind == "geo" and not _filecache_reads(node):
+            result.scene_info["geo_node"].append({
+                "node": node.path,
+                "frames": _frames(node, frame_vars),
+                "option": "0",
+                "render": "0",
+            })
+        elif kind == "distributedsim":
+            result.scene_info["distributedsim_node"].append(
+                _distributed_entry(scene, node, frame_vars, result))
+        _collect_files(scene, node, variables, search_dirs, cache, result)
+
+    for number, library in enumerate(scene.libraries):
+        classify_reference(result, "/.OPlibraries/{0}".format(number), library, library,
+                           variables, search_dirs, cache, node_type="OPlibraries",
+                           parm_name="OPlibraries")
+    add_missing_tips(result)
+    return result
+
+
+def add_missing_tips(result):
+    """Tip 50001 with every missing file (a warning: the scene still renders without them)."""
+    for values in result.asset["Miss"].values():
+        for path in values[1]:
+            result.add_tip(tips_code.HOUDINI_MISSING_FILE, path)
+
+
+def search_folders(variables):
+    """Folders relative paths are looked up in: ``$HIP``, then ``$JOB``."""
+    folders = [variables["HIP"]]
+    if variables.get("JOB"):
+        folders.append(variables["JOB"].replace("\\", "/"))
+    return folders
+
+
+def _frame_variables(scene):
+    start, end = scene.frange if scene.frange else (1.0, 240.0)
+    current = scene.current_frame()
+    return {"FSTART": start, "FEND": end, "RFSTART": start, "RFEND": end, "F": current,
+            "FF": current, "NFRAMES": end - start + 1, "FPS": scene.fps,
+            "T": scene.tcur, "PI": 3.141592653589793}
+
+
+def evaluate_number(value, channels, frame_vars):
+    """Value of a numeric parameter component: a literal, or a channel's simple expression.
+
+    Expressions made of numbers, ``+ - * /``, parentheses and frame variables (``$FSTART``,
+    ``$FEND``, ``$RFSTART``, ``$RFEND``, ``$F``...) are evaluated; anything else falls back to
+    the value Houdini cached when saving.
+
+    Returns:
+        float or None: None when no number can be had.
+    """
+    if isinstance(value, ChannelRef):
+        channel = channels.get(value.name)
+        if channel is not None and len(channel.expressions) == 1:
+            number = _safe_eval(channel.expressions[0], frame_vars)
+            if number is not None:
+                return number
+        return _to_float(value.cached)
+    number = _to_float(value)
+    if number is None:
+        number = _safe_eval(value, frame_vars)
+    return number
+
+
+def _to_float(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+_BINARY = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
+_NUMBER_NODES = tuple(getattr(ast, name) for name in ("Constant", "Num") if hasattr(ast, name))
+
+
+def _safe_eval(expression, frame_vars):
+    """Evaluate ``+ - * /`` arithmetic over numbers and frame variables; None otherwise."""
+    if not expression or "`" in expression or len(expression) > 200:
+        return None
+    names = {}
+
+    def _name(match):
+        name = match.group(1)
+        if name not in frame_vars:
+            raise KeyError(name)
+        names["v_" + name] = float(frame_vars[name])
+        return "v_" + name
+
+    try:
+        source = _EXPR_VARIABLE.sub(_name, expression.strip())
+        tree = ast.parse(source, mode="eval")
+        value = _evaluate(tree.body, names)
+    except (KeyError, SyntaxError, ValueError, TypeError, ArithmeticError, RecursionError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _evaluate(item, names):
+    if isinstance(item, _NUMBER_NODES):
+        value = getattr(item, "value", getattr(item, "n", None))
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError("not a number")
+        return float(value)
+    if isinstance(item, ast.Name):
+        return names[item.id]
+    if isinstance(item, ast.UnaryOp) and isinstance(item.op, (ast.USub, ast.UAdd)):
+        value = _evaluate(item.operand, names)
+        return -value if isinstance(item.op, ast.USub) else value
+    if isinstance(item, ast.BinOp) and type(item.op) in _BINARY:
+        return _BINARY[type(item.op)](_evaluate(item.left, names), _evaluate(item.right, names))
+    raise ValueError("unsupported expression")
+
+
+def _frames(node, frame_vars):
+    values = node.parm("f") or []
+    numbers = [evaluate_number(value, node.channels, frame_vars) for value in values[:3]]
+    while len(numbers) < 3:
+        numbers.append(None)
+    start, end, step = numbers
+    if start is None:
+        start = frame_vars["FSTART"]
+    return hfs_rules.frames_string(start, end, step)
+
+
+def _rop_entry(scene, node, frame_vars, result):
+    entry = {"node": node.path, "frames": _frames(node, frame_vars)}
+    camera_parm = hfs_rules.camera_parm(node.base_type)
+    if camera_parm and node.parm(camera_parm) is not None:
+        camera = (node.parm_string(camera_parm) or "").strip()
+        entry["camera"] = camera
+        width, height = _resolution(scene, node, camera, frame_vars)
+        if width is not None:
+            entry["width"] = format_frame(width)
+            entry["height"] = format_frame(height)
+        info = {"camera": camera}
+        if not camera:
+            result.add_tip(tips_code.HOUDINI_CAMERA_WARNING,
+                           "{0}: no render camera is set".format(node.path))
+        elif scene.node(_absolute_node_path(node, camera)) is None:
+            info["error"] = "camera not found"
+            result.add_tip(tips_code.HOUDINI_CAMERA_ERROR,
+                           "{0}: render camera {1} does not exist".format(node.path, camera))
+        result.asset["camera"][node.path] = info
+    entry["option"] = "-1"
+    entry["render"] = "0" if node.bypassed else "1"
+    return entry
+
+
+def _absolute_node_path(node, path):
+    if path.startswith("/"):
+        return path.rstrip("/") or "/"
+    base = node.path.rsplit("/", 1)[0]
+    return os.path.normpath(base + "/" + path).replace("\\", "/")
+
+
+def _resolution(scene, node, camera_path, frame_vars):
+    """Resolution the ROP renders at: its override when on, else the camera's ``res``."""
+    override = node.parm_string("override_camerares")
+    if override in ("on", "1"):
+        values = node.parm("res_override") or []
+        numbers = [evaluate_number(v, node.channels, frame_vars) for v in values[:2]]
+        if len(numbers) == 2 and None not in numbers:
+            return numbers[0], numbers[1]
+    for parm in ("resolution", "res"):
+        values = node.parm(parm) or []
+        if len(values) >= 2 and node.base_type in ("karma", "usdrender", "usdrender_rop"):
+            numbers = [evaluate_number(v, node.channels, frame_vars) for v in values[:2]]
+            if None not in numbers:
+                return numbers[0], numbers[1]
+    camera = scene.node(_absolute_node_path(node, camera_path)) if camera_path else None
+    if camera is not None:
+        values = camera.parm("res") or []
+        numbers = [evaluate_number(v, camera.channels, frame_vars) for v in values[:2]]
+        if len(numbers) == 2 and None not in numbers:
+            return numbers[0], numbers[1]
+    return None, None
+
+
+def _distributed_entry(scene, node, frame_vars, result):
+    driver = (node.parm_string("hq_driver") or "").strip()
+    driver_node = scene.node(_absolute_node_path(node, driver)) if driver else None
+    output_file = ""
+    if driver_node is not None:
+        for parm in ("sopoutput", "dopoutput", "filename", "file"):
+            if driver_node.parm(parm) is not None:
+                output_file = driver_node.parm_string(parm) or ""
+                break
+    slice_type = node.parm_string("slice_type", "0")
+    num_slices = node.parm_string("num_slices", "1")
+    entry = {
+        "node": node.path,
+        "output_driver": driver,
+        "output_file": output_file,
+        "sliceType": slice_type,
+        "simControlName": node.parm_string("hq_sim_controls", "") or "",
+        "num_slices": num_slices,
+    }
+    if slice_type in ("0", "volume"):
+        entry["slicediv"] = " ".join(str(v) for v in (node.parm("slicediv") or []))
+    elif slice_type in ("1", "particle"):
+        entry["cluster_filter"] = node.parm_string("cluster_filter", "") or ""
+    else:
+        result.add_tip(tips_code.HOUDINI_SLICE_TYPE_NOTSUPPORT,
+                       "{0}: slice type {1} is not supported".format(node.path, slice_type))
+    try:
+        if int(float(num_slices)) > 16:
+            result.add_tip(tips_code.HOUDINI_SLICES_TOO_MANY,
+                           "{0}: {1} slices (at most 16)".format(node.path, num_slices))
+    except ValueError:
+        pass
+    entry["frames"] = _frames(node, frame_vars)
+    entry["option"] = "1"
+    entry["render"] = "0"
+    return entry
+
+
+def _filecache_reads(node):
+    return hfs_rules.filecache_reads(node.base_type, node.parm_string("loadfromdisk"))
+
+
+def _is_output(node, parm_name, driver):
+    return hfs_rules.is_output_parm(node.base_type, parm_name, node.parm_string("filemode"),
+                                    node.parm_string("loadfromdisk"), driver)
+
+
+def _looks_like_file(parm_name, value):
+    if not value or _NOT_A_FILE.match(value) or "\n" in value or "\x00" in value \
+            or len(value) > 1024:
+        return False
+    if parm_name in INPUT_PARMS:
+        return True
+    return bool(_FILE_LIKE.search(value.rstrip()))
+
+
+def is_driver(scene, node):
+    """Whether the node is an output driver: under ``/out`` or inside a ``ropnet``."""
+    path = node.path
+    if path.startswith("/out/"):
+        return True
+    parent = path.rsplit("/", 1)[0]
+    while parent:
+        owner = scene.node(parent)
+        if owner is not None and owner.base_type in hfs_rules.DRIVER_NETWORKS:
+            return True
+        parent = parent.rsplit("/", 1)[0]
+    return False
+
+
+def _collect_files(scene, node, variables, search_dirs, cache, result):
+    for parm_name, values in node.parms.items():
+        if len(values) != 1:
+            continue
+        value = values[0]
+        if isinstance(value, ChannelRef):
+            value = value.cached
+        value = value.strip()
+        if not _looks_like_file(parm_name, value):
+            continue
+        parm_path = "{0}/{1}".format(node.path, parm_name)
+        if _is_output(node, parm_name, is_driver(scene, node)):
+            result.asset["Output"][parm_path] = value
+            continue
+        classify_reference(result, parm_path, value, value, dict(variables, OS=node.name),
+                           search_dirs, cache, node_type=node.type, parm_name=parm_name)
+
+
+def houdini_pattern(path):
+    """Rewrite Houdini's ``%(UDIM)d`` / ``%(U)d_%(V)d`` in the forms rayvision_utils knows."""
+    path = _HOUDINI_UVTILE.sub(lambda m: "u<u>{0}v<v>".format(m.group(1)), path)
+    return _HOUDINI_UDIM.sub("<UDIM>", path)
+
+
+def classify_reference(result, key, raw, value, variables, search_dirs, cache, node_type,
+                       parm_name):
+    """File it as Normal (existing files), Miss, Search (relative, not found) or Unresolved.
+
+    Args:
+        result (StaticResult): Where to record it.
+        key (str): Parameter path, e.g. ``/obj/geo1/file1/file``.
+        raw (str): The value as written in the scene.
+        value (str): The value to expand (the raw one, or Houdini's expansion of it).
+        variables (dict): Variables for ``$VAR`` expansion.
+        search_dirs (list): Folders for relative paths.
+        cache (DirectoryCache): Listing cache.
+        node_type (str): Operator type (for the reference-type database).
+        parm_name (str): Parameter name (for the reference-type database).
+    """
+    if "`" in value:
+        result.asset["Unresolved"][key] = [raw, []]
+        return
+    expanded = expand_env(houdini_pattern(value), variables).replace("\\", "/")
+    frameless = re.sub(r"\$\{?F[F0-9]?\}?(?![A-Za-z_])", "", expanded)
+    if "\x00" in expanded or _UNEXPANDED.search(frameless):
+        result.asset["Unresolved"][key] = [raw, [expanded]]
+        return
+    result.file_parms.setdefault(parm_name, node_type)
+    files, reported = result.resolve(expanded, search_dirs, variables, cache)
+    if files:
+        result.asset["Normal"][key] = [raw, files]
+        for path in files:
+            result.add_upload(path)
+    elif is_absolute(expanded):
+        result.asset["Miss"][key] = [raw, [reported]]
+    else:
+        result.asset["Search"][key] = [raw, [expanded]]

@@ -1,0 +1,445 @@
+"""Streaming reader of Maya ASCII (.ma) files: what the analysis needs, nothing more.
+
+A .ma file is a MEL script: ``requires``, ``fileInfo``, ``file -r`` (references),
+``createNode``/``select`` followed by indented ``setAttr`` lines, ``connectAttr``... Most of
+a big scene is mesh data on continuation lines. The reader never looks at those in Python:
+it reads the file in large blocks and lets one compiled regex find the few statements that
+matter (top-level commands, string ``setAttr`` lines, render-layer adjustment connections).
+The nodes that matter as a whole (cameras, render layers, render settings, nodes naming
+files) are parsed statement by statement, within their own lines only.
+
+The reader never raises on bad content: unknown or broken statements are skipped, a file
+without the closing ``// End of`` line is flagged ``complete = False``.
+"""
+
+import collections
+import mmap
+import re
+
+from rayvision_maya import mel
+from rayvision_maya.dcc.tables import CAMERA_TYPES, FILE_ATTRIBUTES
+
+BLOCK_SIZE = 8 * 1024 * 1024
+# Longest statement / node body looked at; beyond, the rest is skipped (broken or garbage
+# input must not make the reader buffer the whole file).
+MAX_STATEMENT = 16 * 1024 * 1024
+
+# Statements of interest, each starting at a line start (the buffer starts with "\n").
+# Alternatives are grouped by first character: most lines are indented mesh data and
+# must be rejected after one or two characters. What matched is told by its first bytes.
+_STATEMENT = re.compile(
+    rb"\n(?:\t(?:setAttr[ \t][^\n]*?-type \"string)"
+    rb"|c(?:reateNode[ \t]|urrentUnit[ \t]|onnectAttr[ \t][^\n]*\.(?:adjs\[|pls\"))"
+    rb"|s(?:elect[ \t])|f(?:ile(?:Info)?[ \t])|r(?:equires[ \t])"
+    rb"| +setAttr[ \t][^\n]*?-type \"string)")
+# The start of the next line that is not indented: where a node's statements end.
+_NEXT_TOP_LEVEL = re.compile(rb"\n[^\t \r\n]")
+# A statement ends with ';' at the end of a line.
+_STATEMENT_END = re.compile(rb";[ \t\r]*\n")
+_CODESET = re.compile(rb"^//Codeset: *([^\r\n]+)", re.M)
+_HEADER_VERSION = re.compile(rb"^//Maya ASCII ([^\s]+) scene", re.M)
+
+# Node types parsed as a whole.
+_RENDER_TYPES = frozenset(["renderLayer", "renderSetupLayer", "renderGlobals", "resolution",
+                           "aiOptions", "aiAOVDriver", "VRaySettingsNode", "RedshiftOptions"])
+# Render Setup nodes whose overrides of render settings are read.
+RENDER_SETUP_TYPES = frozenset(["renderSettingsCollection", "collection", "absOverride",
+                                "absUniqueOverride"])
+WHOLE_NODE_TYPES = (frozenset(FILE_ATTRIBUTES) | frozenset(CAMERA_TYPES) | _RENDER_TYPES
+                    | RENDER_SETUP_TYPES)
+_WHOLE_NODE_TYPES_BYTES = frozenset(name.encode("ascii") for name in WHOLE_NODE_TYPES)
+
+# Shared nodes reached with ``select -ne :name`` and their types.
+SHARED_NODES = {
+    "defaultRenderGlobals": "renderGlobals",
+    "defaultResolution": "resolution",
+    "defaultArnoldDriver": "aiAOVDriver",
+    "defaultArnoldRenderOptions": "aiOptions",
+    "vraySettings": "VRaySettingsNode",
+    "redshiftOptions": "RedshiftOptions",
+}
+
+# Windows code pages named by ``//Codeset:`` -> Python codecs.
+_CODEPAGES = {"936": "gbk", "950": "big5", "932": "cp932", "949": "cp949", "65001": "utf-8",
+              "1252": "cp1252", "1251": "cp1251"}
+
+# Strings worth checking as file paths (a separator, and an extension or a token).
+_PATH_LIKE = re.compile(rb"[/\\][^/\\]*(?:\.[A-Za-z0-9]{1,8}|<[A-Za-z]+>|#)[^/\\]*$")
+_MAX_PATH = 4096
+
+Node = collections.namedtuple("Node", "type name parent attrs")
+Reference = collections.namedtuple("Reference", "path namespace rfn deferred depth file_type")
+StringAttr = collections.namedtuple("StringAttr", "node type attr value")
+
+
+class MayaAsciiScene(object):
+    """What a .ma file says about render settings, plugins and external files.
+
+    Attributes:
+        header_version (str): From ``//Maya ASCII <v> scene``.
+        codeset (str): Python codec used for strings (``//Codeset:``).
+        requires (OrderedDict): ``requires`` plugin name -> version (``maya`` included).
+        file_info (dict): ``fileInfo`` key -> value.
+        time_unit (str): ``currentUnit -t`` value (``film`` = 24 fps...).
+        nodes (OrderedDict): name -> :class:`Node` for the node types parsed as a whole.
+        string_attrs (list): :class:`StringAttr` of other nodes whose value looks like a path.
+        references (list): :class:`Reference` of ``file -r`` / ``file -rdi`` statements.
+        adjustments (list): ``(source plug, layer, index)`` of legacy layer overrides.
+        render_setup_parents (list): ``(child, parent)`` of the Render Setup tree (layers,
+            collections, overrides).
+        complete (bool): The file ends with its ``// End of`` line.
+    """
+
+    def __init__(self, namespace=""):
+        self.namespace = namespace
+        self.header_version = None
+        self.codeset = "utf-8"
+        self.requires = collections.OrderedDict()
+        self.file_info = collections.OrderedDict()
+        self.time_unit = "film"
+        self.nodes = collections.OrderedDict()
+        self.string_attrs = []
+        self.references = []
+        self.adjustments = []
+        self.render_setup_parents = []
+        self.complete = False
+        self.bytes_read = 0
+        self._tail = b""
+        self._current = None  # (type, name) of the node that string setAttr lines belong to
+
+    # ------------------------------------------------------------------ decoding
+
+    def text(self, raw):
+        """Decode scene bytes with the scene's code page, falling back, never failing."""
+        for codec in (self.codeset, "utf-8", "gbk"):
+            try:
+                return raw.decode(codec)
+            except (UnicodeDecodeError, LookupError):
+                continue
+        return raw.decode("utf-8", "replace")
+
+    def _name(self, raw):
+        name = self.text(raw).lstrip(":")
+        if self.namespace and name not in SHARED_NODES:
+            return self.namespace + ":" + name
+        return name
+
+    # ------------------------------------------------------------------ reading
+
+    def read(self, stream, block_size=BLOCK_SIZE):
+        """Read a whole .ma stream (binary) into this object; returns self."""
+        carry = b"\n"
+        head = b""
+        header_done = False
+        while True:
+            data = stream.read(block_size)
+            self.bytes_read += len(data)
+            self._tail = (self._tail + data[-4096:])[-4096:]
+            eof = not data
+            if not header_done:
+                # The code page in the header decides how strings are decoded: read it
+                # before scanning anything.
+                head += data[:4096]
+                if len(head) < 4096 and not eof:
+                    carry += data
+                    continue
+                self._read_header(head)
+                header_done = True
+            buffer = carry + data
+            if eof:
+                limit = len(buffer)
+                if not buffer.endswith(b"\n"):
+                    buffer += b"\n"
+            else:
+                limit = buffer.rfind(b"\n")
+                if limit <= 0:
+                    carry = buffer
+                    continue
+            carry = self._scan(buffer, limit, eof)
+            if eof:
+                break
+        return self
+
+    def read_buffer(self, buffer):
+        """Read a whole .ma held in a bytes-like object (bytes, mmap); returns self.
+
+        Gives the same result as :meth:`read` without copying the file into blocks: the
+        regex scans the buffer where it lies (a memory map of the file for big scenes).
+        """
+        self.bytes_read = len(buffer)
+        self._tail = bytes(buffer[-4096:])
+        self._read_header(bytes(buffer[:4096]))
+        # Statements are found after a newline. Maya's files open with a comment line; any
+        # other file is scanned from a copy that starts with a newline.
+        first_end = buffer.find(b"\n")
+        if buffer[:2] == b"//" and first_end >= 0:
+            self._scan(buffer, len(buffer), True, begin=first_end)
+        else:
+            copy = b"\n" + bytes(buffer)
+            self._scan(copy, len(copy), True)
+        return self
+
+    def _read_header(self, data):
+        head = data[:4096]
+        codeset = _CODESET.search(head)
+        if codeset:
+            name = codeset.group(1).strip().decode("ascii", "replace")
+            self.codeset = _CODEPAGES.get(name, name.lower())
+            try:
+                b"".decode(self.codeset)
+            except LookupError:
+                self.codeset = "utf-8"
+        version = _HEADER_VERSION.search(head)
+        if version:
+            self.header_version = version.group(1).decode("ascii", "replace")
+
+    def _scan(self, buffer, limit, eof, begin=0):
+        """Handle the statements starting in ``[begin, limit)``; return the carry-over."""
+        skip_until = 0
+        for match in _STATEMENT.finditer(buffer, begin, limit):
+            start = match.start()
+            if start < skip_until:
+                continue
+            end = self._statement_end(buffer, start, eof)
+            if end < 0:
+                return buffer[start:]
+            statement = buffer[start + 1:end]
+            head = statement[:4]
+            if head[:1] in (b"\t", b" "):
+                self._string_setattr(statement)
+            elif head == b"conn":
+                self._connect(statement)
+            elif head in (b"crea", b"sele"):
+                node_end = self._open_node(b"createNode" if head == b"crea" else b"select",
+                                           statement, buffer, end, eof)
+                if node_end < 0:
+                    return buffer[start:]
+                skip_until = node_end
+            elif head == b"file":
+                if statement[4:8] == b"Info":
+                    self._file_info(statement)
+                else:
+                    self._reference(statement)
+            elif head == b"requ":
+                self._requires(statement)
+            else:
+                self._current_unit(statement)
+        if eof:
+            self.complete = bool(re.search(rb"\n//\s*End of [^\n]*\s*$", b"\n" + self._tail))
+            return b""
+        return buffer[limit:]
+
+    @staticmethod
+    def _statement_end(buffer, start, eof):
+        """Index just after the statement at ``start`` (its ';'), -1 if it goes on."""
+        bound = start + MAX_STATEMENT
+        found = _STATEMENT_END.search(buffer, start + 1, bound)
+        if found:
+            return found.start() + 1
+        if eof or len(buffer) >= bound:
+            # No end in reach: take the first line only.
+            line_end = buffer.find(b"\n", start + 1)
+            return len(buffer) if line_end < 0 else line_end
+        return -1
+
+    # ------------------------------------------------------------------ statements
+
+    def _open_node(self, command, statement, buffer, end, eof):
+        if command == b"createNode":
+            parts = statement.split(None, 2)
+            if len(parts) < 2:
+                self._current = None
+                return end
+            if parts[1] not in _WHOLE_NODE_TYPES_BYTES:
+                # Most nodes: remember the statement, parse its name only if needed.
+                self._current = (parts[1], statement)
+                return end
+        node_type, name, parent = self._node_identity(command, statement)
+        self._current = (node_type, name)
+        if node_type not in WHOLE_NODE_TYPES:
+            return end
+        found = _NEXT_TOP_LEVEL.search(buffer, end, end + MAX_STATEMENT)
+        if found:
+            node_end = found.start()
+        elif eof:
+            node_end = len(buffer)
+        elif len(buffer) >= end + MAX_STATEMENT:
+            node_end = end + MAX_STATEMENT
+        else:
+            return -1
+        node = self.nodes.get(name)
+        if node is None or node.type != node_type:
+            node = Node(node_type, name, parent, {})
+            self.nodes[name] = node
+        self._node_attributes(node, buffer[end:node_end])
+        return node_end
+
+    def _node_identity(self, command, statement):
+        """``(type, name, parent)`` of a createNode or ``select -ne`` statement."""
+        tokens = mel.tokenize(statement)
+        if command == b"createNode":
+            node_type = self.text(tokens[1]) if len(tokens) > 1 else ""
+            raw_name = _flag_argument(tokens, (b"-n", b"-name"))
+            name = self._name(raw_name) if raw_name else node_type
+            parent = _flag_argument(tokens, (b"-p", b"-parent"))
+            return node_type, name, self._name(parent) if parent else None
+        last = mel.unquote(tokens[-1]) if len(tokens) > 1 else b""
+        bare = self.text(last).lstrip(":")
+        return SHARED_NODES.get(bare, ""), self._name(last), None
+
+    def _current_node(self):
+        """``(type, name)`` of the node string setAttr lines belong to, or None."""
+        current = self._current
+        if current is not None and isinstance(current[0], bytes):
+            node_type, name, _ = self._node_identity(b"createNode", current[1])
+            current = self._current = (node_type, name)
+        return current
+
+    def _node_attributes(self, node, body):
+        """Parse the indented setAttr statements of one node."""
+        for statement in _split_statements(body):
+            if not statement.startswith(b"setAttr"):
+                continue
+            parsed = mel.parse_setattr(statement)
+            if parsed is None:
+                continue
+            plug, data_type, values = parsed
+            attr = self.text(plug)
+            if not attr.startswith("."):
+                continue  # another node's plug: not this node's attribute
+            attr = attr[1:]
+            if data_type in (b"string", b"stringArray"):
+                value = self._string_value(data_type, values)
+            else:
+                value = mel.parse_value(values)
+            node.attrs[attr] = value
+
+    def _string_value(self, data_type, values):
+        if data_type == b"stringArray":
+            return [self.text(mel.unquote(token)) for token in values if mel.is_string(token)]
+        joined = mel.join_strings(values)
+        return self.text(joined) if joined is not None else ""
+
+    def _string_setattr(self, statement):
+        """A string setAttr of a node not parsed as a whole: keep it if it looks like a path."""
+        if self._current is not None and self._current[0] == b"script":
+            return
+        current = self._current_node()
+        if current is None:
+            return
+        parsed = mel.parse_setattr(statement.lstrip())
+        if parsed is None:
+            return
+        plug, data_type, values = parsed
+        raw = mel.join_strings(values)
+        if raw is None or len(raw) > _MAX_PATH or b"\n" in raw or not _PATH_LIKE.search(raw):
+            return
+        attr = self.text(plug)
+        node_type, name = current
+        if not attr.startswith("."):
+            name, _, attr = attr.lstrip(":").partition(".")
+            node_type = ""
+            attr = "." + attr
+        self.string_attrs.append(StringAttr(name, node_type, attr[1:], self.text(raw)))
+
+    def _connect(self, statement):
+        tokens = mel.tokenize(statement)
+        strings = [self.text(mel.unquote(token)) for token in tokens if mel.is_string(token)]
+        if len(strings) < 2:
+            return
+        if strings[1].endswith(".pls") and strings[0].endswith(".lit"):
+            # Render Setup tree: "<parent>.lit" -> "<child>.pls".
+            self.render_setup_parents.append((self._name(strings[1][:-4].encode("utf-8")),
+                                              self._name(strings[0][:-4].encode("utf-8"))))
+            return
+        match = re.match(r"^:?([^.]+)\.adjs\[(\d+)\]\.(?:plg|plug)$", strings[1])
+        if match:
+            source = strings[0].lstrip(":")
+            layer = match.group(1)
+            if self.namespace:
+                layer = self.namespace + ":" + layer
+            self.adjustments.append((source, layer, int(match.group(2))))
+
+    def _reference(self, statement):
+        tokens = mel.tokenize(statement)
+        flags, path = mel.flag_values(tokens)
+        if path is None or not (b"-r" in flags or b"-reference" in flags or b"-rdi" in flags):
+            return
+        depth = flags.get(b"-rdi")
+        try:
+            depth = int(depth) if depth not in (None, True) else 0
+        except ValueError:
+            depth = 0
+        deferred = flags.get(b"-dr") in (b"1", b"true")
+        namespace = flags.get(b"-ns")
+        rfn = flags.get(b"-rfn")
+        file_type = flags.get(b"-typ") or flags.get(b"-type")
+        self.references.append(Reference(
+            self.text(path),
+            self.text(namespace) if isinstance(namespace, bytes) else "",
+            self.text(rfn) if isinstance(rfn, bytes) else "",
+            deferred, depth,
+            self.text(file_type) if isinstance(file_type, bytes) else ""))
+
+    def _requires(self, statement):
+        tokens = mel.tokenize(statement)
+        if len(tokens) >= 3 and mel.is_string(tokens[-1]) and tokens[-2][:1] != b"-":
+            raw = tokens[-2]
+            name = self.text(mel.unquote(raw) if mel.is_string(raw) else raw)
+            self.requires[name] = self.text(mel.unquote(tokens[-1]))
+
+    def _file_info(self, statement):
+        tokens = mel.tokenize(statement)
+        if len(tokens) >= 3 and mel.is_string(tokens[1]) and mel.is_string(tokens[2]):
+            self.file_info[self.text(mel.unquote(tokens[1]))] = self.text(
+                mel.unquote(tokens[2]))
+
+    def _current_unit(self, statement):
+        flags, _ = mel.flag_values(mel.tokenize(statement))
+        unit = flags.get(b"-t") or flags.get(b"-time")
+        if isinstance(unit, bytes):
+            self.time_unit = self.text(unit)
+
+
+def _flag_argument(tokens, names):
+    """The (unquoted) value following the first of ``names`` in ``tokens``, or None."""
+    for index, token in enumerate(tokens[:-1]):
+        if token in names:
+            value = tokens[index + 1]
+            return mel.unquote(value) if mel.is_string(value) else value
+    return None
+
+
+def _split_statements(body):
+    """Statements of a node body: each starts on a line indented once, ends with ';'."""
+    statements = []
+    current = []
+    for line in body.split(b"\n"):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        current.append(stripped)
+        if stripped.endswith(b";"):
+            statements.append(b"\n".join(current))
+            current = []
+    if current:
+        statements.append(b"\n".join(current))
+    return statements
+
+
+def read_scene(path, namespace="", block_size=BLOCK_SIZE):
+    """Read the .ma file at ``path`` into a :class:`MayaAsciiScene`.
+
+    The file is memory-mapped (the OS pages it in and out; it is never copied into Python
+    memory as a whole); when it cannot be mapped (empty file, special file), it is read
+    in blocks of ``block_size``.
+    """
+    with open(path, "rb") as stream:
+        try:
+            mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+        except (ValueError, OSError):
+            return MayaAsciiScene(namespace).read(stream, block_size)
+        try:
+            return MayaAsciiScene(namespace).read_buffer(mapped)
+        finally:
+            mapped.close()

@@ -1,0 +1,516 @@
+"""Analyse a Maya scene without Maya: render layers, cameras, settings, plugins, files.
+
+Input: the scene path and where relative paths may live (project root, scene folder...).
+Output (:class:`StaticResult`): ``scene_info`` per render layer in the task.json format, the
+asset.json entries, the files to upload, the tips (code -> messages), the plugins the scene
+requires and the detected render-layer system.
+"""
+
+import collections
+import logging
+import os
+import re
+
+from rayvision_maya import ma_reader, mb_reader
+from rayvision_maya.dcc import tables
+from rayvision_utils import paths as path_utils
+from rayvision_utils.exception import tips_code
+
+LOGGER = logging.getLogger(__name__)
+
+# Plugins that ship with Maya: they are not render-farm plugin configuration.
+BUILTIN_PLUGINS = frozenset([
+    "maya", "stereoCamera", "AbcImport", "AbcExport", "AbcBullet", "gpuCache", "fbxmaya",
+    "objExport", "OpenEXRLoader", "matrixNodes", "quatNodes", "lookdevKit", "renderSetup.py",
+    "mayaHIK", "mayaCharacterization", "MASH", "xgenToolkit", "ikSpringSolver", "Turtle",
+    "invertShape", "poseInterpolator", "sceneAssembly", "shaderFXPlugin", "hairPhysicalShader",
+    "mtoh", "GamePipeline", "ATFPlugin", "modelingToolkit", "curveWarp", "Unfold3D",
+    "tiffFloatReader", "ddsFloatReader", "MayaMuscle", "bullet", "cgfxShader", "glslShader",
+    "dx11Shader", "fltTranslator", "deformerEvaluator", "cacheEvaluator", "Type",
+    "timeSliderBookmark", "mayaVnnPlugin", "bifrostGraph", "bifrostshellnode",
+    "bifrostvisplugin", "BifrostMain", "Boss", "OneClick", "mayaUsdPlugin", "ufeSupport",
+    "autoLoader", "retargeterNodes", "nearestPointOnMesh", "closestPointOnCurve",
+])
+
+# Renderer -> the plugin it needs.
+RENDERER_PLUGINS = {"arnold": "mtoa", "vray": "vrayformaya", "redshift": "redshift4maya",
+                    "renderman": "RenderMan_for_Maya", "mentalRay": "Mayatomr"}
+
+_COPY_NUMBER = re.compile(r"\{\d+\}$")
+_FRAME_NUMBER = re.compile(r"(\d+)(\.[^./\\]*)$")
+_UDIM_NUMBER = re.compile(r"(?<!\d)(1\d{3})(?!\d)(?=[^/\\]*$)")
+_UVTILE_NUMBER = re.compile(r"_?u\d+_v\d+(?=[^/\\]*$)", re.I)
+_MAX_REFERENCE_DEPTH = 16
+_MAX_FOLDER_FILES = 10000
+
+
+class StaticResult(object):
+    """What the static analysis found (see module docstring)."""
+
+    def __init__(self):
+        self.scene_info = collections.OrderedDict()
+        self.assets = []
+        self.upload_paths = []
+        self.tips = collections.OrderedDict()
+        self.plugins = collections.OrderedDict()
+        self.render_layer_type = None
+        self.complete = True
+        self._tip_sets = {}
+        self._upload_set = set()
+
+    def tip(self, code, message):
+        """Add ``message`` under tip ``code`` once."""
+        seen = self._tip_sets.setdefault(code, set())
+        if message not in seen:
+            seen.add(message)
+            self.tips.setdefault(code, []).append(message)
+
+    def add_files(self, files):
+        """Files to upload, without repeats."""
+        for path in files:
+            if path not in self._upload_set:
+                self._upload_set.add(path)
+                self.upload_paths.append(path)
+
+
+def _number_text(value):
+    """``1.0`` -> ``"1"``, ``1.5`` -> ``"1.5"``, other values -> ``str``."""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _as_float(value, default):
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    return default
+
+
+def _as_bool(value, default):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    return default
+
+
+def find_project_root(scene_dir, levels=4):
+    """The nearest folder at or above ``scene_dir`` holding ``workspace.mel``, or None."""
+    folder = os.path.abspath(scene_dir)
+    for _ in range(levels + 1):
+        if os.path.isfile(os.path.join(folder, "workspace.mel")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return None
+
+
+def search_dirs_for(cg_file, input_project_path=None):
+    """Folders where relative scene paths are looked up, best first."""
+    scene_dir = os.path.dirname(os.path.abspath(cg_file))
+    result = []
+    for folder in (input_project_path, find_project_root(scene_dir), scene_dir,
+                   os.path.dirname(scene_dir)):
+        if folder and folder not in result:
+            result.append(folder)
+    return result
+
+
+class _LayerView(object):
+    """Attribute values as a render layer sees them (legacy layer overrides applied)."""
+
+    def __init__(self, nodes, overrides):
+        self.nodes = nodes
+        self.overrides = overrides
+
+    def get(self, node_name, names, default=None):
+        node = self.nodes.get(node_name)
+        for name in names:
+            key = (node_name, name)
+            if key in self.overrides:
+                return self.overrides[key]
+        if node is None:
+            return default
+        for name in names:
+            if name in node.attrs and node.attrs[name] is not None:
+                return node.attrs[name]
+        return default
+
+
+class StaticMayaAnalysis(object):
+    """Analyse ``cg_file`` (.ma fully, .mb partly) without Maya.
+
+    Args:
+        cg_file (str): Scene path.
+        input_project_path (str, optional): Maya project folder.
+        environ (dict, optional): Variables for paths (default ``os.environ``).
+    """
+
+    def __init__(self, cg_file, input_project_path=None, environ=None):
+        self.cg_file = cg_file
+        self.search_dirs = search_dirs_for(cg_file, input_project_path)
+        self.environ = environ
+        self.cache = path_utils.DirectoryCache()
+        self.result = StaticResult()
+        self._read_scenes = set()
+        # Cameras of referenced scenes ("namespace:cameraShape").
+        self._referenced_cameras = []
+
+    def run(self):
+        """Analyse; returns the :class:`StaticResult`."""
+        if self.cg_file.lower().endswith(".mb"):
+            self._binary(self.cg_file)
+        else:
+            scene = ma_reader.read_scene(self.cg_file)
+            self._read_scenes.add(os.path.normcase(os.path.realpath(self.cg_file)))
+            self.result.complete = scene.complete
+            if not scene.complete:
+                self.result.tip(tips_code.SCENE_PARTLY_READ, "{} ends early (no '// End of' "
+                                "line): it may be truncated; what it holds was read".format(
+                                    path_utils.to_slash(self.cg_file)))
+            self.result.plugins = farm_plugins(scene.requires)
+            self._assets(scene, self.search_dirs)
+            self._references(scene, self.search_dirs, depth=1)
+            self.result.scene_info = self._scene_info(scene)
+        return self.result
+
+    # ------------------------------------------------------------------ plugins
+
+    # ------------------------------------------------------------------ layers
+
+    def _scene_info(self, scene):
+        layers = [node for node in scene.nodes.values()
+                  if node.type == "renderLayer" and ":" not in node.name]
+        uses_render_setup = any(node.type == "renderSetupLayer" for node in scene.nodes.values())
+        self.result.render_layer_type = "1" if uses_render_setup else "0"
+        if not any(layer.name == "defaultRenderLayer" for layer in layers):
+            layers.insert(0, ma_reader.Node("renderLayer", "defaultRenderLayer", None, {}))
+        overrides = self._layer_overrides(scene)
+        cameras = [node for node in scene.nodes.values() if node.type in tables.CAMERA_TYPES]
+        cameras += self._referenced_cameras
+        nodes = dict(scene.nodes)
+        nodes.update((camera.name, camera) for camera in self._referenced_cameras)
+        scene_info = collections.OrderedDict()
+        for layer in layers:
+            view = _LayerView(nodes, overrides.get(layer.name, {}))
+            renderable = _as_bool(layer.attrs.get("rndr", layer.attrs.get("renderable")), True)
+            scene_info[layer.name] = collections.OrderedDict([
+                ("renderable", "1" if renderable else "0"),
+                ("is_default_camera", "1"),
+                ("option", ""),
+                ("env", {}),
+                ("common", self._common(view, cameras)),
+            ])
+        return scene_info
+
+    @staticmethod
+    def _layer_overrides(scene):
+        """Overrides of legacy render layers: ``{layer: {(node, attr): value}}``."""
+        overrides = {}
+        for source, layer_name, index in scene.adjustments:
+            layer = scene.nodes.get(layer_name)
+            if layer is None:
+                continue
+            key = "adjs[{}].val".format(index)
+            if key not in layer.attrs:
+                continue
+            node_name, _, attr = source.partition(".")
+            overrides.setdefault(layer_name, {})[(node_name, attr)] = layer.attrs[key]
+        _render_setup_overrides(scene, overrides)
+        return overrides
+
+    def _common(self, view, cameras):
+        globals_ = "defaultRenderGlobals"
+        renderer = view.get(globals_, ("ren", "currentRenderer"), tables.DEFAULT_RENDERER)
+        renderer = renderer if isinstance(renderer, str) and renderer else \
+            tables.DEFAULT_RENDERER
+        prefix = view.get(globals_, ("ifp", "imageFilePrefix"), "")
+        if renderer == "vray":
+            prefix = view.get("vraySettings", ("fnprx", "fileNamePrefix"), prefix)
+        start = _as_float(view.get(globals_, ("fs", "startFrame")), tables.DEFAULT_START)
+        end = _as_float(view.get(globals_, ("ef", "endFrame")), tables.DEFAULT_END)
+        by_frame = _as_float(view.get(globals_, ("bfs", "byFrameStep")),
+                             tables.DEFAULT_BY_FRAME)
+        all_camera = [camera.name for camera in cameras]
+        render_camera = [camera.name for camera in cameras
+                         if _as_bool(view.get(camera.name, ("rnd", "renderable")), True)]
+        width = view.get("defaultResolution", ("w", "width"), tables.DEFAULT_WIDTH)
+        height = view.get("defaultResolution", ("h", "height"), tables.DEFAULT_HEIGHT)
+        start_text, end_text, by_text = (_number_text(start), _number_text(end),
+                                         _number_text(by_frame))
+        return collections.OrderedDict([
+            ("renderer", renderer),
+            ("image_file_prefix", prefix if isinstance(prefix, str) else ""),
+            ("start", start_text),
+            ("end", end_text),
+            ("by_frame", by_text),
+            ("frames", "{}-{}[{}]".format(start_text, end_text, by_text)),
+            ("all_camera", all_camera),
+            ("render_camera", render_camera),
+            ("renumber_frames", str(_as_bool(view.get(globals_, ("mex", "modifyExtension")),
+                                             False))),
+            ("width", _number_text(width)),
+            ("height", _number_text(height)),
+            ("image_format", self._image_format(view, renderer)),
+            ("animation", str(_as_bool(view.get(globals_, ("an", "animation")), False))),
+        ])
+
+    @staticmethod
+    def _image_format(view, renderer):
+        if renderer == "arnold":
+            value = view.get("defaultArnoldDriver", ("ai_translator", "aiTranslator"), "exr")
+            return value if isinstance(value, str) and value else "exr"
+        if renderer == "vray":
+            value = view.get("vraySettings", ("imageFormatStr", "ifs"), "png")
+            return value if isinstance(value, str) and value else "png"
+        if renderer == "redshift":
+            value = view.get("redshiftOptions", ("imageFormat", "if"), 1)
+            return tables.REDSHIFT_IMAGE_FORMATS.get(value, str(value))
+        key = view.get("defaultRenderGlobals", ("imfkey", "imfPluginKey"), "")
+        if isinstance(key, str) and key:
+            return key
+        value = view.get("defaultRenderGlobals", ("if", "imageFormat"),
+                         tables.DEFAULT_IMAGE_FORMAT)
+        return tables.IMAGE_FORMATS.get(value, str(value))
+
+    # ------------------------------------------------------------------ files
+
+    def _resolve(self, value, search_dirs):
+        return resolve_value(value, search_dirs, self.environ, self.cache)
+
+    def add_entry(self, node_name, node_type, attr, value, files, missing, kind):
+        """Record one asset.json entry and its files for upload."""
+        self.result.assets.append(collections.OrderedDict([
+            ("node", node_name), ("type", node_type), ("attr", attr), ("value", value),
+            ("kind", kind), ("path", files), ("missing", missing)]))
+        self.result.add_files(files)
+
+    def add_file(self, node_name, node_type, attr, value, kind, search_dirs,
+                 use_frame_extension=False, uv_tiling_mode=0):
+        """Resolve one file attribute value: an asset entry, its files, a tip if missing."""
+        pattern, entry_kind = sequence_pattern(node_type, value, kind, use_frame_extension,
+                                               uv_tiling_mode)
+        files, reported = self._resolve(pattern, search_dirs)
+        self.add_entry(node_name, node_type, attr, value, files, not files, entry_kind)
+        if not files:
+            self.result.tip(tables.KIND_TIP_CODES[entry_kind], reported)
+
+    def _assets(self, scene, search_dirs):
+        handled = set()
+        for node in scene.nodes.values():
+            for long_name, short_name, kind in tables.FILE_ATTRIBUTES.get(node.type, ()):
+                raw = node.attrs.get(short_name, node.attrs.get(long_name))
+                handled.add((node.name, short_name))
+                handled.add((node.name, long_name))
+                for value in (raw if isinstance(raw, list) else [raw]):
+                    if not isinstance(value, str) or not value.strip():
+                        continue
+                    if node.type == "cacheFile":
+                        self.add_cache_file(node, value, search_dirs)
+                        continue
+                    ufe = tables.FRAME_EXTENSION_ATTRIBUTES.get(node.type, ())
+                    self.add_file(node.name, node.type, long_name, value, kind, search_dirs,
+                                  _as_bool(_attr(node, ufe), False),
+                                  _attr(node, tables.UV_TILING_ATTRIBUTE) or 0)
+            # Other string attributes of these nodes: files when they exist.
+            for attr, value in node.attrs.items():
+                if (node.name, attr) in handled or not isinstance(value, str):
+                    continue
+                self._generic(node.name, node.type, attr, value, search_dirs)
+        for item in scene.string_attrs:
+            self._generic(item.node, item.type, item.attr, item.value, search_dirs)
+
+    def _generic(self, node_name, node_type, attr, value, search_dirs):
+        if len(value) > 1024 or "\n" in value or ("/" not in value and "\\" not in value):
+            return
+        files, _ = path_utils.resolve_files(value, search_dirs, self.environ, self.cache)
+        if files:
+            self.add_entry(node_name, node_type, attr, value, files, False, "other")
+
+    def add_cache_file(self, node, cache_path, search_dirs):
+        """A Maya cache (``cacheFile``): its ``.xml`` and per-frame ``.mc``/``.mcx`` files."""
+        name = node.attrs.get("cn", node.attrs.get("cacheName"))
+        if not isinstance(name, str) or not name:
+            return
+        folder = path_utils.to_slash(cache_path).rstrip("/")
+        files = []
+        reported = folder + "/" + name + ".xml"
+        for pattern in (name + ".xml", name + "Frame#.mc", name + "Frame#.mcx", name + ".mc",
+                        name + ".mcx"):
+            found, candidate = path_utils.resolve_files(folder + "/" + pattern, search_dirs,
+                                                        self.environ, self.cache)
+            files.extend(f for f in found if f not in files)
+            if pattern.endswith(".xml"):
+                reported = candidate
+        self.add_entry(node.name, node.type, "cachePath", cache_path, files, not files,
+                       "cache")
+        if not files:
+            self.result.tip(tables.KIND_TIP_CODES["cache"], reported)
+
+    # ------------------------------------------------------------------ references
+
+    def _references(self, scene, search_dirs, depth):
+        # One path may appear in a "file -rdi" (depth info) and a "file -r" statement; it
+        # is unloaded only if every "file -r" of it says deferred.
+        merged = collections.OrderedDict()
+        for reference in scene.references:
+            raw = _COPY_NUMBER.sub("", reference.path)
+            deferred, name, namespace = merged.get(raw, (None, "", ""))
+            if reference.depth == 0:
+                deferred = reference.deferred if deferred is None else (
+                    deferred and reference.deferred)
+            merged[raw] = (deferred, name or reference.rfn, namespace or reference.namespace)
+        for raw, (deferred, name, namespace) in merged.items():
+            deferred = bool(deferred)
+            files, reported = path_utils.resolve_files(raw, search_dirs, self.environ,
+                                                       self.cache)
+            self.add_entry(name or namespace, "reference", "fileName", raw, files[:1],
+                           not files, "reference")
+            if not files:
+                if not deferred:
+                    self.result.tip(tables.KIND_TIP_CODES["reference"], reported)
+                continue
+            path = files[0]
+            key = os.path.normcase(os.path.realpath(path))
+            if key in self._read_scenes:
+                continue
+            self._read_scenes.add(key)
+            if depth > _MAX_REFERENCE_DEPTH:
+                self.result.tip(tips_code.SCENE_PARTLY_READ,
+                                "{}: references nested deeper than {} were not read".format(
+                                    path, _MAX_REFERENCE_DEPTH))
+                continue
+            if scene.namespace and namespace:
+                namespace = scene.namespace + ":" + namespace
+            child_dirs = list(search_dirs) + [os.path.dirname(path)]
+            if path.lower().endswith(".mb"):
+                self._binary(path, child_dirs, is_reference=True)
+                continue
+            try:
+                child = ma_reader.read_scene(path, namespace=namespace)
+            except OSError as error:
+                self.result.tip(tables.KIND_TIP_CODES["reference"],
+                                "{} ({})".format(path, error))
+                continue
+            self._assets(child, child_dirs)
+            self._referenced_cameras.extend(
+                node for node in child.nodes.values() if node.type in tables.CAMERA_TYPES)
+            self._references(child, child_dirs, depth + 1)
+
+    # ------------------------------------------------------------------ Maya binary
+
+    def _binary(self, path, search_dirs=None, is_reference=False):
+        search_dirs = search_dirs or self.search_dirs
+        head = mb_reader.read_head(path)
+        if not is_reference:
+            self.result.plugins = farm_plugins(head.requires)
+        found = 0
+        for value in mb_reader.scan_paths(path):
+            files, _ = path_utils.resolve_files(value, search_dirs, self.environ, self.cache)
+            if files and path_utils.to_slash(files[0]) != path_utils.to_slash(path):
+                found += 1
+                self.add_entry("", "", "", value, files, False, "other")
+        self.result.complete = False
+        self.result.tip(tips_code.SCENE_PARTLY_READ, (
+            "{} is a Maya binary file: without Maya only its version, plugins and the {} "
+            "existing files named in it were read; render layers, cameras, render settings "
+            "and missing files need the DCC backend (Maya)").format(
+                path_utils.to_slash(path), found))
+
+
+def _render_setup_overrides(scene, overrides):
+    """Add the render-settings overrides of Render Setup layers to ``overrides``.
+
+    Only absolute overrides inside a render settings collection are applied: they name their
+    target node (``tgName``) and attribute (``atr``). Overrides of object collections need
+    their selectors evaluated, which only Maya does.
+    """
+    children = {}
+    for child, parent in scene.render_setup_parents:
+        children.setdefault(parent, []).append(child)
+    for layer in [node for node in scene.nodes.values() if node.type == "renderSetupLayer"]:
+        legacy = "rs_" + layer.name
+        pending = [(child, False) for child in children.get(layer.name, [])]
+        seen = set()
+        while pending:
+            name, in_settings = pending.pop(0)
+            node = scene.nodes.get(name)
+            if node is None or name in seen:
+                continue
+            seen.add(name)
+            if not _as_bool(node.attrs.get("en", node.attrs.get("enabled")), True):
+                continue
+            in_settings = in_settings or node.type == "renderSettingsCollection"
+            if node.type in ("absOverride", "absUniqueOverride"):
+                target = node.attrs.get("tgName", node.attrs.get("targetNodeName"))
+                attr = node.attrs.get("atr", node.attrs.get("attribute"))
+                value = node.attrs.get("atv", node.attrs.get("attrValue"))
+                if in_settings and isinstance(target, str) and isinstance(attr, str) \
+                        and value is not None:
+                    overrides.setdefault(legacy, {})[(target.lstrip(":"), attr)] = value
+                continue
+            pending.extend((child, in_settings) for child in children.get(name, []))
+
+
+def farm_plugins(requires):
+    """The plugins of ``requires`` that are render-farm configuration (Maya's own left out)."""
+    plugins = collections.OrderedDict()
+    for name, version in requires.items():
+        if name not in BUILTIN_PLUGINS:
+            plugins[name] = version
+    return plugins
+
+
+def _attr(node, names):
+    """The first of ``names`` set on ``node`` (short name first), or None."""
+    for name in reversed(names):
+        if name in node.attrs:
+            return node.attrs[name]
+    return None
+
+
+def sequence_pattern(node_type, value, kind, use_frame_extension=False, uv_tiling_mode=0):
+    """Turn frame-extension and UV-tiling settings into sequence tokens.
+
+    Returns:
+        tuple: ``(pattern, kind)``; kind becomes ``"sequence"`` for a frame sequence.
+    """
+    if path_utils.has_sequence_token(value):
+        return value, kind
+    if use_frame_extension:
+        replaced = _FRAME_NUMBER.sub(lambda m: "<f>" + m.group(2), value)
+        if replaced != value:
+            return replaced, "sequence"
+    if node_type == "file":
+        if uv_tiling_mode == 3:
+            return _UDIM_NUMBER.sub("<UDIM>", value), kind
+        if uv_tiling_mode in (1, 2):
+            return _UVTILE_NUMBER.sub(
+                lambda m: ("_" if m.group(0).startswith("_") else "") + "<UVTILE>", value), kind
+    return value, kind
+
+
+def resolve_value(value, search_dirs, environ=None, cache=None):
+    """Existing files for a scene path (a folder gives its files) and the path to report."""
+    files, reported = path_utils.resolve_files(value, search_dirs, environ, cache)
+    if not files:
+        for candidate in path_utils.candidate_paths(value, search_dirs, environ):
+            if os.path.isdir(candidate):
+                return _folder_files(candidate), candidate
+    return files, reported
+
+
+def _folder_files(folder):
+    files = []
+    for root, _dirs, names in os.walk(folder):
+        for name in sorted(names):
+            files.append(path_utils.to_slash(os.path.join(root, name)))
+            if len(files) >= _MAX_FOLDER_FILES:
+                return files
+    return files

@@ -1,0 +1,68 @@
+"""The Maya version that saved a scene, read from the file alone.
+
+* .ma: ``fileInfo "product" "Maya 2018";`` (read until the first ``createNode``), else the
+  ``//Maya ASCII 2018 scene`` header, else ``requires maya "2018";``.
+* .mb: the ``product`` fileInfo or the ``VERS`` chunk of the IFF header.
+
+Versions are returned as the integer year (``"2018"`` for 2018.5 or "2016 Extension 2").
+"""
+
+import re
+
+from rayvision_maya import mb_reader
+
+_PRODUCT = re.compile(rb"Maya\D*?(\d{4}(?:\.\d+)?)", re.I)
+_HEADER = re.compile(rb"^//Maya ASCII (\d{4}(?:\.\d+)?)", re.I)
+_REQUIRES_MAYA = re.compile(rb'^requires\s+(?:"maya"|maya)\s+"(\d{4}(?:\.\d+)?)', re.I)
+_DIGITS = re.compile(r"(\d{4})")
+
+# A header longer than this without a createNode is not a scene header.
+_MAX_HEADER_LINES = 20000
+
+
+def _year(value):
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    match = _DIGITS.search(value)
+    return match.group(1) if match else None
+
+
+def ma_version(cg_file):
+    """Version year of a Maya ASCII file, or None when the file does not say."""
+    product = header = requires = None
+    with open(cg_file, "rb") as stream:
+        for index, line in enumerate(stream):
+            if index > _MAX_HEADER_LINES or line.startswith(b"createNode"):
+                break
+            if line.startswith(b"fileInfo") and b"product" in line and product is None:
+                match = _PRODUCT.search(line.split(b"product", 1)[1])
+                product = match.group(1) if match else None
+            elif line.startswith(b"//Maya ASCII") and header is None:
+                match = _HEADER.match(line)
+                header = match.group(1) if match else None
+            elif line.startswith(b"requires") and requires is None:
+                match = _REQUIRES_MAYA.match(line)
+                requires = match.group(1) if match else None
+    return _year(product or header or requires)
+
+
+def mb_version(cg_file):
+    """Version year of a Maya binary file, or None when it is not a readable .mb."""
+    head = mb_reader.read_head(cg_file)
+    if not head.valid:
+        return None
+    product = head.file_info.get("product")
+    if product:
+        match = _PRODUCT.search(product.encode("utf-8"))
+        if match:
+            return _year(match.group(1))
+    return _year(head.version)
+
+
+def scene_version(cg_file):
+    """Version year of a .ma or .mb file (by extension), or None."""
+    if cg_file.lower().endswith(".mb"):
+        return mb_version(cg_file)
+    return ma_version(cg_file)

@@ -1,0 +1,373 @@
+"""The base class of the scene analysers (Maya, Houdini, Clarisse).
+
+An analyser checks its inputs, claims a fresh result folder, writes task.json from a copy of
+``TASK_INFO``, then analyses the scene with one of two backends and writes the other three
+json files:
+
+* ``"static"`` -- pure Python, reads the scene file itself (no DCC, no licence);
+* ``"dcc"``    -- runs the DCC in batch mode with our in-DCC script, which writes the json
+  files; the analyser then loads and completes them.
+
+``backend="auto"`` (default) uses the DCC when one is found (``custom_exe_path`` or the
+subclass's discovery) and the static backend otherwise. A subclass fills in the hooks listed
+in :class:`BaseAnalyzer`; see docs/dev/analysis-machinery.md.
+"""
+
+import copy
+import logging
+import os
+import sys
+
+from rayvision_utils import paths as path_utils
+from rayvision_utils.cmd import run_command
+from rayvision_utils.constants import CG_SETTING, OS_NAME, TASK_INFO
+from rayvision_utils.exception import tips_code
+from rayvision_utils.exception.exception import (
+    AnalyseFailError,
+    CGExeNotExistError,
+    CGFileNameIllegalError,
+    CGFileNotExistsError,
+    FileNameContainsChineseError,
+    RayvisionArgumentError,
+)
+from rayvision_utils.results import AnalysisFiles, build_upload, write_json
+from rayvision_utils.utils import check_contain_chinese, get_file_md5, json_load, to_slash
+from rayvision_utils.workspace import check_workspace, make_unique_folder
+
+LOGGER = logging.getLogger(__name__)
+
+BACKENDS = ("auto", "static", "dcc")
+
+# Output lines of a failed DCC run quoted in the error.
+_FAILURE_TAIL_LINES = 20
+
+
+class BaseAnalyzer(object):
+    r"""Common part of ``AnalyzeMaya``, ``AnalyzeHoudini``, ``AnalyzeClarisse``.
+
+    Subclasses set the class attributes and implement the hooks:
+
+    * ``RENDER_SOFTWARE`` (str): default ``render_software``, e.g. ``"Maya"``.
+    * ``CG_EXTENSIONS`` (tuple of str): accepted scene extensions, lower case; empty = any.
+    * :meth:`find_dcc_executable` -- the DCC executable, or None (never raises).
+    * :meth:`analyse_static` -- fill ``task_info["scene_info"]``, ``asset_info``, tips and
+      return the list of files to upload.
+    * :meth:`build_dcc_command` -- argv list running the DCC on our script.
+    * optional :meth:`prepare` (version checks), :meth:`task_info_fields` (extra task_info
+      keys), :meth:`dcc_upload_paths` (files to upload after a DCC run), :meth:`finish`.
+
+    Args:
+        cg_file (str): Scene file.
+        software_version (str): DCC version the user wants on the farm.
+        project_name (str, optional): Farm project name.
+        plugin_config (dict, optional): Plugin name -> version.
+        render_software (str, optional): Default ``RENDER_SOFTWARE``.
+        local_os (str, optional): ``"windows"`` or ``"linux"``; default: this machine's.
+        workspace (str, optional): Existing folder receiving the timestamp result folder;
+            default ``%USERPROFILE%\renderfarm_sdk`` / ``$HOME/renderfarm_sdk``.
+        custom_exe_path (str, optional): DCC executable to use (must exist).
+        platform (str): Farm platform id.
+        backend (str): ``"auto"``, ``"static"`` or ``"dcc"``.
+        timeout (float, optional): Seconds the DCC may run before it is killed.
+
+    Raises:
+        CGFileNotExistsError: ``cg_file`` is missing or a folder.
+        CGFileNameIllegalError: ``cg_file`` has an extension the analyser does not read.
+        FileNameContainsChineseError: ``cg_file`` holds Chinese characters (tip saved too).
+        CGExeNotExistError: ``custom_exe_path`` is given but does not exist.
+        RayvisionArgumentError: ``workspace`` missing, ``backend`` or ``local_os`` unknown.
+    """
+
+    RENDER_SOFTWARE = None
+    CG_EXTENSIONS = ()
+
+    def __init__(self, cg_file, software_version, project_name=None, plugin_config=None,
+                 render_software=None, local_os=None, workspace=None, custom_exe_path=None,
+                 platform="2", backend="auto", timeout=None):
+        self.check_cg_file(cg_file)
+        if backend not in BACKENDS:
+            raise RayvisionArgumentError(
+                "backend must be one of {}, not {!r}".format(", ".join(BACKENDS), backend))
+        if custom_exe_path and not os.path.isfile(custom_exe_path):
+            raise CGExeNotExistError("{} is not found".format(custom_exe_path))
+        self.cg_file = cg_file if path_utils.is_absolute(cg_file) else os.path.abspath(cg_file)
+        self.software_version = str(software_version) if software_version is not None else ""
+        self.project_name = project_name
+        self.plugin_config = dict(plugin_config) if plugin_config else {}
+        self.render_software = render_software or self.RENDER_SOFTWARE
+        self.local_os = self.check_local_os(local_os)
+        self.platform = platform
+        self.custom_exe_path = custom_exe_path
+        self.backend = backend
+        self.timeout = timeout
+        self.backend_used = None
+        self.workspace = make_unique_folder(self.check_workspace(workspace))
+        self.tmp_mark = os.path.basename(self.workspace)
+        self.files = AnalysisFiles(self.workspace)
+        self.task_json = self.files.task_json
+        self.tips_json = self.files.tips_json
+        self.asset_json = self.files.asset_json
+        self.upload_json = self.files.upload_json
+        self.tips_info = {}
+        self._tip_sets = {}
+        self.task_info = {}
+        self.asset_info = {}
+        self.upload_info = {}
+        self.check_cg_name()
+
+    # ----------------------------------------------------------------- input checks
+
+    @staticmethod
+    def check_path(tmp_path):
+        """Raise CGFileNotExistsError when ``tmp_path`` does not exist."""
+        if not tmp_path or not os.path.exists(tmp_path):
+            raise CGFileNotExistsError("{} is not found".format(tmp_path))
+
+    def check_cg_file(self, cg_file):
+        """The scene must be an existing file with an accepted extension."""
+        if not isinstance(cg_file, str):
+            raise RayvisionArgumentError(
+                "cg_file must be a str path, not {}".format(type(cg_file).__name__))
+        self.check_path(cg_file)
+        if os.path.isdir(cg_file):
+            raise CGFileNotExistsError("{} is a folder, not a scene file".format(cg_file))
+        extension = os.path.splitext(cg_file)[1].lower()
+        if self.CG_EXTENSIONS and extension not in self.CG_EXTENSIONS:
+            raise CGFileNameIllegalError("{} is not a {} scene ({} expected)".format(
+                cg_file, self.RENDER_SOFTWARE, ", ".join(self.CG_EXTENSIONS)))
+
+    def check_cg_name(self):
+        """The farm cannot take Chinese characters in the scene path: tip + error."""
+        if check_contain_chinese(self.cg_file):
+            self.add_tip(tips_code.CONTAIN_CHINESE, self.cg_file)
+            self.save_tips()
+            raise FileNameContainsChineseError(
+                "{} contains Chinese characters, which the farm cannot take".format(
+                    self.cg_file))
+
+    @staticmethod
+    def check_local_os(local_os):
+        """``local_os`` if given (``windows``/``linux``), else this machine's."""
+        if not local_os:
+            return "windows" if sys.platform.startswith("win") else "linux"
+        local_os = str(local_os).lower()
+        if local_os not in OS_NAME:
+            raise RayvisionArgumentError(
+                "local_os must be 'windows' or 'linux', not {!r}".format(local_os))
+        return local_os
+
+    @staticmethod
+    def check_workspace(workspace):
+        """The given workspace (must exist) or the default one."""
+        return check_workspace(workspace)
+
+    @staticmethod
+    def get_file_md5(file_path):
+        """Hex md5 of a file (md5 of empty input when it is missing)."""
+        return get_file_md5(file_path)
+
+    # ----------------------------------------------------------------- tips
+
+    def add_tip(self, code, info):
+        """Set tip ``code`` to ``[info]`` (str) or ``info`` (list); replaces what was there."""
+        self.tips_info[str(code)] = [info] if isinstance(info, str) else list(info)
+
+    def append_tip(self, code, message):
+        """Add ``message`` under ``code`` after the messages already there (no duplicates)."""
+        code = str(code)
+        messages = self.tips_info.setdefault(code, [])
+        index = self._tip_sets.get(code)
+        if index is None or index[0] is not messages or index[1] != len(messages):
+            # First use, or tips_info was changed directly: index the list again.
+            index = [messages, len(messages), set(messages)]
+            self._tip_sets[code] = index
+        if message not in index[2]:
+            index[2].add(message)
+            messages.append(message)
+            index[1] += 1
+
+    def save_tips(self):
+        """Write tips.json."""
+        write_json(self.tips_json, self.tips_info)
+
+    # ----------------------------------------------------------------- task.json
+
+    def task_info_fields(self):
+        """Extra ``task_info`` keys of this DCC (subclass hook), e.g. Maya's project path."""
+        return {}
+
+    def write_task_json(self):
+        """Write task.json from a fresh copy of ``TASK_INFO`` and the constructor's arguments."""
+        task_info = copy.deepcopy(TASK_INFO)
+        section = task_info["task_info"]
+        section["input_cg_file"] = to_slash(self.cg_file)
+        section["project_name"] = self.project_name or ""  # the original wrote null
+        section["cg_id"] = CG_SETTING.get(str(self.render_software).capitalize(),
+                                          CG_SETTING.get(self.render_software))
+        section["os_name"] = OS_NAME[self.local_os]
+        section["platform"] = self.platform
+        section.update(self.task_info_fields())
+        task_info["software_config"] = {
+            "plugins": self.plugin_config,
+            "cg_version": self.software_version,
+            "cg_name": self.render_software,
+        }
+        self.task_info = task_info
+        write_json(self.task_json, task_info, ensure_ascii=True)
+
+    # ----------------------------------------------------------------- backends
+
+    def find_dcc_executable(self):
+        """The DCC executable found on this machine, or None (subclass hook, never raises)."""
+        return None
+
+    def locate_exe(self):
+        """``custom_exe_path`` if given, else :meth:`find_dcc_executable`."""
+        return self.custom_exe_path or self.find_dcc_executable()
+
+    def select_backend(self):
+        """Return ``("static", None)`` or ``("dcc", exe)`` for this run.
+
+        Raises:
+            CGExeNotExistError: ``backend="dcc"`` and no executable was found (tip 15019).
+        """
+        if self.backend == "static":
+            return "static", None
+        exe = self.locate_exe()
+        if exe:
+            return "dcc", exe
+        if self.backend == "dcc":
+            self.add_tip(tips_code.CG_NOTEXISTS,
+                         "{} {}".format(self.render_software, self.software_version))
+            self.save_tips()
+            raise CGExeNotExistError("{} software of scene has not been found.".format(
+                self.render_software))
+        return "static", None
+
+    def prepare(self):
+        """Checks before either backend runs, e.g. the scene's version (subclass hook)."""
+
+    def analyse_static(self):
+        """Analyse the scene without the DCC (subclass hook).
+
+        Fill ``self.task_info["scene_info"]``, ``self.asset_info`` and tips.
+
+        Returns:
+            list[str]: Files to upload besides the scene.
+        """
+        raise NotImplementedError
+
+    def build_dcc_command(self, exe):
+        """Argument list that runs ``exe`` on our in-DCC script (subclass hook)."""
+        raise NotImplementedError
+
+    def dcc_environment(self):
+        """Environment of the DCC process (default: inherited)."""
+        return None
+
+    def dcc_upload_paths(self):
+        """Files to upload after a DCC run, read from ``self.asset_info`` (subclass hook)."""
+        return []
+
+    def finish(self):
+        """Last changes to ``task_info`` before task.json is rewritten (subclass hook)."""
+
+    def run_dcc(self, cmd):
+        """Run the DCC command; check the exit code and that the json files exist.
+
+        Raises:
+            AnalyseFailError: Non-zero exit, timeout, or a json file missing (tip 999).
+        """
+        try:
+            result = run_command(cmd, timeout=self.timeout, env=self.dcc_environment(),
+                                 merge_stderr=True)
+        except OSError as error:
+            self.add_tip(tips_code.UNKNOW_ERR, "")
+            self.save_tips()
+            raise AnalyseFailError("{} could not be started: {}".format(cmd[0], error))
+        if result.timed_out or result.returncode != 0:
+            self.add_tip(tips_code.UNKNOW_ERR, "")
+            self.save_tips()
+            tail = "\n".join(result.stdout.splitlines()[-_FAILURE_TAIL_LINES:])
+            reason = ("timed out after {}s".format(self.timeout) if result.timed_out
+                      else "exit code {}".format(result.returncode))
+            raise AnalyseFailError("{} analysis of {} failed ({}):\n{}".format(
+                self.render_software, self.cg_file, reason, tail))
+        return result
+
+    def check_result(self):
+        """``(True, None)`` when task/asset/tips json exist, else ``(False, message)``."""
+        for json_path in (self.task_json, self.asset_json, self.tips_json):
+            if not os.path.exists(json_path):
+                return False, "Json file is not generated: {}".format(json_path)
+        return True, None
+
+    def load_results(self):
+        """Load the json files the DCC script wrote; keep tips added before the run."""
+        status, message = self.check_result()
+        if not status:
+            # The script may have written its error into tips.json before giving up.
+            try:
+                script_tips = json_load(self.tips_json) if os.path.isfile(self.tips_json) else {}
+            except ValueError:
+                script_tips = {}
+            details = [str(text) for texts in (script_tips or {}).values()
+                       for text in (texts if isinstance(texts, list) else [texts]) if text]
+            if details:
+                message = "{} ({})".format(message, "; ".join(details))
+            self.add_tip(tips_code.UNKNOW_ERR, message)
+            self.save_tips()
+            raise AnalyseFailError(message)
+        before = self.tips_info
+        try:
+            tips = json_load(self.tips_json)
+            task = json_load(self.task_json)
+            self.asset_info = json_load(self.asset_json) or {}
+        except ValueError as error:
+            self.add_tip(tips_code.UNKNOW_ERR, "unreadable analysis result: {}".format(error))
+            self.save_tips()
+            raise AnalyseFailError("unreadable analysis result in {}: {}".format(
+                self.workspace, error))
+        # Anything but json objects here is a broken script: keep what we had.
+        self.tips_info = tips if isinstance(tips, dict) else {}
+        if isinstance(task, dict) and task:
+            self.task_info = task
+        for code, messages in before.items():
+            for message in messages:
+                self.append_tip(code, message)
+
+    def write_upload_json(self, asset_paths):
+        """Write upload.json for the scene and ``asset_paths``."""
+        self.upload_info = build_upload(self.cg_file, asset_paths)
+        write_json(self.upload_json, self.upload_info)
+
+    def analyse(self, no_upload=False):
+        """Analyse the scene and write the four json files.
+
+        Args:
+            no_upload (bool): Do not write upload.json.
+
+        Returns:
+            BaseAnalyzer: ``self`` (attributes ``task_info``, ``asset_info``, ``tips_info``,
+            ``upload_info``, ``backend_used`` filled).
+        """
+        self.write_task_json()
+        self.prepare()
+        backend, exe = self.select_backend()
+        self.backend_used = backend
+        LOGGER.info("analysing %s with the %s backend%s", self.cg_file, backend,
+                    " ({})".format(exe) if exe else "")
+        if backend == "dcc":
+            self.save_tips()
+            self.run_dcc(self.build_dcc_command(exe))
+            self.load_results()
+            upload_paths = self.dcc_upload_paths()
+        else:
+            upload_paths = self.analyse_static()
+        self.finish()
+        write_json(self.task_json, self.task_info, ensure_ascii=True)
+        write_json(self.asset_json, self.asset_info)
+        self.save_tips()
+        if not no_upload:
+            self.write_upload_json(upload_paths)
+        return self

@@ -1,0 +1,1 @@
+"""Errors and tips of the analysis layer."""

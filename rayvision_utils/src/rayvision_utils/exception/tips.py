@@ -1,0 +1,58 @@
+"""Collect analysis tips (code -> messages) and write them to tips.json."""
+
+import os
+import sys
+
+from rayvision_utils.constants import TIPS_JSON
+from rayvision_utils.exception.exception import RayvisionError
+from rayvision_utils.utils import json_save
+
+
+class TipsInfo(object):
+    """Tips gathered during an analysis, written as tips.json.
+
+    tips.json is a JSON object mapping a tip code (str) to a list of messages, e.g.
+    ``{"15013": ["Maya 2018"], "10012": ["D:/tex/a.png"]}``; ``{}`` when the scene is clean.
+
+    Args:
+        save_path (str, optional): Folder that receives tips.json.
+    """
+
+    def __init__(self, save_path=None):
+        self.save_path = save_path
+        self.tips_list = {}
+
+    def add(self, key, *values):
+        """Add messages under a tip code, after those already there.
+
+        Args:
+            key (str): Tip code.
+            *values (str): Messages, e.g. ``('Scene file no exists', 'Missing renderer')``.
+        """
+        key = str(key)
+        if key in self.tips_list and isinstance(self.tips_list[key], list):
+            self.tips_list[key].extend(values)
+        else:
+            self.tips_list[key] = list(values)
+
+    def set_tips(self, key, value):
+        """Store ``value`` as is under ``key`` (replaces what was there)."""
+        self.tips_list[str(key)] = value
+
+    def save_tips(self, path=None):
+        """Write ``<path or save_path>/tips.json`` and return its path.
+
+        Raises:
+            RayvisionError: 20003 when neither ``path`` nor ``save_path`` is set.
+        """
+        folder = path or self.save_path
+        if not folder:
+            raise RayvisionError(20003, "The TipsInfo' path is not defined.")
+        tips_path = os.path.join(folder, TIPS_JSON)
+        json_save(tips_path, self.tips_list, ensure_ascii=False)
+        return tips_path
+
+    def save_and_exit(self, path=None, exit_code=-1):
+        """Save tips.json then exit the interpreter with ``exit_code``."""
+        self.save_tips(path)
+        sys.exit(exit_code)

@@ -1,0 +1,58 @@
+//Maya ASCII 2018 scene
+//Name: assets.ma
+//Codeset: UTF-8
+requires maya "2018";
+requires "mtoa" "3.1.2.1";
+requires "AbcImport" "1.0";
+fileInfo "product" "Maya 2018";
+createNode file -n "wood";
+	setAttr ".ftn" -type "string" "sourceimages/wood.png";
+createNode file -n "metal";
+	setAttr ".ftn" -type "string" "${RV_TEST_TEX}/metal.exr";
+createNode file -n "udimTokens";
+	setAttr ".ftn" -type "string" "sourceimages/skin.<UDIM>.tx";
+createNode file -n "udimMode";
+	setAttr ".ftn" -type "string" "sourceimages/cloth.1001.exr";
+	setAttr ".uvt" 3;
+createNode file -n "zbrush";
+	setAttr ".ftn" -type "string" "sourceimages/rock_u0_v0.png";
+	setAttr ".uvt" 1;
+createNode file -n "animated";
+	setAttr ".ftn" -type "string" "sourceimages/flip/flip.0001.jpg";
+	setAttr ".ufe" yes;
+createNode file -n "windowsMissing";
+	setAttr ".ftn" -type "string" "D:\\proj\\textures\\gone.png";
+createNode file -n "uncMissing";
+	setAttr ".ftn" -type "string" "\\\\server\\share\\tex\\gone.tif";
+createNode file -n "emptyPath";
+	setAttr ".ftn" -type "string" "";
+createNode aiStandIn -n "treeStandInShape";
+	setAttr ".dso" -type "string" "proxies/tree.####.ass";
+createNode aiVolume -n "smokeShape";
+	setAttr ".filename" -type "string" "cache/smoke.%04d.vdb";
+createNode AlembicNode -n "anim_AlembicNode";
+	setAttr ".fn" -type "string" "cache/anim.abc";
+createNode AlembicNode -n "missing_AlembicNode";
+	setAttr ".fn" -type "string" "cache/gone.abc";
+createNode gpuCache -n "cityShape";
+	setAttr ".cfn" -type "string" "cache/city.abc";
+createNode RedshiftProxyMesh -n "rsProxy";
+	setAttr ".fn" -type "string" "proxies/car.rs";
+createNode VRayMesh -n "vrayProxy";
+	setAttr ".fn" -type "string" "proxies/missing.vrmesh";
+createNode imagePlane -n "imagePlaneShape1";
+	setAttr ".imn" -type "string" "sourceimages/plate.<f>.jpg";
+createNode cacheFile -n "clothCache";
+	setAttr ".cp" -type "string" "cache/nCache";
+	setAttr ".cn" -type "string" "clothShape";
+createNode aiSkyDomeLight -n "aiSkyDomeLightShape1";
+	setAttr ".camera" 0;
+createNode file -n "hdri";
+	setAttr ".ftn" -type "string" "sourceimages/studio.hdr";
+createNode myStudioNode -n "custom1";
+	setAttr ".settingsFile" -type "string" "data/settings.json";
+	setAttr ".comment" -type "string" "not a path at all";
+createNode script -n "sceneConfigurationScriptNode";
+	setAttr ".b" -type "string" "playbackOptions -min 1 -max 120 -ast 1 -aet 200 ";
+	setAttr ".st" 6;
+// End of assets.ma

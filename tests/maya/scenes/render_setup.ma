@@ -1,0 +1,57 @@
+//Maya ASCII 2019 scene
+//Name: render_setup.ma
+//Codeset: UTF-8
+requires maya "2019";
+requires "redshift4maya" "2.6.41";
+requires -nodeType "renderSetupLayer" -nodeType "renderSetup" "renderSetup.py" "1.0";
+currentUnit -l centimeter -a degree -t film;
+fileInfo "application" "maya";
+fileInfo "product" "Maya 2019";
+createNode transform -s -n "persp";
+createNode camera -s -n "perspShape" -p "persp";
+	setAttr -k off ".v" no;
+createNode renderSetup -n "renderSetup";
+createNode renderSetupLayer -n "beauty";
+	setAttr ".psms" -type "string" "";
+createNode renderLayer -n "rs_beauty";
+	setAttr ".do" 1;
+createNode renderSetupLayer -n "shadow";
+createNode renderLayer -n "rs_shadow";
+	setAttr ".rndr" no;
+	setAttr ".do" 2;
+createNode renderLayer -n "defaultRenderLayer";
+	setAttr ".g" yes;
+	setAttr ".rndr" no;
+createNode renderSettingsCollection -n "RenderSettingsCollection";
+createNode simpleSelector -n "RenderSettingsCollectionSelector";
+	setAttr ".ssl" -type "string" "defaultRenderGlobals\ndefaultResolution";
+createNode absUniqueOverride -n "endFrame";
+	addAttr -ci true -sn "atv" -ln "attrValue" -at "time";
+	setAttr ".atr" -type "string" "endFrame";
+	setAttr ".tgName" -type "string" "defaultRenderGlobals";
+	setAttr ".atv" 200;
+createNode absUniqueOverride -n "width";
+	addAttr -ci true -sn "atv" -ln "attrValue" -at "long";
+	setAttr ".en" no;
+	setAttr ".atr" -type "string" "width";
+	setAttr ".tgName" -type "string" "defaultResolution";
+	setAttr ".atv" 4096;
+createNode collection -n "objects";
+createNode absOverride -n "primaryVisibility";
+	setAttr ".atr" -type "string" "primaryVisibility";
+	setAttr ".atv" no;
+createNode RedshiftOptions -s -n "redshiftOptions";
+	setAttr ".imageFormat" 2;
+select -ne :defaultRenderGlobals;
+	setAttr ".ren" -type "string" "redshift";
+	setAttr ".fs" 101;
+	setAttr ".ef" 150.5;
+	setAttr ".an" yes;
+	setAttr ".mex" yes;
+connectAttr "rs_beauty.msg" "beauty.lrl";
+connectAttr "beauty.lit" "RenderSettingsCollection.pls";
+connectAttr "RenderSettingsCollection.lit" "endFrame.pls";
+connectAttr "RenderSettingsCollection.lit" "width.pls";
+connectAttr "shadow.lit" "objects.pls";
+connectAttr "objects.lit" "primaryVisibility.pls";
+// End of render_setup.ma

@@ -1,0 +1,124 @@
+"""The documented 1.1.0 pipeline: RayvisionTask + RayvisionAnalyse + analyze_maya_handle.Maya."""
+
+import json
+import os
+
+import pytest
+
+from rayvision_api.task.handle import RayvisionTask
+from rayvision_maya.analyze_maya_handle import Maya
+from rayvision_utils.analyse_handle import RayvisionAnalyse
+from rayvision_utils.exception.exception import (
+    FileNameContainsChineseError,
+    RayvisionError,
+    VersionNotMatchError,
+)
+from rayvision_utils.json_handle import JsonHandle
+
+
+@pytest.fixture
+def offline_task(monkeypatch, tmp_path):
+    """A RayvisionTask whose ids are patched on the class, as the original tests did."""
+    monkeypatch.setattr(RayvisionTask, "get_task_id", lambda self: "1658434")
+    monkeypatch.setattr(RayvisionTask, "get_user_id", lambda self: "100093088")
+    monkeypatch.setattr(RayvisionTask, "check_and_add_project_name", lambda self, name: "7")
+
+    def make(cg_file, software_version="2018", plugin_config=None):
+        task = RayvisionTask(domain="task.renderbus.com", platform="2", access_id="AID",
+                             access_key="KEY", local_os="linux",
+                             software_version=software_version, render_software="Maya",
+                             workspace=str(tmp_path / "legacy_ws"), cg_file=cg_file,
+                             plugin_config=plugin_config, project_name="P1")
+        task.preparatory_analyse(cg_file)
+        return task
+    return make
+
+
+def load(path):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def test_execute_maya(offline_task, project, monkeypatch):
+    monkeypatch.setattr("rayvision_maya.analyze_maya.AnalyzeMaya.find_dcc_executable",
+                        lambda self, reg=None: None)
+    cg_file = str(project / "scenes" / "legacy_layers.ma")
+    task = offline_task(cg_file)
+    analyse = RayvisionAnalyse.execute(task)
+    assert isinstance(analyse.instance, Maya)
+    assert task.work_dir.endswith(os.path.join("work", "1658434"))
+    saved = load(task.task_json_path)
+    assert saved["task_info"]["task_id"] == "1658434"
+    assert saved["task_info"]["user_id"] == "100093088"
+    assert saved["task_info"]["project_id"] == "7"
+    assert saved["task_info"]["cg_id"] == "2000"
+    assert saved["task_info"]["input_cg_file"] == cg_file.replace(os.sep, "/")
+    assert saved["scene_info_render"]["layer1"]["common"]["frames"] == "1-48[2]"
+    assert saved["software_config"]["plugins"] == {"mtoa": "3.1.2.1"}
+    assert load(task.tips_json_path) == {}
+    upload = load(task.upload_json_path)
+    assert upload["asset"][-1]["local"] == cg_file.replace(os.sep, "/")
+    assert analyse.instance.user_input == "100093000/100093088"
+
+
+def test_version_mismatch(offline_task, project):
+    task = offline_task(str(project / "scenes" / "legacy_layers.ma"), software_version="2019")
+    with pytest.raises(VersionNotMatchError):
+        RayvisionAnalyse.execute(task)
+    assert load(task.tips_json_path) == {"15013": ["Maya 2018"]}
+
+
+def test_chinese_path(offline_task, tmp_path):
+    scene = tmp_path / "场景.ma"
+    scene.write_bytes(b"//Maya ASCII 2018 scene\n")
+    task = offline_task(str(scene))
+    with pytest.raises(FileNameContainsChineseError):
+        RayvisionAnalyse(task).create_instance()
+
+
+def test_create_instance_errors(offline_task, project, tmp_path):
+    cg_file = str(project / "scenes" / "legacy_layers.ma")
+    task = offline_task(str(tmp_path / "absent.ma"))
+    with pytest.raises(RayvisionError, match="Cg file does not exist"):
+        RayvisionAnalyse(task).create_instance()
+    task = offline_task(cg_file)
+    with pytest.raises(RayvisionError, match="exe full path"):
+        RayvisionAnalyse(task, exe_path="bin/maya").create_instance()
+    with pytest.raises(RayvisionError, match="does not exist"):
+        RayvisionAnalyse(task, exe_path=str(tmp_path / "maya")).create_instance()
+    task.task_info["task_info"]["cg_id"] = "2999"
+    with pytest.raises(RayvisionError, match="cg_id does not exist"):
+        RayvisionAnalyse(task).create_instance()
+
+
+def test_cg_is_maya():
+    scene_info = {"a": {"common": {"start": "1", "end": "10", "by_frame": "2", "frames": ""}},
+                  "b": {"common": {"start": "", "end": "", "by_frame": "", "frames": ""}}}
+    result = RayvisionAnalyse.cg_is_maya("2000", scene_info)
+    assert result["a"]["common"]["frames"] == "1-10[2]"
+    assert result["b"]["common"]["frames"] == ""
+    assert RayvisionAnalyse.cg_is_maya("2004", {"x": 1}) == {"x": 1}
+
+
+def test_json_handle_helpers(offline_task, project, tmp_path):
+    task = offline_task(str(project / "scenes" / "legacy_layers.ma"))
+    handle = JsonHandle(task.cg_file, task, "2000", None)
+    assert handle.json_exist() == (False, "Json file is not generated: {}".format(
+        task.task_json_path))
+    with pytest.raises(NotImplementedError):
+        handle.run()
+    assert JsonHandle.exe_path_from_location(None, "maya") is None
+    assert JsonHandle.exe_path_from_location(str(tmp_path), "absent") is None
+    (tmp_path / "maya").write_text("")
+    assert JsonHandle.exe_path_from_location(str(tmp_path), "maya") == str(tmp_path / "maya")
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"\xff{")
+    assert JsonHandle.json_load(str(bad), ["utf-8", "gbk"]) == {}
+    handle.dump_task_json()
+    handle.write_cg_path()
+    assert load(task.task_json_path)["task_info"]["cg_id"] == "2000"
+    handle.name = "Maya"
+    handle.version = "2019"
+    handle.version_str = "Maya 2019"
+    with pytest.raises(VersionNotMatchError):
+        handle.valid()

@@ -1,0 +1,70 @@
+import json
+import os
+
+import pytest
+
+import rayvision_api.exception as api_exc
+from rayvision_utils.exception import error_msg, tips_code
+from rayvision_utils.exception import exception as utils_exc
+from rayvision_utils.exception.tips import TipsInfo
+
+
+def test_exception_classes_are_the_api_ones():
+    for name in api_exc.__dict__:
+        obj = getattr(api_exc, name)
+        if isinstance(obj, type) and issubclass(obj, BaseException):
+            assert getattr(utils_exc, name) is obj, name
+
+
+def test_catching_across_layers():
+    with pytest.raises(api_exc.AnalyzeError):
+        raise utils_exc.VersionNotMatchError("v")
+    with pytest.raises(utils_exc.RayvisionError):
+        raise api_exc.RayvisionError(1, "x")
+
+
+def test_documented_one_argument_task_id_error():
+    error = utils_exc.RayvisonTaskIdError("bad id")
+    assert error.error_code == 2000
+    assert "bad id" in str(error)
+
+
+def test_tip_codes_and_messages():
+    assert tips_code.CG_NOTMATCH == "15013"
+    assert tips_code.CG_NOTEXISTS == "15019"
+    assert tips_code.MISSING_FILE == "10012"
+    assert tips_code.ABC_MISSING == "10018"
+    assert tips_code.CONTAIN_CHINESE == "tips_code todo"
+    assert error_msg.VERSION_NOT_MATCH == (
+        "Project configuration version and scenario versionmismatch.")
+    assert error_msg.ERROR9899_CGEXE_NOTEXIST.format("Maya") == (
+        "Maya software of scene has not been found.")
+
+
+def test_tipsinfo_add_set_save(tmp_path):
+    tips = TipsInfo(save_path=str(tmp_path))
+    tips.add("15013", "Maya 2018")
+    tips.add("15013", "again", "more")
+    tips.add(10012)
+    tips.set_tips("999", "raw")
+    assert tips.tips_list == {"15013": ["Maya 2018", "again", "more"], "10012": [],
+                              "999": "raw"}
+    path = tips.save_tips()
+    assert path == os.path.join(str(tmp_path), "tips.json")
+    with open(path, encoding="utf-8") as handle:
+        assert json.load(handle)["15013"][0] == "Maya 2018"
+
+
+def test_tipsinfo_without_path():
+    with pytest.raises(utils_exc.RayvisionError) as info:
+        TipsInfo().save_tips()
+    assert info.value.error_code == 20003
+
+
+def test_tipsinfo_save_and_exit(tmp_path):
+    tips = TipsInfo()
+    tips.add("999", "boom")
+    with pytest.raises(SystemExit) as info:
+        tips.save_and_exit(str(tmp_path), exit_code=3)
+    assert info.value.code == 3
+    assert (tmp_path / "tips.json").exists()

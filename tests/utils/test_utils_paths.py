@@ -1,0 +1,69 @@
+import os
+
+from rayvision_utils import paths
+
+
+def test_absolute_forms_on_any_host():
+    assert paths.is_absolute("D:\\proj\\a.png")
+    assert paths.is_absolute("d:/proj/a.png")
+    assert paths.is_absolute("\\\\server\\share\\x")
+    assert paths.is_absolute("//server/share/x")
+    assert paths.is_absolute("/mnt/x")
+    assert not paths.is_absolute("sourceimages/a.png")
+    assert not paths.is_absolute("C:relative")
+    assert paths.is_windows_path("D:/x") and not paths.is_windows_path("/mnt/x")
+
+
+def test_expand_env():
+    env = {"PROJ": "/mnt/proj", "TEX": "$PROJ/tex", "WIN": "D:\\p"}
+    assert paths.expand_env("$PROJ/a.png", env) == "/mnt/proj/a.png"
+    assert paths.expand_env("${PROJ}/a.png", env) == "/mnt/proj/a.png"
+    assert paths.expand_env("%WIN%\\a.png", env) == "D:\\p\\a.png"
+    assert paths.expand_env("$TEX/a.png", env) == "/mnt/proj/tex/a.png"
+    assert paths.expand_env("$NOPE/a.png", env) == "$NOPE/a.png"
+    assert paths.expand_env("$HIP/geo.$F4.bgeo", {"HIP": "/h"}) == "/h/geo.$F4.bgeo"
+
+
+def test_sequence_regex():
+    assert paths.sequence_regex("plain.png") is None
+    assert paths.sequence_regex("t.<UDIM>.exr").match("t.1001.exr")
+    assert not paths.sequence_regex("t.<UDIM>.exr").match("t.101.exr")
+    assert paths.sequence_regex("t_<UVTILE>.exr").match("t_u1_v2.exr")
+    assert paths.sequence_regex("t_u<U>_v<V>.exr").match("t_u1_v2.exr")
+    assert paths.sequence_regex("f.####.vdb").match("f.0012.vdb")
+    assert paths.sequence_regex("f.####.vdb").match("f.12345.vdb")
+    assert not paths.sequence_regex("f.####.vdb").match("f.12.vdb")
+    assert paths.sequence_regex("c.%04d.abc").match("c.0007.abc")
+    assert paths.sequence_regex("c.%d.abc").match("c.7.abc")
+    assert paths.sequence_regex("i.<f>.png").match("i.-3.png")
+    assert paths.sequence_regex("g.$F4.bgeo").match("g.0001.bgeo")
+    assert paths.sequence_regex("t.<udim:1001>.tx").match("t.1002.tx")
+    # literal characters are not regex syntax
+    assert not paths.sequence_regex("a+b.<UDIM>.exr").match("aab.1001.exr")
+
+
+def test_find_sequence_files(make_file, tmp_path):
+    for tile in ("1001", "1002", "1011"):
+        make_file("tex/col.%s.exr" % tile)
+    make_file("tex/col.txt")
+    make_file("tex/other.1001.exr")
+    folder = str(tmp_path / "tex").replace(os.sep, "/")
+    found = paths.find_sequence_files(folder + "/col.<UDIM>.exr")
+    assert [os.path.basename(f) for f in found] == ["col.1001.exr", "col.1002.exr",
+                                                     "col.1011.exr"]
+    assert paths.find_sequence_files(folder + "/col.txt") == [folder + "/col.txt"]
+    assert paths.find_sequence_files(folder + "/none.<UDIM>.exr") == []
+    assert paths.find_sequence_files(folder + "/absent.png") == []
+    assert paths.find_sequence_files("/no/such/dir/x.####.exr") == []
+
+
+def test_resolve_files_relative_and_env(make_file, tmp_path):
+    make_file("proj/sourceimages/a.png")
+    root = str(tmp_path / "proj")
+    files, reported = paths.resolve_files("sourceimages/a.png", ["/nowhere", root])
+    assert files == [root.replace(os.sep, "/") + "/sourceimages/a.png"]
+    files, _ = paths.resolve_files("$P/sourceimages/a.png", [], {"P": root})
+    assert len(files) == 1
+    files, reported = paths.resolve_files("D:\\proj\\missing.png", [root])
+    assert files == [] and reported == "D:/proj/missing.png"
+    assert paths.resolve_files("   ", [root]) == ([], "   ")
