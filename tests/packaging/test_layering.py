@@ -34,9 +34,12 @@ PACKAGES = sorted(name for name in ALLOWED
 
 def declared_dependencies(package):
     text = open(os.path.join(ROOT, package, "pyproject.toml"), encoding="utf-8").read()
-    block = re.search(r"^dependencies\s*=\s*\[(.*?)\]", text, re.S | re.M)
+    block = re.search(r"^dependencies\s*=\s*\[(.*?)^\]", text, re.S | re.M)
+    # Optional extras count as declared: a module that needs one imports it only when used.
+    extras = re.search(r"^\[project\.optional-dependencies\](.*?)(?:^\[|\Z)", text, re.S | re.M)
+    listed = (block.group(1) if block else "") + (extras.group(1) if extras else "")
     names = set()
-    for item in re.findall(r'"([^"]+)"', block.group(1) if block else ""):
+    for item in re.findall(r'"([^"]+)"', listed):
         name = re.split(r"[<>=!~;\[ ]", item, maxsplit=1)[0].strip().lower()
         names.add(name.replace("_", "-"))
     return names

@@ -1,0 +1,138 @@
+"""Command line: ``rayvision-sandbox serve | create-user | users``."""
+
+import argparse
+import signal
+import sys
+
+from rayvision_sandbox import constants as c
+from rayvision_sandbox.farm import Sandbox
+from rayvision_sandbox.store import open_store
+
+
+def _error_burst(text):
+    status, _, count = text.partition(":")
+    try:
+        return int(status), int(count or 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected STATUS:COUNT such as 503:3, got {0!r}".format(
+            text))
+
+
+def _frames(text):
+    if text == "all":
+        return "all"
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected frame numbers such as 3,7 or 'all', "
+                                         "got {0!r}".format(text))
+
+
+def build_parser():
+    """The argument parser of ``rayvision-sandbox``."""
+    parser = argparse.ArgumentParser(
+        prog="rayvision-sandbox",
+        description="A local Renderbus-compatible render farm for development and tests.")
+    commands = parser.add_subparsers(dest="command")
+    serve = commands.add_parser("serve", help="run the farm until interrupted")
+    serve.add_argument("--data-dir", required=True, help="folder of the database and storages")
+    serve.add_argument("--port", type=int, default=8765, help="TCP port (0: any free port)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--seconds-per-frame", type=float, default=1.0,
+                       help="simulated render time of one frame")
+    serve.add_argument("--timestamp-window", type=int, default=c.DEFAULT_TIMESTAMP_WINDOW,
+                       help="accepted clock difference of signed requests (s)")
+    serve.add_argument("--access-log", action="store_true", help="print one line per request")
+    faults = serve.add_argument_group("fault injection")
+    faults.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
+    faults.add_argument("--error-burst", type=_error_burst, metavar="STATUS:COUNT",
+                        help="answer the next COUNT requests with HTTP STATUS (429 or 5xx)")
+    faults.add_argument("--reset-after-bytes", type=int, metavar="N",
+                        help="reset storage transfers after N bytes")
+    faults.add_argument("--clock-skew", type=float, default=0.0, help="seconds added to the "
+                                                                      "farm clock")
+    faults.add_argument("--failing-frames", type=_frames, metavar="N,N|all",
+                        help="frame numbers that fail when rendered")
+    create = commands.add_parser("create-user", help="add a user to a data dir")
+    create.add_argument("--data-dir", required=True)
+    create.add_argument("name")
+    users = commands.add_parser("users", help="list the users of a data dir (no keys)")
+    users.add_argument("--data-dir", required=True)
+    return parser
+
+
+def serve(args, out=sys.stdout):
+    """Run a farm in the foreground until SIGINT/SIGTERM."""
+    farm = Sandbox(data_dir=args.data_dir, port=args.port, host=args.host,
+                   seconds_per_frame=args.seconds_per_frame,
+                   timestamp_window=args.timestamp_window, access_log=args.access_log)
+    farm.faults.set(latency=args.latency, error_burst=args.error_burst,
+                    reset_after_bytes=args.reset_after_bytes, clock_skew=args.clock_skew,
+                    failing_frames=args.failing_frames)
+    farm.start()
+
+    def _terminate(signum, frame):
+        raise KeyboardInterrupt()
+
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        out.write("rayvision_sandbox serving {0}\n".format(farm.url))
+        out.write("data dir:   {0}\n".format(farm.data_dir))
+        out.write("domain:     {0}  (protocol http, platform {1})\n".format(farm.domain,
+                                                                          farm.platform))
+        out.write("access_id:  {0}\n".format(farm.access_id))
+        out.write("access_key: {0}\n".format(farm.access_key))
+        out.flush()
+        farm.serve_forever()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        farm.stop()
+        out.write("rayvision_sandbox stopped\n")
+    return 0
+
+
+def create_user(args, out=sys.stdout):
+    """Create a user in a data dir and print its credentials."""
+    store = open_store(args.data_dir)
+    try:
+        if not store.users():
+            store.create_user("sandbox")
+        user = store.create_user(args.name)
+    finally:
+        store.close()
+    out.write("user_id:    {0}\nuser_name:  {1}\naccess_id:  {2}\naccess_key: {3}\n".format(
+        user["id"], user["user_name"], user["access_id"], user["access_key"]))
+    return 0
+
+
+def list_users(args, out=sys.stdout):
+    """Print the users of a data dir (ids and names, never keys)."""
+    store = open_store(args.data_dir)
+    try:
+        for user in store.users():
+            out.write("{0}\t{1}\t{2}\n".format(user["id"], user["user_name"],
+                                               user["access_id"]))
+    finally:
+        store.close()
+    return 0
+
+
+def main(argv=None):
+    """Entry point of the ``rayvision-sandbox`` console command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    if args.command == "create-user":
+        try:
+            return create_user(args)
+        except ValueError as exc:
+            parser.error(str(exc))
+    if args.command == "users":
+        return list_users(args)
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""The error a request handler raises to answer an envelope with a non-200 code."""
+
+from rayvision_sandbox import constants
+
+
+class SandboxRequestError(Exception):
+    """A request failed; the farm answers the envelope with ``code`` and ``message``.
+
+    Args:
+        code (int): Envelope code (600, 611, 404, ...).
+        message (str): Human readable message naming the parameter or resource.
+        http_status (int): HTTP status of the answer; 200 on API routes unless given.
+        data: Envelope ``data`` (None unless the protocol says otherwise).
+    """
+
+    def __init__(self, code, message, http_status=200, data=None):
+        super(SandboxRequestError, self).__init__(code, message)
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+        self.data = data
+
+    def __str__(self):
+        return "{0} {1}: {2}".format(self.code, constants.CODE_NAMES.get(self.code, ""),
+                                     self.message)
+
+
+def invalid(name, reason):
+    """600 PARAMETER_INVALID naming the parameter."""
+    return SandboxRequestError(constants.PARAMETER_INVALID,
+                               "PARAMETER_INVALID: {0} {1}".format(name, reason))
+
+
+def missing(name):
+    """601 PARAMETER_CANT_BE_EMPTY naming the parameter."""
+    return SandboxRequestError(constants.PARAMETER_CANT_BE_EMPTY,
+                               "PARAMETER_CANT_BE_EMPTY: {0} is required".format(name))
+
+
+def not_found(what):
+    """404 RESOURCE_NOT_FOUND naming the resource."""
+    return SandboxRequestError(constants.RESOURCE_NOT_FOUND,
+                               "RESOURCE_NOT_FOUND: {0}".format(what))

@@ -1,0 +1,260 @@
+"""``Sandbox``: a whole local farm (database, storages, renderer, HTTP server) in-process."""
+
+import errno
+import hmac
+import logging
+import os
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+
+from werkzeug.wrappers import Response
+
+from rayvision_sandbox import constants as c
+from rayvision_sandbox.api import ApiHandlers, thumbnail_token
+from rayvision_sandbox.app import FarmApp
+from rayvision_sandbox.auth import Authenticator
+from rayvision_sandbox.errors import SandboxRequestError
+from rayvision_sandbox.faults import Faults
+from rayvision_sandbox.httpserver import FarmServer
+from rayvision_sandbox.render import Renderer
+from rayvision_sandbox.storage import KINDS, Storages, bid_for, normalise_path
+from rayvision_sandbox.storage_routes import StorageRoutes
+from rayvision_sandbox.store import open_store
+from rayvision_sandbox.tasks import TaskService
+
+try:  # Python 3
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover - Python 2
+    from urllib import quote
+
+LOGGER = logging.getLogger(__name__)
+
+DEFAULT_USER_NAME = "sandbox"
+
+
+class Sandbox(object):
+    """A local Renderbus-compatible farm, started in this process.
+
+    Use it as a context manager (or call :meth:`start` / :meth:`stop`)::
+
+        with Sandbox() as farm:
+            api = RayvisionAPI(**farm.api_kwargs())
+
+    Args:
+        data_dir (str, optional): Where the sqlite database and storages live; kept across
+            runs. None: a temporary folder removed on exit.
+        port (int): TCP port; 0 picks a free one.
+        seconds_per_frame (float): Simulated render time of one frame number.
+        host (str): Address to listen on.
+        timestamp_window (int): Accepted clock difference of signed requests, in seconds.
+        replay_check (bool): Refuse a signed request that was already accepted.
+        nodes (int): Frames of one task rendered at the same time.
+        access_log (bool): Print one line per request on stderr.
+
+    Attributes:
+        faults (Faults): Fault injection switches.
+        access_id (str): Access id of the ready user (the first user of the data dir).
+        access_key (str): Its access key.
+    """
+
+    platform = c.PLATFORM
+    protocol = "http"
+
+    def __init__(self, data_dir=None, port=0, seconds_per_frame=c.DEFAULT_SECONDS_PER_FRAME,
+                 host="127.0.0.1", timestamp_window=c.DEFAULT_TIMESTAMP_WINDOW,
+                 replay_check=True, nodes=4, access_log=False):
+        if float(seconds_per_frame) < 0:
+            raise ValueError("seconds_per_frame must be >= 0, got {0!r}".format(
+                seconds_per_frame))
+        self._given_data_dir = data_dir
+        self.data_dir = None
+        self.port = int(port)
+        self.host = host
+        self.seconds_per_frame = float(seconds_per_frame)
+        self.timestamp_window = int(timestamp_window)
+        self.replay_check = replay_check
+        self.nodes = nodes
+        self.access_log = access_log
+        self.faults = Faults()
+        self.store = None
+        self.access_id = None
+        self.access_key = None
+        self._server = None
+        self._thread = None
+        self._temp = False
+
+    def __repr__(self):
+        return "Sandbox(url={0!r}, data_dir={1!r})".format(
+            self.url if self._server else None, self.data_dir)
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def start(self):
+        """Open the data dir, start the renderer and the HTTP server; returns self."""
+        if self._server is not None:
+            return self
+        if self._given_data_dir is None:
+            self.data_dir = tempfile.mkdtemp(prefix="rayvision_sandbox_")
+            self._temp = True
+        else:
+            self.data_dir = os.path.abspath(self._given_data_dir)
+        try:
+            self._open()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _open(self):
+        self.store = open_store(self.data_dir)
+        self.storages = Storages(os.path.join(self.data_dir, "storage"))
+        self._secret = self.store.meta("thumbnail_secret", lambda: secrets.token_hex(16))
+        self.auth = Authenticator(self.store, self.faults, self.timestamp_window,
+                                  self.replay_check)
+        self.tasks = TaskService(self.store, self.storages, self.clock)
+        users = self.store.users()
+        user = users[0] if users else self.store.create_user(DEFAULT_USER_NAME)
+        self.access_id, self.access_key = user["access_id"], user["access_key"]
+        self.api = ApiHandlers(self)
+        self.storage_routes = StorageRoutes(self)
+        self.renderer = Renderer(self.store, self.storages, self.faults, self.clock,
+                                 self.seconds_per_frame, self.nodes)
+        try:
+            self._server = FarmServer(self.host, self.port, FarmApp(self), self.access_log)
+        except SystemExit:
+            # werkzeug reports a port it cannot bind on stderr and exits; a library raises.
+            raise OSError(errno.EADDRINUSE, "rayvision_sandbox cannot listen on {0}:{1} (port "
+                                            "in use or not allowed)".format(self.host,
+                                                                            self.port))
+        self.port = self._server.server_address[1]
+        self.renderer.start()
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.1},
+                                        name="rayvision-sandbox-http")
+        self._thread.daemon = True
+        self._thread.start()
+        LOGGER.info("rayvision_sandbox serving %s (data dir %s)", self.url, self.data_dir)
+
+    def stop(self):
+        """Stop serving and rendering, close the database; a temporary data dir is removed."""
+        self._close_parts()
+        if self._temp and self.data_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+            self._temp = False
+
+    def _close_parts(self):
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.close_connections()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join(10)
+            self._thread = None
+        renderer = getattr(self, "renderer", None)
+        if renderer is not None:
+            renderer.stop()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, exc_type, exc, tb):
+        self.stop()
+        return False
+
+    def serve_forever(self):
+        """Block until interrupted (the server already runs in a thread)."""
+        try:
+            while self._server is not None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+
+    # -- facts for clients ------------------------------------------------------------------
+
+    def clock(self):
+        """The farm's clock: real time plus the injected clock skew."""
+        return time.time() + self.faults.clock_skew
+
+    @property
+    def domain(self):
+        """``host:port``, what ``RayvisionAPI`` takes as ``domain``."""
+        return "{0}:{1}".format(self.host, self.port)
+
+    @property
+    def url(self):
+        """``http://host:port``."""
+        return "{0}://{1}".format(self.protocol, self.domain)
+
+    def api_kwargs(self, access_id=None, access_key=None):
+        """Keyword arguments for ``RayvisionAPI`` (the ready user unless others are given)."""
+        return {"access_id": access_id or self.access_id,
+                "access_key": access_key or self.access_key,
+                "domain": self.domain, "platform": self.platform, "protocol": self.protocol}
+
+    # -- users and files --------------------------------------------------------------------
+
+    def create_user(self, name):
+        """Create a user; returns ``(access_id, access_key)``."""
+        user = self.store.create_user(name)
+        self.auth.forget_users()
+        return user["access_id"], user["access_key"]
+
+    def user(self, access_id):
+        """The user row of an access id (KeyError if unknown)."""
+        user = self.store.user_by_access_id(access_id)
+        if user is None:
+            raise KeyError("no user with access id {0!r}".format(access_id))
+        return user
+
+    def bids_of(self, user):
+        """The storage ids of a user row."""
+        return set(bid_for(user["id"], kind) for kind in KINDS)
+
+    def storage_path(self, access_id, kind, path):
+        """Local file path of ``path`` in a user's ``config``/``input``/``output`` storage."""
+        return self.storages.local_path(bid_for(self.user(access_id)["id"], kind), path)
+
+    def wait_for_task(self, task_id, statuses=c.END_STATUSES + (c.FINISHED_TEST,),
+                      timeout=30.0):
+        """Wait until a task reaches one of ``statuses``; returns its status.
+
+        Raises:
+            TimeoutError: The task did not get there in time.
+        """
+        deadline = time.time() + timeout
+        while True:
+            row = self.store.query_one("SELECT status FROM tasks WHERE id=?", (int(task_id),))
+            if row is not None and row["status"] in statuses:
+                return row["status"]
+            if time.time() > deadline:
+                raise TimeoutError("task {0} is in status {1}, not in {2} after {3} s".format(
+                    task_id, row and row["status"], list(statuses), timeout))
+            time.sleep(min(0.02, timeout))
+
+    # -- thumbnails -------------------------------------------------------------------------
+
+    def thumbnail_url(self, base_url, bid, path):
+        """Unsigned URL of an image of the output storage, protected by a capability token."""
+        return "{0}{1}/{2}{3}?token={4}".format(base_url, c.THUMBNAIL_PREFIX, bid,
+                                                quote(path, safe="/"),
+                                                thumbnail_token(self._secret, bid, path))
+
+    def serve_thumbnail(self, request):
+        """Answer ``GET /thumbnail/<bid>/<path>?token=...``."""
+        rest = request.path[len(c.THUMBNAIL_PREFIX) + 1:]
+        bid, _, path = rest.partition("/")
+        path = normalise_path("/" + path)
+        token = request.args.get("token") or ""
+        if not hmac.compare_digest(token, thumbnail_token(self._secret, bid, path)):
+            raise SandboxRequestError(c.FORBIDDEN, "FORBIDDEN: bad thumbnail token", 403)
+        data = self.storages.read_bytes(bid, path)
+        if data is None:
+            raise SandboxRequestError(c.RESOURCE_NOT_FOUND, "RESOURCE_NOT_FOUND: " + path, 404)
+        return Response(data, content_type="image/png")

@@ -1,0 +1,15 @@
+"""rayvision_sync: uploads, downloads, task monitoring and the upload-record database.
+
+Modules: :mod:`~rayvision_sync.upload` (``RayvisionUpload``),
+:mod:`~rayvision_sync.download` (``RayvisionDownload``), :mod:`~rayvision_sync.manage`
+(``RayvisionManageTask``), :mod:`~rayvision_sync.transfer` (``RayvisionTransfer``),
+:mod:`~rayvision_sync.constants`.
+"""
+
+import rayvision_log
+from rayvision_sync._version import __version__
+from rayvision_sync.constants import PACKAGE_NAME
+
+rayvision_log.init_logger(PACKAGE_NAME)
+
+__all__ = ["__version__", "PACKAGE_NAME"]

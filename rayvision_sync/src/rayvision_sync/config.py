@@ -1,0 +1,246 @@
+"""db_config.ini: reading it, the path-priority rules, and the ini handed to the transmitter.
+
+Everything here is pure (environment and file-existence test are parameters) so that the
+Windows rules can be tested on Linux.
+"""
+
+import configparser
+import ntpath
+import os
+import posixpath
+
+from rayvision_sync.constants import (
+    LINUX_LOCAL_ENV,
+    RAYVISION_DB,
+    RENDERFARM_SDK,
+    TRANSFER_LOG,
+    WINDOWS_LOCAL_ENV,
+)
+from rayvision_sync.exception import DbConfigError, UnsupportedDatabaseError
+
+PACKAGED_DB_CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "db_config.ini")
+
+SUPPORTED_DATABASES = ("redis", "sqlite")
+
+# (section, option) pairs db_config.ini must hold, in file order.
+REQUIRED_OPTIONS = (
+    ("TRANSFER_LOG_PATH", "transfer_log_path"),
+    ("DATABASE_CONFIG", "on"),
+    ("DATABASE_CONFIG", "type"),
+    ("DATABASE_CONFIG", "db_path"),
+    ("REDIS", "host"),
+    ("REDIS", "port"),
+    ("REDIS", "password"),
+    ("REDIS", "table_index"),
+    ("REDIS", "timeout"),
+    ("SQLITE", "temporary"),
+)
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
+def read_ini_config(path):
+    """Read an ini file (UTF-8) and return the ConfigParser.
+
+    Raises:
+        DbConfigError: The file is missing or is not a valid ini file.
+    """
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            parser.read_file(handle)
+    except OSError as exc:
+        raise DbConfigError("cannot read db config file {0!r}: {1}".format(path, exc))
+    except configparser.Error as exc:
+        raise DbConfigError("db config file {0!r} is not a valid ini file: {1}".format(
+            path, exc))
+    return parser
+
+
+def parse_bool(value, path, section, option):
+    """Read a true/false ini value; anything else is an error naming the key."""
+    text = (value or "").strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise DbConfigError("{0}: [{1}] {2} must be true or false, not {3!r}".format(
+        path, section, option, value))
+
+
+def parse_int(value, path, section, option):
+    """Read an integer ini value; anything else is an error naming the key."""
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise DbConfigError("{0}: [{1}] {2} must be an integer, not {3!r}".format(
+            path, section, option, value))
+
+
+def load_db_config(db_config_path=None):
+    """Read db_config.ini (the packaged default when the path is falsy or missing).
+
+    Returns:
+        tuple: ``(transfer_log_path, redis_config, sqlite_config, database_config)``; the
+        three configs are dicts of the ini strings, except ``redis_config['port']`` (int).
+
+    Raises:
+        DbConfigError: A section or option is missing, or ``port`` is not an integer.
+    """
+    path = db_config_path if db_config_path and os.path.isfile(db_config_path) \
+        else PACKAGED_DB_CONFIG
+    parser = read_ini_config(path)
+    for section, option in REQUIRED_OPTIONS:
+        if not parser.has_section(section):
+            raise DbConfigError("{0}: section [{1}] is missing".format(path, section))
+        if not parser.has_option(section, option):
+            raise DbConfigError("{0}: option {1!r} of section [{2}] is missing".format(
+                path, option, section))
+
+    def get(section, option):
+        return parser.get(section, option).strip()
+
+    transfer_log_path = get("TRANSFER_LOG_PATH", "transfer_log_path")
+    redis_config = {
+        "host": get("REDIS", "host"),
+        "port": parse_int(get("REDIS", "port"), path, "REDIS", "port"),
+        "password": get("REDIS", "password"),
+        "table_index": get("REDIS", "table_index"),
+        "timeout": get("REDIS", "timeout"),
+    }
+    sqlite_config = {"temporary": get("SQLITE", "temporary")}
+    database_config = {
+        "on": get("DATABASE_CONFIG", "on"),
+        "type": get("DATABASE_CONFIG", "type"),
+        "db_path": get("DATABASE_CONFIG", "db_path"),
+    }
+    return transfer_log_path, redis_config, sqlite_config, database_config
+
+
+def database_type(database_config):
+    """The configured database type, stripped and lower-cased (default ``sqlite``).
+
+    Raises:
+        UnsupportedDatabaseError: Neither ``redis`` nor ``sqlite``.
+    """
+    kind = (database_config.get("type") or "sqlite").strip().lower()
+    if kind not in SUPPORTED_DATABASES:
+        raise UnsupportedDatabaseError(
+            "{0} is not a supported database, only support 'redis' or 'sqlite'".format(kind))
+    return kind
+
+
+def _join_like(base, *parts):
+    """Join with the separator style of ``base`` (a Windows path stays a Windows path)."""
+    flavour = ntpath if ("\\" in base or ntpath.splitdrive(base)[0]) else posixpath
+    return flavour.join(base, *parts)
+
+
+def default_sdk_dir(local_os, environ=None):
+    r"""``%USERPROFILE%\renderfarm_sdk`` on Windows, ``$HOME/renderfarm_sdk`` elsewhere.
+
+    ``RayvisionAPI`` claims ``local_os='windows'`` by default even on Linux, so a missing
+    USERPROFILE falls back to HOME (and the other way round) instead of failing.
+    """
+    environ = os.environ if environ is None else environ
+    windows = str(local_os).lower().startswith("win")
+    first, second = ((WINDOWS_LOCAL_ENV, LINUX_LOCAL_ENV) if windows
+                     else (LINUX_LOCAL_ENV, WINDOWS_LOCAL_ENV))
+    home = environ.get(first) or environ.get(second)
+    if home:
+        return _join_like(home, RENDERFARM_SDK)
+    return os.path.join(os.path.expanduser("~"), RENDERFARM_SDK)
+
+
+def resolve_db_dir(db_path, local_os, environ=None, exists=os.path.exists):
+    """Folder of the upload-record database, by the documented priority.
+
+    1. ``[DATABASE_CONFIG] db_path`` when non-empty and existing;
+    2. env ``RAYVISION_DB`` when it names an existing path;
+    3. :func:`default_sdk_dir`.
+    """
+    environ = os.environ if environ is None else environ
+    if db_path and exists(db_path):
+        return db_path
+    env_value = environ.get(RAYVISION_DB)
+    if env_value and exists(env_value):
+        return env_value
+    return default_sdk_dir(local_os, environ)
+
+
+def resolve_transfer_log_path(transfer_log_path, local_os, environ=None, exists=os.path.exists):
+    """Folder of the transmitter's logs, by the documented priority.
+
+    1. ``[TRANSFER_LOG_PATH] transfer_log_path`` when non-empty and existing;
+    2. env ``RAYVISION_LOG`` when it names an existing path;
+    3. :func:`default_sdk_dir`.
+
+    The result reaches the transmitter through ``RAYVISION_LOG`` in the child's environment
+    only: the machine environment is never rewritten (the original ran ``setx /m``).
+    """
+    environ = os.environ if environ is None else environ
+    if transfer_log_path and exists(transfer_log_path):
+        return transfer_log_path
+    env_value = environ.get(TRANSFER_LOG)
+    if env_value and exists(env_value):
+        return env_value
+    return default_sdk_dir(local_os, environ)
+
+
+def time_temp_of(upload_json_path):
+    """Name of the folder that holds upload.json (the analysis folder, e.g. ``1586932339``)."""
+    flavour = ntpath if "\\" in upload_json_path else posixpath
+    folder = flavour.dirname(flavour.normpath(upload_json_path))
+    return flavour.basename(folder) or "upload"
+
+
+def sqlite_db_file(db_dir, upload_json_path):
+    """``<db dir>/db/<time_temp>.db``: the sqlite records of one upload.json folder."""
+    return _join_like(db_dir, "db", time_temp_of(upload_json_path) + ".db")
+
+
+def render_db_ini(database_config, redis_config, sqlite_config, platform, sqlite_path):
+    """Text of the ini the transmitter reads (``[database]``, ``[redis]``, ``[sqlite]``)."""
+    kind = database_type(database_config)
+    sections = [
+        ("database", [("on", database_config.get("on", "")), ("platform_id", platform),
+                      ("type", kind)]),
+        ("redis", [(key, redis_config.get(key, "")) for key in
+                   ("host", "port", "password", "table_index", "timeout")]),
+        ("sqlite", [("db_path", sqlite_path), ("temporary", sqlite_config.get("temporary", ""))]),
+    ]
+    blocks = []
+    for name, items in sections:
+        lines = ["[{0}]".format(name)]
+        lines.extend(u"{0} = {1}".format(key, value) for key, value in items)
+        blocks.append(u"\n".join(lines) + u"\n")
+    return u"\n".join(blocks)
+
+
+def db_ini_file_name(kind, upload_json_path):
+    """``db_redis.ini`` for redis, ``<time_temp>.ini`` for sqlite."""
+    if kind == "redis":
+        return "db_redis.ini"
+    return time_temp_of(upload_json_path) + ".ini"
+
+
+def atomic_write_text(path, text, private=False):
+    """Write UTF-8 text to a temporary file beside ``path`` and rename it over ``path``.
+
+    Args:
+        path (str): Target file.
+        text (str): Content.
+        private (bool): Readable by the owner only (0600 where POSIX modes apply): the
+            transmitter's ini holds the redis password.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        os.makedirs(folder, exist_ok=True)
+    temp = "{0}.{1}.tmp".format(path, os.getpid())
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(temp, flags, 0o600 if private else 0o666)
+    with open(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    os.replace(temp, path)
+    return path

@@ -1,0 +1,234 @@
+"""Download models.
+
+Download the output of tasks: once (``download``), frame by frame while the tasks render
+(``auto_download``), or when they have ended (``auto_download_after_task_completed``).
+A local file that already equals the farm's file (size and SHA-256) is never downloaded
+again, so repeated passes only move new frames.
+"""
+
+import logging
+import time
+
+from rayvision_api.exception import RayvisionArgumentError
+from rayvision_sync import config
+from rayvision_sync.hashing import DigestCache
+from rayvision_sync.manage import (
+    STATE_ENDED,
+    STATE_MISSING,
+    STATE_RUNNING,
+    RayvisionManageTask,
+)
+from rayvision_sync.paths import storage_path
+from rayvision_sync.progress import ProgressReporter
+from rayvision_sync.result import TransferResult
+from rayvision_sync.transfer import RayvisionTransfer
+from rayvision_sync.utils import create_transfer_params
+
+LOGGER = logging.getLogger(__name__)
+
+
+def keep_path_flag(download_filename_format):
+    """``download_filename_format`` ("true"/"false", or a bool) as a bool.
+
+    Raises:
+        RayvisionArgumentError: Any other value.
+    """
+    text = str(download_filename_format).strip().lower()
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise RayvisionArgumentError("download_filename_format must be 'true' or 'false', not "
+                                 "{0!r}".format(download_filename_format))
+
+
+class RayvisionDownload(object):
+    """Downloader.
+
+    Args:
+        api (RayvisionAPI): A logged-in API.
+        engine: ``"http"``, ``"transmitter"``, an engine object, or None (chosen from the
+            farm's transfer information).
+        workers (int): Files downloaded at once by the HTTP engine (default 4).
+        transmitter_exe (str): Path of rayvision_transmitter.
+        progress_callback (callable): Receives :class:`~rayvision_sync.progress.ProgressEvent`.
+        show_progress (bool): tqdm bars; default when stderr is a terminal.
+
+    Attributes:
+        settle_time (float): Seconds ``auto_download_after_task_completed`` waits between a
+            task's end and its download (the farm may still be copying frames).
+        missing_limit (int): Polls after which a task the farm does not know is given up.
+        unknown_limit (int): Polls after which a task whose status code no table holds is
+            given up (its output is downloaded on each of those polls).
+        last_result (TransferResult): Counts of the last download call.
+    """
+
+    def __init__(self, api, engine=None, workers=None, transmitter_exe=None,
+                 progress_callback=None, show_progress=None):
+        self.api = api
+        self.trans = RayvisionTransfer(transmitter_exe=transmitter_exe,
+                                       **create_transfer_params(api))
+        self.logger = self.trans.logger
+        self.manage_task = self.trans.manage_task or RayvisionManageTask(api.query)
+        self.local_os = api.user_info.get("local_os", "windows")
+        self.transfer_log_path = config.resolve_transfer_log_path("", self.local_os)
+        self.progress_callback = progress_callback
+        self.show_progress = show_progress
+        self.settle_time = 5
+        self.missing_limit = 3
+        self.unknown_limit = 6
+        self.last_result = None
+        self._digests = DigestCache()
+        self._engine_choice = engine
+        self._workers = workers
+        self._engine = None
+
+    def __repr__(self):
+        return "RayvisionDownload(engine={0!r})".format(self._engine)
+
+    @property
+    def engine(self):
+        """The transfer engine (chosen on first use)."""
+        if self._engine is None:
+            from rayvision_sync.engine import select_engine
+            self._engine = select_engine(self.api, self.trans, self._engine_choice,
+                                         workers=self._workers,
+                                         log_dir=self.transfer_log_path)
+        return self._engine
+
+    def _check_local_path(self, local_path):
+        """The download folder: ``local_path``, else ``USERPROFILE``/``HOME`` + renderfarm_sdk."""
+        return local_path or config.default_sdk_dir(self.local_os)
+
+    @staticmethod
+    def check_params(task_id_list, custom_server_output_path):
+        """Check the parameters: one of task_id_list and custom_server_output_path must exist.
+
+        Raises:
+            RayvisionArgumentError: Both are empty.
+        """
+        if not task_id_list and not custom_server_output_path:
+            raise RayvisionArgumentError("One of the task_id_list and "
+                                         "custom_server_output_path must exist")
+
+    def download(self, task_id_list=None, max_speed=None, print_log=True,
+                 download_filename_format="true", local_path=None, server_path=None):
+        """Download the output of tasks, or a storage folder.
+
+        Args:
+            task_id_list (list of int): Tasks whose output folders are downloaded.
+            max_speed (str): KB/s, default 1048576.
+            print_log (bool): Log every file at INFO.
+            download_filename_format (str): "true": keep ``<taskId>_<scene>/...`` below
+                local_path; "false": only the part below the downloaded folder.
+            local_path (str): Download folder (default ``~/renderfarm_sdk``).
+            server_path (str or list): Output-storage folder(s), e.g.
+                ``18164087_muti_layer_test/l_ayer2``; task ids are ignored when given.
+
+        Returns:
+            bool: True.
+        """
+        self.check_params(task_id_list, server_path)
+        self._run_download(task_id_list, self._check_local_path(local_path), max_speed,
+                           print_log, download_filename_format, server_path)
+        return True
+
+    def _output_names(self, task_id_list, server_path):
+        if not server_path:
+            if isinstance(task_id_list, (int, str)):
+                task_id_list = [task_id_list]
+            return self.manage_task.output_file_names(
+                self.manage_task.get_task_status(list(task_id_list)))
+        if isinstance(server_path, str):
+            return [server_path]
+        if isinstance(server_path, (list, tuple)):
+            return list(server_path)
+        raise RayvisionArgumentError("custom_server_output_path must a list or str.")
+
+    def _run_download(self, task_id_list, local_path, max_speed=None, print_log=True,
+                      download_filename_format="true", server_path=None):
+        """Download every output folder of the tasks (or ``server_path``)."""
+        keep_path = keep_path_flag(download_filename_format)
+        total = TransferResult()
+        for name in self._output_names(task_id_list, server_path):
+            progress = ProgressReporter("download", self.progress_callback, self.show_progress)
+            total.merge(self.engine.download(
+                "output_bid", storage_path(name), local_path, keep_path, max_speed,
+                progress=progress, digests=self._digests, print_log=print_log))
+        self.last_result = total
+        return total
+
+    def _poll(self, missing, task_id):
+        """State of a task; a task unknown to the farm for too long is dropped."""
+        state = self.manage_task.task_state(task_id)
+        if state == STATE_MISSING:
+            missing[task_id] = missing.get(task_id, 0) + 1
+            if missing[task_id] >= self.missing_limit:
+                self.logger.error("task %s is unknown to the farm after %d polls; no longer "
+                                  "waiting for it", task_id, missing[task_id])
+                return STATE_ENDED
+            return STATE_RUNNING
+        missing.pop(task_id, None)
+        if state not in (STATE_RUNNING, STATE_ENDED):
+            # A status code no table holds: nothing says it will ever change, so keep
+            # downloading for a few polls, then stop waiting.
+            key = ("unknown", task_id)
+            missing[key] = missing.get(key, 0) + 1
+            if missing[key] >= self.unknown_limit:
+                self.logger.warning("task %s kept an unknown status for %d polls; no longer "
+                                    "waiting for it", task_id, missing[key])
+                return STATE_ENDED
+            return STATE_RUNNING
+        missing.pop(("unknown", task_id), None)
+        return state
+
+    def auto_download(self, task_id_list=None, max_speed=None, print_log=False, sleep_time=10,
+                      download_filename_format="true", local_path=None):
+        """Automatic download: every pass downloads the frames finished so far.
+
+        A task leaves the loop after the pass that follows its end (so its last frames are
+        downloaded). The caller's list is not modified.
+
+        Returns:
+            bool: True.
+        """
+        pending = list(task_id_list or [])
+        local_path = self._check_local_path(local_path)
+        missing = {}
+        total = TransferResult()
+        while pending:
+            time.sleep(sleep_time)
+            for task_id in list(pending):
+                # The state is read before downloading so that the pass after the end
+                # still downloads the last frames.
+                state = self._poll(missing, task_id)
+                total.merge(self._run_download([task_id], local_path, max_speed, print_log,
+                                               download_filename_format))
+                if state == STATE_ENDED:
+                    pending.remove(task_id)
+        self.last_result = total
+        return True
+
+    def auto_download_after_task_completed(self, task_id_list=None, max_speed=None,
+                                           print_log=True, sleep_time=10,
+                                           download_filename_format="true", local_path=None):
+        """Download each task once it has ended. The caller's list is not modified.
+
+        Returns:
+            bool: True.
+        """
+        pending = list(task_id_list or [])
+        local_path = self._check_local_path(local_path)
+        missing = {}
+        total = TransferResult()
+        while pending:
+            time.sleep(sleep_time)
+            for task_id in list(pending):
+                if self._poll(missing, task_id) != STATE_ENDED:
+                    continue
+                time.sleep(self.settle_time)
+                total.merge(self._run_download([task_id], local_path, max_speed, print_log,
+                                               download_filename_format))
+                pending.remove(task_id)
+        self.last_result = total
+        return True

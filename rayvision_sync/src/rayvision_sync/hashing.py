@@ -1,0 +1,54 @@
+"""File fingerprints: SHA-256 of local files, and a cache that avoids hashing twice."""
+
+import hashlib
+import os
+import threading
+
+READ_SIZE = 1024 * 1024
+
+
+def sha256_file(path, limit=None):
+    """Hex SHA-256 of a file (of its first ``limit`` bytes when given)."""
+    digest = hashlib.sha256()
+    remaining = limit
+    with open(path, "rb") as handle:
+        while remaining is None or remaining > 0:
+            size = READ_SIZE if remaining is None else min(READ_SIZE, remaining)
+            block = handle.read(size)
+            if not block:
+                break
+            digest.update(block)
+            if remaining is not None:
+                remaining -= len(block)
+    return digest.hexdigest()
+
+
+class DigestCache(object):
+    """SHA-256 of local files keyed by ``(path, size, mtime_ns)``.
+
+    The download loops ask "is this local file the server's file?" on every poll; a file
+    whose size and mtime did not move is not read again.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._known = {}
+
+    def remember(self, path, sha256):
+        """Record the digest of ``path`` as it is now."""
+        stat = os.stat(path)
+        with self._lock:
+            self._known[os.path.abspath(path)] = (stat.st_size, stat.st_mtime_ns, sha256)
+
+    def digest(self, path, stat=None):
+        """Digest of ``path``, from the cache when size and mtime_ns are unchanged."""
+        stat = stat or os.stat(path)
+        key = os.path.abspath(path)
+        with self._lock:
+            known = self._known.get(key)
+        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+            return known[2]
+        sha = sha256_file(path)
+        with self._lock:
+            self._known[key] = (stat.st_size, stat.st_mtime_ns, sha)
+        return sha

@@ -1,0 +1,178 @@
+"""Progress of a transfer: structured events for callbacks, tqdm bars for terminals.
+
+A render-manager plugin (Deadline, Qube) passes ``progress_callback`` and receives one
+:class:`ProgressEvent` per change; an interactive user gets two tqdm bars, files and bytes.
+"""
+
+import logging
+import sys
+import threading
+
+LOGGER = logging.getLogger(__name__)
+
+# Event kinds, in the order they happen for one job.
+JOB_START = "job_start"          # files_total / bytes_total known
+FILE_START = "file_start"
+FILE_BYTES = "bytes"             # nbytes just moved for ``path``
+FILE_DONE = "file_done"
+FILE_SKIPPED = "file_skipped"    # unchanged: nothing moved
+FILE_RETRY = "file_retry"        # dropped connection or integrity failure, resuming
+FILE_FAILED = "file_failed"
+JOB_DONE = "job_done"
+
+
+class ProgressEvent(object):
+    """One progress change.
+
+    Attributes:
+        kind (str): One of the module's event kinds (``job_start``, ``file_start``,
+            ``bytes``, ``file_done``, ``file_skipped``, ``file_retry``, ``file_failed``,
+            ``job_done``).
+        direction (str): ``upload`` or ``download``.
+        path (str): Storage path of the file concerned (None for job events).
+        local_path (str): Local file concerned (None for job events).
+        nbytes (int): Bytes moved by this event (``bytes`` events).
+        files_done (int): Files finished so far (transferred, skipped or failed).
+        files_total (int): Files in the job.
+        bytes_done (int): Bytes moved so far in the job.
+        bytes_total (int): Bytes the job would move without resume or skips.
+        message (str): Error text for ``file_retry`` / ``file_failed``.
+    """
+
+    __slots__ = ("kind", "direction", "path", "local_path", "nbytes", "files_done",
+                 "files_total", "bytes_done", "bytes_total", "message")
+
+    def __init__(self, **fields):
+        for name in self.__slots__:
+            setattr(self, name, fields.get(name))
+
+    def as_dict(self):
+        """The event as a plain dict (JSON-ready)."""
+        return dict((name, getattr(self, name)) for name in self.__slots__)
+
+    def __repr__(self):
+        return "ProgressEvent({0})".format(", ".join(
+            "{0}={1!r}".format(name, getattr(self, name)) for name in self.__slots__
+            if getattr(self, name) is not None))
+
+
+class ProgressReporter(object):
+    """Thread-safe totals of one job, fanned out to a callback and optional tqdm bars.
+
+    Args:
+        direction (str): ``upload`` or ``download``.
+        callback (callable): Receives each :class:`ProgressEvent`; its exceptions are logged,
+            never allowed to break the transfer.
+        show (bool): tqdm bars; None means "when stderr is a terminal".
+    """
+
+    def __init__(self, direction, callback=None, show=None):
+        self.direction = direction
+        self.callback = callback
+        if show is None:
+            show = bool(getattr(sys.stderr, "isatty", lambda: False)())
+        self.show = show
+        self.files_total = 0
+        self.bytes_total = 0
+        self.files_done = 0
+        self.bytes_done = 0
+        self._lock = threading.Lock()
+        self._bars = None
+
+    def _emit(self, kind, **fields):
+        if self.callback is None:
+            return
+        event = ProgressEvent(kind=kind, direction=self.direction,
+                              files_done=self.files_done, files_total=self.files_total,
+                              bytes_done=self.bytes_done, bytes_total=self.bytes_total,
+                              **fields)
+        try:
+            self.callback(event)
+        except Exception:  # a broken plugin callback must not abort the transfer
+            LOGGER.exception("progress callback failed on %r", event)
+
+    def start(self, files_total, bytes_total):
+        """Announce the size of the job."""
+        with self._lock:
+            self.files_total += files_total
+            self.bytes_total += bytes_total
+            if self.show:
+                self._open_bars()
+            self._emit(JOB_START)
+
+    def _open_bars(self):
+        try:
+            from tqdm import tqdm
+        except ImportError:  # pragma: no cover - tqdm is a declared dependency
+            return
+        if self._bars is None:
+            self._bars = (
+                tqdm(total=self.files_total, desc="{0} files".format(self.direction),
+                     unit="file", position=0, leave=True),
+                tqdm(total=self.bytes_total, desc="{0} bytes".format(self.direction),
+                     unit="B", unit_scale=True, unit_divisor=1024, position=1, leave=True))
+        else:
+            self._bars[0].total = self.files_total
+            self._bars[1].total = self.bytes_total
+            for bar in self._bars:
+                bar.refresh()
+
+    def file_start(self, path, local_path):
+        """A file begins to move."""
+        with self._lock:
+            self._emit(FILE_START, path=path, local_path=local_path)
+
+    def moved(self, path, local_path, nbytes):
+        """``nbytes`` of ``path`` went over the wire."""
+        with self._lock:
+            self.bytes_done += nbytes
+            if self._bars:
+                self._bars[1].update(nbytes)
+            self._emit(FILE_BYTES, path=path, local_path=local_path, nbytes=nbytes)
+
+    def _finish(self, kind, path, local_path, message=None, skipped_bytes=0):
+        with self._lock:
+            self.files_done += 1
+            if self._bars:
+                self._bars[0].update(1)
+                if skipped_bytes:
+                    # Skipped and resumed bytes still count towards the byte bar's total.
+                    self._bars[1].update(skipped_bytes)
+            self._emit(kind, path=path, local_path=local_path, message=message)
+
+    def file_done(self, path, local_path, unsent=0):
+        """A file arrived; ``unsent`` bytes of it were already there (resume)."""
+        self._finish(FILE_DONE, path, local_path, skipped_bytes=unsent)
+
+    def file_skipped(self, path, local_path, size=0):
+        """A file was unchanged: nothing moved."""
+        self._finish(FILE_SKIPPED, path, local_path, skipped_bytes=size)
+
+    def files_skipped(self, entries):
+        """Many unchanged files at once: ``(path, local_path, size)`` triples."""
+        if not entries:
+            return
+        if self.callback is None and not self._bars:
+            with self._lock:
+                self.files_done += len(entries)
+            return
+        for path, local_path, size in entries:
+            self.file_skipped(path, local_path, size)
+
+    def file_failed(self, path, local_path, message):
+        """A file could not be moved."""
+        self._finish(FILE_FAILED, path, local_path, message=message)
+
+    def retry(self, path, local_path, message):
+        """A file's transfer is retried (connection dropped, integrity failure)."""
+        with self._lock:
+            self._emit(FILE_RETRY, path=path, local_path=local_path, message=message)
+
+    def done(self):
+        """The job ended; close the bars."""
+        with self._lock:
+            self._emit(JOB_DONE)
+            if self._bars:
+                for bar in self._bars:
+                    bar.close()
+                self._bars = None

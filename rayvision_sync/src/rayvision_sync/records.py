@@ -1,0 +1,387 @@
+"""Upload-record database: which files are already on the farm, unchanged since.
+
+A record says "this local file, in this state, was uploaded to this storage at this server
+path". Its key is ``<domain>|<storage id>|<server path>``, so another farm, another storage
+or another server path never matches. Its value is ``<size>:<mtime_ns>:<sha256>`` of the
+local file when it was uploaded; a file is "unchanged" when its size and ``st_mtime_ns`` are
+both equal. Size + mtime_ns is what ``os.stat`` gives for free, so the check costs one stat
+per file (hashing 100k files to find that nothing changed would cost minutes); any write
+through a normal tool moves mtime, and the SHA-256 kept in the value lets the HTTP engine
+verify content end to end. The same key/value pair is stored in sqlite (table ``record``,
+the transmitter's schema) or in a redis hash per storage, with identical semantics.
+
+Both stores batch lookups and writes. sqlite runs in WAL mode with a busy timeout and retries
+``database is locked`` with back-off, so several processes can share one file.
+"""
+
+import logging
+import os
+import random
+import sqlite3
+import threading
+import time
+
+from rayvision_sync.exception import RecordDatabaseError
+
+LOGGER = logging.getLogger(__name__)
+
+# sqlite's default host-parameter limit was 999 before 3.32.
+SQLITE_BATCH = 900
+REDIS_BATCH = 2000
+# From this many paths on, reading the whole scope at once beats keyed lookups.
+SCAN_THRESHOLD = 2000
+REDIS_KEY_PREFIX = "rayvision_sync:record:"
+
+
+def record_scope(domain, bid):
+    """The part of a record key shared by every file of one storage."""
+    return u"{0}|{1}".format(domain, bid)
+
+
+def record_value(size, mtime_ns, sha256=""):
+    """The stored fingerprint of a local file."""
+    return u"{0}:{1}:{2}".format(int(size), int(mtime_ns), sha256 or "")
+
+
+def parse_record_value(value):
+    """``(size, mtime_ns, sha256)`` of a stored fingerprint, or None if unreadable."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    parts = value.split(":", 2)
+    try:
+        return int(parts[0]), int(parts[1]), parts[2] if len(parts) > 2 else ""
+    except (ValueError, IndexError):
+        return None
+
+
+def is_unchanged(value, size, mtime_ns):
+    """True when a stored fingerprint matches the file's current size and mtime_ns."""
+    parsed = parse_record_value(value)
+    return parsed is not None and parsed[0] == int(size) and parsed[1] == int(mtime_ns)
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class RecordStore(object):
+    """Interface of the two stores; ``paths`` are server paths within one ``scope``."""
+
+    kind = None
+
+    def lookup(self, scope, paths):
+        """Return ``{path: value}`` for the paths that have a record."""
+        raise NotImplementedError
+
+    def save(self, scope, values):
+        """Store ``{path: value}`` records (replacing older ones)."""
+        raise NotImplementedError
+
+    def prefetch(self, scope, count):
+        """Every record of ``scope``, or None when ``count`` keyed lookups are cheaper."""
+        return None
+
+    def delete(self, scope, paths):
+        """Drop the records of ``paths``."""
+        raise NotImplementedError
+
+    def close(self):
+        """Release the connection."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
+class SqliteRecordStore(RecordStore):
+    """Records in a sqlite file, shared safely by threads and processes.
+
+    Args:
+        path (str): The .db file; its folder is created.
+        busy_timeout (float): Seconds a statement waits for another writer.
+    """
+
+    kind = "sqlite"
+
+    def __init__(self, path, busy_timeout=30.0):
+        self.path = path
+        self.busy_timeout = busy_timeout
+        folder = os.path.dirname(os.path.abspath(path))
+        try:
+            if not os.path.isdir(folder):
+                os.makedirs(folder)
+        except OSError as exc:
+            if not os.path.isdir(folder):
+                raise RecordDatabaseError("cannot create the record database folder {0!r}: "
+                                          "{1}".format(folder, exc))
+        self._lock = threading.Lock()
+        self._conn = None
+        self._retry(self._open)
+
+    def _open(self):
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout = {0}".format(int(self.busy_timeout * 1000)))
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                LOGGER.warning("sqlite record database %s runs in %s mode, not WAL",
+                               self.path, mode)
+            conn.execute("PRAGMA synchronous = NORMAL")
+            # The transmitter's schema; WITHOUT ROWID keeps rows in key order in one b-tree,
+            # so reading a whole scope is one contiguous scan.
+            conn.execute("CREATE TABLE IF NOT EXISTS record (r_key CHAR(2048) PRIMARY KEY "
+                         "NOT NULL, r_val CHAR(64) NOT NULL, r_time CHAR(20) NOT NULL) "
+                         "WITHOUT ROWID")
+        except Exception:
+            conn.close()
+            raise
+        self._conn = conn
+
+    def _retry(self, action, *args):
+        """Run ``action``, retrying 'locked'/'busy' errors with jittered back-off."""
+        deadline = time.time() + max(self.busy_timeout, 1.0) * 2
+        delay = 0.01
+        while True:
+            try:
+                with self._lock:
+                    return action(*args)
+            except sqlite3.OperationalError as exc:
+                text = str(exc).lower()
+                if ("locked" not in text and "busy" not in text) or time.time() > deadline:
+                    raise RecordDatabaseError("sqlite record database {0!r}: {1}".format(
+                        self.path, exc))
+            except sqlite3.DatabaseError as exc:
+                raise RecordDatabaseError("sqlite record database {0!r}: {1}".format(
+                    self.path, exc))
+            time.sleep(delay * (1 + random.random()))
+            delay = min(delay * 2, 0.5)
+
+    @staticmethod
+    def _key(scope, path):
+        return u"{0}|{1}".format(scope, path)
+
+    def _lookup(self, keys):
+        found = {}
+        for batch in _chunks(keys, SQLITE_BATCH):
+            marks = ",".join("?" * len(batch))
+            rows = self._conn.execute(
+                "SELECT r_key, r_val FROM record WHERE r_key IN ({0})".format(marks), batch)
+            found.update(rows.fetchall())
+        return found
+
+    def _scan(self, scope):
+        # Keys of one scope are contiguous in the primary-key index: one range scan, with
+        # the scope prefix cut off by sqlite itself.
+        prefix = self._key(scope, "")
+        rows = self._conn.execute("SELECT substr(r_key, ?), r_val FROM record WHERE "
+                                  "r_key >= ? AND r_key < ?",
+                                  (len(prefix) + 1, prefix, prefix[:-1] + "}"))
+        return dict(rows.fetchall())
+
+    def prefetch(self, scope, count):
+        """Every record of ``scope`` (one range scan) when ``count`` is large, else None."""
+        if count < SCAN_THRESHOLD:
+            return None
+        return self._retry(self._scan, scope)
+
+    def lookup(self, scope, paths):
+        """Return ``{path: value}`` for the paths that have a record.
+
+        For many paths the whole scope is read at once, and the answer may then hold other
+        paths of the scope too (callers look paths up in it).
+        """
+        paths = list(paths)
+        if not paths:
+            return {}
+        if len(paths) >= SCAN_THRESHOLD:
+            return self._retry(self._scan, scope)
+        keys = [self._key(scope, path) for path in paths]
+        found = self._retry(self._lookup, keys)
+        return dict((path, found[key]) for path, key in zip(paths, keys) if key in found)
+
+    def _write(self, sql, rows):
+        cursor = self._conn.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            cursor.executemany(sql, rows)
+            cursor.execute("COMMIT")
+        except Exception:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+
+    def save(self, scope, values):
+        """Store ``{path: value}`` records in one transaction."""
+        if not values:
+            return
+        now = str(int(time.time()))
+        rows = [(self._key(scope, path), value, now) for path, value in values.items()]
+        self._retry(self._write, "INSERT OR REPLACE INTO record (r_key, r_val, r_time) "
+                                 "VALUES (?, ?, ?)", rows)
+
+    def delete(self, scope, paths):
+        """Drop the records of ``paths`` in one transaction."""
+        rows = [(self._key(scope, path),) for path in paths]
+        if rows:
+            self._retry(self._write, "DELETE FROM record WHERE r_key = ?", rows)
+
+    def count(self):
+        """Number of records in the file."""
+        return self._retry(lambda: self._conn.execute("SELECT COUNT(*) FROM record")
+                           .fetchone()[0])
+
+    def close(self):
+        """Close the connection (idempotent)."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+class RedisRecordStore(RecordStore):
+    """Records in redis, one hash per storage: key ``rayvision_sync:record:<scope>``.
+
+    Args:
+        host (str): Redis host.
+        port (int): Redis port.
+        password (str): Password, empty for none (never logged).
+        table_index (str or int): Database number (``SELECT``); empty means 0.
+        timeout (str or int): Socket timeout in milliseconds.
+        client: An existing ``redis.Redis`` to use instead of connecting.
+    """
+
+    kind = "redis"
+
+    def __init__(self, host="127.0.0.1", port=6379, password="", table_index=0,
+                 timeout=5000, client=None):
+        if client is None:
+            try:
+                import redis
+            except ImportError:  # pragma: no cover - redis is a declared dependency
+                raise RecordDatabaseError("the redis package is required for type = redis: "
+                                          "pip install redis")
+            try:
+                db = int(str(table_index).strip() or 0)
+            except ValueError:
+                raise RecordDatabaseError("[REDIS] table_index must be a database number, "
+                                          "not {0!r}".format(table_index))
+            try:
+                seconds = float(str(timeout).strip() or 5000) / 1000.0
+            except ValueError:
+                raise RecordDatabaseError("[REDIS] timeout must be milliseconds, not {0!r}"
+                                          .format(timeout))
+            client = redis.Redis(host=host, port=int(port), db=db, password=password or None,
+                                 socket_timeout=seconds, socket_connect_timeout=seconds,
+                                 decode_responses=True)
+        self.client = client
+        self.where = "{0}:{1}".format(host, port)
+
+    def _call(self, action):
+        try:
+            return action()
+        except Exception as exc:  # redis.RedisError and socket errors
+            if isinstance(exc, RecordDatabaseError):
+                raise
+            raise RecordDatabaseError("redis record database at {0}: {1}".format(
+                self.where, exc))
+
+    @staticmethod
+    def _hash(scope):
+        return REDIS_KEY_PREFIX + scope
+
+    def _everything(self, name, count):
+        if count < SCAN_THRESHOLD or self.client.hlen(name) > 2 * count:
+            return None
+        every = self.client.hgetall(name)
+        if every and isinstance(next(iter(every)), bytes):
+            every = dict((key.decode("utf-8"), value.decode("utf-8"))
+                         for key, value in every.items())
+        return every
+
+    def prefetch(self, scope, count):
+        """The whole hash of ``scope`` when it is not much larger than ``count``, else None."""
+        return self._call(lambda: self._everything(self._hash(scope), count))
+
+    def lookup(self, scope, paths):
+        """Return ``{path: value}`` for the paths that have a record (HMGET batches)."""
+        paths = list(paths)
+        if not paths:
+            return {}
+        name = self._hash(scope)
+
+        def run():
+            found = {}
+            every = self._everything(name, len(paths))
+            if every is not None:
+                return every
+            pipe = self.client.pipeline(transaction=False)
+            batches = list(_chunks(paths, REDIS_BATCH))
+            for batch in batches:
+                pipe.hmget(name, batch)
+            for batch, values in zip(batches, pipe.execute()):
+                for path, value in zip(batch, values):
+                    if value is not None:
+                        found[path] = value.decode("utf-8") if isinstance(value, bytes) \
+                            else value
+            return found
+        return self._call(run)
+
+    def save(self, scope, values):
+        """Store ``{path: value}`` records (HSET batches in one pipeline)."""
+        if not values:
+            return
+        name = self._hash(scope)
+        items = list(values.items())
+
+        def run():
+            pipe = self.client.pipeline(transaction=False)
+            for batch in _chunks(items, REDIS_BATCH):
+                pipe.hset(name, mapping=dict(batch))
+            pipe.execute()
+        self._call(run)
+
+    def delete(self, scope, paths):
+        """Drop the records of ``paths``."""
+        paths = list(paths)
+        if not paths:
+            return
+        name = self._hash(scope)
+
+        def run():
+            pipe = self.client.pipeline(transaction=False)
+            for batch in _chunks(paths, REDIS_BATCH):
+                pipe.hdel(name, *batch)
+            pipe.execute()
+        self._call(run)
+
+    def close(self):
+        """Close the connection pool."""
+        try:
+            self.client.close()
+        except Exception:  # closing must never mask the caller's error
+            LOGGER.debug("closing redis client failed", exc_info=True)
+
+
+def open_record_store(database_config, redis_config, sqlite_path):
+    """Open the store db_config.ini asks for, or None when ``on`` is false.
+
+    Args:
+        database_config (dict): ``[DATABASE_CONFIG]`` (on, type, db_path).
+        redis_config (dict): ``[REDIS]``.
+        sqlite_path (str): The .db file to use for sqlite.
+    """
+    from rayvision_sync.config import database_type
+
+    on = str(database_config.get("on", "true")).strip().lower()
+    if on in ("false", "0", "no", "off"):
+        return None
+    kind = database_type(database_config)
+    if kind == "redis":
+        return RedisRecordStore(**redis_config)
+    return SqliteRecordStore(sqlite_path)

@@ -1,0 +1,257 @@
+"""The raysync/aspera ``rayvision_transmitter`` wrapper: locate, run, interpret.
+
+The binary is proprietary and not shipped. It is looked for, in order, at an explicit path,
+at ``$RAYVISION_TRANSMITTER``, and at the package's documented location
+(``transmission/windows/rayvision_transmitter.exe``, ``transmission/linux/rayvision_transmitter``,
+and ``transmission/centos/`` where 1.1.4 shipped it). It is run as an argv list, never
+through a shell, with its output streamed to the log; its exit code becomes a typed error.
+"""
+
+import logging
+import os
+import subprocess
+import sys
+
+from rayvision_sync.constants import (
+    DEFAULT_MAX_SPEED,
+    RAYVISION_TRANSMITTER,
+    TRANSFER_LOG,
+    TRANSMITTER_NOT_UPLOADABLE,
+    TRANSMITTER_OK,
+    TRANSMITTER_PARAMETER_ERROR,
+    TRANSMITTER_RETRYABLE,
+)
+from rayvision_sync.exception import TransmitterExitError, TransmitterNotFoundError
+from rayvision_sync.progress import ProgressReporter
+from rayvision_sync.result import TransferResult
+
+LOGGER = logging.getLogger(__name__)
+
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+EXIT_MEANINGS = {
+    TRANSMITTER_PARAMETER_ERROR: "parameter or domain name resolution error",
+    TRANSMITTER_RETRYABLE: "some files were not transferred (retryable)",
+    TRANSMITTER_NOT_UPLOADABLE: "there are files that cannot be uploaded",
+}
+
+
+def host_os():
+    """``windows`` or ``linux``: the family of the machine we run on."""
+    return "windows" if sys.platform.startswith("win") else "linux"
+
+
+def documented_location(package_dir, local_os):
+    """Where the package documents the transmitter for ``local_os``."""
+    if str(local_os).lower().startswith("win"):
+        return os.path.join(package_dir, "transmission", "windows", "rayvision_transmitter.exe")
+    return os.path.join(package_dir, "transmission", "linux", "rayvision_transmitter")
+
+
+def candidate_locations(explicit=None, environ=None, package_dir=PACKAGE_DIR, local_os=None):
+    """Places to look for the transmitter, in priority order, with where each came from."""
+    environ = os.environ if environ is None else environ
+    local_os = local_os or host_os()
+    found = []
+    if explicit:
+        found.append(("argument transmitter_exe", explicit))
+    if environ.get(RAYVISION_TRANSMITTER):
+        found.append(("environment variable " + RAYVISION_TRANSMITTER,
+                      environ[RAYVISION_TRANSMITTER]))
+    found.append(("package folder", documented_location(package_dir, local_os)))
+    if local_os != "windows":
+        found.append(("package folder (1.1.4 layout)", os.path.join(
+            package_dir, "transmission", "centos", "rayvision_transmitter")))
+    return found
+
+
+def find_transmitter(explicit=None, environ=None, package_dir=PACKAGE_DIR, local_os=None):
+    """Path of an executable transmitter.
+
+    Raises:
+        TransmitterNotFoundError: None of the candidates is an executable file; the message
+            lists every place looked at and how to install it.
+    """
+    candidates = candidate_locations(explicit, environ, package_dir, local_os)
+    for _, path in candidates:
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    looked = "; ".join("{0}: {1}".format(origin, path) for origin, path in candidates)
+    raise TransmitterNotFoundError(
+        "rayvision_transmitter (Renderbus' proprietary raysync/aspera client) is not installed. "
+        "Looked at: {0}. Install it from Renderbus and set {1}=/path/to/rayvision_transmitter, "
+        "pass transmitter_exe=..., or copy it to {2}. Farms with HTTP storage (the sandbox) "
+        "do not need it.".format(looked, RAYVISION_TRANSMITTER,
+                                 documented_location(package_dir, local_os or host_os())))
+
+
+def build_argv(exe, transport_info, bid, user_id, transmit_type, local_path, server_path,
+               max_speed=None, keep_path="true", db_ini_path=None,
+               max_connect_failure_count="1"):
+    """The transmitter's positional argument contract, as an argv list.
+
+    ``exe engine_type server_name server_ip server_port storage_id user_id transmit_type
+    local_path remote_path max_connect_failure_count keep_path max_speed [db_config_path]``
+    (the database path is left out rather than passed as the string ``None``).
+    """
+    argv = [exe, transport_info["engine_type"], transport_info["server_name"],
+            transport_info["server_ip"], str(transport_info["server_port"]), str(bid),
+            str(user_id), transmit_type, local_path, server_path,
+            str(max_connect_failure_count), str(keep_path).lower(),
+            str(max_speed or DEFAULT_MAX_SPEED)]
+    if db_ini_path:
+        argv.append(db_ini_path)
+    return argv
+
+
+def _decode(raw):
+    for encoding in ("utf-8", "gbk"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode(sys.getfilesystemencoding() or "utf-8", "replace")
+
+
+def is_error_line(line):
+    """Lines the transmitter prints for files that failed."""
+    lowered = line.lower()
+    return "upload file fail" in lowered or ("get path" in lowered and "info failed" in lowered)
+
+
+def run_transmitter(argv, log_dir=None, print_log=True, logger=None, environ=None):
+    """Run the transmitter, streaming its output to the log.
+
+    Args:
+        argv (list): From :func:`build_argv`.
+        log_dir (str): Given to the transmitter as ``RAYVISION_LOG`` (its environment only).
+        print_log (bool): Output lines at INFO (else DEBUG).
+        logger: Logger for the output.
+        environ (dict): Base environment of the child (default: ours).
+
+    Returns:
+        tuple: ``(returncode, error_lines)``.
+    """
+    logger = logger or LOGGER
+    level = logging.INFO if print_log else logging.DEBUG
+    env = dict(os.environ if environ is None else environ)
+    if log_dir:
+        env[TRANSFER_LOG] = log_dir
+    logger.log(level, "cmd...%s", subprocess.list2cmdline(argv))
+    process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, env=env)
+    try:
+        # The original piped "echo y|" into it: answer its confirmation prompt.
+        process.stdin.write(b"y\n")
+        process.stdin.close()
+    except OSError:
+        pass
+    errors = []
+    for raw in iter(process.stdout.readline, b""):
+        line = _decode(raw).rstrip("\r\n")
+        if not line.strip():
+            continue
+        logger.log(level, "%s", line)
+        if is_error_line(line):
+            errors.append(line)
+    process.stdout.close()
+    return process.wait(), errors
+
+
+def check_exit(returncode, errors, what):
+    """Raise the typed error for a failed run.
+
+    Raises:
+        TransmitterExitError: ``returncode`` is not 0 (``error_code`` 200023 for 9,
+            200022 for 10, 200025 for 11, 200024 for 1-8, 200020 otherwise).
+    """
+    if returncode == TRANSMITTER_OK:
+        return
+    if 1 <= returncode <= 8:
+        meaning = "argument format invalid"
+    else:
+        meaning = EXIT_MEANINGS.get(returncode, "unexpected exit code")
+    detail = ": " + "; ".join(errors[:5]) if errors else ""
+    raise TransmitterExitError("{0}: rayvision_transmitter exited with {1} ({2}){3}".format(
+        what, returncode, meaning, detail), returncode, errors)
+
+
+class TransmitterEngine(object):
+    """Transfers through ``rayvision_transmitter`` (the real farm's raysync/aspera storage).
+
+    Args:
+        transfer (RayvisionTransfer): Builds the command lines.
+        log_dir (str): The transmitter's log folder (``RAYVISION_LOG``).
+    """
+
+    name = "transmitter"
+
+    def __init__(self, transfer, log_dir=None):
+        self.transfer = transfer
+        self.log_dir = log_dir
+
+    def __repr__(self):
+        return "TransmitterEngine(exe={0!r})".format(self.transfer.transmitter_exe)
+
+    def run(self, cmd_params, db_ini_path=None, print_log=True, what="transfer"):
+        """Run one command; raise :class:`TransmitterExitError` if it failed."""
+        argv = self.transfer.create_argv(cmd_params, db_ini_path)
+        argv[0] = find_transmitter(self.transfer.explicit_transmitter)
+        returncode, errors = run_transmitter(argv, self.log_dir, print_log,
+                                             self.transfer.logger)
+        check_exit(returncode, errors, what)
+        return returncode
+
+    def upload_file(self, bid_key, local, server, max_speed=None, progress=None,
+                    print_log=True):
+        """Upload one file (or folder) to ``server`` in storage ``bid_key``."""
+        progress = progress or ProgressReporter("upload", show=False)
+        progress.start(1, _size_of(local))
+        try:
+            self.run(["upload_files", local, server, max_speed, "false", bid_key],
+                     print_log=print_log, what="upload of {0}".format(local))
+        except TransmitterExitError as exc:
+            progress.file_failed(server, local, str(exc))
+            raise
+        finally:
+            progress.done()
+        progress.file_done(server, local)
+        result = TransferResult()
+        result.files_total = result.files_transferred = 1
+        return result
+
+    def upload_asset(self, upload_json_path, pairs, max_speed=None, records=None,
+                     db_ini_path=None, progress=None, print_log=True):
+        """Upload the assets of upload.json (``upload_file_pairs``); records via the db ini."""
+        progress = progress or ProgressReporter("upload", show=False)
+        pairs = list(pairs)
+        progress.start(len(pairs), sum(_size_of(local) for local, _ in pairs))
+        try:
+            self.run(["upload_file_pairs", upload_json_path, "/", max_speed, "false",
+                      "input_bid"], db_ini_path, print_log,
+                     what="upload of the assets of {0}".format(upload_json_path))
+        finally:
+            progress.done()
+        result = TransferResult()
+        result.files_total = result.files_transferred = len(pairs)
+        return result
+
+    def download(self, bid_key, server_path, local_path, keep_path=True, max_speed=None,
+                 progress=None, digests=None, print_log=True):
+        """Download a storage folder (``download_files``)."""
+        progress = progress or ProgressReporter("download", show=False)
+        progress.start(0, 0)
+        try:
+            self.run(["download_files", local_path, server_path, max_speed,
+                      "true" if keep_path else "false", bid_key], print_log=print_log,
+                     what="download of {0}".format(server_path))
+        finally:
+            progress.done()
+        return TransferResult()
+
+
+def _size_of(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

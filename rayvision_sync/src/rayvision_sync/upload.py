@@ -1,0 +1,250 @@
+"""Upload models.
+
+Upload the scene's configuration files (to the config storage, ``/<task_id>/cfg/``) and its
+asset files (to the input storage, at the ``server`` paths of upload.json).
+"""
+
+import json
+import os
+
+from rayvision_api.exception import RayvisionArgumentError
+from rayvision_sync import config
+from rayvision_sync.exception import RecordDatabaseError, TransferError, TransmitterExitError
+from rayvision_sync.paths import storage_path
+from rayvision_sync.progress import ProgressReporter
+from rayvision_sync.records import open_record_store
+from rayvision_sync.transfer import RayvisionTransfer
+from rayvision_sync.utils import RETRY_DELAYS, create_transfer_params, upload_retry
+
+CONFIG_ATTEMPTS = 10
+
+
+def read_upload_json(upload_json_path):
+    """The ``(local, server)`` pairs of upload.json's ``asset`` list.
+
+    Raises:
+        RayvisionArgumentError: The file is missing, not JSON, or an entry lacks a key.
+    """
+    try:
+        with open(upload_json_path, encoding="utf-8-sig") as handle:
+            data = json.load(handle)
+    except OSError as exc:
+        raise RayvisionArgumentError("cannot read upload json {0!r}: {1}".format(
+            upload_json_path, exc))
+    except ValueError as exc:
+        raise RayvisionArgumentError("upload json {0!r} is not valid JSON: {1}".format(
+            upload_json_path, exc))
+    assets = data.get("asset") if isinstance(data, dict) else None
+    if not isinstance(assets, list):
+        raise RayvisionArgumentError("upload json {0!r} has no 'asset' list".format(
+            upload_json_path))
+    pairs = []
+    for index, entry in enumerate(assets):
+        if not isinstance(entry, dict) or not entry.get("local") or not entry.get("server"):
+            raise RayvisionArgumentError("upload json {0!r}: asset[{1}] needs 'local' and "
+                                         "'server', got {2!r}".format(upload_json_path, index,
+                                                                      entry))
+        pairs.append((entry["local"], entry["server"]))
+    return pairs
+
+
+class RayvisionUpload(object):
+    """Upload files.
+
+    Upload configuration files and asset files.
+
+    Args:
+        api (RayvisionAPI): A logged-in API.
+        db_config_path (str): A db_config.ini; the packaged default when None or missing.
+        engine: ``"http"``, ``"transmitter"``, an engine object, or None (chosen from the
+            farm's transfer information).
+        workers (int): Files uploaded at once by the HTTP engine (default 4).
+        chunk_size (int): Largest PUT of the HTTP engine (default: the farm's).
+        transmitter_exe (str): Path of rayvision_transmitter (else ``RAYVISION_TRANSMITTER``,
+            else the package folder).
+        progress_callback (callable): Receives :class:`~rayvision_sync.progress.ProgressEvent`.
+        show_progress (bool): tqdm bars; default when stderr is a terminal.
+    """
+
+    def __init__(self, api, db_config_path=None, engine=None, workers=None, chunk_size=None,
+                 transmitter_exe=None, progress_callback=None, show_progress=None):
+        self.api = api
+        self.trans = RayvisionTransfer(transmitter_exe=transmitter_exe,
+                                       **create_transfer_params(api))
+        self.logger = self.trans.logger
+        (transfer_log_path, self.redis_config, self.sqlite_config,
+         self.database_config) = self.load_db_config(db_config_path)
+        self.db_config_path = db_config_path
+        local_os = api.user_info.get("local_os", "windows")
+        self.db_path = config.resolve_db_dir(self.database_config.get("db_path"), local_os)
+        self.transfer_log_path = self.check_transfer_log_path(transfer_log_path)
+        self.db_ini = os.path.join(self.db_path, "db_ini")
+        self._db = os.path.join(self.db_path, "db")
+        self.progress_callback = progress_callback
+        self.show_progress = show_progress
+        self._engine_choice = engine
+        self._engine_options = {"workers": workers, "chunk_size": chunk_size}
+        self._engine = None
+        self.last_result = None
+        # Seconds between attempts of a retryable transmitter failure (then it raises).
+        self.retry_delays = RETRY_DELAYS
+
+    def __repr__(self):
+        return "RayvisionUpload(db_path={0!r}, engine={1!r})".format(self.db_path,
+                                                                    self._engine)
+
+    @property
+    def engine(self):
+        """The transfer engine (chosen on first use)."""
+        if self._engine is None:
+            from rayvision_sync.engine import select_engine
+            self._engine = select_engine(self.api, self.trans, self._engine_choice,
+                                         log_dir=self.transfer_log_path,
+                                         **self._engine_options)
+        return self._engine
+
+    def _progress(self):
+        return ProgressReporter("upload", self.progress_callback, self.show_progress)
+
+    @staticmethod
+    def load_db_config(db_config_path=None):
+        """Read db_config.ini (the packaged one when ``db_config_path`` is falsy or missing).
+
+        Returns:
+            tuple: ``(transfer_log_path, redis_config, sqlite_config, database_config)``.
+        """
+        return config.load_db_config(db_config_path)
+
+    def check_transfer_log_path(self, transfer_log_path):
+        """Check the log location of the transport engine.
+
+        The ini value if set and existing, else ``RAYVISION_LOG`` if existing, else
+        ``USERPROFILE``/``HOME`` + ``renderfarm_sdk``. Only the transmitter's environment
+        gets it; the machine environment is left alone.
+
+        Returns:
+            str: The folder.
+        """
+        local_os = self.api.user_info.get("local_os", "windows")
+        self.transfer_log_path = config.resolve_transfer_log_path(transfer_log_path, local_os)
+        return self.transfer_log_path
+
+    def create_db_ini(self, upload_json_path):
+        """Create the database configuration file handed to the transmitter.
+
+        Args:
+            upload_json_path (str): Upload json path.
+
+        Returns:
+            str: Configuration file path (``<db dir>/db_ini/db_redis.ini`` or
+            ``<db dir>/db_ini/<upload.json folder name>.ini``).
+        """
+        kind = config.database_type(self.database_config)
+        text = config.render_db_ini(self.database_config, self.redis_config,
+                                    self.sqlite_config, self.trans.platform,
+                                    config.sqlite_db_file(self.db_path, upload_json_path))
+        path = os.path.join(self.db_ini, config.db_ini_file_name(kind, upload_json_path))
+        return config.atomic_write_text(path, text, private=True)
+
+    def upload_config(self, task_id, config_file_list, max_speed=None):
+        """Upload configuration files to ``/<task_id>/cfg/<name>`` of the config storage.
+
+        Missing files are logged and skipped.
+
+        Args:
+            task_id (str): Task id.
+            config_file_list (list): Configuration file paths.
+            max_speed (str): KB/s, default 1048576.
+
+        Returns:
+            bool: True.
+
+        Raises:
+            TransferError: 20004 ``<path> upload failed``.
+        """
+        pairs = []
+        for path in config_file_list:
+            if not os.path.exists(path):
+                self.logger.info("%s is not exists.", path)
+                continue
+            pairs.append((path, "/{0}/cfg/{1}".format(task_id, os.path.basename(
+                os.path.normpath(path)))))
+        engine = self.engine
+        if engine.name == "http":
+            try:
+                engine.upload_pairs("config_bid", pairs, max_speed,
+                                    progress=self._progress())
+            except TransferError as exc:
+                raise TransferError("{0} upload failed: {1}".format(
+                    ", ".join(local for local, _ in pairs), exc.error), 20004)
+            return True
+        for local, server in pairs:
+            for attempt in range(1, CONFIG_ATTEMPTS + 1):
+                try:
+                    engine.upload_file("config_bid", local, server, max_speed,
+                                       progress=self._progress())
+                    break
+                except TransmitterExitError as exc:
+                    self.logger.warning("attempt %d/%d: %s", attempt, CONFIG_ATTEMPTS, exc.error)
+                    if attempt == CONFIG_ATTEMPTS or exc.returncode == 9:
+                        raise TransferError("{0} upload failed".format(local), 20004)
+        return True
+
+    def open_records(self, upload_json_path, is_db=True):
+        """The upload-record database for an upload.json, or None (``is_db`` / ``on``)."""
+        if not is_db:
+            return None
+        try:
+            return open_record_store(self.database_config, self.redis_config,
+                                     config.sqlite_db_file(self.db_path, upload_json_path))
+        except RecordDatabaseError as exc:
+            # Not being able to skip unchanged files must not stop the upload itself.
+            self.logger.warning("%s; uploading every file without the record database",
+                                exc.error)
+            return None
+
+    @upload_retry
+    def upload_asset(self, upload_json_path, max_speed=None, is_db=True):
+        """Upload the assets listed in upload.json to the input storage.
+
+        Args:
+            upload_json_path (str): upload.json path.
+            max_speed (str): KB/s, default 1048576.
+            is_db (bool): Use the upload-record database (skip unchanged files).
+
+        Returns:
+            bool: True.
+        """
+        pairs = read_upload_json(upload_json_path)
+        engine = self.engine
+        if engine.name != "http":
+            db_ini = self.create_db_ini(upload_json_path) if is_db else None
+            engine.upload_asset(upload_json_path, pairs, max_speed, db_ini_path=db_ini,
+                                progress=self._progress())
+            return True
+        records = self.open_records(upload_json_path, is_db)
+        try:
+            self.last_result = engine.upload_pairs("input_bid", pairs, max_speed,
+                                                   records=records, progress=self._progress())
+            temporary = config.parse_bool(self.sqlite_config.get("temporary"), "db_config.ini",
+                                          "SQLITE", "temporary")
+            if records is not None and records.kind == "sqlite" and temporary:
+                records.delete(engine.scope("input_bid"),
+                               [storage_path(server) for _, server in pairs])
+        finally:
+            if records is not None:
+                records.close()
+        return True
+
+    def upload(self, task_id, task_json_path, tips_json_path, asset_json_path,
+               upload_json_path, max_speed=None):
+        """Upload the four json files, then the assets of upload.json.
+
+        Returns:
+            bool: True is success, False is failure.
+        """
+        config_ok = self.upload_config(str(task_id), [task_json_path, tips_json_path,
+                                                      asset_json_path, upload_json_path],
+                                       max_speed)
+        asset_ok = self.upload_asset(upload_json_path, max_speed)
+        return bool(config_ok and asset_ok)
