@@ -9,12 +9,10 @@ import ntpath
 import os
 import posixpath
 
+from rayvision_api.workspace import default_workspace, join_like
 from rayvision_sync.constants import (
-    LINUX_LOCAL_ENV,
     RAYVISION_DB,
-    RENDERFARM_SDK,
     TRANSFER_LOG,
-    WINDOWS_LOCAL_ENV,
 )
 from rayvision_sync.exception import DbConfigError, UnsupportedDatabaseError
 
@@ -131,26 +129,13 @@ def database_type(database_config):
     return kind
 
 
-def _join_like(base, *parts):
-    """Join with the separator style of ``base`` (a Windows path stays a Windows path)."""
-    flavour = ntpath if ("\\" in base or ntpath.splitdrive(base)[0]) else posixpath
-    return flavour.join(base, *parts)
-
-
 def default_sdk_dir(local_os, environ=None):
     r"""``%USERPROFILE%\renderfarm_sdk`` on Windows, ``$HOME/renderfarm_sdk`` elsewhere.
 
-    ``RayvisionAPI`` claims ``local_os='windows'`` by default even on Linux, so a missing
-    USERPROFILE falls back to HOME (and the other way round) instead of failing.
+    See :func:`rayvision_api.workspace.default_workspace` (a missing USERPROFILE falls back to
+    HOME and the other way round).
     """
-    environ = os.environ if environ is None else environ
-    windows = str(local_os).lower().startswith("win")
-    first, second = ((WINDOWS_LOCAL_ENV, LINUX_LOCAL_ENV) if windows
-                     else (LINUX_LOCAL_ENV, WINDOWS_LOCAL_ENV))
-    home = environ.get(first) or environ.get(second)
-    if home:
-        return _join_like(home, RENDERFARM_SDK)
-    return os.path.join(os.path.expanduser("~"), RENDERFARM_SDK)
+    return default_workspace(environ, platform=str(local_os))
 
 
 def resolve_db_dir(db_path, local_os, environ=None, exists=os.path.exists):
@@ -197,7 +182,7 @@ def time_temp_of(upload_json_path):
 
 def sqlite_db_file(db_dir, upload_json_path):
     """``<db dir>/db/<time_temp>.db``: the sqlite records of one upload.json folder."""
-    return _join_like(db_dir, "db", time_temp_of(upload_json_path) + ".db")
+    return join_like(db_dir, "db", time_temp_of(upload_json_path) + ".db")
 
 
 def render_db_ini(database_config, redis_config, sqlite_config, platform, sqlite_path):

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 """Constants of rayvision_sync: package name, task states and environment variable names."""
 
+from rayvision_api.workspace import DEFAULT_WORKSPACE_NAME
+
 PACKAGE_NAME = "rayvision_sync"
 
 # Task status code -> {"0": Chinese, "1": English}, exactly as documented (no 1, 15 or 50).
@@ -40,7 +42,7 @@ RAYVISION_DB = "RAYVISION_DB"
 RAYVISION_TRANSMITTER = "RAYVISION_TRANSMITTER"
 WINDOWS_LOCAL_ENV = "USERPROFILE"
 LINUX_LOCAL_ENV = "HOME"
-RENDERFARM_SDK = "renderfarm_sdk"
+RENDERFARM_SDK = DEFAULT_WORKSPACE_NAME
 
 # KB/s; 1048576 KB/s is 1 GB/s, the documented default.
 DEFAULT_MAX_SPEED = "1048576"

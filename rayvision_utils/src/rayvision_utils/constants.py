@@ -5,6 +5,7 @@ definition for the whole SDK). They are templates: never mutate them, ``copy.dee
 """
 
 from rayvision_api.constants import CG_SETTING, MODIFIABLE_PARAM, TASK_INFO
+from rayvision_api.workspace import DEFAULT_WORKSPACE_NAME
 
 PACKAGE_NAME = "rayvision_utils"
 
@@ -13,9 +14,6 @@ TASK_JSON = "task.json"
 ASSET_JSON = "asset.json"
 TIPS_JSON = "tips.json"
 UPLOAD_JSON = "upload.json"
-
-# Sub-folder of USERPROFILE (Windows) / HOME (elsewhere) used when no workspace is given.
-DEFAULT_WORKSPACE_NAME = "renderfarm_sdk"
 
 # ``os_name`` values of task.json.
 OS_NAME = {"windows": "1", "linux": "0"}

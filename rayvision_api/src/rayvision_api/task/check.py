@@ -13,45 +13,17 @@ Differences from the original 1.1.4 (behaviour-reference §10), kept on purpose:
 """
 
 import copy
-import errno
 import logging
 import os
-import sys
-import time
 
 from rayvision_api.constants import MODIFIABLE_PARAM
 from rayvision_api.exception import RayvisionError
 from rayvision_api.utils import json_load, json_save
+from rayvision_api.workspace import default_workspace, make_unique_folder
 
 LOGGER = logging.getLogger(__name__)
 
 _JSON_NAMES = ("task", "tips", "asset", "upload")
-
-
-def _default_workspace():
-    r"""``%USERPROFILE%\renderfarm_sdk`` on Windows, ``$HOME/renderfarm_sdk`` elsewhere."""
-    if sys.platform.startswith("win"):
-        home = os.environ.get("USERPROFILE") or os.path.expanduser("~")
-    else:
-        home = os.environ.get("HOME") or os.path.expanduser("~")
-    return os.path.join(home, "renderfarm_sdk")
-
-
-def _unique_folder(parent):
-    """Create ``<parent>/<unix time>`` (``_1``, ``_2``... when taken) with an atomic mkdir."""
-    if not os.path.isdir(parent):
-        os.makedirs(parent, exist_ok=True)
-    stamp = str(int(time.time()))
-    index = 0
-    while True:
-        folder = os.path.join(parent, stamp if index == 0 else "{0}_{1}".format(stamp, index))
-        try:
-            os.mkdir(folder)
-            return folder
-        except OSError as error:
-            if error.errno != errno.EEXIST:
-                raise
-        index += 1
 
 
 def _is_number(value):
@@ -90,7 +62,7 @@ class RayvisionCheck(object):
     def check_workspace(self, workspace):
         """Return ``workspace`` (it must exist) or the default workspace."""
         if not workspace:
-            return _default_workspace()
+            return default_workspace()
         self.check_path(workspace)
         return workspace
 
@@ -120,7 +92,7 @@ class RayvisionCheck(object):
             return os.path.dirname(self.task_json)
         # Without an analyser the tips come from tips.json on disk (see execute).
         self.tips_info = {}
-        folder = workspace if is_cover else _unique_folder(self.workspace)
+        folder = workspace if is_cover else make_unique_folder(self.workspace)
         for name in _JSON_NAMES:
             setattr(self, name + "_json", os.path.join(folder, name + ".json"))
         return folder
