@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 
-from bench_sync_support import FarmProcess, isolate_sdk_dirs
+from sync_bench_support import FarmProcess, isolate_sdk_dirs
 
 from rayvision_api import RayvisionAPI
 from rayvision_sync.upload import RayvisionUpload

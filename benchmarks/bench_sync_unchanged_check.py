@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from bench_sync_support import RedisProcess, redis_binary
+from sync_bench_support import RedisProcess, redis_binary
 
 from rayvision_api.connect import Connect
 from rayvision_sync.http_engine import HttpTransferEngine

@@ -1,7 +1,4 @@
-"""Shared set-up of the bench_sync_*.py scripts: a farm in its own process, a redis-server.
-
-Run on its own (``nox -s bench`` runs every bench_*.py) it measures nothing and says so.
-"""
+"""Shared set-up of the bench_sync_*.py scripts: a farm in its own process, a redis-server."""
 
 import os
 import shutil
@@ -87,6 +84,3 @@ def isolate_sdk_dirs():
     os.environ["RAYVISION_LOG"] = folder
     return folder
 
-
-if __name__ == "__main__":
-    print("bench_sync_support: helpers of the bench_sync_* scripts, nothing to measure")
