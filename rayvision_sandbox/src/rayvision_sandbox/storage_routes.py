@@ -1,5 +1,6 @@
-"""HTTP routes of the storages (docs/storage-protocol.md): GET/HEAD/PUT/DELETE/list/upload."""
+"""HTTP routes of the storages (docs/storage-protocol.md): GET/HEAD/PUT/DELETE/list/upload/batch."""
 
+import hashlib
 import os
 import re
 
@@ -9,10 +10,18 @@ from werkzeug.wrappers import Response
 from rayvision_sandbox import constants as c
 from rayvision_sandbox.errors import SandboxRequestError
 from rayvision_sandbox.storage import StoragePathError, normalise_path
+from rayvision_sandbox.storage_batch import (
+    MAX_BYTES,
+    MAX_FILES,
+    BatchError,
+    parse_batch,
+    store_batch,
+)
 
 _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _BLOCK = 64 * 1024
+_BATCH_READ = 1024 * 1024
 
 
 class ConnectionAbort(Exception):
@@ -92,6 +101,8 @@ class StorageRoutes(object):
             return envelope({"offset": offset, "complete": complete})
         if method in ("GET", "HEAD"):
             return self._download(request, bid, path)
+        if method == "PUT" and query.get("batch"):
+            return self._upload_batch(request, bid, path, query, envelope)
         if method == "PUT":
             return self._upload(request, bid, path, query, envelope)
         if method == "DELETE":
@@ -185,6 +196,56 @@ class StorageRoutes(object):
                 raise _error(422, "SHA-256 of the uploaded data does not match {0}; the partial "
                                   "upload was dropped".format(sha))
             return envelope({"offset": size, "complete": True})
+
+    def _upload_batch(self, request, bid, path, query, envelope):
+        """Many small files in one body; nothing is written before the body is verified."""
+        if path != "/":
+            raise _error(400, "a batch upload goes to the storage root, not {0}".format(path))
+        count, size, sha = _int_param(query, "count"), _int_param(query, "size"), \
+            _sha_param(query)
+        if not 1 <= count <= MAX_FILES:
+            raise _error(413, "a batch holds 1 to {0} files, not {1}".format(MAX_FILES, count))
+        if size > MAX_BYTES:
+            raise _error(413, "a batch body is at most {0} bytes, not {1}".format(
+                MAX_BYTES, size))
+        try:
+            length = int(request.headers.get("Content-Length") or -1)
+        except ValueError:
+            length = -1
+        if length != size:
+            raise _error(400, "Content-Length must equal the size parameter {0}".format(size))
+        body = self._read_body(request, size)
+        if len(body) != size:
+            raise _error(400, "the batch body ended after {0} of {1} bytes; nothing was "
+                              "written".format(len(body), size))
+        if hashlib.sha256(body).hexdigest() != sha:
+            raise _error(422, "SHA-256 of the batch body does not match {0}; nothing was "
+                              "written".format(sha))
+        try:
+            items = parse_batch(body, count)
+        except BatchError as exc:
+            raise _error(exc.code, "{0}; nothing was written".format(exc))
+        return envelope({"files": store_batch(self.storages, bid, items)})
+
+    def _read_body(self, request, size):
+        limit = self.farm.faults.reset_after_bytes
+        stream = _BodyReader(request.stream)
+        blocks = []
+        received = 0
+        while received < size:
+            want = min(_BATCH_READ, size - received)
+            if limit is not None and received + want > limit:
+                want = limit - received
+                if want <= 0:
+                    # Unlike a single PUT, a cut batch keeps nothing: it is sent again whole.
+                    self.farm.faults.count_reset()
+                    raise ConnectionAbort("batch upload reset after {0} bytes".format(limit))
+            block = stream.read(want)
+            if not block:
+                break
+            blocks.append(block)
+            received += len(block)
+        return b"".join(blocks)
 
     def _receive(self, request, part, length):
         limit = self.farm.faults.reset_after_bytes

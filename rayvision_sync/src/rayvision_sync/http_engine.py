@@ -11,6 +11,7 @@
 """
 
 import glob
+import hashlib
 import logging
 import os
 import stat as stat_module
@@ -21,6 +22,13 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
+from rayvision_sync.batch import (
+    MAX_BYTES,
+    MAX_FILE_SIZE,
+    build_body,
+    file_results,
+    plan_batches,
+)
 from rayvision_sync.exception import (
     RecordDatabaseError,
     StorageAccessError,
@@ -41,6 +49,10 @@ DEFAULT_WORKERS = 4
 RECORD_FLUSH = 500
 READ_BLOCK = 64 * 1024
 PARTIAL_SUFFIX = ".rvpart"
+# Sends of one batch before its files go one by one.
+BATCH_ATTEMPTS = 2
+# Answers of a farm that does not know batch uploads (an older sandbox says 400).
+BATCH_REFUSED = (400, 404, 405, 413)
 
 _RETRYABLE = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
               requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
@@ -309,32 +321,35 @@ class HttpTransferEngine(object):
                        len(skipped))
         progress.files_skipped(skipped)
         limiter = limiter_for(max_speed)
+        groups = self._groups(todo, limiter)
+        support = {"batch": True}
         pending = {}
         try:
-            with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(todo)))) as pool:
-                futures = dict((pool.submit(self._upload_one, bid, entry, limiter, progress),
-                                entry) for entry in todo)
+            with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(groups)))) as pool:
+                futures = [pool.submit(self._upload_group, bid, group, limiter, progress,
+                                       support) for group in groups]
                 for future in as_completed(futures):
-                    server, local = futures[future][:2]
-                    try:
-                        sent, retries, fingerprint = future.result()
-                    except (TransferError, OSError) as exc:
-                        message = str(exc)
-                        result.failures.append((local, message))
-                        LOGGER.error("upload file fail: %s -> %s: %s", local, server, message)
-                        progress.file_failed(server, local, message)
-                        continue
-                    result.files_transferred += 1
-                    result.bytes_transferred += sent
-                    result.retries += retries
-                    if verbose:
-                        LOGGER.log(level, "uploaded %s -> %s (%d bytes sent)", local, server,
-                                   sent)
-                    if fingerprint is not None and records is not None:
-                        pending[server] = fingerprint
-                        if len(pending) >= RECORD_FLUSH:
-                            records = self._save_records(records, scope, pending)
-                            pending = {}
+                    for entry, outcome in future.result():
+                        server, local = entry[:2]
+                        if isinstance(outcome, Exception):
+                            message = str(outcome)
+                            result.failures.append((local, message))
+                            LOGGER.error("upload file fail: %s -> %s: %s", local, server,
+                                         message)
+                            progress.file_failed(server, local, message)
+                            continue
+                        sent, retries, fingerprint = outcome
+                        result.files_transferred += 1
+                        result.bytes_transferred += sent
+                        result.retries += retries
+                        if verbose:
+                            LOGGER.log(level, "uploaded %s -> %s (%d bytes sent)", local,
+                                       server, sent)
+                        if fingerprint is not None and records is not None:
+                            pending[server] = fingerprint
+                            if len(pending) >= RECORD_FLUSH:
+                                records = self._save_records(records, scope, pending)
+                                pending = {}
         finally:
             if pending and records is not None:
                 self._save_records(records, scope, pending)
@@ -347,14 +362,117 @@ class HttpTransferEngine(object):
                 200025)
         return result
 
-    def _upload_one(self, bid, entry, limiter, progress):
+    def _groups(self, todo, limiter):
+        """Split the files to send into single files and batches of small files.
+
+        Large files come first: they take longest, and the batches fill the workers' gaps.
+        """
+        batch_bytes = min(MAX_BYTES, self._put_size(limiter))
+        small_limit = min(MAX_FILE_SIZE, batch_bytes // 2)
+        small = [entry for entry in todo if entry[2] <= small_limit]
+        if len(small) < 2:
+            return [[entry] for entry in todo]
+        groups = [[entry] for entry in todo if entry[2] > small_limit]
+        return groups + plan_batches(small, self.workers, batch_bytes)
+
+    def _upload_group(self, bid, group, limiter, progress, support):
+        """Upload a group of files; ``(entry, outcome)`` each, outcome a tuple or an error."""
+        if len(group) > 1 and support["batch"]:
+            return self._upload_batch(bid, group, limiter, progress, support)
+        return [self._upload_single(bid, entry, limiter, progress) for entry in group]
+
+    def _upload_single(self, bid, entry, limiter, progress, started=False):
+        try:
+            return entry, self._upload_one(bid, entry, limiter, progress, started)
+        except (TransferError, OSError) as exc:
+            return entry, exc
+
+    def _upload_batch(self, bid, group, limiter, progress, support):
+        """Send small files in batch PUTs; files the batch did not store go one by one.
+
+        A farm without batch support (400/404/405/413) switches the job to single PUTs; a
+        dropped or failed batch is sent once more, then its files go one by one, where each
+        file has the full resume and retry logic. Nothing of a failed batch is stored.
+        """
+        outcomes = []
+        files = []
+        for entry in group:
+            server, local, size = entry[:3]
+            progress.file_start(server, local)
+            try:
+                with open(local, "rb") as handle:
+                    data = handle.read(size + 1)
+            except OSError as exc:
+                outcomes.append((entry, exc))
+                continue
+            if len(data) != size:  # changed since it was listed: the single path copes
+                outcomes.append(self._upload_single(bid, entry, limiter, progress, True))
+                continue
+            files.append((entry, hashlib.sha256(data).hexdigest(), data))
+        if not files:
+            return outcomes
+        body, params = build_body([(entry[0], sha, data) for entry, sha, data in files])
+        what = "batch upload of {0} files".format(len(files))
+        single = [entry for entry, _, _ in files]
+        retries = 0
+        reason = None
+        for attempt in range(1, BATCH_ATTEMPTS + 1):
+            if not support["batch"]:
+                break
+            try:
+                response = self.request("PUT", bid, "/", params,
+                                        data=_paced_body(body, limiter))
+                if response.status_code in BATCH_REFUSED:
+                    LOGGER.info("the storage does not take batch uploads (HTTP %d); sending "
+                                "files one by one", response.status_code)
+                    support["batch"] = False
+                    break
+                if response.status_code == 422:
+                    reason = "the storage dropped a batch: SHA-256 mismatch (HTTP 422)"
+                    break
+                results = file_results(self._json(response, what))
+            except StorageAccessError as exc:
+                return outcomes + [(entry, exc) for entry in single]
+            except _RETRYABLE + (_Retryable,) as exc:
+                reason = "{0} interrupted ({1})".format(what, exc)
+                retries += 1
+                if attempt < BATCH_ATTEMPTS:
+                    self._sleep(attempt)
+                continue
+            single = []
+            for entry, sha, _ in files:
+                server, local, size, mtime_ns = entry
+                answer = results.get(server) or {}
+                if not answer.get("complete"):
+                    reason = "the storage did not store it from the batch: {0}".format(
+                        answer.get("message") or "no answer")
+                    single.append(entry)
+                    continue
+                progress.moved(server, local, size)
+                progress.file_done(server, local, 0)
+                outcomes.append((entry, (size, 0, _fingerprint(local, size, mtime_ns, sha))))
+            break
+        for index, entry in enumerate(single):
+            if reason:
+                LOGGER.warning("upload of %s: %s; sending it alone", entry[1], reason)
+                progress.retry(entry[0], entry[1], reason)
+            entry_outcome = self._upload_single(bid, entry, limiter, progress, True)
+            if index == 0 and retries and not isinstance(entry_outcome[1], Exception):
+                sent, more, fingerprint = entry_outcome[1]
+                entry_outcome = (entry, (sent, more + retries, fingerprint))
+            outcomes.append(entry_outcome)
+        return outcomes
+
+    def _upload_one(self, bid, entry, limiter, progress, started=False):
         """Upload one file with resume; return ``(bytes_sent, retries, record_value)``.
 
         Bytes count when the storage acknowledges them (a PUT's answer, or the held offset
         after an interruption), so progress never runs ahead of what is safely stored.
+        ``started``: the file's ``file_start`` event was already sent (by a batch).
         """
         server, local, size, mtime_ns = entry
-        progress.file_start(server, local)
+        if not started:
+            progress.file_start(server, local)
         sha = sha256_file(local)
         state = {"sent": 0, "acked": 0}
 
@@ -405,11 +523,7 @@ class HttpTransferEngine(object):
                     self._sleep(failures - 1)
                 ask = True
         progress.file_done(server, local, max(0, size - state["sent"]))
-        stat = os.stat(local)
-        fingerprint = None
-        if stat.st_size == size and stat.st_mtime_ns == mtime_ns:
-            fingerprint = record_value(size, mtime_ns, sha)
-        return state["sent"], retries, fingerprint
+        return state["sent"], retries, _fingerprint(local, size, mtime_ns, sha)
 
     def _put_size(self, limiter):
         """PUT size: the chunk size, or about two seconds of traffic under a speed limit."""
@@ -715,6 +829,41 @@ class _Changed(Exception):
         super(_Changed, self).__init__(size, sha)
         self.size = size
         self.sha = sha
+
+
+def _fingerprint(local, size, mtime_ns, sha):
+    """Upload-record value of a sent file, or None when it changed since it was read."""
+    stat = os.stat(local)
+    if stat.st_size == size and stat.st_mtime_ns == mtime_ns:
+        return record_value(size, mtime_ns, sha)
+    return None
+
+
+class _PacedBytes(object):
+    """A bytes body sent in pieces paced by the job's rate limiter (has a length)."""
+
+    def __init__(self, data, limiter):
+        self.data = data
+        self.limiter = limiter
+
+    def __len__(self):
+        return len(self.data)
+
+    def __iter__(self):
+        piece = self.limiter.piece_size
+        view = memoryview(self.data)
+        for start in range(0, len(view), piece):
+            block = view[start:start + piece]
+            self.limiter.consume(len(block))
+            yield block.tobytes()
+
+
+def _paced_body(data, limiter):
+    """``data`` as a request body under ``max_speed``: whole when it fits one piece."""
+    if len(data) <= limiter.piece_size:
+        limiter.consume(len(data))
+        return data
+    return _PacedBytes(data, limiter)
 
 
 def _range_start(content_range):
