@@ -32,7 +32,7 @@ def member(name, body, ino):
     body = body.encode("utf-8")
     raw = name.encode("utf-8") + b"\x00"
     header = (b"070707000001%06o000666000000000000000001000000%011o%06o%011o"
-              % (ino, 1330146711, len(raw), len(body)))
+              % (ino % 0o1000000, 1330146711, len(raw), len(body)))   # 6 octal digits
     return header + raw + body
 
 

@@ -1,6 +1,7 @@
+import os
+
 from rayvision_clarisse.static_analysis import (
     ClarisseResult,
-    clarisse_pattern,
     classify_file,
     join_path,
     project_variables,
@@ -8,9 +9,31 @@ from rayvision_clarisse.static_analysis import (
 from rayvision_utils.paths import DirectoryCache
 
 
-def test_clarisse_frame_token():
-    assert clarisse_pattern("a.$4F.exr") == "a.$F4.exr"
-    assert clarisse_pattern("a.$F.exr") == "a.$F.exr"
+def test_clarisse_frame_tokens_find_their_files(tmp_path):
+    for name in ("a.0001.exr", "a.0002.exr", "a.-001.exr", "a.exr", "b.0001.exr"):
+        (tmp_path / name).write_bytes(b"x")
+    variables = project_variables(str(tmp_path), environ={})
+    cache = DirectoryCache()
+    for pattern in ("$PDIR/a.$4F.exr", "$PDIR/a.${4F}.exr", "$PDIR/a.$F.exr",
+                    "$PDIR/a.####.exr"):
+        result = ClarisseResult()
+        found = classify_file(result, "k", pattern, variables, str(tmp_path), cache)
+        names = [os.path.basename(path) for path in found]
+        expected = ["a.0001.exr", "a.0002.exr"]
+        if "####" not in pattern:
+            expected = ["a.-001.exr"] + expected
+        assert names == expected, pattern
+        assert result.asset["Normal"]["k"][0] == pattern
+
+
+def test_value_with_nul_byte_is_a_missing_file(tmp_path):
+    variables = project_variables(str(tmp_path), environ={})
+    result = ClarisseResult()
+    assert classify_file(result, "k", "$PDIR/a\x00b.tx", variables, str(tmp_path),
+                         DirectoryCache()) == []
+    missing = str(tmp_path).replace("\\", "/") + "/a\x00b.tx"
+    assert result.asset["Miss"]["k"] == ["$PDIR/a\x00b.tx", [missing]]
+    assert result.tips["10012"] == [missing]
 
 
 def test_join_path():

@@ -5,7 +5,6 @@ import os
 from rayvision_houdini.static_analysis import (
     StaticResult,
     classify_reference,
-    houdini_pattern,
     scene_variables,
 )
 from rayvision_utils.paths import DirectoryCache
@@ -23,10 +22,42 @@ def _classify(value, variables, search_dirs=()):
     return result
 
 
-def test_houdini_tokens_rewritten():
-    assert houdini_pattern("tex.%(UDIM)d.rat") == "tex.<UDIM>.rat"
-    assert houdini_pattern("tex_%(U)d_%(V)d.rat") == "tex_u<u>_v<v>.rat"
-    assert houdini_pattern("plain.rat") == "plain.rat"
+def _found(result):
+    return sorted(os.path.basename(p) for p in result.asset["Normal"]["/n/p"][1])
+
+
+def test_texprintf_tile_tokens_find_their_files(tmp_path):
+    # Names as Houdini's texprintf writes them: %(UDIM)d = 1001 + u + 10 v, %(U)d/%(V)d =
+    # 1-based tile numbers with printf modifiers, %(UVTILE)d = u<U>_v<V>.
+    for name in ("tex.1001.rat", "tex.1012.rat", "tex.101.rat", "map_04_05.rat",
+                 "map_4_12.rat", "map_u4_v12.rat", "map_uv.rat"):
+        (tmp_path / name).write_bytes(b"x")
+    root = str(tmp_path).replace("\\", "/")
+    assert _found(_classify(root + "/tex.%(UDIM)d.rat", {})) == ["tex.1001.rat",
+                                                                 "tex.1012.rat"]
+    assert _found(_classify(root + "/map_%(U)02d_%(V)02d.rat", {})) == ["map_04_05.rat"]
+    assert _found(_classify(root + "/map_%(U)d_%(V)d.rat", {})) == ["map_04_05.rat",
+                                                                    "map_4_12.rat"]
+    assert _found(_classify(root + "/map_%(UVTILE)d.rat", {})) == ["map_u4_v12.rat"]
+    # the same through a variable, and relative to $HIP
+    assert _found(_classify("$TEX/tex.%(UDIM)d.rat", {"TEX": root})) == ["tex.1001.rat",
+                                                                         "tex.1012.rat"]
+    assert _found(_classify("tex.%(UDIM)d.rat", {}, [root])) == ["tex.1001.rat",
+                                                                 "tex.1012.rat"]
+
+
+def test_value_with_nul_byte_is_a_missing_file():
+    absolute = _classify("/mnt/x/a\x00b.png", {})
+    assert absolute.asset["Miss"]["/n/p"] == ["/mnt/x/a\x00b.png", ["/mnt/x/a\x00b.png"]]
+    relative = _classify("tex/a\x00b.<UDIM>.rat", {}, ["/nowhere"])
+    assert "/n/p" in relative.asset["Search"]
+    through_variable = _classify("$BAD/a.png", {"BAD": "D:\\p\x00q"})
+    assert through_variable.asset["Miss"]["/n/p"][1] == ["D:/p\x00q/a.png"]
+
+
+def test_frame_variable_running_into_a_name_is_unresolved():
+    assert "/n/p" in _classify("/mnt/x/s.$F4_beauty.exr", {}).asset["Unresolved"]
+    assert "/n/p" in _classify("/mnt/x/s.${F4}_beauty.exr", {}).asset["Miss"]
 
 
 def test_windows_drive_unc_and_posix_missing_paths():

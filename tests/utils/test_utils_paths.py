@@ -67,3 +67,23 @@ def test_resolve_files_relative_and_env(make_file, tmp_path):
     files, reported = paths.resolve_files("D:\\proj\\missing.png", [root])
     assert files == [] and reported == "D:/proj/missing.png"
     assert paths.resolve_files("   ", [root]) == ([], "   ")
+
+
+def test_invalid_path_input_resolves_to_no_files(make_file, tmp_path):
+    # Regression (fuzzing): os.listdir/os.stat raise ValueError, not OSError, on these.
+    make_file("tex/a.1001.exr")
+    folder = str(tmp_path / "tex").replace(os.sep, "/")
+    cache = paths.DirectoryCache()
+    for bad in ("a\x00b", folder + "\x00", folder + "/\ud800"):
+        assert cache.listdir(bad) == []
+        assert paths.find_sequence_files(bad + "/a.<UDIM>.exr", cache) == []
+        assert paths.find_sequence_files(bad + "/a.1001.exr", cache) == []
+    assert paths.find_sequence_files(folder + "/a.\x00<UDIM>.exr", cache) == []
+    assert paths.find_sequence_files(folder + "/a.1001.exr\x00", cache) == []
+    files, reported = paths.resolve_files("tex/a\x00.<UDIM>.exr", [str(tmp_path)])
+    assert files == [] and reported.endswith("/tex/a\x00.<UDIM>.exr")
+    files, reported = paths.resolve_files("$BAD/a.exr", [], {"BAD": "D:\\x\x00y"})
+    assert (files, reported) == ([], "D:/x\x00y/a.exr")
+    # the good path still resolves with the same cache
+    assert paths.resolve_files(folder + "/a.<UDIM>.exr", cache=cache)[0] == [
+        folder + "/a.1001.exr"]

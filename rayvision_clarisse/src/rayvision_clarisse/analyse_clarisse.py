@@ -237,7 +237,7 @@ class AnalyzeClarisse(BaseAnalyzer):
             if isinstance(entry, list) and entry:
                 classify_file(result, key, entry[-1], variables, project_dir, cache)
         for context, raw in references.items():
-            expanded = expand_env(raw, variables).replace("\\", "/").replace("\x00", "")
+            expanded = expand_env(raw, variables).replace("\\", "/")
             files, reported = resolve_files(expanded, [project_dir], variables, cache)
             if files:
                 result.asset["Reference"][context] = [raw, files]

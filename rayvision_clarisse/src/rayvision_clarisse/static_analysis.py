@@ -23,7 +23,12 @@ import re
 
 from rayvision_clarisse.project_parser import ProjectFormatError, read_project_file
 from rayvision_utils.exception import tips_code
-from rayvision_utils.paths import DirectoryCache, expand_env, resolve_files
+from rayvision_utils.paths import (
+    DirectoryCache,
+    expand_env,
+    resolve_files,
+    unexpanded_variables,
+)
 
 #: Attributes that name files an object reads, whatever their extension.
 INPUT_ATTRS = frozenset([
@@ -42,8 +47,6 @@ _FILE_EXTENSIONS = (
     "project|psd|ptex|rib|rs|sbsar|tex|tga|tif|tiff|tx|usd|usda|usdc|usdz|vdb|vrmesh|xgen|xpm"
 )
 _FILE_LIKE = re.compile(r"\.(?:{0})$".format(_FILE_EXTENSIONS), re.IGNORECASE)
-_CLARISSE_FRAME = re.compile(r"\$(\d)F")
-_UNEXPANDED = re.compile(r"\$\{?[A-Za-z_]")
 #: Image output formats by the index Clarisse saves (the names the farm expects).
 IMAGE_FORMATS = {
     "0": "exr16", "1": "exr32", "2": "tif8", "3": "tif16", "4": "tif32", "5": "jpg",
@@ -223,8 +226,7 @@ def _relabel(block):
 
 
 def _looks_like_file(name, value):
-    # NUL cannot be in a path (and os.listdir raises ValueError on it).
-    if not value or value == "<empty>" or "\n" in value or "\x00" in value or len(value) > 1024:
+    if not value or value == "<empty>" or "\n" in value or len(value) > 1024:
         return False
     if value.startswith(("project:/", "build:/")):
         return False
@@ -233,15 +235,10 @@ def _looks_like_file(name, value):
     return bool(_FILE_LIKE.search(value.strip()))
 
 
-def clarisse_pattern(path):
-    """Clarisse ``$4F`` (frame padded to 4) in the ``$F4`` form rayvision_utils knows."""
-    return _CLARISSE_FRAME.sub(lambda match: "$F" + match.group(1), path)
-
-
 def classify_file(result, key, raw, variables, project_dir, cache, missing_code=None):
     """File ``raw`` under Normal (existing files), Miss or Unresolved; return the files."""
-    expanded = expand_env(clarisse_pattern(raw.strip()), variables).replace("\\", "/")
-    if "\x00" in expanded or _UNEXPANDED.search(re.sub(r"\$\{?F\d?\}?(?![A-Za-z_])", "", expanded)):
+    expanded = expand_env(raw.strip(), variables).replace("\\", "/")
+    if unexpanded_variables(expanded):
         result.asset["Unresolved"][key] = [raw, [expanded]]
         return []
     files, reported = result.resolve(expanded, [project_dir.replace("\\", "/")], variables,
@@ -266,7 +263,7 @@ def _follow_reference(block, context_path, project_dir, variables, objects, resu
             break
     if not raw:
         return
-    expanded = expand_env(raw, variables).replace("\\", "/").replace("\x00", "")
+    expanded = expand_env(raw, variables).replace("\\", "/")
     files, reported = result.resolve(expanded, [project_dir.replace("\\", "/")], variables,
                                      cache)
     if not files:

@@ -30,7 +30,13 @@ from rayvision_houdini.dcc import hfs_rules
 from rayvision_houdini.dcc.hfs_rules import format_frame
 from rayvision_houdini.hip_scene import ChannelRef
 from rayvision_utils.exception import tips_code
-from rayvision_utils.paths import DirectoryCache, expand_env, is_absolute, resolve_files
+from rayvision_utils.paths import (
+    DirectoryCache,
+    expand_env,
+    is_absolute,
+    resolve_files,
+    unexpanded_variables,
+)
 
 #: Parameters that name files a node reads, whatever their extension.
 INPUT_PARMS = frozenset([
@@ -46,10 +52,7 @@ _FILE_EXTENSIONS = (
 )
 _FILE_LIKE = re.compile(r"\.(?:{0})$".format(_FILE_EXTENSIONS), re.IGNORECASE)
 _NOT_A_FILE = re.compile(r"^(?:op:|opdef:|oplib:|temp:|https?://|\*$)", re.IGNORECASE)
-_HOUDINI_UDIM = re.compile(r"%\(UDIM\)d", re.IGNORECASE)
-_HOUDINI_UVTILE = re.compile(r"%\(U\)d(.*?)%\(V\)d", re.IGNORECASE)
 _EXPR_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
-_UNEXPANDED = re.compile(r"\$\{?[A-Za-z_]")
 
 
 class StaticResult(object):
@@ -369,8 +372,7 @@ def _is_output(node, parm_name, driver):
 
 
 def _looks_like_file(parm_name, value):
-    if not value or _NOT_A_FILE.match(value) or "\n" in value or "\x00" in value \
-            or len(value) > 1024:
+    if not value or _NOT_A_FILE.match(value) or "\n" in value or len(value) > 1024:
         return False
     if parm_name in INPUT_PARMS:
         return True
@@ -409,12 +411,6 @@ def _collect_files(scene, node, variables, search_dirs, cache, result):
                            search_dirs, cache, node_type=node.type, parm_name=parm_name)
 
 
-def houdini_pattern(path):
-    """Rewrite Houdini's ``%(UDIM)d`` / ``%(U)d_%(V)d`` in the forms rayvision_utils knows."""
-    path = _HOUDINI_UVTILE.sub(lambda m: "u<u>{0}v<v>".format(m.group(1)), path)
-    return _HOUDINI_UDIM.sub("<UDIM>", path)
-
-
 def classify_reference(result, key, raw, value, variables, search_dirs, cache, node_type,
                        parm_name):
     """File it as Normal (existing files), Miss, Search (relative, not found) or Unresolved.
@@ -433,9 +429,8 @@ def classify_reference(result, key, raw, value, variables, search_dirs, cache, n
     if "`" in value:
         result.asset["Unresolved"][key] = [raw, []]
         return
-    expanded = expand_env(houdini_pattern(value), variables).replace("\\", "/")
-    frameless = re.sub(r"\$\{?F[F0-9]?\}?(?![A-Za-z_])", "", expanded)
-    if "\x00" in expanded or _UNEXPANDED.search(frameless):
+    expanded = expand_env(value, variables).replace("\\", "/")
+    if unexpanded_variables(expanded):
         result.asset["Unresolved"][key] = [raw, [expanded]]
         return
     result.file_parms.setdefault(parm_name, node_type)

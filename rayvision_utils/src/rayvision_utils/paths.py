@@ -3,10 +3,14 @@ r"""Pure path logic for scene assets: Windows/UNC/POSIX forms, variables, sequen
 A scene names files as the artist's machine saw them: ``D:\proj\tex.png``,
 ``\\server\share\x``, ``/mnt/x``, ``$PROJ/tex.png``, ``sourceimages/tex.png`` (relative to
 the project), or patterns that stand for many files (``tex.<UDIM>.exr``, ``fx.####.vdb``,
-``cache.%04d.abc``). These helpers turn such a name into the files that exist. They never
-touch a DCC and work the same for every analyser.
+``cache.%04d.abc``, Houdini's ``tex.%(UDIM)d.rat``, Clarisse's ``img.$4F.exr``). These
+helpers turn such a name into the files that exist. They never touch a DCC and work the same
+for every analyser. A name the operating system cannot hold (a NUL byte, a lone surrogate)
+is simply a name no file has: it resolves to no files instead of raising.
 """
 
+import bisect
+import functools
 import os
 import re
 import sys
@@ -14,29 +18,48 @@ import sys
 # Drive letter (``D:``, ``D:\\``, ``D:/``) or UNC (``\\\\host`` / ``//host``).
 _WIN_ABS = re.compile(r"^(?:[A-Za-z]:[\\/]|[\\/]{2}[^\\/])")
 
-# $VAR, ${VAR}, %VAR%. Houdini's frame variables ($F, $F4) are sequence tokens, not env vars.
+# $VAR, ${VAR}, %VAR%. Frame variables ($F, $F4, $FF, Clarisse's $4F) are sequence tokens.
 _ENV_VAR = re.compile(r"\$\{(\w+)\}|\$(\w+)|%(\w+)%")
-_HOUDINI_FRAME = re.compile(r"^F\d?$|^FF$")
+_FRAME_VARIABLE = re.compile(r"^(?:F\d*|FF|\d+F)$")
+# What a DCC reads as a variable reference; ``%`` is left out because it also starts printf
+# tokens (``%04d_%04d``).
+_VARIABLE_REFERENCE = re.compile(r"\$\{?([A-Za-z_]\w*)")
+
+# Hosts whose file systems ignore case (sequence matching follows them).
+_CASE_INSENSITIVE_HOST = sys.platform.startswith("win")
 
 # Tokens that stand for a number of files, with the regex the real file names match.
-# Order matters: the longer forms come first.
+# Order matters: the longer forms come first. A ``$`` token must not run on into a longer
+# variable name (``$F4_beauty`` is the variable ``F4_beauty``).
+_DIGITS = r"-?\d+"
 _TOKEN_PATTERNS = [
     (r"u<u>_v<v>", r"u-?\d+_v-?\d+"),
     (r"<udim(?::[^>]*)?>", r"\d{4}"),
     (r"<uvtile>", r"u-?\d+_v-?\d+"),
     (r"<tile>", r"(?:\d{4}|_?u-?\d+_v-?\d+)"),
-    (r"<u>", r"-?\d+"),
-    (r"<v>", r"-?\d+"),
-    (r"<frame>", r"-?\d+"),
-    (r"<f\d?>", r"-?\d+"),
-    (r"\$\{?F\d?\}?", r"-?\d+"),
-    (r"\$\{?FF\}?", r"-?\d+(?:\.\d+)?"),
+    (r"<u>", _DIGITS),
+    (r"<v>", _DIGITS),
+    (r"<frame>", _DIGITS),
+    (r"<f\d?>", _DIGITS),
+    # Houdini/Mantra texprintf: %(UDIM)d, %(U)d, %(V)d, %(UVTILE)d, with printf field
+    # modifiers (%(U)02d); the width is the least number of digits.
+    (r"%\((?:udim|u|v|uvtile)\)[-+ #]*\d*d", None),
+    # Frame variables are case-sensitive, as in expand_env ($f4 is an ordinary variable).
+    (r"\$(?-i:\{F\d*\}|F\d*(?!\w))", _DIGITS),
+    (r"\$(?-i:\{FF\}|FF(?!\w))", r"-?\d+(?:\.\d+)?"),
+    # Clarisse: $4F is the frame padded to 4 digits (the $nF family).
+    (r"\$(?-i:\{\d+F\}|\d+F(?!\w))", _DIGITS),
     (r"%0?(\d*)d", None),    # printf: width from the token
     (r"#+", None),           # hashes: as many digits (at least)
     (r"@+", None),
 ]
 _TOKEN_RE = re.compile("|".join("(?:{})".format(p) for p, _ in _TOKEN_PATTERNS), re.IGNORECASE)
 _TOKEN_COMPILED = [(re.compile(p, re.IGNORECASE), r) for p, r in _TOKEN_PATTERNS]
+_TEXPRINTF = re.compile(r"%\((\w+)\)[-+ #]*?0?(\d*)d", re.IGNORECASE)
+
+# Compiled patterns are immutable: memoise them across analyses (bounded, for long-lived
+# processes that analyse many scenes).
+_PATTERN_CACHE_SIZE = 8192
 
 
 def to_slash(path):
@@ -57,13 +80,13 @@ def is_absolute(path):
 def expand_env(path, environ=None):
     """Expand ``$VAR``, ``${VAR}`` and ``%VAR%`` from ``environ``; unknown ones stay as they are.
 
-    Sequence tokens like Houdini's ``$F4`` are left alone.
+    Frame tokens (``$F``, ``$F4``, ``${F4}``, ``$FF``, Clarisse's ``$4F``) are left alone.
     """
     environ = os.environ if environ is None else environ
 
     def _replace(match):
         name = match.group(1) or match.group(2) or match.group(3)
-        if _HOUDINI_FRAME.match(name) and match.group(3) is None:
+        if _FRAME_VARIABLE.match(name) and match.group(3) is None:
             return match.group(0)
         value = environ.get(name)
         return match.group(0) if value is None else value
@@ -77,30 +100,103 @@ def expand_env(path, environ=None):
     return path
 
 
+def unexpanded_variables(path):
+    """Names of the ``$VAR`` / ``${VAR}`` references left in ``path``, frame tokens excepted.
+
+    An analyser calls it after :func:`expand_env`: a name left over is a variable the scene
+    does not define, so the path cannot be resolved. ``%VAR%`` is not reported (``%`` also
+    starts printf tokens such as ``%04d_%04d``).
+
+    Returns:
+        list[str]: Variable names in order of appearance (``[]`` when none is left).
+    """
+    return [match.group(1) for match in _VARIABLE_REFERENCE.finditer(path)
+            if not _FRAME_VARIABLE.match(match.group(1))]
+
+
 def has_sequence_token(path):
     """Whether the file name holds a token standing for several files (``<UDIM>``, ``####``...)."""
     return bool(_TOKEN_RE.search(os.path.basename(to_slash(path))))
 
 
-def sequence_regex(file_name):
+def sequence_regex(file_name, ignore_case=None):
     """Compile a regex matching the real file names a patterned ``file_name`` stands for.
+
+    Args:
+        file_name (str): A base name, e.g. ``tex.<UDIM>.exr``.
+        ignore_case (bool, optional): Match regardless of case (default: on Windows hosts).
 
     Returns:
         re.Pattern or None: ``None`` when ``file_name`` has no token.
     """
-    parts = []
-    position = 0
-    found = False
+    plan = _sequence_plan(file_name, _ignore_case(ignore_case))
+    return None if plan is None else plan.regex
+
+
+def _ignore_case(value):
+    return _CASE_INSENSITIVE_HOST if value is None else bool(value)
+
+
+class _SequencePlan(object):
+    """How to find the names a pattern stands for in a sorted listing.
+
+    ``prefix`` and ``suffix`` are the literal text before the first token and after the
+    last one: the listing is narrowed to ``prefix`` by bisection and only the text between
+    them goes through a regex (``middle``), shared by every pattern of the same shape, so a
+    scene with thousands of patterns compiles a handful of regexes.
+    """
+
+    __slots__ = ("prefix", "suffix", "middle", "ignore_case", "_regex")
+
+    def __init__(self, prefix, suffix, middle, ignore_case):
+        self.prefix = prefix
+        self.suffix = suffix
+        self.middle = middle
+        self.ignore_case = ignore_case
+        self._regex = None
+
+    @property
+    def regex(self):
+        """The whole name's regex, compiled on first use."""
+        if self._regex is None:
+            self._regex = re.compile(
+                "^" + re.escape(self.prefix) + self.middle.pattern + re.escape(self.suffix)
+                + r"\Z", self.middle.flags)
+        return self._regex
+
+    def matches(self, name):
+        """Whether ``name`` (already known to start with ``prefix``) is one of the files."""
+        if self.ignore_case:
+            # Folding may change lengths: match the whole name.
+            return self.regex.match(name) is not None
+        end = len(name) - len(self.suffix)
+        return (end >= len(self.prefix) and name.endswith(self.suffix)
+                and self.middle.fullmatch(name, len(self.prefix), end) is not None)
+
+
+@functools.lru_cache(maxsize=_PATTERN_CACHE_SIZE)
+def _sequence_plan(file_name, ignore_case):
+    pieces = []
+    position = start = None
     for match in _TOKEN_RE.finditer(file_name):
-        found = True
-        parts.append(re.escape(file_name[position:match.start()]))
-        parts.append(_token_regex(match.group(0)))
+        if start is None:
+            start = position = match.start()
+        pieces.append((file_name[position:match.start()], match.group(0)))
         position = match.end()
-    if not found:
+    if start is None:
         return None
-    parts.append(re.escape(file_name[position:]))
-    flags = re.IGNORECASE if sys.platform.startswith("win") else 0
-    return re.compile("^" + "".join(parts) + "$", flags)
+    middle = _middle_regex(tuple(pieces), ignore_case)
+    return _SequencePlan(file_name[:start], file_name[position:], middle, ignore_case)
+
+
+@functools.lru_cache(maxsize=_PATTERN_CACHE_SIZE)
+def _middle_regex(pieces, ignore_case):
+    """Regex of ``(literal, token)`` pieces: the part of a name from its first token on."""
+    parts = []
+    for literal, token in pieces:
+        parts.append(re.escape(literal))
+        parts.append(_token_regex(token))
+    return re.compile("(?:" + "".join(parts) + ")", re.IGNORECASE if ignore_case else 0)
 
 
 def _token_regex(token):
@@ -110,48 +206,116 @@ def _token_regex(token):
             continue
         if replacement is not None:
             return replacement
+        if token.startswith("%("):
+            return _texprintf_regex(token)
         if token.startswith("%"):
             width = match.group(1)
-            return r"-?\d{%s,}" % width if width else r"-?\d+"
+            return r"-?\d{%s,}" % width if width else _DIGITS
         return r"-?\d{%d,}" % len(token)
     return re.escape(token)
 
 
-class DirectoryCache(object):
-    """``os.listdir`` results kept for one analysis (many textures share a folder)."""
+def _texprintf_regex(token):
+    match = _TEXPRINTF.fullmatch(token)
+    name, width = match.group(1).upper(), match.group(2)
+    if name == "UDIM":
+        return r"\d{%d}" % max(4, int(width or 0))
+    number = r"\d{%s,}" % width if width else r"\d+"
+    if name == "UVTILE":
+        return "u" + number + "_v" + number
+    return number
 
-    def __init__(self):
+
+def _folded(name):
+    return name.casefold()
+
+
+class DirectoryCache(object):
+    """``os.listdir`` results kept for one analysis (many textures share a folder).
+
+    Args:
+        ignore_case (bool, optional): Whether sequence matching ignores case (default: on
+            Windows hosts, whose file systems do).
+    """
+
+    def __init__(self, ignore_case=None):
+        self.ignore_case = _ignore_case(ignore_case)
         self._entries = {}
+        self._folded = {}
 
     def listdir(self, folder):
-        """Names in ``folder`` (empty when it does not exist or cannot be read)."""
+        """Names in ``folder``, sorted.
+
+        Empty when the folder does not exist, cannot be read or is not a path the operating
+        system accepts (a NUL byte, a lone surrogate).
+        """
         if folder not in self._entries:
             try:
                 self._entries[folder] = sorted(os.listdir(folder))
-            except OSError:
+            except (OSError, ValueError):
+                # ValueError: embedded NUL or a name the file system encoding cannot hold.
                 self._entries[folder] = []
         return self._entries[folder]
+
+    def starting_with(self, folder, prefix):
+        """Names in ``folder`` that start with ``prefix``, sorted.
+
+        Found by bisection of the sorted listing; regardless of case when the cache ignores
+        case.
+        """
+        names = self.listdir(folder)
+        if not prefix:
+            return list(names)
+        if not self.ignore_case:
+            return _prefixed(names, names, prefix)
+        if folder not in self._folded:
+            pairs = sorted((_folded(name), name) for name in names)
+            self._folded[folder] = ([key for key, _ in pairs], [name for _, name in pairs])
+        keys, originals = self._folded[folder]
+        return sorted(_prefixed(keys, originals, _folded(prefix)))
+
+
+def _prefixed(keys, names, prefix):
+    """``names[i]`` for the run of sorted ``keys`` starting with ``prefix``."""
+    index = bisect.bisect_left(keys, prefix)
+    found = []
+    while index < len(keys) and keys[index].startswith(prefix):
+        found.append(names[index])
+        index += 1
+    return found
+
+
+def _is_file(path):
+    try:
+        return os.path.isfile(path)
+    except ValueError:
+        # Python < 3.8 raises on a NUL byte instead of answering False.
+        return False
 
 
 def find_sequence_files(path, cache=None):
     """Existing files that ``path`` stands for, sorted; ``[path]`` for a plain existing file.
+
+    Only the names that start with the literal text before the first token are tried, so a
+    pattern costs O(log M) in a folder of M names, plus its candidates.
 
     Args:
         path (str): A file name, possibly with sequence tokens in its base name.
         cache (DirectoryCache, optional): Shared listing cache.
 
     Returns:
-        list[str]: Existing files (forward slashes kept as given); empty when none exists.
+        list[str]: Existing files (forward slashes kept as given); empty when none exists,
+        including for a path the operating system cannot hold (NUL byte...).
     """
     folder, name = os.path.split(path)
-    regex = sequence_regex(name)
-    if regex is None:
-        return [path] if os.path.isfile(path) else []
     cache = cache or DirectoryCache()
-    names = cache.listdir(folder or ".")
+    plan = _sequence_plan(name, cache.ignore_case)
+    if plan is None:
+        return [path] if _is_file(path) else []
+    where = folder or "."
     return [os.path.join(folder, entry) if folder else entry
-            for entry in names if regex.match(entry)
-            and os.path.isfile(os.path.join(folder or ".", entry))]
+            for entry in cache.starting_with(where, plan.prefix)
+            if plan.matches(entry) and _is_file(os.path.join(where, entry))]
 
 
 def candidate_paths(path, search_dirs=(), environ=None):
@@ -181,6 +345,8 @@ def candidate_paths(path, search_dirs=(), environ=None):
 
 def resolve_files(path, search_dirs=(), environ=None, cache=None):
     """Existing files a scene path stands for, and the path to report when there is none.
+
+    A path no file can have (a NUL byte, a lone surrogate) gives ``([], reported)``.
 
     Returns:
         tuple: ``(files, reported)``: the existing files (forward slashes) and the expanded
