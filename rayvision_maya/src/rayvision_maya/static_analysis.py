@@ -501,7 +501,7 @@ def resolve_value(value, search_dirs, environ=None, cache=None):
     files, reported = path_utils.resolve_files(value, search_dirs, environ, cache)
     if not files:
         for candidate in path_utils.candidate_paths(value, search_dirs, environ):
-            if os.path.isdir(candidate):
+            if path_utils.is_dir(candidate):
                 return _folder_files(candidate), candidate
     return files, reported
 

@@ -285,11 +285,20 @@ def _prefixed(keys, names, prefix):
     return found
 
 
-def _is_file(path):
+def is_file(path):
+    """``os.path.isfile`` that answers False for a path no file can have (a NUL byte)."""
     try:
         return os.path.isfile(path)
     except ValueError:
         # Python < 3.8 raises on a NUL byte instead of answering False.
+        return False
+
+
+def is_dir(path):
+    """``os.path.isdir`` that answers False for a path no folder can have (a NUL byte)."""
+    try:
+        return os.path.isdir(path)
+    except ValueError:
         return False
 
 
@@ -311,11 +320,11 @@ def find_sequence_files(path, cache=None):
     cache = cache or DirectoryCache()
     plan = _sequence_plan(name, cache.ignore_case)
     if plan is None:
-        return [path] if _is_file(path) else []
+        return [path] if is_file(path) else []
     where = folder or "."
     return [os.path.join(folder, entry) if folder else entry
             for entry in cache.starting_with(where, plan.prefix)
-            if plan.matches(entry) and _is_file(os.path.join(where, entry))]
+            if plan.matches(entry) and is_file(os.path.join(where, entry))]
 
 
 def candidate_paths(path, search_dirs=(), environ=None):
