@@ -23,10 +23,10 @@ import re
 
 from rayvision_clarisse.project_parser import ProjectFormatError, read_project_file
 from rayvision_utils.exception import tips_code
+from rayvision_utils.findings import StaticFindings
 from rayvision_utils.paths import (
     DirectoryCache,
     expand_env,
-    resolve_files,
     unexpanded_variables,
 )
 
@@ -60,7 +60,7 @@ _TRUE = ("yes", "1", "true", "on")
 ROOT_PATH = "project://"
 
 
-class ClarisseResult(object):
+class ClarisseResult(StaticFindings):
     """What the static backend found (the analyser turns it into json files).
 
     Attributes:
@@ -72,33 +72,11 @@ class ClarisseResult(object):
     """
 
     def __init__(self):
+        super(ClarisseResult, self).__init__()
         self.scene_info = {"image_node": []}
         self.asset = {"Normal": {}, "Miss": {}, "Unresolved": {}, "Reference": {},
                       "Output": {}}
-        self.tips = {}
-        self.upload_files = []
         self.errors = []
-        self._seen = set()
-        self._resolved = {}
-
-    def resolve(self, expanded, search_dirs, variables, cache):
-        """``resolve_files`` memoised per analysis (projects repeat the same paths a lot)."""
-        key = (expanded, tuple(search_dirs))
-        if key not in self._resolved:
-            self._resolved[key] = resolve_files(expanded, search_dirs, variables, cache)
-        return self._resolved[key]
-
-    def add_tip(self, code, message):
-        """Append ``message`` under ``code`` once."""
-        messages = self.tips.setdefault(code, [])
-        if message not in messages:
-            messages.append(message)
-
-    def add_upload(self, path):
-        """Record an existing input file once."""
-        if path not in self._seen:
-            self._seen.add(path)
-            self.upload_files.append(path)
 
 
 class _Object(object):

@@ -30,11 +30,11 @@ from rayvision_houdini.dcc import hfs_rules
 from rayvision_houdini.dcc.hfs_rules import format_frame
 from rayvision_houdini.hip_scene import ChannelRef
 from rayvision_utils.exception import tips_code
+from rayvision_utils.findings import StaticFindings
 from rayvision_utils.paths import (
     DirectoryCache,
     expand_env,
     is_absolute,
-    resolve_files,
     unexpanded_variables,
 )
 
@@ -55,7 +55,7 @@ _NOT_A_FILE = re.compile(r"^(?:op:|opdef:|oplib:|temp:|https?://|\*$)", re.IGNOR
 _EXPR_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 
 
-class StaticResult(object):
+class StaticResult(StaticFindings):
     """What the static backend found; the analyser turns it into the four json files.
 
     Attributes:
@@ -68,33 +68,11 @@ class StaticResult(object):
     """
 
     def __init__(self):
+        super(StaticResult, self).__init__()
         self.scene_info = {"geo_node": [], "rop_node": [], "distributedsim_node": []}
         self.asset = {"Normal": {}, "Miss": {}, "Search": {}, "Unresolved": {}, "camera": {},
                       "Output": {}}
-        self.tips = {}
-        self.upload_files = []
         self.file_parms = {}
-        self._seen = set()
-        self._resolved = {}
-
-    def resolve(self, expanded, search_dirs, variables, cache):
-        """``resolve_files`` memoised per analysis (scenes repeat the same paths a lot)."""
-        key = (expanded, tuple(search_dirs))
-        if key not in self._resolved:
-            self._resolved[key] = resolve_files(expanded, search_dirs, variables, cache)
-        return self._resolved[key]
-
-    def add_tip(self, code, message):
-        """Append ``message`` under ``code`` (once)."""
-        messages = self.tips.setdefault(code, [])
-        if message not in messages:
-            messages.append(message)
-
-    def add_upload(self, path):
-        """Record an existing input file once."""
-        if path not in self._seen:
-            self._seen.add(path)
-            self.upload_files.append(path)
 
 
 def scene_variables(scene, cg_file, environ=None):

@@ -15,6 +15,7 @@ from rayvision_maya import ma_reader, mb_reader
 from rayvision_maya.dcc import tables
 from rayvision_utils import paths as path_utils
 from rayvision_utils.exception import tips_code
+from rayvision_utils.findings import StaticFindings
 
 LOGGER = logging.getLogger(__name__)
 
@@ -44,33 +45,24 @@ _MAX_REFERENCE_DEPTH = 16
 _MAX_FOLDER_FILES = 10000
 
 
-class StaticResult(object):
+class StaticResult(StaticFindings):
     """What the static analysis found (see module docstring)."""
 
     def __init__(self):
+        super(StaticResult, self).__init__()
         self.scene_info = collections.OrderedDict()
         self.assets = []
-        self.upload_paths = []
-        self.tips = collections.OrderedDict()
         self.plugins = collections.OrderedDict()
         self.render_layer_type = None
         self.complete = True
-        self._tip_sets = {}
-        self._upload_set = set()
 
-    def tip(self, code, message):
-        """Add ``message`` under tip ``code`` once."""
-        seen = self._tip_sets.setdefault(code, set())
-        if message not in seen:
-            seen.add(message)
-            self.tips.setdefault(code, []).append(message)
+    # Names the Maya backend grew up with.
+    tip = StaticFindings.add_tip
 
-    def add_files(self, files):
-        """Files to upload, without repeats."""
-        for path in files:
-            if path not in self._upload_set:
-                self._upload_set.add(path)
-                self.upload_paths.append(path)
+    @property
+    def upload_paths(self):
+        """Files to upload, without repeats (same list as ``upload_files``)."""
+        return self.upload_files
 
 
 def _number_text(value):

@@ -1,0 +1,48 @@
+"""What a static analyser collects while it reads a scene: tips, files to upload, lookups.
+
+The Maya, Houdini and Clarisse static backends each subclass :class:`StaticFindings` and add
+their own scene data (``scene_info``, asset tables).
+"""
+
+from rayvision_utils.paths import resolve_files
+
+
+class StaticFindings(object):
+    """Tips and upload files without repeats, and memoised path resolution.
+
+    Attributes:
+        tips (dict): Tip code -> list of messages, in the order found.
+        upload_files (list): Existing input files, in discovery order, no duplicates.
+    """
+
+    def __init__(self):
+        self.tips = {}
+        self.upload_files = []
+        self._tip_messages = {}
+        self._uploads = set()
+        self._resolved = {}
+
+    def add_tip(self, code, message):
+        """Add ``message`` under tip ``code`` once."""
+        seen = self._tip_messages.setdefault(code, set())
+        if message not in seen:
+            seen.add(message)
+            self.tips.setdefault(code, []).append(message)
+
+    def add_upload(self, path):
+        """Record an existing input file once."""
+        if path not in self._uploads:
+            self._uploads.add(path)
+            self.upload_files.append(path)
+
+    def add_files(self, paths):
+        """Record several existing input files, each once."""
+        for path in paths:
+            self.add_upload(path)
+
+    def resolve(self, path, search_dirs=(), environ=None, cache=None):
+        """:func:`rayvision_utils.paths.resolve_files`, memoised (scenes repeat paths a lot)."""
+        key = (path, tuple(search_dirs))
+        if key not in self._resolved:
+            self._resolved[key] = resolve_files(path, search_dirs, environ, cache)
+        return self._resolved[key]
