@@ -1,5 +1,6 @@
 """Developer sessions for the rayvision SDK monorepo.
 
+``nox -s demo``   the Maya demo end to end against a local sandbox farm.
 ``nox -s tests``  installs every package editable and runs pytest over ``tests/``.
 ``nox -s lint``   ruff over the whole tree, vermin for the minimum Python versions.
 ``nox -s docs``   builds the Sphinx documentation with warnings as errors.
@@ -70,6 +71,17 @@ def lint(session):
     if dcc:
         session.run("vermin", "--no-tips", "--violations", "--target=2.7-", "--target=3.7-",
                     *dcc)
+
+
+@nox.session
+def demo(session):
+    """The Maya demo end to end against a local sandbox farm (examples/run_demo.py).
+
+    Run it twice: the second upload skips every unchanged file. ``nox -s demo -- --fresh``
+    starts over; ``nox -s demo -- --help`` lists the options.
+    """
+    install_packages(session)
+    session.run("python", os.path.join(ROOT, "examples", "run_demo.py"), *session.posargs)
 
 
 @nox.session
