@@ -43,3 +43,16 @@ def test_name_outside_requested_folder(tmp_path):
         relative_components("/other/a.png", "/out")
     with pytest.raises(UnsafePathError):
         relative_components("/outside/a.png", "/out")
+
+
+def test_upload_json_with_dot_dot_server_path_is_refused(tmp_path):
+    import json
+
+    from rayvision_sync.upload import read_upload_json
+
+    upload = tmp_path / "upload.json"
+    upload.write_text(json.dumps({"asset": [
+        {"local": "D:/p/a.png", "server": "/D/p/a.png"},
+        {"local": "D:/p/sub/../../x.png", "server": "/D/p/sub/../../x.png"}]}))
+    with pytest.raises(UnsafePathError, match=r"asset\[1\].*'\.\.'"):
+        read_upload_json(str(upload))

@@ -23,3 +23,12 @@ def test_resolve_is_memoised(tmp_path):
     # Same analysis, same answer: one scene is read against one state of the disk.
     assert findings.resolve(pattern)[0] == files
     assert len(StaticFindings().resolve(pattern)[0]) == 2
+
+
+def test_upload_entries_resolve_dot_dot():
+    from rayvision_utils.results import upload_entry
+    assert upload_entry("D:\\proj\\sub\\..\\tex\\wood.png") == {
+        "local": "D:/proj/tex/wood.png", "server": "/D/proj/tex/wood.png"}
+    assert upload_entry("\\\\srv\\share\\a\\.\\b\\..\\c.png") == {
+        "local": "//srv/share/a/c.png", "server": "/srv/share/a/c.png"}
+    assert upload_entry("/mnt/p/x/../y.abc")["server"] == "/mnt/p/y.abc"

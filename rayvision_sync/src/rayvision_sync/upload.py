@@ -9,7 +9,12 @@ import os
 
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync import config
-from rayvision_sync.exception import RecordDatabaseError, TransferError, TransmitterExitError
+from rayvision_sync.exception import (
+    RecordDatabaseError,
+    TransferError,
+    TransmitterExitError,
+    UnsafePathError,
+)
 from rayvision_sync.paths import storage_path
 from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.records import open_record_store
@@ -24,6 +29,7 @@ def read_upload_json(upload_json_path):
 
     Raises:
         RayvisionArgumentError: The file is missing, not JSON, or an entry lacks a key.
+        UnsafePathError: A server path holds a ``..`` component.
     """
     try:
         with open(upload_json_path, encoding="utf-8-sig") as handle:
@@ -44,6 +50,12 @@ def read_upload_json(upload_json_path):
             raise RayvisionArgumentError("upload json {0!r}: asset[{1}] needs 'local' and "
                                          "'server', got {2!r}".format(upload_json_path, index,
                                                                       entry))
+        if ".." in entry["server"].replace("\\", "/").split("/"):
+            # The HTTP client would resolve it before sending, and the transmitter would
+            # write outside the storage path: refuse it clearly instead.
+            raise UnsafePathError("upload json {0!r}: asset[{1}] server path {2!r} holds a "
+                                  "'..' component".format(upload_json_path, index,
+                                                          entry["server"]))
         pairs.append((entry["local"], entry["server"]))
     return pairs
 

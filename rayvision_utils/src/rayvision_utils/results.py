@@ -12,6 +12,7 @@
 """
 
 import os
+import posixpath
 
 from rayvision_utils.constants import ASSET_JSON, TASK_JSON, TIPS_JSON, UPLOAD_JSON
 from rayvision_utils.utils import convert_path, get_file_md5, json_save, to_slash
@@ -38,8 +39,12 @@ class AnalysisFiles(object):
 
 
 def upload_entry(path):
-    """``{"local": <path, forward slashes>, "server": convert_path(local)}``."""
-    local = to_slash(path)
+    """``{"local": <path, forward slashes>, "server": convert_path(local)}``.
+
+    ``.`` and ``..`` components are resolved (``D:/p/sub/../tex.png`` -> ``D:/p/tex.png``):
+    scenes often hold such paths, and a storage path may not climb out of its folder.
+    """
+    local = posixpath.normpath(to_slash(path))
     return {"local": local, "server": convert_path(local)}
 
 
