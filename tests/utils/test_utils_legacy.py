@@ -22,6 +22,9 @@ class ToyHoudini(BaseAnalyzer):
         self.add_tip("50001", "/tmp/missing.bgeo")
         return []
 
+    def build_dcc_command(self, exe):
+        return [exe, self.cg_file]
+
 
 @pytest.fixture
 def toy_module(monkeypatch):

@@ -14,6 +14,7 @@ Both stores batch lookups and writes. sqlite runs in WAL mode with a busy timeou
 ``database is locked`` with back-off, so several processes can share one file.
 """
 
+import abc
 import logging
 import os
 import random
@@ -67,29 +68,30 @@ def _chunks(items, size):
         yield items[start:start + size]
 
 
-class RecordStore(object):
+class RecordStore(abc.ABC):
     """Interface of the two stores; ``paths`` are server paths within one ``scope``."""
 
     kind = None
 
+    @abc.abstractmethod
     def lookup(self, scope, paths):
         """Return ``{path: value}`` for the paths that have a record."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def save(self, scope, values):
         """Store ``{path: value}`` records (replacing older ones)."""
-        raise NotImplementedError
 
     def prefetch(self, scope, count):
         """Every record of ``scope``, or None when ``count`` keyed lookups are cheaper."""
         return None
 
+    @abc.abstractmethod
     def delete(self, scope, paths):
         """Drop the records of ``paths``."""
-        raise NotImplementedError
 
     def close(self):
         """Release the connection."""
+        return None
 
     def __enter__(self):
         return self

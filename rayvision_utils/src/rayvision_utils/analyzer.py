@@ -13,6 +13,7 @@ subclass's discovery) and the static backend otherwise. A subclass fills in the 
 in :class:`BaseAnalyzer`; see docs/dev/analysis-machinery.md.
 """
 
+import abc
 import copy
 import logging
 import os
@@ -42,7 +43,7 @@ BACKENDS = ("auto", "static", "dcc")
 _FAILURE_TAIL_LINES = 20
 
 
-class BaseAnalyzer(object):
+class BaseAnalyzer(abc.ABC):
     r"""Common part of ``AnalyzeMaya``, ``AnalyzeHoudini``, ``AnalyzeClarisse``.
 
     Subclasses set the class attributes and implement the hooks:
@@ -246,7 +247,9 @@ class BaseAnalyzer(object):
 
     def prepare(self):
         """Checks before either backend runs, e.g. the scene's version (subclass hook)."""
+        return None
 
+    @abc.abstractmethod
     def analyse_static(self):
         """Analyse the scene without the DCC (subclass hook).
 
@@ -255,11 +258,10 @@ class BaseAnalyzer(object):
         Returns:
             list[str]: Files to upload besides the scene.
         """
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def build_dcc_command(self, exe):
         """Argument list that runs ``exe`` on our in-DCC script (subclass hook)."""
-        raise NotImplementedError
 
     def dcc_environment(self):
         """Environment of the DCC process (default: inherited)."""
@@ -271,6 +273,7 @@ class BaseAnalyzer(object):
 
     def finish(self):
         """Last changes to ``task_info`` before task.json is rewritten (subclass hook)."""
+        return None
 
     def run_dcc(self, cmd):
         """Run the DCC command; check the exit code and that the json files exist.

@@ -5,6 +5,7 @@ Used with ``rayvision_api.task.handle.RayvisionTask`` and
 analysers (``rayvision_maya.analyze_maya.AnalyzeMaya``...), which need no task object.
 """
 
+import abc
 import codecs
 import json
 import logging
@@ -19,7 +20,7 @@ from rayvision_utils.utils import get_os, json_save, to_slash
 LOGGER = logging.getLogger(__name__)
 
 
-class JsonHandle(object):
+class JsonHandle(abc.ABC):
     """Read and write the json files of a task's analysis.
 
     Args:
@@ -106,10 +107,6 @@ class JsonHandle(object):
                 return False, "Json file is not generated: {}".format(json_path)
         return True, None
 
+    @abc.abstractmethod
     def run(self):
-        """Run the whole analysis (subclasses).
-
-        Raises:
-            NotImplementedError: Always, here.
-        """
-        raise NotImplementedError("You should override this method.")
+        """Run the whole analysis (each DCC's handle implements it)."""
