@@ -17,7 +17,8 @@ import argparse
 import os
 import shutil
 import tempfile
-import time
+
+from timing import best_of, print_ratios
 
 from rayvision_clarisse.analyse_clarisse import AnalyzeClarisse
 from rayvision_clarisse.project_parser import read_project_file
@@ -67,15 +68,6 @@ def generate(folder, objects):
     return scene
 
 
-def best(function, repeat):
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     full = os.environ.get("RAYVISION_BENCH_FULL") == "1"
@@ -100,19 +92,15 @@ def main():
         def analyser():
             AnalyzeClarisse(scene, "4", workspace=workspace, backend="static").analyse()
 
-        baseline = best(plain_read, args.repeat)
-        figures = [("parse", best(lambda: read_project_file(scene), args.repeat)),
-                   ("analyse", best(analyse, args.repeat)),
-                   ("analyser", best(analyser, args.repeat))]
+        baseline = best_of(args.repeat, plain_read)[0]
+        figures = [("parse", best_of(args.repeat, lambda: read_project_file(scene))[0]),
+                   ("analyse", best_of(args.repeat, analyse)[0]),
+                   ("analyser", best_of(args.repeat, analyser)[0])]
         result = analyse_project(read_project_file(scene), scene, environ={})
         print("project: {0} objects, {1:.1f} MB; found {2} images, {3} input files".format(
             args.objects, size / 1e6, len(result.scene_info["image_node"]),
             len(result.upload_files)))
-        print("baseline plain read: {0:.4f} s ({1:.0f} MB/s)".format(
-            baseline, size / 1e6 / baseline))
-        for name, seconds in figures:
-            print("{0:<10} {1:8.3f} s  ratio to plain read: {2:8.1f}x  ({3:.1f} MB/s)".format(
-                name, seconds, seconds / baseline, size / 1e6 / seconds))
+        print_ratios(size, baseline, figures)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

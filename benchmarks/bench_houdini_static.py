@@ -20,7 +20,8 @@ import argparse
 import os
 import shutil
 import tempfile
-import time
+
+from timing import best_of, print_ratios
 
 from rayvision_houdini.analyze_houdini import AnalyzeHoudini
 from rayvision_houdini.hip_container import read_hip_file
@@ -84,15 +85,6 @@ def generate(folder, networks):
     return scene
 
 
-def best(function, repeat):
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     full = os.environ.get("RAYVISION_BENCH_FULL") == "1"
@@ -118,20 +110,16 @@ def main():
             AnalyzeHoudini(scene, "18.0.5", workspace=workspace, backend="static",
                            custom_db_path=os.path.join(folder, "db")).analyse()
 
-        baseline = best(plain_read, args.repeat)
-        figures = [("container", best(lambda: read_hip_file(scene), args.repeat)),
-                   ("parse", best(lambda: load_scene(scene), args.repeat)),
-                   ("analyse", best(analyse, args.repeat)),
-                   ("analyser", best(analyser, args.repeat))]
+        baseline = best_of(args.repeat, plain_read)[0]
+        figures = [("container", best_of(args.repeat, lambda: read_hip_file(scene))[0]),
+                   ("parse", best_of(args.repeat, lambda: load_scene(scene))[0]),
+                   ("analyse", best_of(args.repeat, analyse)[0]),
+                   ("analyser", best_of(args.repeat, analyser)[0])]
         result = analyse_scene(load_scene(scene), scene, environ={})
         print("scene: {0} networks, {1:.1f} MB, {2} sections; found {3} ROPs, {4} input files"
               .format(args.nodes, size / 1e6, len(read_hip_file(scene)),
                       len(result.scene_info["rop_node"]), len(result.upload_files)))
-        print("baseline plain read: {0:.4f} s ({1:.0f} MB/s)".format(
-            baseline, size / 1e6 / baseline))
-        for name, seconds in figures:
-            print("{0:<10} {1:8.3f} s  ratio to plain read: {2:8.1f}x  ({3:.1f} MB/s)".format(
-                name, seconds, seconds / baseline, size / 1e6 / seconds))
+        print_ratios(size, baseline, figures)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

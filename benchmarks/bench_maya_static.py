@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 
+from timing import best_of
+
 from rayvision_maya.static_analysis import StaticMayaAnalysis
 
 
@@ -85,17 +87,6 @@ def plain_loop(path):
         for _line in handle:
             lines += 1
     return lines
-
-
-def best_of(runs, function, *args):
-    best = None
-    result = None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = function(*args)
-        elapsed = time.perf_counter() - start
-        best = elapsed if best is None else min(best, elapsed)
-    return best, result
 
 
 def main(argv=None):

@@ -1,13 +1,11 @@
 """Fixtures of the Clarisse tests: .project files written by the tests themselves."""
 
-import glob
 import os
-import shutil
-import subprocess
-import sys
 import textwrap
 
 import pytest
+
+from helpers.interpreters import interpreters
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE_IX_DIR = os.path.join(HERE, "dcc")
@@ -181,30 +179,6 @@ def workspace(tmp_path):
     folder = tmp_path / "workspace"
     folder.mkdir()
     return str(folder)
-
-
-def _python27():
-    candidates = [os.environ.get("RAYVISION_TEST_PY27"), shutil.which("python2.7")]
-    candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/2.7*/bin/python")))
-    for candidate in candidates:
-        if not candidate:
-            continue
-        try:
-            out = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[0])"],
-                                 capture_output=True, timeout=30)
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if out.returncode == 0 and out.stdout.strip() == b"2":
-            return candidate
-    return None
-
-
-def interpreters():
-    found = [sys.executable]
-    py27 = _python27()
-    if py27:
-        found.append(py27)
-    return found
 
 
 def write_stand_in(folder, interpreter, name="cnode", exit_code=None):

@@ -6,15 +6,13 @@ files, not on mocks. ``standard_scene`` builds one scene with every feature the 
 covers, plus the files it references on disk.
 """
 
-import glob
 import gzip
 import os
-import shutil
-import subprocess
-import sys
 import textwrap
 
 import pytest
+
+from helpers.interpreters import interpreters
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE_HOU_DIR = os.path.join(HERE, "dcc")
@@ -237,31 +235,6 @@ def workspace(tmp_path):
 @pytest.fixture
 def db_dir(tmp_path):
     return str(tmp_path / "db")
-
-
-def _python27():
-    candidates = [os.environ.get("RAYVISION_TEST_PY27"), shutil.which("python2.7")]
-    candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/2.7*/bin/python")))
-    for candidate in candidates:
-        if not candidate:
-            continue
-        try:
-            out = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[0])"],
-                                 capture_output=True, timeout=30)
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if out.returncode == 0 and out.stdout.strip() == b"2":
-            return candidate
-    return None
-
-
-def interpreters():
-    """Interpreters the stand-in hython runs on: this one, and Python 2.7 when installed."""
-    found = [sys.executable]
-    py27 = _python27()
-    if py27:
-        found.append(py27)
-    return found
 
 
 def write_stand_in(folder, interpreter, name="hython", exit_code=None):

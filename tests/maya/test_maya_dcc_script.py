@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from helpers.interpreters import python27
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE_MAYA = os.path.join(HERE, "fake_maya")
 
@@ -140,16 +142,6 @@ def test_write_json_is_utf8(analyze, tmp_path):
     assert load(path) == {"k": "场景2"}
     assert not os.path.exists(path + ".part")
     assert analyze.read_json(str(tmp_path / "absent.json")) == {}
-
-
-def python27():
-    """A Python 2.7 interpreter of this machine (pyenv or PATH), or None."""
-    import glob
-    import shutil
-    root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    found = sorted(glob.glob(os.path.join(root, "versions", "2.7*", "bin", "python")))
-    return (found[-1] if found else None) or shutil.which("python2.7") or shutil.which(
-        "python2")
 
 
 def test_script_in_separate_interpreter(fake_scene, project, tmp_path):

@@ -192,22 +192,8 @@ class RayvisionDownload(object):
         Returns:
             bool: True.
         """
-        pending = list(task_id_list or [])
-        local_path = self._check_local_path(local_path)
-        missing = {}
-        total = TransferResult()
-        while pending:
-            time.sleep(sleep_time)
-            for task_id in list(pending):
-                # The state is read before downloading so that the pass after the end
-                # still downloads the last frames.
-                state = self._poll(missing, task_id)
-                total.merge(self._run_download([task_id], local_path, max_speed, print_log,
-                                               download_filename_format))
-                if state == STATE_ENDED:
-                    pending.remove(task_id)
-        self.last_result = total
-        return True
+        return self._download_loop(task_id_list, local_path, sleep_time, True, max_speed,
+                                   print_log, download_filename_format)
 
     def auto_download_after_task_completed(self, task_id_list=None, max_speed=None,
                                            print_log=True, sleep_time=10,
@@ -217,6 +203,15 @@ class RayvisionDownload(object):
         Returns:
             bool: True.
         """
+        return self._download_loop(task_id_list, local_path, sleep_time, False, max_speed,
+                                   print_log, download_filename_format)
+
+    def _download_loop(self, task_id_list, local_path, sleep_time, every_pass, max_speed,
+                       print_log, download_filename_format):
+        """Poll the tasks until each has ended, downloading every pass or once at the end.
+
+        The caller's list is not modified.
+        """
         pending = list(task_id_list or [])
         local_path = self._check_local_path(local_path)
         missing = {}
@@ -224,11 +219,15 @@ class RayvisionDownload(object):
         while pending:
             time.sleep(sleep_time)
             for task_id in list(pending):
-                if self._poll(missing, task_id) != STATE_ENDED:
-                    continue
-                time.sleep(self.settle_time)
-                total.merge(self._run_download([task_id], local_path, max_speed, print_log,
-                                               download_filename_format))
-                pending.remove(task_id)
+                # The state is read before downloading so that, downloading every pass, the
+                # pass after the end still downloads the last frames.
+                ended = self._poll(missing, task_id) == STATE_ENDED
+                if every_pass or ended:
+                    if not every_pass:
+                        time.sleep(self.settle_time)
+                    total.merge(self._run_download([task_id], local_path, max_speed, print_log,
+                                                   download_filename_format))
+                if ended:
+                    pending.remove(task_id)
         self.last_result = total
         return True
