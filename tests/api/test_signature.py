@@ -1,43 +1,19 @@
 import pytest
 
+from helpers import wire_reference
 from rayvision_api import signature, utils
 
 HEADERS = {"accessId": "AKIDEXAMPLE", "channel": "4", "platform": "2",
            "UTCTimestamp": "1586000000", "nonce": "123456", "signature": "",
            "version": "1.0.0", "Content-Type": "application/json"}
 
-# The worked examples of behaviour-reference.md §1.4, verbatim.
-VECTORS = [
-    ("/api/render/user/queryUserProfile", {},
-     "[POST]task.renderbus.com:/api/render/user/queryUserProfile&UTCTimestamp=1586000000&accessId=AKIDEXAMPLE&channel=4&nonce=123456&platform=2&version=1.0.0",
-     "nsPdu32lSJTpWNyiTIZRMW03Iw+FFTvNKwo4Y2/kGXA="),
-    ("/api/render/common/queryPlatforms", {"zone": 1},
-     "[POST]task.renderbus.com:/api/render/common/queryPlatforms&UTCTimestamp=1586000000&accessId=AKIDEXAMPLE&channel=4&nonce=123456&platform=2&version=1.0.0&zone=1",
-     "F9uJn43GGgaZKBih2ylEGM5dSnVyC0rajsgZaHrbRbs="),
-    ("/api/render/task/createTask",
-     {"count": 1, "taskUserLevel": 50, "labels": ["label_test1", "label_test2"]},
-     "[POST]task.renderbus.com:/api/render/task/createTask&UTCTimestamp=1586000000&accessId=AKIDEXAMPLE&channel=4&count=1&labels0=label_test1&labels1=label_test2&nonce=123456&platform=2&taskUserLevel=50&version=1.0.0",
-     "Li79mz1ZbqxGIRy9eQtV9tUxP4Cyxciw1MwtcR9Hvng="),
-    ("/api/render/common/addRenderEnv",
-     {"cgId": 2000, "cgName": "Maya", "cgVersion": "2018", "renderLayerType": 0,
-      "editName": "tests", "renderSystem": 1, "pluginIds": [2703]},
-     "[POST]task.renderbus.com:/api/render/common/addRenderEnv&UTCTimestamp=1586000000&accessId=AKIDEXAMPLE&cgId=2000&cgName=Maya&cgVersion=2018&channel=4&editName=tests&nonce=123456&platform=2&pluginIds0=2703&renderLayerType=0&renderSystem=1&version=1.0.0",
-     "aEHaV+7FObqERiHO4F/pS5m1JcFpqGrfA4oAo+Lsu50="),
-    ("/api/render/task/restartFrame", {"taskIds": 14362099, "selectAll": 0, "ids": []},
-     "[POST]task.renderbus.com:/api/render/task/restartFrame&UTCTimestamp=1586000000&accessId=AKIDEXAMPLE&channel=4&nonce=123456&platform=2&selectAll=0&taskIds=14362099&version=1.0.0",
-     "1d6MCfmgUILK7rG6Y+MfZIxexUFdGdvnbCY2bHhtLNs="),
-    ("/api/render/task/getTaskList",
-     {"pageNum": 1, "pageSize": 2, "statusList": [0, 5, 10, 20, 23, 25, 30, 35, 40, 45, 50]},
-     "[POST]task.renderbus.com:/api/render/task/getTaskList&UTCTimestamp=1586000000&accessId=AKIDEXAMPLE&channel=4&nonce=123456&pageNum=1&pageSize=2&platform=2&statusList0=0&statusList1=5&statusList10=50&statusList2=10&statusList3=20&statusList4=23&statusList5=25&statusList6=30&statusList7=35&statusList8=40&statusList9=45&version=1.0.0",
-     "bH4HwBxP4emP9bByRoTwjB8V4/aPtwJiF2AJ2zJpPL4="),
-    ("/x",
-     {"taksId": "2", "renderEnvs": [{"envId": 1, "pluginIds": [2, 3, 4]},
-                                    {"envId": 3, "pluginIds": [7, 8, 10]}],
-      "flag": True, "none": None, "f": 1.5, "emptyDict": {}, "nested": [[1, 2], [3]],
-      "uni": "中文"},
-     "[POST]task.renderbus.com:/x&UTCTimestamp=1586000000&accessId=AKIDEXAMPLE&channel=4&f=1.5&flag=True&nested00=1&nested01=2&nested10=3&nonce=123456&none=None&platform=2&renderEnvs0.envId=1&renderEnvs0.pluginIds0=2&renderEnvs0.pluginIds1=3&renderEnvs0.pluginIds2=4&renderEnvs1.envId=3&renderEnvs1.pluginIds0=7&renderEnvs1.pluginIds1=8&renderEnvs1.pluginIds2=10&taksId=2&uni=中文&version=1.0.0",
-     "RZuJjZXoSA5kZvT7ney0b13RzhfsoL2uHSq6RmfRCic="),
-]
+# The worked examples of docs/wire-format.md, read from the page itself.
+VECTORS = wire_reference.worked_examples()
+
+
+def test_the_page_has_every_worked_example():
+    assert len(VECTORS) == 7
+    assert {path for path, _, _, _ in VECTORS} >= {"/api/render/task/createTask", "/x"}
 
 
 @pytest.mark.parametrize("path, body, canonical, expected", VECTORS)
@@ -45,6 +21,8 @@ def test_worked_examples(path, body, canonical, expected):
     assert signature.canonical_string("task.renderbus.com", path, HEADERS, body) == canonical
     assert utils.generate_headers_body_str("task.renderbus.com", path, HEADERS, body) == canonical
     assert signature.hmac_signature("SECRET", canonical) == expected
+    assert wire_reference.canonical("task.renderbus.com", path, HEADERS, body) == canonical
+    assert wire_reference.sign("SECRET", canonical) == expected
     signed = signature.sign_headers(HEADERS, "SECRET", "task.renderbus.com", path, body)
     assert signed["signature"] == expected
     assert signature.verify_signature(signed, "SECRET", "task.renderbus.com", path, body)

@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from helpers.interpreters import interpreters
+from helpers.interpreters import interpreters, resolve
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE_IX_DIR = os.path.join(HERE, "dcc")
@@ -222,5 +222,10 @@ def kit():
 def pytest_generate_tests(metafunc):
     if "interpreter" in metafunc.fixturenames:
         found = interpreters()
-        metafunc.parametrize("interpreter", found,
-                             ids=["py{0}".format(n) for n in range(len(found))])
+        metafunc.parametrize("interpreter", found, ids=["py3", "py27"], indirect=True)
+
+
+@pytest.fixture
+def interpreter(request):
+    """The interpreter a parametrized in-DCC test runs its script under (2.7 required)."""
+    return resolve(request.param)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from helpers.interpreters import python27
+from helpers.interpreters import interpreters, resolve, version_of
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE_MAYA = os.path.join(HERE, "fake_maya")
@@ -144,12 +144,13 @@ def test_write_json_is_utf8(analyze, tmp_path):
     assert analyze.read_json(str(tmp_path / "absent.json")) == {}
 
 
-def test_script_in_separate_interpreter(fake_scene, project, tmp_path):
-    """Run the in-Maya script the way Maya would: another interpreter, Python 2.7 if any."""
+@pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
+def test_script_in_separate_interpreter(fake_scene, project, tmp_path, interpreter):
+    """Run the in-Maya script the way Maya would: in another interpreter, 3 and a real 2.7."""
     import subprocess
 
     from rayvision_maya.analyze_maya import SCRIPT_DIR
-    interpreter = python27() or sys.executable
+    interpreter = resolve(interpreter)
     scene_json = tmp_path / "scene.json"
     scene_json.write_text(json.dumps(fake_scene))
     options = options_for(tmp_path, str(project / "scenes" / "场景 legacy.ma"), str(project))
@@ -158,7 +159,7 @@ def test_script_in_separate_interpreter(fake_scene, project, tmp_path):
     output = subprocess.check_output(
         [interpreter, os.path.join(FAKE_MAYA, "run_analysis.py"), str(scene_json),
          str(options_json), SCRIPT_DIR], stderr=subprocess.STDOUT).decode("utf-8")
-    assert output.strip().endswith("python 2.7") or interpreter == sys.executable, output
+    assert output.strip().endswith("python " + version_of(interpreter)), output
     task = load(options["task_json"])
     assert set(task["scene_info"]) == {"defaultRenderLayer", "layer1", "layer2"}
     assert task["scene_info"]["layer1"]["common"]["frames"] == "1-48[2]"
