@@ -2,6 +2,7 @@ import json
 import os
 
 import pytest
+import responses
 
 from rayvision_api.constants import TASK_INFO
 from rayvision_api.exception import RayvisionError
@@ -37,7 +38,10 @@ def job(tmp_path):
     }
 
 
-class FakeAnalyzer(object):
+class AnalyzerResults(object):
+    """What an analyser hands the check: its json paths and tips (the analysers are tested
+    on their own; the check reads only these attributes)."""
+
     def __init__(self, folder, tips):
         self.task_json = str(folder / "task.json")
         self.tips_json = str(folder / "tips.json")
@@ -49,10 +53,10 @@ class FakeAnalyzer(object):
         self.upload_info = {}
 
 
-def test_constructor_makes_no_request_and_no_folder(service, api, tmp_path, monkeypatch):
+def test_constructor_makes_no_request_and_no_folder(recorded, api, tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     check = RayvisionCheck(api)
-    assert service.calls == []
+    assert recorded.calls == []
     assert check.workspace.endswith("renderfarm_sdk")
     assert not os.path.exists(check.workspace)
     assert (check.task_json, check.errors_number, check.error_warn_info_list) == (None, 0, [])
@@ -65,18 +69,21 @@ def test_missing_workspace(api, tmp_path):
     assert "nope" in str(info.value)
 
 
-def test_verified_run_with_analyzer(service, api, job):
-    service.error_details["15013"] = [{"code": "15013", "type": 0, "solution": "s"}]
-    analyzer = FakeAnalyzer(job["folder"], {"15013": ["Maya 2018"]})
-    task_id = RayvisionCheck(api, analyzer).execute(job["task"], job["upload"], job["asset"])
-    assert task_id == "999"
-    assert service.paths() == ["createTask", "queryUserProfile", "getLabelList",
-                               "queryErrorDetail"]
-    assert service.calls[-1][1] == {"code": "15013", "language": "0"}
+def test_verified_run_with_analyzer(farm, user, recorded, api, project, job):
+    # 15013 is a warning in the farm's catalogue: the check goes on.
+    analyzer = AnalyzerResults(job["folder"], {"15013": ["Maya 2018"]})
+    check = RayvisionCheck(api, analyzer)
+    task_id = check.execute(job["task"], job["upload"], job["asset"])
+    assert int(task_id) > 0
+    assert recorded.paths() == ["createTask", "queryUserProfile", "getLabelList",
+                                "queryErrorDetail"]
+    assert recorded.calls[-1][1] == {"code": "15013", "language": "0"}
+    assert [(item["code"], item["type"]) for item in check.error_warn_info_list] == [
+        ("15013", 0)]
     task = read(job["task"])
-    assert task["task_info"]["task_id"] == "999"
-    assert task["task_info"]["user_id"] == "100"
-    assert task["task_info"]["project_id"] == "7"
+    assert task["task_info"]["task_id"] == task_id
+    assert task["task_info"]["user_id"] == str(farm.user(user[0])["id"])
+    assert task["task_info"]["project_id"] == project
     assert task["task_info"]["pre_frames"] == "100"
     assert task["task_info"]["ram"] == "64.0"
     assert task["scene_info_render"] == task["scene_info"]
@@ -87,48 +94,50 @@ def test_verified_run_with_analyzer(service, api, job):
         assert handle.read().startswith('{\n    "')
 
 
-def test_each_id_filled_on_its_own(service, api, job):
+def test_each_id_filled_on_its_own(farm, user, recorded, api, project, job):
     task = read(job["task"])
     task["task_info"].update(task_id="555", user_id="", project_id="")
     write(job["task"], task)
     assert RayvisionCheck(api).execute(job["task"], job["upload"]) == "555"
-    assert service.paths() == ["queryUserProfile", "getLabelList"]
+    assert recorded.paths() == ["queryUserProfile", "getLabelList"]
     task = read(job["task"])
-    assert (task["task_info"]["user_id"], task["task_info"]["project_id"]) == ("100", "7")
+    assert (task["task_info"]["user_id"], task["task_info"]["project_id"]) == (
+        str(farm.user(user[0])["id"]), project)
 
 
-def test_nothing_filled_when_all_set(service, api, job):
+def test_nothing_filled_when_all_set(recorded, api, job):
     task = read(job["task"])
     task["task_info"].update(task_id="1", user_id="2", project_id="3")
     write(job["task"], task)
     RayvisionCheck(api).execute(job["task"], job["upload"])
-    assert service.paths() == []
+    assert recorded.paths() == []
 
 
-def test_tips_on_disk_honoured(service, api, job):
-    write(job["folder"] / "tips.json", {"10012": ["D:/tex/a.png"]})
-    service.error_details["10012"] = [{"code": "10012", "type": 1}]
+def test_tips_on_disk_honoured(recorded, api, project, job):
+    # 15019 (software not found) is an error in the farm's catalogue: the check stops.
+    write(job["folder"] / "tips.json", {"15019": ["Maya 2018"]})
     check = RayvisionCheck(api)
     with pytest.raises(RayvisionError) as info:
         check.execute(job["task"], job["upload"])
     assert info.value.error_code == 1000000
     assert "There are 1 errors" in str(info.value)
-    assert check.error_warn_info_list == [{"code": "10012", "type": 1,
-                                           "details": ["D:/tex/a.png"]}]
+    assert [(item["code"], item["type"], item["details"])
+            for item in check.error_warn_info_list] == [("15019", 1, ["Maya 2018"])]
     # tips.json was not replaced by {}
-    assert read(job["folder"] / "tips.json") == {"10012": ["D:/tex/a.png"]}
+    assert read(job["folder"] / "tips.json") == {"15019": ["Maya 2018"]}
 
 
-def test_unknown_code_is_a_warning(service, api, job):
-    write(job["folder"] / "tips.json", {"15034": ["mtoa 3.1 != 2.0"]})
+def test_unknown_code_is_a_warning(api, project, job):
+    # No catalogue has this code: the farm answers an empty detail list.
+    write(job["folder"] / "tips.json", {"19999": ["mtoa 3.1 != 2.0"]})
     check = RayvisionCheck(api)
-    assert check.execute(job["task"], job["upload"]) == "999"
+    assert int(check.execute(job["task"], job["upload"])) > 0
     assert check.errors_number == 0
-    assert check.error_warn_info_list == [{"code": "15034", "details": ["mtoa 3.1 != 2.0"]}]
-    assert read(job["folder"] / "tips.json") == {"15034": ["mtoa 3.1 != 2.0"]}
+    assert check.error_warn_info_list == [{"code": "19999", "details": ["mtoa 3.1 != 2.0"]}]
+    assert read(job["folder"] / "tips.json") == {"19999": ["mtoa 3.1 != 2.0"]}
 
 
-def test_not_cover_writes_new_folders(service, api, job, tmp_path):
+def test_not_cover_writes_new_folders(api, project, job, tmp_path):
     ws = tmp_path / "ws"
     ws.mkdir()
     check = RayvisionCheck(api, workspace=str(ws))
@@ -138,7 +147,7 @@ def test_not_cover_writes_new_folders(service, api, job, tmp_path):
     second = os.path.dirname(check.task_json)
     assert first != second
     assert os.path.dirname(first) == str(ws)
-    assert read(os.path.join(second, "task.json"))["task_info"]["task_id"] == "999"
+    assert int(read(os.path.join(second, "task.json"))["task_info"]["task_id"]) > 0
     assert not os.path.exists(os.path.join(second, "asset.json"))
     # the original files are untouched
     assert read(job["task"])["task_info"]["task_id"] == ""
@@ -172,14 +181,36 @@ def test_broken_json(api, job):
     assert "upload.json" in str(info.value)
 
 
-def test_error_detail_as_dict_and_language(service, api):
-    service.error_details["15019"] = {"code": "15019", "type": "1"}
+def test_error_detail_in_english_counted_once(recorded, api):
+    check = RayvisionCheck(api)
+    check.tips_info = {"15019": ["Maya 2018"]}
+    result = check.check_error_warn_info(language="1")
+    assert [(item["code"], item["type"], item["languageFlag"], item["details"])
+            for item in result] == [("15019", 1, 1, ["Maya 2018"])]
+    assert check.errors_number == 1
+    assert recorded.calls[0][1]["language"] == "1"
+    # calling again does not double count
+    check.check_error_warn_info()
+    assert check.errors_number == 1
+
+
+def test_error_detail_as_dict(scripted):
+    # The farm answers a list; a single dict is the other form the service may send.
+    from rayvision_api import RayvisionAPI
+    for path, data in (("user/queryUserProfile", {"userId": 100}),
+                       ("user/queryUserSetting", {}), ("task/getTransferBid", {})):
+        scripted.add(responses.POST, "https://task.renderbus.com/api/render/" + path,
+                     json={"code": 200, "message": "success", "data": data})
+    scripted.add(responses.POST, "https://task.renderbus.com/api/render/common/queryErrorDetail",
+                 json={"code": 200, "message": "success",
+                       "data": {"code": "15019", "type": "1"}})
+    api = RayvisionAPI(access_id="AID", access_key="SECRETKEY", domain="task.renderbus.com",
+                       platform="2", backoff_factor=0)
     check = RayvisionCheck(api)
     check.tips_info = {"15019": ["Maya 2018"]}
     result = check.check_error_warn_info(language="1")
     assert result == [{"code": "15019", "type": "1", "details": ["Maya 2018"]}]
     assert check.errors_number == 1
-    assert service.calls[0][1]["language"] == "1"
     # calling again does not double count
     check.check_error_warn_info()
     assert check.errors_number == 1
