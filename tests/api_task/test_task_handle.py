@@ -8,7 +8,6 @@ from rayvision_api.exception import RayvisionError
 from rayvision_api.task.handle import RayvisionTask
 
 
-
 @pytest.fixture
 def make_task(client_options, tmp_path):
     def make(**kwargs):
