@@ -13,6 +13,7 @@ import re
 
 from werkzeug.wrappers import Request, Response
 
+from rayvision_sandbox import png
 from rayvision_sandbox.errors import SandboxRequestError
 from rayvision_sandbox.monitor import data, pages
 from rayvision_sandbox.monitor.auth import LoginLinks, Sessions, check_key
@@ -22,6 +23,7 @@ LOGGER = logging.getLogger(__name__)
 
 PREFIX = pages.PREFIX
 COOKIE = "rvsb_monitor"
+FAVICON = "/favicon.ico"
 STATIC_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".png": "image/png"}
@@ -73,6 +75,7 @@ class MonitorApp(object):
         self.farm = farm
         self.sessions = Sessions()
         self.links = LoginLinks(farm.store)
+        self._favicon = None
         self._routes = [
             ("GET", r"/login", self.login_form, False),
             ("POST", r"/login", self.login, False),
@@ -111,6 +114,8 @@ class MonitorApp(object):
     def dispatch(self, request):
         """Route one request below ``/monitor``."""
         path = request.path[len(PREFIX):] if request.path.startswith(PREFIX) else ""
+        if request.path == FAVICON:
+            return self.favicon(request)
         if path in ("", "/"):
             return _redirect(PREFIX + "/tasks", 302)
         allowed = False
@@ -213,6 +218,18 @@ class MonitorApp(object):
         with open(path, "rb") as handle:
             body = handle.read()
         return _response(body, 200, STATIC_TYPES[os.path.splitext(name)[1]], cache=True)
+
+    def favicon(self, request):
+        """The tab icon browsers ask for: the logo's gradient, drawn by the farm's PNG
+        writer."""
+        if self._favicon is None:
+            side = 32
+            rows = [bytearray(b"".join(bytes((79 - 48 * (x + y) // (2 * side),
+                                             139 + 18 * (x + y) // (2 * side),
+                                             255 - 170 * (x + y) // (2 * side)))
+                                      for x in range(side))) for y in range(side)]
+            self._favicon = png.encode_png(side, side, rows)
+        return _response(self._favicon, 200, "image/png", cache=True)
 
     # -- tasks ------------------------------------------------------------------------------
 
@@ -361,6 +378,6 @@ class RootApp(object):
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if path == "/" or path == PREFIX or path.startswith(PREFIX + "/"):
+        if path in ("/", PREFIX, FAVICON) or path.startswith(PREFIX + "/"):
             return self.monitor(environ, start_response)
         return self.farm_app(environ, start_response)

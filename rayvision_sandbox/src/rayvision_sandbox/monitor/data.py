@@ -207,6 +207,12 @@ def config_file(farm, user, task_id, name):
         return text, None
 
 
+def tip_meaning(code):
+    """English description of a tip code the farm knows ('' for others)."""
+    details = catalog.error_details(code, "1")
+    return details[0]["desDescriptionCn"] if details else ""
+
+
 def missing_file_tips(tips):
     """``[(code, description, [messages])]`` of the tips about missing files."""
     found = []
@@ -214,8 +220,7 @@ def missing_file_tips(tips):
         return found
     for code, messages in sorted(tips.items()):
         if str(code) in MISSING_FILE_TIPS:
-            details = catalog.error_details(code, "1")
-            text = details[0]["desDescriptionCn"] if details else "files are missing"
+            text = tip_meaning(code) or "Files the scene needs are missing"
             found.append((str(code), text, messages if isinstance(messages, list)
                           else [messages]))
     return found

@@ -5,6 +5,7 @@ functions, so a page and its live refresh (``?partial=1``) share one rendering.
 """
 
 import json
+import re
 from html import escape
 
 try:  # Python 3
@@ -21,6 +22,14 @@ NAV = (("tasks", "Tasks"), ("storage", "Storage"), ("farm", "Farm"))
 def esc(value):
     """HTML-escaped text of any value ('' for None)."""
     return escape("" if value is None else str(value), quote=True)
+
+
+_LITERAL = re.compile(r"``(.+?)``")
+
+
+def doc_text(text):
+    """Docstring prose as HTML: escaped, with ````literal```` spans as ``<code>``."""
+    return _LITERAL.sub(r"<code>\1</code>", esc(text))
 
 
 def url(path, **query):
@@ -204,9 +213,12 @@ ACTION_BUTTONS = (
     ("stop", "Stop", (0, 5, 8, 40), None),
     ("start", "Start", (10, 20, 23), None),
     ("full-speed", "Render the rest", (40,), None),
-    ("restart-failed", "Restart failed frames", None, None),
+    ("restart-failed", "Restart failed frames", None, None),  # when frames failed
     ("delete", "Delete", None, "Delete this task? It disappears from every query."),
 )
+
+
+BUTTON_STYLES = {"delete": "danger", "restart-failed": "secondary"}
 
 
 def action_buttons(task, csrf):
@@ -223,7 +235,7 @@ def action_buttons(task, csrf):
             'value="{3}" class="{4}" data-action="{3}">{5}</button></form>'.format(
                 url("/tasks/{0}/action".format(task["id"])),
                 ' data-confirm="{0}"'.format(esc(question)) if question else "",
-                csrf_field(csrf), action, "danger" if action == "delete" else "",
+                csrf_field(csrf), action, BUTTON_STYLES.get(action, ""),
                 esc(label)))
     return "".join(forms)
 
@@ -310,7 +322,7 @@ def tips_table(tips):
     missing = data.missing_file_tips(tips)
     rows = []
     for code, text, messages in missing:
-        rows.append('<tr class="missing"><td class="num">{0}</td><td>{1}</td><td>{2}</td>'
+        rows.append('<tr class="missing"><td class="code">{0}</td><td>{1}</td><td>{2}</td>'
                     '</tr>'.format(esc(code), esc(text), "<br>".join(
                         '<code>{0}</code>'.format(esc(message)) for message in messages)))
     codes = set(code for code, _, _ in missing)
@@ -318,8 +330,9 @@ def tips_table(tips):
         if str(code) in codes:
             continue
         messages = messages if isinstance(messages, list) else [messages]
-        rows.append('<tr><td class="num">{0}</td><td></td><td>{1}</td></tr>'.format(
-            esc(code), "<br>".join('<code>{0}</code>'.format(esc(m)) for m in messages)))
+        rows.append('<tr><td class="code">{0}</td><td>{1}</td><td>{2}</td></tr>'.format(
+            esc(code), esc(data.tip_meaning(code)),
+            "<br>".join('<code>{0}</code>'.format(esc(m)) for m in messages)))
     banner = ""
     if missing:
         count = sum(len(messages) for _, _, messages in missing)
@@ -359,7 +372,7 @@ def task_page(user, csrf, task, frames, files, selected_frame, log, flash=None):
         '<div class="split"><section class="frames-box"><h2>Frames</h2>'
         '<div class="grid" id="frames">{cells}</div></section>'
         '<aside class="panel" id="frame-panel">{panel}</aside></div>'
-        '<section><h2>Configuration files</h2>{files}</section>').format(
+        '<section id="files"><h2>Configuration files</h2>{files}</section>').format(
             prefix=PREFIX, id=task["id"], scene=esc(task["scene_name"]), dcc=esc(task["dcc"]),
             actions=regions["actions"], facts=regions["facts"], cells=regions["frames"],
             panel=regions["frame-panel"], files=json_files(files))
@@ -457,7 +470,7 @@ def farm_page(user, csrf, fields, can_edit, owner_name, counters, columns, fault
         'placeholder="off"{disabled}></td><td class="help"><span class="type">{type}</span> '
         '{help}</td></tr>'.format(name=esc(field["name"]), value=esc(field["value"]),
                                   disabled=disabled, type=esc(field["type"]),
-                                  help=esc(field["help"])) for field in fields)
+                                  help=doc_text(field["help"])) for field in fields)
     active = [field for field in fields if field["value"]]
     summary = ", ".join("{0} = {1}".format(field["name"], field["value"]) for field in active)
     note = "" if can_edit else '<p class="muted">Only the farm\'s first user ({0}) can ' \
