@@ -65,6 +65,7 @@ def fit_height(browser, width, least=720, most=1800):
 
 
 def shoot(browser, url, path, width=1280, ready=None):
+    """Open ``url`` at ``width``, wait for one live refresh, save the whole page."""
     browser.set_window_size(width, 900)
     browser.get(url)
     if ready is not None:
@@ -76,6 +77,7 @@ def shoot(browser, url, path, width=1280, ready=None):
 
 
 def main(argv=None):
+    """Stage a farm and write the screenshots; the folder is the first argument."""
     argv = sys.argv[1:] if argv is None else argv
     out = os.path.abspath(argv[0] if argv else os.path.join(ROOT, "docs", "_static"))
     if not os.path.isdir(out):

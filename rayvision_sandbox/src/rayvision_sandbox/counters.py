@@ -60,6 +60,7 @@ class CountingApp(object):
         self.counters = counters
 
     def __call__(self, environ, start_response):
+        """Run ``app`` and count the request once its answer is sent (or cut)."""
         endpoint = endpoint_name(environ.get("REQUEST_METHOD", "GET"),
                                  environ.get("PATH_INFO", ""))
         seen = {}
@@ -91,13 +92,13 @@ class _CountedBody(object):
 
     def __iter__(self):
         try:
-            for chunk in self._result:
-                yield chunk
+            yield from self._result
         except ConnectionAbort:
             self._aborted = True
             raise
 
     def close(self):
+        """Close the wrapped body and report the request."""
         if hasattr(self._result, "close"):
             self._result.close()
         if not self._reported:

@@ -100,6 +100,7 @@ class MonitorApp(object):
     # -- WSGI -------------------------------------------------------------------------------
 
     def __call__(self, environ, start_response):
+        """Answer one request below ``/monitor`` (and ``/``, ``/favicon.ico``)."""
         request = Request(environ)
         try:
             response = self.dispatch(request)
@@ -220,8 +221,7 @@ class MonitorApp(object):
         return _response(body, 200, STATIC_TYPES[os.path.splitext(name)[1]], cache=True)
 
     def favicon(self, request):
-        """The tab icon browsers ask for: the logo's gradient, drawn by the farm's PNG
-        writer."""
+        """The tab icon browsers ask for, drawn by the farm's PNG writer."""
         if self._favicon is None:
             side = 32
             rows = [bytearray(b"".join(bytes((79 - 48 * (x + y) // (2 * side),
@@ -365,11 +365,11 @@ class MonitorApp(object):
 
 
 class RootApp(object):
-    """What the farm's server runs: the monitor at ``/`` and ``/monitor``, the rest to the
-    API application.
+    """What the farm's server runs: the monitor, and the API application for the rest.
 
-    The monitor is outside fault injection and request counting: a browser polling the
-    pages must not use up an error burst meant for the SDK under test.
+    The monitor answers ``/``, ``/monitor/...`` and ``/favicon.ico``. It is outside fault
+    injection and request counting: a browser polling the pages must not use up an error
+    burst meant for the SDK under test.
     """
 
     def __init__(self, farm_app, monitor):
@@ -377,6 +377,7 @@ class RootApp(object):
         self.monitor = monitor
 
     def __call__(self, environ, start_response):
+        """Send the request to the monitor or to the API application."""
         path = environ.get("PATH_INFO", "")
         if path in ("/", PREFIX, FAVICON) or path.startswith(PREFIX + "/"):
             return self.monitor(environ, start_response)

@@ -104,8 +104,11 @@ class LoginLinks(object):
         return token
 
     def redeem(self, token):
-        """The user id of a valid token, which is used up; None for an unknown, used or
-        expired one."""
+        """The user id of a valid token, which is used up.
+
+        Returns:
+            int: The user id; None for an unknown, used or expired token.
+        """
         if not token:
             return None
         digest = _digest(token)

@@ -195,8 +195,12 @@ def storage_bytes(farm, user, kind, path):
 
 
 def config_file(farm, user, task_id, name):
-    """``(text, parsed)`` of ``/<task_id>/cfg/<name>.json`` (None, None when absent;
-    parsed is None when it is not JSON)."""
+    """``(text, parsed)`` of ``/<task_id>/cfg/<name>.json``.
+
+    Returns:
+        tuple: ``(None, None)`` when the file is absent; ``parsed`` is None when the text is
+        not JSON.
+    """
     data = storage_bytes(farm, user, "config", "/{0}/cfg/{1}.json".format(task_id, name))
     if data is None:
         return None, None
@@ -227,8 +231,11 @@ def missing_file_tips(tips):
 
 
 def storage_tree(files):
-    """Nested folders of a flat listing: ``{"dirs": {name: node}, "files": [...], "size",
-    "count"}`` with sizes and file counts added up per folder."""
+    """Nested folders of a flat listing, with sizes and file counts added up per folder.
+
+    Returns:
+        dict: ``{"dirs": {name: node}, "files": [...], "size", "count"}``.
+    """
     root = {"dirs": {}, "files": [], "size": 0, "count": 0}
     for item in files:
         node = root
