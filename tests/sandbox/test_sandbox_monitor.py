@@ -7,7 +7,11 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -297,3 +301,30 @@ def test_cli_prints_monitor_and_one_time_links(farm, tmp_path):
                                           "--user", "nobody"])
     with pytest.raises(ValueError, match="no user named 'nobody'"):
         cli.monitor_link(args, io.StringIO())
+
+
+def test_serve_prints_the_monitor_and_a_link_that_signs_in(tmp_path):
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rayvision_sandbox.cli", "serve", "--data-dir", str(tmp_path),
+         "--port", "0", "--access-log"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, universal_newlines=True)
+    try:
+        lines = {}
+        for _ in range(7):
+            key, _, value = process.stdout.readline().partition(":")
+            lines[key.strip()] = value.strip()
+        monitor = lines["monitor"]
+        link = lines["sign in"].split()[0]
+        assert re.match(r"^http://127\.0\.0\.1:\d+/monitor/$", monitor)
+        assert link.startswith(monitor + "link/")
+        session = requests.Session()
+        page = session.get(link, timeout=10)
+        assert page.url.endswith("/monitor/tasks") and "Sign out" in page.text
+        assert lines["access_key"] not in page.text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    token = link.rsplit("/", 1)[1]
+    assert "/monitor/link/..." in err and token not in err
