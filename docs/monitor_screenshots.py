@@ -76,6 +76,25 @@ def shoot(browser, url, path, width=1280, ready=None):
     print("wrote", os.path.relpath(path, ROOT))
 
 
+def shoot_element(browser, element_id, path, margin=16):
+    """Save the part of the page around one element, with a margin of page background."""
+    import base64
+
+    browser.execute_script("document.getElementById(arguments[0]).scrollIntoView();",
+                           element_id)
+    box = browser.execute_script(
+        "const box = document.getElementById(arguments[0]).getBoundingClientRect();"
+        "return [box.left + window.scrollX, box.top + window.scrollY, box.width, box.height];",
+        element_id)
+    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": max(0, box[0] - margin), "y": max(0, box[1] - margin),
+                 "width": box[2] + 2 * margin, "height": box[3] + 2 * margin, "scale": 1}})
+    with open(path, "wb") as handle:
+        handle.write(base64.b64decode(shot["data"]))
+    print("wrote", os.path.relpath(path, ROOT))
+
+
 def main(argv=None):
     """Stage a farm and write the screenshots; the folder is the first argument."""
     argv = sys.argv[1:] if argv is None else argv
@@ -85,8 +104,6 @@ def main(argv=None):
     reason = missing_reason()
     if reason:
         sys.exit("cannot take screenshots: " + reason)
-    from selenium.webdriver.common.by import By
-
     browsers = Browsers()
     with Sandbox(seconds_per_frame=0.5, nodes=3) as farm:
         api = RayvisionAPI(**farm.api_kwargs())
@@ -102,14 +119,13 @@ def main(argv=None):
             shoot(browser, farm.url + "/monitor/tasks", os.path.join(out, "monitor-tasks.png"))
             browser.set_window_size(1280, 1800)
             browser.get(task_url)
-            files = os.path.join(out, "monitor-task-files.png")
-            browser.find_element(By.ID, "files").screenshot(files)
-            print("wrote", os.path.relpath(files, ROOT))
+            shoot_element(browser, "files", os.path.join(out, "monitor-task-files.png"))
             shoot(browser, farm.url + "/monitor/storage?kind=input",
                   os.path.join(out, "monitor-storage.png"))
             shoot(browser, farm.url + "/monitor/farm", os.path.join(out, "monitor-farm.png"))
             shoot(browser, farm.url + "/monitor/tasks", os.path.join(out, "monitor-narrow.png"),
                   width=420)
+            shoot(browser, task_url, os.path.join(out, "monitor-task-narrow.png"), width=420)
         finally:
             browsers.close()
     return 0

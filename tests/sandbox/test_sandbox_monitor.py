@@ -328,3 +328,17 @@ def test_serve_prints_the_monitor_and_a_link_that_signs_in(tmp_path):
     assert process.returncode == 0, err
     token = link.rsplit("/", 1)[1]
     assert "/monitor/link/..." in err and token not in err
+
+
+def test_frames_of_a_long_task_are_paged(farm, api, submit, maya_json):
+    task_id = submit(maya_json(frames="1-450[1]"))
+    api.task.stop_task([task_id])
+    session = signed_in(farm)
+    first = session.get(farm.url + "/monitor/tasks/{0}".format(task_id), timeout=10).text
+    assert first.count('<a class="cell ') == data.FRAME_PAGE_SIZE
+    assert "frames 1-200 of 450" in first
+    last = session.get(farm.url + "/monitor/tasks/{0}".format(task_id),
+                       params={"fpage": 3, "partial": 1}, timeout=10).json()["regions"]
+    assert last["frames"].count('<a class="cell ') == 50
+    assert "frames 401-450 of 450" in last["frame-pager"]
+    assert "fpage=3" in last["frames"]

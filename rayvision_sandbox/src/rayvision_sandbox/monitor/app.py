@@ -60,6 +60,14 @@ def _redirect(location, status=303):
     return response
 
 
+def _number(text, default=1):
+    """A whole number from a query parameter, ``default`` when absent or not a number."""
+    try:
+        return int(text) if text else default
+    except ValueError:
+        return default
+
+
 def _json(value, status=200):
     return _response(json.dumps(value), status, "application/json")
 
@@ -239,12 +247,8 @@ class MonitorApp(object):
         if status_filter not in dict(data.STATUS_FILTERS):
             status_filter = "all"
         search = (request.args.get("q") or "").strip()[:200]
-        try:
-            number = int(request.args.get("page") or 1)
-        except ValueError:
-            number = 1
         page = data.task_page(self.farm.store, session["user"]["id"], status_filter, search,
-                              number, self.farm.clock())
+                              _number(request.args.get("page")), self.farm.clock())
         if request.args.get("partial"):
             return _json({"regions": pages.tasks_regions(page, status_filter, search)})
         return _response(pages.tasks_page(session["user"], session["csrf"], page,
@@ -260,21 +264,19 @@ class MonitorApp(object):
                 return _json({"error": exc.message}, 404)
             return _response(pages.error_page(user, session["csrf"], 404, exc.message), 404)
         selected = None
-        try:
-            frame_id = int(request.args.get("frame") or 0)
-        except ValueError:
-            frame_id = 0
+        frame_id = _number(request.args.get("frame"), 0)
         for frame in frames:
             if frame["id"] == frame_id:
                 selected = frame
         log = self.farm.frame_logs.read(task["id"], selected["id"]) if selected else ""
+        shown, pager = data.frame_page(frames, _number(request.args.get("fpage")))
         if request.args.get("partial"):
-            return _json({"regions": pages.task_regions(task, frames, session["csrf"],
+            return _json({"regions": pages.task_regions(task, shown, pager, session["csrf"],
                                                         selected, log)})
         files = [(name, data.config_file(self.farm, user, task["id"], name))
                  for name in data.CONFIG_FILES]
-        return _response(pages.task_page(user, session["csrf"], task, frames, files, selected,
-                                         log, self._flash(session)))
+        return _response(pages.task_page(user, session["csrf"], task, shown, pager, files,
+                                         selected, log, self._flash(session)))
 
     def task_action(self, request, session, task_id):
         """Run an operator on a task through the signed API's handler."""

@@ -14,6 +14,7 @@ from rayvision_sandbox import constants as c
 from rayvision_sandbox.storage import bid_for
 
 PAGE_SIZE = 50
+FRAME_PAGE_SIZE = 200
 
 TASK_STATUS_WORDS = {
     c.WAITING: "waiting", c.RENDERING: "rendering", c.PRE_RENDERING: "pre-rendering",
@@ -173,6 +174,16 @@ def describe_frame(frame, now):
         frame["time"] = duration((frame["end_time"] or now) - frame["start_time"])
     frame["images"] = [pair[0] for pair in json.loads(frame["outputs"] or "[]")]
     return frame
+
+
+def frame_page(frames, number):
+    """The frames of page ``number`` (``FRAME_PAGE_SIZE`` a page) and the page facts."""
+    pages = max(1, (len(frames) + FRAME_PAGE_SIZE - 1) // FRAME_PAGE_SIZE)
+    number = min(max(1, number), pages)
+    start = (number - 1) * FRAME_PAGE_SIZE
+    return frames[start:start + FRAME_PAGE_SIZE], {
+        "page": number, "pages": pages, "total": len(frames), "first": start + 1,
+        "last": min(len(frames), start + FRAME_PAGE_SIZE)}
 
 
 def frame_of_user(store, user_id, frame_id):

@@ -258,7 +258,7 @@ def task_facts(task):
                    for name, value in facts)
 
 
-def frame_cells(task, frames, selected=None):
+def frame_cells(task, frames, selected=None, fpage=None):
     """One cell per frame: thumbnail when done, status, time (live region ``frames``)."""
     cells = []
     for frame in frames:
@@ -279,7 +279,8 @@ def frame_cells(task, frames, selected=None):
                 css=esc(frame["status_words"].replace(" ", "-")),
                 sel=" selected" if frame["id"] == selected else "", id=frame["id"], sig=sig,
                 words=esc(frame["status_words"]),
-                link=url("/tasks/{0}".format(task["id"]), frame=frame["id"]), picture=picture,
+                link=url("/tasks/{0}".format(task["id"]), frame=frame["id"], fpage=fpage),
+                picture=picture,
                 index=esc(frame["frame_index"]), layer=esc(frame["layer"]),
                 time=esc(frame["time"])))
     return "".join(cells) or '<p class="muted">This task has no frames.</p>'
@@ -308,10 +309,29 @@ def frame_panel(task, frame, log):
             log=esc(log or "(nothing rendered yet)"))
 
 
-def task_regions(task, frames, csrf, selected_frame, log):
+def frame_pager(task, pager, selected=None):
+    """Links to the pages of a task's frames (live region ``frame-pager``); '' for one page."""
+    if pager["pages"] == 1:
+        return ""
+
+    def link(number, label, rel):
+        if number < 1 or number > pager["pages"]:
+            return '<span class="disabled">{0}</span>'.format(label)
+        return '<a rel="{0}" href="{1}">{2}</a>'.format(rel, url(
+            "/tasks/{0}".format(task["id"]), frame=selected, fpage=number), label)
+
+    return '{0}<span class="where">frames {1}-{2} of {3}</span>{4}'.format(
+        link(pager["page"] - 1, "&larr; Previous", "prev"), pager["first"], pager["last"],
+        pager["total"], link(pager["page"] + 1, "Next &rarr;", "next"))
+
+
+def task_regions(task, frames, pager, csrf, selected_frame, log):
     """The live regions of a task page."""
+    selected = selected_frame and selected_frame["id"]
+    fpage = pager["page"] if pager["page"] > 1 else None
     return {"actions": action_buttons(task, csrf), "facts": task_facts(task),
-            "frames": frame_cells(task, frames, selected_frame and selected_frame["id"]),
+            "frames": frame_cells(task, frames, selected, fpage),
+            "frame-pager": frame_pager(task, pager, selected),
             "frame-panel": frame_panel(task, selected_frame, log)}
 
 
@@ -361,23 +381,25 @@ def json_files(files):
     return "".join(parts)
 
 
-def task_page(user, csrf, task, frames, files, selected_frame, log, flash=None):
+def task_page(user, csrf, task, frames, pager, files, selected_frame, log, flash=None):
     """One task: facts, operator buttons, frame grid, frame panel, json files."""
-    regions = task_regions(task, frames, csrf, selected_frame, log)
+    regions = task_regions(task, frames, pager, csrf, selected_frame, log)
     body = (
         '<p class="crumbs"><a href="{prefix}/tasks">Tasks</a> / {id}</p>'
         '<div class="head"><h1>Task {id} <small>{scene} &middot; {dcc}</small></h1>'
         '<div class="actions" id="actions">{actions}</div></div>'
         '<dl class="facts" id="facts">{facts}</dl>'
         '<div class="split"><section class="frames-box"><h2>Frames</h2>'
-        '<div class="grid" id="frames">{cells}</div></section>'
+        '<div class="grid" id="frames">{cells}</div>'
+        '<nav class="pager" id="frame-pager" aria-label="Frame pages">{pager}</nav></section>'
         '<aside class="panel" id="frame-panel">{panel}</aside></div>'
         '<section id="files"><h2>Configuration files</h2>{files}</section>').format(
             prefix=PREFIX, id=task["id"], scene=esc(task["scene_name"]), dcc=esc(task["dcc"]),
             actions=regions["actions"], facts=regions["facts"], cells=regions["frames"],
+            pager=regions["frame-pager"],
             panel=regions["frame-panel"], files=json_files(files))
-    live = url("/tasks/{0}".format(task["id"]),
-               frame=selected_frame and selected_frame["id"], partial=1)
+    live = url("/tasks/{0}".format(task["id"]), frame=selected_frame and selected_frame["id"],
+               fpage=pager["page"] if pager["page"] > 1 else None, partial=1)
     return layout("Task {0}".format(task["id"]), body, user, csrf, "tasks", live, flash)
 
 
