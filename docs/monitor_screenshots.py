@@ -45,7 +45,7 @@ def stage_farm(farm, api):
                          layers=("beauty", "reflections"), cg_id=CLARISSE, project="Env")
     time.sleep(2.5)
     api.task.stop_task([stopped])
-    rendering = stage_task(farm, api, scene="D:/proj/shots/sq020_sh040.ma", frames="1-30[1]",
+    rendering = stage_task(farm, api, scene="D:/proj/shots/sq020_sh040.ma", frames="1-40[1]",
                            layers=("masterLayer", "fg_chars"), tips=MISSING_TIPS)
     for _ in range(3):
         api.query.get_task_list(page_num=1, page_size=20)
@@ -110,7 +110,6 @@ def main(argv=None):
         rendering = stage_farm(farm, api)
         try:
             browser = browsers.start(1280, 900)
-            shoot(browser, farm.url + "/monitor/login", os.path.join(out, "monitor-login.png"))
             browser.get(farm.monitor_login_link())
             first_frame = farm.tasks.frames(rendering)[0]["id"]
             task_url = "{0}/monitor/tasks/{1}?frame={2}".format(farm.url, rendering,
@@ -126,6 +125,9 @@ def main(argv=None):
             shoot(browser, farm.url + "/monitor/tasks", os.path.join(out, "monitor-narrow.png"),
                   width=420)
             shoot(browser, task_url, os.path.join(out, "monitor-task-narrow.png"), width=420)
+            signed_out = browsers.start(1280, 900)
+            shoot(signed_out, farm.url + "/monitor/login",
+                  os.path.join(out, "monitor-login.png"))
         finally:
             browsers.close()
     return 0

@@ -138,10 +138,13 @@ def test_another_users_session_sees_none_of_it(browsers, farm, api):
 
 
 def test_narrow_window_has_no_sideways_scroll(browsers, farm, api):
+    task_id = stage_task(farm, api, scene="D:/proj/shots/a_rather_long_scene_name_v0012.ma",
+                         frames="1-3[1]", layers=("characters_and_props_layer",))
     narrow = browsers.start(420, 900)
     narrow.get(farm.monitor_login_link())
     wait_for(narrow, lambda: narrow.current_url.endswith("/monitor/tasks"), "link refused")
-    for path in ("/monitor/tasks", "/monitor/storage", "/monitor/farm"):
+    for path in ("/monitor/tasks", "/monitor/tasks/{0}".format(task_id), "/monitor/storage",
+                 "/monitor/farm"):
         narrow.get(farm.url + path)
         overflow = narrow.execute_script(
             "return document.documentElement.scrollWidth - window.innerWidth;")
