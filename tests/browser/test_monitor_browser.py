@@ -104,7 +104,7 @@ def test_stop_button_stops_the_task(signed_in, farm, api):
     browser.get(farm.url + "/monitor/tasks/{0}".format(task_id))
     wait_for(browser, lambda: "rendering" in frame_states(browser), "task did not start")
     browser.find_element(By.CSS_SELECTOR, "button[data-action=stop]").click()
-    wait_for(browser, lambda: "stop done" in browser.find_element(
+    wait_for(browser, lambda: "stopped." in browser.find_element(
         By.CSS_SELECTOR, ".flash").text, "no confirmation")
     assert api.query.task_info([task_id])["items"][0]["taskStatus"] == c.STOP
     chip = browser.find_element(By.CSS_SELECTOR, "#facts .chip")

@@ -178,7 +178,7 @@ def test_stop_button_goes_through_the_api_handler(farm, api, submit, maya_json):
     token = csrf_of(session, farm.url + "/monitor/tasks/{0}".format(task_id))
     page = session.post(farm.url + "/monitor/tasks/{0}/action".format(task_id),
                         data={"action": "stop", "csrf": token}, timeout=10)
-    assert "Task {0}: stop done.".format(task_id) in page.text
+    assert "Task {0} stopped.".format(task_id) in page.text
     assert api.query.task_info([task_id])["items"][0]["taskStatus"] == c.STOP
     page = session.post(farm.url + "/monitor/tasks/{0}/action".format(task_id),
                         data={"action": "delete", "csrf": token}, timeout=10)

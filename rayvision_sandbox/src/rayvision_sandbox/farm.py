@@ -167,6 +167,7 @@ class Sandbox(object):
         renderer = getattr(self, "renderer", None)
         if renderer is not None:
             renderer.stop()
+        self.monitor = None
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -208,7 +209,13 @@ class Sandbox(object):
         return "{0}/monitor/".format(self.url)
 
     def monitor_login_link(self, access_id=None):
-        """A one-time link that signs a user (the ready user by default) into the monitor."""
+        """A one-time link that signs a user (the ready user by default) into the monitor.
+
+        Raises:
+            RuntimeError: The farm was not started.
+        """
+        if self.monitor is None:
+            raise RuntimeError("the farm is not running: start() it first")
         return self.monitor.login_link(access_id)
 
     def api_kwargs(self, access_id=None, access_key=None):

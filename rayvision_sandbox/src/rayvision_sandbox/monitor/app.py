@@ -31,6 +31,9 @@ STORAGE_LIMIT = 2000
 # Page button -> API handler (rayvision_sandbox.api.ApiHandlers) it goes through.
 ACTIONS = {"stop": "stop_task", "start": "start_task", "full-speed": "full_speed",
            "restart-failed": "restart_failed_frames", "delete": "delete_task"}
+DONE_MESSAGES = {"stop": "stopped", "start": "started again",
+                 "full-speed": "renders the rest of its frames",
+                 "restart-failed": "renders its failed frames again", "delete": "deleted"}
 _SECURITY_HEADERS = (
     ("Content-Security-Policy", "default-src 'self'; img-src 'self'; script-src 'self'; "
                                 "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; "
@@ -295,7 +298,7 @@ class MonitorApp(object):
         except SandboxRequestError as exc:
             self._say(session, exc.message, "error")
             return _redirect(back)
-        self._say(session, "Task {0}: {1} done.".format(task_id, action.replace("-", " ")))
+        self._say(session, "Task {0} {1}.".format(task_id, DONE_MESSAGES[action]))
         return _redirect(PREFIX + "/tasks" if action == "delete" else back)
 
     def frame_image(self, request, session, frame_id, index):
