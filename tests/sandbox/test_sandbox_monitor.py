@@ -342,3 +342,15 @@ def test_frames_of_a_long_task_are_paged(farm, api, submit, maya_json):
     assert last["frames"].count('<a class="cell ') == 50
     assert "frames 401-450 of 450" in last["frame-pager"]
     assert "fpage=3" in last["frames"]
+
+
+def test_long_json_files_are_cut_on_the_page(farm, api, storage, finished_task):
+    bid = api.user_info["config_bid"]
+    assets = [{"local": "D:/proj/tex/{0:05d}.tx".format(n), "server": "/D/proj/tex/{0:05d}.tx"
+               .format(n)} for n in range(4000)]
+    storage.upload(bid, "/{0}/cfg/upload.json".format(finished_task),
+                   json.dumps({"asset": assets}).encode())
+    page = signed_in(farm).get(farm.url + "/monitor/tasks/{0}".format(finished_task),
+                               timeout=10).text
+    assert "more characters (the whole file is in the config storage)" in page
+    assert "D:/proj/tex/00010.tx" in page and "D:/proj/tex/03999.tx" not in page

@@ -16,6 +16,8 @@ except ImportError:  # pragma: no cover - Python 2
 from rayvision_sandbox.monitor import data
 
 PREFIX = "/monitor"
+# A json file longer than this is cut on the page (asset.json of a big scene lists every file).
+MAX_JSON_CHARS = 200000
 NAV = (("tasks", "Tasks"), ("storage", "Storage"), ("farm", "Farm"))
 
 
@@ -373,6 +375,9 @@ def json_files(files):
         pretty = json.dumps(parsed, indent=2, ensure_ascii=False, sort_keys=False) \
             if parsed is not None else text
         note = "" if parsed is not None else ' <span class="bad">not valid JSON</span>'
+        if len(pretty) > MAX_JSON_CHARS:
+            pretty = u"{0}\n... {1} more characters (the whole file is in the config " \
+                     u"storage)".format(pretty[:MAX_JSON_CHARS], len(pretty) - MAX_JSON_CHARS)
         extra = tips_table(parsed) if name == "tips" else ""
         parts.append('<details{0}><summary>{1}.json <span class="muted">{2} bytes</span>{3}'
                      '</summary>{4}<pre class="json">{5}</pre></details>'.format(
