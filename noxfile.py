@@ -5,6 +5,7 @@
 ``nox -s lint``   ruff over the whole tree, vermin for the minimum Python versions.
 ``nox -s docs``   builds the Sphinx documentation with warnings as errors.
 ``nox -s bench``  runs the scripts in ``benchmarks/`` (printed ratios, not pass/fail).
+``nox -s screenshots``  headless Chromium shots of the sandbox monitor into docs/_static/.
 """
 
 import glob
@@ -100,3 +101,15 @@ def bench(session):
     session.install("-r", os.path.join(ROOT, "benchmarks", "requirements.txt"))
     for script in sorted(glob.glob(os.path.join(ROOT, "benchmarks", "bench_*.py"))):
         session.run("python", script, *session.posargs)
+
+
+@nox.session
+def screenshots(session):
+    """Screenshots of each page of the sandbox farm's web monitor, for docs/sandbox.md.
+
+    Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them).
+    """
+    install_packages(session)
+    session.install("selenium>=4.11")
+    session.run("python", os.path.join(ROOT, "docs", "monitor_screenshots.py"),
+                os.path.join(ROOT, "docs", "_static"), *session.posargs)

@@ -12,6 +12,10 @@ upload-record database says so::
     python examples/run_demo.py                 # first run: uploads the scene's files
     python examples/run_demo.py                 # second run: skips every unchanged file
     python examples/run_demo.py --fresh         # forget the state folder, start over
+    python examples/run_demo.py --keep-farm     # then keep the farm and its monitor up
+
+While it runs, the farm's web monitor shows the task and its frames as they render: the
+address and a one-time sign-in link are printed when the farm starts.
 """
 
 import argparse
@@ -55,6 +59,9 @@ def parse_args(argv=None):
                              "when it is taken)")
     parser.add_argument("--seconds-per-frame", type=float, default=0.05,
                         help="simulated render time of one frame (default %(default)s)")
+    parser.add_argument("--keep-farm", action="store_true",
+                        help="keep the farm and its web monitor running after the summary, "
+                             "until Ctrl-C")
     parser.add_argument("--progress", dest="progress", action="store_true", default=None,
                         help="progress bars even when stderr is not a terminal")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
@@ -186,6 +193,20 @@ def human(nbytes):
     return "{0:.1f} {1}".format(nbytes, unit)
 
 
+def keep_serving(farm):
+    """Serve the farm and its monitor until Ctrl-C (``--keep-farm``)."""
+    print("farm kept up     {0}".format(farm.url))
+    print("monitor          {0}".format(farm.monitor_url))
+    print("sign in          {0}  (one-time link; or the access id and key)".format(
+        farm.monitor_login_link()))
+    print("access id        {0}".format(farm.access_id))
+    print("Ctrl-C stops the farm.", flush=True)
+    try:
+        farm.serve_forever()
+    finally:
+        farm.stop()
+
+
 def main(argv=None):
     args = parse_args(argv)
     state_dir = os.path.abspath(args.state_dir)
@@ -206,6 +227,8 @@ def main(argv=None):
     try:
         render_para = farm.api_kwargs()
         print("   farm {0} (data in {1})".format(farm.url, farm.data_dir))
+        print("   monitor {0}  sign in: {1}".format(farm.monitor_url,
+                                                    farm.monitor_login_link()))
         if args.port and farm.port != args.port:
             print("   port {0} is taken: the upload records of earlier runs name that farm, "
                   "so this run uploads every file".format(args.port))
@@ -259,7 +282,10 @@ def main(argv=None):
         info = api.query.task_info([int(task_id)])["items"][0]
         output_name = info["outputFileName"]
         on_disk = frames_on_disk(frames_dir, output_name)
-    finally:
+    except BaseException:
+        farm.stop()
+        raise
+    if not args.keep_farm:
         phases.run("stop the sandbox farm", farm.stop)
 
     total = time.time() - started
@@ -293,6 +319,8 @@ def main(argv=None):
     print("SDK log         {0}".format(default_log_path("rayvision_sync")))
     print("run it again:   the upload skips every unchanged file; --fresh starts over")
     print(rule)
+    if args.keep_farm:
+        keep_serving(farm)
     expected = int(info["totalFrames"])
     if info["doneFrames"] != expected or len(on_disk) != expected:
         print(json.dumps(info, indent=2), file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Command line: ``rayvision-sandbox serve | create-user | users``."""
+"""Command line: ``rayvision-sandbox serve | create-user | users | monitor-link``."""
 
 import argparse
 import signal
@@ -58,6 +58,12 @@ def build_parser():
     create.add_argument("name")
     users = commands.add_parser("users", help="list the users of a data dir (no keys)")
     users.add_argument("--data-dir", required=True)
+    link = commands.add_parser("monitor-link", help="print a one-time sign-in link to the web "
+                                                    "monitor of a farm")
+    link.add_argument("--data-dir", required=True)
+    link.add_argument("--user", help="user name (default: the farm's first user)")
+    link.add_argument("--url", default="http://127.0.0.1:8765",
+                      help="address the farm serves (default %(default)s)")
     return parser
 
 
@@ -82,6 +88,8 @@ def serve(args, out=sys.stdout):
                                                                           farm.platform))
         out.write("access_id:  {0}\n".format(farm.access_id))
         out.write("access_key: {0}\n".format(farm.access_key))
+        out.write("monitor:    {0}\n".format(farm.monitor_url))
+        out.write("sign in:    {0}  (one-time link)\n".format(farm.monitor_login_link()))
         out.flush()
         farm.serve_forever()
     finally:
@@ -117,6 +125,23 @@ def list_users(args, out=sys.stdout):
     return 0
 
 
+def monitor_link(args, out=sys.stdout):
+    """Print a one-time sign-in link of the monitor for a user of a data dir."""
+    from rayvision_sandbox.monitor.auth import LoginLinks
+
+    store = open_store(args.data_dir)
+    try:
+        users = [user for user in store.users()
+                 if args.user is None or user["user_name"] == args.user]
+        if not users:
+            raise ValueError("no user named {0!r} in {1}".format(args.user, args.data_dir))
+        token = LoginLinks(store).issue(users[0]["id"])
+    finally:
+        store.close()
+    out.write("{0}/monitor/link/{1}\n".format(args.url.rstrip("/"), token))
+    return 0
+
+
 def main(argv=None):
     """Entry point of the ``rayvision-sandbox`` console command."""
     parser = build_parser()
@@ -130,6 +155,11 @@ def main(argv=None):
             parser.error(str(exc))
     if args.command == "users":
         return list_users(args)
+    if args.command == "monitor-link":
+        try:
+            return monitor_link(args)
+        except ValueError as exc:
+            parser.error(str(exc))
     parser.print_help()
     return 2
 

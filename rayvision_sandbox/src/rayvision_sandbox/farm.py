@@ -16,9 +16,12 @@ from rayvision_sandbox import constants as c
 from rayvision_sandbox.api import ApiHandlers, thumbnail_token
 from rayvision_sandbox.app import FarmApp
 from rayvision_sandbox.auth import Authenticator
+from rayvision_sandbox.counters import CountingApp, RequestCounters
 from rayvision_sandbox.errors import SandboxRequestError
 from rayvision_sandbox.faults import Faults
+from rayvision_sandbox.framelog import FrameLogs
 from rayvision_sandbox.httpserver import FarmServer
+from rayvision_sandbox.monitor import MonitorApp, RootApp
 from rayvision_sandbox.render import Renderer
 from rayvision_sandbox.storage import KINDS, Storages, bid_for, normalise_path
 from rayvision_sandbox.storage_routes import StorageRoutes
@@ -56,6 +59,8 @@ class Sandbox(object):
 
     Attributes:
         faults (Faults): Fault injection switches.
+        request_counters (RequestCounters): Requests per API / storage endpoint.
+        monitor (rayvision_sandbox.monitor.MonitorApp): The web monitor (after start).
         access_id (str): Access id of the ready user (the first user of the data dir).
         access_key (str): Its access key.
     """
@@ -79,6 +84,8 @@ class Sandbox(object):
         self.nodes = nodes
         self.access_log = access_log
         self.faults = Faults()
+        self.request_counters = RequestCounters()
+        self.monitor = None
         self.store = None
         self.access_id = None
         self.access_key = None
@@ -120,10 +127,13 @@ class Sandbox(object):
         self.access_id, self.access_key = user["access_id"], user["access_key"]
         self.api = ApiHandlers(self)
         self.storage_routes = StorageRoutes(self)
+        self.frame_logs = FrameLogs(os.path.join(self.data_dir, "logs"))
         self.renderer = Renderer(self.store, self.storages, self.faults, self.clock,
-                                 self.seconds_per_frame, self.nodes)
+                                 self.seconds_per_frame, self.nodes, self.frame_logs)
+        self.monitor = MonitorApp(self)
+        app = RootApp(CountingApp(FarmApp(self), self.request_counters), self.monitor)
         try:
-            self._server = FarmServer(self.host, self.port, FarmApp(self), self.access_log)
+            self._server = FarmServer(self.host, self.port, app, self.access_log)
         except SystemExit:
             # werkzeug reports a port it cannot bind on stderr and exits; a library raises.
             raise OSError(errno.EADDRINUSE, "rayvision_sandbox cannot listen on {0}:{1} (port "
@@ -157,6 +167,7 @@ class Sandbox(object):
         renderer = getattr(self, "renderer", None)
         if renderer is not None:
             renderer.stop()
+        self.monitor = None
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -191,6 +202,21 @@ class Sandbox(object):
     def url(self):
         """``http://host:port``."""
         return "{0}://{1}".format(self.protocol, self.domain)
+
+    @property
+    def monitor_url(self):
+        """Address of the web monitor (sign in with an access id and key)."""
+        return "{0}/monitor/".format(self.url)
+
+    def monitor_login_link(self, access_id=None):
+        """A one-time link that signs a user (the ready user by default) into the monitor.
+
+        Raises:
+            RuntimeError: The farm was not started.
+        """
+        if self.monitor is None:
+            raise RuntimeError("the farm is not running: start() it first")
+        return self.monitor.login_link(access_id)
 
     def api_kwargs(self, access_id=None, access_key=None):
         """Keyword arguments for ``RayvisionAPI`` (the ready user unless others are given)."""

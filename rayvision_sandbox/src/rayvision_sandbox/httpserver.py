@@ -7,6 +7,7 @@ keeps the connection open when the request body was read to its end and the answ
 """
 
 import logging
+import re
 import socket
 import struct
 import sys
@@ -21,6 +22,8 @@ LOGGER = logging.getLogger(__name__)
 # Largest request body left unread by the application that is skipped to reuse a connection.
 _MAX_DRAIN = 16 * 1024 * 1024
 IDLE_TIMEOUT = 30
+# One-time monitor sign-in tokens stay out of the access log.
+_SECRET_IN_PATH = re.compile(r"(/monitor/link/)[^\s?]+")
 
 
 class KeepAliveHandler(WSGIRequestHandler):
@@ -52,8 +55,8 @@ class KeepAliveHandler(WSGIRequestHandler):
     def log_request(self, code="-", size="-"):
         """Access log line on stderr when the server was made with ``access_log=True``."""
         if self.server.access_log:
-            sys.stderr.write('{0} "{1}" {2}\n'.format(self.address_string(),
-                                                      getattr(self, "requestline", ""), code))
+            line = _SECRET_IN_PATH.sub(r"\1...", getattr(self, "requestline", ""))
+            sys.stderr.write('{0} "{1}" {2}\n'.format(self.address_string(), line, code))
 
     def log_error(self, format, *args):  # noqa: A002 - stdlib signature
         """Errors at debug level (dropped client connections are routine here)."""

@@ -39,6 +39,19 @@ def frame_outputs(task, frame_layer, number):
             "/{0}/{1}/{2}/{3}".format(top, THUMBNAIL_FOLDER, folder, name))
 
 
+def slate_lines(task, layer, number):
+    """The slate of one frame: task id and scene, layer, camera, frame and resolution."""
+    return ("TASK {0}  {1}".format(task["id"], task["scene_name"] or "-"),
+            "LAYER {0}".format(layer or "-"),
+            "CAMERA {0}".format(task["camera"] or "-"),
+            "FRAME {0}  {1}x{2}".format(number, task["width"] or "?", task["height"] or "?"))
+
+
+def slate_seed(layer):
+    """A small number that differs between layers, so their frames differ in tint too."""
+    return sum(bytearray(str(layer).encode("utf-8"))) % 23
+
+
 class Renderer(object):
     """Background renderer of a farm.
 
@@ -47,10 +60,13 @@ class Renderer(object):
         clock (callable): The farm's clock.
         seconds_per_frame (float): Simulated render time of one frame number.
         nodes (int): Frames of one task rendered at the same time.
+        frame_logs (rayvision_sandbox.framelog.FrameLogs): Where node logs go (None: none).
     """
 
-    def __init__(self, store, storages, faults, clock, seconds_per_frame, nodes=4):
+    def __init__(self, store, storages, faults, clock, seconds_per_frame, nodes=4,
+                 frame_logs=None):
         self.store = store
+        self.frame_logs = frame_logs
         self.storages = storages
         self.faults = faults
         self.clock = clock
@@ -118,12 +134,18 @@ class Renderer(object):
             bid = bid_for(task["user_id"], "output")
             width, height = scaled(task["width"], task["height"], MAX_IMAGE_SIDE)
             thumb_w, thumb_h = scaled(task["width"], task["height"], MAX_THUMBNAIL_SIDE)
+            seed = slate_seed(frame["layer"])
             for number in numbers:
                 image, thumbnail = frame_outputs(task, frame["layer"], number)
-                self.storages.write_bytes(bid, image, png.frame_image(width, height, number))
+                lines = slate_lines(task, frame["layer"], number)
+                self.storages.write_bytes(bid, image,
+                                          png.slate_image(width, height, number, lines, seed))
                 self.storages.write_bytes(bid, thumbnail,
-                                          png.frame_image(thumb_w, thumb_h, number))
+                                          png.slate_image(thumb_w, thumb_h, number, lines, seed))
                 outputs.append([image, thumbnail])
+                self._log(task, frame, "wrote {0} ({1}x{2})".format(image, width, height), now)
+        self._log(task, frame, "failed: the frame is set to fail (fault injection)" if failed
+                  else "done in {0:.2f} s".format(now - frame["start_time"]), now)
         with self.store.transaction() as store:
             # A stop/abort while the images were written wins over the finished state.
             store.execute(
@@ -131,12 +153,17 @@ class Renderer(object):
                 (c.FRAME_FAILED if failed else c.FRAME_DONE, now, dumps(outputs), frame["id"],
                  c.FRAME_EXECUTING))
 
+    def _log(self, task, frame, message, now):
+        if self.frame_logs is not None:
+            self.frame_logs.append(task["id"], frame["id"], message, now)
+
     def _schedule(self, task, now):
         with self.store.transaction() as store:
             current = store.query_one("SELECT * FROM tasks WHERE id=?", (task["id"],))
             if current["status"] not in c.ACTIVE_STATUSES or current["deleted"]:
                 return
-            frames = store.query("SELECT id, status, frame_type FROM frames WHERE task_id=? "
+            frames = store.query("SELECT id, status, frame_type, layer, frame_index FROM frames "
+                                 "WHERE task_id=? "
                                  "ORDER BY ordinal", (task["id"],))
             executing = sum(1 for frame in frames if frame["status"] == c.FRAME_EXECUTING)
             paused = current["pause_after_test"] and not current["test_released"]
@@ -145,6 +172,9 @@ class Renderer(object):
             for frame in waiting[:max(0, self.nodes - executing)]:
                 store.execute("UPDATE frames SET status=?, start_time=?, end_time=NULL "
                               "WHERE id=?", (c.FRAME_EXECUTING, now, frame["id"]))
+                self._log(current, frame, "node {0}: render layer {1}, camera {2}, frame {3}"
+                          .format(executing + 1, frame["layer"], current["camera"] or "-",
+                                  frame["frame_index"]), now)
                 executing += 1
             if executing:
                 if current["status"] != c.RENDERING or not current["start_time"]:
