@@ -9,27 +9,34 @@ The nodes that matter as a whole (cameras, render layers, render settings, nodes
 files) are parsed statement by statement, within their own lines only.
 
 The reader never raises on bad content: unknown or broken statements are skipped, a file
-without the closing ``// End of`` line is flagged ``complete = False``.
+without the closing ``// End of`` line is flagged ``complete = False``. Memory stays bounded
+whatever the input: the file is streamed in blocks (never read or mapped whole), a statement
+or node body is looked at up to :data:`MAX_STATEMENT` bytes, and the records kept per scene
+are capped (:data:`MAX_RECORDS`; ``capped`` says when a cap was reached).
 """
 
 import collections
-import mmap
 import re
 
 from rayvision_maya import mel
+from rayvision_maya.background_digest import BackgroundDigest
 from rayvision_maya.dcc.tables import CAMERA_TYPES, FILE_ATTRIBUTES
+from rayvision_utils.scene_input import open_scene
 
 BLOCK_SIZE = 8 * 1024 * 1024
 # Longest statement / node body looked at; beyond, the rest is skipped (broken or garbage
 # input must not make the reader buffer the whole file).
 MAX_STATEMENT = 16 * 1024 * 1024
+# Most records of each kind kept (nodes, path-like strings, DAG parents, connections...):
+# far above real scenes, low enough that a hostile file cannot exhaust memory.
+MAX_RECORDS = 200000
 
 # Statements of interest, each starting at a line start (the buffer starts with "\n").
 # Alternatives are grouped by first character: most lines are indented mesh data and
 # must be rejected after one or two characters. What matched is told by its first bytes.
 _STATEMENT = re.compile(
     rb"\n(?:\t(?:setAttr[ \t][^\n]*?-type \"string)"
-    rb"|c(?:reateNode[ \t]|urrentUnit[ \t]|onnectAttr[ \t][^\n]*\.(?:adjs\[|pls\"))"
+    rb"|c(?:reateNode[ \t]|urrentUnit[ \t]|onnectAttr[ \t][^\n]*\.(?:adjs\[|pls\"|sel\"))"
     rb"|s(?:elect[ \t])|f(?:ile(?:Info)?[ \t])|r(?:equires[ \t])"
     rb"| +setAttr[ \t][^\n]*?-type \"string)")
 # The start of the next line that is not indented: where a node's statements end.
@@ -41,10 +48,14 @@ _HEADER_VERSION = re.compile(rb"^//Maya ASCII ([^\s]+) scene", re.M)
 
 # Node types parsed as a whole.
 _RENDER_TYPES = frozenset(["renderLayer", "renderSetupLayer", "renderGlobals", "resolution",
-                           "aiOptions", "aiAOVDriver", "VRaySettingsNode", "RedshiftOptions"])
-# Render Setup nodes whose overrides of render settings are read.
+                           "aiOptions", "aiAOVDriver", "VRaySettingsNode", "RedshiftOptions",
+                           "time"])
+# Render Setup nodes whose overrides are read (render settings, cameras).
 RENDER_SETUP_TYPES = frozenset(["renderSettingsCollection", "collection", "absOverride",
-                                "absUniqueOverride"])
+                                "absUniqueOverride", "relOverride", "relUniqueOverride",
+                                "simpleSelector"])
+# DAG node types whose parent is remembered (the ancestors of cameras): full DAG paths.
+_DAG_PARENT_TYPES = frozenset([b"transform", b"joint"])
 WHOLE_NODE_TYPES = (frozenset(FILE_ATTRIBUTES) | frozenset(CAMERA_TYPES) | _RENDER_TYPES
                     | RENDER_SETUP_TYPES)
 _WHOLE_NODE_TYPES_BYTES = frozenset(name.encode("ascii") for name in WHOLE_NODE_TYPES)
@@ -57,6 +68,7 @@ SHARED_NODES = {
     "defaultArnoldRenderOptions": "aiOptions",
     "vraySettings": "VRaySettingsNode",
     "redshiftOptions": "RedshiftOptions",
+    "time1": "time",
 }
 
 # Windows code pages named by ``//Codeset:`` -> Python codecs.
@@ -87,7 +99,11 @@ class MayaAsciiScene(object):
         adjustments (list): ``(source plug, layer, index)`` of legacy layer overrides.
         render_setup_parents (list): ``(child, parent)`` of the Render Setup tree (layers,
             collections, overrides).
+        selectors (dict): Render Setup collection -> its selector node.
+        dag_parents (dict): transform name -> parent as written (``-p``), for DAG paths.
         complete (bool): The file ends with its ``// End of`` line.
+        capped (bool): A record cap (:data:`MAX_RECORDS`) was reached: some facts were dropped.
+        hexdigest (str): md5 of the file, when :func:`read_scene` was asked for it.
     """
 
     def __init__(self, namespace=""):
@@ -102,7 +118,11 @@ class MayaAsciiScene(object):
         self.references = []
         self.adjustments = []
         self.render_setup_parents = []
+        self.selectors = {}
+        self.dag_parents = {}
         self.complete = False
+        self.capped = False
+        self.hexdigest = None
         self.bytes_read = 0
         self._tail = b""
         self._current = None  # (type, name) of the node that string setAttr lines belong to
@@ -126,13 +146,22 @@ class MayaAsciiScene(object):
 
     # ------------------------------------------------------------------ reading
 
-    def read(self, stream, block_size=BLOCK_SIZE):
-        """Read a whole .ma stream (binary) into this object; returns self."""
+    def read(self, stream, block_size=BLOCK_SIZE, on_block=None):
+        """Read a whole .ma stream (binary, anything with ``read(size)``); returns self.
+
+        Args:
+            stream: The scene's bytes.
+            block_size (int): Bytes read at a time.
+            on_block (callable, optional): Called with every block read (e.g. a hash update),
+                so that one pass over the file serves both.
+        """
         carry = b"\n"
         head = b""
         header_done = False
         while True:
             data = stream.read(block_size)
+            if on_block is not None and data:
+                on_block(data)
             self.bytes_read += len(data)
             self._tail = (self._tail + data[-4096:])[-4096:]
             eof = not data
@@ -160,24 +189,12 @@ class MayaAsciiScene(object):
                 break
         return self
 
-    def read_buffer(self, buffer):
+    def read_buffer(self, buffer, block_size=BLOCK_SIZE):
         """Read a whole .ma held in a bytes-like object (bytes, mmap); returns self.
 
-        Gives the same result as :meth:`read` without copying the file into blocks: the
-        regex scans the buffer where it lies (a memory map of the file for big scenes).
+        Same result as :meth:`read`; the buffer is read block by block, never copied whole.
         """
-        self.bytes_read = len(buffer)
-        self._tail = bytes(buffer[-4096:])
-        self._read_header(bytes(buffer[:4096]))
-        # Statements are found after a newline. Maya's files open with a comment line; any
-        # other file is scanned from a copy that starts with a newline.
-        first_end = buffer.find(b"\n")
-        if buffer[:2] == b"//" and first_end >= 0:
-            self._scan(buffer, len(buffer), True, begin=first_end)
-        else:
-            copy = b"\n" + bytes(buffer)
-            self._scan(copy, len(copy), True)
-        return self
+        return self.read(_BufferReader(buffer), block_size)
 
     def _read_header(self, data):
         head = data[:4096]
@@ -253,6 +270,8 @@ class MayaAsciiScene(object):
             if parts[1] not in _WHOLE_NODE_TYPES_BYTES:
                 # Most nodes: remember the statement, parse its name only if needed.
                 self._current = (parts[1], statement)
+                if parts[1] in _DAG_PARENT_TYPES and b"-p" in statement:
+                    self._dag_parent(statement)
                 return end
         node_type, name, parent = self._node_identity(command, statement)
         self._current = (node_type, name)
@@ -268,11 +287,30 @@ class MayaAsciiScene(object):
         else:
             return -1
         node = self.nodes.get(name)
+        if node is not None and parent is not None and node.parent != parent:
+            # Same short name under another parent: a different node (DAG paths tell them
+            # apart), kept under "parent|name".
+            name = parent + "|" + name.rpartition("|")[2]
+            node = self.nodes.get(name)
         if node is None or node.type != node_type:
+            if len(self.nodes) >= MAX_RECORDS:
+                self.capped = True
+                return node_end
             node = Node(node_type, name, parent, {})
             self.nodes[name] = node
+        self._current = (node_type, name)
         self._node_attributes(node, buffer[end:node_end])
         return node_end
+
+    def _dag_parent(self, statement):
+        """Remember the parent of a transform (``createNode transform -n a -p b``)."""
+        _, name, parent = self._node_identity(b"createNode", statement)
+        if parent is None or name in self.dag_parents:
+            return
+        if len(self.dag_parents) >= MAX_RECORDS:
+            self.capped = True
+            return
+        self.dag_parents[name] = parent
 
     def _node_identity(self, command, statement):
         """``(type, name, parent)`` of a createNode or ``select -ne`` statement."""
@@ -340,12 +378,24 @@ class MayaAsciiScene(object):
             name, _, attr = attr.lstrip(":").partition(".")
             node_type = ""
             attr = "." + attr
+        if len(self.string_attrs) >= MAX_RECORDS:
+            self.capped = True
+            return
         self.string_attrs.append(StringAttr(name, node_type, attr[1:], self.text(raw)))
 
     def _connect(self, statement):
         tokens = mel.tokenize(statement)
         strings = [self.text(mel.unquote(token)) for token in tokens if mel.is_string(token)]
         if len(strings) < 2:
+            return
+        if len(self.render_setup_parents) + len(self.adjustments) + len(self.selectors) \
+                >= MAX_RECORDS:
+            self.capped = True
+            return
+        if strings[1].endswith(".sel") and strings[0].endswith(".c"):
+            # Render Setup: "<selector>.c" -> "<collection>.sel".
+            self.selectors[self._name(strings[1][:-4].encode("utf-8"))] = self._name(
+                strings[0][:-2].encode("utf-8"))
             return
         if strings[1].endswith(".pls") and strings[0].endswith(".lit"):
             # Render Setup tree: "<parent>.lit" -> "<child>.pls".
@@ -370,6 +420,9 @@ class MayaAsciiScene(object):
             depth = int(depth) if depth not in (None, True) else 0
         except ValueError:
             depth = 0
+        if len(self.references) >= MAX_RECORDS:
+            self.capped = True
+            return
         deferred = flags.get(b"-dr") in (b"1", b"true")
         namespace = flags.get(b"-ns")
         rfn = flags.get(b"-rfn")
@@ -427,19 +480,38 @@ def _split_statements(body):
     return statements
 
 
-def read_scene(path, namespace="", block_size=BLOCK_SIZE):
+class _BufferReader(object):
+    """``read(size)`` over a bytes-like object, one block copied at a time."""
+
+    def __init__(self, buffer):
+        self._view = memoryview(buffer)
+        self._position = 0
+
+    def read(self, size):
+        start = self._position
+        self._position = min(len(self._view), start + size)
+        return self._view[start:self._position].tobytes()
+
+
+def read_scene(path, namespace="", block_size=BLOCK_SIZE, hash_name=None):
     """Read the .ma file at ``path`` into a :class:`MayaAsciiScene`.
 
-    The file is memory-mapped (the OS pages it in and out; it is never copied into Python
-    memory as a whole); when it cannot be mapped (empty file, special file), it is read
-    in blocks of ``block_size``.
+    The file is opened through :func:`rayvision_utils.scene_input.open_scene` (devices,
+    FIFOs and folders refused at once, typed errors) and streamed in blocks of
+    ``block_size``: it is never held or mapped whole.
+
+    Args:
+        hash_name (str, optional): e.g. ``"md5"``: the file's digest is computed from the
+            same blocks, in a background thread, and set as ``scene.hexdigest``.
+
+    Raises:
+        rayvision_utils.scene_input.SceneInputError: The file cannot be read.
     """
-    with open(path, "rb") as stream:
-        try:
-            mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
-        except (ValueError, OSError):
-            return MayaAsciiScene(namespace).read(stream, block_size)
-        try:
-            return MayaAsciiScene(namespace).read_buffer(mapped)
-        finally:
-            mapped.close()
+    scene = MayaAsciiScene(namespace)
+    with open_scene(path, decompress=False) as stream:
+        if not hash_name:
+            return scene.read(stream, block_size)
+        with BackgroundDigest(hash_name) as digest:
+            scene.read(stream, block_size, on_block=digest.update)
+            scene.hexdigest = digest.hexdigest()
+    return scene
