@@ -14,8 +14,10 @@ import os
 import sys
 
 from rayvision_maya.analyze_maya import AnalyzeMaya
+from rayvision_maya.constants import CG_EXTENSIONS
 from rayvision_maya.version import scene_version
 from rayvision_utils.exception.exception import AnalyseFailError, AnalyzeError, RayvisionError
+from rayvision_utils.scene_input import SceneInputError
 
 
 def _plugin(text):
@@ -49,15 +51,20 @@ def main(argv=None):
     """Run the analysis; returns the exit status."""
     args = parse_args(argv)
     software_version = args.software_version
-    if not software_version and os.path.isfile(args.cg_file):
+    if os.path.exists(args.cg_file) and not args.cg_file.lower().endswith(CG_EXTENSIONS):
+        sys.stderr.write("error: {} is not a Maya scene (a Maya scene is a .ma or .mb "
+                         "file)\n".format(args.cg_file))
+        return 2
+    if not software_version and os.path.exists(args.cg_file):
         try:
             software_version = scene_version(args.cg_file)
-        except OSError as error:
+        except SceneInputError as error:
             sys.stderr.write("error: {}\n".format(error))
             return 2
         if not software_version:
-            sys.stderr.write("error: {} does not say which Maya saved it; pass "
-                             "--software-version\n".format(args.cg_file))
+            sys.stderr.write("error: {} is not a Maya scene: it has no Maya header and "
+                             "does not say which Maya saved it (if it is one, pass "
+                             "--software-version)\n".format(args.cg_file))
             return 2
     try:
         analyze = AnalyzeMaya(
@@ -66,6 +73,9 @@ def main(argv=None):
             local_os=args.local_os, workspace=args.workspace, custom_exe_path=args.exe,
             backend=args.backend, timeout=args.timeout)
         analyze.analyse()
+    except SceneInputError as error:  # the scene itself cannot be read: a bad argument
+        sys.stderr.write("error: {}\n".format(error))
+        return 2
     except AnalyseFailError as error:
         sys.stderr.write("analysis failed: {}\n".format(error))
         return 3

@@ -12,6 +12,7 @@ import os
 import re
 
 from rayvision_maya import ma_reader, mb_reader, render_layers
+from rayvision_maya.background_digest import BackgroundDigest
 from rayvision_maya.dcc import tables
 from rayvision_utils import paths as path_utils
 from rayvision_utils.exception import tips_code
@@ -286,9 +287,15 @@ class StaticMayaAnalysis(object):
         search_dirs = search_dirs or self.search_dirs
         head = mb_reader.read_head(path)
         if not is_reference:
-            self.result.plugins = farm_plugins(head.requires)
+            self.result.plugins = farm_plugins(head.requires, _year_of(head.version))
         found = 0
-        for value in mb_reader.scan_paths(path):
+        if is_reference or not self.hash_name:
+            values = mb_reader.scan_paths(path)
+        else:
+            with BackgroundDigest(self.hash_name) as digest:
+                values = mb_reader.scan_paths(path, on_block=digest.update)
+                self.result.scene_hash = digest.hexdigest()
+        for value in values:
             files, _ = path_utils.resolve_files(value, search_dirs, self.environ, self.cache)
             if files and path_utils.to_slash(files[0]) != path_utils.to_slash(path):
                 found += 1
@@ -356,10 +363,14 @@ def farm_plugins(requires, maya_year=None):
     return plugins
 
 
+def _year_of(text):
+    match = re.search(r"(\d{4})", str(text or ""))
+    return int(match.group(1)) if match else None
+
+
 def scene_year(requires):
     """The year of ``requires maya "2018"`` (int), or None."""
-    match = re.search(r"(\d{4})", str(requires.get("maya", "")))
-    return int(match.group(1)) if match else None
+    return _year_of(requires.get("maya"))
 
 
 def _attr(node, names):
