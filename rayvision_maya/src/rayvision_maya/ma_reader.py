@@ -31,14 +31,17 @@ MAX_STATEMENT = 16 * 1024 * 1024
 # far above real scenes, low enough that a hostile file cannot exhaust memory.
 MAX_RECORDS = 200000
 
-# Statements of interest, each starting at a line start (the buffer starts with "\n").
-# Alternatives are grouped by first character: most lines are indented mesh data and
-# must be rejected after one or two characters. What matched is told by its first bytes.
+# Statements of interest. Every MEL statement ends with ';' at the end of its line, so the
+# pattern starts with that ';': the regex engine skips from one ';' to the next (one per
+# statement) instead of stopping at every line of mesh data. The statement itself (group 1)
+# starts on the next line; what matched is told by its first bytes. The scan starts with a
+# ";\n" in front of the first statement.
 _STATEMENT = re.compile(
-    rb"\n(?:\t(?:setAttr[ \t][^\n]*?-type \"string)"
+    rb";[ \t\r]*\n([\t ]+setAttr[ \t][^\n]*?-type \"string"
     rb"|c(?:reateNode[ \t]|urrentUnit[ \t]|onnectAttr[ \t][^\n]*\.(?:adjs\[|pls\"|sel\"))"
-    rb"|s(?:elect[ \t])|f(?:ile(?:Info)?[ \t])|r(?:equires[ \t])"
-    rb"| +setAttr[ \t][^\n]*?-type \"string)")
+    rb"|select[ \t]|file(?:Info)?[ \t]|requires[ \t])")
+# Comment lines opening a .ma file (before its first statement).
+_LEADING_COMMENTS = re.compile(rb"(?://[^\n]*\n)*")
 # The start of the next line that is not indented: where a node's statements end.
 _NEXT_TOP_LEVEL = re.compile(rb"\n[^\t \r\n]")
 # A statement ends with ';' at the end of a line.
@@ -155,7 +158,7 @@ class MayaAsciiScene(object):
             on_block (callable, optional): Called with every block read (e.g. a hash update),
                 so that one pass over the file serves both.
         """
-        carry = b"\n"
+        carry = b""
         head = b""
         header_done = False
         while True:
@@ -165,29 +168,39 @@ class MayaAsciiScene(object):
             self.bytes_read += len(data)
             self._tail = (self._tail + data[-4096:])[-4096:]
             eof = not data
+            buffer = carry + data
             if not header_done:
                 # The code page in the header decides how strings are decoded: read it
                 # before scanning anything.
-                head += data[:4096]
+                head += data[:4096 - len(head)]
                 if len(head) < 4096 and not eof:
-                    carry += data
+                    carry = buffer
                     continue
                 self._read_header(head)
                 header_done = True
-            buffer = carry + data
+                buffer = b";\n" + buffer[_LEADING_COMMENTS.match(head).end():]
             if eof:
-                limit = len(buffer)
                 if not buffer.endswith(b"\n"):
                     buffer += b"\n"
-            else:
-                limit = buffer.rfind(b"\n")
-                if limit <= 0:
-                    carry = buffer
-                    continue
-            carry = self._scan(buffer, limit, eof)
-            if eof:
+                self._scan(buffer, len(buffer), len(buffer), eof)
                 break
+            carry = self._scan_block(buffer)
         return self
+
+    def _scan_block(self, buffer):
+        """Scan what can be decided in ``buffer`` (not the end of a file); return the rest.
+
+        A statement is matched from the ';' ending the line before it to the end of its
+        own first line: ';' on the last complete line wait for the next block.
+        """
+        last_newline = buffer.rfind(b"\n")
+        if last_newline < 0:
+            # No line end at all: only a ';' and blanks at the very end may still matter.
+            return buffer if len(buffer) <= MAX_STATEMENT else buffer[-64:]
+        limit = buffer.rfind(b"\n", 0, last_newline) + 1
+        if limit == 0 and len(buffer) > MAX_STATEMENT:
+            return buffer[max(0, last_newline - 64):]
+        return self._scan(buffer, limit, last_newline + 1, False)
 
     def read_buffer(self, buffer, block_size=BLOCK_SIZE):
         """Read a whole .ma held in a bytes-like object (bytes, mmap); returns self.
@@ -210,17 +223,19 @@ class MayaAsciiScene(object):
         if version:
             self.header_version = version.group(1).decode("ascii", "replace")
 
-    def _scan(self, buffer, limit, eof, begin=0):
-        """Handle the statements starting in ``[begin, limit)``; return the carry-over."""
+    def _scan(self, buffer, limit, endpos, eof):
+        """Handle the statements whose ';' lies before ``limit``; return the carry-over."""
         skip_until = 0
-        for match in _STATEMENT.finditer(buffer, begin, limit):
-            start = match.start()
+        for match in _STATEMENT.finditer(buffer, 0, endpos):
+            if match.start() >= limit:
+                break
+            start = match.start(1)
             if start < skip_until:
                 continue
             end = self._statement_end(buffer, start, eof)
             if end < 0:
-                return buffer[start:]
-            statement = buffer[start + 1:end]
+                return buffer[match.start():]
+            statement = buffer[start:end]
             head = statement[:4]
             if head[:1] in (b"\t", b" "):
                 self._string_setattr(statement)
@@ -230,7 +245,7 @@ class MayaAsciiScene(object):
                 node_end = self._open_node(b"createNode" if head == b"crea" else b"select",
                                            statement, buffer, end, eof)
                 if node_end < 0:
-                    return buffer[start:]
+                    return buffer[match.start():]
                 skip_until = node_end
             elif head == b"file":
                 if statement[4:8] == b"Info":
