@@ -36,6 +36,7 @@ _VRSCENE_INCLUDE = re.compile(r'^\s*#include\s+"([^"]+)"')
 _VRSCENE_PLUGIN = re.compile(r"^\s*([A-Za-z_]\w*)\s+([^\s{]+)\s*\{")
 _VRSCENE_PARAM = re.compile(r'\b([A-Za-z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"')
 
+_LONE_BACKSLASH = re.compile(r"\\(?!\")")
 _XML_TAG = re.compile(r"<(/?)([\w:.-]+)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
 _XML_ATTR = re.compile(r"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 
@@ -52,6 +53,19 @@ def _lines(scene):
     for block in scene.iter_line_blocks(overflow="truncate"):
         for line in block:
             yield _text(line)
+
+
+def _unescape(value):
+    r"""A quoted value with C-style escapes (``D:\\tex\\a.png``) as the path it stands for.
+
+    Only when every backslash is doubled: an unescaped UNC path (``\\server\share``) has
+    single ones and is kept as written.
+    """
+    if "\\" not in value:
+        return value
+    if _LONE_BACKSLASH.search(value.replace("\\\\", "")):
+        return value
+    return value.replace("\\\\", "\\").replace('\\"', '"')
 
 
 def _file_param(name):
@@ -122,7 +136,8 @@ def read_ass(scene):
         if node_type.startswith("driver_"):
             continue  # output drivers name the images to write, not inputs
         if param and _file_param(param.group(1)) and param.group(2):
-            yield "{0}.{1}".format(node_name or node_type, param.group(1)), param.group(2)
+            yield ("{0}.{1}".format(node_name or node_type, param.group(1)),
+                   _unescape(param.group(2)))
 
 
 def read_vrscene(scene):
@@ -143,7 +158,8 @@ def read_vrscene(scene):
             continue  # where the images are written, not an input
         for param in _VRSCENE_PARAM.finditer(line):
             if _file_param(param.group(1)) and param.group(2):
-                yield "{0}.{1}".format(plugin or "vrscene", param.group(1)), param.group(2)
+                yield ("{0}.{1}".format(plugin or "vrscene", param.group(1)),
+                       _unescape(param.group(2)))
         if "}" in line:
             plugin = None
 
