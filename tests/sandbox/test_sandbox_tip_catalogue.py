@@ -86,3 +86,10 @@ def test_every_emitted_code_is_documented():
 def test_catalogue_ids_are_unique():
     ids = [catalog.error_details(code, "1")[0]["id"] for code in catalog.tip_codes()]
     assert len(set(ids)) == len(ids)
+
+
+def test_the_plain_report_has_english_for_every_emitted_code():
+    from rayvision_utils.report import MISSING_FILE_CODES, WARNING_TEXTS
+
+    unexplained = sorted(set(emitted_codes()) - set(MISSING_FILE_CODES) - set(WARNING_TEXTS))
+    assert unexplained == []

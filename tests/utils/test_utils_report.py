@@ -186,5 +186,7 @@ def test_report_sorts_tips_and_shortens_long_lists():
     report = AnalysisReport.from_tips("/s.hip", "static", tips, [])
     text = str(report)
     assert len(report.missing) == 25 and "... and 5 more missing (see tips.json)" in text
-    assert "warnings: tip 15013, tip 15034 x2 (see tips.json)" in text
+    assert ("warning: the scene was saved by another version than configured (tip 15013): v"
+            in text)
+    assert "warning: a plugin version differs from the scene's (tip 15034): p1 and 1 more" in text
     assert MissingFilesError("/s.hip", report.missing).missing == report.missing

@@ -32,6 +32,25 @@ MISSING_FILE_CODES = collections.OrderedDict([
     (tips_code.HOUDINI_MISSING_FILE, "file"),
 ])
 
+#: Other tip codes the analysers write -> what they mean, in English.
+WARNING_TEXTS = {
+    tips_code.UNKNOW_ERR: "the analysis failed",
+    tips_code.CGINFO_FAILED: "the scene could not be read",
+    tips_code.CG_NOTMATCH: "the scene was saved by another version than configured",
+    tips_code.CG_NOTEXISTS: "the software is not installed",
+    tips_code.VRAY_NOTMATCH: "the V-Ray version differs from the scene's",
+    tips_code.CGFILE_NOTEXISTS: "the scene file vanished",
+    tips_code.PLUGIN_NOTMATCH: "a plugin version differs from the scene's",
+    tips_code.SCENE_PARTLY_READ: "only part of the scene could be read",
+    tips_code.DEPENDENCY_NOT_FOLLOWED: "a dependency could not be read to follow its files",
+    tips_code.HOUDINI_CAMERA_ERROR: "a ROP's render camera does not exist",
+    tips_code.HOUDINI_CAMERA_WARNING: "a ROP has no render camera",
+    tips_code.HOUDINI_SLICE_TYPE_NOTSUPPORT: "unsupported slice type",
+    tips_code.HOUDINI_SLICES_TOO_MANY: "more than 16 slices",
+}
+# Characters of a tip message quoted in the summary.
+_QUOTED = 160
+
 _FALSE_TEXTS = frozenset(["false", "0", "off", "no"])
 _LABEL_KEYS = ("name", "node", "layer", "renderable_layer")
 # Missing files listed one by one in the logged summary; the rest are counted.
@@ -169,9 +188,13 @@ class AnalysisReport(object):
                 " (animation is off: only the current frame is rendered)"))
         for path, reason in self.not_followed:
             lines.append("  not followed: {0}: {1}".format(path, reason))
-        codes = collections.Counter(code for code, _ in self.warnings)
-        if codes:
-            lines.append("  warnings: {0} (see tips.json)".format(", ".join(
-                "tip {0} x{1}".format(code, count) if count > 1 else "tip {0}".format(code)
-                for code, count in sorted(codes.items()))))
+        by_code = collections.OrderedDict()
+        for code, message in self.warnings:
+            by_code.setdefault(code, []).append(message)
+        for code, messages in by_code.items():
+            first = messages[0] if len(messages[0]) <= _QUOTED else messages[0][:_QUOTED] + "..."
+            lines.append("  warning: {0} (tip {1}){2}{3}".format(
+                WARNING_TEXTS.get(code, "see tips.json"), code,
+                ": {0}".format(first) if first else "",
+                " and {0} more".format(len(messages) - 1) if len(messages) > 1 else ""))
         return "\n".join(lines)
