@@ -68,7 +68,7 @@ def _mesh(numbers, out, index, vertices):
     out.write("\t\t;\n")
     edges = vertices * 2
     out.write('\tsetAttr -s %d ".ed[0:%d]"\n' % (edges, edges - 1))
-    for start in range(0, edges, 6):
+    for _ in range(0, edges, 6):
         out.write("\t\t " + " ".join("%d %d %d" % (rng.randrange(vertices),
                                                    rng.randrange(vertices), rng.randrange(2))
                                      for _ in range(6)) + "\n")

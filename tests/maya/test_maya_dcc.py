@@ -140,8 +140,8 @@ def test_forced_dcc_without_maya(project, workspace, monkeypatch):
         maya.analyse()
     message = str(info.value)
     # the documented sentence, then the version, every place searched and what to do
-    assert message.startswith("Maya software of scene has not been found. Maya 2018 was "
-                              "not found on this machine (looked in: ")
+    assert message.startswith("Maya software of scene has not been found: Maya 2018 is not "
+                              "in any place the SDK looked (")
     for place in maya.dcc_search_locations():
         assert place in message
     if sys.platform.startswith("linux"):

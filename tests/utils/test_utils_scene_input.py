@@ -283,3 +283,17 @@ def test_errors_pickle():
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is SceneLimitError and copy.path == "/x/a.ma" and copy.reason == error.reason
     assert str(copy) == "/x/a.ma: line 3 is longer than 10 bytes"
+
+
+@pytest.mark.parametrize("max_line", [5, 100, 2 * 1024 * 1024])
+def test_blocks_hold_the_same_lines(tmp_path, max_line):
+    data = b"".join(b"k" * ((i * 7919) % 3000) + b"\n" for i in range(2000)) + b"end"
+    path = write(tmp_path, "blocks.ma", data)
+    with open_scene(path, max_line=max_line) as scene:
+        flat = [line for block in scene.iter_line_blocks("truncate") for line in block]
+        blocks_truncated = scene.truncated_lines
+    with open_scene(path, max_line=max_line) as scene:
+        assert flat == list(scene.iter_lines("truncate"))
+        assert scene.truncated_lines == blocks_truncated
+        assert scene.line_number == 2001
+    assert all(len(line) <= max_line + 1 for line in flat)

@@ -29,7 +29,6 @@ from rayvision_utils.exception.exception import (
     RayvisionArgumentError,
     VersionNotMatchError,
 )
-from rayvision_utils.results import build_upload, write_json
 from rayvision_utils.scene_input import SceneInputError
 from rayvision_utils.utils import to_slash
 
@@ -184,37 +183,17 @@ class AnalyzeMaya(BaseAnalyzer):
         """Where :meth:`find_dcc_executable` looks for Maya ``software_version`` (text)."""
         year = _version_year(self.software_version)
         if sys.platform.startswith("win"):
-            return ["registry HKEY_LOCAL_MACHINE\\" + constants.REGISTRY_KEY.format(v=v)
-                    + " (" + constants.REGISTRY_VALUE + ")"
-                    for v in (year, "{}.5".format(year))]
+            return ["registry HKEY_LOCAL_MACHINE\\{} ({})".format(
+                constants.REGISTRY_KEY.format(v=v), constants.REGISTRY_VALUE)
+                for v in (year, "{}.5".format(year))]
         if sys.platform.startswith("linux"):
             return [template.format(v=year) for template in constants.LINUX_EXE_TEMPLATES]
         return ["(no Maya install location is known on {})".format(sys.platform)]
 
-    def not_found_message(self):
-        """Plain-English "Maya not found": the version, where we looked, what to do."""
-        return ("Maya {v} was not found on this machine (looked in: {where}). Install Maya "
-                "{v} there, pass custom_exe_path= the Maya executable (mayabatch.exe on "
-                "Windows, maya on Linux; --exe on the command line), or analyse without "
-                "Maya with backend='static' (--backend static).").format(
-                    v=self.software_version, where="; ".join(self.dcc_search_locations()))
-
     def _maya_not_found(self):
         self.add_tip(tips_code.CG_NOTEXISTS, "Maya {}".format(self.software_version))
         self.save_tips()
-        raise CGExeNotExistError("{} {}".format(
-            error_msg.ERROR9899_CGEXE_NOTEXIST.format("Maya"), self.not_found_message()))
-
-    def select_backend(self):
-        """``("static", None)`` or ``("dcc", exe)``; see :class:`BaseAnalyzer`.
-
-        Raises:
-            CGExeNotExistError: ``backend="dcc"`` and no Maya found; the message names the
-                version, the places searched and what to do (tip 15019).
-        """
-        if self.backend == "dcc" and not self.locate_exe():
-            self._maya_not_found()
-        return super(AnalyzeMaya, self).select_backend()
+        raise CGExeNotExistError(self.dcc_not_found_message())
 
     # ------------------------------------------------------------------ task.json
 
@@ -341,15 +320,6 @@ class AnalyzeMaya(BaseAnalyzer):
         return resolver.result.upload_paths
 
     # ------------------------------------------------------------------ both
-
-    def write_upload_json(self, asset_paths):
-        """upload.json; the scene's md5 comes from the reading pass when there was one."""
-        if self.scene_hash is None:
-            return super(AnalyzeMaya, self).write_upload_json(asset_paths)
-        self.upload_info = build_upload(self.cg_file, asset_paths, with_hash=False)
-        self.upload_info["scene"][0]["hash"] = self.scene_hash
-        write_json(self.upload_json, self.upload_info)
-        return None
 
     def finish(self):
         """Plugins into software_config; ``scene_info_render`` = ``scene_info``."""

@@ -516,6 +516,9 @@ def read_scene(path, namespace="", block_size=BLOCK_SIZE, hash_name=None):
     ``block_size``: it is never held or mapped whole.
 
     Args:
+        path (str): The scene.
+        namespace (str): Namespace of a referenced scene (prefixed to its node names).
+        block_size (int): Bytes read at a time.
         hash_name (str, optional): e.g. ``"md5"``: the file's digest is computed from the
             same blocks, in a background thread, and set as ``scene.hexdigest``.
 

@@ -150,6 +150,7 @@ def scan_paths(path, on_block=None):
     """Strings of the .mb file that look like absolute file paths (in order, no repeats).
 
     Args:
+        path (str): The .mb file.
         on_block (callable, optional): Called with every block read (a hash update).
     """
     found = collections.OrderedDict()
