@@ -316,11 +316,15 @@ def layer_frames(view):
     """
     animation = as_bool(view.get(GLOBALS, ("an", "animation")), False)
     if not animation:
-        current = as_float(view.get("time1", ("o", "outTime")), tables.DEFAULT_CURRENT_FRAME)
+        current = as_float(view.get("time1", ("o", "outTime"), tables.DEFAULT_CURRENT_FRAME),
+                           tables.DEFAULT_CURRENT_FRAME)
         return current, current, 1.0, False
-    start = as_float(view.get(GLOBALS, ("fs", "startFrame")), tables.DEFAULT_START)
-    end = as_float(view.get(GLOBALS, ("ef", "endFrame")), tables.DEFAULT_END)
-    by_frame = as_float(view.get(GLOBALS, ("bfs", "byFrameStep")), tables.DEFAULT_BY_FRAME)
+    start = as_float(view.get(GLOBALS, ("fs", "startFrame"), tables.DEFAULT_START),
+                     tables.DEFAULT_START)
+    end = as_float(view.get(GLOBALS, ("ef", "endFrame"), tables.DEFAULT_END),
+                   tables.DEFAULT_END)
+    by_frame = as_float(view.get(GLOBALS, ("bfs", "byFrameStep"), tables.DEFAULT_BY_FRAME),
+                        tables.DEFAULT_BY_FRAME)
     return start, end, by_frame, True
 
 
