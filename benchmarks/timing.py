@@ -23,34 +23,19 @@ def print_ratios(size, baseline, figures):
             name, seconds, seconds / baseline, size / 1e6 / seconds))
 
 
-def interleaved(rounds, candidates, quiet=True):
-    """Time each of ``candidates`` once per round, alternating them, for ``rounds`` rounds.
-
-    Interleaving spreads machine noise (other processes, page cache, CPU frequency) over
-    every candidate alike; the first candidate is usually the baseline.
-
-    Args:
-        rounds (int): Rounds (at least 5 for a figure worth reporting).
-        candidates (list): ``(name, callable)`` pairs, called without arguments.
-        quiet (bool): Disable logging while timing (log output is not what we measure).
+def time_interleaved(functions, rounds):
+    """Time ``[(name, function), ...]`` in interleaved rounds, the order reversed every round.
 
     Returns:
         dict: name -> list of seconds, one per round.
     """
-    import logging
-
-    times = {name: [] for name, _ in candidates}
-    previous = logging.root.manager.disable
-    if quiet:
-        logging.disable(logging.CRITICAL)
-    try:
-        for _ in range(rounds):
-            for name, function in candidates:
-                start = time.perf_counter()
-                function()
-                times[name].append(time.perf_counter() - start)
-    finally:
-        logging.disable(previous)
+    times = dict((name, []) for name, _ in functions)
+    for number in range(rounds):
+        order = functions if number % 2 == 0 else list(reversed(functions))
+        for name, function in order:
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
     return times
 
 
@@ -63,19 +48,26 @@ def median(values):
     return (ordered[middle - 1] + ordered[middle]) / 2.0
 
 
-def describe(name, seconds, baseline=None):
-    """One line: median, min-max spread, and the ratio of medians to ``baseline``."""
-    text = "{0:<24} median {1:8.3f} s  (min {2:.3f}, max {3:.3f}, spread {4:4.1f}%)".format(
-        name, median(seconds), min(seconds), max(seconds),
-        100.0 * (max(seconds) - min(seconds)) / median(seconds))
-    if baseline:
-        text += "  = {0:.2f}x baseline".format(median(seconds) / median(baseline))
-    return text
+def print_goal(times, baseline, candidate, goal):
+    """Print median and spread of each timing, the candidate/baseline ratio and the goal."""
+    for name, values in times.items():
+        print("{0:<16} median {1:8.3f} s  spread {2:.3f}-{3:.3f} s  ({4} rounds)".format(
+            name, median(values), min(values), max(values), len(values)))
+    ratio = median(times[candidate]) / median(times[baseline])
+    print("{0} / {1}: {2:.2f}x (goal <= {3:.1f}x: {4})".format(
+        candidate, baseline, ratio, goal, "met" if ratio <= goal else "NOT met"))
+    return ratio
 
 
-def report_goal(description, ratio, goal):
-    """Print the goal and whether the measured ratio meets it; returns True when met."""
-    met = ratio <= goal
-    print("goal: {0} <= {1:.1f}x: measured {2:.2f}x -> {3}".format(
-        description, goal, ratio, "MET" if met else "NOT MET"))
-    return met
+class quiet_logging(object):
+    """Context manager: logging off while timing (a log handler is not what is measured)."""
+
+    def __enter__(self):
+        import logging
+        self._previous = logging.root.manager.disable
+        logging.disable(logging.CRITICAL)
+        return self
+
+    def __exit__(self, *exc_info):
+        import logging
+        logging.disable(self._previous)
