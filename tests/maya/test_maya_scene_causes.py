@@ -139,3 +139,14 @@ def test_references_inside_deferred_references_are_not_tipped(project, workspace
     assert "refs/lamp_gone.ma" not in references
     master = common(maya, "defaultRenderLayer")
     assert master["all_camera"] == ["perspShape", "char:charCamShape", "char:charCamShape2"]
+
+
+def test_dependency_chains_name_the_node_attribute(project, workspace):
+    maya = analyse(project, "renderman_usd.ma", workspace, version="2020")
+    root = slash(project)
+    chains = {entry["path"]: entry for entry in maya.asset_info["dependency_chains"]}
+    ies = chains[root + "/lights/spot.ies"]
+    assert ies["exists"] is True
+    assert ies["chain"][1:] == ["rectLightShape.iesProfile", root + "/lights/spot.ies"]
+    gone = chains[root + "/lights/missing.ies"]
+    assert gone["exists"] is False and gone["chain"][1] == "diskLightShape.iesProfile"

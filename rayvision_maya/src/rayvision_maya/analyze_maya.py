@@ -213,6 +213,7 @@ class AnalyzeMaya(BaseAnalyzer):
         result = static_analysis.StaticMayaAnalysis(self.cg_file, self.input_project_path,
                                                     hash_name="md5").run()
         self.scene_hash = result.scene_hash
+        self.note_sources(result.sources)
         self.task_info["scene_info"] = result.scene_info
         self.asset_info = {"asset": result.assets}
         self.scene_plugins = result.plugins
@@ -314,6 +315,7 @@ class AnalyzeMaya(BaseAnalyzer):
             self.scene_plugins = static_analysis.farm_plugins(plugins)
         self._note_layer_system(self.asset_info.get("render_layer_type"))
         self.asset_info = dict(self.asset_info, asset=resolver.result.assets)
+        self.note_sources(resolver.result.sources)
         for code, messages in resolver.result.tips.items():
             for message in messages:
                 self.append_tip(code, message)

@@ -23,7 +23,8 @@ from rayvision_maya.background_digest import BackgroundDigest
 from rayvision_maya.dcc.tables import CAMERA_TYPES, FILE_ATTRIBUTES
 from rayvision_utils.scene_input import open_scene
 
-BLOCK_SIZE = 8 * 1024 * 1024
+# Bytes read at a time: small enough to stay in the CPU caches while scanned and hashed.
+BLOCK_SIZE = 1024 * 1024
 # Longest statement / node body looked at; beyond, the rest is skipped (broken or garbage
 # input must not make the reader buffer the whole file).
 MAX_STATEMENT = 16 * 1024 * 1024
@@ -40,6 +41,14 @@ _STATEMENT = re.compile(
     rb";[ \t\r]*\n([\t ]+setAttr[ \t][^\n]*?-type \"string"
     rb"|c(?:reateNode[ \t]|urrentUnit[ \t]|onnectAttr[ \t][^\n]*\.(?:adjs\[|pls\"|sel\"))"
     rb"|select[ \t]|file(?:Info)?[ \t]|requires[ \t])")
+# ``createNode <type> [-s|-ss] -n "<name>" [-p "<parent>"];`` as Maya writes it.
+_SIMPLE_CREATE_NODE = re.compile(
+    rb'createNode[ \t]+([^\s";]+)(?:[ \t]+-(?:s|ss|shared|skipSelect))*'
+    rb'[ \t]+-n(?:ame)?[ \t]+"([^"\\\n]+)"(?:[ \t]+-p(?:arent)?[ \t]+"([^"\\\n]+)")?'
+    rb'(?:[ \t]+-(?:s|ss|shared|skipSelect))*[ \t]*;$')
+# ``setAttr ".attr" -type "string" "value";`` without escapes, as most are written.
+_SIMPLE_STRING_SETATTR = re.compile(
+    rb'setAttr[ \t]+"\.([^"\\\s]+)"[ \t]+-type[ \t]+"string"[ \t]+"([^"\\\n]*)"[ \t]*;$')
 # Comment lines opening a .ma file (before its first statement).
 _LEADING_COMMENTS = re.compile(rb"(?://[^\n]*\n)*")
 # The start of the next line that is not indented: where a node's statements end.
@@ -329,6 +338,13 @@ class MayaAsciiScene(object):
 
     def _node_identity(self, command, statement):
         """``(type, name, parent)`` of a createNode or ``select -ne`` statement."""
+        if command == b"createNode":
+            # The form Maya writes, without escapes: no tokenizing needed.
+            simple = _SIMPLE_CREATE_NODE.match(statement)
+            if simple is not None:
+                node_type, raw_name, parent = simple.groups()
+                return (self.text(node_type), self._name(raw_name),
+                        self._name(parent) if parent else None)
         tokens = mel.tokenize(statement)
         if command == b"createNode":
             node_type = self.text(tokens[1]) if len(tokens) > 1 else ""
@@ -352,6 +368,10 @@ class MayaAsciiScene(object):
         """Parse the indented setAttr statements of one node."""
         for statement in _split_statements(body):
             if not statement.startswith(b"setAttr"):
+                continue
+            simple = _SIMPLE_STRING_SETATTR.match(statement)
+            if simple is not None:
+                node.attrs[self.text(simple.group(1))] = self.text(simple.group(2))
                 continue
             parsed = mel.parse_setattr(statement)
             if parsed is None:

@@ -157,7 +157,9 @@ class StaticMayaAnalysis(object):
 
     # ------------------------------------------------------------------ files
 
-    def _resolve(self, value, search_dirs):
+    def _resolve(self, value, search_dirs, kind=None):
+        if kind not in tables.FOLDER_KINDS:
+            return path_utils.resolve_files(value, search_dirs, self.environ, self.cache)
         return resolve_value(value, search_dirs, self.environ, self.cache)
 
     def add_entry(self, node_name, node_type, attr, value, files, missing, kind):
@@ -165,17 +167,20 @@ class StaticMayaAnalysis(object):
         self.result.assets.append(collections.OrderedDict([
             ("node", node_name), ("type", node_type), ("attr", attr), ("value", value),
             ("kind", kind), ("path", files), ("missing", missing)]))
-        self.result.add_files(files)
+        source = "{}.{}".format(node_name, attr) if node_name and attr else None
+        for path in files:
+            self.result.add_upload(path, source)
 
     def add_file(self, node_name, node_type, attr, value, kind, search_dirs,
                  use_frame_extension=False, uv_tiling_mode=0):
         """Resolve one file attribute value: an asset entry, its files, a tip if missing."""
         pattern, entry_kind = sequence_pattern(node_type, value, kind, use_frame_extension,
                                                uv_tiling_mode)
-        files, reported = self._resolve(pattern, search_dirs)
+        files, reported = self._resolve(pattern, search_dirs, kind)
         self.add_entry(node_name, node_type, attr, value, files, not files, entry_kind)
         if not files:
             self.result.tip(tables.KIND_TIP_CODES[entry_kind], reported)
+            self.result.add_source(reported, "{}.{}".format(node_name, attr))
 
     def _assets(self, scene, search_dirs):
         handled = set()

@@ -75,7 +75,7 @@ FILE_ATTRIBUTES.update({
 })
 
 # Node types whose file-attribute value is a folder, not a file.
-FOLDER_KINDS = ("cache",)
+FOLDER_KINDS = ("cache", "hair", "volume")
 
 # Attributes that switch a node's file into a frame sequence.
 FRAME_EXTENSION_ATTRIBUTES = {
