@@ -27,7 +27,9 @@ from rayvision_utils.scene_input import open_scene
 BLOCK_SIZE = 1024 * 1024
 # Longest statement / node body looked at; beyond, the rest is skipped (broken or garbage
 # input must not make the reader buffer the whole file).
-MAX_STATEMENT = 16 * 1024 * 1024
+MAX_STATEMENT = 4 * 1024 * 1024
+# Longest statement tokenized; longer ones are skipped (see _scan).
+MAX_PARSED = 256 * 1024
 # Most records of each kind kept (nodes, path-like strings, DAG parents, connections...):
 # far above real scenes, low enough that a hostile file cannot exhaust memory.
 MAX_RECORDS = 200000
@@ -55,6 +57,7 @@ _LEADING_COMMENTS = re.compile(rb"(?://[^\n]*\n)*")
 _NEXT_TOP_LEVEL = re.compile(rb"\n[^\t \r\n]")
 # A statement ends with ';' at the end of a line.
 _STATEMENT_END = re.compile(rb";[ \t\r]*\n")
+_STATEMENT_END_OR_EOF = re.compile(rb";[ \t\r]*(?:\n|$)")
 _CODESET = re.compile(rb"^//Codeset: *([^\r\n]+)", re.M)
 _HEADER_VERSION = re.compile(rb"^//Maya ASCII ([^\s]+) scene", re.M)
 
@@ -114,7 +117,8 @@ class MayaAsciiScene(object):
         selectors (dict): Render Setup collection -> its selector node.
         dag_parents (dict): transform name -> parent as written (``-p``), for DAG paths.
         complete (bool): The file ends with its ``// End of`` line.
-        capped (bool): A record cap (:data:`MAX_RECORDS`) was reached: some facts were dropped.
+        capped (bool): A limit was reached (more than :data:`MAX_RECORDS` records of one
+            kind, or a statement longer than :data:`MAX_PARSED`): some facts were skipped.
         hexdigest (str): md5 of the file, when :func:`read_scene` was asked for it.
     """
 
@@ -207,9 +211,13 @@ class MayaAsciiScene(object):
             # No line end at all: only a ';' and blanks at the very end may still matter.
             return buffer if len(buffer) <= MAX_STATEMENT else buffer[-64:]
         limit = buffer.rfind(b"\n", 0, last_newline) + 1
-        if limit == 0 and len(buffer) > MAX_STATEMENT:
-            return buffer[max(0, last_newline - 64):]
-        return self._scan(buffer, limit, last_newline + 1, False)
+        carry = self._scan(buffer, limit, last_newline + 1, False)
+        if len(carry) - carry.rfind(b"\n") > MAX_STATEMENT:
+            # An endless line: a statement starting before it is longer than any looked
+            # at; keep only what may still end a line with ';'.
+            self.capped = True
+            return carry[-64:]
+        return carry
 
     def read_buffer(self, buffer, block_size=BLOCK_SIZE):
         """Read a whole .ma held in a bytes-like object (bytes, mmap); returns self.
@@ -246,6 +254,13 @@ class MayaAsciiScene(object):
                 return buffer[match.start():]
             statement = buffer[start:end]
             head = statement[:4]
+            if end - start > MAX_PARSED:
+                # Too long to be a path, a node's identity or a reference: garbage (or a
+                # script body), not tokenized (the cost would grow with its length).
+                self.capped = True
+                if head in (b"crea", b"sele"):
+                    self._current = None
+                continue
             if head[:1] in (b"\t", b" "):
                 self._string_setattr(statement)
             elif head == b"conn":
@@ -367,7 +382,7 @@ class MayaAsciiScene(object):
     def _node_attributes(self, node, body):
         """Parse the indented setAttr statements of one node."""
         for statement in _split_statements(body):
-            if not statement.startswith(b"setAttr"):
+            if not statement.startswith(b"setAttr") or len(statement) > MAX_PARSED:
                 continue
             simple = _SIMPLE_STRING_SETATTR.match(statement)
             if simple is not None:
@@ -499,20 +514,18 @@ def _flag_argument(tokens, names):
 
 
 def _split_statements(body):
-    """Statements of a node body: each starts on a line indented once, ends with ';'."""
-    statements = []
-    current = []
-    for line in body.split(b"\n"):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        current.append(stripped)
-        if stripped.endswith(b";"):
-            statements.append(b"\n".join(current))
-            current = []
-    if current:
-        statements.append(b"\n".join(current))
-    return statements
+    """Statements of a node body, one at a time: each ends with ';' at the end of a line."""
+    start = 0
+    for end in _STATEMENT_END_OR_EOF.finditer(body):
+        statement = body[start:end.start() + 1].strip()
+        start = end.end()
+        if statement:
+            yield statement
+        if start >= len(body):
+            return
+    rest = body[start:].strip()
+    if rest:
+        yield rest
 
 
 class _BufferReader(object):

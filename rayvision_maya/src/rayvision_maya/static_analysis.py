@@ -45,6 +45,8 @@ _UDIM_NUMBER = re.compile(r"(?<!\d)(1\d{3})(?!\d)(?=[^/\\]*$)")
 _UVTILE_NUMBER = re.compile(r"_?u\d+_v\d+(?=[^/\\]*$)", re.I)
 _MAX_REFERENCE_DEPTH = 16
 _MAX_FOLDER_FILES = 10000
+# Longer values are no file paths (Windows allows 32767 characters; nobody writes them).
+_MAX_PATH_LENGTH = 32767
 
 
 class StaticResult(StaticFindings):
@@ -132,10 +134,11 @@ class StaticMayaAnalysis(object):
             self._read_scenes.add(os.path.normcase(os.path.realpath(self.cg_file)))
             self.result.complete = scene.complete
             if scene.capped:
-                self.result.tip(tips_code.SCENE_PARTLY_READ, "{} holds more than {} records "
-                                "of one kind (nodes, paths, connections): the rest were not "
-                                "read".format(path_utils.to_slash(self.cg_file),
-                                              ma_reader.MAX_RECORDS))
+                self.result.tip(tips_code.SCENE_PARTLY_READ, "{} goes beyond the reading "
+                                "limits (more than {} records of one kind, or statements "
+                                "longer than {} bytes): those were skipped".format(
+                                    path_utils.to_slash(self.cg_file), ma_reader.MAX_RECORDS,
+                                    ma_reader.MAX_PARSED))
             if not scene.complete:
                 self.result.tip(tips_code.SCENE_PARTLY_READ, "{} ends early (no '// End of' "
                                 "line): it may be truncated; what it holds was read".format(
@@ -190,8 +193,9 @@ class StaticMayaAnalysis(object):
                 handled.add((node.name, short_name))
                 handled.add((node.name, long_name))
                 for value in (raw if isinstance(raw, list) else [raw]):
-                    if not isinstance(value, str) or not value.strip():
-                        continue
+                    if not isinstance(value, str) or not value.strip() \
+                            or len(value) > _MAX_PATH_LENGTH:
+                        continue  # empty, or too long to be a path (garbage)
                     if node.type == "cacheFile":
                         self.add_cache_file(node, value, search_dirs)
                         continue
