@@ -183,3 +183,38 @@ def test_record_caps(tmp_path, monkeypatch):
     path.write_bytes(HEADER + body + b"// End of many.ma\n")
     scene = ma_reader.read_scene(str(path))
     assert scene.capped and len(scene.nodes) == 50
+
+
+def test_read_buffer_never_copies_the_whole_buffer():
+    import tracemalloc
+
+    from rayvision_maya import ma_reader
+    # not starting with "//": the old reader copied such a buffer whole
+    data = (b'requires maya "2018";\ncreateNode file -n "f";\n'
+            b'\tsetAttr ".ftn" -type "string" "/t/a.png";\n' + b"\t\t 0.1 0.2 0.3;\n" * 4000000)
+    tracemalloc.start()
+    try:
+        scene = ma_reader.MayaAsciiScene().read_buffer(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert scene.nodes["f"].attrs["ftn"] == "/t/a.png"
+    assert scene.requires == {"maya": "2018"}
+    # a few blocks and one bounded node body, whatever the size of the buffer
+    assert peak < 4 * ma_reader.MAX_STATEMENT + 8 * ma_reader.BLOCK_SIZE < len(data) // 2, peak
+
+
+def test_mb_path_scan_is_linear(tmp_path):
+    import time
+
+    from rayvision_maya import mb_reader
+    path = tmp_path / "runs.mb"
+    path.write_bytes(b"/" * 4000000 + b"\0" + b"\\" * 4000000 + b"/x/y.png\0")
+    started = time.time()
+    (found,) = mb_reader.scan_paths(str(path))
+    # the leftmost root from which the path body stays within 1024 characters
+    assert found == "\\" * 1022 + "/x/y.png"
+    assert time.time() - started < 5
+    assert mb_reader.path_in_run(b"junk D:\\tex\\wood.tif") == b"D:\\tex\\wood.tif"
+    assert mb_reader.path_in_run(b"//server/share/a.exr") == b"//server/share/a.exr"
+    assert mb_reader.path_in_run(b"/no/extension") is None
