@@ -23,6 +23,34 @@ def print_ratios(size, baseline, figures):
             name, seconds, seconds / baseline, size / 1e6 / seconds))
 
 
+def interleaved(rounds, candidates):
+    """Time each ``(name, function)`` once per round, in turn, for ``rounds`` rounds.
+
+    Interleaving spreads the machine's load changes over every candidate alike.
+
+    Returns:
+        dict: name -> list of seconds, one per round.
+    """
+    times = {name: [] for name, _ in candidates}
+    for _ in range(rounds):
+        for name, function in candidates:
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def print_interleaved(times, baseline):
+    """Print median, spread (min-max) and median ratio to ``baseline`` of each candidate."""
+    import statistics
+
+    base = statistics.median(times[baseline])
+    for name, values in times.items():
+        median = statistics.median(values)
+        print("{0:<34} median {1:8.3f} s  spread {2:.3f}-{3:.3f}  ratio to {4}: {5:5.2f}x".format(
+            name, median, min(values), max(values), baseline, median / base))
+
+
 def time_interleaved(functions, rounds):
     """Time ``[(name, function), ...]`` in interleaved rounds, the order reversed every round.
 

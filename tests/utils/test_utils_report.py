@@ -7,7 +7,11 @@ import os
 import pytest
 
 from rayvision_utils.analyzer import BaseAnalyzer
-from rayvision_utils.exception.exception import AnalyseFailError, CGExeNotExistError
+from rayvision_utils.exception.exception import (
+    AnalyseFailError,
+    CGExeNotExistError,
+    CGFileNotExistsError,
+)
 from rayvision_utils.report import AnalysisReport, MissingFilesError, frames_in
 from rayvision_utils.utils import get_file_md5
 
@@ -190,3 +194,16 @@ def test_report_sorts_tips_and_shortens_long_lists():
             in text)
     assert "warning: a plugin version differs from the scene's (tip 15034): p1 and 1 more" in text
     assert MissingFilesError("/s.hip", report.missing).missing == report.missing
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_scene_that_is_not_a_file_is_refused_at_once(tmp_path, workspace, kind):
+    scene = tmp_path / "shot.lst"
+    if kind == "fifo":
+        os.mkfifo(str(scene))
+    else:
+        scene.symlink_to("/dev/zero")
+    with pytest.raises(CGFileNotExistsError) as caught:
+        ListAnalyzer(str(scene), "2022", workspace=workspace, backend="static")
+    assert str(caught.value).startswith(str(scene) + ": is a")
+    assert ("FIFO" if kind == "fifo" else "character device") in str(caught.value)

@@ -72,6 +72,8 @@ class AnalyzeMaya(BaseAnalyzer):
         platform (str): Farm platform id.
         backend (str): ``"auto"``, ``"static"`` or ``"dcc"``.
         timeout (float, optional): Seconds Maya may run.
+        strict (bool): Refuse to finish when files are missing (``MissingFilesError``
+            after task, asset and tips json are written; no upload.json).
     """
 
     RENDER_SOFTWARE = "Maya"
@@ -80,7 +82,7 @@ class AnalyzeMaya(BaseAnalyzer):
     def __init__(self, cg_file, software_version, project_name, plugin_config,
                  render_software="Maya", render_layer_type="0", input_project_path=None,
                  local_os=None, workspace=None, custom_exe_path=None, platform="2",
-                 backend="auto", timeout=None):
+                 backend="auto", timeout=None, strict=False):
         if _version_year(software_version) is None:
             raise RayvisionArgumentError(
                 "software_version must be a Maya version such as '2018', not {!r}".format(
@@ -95,7 +97,7 @@ class AnalyzeMaya(BaseAnalyzer):
             cg_file, software_version, project_name=project_name, plugin_config=plugin_config,
             render_software=render_software, local_os=local_os, workspace=workspace,
             custom_exe_path=custom_exe_path, platform=platform, backend=backend,
-            timeout=timeout)
+            timeout=timeout, strict=strict)
 
     # ------------------------------------------------------------------ version
 

@@ -35,6 +35,7 @@ from rayvision_utils.exception.exception import (
 )
 from rayvision_utils.report import AnalysisReport, MissingFilesError, frames_in
 from rayvision_utils.results import AnalysisFiles, build_upload, write_json
+from rayvision_utils.scene_input import NotRegularFileError, SceneInputError, check_regular_file
 from rayvision_utils.utils import check_contain_chinese, get_file_md5, json_load, to_slash
 from rayvision_utils.workspace import check_workspace, make_unique_folder
 
@@ -91,7 +92,7 @@ class BaseAnalyzer(abc.ABC):
             through :meth:`note_source`; the second link of the dependency chains.
 
     Raises:
-        CGFileNotExistsError: ``cg_file`` is missing or a folder.
+        CGFileNotExistsError: ``cg_file`` is missing, a folder, a device, a FIFO or a socket.
         CGFileNameIllegalError: ``cg_file`` has an extension the analyser does not read.
         FileNameContainsChineseError: ``cg_file`` holds Chinese characters (tip saved too).
         CGExeNotExistError: ``custom_exe_path`` is given but does not exist.
@@ -156,6 +157,13 @@ class BaseAnalyzer(abc.ABC):
         self.check_path(cg_file)
         if os.path.isdir(cg_file):
             raise CGFileNotExistsError("{} is a folder, not a scene file".format(cg_file))
+        try:
+            check_regular_file(cg_file)
+        except NotRegularFileError as error:
+            # A FIFO or a device (/dev/zero behind a symlink) would be read forever.
+            raise CGFileNotExistsError("{}: {}".format(cg_file, error.reason))
+        except SceneInputError:
+            pass  # unreadable: the backend reading it says so, naming the file
         extension = os.path.splitext(cg_file)[1].lower()
         if self.CG_EXTENSIONS and extension not in self.CG_EXTENSIONS:
             raise CGFileNameIllegalError("{} is not a {} scene ({} expected)".format(

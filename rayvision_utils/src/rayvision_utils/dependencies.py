@@ -98,11 +98,25 @@ def is_followable(path):
     return reader_for(path) is not None
 
 
-def _key(path):
-    try:
-        return os.path.normcase(os.path.realpath(path))
-    except (OSError, ValueError):
-        return os.path.normcase(path)
+class _FileKeys(object):
+    """Identity of a file for the cycle guard: its real folder and its name.
+
+    Symlinked folders are resolved with one ``realpath`` per folder, not per file.
+    """
+
+    def __init__(self):
+        self._folders = {}
+
+    def __call__(self, path):
+        folder, name = os.path.split(path)
+        real = self._folders.get(folder)
+        if real is None:
+            try:
+                real = os.path.realpath(folder or ".")
+            except (OSError, ValueError):
+                real = folder
+            self._folders[folder] = real
+        return os.path.normcase(os.path.join(real, name))
 
 
 def follow_dependencies(roots, search_dirs=(), environ=None, max_depth=DEFAULT_MAX_DEPTH,
@@ -126,6 +140,7 @@ def follow_dependencies(roots, search_dirs=(), environ=None, max_depth=DEFAULT_M
         DependencyGraph: What was found.
     """
     graph = DependencyGraph()
+    _key = _FileKeys()
     cache = cache if cache is not None else DirectoryCache()
     search_dirs = [folder for folder in search_dirs if folder]
     seen = set()

@@ -27,18 +27,22 @@ _USD_ASSET_ATTR = re.compile(r"\basset(?:\[\])?\s+([\w:.]+)")
 _USD_LIST_KEYS = ("subLayers", "payload", "references")
 
 _ASS_NODE = re.compile(r"^\s*([A-Za-z_]\w*)\s*(\{)?\s*$")
-_ASS_PARAM = re.compile(r'^\s*([A-Za-z_][\w.:]*)\s+(?:[A-Z]+\s+)?"((?:[^"\\]|\\.)*)"')
+# Quoted values as an unrolled loop ("[^"\\]*(?:\\.[^"\\]*)*"): linear, no per-character
+# backtracking state, whatever the line length.
+_ASS_PARAM = re.compile(r'^\s*([A-Za-z_][\w.:]*)\s+(?:[A-Z]+\s+)?"([^"\\]*(?:\\.[^"\\]*)*)"')
 _ASS_NAME = re.compile(r'^\s*name\s+"?([^"\s]+)"?')
 #: Arnold parameters naming files besides any ``*filename*`` / ``*file*`` parameter.
 _ASS_FILE_PARAMS = frozenset(["dso", "config", "texture", "map", "ies", "lut", "profile"])
 
 _VRSCENE_INCLUDE = re.compile(r'^\s*#include\s+"([^"]+)"')
 _VRSCENE_PLUGIN = re.compile(r"^\s*([A-Za-z_]\w*)\s+([^\s{]+)\s*\{")
-_VRSCENE_PARAM = re.compile(r'\b([A-Za-z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"')
+_VRSCENE_PARAM = re.compile(r'\b([A-Za-z_]\w*)\s*=\s*"([^"\\]*(?:\\.[^"\\]*)*)"')
 
 _LONE_BACKSLASH = re.compile(r"\\(?!\")")
-_XML_TAG = re.compile(r"<(/?)([\w:.-]+)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
-_XML_ATTR = re.compile(r"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_XML_NAME = re.compile(br"/?([\w:.-]+)")
+_XML_ATTR = re.compile(br"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+#: Longest MaterialX tag read (longer ones are skipped: no real tag is that long).
+MAX_TAG = 64 * 1024
 
 _YAML_KEY = re.compile(r"^\s*-?\s*(search_path|searchpath|src)\s*:\s*(.*?)\s*$")
 _YAML_LIST_ITEM = re.compile(r"^\s*-\s+(\S.*?)\s*$")
@@ -169,15 +173,13 @@ def read_mtlx(scene, max_bytes=16 * 1024 * 1024):
 
     ``fileprefix`` attributes of enclosing elements are put in front of relative values.
     Labels: ``<node>.<input>`` or ``xi:include``. Documents above ``max_bytes`` are refused
-    (``SceneLimitError``): MaterialX files are small.
+    (``SceneLimitError``): MaterialX files are small. Tags are found with plain searches for
+    ``<`` and ``>`` (comments and declarations skipped), each at most ``MAX_TAG`` bytes.
     """
-    text = scene.read_capped(max_bytes).decode("utf-8", "replace")
-    prefixes = [""]
-    nodes = [""]
-    for match in _XML_TAG.finditer(text):
-        closing, tag, body, self_closing = match.groups()
-        if tag.startswith(("?", "!")):
-            continue
+    data = scene.read_capped(max_bytes)
+    prefixes = [b""]
+    nodes = [b""]
+    for closing, name, body, self_closing in _xml_tags(data):
         if closing:
             if len(prefixes) > 1:
                 prefixes.pop()
@@ -185,18 +187,46 @@ def read_mtlx(scene, max_bytes=16 * 1024 * 1024):
             continue
         attrs = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
                  for m in _XML_ATTR.finditer(body)}
-        prefix = attrs.get("fileprefix", prefixes[-1])
-        node = attrs.get("name", nodes[-1])
-        if tag == "xi:include" and attrs.get("href"):
-            yield "xi:include", attrs["href"]
-        elif attrs.get("type") == "filename" and attrs.get("value"):
-            value = attrs["value"]
+        prefix = attrs.get(b"fileprefix", prefixes[-1])
+        if name == b"xi:include" and attrs.get(b"href"):
+            yield "xi:include", _text(attrs[b"href"])
+        elif attrs.get(b"type") == b"filename" and attrs.get(b"value"):
+            value = _text(attrs[b"value"])
             if prefix and not _looks_absolute(value):
-                value = prefix + value
-            yield "{0}.{1}".format(nodes[-1] or tag, attrs.get("name", "value")), value
+                value = _text(prefix) + value
+            yield ("{0}.{1}".format(_text(nodes[-1] or name), _text(attrs.get(b"name", b"value"))),
+                   value)
         if not self_closing:
             prefixes.append(prefix)
-            nodes.append(node)
+            nodes.append(attrs.get(b"name", nodes[-1]))
+
+
+def _xml_tags(data):
+    """``(closing, name, attribute text, self_closing)`` of each element tag of ``data``."""
+    position = 0
+    find = data.find
+    while True:
+        start = find(b"<", position)
+        if start < 0:
+            return
+        if data.startswith(b"<!--", start):
+            end = find(b"-->", start + 4)
+            if end < 0:
+                return
+            position = end + 3
+            continue
+        end = find(b">", start + 1)
+        if end < 0:
+            return
+        position = end + 1
+        if end - start > MAX_TAG or data[start + 1:start + 2] in (b"?", b"!"):
+            continue
+        inner = data[start + 1:end]
+        match = _XML_NAME.match(inner)
+        if match is None:
+            continue
+        yield (inner.startswith(b"/"), match.group(1), inner[match.end():],
+               inner.endswith(b"/"))
 
 
 def _looks_absolute(path):
