@@ -119,11 +119,19 @@ def test_devices_and_fifos_refused_at_once(tmp_path, workspace):
     os.mkfifo(str(fifo))
     outcomes, peak = run_bounded(workspace, [zero, fifo])
     for outcome in outcomes:
-        assert outcome["error"] == "NotRegularFileError", outcome
+        # refused by the constructor, before anything is read
+        assert outcome["error"] == "CGFileNotExistsError", outcome
         assert outcome["seconds"] < 5
     assert "character device" in outcomes[0]["message"]
     assert "FIFO" in outcomes[1]["message"]
     assert peak < PEAK_RSS_LIMIT
+    # the Maya readers themselves refuse them too (the version probe, the .mb head)
+    from rayvision_maya import mb_reader, version
+    from rayvision_utils.scene_input import NotRegularFileError
+    for reader in (version.ma_version, version.mb_version, mb_reader.scan_paths):
+        for path in (zero, fifo):
+            with pytest.raises(NotRegularFileError):
+                reader(str(path))
 
 
 def _mutate(rng, data):

@@ -19,7 +19,6 @@ import collections
 import re
 
 from rayvision_maya import mel
-from rayvision_maya.background_digest import BackgroundDigest
 from rayvision_maya.dcc.tables import CAMERA_TYPES, FILE_ATTRIBUTES
 from rayvision_utils.scene_input import open_scene
 
@@ -162,22 +161,18 @@ class MayaAsciiScene(object):
 
     # ------------------------------------------------------------------ reading
 
-    def read(self, stream, block_size=BLOCK_SIZE, on_block=None):
+    def read(self, stream, block_size=BLOCK_SIZE):
         """Read a whole .ma stream (binary, anything with ``read(size)``); returns self.
 
         Args:
             stream: The scene's bytes.
             block_size (int): Bytes read at a time.
-            on_block (callable, optional): Called with every block read (e.g. a hash update),
-                so that one pass over the file serves both.
         """
         carry = b""
         head = b""
         header_done = False
         while True:
             data = stream.read(block_size)
-            if on_block is not None and data:
-                on_block(data)
             self.bytes_read += len(data)
             self._tail = (self._tail + data[-4096:])[-4096:]
             eof = not data
@@ -553,16 +548,14 @@ def read_scene(path, namespace="", block_size=BLOCK_SIZE, hash_name=None):
         namespace (str): Namespace of a referenced scene (prefixed to its node names).
         block_size (int): Bytes read at a time.
         hash_name (str, optional): e.g. ``"md5"``: the file's digest is computed from the
-            same blocks, in a background thread, and set as ``scene.hexdigest``.
+            same reads (on a helper thread for big files) and set as ``scene.hexdigest``.
 
     Raises:
         rayvision_utils.scene_input.SceneInputError: The file cannot be read.
     """
     scene = MayaAsciiScene(namespace)
-    with open_scene(path, decompress=False) as stream:
-        if not hash_name:
-            return scene.read(stream, block_size)
-        with BackgroundDigest(hash_name) as digest:
-            scene.read(stream, block_size, on_block=digest.update)
-            scene.hexdigest = digest.hexdigest()
+    with open_scene(path, hash_name=hash_name, decompress=False) as stream:
+        scene.read(stream, block_size)
+        if hash_name:
+            scene.hexdigest = stream.hexdigest()
     return scene

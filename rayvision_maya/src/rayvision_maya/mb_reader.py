@@ -24,7 +24,7 @@ _ROOT = re.compile(rb"[A-Za-z]:[\\/]|\\\\|/")
 _MAX_PATH_BODY = 1024
 # The longest root: where a path may start before its extension.
 _WINDOW = _MAX_PATH_BODY + 3
-_SCAN_CHUNK = 8 * 1024 * 1024
+_SCAN_CHUNK = 1024 * 1024
 _MAX_HEAD = 16 * 1024 * 1024
 # Most paths kept from one file (bounded memory for any input).
 MAX_PATHS = 100000
@@ -146,20 +146,26 @@ def path_in_run(run):
     return None
 
 
-def scan_paths(path, on_block=None):
-    """Strings of the .mb file that look like absolute file paths (in order, no repeats).
+def scan_paths(path):
+    """Strings of the .mb file that look like absolute file paths (in order, no repeats)."""
+    return scan_binary(path)[0]
+
+
+def scan_binary(path, hash_name=None):
+    """The path-like strings of a .mb file and, in the same pass, its digest.
 
     Args:
         path (str): The .mb file.
-        on_block (callable, optional): Called with every block read (a hash update).
+        hash_name (str, optional): e.g. ``"md5"``.
+
+    Returns:
+        tuple: ``(paths, hexdigest)``; ``hexdigest`` is None without ``hash_name``.
     """
     found = collections.OrderedDict()
     carry = b""
-    with open_scene(path, decompress=False) as stream:
+    with open_scene(path, hash_name=hash_name, decompress=False) as stream:
         while True:
             data = stream.read(_SCAN_CHUNK)
-            if on_block is not None and data:
-                on_block(data)
             if not data:
                 break
             buffer = carry + data
@@ -175,4 +181,5 @@ def scan_paths(path, on_block=None):
                 candidate = path_in_run(run.group(0)[-(_WINDOW + 16):])
                 if candidate is not None:
                     found[_text(candidate)] = None
-    return list(found)
+        digest = stream.hexdigest() if hash_name else None
+    return list(found), digest

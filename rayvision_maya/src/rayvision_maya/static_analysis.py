@@ -12,7 +12,6 @@ import os
 import re
 
 from rayvision_maya import ma_reader, mb_reader, render_layers
-from rayvision_maya.background_digest import BackgroundDigest
 from rayvision_maya.dcc import tables
 from rayvision_utils import paths as path_utils
 from rayvision_utils.exception import tips_code
@@ -298,12 +297,9 @@ class StaticMayaAnalysis(object):
         if not is_reference:
             self.result.plugins = farm_plugins(head.requires, _year_of(head.version))
         found = 0
-        if is_reference or not self.hash_name:
-            values = mb_reader.scan_paths(path)
-        else:
-            with BackgroundDigest(self.hash_name) as digest:
-                values = mb_reader.scan_paths(path, on_block=digest.update)
-                self.result.scene_hash = digest.hexdigest()
+        values, digest = mb_reader.scan_binary(path, None if is_reference else self.hash_name)
+        if not is_reference:
+            self.result.scene_hash = digest
         for value in values:
             files, _ = path_utils.resolve_files(value, search_dirs, self.environ, self.cache)
             if files and path_utils.to_slash(files[0]) != path_utils.to_slash(path):
