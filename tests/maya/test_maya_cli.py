@@ -70,3 +70,13 @@ def test_fifo_is_refused_at_once(workspace, tmp_path):
     assert code == 2 and "FIFO" in err
     code, _, err = run(fifo, "--workspace", workspace)
     assert code == 2 and "FIFO" in err
+
+
+def test_strict_refuses_missing_files(project, workspace, capsys):
+    from rayvision_maya.__main__ import main
+    scene = str(project / "scenes" / "renderman_usd.ma")
+    assert main([scene, "--workspace", workspace, "--backend", "static"]) == 0
+    capsys.readouterr()
+    assert main([scene, "--workspace", workspace, "--backend", "static", "--strict"]) == 3
+    err = capsys.readouterr().err
+    assert "missing.ies" in err and "10012" in err

@@ -5,7 +5,8 @@ r"""Analyse a Maya scene from the command line (for CI and submit hosts without 
 
 Prints a json summary (backend, the four json paths, tips) on stdout. Exit status: 0 when the
 analysis ran (tips may still hold warnings or errors for the farm), 2 for a bad argument or
-scene (the message on stderr), 3 when the analysis itself failed.
+scene (the message on stderr), 3 when the analysis itself failed (or, with ``--strict``,
+when files are missing).
 """
 
 import argparse
@@ -44,6 +45,8 @@ def parse_args(argv):
     parser.add_argument("--exe", help="Maya executable to use (DCC backend)")
     parser.add_argument("--local-os", choices=["windows", "linux"])
     parser.add_argument("--timeout", type=float, help="seconds Maya may run")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail (exit status 3, no upload.json) when files are missing")
     return parser.parse_args(argv)
 
 
@@ -71,7 +74,7 @@ def main(argv=None):
             args.cg_file, software_version or "0", args.project_name, dict(args.plugin),
             render_layer_type=args.render_layer_type, input_project_path=args.project_path,
             local_os=args.local_os, workspace=args.workspace, custom_exe_path=args.exe,
-            backend=args.backend, timeout=args.timeout)
+            backend=args.backend, timeout=args.timeout, strict=args.strict)
         analyze.analyse()
     except SceneInputError as error:  # the scene itself cannot be read: a bad argument
         sys.stderr.write("error: {}\n".format(error))

@@ -69,14 +69,6 @@ class StaticResult(StaticFindings):
         return self.upload_files
 
 
-def _as_bool(value, default):
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return value != 0
-    return default
-
-
 def find_project_root(scene_dir, levels=4):
     """The nearest folder at or above ``scene_dir`` holding ``workspace.mel``, or None."""
     folder = os.path.abspath(scene_dir)
@@ -200,7 +192,7 @@ class StaticMayaAnalysis(object):
                         continue
                     ufe = tables.FRAME_EXTENSION_ATTRIBUTES.get(node.type, ())
                     self.add_file(node.name, node.type, long_name, value, kind, search_dirs,
-                                  _as_bool(_attr(node, ufe), False),
+                                  render_layers.as_bool(_attr(node, ufe), False),
                                   _attr(node, tables.UV_TILING_ATTRIBUTE) or 0)
             # Other string attributes of these nodes: files when they exist.
             for attr, value in node.attrs.items():
