@@ -26,7 +26,6 @@ _USD_ASSET = re.compile(r"@@@(.*?)@@@|@([^@\n]*)@")
 _USD_ASSET_ATTR = re.compile(r"\basset(?:\[\])?\s+([\w:.]+)")
 _USD_LIST_KEYS = ("subLayers", "payload", "references")
 
-_ASS_NODE = re.compile(r"^\s*([A-Za-z_]\w*)\s*(\{)?\s*$")
 # Quoted values as an unrolled loop ("[^"\\]*(?:\\.[^"\\]*)*"): linear, no per-character
 # backtracking state, whatever the line length.
 _ASS_PARAM = re.compile(r'^\s*([A-Za-z_][\w.:]*)\s+(?:[A-Z]+\s+)?"([^"\\]*(?:\\.[^"\\]*)*)"')
@@ -121,27 +120,38 @@ def read_ass(scene):
     """``(label, path)`` of the file parameters of an Arnold scene source.
 
     Labels: ``<node name>.<parameter>`` (``<node type>.<parameter>`` before the name is seen).
+    Lines without a quote or ``name`` inside a node (geometry arrays, most of a big file) are
+    passed over as bytes, never decoded.
     """
     node_type = None
     node_name = None
-    for line in _lines(scene):
-        if node_type is None or line.strip() == "}":
-            match = _ASS_NODE.match(line)
-            if line.strip() == "}":
+    previous = b""
+    for block in scene.iter_line_blocks(overflow="truncate"):
+        for raw in block:
+            if node_type is None:
+                if b"{" in raw:
+                    word = raw.split(b"{", 1)[0].strip() or previous.strip()
+                    node_type, node_name = _text(word) or "node", None
+                elif raw.strip():
+                    previous = raw
+                continue
+            if b"}" in raw and raw.strip() == b"}":
                 node_type = node_name = None
-            elif match:
-                node_type, node_name = match.group(1), None
-            continue
-        name = _ASS_NAME.match(line)
-        if name:
-            node_name = name.group(1)
-            continue
-        param = _ASS_PARAM.match(line)
-        if node_type.startswith("driver_"):
-            continue  # output drivers name the images to write, not inputs
-        if param and _file_param(param.group(1)) and param.group(2):
-            yield ("{0}.{1}".format(node_name or node_type, param.group(1)),
-                   _unescape(param.group(2)))
+                previous = b""
+                continue
+            if b'"' not in raw and b"name" not in raw:
+                continue
+            line = _text(raw)
+            name = _ASS_NAME.match(line)
+            if name:
+                node_name = name.group(1)
+                continue
+            if node_type.startswith("driver_"):
+                continue  # output drivers name the images to write, not inputs
+            param = _ASS_PARAM.match(line)
+            if param and _file_param(param.group(1)) and param.group(2):
+                yield ("{0}.{1}".format(node_name or node_type, param.group(1)),
+                       _unescape(param.group(2)))
 
 
 def read_vrscene(scene):
