@@ -17,7 +17,10 @@ Formats (see docs/analysis.md, "Dependencies inside dependencies"):
 * OCIO configs (``.ocio``): the LUT files of ``src:`` entries, found along ``search_path``.
 """
 
+import io
 import re
+
+from rayvision_utils.scene_input import SceneLimitError
 
 #: Longest line read whole (longer lines are cut there: a path is never that long).
 MAX_LINE = 1024 * 1024
@@ -25,6 +28,11 @@ MAX_LINE = 1024 * 1024
 _USD_ASSET = re.compile(r"@@@(.*?)@@@|@([^@\n]*)@")
 _USD_ASSET_ATTR = re.compile(r"\basset(?:\[\])?\s+([\w:.]+)")
 _USD_LIST_KEYS = ("subLayers", "payload", "references")
+# Lines without these bytes cannot change what the readers find.
+_USD_MARKERS = (b"@", b"[", b"]")
+_VRSCENE_MARKERS = (b'"', b"{", b"}")
+#: Largest OCIO config read (configs are small; a bigger file is not one).
+MAX_OCIO_BYTES = 16 * 1024 * 1024
 
 # Quoted values as an unrolled loop ("[^"\\]*(?:\\.[^"\\]*)*"): linear, no per-character
 # backtracking state, whatever the line length.
@@ -52,10 +60,30 @@ def _text(line):
     return line.decode("utf-8", "replace")
 
 
-def _lines(scene):
+def _lines(scene, markers=None):
+    """Decoded lines; with ``markers`` (bytes), only the lines holding one of them.
+
+    The test runs on the raw bytes, so the lines a reader has no use for (geometry, blank
+    lines) cost no decoding.
+    """
     for block in scene.iter_line_blocks(overflow="truncate"):
+        if markers is None:
+            for line in block:
+                yield _text(line)
+            continue
+        data = _block_bytes(block)
+        if data is not None and not any(marker in data for marker in markers):
+            continue  # a whole block of nothing useful (a flood of blank lines...)
         for line in block:
-            yield _text(line)
+            for marker in markers:
+                if marker in line:
+                    yield _text(line)
+                    break
+
+
+def _block_bytes(block):
+    """The bytes of a block of lines from ``iter_line_blocks`` (None for a short tuple)."""
+    return block.getvalue() if isinstance(block, io.BytesIO) else None
 
 
 def _unescape(value):
@@ -85,7 +113,7 @@ def read_usda(scene):
     if scene.head(5) != b"#usda":
         return
     open_list = None  # the list key whose [...] spans lines
-    for line in _lines(scene):
+    for line in _lines(scene, _USD_MARKERS):
         has_asset = "@" in line
         if not has_asset and open_list is None and "[" not in line:
             continue
@@ -127,6 +155,15 @@ def read_ass(scene):
     node_name = None
     previous = b""
     for block in scene.iter_line_blocks(overflow="truncate"):
+        data = _block_bytes(block)
+        if data is not None:
+            if node_type is None and b"{" not in data:
+                last = data.rstrip().rsplit(b"\n", 1)[-1]
+                previous = last if last.strip() else previous
+                continue  # no node opens here: only its last line may be a node type
+            if node_type is not None and not any(
+                    marker in data for marker in (b'"', b"name", b"}")):
+                continue  # inside a node, nothing named, nothing closed
         for raw in block:
             if node_type is None:
                 if b"{" in raw:
@@ -160,7 +197,7 @@ def read_vrscene(scene):
     Labels: ``#include`` or ``<plugin type> <instance>.<parameter>``.
     """
     plugin = None
-    for line in _lines(scene):
+    for line in _lines(scene, _VRSCENE_MARKERS):
         include = _VRSCENE_INCLUDE.match(line)
         if include:
             yield "#include", include.group(1)
@@ -250,6 +287,9 @@ def read_ocio(scene):
     the ``src`` names up in them. Both the v1 form (``search_path: luts:../shared``) and the
     v2 list form (``search_path:`` then ``- luts`` lines) are read.
     """
+    if scene.size > MAX_OCIO_BYTES:
+        raise SceneLimitError(scene.path, "is larger than {0} bytes, too large for an OCIO "
+                                          "config".format(MAX_OCIO_BYTES))
     in_search_list = False
     for line in _lines(scene):
         stripped = line.split("#", 1)[0]
