@@ -254,3 +254,14 @@ def test_dcc_backend_gets_nested_dependencies_and_report(tmp_path, workspace):
     assert "animation is off" in str(analyzer.report)
     assert analyzer.asset_info["dependency_chains"][-1]["chain"] == [
         scene, layer, "inputs:file2", here]
+
+
+def test_a_file_named_twice_is_one_dependency(tmp_path, workspace):
+    texture = write(tmp_path / "tex.png", "png")
+    scene = write(tmp_path / "twice.lst", "file1.fileTextureName {0}\n"
+                                          "file2.fileTextureName {0}\n".format(texture))
+    analyzer = ListAnalyzer(scene, "2022", workspace=workspace, backend="static")
+    analyzer.analyse()
+    assert analyzer.report.dependencies == 1
+    assert analyzer.asset_info["dependency_chains"] == [
+        {"path": texture, "exists": True, "chain": [scene, "file1.fileTextureName", texture]}]
