@@ -306,3 +306,15 @@ def test_big_file_hash_in_one_pass(tmp_path):
         lines = sum(1 for block in scene.iter_line_blocks() for _ in block)
         assert scene.hexdigest() == hashlib.md5(data).hexdigest()
     assert lines == data.count(b"\n") + 1
+
+
+def test_readline_is_bounded_and_mixes_with_the_scan(tmp_path):
+    path = write(tmp_path, "probe.ma", b"//Maya ASCII 2022 scene\n" + b"x" * 50 + b"\nrest\n")
+    with open_scene(path, max_line=20) as scene:
+        assert scene.readline() == b"//Maya ASCII 2022 sce"  # max_line + 1 bytes
+        assert scene.readline() == b"ne\n"
+        assert list(scene.iter_lines("truncate")) == [b"x" * 20, b"rest\n"]
+    packed = write(tmp_path, "probe.ass.gz", gzip.compress(b"### arnold\nimage\n"))
+    with open_scene(packed) as scene:
+        assert scene.readline() == b"### arnold\n" and scene.readline() == b"image\n"
+        assert scene.readline() == b""

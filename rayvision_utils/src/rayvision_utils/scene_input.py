@@ -253,6 +253,20 @@ class SceneStream(object):
                 self.max_decompressed))
         return data
 
+    def readline(self):
+        """One line, at most ``max_line + 1`` bytes (a longer line comes back in pieces).
+
+        For probes that look at the first lines (a version header) before a full scan.
+        """
+        if self._gzip is None:
+            return self._call(self._disk.readline, self.max_line + 1)
+        line = self._call(self._gzip.readline, self.max_line + 1)
+        self._decompressed += len(line)
+        if self._decompressed > self.max_decompressed:
+            raise SceneLimitError(self.path, "decompresses to more than {0} bytes".format(
+                self.max_decompressed))
+        return line
+
     def read_capped(self, limit):
         """The rest of the file as bytes, refused when longer than ``limit`` bytes.
 
