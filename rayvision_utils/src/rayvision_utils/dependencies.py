@@ -145,6 +145,8 @@ def follow_dependencies(roots, search_dirs=(), environ=None, max_depth=DEFAULT_M
     search_dirs = [folder for folder in search_dirs if folder]
     seen = set()
     missing_seen = set()
+    # Files repeat references (one texture per shader...): resolve each once per folder.
+    resolutions = {}
     queue = collections.deque()
     for path, chain in roots:
         key = _key(path)
@@ -171,7 +173,11 @@ def follow_dependencies(roots, search_dirs=(), environ=None, max_depth=DEFAULT_M
                 graph.skipped.append((path, "more than {0} dependencies".format(
                     max_dependencies)))
                 return graph
-            files, reported = resolve_files(target, dirs, environ, cache)
+            key = (target, tuple(dirs))
+            resolved = resolutions.get(key)
+            if resolved is None:
+                resolved = resolutions[key] = resolve_files(target, dirs, environ, cache)
+            files, reported = resolved
             if not files:
                 if reported not in missing_seen:
                     missing_seen.add(reported)
