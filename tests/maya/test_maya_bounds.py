@@ -226,3 +226,14 @@ def test_mb_path_scan_is_linear(tmp_path):
     assert mb_reader.path_in_run(b"junk D:\\tex\\wood.tif") == b"D:\\tex\\wood.tif"
     assert mb_reader.path_in_run(b"//server/share/a.exr") == b"//server/share/a.exr"
     assert mb_reader.path_in_run(b"/no/extension") is None
+
+
+def test_version_probe_skips_overlong_lines(tmp_path):
+    from rayvision_maya import version
+    path = tmp_path / "long_first_line.ma"
+    path.write_bytes(b"//" + b"x" * 3000000 + b'\n//Maya ASCII 2019 scene\nrequires maya "2019";\n'
+                     b"createNode transform;\n")
+    assert version.ma_version(str(path)) == "2019"
+    lines = list(version.header_lines(str(path)))
+    assert lines[0] == b"//Maya ASCII 2019 scene\n"
+    assert max(len(line) for line in lines) < 100

@@ -22,7 +22,6 @@ _DIGITS = re.compile(r"(\d{4})")
 _MAX_HEADER_LINES = 20000
 _MAX_HEADER_BYTES = 8 * 1024 * 1024
 _MAX_LINE = 64 * 1024
-_BLOCK = 256 * 1024
 
 
 def _year(value):
@@ -41,23 +40,19 @@ def header_lines(cg_file):
         rayvision_utils.scene_input.SceneInputError: The file cannot be read (a folder,
             device, FIFO, no permission...).
     """
-    with open_scene(cg_file, decompress=False) as stream:
-        pending = b""
+    with open_scene(cg_file, decompress=False, max_line=_MAX_LINE) as stream:
         total = 0
+        skipping = False  # inside an overlong line, which comes in pieces
         while total < _MAX_HEADER_BYTES:
-            block = stream.read(_BLOCK)
-            if not block:
-                break
-            total += len(block)
-            lines = (pending + block).split(b"\n")
-            pending = lines.pop()
-            for line in lines:
-                if len(line) <= _MAX_LINE:
-                    yield line + b"\n"
-            if len(pending) > _MAX_LINE:
-                pending = b"\0" * (_MAX_LINE + 1)  # the rest of an overlong line: skipped
-        if pending and len(pending) <= _MAX_LINE:
-            yield pending
+            line = stream.readline()
+            if not line:
+                return
+            total += len(line)
+            complete = line.endswith(b"\n")
+            if skipping or (not complete and len(line) > _MAX_LINE):
+                skipping = not complete
+                continue
+            yield line
 
 
 def ma_version(cg_file):
