@@ -360,3 +360,22 @@ def test_ass_blocks_of_geometry_and_blank_lines(tmp_path):
     path = put(tmp_path, "geo.ass", text)
     assert refs(read_ass, path) == [("mesh1.filename", "cache/mesh.abc"),
                                     ("tex1.filename", "tex/a.tx")]
+
+
+def test_plain_file_shortcut_agrees_with_resolve_files(tmp_path):
+    from rayvision_utils.dependencies import _plain_file
+    from rayvision_utils.paths import resolve_files
+
+    put(tmp_path, "a/tex/one.png")
+    put(tmp_path, "b/two.png")
+    base = str(tmp_path).replace(os.sep, "/")
+    dirs = [base + "/a", base + "/b"]
+    for reference in ("tex/one.png", " tex/one.png ", "./tex/../tex/one.png", "two.png",
+                      base + "/b/two.png", "tex\\one.png", "gone.png", "tex/<UDIM>.png",
+                      "$HOME/x.png", "D:/tex/x.png", ""):
+        quick = _plain_file(reference, dirs)
+        if quick is not None:
+            assert quick == resolve_files(reference, dirs), reference
+    assert _plain_file("tex/one.png", dirs) == ([base + "/a/tex/one.png"],
+                                                base + "/a/tex/one.png")
+    assert _plain_file("two.png", dirs) is None  # not next to the naming file: full rules
