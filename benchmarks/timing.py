@@ -21,3 +21,81 @@ def print_ratios(size, baseline, figures):
     for name, seconds in figures:
         print("{0:<10} {1:8.3f} s  ratio to plain read: {2:8.1f}x  ({3:.1f} MB/s)".format(
             name, seconds, seconds / baseline, size / 1e6 / seconds))
+
+
+def interleaved(rounds, candidates):
+    """Time each ``(name, function)`` once per round, in turn, for ``rounds`` rounds.
+
+    Interleaving spreads the machine's load changes over every candidate alike.
+
+    Returns:
+        dict: name -> list of seconds, one per round.
+    """
+    times = {name: [] for name, _ in candidates}
+    for _ in range(rounds):
+        for name, function in candidates:
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def print_interleaved(times, baseline):
+    """Print median, spread (min-max) and median ratio to ``baseline`` of each candidate."""
+    import statistics
+
+    base = statistics.median(times[baseline])
+    for name, values in times.items():
+        median = statistics.median(values)
+        print("{0:<34} median {1:8.3f} s  spread {2:.3f}-{3:.3f}  ratio to {4}: {5:5.2f}x".format(
+            name, median, min(values), max(values), baseline, median / base))
+
+
+def time_interleaved(functions, rounds):
+    """Time ``[(name, function), ...]`` in interleaved rounds, the order reversed every round.
+
+    Returns:
+        dict: name -> list of seconds, one per round.
+    """
+    times = dict((name, []) for name, _ in functions)
+    for number in range(rounds):
+        order = functions if number % 2 == 0 else list(reversed(functions))
+        for name, function in order:
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def median(values):
+    """Median of a non-empty list of numbers."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2.0
+
+
+def print_goal(times, baseline, candidate, goal):
+    """Print median and spread of each timing, the candidate/baseline ratio and the goal."""
+    for name, values in times.items():
+        print("{0:<16} median {1:8.3f} s  spread {2:.3f}-{3:.3f} s  ({4} rounds)".format(
+            name, median(values), min(values), max(values), len(values)))
+    ratio = median(times[candidate]) / median(times[baseline])
+    print("{0} / {1}: {2:.2f}x (goal <= {3:.1f}x: {4})".format(
+        candidate, baseline, ratio, goal, "met" if ratio <= goal else "NOT met"))
+    return ratio
+
+
+class quiet_logging(object):
+    """Context manager: logging off while timing (a log handler is not what is measured)."""
+
+    def __enter__(self):
+        import logging
+        self._previous = logging.root.manager.disable
+        logging.disable(logging.CRITICAL)
+        return self
+
+    def __exit__(self, *exc_info):
+        import logging
+        logging.disable(self._previous)

@@ -37,6 +37,11 @@ PROJECT_FILES = [
     "cache/nCache/clothShapeFrame2.mcx",
     "data/settings.json",
     "refs/eyes.png",
+    "lights/spot.ies",
+    "sourceimages/gobo.1001.tex",
+    "sourceimages/gobo.1002.tex",
+    "sourceimages/wall.tex",
+    "usd/set.usdc",
 ]
 
 

@@ -1,6 +1,7 @@
 """python -m rayvision_maya: the command line for CI and submit hosts."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -46,3 +47,36 @@ def test_dcc_failure_status(project, workspace, maya_standin, monkeypatch):
     code, _, err = run(project / "scenes" / "legacy_layers.ma", "--workspace", workspace,
                        "--exe", maya_standin(), "--local-os", "linux")
     assert code == 3 and "analysis failed" in err
+
+
+def test_not_a_maya_scene(workspace, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list\n")
+    code, out, err = run(notes, "--workspace", workspace)
+    assert (code, out) == (2, "")
+    assert "notes.txt is not a Maya scene" in err
+    # the right extension but not Maya's content: also "not a Maya scene"
+    fake = tmp_path / "fake.ma"
+    fake.write_text("shopping list\n")
+    code, _, err = run(fake, "--workspace", workspace)
+    assert code == 2 and "fake.ma is not a Maya scene" in err
+
+
+def test_fifo_is_refused_at_once(workspace, tmp_path):
+    fifo = tmp_path / "pipe.ma"
+    os.mkfifo(str(fifo))
+    code, _, err = run(fifo, "--workspace", workspace, "--software-version", "2018",
+                       "--backend", "static")
+    assert code == 2 and "FIFO" in err
+    code, _, err = run(fifo, "--workspace", workspace)
+    assert code == 2 and "FIFO" in err
+
+
+def test_strict_refuses_missing_files(project, workspace, capsys):
+    from rayvision_maya.__main__ import main
+    scene = str(project / "scenes" / "renderman_usd.ma")
+    assert main([scene, "--workspace", workspace, "--backend", "static"]) == 0
+    capsys.readouterr()
+    assert main([scene, "--workspace", workspace, "--backend", "static", "--strict"]) == 3
+    err = capsys.readouterr().err
+    assert "missing.ies" in err and "10012" in err

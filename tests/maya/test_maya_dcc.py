@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 
 import pytest
 
@@ -137,7 +138,15 @@ def test_forced_dcc_without_maya(project, workspace, monkeypatch):
     maya = make(project, workspace, backend="dcc")
     with pytest.raises(CGExeNotExistError) as info:
         maya.analyse()
-    assert str(info.value) == "Maya software of scene has not been found."
+    message = str(info.value)
+    # the documented sentence, then the version, every place searched and what to do
+    assert message.startswith("Maya software of scene has not been found: Maya 2018 is not "
+                              "in any place the SDK looked (")
+    for place in maya.dcc_search_locations():
+        assert place in message
+    if sys.platform.startswith("linux"):
+        assert "/usr/autodesk/maya2018/bin/maya" in message
+    assert "custom_exe_path" in message and "backend='static'" in message
     assert maya.tips_info == {"15019": ["Maya 2018"]}
     with pytest.raises(CGExeNotExistError):
         maya.find_location()

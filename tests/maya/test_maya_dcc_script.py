@@ -117,8 +117,43 @@ def test_defaults_when_nodes_absent(analyze, cmds, tmp_path):
     options = options_for(tmp_path, "/x/empty.ma")
     analyze.analyze_maya(options)
     common = load(options["task_json"])["scene_info"]["defaultRenderLayer"]["common"]
-    assert (common["renderer"], common["frames"], common["width"], common["image_format"]) == (
-        "mayaSoftware", "1-10[1]", "960", "iff")
+    # animation is off by default: Maya renders the current frame only
+    assert (common["renderer"], common["frames"], common["width"], common["image_format"],
+            common["animation"]) == ("mayaSoftware", "1-1[1]", "960", "iff", "False")
+
+
+def test_frames_as_maya_renders_them(analyze, cmds, tmp_path):
+    cmds.load({"nodes": {
+        "defaultRenderLayer": {"type": "renderLayer", "attrs": {}},
+        "turntable": {"type": "renderLayer", "attrs": {}},
+        "time1": {"type": "time", "attrs": {"outTime": 37.0}},
+        "defaultRenderGlobals": {"type": "renderGlobals", "attrs": {
+            "animation": False, "startFrame": 1.0, "endFrame": 100.0, "byFrameStep": 2.0}}},
+        "layer_overrides": {"turntable": {"defaultRenderGlobals.animation": True}}})
+    options = options_for(tmp_path, "/x/still.ma")
+    analyze.analyze_maya(options)
+    info = load(options["task_json"])["scene_info"]
+    master = info["defaultRenderLayer"]["common"]
+    assert (master["start"], master["end"], master["by_frame"], master["frames"],
+            master["animation"]) == ("37", "37", "1", "37-37[1]", "False")
+    assert info["turntable"]["common"]["frames"] == "1-100[2]"
+
+
+def test_same_short_camera_names_as_dag_paths(analyze, cmds, tmp_path):
+    cmds.load({"nodes": {
+        "defaultRenderLayer": {"type": "renderLayer", "attrs": {}},
+        "perspShape": {"type": "camera", "attrs": {"renderable": False},
+                       "path": "|persp|perspShape"},
+        "shotA_cam": {"type": "camera", "attrs": {"renderable": True},
+                      "path": "|shotA|camera1|cameraShape1"},
+        "shotB_cam": {"type": "camera", "attrs": {"renderable": False},
+                      "path": "|shotB|camera1|cameraShape1"}}})
+    options = options_for(tmp_path, "/x/names.ma")
+    analyze.analyze_maya(options)
+    common = load(options["task_json"])["scene_info"]["defaultRenderLayer"]["common"]
+    assert common["all_camera"] == ["perspShape", "|shotA|camera1|cameraShape1",
+                                    "|shotB|camera1|cameraShape1"]
+    assert common["render_camera"] == ["|shotA|camera1|cameraShape1"]
 
 
 def test_image_formats(analyze, cmds):

@@ -5,7 +5,8 @@ r"""Analyse a Maya scene from the command line (for CI and submit hosts without 
 
 Prints a json summary (backend, the four json paths, tips) on stdout. Exit status: 0 when the
 analysis ran (tips may still hold warnings or errors for the farm), 2 for a bad argument or
-scene (the message on stderr), 3 when the analysis itself failed.
+scene (the message on stderr), 3 when the analysis itself failed (or, with ``--strict``,
+when files are missing).
 """
 
 import argparse
@@ -14,8 +15,10 @@ import os
 import sys
 
 from rayvision_maya.analyze_maya import AnalyzeMaya
+from rayvision_maya.constants import CG_EXTENSIONS
 from rayvision_maya.version import scene_version
 from rayvision_utils.exception.exception import AnalyseFailError, AnalyzeError, RayvisionError
+from rayvision_utils.scene_input import SceneInputError
 
 
 def _plugin(text):
@@ -42,6 +45,8 @@ def parse_args(argv):
     parser.add_argument("--exe", help="Maya executable to use (DCC backend)")
     parser.add_argument("--local-os", choices=["windows", "linux"])
     parser.add_argument("--timeout", type=float, help="seconds Maya may run")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail (exit status 3, no upload.json) when files are missing")
     return parser.parse_args(argv)
 
 
@@ -49,23 +54,31 @@ def main(argv=None):
     """Run the analysis; returns the exit status."""
     args = parse_args(argv)
     software_version = args.software_version
-    if not software_version and os.path.isfile(args.cg_file):
+    if os.path.exists(args.cg_file) and not args.cg_file.lower().endswith(CG_EXTENSIONS):
+        sys.stderr.write("error: {} is not a Maya scene (a Maya scene is a .ma or .mb "
+                         "file)\n".format(args.cg_file))
+        return 2
+    if not software_version and os.path.exists(args.cg_file):
         try:
             software_version = scene_version(args.cg_file)
-        except OSError as error:
+        except SceneInputError as error:
             sys.stderr.write("error: {}\n".format(error))
             return 2
         if not software_version:
-            sys.stderr.write("error: {} does not say which Maya saved it; pass "
-                             "--software-version\n".format(args.cg_file))
+            sys.stderr.write("error: {} is not a Maya scene: it has no Maya header and "
+                             "does not say which Maya saved it (if it is one, pass "
+                             "--software-version)\n".format(args.cg_file))
             return 2
     try:
         analyze = AnalyzeMaya(
             args.cg_file, software_version or "0", args.project_name, dict(args.plugin),
             render_layer_type=args.render_layer_type, input_project_path=args.project_path,
             local_os=args.local_os, workspace=args.workspace, custom_exe_path=args.exe,
-            backend=args.backend, timeout=args.timeout)
+            backend=args.backend, timeout=args.timeout, strict=args.strict)
         analyze.analyse()
+    except SceneInputError as error:  # the scene itself cannot be read: a bad argument
+        sys.stderr.write("error: {}\n".format(error))
+        return 2
     except AnalyseFailError as error:
         sys.stderr.write("analysis failed: {}\n".format(error))
         return 3

@@ -29,6 +29,7 @@ from rayvision_utils.exception.exception import (
     RayvisionArgumentError,
     VersionNotMatchError,
 )
+from rayvision_utils.scene_input import SceneInputError
 from rayvision_utils.utils import to_slash
 
 LOGGER = logging.getLogger(__name__)
@@ -71,6 +72,8 @@ class AnalyzeMaya(BaseAnalyzer):
         platform (str): Farm platform id.
         backend (str): ``"auto"``, ``"static"`` or ``"dcc"``.
         timeout (float, optional): Seconds Maya may run.
+        strict (bool): Refuse to finish when files are missing (``MissingFilesError``
+            after task, asset and tips json are written; no upload.json).
     """
 
     RENDER_SOFTWARE = "Maya"
@@ -79,7 +82,7 @@ class AnalyzeMaya(BaseAnalyzer):
     def __init__(self, cg_file, software_version, project_name, plugin_config,
                  render_software="Maya", render_layer_type="0", input_project_path=None,
                  local_os=None, workspace=None, custom_exe_path=None, platform="2",
-                 backend="auto", timeout=None):
+                 backend="auto", timeout=None, strict=False):
         if _version_year(software_version) is None:
             raise RayvisionArgumentError(
                 "software_version must be a Maya version such as '2018', not {!r}".format(
@@ -87,13 +90,14 @@ class AnalyzeMaya(BaseAnalyzer):
         self.render_layer_type = str(render_layer_type)
         self.input_project_path = input_project_path
         self.scene_version = None
+        self.scene_hash = None
         self.scene_plugins = collections.OrderedDict()
         self.user_plugins = dict(plugin_config) if plugin_config else {}
         super(AnalyzeMaya, self).__init__(
             cg_file, software_version, project_name=project_name, plugin_config=plugin_config,
             render_software=render_software, local_os=local_os, workspace=workspace,
             custom_exe_path=custom_exe_path, platform=platform, backend=backend,
-            timeout=timeout)
+            timeout=timeout, strict=strict)
 
     # ------------------------------------------------------------------ version
 
@@ -116,9 +120,11 @@ class AnalyzeMaya(BaseAnalyzer):
         """
         try:
             self.scene_version = self.check_version3(self.cg_file)
-        except OSError as error:
-            self.scene_version = None
-            LOGGER.error("cannot read %s: %s", self.cg_file, error)
+        except SceneInputError:
+            # A folder, device, FIFO or unreadable file: refused before anything is read.
+            self.add_tip(tips_code.CGINFO_FAILED, to_slash(self.cg_file))
+            self.save_tips()
+            raise
         if self.scene_version is None:
             self.add_tip(tips_code.CGINFO_FAILED, to_slash(self.cg_file))
             self.save_tips()
@@ -172,10 +178,24 @@ class AnalyzeMaya(BaseAnalyzer):
         """
         exe = self.locate_exe()
         if not exe:
-            self.add_tip(tips_code.CG_NOTEXISTS, "Maya {}".format(self.software_version))
-            self.save_tips()
-            raise CGExeNotExistError(error_msg.ERROR9899_CGEXE_NOTEXIST.format("Maya"))
+            self._maya_not_found()
         return exe
+
+    def dcc_search_locations(self):
+        """Where :meth:`find_dcc_executable` looks for Maya ``software_version`` (text)."""
+        year = _version_year(self.software_version)
+        if sys.platform.startswith("win"):
+            return ["registry HKEY_LOCAL_MACHINE\\{} ({})".format(
+                constants.REGISTRY_KEY.format(v=v), constants.REGISTRY_VALUE)
+                for v in (year, "{}.5".format(year))]
+        if sys.platform.startswith("linux"):
+            return [template.format(v=year) for template in constants.LINUX_EXE_TEMPLATES]
+        return ["(no Maya install location is known on {})".format(sys.platform)]
+
+    def _maya_not_found(self):
+        self.add_tip(tips_code.CG_NOTEXISTS, "Maya {}".format(self.software_version))
+        self.save_tips()
+        raise CGExeNotExistError(self.dcc_not_found_message())
 
     # ------------------------------------------------------------------ task.json
 
@@ -192,7 +212,10 @@ class AnalyzeMaya(BaseAnalyzer):
 
     def analyse_static(self):
         """Read the scene file itself."""
-        result = static_analysis.StaticMayaAnalysis(self.cg_file, self.input_project_path).run()
+        result = static_analysis.StaticMayaAnalysis(self.cg_file, self.input_project_path,
+                                                    hash_name="md5").run()
+        self.scene_hash = result.scene_hash
+        self.note_sources(result.sources)
         self.task_info["scene_info"] = result.scene_info
         self.asset_info = {"asset": result.assets}
         self.scene_plugins = result.plugins
@@ -294,6 +317,7 @@ class AnalyzeMaya(BaseAnalyzer):
             self.scene_plugins = static_analysis.farm_plugins(plugins)
         self._note_layer_system(self.asset_info.get("render_layer_type"))
         self.asset_info = dict(self.asset_info, asset=resolver.result.assets)
+        self.note_sources(resolver.result.sources)
         for code, messages in resolver.result.tips.items():
             for message in messages:
                 self.append_tip(code, message)

@@ -9,42 +9,67 @@ The nodes that matter as a whole (cameras, render layers, render settings, nodes
 files) are parsed statement by statement, within their own lines only.
 
 The reader never raises on bad content: unknown or broken statements are skipped, a file
-without the closing ``// End of`` line is flagged ``complete = False``.
+without the closing ``// End of`` line is flagged ``complete = False``. Memory stays bounded
+whatever the input: the file is streamed in blocks (never read or mapped whole), a statement
+or node body is looked at up to :data:`MAX_STATEMENT` bytes, and the records kept per scene
+are capped (:data:`MAX_RECORDS`; ``capped`` says when a cap was reached).
 """
 
 import collections
-import mmap
 import re
 
 from rayvision_maya import mel
 from rayvision_maya.dcc.tables import CAMERA_TYPES, FILE_ATTRIBUTES
+from rayvision_utils.scene_input import open_scene
 
-BLOCK_SIZE = 8 * 1024 * 1024
+# Bytes read at a time: small enough to stay in the CPU caches while scanned and hashed.
+BLOCK_SIZE = 1024 * 1024
 # Longest statement / node body looked at; beyond, the rest is skipped (broken or garbage
 # input must not make the reader buffer the whole file).
-MAX_STATEMENT = 16 * 1024 * 1024
+MAX_STATEMENT = 4 * 1024 * 1024
+# Longest statement tokenized; longer ones are skipped (see _scan).
+MAX_PARSED = 256 * 1024
+# Most records of each kind kept (nodes, path-like strings, DAG parents, connections...):
+# far above real scenes, low enough that a hostile file cannot exhaust memory.
+MAX_RECORDS = 200000
 
-# Statements of interest, each starting at a line start (the buffer starts with "\n").
-# Alternatives are grouped by first character: most lines are indented mesh data and
-# must be rejected after one or two characters. What matched is told by its first bytes.
+# Statements of interest. Every MEL statement ends with ';' at the end of its line, so the
+# pattern starts with that ';': the regex engine skips from one ';' to the next (one per
+# statement) instead of stopping at every line of mesh data. The statement itself (group 1)
+# starts on the next line; what matched is told by its first bytes. The scan starts with a
+# ";\n" in front of the first statement.
 _STATEMENT = re.compile(
-    rb"\n(?:\t(?:setAttr[ \t][^\n]*?-type \"string)"
-    rb"|c(?:reateNode[ \t]|urrentUnit[ \t]|onnectAttr[ \t][^\n]*\.(?:adjs\[|pls\"))"
-    rb"|s(?:elect[ \t])|f(?:ile(?:Info)?[ \t])|r(?:equires[ \t])"
-    rb"| +setAttr[ \t][^\n]*?-type \"string)")
+    rb";[ \t\r]*\n([\t ]+setAttr[ \t][^\n]*?-type \"string"
+    rb"|c(?:reateNode[ \t]|urrentUnit[ \t]|onnectAttr[ \t][^\n]*\.(?:adjs\[|pls\"|sel\"))"
+    rb"|select[ \t]|file(?:Info)?[ \t]|requires[ \t])")
+# ``createNode <type> [-s|-ss] -n "<name>" [-p "<parent>"];`` as Maya writes it.
+_SIMPLE_CREATE_NODE = re.compile(
+    rb'createNode[ \t]+([^\s";]+)(?:[ \t]+-(?:s|ss|shared|skipSelect))*'
+    rb'[ \t]+-n(?:ame)?[ \t]+"([^"\\\n]+)"(?:[ \t]+-p(?:arent)?[ \t]+"([^"\\\n]+)")?'
+    rb'(?:[ \t]+-(?:s|ss|shared|skipSelect))*[ \t]*;$')
+# ``setAttr ".attr" -type "string" "value";`` without escapes, as most are written.
+_SIMPLE_STRING_SETATTR = re.compile(
+    rb'setAttr[ \t]+"\.([^"\\\s]+)"[ \t]+-type[ \t]+"string"[ \t]+"([^"\\\n]*)"[ \t]*;$')
+# Comment lines opening a .ma file (before its first statement).
+_LEADING_COMMENTS = re.compile(rb"(?://[^\n]*\n)*")
 # The start of the next line that is not indented: where a node's statements end.
 _NEXT_TOP_LEVEL = re.compile(rb"\n[^\t \r\n]")
 # A statement ends with ';' at the end of a line.
 _STATEMENT_END = re.compile(rb";[ \t\r]*\n")
+_STATEMENT_END_OR_EOF = re.compile(rb";[ \t\r]*(?:\n|$)")
 _CODESET = re.compile(rb"^//Codeset: *([^\r\n]+)", re.M)
 _HEADER_VERSION = re.compile(rb"^//Maya ASCII ([^\s]+) scene", re.M)
 
 # Node types parsed as a whole.
 _RENDER_TYPES = frozenset(["renderLayer", "renderSetupLayer", "renderGlobals", "resolution",
-                           "aiOptions", "aiAOVDriver", "VRaySettingsNode", "RedshiftOptions"])
-# Render Setup nodes whose overrides of render settings are read.
+                           "aiOptions", "aiAOVDriver", "VRaySettingsNode", "RedshiftOptions",
+                           "time"])
+# Render Setup nodes whose overrides are read (render settings, cameras).
 RENDER_SETUP_TYPES = frozenset(["renderSettingsCollection", "collection", "absOverride",
-                                "absUniqueOverride"])
+                                "absUniqueOverride", "relOverride", "relUniqueOverride",
+                                "simpleSelector"])
+# DAG node types whose parent is remembered (the ancestors of cameras): full DAG paths.
+_DAG_PARENT_TYPES = frozenset([b"transform", b"joint"])
 WHOLE_NODE_TYPES = (frozenset(FILE_ATTRIBUTES) | frozenset(CAMERA_TYPES) | _RENDER_TYPES
                     | RENDER_SETUP_TYPES)
 _WHOLE_NODE_TYPES_BYTES = frozenset(name.encode("ascii") for name in WHOLE_NODE_TYPES)
@@ -57,6 +82,7 @@ SHARED_NODES = {
     "defaultArnoldRenderOptions": "aiOptions",
     "vraySettings": "VRaySettingsNode",
     "redshiftOptions": "RedshiftOptions",
+    "time1": "time",
 }
 
 # Windows code pages named by ``//Codeset:`` -> Python codecs.
@@ -87,7 +113,12 @@ class MayaAsciiScene(object):
         adjustments (list): ``(source plug, layer, index)`` of legacy layer overrides.
         render_setup_parents (list): ``(child, parent)`` of the Render Setup tree (layers,
             collections, overrides).
+        selectors (dict): Render Setup collection -> its selector node.
+        dag_parents (dict): transform name -> parent as written (``-p``), for DAG paths.
         complete (bool): The file ends with its ``// End of`` line.
+        capped (bool): A limit was reached (more than :data:`MAX_RECORDS` records of one
+            kind, or a statement longer than :data:`MAX_PARSED`): some facts were skipped.
+        hexdigest (str): md5 of the file, when :func:`read_scene` was asked for it.
     """
 
     def __init__(self, namespace=""):
@@ -102,7 +133,11 @@ class MayaAsciiScene(object):
         self.references = []
         self.adjustments = []
         self.render_setup_parents = []
+        self.selectors = {}
+        self.dag_parents = {}
         self.complete = False
+        self.capped = False
+        self.hexdigest = None
         self.bytes_read = 0
         self._tail = b""
         self._current = None  # (type, name) of the node that string setAttr lines belong to
@@ -127,8 +162,13 @@ class MayaAsciiScene(object):
     # ------------------------------------------------------------------ reading
 
     def read(self, stream, block_size=BLOCK_SIZE):
-        """Read a whole .ma stream (binary) into this object; returns self."""
-        carry = b"\n"
+        """Read a whole .ma stream (binary, anything with ``read(size)``); returns self.
+
+        Args:
+            stream: The scene's bytes.
+            block_size (int): Bytes read at a time.
+        """
+        carry = b""
         head = b""
         header_done = False
         while True:
@@ -136,48 +176,50 @@ class MayaAsciiScene(object):
             self.bytes_read += len(data)
             self._tail = (self._tail + data[-4096:])[-4096:]
             eof = not data
+            buffer = carry + data
             if not header_done:
                 # The code page in the header decides how strings are decoded: read it
                 # before scanning anything.
-                head += data[:4096]
+                head += data[:4096 - len(head)]
                 if len(head) < 4096 and not eof:
-                    carry += data
+                    carry = buffer
                     continue
                 self._read_header(head)
                 header_done = True
-            buffer = carry + data
+                buffer = b";\n" + buffer[_LEADING_COMMENTS.match(head).end():]
             if eof:
-                limit = len(buffer)
                 if not buffer.endswith(b"\n"):
                     buffer += b"\n"
-            else:
-                limit = buffer.rfind(b"\n")
-                if limit <= 0:
-                    carry = buffer
-                    continue
-            carry = self._scan(buffer, limit, eof)
-            if eof:
+                self._scan(buffer, len(buffer), len(buffer), eof)
                 break
+            carry = self._scan_block(buffer)
         return self
 
-    def read_buffer(self, buffer):
+    def _scan_block(self, buffer):
+        """Scan what can be decided in ``buffer`` (not the end of a file); return the rest.
+
+        A statement is matched from the ';' ending the line before it to the end of its
+        own first line: ';' on the last complete line wait for the next block.
+        """
+        last_newline = buffer.rfind(b"\n")
+        if last_newline < 0:
+            # No line end at all: only a ';' and blanks at the very end may still matter.
+            return buffer if len(buffer) <= MAX_STATEMENT else buffer[-64:]
+        limit = buffer.rfind(b"\n", 0, last_newline) + 1
+        carry = self._scan(buffer, limit, last_newline + 1, False)
+        if len(carry) - carry.rfind(b"\n") > MAX_STATEMENT:
+            # An endless line: a statement starting before it is longer than any looked
+            # at; keep only what may still end a line with ';'.
+            self.capped = True
+            return carry[-64:]
+        return carry
+
+    def read_buffer(self, buffer, block_size=BLOCK_SIZE):
         """Read a whole .ma held in a bytes-like object (bytes, mmap); returns self.
 
-        Gives the same result as :meth:`read` without copying the file into blocks: the
-        regex scans the buffer where it lies (a memory map of the file for big scenes).
+        Same result as :meth:`read`; the buffer is read block by block, never copied whole.
         """
-        self.bytes_read = len(buffer)
-        self._tail = bytes(buffer[-4096:])
-        self._read_header(bytes(buffer[:4096]))
-        # Statements are found after a newline. Maya's files open with a comment line; any
-        # other file is scanned from a copy that starts with a newline.
-        first_end = buffer.find(b"\n")
-        if buffer[:2] == b"//" and first_end >= 0:
-            self._scan(buffer, len(buffer), True, begin=first_end)
-        else:
-            copy = b"\n" + bytes(buffer)
-            self._scan(copy, len(copy), True)
-        return self
+        return self.read(_BufferReader(buffer), block_size)
 
     def _read_header(self, data):
         head = data[:4096]
@@ -193,18 +235,27 @@ class MayaAsciiScene(object):
         if version:
             self.header_version = version.group(1).decode("ascii", "replace")
 
-    def _scan(self, buffer, limit, eof, begin=0):
-        """Handle the statements starting in ``[begin, limit)``; return the carry-over."""
+    def _scan(self, buffer, limit, endpos, eof):
+        """Handle the statements whose ';' lies before ``limit``; return the carry-over."""
         skip_until = 0
-        for match in _STATEMENT.finditer(buffer, begin, limit):
-            start = match.start()
+        for match in _STATEMENT.finditer(buffer, 0, endpos):
+            if match.start() >= limit:
+                break
+            start = match.start(1)
             if start < skip_until:
                 continue
             end = self._statement_end(buffer, start, eof)
             if end < 0:
-                return buffer[start:]
-            statement = buffer[start + 1:end]
+                return buffer[match.start():]
+            statement = buffer[start:end]
             head = statement[:4]
+            if end - start > MAX_PARSED:
+                # Too long to be a path, a node's identity or a reference: garbage (or a
+                # script body), not tokenized (the cost would grow with its length).
+                self.capped = True
+                if head in (b"crea", b"sele"):
+                    self._current = None
+                continue
             if head[:1] in (b"\t", b" "):
                 self._string_setattr(statement)
             elif head == b"conn":
@@ -213,7 +264,7 @@ class MayaAsciiScene(object):
                 node_end = self._open_node(b"createNode" if head == b"crea" else b"select",
                                            statement, buffer, end, eof)
                 if node_end < 0:
-                    return buffer[start:]
+                    return buffer[match.start():]
                 skip_until = node_end
             elif head == b"file":
                 if statement[4:8] == b"Info":
@@ -253,6 +304,8 @@ class MayaAsciiScene(object):
             if parts[1] not in _WHOLE_NODE_TYPES_BYTES:
                 # Most nodes: remember the statement, parse its name only if needed.
                 self._current = (parts[1], statement)
+                if parts[1] in _DAG_PARENT_TYPES and b"-p" in statement:
+                    self._dag_parent(statement)
                 return end
         node_type, name, parent = self._node_identity(command, statement)
         self._current = (node_type, name)
@@ -268,14 +321,40 @@ class MayaAsciiScene(object):
         else:
             return -1
         node = self.nodes.get(name)
+        if node is not None and parent is not None and node.parent != parent:
+            # Same short name under another parent: a different node (DAG paths tell them
+            # apart), kept under "parent|name".
+            name = parent + "|" + name.rpartition("|")[2]
+            node = self.nodes.get(name)
         if node is None or node.type != node_type:
+            if len(self.nodes) >= MAX_RECORDS:
+                self.capped = True
+                return node_end
             node = Node(node_type, name, parent, {})
             self.nodes[name] = node
+        self._current = (node_type, name)
         self._node_attributes(node, buffer[end:node_end])
         return node_end
 
+    def _dag_parent(self, statement):
+        """Remember the parent of a transform (``createNode transform -n a -p b``)."""
+        _, name, parent = self._node_identity(b"createNode", statement)
+        if parent is None or name in self.dag_parents:
+            return
+        if len(self.dag_parents) >= MAX_RECORDS:
+            self.capped = True
+            return
+        self.dag_parents[name] = parent
+
     def _node_identity(self, command, statement):
         """``(type, name, parent)`` of a createNode or ``select -ne`` statement."""
+        if command == b"createNode":
+            # The form Maya writes, without escapes: no tokenizing needed.
+            simple = _SIMPLE_CREATE_NODE.match(statement)
+            if simple is not None:
+                node_type, raw_name, parent = simple.groups()
+                return (self.text(node_type), self._name(raw_name),
+                        self._name(parent) if parent else None)
         tokens = mel.tokenize(statement)
         if command == b"createNode":
             node_type = self.text(tokens[1]) if len(tokens) > 1 else ""
@@ -298,7 +377,11 @@ class MayaAsciiScene(object):
     def _node_attributes(self, node, body):
         """Parse the indented setAttr statements of one node."""
         for statement in _split_statements(body):
-            if not statement.startswith(b"setAttr"):
+            if not statement.startswith(b"setAttr") or len(statement) > MAX_PARSED:
+                continue
+            simple = _SIMPLE_STRING_SETATTR.match(statement)
+            if simple is not None:
+                node.attrs[self.text(simple.group(1))] = self.text(simple.group(2))
                 continue
             parsed = mel.parse_setattr(statement)
             if parsed is None:
@@ -340,12 +423,24 @@ class MayaAsciiScene(object):
             name, _, attr = attr.lstrip(":").partition(".")
             node_type = ""
             attr = "." + attr
+        if len(self.string_attrs) >= MAX_RECORDS:
+            self.capped = True
+            return
         self.string_attrs.append(StringAttr(name, node_type, attr[1:], self.text(raw)))
 
     def _connect(self, statement):
         tokens = mel.tokenize(statement)
         strings = [self.text(mel.unquote(token)) for token in tokens if mel.is_string(token)]
         if len(strings) < 2:
+            return
+        if len(self.render_setup_parents) + len(self.adjustments) + len(self.selectors) \
+                >= MAX_RECORDS:
+            self.capped = True
+            return
+        if strings[1].endswith(".sel") and strings[0].endswith(".c"):
+            # Render Setup: "<selector>.c" -> "<collection>.sel".
+            self.selectors[self._name(strings[1][:-4].encode("utf-8"))] = self._name(
+                strings[0][:-2].encode("utf-8"))
             return
         if strings[1].endswith(".pls") and strings[0].endswith(".lit"):
             # Render Setup tree: "<parent>.lit" -> "<child>.pls".
@@ -370,6 +465,9 @@ class MayaAsciiScene(object):
             depth = int(depth) if depth not in (None, True) else 0
         except ValueError:
             depth = 0
+        if len(self.references) >= MAX_RECORDS:
+            self.capped = True
+            return
         deferred = flags.get(b"-dr") in (b"1", b"true")
         namespace = flags.get(b"-ns")
         rfn = flags.get(b"-rfn")
@@ -411,35 +509,53 @@ def _flag_argument(tokens, names):
 
 
 def _split_statements(body):
-    """Statements of a node body: each starts on a line indented once, ends with ';'."""
-    statements = []
-    current = []
-    for line in body.split(b"\n"):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        current.append(stripped)
-        if stripped.endswith(b";"):
-            statements.append(b"\n".join(current))
-            current = []
-    if current:
-        statements.append(b"\n".join(current))
-    return statements
+    """Statements of a node body, one at a time: each ends with ';' at the end of a line."""
+    start = 0
+    for end in _STATEMENT_END_OR_EOF.finditer(body):
+        statement = body[start:end.start() + 1].strip()
+        start = end.end()
+        if statement:
+            yield statement
+        if start >= len(body):
+            return
+    rest = body[start:].strip()
+    if rest:
+        yield rest
 
 
-def read_scene(path, namespace="", block_size=BLOCK_SIZE):
+class _BufferReader(object):
+    """``read(size)`` over a bytes-like object, one block copied at a time."""
+
+    def __init__(self, buffer):
+        self._view = memoryview(buffer)
+        self._position = 0
+
+    def read(self, size):
+        start = self._position
+        self._position = min(len(self._view), start + size)
+        return self._view[start:self._position].tobytes()
+
+
+def read_scene(path, namespace="", block_size=BLOCK_SIZE, hash_name=None):
     """Read the .ma file at ``path`` into a :class:`MayaAsciiScene`.
 
-    The file is memory-mapped (the OS pages it in and out; it is never copied into Python
-    memory as a whole); when it cannot be mapped (empty file, special file), it is read
-    in blocks of ``block_size``.
+    The file is opened through :func:`rayvision_utils.scene_input.open_scene` (devices,
+    FIFOs and folders refused at once, typed errors) and streamed in blocks of
+    ``block_size``: it is never held or mapped whole.
+
+    Args:
+        path (str): The scene.
+        namespace (str): Namespace of a referenced scene (prefixed to its node names).
+        block_size (int): Bytes read at a time.
+        hash_name (str, optional): e.g. ``"md5"``: the file's digest is computed from the
+            same reads (on a helper thread for big files) and set as ``scene.hexdigest``.
+
+    Raises:
+        rayvision_utils.scene_input.SceneInputError: The file cannot be read.
     """
-    with open(path, "rb") as stream:
-        try:
-            mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
-        except (ValueError, OSError):
-            return MayaAsciiScene(namespace).read(stream, block_size)
-        try:
-            return MayaAsciiScene(namespace).read_buffer(mapped)
-        finally:
-            mapped.close()
+    scene = MayaAsciiScene(namespace)
+    with open_scene(path, hash_name=hash_name, decompress=False) as stream:
+        scene.read(stream, block_size)
+        if hash_name:
+            scene.hexdigest = stream.hexdigest()
+    return scene

@@ -11,11 +11,23 @@ import collections
 import re
 import struct
 
-_GROUP_TAGS = (b"FORM", b"FOR4", b"FOR8", b"CAT4", b"CAT8", b"LIST", b"LIS4", b"LIS8")
-_PATH = re.compile(
-    rb"(?:[A-Za-z]:[\\/]|\\\\|/)[^\x00-\x1f\x7f\"*?|]{1,1024}?\.[A-Za-z0-9#<>]{2,12}(?=\x00)")
-_SCAN_CHUNK = 32 * 1024 * 1024
+from rayvision_utils.scene_input import open_scene
+
+_GROUP_TAGS = (b"FORM", b"FOR4", b"FOR8", b"CAT4", b"CAT8", b"LIS4", b"LIS8", b"LIST")
+# A path is a NUL-terminated run of printable characters: a root (``D:\``, ``D:/``, ``\\``
+# or ``/``), 1 to _MAX_PATH_BODY characters, and an extension. Runs are found with a
+# greedy pattern that never backtracks into itself, then each run is checked from its end:
+# the scan is linear whatever the input (runs of ``/`` or ``\`` included).
+_RUN = re.compile(rb'[^\x00-\x1f\x7f"*?|]+')
+_EXTENSION = re.compile(rb"\.[A-Za-z0-9#<>]{2,12}$")
+_ROOT = re.compile(rb"[A-Za-z]:[\\/]|\\\\|/")
+_MAX_PATH_BODY = 1024
+# The longest root: where a path may start before its extension.
+_WINDOW = _MAX_PATH_BODY + 3
+_SCAN_CHUNK = 1024 * 1024
 _MAX_HEAD = 16 * 1024 * 1024
+# Most paths kept from one file (bounded memory for any input).
+MAX_PATHS = 100000
 
 
 class MayaBinaryHead(object):
@@ -47,8 +59,8 @@ def _text(raw):
 def read_head(path):
     """Parse the HEAD group of the .mb file at ``path``; never raises on bad content."""
     head = MayaBinaryHead()
-    with open(path, "rb") as stream:
-        data = stream.read(_MAX_HEAD)
+    with open_scene(path, decompress=False) as stream:
+        data = _read_up_to(stream, _MAX_HEAD)
     if len(data) < 16 or data[:4] not in (b"FOR4", b"FOR8"):
         return head
     wide = data[:4] == b"FOR8"
@@ -104,17 +116,70 @@ def _head_chunk(head, tag, payload):
         head.time_unit = _text(parts[0])
 
 
+def _read_up_to(stream, limit):
+    pieces = []
+    total = 0
+    while total < limit:
+        data = stream.read(min(1024 * 1024, limit - total))
+        if not data:
+            break
+        pieces.append(data)
+        total += len(data)
+    return b"".join(pieces)
+
+
+def path_in_run(run):
+    """The absolute path a NUL-terminated run of printable bytes ends with, or None.
+
+    The leftmost root from which the run, up to its end, is a path with a body of 1 to
+    1024 characters and an extension of 2 to 12.
+    """
+    extension = _EXTENSION.search(run)
+    if extension is None:
+        return None
+    dot = extension.start()
+    first = max(0, dot - _WINDOW)
+    for position in range(first, dot):
+        root = _ROOT.match(run, position)
+        if root is not None and 1 <= dot - root.end() <= _MAX_PATH_BODY:
+            return run[position:]
+    return None
+
+
 def scan_paths(path):
     """Strings of the .mb file that look like absolute file paths (in order, no repeats)."""
+    return scan_binary(path)[0]
+
+
+def scan_binary(path, hash_name=None):
+    """The path-like strings of a .mb file and, in the same pass, its digest.
+
+    Args:
+        path (str): The .mb file.
+        hash_name (str, optional): e.g. ``"md5"``.
+
+    Returns:
+        tuple: ``(paths, hexdigest)``; ``hexdigest`` is None without ``hash_name``.
+    """
     found = collections.OrderedDict()
-    overlap = b""
-    with open(path, "rb") as stream:
+    carry = b""
+    with open_scene(path, hash_name=hash_name, decompress=False) as stream:
         while True:
             data = stream.read(_SCAN_CHUNK)
             if not data:
                 break
-            buffer = overlap + data
-            for match in _PATH.finditer(buffer):
-                found[_text(match.group(0))] = None
-            overlap = buffer[-1100:]
-    return list(found)
+            buffer = carry + data
+            carry = b""
+            for run in _RUN.finditer(buffer):
+                end = run.end()
+                if end == len(buffer):
+                    # May go on in the next block: keep what a path could still use.
+                    carry = buffer[max(run.start(), end - _WINDOW - 16):]
+                    break
+                if buffer[end:end + 1] != b"\x00" or len(found) >= MAX_PATHS:
+                    continue
+                candidate = path_in_run(run.group(0)[-(_WINDOW + 16):])
+                if candidate is not None:
+                    found[_text(candidate)] = None
+        digest = stream.hexdigest() if hash_name else None
+    return list(found), digest

@@ -7,7 +7,9 @@ Every function takes bytes and never raises on malformed input.
 
 import re
 
-_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"?|[^\s;"]+', re.S)
+# A quoted string is matched "unrolled" (runs of plain characters, then one escape at a
+# time): the regex engine keeps no state per plain character, so memory stays flat.
+_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?|[^\s;"]+', re.S)
 _ESCAPES = {b"n": b"\n", b"t": b"\t", b"r": b"\r", b'"': b'"', b"\\": b"\\"}
 _ESCAPE = re.compile(rb"\\(.)", re.S)
 

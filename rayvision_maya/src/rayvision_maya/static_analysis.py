@@ -11,11 +11,12 @@ import logging
 import os
 import re
 
-from rayvision_maya import ma_reader, mb_reader
+from rayvision_maya import ma_reader, mb_reader, render_layers
 from rayvision_maya.dcc import tables
 from rayvision_utils import paths as path_utils
 from rayvision_utils.exception import tips_code
 from rayvision_utils.findings import StaticFindings
+from rayvision_utils.scene_input import SceneInputError
 
 LOGGER = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ _UDIM_NUMBER = re.compile(r"(?<!\d)(1\d{3})(?!\d)(?=[^/\\]*$)")
 _UVTILE_NUMBER = re.compile(r"_?u\d+_v\d+(?=[^/\\]*$)", re.I)
 _MAX_REFERENCE_DEPTH = 16
 _MAX_FOLDER_FILES = 10000
+# Longer values are no file paths (Windows allows 32767 characters; nobody writes them).
+_MAX_PATH_LENGTH = 32767
 
 
 class StaticResult(StaticFindings):
@@ -55,6 +58,7 @@ class StaticResult(StaticFindings):
         self.plugins = collections.OrderedDict()
         self.render_layer_type = None
         self.complete = True
+        self.scene_hash = None
 
     # Names the Maya backend grew up with.
     tip = StaticFindings.add_tip
@@ -63,31 +67,6 @@ class StaticResult(StaticFindings):
     def upload_paths(self):
         """Files to upload, without repeats (same list as ``upload_files``)."""
         return self.upload_files
-
-
-def _number_text(value):
-    """``1.0`` -> ``"1"``, ``1.5`` -> ``"1.5"``, other values -> ``str``."""
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _as_float(value, default):
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, (int, float)):
-        return float(value)
-    return default
-
-
-def _as_bool(value, default):
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return value != 0
-    return default
 
 
 def find_project_root(scene_dir, levels=4):
@@ -114,27 +93,6 @@ def search_dirs_for(cg_file, input_project_path=None):
     return result
 
 
-class _LayerView(object):
-    """Attribute values as a render layer sees them (legacy layer overrides applied)."""
-
-    def __init__(self, nodes, overrides):
-        self.nodes = nodes
-        self.overrides = overrides
-
-    def get(self, node_name, names, default=None):
-        node = self.nodes.get(node_name)
-        for name in names:
-            key = (node_name, name)
-            if key in self.overrides:
-                return self.overrides[key]
-        if node is None:
-            return default
-        for name in names:
-            if name in node.attrs and node.attrs[name] is not None:
-                return node.attrs[name]
-        return default
-
-
 class StaticMayaAnalysis(object):
     """Analyse ``cg_file`` (.ma fully, .mb partly) without Maya.
 
@@ -142,10 +100,13 @@ class StaticMayaAnalysis(object):
         cg_file (str): Scene path.
         input_project_path (str, optional): Maya project folder.
         environ (dict, optional): Variables for paths (default ``os.environ``).
+        hash_name (str, optional): e.g. ``"md5"``: hash the scene while reading it
+            (``result.scene_hash``).
     """
 
-    def __init__(self, cg_file, input_project_path=None, environ=None):
+    def __init__(self, cg_file, input_project_path=None, environ=None, hash_name=None):
         self.cg_file = cg_file
+        self.hash_name = hash_name
         self.search_dirs = search_dirs_for(cg_file, input_project_path)
         self.environ = environ
         self.cache = path_utils.DirectoryCache()
@@ -159,9 +120,16 @@ class StaticMayaAnalysis(object):
         if self.cg_file.lower().endswith(".mb"):
             self._binary(self.cg_file)
         else:
-            scene = ma_reader.read_scene(self.cg_file)
+            scene = ma_reader.read_scene(self.cg_file, hash_name=self.hash_name)
+            self.result.scene_hash = scene.hexdigest
             self._read_scenes.add(os.path.normcase(os.path.realpath(self.cg_file)))
             self.result.complete = scene.complete
+            if scene.capped:
+                self.result.tip(tips_code.SCENE_PARTLY_READ, "{} goes beyond the reading "
+                                "limits (more than {} records of one kind, or statements "
+                                "longer than {} bytes): those were skipped".format(
+                                    path_utils.to_slash(self.cg_file), ma_reader.MAX_RECORDS,
+                                    ma_reader.MAX_PARSED))
             if not scene.complete:
                 self.result.tip(tips_code.SCENE_PARTLY_READ, "{} ends early (no '// End of' "
                                 "line): it may be truncated; what it holds was read".format(
@@ -177,103 +145,15 @@ class StaticMayaAnalysis(object):
     # ------------------------------------------------------------------ layers
 
     def _scene_info(self, scene):
-        layers = [node for node in scene.nodes.values()
-                  if node.type == "renderLayer" and ":" not in node.name]
         uses_render_setup = any(node.type == "renderSetupLayer" for node in scene.nodes.values())
         self.result.render_layer_type = "1" if uses_render_setup else "0"
-        if not any(layer.name == "defaultRenderLayer" for layer in layers):
-            layers.insert(0, ma_reader.Node("renderLayer", "defaultRenderLayer", None, {}))
-        overrides = self._layer_overrides(scene)
-        cameras = [node for node in scene.nodes.values() if node.type in tables.CAMERA_TYPES]
-        cameras += self._referenced_cameras
-        nodes = dict(scene.nodes)
-        nodes.update((camera.name, camera) for camera in self._referenced_cameras)
-        scene_info = collections.OrderedDict()
-        for layer in layers:
-            view = _LayerView(nodes, overrides.get(layer.name, {}))
-            renderable = _as_bool(layer.attrs.get("rndr", layer.attrs.get("renderable")), True)
-            scene_info[layer.name] = collections.OrderedDict([
-                ("renderable", "1" if renderable else "0"),
-                ("is_default_camera", "1"),
-                ("option", ""),
-                ("env", {}),
-                ("common", self._common(view, cameras)),
-            ])
-        return scene_info
-
-    @staticmethod
-    def _layer_overrides(scene):
-        """Overrides of legacy render layers: ``{layer: {(node, attr): value}}``."""
-        overrides = {}
-        for source, layer_name, index in scene.adjustments:
-            layer = scene.nodes.get(layer_name)
-            if layer is None:
-                continue
-            key = "adjs[{}].val".format(index)
-            if key not in layer.attrs:
-                continue
-            node_name, _, attr = source.partition(".")
-            overrides.setdefault(layer_name, {})[(node_name, attr)] = layer.attrs[key]
-        _render_setup_overrides(scene, overrides)
-        return overrides
-
-    def _common(self, view, cameras):
-        globals_ = "defaultRenderGlobals"
-        renderer = view.get(globals_, ("ren", "currentRenderer"), tables.DEFAULT_RENDERER)
-        renderer = renderer if isinstance(renderer, str) and renderer else \
-            tables.DEFAULT_RENDERER
-        prefix = view.get(globals_, ("ifp", "imageFilePrefix"), "")
-        if renderer == "vray":
-            prefix = view.get("vraySettings", ("fnprx", "fileNamePrefix"), prefix)
-        start = _as_float(view.get(globals_, ("fs", "startFrame")), tables.DEFAULT_START)
-        end = _as_float(view.get(globals_, ("ef", "endFrame")), tables.DEFAULT_END)
-        by_frame = _as_float(view.get(globals_, ("bfs", "byFrameStep")),
-                             tables.DEFAULT_BY_FRAME)
-        all_camera = [camera.name for camera in cameras]
-        render_camera = [camera.name for camera in cameras
-                         if _as_bool(view.get(camera.name, ("rnd", "renderable")), True)]
-        width = view.get("defaultResolution", ("w", "width"), tables.DEFAULT_WIDTH)
-        height = view.get("defaultResolution", ("h", "height"), tables.DEFAULT_HEIGHT)
-        start_text, end_text, by_text = (_number_text(start), _number_text(end),
-                                         _number_text(by_frame))
-        return collections.OrderedDict([
-            ("renderer", renderer),
-            ("image_file_prefix", prefix if isinstance(prefix, str) else ""),
-            ("start", start_text),
-            ("end", end_text),
-            ("by_frame", by_text),
-            ("frames", "{}-{}[{}]".format(start_text, end_text, by_text)),
-            ("all_camera", all_camera),
-            ("render_camera", render_camera),
-            ("renumber_frames", str(_as_bool(view.get(globals_, ("mex", "modifyExtension")),
-                                             False))),
-            ("width", _number_text(width)),
-            ("height", _number_text(height)),
-            ("image_format", self._image_format(view, renderer)),
-            ("animation", str(_as_bool(view.get(globals_, ("an", "animation")), False))),
-        ])
-
-    @staticmethod
-    def _image_format(view, renderer):
-        if renderer == "arnold":
-            value = view.get("defaultArnoldDriver", ("ai_translator", "aiTranslator"), "exr")
-            return value if isinstance(value, str) and value else "exr"
-        if renderer == "vray":
-            value = view.get("vraySettings", ("imageFormatStr", "ifs"), "png")
-            return value if isinstance(value, str) and value else "png"
-        if renderer == "redshift":
-            value = view.get("redshiftOptions", ("imageFormat", "if"), 1)
-            return tables.REDSHIFT_IMAGE_FORMATS.get(value, str(value))
-        key = view.get("defaultRenderGlobals", ("imfkey", "imfPluginKey"), "")
-        if isinstance(key, str) and key:
-            return key
-        value = view.get("defaultRenderGlobals", ("if", "imageFormat"),
-                         tables.DEFAULT_IMAGE_FORMAT)
-        return tables.IMAGE_FORMATS.get(value, str(value))
+        return render_layers.scene_info(scene, self._referenced_cameras)
 
     # ------------------------------------------------------------------ files
 
-    def _resolve(self, value, search_dirs):
+    def _resolve(self, value, search_dirs, kind=None):
+        if kind not in tables.FOLDER_KINDS:
+            return path_utils.resolve_files(value, search_dirs, self.environ, self.cache)
         return resolve_value(value, search_dirs, self.environ, self.cache)
 
     def add_entry(self, node_name, node_type, attr, value, files, missing, kind):
@@ -281,17 +161,20 @@ class StaticMayaAnalysis(object):
         self.result.assets.append(collections.OrderedDict([
             ("node", node_name), ("type", node_type), ("attr", attr), ("value", value),
             ("kind", kind), ("path", files), ("missing", missing)]))
-        self.result.add_files(files)
+        source = "{}.{}".format(node_name, attr) if node_name and attr else None
+        for path in files:
+            self.result.add_upload(path, source)
 
     def add_file(self, node_name, node_type, attr, value, kind, search_dirs,
                  use_frame_extension=False, uv_tiling_mode=0):
         """Resolve one file attribute value: an asset entry, its files, a tip if missing."""
         pattern, entry_kind = sequence_pattern(node_type, value, kind, use_frame_extension,
                                                uv_tiling_mode)
-        files, reported = self._resolve(pattern, search_dirs)
+        files, reported = self._resolve(pattern, search_dirs, kind)
         self.add_entry(node_name, node_type, attr, value, files, not files, entry_kind)
         if not files:
             self.result.tip(tables.KIND_TIP_CODES[entry_kind], reported)
+            self.result.add_source(reported, "{}.{}".format(node_name, attr))
 
     def _assets(self, scene, search_dirs):
         handled = set()
@@ -301,14 +184,15 @@ class StaticMayaAnalysis(object):
                 handled.add((node.name, short_name))
                 handled.add((node.name, long_name))
                 for value in (raw if isinstance(raw, list) else [raw]):
-                    if not isinstance(value, str) or not value.strip():
-                        continue
+                    if not isinstance(value, str) or not value.strip() \
+                            or len(value) > _MAX_PATH_LENGTH:
+                        continue  # empty, or too long to be a path (garbage)
                     if node.type == "cacheFile":
                         self.add_cache_file(node, value, search_dirs)
                         continue
                     ufe = tables.FRAME_EXTENSION_ATTRIBUTES.get(node.type, ())
                     self.add_file(node.name, node.type, long_name, value, kind, search_dirs,
-                                  _as_bool(_attr(node, ufe), False),
+                                  render_layers.as_bool(_attr(node, ufe), False),
                                   _attr(node, tables.UV_TILING_ATTRIBUTE) or 0)
             # Other string attributes of these nodes: files when they exist.
             for attr, value in node.attrs.items():
@@ -347,53 +231,55 @@ class StaticMayaAnalysis(object):
 
     # ------------------------------------------------------------------ references
 
-    def _references(self, scene, search_dirs, depth):
-        # One path may appear in a "file -rdi" (depth info) and a "file -r" statement; it
-        # is unloaded only if every "file -r" of it says deferred.
-        merged = collections.OrderedDict()
-        for reference in scene.references:
-            raw = _COPY_NUMBER.sub("", reference.path)
-            deferred, name, namespace = merged.get(raw, (None, "", ""))
-            if reference.depth == 0:
-                deferred = reference.deferred if deferred is None else (
-                    deferred and reference.deferred)
-            merged[raw] = (deferred, name or reference.rfn, namespace or reference.namespace)
-        for raw, (deferred, name, namespace) in merged.items():
-            deferred = bool(deferred)
+    def _references(self, scene, search_dirs, depth, load_states=None):
+        """Record the references of ``scene`` and read the loaded ones, recursively.
+
+        Maya loads neither a deferred (unloaded) reference nor anything inside it: those are
+        recorded (and uploaded when they exist) but not read, and a missing one is no tip.
+        ``load_states`` are the top scene's ``file -rdi <depth> -dr ...`` entries: the load
+        state of nested references as the top scene sets them.
+        """
+        if load_states is None:
+            load_states = _nested_load_states(scene)
+        for raw, (deferred, name, namespace) in _direct_references(scene).items():
+            deferred = deferred or load_states.get(raw, False)
             files, reported = path_utils.resolve_files(raw, search_dirs, self.environ,
                                                        self.cache)
             self.add_entry(name or namespace, "reference", "fileName", raw, files[:1],
                            not files, "reference")
+            if deferred:
+                self.result.assets[-1]["deferred"] = True
+                continue
             if not files:
-                if not deferred:
-                    self.result.tip(tables.KIND_TIP_CODES["reference"], reported)
+                self.result.tip(tables.KIND_TIP_CODES["reference"], reported)
                 continue
-            path = files[0]
-            key = os.path.normcase(os.path.realpath(path))
-            if key in self._read_scenes:
-                continue
-            self._read_scenes.add(key)
-            if depth > _MAX_REFERENCE_DEPTH:
-                self.result.tip(tips_code.SCENE_PARTLY_READ,
-                                "{}: references nested deeper than {} were not read".format(
-                                    path, _MAX_REFERENCE_DEPTH))
-                continue
-            if scene.namespace and namespace:
-                namespace = scene.namespace + ":" + namespace
-            child_dirs = list(search_dirs) + [os.path.dirname(path)]
-            if path.lower().endswith(".mb"):
-                self._binary(path, child_dirs, is_reference=True)
-                continue
-            try:
-                child = ma_reader.read_scene(path, namespace=namespace)
-            except OSError as error:
-                self.result.tip(tables.KIND_TIP_CODES["reference"],
-                                "{} ({})".format(path, error))
-                continue
-            self._assets(child, child_dirs)
-            self._referenced_cameras.extend(
-                node for node in child.nodes.values() if node.type in tables.CAMERA_TYPES)
-            self._references(child, child_dirs, depth + 1)
+            self._read_reference(scene, files[0], namespace, search_dirs, depth, load_states)
+
+    def _read_reference(self, scene, path, namespace, search_dirs, depth, load_states):
+        key = os.path.normcase(os.path.realpath(path))
+        if key in self._read_scenes:
+            return
+        self._read_scenes.add(key)
+        if depth > _MAX_REFERENCE_DEPTH:
+            self.result.tip(tips_code.SCENE_PARTLY_READ,
+                            "{}: references nested deeper than {} were not read".format(
+                                path, _MAX_REFERENCE_DEPTH))
+            return
+        if scene.namespace and namespace:
+            namespace = scene.namespace + ":" + namespace
+        child_dirs = list(search_dirs) + [os.path.dirname(path)]
+        if path.lower().endswith(".mb"):
+            self._binary(path, child_dirs, is_reference=True)
+            return
+        try:
+            child = ma_reader.read_scene(path, namespace=namespace)
+        except SceneInputError as error:
+            self.result.tip(tables.KIND_TIP_CODES["reference"],
+                            "{} ({})".format(path, error.reason))
+            return
+        self._assets(child, child_dirs)
+        self._referenced_cameras.extend(render_layers.scene_cameras(child))
+        self._references(child, child_dirs, depth + 1, load_states)
 
     # ------------------------------------------------------------------ Maya binary
 
@@ -401,9 +287,12 @@ class StaticMayaAnalysis(object):
         search_dirs = search_dirs or self.search_dirs
         head = mb_reader.read_head(path)
         if not is_reference:
-            self.result.plugins = farm_plugins(head.requires)
+            self.result.plugins = farm_plugins(head.requires, _year_of(head.version))
         found = 0
-        for value in mb_reader.scan_paths(path):
+        values, digest = mb_reader.scan_binary(path, None if is_reference else self.hash_name)
+        if not is_reference:
+            self.result.scene_hash = digest
+        for value in values:
             files, _ = path_utils.resolve_files(value, search_dirs, self.environ, self.cache)
             if files and path_utils.to_slash(files[0]) != path_utils.to_slash(path):
                 found += 1
@@ -416,47 +305,69 @@ class StaticMayaAnalysis(object):
                 path_utils.to_slash(path), found))
 
 
-def _render_setup_overrides(scene, overrides):
-    """Add the render-settings overrides of Render Setup layers to ``overrides``.
+def _direct_references(scene):
+    """``{path: (deferred, reference node, namespace)}`` of the references of ``scene``.
 
-    Only absolute overrides inside a render settings collection are applied: they name their
-    target node (``tgName``) and attribute (``atr``). Overrides of object collections need
-    their selectors evaluated, which only Maya does.
+    One path may appear in a ``file -rdi 1`` (load info) and in ``file -r`` statements
+    (several with copy numbers ``{1}``): it is deferred only if every ``file -r`` of it
+    says so (or, without ``file -r``, its ``-rdi 1`` entry). ``-rdi 2`` and deeper entries
+    describe references inside references: they are read from those files.
     """
-    children = {}
-    for child, parent in scene.render_setup_parents:
-        children.setdefault(parent, []).append(child)
-    for layer in [node for node in scene.nodes.values() if node.type == "renderSetupLayer"]:
-        legacy = "rs_" + layer.name
-        pending = [(child, False) for child in children.get(layer.name, [])]
-        seen = set()
-        while pending:
-            name, in_settings = pending.pop(0)
-            node = scene.nodes.get(name)
-            if node is None or name in seen:
-                continue
-            seen.add(name)
-            if not _as_bool(node.attrs.get("en", node.attrs.get("enabled")), True):
-                continue
-            in_settings = in_settings or node.type == "renderSettingsCollection"
-            if node.type in ("absOverride", "absUniqueOverride"):
-                target = node.attrs.get("tgName", node.attrs.get("targetNodeName"))
-                attr = node.attrs.get("atr", node.attrs.get("attribute"))
-                value = node.attrs.get("atv", node.attrs.get("attrValue"))
-                if in_settings and isinstance(target, str) and isinstance(attr, str) \
-                        and value is not None:
-                    overrides.setdefault(legacy, {})[(target.lstrip(":"), attr)] = value
-                continue
-            pending.extend((child, in_settings) for child in children.get(name, []))
+    merged = collections.OrderedDict()
+    for reference in scene.references:
+        if reference.depth > 1:
+            continue
+        raw = _COPY_NUMBER.sub("", reference.path)
+        by_r, by_rdi, name, namespace = merged.get(raw, (None, False, "", ""))
+        if reference.depth == 0:
+            by_r = reference.deferred if by_r is None else (by_r and reference.deferred)
+        else:
+            by_rdi = by_rdi or reference.deferred
+        merged[raw] = (by_r, by_rdi, name or reference.rfn, namespace or reference.namespace)
+    return collections.OrderedDict(
+        (raw, (by_rdi if by_r is None else by_r, name, namespace))
+        for raw, (by_r, by_rdi, name, namespace) in merged.items())
 
 
-def farm_plugins(requires):
-    """The plugins of ``requires`` that are render-farm configuration (Maya's own left out)."""
+def _nested_load_states(scene):
+    """``{path: deferred}`` of the nested references a top scene sets (``-rdi 2``...)."""
+    states = {}
+    for reference in scene.references:
+        if reference.depth > 1:
+            raw = _COPY_NUMBER.sub("", reference.path)
+            states[raw] = states.get(raw, False) or reference.deferred
+    return states
+
+
+def farm_plugins(requires, maya_year=None):
+    """The plugins of ``requires`` that are render-farm configuration (Maya's own left out).
+
+    Args:
+        requires (dict): plugin -> version, as the scene states them.
+        maya_year (int, optional): The Maya that saved the scene (``requires maya``): a
+            plugin bundled with Maya only from a later version (``mayaUsdPlugin`` before
+            2022) is a separate install, hence farm configuration.
+    """
+    if maya_year is None:
+        maya_year = scene_year(requires)
     plugins = collections.OrderedDict()
     for name, version in requires.items():
-        if name not in BUILTIN_PLUGINS:
+        bundled_since = tables.BUNDLED_SINCE.get(name)
+        built_in = name in BUILTIN_PLUGINS and (
+            bundled_since is None or (maya_year is not None and maya_year >= bundled_since))
+        if not built_in:
             plugins[name] = version
     return plugins
+
+
+def _year_of(text):
+    match = re.search(r"(\d{4})", str(text or ""))
+    return int(match.group(1)) if match else None
+
+
+def scene_year(requires):
+    """The year of ``requires maya "2018"`` (int), or None."""
+    return _year_of(requires.get("maya"))
 
 
 def _attr(node, names):

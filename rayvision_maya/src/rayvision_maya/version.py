@@ -10,14 +10,18 @@ Versions are returned as the integer year (``"2018"`` for 2018.5 or "2016 Extens
 import re
 
 from rayvision_maya import mb_reader
+from rayvision_utils.scene_input import open_scene
 
 _PRODUCT = re.compile(rb"Maya\D*?(\d{4}(?:\.\d+)?)", re.I)
 _HEADER = re.compile(rb"^//Maya ASCII (\d{4}(?:\.\d+)?)", re.I)
 _REQUIRES_MAYA = re.compile(rb'^requires\s+(?:"maya"|maya)\s+"(\d{4}(?:\.\d+)?)', re.I)
 _DIGITS = re.compile(r"(\d{4})")
 
-# A header longer than this without a createNode is not a scene header.
+# A header longer than this without a createNode is not a scene header: the probe reads
+# at most this many bytes and lines, and ignores lines longer than _MAX_LINE.
 _MAX_HEADER_LINES = 20000
+_MAX_HEADER_BYTES = 8 * 1024 * 1024
+_MAX_LINE = 64 * 1024
 
 
 def _year(value):
@@ -29,22 +33,47 @@ def _year(value):
     return match.group(1) if match else None
 
 
+def header_lines(cg_file):
+    """The lines of the first :data:`_MAX_HEADER_BYTES` of a file (overlong ones left out).
+
+    Raises:
+        rayvision_utils.scene_input.SceneInputError: The file cannot be read (a folder,
+            device, FIFO, no permission...).
+    """
+    with open_scene(cg_file, decompress=False, max_line=_MAX_LINE) as stream:
+        total = 0
+        skipping = False  # inside an overlong line, which comes in pieces
+        while total < _MAX_HEADER_BYTES:
+            line = stream.readline()
+            if not line:
+                return
+            total += len(line)
+            complete = line.endswith(b"\n")
+            if skipping or (not complete and len(line) > _MAX_LINE):
+                skipping = not complete
+                continue
+            yield line
+
+
 def ma_version(cg_file):
-    """Version year of a Maya ASCII file, or None when the file does not say."""
+    """Version year of a Maya ASCII file, or None when the file does not say.
+
+    Raises:
+        rayvision_utils.scene_input.SceneInputError: The file cannot be read.
+    """
     product = header = requires = None
-    with open(cg_file, "rb") as stream:
-        for index, line in enumerate(stream):
-            if index > _MAX_HEADER_LINES or line.startswith(b"createNode"):
-                break
-            if line.startswith(b"fileInfo") and b"product" in line and product is None:
-                match = _PRODUCT.search(line.split(b"product", 1)[1])
-                product = match.group(1) if match else None
-            elif line.startswith(b"//Maya ASCII") and header is None:
-                match = _HEADER.match(line)
-                header = match.group(1) if match else None
-            elif line.startswith(b"requires") and requires is None:
-                match = _REQUIRES_MAYA.match(line)
-                requires = match.group(1) if match else None
+    for index, line in enumerate(header_lines(cg_file)):
+        if index > _MAX_HEADER_LINES or line.startswith(b"createNode"):
+            break
+        if line.startswith(b"fileInfo") and b"product" in line and product is None:
+            match = _PRODUCT.search(line.split(b"product", 1)[1])
+            product = match.group(1) if match else None
+        elif line.startswith(b"//Maya ASCII") and header is None:
+            match = _HEADER.match(line)
+            header = match.group(1) if match else None
+        elif line.startswith(b"requires") and requires is None:
+            match = _REQUIRES_MAYA.match(line)
+            requires = match.group(1) if match else None
     return _year(product or header or requires)
 
 

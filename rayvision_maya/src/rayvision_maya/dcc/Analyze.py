@@ -92,22 +92,51 @@ def image_format(cmds, renderer):
     if key:
         return _text(key)
     value = _get(cmds, _RENDER_GLOBALS + ".imageFormat", tables.DEFAULT_IMAGE_FORMAT)
-    return tables.IMAGE_FORMATS.get(value, str(value))
+    extension = tables.IMAGE_FORMATS.get(value, str(value))
+    # 50/51 mean "the format imfPluginKey names"; without a key Maya writes iff.
+    return "iff" if extension == "imfkey" else extension
+
+
+def layer_frames(cmds):
+    """``(start, end, by_frame, animation)`` Maya renders for the current layer.
+
+    With animation off Maya renders the current frame (``time1.outTime``) only.
+    """
+    if not _get(cmds, _RENDER_GLOBALS + ".animation", False):
+        current = _number_text(_get(cmds, "time1.outTime", tables.DEFAULT_CURRENT_FRAME))
+        return current, current, "1", False
+    start = _number_text(_get(cmds, _RENDER_GLOBALS + ".startFrame", tables.DEFAULT_START))
+    end = _number_text(_get(cmds, _RENDER_GLOBALS + ".endFrame", tables.DEFAULT_END))
+    by_frame = _number_text(_get(cmds, _RENDER_GLOBALS + ".byFrameStep",
+                                 tables.DEFAULT_BY_FRAME))
+    return start, end, by_frame, True
+
+
+def scene_cameras(cmds):
+    """``[(name, full DAG path)]``: short names, full paths where short names collide."""
+    paths = []
+    for camera_type in tables.CAMERA_TYPES:
+        for path in cmds.ls(type=camera_type, long=True) or []:
+            path = _text(path)
+            if path not in paths:
+                paths.append(path)
+    shorts = [path.rpartition("|")[2] for path in paths]
+    return [(short if shorts.count(short) == 1 else path, path)
+            for short, path in zip(shorts, paths)]
 
 
 def layer_common(cmds, cameras):
-    """Render settings of the current render layer, in the task.json ``common`` format."""
+    """Render settings of the current render layer, in the task.json ``common`` format.
+
+    ``cameras``: ``[(name, full DAG path)]`` of :func:`scene_cameras`.
+    """
     renderer = _text(_get(cmds, _RENDER_GLOBALS + ".currentRenderer",
                           tables.DEFAULT_RENDERER)) or tables.DEFAULT_RENDERER
     prefix = _get(cmds, _RENDER_GLOBALS + ".imageFilePrefix", "") or ""
     if renderer == "vray":
         prefix = _get(cmds, "vraySettings.fileNamePrefix", prefix) or prefix
-    start = _number_text(_get(cmds, _RENDER_GLOBALS + ".startFrame", tables.DEFAULT_START))
-    end = _number_text(_get(cmds, _RENDER_GLOBALS + ".endFrame", tables.DEFAULT_END))
-    by_frame = _number_text(_get(cmds, _RENDER_GLOBALS + ".byFrameStep",
-                                 tables.DEFAULT_BY_FRAME))
-    render_camera = [camera for camera in cameras
-                     if _get(cmds, camera + ".renderable", True)]
+    start, end, by_frame, animation = layer_frames(cmds)
+    render_camera = [name for name, path in cameras if _get(cmds, path + ".renderable", True)]
     return {
         "renderer": renderer,
         "image_file_prefix": _text(prefix),
@@ -115,13 +144,13 @@ def layer_common(cmds, cameras):
         "end": end,
         "by_frame": by_frame,
         "frames": "%s-%s[%s]" % (start, end, by_frame),
-        "all_camera": list(cameras),
+        "all_camera": [name for name, _path in cameras],
         "render_camera": render_camera,
         "renumber_frames": str(bool(_get(cmds, _RENDER_GLOBALS + ".modifyExtension", False))),
         "width": _number_text(_get(cmds, _RESOLUTION + ".width", tables.DEFAULT_WIDTH)),
         "height": _number_text(_get(cmds, _RESOLUTION + ".height", tables.DEFAULT_HEIGHT)),
         "image_format": image_format(cmds, renderer),
-        "animation": str(bool(_get(cmds, _RENDER_GLOBALS + ".animation", False))),
+        "animation": str(animation),
     }
 
 
@@ -136,11 +165,7 @@ def collect_layers(cmds):
     """``(scene_info, render_layer_type)``: one entry per render layer of the scene."""
     layers = [layer for layer in (cmds.ls(type="renderLayer") or [])
               if not _is_referenced(cmds, layer)]
-    cameras = []
-    for camera_type in tables.CAMERA_TYPES:
-        for camera in cmds.ls(type=camera_type) or []:
-            if camera not in cameras:
-                cameras.append(camera)
+    cameras = scene_cameras(cmds)
     layer_type = "1" if cmds.ls(type="renderSetupLayer") else "0"
     current = cmds.editRenderLayerGlobals(query=True, currentRenderLayer=True)
     scene_info = {}

@@ -44,10 +44,38 @@ FILE_ATTRIBUTES = {
     "xgmSplineCache": [("fileName", "fn", "hair")],
     "openVDBRead": [("file", "file", "volume")],
     "bifrostContainer": [("cacheFolder", "cacheFolder", "cache")],
+    # Maya USD: the stage the proxy shape loads (layers it names are followed from there).
+    "mayaUsdProxyShape": [("filePath", "fp", "usd")],
 }
 
+# RenderMan for Maya (RfM 21+): lights, light filters, textures, archives. Their attributes
+# have the same long and short names.
+_PXR_IES = ("iesProfile", "iesProfile", "ies")
+_PXR_COLOR_MAP = ("lightColorMap", "lightColorMap", "hdri")
+FILE_ATTRIBUTES.update({
+    "PxrDomeLight": [_PXR_COLOR_MAP],
+    "PxrRectLight": [_PXR_COLOR_MAP, _PXR_IES],
+    "PxrDiskLight": [_PXR_IES],
+    "PxrSphereLight": [_PXR_IES],
+    "PxrCylinderLight": [_PXR_IES],
+    "PxrMeshLight": [_PXR_IES],
+    "PxrPortalLight": [_PXR_IES],
+    "PxrGoboLightFilter": [("map", "map", "texture")],
+    "PxrCookieLightFilter": [("map", "map", "texture")],
+    "PxrStdEnvMapLight": [("rman__EnvMap", "rman__EnvMap", "hdri")],
+    "PxrStdAreaLight": [("rman__EmissionMap", "rman__EmissionMap", "texture")],
+    "PxrTexture": [("filename", "filename", "texture")],
+    "PxrPtexture": [("filename", "filename", "texture")],
+    "PxrNormalMap": [("filename", "filename", "texture")],
+    "PxrBump": [("filename", "filename", "texture")],
+    "PxrMultiTexture": [("filename%d" % index, "filename%d" % index, "texture")
+                        for index in range(10)],
+    "PxrOSL": [("shadername", "shadername", "other")],
+    "RenderManArchive": [("filename", "filename", "proxy")],
+})
+
 # Node types whose file-attribute value is a folder, not a file.
-FOLDER_KINDS = ("cache",)
+FOLDER_KINDS = ("cache", "hair", "volume")
 
 # Attributes that switch a node's file into a frame sequence.
 FRAME_EXTENSION_ATTRIBUTES = {
@@ -76,9 +104,14 @@ KIND_TIP_CODES = {
     "ies": "10012",           # MISSING_FILE
     "cache": "10012",         # MISSING_FILE
     "hair": "10032",          # HAIR_MISSING
+    "usd": "10012",           # MISSING_FILE (a USD stage)
     "reference": "10025",     # XREFFILES
     "other": "10012",         # MISSING_FILE
 }
+
+# Maya versions whose plugins ship with Maya: plugin -> first Maya year that bundles it.
+# Before that year the plugin is a separate install the farm must provide.
+BUNDLED_SINCE = {"mayaUsdPlugin": 2022, "MASH": 2017}
 
 # Image format enum of defaultRenderGlobals.imageFormat -> extension.
 IMAGE_FORMATS = {
@@ -96,6 +129,8 @@ DEFAULT_RENDERER = "mayaSoftware"
 DEFAULT_START = 1.0
 DEFAULT_END = 10.0
 DEFAULT_BY_FRAME = 1.0
+# time1.outTime when a scene does not store it (the frame rendered with animation off).
+DEFAULT_CURRENT_FRAME = 1.0
 DEFAULT_WIDTH = 960
 DEFAULT_HEIGHT = 540
 DEFAULT_IMAGE_FORMAT = 7

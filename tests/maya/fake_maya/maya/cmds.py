@@ -45,21 +45,34 @@ def _record(name, *args, **kwargs):
 
 def objExists(name):
     _record("objExists", name)
-    return name in _nodes()
+    return _node_name(name) in _nodes()
 
 
 def attributeQuery(attr, node=None, exists=False):
     _record("attributeQuery", attr, node=node, exists=exists)
     if not exists:
         raise TypeError("only exists=True is faked")
+    node = _node_name(node)
     if node not in _nodes():
         raise RuntimeError("No object matches name: %s" % node)
     return attr in _nodes()[node].get("attrs", {})
 
 
+def _node_name(name):
+    """The key of ``_nodes()`` a name or full DAG path stands for."""
+    if name in _nodes():
+        return name
+    for key, node in _nodes().items():
+        if node.get("path", "|" + key) == name:
+            return key
+    return name
+
+
 def getAttr(plug):
     _record("getAttr", plug)
     node, _, attr = plug.partition(".")
+    node = _node_name(node)
+    plug = node + "." + attr
     overrides = _STATE["scene"].get("layer_overrides", {}).get(_STATE["layer"], {})
     if plug in overrides:
         return overrides[plug]
@@ -68,14 +81,16 @@ def getAttr(plug):
     return _nodes()[node]["attrs"][attr]
 
 
-def ls(type=None):
-    _record("ls", type=type)
+def ls(type=None, long=False):
+    """Nodes of a type; ``long=True`` gives full DAG paths (a node's "path", else "|name")."""
+    _record("ls", type=type, long=long)
     if _STATE["opened"] is None:
         return []
     unknown = _STATE["scene"].get("unknown_types", [])
     if type in unknown:
         raise RuntimeError("Unknown object type: %s" % type)
-    return [name for name, node in _nodes().items() if node.get("type") == type]
+    return [node.get("path", name if name.startswith("|") else "|" + name) if long else name
+            for name, node in _nodes().items() if node.get("type") == type]
 
 
 def editRenderLayerGlobals(query=False, currentRenderLayer=None):
