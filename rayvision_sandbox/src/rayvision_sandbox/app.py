@@ -49,6 +49,7 @@ class FarmApp(object):
             return response(environ, start_response)
         try:
             response = self.dispatch(request)
+            self._lose_answer(request.path)
         except ConnectionAbort:
             raise
         except SandboxRequestError as exc:
@@ -57,6 +58,15 @@ class FarmApp(object):
             LOGGER.exception("request %s %s failed", request.method, request.path)
             response = self.envelope(None, c.INTERNAL_ERROR, "INTERNAL_ERROR", 500)
         return response(environ, start_response)
+
+    def _lose_answer(self, path):
+        """The per-path faults that act after the farm performed the request."""
+        faults = self.farm.faults
+        if faults.take_drop(path):
+            raise ConnectionAbort("answer to {0} dropped by fault injection".format(path))
+        seconds = faults.take_late(path)
+        if seconds:
+            time.sleep(seconds)
 
     def dispatch(self, request):
         """Route one request."""

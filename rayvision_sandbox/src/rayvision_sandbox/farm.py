@@ -123,7 +123,8 @@ class Sandbox(object):
         self.renderer = Renderer(self.store, self.storages, self.faults, self.clock,
                                  self.seconds_per_frame, self.nodes)
         try:
-            self._server = FarmServer(self.host, self.port, FarmApp(self), self.access_log)
+            self._server = FarmServer(self.host, self.port, FarmApp(self), self.access_log,
+                                      clock=self.clock)
         except SystemExit:
             # werkzeug reports a port it cannot bind on stderr and exits; a library raises.
             raise OSError(errno.EADDRINUSE, "rayvision_sandbox cannot listen on {0}:{1} (port "
