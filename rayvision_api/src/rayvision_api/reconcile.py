@@ -182,7 +182,7 @@ def _env_names(lookup, cg_id):
 
 def _add_env_check(lookup, body, before):
     present = body["editName"] in _env_names(lookup, body["cgId"])
-    return Verdict.of(present, not present)
+    return Verdict.of(present, not present, result={"editName": body["editName"]})
 
 
 def _env_names_everywhere(lookup):

@@ -43,8 +43,9 @@ class Faults(object):
                 connection is reset instead of answering: ``{path: count}`` drops the next
                 ``count`` answers of that path (None: every one); a list of paths drops
                 every answer.
-            late_answer (dict): ``{path: seconds}``: the request is performed, then the
-                answer waits that long (longer than the client's timeout, in tests).
+            late_answer (dict): ``{path: seconds}`` or ``{path: (seconds, count)}``: the
+                request is performed, then the answer waits that long (longer than the
+                client's timeout, in tests); for every request, or the next ``count``.
 
         Raises:
             ValueError: A value is out of range; the message names it.
@@ -144,11 +145,16 @@ class Faults(object):
 
     def take_late(self, path):
         """Seconds to hold the answer to a request on ``path`` (0: answer at once)."""
-        seconds = self.late_answer.get(path, 0.0) if self.late_answer else 0.0
-        if seconds:
-            with self._lock:
-                self.counters["late_answers"] += 1
-        return seconds
+        if not self.late_answer:
+            return 0.0
+        with self._lock:
+            seconds, left = self.late_answer.get(path, (0.0, None))
+            if not seconds or (left is not None and left <= 0):
+                return 0.0
+            if left is not None:
+                self.late_answer[path] = (seconds, left - 1)
+            self.counters["late_answers"] += 1
+            return seconds
 
     def as_dict(self):
         """The active configuration as keyword arguments of :meth:`set`."""
@@ -183,10 +189,15 @@ def _count(value, name):
 
 
 def _seconds(value, name):
+    """``(seconds, count or None)`` from ``seconds`` or ``(seconds, count)``."""
+    count = None
+    if isinstance(value, (tuple, list)):
+        value, count = value
+        count = _count(count, name)
     seconds = float(value)
     if seconds < 0:
         raise ValueError("{0} seconds must be >= 0, got {1!r}".format(name, value))
-    return seconds
+    return seconds, count
 
 
 def _per_path(value, name, convert):
