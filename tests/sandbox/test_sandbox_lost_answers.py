@@ -8,6 +8,7 @@ the effect in the farm's own database.
 """
 
 import json
+import re
 import uuid
 
 import pytest
@@ -382,3 +383,75 @@ def test_policy_always_repeats_like_the_original(env, new_api):
     client.task.create_task(labels=[label])
     count = env.one("SELECT COUNT(*) AS n FROM tasks WHERE labels=?", (json.dumps([label]),))
     assert count["n"] == 2  # the opt-in policy may act twice, as the original did
+
+
+def _count_codes(client):
+    codes = []
+
+    def record(response, *args, **kwargs):
+        try:
+            codes.append(response.json().get("code"))
+        except ValueError:
+            codes.append(None)
+    client.connect.session.hooks["response"].append(record)
+    return codes
+
+
+SKEW_SAMPLE = ["query_user_profile", "submit_task", "add_label", "delete_task"]
+
+
+@pytest.mark.parametrize("skew, names", [(600, sorted(OPERATIONS)), (-600, sorted(OPERATIONS)),
+                                         (3600, SKEW_SAMPLE), (-3600, SKEW_SAMPLE)])
+def test_clock_skew_every_operator_succeeds_after_one_resign(env, new_api, skew, names,
+                                                              caplog):
+    env.farm.faults.set(clock_skew=skew)
+    client = new_api(timeout=10, max_attempts=3)
+    assert abs(client.connect.clock_offset - skew) <= 2
+    codes = _count_codes(client)
+    for name in names:
+        call, effect, expected = SCENARIOS[name](env)
+        env.farm.faults.set(clock_skew=skew)
+        client.connect.clock_offset = 0.0
+        del codes[:]
+        caplog.clear()
+        call(client)
+        assert codes == [610, 200], name
+        if expected is not None:
+            assert effect() == expected, name
+        warnings = [r for r in caplog.records if "clock" in r.getMessage()]
+        assert len(warnings) == 1
+        offset = int(re.search(r"clock is ([-+]\d+) s", warnings[0].getMessage()).group(1))
+        assert abs(offset + skew) <= 1
+    # The offset is kept: the next call needs no re-sign.
+    del codes[:]
+    client.user.query_user_profile()
+    assert codes == [200]
+
+
+def test_replay_refusal_is_answered_by_one_resign(env, new_api, monkeypatch):
+    from rayvision_api import signature
+
+    client = new_api(timeout=10)
+    codes = _count_codes(client)
+    label = unique("replay")
+    fixed = "424242424242424242"
+    # Two identical requests in the same second with the same nonce: the farm refuses the
+    # second as a replay, and the client signs it again with a fresh nonce.
+    nonces = iter([fixed, fixed])
+    monkeypatch.setattr(signature, "generate_nonce",
+                        lambda: next(nonces, None) or str(uuid.uuid4().int)[:18])
+    stamp = signature.generate_timestamp()
+    monkeypatch.setattr(signature, "generate_timestamp", lambda offset=0: stamp)
+    client.tag.get_label_list()
+    client.tag.get_label_list()
+    assert codes == [200, 611, 200]
+    client.tag.add_label(label)
+    assert env.one("SELECT COUNT(*) AS n FROM labels WHERE name=?", (label,))["n"] == 1
+
+
+def test_a_wrong_key_is_refused_after_one_resign(farm, new_api):
+    from rayvision_api.exception import RayvisionAPIError
+
+    with pytest.raises(RayvisionAPIError) as failure:
+        new_api(access_key="not-the-key")
+    assert failure.value.error_code == 611
