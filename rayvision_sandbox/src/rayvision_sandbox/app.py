@@ -8,7 +8,7 @@ import uuid
 from werkzeug.wrappers import Request, Response
 
 from rayvision_sandbox import constants as c
-from rayvision_sandbox.errors import SandboxRequestError
+from rayvision_sandbox.errors import CLIENT_ERROR_STATUS, SandboxRequestError
 from rayvision_sandbox.storage_routes import ConnectionAbort
 
 LOGGER = logging.getLogger(__name__)
@@ -88,10 +88,11 @@ class FarmApp(object):
         except (UnicodeDecodeError, ValueError) as exc:
             raise SandboxRequestError(c.PARAMETER_INVALID,
                                       "PARAMETER_INVALID: the body is not UTF-8 JSON ({0})".format(
-                                          exc))
+                                          exc), CLIENT_ERROR_STATUS)
         if not isinstance(body, dict):
             raise SandboxRequestError(c.PARAMETER_INVALID,
-                                      "PARAMETER_INVALID: the body must be a JSON object")
+                                      "PARAMETER_INVALID: the body must be a JSON object",
+                                      CLIENT_ERROR_STATUS)
         user = self.farm.auth.authenticate(request.headers, request.host, path, body)
         host, _, port = request.host.rpartition(":")
         ctx = {"now": self.farm.clock(), "base_url": "{0}://{1}".format(request.scheme,
