@@ -33,11 +33,32 @@ def unique(prefix):
 
 
 class Env(object):
-    """What a scenario needs: the farm, a reference client, task helpers."""
+    """What a scenario needs: the farm, a reference client of the test user, task helpers.
 
-    def __init__(self, farm, api, submit, maya_json, storage):
-        self.farm, self.api, self.submit, self.maya_json = farm, api, submit, maya_json
-        self.storage = storage
+    The scenarios run as a user of their own, so that what they leave behind (labels,
+    render environments, tasks) is not seen by other tests.
+    """
+
+    def __init__(self, farm, credentials, new_api, storage_for, submit, maya_json):
+        self.farm, self.maya_json = farm, maya_json
+        self.access_id, self.access_key = credentials
+        self.api = new_api(self.access_id, self.access_key)
+        self.storage = storage_for(self.api)
+        self._submit = submit
+        self.rendering = []
+
+    def client(self, new_api, **options):
+        return new_api(self.access_id, self.access_key, **options)
+
+    def submit(self, task_json):
+        return self._submit(task_json, client=self.api, client_storage=self.storage)
+
+    def stop_rendering(self):
+        """Abort what still renders: the farm's render nodes are shared by every test."""
+        ids = [task_id for task_id in self.rendering if not self.task(task_id)["deleted"]]
+        self.rendering = []
+        if ids:
+            self.api.task.abort_task(ids)
 
     def one(self, sql, params=()):
         return self.farm.store.query_one(sql, params)
@@ -47,7 +68,9 @@ class Env(object):
 
     def long_task(self):
         """A submitted task that keeps rendering while the test runs."""
-        return self.submit(self.maya_json(frames="1-4000[1]"))
+        task_id = self.submit(self.maya_json(frames="1-4000[1]"))
+        self.rendering.append(task_id)
+        return task_id
 
     def finished_task(self, failing=None):
         if failing:
@@ -117,7 +140,7 @@ def _update_user_settings(env):
     seconds = 3600 + uuid.uuid4().int % 3600
     return (lambda c: c.user.update_user_settings(seconds),
             lambda: env.one("SELECT task_over_time_sec AS s FROM users WHERE access_id=?",
-                            (env.farm.access_id,))["s"], seconds)
+                            (env.access_id,))["s"], seconds)
 
 
 @scenario("create_task")
@@ -131,6 +154,7 @@ def _create_task(env):
 @scenario("submit_task")
 def _submit_task(env):
     task_id = int(env.api.get_task_id())
+    env.rendering.append(task_id)
     env.storage.upload(env.api.user_info["config_bid"], "/{0}/cfg/task.json".format(task_id),
                        json.dumps(env.maya_json(frames="1-4000[1]")).encode())
     return (lambda c: c.task.submit_task(task_id),
@@ -272,14 +296,21 @@ def test_every_operation_has_a_lost_answer_scenario():
     assert set(SCENARIOS) == set(OPERATIONS)
 
 
-@pytest.fixture
-def env(farm, api, submit, maya_json, storage):
-    return Env(farm, api, submit, maya_json, storage)
+@pytest.fixture(scope="module")
+def credentials(farm):
+    return farm.create_user(unique("lost_answers"))
 
 
 @pytest.fixture
-def client(new_api):
-    return new_api(timeout=TIMEOUT, max_attempts=3)
+def env(farm, credentials, new_api, storage_for, submit, maya_json):
+    scenario_env = Env(farm, credentials, new_api, storage_for, submit, maya_json)
+    yield scenario_env
+    scenario_env.stop_rendering()
+
+
+@pytest.fixture
+def client(env, new_api):
+    return env.client(new_api, timeout=TIMEOUT, max_attempts=3)
 
 
 FAULTS = {
@@ -355,7 +386,7 @@ def test_lost_create_task_says_what_is_known(env, client):
 
 def test_farm_slower_than_the_client_timeout_creates_one_task(env, new_api):
     """The reported case: farm latency 0.8 s above a 0.5 s client timeout."""
-    client = new_api(timeout=0.5, max_attempts=3)
+    client = env.client(new_api, timeout=0.5, max_attempts=3)
     label = unique("slow_create")
     env.farm.faults.set(latency=0.8)
     try:
@@ -368,7 +399,7 @@ def test_farm_slower_than_the_client_timeout_creates_one_task(env, new_api):
 
 
 def test_policy_never_raises_without_asking(env, new_api):
-    client = new_api(timeout=TIMEOUT, max_attempts=3, retry_policy="never")
+    client = env.client(new_api, timeout=TIMEOUT, max_attempts=3, retry_policy="never")
     call, effect, expected = SCENARIOS["add_label"](env)
     env.farm.faults.set(drop_answer=[OPERATIONS["add_label"].path])
     with pytest.raises(RayvisionOutcomeUnknownError):
@@ -377,7 +408,7 @@ def test_policy_never_raises_without_asking(env, new_api):
 
 
 def test_policy_always_repeats_like_the_original(env, new_api):
-    client = new_api(timeout=TIMEOUT, max_attempts=3, retry_policy="always")
+    client = env.client(new_api, timeout=TIMEOUT, max_attempts=3, retry_policy="always")
     label = unique("always_create")
     env.farm.faults.set(drop_answer={OPERATIONS["create_task"].path: 1})
     client.task.create_task(labels=[label])
@@ -405,7 +436,7 @@ SKEW_SAMPLE = ["query_user_profile", "submit_task", "add_label", "delete_task"]
 def test_clock_skew_every_operator_succeeds_after_one_resign(env, new_api, skew, names,
                                                               caplog):
     env.farm.faults.set(clock_skew=skew)
-    client = new_api(timeout=10, max_attempts=3)
+    client = env.client(new_api, timeout=10, max_attempts=3)
     assert abs(client.connect.clock_offset - skew) <= 2
     codes = _count_codes(client)
     for name in names:
@@ -419,6 +450,7 @@ def test_clock_skew_every_operator_succeeds_after_one_resign(env, new_api, skew,
         if expected is not None:
             assert effect() == expected, name
         warnings = [r for r in caplog.records if "clock" in r.getMessage()]
+        env.stop_rendering()
         assert len(warnings) == 1
         offset = int(re.search(r"clock is ([-+]\d+) s", warnings[0].getMessage()).group(1))
         assert abs(offset + skew) <= 1
@@ -431,7 +463,7 @@ def test_clock_skew_every_operator_succeeds_after_one_resign(env, new_api, skew,
 def test_replay_refusal_is_answered_by_one_resign(env, new_api, monkeypatch):
     from rayvision_api import signature
 
-    client = new_api(timeout=10)
+    client = env.client(new_api, timeout=10)
     codes = _count_codes(client)
     label = unique("replay")
     fixed = "424242424242424242"
