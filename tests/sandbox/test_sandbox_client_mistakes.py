@@ -7,8 +7,8 @@ import pytest
 import requests
 
 from rayvision_api import signature
-from rayvision_api.operations import OPERATIONS, WHOLE_BODY
 from rayvision_api.fields import Env
+from rayvision_api.operations import OPERATIONS, WHOLE_BODY
 
 HUGE = int("9" * 309)
 BAD_VALUES = [HUGE, -HUGE, 10 ** 20, float("nan"), float("inf"), 1e308, "1" * 400, [HUGE],

@@ -82,9 +82,12 @@ def _newest_tasks(lookup, size):
 
 
 def _create_check(lookup, body, before):
-    """New task ids cannot be told from older ones without a snapshot, and a snapshot before
-    every creation would cost a request; unsubmitted tasks are not in every farm's task list
-    either. So the verdict is "unknown", carrying the user's newest tasks for the caller."""
+    """Always "unknown", carrying the user's newest tasks for the caller.
+
+    New task ids cannot be told from older ones without a snapshot, and a snapshot before
+    every creation would cost a request the original never made; unsubmitted tasks are not
+    in every farm's task list either.
+    """
     newest = sorted((item["id"] for item in _newest_tasks(lookup, 5)), reverse=True)
     return Verdict(Verdict.UNKNOWN, known={"newest_task_ids": newest})
 
@@ -226,6 +229,7 @@ class Lookup(object):
         self.connect = connect
 
     def __call__(self, name, _body=None, **arguments):
+        """Run the read-only operation ``name`` (``_body``: a ready body instead)."""
         operation = OPERATIONS[name]
         body = _body if _body is not None else build_body(
             operation, arguments, {"domain": self.connect.domain})

@@ -12,7 +12,6 @@ from rayvision_api import signature
 from rayvision_sandbox import constants
 from rayvision_sandbox.errors import CLIENT_ERROR_STATUS, SandboxRequestError
 
-
 # Longest UTCTimestamp taken as a number: whole seconds until the year 5138.
 _TIMESTAMP_DIGITS = 11
 

@@ -1,5 +1,6 @@
-"""Fault injection: latency, HTTP error bursts, connection resets, clock skew, failing frames,
-and per-path lost answers (the farm acts, then the answer is dropped or comes too late).
+"""Fault injection: latency, errors, resets, clock skew, failing frames, lost answers.
+
+Lost answers are per path: the farm acts, then the answer is dropped or comes too late.
 
 One :class:`Faults` object per farm, switchable while the farm runs (tests flip it between
 calls). ``set`` replaces the whole configuration; ``clear`` switches every fault off.
