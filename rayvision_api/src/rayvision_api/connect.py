@@ -208,9 +208,6 @@ class Connect(object):
         while True:
             attempt += 1
             headers = self.signed_headers(api_url, data)
-            if LOGGER.isEnabledFor(logging.DEBUG):
-                LOGGER.debug("POST: %s (attempt %d/%d)", url, attempt, self.max_attempts)
-                LOGGER.debug("HTTP Body: %s", body.decode("utf-8"))
             try:
                 response = self.session.post(url, data=body, headers=headers,
                                              timeout=self.timeout)
@@ -218,6 +215,11 @@ class Connect(object):
                 failure = _connection_failure(exc, url)
                 sent, retry_after = not _never_sent(exc), None
             else:
+                if LOGGER.isEnabledFor(logging.DEBUG):
+                    # One record per request: a file handler pays a lock per record.
+                    LOGGER.debug("POST: %s (attempt %d/%d) HTTP Body: %s -> HTTP %s %r", url,
+                                 attempt, self.max_attempts, body.decode("utf-8"),
+                                 response.status_code, response.content[:200])
                 try:
                     payload, failure, retry_after = self._decode(response, url)
                 except RayvisionAPIError as error:
@@ -287,8 +289,6 @@ class Connect(object):
             failure = RayvisionTransportError(status, "HTTP {0}: {1}".format(
                 status, envelope.get("message")), url)
             return None, failure, _retry_after(response)
-        LOGGER.debug("HTTP Response: code=%s message=%s", envelope.get("code"),
-                     envelope.get("message"))
         if envelope.get("code") != 200:
             raise RayvisionAPIError(envelope.get("code"), envelope.get("message"), url)
         return envelope.get("data"), None, None
