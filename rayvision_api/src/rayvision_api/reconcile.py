@@ -9,10 +9,9 @@ with read-only queries, what happened:
 * not done: the request is sent again (at most ``max_attempts`` rounds in all);
 * cannot tell: ``RayvisionOutcomeUnknownError`` is raised with what the farm showed.
 
-Each reconciler is a pair of functions: ``before(lookup, body)`` records what the check
-needs to know of the state before the request, and ``check(lookup, body, before)`` returns
-a :class:`Verdict`. No reconciler looks before today: every request a user makes stays the
-one request the original SDK made, and reconciliation costs requests only after a loss.
+Each reconciler is a check ``check(lookup, body)`` returning a :class:`Verdict`. None looks
+at the farm before the request: every call a user makes stays the one request the original
+SDK made, and reconciliation costs requests only after a loss.
 """
 
 import logging
@@ -62,10 +61,6 @@ class Verdict(object):
         return cls(cls.NOT_DONE if not_done else cls.UNKNOWN, None, known)
 
 
-def _nothing(lookup, body):
-    return None
-
-
 def _ids(body):
     return list(body.get("taskIds") or [])
 
@@ -81,7 +76,7 @@ def _newest_tasks(lookup, size):
     return (lookup("get_task_list", page_num=1, page_size=size) or {}).get("items") or []
 
 
-def _create_check(lookup, body, before):
+def _create_check(lookup, body):
     """Always "unknown", carrying the user's newest tasks for the caller.
 
     New task ids cannot be told from older ones without a snapshot, and a snapshot before
@@ -92,7 +87,7 @@ def _create_check(lookup, body, before):
     return Verdict(Verdict.UNKNOWN, known={"newest_task_ids": newest})
 
 
-def _submit_check(lookup, body, before):
+def _submit_check(lookup, body):
     task_id = body["taskId"]
     items = _tasks(lookup, [task_id])
     if not items:
@@ -110,7 +105,7 @@ def _state_check(done_when, submitted_only=False):
     ``submitted_only``: tasks never submitted are left alone by the operation (a stop), so
     they count as done.
     """
-    def check(lookup, body, before):
+    def check(lookup, body):
         ids = _ids(body)
         items = _tasks(lookup, ids)
         states = dict((item["id"], item.get("taskStatus")) for item in items)
@@ -123,7 +118,7 @@ def _state_check(done_when, submitted_only=False):
     return check
 
 
-def _delete_check(lookup, body, before):
+def _delete_check(lookup, body):
     ids = _ids(body)
     left = sorted(item["id"] for item in _tasks(lookup, ids))
     return Verdict.of(not left, len(left) == len(ids), known={"task_ids": ids,
@@ -139,14 +134,14 @@ def _delete_check(lookup, body, before):
 _OPEN_FRAMES = (1, 2)
 
 
-def _restart_failed_check(lookup, body, before):
+def _restart_failed_check(lookup, body):
     ids = _ids(body)
     failed = dict((item["id"], item.get("failedFrames") or 0) for item in _tasks(lookup, ids))
     done = len(failed) == len(set(ids)) and not any(failed.values())
     return Verdict.of(done, False, known={"task_ids": ids, "failed_frames": failed})
 
 
-def _restart_frame_check(lookup, body, before):
+def _restart_frame_check(lookup, body):
     task_id = body["taskIds"]
     frames, page = {}, 1
     while True:
@@ -168,12 +163,12 @@ def _label_names(lookup):
     return set(item.get("projectName") for item in lookup("get_project_list") or [])
 
 
-def _add_label_check(lookup, body, before):
+def _add_label_check(lookup, body):
     present = body["newName"] in _label_names(lookup)
     return Verdict.of(present, not present)
 
 
-def _delete_label_check(lookup, body, before):
+def _delete_label_check(lookup, body):
     present = body["delName"] in _label_names(lookup)
     return Verdict.of(not present, present)
 
@@ -183,7 +178,7 @@ def _env_names(lookup, cg_id):
                or [])
 
 
-def _add_env_check(lookup, body, before):
+def _add_env_check(lookup, body):
     present = body["editName"] in _env_names(lookup, body["cgId"])
     return Verdict.of(present, not present, result={"editName": body["editName"]})
 
@@ -196,25 +191,25 @@ def _env_names_everywhere(lookup):
     return names
 
 
-def _delete_env_check(lookup, body, before):
+def _delete_env_check(lookup, body):
     present = body["editName"] in _env_names_everywhere(lookup)
     return Verdict.of(not present, present)
 
 
-# Operation name -> (before, check).
+# Operation name -> check(lookup, body), which returns a Verdict.
 RECONCILERS = {
-    "create_task": (_nothing, _create_check),
-    "submit_task": (_nothing, _submit_check),
-    "stop_task": (_nothing, _state_check(lambda status: status not in _STOPPABLE, True)),
-    "start_task": (_nothing, _state_check(lambda status: status not in _STOPPED, True)),
-    "abort_task": (_nothing, _state_check(lambda status: status in _OVER)),
-    "delete_task": (_nothing, _delete_check),
-    "restart_failed_frames": (_nothing, _restart_failed_check),
-    "restart_frame": (_nothing, _restart_frame_check),
-    "add_label": (_nothing, _add_label_check),
-    "delete_label": (_nothing, _delete_label_check),
-    "add_render_env": (_nothing, _add_env_check),
-    "delete_render_env": (_nothing, _delete_env_check),
+    "create_task": _create_check,
+    "submit_task": _submit_check,
+    "stop_task": _state_check(lambda status: status not in _STOPPABLE, True),
+    "start_task": _state_check(lambda status: status not in _STOPPED, True),
+    "abort_task": _state_check(lambda status: status in _OVER),
+    "delete_task": _delete_check,
+    "restart_failed_frames": _restart_failed_check,
+    "restart_frame": _restart_frame_check,
+    "add_label": _add_label_check,
+    "delete_label": _delete_label_check,
+    "add_render_env": _add_env_check,
+    "delete_render_env": _delete_env_check,
 }
 
 
@@ -243,29 +238,29 @@ def run(connect, operation, body):
     Raises:
         RayvisionOutcomeUnknownError: The farm cannot tell whether the change happened.
     """
-    if operation.safety != RECONCILE or connect.retry_policy == RETRY_ALWAYS:
+    if operation.safety != RECONCILE or connect.retry_policy in (RETRY_ALWAYS, RETRY_NEVER):
+        # Connect.post repeats what is safe, and raises RayvisionOutcomeUnknownError for a
+        # lost answer of a change that must not happen twice.
         return connect.post(operation.path, body, operation.safety, operation.name)
-    if connect.retry_policy == RETRY_NEVER:
-        return connect.post(operation.path, body, operation.safety, operation.name)
-    before_of, check = RECONCILERS[operation.name]
+    check = RECONCILERS[operation.name]
     lookup = Lookup(connect)
-    before = before_of(lookup, body)
     for round_number in range(1, connect.max_attempts + 1):
         try:
             return connect.post(operation.path, body, operation.safety, operation.name)
         except RayvisionOutcomeUnknownError as unknown:
-            verdict = settle(connect, lookup, check, body, before, unknown)
+            verdict = settle(connect, lookup, check, body, unknown)
             if verdict.state == Verdict.DONE:
                 return verdict.result
             if verdict.state == Verdict.UNKNOWN or round_number == connect.max_attempts:
                 unknown.known.update(verdict.known)
                 raise
             LOGGER.warning("%s: the farm shows it did not happen; sending it again "
-                                   "(round %d/%d)", operation.name, round_number + 1,
-                                   connect.max_attempts)
+                           "(round %d/%d)", operation.name, round_number + 1,
+                           connect.max_attempts)
 
 
 def _timed_out(error):
+    """True when the lost answer was a read timeout (somewhere in the chain of causes)."""
     while error is not None:
         if isinstance(error, requests.exceptions.ReadTimeout):
             return True
@@ -273,7 +268,7 @@ def _timed_out(error):
     return False
 
 
-def settle(connect, lookup, check, body, before, unknown):
+def settle(connect, lookup, check, body, unknown):
     """Ask the farm until it shows the change, or one more client timeout has passed.
 
     A request whose answer timed out may still be running on the farm: "not done" is only
@@ -282,12 +277,14 @@ def settle(connect, lookup, check, body, before, unknown):
     """
     deadline = time.time()
     if _timed_out(unknown):
-        deadline += connect.timeout or 0
+        timeout = connect.timeout
+        # requests also takes (connect timeout, read timeout).
+        deadline += (timeout[-1] if isinstance(timeout, tuple) else timeout) or 0
     attempt = 0
     while True:
         attempt += 1
         try:
-            verdict = check(lookup, body, before)
+            verdict = check(lookup, body)
         except RayvisionError as error:
             return Verdict(Verdict.UNKNOWN, known={"lookup_error": str(error)})
         if verdict.state != Verdict.NOT_DONE or time.time() >= deadline:
