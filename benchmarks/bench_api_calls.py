@@ -14,7 +14,8 @@ process (``rayvision-sandbox serve``), one thread, connection reuse on both side
 
 Calls alternate ``task_info([id, n])`` and ``task_frames(id, n, 10)`` with a different ``n``
 each time, as a busy client's calls differ. Rounds are interleaved (plain, SDK, plain,
-SDK, ...), at least 5, and inside a round the sides alternate every 20 calls; the median
+SDK, ...), at least 5, and inside a round the sides alternate every 20 calls (which side
+goes first alternates too); the median
 and the spread (min-max) of each side are printed, and the ratio of the medians. Goal: the
 SDK keeps >= 0.85x of plain.
 
@@ -58,12 +59,13 @@ def workload(task_id, calls, offset):
 
 
 def sdk_round(api, plan):
-    """Seconds for the SDK to make every call of ``plan``."""
+    """``(wall seconds, client CPU seconds)`` for the SDK to make every call of ``plan``."""
     query = api.query
+    cpu = time.process_time()
     started = time.perf_counter()
     for name, arguments in plan:
         getattr(query, name)(*arguments.values())
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def presign(api, plan):
@@ -84,17 +86,20 @@ def presign(api, plan):
 
 
 def plain_round(session, signed):
-    """Seconds for plain ``requests`` to post every pre-signed request and read the answer."""
+    """``(wall seconds, client CPU seconds)`` for plain ``requests`` to post every pre-signed
+    request and read the answer."""
+    cpu = time.process_time()
     started = time.perf_counter()
     for url, body, headers in signed:
         answer = session.post(url, data=body, headers=headers, timeout=30).json()
         if answer["code"] != 200:
             raise RuntimeError("plain request refused: {0}".format(answer))
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def measure(api, calls, rounds, block=BLOCK):
-    """Calls per second of each round: ``(plain rates, sdk rates)``.
+    """Calls per second of each round and client CPU seconds per call of each side:
+    ``(plain rates, sdk rates, {"plain": cpu, "sdk": cpu})``.
 
     Inside a round the two sides alternate in blocks of ``block`` calls, so that a burst of
     other work on a shared machine lands on both sides alike.
@@ -105,18 +110,25 @@ def measure(api, calls, rounds, block=BLOCK):
     plain_round(session, presign(api, workload(task_id, 50, 0)))
     sdk_round(api, workload(task_id, 50, 50))
     plain, sdk = [], []
+    cpu = {"plain": 0.0, "sdk": 0.0}
     offset = 100
     for _ in range(rounds):
-        plain_seconds = sdk_seconds = 0.0
-        for start in range(0, calls, block):
+        seconds = {"plain": 0.0, "sdk": 0.0}
+        for number, start in enumerate(range(0, calls, block)):
             size = min(block, calls - start)
             plan = workload(task_id, size, offset)
             offset += size
-            plain_seconds += plain_round(session, presign(api, plan))
-            sdk_seconds += sdk_round(api, plan)
-        plain.append(calls / plain_seconds)
-        sdk.append(calls / sdk_seconds)
-    return plain, sdk
+            signed = presign(api, plan)
+            sides = [("plain", plain_round, session, signed), ("sdk", sdk_round, api, plan)]
+            # Alternate which side goes first, so that neither always follows the other.
+            for side, run_side, client, work in (sides if number % 2 == 0 else sides[::-1]):
+                wall, used = run_side(client, work)
+                seconds[side] += wall
+                cpu[side] += used
+        plain.append(calls / seconds["plain"])
+        sdk.append(calls / seconds["sdk"])
+    total = float(calls * rounds)
+    return plain, sdk, dict((side, used / total) for side, used in cpu.items())
 
 
 def farm_process(data_dir):
@@ -151,12 +163,13 @@ def main(argv=None):
         parser.error("--rounds must be at least 5")
     if args.in_process:
         with Sandbox() as farm:
-            plain, sdk = measure(RayvisionAPI(**farm.api_kwargs()), args.calls, args.rounds)
+            plain, sdk, cpu = measure(RayvisionAPI(**farm.api_kwargs()), args.calls,
+                                      args.rounds)
     else:
         data_dir = tempfile.mkdtemp(prefix="bench_api_calls_")
         process, kwargs = farm_process(data_dir)
         try:
-            plain, sdk = measure(RayvisionAPI(**kwargs), args.calls, args.rounds)
+            plain, sdk, cpu = measure(RayvisionAPI(**kwargs), args.calls, args.rounds)
         finally:
             process.send_signal(signal.SIGTERM)
             process.communicate(timeout=30)
@@ -170,6 +183,8 @@ def main(argv=None):
     print(describe("rayvision_api (as imported)", sdk))
     print("  ratio of medians SDK / plain:      {0:8.2f}x   (per round {1:.2f} .. {2:.2f})".format(
         ratio, min(ratios), max(ratios)))
+    print("  client CPU per call: plain {0:.0f} us, SDK {1:.0f} us (+{2:.0f} us)".format(
+        cpu["plain"] * 1e6, cpu["sdk"] * 1e6, (cpu["sdk"] - cpu["plain"]) * 1e6))
     print("  goal >= {0:.2f}x:                    {1}".format(
         GOAL, "met" if ratio >= GOAL else "NOT met"))
     return 0
