@@ -96,7 +96,8 @@ def test_check_and_add_project_name_creates_once(mocked):
     assert api.check_and_add_project_name("new") == "9"
     adds = [c for c in mocked.calls if c.request.path_url.endswith("addLabel")]
     assert len(adds) == 1
-    assert json.loads(adds[0].request.body) == {"newName": "new", "status": 0}
+    # The original passes the status as the string '0'; so do we, byte for byte.
+    assert adds[0].request.body == b'{"newName": "new", "status": "0"}'
 
 
 def test_check_and_add_project_name_gives_up(mocked):

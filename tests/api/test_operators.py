@@ -94,6 +94,10 @@ CASES = [
 ]
 
 
+HEADER_ORDER = ["accessId", "channel", "platform", "UTCTimestamp", "nonce", "signature",
+                "version", "Content-Type"]
+
+
 @pytest.mark.parametrize("cls, method, args, kwargs, path, body", CASES,
                          ids=["%s-%d" % (c[1], i) for i, c in enumerate(CASES)])
 def test_operator_request(mocked, connect, cls, method, args, kwargs, path, body):
@@ -104,6 +108,10 @@ def test_operator_request(mocked, connect, cls, method, args, kwargs, path, body
     assert sent_path == path
     assert sent_body == body
     assert list(sent_body) == list(body)  # key order as the service documents it
+    # Byte for byte what the original sends: json.dumps with Python's defaults.
+    assert mocked.calls[0].request.body == json.dumps(body).encode("utf-8")
+    signed_order = [key for key in mocked.calls[0].request.headers if key in HEADER_ORDER]
+    assert signed_order == HEADER_ORDER
 
 
 def test_every_operation_has_a_case_and_a_method():
@@ -136,7 +144,8 @@ def test_result_shaping(mocked, connect):
     (lambda c: Task(c).create_task(labels=("a",)), "labels must be a list"),
     (lambda c: Task(c).submit_task(1, asset_lsolation_model="OTHER"), "asset_lsolation_model"),
     (lambda c: Task(c).submit_task(1, asset_lsolation_model=3), "asset_lsolation_model"),
-    (lambda c: Task(c).stop_task(5), "task_param_list must be a list"),
+    (lambda c: Task(c).stop_task("5"), "task_param_list must be a task id or a list"),
+    (lambda c: Task(c).stop_task(True), "task_param_list must be a task id or a list"),
     (lambda c: Query(c).get_task_list(status_list=(1,)), "status_list must be a list"),
     (lambda c: Query(c).get_task_list(search_keyword=5), "search_keyword must be a str"),
     (lambda c: Query(c).get_task_list(start_time=20200101), "start_time must be a str"),

@@ -130,3 +130,56 @@ def test_error_burst_on_an_upload_answers_the_status_not_a_reset(farm, storage, 
     # The same connection still works: the farm read the refused body.
     storage.upload(bid, "/burst/up.bin", data)
     assert storage.get(bid, "/burst/up.bin").content == data
+
+
+def test_lost_answer_settings_round_trip_through_as_dict():
+    faults = Faults()
+    faults.set(latency=0.1, drop_answer={"/api/render/task/submitTask": 2},
+               late_answer={"/api/render/task/createTask": (1.5, 1),
+                            "/api/render/common/addLabel": 2.0},
+               failing_frames=[3, "7"], clock_skew=-600)
+    config = faults.as_dict()
+    assert config["drop_answer"] == {"/api/render/task/submitTask": 2}
+    assert config["late_answer"] == {"/api/render/task/createTask": (1.5, 1),
+                                     "/api/render/common/addLabel": (2.0, None)}
+    assert config["failing_frames"] == ["3", "7"] and config["clock_skew"] == -600
+    copy = Faults()
+    copy.set(**config)
+    assert copy.as_dict() == config
+    assert "drop_answer" in repr(copy)
+    faults.clear()
+    assert faults.as_dict()["drop_answer"] is None and faults.as_dict()["late_answer"] is None
+
+
+def test_dropped_answers_are_counted_and_run_out():
+    faults = Faults()
+    faults.set(drop_answer={"/a": 2}, late_answer={"/b": (0.5, 1)})
+    assert [faults.take_drop("/a") for _ in range(3)] == [True, True, False]
+    assert faults.take_drop("/b") is False
+    assert [faults.take_late("/b") for _ in range(2)] == [0.5, 0.0]
+    assert faults.counters["dropped_answers"] == 2 and faults.counters["late_answers"] == 1
+    faults.set(drop_answer=["/a"])
+    assert all(faults.take_drop("/a") for _ in range(5))
+    assert faults.drop_answer == {"/a": None}
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"drop_answer": {"api/no/slash": 1}}, "drop_answer keys must be URL paths"),
+    ({"drop_answer": {"/a": -1}}, "drop_answer"),
+    ({"late_answer": {"/a": -2}}, "late_answer"),
+    ({"late_answer": {"/a": "soon"}}, "late_answer"),
+])
+def test_lost_answer_settings_are_checked(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Faults().set(**kwargs)
+
+
+def test_date_header_is_the_farm_clock(farm, api):
+    import email.utils
+
+    farm.faults.set(clock_skew=3600)
+    response = requests.post(farm.url + "/api/render/user/queryUserProfile", data="{}",
+                             timeout=10)
+    date = email.utils.parsedate_to_datetime(response.headers["Date"]).timestamp()
+    assert abs(date - (time.time() + 3600)) < 5
+    assert len(response.raw.headers.getlist("Date")) == 1

@@ -45,7 +45,7 @@ def test_tipsinfo_add_set_save(tmp_path):
     tips = TipsInfo(save_path=str(tmp_path))
     tips.add("15013", "Maya 2018")
     tips.add("15013", "again", "more")
-    tips.add(10012)
+    tips.add("10012")
     tips.set_tips("999", "raw")
     assert tips.tips_list == {"15013": ["Maya 2018", "again", "more"], "10012": [],
                               "999": "raw"}
@@ -68,3 +68,34 @@ def test_tipsinfo_save_and_exit(tmp_path):
         tips.save_and_exit(str(tmp_path), exit_code=3)
     assert info.value.code == 3
     assert (tmp_path / "tips.json").exists()
+
+
+def test_star_import_gives_every_class_including_the_processor():
+    namespace = {}
+    exec("from rayvision_utils.exception.exception import *", namespace)
+    assert namespace["RayvisionHTTPErrorProcessor"] is api_exc.RayvisionHTTPErrorProcessor
+    assert namespace["RayvisionOutcomeUnknownError"] is api_exc.RayvisionOutcomeUnknownError
+    assert set(utils_exc.__all__) <= set(namespace)
+
+
+def test_exception_names_are_static_imports():
+    # Static tools (IDEs, linters, type checkers) see names only when they are imported by
+    # name; a loop filling globals() hides them.
+    with open(utils_exc.__file__, encoding="utf-8") as handle:
+        source = handle.read()
+    assert "globals()" not in source
+    for name in utils_exc.__all__:
+        assert "    {0},\n".format(name) in source, name
+
+
+def test_tips_keep_the_key_type_of_the_caller(tmp_path):
+    tips = TipsInfo(save_path=str(tmp_path))
+    tips.add(123, "int key")
+    tips.add("123", "str key")
+    tips.set_tips(456, "raw")
+    assert tips.tips_list[123] == ["int key"]
+    assert tips.tips_list["123"] == ["str key"]
+    assert tips.tips_list[456] == "raw"
+    with open(tips.save_tips(), encoding="utf-8") as handle:
+        # tips.json has text codes only; the two spellings of 123 are one code there.
+        assert json.load(handle) == {"123": ["int key", "str key"], "456": "raw"}

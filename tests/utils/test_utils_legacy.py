@@ -50,6 +50,7 @@ def test_standalone_analyser_through_legacy_pipeline(toy_module, monkeypatch, tm
     task = make_task(monkeypatch, tmp_path, str(scene))
     analyse = analyse_handle.RayvisionAnalyse.execute(task)
     assert analyse.instance.name == "Houdini"
+    assert analyse.cg_instance is analyse.instance  # the original's attribute name
     with open(task.task_json_path) as handle:
         saved = json.load(handle)
     assert saved["scene_info"] == {"rop_node": [{"node": "/out/mantra1"}]}

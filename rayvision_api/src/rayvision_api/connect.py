@@ -7,6 +7,7 @@ answers that are not JSON. Business errors (envelope ``code`` other than 200) ar
 once as :class:`~rayvision_api.exception.RayvisionAPIError`.
 """
 
+import email.utils
 import json
 import logging
 import os
@@ -14,13 +15,18 @@ import random
 import time
 
 import requests
+import urllib3
 
 from rayvision_api import constants, signature
 from rayvision_api.exception import (
     RayvisionAPIError,
     RayvisionArgumentError,
+    RayvisionConnectionError,
+    RayvisionOutcomeUnknownError,
+    RayvisionResponseDecodeError,
     RayvisionTransportError,
 )
+from rayvision_api.operations import READ, RECONCILE
 
 ENV_ACCESS_ID = "RAYVISION_ACCESS_ID"
 ENV_ACCESS_KEY = "RAYVISION_ACCESS_KEY"
@@ -28,8 +34,18 @@ ENV_ACCESS_KEY = "RAYVISION_ACCESS_KEY"
 LOGGER = logging.getLogger(__name__)
 
 # Transport failures worth another attempt (a malformed URL or a bad TLS setting is not).
-_RETRYABLE_EXCEPTIONS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+_TRANSPORT_EXCEPTIONS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                          requests.exceptions.ChunkedEncodingError)
+
+# Envelope codes of a refused signature.
+SIGNATURE_EXPIRED = 610
+SIGNATURE_INVALID = 611
+
+# Retry policies of a client (``Connect(retry_policy=...)``), see docs/retries.md.
+RETRY_RECONCILE = "reconcile"
+RETRY_NEVER = "never"
+RETRY_ALWAYS = "always"
+RETRY_POLICIES = (RETRY_RECONCILE, RETRY_NEVER, RETRY_ALWAYS)
 
 
 def resolve_credentials(access_id, access_key):
@@ -85,12 +101,22 @@ class Connect(object):
         backoff_factor (float): First wait between attempts; doubles each time.
         backoff_max (float): Longest wait between attempts.
         session (requests.Session, optional): A session to use instead of a new one.
+        retry_policy (str): What happens when a change that must not be repeated (submit,
+            delete, create, ...) gets no answer. ``"reconcile"`` (default): ask the farm
+            whether it took effect, then succeed, repeat it, or raise
+            ``RayvisionOutcomeUnknownError``. ``"never"``: raise that error at once.
+            ``"always"``: repeat it like a query (the original SDK's behaviour; may act twice).
+
+    Attributes:
+        clock_offset (float): Seconds between the farm's clock and this machine's, learnt
+            from a 610 answer and used to sign every later request.
     """
 
     def __init__(self, access_id, access_key, protocol, domain, platform, headers=None,
                  timeout=constants.DEFAULT_TIMEOUT, max_attempts=constants.DEFAULT_MAX_ATTEMPTS,
                  backoff_factor=constants.DEFAULT_BACKOFF_FACTOR,
-                 backoff_max=constants.DEFAULT_BACKOFF_MAX, session=None):
+                 backoff_max=constants.DEFAULT_BACKOFF_MAX, session=None,
+                 retry_policy=RETRY_RECONCILE):
         self.access_id, self._access_key = resolve_credentials(access_id, access_key)
         self.domain, self.protocol = split_domain(domain, protocol)
         # Kept under the original's attribute name too.
@@ -102,6 +128,11 @@ class Connect(object):
         if not isinstance(max_attempts, int) or max_attempts < 1:
             raise RayvisionArgumentError("max_attempts must be an int >= 1, got {0!r}".format(
                 max_attempts))
+        if retry_policy not in RETRY_POLICIES:
+            raise RayvisionArgumentError("retry_policy must be one of {0}, got {1!r}".format(
+                ", ".join(RETRY_POLICIES), retry_policy))
+        self.retry_policy = retry_policy
+        self.clock_offset = 0.0
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.backoff_factor = backoff_factor
@@ -141,52 +172,98 @@ class Connect(object):
             dict: Headers to send.
         """
         headers = dict(self._headers)
-        headers["UTCTimestamp"] = signature.generate_timestamp()
+        headers["UTCTimestamp"] = signature.generate_timestamp(self.clock_offset)
         headers["nonce"] = signature.generate_nonce()
         return signature.sign_headers(headers, self._access_key, domain or self.domain,
                                       api_url, body or {}, method)
 
-    def post(self, api_url, data=None):
+    def post(self, api_url, data=None, safety=READ, operation=None):
         """Send a signed POST and return the envelope's ``data``.
 
         Args:
             api_url (str): Path of the operation, e.g. ``/api/render/user/queryUserProfile``.
             data (dict, optional): Request body.
+            safety (str): The operation's retry class (``rayvision_api.operations``):
+                ``read`` and ``idempotent`` requests are repeated after any transport failure;
+                a ``reconcile`` request only when it provably never reached the farm (unless
+                the client's ``retry_policy`` is ``"always"``).
+            operation (str, optional): The operator method, named in errors.
 
         Returns:
             dict or list or str or None: The ``data`` of the answer.
 
         Raises:
             RayvisionAPIError: The service answered a business error (code != 200).
-            RayvisionTransportError: No usable answer after every attempt.
+            RayvisionOutcomeUnknownError: A change was sent, and no answer came back.
+            RayvisionConnectionError: No answer after every attempt (a query).
+            RayvisionResponseDecodeError: The answer was never the JSON envelope.
+            RayvisionTransportError: HTTP 5xx or 429 after every attempt.
         """
         data = data or {}
         url = self.assemble_api_url(self.domain, api_url, self.protocol)
-        body = json.dumps(data)
+        body = json.dumps(data).encode("utf-8")
+        repeat_after_send = safety != RECONCILE or self.retry_policy == RETRY_ALWAYS
+        resigned = set()
         attempt = 0
         while True:
             attempt += 1
             headers = self.signed_headers(api_url, data)
-            LOGGER.debug("POST: %s (attempt %d/%d)", url, attempt, self.max_attempts)
-            LOGGER.debug("HTTP Body: %s", body)
             try:
-                response = self.session.post(url, data=body.encode("utf-8"), headers=headers,
+                response = self.session.post(url, data=body, headers=headers,
                                              timeout=self.timeout)
-            except _RETRYABLE_EXCEPTIONS as exc:
-                failure = RayvisionTransportError(
-                    -1, "no answer from the server: {0}".format(exc), url)
-                failure.__cause__ = exc
-                retry_after = None
+            except _TRANSPORT_EXCEPTIONS as exc:
+                failure = _connection_failure(exc, url)
+                sent, retry_after = not _never_sent(exc), None
             else:
-                payload, failure, retry_after = self._decode(response, url)
+                if LOGGER.isEnabledFor(logging.DEBUG):
+                    # One record per request: a file handler pays a lock per record.
+                    LOGGER.debug("POST: %s (attempt %d/%d) HTTP Body: %s -> HTTP %s %r", url,
+                                 attempt, self.max_attempts, body.decode("utf-8"),
+                                 response.status_code, response.content[:200])
+                try:
+                    payload, failure, retry_after = self._decode(response, url)
+                except RayvisionAPIError as error:
+                    if self._resign_once(error, response, resigned):
+                        attempt -= 1
+                        continue
+                    raise
                 if failure is None:
                     return payload
+                # 429 means the farm refused the request before acting on it.
+                sent = response.status_code != 429
+            if sent and not repeat_after_send:
+                raise _outcome_unknown(failure, operation)
             if attempt >= self.max_attempts:
+                if sent and safety != READ:
+                    raise _outcome_unknown(failure, operation)
                 raise failure
             wait = self._backoff(attempt, retry_after)
             LOGGER.warning("%s; retrying in %.1f s (attempt %d/%d)", failure.error, wait,
                            attempt + 1, self.max_attempts)
             self._sleep(wait)
+
+    def _resign_once(self, error, response, resigned):
+        """True when a refused signature deserves one more, freshly signed attempt.
+
+        610 (timestamp outside the farm's window): the farm's clock is read from the answer's
+        ``Date`` header and kept for the life of the client. 611 (signature refused): the
+        service also answers it for a nonce it saw before, so one re-sign with a new nonce.
+        Either way the farm refused the request before acting on it.
+        """
+        code = error.error_code
+        if code not in (SIGNATURE_EXPIRED, SIGNATURE_INVALID) or code in resigned:
+            return False
+        resigned.add(code)
+        if code == SIGNATURE_EXPIRED:
+            farm_time = _farm_time(response)
+            if farm_time is None:
+                return False
+            offset = round(farm_time - time.time())
+            if offset != round(self.clock_offset):
+                LOGGER.warning("this machine's clock is %+d s away from the farm's; signing "
+                               "with the farm's time from now on", -offset)
+                self.clock_offset = float(offset)
+        return True
 
     def _decode(self, response, url):
         """Turn a response into ``(data, retryable_failure, retry_after)``.
@@ -202,7 +279,7 @@ class Connect(object):
             envelope = None
         if not isinstance(envelope, dict) or "code" not in envelope:
             text = response.text[:200] if response.content else "<empty body>"
-            failure = RayvisionTransportError(
+            failure = RayvisionResponseDecodeError(
                 status, "HTTP {0} with no JSON envelope in the answer: {1!r}".format(
                     status, text), url)
             if status < 400 or retryable_status:
@@ -212,11 +289,10 @@ class Connect(object):
             failure = RayvisionTransportError(status, "HTTP {0}: {1}".format(
                 status, envelope.get("message")), url)
             return None, failure, _retry_after(response)
-        LOGGER.debug("HTTP Response: code=%s message=%s", envelope.get("code"),
-                     envelope.get("message"))
         if envelope.get("code") != 200:
             raise RayvisionAPIError(envelope.get("code"), envelope.get("message"), url)
         return envelope.get("data"), None, None
+
 
     def _backoff(self, attempt, retry_after=None):
         """Seconds to wait before the next attempt: exponential, jittered, capped."""
@@ -228,6 +304,49 @@ class Connect(object):
     def close(self):
         """Close the HTTP session."""
         self.session.close()
+
+
+def _never_sent(exc):
+    """True when a transport failure proves that the request never reached the server.
+
+    Refused connections, failed name resolution and connect timeouts fail before a byte of
+    the request is written; a reset or a read timeout may come after the farm acted.
+    """
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if not isinstance(exc, requests.exceptions.ConnectionError) or not exc.args:
+        return False
+    reason = getattr(exc.args[0], "reason", exc.args[0])
+    return isinstance(reason, (urllib3.exceptions.NewConnectionError,
+                               urllib3.exceptions.ConnectTimeoutError))
+
+
+def _connection_failure(exc, url):
+    failure = RayvisionConnectionError(-1, "no answer from the server: {0}".format(exc), url)
+    failure.__cause__ = exc
+    return failure
+
+
+def _outcome_unknown(failure, operation):
+    unknown = RayvisionOutcomeUnknownError(
+        failure.error_code, "{0} may or may not have taken effect on the farm (not repeated): "
+        "{1}".format(operation or "the request", failure.error), failure.request, operation)
+    unknown.__cause__ = failure
+    return unknown
+
+
+def _farm_time(response):
+    """The farm's clock in seconds: its ``Date`` header, else the envelope's ``serverTime``."""
+    date = response.headers.get("Date")
+    if date:
+        try:
+            return email.utils.parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError, IndexError):
+            pass
+    try:
+        return float(response.json()["serverTime"]) / 1000.0
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def _retry_after(response):

@@ -26,7 +26,8 @@ class RayvisionAPI(object):
         local_os (str): ``windows`` or ``linux``: the OS of the files to upload.
         logger (logging.Logger, optional): Logger to use.
         **connect_options: ``timeout``, ``max_attempts``, ``backoff_factor``, ``backoff_max``,
-            ``headers``, ``session``: passed to :class:`~rayvision_api.connect.Connect`.
+            ``headers``, ``session``, ``retry_policy``: passed to
+            :class:`~rayvision_api.connect.Connect` (``retry_policy``: see docs/retries.md).
 
     Attributes:
         user_info (dict): ``local_os``, ``domain``, ``platform`` and the login data in
@@ -108,7 +109,8 @@ class RayvisionAPI(object):
                 if project.get("projectName") == project_name:
                     return str(project.get("projectId"))
             if attempt + 1 < _PROJECT_ROUNDS:
-                self.tag.add_label(project_name, 0)
+                # The original sends the status as the string '0'.
+                self.tag.add_label(project_name, "0")
         self.logger.warning("label %r could not be created", project_name)
         return ""
 

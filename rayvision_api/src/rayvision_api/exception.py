@@ -12,12 +12,18 @@ Hierarchy::
      |    +-- RayvisionLookupError           (also a KeyError: unknown name)
      |    +-- RayvisionAPIError(error_code, error, request)
      |         +-- RayvisionTransportError   (no usable answer after every retry)
+     |              +-- RayvisionConnectionError  (also requests' ConnectionError)
+     |              |    +-- RayvisionOutcomeUnknownError  (a change may or may not have
+     |              |                                       happened on the farm)
+     |              +-- RayvisionResponseDecodeError (also a ValueError: not JSON)
      +-- AnalyzeError
      |    +-- MaxDamageError, CGExeNotExistError, VersionNotMatchError, ...
      +-- CompressionFailedError, DecompressionFailedError
 """
 
 from urllib.request import HTTPErrorProcessor
+
+import requests
 
 
 class RayvisionError(Exception):
@@ -113,6 +119,62 @@ class RayvisionTransportError(RayvisionAPIError):
     """No usable answer after every retry: network failure, HTTP 5xx/429 or a non-JSON body.
 
     ``error_code`` is the last HTTP status, or -1 when no answer arrived at all.
+    """
+
+
+class RayvisionConnectionError(RayvisionTransportError, requests.exceptions.ConnectionError):
+    """No answer arrived (connection refused or reset, timeout), after every retry.
+
+    It is also a ``requests.exceptions.ConnectionError`` (so a ``RequestException`` and an
+    ``IOError``), which is what the original SDK let through, so ``except
+    requests.RequestException`` written for it keeps working. ``error_code`` is -1.
+    """
+
+    def __init__(self, error_code, error, request):
+        super(RayvisionConnectionError, self).__init__(error_code, error, request)
+        # requests' constructor reset ``request``; keep the URL, as RayvisionAPIError does.
+        self.request = request
+
+
+class RayvisionOutcomeUnknownError(RayvisionConnectionError):
+    """A call that changes the farm got no answer, and the farm cannot tell whether it acted.
+
+    The operation may have happened once; it was not repeated blindly. Check the farm (or
+    the values in :attr:`known`) before calling again.
+
+    Args:
+        error_code (int): The last HTTP status, or -1 when no answer arrived.
+        error (str): What happened.
+        request (str): The URL of the request.
+        operation (str): The operator method, e.g. ``"submit_task"``.
+        known (dict, optional): What the farm showed, e.g. ``{"task_ids": [19001]}``.
+
+    Attributes:
+        operation (str): The operator method.
+        known (dict): What is known about the outcome.
+    """
+
+    def __init__(self, error_code, error, request, operation=None, known=None):
+        super(RayvisionOutcomeUnknownError, self).__init__(error_code, error, request)
+        self.operation = operation
+        self.known = dict(known or {})
+
+    def __str__(self):
+        text = super(RayvisionOutcomeUnknownError, self).__str__()
+        if self.known:
+            text += ", known: {0}".format(self.known)
+        return text
+
+    def __reduce__(self):
+        return (self.__class__, (self.error_code, self.error, self.request, self.operation,
+                                 self.known))
+
+
+class RayvisionResponseDecodeError(RayvisionTransportError, ValueError):
+    """The answer was not the service's JSON envelope, after every retry.
+
+    It is also a ``ValueError``, which the original SDK raised (from ``response.json()``)
+    for the same answer. ``error_code`` is the HTTP status.
     """
 
 

@@ -3,6 +3,14 @@
 Operator methods are thin: they hand their arguments to :func:`build_body` with the name of
 their operation, and post the result to the operation's path. Adding an endpoint means adding
 a row here and a two-line method, never another copy of request code.
+
+Each row also says whether repeating the operation is safe (``safety``), which decides how
+the client retries it (see :mod:`rayvision_api.reconcile` and ``docs/retries.md``):
+
+* ``READ``: a query; retried after any transport failure.
+* ``IDEMPOTENT``: a change that sets a value; doing it twice leaves the farm as doing it once.
+* ``RECONCILE``: a change that must not happen twice. It is repeated only when the request
+  provably never reached the farm; otherwise the farm is asked whether it took effect.
 """
 
 import sys
@@ -13,6 +21,11 @@ from rayvision_api.fields import Env
 
 # Returned by a converter when the key must not appear in the body.
 OMIT = object()
+
+# Retry classes of an operation (``Operation.safety``).
+READ = "read"
+IDEMPOTENT = "idempotent"
+RECONCILE = "reconcile"
 
 
 class Field(object):
@@ -41,15 +54,24 @@ class Operation(object):
         path (str): URL path.
         fields (tuple[Field]): Body keys in the order they are sent.
         result (callable, optional): Turns the envelope's ``data`` into the method's result.
+        safety (str): :data:`READ`, :data:`IDEMPOTENT` or :data:`RECONCILE`.
+        why (str, optional): Why repeating it is (un)safe; shown in the retry table.
     """
 
-    __slots__ = ("name", "path", "fields", "result")
+    __slots__ = ("name", "path", "fields", "result", "safety", "why")
 
-    def __init__(self, name, path, fields=(), result=None):
+    def __init__(self, name, path, fields=(), result=None, safety=READ, why=None):
         self.name = name
         self.path = path
         self.fields = tuple(fields)
         self.result = result
+        self.safety = safety
+        self.why = why or ("a query: it changes nothing" if safety == READ else "")
+
+    @property
+    def repeatable(self):
+        """True when sending the request twice has the effect of sending it once."""
+        return self.safety != RECONCILE
 
     def __repr__(self):
         return "Operation({0!r}, {1!r})".format(self.name, self.path)
@@ -65,11 +87,13 @@ def optional(value, arg, context):
 
 
 def id_list(value, arg, context):
-    """A list of task ids (ints or strings); a tuple is sent as a list."""
+    """A list of task ids (ints or strings); a tuple is sent as a list, one int as ``[int]``."""
     if isinstance(value, (list, tuple)):
         return list(value)
-    raise RayvisionArgumentError("{0} must be a list of task ids, got {1}: {2!r}".format(
-        arg, _type_name(value), value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [value]
+    raise RayvisionArgumentError("{0} must be a task id or a list of task ids, got {1}: "
+                                 "{2!r}".format(arg, _type_name(value), value))
 
 
 def optional_list(value, arg, context):
@@ -166,33 +190,58 @@ def _project_names(data):
 
 _TASK_IDS = Field("task_param_list", "taskIds", id_list)
 
+# Why an operation is (not) safe to repeat, for the retry table of the docs.
+_SETS_A_VALUE = "sets a value: a second request leaves the same state"
+_CREATES_TASKS = ("every request creates new task ids; after a lost answer the user's newest "
+                  "tasks are looked up")
+_SUBMITS = ("a repeat is refused as already submitted (or renders twice); the task's status "
+            "tells whether it was submitted")
+_TASK_STATE = ("a repeat may be refused for the new task state; the tasks' states tell "
+               "whether it happened")
+_DELETES_TASKS = "a repeat answers 404; the tasks' absence tells whether it happened"
+_RENDERS_AGAIN = ("every request renders (and bills) the frames again; the frames' restart "
+                  "counters tell whether it happened")
+_ADDS_A_NAME = "a repeat is refused as a duplicate name; the list of names tells"
+_REMOVES_A_NAME = "a repeat answers 404; the list of names tells"
+_RELEASES_FRAMES = "releases the rest of the frames; a second release changes nothing"
+
 _OPERATIONS = [
     # User
     Operation("query_user_profile", constants.QUERY_USER_PROFILE),
     Operation("query_user_setting", constants.QUERY_USER_SETTING),
     Operation("update_user_settings", constants.UPDATE_USER_SETTING,
-              [Field("task_over_time", "taskOverTimeSec")]),
+              [Field("task_over_time", "taskOverTimeSec")], safety=IDEMPOTENT,
+              why=_SETS_A_VALUE),
     Operation("get_transfer_bid", constants.GET_TRANSFER_BID),
     # Task
     Operation("create_task", constants.CREATE_TASK,
               [Field("count", "count"),
                Field("task_user_level", "taskUserLevel"),
                Field("out_user_id", "outUserId", optional),
-               Field("labels", "labels", optional_list)]),
+               Field("labels", "labels", optional_list)],
+              safety=RECONCILE, why=_CREATES_TASKS),
     Operation("submit_task", constants.SUBMIT_TASK,
               [Field("task_id", "taskId"),
                Field("asset_lsolation_model", "assetIsolationModel", isolation_model),
-               Field("out_user_id", "outUserId", out_user_id)]),
-    Operation("stop_task", constants.STOP_TASK, [_TASK_IDS]),
-    Operation("start_task", constants.START_TASK, [_TASK_IDS]),
-    Operation("abort_task", constants.ABORT_TASK, [_TASK_IDS]),
-    Operation("delete_task", constants.DELETE_TASK, [_TASK_IDS]),
+               Field("out_user_id", "outUserId", out_user_id)],
+              safety=RECONCILE, why=_SUBMITS),
+    Operation("stop_task", constants.STOP_TASK, [_TASK_IDS],
+              safety=RECONCILE, why=_TASK_STATE),
+    Operation("start_task", constants.START_TASK, [_TASK_IDS],
+              safety=RECONCILE, why=_TASK_STATE),
+    Operation("abort_task", constants.ABORT_TASK, [_TASK_IDS],
+              safety=RECONCILE, why=_TASK_STATE),
+    Operation("delete_task", constants.DELETE_TASK, [_TASK_IDS],
+              safety=RECONCILE, why=_DELETES_TASKS),
     Operation("update_task_level", constants.UPDATE_TASK_USER_LEVEL,
-              [Field("task_id", "taskId"), Field("task_level", "taskUserLevel")]),
+              [Field("task_id", "taskId"), Field("task_level", "taskUserLevel")],
+              safety=IDEMPOTENT, why=_SETS_A_VALUE),
     Operation("set_task_overtime_top", constants.SET_OVER_TIME_STOP,
-              [Field("task_id_list", "taskIds", id_list), Field("overtime", "overTime")]),
+              [Field("task_id_list", "taskIds", id_list), Field("overtime", "overTime")],
+              safety=IDEMPOTENT, why=_SETS_A_VALUE),
     Operation("full_speed", constants.FULL_SPEED,
-              [Field("task_id_list", "taskIds", id_list)]),
+              [Field("task_id_list", "taskIds", id_list)],
+              safety=IDEMPOTENT, why=_RELEASES_FRAMES),
     # Query
     Operation("platforms", constants.QUERY_PLATFORMS, [Field("zone", "zone", zone_of_domain)]),
     Operation("error_detail", constants.QUERY_ERROR_DETAIL,
@@ -210,12 +259,14 @@ _OPERATIONS = [
                Field("page_size", "pageSize"),
                Field("search_keyword", "searchKeyword", optional)]),
     Operation("all_frame_status", constants.QUERY_ALL_FRAME_STATS),
-    Operation("restart_failed_frames", constants.RESTART_FAILED_FRAMES, [_TASK_IDS]),
+    Operation("restart_failed_frames", constants.RESTART_FAILED_FRAMES, [_TASK_IDS],
+              safety=RECONCILE, why=_RENDERS_AGAIN),
     # The service takes a single task id under the plural key here.
     Operation("restart_frame", constants.RESTART_FRAME,
               [Field("task_id", "taskIds"),
                Field("select_all", "selectAll"),
-               Field("ids_list", "ids", list_or_empty)]),
+               Field("ids_list", "ids", list_or_empty)],
+              safety=RECONCILE, why=_RENDERS_AGAIN),
     Operation("task_info", constants.QUERY_TASK_INFO,
               [Field("task_ids_list", "taskIds", id_list)]),
     Operation("supported_software", constants.QUERY_SUPPORTED_SOFTWARE),
@@ -230,17 +281,23 @@ _OPERATIONS = [
               [Field("frame_id", "id"), Field("frame_status", "frameStatus")]),
     # Tag
     Operation("add_label", constants.ADD_LABEL,
-              [Field("new_name", "newName"), Field("status", "status")]),
-    Operation("delete_label", constants.DELETE_LABEL, [Field("del_name", "delName")]),
+              [Field("new_name", "newName"), Field("status", "status")],
+              safety=RECONCILE, why=_ADDS_A_NAME),
+    Operation("delete_label", constants.DELETE_LABEL, [Field("del_name", "delName")],
+              safety=RECONCILE, why=_REMOVES_A_NAME),
     Operation("get_label_list", constants.GET_LABEL_LIST),
     Operation("get_project_list", constants.GET_LABEL_LIST, result=_project_names),
     # RenderEnv
-    Operation("add_render_env", constants.ADD_RENDER_ENV),
-    Operation("update_render_env", constants.UPDATE_RENDER_ENV),
+    Operation("add_render_env", constants.ADD_RENDER_ENV,
+              safety=RECONCILE, why=_ADDS_A_NAME),
+    Operation("update_render_env", constants.UPDATE_RENDER_ENV,
+              safety=IDEMPOTENT, why=_SETS_A_VALUE),
     Operation("delete_render_env", constants.DELETE_RENDER_ENV,
-              [Field("edit_name", "editName")]),
+              [Field("edit_name", "editName")],
+              safety=RECONCILE, why=_REMOVES_A_NAME),
     Operation("set_default_render_env", constants.SET_DEFAULT_RENDER_ENV,
-              [Field("edit_name", "editName")]),
+              [Field("edit_name", "editName")],
+              safety=IDEMPOTENT, why=_SETS_A_VALUE),
     Operation("get_render_env", constants.GET_RENDER_ENV, [Field("name", "cgId", dcc_id)]),
 ]
 

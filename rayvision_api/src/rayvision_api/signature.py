@@ -26,14 +26,22 @@ def to_bytes(value):
     return value.encode("utf-8")
 
 
-def generate_timestamp():
-    """Current Unix time in whole seconds, as a decimal string."""
-    return str(int(time.time()))
+def generate_timestamp(offset=0.0):
+    """Current Unix time in whole seconds, as a decimal string.
+
+    Args:
+        offset (float): Seconds to add: the farm's clock minus this machine's.
+    """
+    return str(int(time.time() + offset))
 
 
 def generate_nonce():
-    """A random six-digit decimal string in [100000, 999999)."""
-    return str(_NONCE_RANDOM.randrange(100000, 999999))
+    """A random 18-digit decimal string (about 60 bits from the system's random source).
+
+    The original sent six digits, so identical requests in the same second collided about
+    once per million pairs and were refused as replays; the service reads the nonce as text.
+    """
+    return str(_NONCE_RANDOM.randrange(10 ** 17, 10 ** 18))
 
 
 def flatten_body(body, prefix=""):

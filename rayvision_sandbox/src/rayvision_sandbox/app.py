@@ -8,7 +8,7 @@ import uuid
 from werkzeug.wrappers import Request, Response
 
 from rayvision_sandbox import constants as c
-from rayvision_sandbox.errors import SandboxRequestError
+from rayvision_sandbox.errors import CLIENT_ERROR_STATUS, SandboxRequestError
 from rayvision_sandbox.storage_routes import ConnectionAbort
 
 LOGGER = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ class FarmApp(object):
             return response(environ, start_response)
         try:
             response = self.dispatch(request)
+            self._lose_answer(request.path)
         except ConnectionAbort:
             raise
         except SandboxRequestError as exc:
@@ -57,6 +58,15 @@ class FarmApp(object):
             LOGGER.exception("request %s %s failed", request.method, request.path)
             response = self.envelope(None, c.INTERNAL_ERROR, "INTERNAL_ERROR", 500)
         return response(environ, start_response)
+
+    def _lose_answer(self, path):
+        """The per-path faults that act after the farm performed the request."""
+        faults = self.farm.faults
+        if faults.take_drop(path):
+            raise ConnectionAbort("answer to {0} dropped by fault injection".format(path))
+        seconds = faults.take_late(path)
+        if seconds:
+            time.sleep(seconds)
 
     def dispatch(self, request):
         """Route one request."""
@@ -78,10 +88,11 @@ class FarmApp(object):
         except (UnicodeDecodeError, ValueError) as exc:
             raise SandboxRequestError(c.PARAMETER_INVALID,
                                       "PARAMETER_INVALID: the body is not UTF-8 JSON ({0})".format(
-                                          exc))
+                                          exc), CLIENT_ERROR_STATUS)
         if not isinstance(body, dict):
             raise SandboxRequestError(c.PARAMETER_INVALID,
-                                      "PARAMETER_INVALID: the body must be a JSON object")
+                                      "PARAMETER_INVALID: the body must be a JSON object",
+                                      CLIENT_ERROR_STATUS)
         user = self.farm.auth.authenticate(request.headers, request.host, path, body)
         host, _, port = request.host.rpartition(":")
         ctx = {"now": self.farm.clock(), "base_url": "{0}://{1}".format(request.scheme,

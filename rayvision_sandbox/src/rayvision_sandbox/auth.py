@@ -10,7 +10,23 @@ import time
 
 from rayvision_api import signature
 from rayvision_sandbox import constants
-from rayvision_sandbox.errors import SandboxRequestError
+from rayvision_sandbox.errors import CLIENT_ERROR_STATUS, SandboxRequestError
+
+# Longest UTCTimestamp taken as a number: whole seconds until the year 5138.
+_TIMESTAMP_DIGITS = 11
+
+
+def _timestamp(text, http_status):
+    """The ``UTCTimestamp`` header as an int, or a 4xx answer naming the header."""
+    digits = text[1:] if text[:1] == "-" else text
+    if not (digits.isdigit() and digits.isascii()) or len(digits) > _TIMESTAMP_DIGITS:
+        shown = text if len(text) <= 24 else text[:21] + "..."
+        raise SandboxRequestError(
+            constants.PARAMETER_INVALID,
+            "PARAMETER_INVALID: header UTCTimestamp must be Unix time in whole seconds "
+            "(at most {0} digits), got {1!r}".format(_TIMESTAMP_DIGITS, shown),
+            max(http_status, CLIENT_ERROR_STATUS))
+    return int(text)
 
 
 class Authenticator(object):
@@ -78,12 +94,7 @@ class Authenticator(object):
         if user is None:
             raise SandboxRequestError(constants.SIGNATURE_INVALID,
                                       "SIGNATURE_INVALID: unknown accessId", http_status)
-        try:
-            timestamp = int(values["UTCTimestamp"])
-        except ValueError:
-            raise SandboxRequestError(
-                constants.SIGNATURE_INVALID,
-                "SIGNATURE_INVALID: UTCTimestamp must be whole seconds", http_status)
+        timestamp = _timestamp(values["UTCTimestamp"], http_status)
         now = self.now()
         if abs(now - timestamp) > self.window:
             raise SandboxRequestError(

@@ -25,16 +25,22 @@ class SandboxRequestError(Exception):
                                      self.message)
 
 
+# HTTP status of an answer to a client mistake: never a 5xx, which clients retry.
+CLIENT_ERROR_STATUS = 400
+
+
 def invalid(name, reason):
-    """600 PARAMETER_INVALID naming the parameter."""
+    """600 PARAMETER_INVALID naming the parameter (HTTP 400)."""
     return SandboxRequestError(constants.PARAMETER_INVALID,
-                               "PARAMETER_INVALID: {0} {1}".format(name, reason))
+                               "PARAMETER_INVALID: {0} {1}".format(name, reason),
+                               CLIENT_ERROR_STATUS)
 
 
 def missing(name):
-    """601 PARAMETER_CANT_BE_EMPTY naming the parameter."""
+    """601 PARAMETER_CANT_BE_EMPTY naming the parameter (HTTP 400)."""
     return SandboxRequestError(constants.PARAMETER_CANT_BE_EMPTY,
-                               "PARAMETER_CANT_BE_EMPTY: {0} is required".format(name))
+                               "PARAMETER_CANT_BE_EMPTY: {0} is required".format(name),
+                               CLIENT_ERROR_STATUS)
 
 
 def not_found(what):

@@ -133,7 +133,8 @@ class Sandbox(object):
         self.monitor = MonitorApp(self)
         app = RootApp(CountingApp(FarmApp(self), self.request_counters), self.monitor)
         try:
-            self._server = FarmServer(self.host, self.port, app, self.access_log)
+            self._server = FarmServer(self.host, self.port, app, self.access_log,
+                                      clock=self.clock)
         except SystemExit:
             # werkzeug reports a port it cannot bind on stderr and exits; a library raises.
             raise OSError(errno.EADDRINUSE, "rayvision_sandbox cannot listen on {0}:{1} (port "

@@ -1,4 +1,6 @@
-"""Fault injection: latency, HTTP error bursts, connection resets, clock skew, failing frames.
+"""Fault injection: latency, errors, resets, clock skew, failing frames, lost answers.
+
+Lost answers are per path: the farm acts, then the answer is dropped or comes too late.
 
 One :class:`Faults` object per farm, switchable while the farm runs (tests flip it between
 calls). ``set`` replaces the whole configuration; ``clear`` switches every fault off.
@@ -19,11 +21,12 @@ class Faults(object):
 
     def __init__(self):
         self._lock = threading.Lock()
-        self.counters = {"errors": 0, "resets": 0, "failed_frames": 0}
+        self.counters = {"errors": 0, "resets": 0, "failed_frames": 0, "dropped_answers": 0,
+                         "late_answers": 0}
         self.clear()
 
     def set(self, latency=0.0, error_burst=None, reset_after_bytes=None, clock_skew=0,
-            failing_frames=None):
+            failing_frames=None, drop_answer=None, late_answer=None):
         """Replace the fault configuration (arguments left out are switched off).
 
         Args:
@@ -37,6 +40,13 @@ class Faults(object):
                 ``serverTime``).
             failing_frames (iterable): Frame numbers (int or str, e.g. ``[3, "7"]``) that
                 fail whenever they are rendered, or ``"all"``.
+            drop_answer (dict or iterable): API paths whose request is performed, then the
+                connection is reset instead of answering: ``{path: count}`` drops the next
+                ``count`` answers of that path (None: every one); a list of paths drops
+                every answer.
+            late_answer (dict): ``{path: seconds}`` or ``{path: (seconds, count)}``: the
+                request is performed, then the answer waits that long (longer than the
+                client's timeout, in tests); for every request, or the next ``count``.
 
         Raises:
             ValueError: A value is out of range; the message names it.
@@ -68,7 +78,11 @@ class Faults(object):
                 frames = "all"
             else:
                 frames = frozenset(str(int(frame)) for frame in failing_frames)
+        drops = _per_path(drop_answer, "drop_answer", _count)
+        lates = _per_path(late_answer, "late_answer", _seconds)
         with self._lock:
+            self._drops = drops
+            self.late_answer = lates
             self.latency = latency
             self._burst = burst
             self.reset_after_bytes = reset_after_bytes
@@ -108,13 +122,97 @@ class Faults(object):
                 self.counters["failed_frames"] += 1
         return failing
 
+    @property
+    def drop_answer(self):
+        """``{path: remaining count or None}`` of the answers still to drop."""
+        with self._lock:
+            return dict((path, left) for path, left in self._drops.items()
+                        if left is None or left > 0)
+
+    def take_drop(self, path):
+        """True when the answer to this request on ``path`` must be dropped (consumes one)."""
+        if not self._drops:
+            return False
+        with self._lock:
+            if path not in self._drops:
+                return False
+            left = self._drops[path]
+            if left is not None:
+                if left <= 0:
+                    return False
+                self._drops[path] = left - 1
+            self.counters["dropped_answers"] += 1
+            return True
+
+    def take_late(self, path):
+        """Seconds to hold the answer to a request on ``path`` (0: answer at once)."""
+        if not self.late_answer:
+            return 0.0
+        with self._lock:
+            seconds, left = self.late_answer.get(path, (0.0, None))
+            if not seconds or (left is not None and left <= 0):
+                return 0.0
+            if left is not None:
+                self.late_answer[path] = (seconds, left - 1)
+            self.counters["late_answers"] += 1
+            return seconds
+
+    def as_dict(self):
+        """The active configuration as keyword arguments of :meth:`set`."""
+        with self._lock:
+            frames = self.failing_frames
+            return {"latency": self.latency,
+                    "error_burst": tuple(self._burst) if self._burst and self._burst[1] > 0
+                    else None,
+                    "reset_after_bytes": self.reset_after_bytes,
+                    "clock_skew": self.clock_skew,
+                    "failing_frames": frames if frames in (None, "all") else sorted(frames),
+                    "drop_answer": dict(self._drops) or None,
+                    "late_answer": dict(self.late_answer) or None}
+
     def count_reset(self):
         """Record one injected connection reset."""
         with self._lock:
             self.counters["resets"] += 1
 
     def __repr__(self):
-        return ("Faults(latency={0!r}, error_burst={1!r}, reset_after_bytes={2!r}, "
-                "clock_skew={3!r}, failing_frames={4!r})").format(
-                    self.latency, self.error_burst, self.reset_after_bytes, self.clock_skew,
-                    self.failing_frames)
+        return "Faults({0})".format(", ".join(
+            "{0}={1!r}".format(key, value) for key, value in sorted(self.as_dict().items())))
+
+
+def _count(value, name):
+    if value is None:
+        return None
+    count = int(value)
+    if count < 0:
+        raise ValueError("{0} count must be >= 0 or None, got {1}".format(name, value))
+    return count
+
+
+def _seconds(value, name):
+    """``(seconds, count or None)`` from ``seconds`` or ``(seconds, count)``."""
+    count = None
+    if isinstance(value, (tuple, list)):
+        value, count = value
+        count = _count(count, name)
+    seconds = float(value)
+    if seconds < 0:
+        raise ValueError("{0} seconds must be >= 0, got {1!r}".format(name, value))
+    return seconds, count
+
+
+def _per_path(value, name, convert):
+    """``{path: convert(value)}`` from a mapping, or from a list of paths (value None)."""
+    if not value:
+        return {}
+    items = value.items() if hasattr(value, "items") else ((path, None) for path in value)
+    result = {}
+    for path, setting in items:
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise ValueError("{0} keys must be URL paths such as '/api/render/task/submitTask', "
+                             "got {1!r}".format(name, path))
+        try:
+            result[path] = convert(setting, name)
+        except (TypeError, ValueError) as exc:
+            raise ValueError("{0}[{1!r}]: {2}".format(name, path, exc))
+    return result

@@ -12,6 +12,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
@@ -51,6 +52,12 @@ class KeepAliveHandler(WSGIRequestHandler):
             super(KeepAliveHandler, self).finish()
         except OSError:
             pass
+
+    def date_time_string(self, timestamp=None):
+        """The ``Date`` header: the farm's clock (its injected skew included)."""
+        if timestamp is None:
+            timestamp = self.server.clock()
+        return super(KeepAliveHandler, self).date_time_string(timestamp)
 
     def log_request(self, code="-", size="-"):
         """Access log line on stderr when the server was made with ``access_log=True``."""
@@ -216,8 +223,9 @@ class _CountingInput(object):
 class FarmServer(ThreadedWSGIServer):
     """werkzeug's threaded server that can close its open connections on shutdown."""
 
-    def __init__(self, host, port, app, access_log=False):
+    def __init__(self, host, port, app, access_log=False, clock=time.time):
         self.access_log = access_log
+        self.clock = clock
         self._connections = set()
         self._connections_lock = threading.Lock()
         super(FarmServer, self).__init__(host, port, app, handler=KeepAliveHandler)

@@ -1,6 +1,15 @@
-"""Validation of request body parameters: 601 when missing, 600 when invalid, named."""
+"""Validation of request body parameters: 601 when missing, 600 when invalid, named.
+
+Integers are kept to the signed 64-bit range the service's Java binding accepts (and sqlite
+stores); non-finite and fractional numbers are refused by name, never answered with a 500.
+"""
+
+import math
 
 from rayvision_sandbox.errors import invalid, missing
+
+INT64_MIN = -2 ** 63
+INT64_MAX = 2 ** 63 - 1
 
 
 def _present(body, name):
@@ -18,18 +27,28 @@ def integer(body, name, required=True, default=None, minimum=None, maximum=None)
         raise invalid(name, "must be an integer, got {0!r}".format(value))
     if isinstance(value, str):
         text = value.strip()
-        if not text.lstrip("-").isdigit():
-            raise invalid(name, "must be an integer, got {0!r}".format(value))
+        digits = text[1:] if text.startswith("-") else text
+        if not (digits.isdigit() and digits.isascii()) or len(digits) > 19:
+            raise invalid(name, "must be an integer, got {0}".format(_short(value)))
         value = int(text)
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
         value = int(value)
     if not isinstance(value, int):
-        raise invalid(name, "must be an integer, got {0!r}".format(value))
+        raise invalid(name, "must be an integer, got {0}".format(_short(value)))
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise invalid(name, "is out of range (a 64-bit integer), got {0}".format(
+            _short(value)))
     if minimum is not None and value < minimum:
         raise invalid(name, "must be >= {0}, got {1}".format(minimum, value))
     if maximum is not None and value > maximum:
         raise invalid(name, "must be <= {0}, got {1}".format(maximum, value))
     return value
+
+
+def _short(value):
+    """A value for a message: long ones cut, so an answer never echoes a huge request."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def string(body, name, required=True, default=None, max_length=255):

@@ -90,6 +90,15 @@ class RayvisionAnalyse(object):
         self.cg_file = section["input_cg_file"]
         self.instance = None
 
+    @property
+    def cg_instance(self):
+        """The DCC's analysis object (the original's attribute name); None before it is built."""
+        return self.instance
+
+    @cg_instance.setter
+    def cg_instance(self, value):
+        self.instance = value
+
     def create_instance(self):
         """Check the scene and executable, then build the DCC's analysis object.
 

@@ -5,7 +5,6 @@ Used with ``rayvision_api.task.handle.RayvisionTask`` and
 analysers (``rayvision_maya.analyze_maya.AnalyzeMaya``...), which need no task object.
 """
 
-import abc
 import codecs
 import json
 import logging
@@ -20,8 +19,11 @@ from rayvision_utils.utils import get_os, json_save, to_slash
 LOGGER = logging.getLogger(__name__)
 
 
-class JsonHandle(abc.ABC):
+class JsonHandle(object):
     """Read and write the json files of a task's analysis.
+
+    It can be constructed as in 1.1.x (the original's test suite builds one directly); only
+    :meth:`run` is left to each DCC's handle.
 
     Args:
         cg_file (str): Scene file.
@@ -107,6 +109,12 @@ class JsonHandle(abc.ABC):
                 return False, "Json file is not generated: {}".format(json_path)
         return True, None
 
-    @abc.abstractmethod
     def run(self):
-        """Run the whole analysis (each DCC's handle implements it)."""
+        """Run the whole analysis: each DCC's handle implements it.
+
+        Raises:
+            NotImplementedError: Always, on the base class (as in 1.1.x).
+        """
+        raise NotImplementedError("{0} does not implement run(): use a DCC's handle such as "
+                                  "rayvision_maya.analyze_maya_handle.Maya".format(
+                                      type(self).__name__))

@@ -1,5 +1,6 @@
 """The common core of the operator classes: one table lookup, one signed POST."""
 
+from rayvision_api import reconcile
 from rayvision_api.operations import OPERATIONS, build_body
 
 
@@ -17,7 +18,7 @@ class Operator(object):
         """Run the operation ``_operation`` of the table with the method's arguments."""
         operation = OPERATIONS[_operation]
         body = build_body(operation, arguments, {"domain": self.connect.domain})
-        data = self.connect.post(operation.path, body)
+        data = reconcile.run(self.connect, operation, body)
         if operation.result is not None:
             return operation.result(data)
         return data

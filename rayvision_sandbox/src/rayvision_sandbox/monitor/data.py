@@ -273,17 +273,12 @@ def fault_fields(faults):
     Read from the signature and docstring, so new fault settings appear by themselves.
     """
     helps = _argument_docs(inspect.getdoc(faults.set) or "")
-    current = {}
-    describe = getattr(faults, "describe", None)
-    if callable(describe):
-        described = describe()
-        if isinstance(described, dict):
-            current.update(described)
+    current = faults.as_dict()
     fields = []
     for name, parameter in inspect.signature(faults.set).parameters.items():
         if parameter.kind not in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY):
             continue
-        value = current[name] if name in current else getattr(faults, name, None)
+        value = current.get(name)
         kind, text = helps.get(name, ("", ""))
         fields.append({"name": name, "type": kind, "help": text,
                        "value": _as_json(value, parameter.default)})

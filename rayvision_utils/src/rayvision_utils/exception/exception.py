@@ -2,18 +2,67 @@
 
 These are the classes of :mod:`rayvision_api.exception` themselves, not copies, so
 ``except rayvision_api.exception.RayvisionError`` catches errors raised here and vice versa.
+The names are imported one by one (no loop filling the module namespace) so that static
+tools and IDEs see them, and ``from rayvision_utils.exception.exception import *`` gives
+every one of them.
 """
 
-import rayvision_api.exception as _api_exception
+from rayvision_api.exception import (  # noqa: F401 - re-exported
+    AnalyseFailError,
+    AnalyzeError,
+    CGExeNotExistError,
+    CGFileNameIllegalError,
+    CGFileNotExistsError,
+    CGFileZipFailError,
+    CompressionFailedError,
+    DecompressionFailedError,
+    FileNameContainsChineseError,
+    GetCGLocationError,
+    GetCGVersionError,
+    GetRendererError,
+    MaxDamageError,
+    MaxExeNotExistError,
+    MultiScatterAndVrayConfilictError,
+    ProjectMaxVersionError,
+    RayvisionAPIError,
+    RayvisionArgumentError,
+    RayvisionConnectionError,
+    RayvisionError,
+    RayvisionHTTPErrorProcessor,
+    RayvisionLookupError,
+    RayvisionOutcomeUnknownError,
+    RayvisionResponseDecodeError,
+    RayvisionTransportError,
+    RayvisonTaskIdError,
+    VersionNotMatchError,
+)
 
-# Classes the lead adds to rayvision_api.exception later are re-exported too.
-for _name, _value in vars(_api_exception).items():
-    if (isinstance(_value, type) and issubclass(_value, BaseException)
-            and _value.__module__ == _api_exception.__name__ and _name not in globals()):
-        globals()[_name] = _value
-del _name, _value
-
-__all__ = sorted(
-    [_name for _name, _value in globals().items()
-     if isinstance(_value, type) and issubclass(_value, BaseException)
-     and not _name.startswith("_")] + ["RayvisionHTTPErrorProcessor"])
+__all__ = [
+    "AnalyseFailError",
+    "AnalyzeError",
+    "CGExeNotExistError",
+    "CGFileNameIllegalError",
+    "CGFileNotExistsError",
+    "CGFileZipFailError",
+    "CompressionFailedError",
+    "DecompressionFailedError",
+    "FileNameContainsChineseError",
+    "GetCGLocationError",
+    "GetCGVersionError",
+    "GetRendererError",
+    "MaxDamageError",
+    "MaxExeNotExistError",
+    "MultiScatterAndVrayConfilictError",
+    "ProjectMaxVersionError",
+    "RayvisionAPIError",
+    "RayvisionArgumentError",
+    "RayvisionConnectionError",
+    "RayvisionError",
+    "RayvisionHTTPErrorProcessor",
+    "RayvisionLookupError",
+    "RayvisionOutcomeUnknownError",
+    "RayvisionResponseDecodeError",
+    "RayvisionTransportError",
+    "RayvisonTaskIdError",
+    "VersionNotMatchError",
+]

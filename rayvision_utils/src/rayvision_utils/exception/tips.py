@@ -25,19 +25,32 @@ class TipsInfo(object):
     def add(self, key, *values):
         """Add messages under a tip code, after those already there.
 
+        The key is kept as the caller gave it, as the original does (``tips_list[123]``
+        works after ``add(123, ...)``); tips.json writes every code as text.
+
         Args:
-            key (str): Tip code.
+            key (str or int): Tip code.
             *values (str): Messages, e.g. ``('Scene file no exists', 'Missing renderer')``.
         """
-        key = str(key)
         if key in self.tips_list and isinstance(self.tips_list[key], list):
             self.tips_list[key].extend(values)
         else:
             self.tips_list[key] = list(values)
 
     def set_tips(self, key, value):
-        """Store ``value`` as is under ``key`` (replaces what was there)."""
-        self.tips_list[str(key)] = value
+        """Store ``value`` as is under ``key`` (kept as given; replaces what was there)."""
+        self.tips_list[key] = value
+
+    def as_json(self):
+        """The tips as tips.json holds them: codes as text; ``123`` and ``"123"`` merged."""
+        merged = {}
+        for key, value in self.tips_list.items():
+            code = str(key)
+            if isinstance(merged.get(code), list) and isinstance(value, list):
+                merged[code] = merged[code] + value
+            else:
+                merged[code] = value
+        return merged
 
     def save_tips(self, path=None):
         """Write ``<path or save_path>/tips.json`` and return its path.
@@ -49,7 +62,7 @@ class TipsInfo(object):
         if not folder:
             raise RayvisionError(20003, "The TipsInfo' path is not defined.")
         tips_path = os.path.join(folder, TIPS_JSON)
-        json_save(tips_path, self.tips_list, ensure_ascii=False)
+        json_save(tips_path, self.as_json(), ensure_ascii=False)
         return tips_path
 
     def save_and_exit(self, path=None, exit_code=-1):
