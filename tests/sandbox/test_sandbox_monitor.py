@@ -4,6 +4,7 @@ The same pages driven in a real browser are in tests/browser/.
 """
 
 import hashlib
+import inspect
 import io
 import json
 import logging
@@ -234,28 +235,28 @@ def test_only_the_first_user_changes_faults(farm):
 
 
 def test_fault_fields_follow_the_faults_signature():
-    class MoreFaults(Faults):
-        def set(self, latency=0.0, drop_answer=None, **ignored):
-            """Replace the configuration.
-
-            Args:
-                latency (float): Seconds added.
-                drop_answer (dict): Path -> requests performed whose answer is dropped,
-                    as a lost answer would be.
-            """
-            self.latency = latency
-            self.drop_answer = drop_answer
-
-    faults = MoreFaults()
+    faults = Faults()
     faults.set(latency=0.5, drop_answer={"/api/render/task/stopTask": 1})
     fields = dict((field["name"], field) for field in data.fault_fields(faults))
-    assert list(fields) == ["latency", "drop_answer"]
+    assert list(fields) == list(inspect.signature(Faults.set).parameters)[1:]
+    assert fields["latency"]["value"] == "0.5"
     assert fields["drop_answer"]["value"] == '{"/api/render/task/stopTask": 1}'
-    assert fields["drop_answer"]["type"] == "dict"
-    assert fields["drop_answer"]["help"].endswith("as a lost answer would be.")
-    kwargs = data.parse_fault_form(list(fields.values()), {"latency": "0.25",
-                                                           "drop_answer": ""})
-    assert kwargs == {"latency": 0.25}
+    assert fields["drop_answer"]["type"] == "dict or iterable"
+    assert fields["drop_answer"]["help"].endswith("a list of paths drops every answer.")
+    assert fields["late_answer"]["value"] == ""
+    kwargs = data.parse_fault_form(list(fields.values()), dict(
+        (name, "") for name in fields), )
+    assert kwargs == {}
+    kwargs = data.parse_fault_form(list(fields.values()), dict(
+        dict((name, "") for name in fields), latency="0.25",
+        late_answer='{"/api/render/task/stopTask": 2}'))
+    assert kwargs == {"latency": 0.25, "late_answer": {"/api/render/task/stopTask": 2}}
+    faults.set(**kwargs)
+    assert faults.as_dict()["late_answer"] == {"/api/render/task/stopTask": (2.0, None)}
+    # what the page shows is what the form gives back
+    shown = dict((field["name"], field["value"]) for field in data.fault_fields(faults))
+    assert data.parse_fault_form(list(fields.values()), shown) == {
+        "latency": 0.25, "late_answer": {"/api/render/task/stopTask": [2.0, None]}}
 
 
 def test_a_thousand_tasks_are_paged(farm):
