@@ -15,7 +15,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
-from typing import Dict, Mapping, Optional
+from typing import Dict, Mapping, Optional, Union
 
 from rayvision_api.exception import RayvisionArgumentError
 
@@ -233,7 +233,7 @@ def chosen_profile_name(profile: Optional[str] = None,
     return profile or environ.get(ENV_PROFILE) or None
 
 
-def resolve(arguments: Mapping[str, object], profile: Optional[str] = None,
+def resolve(arguments: Mapping[str, object], profile: Union[str, bool, None] = None,
             defaults: Optional[Mapping[str, object]] = None, path: Optional[str] = None,
             environ: Optional[Mapping[str, str]] = None) -> Dict[str, object]:
     """Apply the chain argument > environment > profile > default to each setting.
@@ -244,7 +244,8 @@ def resolve(arguments: Mapping[str, object], profile: Optional[str] = None,
 
     Args:
         arguments: Values passed by the caller (None: not given).
-        profile: Profile name (or ``RAYVISION_PROFILE``); None uses no profile.
+        profile: Profile name; None: ``RAYVISION_PROFILE`` if set, else no profile;
+            False: the arguments are final (no environment, no profile).
         defaults: Documented defaults of the arguments.
         path: The profiles file.
         environ: Environment to read.
@@ -255,6 +256,10 @@ def resolve(arguments: Mapping[str, object], profile: Optional[str] = None,
     """
     environ = os.environ if environ is None else environ
     defaults = defaults or {}
+    if profile is False:
+        # The caller resolved the chain already (the command line does).
+        return dict((key, arguments.get(key) if arguments.get(key) is not None
+                     else defaults.get(key)) for key in set(arguments) | set(defaults))
     name = chosen_profile_name(profile, environ)
     stored = get_profile(name, path) if name else {}
     result = dict(stored)
