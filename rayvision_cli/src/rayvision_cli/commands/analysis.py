@@ -48,10 +48,10 @@ def _workspace(args: Any) -> Any:
 
 
 def _analyse(args: Any, output: Output, platform: str = "2") -> Any:
-    output.emit("phase", phase="analyse", scene=args.scene)
-    output.info("analysing {0} ...".format(args.scene))
     analyzer = scene.make_analyzer(args.scene, args.software_version, args.project,
                                    _workspace(args), args.backend, platform)
+    output.emit("phase", phase="analyse", scene=args.scene)
+    output.info("analysing {0} ...".format(args.scene))
     analyzer.analyse()
     return analyzer
 
