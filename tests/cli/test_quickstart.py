@@ -44,8 +44,7 @@ def test_quick_start_works_as_written(cli, tmp_path):
         script = _blocks(section, "python")[0]
         assert 'RayvisionAPI(profile="sandbox")' in script
         done = subprocess.run([sys.executable, "-c", script], cwd=cli.home, env=cli.env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True, timeout=120)
+                              capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         user_id, platforms = done.stdout.strip().splitlines()[:2]
         assert user_id.isdigit() and "platform" in platforms.lower()

@@ -8,8 +8,7 @@ import sys
 
 def run(*args):
     return subprocess.run([sys.executable, "-m", "rayvision_sandbox.cli"] + list(args),
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, timeout=60)
+                          capture_output=True, text=True, timeout=60)
 
 
 def test_busy_port_is_one_line(tmp_path):

@@ -58,7 +58,7 @@ _HIDDEN = "****"
 
 def config_dir(environ: Optional[Mapping[str, str]] = None,
                platform: Optional[str] = None) -> str:
-    """The user config folder of the SDK.
+    r"""The user config folder of the SDK.
 
     ``%APPDATA%\\rayvision`` on Windows, ``~/Library/Application Support/rayvision`` on
     macOS, ``$XDG_CONFIG_HOME/rayvision`` (default ``~/.config/rayvision``) elsewhere.

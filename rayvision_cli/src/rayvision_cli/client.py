@@ -4,8 +4,7 @@ import logging
 import os
 from typing import Any, Dict, Optional
 
-from rayvision_api import RayvisionAPI
-from rayvision_api import profiles
+from rayvision_api import RayvisionAPI, profiles
 
 LOGGER = logging.getLogger(__name__)
 
