@@ -1,0 +1,1 @@
+"""The ``rayvision`` commands, one module per group; each has ``register()``."""
