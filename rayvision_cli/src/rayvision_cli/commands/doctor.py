@@ -87,8 +87,8 @@ def _http_date(settings: dict) -> Tuple[Any, str]:
     ok = abs(skew) < SKEW_LIMIT
     return ok, "{0} speaks {1}; farm clock {2:+.0f} s from this machine{3}".format(
         settings["domain"], settings["protocol"], skew,
-        "" if ok else " (signatures are refused beyond {0:.0f} s: fix the clock)".format(
-            SKEW_LIMIT))
+        "" if ok else " (beyond {0:.0f} s the farm refuses signatures; the SDK re-signs by the "
+                      "farm's clock, but fix the clock)".format(SKEW_LIMIT))
 
 
 def _writable(folder: str) -> Tuple[Any, str]:
