@@ -13,6 +13,8 @@ RENDER_ROP_TYPES = frozenset([
     "ifd", "karma", "usdrender", "usdrender_rop", "arnold", "Redshift_ROP", "ris",
     "RenderMan", "baketexture", "vray_renderer", "Octane_ROP",
 ])
+#: Render ROPs that live in LOP networks as well as in ROP networks (Solaris ``/stage``).
+ANY_CONTEXT_RENDER_TYPES = frozenset(["usdrender_rop"])
 #: Base operator types of output drivers (ROP context) that write geometry or caches. The SOP
 #: of the same name (``alembic``, ``file``...) reads files, so these need the ROP context.
 GEO_ROP_TYPES = frozenset([
@@ -33,7 +35,15 @@ OUTPUT_PARMS = frozenset([
     "picture", "ar_picture", "ar_ass_file", "RS_outputFileNamePrefix", "RS_archive_file",
     "outputimage", "lopoutput", "savetodirectory_directory", "sopoutput", "dopoutput",
     "copoutput", "ri_device", "ri_diskfile", "rib_outputfile", "soho_pipecmd",
+    # Karma render settings (LOP) deep output, TOP checkpoints.
+    "dcmfilename", "checkpointfile",
 ])
+#: Parameters whose value looks like a file but names none the node reads: the extension a
+#: file cache writes (``.bgeo.sc``) and the default of a parameter VOP's file parameter (the
+#: material's own parameter holds the file actually used).
+NOT_INPUT_PARMS = frozenset(["filetype", "filedef", "ext", "extension"])
+#: ``trange`` values of a ROP that renders only the current frame ("Render Current Frame").
+CURRENT_FRAME_TRANGES = frozenset(["off", "0"])
 OUTPUT_PARM_PATTERN = re.compile(r"^(ri_display_\d+|vm_filename_plane\d+|ar_aov_separate_file\d+"
                                  r"|RS_outputFileName_\w+|vm_uvoutputpicture\d+)")
 
@@ -62,6 +72,8 @@ def node_kind(base, is_driver=True):
     """
     if base in GEO_SOP_TYPES:
         return "geo"
+    if base in ANY_CONTEXT_RENDER_TYPES:
+        return "rop"
     if not is_driver:
         return None
     if base in RENDER_ROP_TYPES:
@@ -95,6 +107,21 @@ def is_output_parm(base, parm_name, filemode=None, loadfromdisk=None, is_driver=
     if base == "file" and parm_name == "file":
         return str(filemode) in ("write", "2")
     return False
+
+
+def names_input(parm_name):
+    """False for parameters whose file-like value is never a file the node reads."""
+    return parm_name not in NOT_INPUT_PARMS
+
+
+def renders_current_frame(trange):
+    """Whether a ROP's ``trange`` value ("off", menu index 0) renders only the current frame.
+
+    None (no ``trange`` saved) keeps the stored range.
+    """
+    if trange is None:
+        return False
+    return str(trange).strip().strip('"').lower() in CURRENT_FRAME_TRANGES
 
 
 def camera_parm(base):
