@@ -15,12 +15,13 @@ is skipped with a warning, and gzip-compressed files are decompressed as they ar
 pure Python and works on bytes, so it can be fuzzed freely.
 """
 
-import hashlib
+import gzip
 import io
 import re
 import zlib
 
 from rayvision_utils.exception.exception import AnalyseFailError
+from rayvision_utils.scene_input import open_scene
 
 CPIO_MAGIC = b"070707"
 #: Marker of a non-commercial (Apprentice) and of a limited-commercial (Indie) section.
@@ -110,73 +111,25 @@ class HipContainer(object):
             self.path, self.kind, len(self.sections))
 
 
-class _HashingStream(object):
-    """A binary stream that feeds every byte read through md5 (the scene hash, same pass)."""
+class _CappedGzip(object):
+    """Decompress gzip bytes held in memory as they are read, up to ``limit`` bytes."""
 
-    def __init__(self, stream):
-        self._stream = stream
-        self.md5 = hashlib.md5()
-
-    def read(self, size):
-        data = self._stream.read(size)
-        self.md5.update(data)
-        return data
-
-    def drain(self):
-        """Read (and hash) what is left of the stream."""
-        while self.read(_CHUNK):
-            pass
-
-
-class _GunzipStream(object):
-    """Decompress a gzip stream as it is read; refuse output beyond ``limit`` bytes."""
-
-    def __init__(self, stream, path, limit):
-        self._stream = stream
+    def __init__(self, data, path, limit):
+        self._gzip = gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb")
         self._path = path
         self._limit = limit
-        self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         self._produced = 0
-        self._done = False
 
     def read(self, size):
-        out = b""
-        while not out and not self._done:
-            if self._inflater.unconsumed_tail:
-                data = self._inflater.unconsumed_tail
-            else:
-                data = self._stream.read(_CHUNK)
-                if not data:
-                    raise HipFormatError(self._path, "gzip-compressed but damaged "
-                                                     "(truncated stream)")
-            try:
-                out = self._inflater.decompress(data, size)
-            except zlib.error as error:
-                raise HipFormatError(self._path, "gzip-compressed but damaged ({0})".format(
-                    error))
-            if self._inflater.eof:
-                # Concatenated gzip members decompress as one stream; anything else after
-                # the end of the gzip data (padding) is ignored, as gzip itself does.
-                rest = self._inflater.unused_data or self._stream.read(_CHUNK)
-                self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-                if rest[:2] == GZIP_MAGIC:
-                    self._stream = _Chain(io.BytesIO(rest), self._stream)
-                else:
-                    self._done = True
-        self._produced += len(out)
+        try:
+            data = self._gzip.read(size)
+        except (OSError, EOFError, zlib.error) as error:
+            raise HipFormatError(self._path, "gzip-compressed but damaged ({0})".format(error))
+        self._produced += len(data)
         if self._produced > self._limit:
             raise HipFormatError(self._path, "gzip content larger than {0} bytes: refused "
                                              "(a damaged or malicious file?)".format(self._limit))
-        return out
-
-
-class _Chain(object):
-    def __init__(self, first, second):
-        self._first = first
-        self._second = second
-
-    def read(self, size):
-        return self._first.read(size) or self._second.read(size)
+        return data
 
 
 class _Window(object):
@@ -264,35 +217,30 @@ class SectionReader(object):
     """Stream the sections of a scene container.
 
     Args:
-        stream: A binary file object positioned at the start of the file.
+        stream: A binary stream of the container, already decompressed (anything with
+            ``read(size)``: a :class:`rayvision_utils.scene_input.SceneStream`, a file...).
         path (str): Name used in errors.
         wanted (callable, optional): ``wanted(name) -> bool``; sections it refuses are skipped
             without being kept (their body is yielded as None). Default: every section.
         max_section (int): Wanted sections longer than this are skipped with a warning.
+        compressed (bool): The file was gzip-compressed (reported, not acted upon).
 
     Attributes:
         kind (str): ``"hip"``, ``"hipnc"`` or ``"hiplc"`` (after the first section).
         compressed (bool): The file is gzip-compressed.
         warnings (list): Damage that was worked around.
-        md5 (str): Hex md5 of the file's bytes, once :meth:`sections` is exhausted.
     """
 
-    def __init__(self, stream, path="<bytes>", wanted=None, max_section=MAX_SECTION_BYTES):
+    def __init__(self, stream, path="<bytes>", wanted=None, max_section=MAX_SECTION_BYTES,
+                 compressed=False):
         self.path = path
         self.wanted = wanted
         self.max_section = max_section
         self.kind = None
-        self.compressed = False
+        self.compressed = compressed
         self.warnings = []
-        self.md5 = None
         self.seen = set()
-        self._raw = _HashingStream(stream)
-        head = self._raw.read(2)
-        rest = _Chain(io.BytesIO(head), self._raw)
-        if head == GZIP_MAGIC:
-            self.compressed = True
-            rest = _GunzipStream(rest, path, MAX_GZIP_BYTES)
-        self._window = _Window(rest)
+        self._window = _Window(stream)
 
     def sections(self):
         """Yield ``(name, body)``; body is None for a section not wanted or too large.
@@ -321,8 +269,6 @@ class SectionReader(object):
             self.seen.add(name)
             yield name, body
         self._check_scene()
-        self._raw.drain()
-        self.md5 = self._raw.md5.hexdigest()
 
     def _check_scene(self):
         if not any(marker in self.seen for marker in _SCENE_MARKERS):
@@ -439,21 +385,30 @@ def read_hip_file(path):
     Raises:
         HipFormatError: Not a scene container, or damaged beyond reading.
         HipUnreadableError: A licence-protected container whose sections are not text.
-        OSError: The file cannot be read.
+        rayvision_utils.scene_input.SceneInputError: Missing, unreadable, not a regular file
+            (folder, device, FIFO), damaged gzip data or beyond the gzip cap.
     """
-    with open(path, "rb") as handle:
-        return read_hip_stream(handle, path)
+    with open_scene(path, max_decompressed=MAX_GZIP_BYTES) as stream:
+        reader = SectionReader(stream, path, compressed=stream.compressed)
+        return _container(reader)
 
 
-def read_hip_stream(stream, path="<stream>"):
-    """Every section of the scene read from a binary stream (see :func:`read_hip_file`)."""
-    reader = SectionReader(stream, path)
+def _container(reader):
     sections = [(name, body) for name, body in reader.sections() if body is not None]
-    return HipContainer(path, reader.kind, sections, reader.compressed, reader.warnings)
+    return HipContainer(reader.path, reader.kind, sections, reader.compressed, reader.warnings)
+
+
+def open_bytes(data, path="<bytes>"):
+    """``(stream, compressed)`` for scene bytes held in memory (gzip decompressed, capped)."""
+    if not isinstance(data, (bytes, bytearray)):
+        raise HipFormatError(path, "expected bytes, got {0}".format(type(data).__name__))
+    data = bytes(data)
+    if data.startswith(GZIP_MAGIC):
+        return _CappedGzip(data, path, MAX_GZIP_BYTES), True
+    return io.BytesIO(data), False
 
 
 def read_hip_bytes(data, path="<bytes>"):
     """Split the bytes of a scene file into its sections (see :func:`read_hip_file`)."""
-    if not isinstance(data, (bytes, bytearray)):
-        raise HipFormatError(path, "expected bytes, got {0}".format(type(data).__name__))
-    return read_hip_stream(io.BytesIO(bytes(data)), path)
+    stream, compressed = open_bytes(data, path)
+    return _container(SectionReader(stream, path, compressed=compressed))

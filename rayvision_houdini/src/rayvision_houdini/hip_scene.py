@@ -11,11 +11,12 @@ import re
 
 from rayvision_houdini.dcc import hfs_rules
 from rayvision_houdini.hip_container import (
+    MAX_GZIP_BYTES,
     HipContainer,
     SectionReader,
     read_hip_bytes,
-    read_hip_file,
 )
+from rayvision_utils.scene_input import open_scene
 
 _VERSION = re.compile(r"\d+\.\d+(?:\.\d+)?(?:\.\d+)?")
 _SET_HEAD = re.compile(r"\s*set\s+(?:-g\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
@@ -190,12 +191,23 @@ def extract_version(text):
 
 
 def load_scene(path, lean_parms=None):
-    """Read and parse a scene file from disk, streaming (see :func:`read_scene`)."""
-    with open(path, "rb") as handle:
-        return read_scene(handle, path, lean_parms)
+    """Read and parse a scene file from disk, streaming (see :func:`read_scene`).
+
+    The file is opened with :func:`rayvision_utils.scene_input.open_scene` (folders, devices
+    and FIFOs refused at once, typed errors for unreadable files, gzip capped) and its md5 is
+    computed in the same pass (``scene.md5``).
+
+    Raises:
+        HipFormatError: Not a scene container, or damaged beyond reading.
+        rayvision_utils.scene_input.SceneInputError: The file cannot be read.
+    """
+    with open_scene(path, hash_name="md5", max_decompressed=MAX_GZIP_BYTES) as stream:
+        scene = read_scene(stream, path, lean_parms, compressed=stream.compressed)
+        scene.md5 = stream.hexdigest()
+    return scene
 
 
-def read_scene(stream, path="<stream>", lean_parms=None):
+def read_scene(stream, path="<stream>", lean_parms=None, compressed=False):
     """Parse a scene from a binary stream, one section at a time, in bounded memory.
 
     Only the sections that describe nodes and scene settings are kept while they are parsed;
@@ -210,12 +222,12 @@ def read_scene(stream, path="<stream>", lean_parms=None):
             refers to them. None keeps everything.
 
     Returns:
-        HipScene: With ``md5`` (the file's hash, computed while reading) and ``warnings``.
+        HipScene: With ``warnings`` (damage worked around) and ``kind``.
 
     Raises:
         HipFormatError: Not a scene container, or damaged beyond reading.
     """
-    reader = SectionReader(stream, path, wanted=wanted_section)
+    reader = SectionReader(stream, path, wanted=wanted_section, compressed=compressed)
     builder = _SceneBuilder(lean_parms)
     collecting = gc.isenabled()
     # Parsing allocates many small objects that all survive: the collector only costs time.
@@ -229,7 +241,6 @@ def read_scene(stream, path="<stream>", lean_parms=None):
             gc.enable()
     scene = builder.finish()
     scene.warnings = list(reader.warnings)
-    scene.md5 = reader.md5
     scene.kind = reader.kind
     return scene
 

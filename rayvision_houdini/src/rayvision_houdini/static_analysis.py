@@ -91,6 +91,8 @@ class StaticResult(StaticFindings):
         self.file_parms = {}
         #: Plain-English notes for the analysis summary (e.g. ROPs rendering one frame).
         self.notes = []
+        #: Nodes that render only the current frame (``trange`` off).
+        self.current_frame_nodes = []
 
 
 def scene_variables(scene, cg_file, environ=None):
@@ -261,6 +263,7 @@ def _frames(node, frame_vars, result=None):
     if hfs_rules.renders_current_frame(node.parm_string("trange")):
         current = frame_vars["F"]
         if result is not None:
+            result.current_frame_nodes.append(node.path)
             result.notes.append("{0}: 'Valid frame range' is 'Render Current Frame', so only "
                                 "frame {1} is rendered".format(node.path,
                                                                format_frame(current)))
