@@ -14,7 +14,7 @@ import pytest
 
 from rayvision_houdini.analyze_houdini import AnalyzeHoudini
 from rayvision_houdini.hip_scene import load_scene, parse_channels, parse_parms
-from rayvision_houdini.static_analysis import SCENE_PARMS, analyse_scene
+from rayvision_houdini.static_analysis import LEAN_READ, analyse_scene
 
 
 def _analyse(kit, tmp_path, builder, name="shot.hip"):
@@ -171,7 +171,7 @@ def test_lean_read_finds_what_a_full_read_finds(kit, tmp_path):
     built = kit.build_standard_scene(tmp_path)
     environ = {}
     full = analyse_scene(load_scene(built["scene"]), built["scene"], environ=environ)
-    lean = analyse_scene(load_scene(built["scene"], lean_parms=SCENE_PARMS), built["scene"],
+    lean = analyse_scene(load_scene(built["scene"], lean_parms=LEAN_READ), built["scene"],
                          environ=environ)
     assert lean.scene_info == full.scene_info
     assert lean.asset == full.asset

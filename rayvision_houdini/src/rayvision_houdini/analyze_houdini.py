@@ -30,7 +30,7 @@ from rayvision_houdini.dcc import HfsSql
 from rayvision_houdini.hip_container import HipFormatError
 from rayvision_houdini.hip_scene import extract_version, load_scene
 from rayvision_houdini.static_analysis import (
-    SCENE_PARMS,
+    LEAN_READ,
     StaticResult,
     add_missing_tips,
     analyse_scene,
@@ -174,7 +174,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             self.save_tips()
             raise CGFileNotExistsError("{0} cg file not been found.".format(cg_file))
         try:
-            scene = load_scene(cg_file, lean_parms=SCENE_PARMS)
+            scene = load_scene(cg_file, lean_parms=LEAN_READ)
         except HipFormatError:
             with open_scene(cg_file) as stream:
                 head = stream.read(_RAW_SCAN_BYTES)
@@ -300,7 +300,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         """
         if self.scene is None:
             try:
-                self.scene = load_scene(self.cg_file, lean_parms=SCENE_PARMS)
+                self.scene = load_scene(self.cg_file, lean_parms=LEAN_READ)
                 self.scene_hash = self.scene.md5
             except HipFormatError as error:
                 self.append_tip(tips_code.CGINFO_FAILED,

@@ -39,6 +39,7 @@ _LICENSED_HEADER_MAX = 6 + 28 + _MAX_NAME + 1
 _TRAILER = "TRAILER!!!"
 # Sections whose presence proves the archive holds a Houdini scene.
 _SCENE_MARKERS = (".variables", ".start")
+_SCENE_MARKER_BYTES = (b".variables\x00", b".start\x00")
 #: Decompressed size at which a gzip-compressed scene is refused (a "gzip bomb").
 MAX_GZIP_BYTES = 2 * 1024 ** 3
 #: A wanted section larger than this is skipped (with a warning) instead of kept in memory.
@@ -220,8 +221,9 @@ class SectionReader(object):
         stream: A binary stream of the container, already decompressed (anything with
             ``read(size)``: a :class:`rayvision_utils.scene_input.SceneStream`, a file...).
         path (str): Name used in errors.
-        wanted (callable, optional): ``wanted(name) -> bool``; sections it refuses are skipped
-            without being kept (their body is yielded as None). Default: every section.
+        wanted (callable or tuple, optional): ``wanted(name) -> bool``, or a tuple of name
+            endings (bytes, tested before the name is even decoded); the other sections are
+            skipped without being kept. Default: every section.
         max_section (int): Wanted sections longer than this are skipped with a warning.
         compressed (bool): The file was gzip-compressed (reported, not acted upon).
 
@@ -239,11 +241,11 @@ class SectionReader(object):
         self.kind = None
         self.compressed = compressed
         self.warnings = []
-        self.seen = set()
+        self.seen = False   # a section proving that the archive is a Houdini scene
         self._window = _Window(stream)
 
     def sections(self):
-        """Yield ``(name, body)``; body is None for a section not wanted or too large.
+        """Yield ``(name, body)`` of the wanted sections (too large ones are left out).
 
         Raises:
             HipFormatError: Not a scene container, or damaged beyond reading.
@@ -265,13 +267,12 @@ class SectionReader(object):
                     self.path, "not a Houdini scene: it starts with {0!r}, expected a cpio "
                     "header ('070707') or a 'HouNC'/'HouLC' marker".format(head))
             members = self._licensed()
-        for name, body in members:
-            self.seen.add(name)
-            yield name, body
+        for member in members:
+            yield member
         self._check_scene()
 
     def _check_scene(self):
-        if not any(marker in self.seen for marker in _SCENE_MARKERS):
+        if not self.seen:
             if self.kind == "hip":
                 raise HipFormatError(self.path, "the archive has no '.variables' or '.start' "
                                                 "section, so it is not a Houdini scene")
@@ -279,7 +280,10 @@ class SectionReader(object):
                                                 "readable without Houdini".format(self.kind))
 
     def _keep(self, name, size):
-        if self.wanted is not None and not self.wanted(name):
+        if name in _SCENE_MARKERS:
+            self.seen = True
+        if self.wanted is not None and not isinstance(self.wanted, tuple) \
+                and not self.wanted(name):
             return False
         if size > self.max_section:
             self.warnings.append("section {0!r} ({1} bytes) is larger than {2} bytes and was "
@@ -299,51 +303,70 @@ class SectionReader(object):
         pending = None      # (name, body) not yet yielded: a resync may extend it
         count = 0
         trailer = False
+        header = _CPIO_HEADER.match
+        lookahead = _CPIO_HEADER_SIZE + _MAX_NAME
+        keep_section = self._keep
+        endings = self.wanted if isinstance(self.wanted, tuple) else None
         while True:
-            available = window.fill(_CPIO_HEADER_SIZE)
-            if not available:
-                break
-            match = _CPIO_HEADER.match(window.buf, window.pos)
-            if match is None:
-                found, skipped = window.search(_CPIO_HEADER, _CPIO_HEADER_SIZE,
-                                               self.max_section)
-                if found is None:
-                    if skipped.strip(b"\x00 \r\n"):
-                        self.warnings.append("trailing bytes after the last section were "
-                                             "ignored")
+            buf = window.buf
+            pos = window.pos
+            if len(buf) - pos < lookahead:
+                if not window.fill(lookahead):
                     break
-                if pending is not None:
-                    self.warnings.append(
-                        "section {0!r} is longer than its header says (damaged copy?); "
-                        "resynchronised at byte {1}".format(pending[0], window.tell()))
-                    if pending[1] is not None:
-                        pending = (pending[0], pending[1] + skipped)
-                match = found
+                buf = window.buf
+                pos = window.pos
+            match = header(buf, pos)
+            if match is None:
+                match, pending = self._resync(pending)
+                if match is None:
+                    break
+                buf = window.buf
             name_size = int(match.group(1), 8)
             body_size = int(match.group(2), 8)
-            start = window.tell()
-            window.pos = match.end()
-            if name_size < 1 or name_size > _MAX_NAME or window.fill(name_size) < name_size:
+            name_start = match.end()
+            name_end = name_start + name_size
+            if name_size < 1 or name_size > _MAX_NAME or name_end > len(buf):
                 raise HipFormatError(self.path, "cpio header at byte {0} announces a name of "
                                                 "{1} bytes past the end of the file".format(
-                                                    start, name_size))
-            raw_name = window.take(name_size)
-            if not raw_name.endswith(b"\x00"):
+                                                    window.tell(), name_size))
+            if buf[name_end - 1:name_end] != b"\x00":
                 raise HipFormatError(self.path, "cpio member name at byte {0} is not "
-                                                "NUL-terminated".format(start + 76))
-            name = raw_name[:-1].decode("utf-8", "replace")
+                                                "NUL-terminated".format(window.tell() + 76))
+            body_end = name_end + body_size
+            if endings is not None and not buf.endswith(endings, name_start, name_end):
+                # Not wanted: skipped without decoding its name or copying its body.
+                if buf.startswith(_SCENE_MARKER_BYTES, name_start):
+                    self.seen = True
+                if body_end <= len(buf):
+                    window.pos = body_end
+                else:
+                    window.pos = name_end
+                    window.take(body_size, False)
+                if pending is not None:
+                    yield pending
+                    pending = None
+                count += 1
+                continue
+            name = buf[name_start:name_end - 1].decode("utf-8", "replace")
             if name == _TRAILER:
                 trailer = True
                 break
-            keep = self._keep(name, body_size)
-            body = window.take(body_size, keep)
-            got = len(body) if keep else body
-            if got < body_size:
-                self.warnings.append("section {0!r} is truncated ({1} of {2} bytes)".format(
-                    name, got, body_size))
+            keep = keep_section(name, body_size)
+            if body_end <= len(buf):
+                window.pos = body_end
+                body = buf[name_end:body_end] if keep else None
+            else:
+                window.pos = name_end
+                body = window.take(body_size, keep)
+                got = len(body) if keep else body
+                if got < body_size:
+                    self.warnings.append("section {0!r} is truncated ({1} of {2} bytes)"
+                                         .format(name, got, body_size))
+                if not keep:
+                    body = None
             if pending is not None:
                 yield pending
-            pending = (name, body if keep else None)
+            pending = (name, body) if keep else None
             count += 1
         if pending is not None:
             yield pending
@@ -351,6 +374,21 @@ class SectionReader(object):
             raise HipFormatError(self.path, "the cpio archive has no members")
         if not trailer:
             self.warnings.append("the archive has no TRAILER!!! member (truncated file?)")
+
+    def _resync(self, pending):
+        """Find the next member header after damage; return ``(match, pending)``."""
+        window = self._window
+        found, skipped = window.search(_CPIO_HEADER, _CPIO_HEADER_SIZE, self.max_section)
+        if found is None:
+            if skipped.strip(b"\x00 \r\n"):
+                self.warnings.append("trailing bytes after the last section were ignored")
+            return None, pending
+        self.warnings.append("a section is longer than its header says (damaged copy?); "
+                             "resynchronised at byte {0}".format(window.tell()))
+        if pending is not None and pending[1] is not None:
+            pending = (pending[0], pending[1] + skipped)
+        window.fill(_CPIO_HEADER_SIZE + _MAX_NAME)
+        return _CPIO_HEADER.match(window.buf, window.pos), pending
 
     def _licensed(self):
         """Members of a HouNC/HouLC container: bodies run up to the next marker."""
@@ -363,14 +401,15 @@ class SectionReader(object):
             window.pos = found.end()
             if name == _TRAILER:
                 return
-            keep = self.wanted is None or self.wanted(name)
+            keep = self._keep(name, 0)
             found, body = window.search(pattern, _LICENSED_HEADER_MAX,
                                         self.max_section + 1 if keep else 0)
             if keep and len(body) > self.max_section:
                 self.warnings.append("section {0!r} is larger than {1} bytes and was "
                                      "skipped".format(name, self.max_section))
                 keep = False
-            yield name, (body if keep else None)
+            if keep:
+                yield name, body
 
 
 def read_hip_file(path):
@@ -394,7 +433,7 @@ def read_hip_file(path):
 
 
 def _container(reader):
-    sections = [(name, body) for name, body in reader.sections() if body is not None]
+    sections = list(reader.sections())
     return HipContainer(reader.path, reader.kind, sections, reader.compressed, reader.warnings)
 
 

@@ -26,9 +26,12 @@ _SIMPLE_PARM = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\]
 _BARE = re.compile(r"[^\s()\"\[\]]+")
 _SPACE = re.compile(r"[ \t\r]*")
 _CHANNEL_NAME = re.compile(r"[^\s\]]+")
-# In a lean read, the parameter lines worth parsing: a value with a path character, an
-# extension, or a channel reference ``[ name``. Every other line is numbers and menu tokens.
-_INTERESTING = re.compile(r"[/\\$`]|\.[A-Za-z]|\[ *[A-Za-z_]")
+# In a lean read, the parameter lines worth parsing: a value (or a channel's saved value) with
+# a path character or an extension. Every other line is numbers and menu tokens.
+# A component an analysis of files may need: a path character or an extension.
+_PATH_LIKE = re.compile(r"[/\\$`]|\.[A-Za-z][A-Za-z0-9_]*$")
+_PATH_BYTES = (b"/", b"\\", b"$", b"`")
+_EXTENSION_BYTES = re.compile(rb"\.[A-Za-z][A-Za-z0-9_]*[\"\t ]")
 _CHANNEL_HEAD = re.compile(r"channel[ \t]+(\S+)[ \t]*\{")
 _SEGMENT_HEAD = re.compile(r"segment[ \t]*\{")
 _EXPR_HEAD = re.compile(r"\bexpr[ \t]*=[ \t]*")
@@ -42,6 +45,10 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 #: Sections a scene read keeps: scene settings and the four sections of each node.
 NODE_SECTION_SUFFIXES = ("init", "def", "parm", "chn")
 _SCENE_SECTIONS = (".variables", ".start", ".OPlibraries")
+#: Name endings (bytes, NUL included) of the sections a scene read keeps.
+WANTED_ENDINGS = tuple(("." + suffix + "\x00").encode("ascii")
+                       for suffix in NODE_SECTION_SUFFIXES) + tuple(
+    (name + "\x00").encode("ascii") for name in _SCENE_SECTIONS)
 # A lean read does not parse parameter lines longer than this: such a value is never a file.
 _MAX_LEAN_LINE = 64 * 1024
 
@@ -227,15 +234,14 @@ def read_scene(stream, path="<stream>", lean_parms=None, compressed=False):
     Raises:
         HipFormatError: Not a scene container, or damaged beyond reading.
     """
-    reader = SectionReader(stream, path, wanted=wanted_section, compressed=compressed)
+    reader = SectionReader(stream, path, wanted=WANTED_ENDINGS, compressed=compressed)
     builder = _SceneBuilder(lean_parms)
     collecting = gc.isenabled()
     # Parsing allocates many small objects that all survive: the collector only costs time.
     gc.disable()
     try:
         for name, body in reader.sections():
-            if body is not None:
-                builder.add(name, body)
+            builder.add(name, body)
     finally:
         if collecting:
             gc.enable()
@@ -282,12 +288,31 @@ class _SceneBuilder(object):
 
     def __init__(self, lean_parms, container=None):
         self.scene = HipScene(container)
-        self.lean = None if lean_parms is None else _lean_names_pattern(lean_parms)
+        if lean_parms is None or isinstance(lean_parms, LeanNames):
+            self.lean = lean_parms
+        else:
+            self.lean = LeanNames(lean_parms)
         self._channels_text = {}   # lean: node path -> .chn text not parsed yet
         self._wanted_channels = {}  # lean: node path -> channel names its parms refer to
 
     def add(self, name, body):
         scene = self.scene
+        if self.lean is not None:
+            if name.endswith(".parm"):
+                self._lean_parms(self._node(name), body)
+                return
+            if name.endswith(".def"):
+                # The analysis reads one flag; the flags line is the only one naming it.
+                self._node(name).flags = {"bypass": b"bypass on" in body}
+                return
+            if name.endswith(".chn"):
+                self._lean_channels(self._node(name), body)
+                return
+            if name.endswith(".init") and body.startswith(b"type = "):
+                newline = body.find(b"\n")
+                line = body[7:] if newline < 0 else body[7:newline]
+                self._node(name).type = line.decode("utf-8", "replace").strip()
+                return
         text = body.decode("utf-8", "replace")
         if name == ".variables":
             scene.variables = parse_variables(text)
@@ -298,11 +323,8 @@ class _SceneBuilder(object):
         if name == ".OPlibraries":
             scene.libraries = parse_libraries(text)
             return
-        stem, _, suffix = name.rpartition(".")
-        path = "/" + stem
-        node = scene.nodes.get(path)
-        if node is None:
-            node = scene.nodes[path] = HipNode(path)
+        node = self._node(name)
+        suffix = name.rpartition(".")[2]
         if suffix == "init":
             node.type = parse_init(text)
         elif suffix == "def":
@@ -312,11 +334,20 @@ class _SceneBuilder(object):
         else:
             self._channels(node, text)
 
+    def _node(self, section):
+        path = "/" + section.rpartition(".")[0]
+        node = self.scene.nodes.get(path)
+        if node is None:
+            node = self.scene.nodes[path] = HipNode(path)
+        return node
+
     def _parms(self, node, text):
-        if self.lean is None:
-            node.parms.update(parse_parms(text))
-            return
-        parms = parse_parms_lean(text, self.lean)
+        node.parms.update(parse_parms(text))
+
+    def _lean_parms(self, node, body):
+        types = self.lean.node_types
+        by_name = types is None or not node.type or node.base_type in types
+        parms = parse_parms_lean(body, self.lean, by_name)
         node.parms.update(parms)
         names = set(value.name for values in parms.values() for value in values
                     if isinstance(value, ChannelRef))
@@ -324,21 +355,21 @@ class _SceneBuilder(object):
             return
         pending = self._channels_text.pop(node.path, None)
         if pending is not None:
-            node.channels.update(parse_channels(pending, names))
+            node.channels.update(parse_channels(pending.decode("utf-8", "replace"), names))
         else:
             self._wanted_channels.setdefault(node.path, set()).update(names)
 
     def _channels(self, node, text):
-        if self.lean is None:
-            node.channels.update(parse_channels(text))
-            return
+        node.channels.update(parse_channels(text))
+
+    def _lean_channels(self, node, body):
         names = self._wanted_channels.pop(node.path, None)
         if names is not None:
-            node.channels.update(parse_channels(text, names))
+            node.channels.update(parse_channels(body.decode("utf-8", "replace"), names))
         else:
-            # Houdini writes a node's channels before its parameters: keep the text until
-            # the parameters say which channels matter.
-            self._channels_text[node.path] = text
+            # Houdini writes a node's channels before its parameters: keep the bytes until
+            # the parameters say which channels matter (usually none: then never decoded).
+            self._channels_text[node.path] = body
 
     def finish(self):
         self._channels_text.clear()
@@ -404,19 +435,22 @@ def parse_init(text):
 
 def parse_flags(text):
     """The ``flags = lock off bypass on ...`` line of a ``.def`` section -> dict of bools."""
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped.startswith("flags"):
-            continue
-        key, sep, rest = stripped.partition("=")
-        if not sep or key.strip() != "flags":
-            continue
-        words = rest.split()
-        flags = {}
-        for number in range(0, len(words) - 1, 2):
-            flags[words[number]] = words[number + 1] == "on"
-        return flags
-    return {}
+    pos = 0
+    while True:
+        pos = text.find("flags", pos)
+        if pos < 0:
+            return {}
+        line_start = text.rfind("\n", 0, pos) + 1
+        newline = text.find("\n", pos)
+        line = text[line_start:] if newline < 0 else text[line_start:newline]
+        key, sep, rest = line.partition("=")
+        if sep and key.strip() == "flags":
+            words = rest.split()
+            return dict((words[number], words[number + 1] == "on")
+                        for number in range(0, len(words) - 1, 2))
+        if newline < 0:
+            return {}
+        pos = newline
 
 
 def _unescape(text):
@@ -455,44 +489,83 @@ def parse_parms(text):
     return parms
 
 
-def _lean_names_pattern(names):
-    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return re.compile(r"\n[ \t]*(?:{0})[ \t]*\[".format(alternatives or "(?!)"))
+class LeanNames(object):
+    """The parameter names a lean read keeps whatever their value, and a pattern for them.
+
+    Args:
+        names (collection of str): Parameter names.
+        node_types (collection of str, optional): Base operator types whose parameters are
+            searched for these names; the parameters of other nodes are kept only when they
+            look like paths. None: every node.
+    """
+
+    def __init__(self, names, node_types=None):
+        self.names = frozenset(names)
+        self.node_types = None if node_types is None else frozenset(node_types)
+        alternatives = "|".join(re.escape(name)
+                                for name in sorted(self.names, key=len, reverse=True))
+        self.pattern = re.compile(r"\n[ \t]*(?:{0})[ \t]*\[".format(alternatives or "(?!)")
+                                  .encode("ascii"))
 
 
-def parse_parms_lean(text, names_pattern):
+def _path_like(values):
+    for value in values:
+        text = value.cached if isinstance(value, ChannelRef) else value
+        if _PATH_LIKE.search(text):
+            return True
+    return False
+
+
+def parse_parms_lean(body, lean, by_name=True):
     """The parameters of a ``.parm`` section an analysis of files and ROPs can use.
 
-    Lines are found with two searches over the whole section (path characters, extensions
-    and channel references; the parameter names of ``names_pattern``), so the many lines of
-    numbers and menu tokens are never looked at one by one.
+    The lines worth parsing are found over the whole section at C speed (``bytes.find`` for
+    the path characters, searches with a literal first character for extensions, channel
+    references and the names of ``lean``), so the many lines of numbers and menu tokens are
+    never looked at, nor even decoded, one by one. A parameter is kept when its name is one
+    of ``lean.names`` or a component (or the saved value of a channel) looks like a path, so
+    the keys of animated numeric parameters are never parsed.
+
+    Args:
+        body (bytes): The section.
+        lean (LeanNames): Names kept whatever their value.
+        by_name (bool): Search the section for ``lean.names`` too.
     """
-    parms = {}
-    size = len(text)
     starts = set()
-    pos = 0
-    search = _INTERESTING.search
-    while True:
-        match = search(text, pos)
-        if match is None:
-            break
-        where = match.start()
-        starts.add(text.rfind("\n", 0, where) + 1)
-        newline = text.find("\n", where)
-        if newline < 0:
-            break
-        pos = newline
-    for match in names_pattern.finditer(text):
-        starts.add(match.start() + 1)
+    find = body.find
+    rfind = body.rfind
+    for char in _PATH_BYTES:
+        pos = find(char)
+        while pos >= 0:
+            starts.add(rfind(b"\n", 0, pos) + 1)
+            newline = find(b"\n", pos)
+            if newline < 0:
+                break
+            pos = find(char, newline)
+    for match in _EXTENSION_BYTES.finditer(body):
+        starts.add(rfind(b"\n", 0, match.start()) + 1)
+    if by_name:
+        for match in lean.pattern.finditer(body):
+            starts.add(match.start() + 1)
+    parms = {}
     end = 0
+    size = len(body)
     for start in sorted(starts):
         if start < end:
             continue   # inside the multi-line value of the entry before
-        newline = text.find("\n", start)
-        if (size if newline < 0 else newline) - start > _MAX_LEAN_LINE:
+        newline = find(b"\n", start)
+        line_end = size if newline < 0 else newline
+        if line_end - start > _MAX_LEAN_LINE:
             continue
-        name, values, end = parse_parm_entry(text, start)
-        if values is not None:
+        text = body[start:line_end].decode("utf-8", "replace")
+        name, values, used = parse_parm_entry(text, 0)
+        end = line_end
+        if values is None and name is not None and '"' in text:
+            # A quoted value spanning lines: parse again with what follows.
+            text = body[start:start + _MAX_LEAN_LINE].decode("utf-8", "replace")
+            name, values, used = parse_parm_entry(text, 0)
+            end = start + len(text[:used].encode("utf-8"))
+        if values is not None and (name in lean.names or _path_like(values)):
             parms[name] = values
     return parms
 

@@ -34,7 +34,7 @@ import re
 
 from rayvision_houdini.dcc import hfs_rules
 from rayvision_houdini.dcc.hfs_rules import format_frame
-from rayvision_houdini.hip_scene import ChannelRef
+from rayvision_houdini.hip_scene import ChannelRef, LeanNames
 from rayvision_utils.exception import tips_code
 from rayvision_utils.findings import StaticFindings
 from rayvision_utils.paths import (
@@ -67,6 +67,13 @@ SCENE_PARMS = frozenset([
     "override_camerares", "loadfromdisk", "filemode", "hq_driver", "hq_sim_controls",
     "slice_type", "num_slices", "slicediv", "cluster_filter", "sopoutput", "dopoutput",
 ]) | INPUT_PARMS
+#: Base operator types whose parameters the analysis reads by name (ROPs, caches, cameras,
+#: File SOPs); other nodes matter only through values that look like paths.
+SCENE_PARM_TYPES = (hfs_rules.RENDER_ROP_TYPES | hfs_rules.ANY_CONTEXT_RENDER_TYPES
+                    | hfs_rules.GEO_ROP_TYPES | hfs_rules.GEO_SOP_TYPES
+                    | hfs_rules.DISTRIBUTED_SIM_TYPES | frozenset(["cam", "file", "filecache"]))
+#: What a lean scene read keeps for this analysis (see :func:`hip_scene.read_scene`).
+LEAN_READ = LeanNames(SCENE_PARMS, SCENE_PARM_TYPES)
 _NOT_A_FILE = re.compile(r"^(?:op:|opdef:|oplib:|temp:|https?://|\*$)", re.IGNORECASE)
 _EXPR_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 
@@ -132,9 +139,10 @@ def analyse_scene(scene, cg_file, environ=None):
     search_dirs = search_folders(variables)
     frame_vars = _frame_variables(scene)
 
+    drivers = {}
     for node in scene.nodes.values():
         base = node.base_type
-        driver = is_driver(scene, node)
+        driver = is_driver(scene, node, drivers)
         kind = hfs_rules.node_kind(base, driver)
         if kind == "rop":
             result.scene_info["rop_node"].append(_rop_entry(scene, node, frame_vars, result))
@@ -415,18 +423,29 @@ def _unescape_hscript(text):
     return text.replace('\\"', '"').replace("\\\\", "\\")
 
 
-def is_driver(scene, node):
-    """Whether the node is an output driver: under ``/out`` or inside a ``ropnet``."""
+def is_driver(scene, node, known=None):
+    """Whether the node is an output driver: under ``/out`` or inside a ``ropnet``.
+
+    Args:
+        known (dict, optional): Answers per parent path, shared between calls.
+    """
     path = node.path
     if path.startswith("/out/"):
         return True
     parent = path.rsplit("/", 1)[0]
-    while parent:
-        owner = scene.node(parent)
+    if known is not None and parent in known:
+        return known[parent]
+    answer = False
+    walk = parent
+    while walk:
+        owner = scene.node(walk)
         if owner is not None and owner.base_type in hfs_rules.DRIVER_NETWORKS:
-            return True
-        parent = parent.rsplit("/", 1)[0]
-    return False
+            answer = True
+            break
+        walk = walk.rsplit("/", 1)[0]
+    if known is not None:
+        known[parent] = answer
+    return answer
 
 
 def _collect_files(node, driver, variables, search_dirs, cache, result):

@@ -53,14 +53,21 @@ CAMERA_PARMS = {"Redshift_ROP": "RS_renderCamera"}
 NO_CAMERA_TYPES = frozenset(["baketexture"])
 
 _VERSION_PART = re.compile(r"^\d+(\.\d+)*$")
+# Scenes use a few hundred operator types at most: each is split once.
+_BASE_TYPES = {}
 
 
 def base_type(type_name):
     """``ris::22`` -> ``ris``; ``user::Sop/tool::2.0`` -> ``tool``; ``ifd`` -> ``ifd``."""
-    parts = (type_name or "").split("::")
-    if len(parts) >= 2 and _VERSION_PART.match(parts[-1]):
-        parts = parts[:-1]
-    return parts[-1].rsplit("/", 1)[-1]
+    found = _BASE_TYPES.get(type_name)
+    if found is None:
+        parts = (type_name or "").split("::")
+        if len(parts) >= 2 and _VERSION_PART.match(parts[-1]):
+            parts = parts[:-1]
+        found = parts[-1].rsplit("/", 1)[-1]
+        if len(_BASE_TYPES) < 10000:
+            _BASE_TYPES[type_name] = found
+    return found
 
 
 def node_kind(base, is_driver=True):
