@@ -31,6 +31,7 @@ import re
 from rayvision_clarisse import constants
 from rayvision_clarisse.project_parser import ProjectFormatError, read_project_file
 from rayvision_clarisse.static_analysis import (
+    LEAN_ATTRS,
     ClarisseResult,
     analyse_project,
     classify_file,
@@ -41,6 +42,7 @@ from rayvision_utils.exception import tips_code
 from rayvision_utils.locate import env_override, find_on_path, first_existing_file
 from rayvision_utils.paths import DirectoryCache, expand_env, resolve_files
 from rayvision_utils.results import write_json
+from rayvision_utils.scene_input import SceneInputError
 from rayvision_utils.utils import json_load
 
 LOGGER = logging.getLogger(__name__)
@@ -84,6 +86,7 @@ class AnalyzeClarisse(BaseAnalyzer):
                  custom_exe_path=None, platform="2", backend="auto", timeout=None):
         self.project = None
         self.scene_version = None
+        self.scene_hash = None
         self._upload_paths = []
         super(AnalyzeClarisse, self).__init__(
             cg_file, software_version, project_name, plugin_config, render_software,
@@ -145,8 +148,13 @@ class AnalyzeClarisse(BaseAnalyzer):
     def get_project_version(self):
         """Major Clarisse version in the project header (``'4'``), or None."""
         if self.project is None:
-            self.project = read_project_file(self.cg_file)
+            self._read_project()
         return self.project.clarisse_version
+
+    def _read_project(self):
+        """One streaming pass: the tree the analysis reads, and the scene's md5."""
+        self.project = read_project_file(self.cg_file, lean_attrs=LEAN_ATTRS)
+        self.scene_hash = self.project.md5
 
     def prepare(self):
         """Read the header; tip 15013 when its major version differs from ``software_version``.
@@ -155,6 +163,10 @@ class AnalyzeClarisse(BaseAnalyzer):
         """
         try:
             self.scene_version = self.get_project_version()
+        except SceneInputError as error:
+            self.append_tip(tips_code.CGINFO_FAILED, str(error))
+            self.save_tips()
+            raise
         except ProjectFormatError as error:
             self.append_tip(tips_code.CGINFO_FAILED, str(error))
             self.save_tips()
@@ -187,8 +199,8 @@ class AnalyzeClarisse(BaseAnalyzer):
         """
         try:
             if self.project is None:
-                self.project = read_project_file(self.cg_file)
-        except ProjectFormatError as error:
+                self._read_project()
+        except (ProjectFormatError, SceneInputError) as error:
             self.append_tip(tips_code.CGINFO_FAILED, str(error))
             self.save_tips()
             raise
