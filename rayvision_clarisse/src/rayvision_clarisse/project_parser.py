@@ -205,14 +205,11 @@ def read_project_file(path, encoding="utf-8", lean_attrs=None):
     # The parse allocates many small objects that all survive: the collector only costs time.
     gc.disable()
     try:
-        with open_scene(path, hash_name="md5", max_line=MAX_STRING) as stream:
-            first = True
+        with open_scene(path, hash_name="md5", decompress=False,
+                        max_line=MAX_STRING) as stream:
+            parser.check_start(stream.head(4096))
             for block in stream.iter_line_blocks(overflow="truncate"):
-                for line in block:
-                    if first:
-                        parser.check_start(line)
-                        first = False
-                    parser.feed(line)
+                parser.feed_lines(block)
             project = parser.finish()
             project.md5 = stream.hexdigest()
     finally:
@@ -235,8 +232,7 @@ def parse_project(text, path="<text>", encoding="utf-8", lean_attrs=None):
     parser = _Parser(path, encoding, lean_attrs)
     text = bytes(text)
     parser.check_start(text[:4096])
-    for line in text.splitlines(True):
-        parser.feed(line)
+    parser.feed_lines(text.splitlines(True))
     return parser.finish()
 
 
@@ -247,7 +243,7 @@ class _Parser(object):
         self.path = path
         self.encoding = encoding
         self.lean = None if lean_attrs is None else frozenset(
-            name.encode("ascii") for name in lean_attrs)
+            prefix + name.encode("ascii") for name in lean_attrs for prefix in (b"", b"#"))
         self.header = {}
         self.root = Block("<root>", line=0)
         self.stack = [self.root]
@@ -262,7 +258,33 @@ class _Parser(object):
             raise ProjectFormatError(self.path, 0, "binary data, not a Clarisse project text "
                                                    "file")
 
+    def feed_lines(self, lines):
+        """Feed physical lines; in a lean read, most are dismissed here at little cost."""
+        lean = self.lean
+        if lean is None:
+            for line in lines:
+                self.feed(line)
+            return
+        feed = self.feed
+        path_like = _PATH_LIKE.search
+        stack = self.stack
+        for line in lines:
+            if self.string is None and len(stack) > 1:
+                stripped = line.strip()
+                space = stripped.find(b" ")
+                name = stripped[:space] if space > 0 else stripped
+                if (name not in lean and b"{" not in stripped and b"}" not in stripped
+                        and not stripped.count(b'"') % 2 and b"\\" not in stripped
+                        and stripped and path_like(stripped) is None):
+                    # An attribute the analysis never reads, on one line: not parsed.
+                    self.line += 1
+                    if self.statement:
+                        self._end_statement()
+                    continue
+            feed(line)
+
     def feed(self, line):
+        """Feed one physical line (bytes, newline included)."""
         self.line += 1
         if self.line == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
