@@ -24,12 +24,12 @@ import re
 from rayvision_clarisse.project_parser import ProjectFormatError, read_project_file
 from rayvision_utils.exception import tips_code
 from rayvision_utils.findings import StaticFindings
-from rayvision_utils.scene_input import SceneInputError
 from rayvision_utils.paths import (
     DirectoryCache,
     expand_env,
     unexpanded_variables,
 )
+from rayvision_utils.scene_input import SceneInputError
 
 #: Attributes that name files an object reads, whatever their extension.
 INPUT_ATTRS = frozenset([

@@ -267,8 +267,7 @@ class SectionReader(object):
                     self.path, "not a Houdini scene: it starts with {0!r}, expected a cpio "
                     "header ('070707') or a 'HouNC'/'HouLC' marker".format(head))
             members = self._licensed()
-        for member in members:
-            yield member
+        yield from members
         self._check_scene()
 
     def _check_scene(self):

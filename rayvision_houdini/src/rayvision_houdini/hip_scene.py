@@ -226,7 +226,9 @@ def read_scene(stream, path="<stream>", lean_parms=None, compressed=False):
         lean_parms (collection of str, optional): Keep only these parameters, plus any whose
             value holds a path character, an extension or a channel reference (what an
             analysis of files and ROPs reads); channels are parsed only when a kept parameter
-            refers to them. None keeps everything.
+            refers to them. None keeps everything. A :class:`LeanNames` also says for which
+            node types the names are searched.
+        compressed (bool): The stream was gzip-compressed on disk (reported, not acted upon).
 
     Returns:
         HipScene: With ``warnings`` (damage worked around) and ``kind``.

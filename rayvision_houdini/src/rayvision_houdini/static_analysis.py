@@ -427,6 +427,8 @@ def is_driver(scene, node, known=None):
     """Whether the node is an output driver: under ``/out`` or inside a ``ropnet``.
 
     Args:
+        scene (rayvision_houdini.hip_scene.HipScene): The scene holding the node.
+        node (rayvision_houdini.hip_scene.HipNode): The node.
         known (dict, optional): Answers per parent path, shared between calls.
     """
     path = node.path
