@@ -8,7 +8,7 @@ or frame-sequence file), materials with textured attributes (``color { value ...
 ``#created``, ``#modified`` metadata; and a large ``#preferences`` block (window layout), as
 real projects have. About one object in six names a file; the input files exist on disk.
 
-What is timed, in interleaved rounds (the order of the two alternates every round):
+What is timed, in interleaved rounds:
 
 * baseline: ``for line in open(project, "rb")`` over the project file;
 * candidate: ``AnalyzeClarisse(..., backend="static").analyse()``, the full call a user makes
@@ -26,7 +26,7 @@ import random
 import shutil
 import tempfile
 
-from timing import print_goal, quiet_logging, time_interleaved
+from timing import interleaved, print_goal, quiet_logging
 
 from rayvision_clarisse.analyse_clarisse import AnalyzeClarisse
 
@@ -180,8 +180,8 @@ def main():
 
         with quiet_logging():
             analyzer = analyse()
-            figures = time_interleaved([("line loop", line_loop), ("full analysis", analyse)],
-                                       args.rounds)
+            figures = interleaved(args.rounds, [("line loop", line_loop),
+                                                      ("full analysis", analyse)])
         print("project: {0:.1f} MB, {1} geometry objects; found {2} images, {3} files to upload"
               .format(os.path.getsize(scene) / 1e6, objects,
                       len(analyzer.task_info["scene_info"]["image_node"]),

@@ -10,7 +10,7 @@ animation channels (keyframed channels with tens of segments, and expressions), 
 large ``.spareparmdef``; and the scene has its global sections (``.OPdummydefs``,
 ``.application``...). About one node in eight names a file. The input files exist on disk.
 
-What is timed, in interleaved rounds (the order of the two alternates every round):
+What is timed, in interleaved rounds:
 
 * baseline: ``for line in open(scene, "rb")`` over the scene file;
 * candidate: ``AnalyzeHoudini(..., backend="static").analyse()``, the full call a user makes
@@ -28,7 +28,7 @@ import random
 import shutil
 import tempfile
 
-from timing import print_goal, quiet_logging, time_interleaved
+from timing import interleaved, print_goal, quiet_logging
 
 from rayvision_houdini.analyze_houdini import AnalyzeHoudini
 
@@ -212,8 +212,8 @@ def main():
 
         with quiet_logging():
             analyzer = analyse()
-            figures = time_interleaved([("line loop", line_loop), ("full analysis", analyse)],
-                                       args.rounds)
+            figures = interleaved(args.rounds, [("line loop", line_loop),
+                                                      ("full analysis", analyse)])
         print("scene: {0:.1f} MB, {1} object networks; found {2} ROPs, {3} files to upload"
               .format(os.path.getsize(scene) / 1e6, networks,
                       len(analyzer.task_info["scene_info"]["rop_node"]),

@@ -23,39 +23,46 @@ def print_ratios(size, baseline, figures):
             name, seconds, seconds / baseline, size / 1e6 / seconds))
 
 
-def time_interleaved(functions, rounds):
-    """Time ``[(name, function), ...]`` in interleaved rounds, the order reversed every round.
+def interleaved(rounds, candidates):
+    """Time each ``(name, function)`` once per round, in turn, for ``rounds`` rounds.
+
+    Interleaving spreads the machine's load changes over every candidate alike.
 
     Returns:
         dict: name -> list of seconds, one per round.
     """
-    times = dict((name, []) for name, _ in functions)
-    for number in range(rounds):
-        order = functions if number % 2 == 0 else list(reversed(functions))
-        for name, function in order:
+    times = {name: [] for name, _ in candidates}
+    for _ in range(rounds):
+        for name, function in candidates:
             start = time.perf_counter()
             function()
             times[name].append(time.perf_counter() - start)
     return times
 
 
-def median(values):
-    """Median of a non-empty list of numbers."""
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2.0
+def print_interleaved(times, baseline):
+    """Print median, spread (min-max) and median ratio to ``baseline`` of each candidate."""
+    import statistics
+
+    base = statistics.median(times[baseline])
+    for name, values in times.items():
+        median = statistics.median(values)
+        print("{0:<34} median {1:8.3f} s  spread {2:.3f}-{3:.3f}  ratio to {4}: {5:5.2f}x".format(
+            name, median, min(values), max(values), baseline, median / base))
 
 
 def print_goal(times, baseline, candidate, goal):
-    """Print median and spread of each timing, the candidate/baseline ratio and the goal."""
-    for name, values in times.items():
-        print("{0:<16} median {1:8.3f} s  spread {2:.3f}-{3:.3f} s  ({4} rounds)".format(
-            name, median(values), min(values), max(values), len(values)))
-    ratio = median(times[candidate]) / median(times[baseline])
-    print("{0} / {1}: {2:.2f}x (goal <= {3:.1f}x: {4})".format(
-        candidate, baseline, ratio, goal, "met" if ratio <= goal else "NOT met"))
+    """Print :func:`print_interleaved`, then the candidate's median ratio against ``goal``.
+
+    Returns:
+        float: The ratio of the medians.
+    """
+    import statistics
+
+    print_interleaved(times, baseline)
+    ratio = statistics.median(times[candidate]) / statistics.median(times[baseline])
+    print("goal: {0} <= {1:.1f}x {2}: {3:.2f}x, {4}".format(
+        candidate, goal, baseline, ratio, "met" if ratio <= goal else "NOT met"))
     return ratio
 
 

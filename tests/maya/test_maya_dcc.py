@@ -137,7 +137,8 @@ def test_forced_dcc_without_maya(project, workspace, monkeypatch):
     maya = make(project, workspace, backend="dcc")
     with pytest.raises(CGExeNotExistError) as info:
         maya.analyse()
-    assert str(info.value) == "Maya software of scene has not been found."
+    assert str(info.value).startswith("Maya software of scene has not been found: ")
+    assert "Maya 2018" in str(info.value) and "custom_exe_path" in str(info.value)
     assert maya.tips_info == {"15019": ["Maya 2018"]}
     with pytest.raises(CGExeNotExistError):
         maya.find_location()

@@ -11,6 +11,7 @@ from collections import OrderedDict
 from rayvision_api import signature
 from rayvision_api.connect import Connect
 from rayvision_api.exception import RayvisionArgumentError, RayvisionError
+from rayvision_api.json_text import dumps_indented
 
 # Documented signing helpers, implemented in :mod:`rayvision_api.signature`.
 generate_timestamp = signature.generate_timestamp
@@ -92,7 +93,8 @@ def json_save(json_path, data, encoding="utf-8", ensure_ascii=True, indent=2):
     """
     if os.path.isdir(json_path):
         raise OSError("{0} is a directory, not a json file".format(json_path))
-    text = json.dumps(data, ensure_ascii=ensure_ascii, indent=indent)
+    # Same text as json.dumps(..., indent=indent), without its pure-Python encoder.
+    text = dumps_indented(data, ensure_ascii=ensure_ascii, indent=indent)
     write_text_atomic(json_path, text, encoding)
 
 

@@ -22,7 +22,9 @@ import sys
 from rayvision_utils import paths as path_utils
 from rayvision_utils.cmd import run_command
 from rayvision_utils.constants import CG_SETTING, OS_NAME, TASK_INFO
+from rayvision_utils.dependencies import follow_dependencies
 from rayvision_utils.exception import tips_code
+from rayvision_utils.exception.error_msg import ERROR9899_CGEXE_NOTEXIST
 from rayvision_utils.exception.exception import (
     AnalyseFailError,
     CGExeNotExistError,
@@ -31,7 +33,9 @@ from rayvision_utils.exception.exception import (
     FileNameContainsChineseError,
     RayvisionArgumentError,
 )
+from rayvision_utils.report import AnalysisReport, MissingFilesError, frames_in
 from rayvision_utils.results import AnalysisFiles, build_upload, write_json
+from rayvision_utils.scene_input import NotRegularFileError, SceneInputError, check_regular_file
 from rayvision_utils.utils import check_contain_chinese, get_file_md5, json_load, to_slash
 from rayvision_utils.workspace import check_workspace, make_unique_folder
 
@@ -55,7 +59,14 @@ class BaseAnalyzer(abc.ABC):
       return the list of files to upload.
     * :meth:`build_dcc_command` -- argv list running the DCC on our script.
     * optional :meth:`prepare` (version checks), :meth:`task_info_fields` (extra task_info
-      keys), :meth:`dcc_upload_paths` (files to upload after a DCC run), :meth:`finish`.
+      keys), :meth:`dcc_upload_paths` (files to upload after a DCC run), :meth:`finish`,
+      :meth:`dcc_search_locations` (where the DCC was looked for),
+      :meth:`dependency_search_dirs`, :meth:`frames_by_layer` (the report's frames).
+
+    After either backend, :meth:`analyse` follows the files named inside the dependencies
+    (``.usda``, ``.ass``, ``.vrscene``, ``.mtlx``, OCIO configs; see
+    :mod:`rayvision_utils.dependencies`), records every dependency's chain in asset.json
+    (``dependency_chains``) and logs the plain report (:attr:`report`).
 
     Args:
         cg_file (str): Scene file.
@@ -70,9 +81,18 @@ class BaseAnalyzer(abc.ABC):
         platform (str): Farm platform id.
         backend (str): ``"auto"``, ``"static"`` or ``"dcc"``.
         timeout (float, optional): Seconds the DCC may run before it is killed.
+        strict (bool): Refuse to finish the analysis when files are missing
+            (:class:`~rayvision_utils.report.MissingFilesError`, no upload.json).
+
+    Attributes:
+        report (AnalysisReport): The plain report of the last :meth:`analyse` (None before).
+        scene_hash (str): md5 of the scene when the analysis computed it while reading the
+            scene (used for upload.json instead of reading the scene again), else None.
+        dependency_sources (dict): Path -> what named it (``"file1.fileTextureName"``), set
+            through :meth:`note_source`; the second link of the dependency chains.
 
     Raises:
-        CGFileNotExistsError: ``cg_file`` is missing or a folder.
+        CGFileNotExistsError: ``cg_file`` is missing, a folder, a device, a FIFO or a socket.
         CGFileNameIllegalError: ``cg_file`` has an extension the analyser does not read.
         FileNameContainsChineseError: ``cg_file`` holds Chinese characters (tip saved too).
         CGExeNotExistError: ``custom_exe_path`` is given but does not exist.
@@ -84,7 +104,7 @@ class BaseAnalyzer(abc.ABC):
 
     def __init__(self, cg_file, software_version, project_name=None, plugin_config=None,
                  render_software=None, local_os=None, workspace=None, custom_exe_path=None,
-                 platform="2", backend="auto", timeout=None):
+                 platform="2", backend="auto", timeout=None, strict=False):
         self.check_cg_file(cg_file)
         if backend not in BACKENDS:
             raise RayvisionArgumentError(
@@ -101,7 +121,12 @@ class BaseAnalyzer(abc.ABC):
         self.custom_exe_path = custom_exe_path
         self.backend = backend
         self.timeout = timeout
+        self.strict = bool(strict)
         self.backend_used = None
+        self.scene_hash = None
+        self.dependency_sources = {}
+        self.dependency_graph = None
+        self.report = None
         self.workspace = make_unique_folder(self.check_workspace(workspace))
         self.tmp_mark = os.path.basename(self.workspace)
         self.files = AnalysisFiles(self.workspace)
@@ -132,6 +157,13 @@ class BaseAnalyzer(abc.ABC):
         self.check_path(cg_file)
         if os.path.isdir(cg_file):
             raise CGFileNotExistsError("{} is a folder, not a scene file".format(cg_file))
+        try:
+            check_regular_file(cg_file)
+        except NotRegularFileError as error:
+            # A FIFO or a device (/dev/zero behind a symlink) would be read forever.
+            raise CGFileNotExistsError("{}: {}".format(cg_file, error.reason))
+        except SceneInputError:
+            pass  # unreadable: the backend reading it says so, naming the file
         extension = os.path.splitext(cg_file)[1].lower()
         if self.CG_EXTENSIONS and extension not in self.CG_EXTENSIONS:
             raise CGFileNameIllegalError("{} is not a {} scene ({} expected)".format(
@@ -222,6 +254,13 @@ class BaseAnalyzer(abc.ABC):
         """The DCC executable found on this machine, or None (subclass hook, never raises)."""
         return None
 
+    def dcc_search_locations(self):
+        """Where the DCC was looked for (registry keys, folders), for the "not found" error.
+
+        Subclass hook; default: nothing to name.
+        """
+        return []
+
     def locate_exe(self):
         """``custom_exe_path`` if given, else :meth:`find_dcc_executable`."""
         return self.custom_exe_path or self.find_dcc_executable()
@@ -241,9 +280,26 @@ class BaseAnalyzer(abc.ABC):
             self.add_tip(tips_code.CG_NOTEXISTS,
                          "{} {}".format(self.render_software, self.software_version))
             self.save_tips()
-            raise CGExeNotExistError("{} software of scene has not been found.".format(
-                self.render_software))
+            raise CGExeNotExistError(self.dcc_not_found_message())
         return "static", None
+
+    def dcc_not_found_message(self):
+        """The ``CGExeNotExistError`` text: the version, where we looked, what to do.
+
+        It starts with the documented sentence (``error_msg.ERROR9899_CGEXE_NOTEXIST``).
+        """
+        software = str(self.render_software or "DCC")
+        wanted = " ".join(part for part in (software, self.software_version) if part)
+        try:
+            locations = [str(place) for place in self.dcc_search_locations() if place]
+        except Exception as error:  # noqa: BLE001 - the hook must not hide the real error
+            LOGGER.debug("dcc_search_locations failed: %s", error)
+            locations = []
+        where = ("{} is not in any place the SDK looked ({})".format(wanted, ", ".join(locations))
+                 if locations else "no {} on this machine".format(wanted))
+        return ("{} {}. Install it, pass custom_exe_path=<its executable>, or use "
+                "backend='static'.".format(
+                    ERROR9899_CGEXE_NOTEXIST.format(software)[:-1] + ":", where))
 
     def prepare(self):
         """Checks before either backend runs, e.g. the scene's version (subclass hook)."""
@@ -340,19 +396,103 @@ class BaseAnalyzer(abc.ABC):
                 self.append_tip(code, message)
 
     def write_upload_json(self, asset_paths):
-        """Write upload.json for the scene and ``asset_paths``."""
-        self.upload_info = build_upload(self.cg_file, asset_paths)
+        """Write upload.json for the scene and ``asset_paths`` (``scene_hash`` when set)."""
+        self.upload_info = build_upload(self.cg_file, asset_paths, scene_hash=self.scene_hash)
         write_json(self.upload_json, self.upload_info)
 
-    def analyse(self, no_upload=False):
-        """Analyse the scene and write the four json files.
+    # ----------------------------------------------------------------- dependencies
+
+    def note_source(self, path, source):
+        """Record that ``source`` named ``path`` (the second link of its dependency chain).
+
+        ``source`` is what a user recognises: ``"file1.fileTextureName"``,
+        ``"/obj/geo1/file1.file"``. The first source noted for a path is kept.
+        """
+        if path and source:
+            self.dependency_sources.setdefault(to_slash(str(path)), str(source))
+
+    def note_sources(self, sources):
+        """:meth:`note_source` for every ``path -> source`` of a mapping."""
+        for path, source in (sources or {}).items():
+            self.note_source(path, source)
+
+    def dependency_search_dirs(self):
+        """Folders for relative paths inside dependencies, after the naming file's folder.
+
+        Subclass hook; default: the scene's folder.
+        """
+        return [to_slash(os.path.dirname(self.cg_file))]
+
+    def follow_nested_dependencies(self, upload_paths):
+        """Follow the files named inside ``upload_paths``; return the extended upload list.
+
+        Missing nested files get tip ``10012``; every dependency's chain goes to
+        ``asset_info["dependency_chains"]``; files that could not be read to ``15036``.
+        """
+        scene = to_slash(self.cg_file)
+        uploads = [to_slash(str(path)) for path in upload_paths]
+        chains = []
+        roots = []
+        for path in uploads:
+            source = self.dependency_sources.get(path)
+            chain = [scene, source, path] if source else [scene, path]
+            chains.append({"path": path, "exists": True, "chain": chain})
+            roots.append((path, chain))
+        listed = set(uploads)
+        for path, source in self.dependency_sources.items():
+            if path not in listed:
+                chains.append({"path": path, "exists": False, "chain": [scene, source, path]})
+        graph = follow_dependencies(roots, self.dependency_search_dirs())
+        self.dependency_graph = graph
+        for dependency in graph.found:
+            chains.append(dependency.as_dict())
+            if not dependency.exists:
+                self.append_tip(tips_code.MISSING_FILE, dependency.path)
+        for path, reason in graph.skipped:
+            self.append_tip(tips_code.DEPENDENCY_NOT_FOLLOWED, "{}: {}".format(path, reason))
+        if isinstance(self.asset_info, dict):
+            self.asset_info["dependency_chains"] = chains
+        return uploads + [path for path in graph.existing_files if path not in listed]
+
+    # ----------------------------------------------------------------- report
+
+    def frames_by_layer(self):
+        """``[{"layer", "frames", "animation"}]`` per layer / ROP / image, for the report.
+
+        Default: every dict with a ``"frames"`` key in ``scene_info_render`` (else
+        ``scene_info``) of task.json; see :func:`rayvision_utils.report.frames_in`.
+        """
+        info = self.task_info.get("scene_info_render") or self.task_info.get("scene_info")
+        return frames_in(info or {})
+
+    def build_report(self, upload_paths):
+        """The :class:`~rayvision_utils.report.AnalysisReport` of the finished analysis."""
+        graph = self.dependency_graph
+        try:
+            frames = self.frames_by_layer()
+        except Exception as error:  # noqa: BLE001 - a report must not fail the analysis
+            LOGGER.debug("frames_by_layer failed: %s", error)
+            frames = []
+        return AnalysisReport.from_tips(
+            to_slash(self.cg_file), self.backend_used, self.tips_info, frames,
+            dependencies=len(upload_paths),
+            nested=len(graph.existing_files) if graph is not None else 0,
+            not_followed=graph.skipped if graph is not None else ())
+
+    def analyse(self, no_upload=False, strict=None):
+        """Analyse the scene and write the four json files; log the plain report.
 
         Args:
             no_upload (bool): Do not write upload.json.
+            strict (bool, optional): Refuse missing files (default: the constructor's).
 
         Returns:
             BaseAnalyzer: ``self`` (attributes ``task_info``, ``asset_info``, ``tips_info``,
-            ``upload_info``, ``backend_used`` filled).
+            ``upload_info``, ``backend_used``, ``report`` filled).
+
+        Raises:
+            MissingFilesError: ``strict`` and files are missing; task, asset and tips json
+                are written, upload.json is not.
         """
         self.write_task_json()
         self.prepare()
@@ -368,9 +508,14 @@ class BaseAnalyzer(abc.ABC):
         else:
             upload_paths = self.analyse_static()
         self.finish()
+        upload_paths = self.follow_nested_dependencies(upload_paths)
         write_json(self.task_json, self.task_info, ensure_ascii=True)
         write_json(self.asset_json, self.asset_info)
         self.save_tips()
+        self.report = self.build_report(upload_paths)
+        LOGGER.info("%s", self.report)
+        if (self.strict if strict is None else strict) and self.report.missing:
+            raise MissingFilesError(to_slash(self.cg_file), self.report.missing)
         if not no_upload:
             self.write_upload_json(upload_paths)
         return self

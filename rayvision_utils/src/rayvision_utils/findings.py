@@ -13,6 +13,9 @@ class StaticFindings(object):
     Attributes:
         tips (dict): Tip code -> list of messages, in the order found.
         upload_files (list): Existing input files, in discovery order, no duplicates.
+        sources (dict): Path -> what named it (``"file1.fileTextureName"``), the first one
+            given to :meth:`add_upload` / :meth:`add_source`; hand it to
+            ``BaseAnalyzer.note_sources`` for the dependency chains.
     """
 
     def __init__(self):
@@ -21,6 +24,7 @@ class StaticFindings(object):
         self._tip_messages = {}
         self._uploads = set()
         self._resolved = {}
+        self.sources = {}
 
     def add_tip(self, code, message):
         """Add ``message`` under tip ``code`` once."""
@@ -29,11 +33,18 @@ class StaticFindings(object):
             seen.add(message)
             self.tips.setdefault(code, []).append(message)
 
-    def add_upload(self, path):
-        """Record an existing input file once."""
+    def add_upload(self, path, source=None):
+        """Record an existing input file once (and what named it, when given)."""
+        if source:
+            self.add_source(path, source)
         if path not in self._uploads:
             self._uploads.add(path)
             self.upload_files.append(path)
+
+    def add_source(self, path, source):
+        """Record that ``source`` named ``path`` (existing or missing); the first one is kept."""
+        if path and source and path not in self.sources:
+            self.sources[path] = source
 
     def add_files(self, paths):
         """Record several existing input files, each once."""

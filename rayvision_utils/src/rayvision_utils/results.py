@@ -48,7 +48,7 @@ def upload_entry(path):
     return {"local": local, "server": convert_path(local)}
 
 
-def build_upload(cg_file, asset_paths, with_hash=True):
+def build_upload(cg_file, asset_paths, with_hash=True, scene_hash=None):
     """Build the upload.json document.
 
     Args:
@@ -56,13 +56,15 @@ def build_upload(cg_file, asset_paths, with_hash=True):
         asset_paths (iterable of str): Files the scene needs; duplicates (after slash
             normalisation) and the scene itself are dropped, order kept.
         with_hash (bool): Put the scene's md5 in ``scene[0]["hash"]``.
+        scene_hash (str, optional): That md5, when the analysis computed it while reading
+            the scene (the scene is not read again).
 
     Returns:
         dict: ``{"scene": [...], "asset": [...]}``.
     """
     scene = upload_entry(cg_file)
     if with_hash:
-        scene["hash"] = get_file_md5(cg_file)
+        scene["hash"] = scene_hash or get_file_md5(cg_file)
     scene_local = scene["local"]
     seen = set([scene_local])
     assets = []

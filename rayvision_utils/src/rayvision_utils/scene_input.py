@@ -27,7 +27,9 @@ import gzip
 import hashlib
 import io
 import os
+import queue
 import stat
+import threading
 import zlib
 
 from rayvision_utils.exception.exception import AnalyseFailError
@@ -40,6 +42,10 @@ DEFAULT_MAX_DECOMPRESSED = 2 * 1024 ** 3
 CHUNK_SIZE = 1024 * 1024
 
 GZIP_MAGIC = b"\x1f\x8b"
+#: Files from this size on are hashed on a helper thread, in parallel with the parsing.
+THREADED_HASH_SIZE = 8 * 1024 * 1024
+# Chunks waiting for the hash thread at most (memory: this many CHUNK_SIZE copies).
+_HASH_QUEUE = 4
 
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
                | getattr(os, "O_BINARY", 0))
@@ -152,13 +158,35 @@ def open_regular_file(path):
         raise
 
 
-class _HashingRaw(io.RawIOBase):
-    """A raw reader that feeds every byte it passes on to a hash."""
+def _hash_chunks(chunks, digest):
+    while True:
+        chunk = chunks.get()
+        if chunk is None:
+            return
+        digest.update(chunk)
 
-    def __init__(self, raw, digest):
+
+class _HashingRaw(io.RawIOBase):
+    """A raw reader that feeds every byte it passes on to a hash.
+
+    For big files the hash runs on a helper thread (hashlib releases the GIL), overlapping
+    the caller's parsing; at most ``_HASH_QUEUE`` chunks wait for it, so memory stays bounded.
+    """
+
+    def __init__(self, raw, digest, threaded=False):
         super(_HashingRaw, self).__init__()
         self._raw = raw
-        self.digest = digest
+        self._digest = digest
+        self._queue = None
+        self._worker = None
+        if threaded:
+            self._queue = queue.Queue(_HASH_QUEUE)
+            # The thread holds the queue and the hash, not this reader, so an abandoned
+            # reader is still collected, and its close() ends the thread.
+            self._worker = threading.Thread(target=_hash_chunks, name="scene-hash",
+                                            args=(self._queue, digest))
+            self._worker.daemon = True
+            self._worker.start()
 
     def readable(self):
         return True
@@ -166,10 +194,27 @@ class _HashingRaw(io.RawIOBase):
     def readinto(self, buffer):
         count = self._raw.readinto(buffer)
         if count:
-            self.digest.update(memoryview(buffer)[:count])
+            if self._queue is not None:
+                # The buffer is reused by the reader: the helper gets its own copy.
+                self._queue.put(bytes(memoryview(buffer)[:count]))
+            else:
+                self._digest.update(memoryview(buffer)[:count])
         return count
 
+    def hexdigest(self):
+        """Digest of every byte read so far (waits for the helper thread)."""
+        self._stop_worker()
+        return self._digest.hexdigest()
+
+    def _stop_worker(self):
+        if self._worker is not None:
+            self._queue.put(None)
+            self._worker.join()
+            self._worker = None
+            self._queue = None
+
     def close(self):
+        self._stop_worker()
         self._raw.close()
         super(_HashingRaw, self).close()
 
@@ -197,7 +242,9 @@ class SceneStream(object):
         self.truncated_lines = 0
         self.line_number = 0
         self._digest = hashlib.new(hash_name) if hash_name else None
-        self._hashing = _HashingRaw(raw, self._digest) if self._digest is not None else raw
+        self._hashing = raw
+        if self._digest is not None:
+            self._hashing = _HashingRaw(raw, self._digest, threaded=size >= THREADED_HASH_SIZE)
         self._disk = io.BufferedReader(self._hashing, CHUNK_SIZE)
         self._gzip = None
         self._decompressed = 0
@@ -380,7 +427,7 @@ class SceneStream(object):
             raise ValueError("open_scene() was called without hash_name")
         while self._call(self._disk.read, CHUNK_SIZE):
             pass
-        return self._digest.hexdigest()
+        return self._hashing.hexdigest()
 
     def close(self):
         """Close the file (and the gzip stream over it)."""
@@ -446,6 +493,7 @@ __all__ = [
     "SceneInputError",
     "SceneLimitError",
     "SceneStream",
+    "THREADED_HASH_SIZE",
     "check_regular_file",
     "file_hexdigest",
     "file_kind",

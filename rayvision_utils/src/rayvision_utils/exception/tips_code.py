@@ -71,3 +71,4 @@ CLARISSE_REFERENCE_MISSING = "25009"
 # Codes added by this SDK (not known to the service's error_detail; warnings).
 PLUGIN_NOTMATCH = "15034"
 SCENE_PARTLY_READ = "15035"
+DEPENDENCY_NOT_FOLLOWED = "15036"

@@ -1,0 +1,336 @@
+"""Dependencies inside dependencies: the format readers, the follower's guards and chains."""
+
+import gzip
+import os
+
+import pytest
+
+from rayvision_utils.dependencies import follow_dependencies, is_followable
+from rayvision_utils.dependency_formats import (
+    MAX_LINE,
+    read_ass,
+    read_mtlx,
+    read_ocio,
+    read_usda,
+    read_vrscene,
+)
+from rayvision_utils.scene_input import open_scene
+
+
+def put(root, relative, text=b""):
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if relative.endswith(".gz"):
+        data = gzip.compress(data)
+    path.write_bytes(data)
+    return str(path).replace(os.sep, "/")
+
+
+def refs(reader, path):
+    with open_scene(path, decompress=path.endswith(".gz"), max_line=MAX_LINE) as scene:
+        return list(reader(scene))
+
+
+def follow(root_path, **kwargs):
+    return follow_dependencies([(root_path, ["shot.ma", "usd1.filePath", root_path])], **kwargs)
+
+
+USDA = """#usda 1.0
+(
+    subLayers = [
+        @./layers/anim.usda@,
+        @layers/fx.usda@
+    ]
+    defaultPrim = "World"
+)
+def Xform "World" (
+    prepend references = @./props/chair.usda@</Chair>
+    payload = @@@props/heavy set.usd@@@
+)
+{
+    asset inputs:file = @tex/wood.<UDIM>.png@
+    custom asset[] cards = [@tex/card1.png@, @tex/card2.png@]
+    rel material:binding = </World/Looks/Wood>
+    string note = "mail me at someone@example.com"
+}
+"""
+
+
+def test_usda_labels(tmp_path):
+    path = put(tmp_path, "set.usda", USDA)
+    assert refs(read_usda, path) == [
+        ("subLayers", "./layers/anim.usda"),
+        ("subLayers", "layers/fx.usda"),
+        ("references", "./props/chair.usda"),
+        ("payload", "props/heavy set.usd"),
+        ("inputs:file", "tex/wood.<UDIM>.png"),
+        ("cards", "tex/card1.png"),
+        ("cards", "tex/card2.png"),
+    ]
+
+
+def test_usd_binary_crate_is_not_read(tmp_path):
+    path = put(tmp_path, "crate.usd", b"PXR-USDC\x00\x00@tex/a.png@")
+    assert refs(read_usda, path) == []
+
+
+ASS = """### exported: Mon Jan  1 00:00:00 2024
+options
+{
+ AA_samples 3
+ texture_searchpath "/mnt/tex"
+}
+
+driver_exr
+{
+ name defaultArnoldDriver@driver_exr.RGBA
+ filename "render/beauty.exr"
+}
+
+image
+{
+ name wood_tex
+ filename "tex/wood.tx"
+ color_space "auto"
+}
+
+procedural
+{
+ name crowd
+ filename "crowd/agents.ass.gz"
+}
+
+photometric_light
+{
+ name lamp
+ filename "ies/lamp.ies"
+}
+"""
+
+
+def test_ass_file_parameters_not_outputs(tmp_path):
+    path = put(tmp_path, "shot.ass", ASS)
+    assert refs(read_ass, path) == [
+        ("wood_tex.filename", "tex/wood.tx"),
+        ("crowd.filename", "crowd/agents.ass.gz"),
+        ("lamp.filename", "ies/lamp.ies"),
+    ]
+
+
+def test_ass_gz_is_read_through_gzip(tmp_path):
+    path = put(tmp_path, "shot.ass.gz", ASS)
+    assert ("wood_tex.filename", "tex/wood.tx") in refs(read_ass, path)
+
+
+VRSCENE = """// V-Ray scene
+#include "materials.vrscene"
+
+SettingsOutput output {
+  img_file="render/beauty.exr";
+  img_dir="render/";
+}
+
+BitmapBuffer bitmapBuffer_wood {
+  file="D:\\\\proj\\\\tex\\\\wood.png";
+  filter_type=1;
+}
+
+GeomMeshFile proxy_tree { file="proxies/tree.vrmesh"; anim_type=0; }
+
+LightIES lamp_1 {
+  ies_file="ies/lamp.ies";
+}
+"""
+
+
+def test_vrscene_includes_and_file_parameters(tmp_path):
+    path = put(tmp_path, "shot.vrscene", VRSCENE)
+    assert refs(read_vrscene, path) == [
+        ("#include", "materials.vrscene"),
+        ("BitmapBuffer bitmapBuffer_wood.file", "D:\\proj\\tex\\wood.png"),
+        ("GeomMeshFile proxy_tree.file", "proxies/tree.vrmesh"),
+        ("LightIES lamp_1.ies_file", "ies/lamp.ies"),
+    ]
+
+
+MTLX = """<?xml version="1.0"?>
+<materialx version="1.38" fileprefix="textures/">
+  <xi:include href="lib/standard.mtlx" />
+  <nodegraph name="NG_wood">
+    <image name="base" type="color3">
+      <input name="file" type="filename" value="wood_base.png" />
+    </image>
+    <image name="rough" type="float" fileprefix="/abs/maps/">
+      <input name="file" type="filename" value="rough.exr" />
+    </image>
+    <image name="spec" type="float">
+      <input name="file" type="filename" value="D:/maps/spec.exr" />
+      <input name="default" type="float" value="0.5" />
+    </image>
+  </nodegraph>
+</materialx>
+"""
+
+
+def test_mtlx_fileprefix_and_includes(tmp_path):
+    path = put(tmp_path, "wood.mtlx", MTLX)
+    assert refs(read_mtlx, path) == [
+        ("xi:include", "lib/standard.mtlx"),
+        ("base.file", "textures/wood_base.png"),
+        ("rough.file", "/abs/maps/rough.exr"),
+        ("spec.file", "D:/maps/spec.exr"),
+    ]
+
+
+OCIO_V1 = """ocio_profile_version: 1
+search_path: luts:shared/luts
+strictparsing: true
+colorspaces:
+  - !<ColorSpace>
+    name: log
+    to_reference: !<FileTransform> {src: log_to_lin.spi1d, interpolation: linear}
+  - !<ColorSpace>
+    name: film
+    from_reference: !<GroupTransform>
+      children:
+        - !<FileTransform>
+          src: "film look.cube"   # a quoted name with a space
+          interpolation: tetrahedral
+"""
+
+OCIO_V2 = """ocio_profile_version: 2
+search_path:
+  - luts
+  - "../common luts"
+roles:
+  default: raw
+"""
+
+
+def test_ocio_search_paths_and_luts(tmp_path):
+    path = put(tmp_path, "config.ocio", OCIO_V1)
+    assert refs(read_ocio, path) == [
+        ("search_path", "luts"), ("search_path", "shared/luts"),
+        ("src", "log_to_lin.spi1d"), ("src", "film look.cube"),
+    ]
+    path = put(tmp_path, "v2/config.ocio", OCIO_V2)
+    assert refs(read_ocio, path) == [("search_path", "luts"),
+                                     ("search_path", "../common luts")]
+
+
+def test_followable_names():
+    assert all(is_followable(name) for name in (
+        "a.usda", "A.USD", "s.ass", "s.ass.gz", "x.vrscene", "m.mtlx", "config.ocio"))
+    assert not any(is_followable(name) for name in ("a.png", "a.usdc", "a.gz", "a.abc"))
+
+
+def test_chains_through_usda_ass_and_ocio(tmp_path):
+    root = put(tmp_path, "set.usda", USDA)
+    put(tmp_path, "layers/anim.usda", "#usda 1.0\n(\n subLayers = [@../set.usda@]\n)\n")
+    put(tmp_path, "props/chair.usda",
+        "#usda 1.0\ndef \"Chair\" {\n asset inputs:file = @../tex/chair.png@\n"
+        " asset ass = @../shot.ass.gz@\n}\n")
+    put(tmp_path, "props/heavy set.usd", b"PXR-USDC binary")
+    for name in ("tex/wood.1001.png", "tex/wood.1002.png", "tex/chair.png",
+                 "tex/card1.png", "tex/card2.png", "tex/wood.tx", "luts/log_to_lin.spi1d",
+                 "shared/luts/film look.cube"):
+        put(tmp_path, name)
+    put(tmp_path, "shot.ass.gz", ASS + '\ncolor_manager_ocio\n{\n name cm\n'
+        ' config "config.ocio"\n}\n')
+    put(tmp_path, "config.ocio", OCIO_V1)
+    graph = follow(root)
+    by_path = {dep.path.replace(str(tmp_path).replace(os.sep, "/") + "/", ""): dep
+               for dep in graph.found}
+    base = str(tmp_path).replace(os.sep, "/") + "/"
+
+    def chain(name):
+        return [link.replace(base, "") for link in by_path[name].chain]
+
+    assert chain("tex/chair.png") == [
+        "shot.ma", "usd1.filePath", "set.usda", "references", "props/chair.usda",
+        "inputs:file", "tex/chair.png"]
+    assert chain("shared/luts/film look.cube") == [
+        "shot.ma", "usd1.filePath", "set.usda", "references", "props/chair.usda", "ass",
+        "shot.ass.gz", "cm.config", "config.ocio", "src", "shared/luts/film look.cube"]
+    wood = [dep for dep in graph.found if dep.path.endswith("wood.<UDIM>.png")][0]
+    assert wood.exists and len(wood.files) == 2 and "files" in wood.as_dict()
+    missing = sorted(dep.path.replace(base, "") for dep in graph.missing)
+    assert missing == ["crowd/agents.ass.gz", "ies/lamp.ies", "layers/fx.usda"]
+    # The cycle set -> anim -> set ends; the binary crate is listed as found, not read.
+    followed = [path.replace(base, "") for path in graph.followed]
+    assert followed.count("set.usda") == 1 and "props/heavy set.usd" in followed
+    assert len(graph.existing_files) == len(set(graph.existing_files))
+    assert graph.skipped == []
+
+
+def test_depth_guard(tmp_path):
+    for index in range(10):
+        put(tmp_path, "l{0}.usda".format(index),
+            "#usda 1.0\n(\n subLayers = [@l{0}.usda@]\n)\n".format(index + 1))
+    put(tmp_path, "l10.usda", "#usda 1.0\n")
+    graph = follow(str(tmp_path / "l0.usda"), max_depth=3)
+    assert [os.path.basename(dep.path) for dep in graph.found] == ["l1.usda", "l2.usda",
+                                                                    "l3.usda"]
+    assert graph.skipped == [(str(tmp_path / "l3.usda").replace(os.sep, "/"),
+                              "deeper than 3 files")]
+    assert len(follow(str(tmp_path / "l0.usda")).found) == 10
+
+
+def test_file_count_and_dependency_guards(tmp_path):
+    lines = "".join("asset a{0} = @t{0}.usda@\n".format(i) for i in range(50))
+    put(tmp_path, "wide.usda", "#usda 1.0\n" + lines)
+    for index in range(50):
+        put(tmp_path, "t{0}.usda".format(index), "#usda 1.0\n")
+    graph = follow(str(tmp_path / "wide.usda"), max_files=5)
+    assert len(graph.followed) == 5 and len(graph.skipped) == 46
+    graph = follow(str(tmp_path / "wide.usda"), max_dependencies=7)
+    assert len(graph.found) == 7 and "more than 7 dependencies" in graph.skipped[-1][1]
+
+
+def test_unreadable_dependency_is_skipped_with_reason(tmp_path):
+    root = put(tmp_path, "set.usda", "#usda 1.0\n(\n subLayers = [@pipe.usda@, @big.ass@]\n)\n")
+    os.mkfifo(str(tmp_path / "pipe.usda"))
+    put(tmp_path, "big.ass", "image\n{\n name i\n filename \"" + "x" * 5000 + "\"\n}\n")
+    graph = follow(root, max_file_bytes=1000)
+    reasons = dict((os.path.basename(path), reason) for path, reason in graph.skipped)
+    assert reasons == {"big.ass": "larger than 1000 bytes"}
+    # A FIFO is not a file: reported missing, never opened (opening it would block).
+    assert [os.path.basename(dep.path) for dep in graph.missing] == ["pipe.usda"]
+
+
+def test_missing_reported_once_and_windows_paths_on_linux(tmp_path):
+    root = put(tmp_path, "a.vrscene",
+               'BitmapBuffer b1 {\n file="D:\\\\tex\\\\gone.png";\n}\n'
+               'BitmapBuffer b2 {\n file="D:\\\\tex\\\\gone.png";\n}\n')
+    graph = follow(root)
+    assert [dep.path for dep in graph.missing] == ["D:/tex/gone.png"]
+    assert graph.missing[0].chain[-2:] == ["BitmapBuffer b1.file", "D:/tex/gone.png"]
+
+
+def test_unc_paths_kept_escaped_paths_unescaped(tmp_path):
+    path = put(tmp_path, "u.ass", 'image\n{\n name a\n filename "\\\\srv\\share\\t.tx"\n}\n'
+               'image\n{\n name b\n filename "C:\\\\t\\\\u.tx"\n}\n')
+    assert refs(read_ass, path) == [("a.filename", "\\\\srv\\share\\t.tx"),
+                                    ("b.filename", "C:\\t\\u.tx")]
+
+
+def test_relative_paths_use_search_dirs_after_own_folder(tmp_path):
+    root = put(tmp_path, "sub/m.mtlx",
+               '<materialx><image name="i"><input name="file" type="filename" '
+               'value="tex/x.png"/></image></materialx>')
+    put(tmp_path, "project/tex/x.png")
+    graph = follow(root, search_dirs=[str(tmp_path / "project")])
+    assert graph.found[0].exists and graph.found[0].path.endswith("project/tex/x.png")
+
+
+@pytest.mark.parametrize("reader,text", [
+    (read_usda, "#usda 1.0\n" + "asset a = @" + "p" * 3000000 + "@\n"),
+    (read_ass, "image\n{\n filename \"" + "p" * 3000000 + "\"\n}\n"),
+    (read_vrscene, "B b {\n file=\"" + "p" * 3000000 + "\";\n}\n"),
+    (read_ocio, "search_path: " + "p" * 3000000 + "\n"),
+])
+def test_huge_lines_are_cut_not_loaded(tmp_path, reader, text):
+    path = put(tmp_path, "huge.txt", text)
+    pairs = refs(reader, path)
+    assert all(len(value) <= MAX_LINE for _, value in pairs)
