@@ -198,3 +198,27 @@ def test_channels_parse_only_what_is_asked():
     assert list(channels) == ["c7"]
     assert channels["c7"].expressions == ["bezier()", "$F * 7"]
     assert channels["c7"].languages == ["hscript", "hscript"]
+
+
+def test_report_strict_and_dependency_chains(kit, tmp_path):
+    from rayvision_utils.report import MissingFilesError
+
+    builder = kit.HipBuilder(save_version="19.5.303", tcur=0.5)
+    builder.node("/out/current", "ifd", {"trange": ['"off"'], "f": ["1", "100", "1"],
+                                         "camera": ['""']})
+    builder.node("/obj/geo1/file1", "file", {"file": ['"/library/geo/gone.bgeo.sc"']})
+    analyzer, _ = _analyse(kit, tmp_path, builder)
+    report = analyzer.report
+    assert any("/library/geo/gone.bgeo.sc" in str(item) for item in report.missing)
+    chains = _json(analyzer, "asset")["dependency_chains"]
+    gone = [entry for entry in chains if entry["path"] == "/library/geo/gone.bgeo.sc"]
+    assert gone and gone[0]["exists"] is False
+    assert "/obj/geo1/file1/file" in gone[0]["chain"]
+    workspace = tmp_path / "ws2"
+    workspace.mkdir()
+    strict = AnalyzeHoudini(str(tmp_path / "proj" / "shot.hip"), "19.5.303",
+                            workspace=str(workspace), backend="static", strict=True,
+                            custom_db_path=str(tmp_path / "db"))
+    with pytest.raises(MissingFilesError) as caught:
+        strict.analyse()
+    assert "/library/geo/gone.bgeo.sc" in str(caught.value)

@@ -69,6 +69,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         platform (str): Farm platform id.
         backend (str): ``"auto"``, ``"static"`` or ``"dcc"``.
         timeout (float, optional): Seconds Clarisse may run.
+        strict (bool): Refuse to finish (``MissingFilesError``) when input files are missing.
     """
 
     RENDER_SOFTWARE = "Clarisse"
@@ -83,14 +84,16 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     def __init__(self, cg_file, software_version, project_name=None, plugin_config=None,
                  render_software="Clarisse", local_os=None, workspace=None,
-                 custom_exe_path=None, platform="2", backend="auto", timeout=None):
+                 custom_exe_path=None, platform="2", backend="auto", timeout=None,
+                 strict=False):
         self.project = None
         self.scene_version = None
         self.scene_hash = None
         self._upload_paths = []
         super(AnalyzeClarisse, self).__init__(
             cg_file, software_version, project_name, plugin_config, render_software,
-            local_os, workspace, custom_exe_path, platform, backend=backend, timeout=timeout)
+            local_os, workspace, custom_exe_path, platform, backend=backend, timeout=timeout,
+            strict=strict)
         self.options_json = os.path.join(self.workspace, constants.OPTIONS_FILE_NAME)
 
     # ----------------------------------------------------------------- documented helpers
@@ -179,6 +182,11 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- discovery
 
+    def dcc_search_locations(self):
+        """Where cnode was looked for (for the "not found" message)."""
+        return (["${0}".format(constants.CNODE_ENV_VARIABLE), "cnode on PATH"]
+                + list(self.INSTALL_PATTERNS))
+
     def find_dcc_executable(self):
         """``$RAYVISION_CNODE``, ``cnode`` on PATH, then the usual install folders."""
         found = env_override(constants.CNODE_ENV_VARIABLE) or find_on_path(["cnode"])
@@ -218,6 +226,7 @@ class AnalyzeClarisse(BaseAnalyzer):
                 else:
                     self.append_tip(code, message)
         self._upload_paths = list(result.upload_files)
+        self.note_sources(result.sources)
 
     # ----------------------------------------------------------------- DCC backend
 

@@ -233,9 +233,10 @@ def classify_file(result, key, raw, variables, project_dir, cache, missing_code=
     if files:
         result.asset["Normal"][key] = [raw, files]
         for path in files:
-            result.add_upload(path)
+            result.add_upload(path, source=key)
     else:
         result.asset["Miss"][key] = [raw, [reported]]
+        result.add_source(reported, key)
         result.add_tip(missing_code or tips_code.MISSING_FILE, reported)
     return files
 
@@ -260,7 +261,7 @@ def _follow_reference(block, context_path, project_dir, variables, objects, resu
         return
     result.asset["Reference"][context_path] = [raw, files]
     for path in files:
-        result.add_upload(path)
+        result.add_upload(path, source=context_path + ".filename")
     referenced = files[0]
     if not referenced.lower().endswith(".project"):
         return

@@ -109,6 +109,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             ``$RAYVISION_HOUDINI``, else the default workspace folder.
         backend (str): ``"auto"``, ``"static"`` or ``"dcc"``.
         timeout (float, optional): Seconds hython may run.
+        strict (bool): Refuse to finish (``MissingFilesError``) when input files are missing.
 
     Raises:
         CGFileNotExistsError: The scene does not exist.
@@ -122,7 +123,7 @@ class AnalyzeHoudini(BaseAnalyzer):
     def __init__(self, cg_file, software_version, project_name=None, plugin_config=None,
                  render_software="Houdini", local_os=None, workspace=None,
                  custom_exe_path=None, platform="2", custom_db_path=None, backend="auto",
-                 timeout=None):
+                 timeout=None, strict=False):
         if custom_db_path is not None and not isinstance(custom_db_path, str):
             raise RayvisionArgumentError("custom_db_path must be a str folder, not {0}".format(
                 type(custom_db_path).__name__))
@@ -139,7 +140,8 @@ class AnalyzeHoudini(BaseAnalyzer):
         self.current_frame_nodes = set()
         super(AnalyzeHoudini, self).__init__(
             cg_file, software_version, project_name, plugin_config, render_software,
-            local_os, workspace, custom_exe_path, platform, backend=backend, timeout=timeout)
+            local_os, workspace, custom_exe_path, platform, backend=backend, timeout=timeout,
+            strict=strict)
         self.success_file = os.path.join(self.workspace, constants.SUCCESS_FILE_NAME)
 
     # ----------------------------------------------------------------- paths
@@ -226,7 +228,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             return found
         self.add_tip(tips_code.CG_NOTEXISTS, "Houdini {0}".format(self.software_version))
         self.save_tips()
-        raise CGExeNotExistError("Houdini software of scene has not been found.")
+        raise CGExeNotExistError(self.dcc_not_found_message())
 
     def location_from_reg(self, version, reg=None):
         r"""Windows: hython of ``Side Effects Software\Houdini <version>`` in the registry.
@@ -242,7 +244,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         if not subkeys:
             self.add_tip(tips_code.CG_NOTEXISTS, "Cannot found any houdini version")
             self.save_tips()
-            raise CGExeNotExistError("Houdini software of scene has not been found.")
+            raise CGExeNotExistError(self.dcc_not_found_message())
         wanted = "Houdini {0}".format(version)
         if wanted not in subkeys:
             short = "Houdini {0}".format(".".join(str(version).split(".")[:2]))
@@ -259,10 +261,10 @@ class AnalyzeHoudini(BaseAnalyzer):
         if not exe:
             self.add_tip(tips_code.CG_NOTEXISTS, "Cannot found any houdini version")
             self.save_tips()
-            raise CGExeNotExistError("Houdini software of scene has not been found.")
+            raise CGExeNotExistError(self.dcc_not_found_message())
         return exe
 
-    def _discover_posix(self):
+    def _posix_candidates(self):
         version = self.software_version
         short = ".".join(version.split(".")[:2])
         candidates = []
@@ -271,7 +273,20 @@ class AnalyzeHoudini(BaseAnalyzer):
                            os.path.join(folder, "bin", "hython-bin")]
         candidates.append("/Applications/Houdini/Houdini{0}/Frameworks/Houdini.framework/"
                           "Versions/Current/Resources/bin/hython".format(version))
-        return first_existing_file(candidates)
+        return candidates
+
+    def _discover_posix(self):
+        return first_existing_file(self._posix_candidates())
+
+    def dcc_search_locations(self):
+        """Where hython was looked for (for the "not found" message)."""
+        places = ["${0}".format(constants.HYTHON_ENV_VARIABLE)]
+        if sys.platform.startswith("win"):
+            places.append("HKEY_LOCAL_MACHINE\\" + _REGISTRY_ROOT)
+        else:
+            places += self._posix_candidates()
+        places.append("hython on PATH")
+        return places
 
     def find_dcc_executable(self):
         """``$RAYVISION_HYTHON``, the registry / install folders, then ``hython`` on PATH."""
@@ -311,6 +326,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         for warning in self.scene.warnings:
             self.append_tip(tips_code.SCENE_PARTLY_READ, warning)
         result = analyse_scene(self.scene, self.cg_file)
+        self.note_sources(result.sources)
         self.notes = list(result.notes)
         self.current_frame_nodes = set(result.current_frame_nodes)
         self.task_info["scene_info"] = result.scene_info
@@ -367,6 +383,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             for message in messages:
                 self.append_tip(code, message)
         self.asset_info = result.asset
+        self.note_sources(result.sources)
         return result.upload_files
 
     def frames_by_layer(self):

@@ -502,8 +502,9 @@ def classify_reference(result, key, raw, value, variables, search_dirs, cache, n
     if files:
         result.asset["Normal"][key] = [raw, files]
         for path in files:
-            result.add_upload(path)
+            result.add_upload(path, source=key)
     elif is_absolute(expanded):
         result.asset["Miss"][key] = [raw, [reported]]
+        result.add_source(reported, key)
     else:
         result.asset["Search"][key] = [raw, [expanded]]
