@@ -269,18 +269,29 @@ class _Parser(object):
         path_like = _PATH_LIKE.search
         stack = self.stack
         for line in lines:
-            if self.string is None and len(stack) > 1:
-                stripped = line.strip()
-                space = stripped.find(b" ")
-                name = stripped[:space] if space > 0 else stripped
-                if (name not in lean and b"{" not in stripped and b"}" not in stripped
-                        and not stripped.count(b'"') % 2 and b"\\" not in stripped
-                        and stripped and path_like(stripped) is None):
-                    # An attribute the analysis never reads, on one line: not parsed.
-                    self.line += 1
-                    if self.statement:
-                        self._end_statement()
-                    continue
+            if self.string is not None or len(stack) == 1:
+                feed(line)
+                continue
+            stripped = line.strip()
+            if stripped == b"}":
+                # The most common structural line: close the block here.
+                self.line += 1
+                if self.statement:
+                    self._end_statement()
+                self._close()
+                continue
+            space = stripped.find(b" ")
+            name = stripped[:space] if space > 0 else stripped
+            if (name not in lean and b"{" not in stripped and b"}" not in stripped
+                    and not stripped.count(b'"') % 2 and b"\\" not in stripped
+                    and stripped and (path_like(stripped) is None
+                                      or b'"project:/' in stripped)):
+                # An attribute the analysis never reads (or naming another object, never a
+                # file), on one line: not parsed.
+                self.line += 1
+                if self.statement:
+                    self._end_statement()
+                continue
             feed(line)
 
     def feed(self, line):
