@@ -38,6 +38,7 @@ from rayvision_clarisse.static_analysis import (
     project_variables,
 )
 from rayvision_utils.analyzer import BaseAnalyzer
+from rayvision_utils.collector import collector_paused
 from rayvision_utils.exception import tips_code
 from rayvision_utils.locate import env_override, find_on_path, first_existing_file
 from rayvision_utils.paths import DirectoryCache, expand_env, resolve_files
@@ -212,7 +213,8 @@ class AnalyzeClarisse(BaseAnalyzer):
             self.append_tip(tips_code.CGINFO_FAILED, str(error))
             self.save_tips()
             raise
-        result = analyse_project(self.project, self.cg_file)
+        with collector_paused():
+            result = analyse_project(self.project, self.cg_file)
         self._apply(result)
         return self._upload_paths
 

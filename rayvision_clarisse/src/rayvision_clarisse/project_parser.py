@@ -28,9 +28,9 @@ may span lines) or a bare word. Lines starting with ``#`` inside a block are met
 blocks (``color { value 1 1 1  texture "tex" }``).
 """
 
-import gc
 import re
 
+from rayvision_utils.collector import collector_paused
 from rayvision_utils.exception.exception import AnalyseFailError
 from rayvision_utils.scene_input import open_scene
 
@@ -201,10 +201,7 @@ def read_project_file(path, encoding="utf-8", lean_attrs=None):
         rayvision_utils.scene_input.SceneInputError: The file cannot be read.
     """
     parser = _Parser(path, encoding, lean_attrs)
-    collecting = gc.isenabled()
-    # The parse allocates many small objects that all survive: the collector only costs time.
-    gc.disable()
-    try:
+    with collector_paused():
         with open_scene(path, hash_name="md5", decompress=False,
                         max_line=MAX_STRING) as stream:
             parser.check_start(stream.head(4096))
@@ -212,9 +209,6 @@ def read_project_file(path, encoding="utf-8", lean_attrs=None):
                 parser.feed_lines(block)
             project = parser.finish()
             project.md5 = stream.hexdigest()
-    finally:
-        if collecting:
-            gc.enable()
     return project
 
 
@@ -310,6 +304,13 @@ class _Parser(object):
             self._end_statement()
             self._close()
             return
+        if stripped.endswith(b"{") and b"}" not in stripped and not self.statement:
+            head = stripped[:-1]
+            if b"{" not in head and (b'"' not in head or (
+                    head.count(b'"') == 2 and head.endswith(b'"') and b"\\" not in head)):
+                # ``Kind {`` / ``Kind "label" {``: a block opens (no tokenizer needed).
+                self._open_simple(head)
+                return
         if b"{" not in stripped and b"}" not in stripped:
             quotes = stripped.count(b'"')
             if not quotes:
@@ -319,6 +320,23 @@ class _Parser(object):
                 self._one_string(stripped)
                 return
         self._tokens(stripped, 0)
+
+    def _open_simple(self, head):
+        quote = head.find(b'"')
+        if quote < 0:
+            words = head.split()
+            label = None
+        else:
+            words = head[:quote].split()
+            label = _decode(head[quote + 1:-1])
+        if not words:
+            raise ProjectFormatError(self.path, self.line, "'{' without a block name")
+        statement = [("w", _decode(word)) for word in words]
+        if label is not None:
+            statement.append(("q", label))
+        statement.append(("{", "{"))
+        self.statement_line = self.line
+        _open_block(statement, self.stack, self.path, self.line)
 
     def _keep(self, name, stripped):
         return self.lean is None or name in self.lean or name.startswith(b"#") or \

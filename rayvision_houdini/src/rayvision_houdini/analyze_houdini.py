@@ -39,6 +39,7 @@ from rayvision_houdini.static_analysis import (
     search_folders,
 )
 from rayvision_utils.analyzer import BaseAnalyzer
+from rayvision_utils.collector import collector_paused
 from rayvision_utils.exception import tips_code
 from rayvision_utils.exception.exception import (
     CGExeNotExistError,
@@ -325,7 +326,8 @@ class AnalyzeHoudini(BaseAnalyzer):
                 raise
         for warning in self.scene.warnings:
             self.append_tip(tips_code.SCENE_PARTLY_READ, warning)
-        result = analyse_scene(self.scene, self.cg_file)
+        with collector_paused():
+            result = analyse_scene(self.scene, self.cg_file)
         self.note_sources(result.sources)
         self.notes = list(result.notes)
         self.current_frame_nodes = set(result.current_frame_nodes)

@@ -6,7 +6,6 @@ channels and expressions). Scene-wide settings are in ``.variables`` (``set -g``
 including ``_HIP_SAVEVERSION``) and ``.start`` (frame range, fps, current time).
 """
 
-import gc
 import re
 
 from rayvision_houdini.dcc import hfs_rules
@@ -16,6 +15,7 @@ from rayvision_houdini.hip_container import (
     SectionReader,
     read_hip_bytes,
 )
+from rayvision_utils.collector import collector_paused
 from rayvision_utils.scene_input import open_scene
 
 _VERSION = re.compile(r"\d+\.\d+(?:\.\d+)?(?:\.\d+)?")
@@ -238,15 +238,9 @@ def read_scene(stream, path="<stream>", lean_parms=None, compressed=False):
     """
     reader = SectionReader(stream, path, wanted=WANTED_ENDINGS, compressed=compressed)
     builder = _SceneBuilder(lean_parms)
-    collecting = gc.isenabled()
-    # Parsing allocates many small objects that all survive: the collector only costs time.
-    gc.disable()
-    try:
+    with collector_paused():
         for name, body in reader.sections():
             builder.add(name, body)
-    finally:
-        if collecting:
-            gc.enable()
     scene = builder.finish()
     scene.warnings = list(reader.warnings)
     scene.kind = reader.kind
