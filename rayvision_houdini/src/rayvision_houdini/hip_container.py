@@ -33,10 +33,10 @@ GZIP_MAGIC = b"\x1f\x8b"
 _CPIO_HEADER = re.compile(rb"070707[0-7]{42}[0-7]{11}([0-7]{6})([0-7]{11})")
 _CPIO_HEADER_SIZE = 76
 _MAX_NAME = 4096
-_LICENSED_HEADER = re.compile(rb"Hou(NC|LC)\x1a[0-9a-f]{28}([^\x00\n]{1,4096})\x00")
 # Longest licensed header: marker, 28 digits, a name, its NUL.
 _LICENSED_HEADER_MAX = 6 + 28 + _MAX_NAME + 1
 _TRAILER = "TRAILER!!!"
+_TRAILER_BYTES = b"TRAILER!!!\x00"
 # Sections whose presence proves the archive holds a Houdini scene.
 _SCENE_MARKERS = (".variables", ".start")
 _SCENE_MARKER_BYTES = (b".variables\x00", b".start\x00")
@@ -332,6 +332,9 @@ class SectionReader(object):
                 raise HipFormatError(self.path, "cpio member name at byte {0} is not "
                                                 "NUL-terminated".format(window.tell() + 76))
             body_end = name_end + body_size
+            if buf.startswith(_TRAILER_BYTES, name_start):
+                trailer = True
+                break
             if endings is not None and not buf.endswith(endings, name_start, name_end):
                 # Not wanted: skipped without decoding its name or copying its body.
                 if buf.startswith(_SCENE_MARKER_BYTES, name_start):
