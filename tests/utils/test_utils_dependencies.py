@@ -334,3 +334,48 @@ def test_huge_lines_are_cut_not_loaded(tmp_path, reader, text):
     path = put(tmp_path, "huge.txt", text)
     pairs = refs(reader, path)
     assert all(len(value) <= MAX_LINE for _, value in pairs)
+
+
+def test_blank_line_floods_are_passed_over(tmp_path):
+    put(tmp_path, "tex/known.png")
+    root = put(tmp_path, "flood.usda", b"#usda 1.0\n" + b"\n" * (20 * 1024 * 1024)
+               + b"asset inputs:file = @tex/known.png@\n")
+    graph = follow(root)
+    assert [dep.path.rsplit("/", 2)[-2:] for dep in graph.found] == [["tex", "known.png"]]
+
+
+def test_oversized_ocio_config_is_not_read(tmp_path):
+    root = put(tmp_path, "huge.ocio", b"search_path: luts\n" + b"#" * (17 * 1024 * 1024))
+    graph = follow(root)
+    assert graph.found == [] and graph.followed == []
+    assert graph.skipped == [(root, "is larger than 16777216 bytes, too large for an OCIO "
+                                    "config")]
+
+
+def test_ass_blocks_of_geometry_and_blank_lines(tmp_path):
+    numbers = b" 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9\n" * 10000
+    text = (b"polymesh\n{\n name mesh1\n vlist 30000 1 POINT\n" + numbers
+            + b' filename "cache/mesh.abc"\n}\n\nimage' + b"\n" * 100000
+            + b'{\n name tex1\n' + numbers + b' filename "tex/a.tx"\n}\n')
+    path = put(tmp_path, "geo.ass", text)
+    assert refs(read_ass, path) == [("mesh1.filename", "cache/mesh.abc"),
+                                    ("tex1.filename", "tex/a.tx")]
+
+
+def test_plain_file_shortcut_agrees_with_resolve_files(tmp_path):
+    from rayvision_utils.dependencies import _plain_file
+    from rayvision_utils.paths import resolve_files
+
+    put(tmp_path, "a/tex/one.png")
+    put(tmp_path, "b/two.png")
+    base = str(tmp_path).replace(os.sep, "/")
+    dirs = [base + "/a", base + "/b"]
+    for reference in ("tex/one.png", " tex/one.png ", "./tex/../tex/one.png", "two.png",
+                      base + "/b/two.png", "tex\\one.png", "gone.png", "tex/<UDIM>.png",
+                      "$HOME/x.png", "D:/tex/x.png", ""):
+        quick = _plain_file(reference, dirs)
+        if quick is not None:
+            assert quick == resolve_files(reference, dirs), reference
+    assert _plain_file("tex/one.png", dirs) == ([base + "/a/tex/one.png"],
+                                                base + "/a/tex/one.png")
+    assert _plain_file("two.png", dirs) is None  # not next to the naming file: full rules

@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import sys
 
 import pytest
 
@@ -207,3 +208,60 @@ def test_scene_that_is_not_a_file_is_refused_at_once(tmp_path, workspace, kind):
         ListAnalyzer(str(scene), "2022", workspace=workspace, backend="static")
     assert str(caught.value).startswith(str(scene) + ": is a")
     assert ("FIFO" if kind == "fifo" else "character device") in str(caught.value)
+
+
+DCC_WRITES_A_USD_ASSET = r"""
+import json, sys
+cg_file, task_json, asset_json, tips_json, layer = sys.argv[1:6]
+json.dump({"scene_info_render": {"rop_node": [
+    {"node": "/stage/usdrender_rop1", "frames": "7-7[1]", "animation": "False"}]}},
+    open(task_json, "w"))
+json.dump({"asset": [layer]}, open(asset_json, "w"))
+json.dump({}, open(tips_json, "w"))
+"""
+
+
+class DccListAnalyzer(ListAnalyzer):
+    exe = None
+    layer = None
+
+    def find_dcc_executable(self):
+        return self.exe
+
+    def build_dcc_command(self, exe):
+        return [sys.executable, exe, self.cg_file, self.task_json, self.asset_json,
+                self.tips_json, self.layer]
+
+    def dcc_upload_paths(self):
+        return self.asset_info["asset"]
+
+
+def test_dcc_backend_gets_nested_dependencies_and_report(tmp_path, workspace):
+    script = tmp_path / "fake_dcc.py"
+    script.write_text(DCC_WRITES_A_USD_ASSET)
+    layer = write(tmp_path / "stage.usda", "#usda 1.0\nasset inputs:file = @tex/gone.exr@\n"
+                                           "asset inputs:file2 = @tex/here.exr@\n")
+    here = write(tmp_path / "tex/here.exr", "exr")
+    scene = write(tmp_path / "shot.lst", "")
+    analyzer = DccListAnalyzer(scene, "20.5", workspace=workspace)
+    analyzer.exe, analyzer.layer = str(script), layer
+    analyzer.analyse()
+    assert analyzer.backend_used == "dcc"
+    assert [entry["local"] for entry in analyzer.upload_info["asset"]] == [layer, here, scene]
+    assert analyzer.tips_info == {"10012": [layer.rsplit("/", 1)[0] + "/tex/gone.exr"]}
+    assert analyzer.report.frames == [
+        {"layer": "/stage/usdrender_rop1", "frames": "7-7[1]", "animation": False}]
+    assert "animation is off" in str(analyzer.report)
+    assert analyzer.asset_info["dependency_chains"][-1]["chain"] == [
+        scene, layer, "inputs:file2", here]
+
+
+def test_a_file_named_twice_is_one_dependency(tmp_path, workspace):
+    texture = write(tmp_path / "tex.png", "png")
+    scene = write(tmp_path / "twice.lst", "file1.fileTextureName {0}\n"
+                                          "file2.fileTextureName {0}\n".format(texture))
+    analyzer = ListAnalyzer(scene, "2022", workspace=workspace, backend="static")
+    analyzer.analyse()
+    assert analyzer.report.dependencies == 1
+    assert analyzer.asset_info["dependency_chains"] == [
+        {"path": texture, "exists": True, "chain": [scene, "file1.fileTextureName", texture]}]

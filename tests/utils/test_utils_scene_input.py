@@ -299,29 +299,22 @@ def test_blocks_hold_the_same_lines(tmp_path, max_line):
     assert all(len(line) <= max_line + 1 for line in flat)
 
 
-def test_big_files_hash_on_a_helper_thread(tmp_path):
+def test_big_file_hash_in_one_pass(tmp_path):
     data = (b"\tsetAttr \".vt[0:2]\" 0.1 0.2 0.3\n" * 400000)[: 9 * 1024 * 1024 + 5]
     path = write(tmp_path, "big.ma", data)
-    before = threading.active_count()
     with open_scene(path, hash_name="md5") as scene:
-        assert threading.active_count() == before + 1
         lines = sum(1 for block in scene.iter_line_blocks() for _ in block)
         assert scene.hexdigest() == hashlib.md5(data).hexdigest()
     assert lines == data.count(b"\n") + 1
-    assert threading.active_count() == before
 
 
-def test_abandoned_stream_ends_its_hash_thread(tmp_path):
-    import gc
-
-    path = write(tmp_path, "big.ma", b"x\n" * (5 * 1024 * 1024))
-    before = threading.active_count()
-    scene = open_scene(path, hash_name="md5")
-    scene.read(10)
-    del scene
-    gc.collect()
-    for _ in range(100):
-        if threading.active_count() == before:
-            break
-        threading.Event().wait(0.05)
-    assert threading.active_count() == before
+def test_readline_is_bounded_and_mixes_with_the_scan(tmp_path):
+    path = write(tmp_path, "probe.ma", b"//Maya ASCII 2022 scene\n" + b"x" * 50 + b"\nrest\n")
+    with open_scene(path, max_line=20) as scene:
+        assert scene.readline() == b"//Maya ASCII 2022 sce"  # max_line + 1 bytes
+        assert scene.readline() == b"ne\n"
+        assert list(scene.iter_lines("truncate")) == [b"x" * 20, b"rest\n"]
+    packed = write(tmp_path, "probe.ass.gz", gzip.compress(b"### arnold\nimage\n"))
+    with open_scene(packed) as scene:
+        assert scene.readline() == b"### arnold\n" and scene.readline() == b"image\n"
+        assert scene.readline() == b""

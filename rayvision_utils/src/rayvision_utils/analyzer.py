@@ -14,6 +14,7 @@ in :class:`BaseAnalyzer`; see docs/dev/analysis-machinery.md.
 """
 
 import abc
+import collections
 import copy
 import logging
 import os
@@ -430,7 +431,8 @@ class BaseAnalyzer(abc.ABC):
         ``asset_info["dependency_chains"]``; files that could not be read to ``15036``.
         """
         scene = to_slash(self.cg_file)
-        uploads = [to_slash(str(path)) for path in upload_paths]
+        uploads = list(collections.OrderedDict.fromkeys(
+            to_slash(str(path)) for path in upload_paths))
         chains = []
         roots = []
         for path in uploads:

@@ -20,9 +20,10 @@ file that cannot be read is listed in ``skipped`` with the reason; nothing raise
 import collections
 import itertools
 import os
+import re
 
 from rayvision_utils.dependency_formats import MAX_LINE, reader_for
-from rayvision_utils.paths import DirectoryCache, resolve_files, to_slash
+from rayvision_utils.paths import DirectoryCache, is_absolute, is_file, resolve_files, to_slash
 from rayvision_utils.scene_input import SceneInputError, open_scene
 
 DEFAULT_MAX_DEPTH = 16
@@ -30,6 +31,8 @@ DEFAULT_MAX_FILES = 10000
 DEFAULT_MAX_DEPENDENCIES = 200000
 #: Followed files larger than this (on disk) are not read (listed in ``skipped``).
 DEFAULT_MAX_FILE_BYTES = 4 * 1024 ** 3
+# Characters of variables ($VAR, %VAR%) and sequence tokens (<UDIM>, ####, @@@, %04d, $F4).
+_NOT_PLAIN = re.compile(r"[$%<#@]")
 #: References read from one file at most.
 MAX_REFERENCES_PER_FILE = 100000
 
@@ -145,6 +148,8 @@ def follow_dependencies(roots, search_dirs=(), environ=None, max_depth=DEFAULT_M
     search_dirs = [folder for folder in search_dirs if folder]
     seen = set()
     missing_seen = set()
+    # Files repeat references (one texture per shader...): resolve each once per folder.
+    resolutions = {}
     queue = collections.deque()
     for path, chain in roots:
         key = _key(path)
@@ -171,7 +176,13 @@ def follow_dependencies(roots, search_dirs=(), environ=None, max_depth=DEFAULT_M
                 graph.skipped.append((path, "more than {0} dependencies".format(
                     max_dependencies)))
                 return graph
-            files, reported = resolve_files(target, dirs, environ, cache)
+            key = (target, tuple(dirs))
+            resolved = resolutions.get(key)
+            if resolved is None:
+                resolved = _plain_file(target, dirs) or resolve_files(target, dirs, environ,
+                                                                      cache)
+                resolutions[key] = resolved
+            files, reported = resolved
             if not files:
                 if reported not in missing_seen:
                     missing_seen.add(reported)
@@ -187,6 +198,24 @@ def follow_dependencies(roots, search_dirs=(), environ=None, max_depth=DEFAULT_M
                 if reader_for(name) is not None:
                     queue.append((name, chain + [label, name], depth + 1))
     return graph
+
+
+def _plain_file(reference, dirs):
+    """``resolve_files``' answer for the common case, found with one stat.
+
+    That is a reference with no variable or sequence token whose first candidate exists;
+    None for anything else (``resolve_files`` then does the full work).
+    """
+    if _NOT_PLAIN.search(reference):
+        return None
+    path = to_slash(reference.strip())
+    if not path:
+        return None
+    if not is_absolute(path):
+        if not dirs or not dirs[0]:
+            return None
+        path = to_slash(os.path.normpath(os.path.join(dirs[0], path)))
+    return ([path], path) if is_file(path) else None
 
 
 def _read_references(path, reader, max_file_bytes, graph):

@@ -17,7 +17,10 @@ Formats (see docs/analysis.md, "Dependencies inside dependencies"):
 * OCIO configs (``.ocio``): the LUT files of ``src:`` entries, found along ``search_path``.
 """
 
+import io
 import re
+
+from rayvision_utils.scene_input import SceneLimitError
 
 #: Longest line read whole (longer lines are cut there: a path is never that long).
 MAX_LINE = 1024 * 1024
@@ -25,8 +28,12 @@ MAX_LINE = 1024 * 1024
 _USD_ASSET = re.compile(r"@@@(.*?)@@@|@([^@\n]*)@")
 _USD_ASSET_ATTR = re.compile(r"\basset(?:\[\])?\s+([\w:.]+)")
 _USD_LIST_KEYS = ("subLayers", "payload", "references")
+# Lines without these bytes cannot change what the readers find.
+_USD_MARKERS = (b"@", b"[", b"]")
+_VRSCENE_MARKERS = (b'"', b"{", b"}")
+#: Largest OCIO config read (configs are small; a bigger file is not one).
+MAX_OCIO_BYTES = 16 * 1024 * 1024
 
-_ASS_NODE = re.compile(r"^\s*([A-Za-z_]\w*)\s*(\{)?\s*$")
 # Quoted values as an unrolled loop ("[^"\\]*(?:\\.[^"\\]*)*"): linear, no per-character
 # backtracking state, whatever the line length.
 _ASS_PARAM = re.compile(r'^\s*([A-Za-z_][\w.:]*)\s+(?:[A-Z]+\s+)?"([^"\\]*(?:\\.[^"\\]*)*)"')
@@ -53,10 +60,30 @@ def _text(line):
     return line.decode("utf-8", "replace")
 
 
-def _lines(scene):
+def _lines(scene, markers=None):
+    """Decoded lines; with ``markers`` (bytes), only the lines holding one of them.
+
+    The test runs on the raw bytes, so the lines a reader has no use for (geometry, blank
+    lines) cost no decoding.
+    """
     for block in scene.iter_line_blocks(overflow="truncate"):
+        if markers is None:
+            for line in block:
+                yield _text(line)
+            continue
+        data = _block_bytes(block)
+        if data is not None and not any(marker in data for marker in markers):
+            continue  # a whole block of nothing useful (a flood of blank lines...)
         for line in block:
-            yield _text(line)
+            for marker in markers:
+                if marker in line:
+                    yield _text(line)
+                    break
+
+
+def _block_bytes(block):
+    """The bytes of a block of lines from ``iter_line_blocks`` (None for a short tuple)."""
+    return block.getvalue() if isinstance(block, io.BytesIO) else None
 
 
 def _unescape(value):
@@ -86,7 +113,7 @@ def read_usda(scene):
     if scene.head(5) != b"#usda":
         return
     open_list = None  # the list key whose [...] spans lines
-    for line in _lines(scene):
+    for line in _lines(scene, _USD_MARKERS):
         has_asset = "@" in line
         if not has_asset and open_list is None and "[" not in line:
             continue
@@ -121,27 +148,47 @@ def read_ass(scene):
     """``(label, path)`` of the file parameters of an Arnold scene source.
 
     Labels: ``<node name>.<parameter>`` (``<node type>.<parameter>`` before the name is seen).
+    Lines without a quote or ``name`` inside a node (geometry arrays, most of a big file) are
+    passed over as bytes, never decoded.
     """
     node_type = None
     node_name = None
-    for line in _lines(scene):
-        if node_type is None or line.strip() == "}":
-            match = _ASS_NODE.match(line)
-            if line.strip() == "}":
+    previous = b""
+    for block in scene.iter_line_blocks(overflow="truncate"):
+        data = _block_bytes(block)
+        if data is not None:
+            if node_type is None and b"{" not in data:
+                last = data.rstrip().rsplit(b"\n", 1)[-1]
+                previous = last if last.strip() else previous
+                continue  # no node opens here: only its last line may be a node type
+            if node_type is not None and not any(
+                    marker in data for marker in (b'"', b"name", b"}")):
+                continue  # inside a node, nothing named, nothing closed
+        for raw in block:
+            if node_type is None:
+                if b"{" in raw:
+                    word = raw.split(b"{", 1)[0].strip() or previous.strip()
+                    node_type, node_name = _text(word) or "node", None
+                elif raw.strip():
+                    previous = raw
+                continue
+            if b"}" in raw and raw.strip() == b"}":
                 node_type = node_name = None
-            elif match:
-                node_type, node_name = match.group(1), None
-            continue
-        name = _ASS_NAME.match(line)
-        if name:
-            node_name = name.group(1)
-            continue
-        param = _ASS_PARAM.match(line)
-        if node_type.startswith("driver_"):
-            continue  # output drivers name the images to write, not inputs
-        if param and _file_param(param.group(1)) and param.group(2):
-            yield ("{0}.{1}".format(node_name or node_type, param.group(1)),
-                   _unescape(param.group(2)))
+                previous = b""
+                continue
+            if b'"' not in raw and b"name" not in raw:
+                continue
+            line = _text(raw)
+            name = _ASS_NAME.match(line)
+            if name:
+                node_name = name.group(1)
+                continue
+            if node_type.startswith("driver_"):
+                continue  # output drivers name the images to write, not inputs
+            param = _ASS_PARAM.match(line)
+            if param and _file_param(param.group(1)) and param.group(2):
+                yield ("{0}.{1}".format(node_name or node_type, param.group(1)),
+                       _unescape(param.group(2)))
 
 
 def read_vrscene(scene):
@@ -150,7 +197,7 @@ def read_vrscene(scene):
     Labels: ``#include`` or ``<plugin type> <instance>.<parameter>``.
     """
     plugin = None
-    for line in _lines(scene):
+    for line in _lines(scene, _VRSCENE_MARKERS):
         include = _VRSCENE_INCLUDE.match(line)
         if include:
             yield "#include", include.group(1)
@@ -240,6 +287,9 @@ def read_ocio(scene):
     the ``src`` names up in them. Both the v1 form (``search_path: luts:../shared``) and the
     v2 list form (``search_path:`` then ``- luts`` lines) are read.
     """
+    if scene.size > MAX_OCIO_BYTES:
+        raise SceneLimitError(scene.path, "is larger than {0} bytes, too large for an OCIO "
+                                          "config".format(MAX_OCIO_BYTES))
     in_search_list = False
     for line in _lines(scene):
         stripped = line.split("#", 1)[0]

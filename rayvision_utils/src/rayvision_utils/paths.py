@@ -82,6 +82,8 @@ def expand_env(path, environ=None):
 
     Frame tokens (``$F``, ``$F4``, ``${F4}``, ``$FF``, Clarisse's ``$4F``) are left alone.
     """
+    if "$" not in path and "%" not in path:
+        return path  # most paths: nothing to expand, no regex pass
     environ = os.environ if environ is None else environ
 
     def _replace(match):
