@@ -1,106 +1,192 @@
-"""Static Clarisse analysis of a large generated .project, against a plain read of the same file.
+"""Full static Clarisse analysis of a realistic generated .project, against a plain line loop.
 
-Generates a project with N texture objects (half UDIM, half frame sequences), N/4 geometry
-objects reading Alembic files, N/20 images with an embedded 3D layer each, and a big
-``#preferences`` layout block (as real projects have), plus the input files on disk, then times:
+The generated project has what production projects have, in the proportions they have them:
+contexts of geometry (Alembic bundles with their many transform and shading attributes,
+polygon meshes with material and clip-map lists), texture objects (one in two reading a UDIM
+or frame-sequence file), materials with textured attributes (``color { value ... texture
+... }``), lights, cameras, images with embedded 3D layers, every object with its ``#version``,
+``#created``, ``#modified`` metadata; and a large ``#preferences`` block (window layout), as
+real projects have. About one object in six names a file; the input files exist on disk.
 
-* baseline: ``open(...).read()`` of the project;
-* parse: the brace-tree parser (``read_project_file``);
-* analyse: parse + the static analysis (images, layers, file lookups on disk);
-* analyser: ``AnalyzeClarisse(backend="static").analyse()`` (json files and md5 too).
+What is timed, in interleaved rounds:
 
-Usage: python benchmarks/bench_clarisse_static.py [--objects N] [--repeat R]
-(default 4000 objects; env RAYVISION_BENCH_FULL=1 or --objects 40000 for the full-size figure).
+* baseline: ``for line in open(project, "rb")`` over the project file;
+* candidate: ``AnalyzeClarisse(..., backend="static").analyse()``, the full call a user makes
+  (parse, images and layers, path expansion and file lookups on disk, json files, upload.json
+  with the project's md5), with logging off.
+
+Goal (issue #12): candidate median <= 4.0x the baseline median.
+
+Usage: python benchmarks/bench_clarisse_static.py [--mb 20] [--rounds 5]
 """
 
 import argparse
 import os
+import random
 import shutil
 import tempfile
 
-from timing import best_of, print_ratios
+from timing import interleaved, print_goal, quiet_logging
 
 from rayvision_clarisse.analyse_clarisse import AnalyzeClarisse
-from rayvision_clarisse.project_parser import read_project_file
-from rayvision_clarisse.static_analysis import analyse_project
+
+GOAL = 4.0
 
 
-def generate(folder, objects):
-    """Write the project and its inputs; returns the project path."""
-    for sub in ("tex", "abc"):
-        os.makedirs(os.path.join(folder, sub))
-    lines = ["#Isotropix_Serial_Version 1.2", "", "#Isotropix_Clarisse_Version 4",
-             'Context "scene" {']
-    for number in range(objects):
-        if number % 2:
+def _meta(rng):
+    return ["#version 0.9", "#created {0}".format(rng.randint(1400000000, 1600000000)),
+            "#modified {0}".format(rng.randint(1600000000, 1700000000))]
+
+
+def _object(kind, name, attributes, rng, indent="    "):
+    lines = ["{0}{1} {{".format(indent, kind), '{0}    name "{1}"'.format(indent, name)]
+    lines += [indent + "    " + line for line in _meta(rng)]
+    lines += [indent + "    " + line for line in attributes]
+    lines.append(indent + "}")
+    return lines
+
+
+def _floats(rng, count):
+    return " ".join("{0:.15g}".format(rng.uniform(-50, 50)) for _ in range(count))
+
+
+class _Project(object):
+    def __init__(self, folder, seed=12):
+        self.folder = folder
+        self.rng = random.Random(seed)
+        self.lines = ["#Isotropix_Serial_Version 1.2", "", "#Isotropix_Clarisse_Version 4",
+                      "#Isotropix_Clarisse_Project_Version 0.94", 'comment "generated"']
+        self.size = 0
+
+    def extend(self, lines):
+        self.lines += lines
+        self.size += sum(len(line) + 1 for line in lines)
+
+    def touch(self, relative):
+        path = os.path.join(self.folder, relative)
+        if not os.path.isdir(os.path.dirname(path)):
+            os.makedirs(os.path.dirname(path))
+        open(path, "wb").close()
+
+
+def _geometry(project, number):
+    rng = project.rng
+    attributes = ["translate " + _floats(rng, 3), "rotate " + _floats(rng, 3),
+                  "scale 1 1 1", "display_visible yes", "unseen_by_camera no",
+                  'materials "project://scene/mtl{0}"'.format(number % 50),
+                  'clip_maps ""', 'displacements ""', "shading_groups \"default\"",
+                  "smoothing_angle 30", "override_shading_group_materials no",
+                  "motion_blur_mode 0", "cast_shadows yes", "receive_shadows yes"]
+    if number % 12 == 0:
+        project.touch("abc/a{0}.abc".format(number))
+        attributes.append('filename "$PDIR/abc/a{0}.abc"'.format(number))
+        return _object("GeometryBundleAlembic", "abc{0}".format(number), attributes, rng)
+    return _object("GeometryPolymesh", "mesh{0}".format(number), attributes, rng)
+
+
+def _texture(project, number):
+    rng = project.rng
+    attributes = ["uv_scale 1 1 1", "uv_offset 0 0 0", "color_space_auto_detect yes",
+                  "file_color_space \"Clarisse|sRGB\"", "use_raw_data no",
+                  "interpolation_mode 1", "mipmap_filtering_mode 1"]
+    if number % 2 == 0:
+        if number % 4 == 0:
             pattern = "t{0}.<UDIM>.tx".format(number)
             names = ["t{0}.1001.tx".format(number), "t{0}.1002.tx".format(number)]
         else:
             pattern = "s{0}.####.exr".format(number)
             names = ["s{0}.0001.exr".format(number)]
         for name in names:
-            open(os.path.join(folder, "tex", name), "wb").close()
-        lines += ["    TextureMapFile {", '        name "tex{0}"'.format(number),
-                  "        #version 0.9", "        uv_scale 1 1 1",
-                  '        filename "$PDIR/tex/{0}"'.format(pattern), "    }"]
-        if number % 4 == 0:
-            open(os.path.join(folder, "abc", "a{0}.abc".format(number)), "wb").close()
-            lines += ["    GeometryBundleAlembic {", '        name "abc{0}"'.format(number),
-                      "        translate 0 0 0", "        rotate 0 0 0",
-                      '        filename "$PDIR/abc/a{0}.abc"'.format(number), "    }"]
-        if number % 20 == 0:
-            lines += ["    Image {", '        name "img{0}"'.format(number),
-                      "        first_frame 1", "        last_frame 100",
-                      '        save_as "$PDIR/render/img{0}.####.exr"'.format(number),
-                      "        save_to_disk yes", '        layers ".l"',
-                      "        embedded_objects {", "            Layer3d {",
-                      '                name "l"', '                renderer "r"',
-                      "            }", "        }", "    }"]
-    lines.append("}")
-    lines.append("#preferences {")
-    for _ in range(objects // 4):
-        lines += ["    tab {", '        editor "WidgetTools"', "        settings {",
-                  '            selection_slot "Local"', "        }", "    }"]
-    lines.append("}")
-    scene = os.path.join(folder, "big.project")
-    with open(scene, "w") as handle:
-        handle.write("\n".join(lines) + "\n")
-    return scene
+            project.touch("tex/" + name)
+        attributes.append('filename "$PDIR/tex/{0}"'.format(pattern))
+    return _object("TextureMapFile", "tex{0}".format(number), attributes, rng)
+
+
+def _material(project, number):
+    rng = project.rng
+    lines = _object("MaterialPhysicalStandard", "mtl{0}".format(number),
+                    ["specular_1_roughness 0.3", "specular_1_index_of_refraction 1.5",
+                     "diffuse_front_strength 1"], rng)
+    lines[-1:-1] = ["        diffuse_front_color {", "            value " + _floats(rng, 3),
+                    '            texture "project://scene/tex{0}"'.format(number * 2),
+                    "        }"]
+    return lines
+
+
+def _image(project, number):
+    rng = project.rng
+    lines = _object("Image", "img{0}".format(number),
+                    ["active_layer 0", "resolution_multiplier 1", 'layers ".beauty"',
+                     "first_frame 1", "last_frame 120",
+                     'save_as "$PDIR/render/img{0}.####.exr"'.format(number),
+                     "save_to_disk yes", "format 0"], rng)
+    layer = _object("Layer3d", "beauty", ['renderer "project://scene/renderer"',
+                                           'active_camera "project://scene/cam"',
+                                           "first_frame 1", "last_frame 120"], rng,
+                    indent="        ")
+    lines[-1:-1] = ["        embedded_objects {"] + layer + ["        }"]
+    return lines
+
+
+def generate(folder, megabytes):
+    """Write a project of about ``megabytes`` MB and its input files; return its path."""
+    project = _Project(folder)
+    project.extend(['Context "scene" {', "    #created 1455809270"])
+    project.extend(_object("CameraPerspective", "cam", ["translate 1 2 3",
+                                                        "field_of_view 25"], project.rng))
+    target = megabytes * 1e6 * 0.85
+    number = 0
+    while project.size < target:
+        project.extend(_geometry(project, number))
+        if number % 3 == 0:
+            project.extend(_texture(project, number))
+        if number % 6 == 0:
+            project.extend(_material(project, number // 3))
+        if number % 200 == 0:
+            project.extend(_image(project, number))
+        number += 1
+    project.extend(["}", "#preferences {"])
+    while project.size < megabytes * 1e6:
+        project.extend(["    tab {", '        editor "WidgetTools"', "        settings {",
+                        '            selection_slot "Local"', "            zoom 1.25",
+                        "        }", "    }"])
+    project.extend(["    categories {", "        animation {", "            start_frame 0",
+                    "            end_frame 120", "        }", "    }", "}"])
+    path = os.path.join(folder, "big.project")
+    with open(path, "w") as handle:
+        handle.write("\n".join(project.lines) + "\n")
+    return path, number
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    full = os.environ.get("RAYVISION_BENCH_FULL") == "1"
-    parser.add_argument("--objects", type=int, default=40000 if full else 4000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--mb", type=float, default=20.0, help="project size in MB")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="bench_clarisse_")
     try:
-        scene = generate(folder, args.objects)
-        size = os.path.getsize(scene)
-
-        def plain_read():
-            with open(scene, "rb") as handle:
-                handle.read()
-
-        def analyse():
-            analyse_project(read_project_file(scene), scene, environ={})
-
+        scene, objects = generate(folder, args.mb)
         workspace = os.path.join(folder, "ws")
         os.makedirs(workspace)
 
-        def analyser():
-            AnalyzeClarisse(scene, "4", workspace=workspace, backend="static").analyse()
+        def line_loop():
+            with open(scene, "rb") as handle:
+                for _ in handle:
+                    pass
 
-        baseline = best_of(args.repeat, plain_read)[0]
-        figures = [("parse", best_of(args.repeat, lambda: read_project_file(scene))[0]),
-                   ("analyse", best_of(args.repeat, analyse)[0]),
-                   ("analyser", best_of(args.repeat, analyser)[0])]
-        result = analyse_project(read_project_file(scene), scene, environ={})
-        print("project: {0} objects, {1:.1f} MB; found {2} images, {3} input files".format(
-            args.objects, size / 1e6, len(result.scene_info["image_node"]),
-            len(result.upload_files)))
-        print_ratios(size, baseline, figures)
+        def analyse():
+            return AnalyzeClarisse(scene, "clarisse_ifx_4.0_sp3", workspace=workspace,
+                                   backend="static").analyse()
+
+        with quiet_logging():
+            analyzer = analyse()
+            figures = interleaved(args.rounds, [("line loop", line_loop),
+                                                      ("full analysis", analyse)])
+        print("project: {0:.1f} MB, {1} geometry objects; found {2} images, {3} files to upload"
+              .format(os.path.getsize(scene) / 1e6, objects,
+                      len(analyzer.task_info["scene_info"]["image_node"]),
+                      len(analyzer.upload_info["asset"])))
+        print_goal(figures, "line loop", "full analysis", GOAL)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

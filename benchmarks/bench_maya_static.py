@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from timing import print_goal, quiet_logging, time_interleaved
+from timing import interleaved, print_goal, quiet_logging
 
 from rayvision_maya.analyze_maya import AnalyzeMaya
 
@@ -177,8 +177,8 @@ def main(argv=None):
                                        backend="static", local_os="linux").analyse())
 
         with quiet_logging():
-            times = time_interleaved([("plain line loop", lambda: plain_loop(scene)),
-                                      ("analyse()", analyse)], args.rounds)
+            times = interleaved(args.rounds, [("plain line loop", lambda: plain_loop(scene)),
+                                              ("analyse()", analyse)])
         last = results[-1]
         print("render layers: %d, files to upload: %d, tips: %s, scene md5 %s" % (
             len(last.task_info["scene_info"]), len(last.upload_info["asset"]),

@@ -1,39 +1,28 @@
-"""Timing helpers shared by the analysis benchmarks (importable: scripts run from this folder)."""
+"""Timing helpers shared by the benchmarks (importable: scripts run from this folder).
 
+Every figure is a median over interleaved rounds: baseline and candidates take turns in each
+round (the order reversed every other round), so a change of the machine's load reaches all
+of them alike. Best-of figures are not offered: they flatter.
+"""
+
+import statistics
 import time
-
-
-def best_of(runs, function, *args):
-    """Run ``function(*args)`` ``runs`` times; return (fastest seconds, last result)."""
-    best = None
-    result = None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = function(*args)
-        elapsed = time.perf_counter() - start
-        best = elapsed if best is None else min(best, elapsed)
-    return best, result
-
-
-def print_ratios(size, baseline, figures):
-    """Print the plain-read baseline, then each ``(name, seconds)`` as a ratio to it."""
-    print("baseline plain read: {0:.4f} s ({1:.0f} MB/s)".format(baseline, size / 1e6 / baseline))
-    for name, seconds in figures:
-        print("{0:<10} {1:8.3f} s  ratio to plain read: {2:8.1f}x  ({3:.1f} MB/s)".format(
-            name, seconds, seconds / baseline, size / 1e6 / seconds))
 
 
 def interleaved(rounds, candidates):
     """Time each ``(name, function)`` once per round, in turn, for ``rounds`` rounds.
 
-    Interleaving spreads the machine's load changes over every candidate alike.
+    Args:
+        rounds (int): Number of rounds (at least 5 for a published figure).
+        candidates (list): ``[(name, function), ...]``; the first is usually the baseline.
 
     Returns:
         dict: name -> list of seconds, one per round.
     """
     times = {name: [] for name, _ in candidates}
-    for _ in range(rounds):
-        for name, function in candidates:
+    for number in range(rounds):
+        order = candidates if number % 2 == 0 else list(reversed(candidates))
+        for name, function in order:
             start = time.perf_counter()
             function()
             times[name].append(time.perf_counter() - start)
@@ -42,8 +31,6 @@ def interleaved(rounds, candidates):
 
 def print_interleaved(times, baseline):
     """Print median, spread (min-max) and median ratio to ``baseline`` of each candidate."""
-    import statistics
-
     base = statistics.median(times[baseline])
     for name, values in times.items():
         median = statistics.median(values)
@@ -51,39 +38,16 @@ def print_interleaved(times, baseline):
             name, median, min(values), max(values), baseline, median / base))
 
 
-def time_interleaved(functions, rounds):
-    """Time ``[(name, function), ...]`` in interleaved rounds, the order reversed every round.
+def print_goal(times, baseline, candidate, goal):
+    """Print :func:`print_interleaved`, then the candidate's median ratio against ``goal``.
 
     Returns:
-        dict: name -> list of seconds, one per round.
+        float: The ratio of the medians.
     """
-    times = dict((name, []) for name, _ in functions)
-    for number in range(rounds):
-        order = functions if number % 2 == 0 else list(reversed(functions))
-        for name, function in order:
-            start = time.perf_counter()
-            function()
-            times[name].append(time.perf_counter() - start)
-    return times
-
-
-def median(values):
-    """Median of a non-empty list of numbers."""
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2.0
-
-
-def print_goal(times, baseline, candidate, goal):
-    """Print median and spread of each timing, the candidate/baseline ratio and the goal."""
-    for name, values in times.items():
-        print("{0:<16} median {1:8.3f} s  spread {2:.3f}-{3:.3f} s  ({4} rounds)".format(
-            name, median(values), min(values), max(values), len(values)))
-    ratio = median(times[candidate]) / median(times[baseline])
-    print("{0} / {1}: {2:.2f}x (goal <= {3:.1f}x: {4})".format(
-        candidate, baseline, ratio, goal, "met" if ratio <= goal else "NOT met"))
+    print_interleaved(times, baseline)
+    ratio = statistics.median(times[candidate]) / statistics.median(times[baseline])
+    print("goal: {0} <= {1:.1f}x {2}: {3:.2f}x, {4}".format(
+        candidate, goal, baseline, ratio, "met" if ratio <= goal else "NOT met"))
     return ratio
 
 

@@ -256,3 +256,45 @@ def test_analyse_cg_file_returns_custom_exe(dcc_scene, kit, workspace):
     analyzer = _analyzer(dcc_scene, exe, workspace, version="18.0.5")
     assert analyzer.analyse_cg_file() == exe
     assert analyzer.scene_version == "18.0.5"
+
+
+def test_dcc_backend_renders_what_houdini_renders(dcc_scene, kit, workspace, interpreter):
+    """Solaris ROP in /stage, trange off, an expression-driven path, non-input parameters."""
+    for frame in (1, 2):
+        kit.touch(dcc_scene["hip"] + "/geo/rock.{0:04d}.bgeo.sc".format(frame))
+    description = _load(str(dcc_scene["description"]))
+    description["frame"] = 42
+    description["nodes"] = [
+        {"path": "/stage/render1", "type": "usdrender_rop", "category": "Lop",
+         "tuples": {"f": [1001, 1010, 1]}, "parms": {"trange": "normal"}},
+        {"path": "/out/current", "type": "ifd", "tuples": {"f": [1, 100, 1]},
+         "parms": {"trange": "off", "camera": ""}},
+        {"path": "/obj/geo1/file1", "type": "file", "parms": {"file": "/saved/rock.0001.bgeo.sc"},
+         "expressions": {"file": ['"$HIP/geo/rock.$F4.bgeo.sc"', "hscript"]}},
+        {"path": "/obj/geo1/cache1", "type": "filecache::2.0", "category": "Sop",
+         "parms": {"loadfromdisk": 1, "filetype": ".bgeo.sc"}},
+        {"path": "/mat/shader/parameter1", "type": "parameter", "category": "Vop",
+         "parms": {"filedef": "/library/default.rat"}},
+        {"path": "/stage/karmasettings", "type": "karmarenderproperties", "category": "Lop",
+         "parms": {"dcmfilename": "/renders/deep.$F4.exr"}},
+    ]
+    description["file_references"] = [
+        ["/obj/geo1/file1/file", "/saved/rock.0001.bgeo.sc"],
+        ["/obj/geo1/cache1/filetype", ".bgeo.sc"],
+        ["/mat/shader/parameter1/filedef", "/library/default.rat"],
+        ["/stage/karmasettings/dcmfilename", "/renders/deep.$F4.exr"],
+    ]
+    description["hda_files"] = []
+    dcc_scene["description"].write_text(json.dumps(description))
+    exe = kit.write_stand_in(dcc_scene["tmp"], interpreter)
+    analyzer = _analyzer(dcc_scene, exe, workspace).analyse()
+    rops = {entry["node"]: entry for entry in _load(analyzer.task_json)["scene_info"]["rop_node"]}
+    assert rops["/stage/render1"]["frames"] == "1001-1010[1]"
+    assert rops["/out/current"]["frames"] == "42-42[1]"
+    asset = _load(analyzer.asset_json)
+    assert asset["Normal"]["/obj/geo1/file1/file"] == [
+        "$HIP/geo/rock.$F4.bgeo.sc",
+        [dcc_scene["hip"] + "/geo/rock.0001.bgeo.sc", dcc_scene["hip"] + "/geo/rock.0002.bgeo.sc"]]
+    text = json.dumps(asset)
+    assert "filetype" not in text and "filedef" not in text and "dcmfilename" not in text
+    assert "50001" not in _load(analyzer.tips_json)

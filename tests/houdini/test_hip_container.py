@@ -123,3 +123,17 @@ def test_not_bytes():
 def test_gzip_around_garbage_is_not_a_scene():
     with pytest.raises(HipFormatError):
         read_hip_bytes(gzip.compress(b"hello world"), "g.hip")
+
+
+def test_lean_read_sees_the_trailer(kit, tmp_path):
+    from rayvision_houdini.hip_scene import load_scene
+    from rayvision_houdini.static_analysis import LEAN_READ
+
+    scene = kit.HipBuilder().write(str(tmp_path / "whole.hip"))
+    assert load_scene(scene, lean_parms=LEAN_READ).warnings == []
+    with open(scene, "rb") as handle:
+        data = handle.read()
+    cut = tmp_path / "cut.hip"
+    cut.write_bytes(data[:data.rindex(b"070707")])
+    assert any("TRAILER" in warning
+               for warning in load_scene(str(cut), lean_parms=LEAN_READ).warnings)

@@ -31,16 +31,19 @@ import re
 from rayvision_clarisse import constants
 from rayvision_clarisse.project_parser import ProjectFormatError, read_project_file
 from rayvision_clarisse.static_analysis import (
+    LEAN_ATTRS,
     ClarisseResult,
     analyse_project,
     classify_file,
     project_variables,
 )
 from rayvision_utils.analyzer import BaseAnalyzer
+from rayvision_utils.collector import collector_paused
 from rayvision_utils.exception import tips_code
 from rayvision_utils.locate import env_override, find_on_path, first_existing_file
 from rayvision_utils.paths import DirectoryCache, expand_env, resolve_files
 from rayvision_utils.results import write_json
+from rayvision_utils.scene_input import SceneInputError
 from rayvision_utils.utils import json_load
 
 LOGGER = logging.getLogger(__name__)
@@ -67,6 +70,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         platform (str): Farm platform id.
         backend (str): ``"auto"``, ``"static"`` or ``"dcc"``.
         timeout (float, optional): Seconds Clarisse may run.
+        strict (bool): Refuse to finish (``MissingFilesError``) when input files are missing.
     """
 
     RENDER_SOFTWARE = "Clarisse"
@@ -81,13 +85,16 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     def __init__(self, cg_file, software_version, project_name=None, plugin_config=None,
                  render_software="Clarisse", local_os=None, workspace=None,
-                 custom_exe_path=None, platform="2", backend="auto", timeout=None):
+                 custom_exe_path=None, platform="2", backend="auto", timeout=None,
+                 strict=False):
         self.project = None
         self.scene_version = None
+        self.scene_hash = None
         self._upload_paths = []
         super(AnalyzeClarisse, self).__init__(
             cg_file, software_version, project_name, plugin_config, render_software,
-            local_os, workspace, custom_exe_path, platform, backend=backend, timeout=timeout)
+            local_os, workspace, custom_exe_path, platform, backend=backend, timeout=timeout,
+            strict=strict)
         self.options_json = os.path.join(self.workspace, constants.OPTIONS_FILE_NAME)
 
     # ----------------------------------------------------------------- documented helpers
@@ -145,8 +152,13 @@ class AnalyzeClarisse(BaseAnalyzer):
     def get_project_version(self):
         """Major Clarisse version in the project header (``'4'``), or None."""
         if self.project is None:
-            self.project = read_project_file(self.cg_file)
+            self._read_project()
         return self.project.clarisse_version
+
+    def _read_project(self):
+        """One streaming pass: the tree the analysis reads, and the scene's md5."""
+        self.project = read_project_file(self.cg_file, lean_attrs=LEAN_ATTRS)
+        self.scene_hash = self.project.md5
 
     def prepare(self):
         """Read the header; tip 15013 when its major version differs from ``software_version``.
@@ -155,6 +167,10 @@ class AnalyzeClarisse(BaseAnalyzer):
         """
         try:
             self.scene_version = self.get_project_version()
+        except SceneInputError as error:
+            self.append_tip(tips_code.CGINFO_FAILED, str(error))
+            self.save_tips()
+            raise
         except ProjectFormatError as error:
             self.append_tip(tips_code.CGINFO_FAILED, str(error))
             self.save_tips()
@@ -166,6 +182,11 @@ class AnalyzeClarisse(BaseAnalyzer):
         self.save_tips()
 
     # ----------------------------------------------------------------- discovery
+
+    def dcc_search_locations(self):
+        """Where cnode was looked for (for the "not found" message)."""
+        return (["${0}".format(constants.CNODE_ENV_VARIABLE), "cnode on PATH"]
+                + list(self.INSTALL_PATTERNS))
 
     def find_dcc_executable(self):
         """``$RAYVISION_CNODE``, ``cnode`` on PATH, then the usual install folders."""
@@ -187,12 +208,13 @@ class AnalyzeClarisse(BaseAnalyzer):
         """
         try:
             if self.project is None:
-                self.project = read_project_file(self.cg_file)
-        except ProjectFormatError as error:
+                self._read_project()
+        except (ProjectFormatError, SceneInputError) as error:
             self.append_tip(tips_code.CGINFO_FAILED, str(error))
             self.save_tips()
             raise
-        result = analyse_project(self.project, self.cg_file)
+        with collector_paused():
+            result = analyse_project(self.project, self.cg_file)
         self._apply(result)
         return self._upload_paths
 
@@ -206,6 +228,7 @@ class AnalyzeClarisse(BaseAnalyzer):
                 else:
                     self.append_tip(code, message)
         self._upload_paths = list(result.upload_files)
+        self.note_sources(result.sources)
 
     # ----------------------------------------------------------------- DCC backend
 

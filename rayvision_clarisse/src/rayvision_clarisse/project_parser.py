@@ -30,13 +30,20 @@ blocks (``color { value 1 1 1  texture "tex" }``).
 
 import re
 
+from rayvision_utils.collector import collector_paused
 from rayvision_utils.exception.exception import AnalyseFailError
+from rayvision_utils.scene_input import open_scene
 
-_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|(\n)|([{}])|([^\s{}"]+)|(")', re.S)
+_BARE = re.compile(rb"[^\s{}\"]+")
+_SPACE = re.compile(rb"\s*")
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+# A value an analysis of files may need: a path character or an extension at its end.
+_PATH_LIKE = re.compile(rb"[/\\$]|\.[A-Za-z][A-Za-z0-9_]*\"?\s*$")
 #: Deepest block nesting accepted; real scenes stay far below (the UI layout reaches ~25).
 MAX_DEPTH = 500
+#: Longest quoted string accepted (a multi-line value is gathered up to this size).
+MAX_STRING = 16 * 1024 * 1024
 
 
 class ProjectFormatError(AnalyseFailError):
@@ -121,12 +128,14 @@ class Project(object):
         path (str): Source file.
         header (dict): ``#Isotropix_...`` header lines -> value string.
         root (Block): Pseudo-block holding the top-level blocks and attributes.
+        md5 (str): Hex md5 of the file when it was read from disk (same pass), else None.
     """
 
     def __init__(self, path, header, root):
         self.path = path
         self.header = header
         self.root = root
+        self.md5 = None
 
     @property
     def clarisse_version(self):
@@ -151,77 +160,285 @@ def _unescape(text):
     return _ESCAPE.sub(lambda match: _ESCAPES.get(match.group(1), match.group(1)), text)
 
 
-def read_project_file(path, encoding="utf-8"):
-    """Parse a project file from disk (undecodable bytes are replaced, never fatal).
+def _decode(data):
+    return data.decode("utf-8", "replace")
+
+
+def quoted_end(data, pos):
+    """Index of the quote closing a string whose body starts at ``pos`` in ``data`` (-1: none).
+
+    ``find`` and a count of the backslashes before each quote: no memory beyond the data,
+    whatever the string's length.
+    """
+    while True:
+        quote = data.find(b'"', pos)
+        if quote < 0:
+            return -1
+        back = quote - 1
+        while back >= pos and data[back] == 92:
+            back -= 1
+        if (quote - 1 - back) % 2 == 0:
+            return quote
+        pos = quote + 1
+
+
+def read_project_file(path, encoding="utf-8", lean_attrs=None):
+    """Parse a project file from disk, line by line, in bounded memory.
+
+    The file is opened with :func:`rayvision_utils.scene_input.open_scene` (folders, devices
+    and FIFOs refused, typed errors for unreadable files); its md5 is computed in the same
+    pass (``project.md5``).
+
+    Args:
+        path (str): The ``.project`` file.
+        encoding (str): Encoding of names and values (undecodable bytes are replaced).
+        lean_attrs (collection of str, optional): Keep only these attributes, plus those whose
+            value looks like a path (what an analysis of images and files reads). None keeps
+            every attribute.
 
     Raises:
         ProjectFormatError: The text is not a Clarisse project.
-        OSError: The file cannot be read.
+        rayvision_utils.scene_input.SceneInputError: The file cannot be read.
     """
-    with open(path, "rb") as handle:
-        data = handle.read()
-    return parse_project(data, path, encoding)
+    parser = _Parser(path, encoding, lean_attrs)
+    with collector_paused():
+        with open_scene(path, hash_name="md5", decompress=False,
+                        max_line=MAX_STRING) as stream:
+            parser.check_start(stream.head(4096))
+            for block in stream.iter_line_blocks(overflow="truncate"):
+                parser.feed_lines(block)
+            project = parser.finish()
+            project.md5 = stream.hexdigest()
+    return project
 
 
-def parse_project(text, path="<text>", encoding="utf-8"):
-    """Parse project text (str or bytes) into a :class:`Project`.
+def parse_project(text, path="<text>", encoding="utf-8", lean_attrs=None):
+    """Parse project text (str or bytes) into a :class:`Project` (see :func:`read_project_file`).
 
     Raises:
         ProjectFormatError: Binary content, unbalanced braces, a header-less brace, or
             nesting deeper than :data:`MAX_DEPTH`.
     """
-    if isinstance(text, (bytes, bytearray)):
-        if b"\x00" in text[:4096]:
-            raise ProjectFormatError(path, 0, "binary data, not a Clarisse project text file")
-        text = bytes(text).decode(encoding, "replace")
-    if not isinstance(text, str):
+    if isinstance(text, str):
+        text = text.encode(encoding, "replace")
+    if not isinstance(text, (bytes, bytearray)):
         raise ProjectFormatError(path, 0, "expected text, got {0}".format(type(text).__name__))
-    if text.startswith(u"\ufeff"):
-        text = text[1:]
-    header = {}
-    root = Block("<root>", line=0)
-    stack = [root]
-    statement = []
-    line = 1
-    statement_line = 1
-    for match in _TOKEN.finditer(text):
-        quoted, newline, brace, bare, stray = match.groups()
-        if newline is not None:
-            if statement:
-                _statement(statement, stack, header, path, statement_line)
-                statement = []
-            line += 1
-            statement_line = line
-            continue
-        if not statement:
-            statement_line = line
-        if quoted is not None:
-            statement.append(("q", _unescape(quoted)))
-            line += quoted.count("\n")
-        elif brace == "{":
-            statement.append(("{", "{"))
-            _open_block(statement, stack, path, statement_line)
-            statement = []
-        elif brace == "}":
-            if statement:
-                _statement(statement, stack, header, path, statement_line)
-                statement = []
-            if len(stack) == 1:
-                raise ProjectFormatError(path, line, "'}' without a matching '{'")
-            stack.pop()
-        elif bare is not None:
-            statement.append(("w", bare))
-        elif stray is not None:
-            raise ProjectFormatError(path, line, "unterminated quoted string")
-    if statement:
-        _statement(statement, stack, header, path, statement_line)
-    if len(stack) != 1:
-        raise ProjectFormatError(path, stack[-1].line, "block {0!r} is never closed".format(
-            stack[-1].kind))
-    if not header and not root.children:
-        raise ProjectFormatError(path, 0, "no Isotropix header and no block: not a Clarisse "
-                                          "project")
-    return Project(path, header, root)
+    parser = _Parser(path, encoding, lean_attrs)
+    text = bytes(text)
+    parser.check_start(text[:4096])
+    parser.feed_lines(text.splitlines(True))
+    return parser.finish()
+
+
+class _Parser(object):
+    """Build the block tree from physical lines (bytes), one at a time."""
+
+    def __init__(self, path, encoding, lean_attrs):
+        self.path = path
+        self.encoding = encoding
+        self.lean = None if lean_attrs is None else frozenset(
+            prefix + name.encode("ascii") for name in lean_attrs for prefix in (b"", b"#"))
+        self.header = {}
+        self.root = Block("<root>", line=0)
+        self.stack = [self.root]
+        self.statement = []
+        self.statement_line = 1
+        self.line = 0
+        self.string = None      # pieces of a quoted string spanning lines
+        self.string_size = 0
+
+    def check_start(self, head):
+        if b"\x00" in head[:4096]:
+            raise ProjectFormatError(self.path, 0, "binary data, not a Clarisse project text "
+                                                   "file")
+
+    def feed_lines(self, lines):
+        """Feed physical lines; in a lean read, most are dismissed here at little cost."""
+        lean = self.lean
+        if lean is None:
+            for line in lines:
+                self.feed(line)
+            return
+        feed = self.feed
+        path_like = _PATH_LIKE.search
+        stack = self.stack
+        for line in lines:
+            if self.string is not None or len(stack) == 1:
+                feed(line)
+                continue
+            stripped = line.strip()
+            if stripped == b"}":
+                # The most common structural line: close the block here.
+                self.line += 1
+                if self.statement:
+                    self._end_statement()
+                self._close()
+                continue
+            space = stripped.find(b" ")
+            name = stripped[:space] if space > 0 else stripped
+            if (name not in lean and b"{" not in stripped and b"}" not in stripped
+                    and not stripped.count(b'"') % 2 and b"\\" not in stripped
+                    and stripped and (path_like(stripped) is None
+                                      or b'"project:/' in stripped)):
+                # An attribute the analysis never reads (or naming another object, never a
+                # file), on one line: not parsed.
+                self.line += 1
+                if self.statement:
+                    self._end_statement()
+                continue
+            feed(line)
+
+    def feed(self, line):
+        """Feed one physical line (bytes, newline included)."""
+        self.line += 1
+        if self.line == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        if self.string is not None:
+            self._continue_string(line)
+            return
+        stripped = line.strip()
+        if not stripped:
+            self._end_statement()
+            return
+        if stripped == b"}":
+            self._end_statement()
+            self._close()
+            return
+        if stripped.endswith(b"{") and b"}" not in stripped and not self.statement:
+            head = stripped[:-1]
+            if b"{" not in head and (b'"' not in head or (
+                    head.count(b'"') == 2 and head.endswith(b'"') and b"\\" not in head)):
+                # ``Kind {`` / ``Kind "label" {``: a block opens (no tokenizer needed).
+                self._open_simple(head)
+                return
+        if b"{" not in stripped and b"}" not in stripped:
+            quotes = stripped.count(b'"')
+            if not quotes:
+                self._words(stripped)
+                return
+            if quotes == 2 and stripped.endswith(b'"') and b"\\" not in stripped:
+                self._one_string(stripped)
+                return
+        self._tokens(stripped, 0)
+
+    def _open_simple(self, head):
+        quote = head.find(b'"')
+        if quote < 0:
+            words = head.split()
+            label = None
+        else:
+            words = head[:quote].split()
+            label = _decode(head[quote + 1:-1])
+        if not words:
+            raise ProjectFormatError(self.path, self.line, "'{' without a block name")
+        statement = [("w", _decode(word)) for word in words]
+        if label is not None:
+            statement.append(("q", label))
+        statement.append(("{", "{"))
+        self.statement_line = self.line
+        _open_block(statement, self.stack, self.path, self.line)
+
+    def _keep(self, name, stripped):
+        return self.lean is None or name in self.lean or name.startswith(b"#") or \
+            _PATH_LIKE.search(stripped) is not None
+
+    def _words(self, stripped):
+        """A statement of bare words on one line (the most common line)."""
+        words = stripped.split()
+        if not self._keep(words[0], stripped):
+            return
+        self.statement_line = self.line
+        self.statement = [("w", _decode(word)) for word in words]
+        self._end_statement()
+
+    def _one_string(self, stripped):
+        """``name "value"`` (or ``name a b "value"``) on one line, no escapes."""
+        start = stripped.find(b'"')
+        words = stripped[:start].split()
+        if not words:
+            self._tokens(stripped, 0)
+            return
+        if not self._keep(words[0], stripped):
+            return
+        self.statement_line = self.line
+        self.statement = [("w", _decode(word)) for word in words]
+        self.statement.append(("q", _decode(stripped[start + 1:-1])))
+        self._end_statement()
+
+    def _tokens(self, data, pos):
+        """The general case: quoted strings, braces and bare words anywhere on the line."""
+        size = len(data)
+        while True:
+            pos = _SPACE.match(data, pos).end()
+            if pos >= size:
+                self._end_statement()
+                return
+            char = data[pos]
+            if not self.statement:
+                self.statement_line = self.line
+            if char == 34:      # "
+                end = quoted_end(data, pos + 1)
+                if end < 0:
+                    self.string = [data[pos + 1:] + b"\n"]
+                    self.string_size = size - pos
+                    return
+                self.statement.append(("q", _unescape(_decode(data[pos + 1:end]))))
+                pos = end + 1
+            elif char == 123:   # {
+                self._open()
+                pos += 1
+            elif char == 125:   # }
+                self._end_statement()
+                self._close()
+                pos += 1
+            else:
+                bare = _BARE.match(data, pos)
+                self.statement.append(("w", _decode(bare.group(0))))
+                pos = bare.end()
+
+    def _continue_string(self, line):
+        end = quoted_end(line, 0)
+        if end < 0:
+            self.string.append(line)
+            self.string_size += len(line)
+            if self.string_size > MAX_STRING:
+                raise ProjectFormatError(self.path, self.statement_line, "a quoted string "
+                                         "longer than {0} bytes".format(MAX_STRING))
+            return
+        self.string.append(line[:end])
+        value = b"".join(self.string)
+        self.string = None
+        self.statement.append(("q", _unescape(_decode(value))))
+        self._tokens(line.rstrip(b"\r\n"), end + 1)
+
+    def _end_statement(self):
+        if self.statement:
+            statement = self.statement
+            self.statement = []
+            _statement(statement, self.stack, self.header, self.path, self.statement_line)
+
+    def _open(self):
+        statement = self.statement + [("{", "{")]
+        self.statement = []
+        _open_block(statement, self.stack, self.path, self.statement_line)
+
+    def _close(self):
+        if len(self.stack) == 1:
+            raise ProjectFormatError(self.path, self.line, "'}' without a matching '{'")
+        self.stack.pop()
+
+    def finish(self):
+        if self.string is not None:
+            raise ProjectFormatError(self.path, self.line, "unterminated quoted string")
+        self._end_statement()
+        stack = self.stack
+        if len(stack) != 1:
+            raise ProjectFormatError(self.path, stack[-1].line,
+                                     "block {0!r} is never closed".format(stack[-1].kind))
+        if not self.header and not self.root.children:
+            raise ProjectFormatError(self.path, 0, "no Isotropix header and no block: not a "
+                                                   "Clarisse project")
+        return Project(self.path, self.header, self.root)
 
 
 def _open_block(statement, stack, path, line):

@@ -29,6 +29,7 @@ from rayvision_utils.paths import (
     expand_env,
     unexpanded_variables,
 )
+from rayvision_utils.scene_input import SceneInputError
 
 #: Attributes that name files an object reads, whatever their extension.
 INPUT_ATTRS = frozenset([
@@ -53,6 +54,14 @@ IMAGE_FORMATS = {
     "6": "bmp", "7": "tga", "8": "png8", "9": "png16", "10": "psd8", "11": "psd16",
     "12": "psd32", "13": "dpx10", "14": "dpx16", "15": "cin",
 }
+#: Attributes the analysis reads by name (a lean read keeps them, and any attribute whose
+#: value looks like a path).
+LEAN_ATTRS = frozenset([
+    "name", "layers", "first_frame", "last_frame", "frame_step", "frame_increment", "save_as",
+    "format", "lut", "LUT", "save_to_disk", "enabled", "disabled", "enable_deep_output",
+    "save_deep_data", "deep_output_path", "save_deep_as", "reference", "value",
+    "start_frame", "end_frame",
+]) | INPUT_ATTRS | OUTPUT_ATTRS
 #: Deepest chain of referenced projects followed.
 MAX_REFERENCE_DEPTH = 16
 _TRUE = ("yes", "1", "true", "on")
@@ -224,9 +233,10 @@ def classify_file(result, key, raw, variables, project_dir, cache, missing_code=
     if files:
         result.asset["Normal"][key] = [raw, files]
         for path in files:
-            result.add_upload(path)
+            result.add_upload(path, source=key)
     else:
         result.asset["Miss"][key] = [raw, [reported]]
+        result.add_source(reported, key)
         result.add_tip(missing_code or tips_code.MISSING_FILE, reported)
     return files
 
@@ -251,7 +261,7 @@ def _follow_reference(block, context_path, project_dir, variables, objects, resu
         return
     result.asset["Reference"][context_path] = [raw, files]
     for path in files:
-        result.add_upload(path)
+        result.add_upload(path, source=context_path + ".filename")
     referenced = files[0]
     if not referenced.lower().endswith(".project"):
         return
@@ -260,8 +270,8 @@ def _follow_reference(block, context_path, project_dir, variables, objects, resu
         return
     visited.add(identity)
     try:
-        sub_project = read_project_file(referenced)
-    except (ProjectFormatError, OSError) as error:
+        sub_project = read_project_file(referenced, lean_attrs=LEAN_ATTRS)
+    except (ProjectFormatError, SceneInputError) as error:
         result.errors.append((referenced, str(error)))
         result.add_tip(tips_code.CGINFO_FAILED,
                        "referenced project {0} could not be read: {1}".format(referenced,

@@ -27,9 +27,10 @@ import sys
 
 from rayvision_houdini import constants
 from rayvision_houdini.dcc import HfsSql
-from rayvision_houdini.hip_container import HipFormatError, read_hip_file
-from rayvision_houdini.hip_scene import extract_version, parse_container
+from rayvision_houdini.hip_container import HipFormatError
+from rayvision_houdini.hip_scene import extract_version, load_scene
 from rayvision_houdini.static_analysis import (
+    LEAN_READ,
     StaticResult,
     add_missing_tips,
     analyse_scene,
@@ -38,6 +39,7 @@ from rayvision_houdini.static_analysis import (
     search_folders,
 )
 from rayvision_utils.analyzer import BaseAnalyzer
+from rayvision_utils.collector import collector_paused
 from rayvision_utils.exception import tips_code
 from rayvision_utils.exception.exception import (
     CGExeNotExistError,
@@ -54,6 +56,7 @@ from rayvision_utils.locate import (
     registry_value,
 )
 from rayvision_utils.paths import DirectoryCache
+from rayvision_utils.scene_input import SceneInputError, open_scene
 from rayvision_utils.workspace import default_workspace
 
 LOGGER = logging.getLogger(__name__)
@@ -107,6 +110,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             ``$RAYVISION_HOUDINI``, else the default workspace folder.
         backend (str): ``"auto"``, ``"static"`` or ``"dcc"``.
         timeout (float, optional): Seconds hython may run.
+        strict (bool): Refuse to finish (``MissingFilesError``) when input files are missing.
 
     Raises:
         CGFileNotExistsError: The scene does not exist.
@@ -120,7 +124,7 @@ class AnalyzeHoudini(BaseAnalyzer):
     def __init__(self, cg_file, software_version, project_name=None, plugin_config=None,
                  render_software="Houdini", local_os=None, workspace=None,
                  custom_exe_path=None, platform="2", custom_db_path=None, backend="auto",
-                 timeout=None):
+                 timeout=None, strict=False):
         if custom_db_path is not None and not isinstance(custom_db_path, str):
             raise RayvisionArgumentError("custom_db_path must be a str folder, not {0}".format(
                 type(custom_db_path).__name__))
@@ -130,9 +134,15 @@ class AnalyzeHoudini(BaseAnalyzer):
         self.custom_db_path = custom_db_path
         self.scene = None
         self.scene_version = None
+        self.scene_hash = None
+        #: Plain-English notes of the static analysis (ROPs rendering only the current frame).
+        self.notes = []
+        #: ROPs / caches whose ``trange`` is off: Houdini renders their current frame only.
+        self.current_frame_nodes = set()
         super(AnalyzeHoudini, self).__init__(
             cg_file, software_version, project_name, plugin_config, render_software,
-            local_os, workspace, custom_exe_path, platform, backend=backend, timeout=timeout)
+            local_os, workspace, custom_exe_path, platform, backend=backend, timeout=timeout,
+            strict=strict)
         self.success_file = os.path.join(self.workspace, constants.SUCCESS_FILE_NAME)
 
     # ----------------------------------------------------------------- paths
@@ -152,26 +162,35 @@ class AnalyzeHoudini(BaseAnalyzer):
     def get_save_version(self, cg_file=None):
         """Houdini version that saved the scene (``_HIP_SAVEVERSION``), or None.
 
-        Reads the container's ``.variables`` section; for containers whose sections cannot be
-        read statically the raw bytes are searched instead.
+        Reads the scene (one streaming pass, which also parses it for the static backend and
+        hashes it); for containers whose sections cannot be read statically the first bytes
+        are searched instead.
 
         Raises:
             CGFileNotExistsError: The scene does not exist (tip 15024 saved).
+            SceneInputError: The scene cannot be read: unreadable, a folder, device or FIFO,
+                damaged gzip data (tip 15002 saved).
         """
         cg_file = cg_file or self.cg_file
-        if not os.path.isfile(cg_file):
+        if not os.path.exists(cg_file):
             self.add_tip(tips_code.CGFILE_NOTEXISTS, cg_file)
             self.save_tips()
             raise CGFileNotExistsError("{0} cg file not been found.".format(cg_file))
         try:
-            container = read_hip_file(cg_file)
+            scene = load_scene(cg_file, lean_parms=LEAN_READ)
         except HipFormatError:
-            with open(cg_file, "rb") as handle:
-                head = handle.read(_RAW_SCAN_BYTES)
+            with open_scene(cg_file) as stream:
+                head = stream.read(_RAW_SCAN_BYTES)
             match = _RAW_SAVE_VERSION.search(head)
             return extract_version(match.group(1).decode("ascii")) if match else None
-        self.scene = parse_container(container)
-        return self.scene.save_version
+        except SceneInputError as error:
+            self.append_tip(tips_code.CGINFO_FAILED, str(error))
+            self.save_tips()
+            raise
+        if cg_file == self.cg_file:
+            self.scene = scene
+            self.scene_hash = scene.md5
+        return scene.save_version
 
     def prepare(self):
         """Compare the scene's saved version with ``software_version`` (tip 15013 if unequal)."""
@@ -210,7 +229,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             return found
         self.add_tip(tips_code.CG_NOTEXISTS, "Houdini {0}".format(self.software_version))
         self.save_tips()
-        raise CGExeNotExistError("Houdini software of scene has not been found.")
+        raise CGExeNotExistError(self.dcc_not_found_message())
 
     def location_from_reg(self, version, reg=None):
         r"""Windows: hython of ``Side Effects Software\Houdini <version>`` in the registry.
@@ -226,7 +245,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         if not subkeys:
             self.add_tip(tips_code.CG_NOTEXISTS, "Cannot found any houdini version")
             self.save_tips()
-            raise CGExeNotExistError("Houdini software of scene has not been found.")
+            raise CGExeNotExistError(self.dcc_not_found_message())
         wanted = "Houdini {0}".format(version)
         if wanted not in subkeys:
             short = "Houdini {0}".format(".".join(str(version).split(".")[:2]))
@@ -243,10 +262,10 @@ class AnalyzeHoudini(BaseAnalyzer):
         if not exe:
             self.add_tip(tips_code.CG_NOTEXISTS, "Cannot found any houdini version")
             self.save_tips()
-            raise CGExeNotExistError("Houdini software of scene has not been found.")
+            raise CGExeNotExistError(self.dcc_not_found_message())
         return exe
 
-    def _discover_posix(self):
+    def _posix_candidates(self):
         version = self.software_version
         short = ".".join(version.split(".")[:2])
         candidates = []
@@ -255,7 +274,20 @@ class AnalyzeHoudini(BaseAnalyzer):
                            os.path.join(folder, "bin", "hython-bin")]
         candidates.append("/Applications/Houdini/Houdini{0}/Frameworks/Houdini.framework/"
                           "Versions/Current/Resources/bin/hython".format(version))
-        return first_existing_file(candidates)
+        return candidates
+
+    def _discover_posix(self):
+        return first_existing_file(self._posix_candidates())
+
+    def dcc_search_locations(self):
+        """Where hython was looked for (for the "not found" message)."""
+        places = ["${0}".format(constants.HYTHON_ENV_VARIABLE)]
+        if sys.platform.startswith("win"):
+            places.append("HKEY_LOCAL_MACHINE\\" + _REGISTRY_ROOT)
+        else:
+            places += self._posix_candidates()
+        places.append("hython on PATH")
+        return places
 
     def find_dcc_executable(self):
         """``$RAYVISION_HYTHON``, the registry / install folders, then ``hython`` on PATH."""
@@ -284,16 +316,21 @@ class AnalyzeHoudini(BaseAnalyzer):
         """
         if self.scene is None:
             try:
-                self.scene = parse_container(read_hip_file(self.cg_file))
+                self.scene = load_scene(self.cg_file, lean_parms=LEAN_READ)
+                self.scene_hash = self.scene.md5
             except HipFormatError as error:
                 self.append_tip(tips_code.CGINFO_FAILED,
                                 "{0} (the static reader cannot read it; install Houdini and "
                                 "use backend='dcc')".format(error))
                 self.save_tips()
                 raise
-        for warning in self.scene.container.warnings:
+        for warning in self.scene.warnings:
             self.append_tip(tips_code.SCENE_PARTLY_READ, warning)
-        result = analyse_scene(self.scene, self.cg_file)
+        with collector_paused():
+            result = analyse_scene(self.scene, self.cg_file)
+        self.note_sources(result.sources)
+        self.notes = list(result.notes)
+        self.current_frame_nodes = set(result.current_frame_nodes)
         self.task_info["scene_info"] = result.scene_info
         self.asset_info = result.asset
         for code, messages in result.tips.items():
@@ -348,7 +385,24 @@ class AnalyzeHoudini(BaseAnalyzer):
             for message in messages:
                 self.append_tip(code, message)
         self.asset_info = result.asset
+        self.note_sources(result.sources)
         return result.upload_files
+
+    def frames_by_layer(self):
+        """Frames per ROP for the analysis summary; animation off where ``trange`` is off.
+
+        Returns:
+            list of dict: ``{"layer": node path, "frames": "1-48[1]", "animation": bool}``.
+        """
+        scene_info = (self.task_info.get("scene_info_render")
+                      or self.task_info.get("scene_info") or {})
+        layers = []
+        for key in ("rop_node", "geo_node", "distributedsim_node"):
+            for entry in scene_info.get(key) or []:
+                node = entry.get("node")
+                layers.append({"layer": node, "frames": entry.get("frames"),
+                               "animation": node not in self.current_frame_nodes})
+        return layers
 
     def finish(self):
         """Copy ``scene_info`` to ``scene_info_render`` (what the farm reads)."""

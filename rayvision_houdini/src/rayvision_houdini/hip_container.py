@@ -1,4 +1,4 @@
-r"""Read the sections of a Houdini scene file without Houdini.
+r"""Read the sections of a Houdini scene file without Houdini, streaming, in bounded memory.
 
 A ``.hip`` file is a cpio archive in the portable ASCII ("odc", magic ``070707``) format: one
 member per section (``.variables``, ``obj/geo1.parm``, ...). Apprentice (``.hipnc``) and Indie
@@ -8,14 +8,20 @@ scanning for the next marker. When the section bodies themselves are not text (n
 licence-protected files), the container is reported as unreadable so the caller can fall back
 to Houdini itself.
 
-Everything here is pure Python and works on bytes, so it can be fuzzed freely.
+The file is read front to back in chunks (:class:`SectionReader`): a section the caller does
+not want is skipped without being kept, a wanted section larger than :data:`MAX_SECTION_BYTES`
+is skipped with a warning, and gzip-compressed files are decompressed as they are read, up to
+:data:`MAX_GZIP_BYTES`. So memory stays bounded whatever the file holds. Everything here is
+pure Python and works on bytes, so it can be fuzzed freely.
 """
 
 import gzip
 import io
 import re
+import zlib
 
 from rayvision_utils.exception.exception import AnalyseFailError
+from rayvision_utils.scene_input import open_scene
 
 CPIO_MAGIC = b"070707"
 #: Marker of a non-commercial (Apprentice) and of a limited-commercial (Indie) section.
@@ -26,12 +32,19 @@ GZIP_MAGIC = b"\x1f\x8b"
 # filesize (11): 76 bytes in all.
 _CPIO_HEADER = re.compile(rb"070707[0-7]{42}[0-7]{11}([0-7]{6})([0-7]{11})")
 _CPIO_HEADER_SIZE = 76
-_LICENSED_HEADER = re.compile(rb"Hou(NC|LC)\x1a[0-9a-f]{28}([^\x00\n]{1,4096})\x00")
+_MAX_NAME = 4096
+# Longest licensed header: marker, 28 digits, a name, its NUL.
+_LICENSED_HEADER_MAX = 6 + 28 + _MAX_NAME + 1
 _TRAILER = "TRAILER!!!"
+_TRAILER_BYTES = b"TRAILER!!!\x00"
 # Sections whose presence proves the archive holds a Houdini scene.
 _SCENE_MARKERS = (".variables", ".start")
-# Cap for sizes announced by a header: a damaged header must not make us allocate gigabytes.
-_MAX_GZIP_BYTES = 2 * 1024 ** 3
+_SCENE_MARKER_BYTES = (b".variables\x00", b".start\x00")
+#: Decompressed size at which a gzip-compressed scene is refused (a "gzip bomb").
+MAX_GZIP_BYTES = 2 * 1024 ** 3
+#: A wanted section larger than this is skipped (with a warning) instead of kept in memory.
+MAX_SECTION_BYTES = 64 * 1024 ** 2
+_CHUNK = 1024 * 1024
 
 
 class HipFormatError(AnalyseFailError):
@@ -99,8 +112,310 @@ class HipContainer(object):
             self.path, self.kind, len(self.sections))
 
 
+class _CappedGzip(object):
+    """Decompress gzip bytes held in memory as they are read, up to ``limit`` bytes."""
+
+    def __init__(self, data, path, limit):
+        self._gzip = gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb")
+        self._path = path
+        self._limit = limit
+        self._produced = 0
+
+    def read(self, size):
+        try:
+            data = self._gzip.read(size)
+        except (OSError, EOFError, zlib.error) as error:
+            raise HipFormatError(self._path, "gzip-compressed but damaged ({0})".format(error))
+        self._produced += len(data)
+        if self._produced > self._limit:
+            raise HipFormatError(self._path, "gzip content larger than {0} bytes: refused "
+                                             "(a damaged or malicious file?)".format(self._limit))
+        return data
+
+
+class _Window(object):
+    """Forward-only view of a byte stream, read in chunks; old bytes are dropped."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.buf = b""
+        self.pos = 0
+        self.eof = False
+        self.offset = 0   # file offset of buf[0]
+
+    def fill(self, need):
+        """Make ``need`` bytes available from ``pos`` (fewer at the end of the stream)."""
+        while len(self.buf) - self.pos < need and not self.eof:
+            data = self._stream.read(max(_CHUNK, need - (len(self.buf) - self.pos)))
+            if not data:
+                self.eof = True
+                break
+            self.offset += self.pos
+            self.buf = self.buf[self.pos:] + data
+            self.pos = 0
+        return len(self.buf) - self.pos
+
+    def tell(self):
+        return self.offset + self.pos
+
+    def take(self, size, keep=True):
+        """Consume ``size`` bytes; return them (``keep``) or how many there were."""
+        if len(self.buf) - self.pos >= size:
+            start = self.pos
+            self.pos += size
+            return self.buf[start:self.pos] if keep else size
+        pieces = []
+        got = 0
+        while got < size:
+            available = self.fill(min(size - got, _CHUNK))
+            if not available:
+                break
+            step = min(available, size - got)
+            if keep:
+                pieces.append(self.buf[self.pos:self.pos + step])
+            self.pos += step
+            got += step
+        return b"".join(pieces) if keep else got
+
+    def search(self, pattern, overlap, keep_limit):
+        """Advance to the next match of ``pattern``; return ``(match, skipped bytes)``.
+
+        The skipped bytes are returned up to ``keep_limit`` (the rest is only counted). The
+        match is relative to ``buf``; None at the end of the stream.
+        """
+        skipped = []
+        kept = 0
+        while True:
+            self.fill(overlap + 1)
+            match = pattern.search(self.buf, self.pos)
+            if match is not None:
+                piece = self.buf[self.pos:match.start()]
+                if kept < keep_limit:
+                    skipped.append(piece[:keep_limit - kept])
+                    kept += len(piece)
+                self.pos = match.start()
+                return match, b"".join(skipped)
+            if self.eof:
+                piece = self.buf[self.pos:]
+                if kept < keep_limit:
+                    skipped.append(piece[:keep_limit - kept])
+                self.pos = len(self.buf)
+                return None, b"".join(skipped)
+            # Keep a tail that may hold the start of a match; consume the rest.
+            cut = max(self.pos, len(self.buf) - overlap)
+            piece = self.buf[self.pos:cut]
+            if kept < keep_limit:
+                skipped.append(piece[:keep_limit - kept])
+                kept += len(piece)
+            self.pos = cut
+            before = len(self.buf) - self.pos
+            self.fill(before + _CHUNK)
+            if len(self.buf) - self.pos <= before:
+                self.eof = True
+
+
+class SectionReader(object):
+    """Stream the sections of a scene container.
+
+    Args:
+        stream: A binary stream of the container, already decompressed (anything with
+            ``read(size)``: a :class:`rayvision_utils.scene_input.SceneStream`, a file...).
+        path (str): Name used in errors.
+        wanted (callable or tuple, optional): ``wanted(name) -> bool``, or a tuple of name
+            endings (bytes, tested before the name is even decoded); the other sections are
+            skipped without being kept. Default: every section.
+        max_section (int): Wanted sections longer than this are skipped with a warning.
+        compressed (bool): The file was gzip-compressed (reported, not acted upon).
+
+    Attributes:
+        kind (str): ``"hip"``, ``"hipnc"`` or ``"hiplc"`` (after the first section).
+        compressed (bool): The file is gzip-compressed.
+        warnings (list): Damage that was worked around.
+    """
+
+    def __init__(self, stream, path="<bytes>", wanted=None, max_section=MAX_SECTION_BYTES,
+                 compressed=False):
+        self.path = path
+        self.wanted = wanted
+        self.max_section = max_section
+        self.kind = None
+        self.compressed = compressed
+        self.warnings = []
+        self.seen = False   # a section proving that the archive is a Houdini scene
+        self._window = _Window(stream)
+
+    def sections(self):
+        """Yield ``(name, body)`` of the wanted sections (too large ones are left out).
+
+        Raises:
+            HipFormatError: Not a scene container, or damaged beyond reading.
+        """
+        window = self._window
+        window.fill(8)
+        head = window.buf[window.pos:window.pos + 8]
+        if not head:
+            raise HipFormatError(self.path, "the file is empty")
+        if head.startswith(CPIO_MAGIC):
+            self.kind = "hip"
+            members = self._cpio()
+        else:
+            for magic, name in LICENSED_MAGICS.items():
+                if head.startswith(magic):
+                    self.kind = name
+            if self.kind is None:
+                raise HipFormatError(
+                    self.path, "not a Houdini scene: it starts with {0!r}, expected a cpio "
+                    "header ('070707') or a 'HouNC'/'HouLC' marker".format(head))
+            members = self._licensed()
+        yield from members
+        self._check_scene()
+
+    def _check_scene(self):
+        if not self.seen:
+            if self.kind == "hip":
+                raise HipFormatError(self.path, "the archive has no '.variables' or '.start' "
+                                                "section, so it is not a Houdini scene")
+            raise HipUnreadableError(self.path, "the {0} container's sections are not "
+                                                "readable without Houdini".format(self.kind))
+
+    def _keep(self, name, size):
+        if name in _SCENE_MARKERS:
+            self.seen = True
+        if self.wanted is not None and not isinstance(self.wanted, tuple) \
+                and not self.wanted(name):
+            return False
+        if size > self.max_section:
+            self.warnings.append("section {0!r} ({1} bytes) is larger than {2} bytes and was "
+                                 "skipped".format(name, size, self.max_section))
+            return False
+        return True
+
+    def _cpio(self):
+        """Walk the cpio members, trusting the declared sizes and resynchronising when they lie.
+
+        Scene files that went through a text-mode copy (binary bytes replaced by U+FFFD, CRLF
+        conversion) have members longer than their headers say. Such damage only makes members
+        longer, so the next header is searched from the declared end onwards, and the bytes
+        in between are added to the previous section.
+        """
+        window = self._window
+        pending = None      # (name, body) not yet yielded: a resync may extend it
+        count = 0
+        trailer = False
+        header = _CPIO_HEADER.match
+        lookahead = _CPIO_HEADER_SIZE + _MAX_NAME
+        keep_section = self._keep
+        endings = self.wanted if isinstance(self.wanted, tuple) else None
+        while True:
+            buf = window.buf
+            pos = window.pos
+            if len(buf) - pos < lookahead:
+                if not window.fill(lookahead):
+                    break
+                buf = window.buf
+                pos = window.pos
+            match = header(buf, pos)
+            if match is None:
+                match, pending = self._resync(pending)
+                if match is None:
+                    break
+                buf = window.buf
+            name_size = int(match.group(1), 8)
+            body_size = int(match.group(2), 8)
+            name_start = match.end()
+            name_end = name_start + name_size
+            if name_size < 1 or name_size > _MAX_NAME or name_end > len(buf):
+                raise HipFormatError(self.path, "cpio header at byte {0} announces a name of "
+                                                "{1} bytes past the end of the file".format(
+                                                    window.tell(), name_size))
+            if buf[name_end - 1:name_end] != b"\x00":
+                raise HipFormatError(self.path, "cpio member name at byte {0} is not "
+                                                "NUL-terminated".format(window.tell() + 76))
+            body_end = name_end + body_size
+            if buf.startswith(_TRAILER_BYTES, name_start):
+                trailer = True
+                break
+            if endings is not None and not buf.endswith(endings, name_start, name_end):
+                # Not wanted: skipped without decoding its name or copying its body.
+                if buf.startswith(_SCENE_MARKER_BYTES, name_start):
+                    self.seen = True
+                if body_end <= len(buf):
+                    window.pos = body_end
+                else:
+                    window.pos = name_end
+                    window.take(body_size, False)
+                if pending is not None:
+                    yield pending
+                    pending = None
+                count += 1
+                continue
+            name = buf[name_start:name_end - 1].decode("utf-8", "replace")
+            if name == _TRAILER:
+                trailer = True
+                break
+            keep = keep_section(name, body_size)
+            if body_end <= len(buf):
+                window.pos = body_end
+                body = buf[name_end:body_end] if keep else None
+            else:
+                window.pos = name_end
+                body = window.take(body_size, keep)
+                got = len(body) if keep else body
+                if got < body_size:
+                    self.warnings.append("section {0!r} is truncated ({1} of {2} bytes)"
+                                         .format(name, got, body_size))
+                if not keep:
+                    body = None
+            if pending is not None:
+                yield pending
+            pending = (name, body) if keep else None
+            count += 1
+        if pending is not None:
+            yield pending
+        if not count:
+            raise HipFormatError(self.path, "the cpio archive has no members")
+        if not trailer:
+            self.warnings.append("the archive has no TRAILER!!! member (truncated file?)")
+
+    def _resync(self, pending):
+        """Find the next member header after damage; return ``(match, pending)``."""
+        window = self._window
+        found, skipped = window.search(_CPIO_HEADER, _CPIO_HEADER_SIZE, self.max_section)
+        if found is None:
+            if skipped.strip(b"\x00 \r\n"):
+                self.warnings.append("trailing bytes after the last section were ignored")
+            return None, pending
+        self.warnings.append("a section is longer than its header says (damaged copy?); "
+                             "resynchronised at byte {0}".format(window.tell()))
+        if pending is not None and pending[1] is not None:
+            pending = (pending[0], pending[1] + skipped)
+        window.fill(_CPIO_HEADER_SIZE + _MAX_NAME)
+        return _CPIO_HEADER.match(window.buf, window.pos), pending
+
+    def _licensed(self):
+        """Members of a HouNC/HouLC container: bodies run up to the next marker."""
+        window = self._window
+        marker = b"Hou" + (b"NC" if self.kind == "hipnc" else b"LC") + b"\x1a"
+        pattern = re.compile(re.escape(marker) + rb"[0-9a-f]{28}([^\x00\n]{1,4096})\x00")
+        found, _ = window.search(pattern, _LICENSED_HEADER_MAX, 0)
+        while found is not None:
+            name = found.group(1).decode("utf-8", "replace")
+            window.pos = found.end()
+            if name == _TRAILER:
+                return
+            keep = self._keep(name, 0)
+            found, body = window.search(pattern, _LICENSED_HEADER_MAX,
+                                        self.max_section + 1 if keep else 0)
+            if keep and len(body) > self.max_section:
+                self.warnings.append("section {0!r} is larger than {1} bytes and was "
+                                     "skipped".format(name, self.max_section))
+                keep = False
+            if keep:
+                yield name, body
+
+
 def read_hip_file(path):
-    """Read a scene file from disk.
+    """Read a scene file from disk, every section kept (see :class:`SectionReader`).
 
     Args:
         path (str): A ``.hip``, ``.hipnc`` or ``.hiplc`` file.
@@ -111,127 +426,30 @@ def read_hip_file(path):
     Raises:
         HipFormatError: Not a scene container, or damaged beyond reading.
         HipUnreadableError: A licence-protected container whose sections are not text.
-        OSError: The file cannot be read.
+        rayvision_utils.scene_input.SceneInputError: Missing, unreadable, not a regular file
+            (folder, device, FIFO), damaged gzip data or beyond the gzip cap.
     """
-    with open(path, "rb") as handle:
-        data = handle.read()
-    return read_hip_bytes(data, path)
+    with open_scene(path, max_decompressed=MAX_GZIP_BYTES) as stream:
+        reader = SectionReader(stream, path, compressed=stream.compressed)
+        return _container(reader)
+
+
+def _container(reader):
+    sections = list(reader.sections())
+    return HipContainer(reader.path, reader.kind, sections, reader.compressed, reader.warnings)
+
+
+def open_bytes(data, path="<bytes>"):
+    """``(stream, compressed)`` for scene bytes held in memory (gzip decompressed, capped)."""
+    if not isinstance(data, (bytes, bytearray)):
+        raise HipFormatError(path, "expected bytes, got {0}".format(type(data).__name__))
+    data = bytes(data)
+    if data.startswith(GZIP_MAGIC):
+        return _CappedGzip(data, path, MAX_GZIP_BYTES), True
+    return io.BytesIO(data), False
 
 
 def read_hip_bytes(data, path="<bytes>"):
     """Split the bytes of a scene file into its sections (see :func:`read_hip_file`)."""
-    if not isinstance(data, (bytes, bytearray)):
-        raise HipFormatError(path, "expected bytes, got {0}".format(type(data).__name__))
-    data = bytes(data)
-    compressed = False
-    if data.startswith(GZIP_MAGIC):
-        data = _gunzip(data, path)
-        compressed = True
-    if not data:
-        raise HipFormatError(path, "the file is empty")
-    if data.startswith(CPIO_MAGIC):
-        sections, warnings = _read_cpio(data, path)
-        kind = "hip"
-    else:
-        kind = None
-        for magic, name in LICENSED_MAGICS.items():
-            if data.startswith(magic):
-                kind = name
-        if kind is None:
-            raise HipFormatError(
-                path, "not a Houdini scene: it starts with {0!r}, expected a cpio header "
-                "('070707') or a 'HouNC'/'HouLC' marker".format(data[:8]))
-        sections, warnings = _read_licensed(data, path, kind)
-    container = HipContainer(path, kind, sections, compressed, warnings)
-    if not any(marker in container for marker in _SCENE_MARKERS):
-        if kind == "hip":
-            raise HipFormatError(path, "the archive has no '.variables' or '.start' section, "
-                                       "so it is not a Houdini scene")
-        raise HipUnreadableError(path, "the {0} container's sections are not readable "
-                                       "without Houdini".format(kind))
-    return container
-
-
-def _gunzip(data, path):
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
-            out = handle.read(_MAX_GZIP_BYTES + 1)
-    except (OSError, EOFError, ValueError) as error:
-        raise HipFormatError(path, "gzip-compressed but damaged ({0})".format(error))
-    if len(out) > _MAX_GZIP_BYTES:
-        raise HipFormatError(path, "gzip content larger than {0} bytes".format(_MAX_GZIP_BYTES))
-    return out
-
-
-def _read_cpio(data, path):
-    """Walk the cpio members, trusting the declared sizes and resynchronising when they lie.
-
-    Scene files that went through a text-mode copy (binary bytes replaced by U+FFFD, CRLF
-    conversion) have members longer than their headers say. Such damage only makes members
-    longer, so the next header is searched from the declared end onwards.
-    """
-    sections = []
-    warnings = []
-    pos = 0
-    size = len(data)
-    while pos < size:
-        match = _CPIO_HEADER.match(data, pos)
-        if match is None:
-            found = _CPIO_HEADER.search(data, pos)
-            if found is None:
-                if data[pos:].strip(b"\x00 \r\n"):
-                    warnings.append("{0} trailing bytes after the last section were "
-                                    "ignored".format(size - pos))
-                break
-            if sections:
-                warnings.append("section {0!r} is longer than its header says (damaged "
-                                "copy?); resynchronised at byte {1}".format(sections[-1][0],
-                                                                            found.start()))
-                name, body = sections[-1]
-                sections[-1] = (name, body + data[pos:found.start()])
-            match = found
-        name_size = int(match.group(1), 8)
-        body_size = int(match.group(2), 8)
-        name_start = match.end()
-        if name_size < 1 or name_start + name_size > size:
-            raise HipFormatError(path, "cpio header at byte {0} announces a name of {1} bytes "
-                                       "past the end of the file".format(match.start(),
-                                                                        name_size))
-        raw_name = data[name_start:name_start + name_size]
-        if not raw_name.endswith(b"\x00"):
-            raise HipFormatError(path, "cpio member name at byte {0} is not NUL-terminated"
-                                 .format(name_start))
-        name = raw_name[:-1].decode("utf-8", "replace")
-        body_start = name_start + name_size
-        body_end = body_start + body_size
-        if body_end > size:
-            warnings.append("section {0!r} is truncated ({1} of {2} bytes)".format(
-                name, size - body_start, body_size))
-            body_end = size
-        if name == _TRAILER:
-            break
-        sections.append((name, data[body_start:body_end]))
-        pos = body_end
-    else:
-        if sections:
-            warnings.append("the archive has no TRAILER!!! member (truncated file?)")
-    if not sections:
-        raise HipFormatError(path, "the cpio archive has no members")
-    return sections, warnings
-
-
-def _read_licensed(data, path, kind):
-    """Members of a HouNC/HouLC container: bodies run up to the next marker."""
-    marker = b"Hou" + (b"NC" if kind == "hipnc" else b"LC") + b"\x1a"
-    matches = []
-    for match in _LICENSED_HEADER.finditer(data):
-        if data[match.start():match.start() + len(marker)] == marker:
-            matches.append(match)
-    sections = []
-    for number, match in enumerate(matches):
-        end = matches[number + 1].start() if number + 1 < len(matches) else len(data)
-        name = match.group(2).decode("utf-8", "replace")
-        if name == _TRAILER:
-            break
-        sections.append((name, data[match.end():end]))
-    return sections, []
+    stream, compressed = open_bytes(data, path)
+    return _container(SectionReader(stream, path, compressed=compressed))

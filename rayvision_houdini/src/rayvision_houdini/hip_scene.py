@@ -9,26 +9,48 @@ including ``_HIP_SAVEVERSION``) and ``.start`` (frame range, fps, current time).
 import re
 
 from rayvision_houdini.dcc import hfs_rules
-from rayvision_houdini.hip_container import HipContainer, read_hip_bytes, read_hip_file
+from rayvision_houdini.hip_container import (
+    MAX_GZIP_BYTES,
+    HipContainer,
+    SectionReader,
+    read_hip_bytes,
+)
+from rayvision_utils.collector import collector_paused
+from rayvision_utils.scene_input import open_scene
 
 _VERSION = re.compile(r"\d+\.\d+(?:\.\d+)?(?:\.\d+)?")
-_SET_LINE = re.compile(r"^\s*set\s+(?:-g\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$", re.M)
-_PARM_HEAD = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_#:.-]*)\s*\[[^\]\n]*\]\s*\(")
-# Unquoted value lists never span lines: a newline outside quotes ends a broken entry.
-_TOKEN = re.compile(
-    r'[ \t\r]*(?:"((?:[^"\\]|\\.)*)"'               # quoted string (may span lines)
-    r"|\[\s*([^\s\]]+)\s*([^\]]*?)\s*\]"       # channel reference [ name cached-value ]
-    r"|(\))"                                   # end of the value list
-    r"|([^\s()\"\[\]]+))",                     # bare word
-    re.S)
+_SET_HEAD = re.compile(r"\s*set\s+(?:-g\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
+_PARM_HEAD = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\][ \t]*\(")
 _SIMPLE_PARM = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\][ \t]*\("
                           r"([^\"\[\]()\n]*)\)[ \t\r]*$")
-_CHANNEL_HEAD = re.compile(r"channel\s+(\S+)\s*\{")
-_SEGMENT_EXPR = re.compile(r'expr\s*=\s*("(?:[^"\\]|\\.)*"|[^\n}]*?)\s*(?:\}|\n)')
-_SEGMENT_VALUE = re.compile(r"\bvalue\s*=\s*(\S+)")
-_DEFAULT = re.compile(r"\bdefault\s*=\s*(\S+)")
+_BARE = re.compile(r"[^\s()\"\[\]]+")
+_SPACE = re.compile(r"[ \t\r]*")
+_CHANNEL_NAME = re.compile(r"[^\s\]]+")
+# In a lean read, the parameter lines worth parsing: a value (or a channel's saved value) with
+# a path character or an extension. Every other line is numbers and menu tokens.
+# A component an analysis of files may need: a path character or an extension.
+_PATH_LIKE = re.compile(r"[/\\$`]|\.[A-Za-z][A-Za-z0-9_]*$")
+_PATH_BYTES = (b"/", b"\\", b"$", b"`")
+_EXTENSION_BYTES = re.compile(rb"\.[A-Za-z][A-Za-z0-9_]*[\"\t ]")
+_CHANNEL_HEAD = re.compile(r"channel[ \t]+(\S+)[ \t]*\{")
+_SEGMENT_HEAD = re.compile(r"segment[ \t]*\{")
+_EXPR_HEAD = re.compile(r"\bexpr[ \t]*=[ \t]*")
+_EXPR_END = re.compile(r"\s+[A-Za-z_]+\s*=|\s*$")
+_LANGUAGE = re.compile(r"\blanguage[ \t]*=[ \t]*([A-Za-z]+)")
+_SEGMENT_VALUE = re.compile(r"\bvalue[ \t]*=[ \t]*(\S+)")
+_DEFAULT = re.compile(r"\bdefault[ \t]*=[ \t]*(\S+)")
+_BRACE_OR_QUOTE = re.compile(r'[{}"]')
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+#: Sections a scene read keeps: scene settings and the four sections of each node.
+NODE_SECTION_SUFFIXES = ("init", "def", "parm", "chn")
+_SCENE_SECTIONS = (".variables", ".start", ".OPlibraries")
+#: Name endings (bytes, NUL included) of the sections a scene read keeps.
+WANTED_ENDINGS = tuple(("." + suffix + "\x00").encode("ascii")
+                       for suffix in NODE_SECTION_SUFFIXES) + tuple(
+    (name + "\x00").encode("ascii") for name in _SCENE_SECTIONS)
+# A lean read does not parse parameter lines longer than this: such a value is never a file.
+_MAX_LEAN_LINE = 64 * 1024
 
 
 class ChannelRef(object):
@@ -57,15 +79,16 @@ class ChannelRef(object):
 
 
 class Channel(object):
-    """An animation channel: its default and the expression of its segments, if any."""
+    """An animation channel: its default, and per segment its expression and language."""
 
-    __slots__ = ("name", "default", "expressions", "values")
+    __slots__ = ("name", "default", "expressions", "values", "languages")
 
-    def __init__(self, name, default=None, expressions=None, values=None):
+    def __init__(self, name, default=None, expressions=None, values=None, languages=None):
         self.name = name
         self.default = default
         self.expressions = expressions or []
         self.values = values or []
+        self.languages = languages or ["hscript"] * len(self.expressions)
 
     def __repr__(self):
         return "Channel({0!r}, default={1!r}, expressions={2!r})".format(
@@ -135,10 +158,15 @@ class HipScene(object):
         fps (float): Frames per second (24 when not saved).
         tcur (float): Current time in seconds (0 when not saved).
         libraries (list): OTL/HDA library paths listed in ``.OPlibraries``.
+        warnings (list): Damage of the file that was worked around.
+        md5 (str): Hex md5 of the scene file when it was streamed from disk, else None.
     """
 
-    def __init__(self, container):
+    def __init__(self, container=None):
         self.container = container
+        self.warnings = list(container.warnings) if container is not None else []
+        self.md5 = None
+        self.kind = container.kind if container is not None else None
         self.variables = {}
         self.nodes = {}
         self.frange = None
@@ -169,9 +197,63 @@ def extract_version(text):
     return match.group(0) if match else None
 
 
-def load_scene(path):
-    """Read and parse a scene file from disk (see :func:`parse_container`)."""
-    return parse_container(read_hip_file(path))
+def load_scene(path, lean_parms=None):
+    """Read and parse a scene file from disk, streaming (see :func:`read_scene`).
+
+    The file is opened with :func:`rayvision_utils.scene_input.open_scene` (folders, devices
+    and FIFOs refused at once, typed errors for unreadable files, gzip capped) and its md5 is
+    computed in the same pass (``scene.md5``).
+
+    Raises:
+        HipFormatError: Not a scene container, or damaged beyond reading.
+        rayvision_utils.scene_input.SceneInputError: The file cannot be read.
+    """
+    with open_scene(path, hash_name="md5", max_decompressed=MAX_GZIP_BYTES) as stream:
+        scene = read_scene(stream, path, lean_parms, compressed=stream.compressed)
+        scene.md5 = stream.hexdigest()
+    return scene
+
+
+def read_scene(stream, path="<stream>", lean_parms=None, compressed=False):
+    """Parse a scene from a binary stream, one section at a time, in bounded memory.
+
+    Only the sections that describe nodes and scene settings are kept while they are parsed;
+    everything else (locked geometry, parameter templates, user data) is skipped as it is read.
+
+    Args:
+        stream: Binary file object.
+        path (str): Name used in errors and as ``$HIPFILE``.
+        lean_parms (collection of str, optional): Keep only these parameters, plus any whose
+            value holds a path character, an extension or a channel reference (what an
+            analysis of files and ROPs reads); channels are parsed only when a kept parameter
+            refers to them. None keeps everything. A :class:`LeanNames` also says for which
+            node types the names are searched.
+        compressed (bool): The stream was gzip-compressed on disk (reported, not acted upon).
+
+    Returns:
+        HipScene: With ``warnings`` (damage worked around) and ``kind``.
+
+    Raises:
+        HipFormatError: Not a scene container, or damaged beyond reading.
+    """
+    reader = SectionReader(stream, path, wanted=WANTED_ENDINGS, compressed=compressed)
+    builder = _SceneBuilder(lean_parms)
+    with collector_paused():
+        for name, body in reader.sections():
+            builder.add(name, body)
+    scene = builder.finish()
+    scene.warnings = list(reader.warnings)
+    scene.kind = reader.kind
+    return scene
+
+
+def wanted_section(name):
+    """Whether a scene read keeps a section: scene settings and node sections."""
+    if name in _SCENE_SECTIONS:
+        return True
+    if name.startswith("."):
+        return False
+    return name.rpartition(".")[2] in NODE_SECTION_SUFFIXES
 
 
 def parse_scene_bytes(data, path="<bytes>"):
@@ -180,7 +262,7 @@ def parse_scene_bytes(data, path="<bytes>"):
 
 
 def parse_container(container):
-    """Build a :class:`HipScene` from the sections of a container.
+    """Build a :class:`HipScene` from the sections of a container (every parameter kept).
 
     Unparseable parameter lines are skipped rather than fatal: a static reader must give as
     much as it can from a scene that Houdini itself would still load.
@@ -188,38 +270,115 @@ def parse_container(container):
     if not isinstance(container, HipContainer):
         raise TypeError("parse_container() needs a HipContainer, got {0}".format(
             type(container).__name__))
-    scene = HipScene(container)
-    scene.variables = parse_variables(container.text(".variables"))
-    _parse_start(scene, container.text(".start"))
-    scene.libraries = parse_libraries(container.text(".OPlibraries"))
-    nodes = scene.nodes
+    builder = _SceneBuilder(None, container)
     for name, body in container.sections:
-        if name.startswith(".") or "." not in name:
-            continue
-        stem, _, suffix = name.rpartition(".")
-        if suffix not in ("init", "def", "parm", "chn"):
-            continue
-        path = "/" + stem
-        node = nodes.get(path)
-        if node is None:
-            node = nodes[path] = HipNode(path)
+        if wanted_section(name):
+            builder.add(name, body)
+    scene = builder.finish()
+    scene.kind = container.kind
+    return scene
+
+
+class _SceneBuilder(object):
+    """Turn sections into nodes as they arrive."""
+
+    def __init__(self, lean_parms, container=None):
+        self.scene = HipScene(container)
+        if lean_parms is None or isinstance(lean_parms, LeanNames):
+            self.lean = lean_parms
+        else:
+            self.lean = LeanNames(lean_parms)
+        self._channels_text = {}   # lean: node path -> .chn text not parsed yet
+        self._wanted_channels = {}  # lean: node path -> channel names its parms refer to
+
+    def add(self, name, body):
+        scene = self.scene
+        if self.lean is not None:
+            if name.endswith(".parm"):
+                self._lean_parms(self._node(name), body)
+                return
+            if name.endswith(".def"):
+                # The analysis reads one flag; the flags line is the only one naming it.
+                self._node(name).flags = {"bypass": b"bypass on" in body}
+                return
+            if name.endswith(".chn"):
+                self._lean_channels(self._node(name), body)
+                return
+            if name.endswith(".init") and body.startswith(b"type = "):
+                newline = body.find(b"\n")
+                line = body[7:] if newline < 0 else body[7:newline]
+                self._node(name).type = line.decode("utf-8", "replace").strip()
+                return
         text = body.decode("utf-8", "replace")
+        if name == ".variables":
+            scene.variables = parse_variables(text)
+            return
+        if name == ".start":
+            _parse_start(scene, text)
+            return
+        if name == ".OPlibraries":
+            scene.libraries = parse_libraries(text)
+            return
+        node = self._node(name)
+        suffix = name.rpartition(".")[2]
         if suffix == "init":
             node.type = parse_init(text)
         elif suffix == "def":
             node.flags = parse_flags(text)
         elif suffix == "parm":
-            node.parms.update(parse_parms(text))
+            self._parms(node, text)
         else:
-            node.channels.update(parse_channels(text))
-    return scene
+            self._channels(node, text)
+
+    def _node(self, section):
+        path = "/" + section.rpartition(".")[0]
+        node = self.scene.nodes.get(path)
+        if node is None:
+            node = self.scene.nodes[path] = HipNode(path)
+        return node
+
+    def _parms(self, node, text):
+        node.parms.update(parse_parms(text))
+
+    def _lean_parms(self, node, body):
+        types = self.lean.node_types
+        by_name = types is None or not node.type or node.base_type in types
+        parms = parse_parms_lean(body, self.lean, by_name)
+        node.parms.update(parms)
+        names = set(value.name for values in parms.values() for value in values
+                    if isinstance(value, ChannelRef))
+        if not names:
+            return
+        pending = self._channels_text.pop(node.path, None)
+        if pending is not None:
+            node.channels.update(parse_channels(pending.decode("utf-8", "replace"), names))
+        else:
+            self._wanted_channels.setdefault(node.path, set()).update(names)
+
+    def _channels(self, node, text):
+        node.channels.update(parse_channels(text))
+
+    def _lean_channels(self, node, body):
+        names = self._wanted_channels.pop(node.path, None)
+        if names is not None:
+            node.channels.update(parse_channels(body.decode("utf-8", "replace"), names))
+        else:
+            # Houdini writes a node's channels before its parameters: keep the bytes until
+            # the parameters say which channels matter (usually none: then never decoded).
+            self._channels_text[node.path] = body
+
+    def finish(self):
+        self._channels_text.clear()
+        return self.scene
 
 
 def parse_variables(text):
     """``set -g NAME = 'value'`` lines -> dict (hscript single quotes removed)."""
     variables = {}
-    for match in _SET_LINE.finditer(text):
-        variables[match.group(1)] = _unquote_hscript(match.group(2))
+    for line in text.splitlines():
+        match = _SET_HEAD.match(line)
+        if match is not None:
+            variables[match.group(1)] = _unquote_hscript(line[match.end():].strip())
     return variables
 
 
@@ -272,19 +431,22 @@ def parse_init(text):
 
 def parse_flags(text):
     """The ``flags = lock off bypass on ...`` line of a ``.def`` section -> dict of bools."""
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped.startswith("flags"):
-            continue
-        key, sep, rest = stripped.partition("=")
-        if not sep or key.strip() != "flags":
-            continue
-        words = rest.split()
-        flags = {}
-        for number in range(0, len(words) - 1, 2):
-            flags[words[number]] = words[number + 1] == "on"
-        return flags
-    return {}
+    pos = 0
+    while True:
+        pos = text.find("flags", pos)
+        if pos < 0:
+            return {}
+        line_start = text.rfind("\n", 0, pos) + 1
+        newline = text.find("\n", pos)
+        line = text[line_start:] if newline < 0 else text[line_start:newline]
+        key, sep, rest = line.partition("=")
+        if sep and key.strip() == "flags":
+            words = rest.split()
+            return dict((words[number], words[number + 1] == "on")
+                        for number in range(0, len(words) - 1, 2))
+        if newline < 0:
+            return {}
+        pos = newline
 
 
 def _unescape(text):
@@ -311,87 +473,267 @@ def parse_parms(text):
         # Fast path: most entries are one line of bare words.
         simple = _SIMPLE_PARM.match(text, pos, line_end)
         if simple is not None:
-            words = simple.group(2).split()
-            parms[simple.group(1)] = [_unescape(word) for word in words]
+            parms[simple.group(1)] = [_unescape(word) for word in simple.group(2).split()]
             pos = line_end + 1
             continue
-        head = _PARM_HEAD.match(text, pos)
-        if head is None:
-            pos = line_end + 1
-            continue
-        name = head.group(1)
-        pos = head.end()
-        values = []
-        closed = False
-        while pos < size:
-            token = _TOKEN.match(text, pos)
-            if token is None:
-                break
-            pos = token.end()
-            quoted, channel, cached, close, bare = token.groups()
-            if close is not None:
-                closed = True
-                break
-            if quoted is not None:
-                values.append(_unescape(quoted))
-            elif channel is not None:
-                values.append(ChannelRef(channel, _unquote_cached(cached)))
-            elif bare is not None:
-                # Bare words escape backslashes too: E:\\proj\\a.jpg is E:\proj\a.jpg.
-                values.append(_unescape(bare))
-        if closed:
+        name, values, end = parse_parm_entry(text, pos)
+        if values is not None:
             parms[name] = values
+            pos = end
         else:
-            newline = text.find("\n", pos)
-            pos = size if newline < 0 else newline + 1
+            pos = line_end + 1
     return parms
 
 
-def _unquote_cached(value):
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        return _unescape(value[1:-1])
-    return value
+class LeanNames(object):
+    """The parameter names a lean read keeps whatever their value, and a pattern for them.
+
+    Args:
+        names (collection of str): Parameter names.
+        node_types (collection of str, optional): Base operator types whose parameters are
+            searched for these names; the parameters of other nodes are kept only when they
+            look like paths. None: every node.
+    """
+
+    def __init__(self, names, node_types=None):
+        self.names = frozenset(names)
+        self.node_types = None if node_types is None else frozenset(node_types)
+        alternatives = "|".join(re.escape(name)
+                                for name in sorted(self.names, key=len, reverse=True))
+        self.pattern = re.compile(r"\n[ \t]*(?:{0})[ \t]*\[".format(alternatives or "(?!)")
+                                  .encode("ascii"))
 
 
-def parse_channels(text):
-    """Channels of a ``.chn`` section: default, segment values and expressions."""
+def _path_like(values):
+    for value in values:
+        text = value.cached if isinstance(value, ChannelRef) else value
+        if _PATH_LIKE.search(text):
+            return True
+    return False
+
+
+def parse_parms_lean(body, lean, by_name=True):
+    """The parameters of a ``.parm`` section an analysis of files and ROPs can use.
+
+    The lines worth parsing are found over the whole section at C speed (``bytes.find`` for
+    the path characters, searches with a literal first character for extensions, channel
+    references and the names of ``lean``), so the many lines of numbers and menu tokens are
+    never looked at, nor even decoded, one by one. A parameter is kept when its name is one
+    of ``lean.names`` or a component (or the saved value of a channel) looks like a path, so
+    the keys of animated numeric parameters are never parsed.
+
+    Args:
+        body (bytes): The section.
+        lean (LeanNames): Names kept whatever their value.
+        by_name (bool): Search the section for ``lean.names`` too.
+    """
+    starts = set()
+    find = body.find
+    rfind = body.rfind
+    for char in _PATH_BYTES:
+        pos = find(char)
+        while pos >= 0:
+            starts.add(rfind(b"\n", 0, pos) + 1)
+            newline = find(b"\n", pos)
+            if newline < 0:
+                break
+            pos = find(char, newline)
+    for match in _EXTENSION_BYTES.finditer(body):
+        starts.add(rfind(b"\n", 0, match.start()) + 1)
+    if by_name:
+        for match in lean.pattern.finditer(body):
+            starts.add(match.start() + 1)
+    parms = {}
+    end = 0
+    size = len(body)
+    for start in sorted(starts):
+        if start < end:
+            continue   # inside the multi-line value of the entry before
+        newline = find(b"\n", start)
+        line_end = size if newline < 0 else newline
+        if line_end - start > _MAX_LEAN_LINE:
+            continue
+        text = body[start:line_end].decode("utf-8", "replace")
+        name, values, used = parse_parm_entry(text, 0)
+        end = line_end
+        if values is None and name is not None and '"' in text:
+            # A quoted value spanning lines: parse again with what follows.
+            text = body[start:start + _MAX_LEAN_LINE].decode("utf-8", "replace")
+            name, values, used = parse_parm_entry(text, 0)
+            end = start + len(text[:used].encode("utf-8"))
+        if values is not None and (name in lean.names or _path_like(values)):
+            parms[name] = values
+    return parms
+
+
+def parse_parm_entry(text, pos):
+    """Parse the entry ``name [ flags ] ( ... )`` at ``pos``.
+
+    Returns:
+        tuple: ``(name, values, end)``; ``values`` is None when the entry is broken (no
+        closing parenthesis before a newline outside quotes).
+    """
+    head = _PARM_HEAD.match(text, pos)
+    if head is None:
+        return None, None, pos
+    name = head.group(1)
+    pos = head.end()
+    size = len(text)
+    values = []
+    while True:
+        pos = _SPACE.match(text, pos).end()
+        if pos >= size:
+            return name, None, pos
+        char = text[pos]
+        if char == ")":
+            return name, values, pos + 1
+        if char == '"':
+            end = quoted_end(text, pos + 1)
+            if end < 0:
+                return name, None, size
+            values.append(_unescape(text[pos + 1:end]))
+            pos = end + 1
+        elif char == "[":
+            pos = _channel_ref(text, pos + 1, values)
+            if pos < 0:
+                return name, None, size
+        else:
+            bare = _BARE.match(text, pos)
+            if bare is None:
+                return name, None, pos
+            # Bare words escape backslashes too: E:\\proj\\a.jpg is E:\proj\a.jpg.
+            values.append(_unescape(bare.group(0)))
+            pos = bare.end()
+
+
+def quoted_end(text, pos):
+    """Index of the quote closing a string whose body starts at ``pos`` (-1: none).
+
+    Found with ``str.find`` and a count of the backslashes before each quote, so a string of
+    any length costs no memory beyond the text itself.
+    """
+    while True:
+        quote = text.find('"', pos)
+        if quote < 0:
+            return -1
+        back = quote - 1
+        while back >= pos and text[back] == "\\":
+            back -= 1
+        if (quote - 1 - back) % 2 == 0:
+            return quote
+        pos = quote + 1
+
+
+def _channel_ref(text, pos, values):
+    """Parse ``name cached ]`` after ``[``; append a ChannelRef; return the end (-1: broken)."""
+    pos = _SPACE.match(text, pos).end()
+    name = _CHANNEL_NAME.match(text, pos)
+    if name is None:
+        return -1
+    pos = _SPACE.match(text, name.end()).end()
+    if text.startswith('"', pos):
+        end = quoted_end(text, pos + 1)
+        if end < 0:
+            return -1
+        cached = _unescape(text[pos + 1:end])
+        close = text.find("]", end)
+    else:
+        close = text.find("]", pos)
+        cached = text[pos:close].strip() if close >= 0 else ""
+    if close < 0:
+        return -1
+    values.append(ChannelRef(name.group(0), cached))
+    return close + 1
+
+
+def parse_channels(text, names=None):
+    """Channels of a ``.chn`` section: default, segment values, expressions and languages.
+
+    Args:
+        text (str): The section.
+        names (collection of str, optional): Parse only these channels (the others, often
+            thousands of keys, are skipped over).
+    """
     channels = {}
     for head in _CHANNEL_HEAD.finditer(text):
-        body = _braced_body(text, head.end())
-        if body is None:
-            continue
         name = head.group(1)
-        default = _DEFAULT.search(body)
-        expressions = []
-        for match in _SEGMENT_EXPR.finditer(body):
-            expr = match.group(1).strip()
-            if len(expr) >= 2 and expr[0] == expr[-1] == '"':
-                expr = _unescape(expr[1:-1])
-            expressions.append(expr)
-        values = [match.group(1) for match in _SEGMENT_VALUE.finditer(body)]
-        channels[name] = Channel(name, default.group(1) if default else None, expressions,
-                                 values)
+        if names is not None and name not in names:
+            continue
+        end = braced_end(text, head.end())
+        if end < 0:
+            continue
+        channels[name] = _channel(name, text[head.end():end])
     return channels
 
 
-def _braced_body(text, start):
-    """Text from ``start`` up to the brace that closes the one just before it."""
+def _channel(name, body):
+    expressions = []
+    languages = []
+    values = []
+    default = None
+    first_segment = _SEGMENT_HEAD.search(body)
+    settings = body if first_segment is None else body[:first_segment.start()]
+    found = _DEFAULT.search(settings)
+    if found is not None:
+        default = found.group(1)
+    pos = 0
+    while first_segment is not None:
+        end = braced_end(body, first_segment.end())
+        if end < 0:
+            break
+        segment = body[first_segment.end():end]
+        _segment(segment, expressions, languages, values)
+        pos = end + 1
+        first_segment = _SEGMENT_HEAD.search(body, pos)
+    return Channel(name, default, expressions, values, languages)
+
+
+def _segment(segment, expressions, languages, values):
+    value = _SEGMENT_VALUE.search(segment)
+    if value is not None:
+        values.append(value.group(1))
+    head = _EXPR_HEAD.search(segment)
+    if head is None:
+        return
+    start = head.end()
+    if segment.startswith('"', start):
+        end = quoted_end(segment, start + 1)
+        if end < 0:
+            return
+        expression = _unescape(segment[start + 1:end])
+        rest = segment[end + 1:]
+    else:
+        stop = _EXPR_END.search(segment, start)
+        expression = segment[start:stop.start()].strip()
+        rest = segment[stop.start():]
+    language = _LANGUAGE.search(rest)
+    expressions.append(expression)
+    languages.append(language.group(1).lower() if language else "hscript")
+
+
+def braced_end(text, start):
+    """Index of the brace closing the one just before ``start`` (-1: none).
+
+    Only braces and quotes are visited (one regular-expression search each), not every
+    character; braces inside quoted strings do not count.
+    """
     depth = 1
     pos = start
-    size = len(text)
-    while pos < size:
-        char = text[pos]
+    search = _BRACE_OR_QUOTE.search
+    while True:
+        match = search(text, pos)
+        if match is None:
+            return -1
+        char = match.group(0)
+        where = match.start()
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
             if depth == 0:
-                return text[start:pos]
-        elif char == '"':
-            end = pos + 1
-            while end < size and text[end] != '"':
-                end += 2 if text[end] == "\\" else 1
-            pos = end
-        pos += 1
-    return None
+                return where
+        else:
+            where = quoted_end(text, where + 1)
+            if where < 0:
+                return -1
+        pos = where + 1

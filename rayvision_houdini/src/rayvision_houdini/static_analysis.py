@@ -6,12 +6,18 @@ analyser writes the same task.json / asset.json / tips.json whichever backend ra
 Rules (documented in docs/analysis-houdini-clarisse.md):
 
 * Render ROPs (mantra ``ifd``, ``karma``, ``usdrender``, ``arnold``, ``Redshift_ROP``,
-  RenderMan ``ris``, ``baketexture``...) become ``rop_node`` entries; geometry, Alembic, DOP,
+  RenderMan ``ris``, ``baketexture``..., and Solaris ``usdrender_rop`` in any LOP network)
+  become ``rop_node`` entries, with the frames Houdini renders: the ``f`` range, or only the
+  current frame when ``trange`` is off; geometry, Alembic, DOP,
   USD and file-cache outputs become ``geo_node`` entries; ``hq_sim`` becomes
   ``distributedsim_node``.
 * A parameter is an *input* when its value looks like a file (known extension, or a known
-  file parameter) and it is not an output parameter (``vm_picture``, ``sopoutput``, a file
-  cache that writes...). Outputs are never uploaded.
+  file parameter) and it is not an output parameter (``vm_picture``, ``sopoutput``,
+  ``dcmfilename``, ``checkpointfile``, a file cache that writes...). Outputs are never
+  uploaded; ``filetype`` (an extension) and a parameter VOP's ``filedef`` name no file.
+* A string parameter driven by a channel expression is read as its expression (what Houdini
+  evaluates for every frame), not the value cached when the scene was saved; a Python or
+  function-call expression is listed under ``Unresolved``.
 * ``$HIP``, ``$HIPNAME``, ``$HIPFILE``, ``$JOB``, ``$OS``, scene variables and environment
   variables (``$VAR``/``${VAR}``) are expanded; ``$F``/``$F4``/``$FF``, ``<UDIM>``,
   ``%(UDIM)d`` become "every existing file that matches". Values with backticks are
@@ -28,7 +34,7 @@ import re
 
 from rayvision_houdini.dcc import hfs_rules
 from rayvision_houdini.dcc.hfs_rules import format_frame
-from rayvision_houdini.hip_scene import ChannelRef
+from rayvision_houdini.hip_scene import ChannelRef, LeanNames
 from rayvision_utils.exception import tips_code
 from rayvision_utils.findings import StaticFindings
 from rayvision_utils.paths import (
@@ -51,6 +57,23 @@ _FILE_EXTENSIONS = (
     "tx|usd|usda|usdc|usdz|vdb|wav"
 )
 _FILE_LIKE = re.compile(r"\.(?:{0})$".format(_FILE_EXTENSIONS), re.IGNORECASE)
+# A value that is only an extension (``.bgeo.sc``) or only a file name pattern piece.
+_EXTENSION_ONLY = re.compile(r"^\.[A-Za-z0-9_.]+$")
+# An hscript expression that calls a function: its value cannot be had without Houdini.
+_FUNCTION_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\s*\(")
+#: Parameters the analysis reads besides file-like values (a lean scene read keeps them).
+SCENE_PARMS = frozenset([
+    "f", "trange", "camera", "RS_renderCamera", "res", "resolution", "res_override",
+    "override_camerares", "loadfromdisk", "filemode", "hq_driver", "hq_sim_controls",
+    "slice_type", "num_slices", "slicediv", "cluster_filter", "sopoutput", "dopoutput",
+]) | INPUT_PARMS
+#: Base operator types whose parameters the analysis reads by name (ROPs, caches, cameras,
+#: File SOPs); other nodes matter only through values that look like paths.
+SCENE_PARM_TYPES = (hfs_rules.RENDER_ROP_TYPES | hfs_rules.ANY_CONTEXT_RENDER_TYPES
+                    | hfs_rules.GEO_ROP_TYPES | hfs_rules.GEO_SOP_TYPES
+                    | hfs_rules.DISTRIBUTED_SIM_TYPES | frozenset(["cam", "file", "filecache"]))
+#: What a lean scene read keeps for this analysis (see :func:`hip_scene.read_scene`).
+LEAN_READ = LeanNames(SCENE_PARMS, SCENE_PARM_TYPES)
 _NOT_A_FILE = re.compile(r"^(?:op:|opdef:|oplib:|temp:|https?://|\*$)", re.IGNORECASE)
 _EXPR_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 
@@ -73,6 +96,10 @@ class StaticResult(StaticFindings):
         self.asset = {"Normal": {}, "Miss": {}, "Search": {}, "Unresolved": {}, "camera": {},
                       "Output": {}}
         self.file_parms = {}
+        #: Plain-English notes for the analysis summary (e.g. ROPs rendering one frame).
+        self.notes = []
+        #: Nodes that render only the current frame (``trange`` off).
+        self.current_frame_nodes = []
 
 
 def scene_variables(scene, cg_file, environ=None):
@@ -112,22 +139,24 @@ def analyse_scene(scene, cg_file, environ=None):
     search_dirs = search_folders(variables)
     frame_vars = _frame_variables(scene)
 
+    drivers = {}
     for node in scene.nodes.values():
         base = node.base_type
-        kind = hfs_rules.node_kind(base, is_driver(scene, node))
+        driver = is_driver(scene, node, drivers)
+        kind = hfs_rules.node_kind(base, driver)
         if kind == "rop":
             result.scene_info["rop_node"].append(_rop_entry(scene, node, frame_vars, result))
         elif kind == "geo" and not _filecache_reads(node):
             result.scene_info["geo_node"].append({
                 "node": node.path,
-                "frames": _frames(node, frame_vars),
+                "frames": _frames(node, frame_vars, result),
                 "option": "0",
                 "render": "0",
             })
         elif kind == "distributedsim":
             result.scene_info["distributedsim_node"].append(
                 _distributed_entry(scene, node, frame_vars, result))
-        _collect_files(scene, node, variables, search_dirs, cache, result)
+        _collect_files(node, driver, variables, search_dirs, cache, result)
 
     for number, library in enumerate(scene.libraries):
         classify_reference(result, "/.OPlibraries/{0}".format(number), library, library,
@@ -154,7 +183,7 @@ def search_folders(variables):
 
 def _frame_variables(scene):
     start, end = scene.frange if scene.frange else (1.0, 240.0)
-    current = scene.current_frame()
+    current = round(scene.current_frame(), 6)
     return {"FSTART": start, "FEND": end, "RFSTART": start, "RFEND": end, "F": current,
             "FF": current, "NFRAMES": end - start + 1, "FPS": scene.fps,
             "T": scene.tcur, "PI": 3.141592653589793}
@@ -237,7 +266,16 @@ def _evaluate(item, names):
     raise ValueError("unsupported expression")
 
 
-def _frames(node, frame_vars):
+def _frames(node, frame_vars, result=None):
+    """Frames the node renders: its ``f`` range, or the current frame when ``trange`` is off."""
+    if hfs_rules.renders_current_frame(node.parm_string("trange")):
+        current = frame_vars["F"]
+        if result is not None:
+            result.current_frame_nodes.append(node.path)
+            result.notes.append("{0}: 'Valid frame range' is 'Render Current Frame', so only "
+                                "frame {1} is rendered".format(node.path,
+                                                               format_frame(current)))
+        return hfs_rules.frames_string(current, current, 1)
     values = node.parm("f") or []
     numbers = [evaluate_number(value, node.channels, frame_vars) for value in values[:3]]
     while len(numbers) < 3:
@@ -249,7 +287,7 @@ def _frames(node, frame_vars):
 
 
 def _rop_entry(scene, node, frame_vars, result):
-    entry = {"node": node.path, "frames": _frames(node, frame_vars)}
+    entry = {"node": node.path, "frames": _frames(node, frame_vars, result)}
     camera_parm = hfs_rules.camera_parm(node.base_type)
     if camera_parm and node.parm(camera_parm) is not None:
         camera = (node.parm_string(camera_parm) or "").strip()
@@ -334,7 +372,7 @@ def _distributed_entry(scene, node, frame_vars, result):
                            "{0}: {1} slices (at most 16)".format(node.path, num_slices))
     except ValueError:
         pass
-    entry["frames"] = _frames(node, frame_vars)
+    entry["frames"] = _frames(node, frame_vars, result)
     entry["option"] = "1"
     entry["render"] = "0"
     return entry
@@ -352,41 +390,89 @@ def _is_output(node, parm_name, driver):
 def _looks_like_file(parm_name, value):
     if not value or _NOT_A_FILE.match(value) or "\n" in value or len(value) > 1024:
         return False
+    if not hfs_rules.names_input(parm_name) or _EXTENSION_ONLY.match(value):
+        return False
     if parm_name in INPUT_PARMS:
         return True
     return bool(_FILE_LIKE.search(value.rstrip()))
 
 
-def is_driver(scene, node):
-    """Whether the node is an output driver: under ``/out`` or inside a ``ropnet``."""
+def string_value(node, value):
+    """``(text, evaluable)`` of a string parameter component.
+
+    A component driven by a channel is read as the channel's expression, which Houdini
+    evaluates on every frame (the cached value is the saved frame's result only). The
+    expression is not ``evaluable`` when it is Python or calls a function.
+    """
+    if not isinstance(value, ChannelRef):
+        return value, True
+    channel = node.channels.get(value.name)
+    if channel is None or len(channel.expressions) != 1:
+        return value.cached, True
+    expression = channel.expressions[0].strip()
+    if channel.languages[0] != "hscript":
+        return expression, False
+    if len(expression) >= 2 and expression[0] == expression[-1] == '"':
+        expression = _unescape_hscript(expression[1:-1])
+    if _FUNCTION_CALL.search(expression) or "`" in expression:
+        return expression, False
+    return expression, True
+
+
+def _unescape_hscript(text):
+    return text.replace('\\"', '"').replace("\\\\", "\\")
+
+
+def is_driver(scene, node, known=None):
+    """Whether the node is an output driver: under ``/out`` or inside a ``ropnet``.
+
+    Args:
+        scene (rayvision_houdini.hip_scene.HipScene): The scene holding the node.
+        node (rayvision_houdini.hip_scene.HipNode): The node.
+        known (dict, optional): Answers per parent path, shared between calls.
+    """
     path = node.path
     if path.startswith("/out/"):
         return True
     parent = path.rsplit("/", 1)[0]
-    while parent:
-        owner = scene.node(parent)
+    if known is not None and parent in known:
+        return known[parent]
+    answer = False
+    walk = parent
+    while walk:
+        owner = scene.node(walk)
         if owner is not None and owner.base_type in hfs_rules.DRIVER_NETWORKS:
-            return True
-        parent = parent.rsplit("/", 1)[0]
-    return False
+            answer = True
+            break
+        walk = walk.rsplit("/", 1)[0]
+    if known is not None:
+        known[parent] = answer
+    return answer
 
 
-def _collect_files(scene, node, variables, search_dirs, cache, result):
+def _collect_files(node, driver, variables, search_dirs, cache, result):
+    node_variables = None
     for parm_name, values in node.parms.items():
         if len(values) != 1:
             continue
-        value = values[0]
-        if isinstance(value, ChannelRef):
-            value = value.cached
+        value, evaluable = string_value(node, values[0])
         value = value.strip()
         if not _looks_like_file(parm_name, value):
-            continue
+            # An expression Houdini alone can evaluate: a file if its saved result is one.
+            cached = values[0].cached.strip() if not evaluable else ""
+            if not cached or not _looks_like_file(parm_name, cached):
+                continue
         parm_path = "{0}/{1}".format(node.path, parm_name)
-        if _is_output(node, parm_name, is_driver(scene, node)):
+        if _is_output(node, parm_name, driver):
             result.asset["Output"][parm_path] = value
             continue
-        classify_reference(result, parm_path, value, value, dict(variables, OS=node.name),
-                           search_dirs, cache, node_type=node.type, parm_name=parm_name)
+        if not evaluable:
+            result.asset["Unresolved"][parm_path] = [value, []]
+            continue
+        if node_variables is None:
+            node_variables = dict(variables, OS=node.name)
+        classify_reference(result, parm_path, value, value, node_variables, search_dirs, cache,
+                           node_type=node.type, parm_name=parm_name)
 
 
 def classify_reference(result, key, raw, value, variables, search_dirs, cache, node_type,
@@ -416,8 +502,9 @@ def classify_reference(result, key, raw, value, variables, search_dirs, cache, n
     if files:
         result.asset["Normal"][key] = [raw, files]
         for path in files:
-            result.add_upload(path)
+            result.add_upload(path, source=key)
     elif is_absolute(expanded):
         result.asset["Miss"][key] = [raw, [reported]]
+        result.add_source(reported, key)
     else:
         result.asset["Search"][key] = [raw, [expanded]]

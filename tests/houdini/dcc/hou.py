@@ -7,7 +7,10 @@ The scene is described by the JSON file named in ``FAKE_HOU_SCENE``::
                 "parms": {"camera": "/obj/cam1"}, "tuples": {"f": [1, 10, 1]}}],
      "file_references": [["/obj/geo1/file1/file", "$HIP/geo/a.$F4.bgeo.sc"]],
      "hda_files": ["/studio/otls/tool.hda"], "variables": {"JOB": "/jobs/x"},
-     "playback": [1, 240], "fail_load": false}
+     "playback": [1, 240], "frame": 1, "fail_load": false}
+
+A node's ``"expressions": {"parm": ["expression", "hscript" or "python"]}`` drives a parameter
+by an expression (``unexpandedString()`` then fails, as in Houdini).
 
 Calls are recorded in ``calls`` so tests can check how the script drove Houdini; the log is
 written to ``FAKE_HOU_CALL_LOG`` when set.
@@ -19,7 +22,8 @@ import os
 import re
 
 calls = []
-_state = {"nodes": {}, "order": [], "variables": {}, "refs": [], "hda": [], "playback": [1, 240]}
+_state = {"nodes": {}, "order": [], "variables": {}, "refs": [], "hda": [], "playback": [1, 240],
+          "frame": 1}
 _VARIABLE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 
 
@@ -33,6 +37,15 @@ class OperationFailed(Error):
 
 class LoadWarning(Error):
     """hou.LoadWarning."""
+
+
+class exprLanguage(object):
+    Hscript = "Hscript"
+    Python = "Python"
+
+
+def frame():
+    return _state["frame"]
 
 
 class updateMode(object):
@@ -117,10 +130,25 @@ class Parm(object):
     def evalAsString(self):
         return "{0}".format(self.eval())
 
+    def _expression(self):
+        found = self._node._expressions.get(self._name)
+        if found is None:
+            raise OperationFailed("no expression")
+        return found
+
     def unexpandedString(self):
+        if self._name in self._node._expressions:
+            raise OperationFailed("the parameter is driven by an expression")
         if not isinstance(self._value, (str, type(u""))):
             raise OperationFailed("not a string parameter")
         return self._value
+
+    def expression(self):
+        return self._expression()[0]
+
+    def expressionLanguage(self):
+        language = self._expression()[1]
+        return exprLanguage.Python if language == "python" else exprLanguage.Hscript
 
 
 class ParmTuple(object):
@@ -139,6 +167,7 @@ class Node(object):
         self._bypass = spec.get("bypass", False)
         self._parms = dict(spec.get("parms", {}))
         self._tuples = dict(spec.get("tuples", {}))
+        self._expressions = dict(spec.get("expressions", {}))
         for name, values in self._tuples.items():
             for number, value in enumerate(values):
                 self._parms.setdefault("{0}{1}".format(name, number + 1), value)
@@ -214,6 +243,7 @@ class hipFile(object):
         _state["refs"] = scene.get("file_references", [])
         _state["hda"] = scene.get("hda_files", [])
         _state["playback"] = scene.get("playback", [1, 240])
+        _state["frame"] = scene.get("frame", 1)
 
 
 def fileReferences():

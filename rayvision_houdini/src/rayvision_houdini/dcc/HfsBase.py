@@ -110,7 +110,21 @@ def _eval(node, name, default=None):
         return default
 
 
+def _renders_current_frame(node):
+    parm = node.parm("trange")
+    if parm is None:
+        return False
+    try:
+        return hfs_rules.renders_current_frame(parm.evalAsString())
+    except Exception:  # noqa: BLE001 - an unevaluable menu keeps the stored range
+        return False
+
+
 def _frames(hou, node):
+    """The frames Houdini renders: the current one when ``trange`` is off, else ``f``."""
+    if _renders_current_frame(node):
+        current = hou.frame()
+        return hfs_rules.frames_string(current, current, 1)
     values = None
     tuple_parm = node.parmTuple("f")
     if tuple_parm is not None:
@@ -229,6 +243,29 @@ def expand_keeping_frames(hou, raw):
     return _MASK.sub(lambda match: "$F{0}".format(match.group(1)), expanded)
 
 
+def raw_parm_value(hou, parm, evaluated):
+    """The value as the user wrote it: the text, or the hscript expression driving it.
+
+    A parameter driven by an expression has no unexpanded string; its expression is what
+    Houdini evaluates on every frame (``$HIP/render/$OS.$F4.exr``), so that is reported rather
+    than the current frame's result. Python expressions keep the evaluated value.
+    """
+    try:
+        return parm.unexpandedString()
+    except Exception:  # noqa: BLE001 - keyframed / expression / not a string parm
+        pass
+    try:
+        language = parm.expressionLanguage()
+        if language == hou.exprLanguage.Hscript:
+            expression = parm.expression().strip()
+            if len(expression) >= 2 and expression[0] == expression[-1] == '"':
+                expression = expression[1:-1]
+            return expression
+    except Exception:  # noqa: BLE001 - no expression: keep what fileReferences gave
+        pass
+    return evaluated
+
+
 def collect_references(hou):
     """Input files of the scene: ``{parm_path: [raw, expanded, node_type, parm_name]}``."""
     refs = {}
@@ -241,10 +278,9 @@ def collect_references(hou):
         if hfs_rules.is_output_parm(base, parm.name(), _eval(node, "filemode"),
                                     _eval(node, "loadfromdisk"), is_driver(node)):
             continue
-        try:
-            raw_value = parm.unexpandedString()
-        except Exception:  # noqa: BLE001 - not a string parm: keep what fileReferences gave
-            raw_value = raw
+        if not hfs_rules.names_input(parm.name()):
+            continue
+        raw_value = raw_parm_value(hou, parm, raw)
         refs[parm.path()] = [raw_value, expand_keeping_frames(hou, raw_value), type_name,
                              parm.name()]
     hda = getattr(hou, "hda", None)

@@ -43,9 +43,12 @@ def connectsl(db_file="", base_table=BASE_TABLE):
     cursor = connection.cursor()
     cursor.execute("CREATE TABLE IF NOT EXISTS {0} (TYPES TEXT PRIMARY KEY NOT NULL, "
                    "INFO TEXT)".format(base_table))
-    cursor.execute("INSERT OR IGNORE INTO {0} (TYPES, INFO) VALUES (?, ?)".format(base_table),
-                   ("file", "file"))
-    connection.commit()
+    cursor.execute("SELECT 1 FROM {0} WHERE TYPES = ?".format(base_table), ("file",))
+    if cursor.fetchone() is None:
+        # Writing (and its disk sync) only when something changes: analyses run it each time.
+        cursor.execute("INSERT OR IGNORE INTO {0} (TYPES, INFO) VALUES (?, ?)".format(
+            base_table), ("file", "file"))
+        connection.commit()
     return connection, cursor
 
 
@@ -92,9 +95,12 @@ def record_reference_types(db_file, parm_types):
     """Add parameter names (name -> node type) to the database, then close it."""
     conn, cur = connectsl(db_file)
     try:
-        for name in sorted(parm_types):
+        known = dict(cur.execute("SELECT TYPES, INFO FROM {0}".format(BASE_TABLE)).fetchall())
+        changed = [name for name in sorted(parm_types) if known.get(name) != parm_types[name]]
+        for name in changed:
             cur.execute("INSERT OR REPLACE INTO {0} (TYPES, INFO) VALUES (?, ?)".format(
                 BASE_TABLE), (name, parm_types[name]))
-        conn.commit()
+        if changed:
+            conn.commit()
     finally:
         conn.close()

@@ -13,6 +13,8 @@ RENDER_ROP_TYPES = frozenset([
     "ifd", "karma", "usdrender", "usdrender_rop", "arnold", "Redshift_ROP", "ris",
     "RenderMan", "baketexture", "vray_renderer", "Octane_ROP",
 ])
+#: Render ROPs that live in LOP networks as well as in ROP networks (Solaris ``/stage``).
+ANY_CONTEXT_RENDER_TYPES = frozenset(["usdrender_rop"])
 #: Base operator types of output drivers (ROP context) that write geometry or caches. The SOP
 #: of the same name (``alembic``, ``file``...) reads files, so these need the ROP context.
 GEO_ROP_TYPES = frozenset([
@@ -33,7 +35,15 @@ OUTPUT_PARMS = frozenset([
     "picture", "ar_picture", "ar_ass_file", "RS_outputFileNamePrefix", "RS_archive_file",
     "outputimage", "lopoutput", "savetodirectory_directory", "sopoutput", "dopoutput",
     "copoutput", "ri_device", "ri_diskfile", "rib_outputfile", "soho_pipecmd",
+    # Karma render settings (LOP) deep output, TOP checkpoints.
+    "dcmfilename", "checkpointfile",
 ])
+#: Parameters whose value looks like a file but names none the node reads: the extension a
+#: file cache writes (``.bgeo.sc``) and the default of a parameter VOP's file parameter (the
+#: material's own parameter holds the file actually used).
+NOT_INPUT_PARMS = frozenset(["filetype", "filedef", "ext", "extension"])
+#: ``trange`` values of a ROP that renders only the current frame ("Render Current Frame").
+CURRENT_FRAME_TRANGES = frozenset(["off", "0"])
 OUTPUT_PARM_PATTERN = re.compile(r"^(ri_display_\d+|vm_filename_plane\d+|ar_aov_separate_file\d+"
                                  r"|RS_outputFileName_\w+|vm_uvoutputpicture\d+)")
 
@@ -43,14 +53,21 @@ CAMERA_PARMS = {"Redshift_ROP": "RS_renderCamera"}
 NO_CAMERA_TYPES = frozenset(["baketexture"])
 
 _VERSION_PART = re.compile(r"^\d+(\.\d+)*$")
+# Scenes use a few hundred operator types at most: each is split once.
+_BASE_TYPES = {}
 
 
 def base_type(type_name):
     """``ris::22`` -> ``ris``; ``user::Sop/tool::2.0`` -> ``tool``; ``ifd`` -> ``ifd``."""
-    parts = (type_name or "").split("::")
-    if len(parts) >= 2 and _VERSION_PART.match(parts[-1]):
-        parts = parts[:-1]
-    return parts[-1].rsplit("/", 1)[-1]
+    found = _BASE_TYPES.get(type_name)
+    if found is None:
+        parts = (type_name or "").split("::")
+        if len(parts) >= 2 and _VERSION_PART.match(parts[-1]):
+            parts = parts[:-1]
+        found = parts[-1].rsplit("/", 1)[-1]
+        if len(_BASE_TYPES) < 10000:
+            _BASE_TYPES[type_name] = found
+    return found
 
 
 def node_kind(base, is_driver=True):
@@ -62,6 +79,8 @@ def node_kind(base, is_driver=True):
     """
     if base in GEO_SOP_TYPES:
         return "geo"
+    if base in ANY_CONTEXT_RENDER_TYPES:
+        return "rop"
     if not is_driver:
         return None
     if base in RENDER_ROP_TYPES:
@@ -95,6 +114,21 @@ def is_output_parm(base, parm_name, filemode=None, loadfromdisk=None, is_driver=
     if base == "file" and parm_name == "file":
         return str(filemode) in ("write", "2")
     return False
+
+
+def names_input(parm_name):
+    """False for parameters whose file-like value is never a file the node reads."""
+    return parm_name not in NOT_INPUT_PARMS
+
+
+def renders_current_frame(trange):
+    """Whether a ROP's ``trange`` value ("off", menu index 0) renders only the current frame.
+
+    None (no ``trange`` saved) keeps the stored range.
+    """
+    if trange is None:
+        return False
+    return str(trange).strip().strip('"').lower() in CURRENT_FRAME_TRANGES
 
 
 def camera_parm(base):

@@ -1,0 +1,59 @@
+"""Run a scene reader in a child process under a memory limit and a timeout.
+
+The child is a small script that prints one JSON object on its last output line, including its
+own peak resident memory (``resource.getrusage``), so a test can assert both what the reader
+found and what it cost. ``RLIMIT_AS`` and ``RLIMIT_CPU`` stop a runaway reader before it can
+hurt the machine; the peak RSS is what is checked against the budget.
+"""
+
+import json
+import resource
+import subprocess
+import sys
+
+#: Peak resident memory any scene reader may use, whatever its input (issue #12).
+MEMORY_BUDGET = 256 * 1024 * 1024
+# Address space of the child: the interpreter, its imports and the budget, with room to spare;
+# a reader that leaks past it fails with MemoryError instead of swapping the machine.
+_ADDRESS_SPACE = 1024 * 1024 * 1024
+
+#: Run at the start of every child: its peak RSS in bytes, printed with its result.
+CHILD_PRELUDE = """
+import json, os, resource, sys
+
+def drop_privileges():
+    # As root, permission bits do not apply: read as an unprivileged user instead.
+    if os.geteuid() == 0:
+        os.setgid(65534)
+        os.setuid(65534)
+
+def report(**result):
+    result["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    sys.stdout.write(json.dumps(result) + "\\n")
+"""
+
+
+def run_bounded(code, timeout=120, cpu_seconds=120, env=None):
+    """Run ``code`` (Python source, after :data:`CHILD_PRELUDE`) in a limited child.
+
+    Args:
+        code (str): Source that ends by calling ``report(...)``.
+        timeout (float): Wall-clock seconds before the child is killed (the test fails).
+        cpu_seconds (int): CPU-time limit of the child.
+        env (dict, optional): Environment of the child.
+
+    Returns:
+        dict: The reported JSON object, with ``peak_rss``.
+    """
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (_ADDRESS_SPACE, _ADDRESS_SPACE))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+
+    process = subprocess.run([sys.executable, "-c", CHILD_PRELUDE + code],
+                             capture_output=True, timeout=timeout, preexec_fn=limit,
+                             env=env)
+    lines = process.stdout.decode("utf-8", "replace").strip().splitlines()
+    if process.returncode != 0 or not lines:
+        raise AssertionError("bounded child failed (exit {0}):\n{1}".format(
+            process.returncode, process.stderr.decode("utf-8", "replace")[-3000:]))
+    return json.loads(lines[-1])
