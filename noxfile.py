@@ -5,9 +5,11 @@
 ``nox -s lint``   ruff over the whole tree, vermin for the minimum Python versions.
 ``nox -s docs``   builds the Sphinx documentation with warnings as errors.
 ``nox -s bench``  runs the scripts in ``benchmarks/`` (printed ratios, not pass/fail).
+``nox -s wheels`` builds every wheel and installs them into fresh Python 3.7 and 3.13 venvs.
 """
 
 import glob
+import hashlib
 import os
 
 import nox
@@ -24,6 +26,7 @@ PACKAGE_ORDER = [
     "rayvision_maya",
     "rayvision_houdini",
     "rayvision_clarisse",
+    "rayvision_cli",
 ]
 
 nox.options.sessions = ["tests", "lint"]
@@ -37,12 +40,35 @@ def packages():
     return found
 
 
+def _packaging_fingerprint():
+    """Digest of every package's pyproject.toml: editable installs follow the sources, so
+    only a change here (dependencies, entry points) needs a new install."""
+    digest = hashlib.sha256()
+    for name in packages():
+        digest.update(name.encode())
+        with open(os.path.join(ROOT, name, "pyproject.toml"), "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()
+
+
 def install_packages(session):
-    """Install every package of the checkout in editable mode."""
+    """Install every package of the checkout in editable mode (skipped when the session's
+    environment already has them for the same pyproject files: a second run is quick)."""
+    location = getattr(session.virtualenv, "location", None)
+    marker = os.path.join(location, ".rayvision-editable") if location else None
+    fingerprint = _packaging_fingerprint()
+    if marker and os.path.isfile(marker):
+        with open(marker) as handle:
+            if handle.read().strip() == fingerprint:
+                session.log("editable installs of the checkout are up to date")
+                return
     args = []
     for name in packages():
         args += ["-e", os.path.join(ROOT, name)]
     session.install(*args)
+    if marker:
+        with open(marker, "w") as handle:
+            handle.write(fingerprint)
 
 
 def dcc_sources():
@@ -71,6 +97,27 @@ def lint(session):
     if dcc:
         session.run("vermin", "--no-tips", "--violations", "--target=2.7-", "--target=3.7-",
                     *dcc)
+
+
+#: Interpreters the wheels are installed into (oldest and newest supported).
+WHEEL_PYTHONS = [
+    os.environ.get("RAYVISION_PYTHON37") or (glob.glob("/root/.pyenv/versions/3.7.*/bin/python")
+                                             or ["/root/.pyenv/versions/3.7/bin/python"])[0],
+    os.environ.get("RAYVISION_PYTHON313") or (
+        glob.glob("/root/.pyenv/versions/3.13.*/bin/python")
+        or ["/root/.pyenv/versions/3.13/bin/python"])[0],
+]
+
+
+@nox.session
+def wheels(session):
+    """Build every wheel; install them into fresh 3.7 and 3.13 venvs without the checkout,
+    and import each package there (a missing interpreter fails the session)."""
+    session.install("pip>=21.3", "setuptools>=61", "wheel")
+    args = []
+    for python in WHEEL_PYTHONS:
+        args += ["--python", python]
+    session.run("python", os.path.join(ROOT, "tools", "check_wheels.py"), *args, *packages())
 
 
 @nox.session

@@ -20,6 +20,8 @@ import signal
 import sys
 import tempfile
 
+from rayvision_api.diagnose import explain
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCENES = os.path.join(HERE, "scenes")
 
@@ -32,6 +34,21 @@ SAMPLE_SCENES = {
 
 #: Where results go when no folder is given: analysis results and downloaded frames.
 DEFAULT_OUTPUT = os.path.join(tempfile.gettempdir(), "rayvision_examples")
+
+#: Set to 1 for full tracebacks instead of one line per error.
+ENV_DEBUG = "RAYVISION_DEBUG"
+
+
+def _one_line_errors(kind, value, trace):
+    """An error ends an example with one line saying what to do, not a traceback."""
+    if os.environ.get(ENV_DEBUG) or not issubclass(kind, Exception):
+        sys.__excepthook__(kind, value, trace)
+        return
+    sys.stderr.write("{0} [{1}=1 shows the traceback]\n".format(explain(value).line(),
+                                                                ENV_DEBUG))
+
+
+sys.excepthook = _one_line_errors
 
 ENV_VARS = {
     "domain": "RAYVISION_DOMAIN",

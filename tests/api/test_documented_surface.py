@@ -39,7 +39,7 @@ DOCUMENTED = {
 SIGNATURES = {
     "rayvision_api.core.RayvisionAPI": "(access_id=None, access_key=None, "
     "domain='task.renderbus.com', platform='4', protocol='https', local_os='windows', "
-    "logger=None, **connect_options)",
+    "logger=None, profile=None, **connect_options)",
     "rayvision_api.operators.task.Task.create_task":
         "(self, count=1, out_user_id=None, task_user_level=50, labels=None)",
     "rayvision_api.operators.task.Task.submit_task":

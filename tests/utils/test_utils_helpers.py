@@ -57,9 +57,14 @@ def test_default_workspace():
 
 def test_check_workspace(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
+    absent = tmp_path / "absent" / "deeper"
+    assert workspace.check_workspace(str(absent)) == str(absent)
+    assert absent.is_dir()  # created for the newcomer, not refused
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
     with pytest.raises(RayvisionArgumentError) as info:
-        workspace.check_workspace(str(tmp_path / "absent"))
-    assert "absent" in str(info.value)
+        workspace.check_workspace(str(a_file))
+    assert "a-file" in str(info.value) and "not a folder" in str(info.value)
     assert workspace.check_workspace(str(tmp_path)) == str(tmp_path)
     if not os.sys.platform.startswith("win"):
         assert workspace.check_workspace(None) == os.path.join(str(tmp_path), "renderfarm_sdk")

@@ -5,7 +5,11 @@ import logging
 from rayvision_api.connect import Connect
 from rayvision_api.exception import RayvisionError, RayvisonTaskIdError
 from rayvision_api.operators import Query, RenderEnv, Tag, Task, User
+from rayvision_api.profiles import build_session, resolve
 from rayvision_api.utils import hump2underline
+
+_DOCUMENTED_DEFAULTS = {"domain": "task.renderbus.com", "platform": "4", "protocol": "https",
+                        "local_os": "windows"}
 
 # Rounds of "look the label up, else add it" in check_and_add_project_name.
 _PROJECT_ROUNDS = 2
@@ -25,6 +29,10 @@ class RayvisionAPI(object):
         protocol (str): ``https`` or ``http``.
         local_os (str): ``windows`` or ``linux``: the OS of the files to upload.
         logger (logging.Logger, optional): Logger to use.
+        profile (str, optional): A profile of the config file (``RAYVISION_PROFILE`` when
+            not given; see ``docs/configuration.md``). Each setting comes from the
+            argument, else the environment, else the profile; its proxy and CA bundle apply
+            to the API and to the storage.
         **connect_options: ``timeout``, ``max_attempts``, ``backoff_factor``, ``backoff_max``,
             ``headers``, ``session``: passed to :class:`~rayvision_api.connect.Connect`.
 
@@ -38,10 +46,16 @@ class RayvisionAPI(object):
 
     def __init__(self, access_id=None, access_key=None, domain="task.renderbus.com",
                  platform="4", protocol="https", local_os="windows", logger=None,
-                 **connect_options):
+                 profile=None, **connect_options):
         self.logger = logger or logging.getLogger(__name__)
-        self.connect = Connect(access_id, access_key, protocol, domain, platform,
-                               **connect_options)
+        chosen = resolve(dict(access_id=access_id, access_key=access_key, domain=domain,
+                              platform=platform, protocol=protocol, local_os=local_os),
+                         profile, defaults=_DOCUMENTED_DEFAULTS)
+        if connect_options.get("session") is None:
+            connect_options["session"] = build_session(chosen)
+        self.connect = Connect(chosen["access_id"], chosen["access_key"], chosen["protocol"],
+                               chosen["domain"], chosen["platform"], **connect_options)
+        local_os = chosen["local_os"]
         self.user_info = {"local_os": local_os, "domain": self.connect.domain,
                           "platform": self.connect.platform}
         self.user = User(self.connect)

@@ -1,10 +1,15 @@
 """Logging set-up shared by the rayvision SDK packages.
 
-Each package calls ``init_logger(<package name>)`` on import: its own logger (never the root
-logger) gets a rotating file handler safe for many processes and a console handler.
+Importing an SDK package only gives its logger a ``NullHandler`` (:func:`library_logger`):
+records propagate to the host application's logging and no file is written. Call
+``init_logger(<package name>)`` to get the documented rotating log file (safe for many
+processes) and a console handler.
 """
 
 from rayvision_log._version import __version__
-from rayvision_log.core import get_default_log_config, init_logger, set_up_logger
+from rayvision_log.core import get_default_log_config, init_logger, library_logger, set_up_logger
 
-__all__ = ["init_logger", "set_up_logger", "get_default_log_config", "__version__"]
+__all__ = ["init_logger", "set_up_logger", "get_default_log_config", "library_logger",
+           "__version__"]
+
+library_logger(__name__)

@@ -1,8 +1,12 @@
 """Configure a package logger: rotating multi-process file log plus console.
 
 The original configured the *root* logger at every package import (and so took over the
-host application's logging) and never rotated its files (``maxBytes`` was a string). Here the
-named package logger is configured, idempotently, with a numeric 5 MiB rotation.
+host application's logging) and never rotated its files (``maxBytes`` was a string). Here
+importing a package only gives its logger a ``NullHandler`` (:func:`library_logger`): records
+propagate to whatever the host configured, and no file is written. The documented log file is
+written when the user asks for it with :func:`init_logger` (or the ``rayvision`` command line
+does): then the named package logger is configured, idempotently, with a numeric 5 MiB
+rotation.
 """
 
 import copy
@@ -13,8 +17,6 @@ import os
 import socket
 import sys
 import traceback
-
-import appdirs
 
 ENV_LOG_ROOT = "RAYVISION_LOG_ROOT"
 APP_AUTHOR = "RayVision"
@@ -87,7 +89,12 @@ def _user_name():
 
 def default_log_path(app_name):
     """``<root>/<user>/<fqdn>.log`` with root = ``RAYVISION_LOG_ROOT`` or the user log dir."""
-    root = os.environ.get(ENV_LOG_ROOT) or appdirs.user_log_dir(app_name, appauthor=APP_AUTHOR)
+    root = os.environ.get(ENV_LOG_ROOT)
+    if not root:
+        # Imported here: a library import must stay cheap and needs no log folder.
+        import appdirs
+
+        root = appdirs.user_log_dir(app_name, appauthor=APP_AUTHOR)
     return os.path.join(root, _user_name(), "{0}.log".format(_host_name()))
 
 
@@ -136,7 +143,11 @@ def set_up_logger(app_name, log_config):
         logging.Logger: The configured logger.
     """
     config = copy.deepcopy(log_config)
-    handler_specs = config.get("handlers", {})
+    handler_specs = config.get("handlers")
+    if not isinstance(handler_specs, dict) or not handler_specs:
+        # As in the original, a configuration without handlers is an error (init_logger
+        # turns it into its stderr fallback), never a logger that silently drops records.
+        raise ValueError("log_config has no 'handlers': {0!r}".format(sorted(config)))
     file_spec = handler_specs.get("file")
     if file_spec is not None and not file_spec.get("filename"):
         file_spec["filename"] = default_log_path(app_name)
@@ -157,11 +168,33 @@ def set_up_logger(app_name, log_config):
     return logger
 
 
+def library_logger(app_name):
+    """The logger of a library package, as importing the package leaves it.
+
+    It gets one ``NullHandler`` (no "No handlers could be found" noise on old Pythons) and
+    nothing else: level, propagation and output are the host application's choice, and no
+    file is opened. Idempotent.
+
+    Args:
+        app_name (str): Logger name, e.g. ``"rayvision_api"``.
+
+    Returns:
+        logging.Logger: The logger.
+    """
+    logger = logging.getLogger(app_name)
+    if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    return logger
+
+
 def init_logger(app_name):
     """Configure the ``app_name`` logger with the default configuration; never raises.
 
-    On any failure the logger gets a plain stderr handler and a warning says why, so a
-    read-only home folder or a missing dependency never breaks an import.
+    This is what writes the documented log file (``<log root>/<user>/<fqdn>.log``) and logs
+    INFO and above to stderr; importing a package does not call it. On any failure
+    (a read-only home folder, a missing dependency, or :func:`get_default_log_config`
+    giving an empty configuration) the logger gets a plain stderr handler, the warning says
+    why on it and on the ``rayvision_log`` logger, and nothing raises.
 
     Args:
         app_name (str): Logger name, e.g. ``"rayvision_api"``.
@@ -178,6 +211,8 @@ def init_logger(app_name):
         setattr(fallback, _OWNED, True)
         _replace_handlers(logger, [fallback])
         logger.propagate = False
+        detail = traceback.format_exc()
         logger.warning("rayvision log initialization failed, logging to stderr only.\n%s",
-                       traceback.format_exc())
+                       detail)
+        logging.getLogger("rayvision_log").debug("init_logger(%r) failed:\n%s", app_name, detail)
         return logger

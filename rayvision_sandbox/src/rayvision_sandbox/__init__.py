@@ -14,7 +14,8 @@ import rayvision_log
 from rayvision_sandbox._version import __version__
 from rayvision_sandbox.constants import PACKAGE_NAME
 
-rayvision_log.init_logger(PACKAGE_NAME)
+# Records propagate to the host's logging; init_logger() writes the log file on request.
+rayvision_log.library_logger(PACKAGE_NAME)
 
 __all__ = ["Sandbox", "Faults", "PACKAGE_NAME", "__version__"]
 

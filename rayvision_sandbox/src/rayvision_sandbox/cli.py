@@ -1,7 +1,10 @@
 """Command line: ``rayvision-sandbox serve | create-user | users``."""
 
 import argparse
+import errno
+import os
 import signal
+import socket
 import sys
 
 from rayvision_sandbox import constants as c
@@ -30,11 +33,13 @@ def _frames(text):
 
 def build_parser():
     """The argument parser of ``rayvision-sandbox``."""
+    defaults = argparse.ArgumentDefaultsHelpFormatter
     parser = argparse.ArgumentParser(
-        prog="rayvision-sandbox",
+        prog="rayvision-sandbox", formatter_class=defaults,
         description="A local Renderbus-compatible render farm for development and tests.")
     commands = parser.add_subparsers(dest="command")
-    serve = commands.add_parser("serve", help="run the farm until interrupted")
+    serve = commands.add_parser("serve", help="run the farm until interrupted",
+                                formatter_class=defaults)
     serve.add_argument("--data-dir", required=True, help="folder of the database and storages")
     serve.add_argument("--port", type=int, default=8765, help="TCP port (0: any free port)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -53,16 +58,31 @@ def build_parser():
                                                                       "farm clock")
     faults.add_argument("--failing-frames", type=_frames, metavar="N,N|all",
                         help="frame numbers that fail when rendered")
-    create = commands.add_parser("create-user", help="add a user to a data dir")
+    create = commands.add_parser("create-user", help="add a user to a data dir",
+                                 formatter_class=defaults)
     create.add_argument("--data-dir", required=True)
     create.add_argument("name")
-    users = commands.add_parser("users", help="list the users of a data dir (no keys)")
+    users = commands.add_parser("users", help="list the users of a data dir (no keys)",
+                                formatter_class=defaults)
     users.add_argument("--data-dir", required=True)
     return parser
 
 
+def _check_port(host, port):
+    """Raise EADDRINUSE before the web server would print its own multi-line complaint."""
+    if not port:
+        return
+    probe = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+    finally:
+        probe.close()
+
+
 def serve(args, out=sys.stdout):
     """Run a farm in the foreground until SIGINT/SIGTERM."""
+    _check_port(args.host, args.port)
     farm = Sandbox(data_dir=args.data_dir, port=args.port, host=args.host,
                    seconds_per_frame=args.seconds_per_frame,
                    timestamp_window=args.timestamp_window, access_log=args.access_log)
@@ -82,6 +102,7 @@ def serve(args, out=sys.stdout):
                                                                           farm.platform))
         out.write("access_id:  {0}\n".format(farm.access_id))
         out.write("access_key: {0}\n".format(farm.access_key))
+        out.write(quick_start(farm))
         out.flush()
         farm.serve_forever()
     finally:
@@ -91,12 +112,44 @@ def serve(args, out=sys.stdout):
     return 0
 
 
+def quick_start(farm):
+    """How to talk to this farm: the README's Quick start and a ``rayvision`` profile."""
+    connection = "domain={0!r}, platform={1!r}, protocol=\"http\"".format(
+        farm.domain, str(farm.platform)).replace("'", '"')
+    return (
+        "\nPython (README Quick start):\n"
+        "    from rayvision_api import RayvisionAPI\n"
+        "    api = RayvisionAPI(access_id=\"{id}\", access_key=\"{key}\",\n"
+        "                       {connection})\n"
+        "A profile for the rayvision command and RayvisionAPI(profile=\"sandbox\"):\n"
+        "    rayvision --domain {domain} --platform {platform} --protocol http "
+        "--access-id {id} --access-key {key} config create sandbox\n"
+        "    rayvision --profile sandbox status\n\n").format(
+            id=farm.access_id, key=farm.access_key, connection=connection,
+            domain=farm.domain, platform=farm.platform)
+
+
+class CommandError(Exception):
+    """A mistake on the command line, reported as one line."""
+
+
+def _existing_store(data_dir):
+    """The store of a data dir that must already exist (never creates one)."""
+    if not os.path.isfile(os.path.join(data_dir, "sandbox.sqlite3")):
+        raise CommandError("no sandbox farm in {0} (serve or create-user makes one)".format(
+            data_dir))
+    return open_store(data_dir)
+
+
 def create_user(args, out=sys.stdout):
     """Create a user in a data dir and print its credentials."""
     store = open_store(args.data_dir)
     try:
         if not store.users():
             store.create_user("sandbox")
+        if any(user["user_name"] == args.name.strip() for user in store.users()):
+            raise CommandError("user {0!r} already exists in {1}".format(args.name,
+                                                                      args.data_dir))
         user = store.create_user(args.name)
     finally:
         store.close()
@@ -107,7 +160,7 @@ def create_user(args, out=sys.stdout):
 
 def list_users(args, out=sys.stdout):
     """Print the users of a data dir (ids and names, never keys)."""
-    store = open_store(args.data_dir)
+    store = _existing_store(args.data_dir)
     try:
         for user in store.users():
             out.write("{0}\t{1}\t{2}\n".format(user["id"], user["user_name"],
@@ -121,17 +174,23 @@ def main(argv=None):
     """Entry point of the ``rayvision-sandbox`` console command."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "serve":
-        return serve(args)
-    if args.command == "create-user":
-        try:
-            return create_user(args)
-        except ValueError as exc:
-            parser.error(str(exc))
-    if args.command == "users":
-        return list_users(args)
-    parser.print_help()
-    return 2
+    commands = {"serve": serve, "create-user": create_user, "users": list_users}
+    if args.command not in commands:
+        parser.print_help()
+        return 2
+    try:
+        return commands[args.command](args)
+    except (CommandError, ValueError) as exc:
+        sys.stderr.write("rayvision-sandbox: {0}\n".format(exc))
+        return 2
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            sys.stderr.write("rayvision-sandbox: port {0} is already in use (another farm?); "
+                             "choose another --port, or --port 0 for any free one\n".format(
+                                 getattr(args, "port", "?")))
+        else:
+            sys.stderr.write("rayvision-sandbox: {0}\n".format(exc))
+        return 1
 
 
 if __name__ == "__main__":

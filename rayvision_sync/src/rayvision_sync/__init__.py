@@ -10,6 +10,7 @@ import rayvision_log
 from rayvision_sync._version import __version__
 from rayvision_sync.constants import PACKAGE_NAME
 
-rayvision_log.init_logger(PACKAGE_NAME)
+# Records propagate to the host's logging; init_logger() writes the log file on request.
+rayvision_log.library_logger(PACKAGE_NAME)
 
 __all__ = ["__version__", "PACKAGE_NAME"]

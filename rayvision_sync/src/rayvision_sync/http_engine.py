@@ -146,6 +146,12 @@ class HttpTransferEngine(object):
         session = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
+            api_session = getattr(self.connect, "session", None)
+            if api_session is not None:
+                # The proxy and CA bundle of the API (a profile's) apply to storage too.
+                session.proxies.update(api_session.proxies)
+                session.verify = api_session.verify
+                session.trust_env = api_session.trust_env
             adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=2)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
@@ -256,7 +262,8 @@ class HttpTransferEngine(object):
             max_speed: KB/s for the whole job (None: 1048576, 0: unlimited).
             records (RecordStore): Upload-record database, or None.
             progress (ProgressReporter): Receives the job's progress.
-            print_log (bool): Log every file at INFO (else DEBUG).
+            print_log (bool): Log one summary line at INFO when done (else DEBUG); the
+                line per file is always at DEBUG.
 
         Returns:
             TransferResult: Counts; never holds failures (they raise).
@@ -268,7 +275,8 @@ class HttpTransferEngine(object):
         scope = self.scope(bid_key)
         progress = progress or ProgressReporter("upload", show=False)
         result = TransferResult()
-        level = logging.INFO if print_log else logging.DEBUG
+        level = logging.DEBUG
+        summary_level = logging.INFO if print_log else logging.DEBUG
         verbose = LOGGER.isEnabledFor(level)
         pairs = list(pairs)
         prefetched = self._prefetch(records, scope, len(pairs))
@@ -317,8 +325,8 @@ class HttpTransferEngine(object):
             progress.file_failed(None, failed, message)
         if skipped:
             # One line, not one per file: 100k unchanged files must cost about a stat each.
-            LOGGER.log(level, "%d unchanged files not uploaded (upload-record database)",
-                       len(skipped))
+            LOGGER.log(summary_level, "%d unchanged files not uploaded (upload-record "
+                       "database)", len(skipped))
         progress.files_skipped(skipped)
         limiter = limiter_for(max_speed)
         groups = self._groups(todo, limiter)
@@ -360,6 +368,9 @@ class HttpTransferEngine(object):
                 len(result.failures), result.files_total, "; ".join(
                     "{0} ({1})".format(path, message) for path, message in result.failures[:5])),
                 200025)
+        LOGGER.log(summary_level, "uploaded %d of %d files (%d bytes, %d unchanged)",
+                   result.files_transferred, result.files_total, result.bytes_transferred,
+                   result.files_skipped)
         return result
 
     def _groups(self, todo, limiter):
@@ -627,7 +638,8 @@ class HttpTransferEngine(object):
             max_speed: KB/s for the whole job.
             progress (ProgressReporter): Receives the job's progress.
             digests (DigestCache): Digests of local files already checked.
-            print_log (bool): Log every file at INFO (else DEBUG).
+            print_log (bool): Log one summary line at INFO when done (else DEBUG); the
+                line per file is always at DEBUG.
 
         Raises:
             UnsafePathError: A server name would land outside ``local_path`` (nothing written).
@@ -645,7 +657,8 @@ class HttpTransferEngine(object):
         bid = self.bid(bid_key)
         progress = progress or ProgressReporter("download", show=False)
         digests = digests if digests is not None else DigestCache()
-        level = logging.INFO if print_log else logging.DEBUG
+        level = logging.DEBUG
+        summary_level = logging.INFO if print_log else logging.DEBUG
         verbose = LOGGER.isEnabledFor(level)
         result = TransferResult()
         # Every destination is checked before the first byte is written.
@@ -689,6 +702,9 @@ class HttpTransferEngine(object):
             raise TransferError("{0} of {1} files could not be downloaded: {2}".format(
                 len(result.failures), result.files_total, "; ".join(
                     "{0} ({1})".format(path, message) for path, message in result.failures[:5])))
+        LOGGER.log(summary_level, "downloaded %d of %d files (%d bytes, %d already there)",
+                   result.files_transferred, result.files_total, result.bytes_transferred,
+                   result.files_skipped)
         return result
 
     def _download_one(self, bid, item, destination, limiter, progress, digests):

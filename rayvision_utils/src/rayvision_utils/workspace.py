@@ -14,15 +14,27 @@ __all__ = ["default_workspace", "check_workspace", "make_unique_folder",
 
 
 def check_workspace(workspace):
-    """Return the workspace to use: ``workspace`` if given (it must exist), else the default.
+    """Return the workspace to use: ``workspace`` if given (created when missing), else the
+    default.
+
+    The original refused a missing folder (``workspace ... is not found``); a newcomer's
+    first run then failed for want of a ``mkdir``, so it is created (``docs/migration.md``).
 
     Raises:
-        RayvisionArgumentError: ``workspace`` is given but is not an existing folder.
+        RayvisionArgumentError: ``workspace`` is a file, or cannot be created (the message
+            names it and says why).
     """
     if not workspace:
         return default_workspace()
     if not os.path.isdir(workspace):
-        raise RayvisionArgumentError("workspace {} is not found".format(workspace))
+        if os.path.exists(workspace):
+            raise RayvisionArgumentError("workspace {} is a file, not a folder".format(
+                workspace))
+        try:
+            os.makedirs(workspace, exist_ok=True)
+        except OSError as exc:
+            raise RayvisionArgumentError("workspace {} cannot be created: {}".format(
+                workspace, exc.strerror or exc))
     return workspace
 
 

@@ -1,0 +1,52 @@
+"""The logged-in ``RayvisionAPI`` of a command, from arguments, environment and profile."""
+
+import logging
+import os
+from typing import Any, Dict, Optional
+
+from rayvision_api import RayvisionAPI
+from rayvision_api import profiles
+
+LOGGER = logging.getLogger(__name__)
+
+#: Global options that override the profile (argument > environment > profile).
+CONNECTION_OPTIONS = ("domain", "platform", "protocol", "access_id", "access_key")
+
+
+def profile_name(args: Any) -> Optional[str]:
+    """``--profile``, else ``RAYVISION_PROFILE``, else ``default`` when the file has it."""
+    chosen = profiles.chosen_profile_name(getattr(args, "profile", None))
+    if chosen:
+        return chosen
+    if profiles.DEFAULT_PROFILE in profiles.load_profiles():
+        return profiles.DEFAULT_PROFILE
+    return None
+
+
+def settings(args: Any) -> Dict[str, Any]:
+    """Every setting of this run (connection and transfer), resolved along the chain."""
+    given = dict((name, getattr(args, name, None)) for name in CONNECTION_OPTIONS)
+    name = profile_name(args)
+    resolved = profiles.resolve(given, name, defaults={})
+    resolved.setdefault("domain", None)
+    resolved["profile"] = name
+    return resolved
+
+
+def connect(args: Any) -> RayvisionAPI:
+    """Log in with the settings of this run (argument > environment > profile)."""
+    chosen = settings(args)
+    extra = {}
+    timeout = getattr(args, "timeout", None)
+    if timeout:
+        extra["timeout"] = timeout
+    session = profiles.build_session(chosen)
+    if session is not None:
+        extra["session"] = session
+    local_os = chosen.get("local_os") or ("windows" if os.name == "nt" else "linux")
+    return RayvisionAPI(access_id=chosen.get("access_id"),
+                        access_key=chosen.get("access_key"),
+                        domain=chosen.get("domain") or "task.renderbus.com",
+                        platform=chosen.get("platform") or "4",
+                        protocol=chosen.get("protocol") or "https", local_os=local_os,
+                        profile=False, **extra)

@@ -1,0 +1,1 @@
+"""One module per group of ``rayvision`` commands; each has ``register(commands, parents, formatter)``."""

@@ -1,0 +1,233 @@
+"""``rayvision sync-output``: download frames as they render, for tasks or a whole account.
+
+Checkpointed (a restart fetches nothing twice), locked per task (two processes or machines
+never fetch the same frame), and it keeps a status file a monitor can read. See
+``docs/cli.md`` and :mod:`rayvision_cli.sync_state`.
+"""
+
+import datetime
+import os
+import threading
+import time
+from typing import Any, Dict, List, Optional
+
+from rayvision_api.diagnose import explain
+from rayvision_cli import client, exit_codes
+from rayvision_cli.commands.tasks import fetch, list_tasks, task_ids
+from rayvision_cli.events import Output
+from rayvision_cli.progress import ProgressBridge
+from rayvision_cli.sync_state import FileState, RedisState, holder_name, write_json_atomic
+
+STATE_FOLDER = ".rayvision-sync"
+#: Tasks looked at per pass in whole-account mode.
+ACCOUNT_TASKS = 200
+
+
+def register(commands: Any, parents: list, formatter: Any) -> None:
+    sync = commands.add_parser(
+        "sync-output", parents=parents, formatter_class=formatter,
+        help="download frames as they render (tasks, or the whole account); restartable")
+    sync.add_argument("task", nargs="*", help="task ids (default: every task of the account)")
+    sync.add_argument("--dest", default=".", help="download folder (created)")
+    sync.add_argument("--interval", type=float, default=10.0, help="seconds between passes")
+    sync.add_argument("--once", action="store_true", help="one pass, then exit")
+    sync.add_argument("--state-dir", help="locks and checkpoints (default <dest>/{0})".format(
+        STATE_FOLDER))
+    sync.add_argument("--status-file",
+                      help="status JSON rewritten after each task (default "
+                           "<state dir>/status-<host>-<pid>.json)")
+    sync.add_argument("--store", help="shared redis for locks and checkpoints, e.g. "
+                                      "redis://host:6379/0 (default: the profile's "
+                                      "record_store when it is a redis URL, else files)")
+    sync.set_defaults(handler=run_sync_output)
+
+
+def _utc() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _open_state(args: Any, api: Any, settings: Dict[str, Any], dest: str) -> Any:
+    store = getattr(args, "store", None) or settings.get("record_store") or ""
+    if store.startswith(("redis://", "rediss://", "unix://")):
+        namespace = "{0}:{1}".format(api.connect.domain, api.user_info.get("output_bid", ""))
+        return RedisState(store, namespace)
+    return FileState(getattr(args, "state_dir", None) or os.path.join(dest, STATE_FOLDER))
+
+
+class StatusFile(object):
+    """The status JSON of this process (rewritten atomically)."""
+
+    def __init__(self, path: str, dest: str, backend: str) -> None:
+        self.path = path
+        self.data = {"schema": 1, "holder": holder_name(), "pid": os.getpid(),
+                     "started": _utc(), "updated": _utc(), "state": "running", "dest": dest,
+                     "lock_backend": backend, "passes": 0, "tasks": {}, "errors": []}
+
+    def task(self, task_id: str, **fields: Any) -> None:
+        self.data["tasks"].setdefault(task_id, {}).update(fields)
+        self.save()
+
+    def error(self, task_id: str, line: str) -> None:
+        self.data["errors"] = (self.data["errors"] + [{"time": _utc(), "task_id": task_id,
+                                                       "message": line}])[-20:]
+        self.save()
+
+    def save(self, state: Optional[str] = None) -> None:
+        if state:
+            self.data["state"] = state
+        self.data["updated"] = _utc()
+        write_json_atomic(self.path, self.data)
+
+
+class _Recorder(object):
+    """Records each downloaded file in the checkpoint as soon as it lands."""
+
+    def __init__(self, state: Any, task_id: str, fingerprints: Dict[str, str],
+                 bridge: ProgressBridge) -> None:
+        self.state = state
+        self.task_id = task_id
+        self.fingerprints = fingerprints
+        self.bridge = bridge
+        self._lock = threading.Lock()
+        self.fetched = 0
+
+    def __call__(self, event: Any) -> None:
+        if event.kind in ("file_done", "file_skipped") and event.path in self.fingerprints:
+            with self._lock:
+                self.state.add_files(self.task_id, {event.path: self.fingerprints[event.path]})
+                if event.kind == "file_done":
+                    self.fetched += 1
+        self.bridge(event)
+
+
+def _fingerprint(item: Dict[str, Any]) -> str:
+    return "{0}:{1}".format(item.get("size"), item.get("sha256") or item.get("mtime") or "")
+
+
+def sync_task(api: Any, downloader: Any, state: Any, task_id: str, dest: str, output: Output,
+              status: StatusFile, max_speed: Any) -> bool:
+    """One pass over one task (lock held by the caller); True when it is complete."""
+    from rayvision_sync.progress import ProgressReporter
+    from rayvision_sync.paths import storage_path
+
+    entry = fetch(api, [int(task_id)])[0]
+    final = entry["final"]
+    names = downloader.manage_task.output_file_names(
+        downloader.manage_task.get_task_status([int(task_id)]))
+    engine = downloader.engine
+    done = state.files(task_id)
+    bridge = ProgressBridge(output, "sync", task_id)
+    fetched = 0
+    expected = {}
+    for name in names:
+        if engine.name != "http":
+            # The transmitter cannot list: the whole folder under the lock.
+            downloader.download([int(task_id)], max_speed=max_speed, print_log=False,
+                                local_path=dest)
+            continue
+        items = engine.list("output_bid", name)
+        expected.update((item["path"], _fingerprint(item)) for item in items)
+        todo = [item for item in items if done.get(item["path"]) != _fingerprint(item)]
+        if not todo:
+            continue
+        recorder = _Recorder(state, task_id, dict((item["path"], _fingerprint(item))
+                                                  for item in todo), bridge)
+        progress = ProgressReporter("download", recorder, show=False)
+        engine.download_items("output_bid", todo, storage_path(name), dest, True, max_speed,
+                              progress, print_log=False)
+        fetched += recorder.fetched
+    recorded = state.files(task_id)
+    complete = final and all(recorded.get(path) == value for path, value in expected.items())
+    if complete:
+        state.mark_complete(task_id)
+    status.task(task_id, status=entry["status"], frames_done=entry["frames_done"],
+                frames_total=entry["frames_total"], files_downloaded=len(state.files(task_id)),
+                fetched_this_pass=fetched, complete=complete, locked_by_other=False)
+    output.emit("task", **dict(entry, files_downloaded=len(state.files(task_id)),
+                               complete=complete))
+    return complete
+
+
+def _pass(api: Any, downloader: Any, state: Any, ids: Optional[List[str]], dest: str,
+          output: Output, status: StatusFile, max_speed: Any) -> Dict[str, Any]:
+    if ids is None:
+        candidates = [entry["task_id"] for entry in list_tasks(api, ACCOUNT_TASKS)]
+    else:
+        candidates = list(ids)
+    outcome = {"complete": [], "pending": [], "errors": 0}
+    for task_id in candidates:
+        if state.is_complete(task_id):
+            outcome["complete"].append(task_id)
+            continue
+        if not state.acquire(task_id):
+            output.emit("lock", task_id=task_id, state="busy")
+            output.info("task {0}: another process is downloading it".format(task_id))
+            status.task(task_id, locked_by_other=True)
+            outcome["pending"].append(task_id)
+            continue
+        output.emit("lock", task_id=task_id, state="acquired", backend=state.kind)
+        try:
+            complete = sync_task(api, downloader, state, task_id, dest, output, status,
+                                 max_speed)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # one task's failure must not stop the others
+            explanation = explain(exc)
+            output.error("task {0}: {1}".format(task_id, explanation.line()),
+                         code=explanation.code, kind=explanation.kind, task_id=task_id)
+            status.error(task_id, explanation.line())
+            outcome["errors"] += 1
+            complete = False
+        finally:
+            state.release(task_id)
+            output.emit("lock", task_id=task_id, state="released")
+        outcome["complete" if complete else "pending"].append(task_id)
+    return outcome
+
+
+def follow_tasks(args: Any, output: Output, api: Any, ids: Optional[List[str]],
+                 dest: str) -> int:
+    """Run passes until every task is complete (or once, or forever for the account)."""
+    from rayvision_sync.download import RayvisionDownload
+
+    settings = client.settings(args)
+    dest = os.path.abspath(dest)
+    os.makedirs(dest, exist_ok=True)
+    state = _open_state(args, api, settings, dest)
+    status_path = getattr(args, "status_file", None) or os.path.join(
+        getattr(state, "folder", None) or os.path.join(dest, STATE_FOLDER),
+        "status-{0}.json".format(holder_name().replace(":", "-")))
+    status = StatusFile(status_path, dest, state.kind)
+    downloader = RayvisionDownload(api, engine=settings.get("engine"),
+                                   workers=int(settings["workers"])
+                                   if settings.get("workers") else None, show_progress=False)
+    max_speed = settings.get("max_speed")
+    interval = getattr(args, "interval", 10.0)
+    once = getattr(args, "once", False)
+    output.emit("phase", phase="sync", dest=dest, status_file=status_path, backend=state.kind)
+    output.info("syncing to {0} (status: {1})".format(dest, status_path))
+    state_name = "interrupted"
+    try:
+        while True:
+            outcome = _pass(api, downloader, state, ids, dest, output, status, max_speed)
+            status.data["passes"] += 1
+            status.save()
+            finished = ids is not None and not outcome["pending"]
+            if finished or once:
+                state_name = "finished" if finished else "pass-done"
+                code = exit_codes.ERROR if outcome["errors"] else exit_codes.OK
+                output.emit("result", command="sync-output", complete=outcome["complete"],
+                            pending=outcome["pending"], errors=outcome["errors"])
+                output.result("complete: {0}; pending: {1}".format(
+                    " ".join(outcome["complete"]) or "-", " ".join(outcome["pending"]) or "-"))
+                return code
+            time.sleep(interval)
+    finally:
+        status.save(state_name)
+        state.close()
+
+
+def run_sync_output(args: Any, output: Output) -> int:
+    api = client.connect(args)
+    ids = [str(task_id) for task_id in task_ids(args.task)] if args.task else None
+    return follow_tasks(args, output, api, ids, args.dest)

@@ -1,0 +1,191 @@
+"""Locks and checkpoints of ``rayvision sync-output``.
+
+One lock per task makes sure that two processes, on one machine or many, never fetch the
+same frames: whoever holds a task's lock downloads its new files and records each one in the
+task's checkpoint; the others skip the task until the lock is free, and then skip what the
+checkpoint records. Two backends:
+
+- files (default): ``<state dir>/task-<id>.lock`` (an OS file lock, released when the
+  process dies) and ``task-<id>.json`` (written atomically). The state dir is below the
+  download folder, so processes on machines sharing that folder share the state.
+- redis (``--store redis://host:port/db`` or the profile's ``record_store``): a ``SET NX PX``
+  lock renewed while held, and a hash of downloaded files per task.
+"""
+
+import json
+import os
+import socket
+import tempfile
+import threading
+import uuid
+from typing import Dict, Optional
+
+#: Seconds a redis lock lives without renewal (a crashed holder frees it after this).
+REDIS_LOCK_TTL = 60.0
+
+_RELEASE = ("if redis.call('get', KEYS[1]) == ARGV[1] then "
+            "return redis.call('del', KEYS[1]) else return 0 end")
+_RENEW = ("if redis.call('get', KEYS[1]) == ARGV[1] then "
+          "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end")
+
+
+def holder_name() -> str:
+    """``host:pid``: who holds a lock (shown in ``lock`` events and the status file)."""
+    return "{0}:{1}".format(socket.gethostname(), os.getpid())
+
+
+def write_json_atomic(path: str, data: object) -> None:
+    """Write ``data`` as JSON through a temporary file and a rename."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(data, stream, indent=1, sort_keys=True)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+class FileState(object):
+    """File locks and JSON checkpoints in ``folder``."""
+
+    kind = "file"
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        os.makedirs(folder, exist_ok=True)
+        self._locks = {}  # type: Dict[str, object]
+
+    def _path(self, task_id: str, suffix: str) -> str:
+        return os.path.join(self.folder, "task-{0}{1}".format(task_id, suffix))
+
+    def acquire(self, task_id: str) -> bool:
+        """Take the task's lock without waiting; False when another process has it."""
+        import portalocker
+
+        lock = portalocker.Lock(self._path(task_id, ".lock"), mode="a", timeout=0,
+                                fail_when_locked=True,
+                                flags=portalocker.LOCK_EX | portalocker.LOCK_NB)
+        try:
+            lock.acquire()
+        except (portalocker.exceptions.LockException, portalocker.exceptions.AlreadyLocked):
+            return False
+        self._locks[task_id] = lock
+        return True
+
+    def release(self, task_id: str) -> None:
+        lock = self._locks.pop(task_id, None)
+        if lock is not None:
+            lock.release()
+
+    def _load(self, task_id: str) -> dict:
+        try:
+            with open(self._path(task_id, ".json"), encoding="utf-8") as stream:
+                data = json.load(stream)
+        except (OSError, ValueError):
+            return {"files": {}, "complete": False}
+        data.setdefault("files", {})
+        data.setdefault("complete", False)
+        return data
+
+    def files(self, task_id: str) -> Dict[str, str]:
+        """Storage path -> ``size:sha256`` of the files already downloaded."""
+        return dict(self._load(task_id)["files"])
+
+    def add_files(self, task_id: str, entries: Dict[str, str]) -> None:
+        """Record downloaded files (hold the lock)."""
+        data = self._load(task_id)
+        data["files"].update(entries)
+        write_json_atomic(self._path(task_id, ".json"), data)
+
+    def is_complete(self, task_id: str) -> bool:
+        return bool(self._load(task_id)["complete"])
+
+    def mark_complete(self, task_id: str) -> None:
+        data = self._load(task_id)
+        data["complete"] = True
+        write_json_atomic(self._path(task_id, ".json"), data)
+
+    def close(self) -> None:
+        for task_id in list(self._locks):
+            self.release(task_id)
+
+
+class RedisState(object):
+    """Locks and checkpoints in a shared redis (all machines of a studio)."""
+
+    kind = "redis"
+
+    def __init__(self, url: str, namespace: str, ttl: float = REDIS_LOCK_TTL,
+                 client: Optional[object] = None) -> None:
+        if client is None:
+            try:
+                import redis
+            except ImportError:
+                from rayvision_api.exception import RayvisionArgumentError
+
+                raise RayvisionArgumentError("a redis store needs the redis package: "
+                                             "pip install 'rayvision_cli[redis]'")
+            client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=10)
+        self.client = client
+        self.prefix = "rayvision:sync-output:{0}".format(namespace)
+        self.ttl_ms = int(ttl * 1000)
+        self._tokens = {}  # type: Dict[str, str]
+        self._stop = threading.Event()
+        self._renewer = None  # type: Optional[threading.Thread]
+
+    def _key(self, task_id: str, what: str) -> str:
+        return "{0}:{1}:{2}".format(self.prefix, task_id, what)
+
+    def acquire(self, task_id: str) -> bool:
+        token = "{0}:{1}".format(holder_name(), uuid.uuid4().hex)
+        if not self.client.set(self._key(task_id, "lock"), token, nx=True, px=self.ttl_ms):
+            return False
+        self._tokens[task_id] = token
+        self._start_renewer()
+        return True
+
+    def _start_renewer(self) -> None:
+        if self._renewer is not None and self._renewer.is_alive():
+            return
+        self._renewer = threading.Thread(target=self._renew_loop, name="sync-output-lock",
+                                         daemon=True)
+        self._renewer.start()
+
+    def _renew_loop(self) -> None:
+        while not self._stop.wait(self.ttl_ms / 3000.0):
+            for task_id, token in list(self._tokens.items()):
+                try:
+                    self.client.eval(_RENEW, 1, self._key(task_id, "lock"), token,
+                                     self.ttl_ms)
+                except Exception:  # the next renewal tries again; the TTL covers a gap
+                    pass
+
+    def release(self, task_id: str) -> None:
+        token = self._tokens.pop(task_id, None)
+        if token is not None:
+            self.client.eval(_RELEASE, 1, self._key(task_id, "lock"), token)
+
+    def files(self, task_id: str) -> Dict[str, str]:
+        return dict(self.client.hgetall(self._key(task_id, "files")) or {})
+
+    def add_files(self, task_id: str, entries: Dict[str, str]) -> None:
+        if entries:
+            self.client.hset(self._key(task_id, "files"), mapping=entries)
+
+    def is_complete(self, task_id: str) -> bool:
+        return bool(self.client.exists(self._key(task_id, "complete")))
+
+    def mark_complete(self, task_id: str) -> None:
+        self.client.set(self._key(task_id, "complete"), "1")
+
+    def close(self) -> None:
+        self._stop.set()
+        for task_id in list(self._tokens):
+            try:
+                self.release(task_id)
+            except Exception:  # the TTL frees it
+                pass

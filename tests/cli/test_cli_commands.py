@@ -1,0 +1,148 @@
+"""Every ``rayvision`` command end to end against a sandbox farm, with its exit code."""
+
+import configparser
+import os
+import stat
+
+from cli_helpers import MAYA_SCENE, submit
+
+from rayvision_cli import exit_codes
+from rayvision_sandbox import Sandbox
+
+
+def test_config_create_list_show_delete_never_show_the_key(cli, farm, sandbox_profile):
+    mode = stat.S_IMODE(os.stat(cli.config_file).st_mode)
+    assert mode == 0o600
+    stored = configparser.ConfigParser(interpolation=None)
+    stored.read(cli.config_file)
+    assert stored["sandbox"]["access_key"] == farm.access_key
+    listing = cli("config", "list")
+    assert listing.code == 0 and "sandbox" in listing.out and farm.domain in listing.out
+    shown = cli("config", "show", "sandbox")
+    assert shown.code == 0 and "access_key = ****" in shown.out
+    assert farm.access_key not in shown.out + shown.err
+    assert cli("config", "path").out.strip() == cli.config_file
+    as_json = cli("--json", "config", "show", "sandbox").events()
+    result = [e for e in as_json if e["event"] == "result"][0]
+    assert result["settings"]["access_key"] == "****"
+    assert cli("config", "delete", "sandbox").code == 0
+    missing = cli("config", "show", "sandbox")
+    assert missing.code == exit_codes.CONFIG
+    assert len(missing.err.strip().splitlines()) == 1 and "no profile 'sandbox'" in missing.err
+
+
+def test_analyse_prints_the_summary(cli, sandbox_profile):
+    result = cli("analyse", MAYA_SCENE)
+    assert result.code == 0, result
+    assert "layer:      background  frames 1-5[1]" in result.out
+    assert "(maya, static reader)" in result.out
+    found = [e for e in cli("--json", "analyse", MAYA_SCENE).events() if e["event"] == "result"]
+    assert found[0]["dcc"] == "maya" and found[0]["assets"] > 0
+    assert os.path.isfile(found[0]["task_json"])
+
+
+def test_analyse_of_an_unknown_scene_type_is_one_line(cli, tmp_path):
+    scene = tmp_path / "scene.blend"
+    scene.write_text("x")
+    result = cli("analyse", str(scene))
+    assert result.code == exit_codes.CONFIG
+    assert result.err.strip().count("\n") == 0 and "unknown scene type '.blend'" in result.err
+
+
+def test_submit_status_wait_download(cli, farm, sandbox_profile, tmp_path):
+    task_id = submit(cli)
+    assert task_id.isdigit()
+    waited = cli("--profile", "sandbox", "wait", task_id, "--interval", "0.2")
+    assert waited.code == exit_codes.OK, waited
+    assert waited.out.strip() == "{0} Done".format(task_id)
+    status = cli("--profile", "sandbox", "status", task_id)
+    line = [row for row in status.out.splitlines() if row.startswith(task_id)][0]
+    assert "Done" in line and "3/3" in line and "muti_layer_test.ma" in line
+    listing = cli("--profile", "sandbox", "tasks", "--status", "done")
+    assert task_id in listing.out
+    dest = tmp_path / "frames"
+    downloaded = cli("--profile", "sandbox", "download", task_id, "--dest", str(dest))
+    assert downloaded.code == 0, downloaded
+    frames = sorted(name for _, _, names in os.walk(str(dest)) for name in names)
+    assert frames.count("muti_layer_test.0001.png") == 2  # frame and its thumbnail
+    assert len(frames) == 6
+
+
+def test_wait_exit_codes_follow_the_final_status(cli, farm, sandbox_profile, tmp_path):
+    farm.faults.set(failing_frames="all")
+    failed = submit(cli, frames="1-2")
+    result = cli("--profile", "sandbox", "wait", failed, "--interval", "0.2")
+    assert result.code in (exit_codes.TASK_FAILED,), result
+    farm.faults.clear()
+    with Sandbox(data_dir=str(tmp_path / "slow"), seconds_per_frame=5.0) as slow_farm:
+        created = cli("--domain", slow_farm.domain, "--platform", slow_farm.platform,
+                      "--protocol", "http", "--access-id", slow_farm.access_id,
+                      "--access-key", slow_farm.access_key, "config", "create", "slow")
+        assert created.code == 0, created
+        slow = cli("--profile", "slow", "-q", "submit", MAYA_SCENE, "--frames", "1-50",
+                   "--layers", "background").out.strip()
+        timed_out = cli("--profile", "slow", "wait", slow, "--interval", "0.2",
+                        "--max-wait", "0.5")
+        assert timed_out.code == exit_codes.TIMEOUT, timed_out
+        assert cli("--profile", "slow", "stop", slow).code == 0
+        stopped = cli("--profile", "slow", "wait", slow, "--interval", "0.2")
+        assert stopped.code == exit_codes.TASK_STOPPED, stopped
+        assert cli("--profile", "slow", "restart", slow).code == 0
+        row = cli("--profile", "slow", "status", slow).out.splitlines()[1]
+        assert " Stop " not in row
+        assert cli("--profile", "slow", "delete", slow).code == 0
+
+
+def test_doctor_reports_each_check(cli, farm, sandbox_profile, tmp_path):
+    result = cli("--profile", "sandbox", "--json", "doctor", "--dest", str(tmp_path))
+    checks = dict((e["name"], e) for e in result.events() if e["event"] == "check")
+    assert set(checks) >= {"settings", "network", "tls/clock", "credentials", "records",
+                           "transmitter", "permissions", "paths"}
+    assert checks["credentials"]["state"] == "ok"
+    assert checks["tls/clock"]["state"] == "ok" and "speaks http" in checks["tls/clock"]["detail"]
+    assert farm.access_key not in result.out + result.err
+    farm.faults.set(clock_skew=900)
+    skewed = cli("--profile", "sandbox", "doctor", "--dest", str(tmp_path))
+    assert skewed.code == exit_codes.CHECK_FAILED
+    refused = [line for line in skewed.out.splitlines() if line.startswith("FAIL  credentials")]
+    assert refused and "610" in refused[0] and "clock" in refused[0]
+
+
+def test_protocol_mismatch_is_one_line_saying_which_to_use(cli, farm, sandbox_profile):
+    result = cli("--profile", "sandbox", "--protocol", "https", "status", timeout=120)
+    assert result.code == exit_codes.UNREACHABLE
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result
+    assert "answers plain http, not https" in lines[0] and "--protocol http" in lines[0]
+    assert "Traceback" not in result.err
+
+
+def test_wrong_port_and_wrong_key(cli, farm, sandbox_profile):
+    refused = cli("--profile", "sandbox", "--domain", "127.0.0.1:9", "status")
+    assert refused.code == exit_codes.UNREACHABLE
+    assert refused.err.strip().count("\n") == 0 and "connection refused" in refused.err
+    bad_key = cli("--profile", "sandbox", "--access-key", "0" * 32, "status")
+    assert bad_key.code == exit_codes.CONFIG
+    assert bad_key.err.strip().count("\n") == 0 and "access_key" in bad_key.err
+
+
+def test_debug_shows_the_traceback(cli, farm, sandbox_profile):
+    result = cli("--profile", "sandbox", "--domain", "127.0.0.1:9", "--debug", "status")
+    assert result.code == exit_codes.UNREACHABLE
+    assert "Traceback (most recent call last)" in result.err
+
+
+def test_usage_errors_exit_2_and_help_shows_defaults(cli):
+    assert cli("wait").code == exit_codes.USAGE
+    assert cli().code == exit_codes.USAGE
+    helped = cli("sync-output", "--help")
+    assert helped.code == 0 and "(default: 10.0)" in helped.out
+
+
+def test_environment_beats_profile_and_argument_beats_environment(cli, farm, sandbox_profile):
+    cli.env["RAYVISION_DOMAIN"] = "127.0.0.1:9"
+    assert cli("--profile", "sandbox", "status").code == exit_codes.UNREACHABLE
+    assert cli("--profile", "sandbox", "--domain", farm.domain, "status").code == 0
+    del cli.env["RAYVISION_DOMAIN"]
+    cli.env["RAYVISION_PROFILE"] = "sandbox"
+    assert cli("status").code == 0

