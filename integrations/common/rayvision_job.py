@@ -248,6 +248,24 @@ def frames_argument(frames):
     return ",".join(parts)
 
 
+def map_path(path, rules):
+    """``path`` with the first matching ``(from_prefix, to_prefix)`` rule applied.
+
+    Prefixes match case-insensitively with ``\\`` and ``/`` alike (Windows and Linux
+    workers share rules); the rest of the path takes the separator of ``to_prefix``.
+    """
+    if not path:
+        return path
+    normal = path.replace("\\", "/")
+    for source, target in rules or ():
+        prefix = source.replace("\\", "/").rstrip("/")
+        if normal.lower() == prefix.lower() or normal.lower().startswith(prefix.lower() + "/"):
+            rest = normal[len(prefix):]
+            separator = "\\" if "\\" in target else "/"
+            return target.rstrip("\\/") + rest.replace("/", separator)
+    return path
+
+
 def human_bytes(count):
     value = float(count or 0)
     for unit in ("B", "KB", "MB", "GB"):
