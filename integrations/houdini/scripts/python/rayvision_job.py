@@ -416,6 +416,17 @@ class CloudRender(object):
             raise JobError(outcome.error or "rayvision submit printed no task id",
                            outcome.exit_code)
 
+    def submit(self):
+        """Only submit (in-DCC submitters): analyse, upload, submit; returns the task id.
+
+        Raises:
+            Cancelled: The host cancelled (nothing is left running on this machine).
+            JobError: The submission failed, as one line.
+        """
+        self._submit()
+        self._report(100.0, "Renderbus task {0} submitted".format(self.task_id))
+        return self.task_id
+
     def _follow(self):
         self._report(RENDER_START, "Renderbus task {0}: following".format(self.task_id))
         outcome = self._run(["sync-output", self.task_id, "--dest", self.settings.output,
@@ -477,6 +488,72 @@ class CloudRender(object):
                 self.host.log("Renderbus task {0} keeps rendering; a requeue re-attaches "
                               "to it".format(self.task_id))
             raise
+
+
+class BackgroundSubmit(object):
+    """A submission on a worker thread, for a DCC whose UI must keep running.
+
+    Every callback reaches the UI through ``deliver(function)``, which must run
+    ``function`` on the UI thread (``maya.utils.executeDeferred``,
+    ``hdefereval.executeDeferred``).
+
+    Args:
+        settings (RenderSettings): What to submit (``output`` is not used).
+        process (RayvisionProcess): How ``rayvision`` is run.
+        deliver (callable): Runs a function on the UI thread.
+        on_progress (callable): ``(percent, message)``.
+        on_log (callable): ``(text)``.
+        on_done (callable): ``(task_id, error)``: one of them is None; both None when
+            cancelled.
+    """
+
+    def __init__(self, settings, process, deliver, on_progress, on_log, on_done):
+        self.settings = settings
+        self.process = process
+        self.deliver = deliver
+        self.on_progress = on_progress
+        self.on_log = on_log
+        self.on_done = on_done
+        self.task_id = None
+        self._cancel = threading.Event()
+        self.thread = threading.Thread(target=self._work)
+        self.thread.daemon = True
+
+    # CloudRender's host interface, called on the worker thread.
+    def progress(self, percent, message):
+        self.deliver(lambda: self.on_progress(percent, message))
+
+    def log(self, text):
+        self.deliver(lambda: self.on_log(text))
+
+    def cancelled(self):
+        return self._cancel.is_set()
+
+    def load_task_id(self):
+        return None
+
+    def save_task_id(self, task_id):
+        self.task_id = task_id
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def cancel(self):
+        """Kill the submission's processes (within ``poll_seconds`` of the process)."""
+        self._cancel.set()
+
+    def _work(self):
+        task_id = error = None
+        try:
+            task_id = CloudRender(self.settings, self, self.process).submit()
+        except Cancelled:
+            pass
+        except JobError as failure:
+            error = str(failure)
+        except Exception as failure:  # the UI must hear about every failure
+            error = "{0}: {1}".format(type(failure).__name__, failure)
+        self.deliver(lambda: self.on_done(task_id, error))
 
 
 def main(argv=None):
