@@ -189,7 +189,7 @@ class RayvisionProcess(object):
             reader.join(5)
         error = state["error"]
         if exit_code != EXIT_OK and not error:
-            tail = [text for text in stderr_tail if text.strip()]
+            tail = [text for text in stderr_tail if text and text.strip()]
             error = tail[-1].strip() if tail else "rayvision {0} exited {1}".format(
                 args[0], exit_code)
         return Outcome(exit_code, error, state["result"], state["task"])

@@ -75,16 +75,17 @@ class RenderbusPlugin(DeadlinePlugin):
                 return candidate
             if os.sep not in candidate and "/" not in candidate:
                 return candidate  # a bare name: looked up on the Worker's PATH
-        raise ValueError("none of the configured rayvision executables exists on this "
-                         "Worker: {0}".format("; ".join(candidates)))
+        raise self._job_module.JobError(
+            "none of the configured rayvision executables exists on this Worker: {0}"
+            .format("; ".join(candidates)))
 
     def _refuse_credentials_in_job(self, job):
         keys = list(job.GetJobPluginInfoKeys()) + list(job.GetJobEnvironmentKeys())
         found = [key for key in keys if key.upper().replace("-", "_") in CREDENTIAL_NAMES]
         if found:
-            raise ValueError("the job carries credentials ({0}); remove them: the Worker "
-                             "takes them from its rayvision profile or its environment"
-                             .format(", ".join(sorted(found))))
+            raise self._job_module.JobError(
+                "the job carries credentials ({0}); remove them: the Worker takes them from "
+                "its rayvision profile or its environment".format(", ".join(sorted(found))))
 
     def _frames(self, job):
         if self.GetBooleanPluginInfoEntryWithDefault("UseJobFrames", False):
@@ -97,9 +98,9 @@ class RenderbusPlugin(DeadlinePlugin):
         scene = self._mapped(self.GetPluginInfoEntryWithDefault("SceneFile", ""))
         output = self._mapped(self.GetPluginInfoEntryWithDefault("OutputDirectory", ""))
         if not scene:
-            raise ValueError("the job has no SceneFile")
+            raise self._job_module.JobError("the job has no SceneFile")
         if not output:
-            raise ValueError("the job has no OutputDirectory")
+            raise self._job_module.JobError("the job has no OutputDirectory")
         layers = [name.strip() for name in
                   self.GetPluginInfoEntryWithDefault("Layers", "").split(",") if name.strip()]
         return self._job_module.RenderSettings(

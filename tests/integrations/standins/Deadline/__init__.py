@@ -1,0 +1,1 @@
+"""Stand-in for Deadline's scripting package (see ../README.md)."""
