@@ -90,4 +90,4 @@ def run(command, env, cwd, timeout=180):
 def files_below(folder):
     return sorted(os.path.relpath(os.path.join(r, f), str(folder)).replace(os.sep, "/")
                   for r, _d, files in os.walk(str(folder)) for f in files
-                  if "thumbnail" not in r and ".rayvision-sync" not in r)
+                  if "thumbnail" not in r and "/." not in r.replace(os.sep, "/"))
