@@ -11,7 +11,7 @@ Settings (environment of Houdini): ``RAYVISION_EXECUTABLE``, ``RAYVISION_SITE`` 
 holding the installed ``rayvision_houdini`` package, when the SDK is not importable from
 Houdini's Python) and ``RAYVISION_PROFILE``, as for the Maya menu.
 
-Houdini API used: ``hou.node``, ``Node.allSubChildren``, ``Node.type``,
+Houdini API used: ``hou.applicationVersionString``, ``hou.node``, ``Node.allSubChildren``, ``Node.type``,
 ``hou.fileReferences``, ``hou.hipFile`` (``path``, ``hasUnsavedChanges``, ``save``),
 ``hou.ui`` (``readMultiInput``, ``displayMessage``, ``setStatusMessage``) and
 ``hdefereval.executeDeferred``.
@@ -118,6 +118,7 @@ def show():
         return None
     layers = [name.strip() for name in values[0].split(",") if name.strip()]
     settings = rayvision_job.RenderSettings(scene=scene, output="", layers=layers,
+                                            software_version=hou.applicationVersionString(),
                                             frames=values[1].strip() or None,
                                             project=values[2].strip() or None)
     profile = os.environ.get("RAYVISION_PROFILE")
