@@ -1,4 +1,4 @@
-"""Build every package's wheel and install them into fresh venvs of other Pythons.
+r"""Build every package's wheel and install them into fresh venvs of other Pythons.
 
 Used by ``nox -s wheels`` (and CI)::
 
@@ -65,6 +65,7 @@ def check_interpreter(python, wheels, wheel_dir, packages, workdir):
 
 
 def main(argv=None):
+    """Build the wheels, then check each interpreter; returns 0."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--python", action="append", required=True,
                         help="interpreter to test (repeat)")

@@ -41,9 +41,9 @@ class Cli(object):
 
     def __call__(self, *args, **kwargs):
         timeout = kwargs.pop("timeout", 120)
-        process = subprocess.run(self.argv(*args), stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, env=self.env, cwd=self.home,
-                                 timeout=timeout, universal_newlines=True, **kwargs)
+        process = subprocess.run(self.argv(*args), capture_output=True,
+                                 env=self.env, cwd=self.home,
+                                 timeout=timeout, text=True, **kwargs)
         return Result(process.returncode, process.stdout, process.stderr)
 
     def popen(self, *args):

@@ -1,6 +1,5 @@
 """The progress display in a real terminal (tmux): one line, redrawn in place."""
 
-import os
 import re
 import shlex
 import shutil
@@ -14,8 +13,8 @@ PROGRESS = re.compile(r"^download\s+(\d+)/(\d+) files\s+.*ETA")
 
 
 def _tmux(socket, *args):
-    return subprocess.run(["tmux", "-S", socket] + list(args), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True, timeout=30)
+    return subprocess.run(["tmux", "-S", socket] + list(args), capture_output=True,
+                          text=True, timeout=30)
 
 
 def test_download_progress_redraws_one_line(cli, farm, sandbox_profile, tmp_path):

@@ -19,6 +19,9 @@ ALLOWED = {
     "rayvision_maya": {"rayvision_log", "rayvision_api", "rayvision_utils"},
     "rayvision_houdini": {"rayvision_log", "rayvision_api", "rayvision_utils"},
     "rayvision_clarisse": {"rayvision_log", "rayvision_api", "rayvision_utils"},
+    # The command line sits on top of the whole SDK (the sandbox is a development tool).
+    "rayvision_cli": {"rayvision_log", "rayvision_api", "rayvision_utils", "rayvision_sync",
+                      "rayvision_maya", "rayvision_houdini", "rayvision_clarisse"},
 }
 
 # Distribution name -> import name, where they differ.
@@ -94,3 +97,35 @@ def test_package_folder_is_self_contained(package):
     assert os.path.isfile(os.path.join(base, "README.md"))
     assert os.path.isfile(os.path.join(base, "src", package, "__init__.py"))
     assert os.path.isfile(os.path.join(base, "src", package, "_version.py"))
+
+
+def checkout_version(package):
+    text = open(os.path.join(ROOT, package, "src", package, "_version.py"),
+                encoding="utf-8").read()
+    return re.search(r'__version__ = "([^"]+)"', text).group(1)
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_siblings_are_pinned_to_the_checkout_versions(package):
+    """An unpinned sibling resolves from the index to an unrelated rayvision_* release."""
+    text = open(os.path.join(ROOT, package, "pyproject.toml"), encoding="utf-8").read()
+    text = re.search(r"^dependencies\s*=\s*\[(.*?)^\]", text, re.S | re.M).group(1)
+    for name, operator, version in re.findall(r'"(rayvision_[a-z]+)\s*([=<>!~]*)\s*([^";]*)"',
+                                              text):
+        assert operator == "==", "{0}: {1} is not pinned exactly".format(package, name)
+        assert version == checkout_version(name), "{0} pins {1}=={2}, the checkout has {3}".format(
+            package, name, version, checkout_version(name))
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_metadata_has_classifiers_and_urls(package):
+    text = open(os.path.join(ROOT, package, "pyproject.toml"), encoding="utf-8").read()
+    assert "Programming Language :: Python :: 3.7" in text
+    assert "[project.urls]" in text and "Homepage" in text
+
+
+def test_redis_is_an_optional_extra():
+    text = open(os.path.join(ROOT, "rayvision_sync", "pyproject.toml"), encoding="utf-8").read()
+    block = re.search(r"^dependencies\s*=\s*\[(.*?)^\]", text, re.S | re.M).group(1)
+    assert "redis" not in block
+    assert re.search(r'^redis = \["redis>=', text, re.M)

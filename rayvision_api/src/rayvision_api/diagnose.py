@@ -22,12 +22,9 @@ _PLAIN_HTTP_SIGNS = ("WRONG_VERSION_NUMBER", "wrong version number", "record lay
 class Explanation(NamedTuple):
     """What went wrong, in one line, and what to do about it.
 
-    Attributes:
-        kind: ``protocol``, ``unreachable``, ``credentials``, ``farm``, ``argument``,
-            ``sdk`` or ``internal``.
-        code: The SDK or farm error code, or None.
-        message: One line (no traceback, never a secret).
-        hint: What to do, or ``""``.
+    ``kind`` is one of ``protocol``, ``unreachable``, ``credentials``, ``farm``,
+    ``argument``, ``sdk``, ``internal``; ``code`` the SDK or farm error code, or None;
+    ``message`` one line (no traceback, never a secret); ``hint`` what to do, or ``""``.
     """
 
     kind: str

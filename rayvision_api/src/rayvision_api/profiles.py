@@ -9,12 +9,8 @@ Resolution order of every setting: argument > environment variable > profile > d
 default. See ``docs/configuration.md``.
 """
 
-import configparser
 import os
-import shlex
-import subprocess
 import sys
-import tempfile
 from typing import Dict, Mapping, Optional, Union
 
 from rayvision_api.exception import RayvisionArgumentError
@@ -58,7 +54,7 @@ _HIDDEN = "****"
 
 def config_dir(environ: Optional[Mapping[str, str]] = None,
                platform: Optional[str] = None) -> str:
-    """The user config folder of the SDK.
+    r"""The user config folder of the SDK.
 
     ``%APPDATA%\\rayvision`` on Windows, ``~/Library/Application Support/rayvision`` on
     macOS, ``$XDG_CONFIG_HOME/rayvision`` (default ``~/.config/rayvision``) elsewhere.
@@ -85,7 +81,13 @@ def config_path(environ: Optional[Mapping[str, str]] = None) -> str:
     return environ.get(ENV_CONFIG_FILE) or os.path.join(config_dir(environ), CONFIG_NAME)
 
 
-def _parser() -> configparser.ConfigParser:
+# configparser, subprocess and tempfile are imported where used: ``import rayvision_api``
+# stays cheap (a render node imports it at every task start).
+
+
+def _parser():
+    import configparser
+
     # No interpolation: a key or a proxy password may hold '%'.
     return configparser.ConfigParser(interpolation=None, default_section="__none__")
 
@@ -96,6 +98,8 @@ def load_profiles(path: Optional[str] = None) -> Dict[str, Dict[str, str]]:
     Raises:
         RayvisionArgumentError: The file is not valid INI (the message names it).
     """
+    import configparser
+
     path = path or config_path()
     parser = _parser()
     try:
@@ -125,7 +129,9 @@ def get_profile(name: str, path: Optional[str] = None) -> Dict[str, str]:
     return profiles[name]
 
 
-def _write_atomically(path: str, parser: configparser.ConfigParser) -> None:
+def _write_atomically(path: str, parser) -> None:
+    import tempfile
+
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=folder)
@@ -210,6 +216,9 @@ def key_from_command(command: str, profile_name: str = "") -> str:
         RayvisionArgumentError: The command fails or prints nothing (its output is never
             put in the message).
     """
+    import shlex
+    import subprocess
+
     what = "access_key_command of profile {0!r}".format(profile_name)
     try:
         argv = shlex.split(command, posix=os.name != "nt")

@@ -4,8 +4,7 @@ import logging
 import os
 from typing import Any, Dict, Optional
 
-from rayvision_api import RayvisionAPI
-from rayvision_api import profiles
+from rayvision_api import RayvisionAPI, profiles
 
 LOGGER = logging.getLogger(__name__)
 
@@ -24,12 +23,19 @@ def profile_name(args: Any) -> Optional[str]:
 
 
 def settings(args: Any) -> Dict[str, Any]:
-    """Every setting of this run (connection and transfer), resolved along the chain."""
+    """Every setting of this run (connection and transfer), resolved along the chain.
+
+    Resolved once per run (an ``access_key_command`` runs once) and kept on ``args``.
+    """
+    cached = getattr(args, "_resolved_settings", None)
+    if cached is not None:
+        return dict(cached)
     given = dict((name, getattr(args, name, None)) for name in CONNECTION_OPTIONS)
     name = profile_name(args)
     resolved = profiles.resolve(given, name, defaults={})
     resolved.setdefault("domain", None)
     resolved["profile"] = name
+    args._resolved_settings = dict(resolved)
     return resolved
 
 

@@ -158,18 +158,21 @@ class Rate(object):
         self._points = []  # type: List[tuple]
 
     def add(self, done: int) -> None:
+        """Record the bytes done so far."""
         now = time.monotonic()
         self._points.append((now, done))
         while len(self._points) > 2 and now - self._points[0][0] > self.window:
             self._points.pop(0)
 
     def per_second(self) -> float:
+        """Bytes per second over the window (0 before two samples)."""
         if len(self._points) < 2:
             return 0.0
         (t0, d0), (t1, d1) = self._points[0], self._points[-1]
         return (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0
 
     def eta(self, done: int, total: int) -> Optional[float]:
+        """Seconds left at the current rate (None when unknown)."""
         rate = self.per_second()
         if rate <= 0 or total <= done:
             return None if total > done else 0.0

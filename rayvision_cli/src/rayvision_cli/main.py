@@ -81,8 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging(args: argparse.Namespace) -> None:
-    """The SDK's records on stderr: ERROR by default (errors are reported as one line
-    anyway), INFO and warnings with -v, DEBUG with -vv or --debug."""
+    """Send the SDK's records to stderr at the level the options ask for.
+
+    ERROR by default (errors are reported as one line anyway), INFO and warnings with -v,
+    DEBUG with -vv or --debug.
+    """
     level = logging.ERROR
     if args.verbose >= 2 or args.debug:
         level = logging.DEBUG

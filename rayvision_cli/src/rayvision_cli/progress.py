@@ -1,5 +1,7 @@
-"""Transfer progress of ``rayvision_sync`` as CLI output: ``progress`` / ``file`` events or
-one progress line in a terminal."""
+"""Transfer progress of ``rayvision_sync`` as command output.
+
+``progress`` / ``file`` events with ``--json``, else one progress line in a terminal.
+"""
 
 import os
 import threading
@@ -35,6 +37,7 @@ class ProgressBridge(object):
         self.files_done_paths = []  # type: list
 
     def __call__(self, event: Any) -> None:
+        """Handle one :class:`rayvision_sync.progress.ProgressEvent`."""
         kind = event.kind
         if kind == "file_start":
             self.current = event.path or event.local_path

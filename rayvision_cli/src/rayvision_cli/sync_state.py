@@ -77,6 +77,7 @@ class FileState(object):
         return True
 
     def release(self, task_id: str) -> None:
+        """Release the task's lock (if this process holds it)."""
         lock = self._locks.pop(task_id, None)
         if lock is not None:
             lock.release()
@@ -102,14 +103,17 @@ class FileState(object):
         write_json_atomic(self._path(task_id, ".json"), data)
 
     def is_complete(self, task_id: str) -> bool:
+        """Whether the task ended and every file of it is recorded."""
         return bool(self._load(task_id)["complete"])
 
     def mark_complete(self, task_id: str) -> None:
+        """Record that the task is complete: later passes skip it."""
         data = self._load(task_id)
         data["complete"] = True
         write_json_atomic(self._path(task_id, ".json"), data)
 
     def close(self) -> None:
+        """Release every lock this process holds."""
         for task_id in list(self._locks):
             self.release(task_id)
 
@@ -141,6 +145,7 @@ class RedisState(object):
         return "{0}:{1}:{2}".format(self.prefix, task_id, what)
 
     def acquire(self, task_id: str) -> bool:
+        """Take the task's lock without waiting; False when another process has it."""
         token = "{0}:{1}".format(holder_name(), uuid.uuid4().hex)
         if not self.client.set(self._key(task_id, "lock"), token, nx=True, px=self.ttl_ms):
             return False
@@ -165,24 +170,30 @@ class RedisState(object):
                     pass
 
     def release(self, task_id: str) -> None:
+        """Release the task's lock (if this process holds it)."""
         token = self._tokens.pop(task_id, None)
         if token is not None:
             self.client.eval(_RELEASE, 1, self._key(task_id, "lock"), token)
 
     def files(self, task_id: str) -> Dict[str, str]:
+        """Storage path -> ``size:sha256`` of the files already downloaded."""
         return dict(self.client.hgetall(self._key(task_id, "files")) or {})
 
     def add_files(self, task_id: str, entries: Dict[str, str]) -> None:
+        """Record downloaded files (hold the lock)."""
         if entries:
             self.client.hset(self._key(task_id, "files"), mapping=entries)
 
     def is_complete(self, task_id: str) -> bool:
+        """Whether the task ended and every file of it is recorded."""
         return bool(self.client.exists(self._key(task_id, "complete")))
 
     def mark_complete(self, task_id: str) -> None:
+        """Record that the task is complete: later passes skip it."""
         self.client.set(self._key(task_id, "complete"), "1")
 
     def close(self) -> None:
+        """Release every lock this process holds."""
         self._stop.set()
         for task_id in list(self._tokens):
             try:

@@ -43,6 +43,7 @@ def codes_for(names: Iterable[str]) -> List[int]:
 
 
 def is_final(code: Any) -> bool:
+    """Whether the status code is a final one (the task no longer changes)."""
     return str(code) in TASK_FINAL_STATUS_CODES
 
 
@@ -77,6 +78,7 @@ TABLE_HEADERS = ("TASK", "STATUS", "FRAMES", "FAILED", "SUBMITTED", "COMPLETED",
 
 
 def table_row(entry: Dict[str, Any]) -> List[Any]:
+    """The cells of one row of the task table."""
     return [entry["task_id"], entry["status"],
             "{0}/{1}".format(entry["frames_done"], entry["frames_total"]),
             entry["frames_failed"], entry["submitted"] or "-", entry["completed"] or "-",

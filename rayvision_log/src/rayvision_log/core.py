@@ -10,11 +10,9 @@ rotation.
 """
 
 import copy
-import getpass
 import importlib
 import logging
 import os
-import socket
 import sys
 import traceback
 
@@ -76,11 +74,15 @@ _FQDN = []
 def _host_name():
     """The machine's fully qualified name (looked up once per process)."""
     if not _FQDN:
+        import socket
+
         _FQDN.append(socket.getfqdn() or socket.gethostname() or "localhost")
     return _FQDN[0]
 
 
 def _user_name():
+    import getpass
+
     try:
         return getpass.getuser()
     except Exception:  # No user database entry (containers): still log somewhere sensible.

@@ -14,8 +14,7 @@ __all__ = ["default_workspace", "check_workspace", "make_unique_folder",
 
 
 def check_workspace(workspace):
-    """Return the workspace to use: ``workspace`` if given (created when missing), else the
-    default.
+    """Return the workspace to use: ``workspace`` (created when missing), else the default.
 
     The original refused a missing folder (``workspace ... is not found``); a newcomer's
     first run then failed for want of a ``mkdir``, so it is created (``docs/migration.md``).

@@ -1,1 +1,1 @@
-"""One module per group of ``rayvision`` commands; each has ``register(commands, parents, formatter)``."""
+"""The ``rayvision`` commands, one module per group; each has ``register()``."""

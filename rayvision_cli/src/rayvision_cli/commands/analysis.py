@@ -21,6 +21,7 @@ def _scene_options(parser: argparse.ArgumentParser) -> None:
 
 
 def register(commands: Any, parents: list, formatter: Any) -> None:
+    """Add ``analyse`` and ``submit`` to the command parser."""
     analyse = commands.add_parser("analyse", aliases=["analyze"], parents=parents,
                                   formatter_class=formatter,
                                   help="analyse a scene and print what it needs")
@@ -69,6 +70,7 @@ def _print_summary(found: dict, output: Output) -> None:
 
 
 def run_analyse(args: Any, output: Output) -> int:
+    """``rayvision analyse``: analyse a scene and print (or stream) the summary."""
     analyzer = _analyse(args, output)
     found = scene.summary(analyzer)
     output.emit("result", command="analyse", **found)
@@ -77,6 +79,7 @@ def run_analyse(args: Any, output: Output) -> int:
 
 
 def run_submit(args: Any, output: Output) -> int:
+    """``rayvision submit``: analyse, check, upload and submit; print the task id."""
     from rayvision_api.task.check import RayvisionCheck
     from rayvision_sync.upload import RayvisionUpload
 

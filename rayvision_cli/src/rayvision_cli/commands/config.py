@@ -11,6 +11,7 @@ from rayvision_cli.events import Output
 
 
 def register(commands: Any, parents: list, formatter: Any) -> None:
+    """Add ``config`` and its actions to the command parser."""
     config = commands.add_parser("config", parents=parents, formatter_class=formatter,
                                  help="profiles: create, list, show (key hidden), delete")
     actions = config.add_subparsers(dest="config_action", metavar="ACTION")
@@ -50,6 +51,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def run_create(args: Any, output: Output) -> int:
+    """``rayvision config create``: save a profile (the key from an option or stdin)."""
     settings = dict((key, getattr(args, key)) for key in
                     ("domain", "platform", "protocol", "access_id", "access_key"))
     for key in profiles.SETTINGS:
@@ -71,6 +73,7 @@ def run_create(args: Any, output: Output) -> int:
 
 
 def run_list(args: Any, output: Output) -> int:
+    """``rayvision config list``: the profiles of the file."""
     path = profiles.config_path()
     found = profiles.load_profiles(path)
     output.emit("result", command="config list", path=path, profiles=sorted(found))
@@ -82,6 +85,7 @@ def run_list(args: Any, output: Output) -> int:
 
 
 def run_show(args: Any, output: Output) -> int:
+    """``rayvision config show``: one profile, the key hidden."""
     from rayvision_cli.client import profile_name
 
     name = args.name or profile_name(args)
@@ -98,6 +102,7 @@ def run_show(args: Any, output: Output) -> int:
 
 
 def run_delete(args: Any, output: Output) -> int:
+    """``rayvision config delete``: remove a profile."""
     profiles.delete_profile(args.name)
     output.emit("result", command="config delete", profile=args.name)
     output.result("profile {0} deleted".format(args.name))
@@ -105,6 +110,7 @@ def run_delete(args: Any, output: Output) -> int:
 
 
 def run_path(args: Any, output: Output) -> int:
+    """``rayvision config path``: where the profiles file is."""
     path = profiles.config_path()
     output.emit("result", command="config path", path=path)
     output.result(path)

@@ -22,6 +22,7 @@ SKEW_LIMIT = 300.0
 
 
 def register(commands: Any, parents: list, formatter: Any) -> None:
+    """Add ``doctor`` to the command parser."""
     doctor = commands.add_parser("doctor", parents=parents, formatter_class=formatter,
                                  help="check settings, network, TLS, clock, credentials, "
                                       "storage and paths")
@@ -30,11 +31,14 @@ def register(commands: Any, parents: list, formatter: Any) -> None:
 
 
 class Checks(object):
+    """The outcomes of the checks: one line (or ``check`` event) each."""
+
     def __init__(self, output: Output) -> None:
         self.output = output
         self.failed = 0
 
     def report(self, name: str, ok: Any, detail: str) -> None:
+        """Record one check's outcome (``ok``, ``warn`` when None, ``fail``)."""
         state = "ok" if ok is True else ("warn" if ok is None else "fail")
         if state == "fail":
             self.failed += 1
@@ -42,6 +46,7 @@ class Checks(object):
         self.output.result("{0:<5} {1:<12} {2}".format(state.upper(), name, detail))
 
     def run(self, name: str, check: Callable[[], Tuple[Any, str]]) -> Any:
+        """Run one check; an exception it raises is a failed check, explained in one line."""
         try:
             ok, detail = check()
         except Exception as exc:  # a check that breaks is a failed check
@@ -103,10 +108,9 @@ def _path_lengths(folders: List[str]) -> Tuple[Any, str]:
 
 
 def _transmitter() -> Tuple[Any, str]:
+    import rayvision_sync.transfer as transfer_module
     from rayvision_sync.transfer import RayvisionTransfer
     from rayvision_sync.transmitter import host_os
-
-    import rayvision_sync.transfer as transfer_module
 
     explicit = os.environ.get("RAYVISION_TRANSMITTER")
     path = explicit or RayvisionTransfer.init_transmitter(
@@ -137,6 +141,7 @@ def _record_store(settings: dict) -> Tuple[Any, str]:
 
 
 def run_doctor(args: Any, output: Output) -> int:
+    """``rayvision doctor``: every check, one line each; exit code 8 if one failed."""
     checks = Checks(output)
     settings = {}
 

@@ -24,6 +24,7 @@ ACCOUNT_TASKS = 200
 
 
 def register(commands: Any, parents: list, formatter: Any) -> None:
+    """Add ``sync-output`` to the command parser."""
     sync = commands.add_parser(
         "sync-output", parents=parents, formatter_class=formatter,
         help="download frames as they render (tasks, or the whole account); restartable")
@@ -64,15 +65,18 @@ class StatusFile(object):
                      "lock_backend": backend, "passes": 0, "tasks": {}, "errors": []}
 
     def task(self, task_id: str, **fields: Any) -> None:
+        """Update one task's entry and rewrite the file."""
         self.data["tasks"].setdefault(task_id, {}).update(fields)
         self.save()
 
     def error(self, task_id: str, line: str) -> None:
+        """Keep the last errors (20) in the file."""
         self.data["errors"] = (self.data["errors"] + [{"time": _utc(), "task_id": task_id,
                                                        "message": line}])[-20:]
         self.save()
 
     def save(self, state: Optional[str] = None) -> None:
+        """Rewrite the file atomically, optionally with a new overall ``state``."""
         if state:
             self.data["state"] = state
         self.data["updated"] = _utc()
@@ -107,8 +111,8 @@ def _fingerprint(item: Dict[str, Any]) -> str:
 def sync_task(api: Any, downloader: Any, state: Any, task_id: str, dest: str, output: Output,
               status: StatusFile, max_speed: Any) -> bool:
     """One pass over one task (lock held by the caller); True when it is complete."""
-    from rayvision_sync.progress import ProgressReporter
     from rayvision_sync.paths import storage_path
+    from rayvision_sync.progress import ProgressReporter
 
     entry = fetch(api, [int(task_id)])[0]
     final = entry["final"]
@@ -228,6 +232,7 @@ def follow_tasks(args: Any, output: Output, api: Any, ids: Optional[List[str]],
 
 
 def run_sync_output(args: Any, output: Output) -> int:
+    """``rayvision sync-output``: follow the named tasks, or the whole account."""
     api = client.connect(args)
     ids = [str(task_id) for task_id in task_ids(args.task)] if args.task else None
     return follow_tasks(args, output, api, ids, args.dest)

@@ -12,6 +12,7 @@ PAGE_SIZE = 50
 
 
 def register(commands: Any, parents: list, formatter: Any) -> None:
+    """Add ``status``, ``tasks``, ``wait``, ``stop``, ``restart``, ``delete``."""
     status = commands.add_parser("status", parents=parents, formatter_class=formatter,
                                  help="status of tasks (default: the most recent ones)")
     status.add_argument("task", nargs="*", help="task ids")
@@ -43,6 +44,7 @@ def register(commands: Any, parents: list, formatter: Any) -> None:
 
 
 def task_ids(values: List[str]) -> List[int]:
+    """Task ids from arguments (``1 2`` or ``1,2``); anything else is an error."""
     ids = []
     for value in values:
         for part in str(value).split(","):
@@ -69,6 +71,7 @@ def fetch(api: Any, ids: List[int]) -> List[Dict[str, Any]]:
 
 
 def list_tasks(api: Any, limit: int, **filters: Any) -> List[Dict[str, Any]]:
+    """Up to ``limit`` rows of the account's task list, page by page."""
     rows = []
     page = 1
     while len(rows) < limit:
@@ -89,6 +92,7 @@ def _show(rows: List[Dict[str, Any]], output: Output, command: str) -> None:
 
 
 def run_status(args: Any, output: Output) -> int:
+    """``rayvision status``: the named tasks, or the most recent ones."""
     api = client.connect(args)
     rows = fetch(api, task_ids(args.task)) if args.task else list_tasks(api, args.limit)
     _show(rows, output, "status")
@@ -103,6 +107,7 @@ def _date(text: Any) -> Any:
 
 
 def run_tasks(args: Any, output: Output) -> int:
+    """``rayvision tasks``: the account's tasks with filters."""
     api = client.connect(args)
     filters = {}
     if args.status:
@@ -127,6 +132,7 @@ def final_exit_code(code: Any) -> int:
 
 
 def run_wait(args: Any, output: Output) -> int:
+    """``rayvision wait``: poll until the task ends; the exit code says how."""
     api = client.connect(args)
     task_id = task_ids([args.task])[0]
     started = time.monotonic()
@@ -156,6 +162,7 @@ _ACTIONS = {"stop": "stop_task", "restart": "start_task", "delete": "delete_task
 
 
 def run_action(args: Any, output: Output) -> int:
+    """``rayvision stop|restart|delete``: one call for every task named."""
     api = client.connect(args)
     ids = task_ids(args.task)
     getattr(api.task, _ACTIONS[args.action])(ids)

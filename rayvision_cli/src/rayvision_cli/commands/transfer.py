@@ -9,6 +9,7 @@ from rayvision_cli.progress import ProgressBridge
 
 
 def register(commands: Any, parents: list, formatter: Any) -> None:
+    """Add ``download`` to the command parser."""
     download = commands.add_parser("download", parents=parents, formatter_class=formatter,
                                    help="download the output of tasks (what is there now)")
     download.add_argument("task", nargs="+", help="task ids")
@@ -23,6 +24,7 @@ def _int(value: Any) -> Any:
 
 
 def run_download(args: Any, output: Output) -> int:
+    """``rayvision download``: what the tasks have produced so far."""
     from rayvision_sync.download import RayvisionDownload
 
     api = client.connect(args)
