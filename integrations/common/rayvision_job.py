@@ -28,15 +28,18 @@ import sys
 import threading
 
 try:
-    import queue
+    import queue  # novermin
 except ImportError:  # Python 2
-    import Queue as queue
+    import Queue as queue  # novermin
 
 #: Exit codes of ``rayvision`` (docs/cli.md).
 EXIT_OK = 0
 EXIT_TASK_FAILED = 5
 EXIT_TASK_STOPPED = 6
 EXIT_INTERRUPTED = 130
+
+#: Error code of ``rayvision status`` for a task the farm does not know.
+TASK_NOT_FOUND = "1000002"
 
 #: Final status codes of a cloud task after which ``restart`` renders again.
 STOPPED_CODES = ("10", "20", "23")
@@ -95,18 +98,21 @@ class Outcome(object):
     Attributes:
         exit_code (int): The command's exit code (docs/cli.md).
         error (str): The one-line error (the ``error`` event, else the last stderr line).
+        error_code: The SDK or farm code of the ``error`` event, or None.
         result (dict): The ``result`` event, or None.
         task (dict): The last ``task`` event, or None.
     """
 
-    def __init__(self, exit_code, error, result, task):
+    def __init__(self, exit_code, error, result, task, error_code=None):
         self.exit_code = exit_code
         self.error = error
         self.result = result
         self.task = task
+        self.error_code = error_code
 
     @property
     def ok(self):
+        """The command succeeded (exit code 0)."""
         return self.exit_code == EXIT_OK
 
 
@@ -127,6 +133,7 @@ class RayvisionProcess(object):
         self.poll_seconds = poll_seconds
 
     def command(self, args):
+        """The argument list that runs ``rayvision --json [global args] args``."""
         return [self.executable, "--json"] + self.global_args + [str(a) for a in args]
 
     def _start(self, args):
@@ -163,7 +170,7 @@ class RayvisionProcess(object):
         for reader in readers:
             reader.daemon = True
             reader.start()
-        state = {"error": None, "result": None, "task": None}
+        state = {"error": None, "error_code": None, "result": None, "task": None}
         try:
             while True:
                 if should_cancel is not None and should_cancel():
@@ -192,7 +199,7 @@ class RayvisionProcess(object):
             tail = [text for text in stderr_tail if text and text.strip()]
             error = tail[-1].strip() if tail else "rayvision {0} exited {1}".format(
                 args[0], exit_code)
-        return Outcome(exit_code, error, state["result"], state["task"])
+        return Outcome(exit_code, error, state["result"], state["task"], state["error_code"])
 
 
 def _pump(stream, put):
@@ -221,6 +228,7 @@ def _remember(state, event):
     kind = event.get("event")
     if kind == "error" and event.get("task_id") is None:
         state["error"] = event.get("message")
+        state["error_code"] = event.get("code")
     elif kind == "result":
         state["result"] = event
     elif kind == "task":
@@ -249,7 +257,7 @@ def frames_argument(frames):
 
 
 def map_path(path, rules):
-    """``path`` with the first matching ``(from_prefix, to_prefix)`` rule applied.
+    r"""``path`` with the first matching ``(from_prefix, to_prefix)`` rule applied.
 
     Prefixes match case-insensitively with ``\\`` and ``/`` alike (Windows and Linux
     workers share rules); the rest of the path takes the separator of ``to_prefix``.
@@ -267,6 +275,7 @@ def map_path(path, rules):
 
 
 def human_bytes(count):
+    """``1.5 MB`` style sizes."""
     value = float(count or 0)
     for unit in ("B", "KB", "MB", "GB"):
         if value < 1024:
@@ -302,6 +311,7 @@ class RenderSettings(object):
         self.stop_on_cancel = bool(stop_on_cancel)
 
     def submit_args(self):
+        """The ``rayvision submit`` arguments of this render."""
         args = ["submit", self.scene]
         if self.software_version:
             args += ["--software-version", self.software_version]
@@ -388,7 +398,7 @@ class CloudRender(object):
         outcome = self._run(["status", task_id])
         if outcome.ok:
             return outcome.task
-        if outcome.exit_code == 1 and "not found" in (outcome.error or ""):
+        if str(outcome.error_code) == TASK_NOT_FOUND:
             return None
         raise JobError(outcome.error, outcome.exit_code)
 
@@ -521,21 +531,27 @@ class BackgroundSubmit(object):
 
     # CloudRender's host interface, called on the worker thread.
     def progress(self, percent, message):
+        """Hand the progress to the UI thread."""
         self.deliver(lambda: self.on_progress(percent, message))
 
     def log(self, text):
+        """Hand a log line to the UI thread."""
         self.deliver(lambda: self.on_log(text))
 
     def cancelled(self):
+        """The user asked to cancel."""
         return self._cancel.is_set()
 
     def load_task_id(self):
+        """A submission from a DCC never re-attaches."""
         return None
 
     def save_task_id(self, task_id):
+        """Keep the submitted task's id for the UI."""
         self.task_id = task_id
 
     def start(self):
+        """Start the worker thread; returns this object."""
         self.thread.start()
         return self
 

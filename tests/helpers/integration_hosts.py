@@ -67,7 +67,7 @@ def processes_with_marker(marker):
                         if stat.read().split(") ", 1)[1].startswith("Z"):
                             continue  # a zombie is already dead
                     found.append(int(pid))
-        except (IOError, OSError):
+        except OSError:
             continue
     return found
 

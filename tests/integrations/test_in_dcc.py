@@ -69,7 +69,8 @@ def houdini_scene():
 
 
 def session_env(env, farm, tmp_path, dcc, project):
-    env = dict(farm_env(env, farm), PYTHONPATH=STANDINS, RAYVISION_EXECUTABLE=rayvision_executable())
+    env = dict(farm_env(env, farm), PYTHONPATH=STANDINS,
+               RAYVISION_EXECUTABLE=rayvision_executable())
     description = tmp_path / "scene.json"
     if dcc == "maya":
         description.write_text(json.dumps(maya_scene(project)))

@@ -90,8 +90,11 @@ def _missing(entry):
 
 
 def analyse_open_scene():
-    """What the open scene needs: ``{scene, layers: [{name, frames, renderable}], missing,
-    files}``, read by Maya itself."""
+    """What the open scene needs, read by Maya itself.
+
+    Returns:
+        dict: ``{scene, layers: [{name, frames, renderable}], missing, files}``.
+    """
     analysis = dcc_analysis()
     scene_info, _layer_type = analysis.collect_layers(cmds)
     assets = analysis.collect_assets(cmds)
@@ -104,6 +107,7 @@ def analyse_open_scene():
 
 
 def findings_text(found):
+    """The findings as the window shows them."""
     lines = ["Scene: {0}".format(found["scene"] or "(never saved)"), "", "Render layers:"]
     for layer in found["layers"]:
         lines.append("  {0}  frames {1}{2}".format(layer["name"], layer["frames"],
@@ -191,6 +195,7 @@ def submit():
 
 
 def cancel():
+    """Kill the running submission (the Cancel button)."""
     if _STATE["submission"] is not None:
         _STATE["submission"].cancel()
         _set_status("Cancelling...")

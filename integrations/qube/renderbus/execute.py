@@ -44,6 +44,7 @@ def _on_signal(signum, frame):
 
 
 def install_signal_handlers():
+    """A kill or an interrupt sets the cancel flag instead of ending the process."""
     for name in ("SIGTERM", "SIGINT", "SIGBREAK"):
         number = getattr(signal, name, None)
         if number is not None:
@@ -51,8 +52,11 @@ def install_signal_handlers():
 
 
 def work_frames(name, package):
-    """``--frames`` of an agenda item: its name when it is a frame or range (``12``,
-    ``1-10``), else the package's ``frames`` (None: the scene's own ranges)."""
+    """``--frames`` of an agenda item.
+
+    Its name when it is a frame or range (``12``, ``1-10``), else the package's ``frames``
+    (None: the scene's own ranges).
+    """
     match = _FRAME_RANGE.match(str(name or ""))
     if match:
         first = int(match.group(1))
@@ -62,6 +66,7 @@ def work_frames(name, package):
 
 
 def state_folder(package, output):
+    """Shared folder of the items' cloud task ids."""
     return package.get("state_dir") or os.path.join(output, ".renderbus-qube")
 
 
@@ -72,24 +77,29 @@ class QubeHost(object):
         self.state_path = state_path
 
     def progress(self, percent, message):
+        """A progress line in the instance's log."""
         # A subjob's stdout is its log in Qube's UI.
         print("PROGRESS {0:.1f}% {1}".format(percent, message))
         sys.stdout.flush()
 
     def log(self, text):
+        """A line of the instance's log."""
         print(text)
         sys.stdout.flush()
 
     def cancelled(self):
+        """The instance is being killed or interrupted."""
         return bool(_KILLED)
 
     def load_task_id(self):
+        """The item's cloud task from its state file, or None."""
         if not os.path.isfile(self.state_path):
             return None
         with io.open(self.state_path, encoding="utf-8") as handle:
             return json.load(handle).get("task_id")
 
     def save_task_id(self, task_id):
+        """Write the item's state file atomically."""
         folder = os.path.dirname(self.state_path)
         if not os.path.isdir(folder):
             os.makedirs(folder)
@@ -102,6 +112,7 @@ class QubeHost(object):
 
 
 def settings_for(package, work):
+    """The render of one agenda item, paths mapped for this Worker."""
     rules = package.get("path_map") or []
     output = rayvision_job.map_path(package.get("output_dir") or "", rules)
     scene = rayvision_job.map_path(package.get("scene") or "", rules)
@@ -122,6 +133,7 @@ def _flag(value):
 
 
 def process_for(package):
+    """How this Worker runs ``rayvision``."""
     global_args = ["--profile", package["profile"]] if package.get("profile") else []
     return rayvision_job.RayvisionProcess(package.get("rayvision_executable") or None,
                                           global_args, env=dict(os.environ))
@@ -149,6 +161,7 @@ def render_work(job, work):
 
 
 def main():
+    """Ask for work until there is none; render and report each item."""
     install_signal_handlers()
     job = qb.jobobj()
     waiting = float((job.get("package") or {}).get("waiting_seconds") or 10)

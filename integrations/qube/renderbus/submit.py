@@ -66,6 +66,7 @@ def build_job(args):
 
 
 def parse_args(argv):
+    """The front end's command line."""
     parser = argparse.ArgumentParser(description="Submit a scene to Renderbus through Qube.")
     parser.add_argument("scene")
     parser.add_argument("--output-dir", required=True)
@@ -85,6 +86,7 @@ def parse_args(argv):
 
 
 def main(argv=None):
+    """Submit the job; prints its id."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     submitted = qb.submit([build_job(args)])
     for job in submitted:

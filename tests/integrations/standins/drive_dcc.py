@@ -90,8 +90,9 @@ def open_maya(session, frames):
 
 
 def open_houdini(session, frames):
-    import hou
     import xml.etree.ElementTree as ElementTree
+
+    import hou
 
     shelf = os.path.join(os.path.dirname(os.path.dirname(session.scripts)), "toolbar",
                          "renderbus.shelf")

@@ -35,10 +35,12 @@ CREDENTIAL_NAMES = ("ACCESSKEY", "ACCESS_KEY", "ACCESSID", "ACCESS_ID", "RAYVISI
 
 
 def GetDeadlinePlugin():
+    """Deadline's entry point: the plugin object of one Worker thread."""
     return RenderbusPlugin()
 
 
 def CleanupDeadlinePlugin(deadlinePlugin):
+    """Deadline's exit point: drop the callbacks."""
     deadlinePlugin.Cleanup()
 
 
@@ -52,10 +54,12 @@ class RenderbusPlugin(DeadlinePlugin):
         self.RenderTasksCallback += self.RenderTasks
 
     def Cleanup(self):
+        """Release the callbacks (Deadline keeps the plugin object otherwise)."""
         del self.InitializeProcessCallback
         del self.RenderTasksCallback
 
     def InitializeProcess(self):
+        """An advanced plugin that renders any frame range in one go."""
         self.PluginType = PluginType.Advanced
         self.SingleFramesOnly = False
 
@@ -123,6 +127,7 @@ class RenderbusPlugin(DeadlinePlugin):
     # -- the task ---------------------------------------------------------------------------
 
     def RenderTasks(self):
+        """Render this task on Renderbus; every failure becomes ``FailRender``."""
         failure = None
         try:
             plugin_dir = self.GetPluginDirectory()
@@ -164,22 +169,27 @@ class _DeadlineHost(object):
         self.key = EXTRA_INFO_KEY.format(plugin.GetCurrentTaskId())
 
     def progress(self, percent, message):
+        """Progress and status of the task in Monitor."""
         self.plugin.SetProgress(float(percent))
         self.plugin.SetStatusMessage(message)
 
     def log(self, text):
+        """A line of the task's log."""
         self.plugin.LogInfo(text)
 
     def cancelled(self):
+        """Monitor cancelled or requeued the task."""
         return bool(self.plugin.IsCanceled())
 
     def load_task_id(self):
+        """The cloud task of this Deadline task, from the job's extra info."""
         # Read from the repository, not the Worker's cached copy: another Worker may have
         # submitted the cloud task before this task was requeued.
         job = RepositoryUtils.GetJob(self.job_id, True)
         return job.GetJobExtraInfoKeyValueWithDefault(self.key, "").strip() or None
 
     def save_task_id(self, task_id):
+        """Remember (or forget, with None) the cloud task in the job's extra info."""
         job = RepositoryUtils.GetJob(self.job_id, True)
         if task_id:
             job.SetJobExtraInfoKeyValue(self.key, str(task_id))

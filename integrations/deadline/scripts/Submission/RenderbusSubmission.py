@@ -40,6 +40,7 @@ FIELDS = (
 
 
 def __main__(*args):
+    """Monitor's entry point: build and show the dialog."""
     global scriptDialog
     scriptDialog = DeadlineScriptDialog()
     scriptDialog.SetTitle("Submit to Renderbus")
@@ -58,6 +59,7 @@ def __main__(*args):
 
 
 def CloseButtonPressed(*args):
+    """Close the dialog."""
     scriptDialog.CloseDialog()
 
 
@@ -111,6 +113,7 @@ def write_info_file(path, entries):
 
 
 def SubmitButtonPressed(*args):
+    """Write the job's two info files and submit them with the Deadline command."""
     values = dict((name, scriptDialog.GetValue(name)) for name, _, _, _, _ in FIELDS)
     try:
         job_info, plugin_info = job_files(values)

@@ -11,8 +11,8 @@ Settings (environment of Houdini): ``RAYVISION_EXECUTABLE``, ``RAYVISION_SITE`` 
 holding the installed ``rayvision_houdini`` package, when the SDK is not importable from
 Houdini's Python) and ``RAYVISION_PROFILE``, as for the Maya menu.
 
-Houdini API used: ``hou.applicationVersionString``, ``hou.node``, ``Node.allSubChildren``, ``Node.type``,
-``hou.fileReferences``, ``hou.hipFile`` (``path``, ``hasUnsavedChanges``, ``save``),
+Houdini API used: ``hou.applicationVersionString``, ``hou.node``, ``Node.allSubChildren``,
+``Node.type``, ``hou.fileReferences``, ``hou.hipFile`` (``path``, ``hasUnsavedChanges``, ``save``),
 ``hou.ui`` (``readMultiInput``, ``displayMessage``, ``setStatusMessage``) and
 ``hdefereval.executeDeferred``.
 """
@@ -76,6 +76,7 @@ def analyse_open_scene():
 
 
 def findings_text(found):
+    """The findings as the dialog shows them."""
     lines = ["Scene: {0}".format(found["scene"]), "", "Render ROPs:"]
     for rop in found["rops"]:
         lines.append("  {0}  frames {1}{2}".format(rop["name"], rop["frames"],
