@@ -1,17 +1,18 @@
-"""Render a scene on Renderbus from inside a render manager's job (Deadline, Qube, ...).
+"""Render a scene on Renderbus from inside your own Python 3 process (a pipeline tool).
 
-The host-neutral part of the Deadline and Qube examples next to this file. A job plugin
-gives it three things and nothing else:
+Render managers and DCCs should use the ready-made integrations in ``integrations/``, which
+run the ``rayvision`` command out of process (docs/embedding.md). A tool that embeds the SDK
+in its own process gives this job three things:
 
-* ``report(percent, message)``: progress of the whole job, 0 to 100, for the host's UI;
-* ``host_log(level, message)``: where SDK messages go (the host's job log), without touching
-  the host's root logger;
-* a ``db_config.ini``: with ``type = redis`` every worker of the farm shares one upload-record
-  database, so a file uploaded by one worker is skipped by every other.
+* ``report(percent, message)``: progress of the whole job, 0 to 100, for the tool's UI;
+* ``host_log(level, message)``: where SDK messages go (the tool's log), without touching
+  the tool's root logger;
+* a ``db_config.ini``: with ``type = redis`` every machine shares one upload-record
+  database, so a file uploaded by one is skipped by every other.
 
-Example (any host)::
+Example::
 
-    from renderbus_job import JobSettings, RenderbusJob, route_sdk_logging
+    from in_process_job import JobSettings, RenderbusJob, route_sdk_logging
 
     route_sdk_logging(lambda level, text: print(text))
     settings = JobSettings(render_para={"domain": "task.renderbus.com", "platform": "2",

@@ -1,1 +1,0 @@
-"""Stand-in for Deadline's scripting package (see ../README.md)."""
