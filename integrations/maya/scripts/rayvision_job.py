@@ -339,6 +339,8 @@ class CloudRender(object):
         self.host = host
         self.process = process
         self.task_id = None
+        #: The cloud task was stopped after a cancel.
+        self.stopped = False
         self._percent = 0.0
 
     # -- progress ---------------------------------------------------------------------------
@@ -468,6 +470,7 @@ class CloudRender(object):
         if not self.task_id:
             return False
         outcome = self.process.run(["stop", self.task_id])
+        self.stopped = outcome.ok
         if outcome.ok:
             self.host.log("Renderbus task {0} stopped".format(self.task_id))
         else:

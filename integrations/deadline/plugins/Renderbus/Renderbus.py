@@ -145,7 +145,7 @@ class RenderbusPlugin(DeadlinePlugin):
             except rayvision_job.Cancelled:
                 failure = "cancelled by Deadline" + (
                     "; Renderbus task {0} stopped".format(render.task_id)
-                    if render.task_id and render.settings.stop_on_cancel else "")
+                    if render.stopped else "")
             else:
                 self.SetStatusMessage(message)
         except Exception as error:  # every error fails the task with its one line
@@ -188,11 +188,22 @@ class _DeadlineHost(object):
         job = RepositoryUtils.GetJob(self.job_id, True)
         return job.GetJobExtraInfoKeyValueWithDefault(self.key, "").strip() or None
 
-    def save_task_id(self, task_id):
-        """Remember (or forget, with None) the cloud task in the job's extra info."""
-        job = RepositoryUtils.GetJob(self.job_id, True)
-        if task_id:
-            job.SetJobExtraInfoKeyValue(self.key, str(task_id))
-        else:
-            job.DeleteJobExtraInfoKey(self.key)
-        RepositoryUtils.SaveJob(job)
+    def save_task_id(self, task_id, attempts=5):
+        """Remember (or forget, with None) the cloud task in the job's extra info.
+
+        Concurrent tasks of the job save the same job document: the value is read back and
+        saved again until it is there.
+        """
+        wanted = str(task_id) if task_id else ""
+        for _ in range(attempts):
+            job = RepositoryUtils.GetJob(self.job_id, True)
+            if task_id:
+                job.SetJobExtraInfoKeyValue(self.key, wanted)
+            else:
+                job.DeleteJobExtraInfoKey(self.key)
+            RepositoryUtils.SaveJob(job)
+            saved = RepositoryUtils.GetJob(self.job_id, True)
+            if saved.GetJobExtraInfoKeyValueWithDefault(self.key, "") == wanted:
+                return
+        self.plugin.LogWarning("could not save {0}={1} in the job's extra info".format(
+            self.key, wanted))
