@@ -129,3 +129,13 @@ def test_two_processes_on_one_task_redis_lock(cli, farm, rendered_task, tmp_path
         assert not any(key.endswith(b":lock") for key in keys)  # released
     finally:
         server.shutdown()
+
+
+def test_whole_account_once(cli, farm, rendered_task, tmp_path):
+    dest = str(tmp_path / "account")
+    result = cli("--profile", "sandbox", "--json", "sync-output", "--once", "--dest", dest)
+    assert result.code == exit_codes.OK, result
+    final = [e for e in result.events() if e["event"] == "result"][0]
+    assert rendered_task in final["complete"] and final["errors"] == 0
+    assert any(path.startswith(rendered_task + "_") for path in _storage_files(dest))
+    assert result.events()[-1] == dict(result.events()[-1], event="end", exit_code=0)

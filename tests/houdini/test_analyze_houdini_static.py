@@ -194,9 +194,10 @@ def test_bad_inputs(tmp_path, workspace, standard_scene):
     with pytest.raises(RayvisionArgumentError):
         AnalyzeHoudini(standard_scene["scene"], "18.0.5", workspace=workspace,
                        backend="maybe")
+    not_a_folder = tmp_path / "ws_is_a_file"
+    not_a_folder.write_text("")
     with pytest.raises(RayvisionArgumentError):
-        AnalyzeHoudini(standard_scene["scene"], "18.0.5",
-                       workspace=str(tmp_path / "no_such_ws"))
+        AnalyzeHoudini(standard_scene["scene"], "18.0.5", workspace=str(not_a_folder))
 
 
 def test_garbage_scene_gives_tip_and_typed_error(tmp_path, workspace, db_dir):

@@ -199,9 +199,13 @@ def test_gbk_scene_and_bad_bytes(tmp_path, workspace):
         assert "木纹.png" in handle.read()
 
 
-def test_missing_workspace(tmp_path):
+def test_missing_workspace_is_created_a_file_is_refused(tmp_path):
+    analyzer = maya(make(tmp_path, "s.ma", HEADER), str(tmp_path / "nowhere"))
+    assert os.path.dirname(analyzer.workspace) == str(tmp_path / "nowhere")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
     with pytest.raises(RayvisionArgumentError):
-        maya(make(tmp_path, "s.ma", HEADER), str(tmp_path / "nowhere"))
+        maya(make(tmp_path, "s.ma", HEADER), str(a_file))
 
 
 def test_default_workspace(tmp_path, monkeypatch):

@@ -164,9 +164,13 @@ class _ListHandler(logging.Handler):
 
 @pytest.fixture
 def sync_log():
-    """Messages logged below ``rayvision_sync`` (its logger does not propagate to root)."""
+    """Messages logged below ``rayvision_sync``, every level (a library logger's level is
+    the host's choice: NOTSET, so the test sets it)."""
     handler = _ListHandler()
     logger = logging.getLogger("rayvision_sync")
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
     logger.addHandler(handler)
     yield handler
     logger.removeHandler(handler)
+    logger.setLevel(previous)

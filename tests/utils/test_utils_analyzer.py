@@ -108,8 +108,13 @@ def test_input_errors(tmp_path, workspace, scene):
         ToyAnalyzer(str(wrong), "2018", workspace=workspace)
     with pytest.raises(RayvisionArgumentError):
         ToyAnalyzer(123, "2018", workspace=workspace)
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("")
     with pytest.raises(RayvisionArgumentError):
-        ToyAnalyzer(scene[0], "2018", workspace=str(tmp_path / "absent"))
+        ToyAnalyzer(scene[0], "2018", workspace=str(a_file))
+    # A missing workspace is created for the newcomer (docs/migration.md).
+    ToyAnalyzer(scene[0], "2018", workspace=str(tmp_path / "absent"))
+    assert (tmp_path / "absent").is_dir()
     with pytest.raises(RayvisionArgumentError):
         ToyAnalyzer(scene[0], "2018", workspace=workspace, backend="magic")
     with pytest.raises(RayvisionArgumentError):

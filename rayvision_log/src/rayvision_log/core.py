@@ -185,7 +185,10 @@ def library_logger(app_name):
     """
     logger = logging.getLogger(app_name)
     if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
-        logger.addHandler(logging.NullHandler())
+        placeholder = logging.NullHandler()
+        # Ours: init_logger / set_up_logger replace it with the real handlers.
+        setattr(placeholder, _OWNED, True)
+        logger.addHandler(placeholder)
     return logger
 
 
