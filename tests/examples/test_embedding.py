@@ -101,8 +101,9 @@ print(repr((seen, host_records, root.handlers == before, sdk.propagate, kinds)))
     assert seen == [(20, "rayvision_sync: hello from the sdk")]
     assert host_records == ["hello from the host"]
     assert root_untouched and propagate is False
-    # The NullHandler is the one every SDK package installs on import (library manners).
-    assert kinds == ["ConcurrentRotatingFileHandler", "HostLogHandler", "NullHandler"]
+    # A NullHandler from the package's import manners may be there too; no console handler.
+    assert sorted(set(kinds) - {"NullHandler"}) == ["ConcurrentRotatingFileHandler",
+                                                    "HostLogHandler"]
     assert done.stderr == ""
 
 
