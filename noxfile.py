@@ -73,9 +73,12 @@ def install_packages(session):
 
 
 def dcc_sources():
-    """Modules that run inside a DCC interpreter (mayapy, hython, Clarisse): Python 2.7 too."""
-    return sorted(glob.glob(os.path.join(ROOT, "rayvision_*", "src", "*", "dcc", "**", "*.py"),
-                            recursive=True))
+    """Modules that run inside a DCC interpreter (mayapy, hython, Clarisse) or a render
+    manager's (integrations/: Deadline, Qube, Maya, Houdini): Python 2.7 too."""
+    found = glob.glob(os.path.join(ROOT, "rayvision_*", "src", "*", "dcc", "**", "*.py"),
+                      recursive=True)
+    found += glob.glob(os.path.join(ROOT, "integrations", "**", "*.py"), recursive=True)
+    return sorted(found)
 
 
 @nox.session

@@ -1,7 +1,9 @@
-"""The Deadline / Qube embedding examples: progress, logging, a shared redis upload database.
+"""examples/in_process_job.py: the SDK inside a tool's own process.
 
-The render managers' own modules are stand-ins (host_standins/); the farm (a sandbox), the
-SDK, redis and the files are real, and every job runs in its own process like on a worker.
+Progress, logging routed to the host without touching its root logger, and a redis
+upload-record database shared by machines. The farm (a sandbox), the SDK, redis and the files
+are real, and every job runs in its own process. The render-manager and DCC integrations
+(integrations/) are tested in tests/integrations/.
 """
 
 import json
@@ -10,8 +12,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EMBEDDING = os.path.join(ROOT, "examples", "embedding")
-STANDINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "host_standins")
+EXAMPLES = os.path.join(ROOT, "examples")
 MAYA_SCENE = os.path.join(ROOT, "examples", "scenes", "maya", "scenes", "muti_layer_test.ma")
 FRAMES = sorted(["background/muti_layer_test.{0:04d}.png".format(n) for n in range(1, 6)]
                 + ["characters/muti_layer_test.{0:04d}.png".format(n) for n in range(1, 4)])
@@ -42,7 +43,7 @@ def job_settings(farm, tmp_path, name, db_config=None, **extra):
 
 
 def start_job(settings_file, env, cwd):
-    return subprocess.Popen([sys.executable, os.path.join(EMBEDDING, "renderbus_job.py"),
+    return subprocess.Popen([sys.executable, os.path.join(EXAMPLES, "in_process_job.py"),
                              settings_file], env=env, cwd=str(cwd), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
@@ -74,7 +75,7 @@ def test_job_reports_progress_and_routes_sdk_logs(rayvision_sandbox, example_env
 def test_route_sdk_logging_leaves_the_host_logging_alone(example_env, tmp_path):
     script = """
 import logging, sys
-sys.path.insert(0, {embedding!r})
+sys.path.insert(0, {examples!r})
 host_records = []
 class HostRoot(logging.Handler):
     def emit(self, record):
@@ -84,7 +85,7 @@ root.addHandler(HostRoot())
 root.setLevel(logging.DEBUG)
 before = list(root.handlers)
 import rayvision_sync
-from renderbus_job import route_sdk_logging, HostLogHandler
+from in_process_job import route_sdk_logging, HostLogHandler
 seen = []
 route_sdk_logging(lambda level, text: seen.append((level, text)))
 route_sdk_logging(lambda level, text: seen.append((level, text)))   # twice: no duplicates
@@ -93,24 +94,26 @@ sdk.info("hello from the sdk")
 logging.getLogger("host.tool").info("hello from the host")
 kinds = sorted(type(h).__name__ for h in sdk.handlers)
 print(repr((seen, host_records, root.handlers == before, sdk.propagate, kinds)))
-""".format(embedding=EMBEDDING)
+""".format(examples=EXAMPLES)
     done = run([sys.executable, "-c", script], example_env, tmp_path)
     assert done.returncode == 0, done.stderr
     seen, host_records, root_untouched, propagate, kinds = eval(done.stdout.strip())
     assert seen == [(20, "rayvision_sync: hello from the sdk")]
     assert host_records == ["hello from the host"]
     assert root_untouched and propagate is False
-    assert kinds == ["ConcurrentRotatingFileHandler", "HostLogHandler"]
+    # A NullHandler from the package's import manners may be there too; no console handler.
+    assert sorted(set(kinds) - {"NullHandler"}) == ["ConcurrentRotatingFileHandler",
+                                                    "HostLogHandler"]
     assert done.stderr == ""
 
 
 def test_workers_share_one_redis_upload_database(rayvision_sandbox, redis_url, example_env,
                                                  tmp_path):
-    sys.path.insert(0, EMBEDDING)
+    sys.path.insert(0, EXAMPLES)
     try:
-        from renderbus_job import write_db_config
+        from in_process_job import write_db_config
     finally:
-        sys.path.remove(EMBEDDING)
+        sys.path.remove(EXAMPLES)
     host, port = redis_url
     db_config = write_db_config(str(tmp_path / "shared" / "db_config.ini"), redis_host=host,
                                 redis_port=port, table_index=2)
@@ -131,108 +134,3 @@ def test_workers_share_one_redis_upload_database(rayvision_sandbox, redis_url, e
     import redis
     keys = redis.Redis(host=host, port=port, db=2).keys("rayvision_sync:record:*")
     assert len(keys) == 1
-
-
-def deadline_job(farm, tmp_path, **plugin_info):
-    info = {"SceneFile": MAYA_SCENE, "Dcc": "Maya", "SoftwareVersion": "2019",
-            "PluginConfig": json.dumps({"mtoa": "3.2.1.1"}),
-            "OutputDirectory": str(tmp_path / "renders")}
-    info.update(plugin_info)
-    job = {"plugin_info": info,
-           "config": {"Domain": farm.domain, "Platform": "2", "Protocol": "http",
-                      "AccessId": farm.access_id, "AccessKey": farm.access_key,
-                      "PollSeconds": "0.2", "SdkPaths": EMBEDDING}}
-    path = tmp_path / "deadline_job.json"
-    path.write_text(json.dumps(job))
-    return str(path)
-
-
-def run_deadline(job_file, example_env, tmp_path):
-    calls_file = tmp_path / "calls.json"
-    env = dict(example_env, DEADLINE_STANDIN_JOB=job_file)
-    done = run([sys.executable, os.path.join(STANDINS, "run_deadline_plugin.py"),
-                os.path.join(EMBEDDING, "deadline", "RenderbusCloud", "RenderbusCloud.py"),
-                str(calls_file)], env, tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return json.loads(calls_file.read_text()), done
-
-
-def test_deadline_plugin_renders_a_task(rayvision_sandbox, example_env, tmp_path):
-    recorded, done = run_deadline(deadline_job(rayvision_sandbox, tmp_path), example_env,
-                                  tmp_path)
-    assert recorded["plugin_type"] == 2 and recorded["failed"] is False
-    calls = recorded["calls"]
-    progress = [value for name, value in calls if name == "SetProgress"]
-    assert progress[0] == 0 and progress[-1] == 100 and progress == sorted(progress)
-    statuses = [value for name, value in calls if name == "SetStatusMessage"]
-    assert statuses[-1].startswith("task ") and " done: 8 frames in " in statuses[-1]
-    logs = [value for name, value in calls if name == "LogInfo"]
-    assert any(line.startswith("rayvision_sync.http_engine: uploaded ") for line in logs)
-    assert logs[-1].startswith("Renderbus task ")
-    assert frames_below(logs[-1].rsplit(" in ", 1)[1]) == FRAMES
-    assert rayvision_sandbox.access_key not in json.dumps(calls) + done.stdout + done.stderr
-    assert "rayvision_" not in done.stderr
-
-
-def test_deadline_plugin_cancel_stops_the_farm_task(example_env, tmp_path):
-    from rayvision_api import RayvisionAPI
-    from rayvision_sandbox import Sandbox
-
-    # A slow farm, so that the task is still rendering when Deadline cancels the job.
-    with Sandbox(data_dir=str(tmp_path / "farm"), seconds_per_frame=2) as farm:
-        job = json.loads(open(deadline_job(farm, tmp_path)).read())
-        job["cancel_after_status"] = "submitted"
-        path = tmp_path / "cancel_job.json"
-        path.write_text(json.dumps(job))
-        recorded, _ = run_deadline(str(path), example_env, tmp_path)
-        assert recorded["failed"] is True
-        message = [value for name, value in recorded["calls"] if name == "FailRender"][0]
-        assert "cancelled by the render manager" in message
-        task_id = int(message.rsplit("task ", 1)[1].split()[0])
-        api = RayvisionAPI(**farm.api_kwargs())
-        assert api.query.task_info([task_id])["items"][0]["taskStatus"] == 10
-
-
-def test_qube_backend_reports_each_work_item(rayvision_sandbox, example_env, tmp_path):
-    farm = rayvision_sandbox
-    job = {"id": 4242, "package": {
-        "render_para": {"domain": farm.domain, "platform": "2", "protocol": "http"},
-        "scenes": [{"dcc": "maya", "cg_file": MAYA_SCENE, "software_version": "2019",
-                    "plugin_config": {"mtoa": "3.2.1.1"}},
-                   {"dcc": "maya", "cg_file": MAYA_SCENE, "software_version": "2017"}],
-        "download_path": str(tmp_path / "renders"), "db_config_path": None,
-        "poll_seconds": 0.2, "sdk_paths": [EMBEDDING]},
-        "agenda": [{"name": "0", "status": "pending"}, {"name": "1", "status": "pending"}]}
-    (tmp_path / "qube_job.json").write_text(json.dumps(job))
-    report = tmp_path / "report.jsonl"
-    # Credentials from the worker's environment, never from the job.
-    env = dict(example_env, QB_STANDIN_JOB=str(tmp_path / "qube_job.json"),
-               QB_STANDIN_REPORT=str(report), PYTHONPATH=STANDINS,
-               RAYVISION_ACCESS_ID=farm.access_id, RAYVISION_ACCESS_KEY=farm.access_key)
-    done = run([sys.executable, os.path.join(EMBEDDING, "qube", "renderbus_cloud",
-                                             "execute.py")], env, tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
-    reported = [json.loads(line) for line in report.read_text().splitlines()]
-    works = [value for kind, value in reported if kind == "work"]
-    assert [(w["name"], w["status"]) for w in works] == [("0", "complete"), ("1", "failed")]
-    assert frames_below(works[0]["resultpackage"]["output"]) == FRAMES
-    assert "PROGRESS 0: 100.0% task " in done.stdout
-    # The second scene asks for Maya 2017 but was saved by 2019: the analyser's error is
-    # logged and only that work item fails.
-    assert "VersionNotMatchError" in done.stdout
-    assert farm.access_key not in done.stdout + done.stderr
-
-
-def test_qube_front_end_builds_one_agenda_item_per_scene(example_env, tmp_path):
-    report = tmp_path / "report.jsonl"
-    env = dict(example_env, PYTHONPATH=STANDINS, QB_STANDIN_REPORT=str(report),
-               RAYVISION_ACCESS_ID="id", RAYVISION_ACCESS_KEY="secret-key")
-    done = run([sys.executable, os.path.join(EMBEDDING, "qube", "renderbus_cloud", "submit.py"),
-                "maya", "2019", MAYA_SCENE, "--download-path", str(tmp_path / "out")], env,
-               tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert "submitted Qube job 1000" in done.stdout
-    submitted = json.loads(report.read_text().splitlines()[0])[1]
-    assert submitted["prototype"] == "renderbus_cloud"
-    assert submitted["agenda"] == [{"name": "0", "status": "pending"}]
-    assert "secret-key" not in report.read_text()

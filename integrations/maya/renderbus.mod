@@ -1,0 +1,1 @@
++ renderbus 1.0 /path/to/integrations/maya

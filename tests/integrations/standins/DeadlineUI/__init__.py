@@ -1,0 +1,1 @@
+"""Stand-in for Deadline Monitor's UI package (see ../README.md)."""

@@ -1,0 +1,269 @@
+"""The Deadline plugin (integrations/deadline) driven by a stand-in Worker and Monitor.
+
+Each task runs in its own process (``standins/run_deadline_task.py``) against a stand-in
+repository file, with the real ``rayvision`` command and a real sandbox farm: the tests
+assert what the farm did (one cloud task per Deadline task, stopped when cancelled) as well
+as what Deadline would show.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from helpers.integration_hosts import (
+    INTEGRATIONS,
+    MAYA_FRAMES,
+    STANDINS,
+    farm_env,
+    farm_tasks,
+    files_below,
+    processes_with_marker,
+    rayvision_executable,
+    run,
+    task_status,
+    wait_until,
+)
+
+PLUGIN_DIR = os.path.join(INTEGRATIONS, "deadline", "plugins", "Renderbus")
+SUBMISSION = os.path.join(INTEGRATIONS, "deadline", "scripts", "Submission",
+                          "RenderbusSubmission.py")
+EXAMPLES = os.path.join(INTEGRATIONS, "deadline", "examples")
+sys.path.insert(0, STANDINS)
+import deadline_repository  # noqa: E402
+
+sys.path.remove(STANDINS)
+
+
+class Repository(object):
+    """A stand-in Deadline repository whose Workers reach ``farm`` from their environment."""
+
+    def __init__(self, tmp_path, env, farm, project, **config):
+        self.tmp_path = tmp_path
+        self.path = str(tmp_path / "repository.json")
+        self.env = dict(farm_env(env, farm), DEADLINE_STANDIN_REPOSITORY=self.path)
+        self.project = project
+        settings = {"RayvisionExecutable": rayvision_executable(), "PollSeconds": "0.3"}
+        settings.update(config)
+        # The studio's file server as the submitting Windows machines name it.
+        mapping = [["\\\\fileserver\\projects\\", str(tmp_path / "projects") + "/"],
+                   ["P:\\", str(tmp_path / "projects") + "/"]]
+        deadline_repository.create(self.path, {"Renderbus": settings}, mapping)
+
+    def submit_example(self, **plugin_info):
+        """Submit the example job info / plugin info pair (with ``plugin_info`` changes)."""
+        job_info = deadline_repository.read_key_values(
+            os.path.join(EXAMPLES, "renderbus_job_info.job"))
+        info = deadline_repository.read_key_values(
+            os.path.join(EXAMPLES, "renderbus_plugin_info.job"))
+        info.update(ProjectName=self.project, **plugin_info)
+        os.environ["DEADLINE_STANDIN_REPOSITORY"] = self.path
+        try:
+            return deadline_repository.add_job(job_info, info)
+        finally:
+            del os.environ["DEADLINE_STANDIN_REPOSITORY"]
+
+    def start_task(self, job_id, task_id=0, cancel_file=None):
+        result = self.tmp_path / "task-{0}-{1}-{2}.json".format(job_id, task_id,
+                                                                time.time())
+        command = [sys.executable, os.path.join(STANDINS, "run_deadline_task.py"), PLUGIN_DIR,
+                   str(job_id), str(task_id), str(result)]
+        if cancel_file:
+            command.append(str(cancel_file))
+        process = subprocess.Popen(command, env=self.env, cwd=str(self.tmp_path),
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process.result_file = result
+        return process
+
+    def finish(self, process, timeout=180):
+        stdout, stderr = process.communicate(timeout=timeout)
+        assert process.returncode == 0, stdout[-3000:] + stderr[-3000:]
+        with open(str(process.result_file)) as handle:
+            return json.load(handle), stdout + stderr
+
+    def run_task(self, job_id, task_id=0):
+        return self.finish(self.start_task(job_id, task_id))
+
+    def job(self, job_id):
+        with open(self.path) as handle:
+            return json.load(handle)["jobs"][str(job_id)]
+
+
+def calls_named(recorded, name):
+    return [value for call, value in recorded["calls"] if call == name]
+
+
+def shot_scene(maya_project):
+    """The example plugin info's scene (shot010_lighting.ma) on the stand-in file server."""
+    scenes = maya_project / "scenes"
+    shutil.copyfile(str(scenes / "muti_layer_test.ma"), str(scenes / "shot010_lighting.ma"))
+
+
+def test_example_job_renders_with_path_mapping(rayvision_sandbox, worker_env, maya_project,
+                                               tmp_path):
+    farm = rayvision_sandbox
+    shot_scene(maya_project)
+    repo = Repository(tmp_path, worker_env, farm, "dl-example")
+    job_id = repo.submit_example()
+    recorded, output = repo.run_task(job_id)
+
+    assert recorded["failed"] is False and recorded["plugin_type"] == 1  # Advanced
+    assert recorded["cleaned_up"] is True
+    progress = calls_named(recorded, "SetProgress")
+    assert progress[0] == 0 and progress[-1] == 100 and progress == sorted(progress)
+    assert any(45 < value < 100 for value in progress)  # the render is followed
+    status = calls_named(recorded, "SetStatusMessage")
+    assert any("uploading" in text for text in status)
+    assert status[-1].startswith("Renderbus task ") and " done: 8 frames in " in status[-1]
+    # Every path of the job went through Deadline's path mapping.
+    checked = [source for source, _ in recorded["path_checks"]]
+    assert "\\\\fileserver\\projects\\shot010\\scenes\\shot010_lighting.ma" in checked
+    assert "\\\\fileserver\\projects\\shot010\\renders" in checked
+    renders = maya_project / "renders"
+    (task,) = farm_tasks(farm, "dl-example")
+    task_folder = [name for name in os.listdir(str(renders)) if not name.startswith(".")]
+    assert task_folder == ["{0}_shot010_lighting".format(task["id"])]
+    assert len(files_below(renders / task_folder[0])) == len(MAYA_FRAMES)
+    # The cloud task is remembered in the job's extra info, and nothing secret is anywhere.
+    assert repo.job(job_id)["extra_info"] == {"RenderbusCloudTask0": str(task["id"])}
+    assert farm.access_key not in json.dumps(recorded) + output
+    assert farm.access_key not in open(repo.path).read()
+
+
+def test_monitor_submission_splits_frames_into_concurrent_cloud_tasks(
+        rayvision_sandbox, worker_env, maya_project, tmp_path):
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-chunks")
+    values = {"SceneFile": "P:\\shot010\\scenes\\muti_layer_test.ma",
+              "OutputDirectory": "P:\\shot010\\renders", "ProjectName": "dl-chunks",
+              "Frames": "1-4", "ChunkSize": 2, "ConcurrentTasks": 2, "Priority": 60}
+    (tmp_path / "values.json").write_text(json.dumps(values))
+    done = run([sys.executable, os.path.join(STANDINS, "run_monitor_submission.py"),
+                SUBMISSION, str(tmp_path / "values.json"), str(tmp_path / "dialog.json")],
+               repo.env, tmp_path)
+    assert done.returncode == 0, done.stderr
+    dialog = json.loads((tmp_path / "dialog.json").read_text())
+    assert dialog["shown"] and dialog["messages"][-1][1].startswith("Result=Success")
+    job_id = dialog["messages"][-1][1].split("JobID=")[1].strip()
+    job = repo.job(job_id)
+    assert job["job_info"]["Plugin"] == "Renderbus"
+    assert (job["job_info"]["Frames"], job["job_info"]["ChunkSize"]) == ("1-4", "2")
+    assert job["job_info"]["ConcurrentTasks"] == "2"
+    assert "AccessKey" not in json.dumps(job)
+
+    # Both tasks at once on one Worker (ConcurrentTasks), each its own cloud task.
+    tasks = [repo.start_task(job_id, task_id) for task_id in (0, 1)]
+    for process in tasks:
+        recorded, _ = repo.finish(process)
+        assert recorded["failed"] is False
+    cloud = farm_tasks(farm, "dl-chunks")
+    assert len(cloud) == 2
+    assert sorted(item["totalFrames"] for item in cloud) == [4, 4]  # 2 frames x 2 layers
+    extra = repo.job(job_id)["extra_info"]
+    assert sorted(extra) == ["RenderbusCloudTask0", "RenderbusCloudTask1"]
+    assert sorted(extra.values()) == sorted(str(item["id"]) for item in cloud)
+
+
+def _cancel_while_rendering(repo, farm, job_id, tmp_path, project):
+    """Start task 0, cancel it from 'Monitor' once its cloud task renders; returns the
+    recorded calls, the cloud task id and the seconds the Worker took to stop."""
+    cancel = tmp_path / "cancel-{0}".format(time.time())
+    process = repo.start_task(job_id, 0, cancel)
+    task_id = wait_until(lambda: repo.job(job_id)["extra_info"].get("RenderbusCloudTask0"),
+                         what="the cloud task id in the job's extra info")
+    wait_until(lambda: task_status(farm, task_id) == 5, what="the cloud task rendering")
+    cancel.write_text("cancel")
+    started = time.time()
+    recorded, _ = repo.finish(process)
+    return recorded, task_id, time.time() - started
+
+
+def test_cancel_kills_the_local_work_and_stops_the_cloud_task_then_requeue_restarts_it(
+        slow_farm, worker_env, maya_project, tmp_path):
+    repo = Repository(tmp_path, worker_env, slow_farm, "dl-cancel")
+    job_id = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                 OutputDirectory="P:\\shot010\\renders")
+    recorded, task_id, seconds = _cancel_while_rendering(repo, slow_farm, job_id, tmp_path,
+                                                         "dl-cancel")
+    assert recorded["failed"] is True
+    assert calls_named(recorded, "FailRender") == [
+        "cancelled by Deadline; Renderbus task {0} stopped".format(task_id)]
+    assert seconds < 10
+    assert processes_with_marker(worker_env["RENDERBUS_TEST_MARKER"]) == []
+    assert task_status(slow_farm, task_id) == 10  # stopped on the farm
+
+    # Requeued: the same cloud task is restarted and followed to its end.
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False
+    logs = calls_named(recorded, "LogInfo")
+    assert "re-attaching to Renderbus task {0} (Stop)".format(task_id) in logs
+    assert "Renderbus task {0} restarted".format(task_id) in logs
+    assert [item["id"] for item in farm_tasks(slow_farm, "dl-cancel")] == [int(task_id)]
+    assert task_status(slow_farm, task_id) == 25
+
+
+def test_requeue_reattaches_to_the_cloud_task_that_kept_rendering(slow_farm, worker_env,
+                                                                  maya_project, tmp_path):
+    repo = Repository(tmp_path, worker_env, slow_farm, "dl-requeue",
+                      StopCloudTaskOnCancel="False")
+    job_id = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                 OutputDirectory="P:\\shot010\\renders")
+    recorded, task_id, _ = _cancel_while_rendering(repo, slow_farm, job_id, tmp_path,
+                                                   "dl-requeue")
+    assert calls_named(recorded, "FailRender") == ["cancelled by Deadline"]
+    assert task_status(slow_farm, task_id) == 5  # still rendering: nothing was stopped
+    assert processes_with_marker(worker_env["RENDERBUS_TEST_MARKER"]) == []
+
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False
+    assert calls_named(recorded, "LogInfo")[0] == \
+        "re-attaching to Renderbus task {0} (Rendering)".format(task_id)
+    assert [item["id"] for item in farm_tasks(slow_farm, "dl-requeue")] == [int(task_id)]
+    renders = maya_project / "renders" / "{0}_muti_layer_test".format(task_id)
+    assert files_below(renders) == MAYA_FRAMES
+
+
+def test_failed_frames_fail_the_task_with_one_line(rayvision_sandbox, worker_env,
+                                                   maya_project, tmp_path):
+    farm = rayvision_sandbox
+    farm.faults.set(failing_frames=[2])
+    repo = Repository(tmp_path, worker_env, farm, "dl-failed")
+    job_id = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                 OutputDirectory="P:\\shot010\\renders")
+    recorded, _ = repo.run_task(job_id)
+    (task,) = farm_tasks(farm, "dl-failed")
+    (message,) = calls_named(recorded, "FailRender")
+    assert message == "Renderbus task {0} ended Done(with failed frame): 2 of 8 frames " \
+                      "failed".format(task["id"])
+
+
+def test_every_error_is_one_failrender_line(rayvision_sandbox, worker_env, maya_project,
+                                            tmp_path):
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-errors")
+    missing = repo.submit_example(SceneFile="P:\\shot010\\scenes\\nowhere.ma",
+                                  OutputDirectory="P:\\shot010\\renders")
+    recorded, _ = repo.run_task(missing)
+    (message,) = calls_named(recorded, "FailRender")
+    assert "nowhere.ma is not a file" in message and "\n" not in message
+
+    with_key = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                   OutputDirectory="P:\\shot010\\renders",
+                                   AccessKey="leaked-secret")
+    recorded, _ = repo.run_task(with_key)
+    (message,) = calls_named(recorded, "FailRender")
+    assert message.startswith("the job carries credentials (AccessKey)")
+    assert "leaked-secret" not in message
+    assert farm_tasks(farm, "dl-errors") == []
+
+    # A Worker without credentials: the CLI's own one line (exit 3) becomes the failure.
+    repo.env = dict(repo.env)
+    del repo.env["RAYVISION_ACCESS_KEY"]
+    no_key = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                 OutputDirectory="P:\\shot010\\renders")
+    recorded, _ = repo.run_task(no_key)
+    (message,) = calls_named(recorded, "FailRender")
+    assert message.startswith("error ") and "\n" not in message
+    assert farm_tasks(farm, "dl-errors") == []

@@ -1,0 +1,122 @@
+"""integrations/common/rayvision_job.py: the runner every integration carries.
+
+Pure helpers are checked directly; the process handling runs real process trees (a small
+command that starts a child and streams events like ``rayvision --json`` does).
+"""
+
+import os
+import stat
+import sys
+import time
+
+import pytest
+
+from helpers.integration_hosts import INTEGRATIONS, processes_with_marker, wait_until
+
+sys.path.insert(0, os.path.join(INTEGRATIONS, "common"))
+import rayvision_job  # noqa: E402
+
+sys.path.pop(0)
+
+FAKE_COMMAND = """#!{python}
+import json, os, subprocess, sys, time
+print("not json: ignored")
+print(json.dumps({{"schema": 1, "event": "start", "command": sys.argv[2]}}))
+sys.stdout.flush()
+if sys.argv[2] == "tree":
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    print(json.dumps({{"schema": 1, "event": "phase", "phase": "upload", "child": child.pid}}))
+    sys.stdout.flush()
+    time.sleep(60)
+elif sys.argv[2] == "fail-quietly":
+    sys.stderr.write("first line\\nthe last line says why\\n")
+    sys.exit(4)
+else:
+    print(json.dumps({{"schema": 2, "event": "progress"}}))
+    print(json.dumps({{"schema": 1, "event": "error", "message": "error 1: refused"}}))
+    print(json.dumps({{"schema": 1, "event": "end", "exit_code": 1}}))
+    sys.exit(1)
+"""
+
+
+@pytest.fixture
+def fake_rayvision(tmp_path):
+    path = tmp_path / "rayvision"
+    path.write_text(FAKE_COMMAND.format(python=sys.executable))
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return str(path)
+
+
+@pytest.mark.parametrize("frames,expected", [
+    (range(1, 11), "1-10[1]"), ([1, 3, 5], "1-5[2]"), ([5], "5"), ([], None),
+    ([1, 2, 3, 7, 9], "1-3[1],7,9"), ([9, 1, 2, 2], "1-2[1],9"), ([-2, -1, 0], "-2-0[1]")])
+def test_frames_argument(frames, expected):
+    assert rayvision_job.frames_argument(frames) == expected
+
+
+@pytest.mark.parametrize("path,expected", [
+    ("\\\\fileserver\\Projects\\shot\\a.ma", "/mnt/projects/shot/a.ma"),
+    ("//FILESERVER/projects/shot", "/mnt/projects/shot"),
+    ("P:\\shot\\renders", "/mnt/p/shot/renders"),
+    ("/mnt/projects/shot/a.ma", "Z:\\shot\\a.ma"),
+    ("\\\\fileserver\\projects2\\a.ma", "\\\\fileserver\\projects2\\a.ma"),
+    ("", ""),
+])
+def test_map_path_windows_and_linux(path, expected):
+    rules = [["\\\\fileserver\\projects", "/mnt/projects"], ["P:\\", "/mnt/p/"],
+             ["/mnt/projects/", "Z:\\"]]
+    assert rayvision_job.map_path(path, rules) == expected
+
+
+def test_events_errors_and_foreign_lines(fake_rayvision):
+    seen = []
+    outcome = rayvision_job.RayvisionProcess(fake_rayvision).run(["bad"], seen.append)
+    assert [event["event"] for event in seen] == ["start", "error", "end"]
+    assert (outcome.exit_code, outcome.error) == (1, "error 1: refused")
+    outcome = rayvision_job.RayvisionProcess(fake_rayvision).run(["fail-quietly"])
+    assert (outcome.exit_code, outcome.error) == (4, "the last line says why")
+
+
+def test_cancel_kills_the_whole_tree_at_once(fake_rayvision):
+    marker = "job-test-{0}".format(os.getpid())
+    env = dict(os.environ, RENDERBUS_TEST_MARKER=marker)
+    started = []
+    process = rayvision_job.RayvisionProcess(fake_rayvision, env=env, poll_seconds=0.05)
+
+    def note(event):
+        if event["event"] == "phase":
+            started.append(time.time())
+
+    with pytest.raises(rayvision_job.Cancelled):
+        process.run(["tree"], note, lambda: bool(started) and time.time() - started[0] > 0.3)
+    took = time.time() - started[0]
+    assert took < 1.3
+    wait_until(lambda: processes_with_marker(marker) == [], timeout=2,
+               what="no process of the tree left")
+
+
+def test_a_raising_callback_kills_the_command_and_propagates(fake_rayvision):
+    marker = "job-raise-{0}".format(os.getpid())
+    env = dict(os.environ, RENDERBUS_TEST_MARKER=marker)
+
+    def explode(event):
+        if event["event"] == "phase":
+            raise RuntimeError("the host refused the event")
+
+    with pytest.raises(RuntimeError, match="the host refused"):
+        rayvision_job.RayvisionProcess(fake_rayvision, env=env).run(["tree"], explode)
+    wait_until(lambda: processes_with_marker(marker) == [], timeout=2,
+               what="no process of the tree left")
+
+
+def test_a_missing_executable_is_one_line(tmp_path):
+    with pytest.raises(rayvision_job.JobError, match="cannot run .*nowhere/rayvision"):
+        rayvision_job.RayvisionProcess(str(tmp_path / "nowhere" / "rayvision")).run(["status"])
+
+
+def test_submit_arguments():
+    settings = rayvision_job.RenderSettings("s.ma", "out", software_version="2019",
+                                            project="p", frames="1-3[1]", layers=["a", "b"])
+    assert settings.submit_args() == ["submit", "s.ma", "--software-version", "2019",
+                                      "--project", "p", "--frames", "1-3[1]", "--layers", "a,b"]
+    assert rayvision_job.RenderSettings("s.hip", "out").submit_args() == ["submit", "s.hip"]
