@@ -273,7 +273,8 @@ def test_corrupt_partial_download_is_detected(api, farm, sync_env):
     destination = local_root / out.strip("/") / "l" / "f.png"
     os.makedirs(str(destination.parent))
     # A partial left by an earlier (killed) run, whose bytes rotted on disk.
-    with open(partial_path(str(destination), hashlib.sha256(data).hexdigest()), "wb") as handle:
+    with open(partial_path(str(destination), hashlib.sha256(data).hexdigest(),
+                           out + "/l/f.png", len(data)), "wb") as handle:
         handle.write(b"\0" * 100000)
     download = RayvisionDownload(api)
     download.download(server_path=out, local_path=str(local_root))
@@ -431,7 +432,8 @@ def test_download_resumes_a_partial_left_by_a_killed_process(api, farm, sync_env
         handle.write(data)
     destination = sync_env / "dl3" / out.strip("/") / "l" / "f.exr"
     os.makedirs(str(destination.parent))
-    with open(partial_path(str(destination), hashlib.sha256(data).hexdigest()), "wb") as handle:
+    with open(partial_path(str(destination), hashlib.sha256(data).hexdigest(),
+                           out + "/l/f.exr", len(data)), "wb") as handle:
         handle.write(data[:123456])
     download = RayvisionDownload(api)
     download.download(server_path=out, local_path=str(sync_env / "dl3"))
