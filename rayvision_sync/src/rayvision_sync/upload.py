@@ -76,10 +76,13 @@ class RayvisionUpload(object):
             else the package folder).
         progress_callback (callable): Receives :class:`~rayvision_sync.progress.ProgressEvent`.
         show_progress (bool): tqdm bars; default when stderr is a terminal.
+        verify (str): How the HTTP engine tells unchanged files: ``"stat"`` (size, mtime,
+            ctime and inode; default) or ``"hash"`` (also re-hash them).
     """
 
     def __init__(self, api, db_config_path=None, engine=None, workers=None, chunk_size=None,
-                 transmitter_exe=None, progress_callback=None, show_progress=None):
+                 transmitter_exe=None, progress_callback=None, show_progress=None,
+                 verify="stat"):
         self.api = api
         self.trans = RayvisionTransfer(transmitter_exe=transmitter_exe,
                                        **create_transfer_params(api))
@@ -98,6 +101,7 @@ class RayvisionUpload(object):
         self._engine_options = {"workers": workers, "chunk_size": chunk_size}
         self._engine = None
         self.last_result = None
+        self.verify = verify
         # Seconds between attempts of a retryable transmitter failure (then it raises).
         self.retry_delays = RETRY_DELAYS
 
@@ -202,13 +206,21 @@ class RayvisionUpload(object):
                         raise TransferError("{0} upload failed".format(local), 20004)
         return True
 
-    def open_records(self, upload_json_path, is_db=True):
-        """The upload-record database for an upload.json, or None (``is_db`` / ``on``)."""
+    def records_path(self, bid_key="input_bid"):
+        """The sqlite file of the HTTP engine's upload records for a storage of this user."""
+        return config.shared_sqlite_file(self.db_path, self.trans.domain, self.trans.user_id,
+                                         self.trans.user_info.get(bid_key))
+
+    def open_records(self, upload_json_path=None, is_db=True):
+        """The upload-record store of the input storage, or None (``is_db`` / ``on``).
+
+        The store is one per user, domain and storage, whatever folder upload.json is in.
+        """
         if not is_db:
             return None
         try:
             return open_record_store(self.database_config, self.redis_config,
-                                     config.sqlite_db_file(self.db_path, upload_json_path))
+                                     self.records_path("input_bid"))
         except RecordDatabaseError as exc:
             # Not being able to skip unchanged files must not stop the upload itself.
             self.logger.warning("%s; uploading every file without the record database",
@@ -216,13 +228,14 @@ class RayvisionUpload(object):
             return None
 
     @upload_retry
-    def upload_asset(self, upload_json_path, max_speed=None, is_db=True):
+    def upload_asset(self, upload_json_path, max_speed=None, is_db=True, verify=None):
         """Upload the assets listed in upload.json to the input storage.
 
         Args:
             upload_json_path (str): upload.json path.
             max_speed (str): KB/s, default 1048576.
             is_db (bool): Use the upload-record database (skip unchanged files).
+            verify (str): ``"stat"`` or ``"hash"`` (HTTP engine; default: the constructor's).
 
         Returns:
             bool: True.
@@ -231,13 +244,15 @@ class RayvisionUpload(object):
         engine = self.engine
         if engine.name != "http":
             db_ini = self.create_db_ini(upload_json_path) if is_db else None
-            engine.upload_asset(upload_json_path, pairs, max_speed, db_ini_path=db_ini,
-                                progress=self._progress())
+            self.last_result = engine.upload_asset(upload_json_path, pairs, max_speed,
+                                                   db_ini_path=db_ini,
+                                                   progress=self._progress())
             return True
         records = self.open_records(upload_json_path, is_db)
         try:
             self.last_result = engine.upload_pairs("input_bid", pairs, max_speed,
-                                                   records=records, progress=self._progress())
+                                                   records=records, progress=self._progress(),
+                                                   verify=verify or self.verify)
             temporary = config.parse_bool(self.sqlite_config.get("temporary"), "db_config.ini",
                                           "SQLITE", "temporary")
             if records is not None and records.kind == "sqlite" and temporary:

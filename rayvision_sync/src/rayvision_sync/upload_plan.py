@@ -91,7 +91,7 @@ def plan_uploads(entries, known, verify="stat", verify_fraction=DEFAULT_VERIFY_F
                 skipped.append((server, local, size))
                 checked = value[value.rindex(":") + 1:]
                 if len(checked) < len(oldest) or (len(checked) == len(oldest)
-                                                  and checked < oldest):
+                                                  and checked <= oldest):
                     aged.append((server, local, info, value))
                 continue
             if value.count(":") == 2 and value.startswith(f"{size}:{info.st_mtime_ns}:"):
