@@ -63,7 +63,8 @@ def test_job_reports_progress_and_routes_sdk_logs(rayvision_sandbox, example_env
     assert percents == sorted(percents)
     assert any(50 < p < 100 for p in percents)          # rendering is reported frame by frame
     # SDK messages arrive through the host's log function, never on stderr.
-    assert "INFO rayvision_sync.http_engine: uploaded " in stdout
+    # One summary line per job at INFO (each file is logged at DEBUG).
+    assert "INFO rayvision_sync.http_engine: upload: " in stdout
     assert "rayvision_" not in stderr
     result = json.loads(stdout.strip().splitlines()[-1])
     assert result["ok"] and result["frames_done"] == result["frames_total"] == 8
@@ -167,7 +168,7 @@ def test_deadline_plugin_renders_a_task(rayvision_sandbox, example_env, tmp_path
     statuses = [value for name, value in calls if name == "SetStatusMessage"]
     assert statuses[-1].startswith("task ") and " done: 8 frames in " in statuses[-1]
     logs = [value for name, value in calls if name == "LogInfo"]
-    assert any(line.startswith("rayvision_sync.http_engine: uploaded ") for line in logs)
+    assert any(line.startswith("rayvision_sync.http_engine: upload: ") for line in logs)
     assert logs[-1].startswith("Renderbus task ")
     assert frames_below(logs[-1].rsplit(" in ", 1)[1]) == FRAMES
     assert rayvision_sandbox.access_key not in json.dumps(calls) + done.stdout + done.stderr

@@ -114,11 +114,9 @@ def test_file_deleted_on_the_farm_is_sent_again_after_the_sampled_check(api, far
     upload = RayvisionUpload(api)
     upload.upload_asset(upload_json)
     assert upload.engine.delete("input_bid", pairs[2][1])
-    upload.upload_asset(upload_json)
-    assert counts(upload) == (0, 4)  # 0.1 % of 4 files: the sample may miss it ...
     upload.engine.verify_fraction = 1.0
     upload.upload_asset(upload_json)
-    assert counts(upload) == (1, 3)  # ... a full sample does not
+    assert counts(upload) == (1, 3)
     assert read(on_farm(farm, "input", pairs[2][1])) == read(files[2])
     assert "missing or different on the farm" in sync_log.text
 
@@ -185,3 +183,35 @@ def test_corrupt_record_database_is_healed(api, farm, sync_env, sync_log, corrup
     for local, server in pairs:
         assert read(on_farm(farm, "input", server)) == read(local)
     shutil.rmtree(os.path.dirname(path))
+
+
+def test_download_under_40_kb_resets_completes_byte_identical(api, farm, sync_env):
+    out = unique("resets")
+    data = os.urandom(600 * 1024)
+    target = on_farm(farm, "output", out + "/layer/f.exr")
+    os.makedirs(os.path.dirname(target))
+    with open(target, "wb") as handle:
+        handle.write(data)
+    engine = RayvisionUpload(api).engine
+    resets = farm.faults.counters["resets"]
+    farm.faults.set(reset_after_bytes=40000)
+    try:
+        result = engine.download("output_bid", out, str(sync_env / "dl"))
+    finally:
+        farm.faults.clear()
+    assert farm.faults.counters["resets"] - resets >= 10
+    assert read(sync_env / "dl" / out.strip("/") / "layer" / "f.exr") == data
+    assert result.unverified == [] and result.retries >= 10
+
+
+def test_upload_under_40_kb_resets_completes_and_is_recorded(api, farm, sync_env):
+    upload_json, files, pairs = project(sync_env, count=1, size=300 * 1024)
+    upload = RayvisionUpload(api, chunk_size=128 * 1024)
+    farm.faults.set(reset_after_bytes=40000)
+    try:
+        upload.upload_asset(upload_json)
+    finally:
+        farm.faults.clear()
+    assert read(on_farm(farm, "input", pairs[0][1])) == read(files[0])
+    upload.upload_asset(upload_json)
+    assert counts(upload) == (0, 1)
