@@ -331,6 +331,7 @@ class HttpTransferEngine(object):
                 on the way is a symbolic link (nothing written).
             TransferError: Some files could not be downloaded (all others were).
         """
+        server_path = storage_path(server_path)
         items = self.list(bid_key, server_path)
         return self.download_items(bid_key, items, server_path, local_path, keep_path,
                                    max_speed, progress, digests, print_log, strict)

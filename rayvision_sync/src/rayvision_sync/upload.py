@@ -18,6 +18,7 @@ from rayvision_sync.exception import (
 from rayvision_sync.paths import storage_path
 from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.records import open_record_store
+from rayvision_sync.result import TransferResult
 from rayvision_sync.transfer import RayvisionTransfer
 from rayvision_sync.utils import RETRY_DELAYS, create_transfer_params, upload_retry
 
@@ -188,17 +189,19 @@ class RayvisionUpload(object):
         engine = self.engine
         if engine.name == "http":
             try:
-                engine.upload_pairs("config_bid", pairs, max_speed,
-                                    progress=self._progress())
+                self.last_result = engine.upload_pairs("config_bid", pairs, max_speed,
+                                                       progress=self._progress())
             except TransferError as exc:
                 raise TransferError("{0} upload failed: {1}".format(
                     ", ".join(local for local, _ in pairs), exc.error), 20004)
             return True
+        total = TransferResult()
         for local, server in pairs:
             for attempt in range(1, CONFIG_ATTEMPTS + 1):
                 try:
-                    engine.upload_file("config_bid", local, server, max_speed,
-                                       progress=self._progress())
+                    total.merge(engine.upload_file("config_bid", local, server, max_speed,
+                                                   progress=self._progress()))
+                    self.last_result = total
                     break
                 except TransmitterExitError as exc:
                     self.logger.warning("attempt %d/%d: %s", attempt, CONFIG_ATTEMPTS, exc.error)
