@@ -19,7 +19,7 @@ def bid(api):
     return api.user_info["input_bid"]
 
 
-def test_streaming_protocol_digest_only_on_the_completing_put(storage, bid):
+def test_streaming_protocol_digest_commits_the_upload(storage, bid):
     data = os.urandom(300000)
     identity = {"size": len(data), "token": "client-token-1"}
     first = storage.request("PUT", bid, "/stream/a.bin", dict(identity, offset=0),
@@ -28,11 +28,13 @@ def test_streaming_protocol_digest_only_on_the_completing_put(storage, bid):
                                                                  "complete": False}
     state = storage.get(bid, "/stream/a.bin", params=dict(identity, upload=1))
     assert state.json()["data"]["offset"] == 100000
-    missing = storage.request("PUT", bid, "/stream/a.bin", dict(identity, offset=100000),
-                              data=data[100000:])
-    assert missing.status_code == 400 and "sha256" in missing.json()["message"]
+    rest = storage.request("PUT", bid, "/stream/a.bin", dict(identity, offset=100000),
+                           data=data[100000:])
+    # Every byte is held, but nothing is visible before the digest commits it.
+    assert rest.json()["data"] == {"offset": len(data), "complete": False}
+    assert storage.get(bid, "/stream/a.bin").status_code == 404
     wrong = storage.request("PUT", bid, "/stream/a.bin",
-                            dict(identity, offset=100000, sha256="0" * 64), data=data[100000:])
+                            dict(identity, offset=len(data), sha256="0" * 64), data=b"")
     assert wrong.status_code == 422
     assert storage.get(bid, "/stream/a.bin").status_code == 404
     again = storage.request("PUT", bid, "/stream/a.bin",
@@ -166,3 +168,14 @@ def test_caches_are_bounded_and_freed_on_delete(tmp_path, monkeypatch):
     storages.delete("1_input", "/c")
     assert len(storages._digests) == 0
     assert storage_module.DIGEST_CACHE_SIZE >= 1000
+
+
+def test_commit_request_publishes_a_streamed_upload(storage, bid):
+    data = os.urandom(200000)
+    identity = {"size": len(data), "token": "client-token-2"}
+    streamed = storage.request("PUT", bid, "/stream/b.bin", dict(identity, offset=0), data=data)
+    assert streamed.json()["data"] == {"offset": len(data), "complete": False}
+    commit = storage.request("PUT", bid, "/stream/b.bin",
+                             dict(identity, offset=len(data), sha256=sha(data)), data=b"")
+    assert commit.json()["data"] == {"offset": len(data), "complete": True}
+    assert storage.get(bid, "/stream/b.bin").content == data

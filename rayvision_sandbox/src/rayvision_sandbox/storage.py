@@ -12,6 +12,7 @@ import collections
 import hashlib
 import json
 import os
+import queue
 import shutil
 import tempfile
 import threading
@@ -33,6 +34,8 @@ RUNNING_CACHE_SIZE = 256
 # Seconds a request waits for another request writing the same partial upload.
 PARTIAL_WAIT = 10.0
 _SWEEP_EVERY = 60.0
+# Bodies from this size on are hashed in a helper thread while they are written.
+_THREADED_HASH = 4 * 1024 * 1024
 
 
 class StoragePathError(ValueError):
@@ -282,7 +285,8 @@ class Storages(object):
     def receive(self, bid, path, size, token, offset, stream, length, sha256=None):
         """Take bytes ``[offset, offset + length)`` of an upload from ``stream``.
 
-        The bytes are hashed as they are written. When the upload holds all ``size`` bytes,
+        The bytes are hashed as they are written. When the upload holds all ``size`` bytes
+        and ``sha256`` is given (with the last bytes, or by a later request with no bytes),
         its digest is compared with ``sha256`` and, if equal, the file is published at
         ``path`` atomically. A body that ends early is kept, to be resumed.
 
@@ -318,7 +322,7 @@ class Storages(object):
         try:
             with os.fdopen(handle, "wb") as out:
                 digest, received = _copy_hashing(stream, out, length, hashlib.sha256())
-            if received < size:
+            if received < size or sha256 is None:
                 base = self._partial_base(bid, path, size, token)
                 with open(base + ".json", "w") as meta:
                     json.dump({"path": path, "size": size, "token": token}, meta)
@@ -342,7 +346,9 @@ class Storages(object):
         with open(part, "ab") as out:
             digest, received = _copy_hashing(stream, out, length, running[1])
         held += received
-        if held < size:
+        if held < size or sha256 is None:
+            # All bytes may be here, but without the digest the upload waits for the PUT
+            # that commits it (offset = size, empty body, sha256).
             self._running.put(base, (held, digest))
             return held, False
         try:
@@ -450,18 +456,53 @@ class Storages(object):
 def _copy_hashing(stream, out, length, digest):
     """Copy up to ``length`` bytes from ``stream`` to ``out``, hashing them.
 
+    For large bodies the hashing runs in a helper thread (``hashlib`` releases the GIL), so
+    it overlaps with receiving and writing.
+
     Returns:
         tuple: ``(digest, bytes copied)``; fewer than ``length`` when the stream ended.
     """
+    hasher = _Hasher(digest) if length >= _THREADED_HASH else None
+    update = hasher.update if hasher is not None else digest.update
     received = 0
-    while received < length:
-        block = stream.read(min(_READ_SIZE, length - received))
-        if not block:
-            break
-        digest.update(block)
-        out.write(block)
-        received += len(block)
+    try:
+        while received < length:
+            block = stream.read(min(_READ_SIZE, length - received))
+            if not block:
+                break
+            update(block)
+            out.write(block)
+            received += len(block)
+    finally:
+        if hasher is not None:
+            hasher.finish()
     return digest, received
+
+
+class _Hasher(object):
+    """Feeds blocks to a digest in a helper thread, in order."""
+
+    def __init__(self, digest):
+        self.digest = digest
+        self.blocks = queue.Queue(maxsize=8)
+        self.thread = threading.Thread(target=self._run, name="storage-hasher")
+        self.thread.daemon = True
+        self.thread.start()
+
+    def _run(self):
+        while True:
+            block = self.blocks.get()
+            if block is None:
+                return
+            self.digest.update(block)
+
+    def update(self, block):
+        self.blocks.put(block)
+
+    def finish(self):
+        """Wait until every block given so far is in the digest."""
+        self.blocks.put(None)
+        self.thread.join()
 
 
 def _remove(path):

@@ -229,14 +229,11 @@ class StorageRoutes(object):
         if offset + length > size:
             raise _error(400, "body of {0} bytes at offset {1} would pass the size {2}".format(
                 length, offset, size))
-        if offset + length == size and sha is None:
-            raise _error(400, "query parameter sha256 is required on the PUT that completes "
-                              "the file (offset + body = size)")
         try:
             self.storages.check_writable(bid, path)
         except StorageConflictError as exc:
             raise _error(409, "path: {0}".format(exc))
-        if sha is not None and offset == size:
+        if sha is not None and offset == size and length == 0:
             final = self.storages.stat(bid, path)
             if final is not None and final["size"] == size and final["sha256"] == sha:
                 return envelope({"offset": size, "complete": True})

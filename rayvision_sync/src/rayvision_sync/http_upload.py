@@ -158,11 +158,14 @@ class SingleUpload(object):
         known = transfer.sha256 if transfer.acked == 0 and transfer.sha256 else None
         digest = _NullDigest() if known else transfer.digest_at(offset)
         largest = put_size(self.chunk_size, limiter)
+        small = size <= largest
         with open(transfer.local, "rb") as handle:
             while True:
-                length = min(largest, size - offset)
                 params = dict(identity, offset=offset)
-                if offset + length == size:
+                length = 0
+                if small:
+                    # The whole file in one request, its digest in the query.
+                    length = size - offset
                     handle.seek(offset)
                     body = handle.read(length)
                     if len(body) != length:
@@ -171,7 +174,13 @@ class SingleUpload(object):
                     digest.update(body)
                     transfer.sha256 = params["sha256"] = known or digest.hexdigest()
                     data = paced_body(body, limiter)
+                elif offset >= size:
+                    # Every byte is held: the digest, computed while sending, commits them.
+                    transfer.sha256 = params["sha256"] = known or digest.hexdigest()
+                    data = b""
                 else:
+                    # Streamed in one request (or in paced parts under max_speed).
+                    length = size - offset if not limiter.rate else min(largest, size - offset)
                     data = _HashingSlice(handle, offset, length, limiter, digest,
                                          transfer.local)
                 response = self.client.request("PUT", bid, server, params, data=data)
@@ -190,7 +199,7 @@ class SingleUpload(object):
                     self._ack(transfer, progress, size)
                     return True
                 held = _offset(state, size, what)
-                if held >= size:
+                if "sha256" in params:
                     raise Retryable("{0}: the storage holds {1} bytes but did not complete "
                                     "the file".format(what, held))
                 self._ack(transfer, progress, held)
