@@ -46,6 +46,7 @@ from rayvision_sync.transfer_state import RETRYABLE, FileTransfer, Retryable, Re
 from rayvision_sync.upload_plan import (
     DEFAULT_VERIFY_AGE,
     DEFAULT_VERIFY_FRACTION,
+    DEFAULT_VERIFY_LIMIT,
     VERIFY_MODES,
     confirmed,
     plan_uploads,
@@ -77,13 +78,16 @@ class HttpTransferEngine(object):
         verify_fraction (float): Share of the files the records call unchanged that are
             confirmed on the farm at each upload (default 0.1 %).
         verify_age (float): Seconds after which a record is always confirmed (7 days).
+        verify_limit (int): Most sampled files confirmed per upload (32; aged records are
+            always confirmed).
     """
 
     name = "http"
 
     def __init__(self, connect, url, bids, chunk_size=None, workers=None, timeout=60.0,
                  max_attempts=6, backoff=0.2, session_factory=None, session_settings=None,
-                 verify_fraction=DEFAULT_VERIFY_FRACTION, verify_age=DEFAULT_VERIFY_AGE):
+                 verify_fraction=DEFAULT_VERIFY_FRACTION, verify_age=DEFAULT_VERIFY_AGE,
+                 verify_limit=DEFAULT_VERIFY_LIMIT):
         self.client = StorageClient(connect, url, bids, timeout, session_factory,
                                     session_settings)
         self.connect = connect
@@ -93,6 +97,7 @@ class HttpTransferEngine(object):
         self.policy = RetryPolicy(max_attempts, backoff)
         self.verify_fraction = float(verify_fraction)
         self.verify_age = float(verify_age)
+        self.verify_limit = int(verify_limit)
 
     def __repr__(self):
         return "HttpTransferEngine(url={0!r}, workers={1}, chunk_size={2})".format(
@@ -200,7 +205,8 @@ class HttpTransferEngine(object):
         entries = stat_pairs(pairs, result.failures)
         result.files_total = len(entries) + len(result.failures)
         records, known = self._known(records, scope, prefetched, entries)
-        plan = plan_uploads(entries, known, verify, self.verify_fraction, self.verify_age)
+        plan = plan_uploads(entries, known, verify, self.verify_fraction, self.verify_age,
+                            verify_limit=self.verify_limit)
         records = self._confirm_on_farm(bid, plan, records, scope)
         result.files_skipped = len(plan.skipped)
         progress.start(result.files_total, sum(entry[1].st_size for entry in entries.values()))
@@ -448,38 +454,22 @@ def _first_failures(result):
 
 
 class _Prefetch(object):
-    """Whole-scope read of the record database, overlapped with the stat loop."""
+    """Whole-scope read of the record database, done after the stat loop.
+
+    Reading in a thread while the files are stat'ed was slower: every ``os.stat`` gives
+    the GIL away and waits to get it back from the reading thread.
+    """
 
     def __init__(self, records, scope, count):
         self.records = records
         self.scope = scope
         self.count = count
-        self.result = None
-        self.error = None
-        self._thread = None
 
     @classmethod
     def start_for(cls, records, scope, count):
-        """Start the read in a thread (nothing to do without records)."""
-        import threading
-
-        job = cls(records, scope, count)
-        if records is not None:
-            job._thread = threading.Thread(target=job._run, name="rayvision-sync-prefetch")
-            job._thread.daemon = True
-            job._thread.start()
-        return job
-
-    def _run(self):
-        try:
-            self.result = self.records.prefetch(self.scope, self.count)
-        except RecordDatabaseError as exc:
-            self.error = exc
+        """The read of ``scope`` (nothing to do without records)."""
+        return cls(records, scope, count)
 
     def wait(self):
-        """The prefetched records (None: look them up by key); re-raises a database error."""
-        if self._thread is not None:
-            self._thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.result
+        """The records of the scope (None: look them up by key)."""
+        return self.records.prefetch(self.scope, self.count)

@@ -47,17 +47,21 @@ def read_upload_json(upload_json_path):
             upload_json_path))
     pairs = []
     for index, entry in enumerate(assets):
-        if not isinstance(entry, dict) or not entry.get("local") or not entry.get("server"):
+        try:
+            local, server = entry["local"], entry["server"]
+        except (TypeError, KeyError, IndexError):
+            local = server = None
+        if not local or not isinstance(server, str) or not server or \
+                not isinstance(entry, dict):
             raise RayvisionArgumentError("upload json {0!r}: asset[{1}] needs 'local' and "
                                          "'server', got {2!r}".format(upload_json_path, index,
                                                                       entry))
-        if ".." in entry["server"].replace("\\", "/").split("/"):
+        if ".." in server and ".." in server.replace("\\", "/").split("/"):
             # The HTTP client would resolve it before sending, and the transmitter would
             # write outside the storage path: refuse it clearly instead.
             raise UnsafePathError("upload json {0!r}: asset[{1}] server path {2!r} holds a "
-                                  "'..' component".format(upload_json_path, index,
-                                                          entry["server"]))
-        pairs.append((entry["local"], entry["server"]))
+                                  "'..' component".format(upload_json_path, index, server))
+        pairs.append((local, server))
     return pairs
 
 

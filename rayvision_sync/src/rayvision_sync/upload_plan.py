@@ -7,6 +7,8 @@ a sample (``verify_fraction``) and every record not confirmed for ``verify_age``
 checked on the farm afterwards (:meth:`HttpTransferEngine.upload_pairs`).
 """
 
+import contextlib
+import gc
 import math
 import os
 import random
@@ -21,6 +23,8 @@ from rayvision_sync.transfer_state import FileTransfer
 VERIFY_MODES = ("stat", "hash")
 DEFAULT_VERIFY_FRACTION = 0.001
 DEFAULT_VERIFY_AGE = 7 * 24 * 3600
+# Most sampled (not aged) records confirmed in one run: the sample stays a few requests.
+DEFAULT_VERIFY_LIMIT = 32
 
 
 class UploadPlan(object):
@@ -46,6 +50,11 @@ def stat_pairs(pairs, failures):
 
     Unreadable paths are appended to ``failures`` as ``(local, message)``.
     """
+    with _no_gc():
+        return _stat_pairs(pairs, failures)
+
+
+def _stat_pairs(pairs, failures):
     entries = {}
     stat = os.stat
     is_dir = stat_module.S_ISDIR
@@ -66,7 +75,7 @@ def stat_pairs(pairs, failures):
 
 
 def plan_uploads(entries, known, verify="stat", verify_fraction=DEFAULT_VERIFY_FRACTION,
-                 verify_age=DEFAULT_VERIFY_AGE, now=None):
+                 verify_age=DEFAULT_VERIFY_AGE, now=None, verify_limit=DEFAULT_VERIFY_LIMIT):
     """Split stat'ed files into files to send and unchanged files.
 
     Args:
@@ -76,7 +85,18 @@ def plan_uploads(entries, known, verify="stat", verify_fraction=DEFAULT_VERIFY_F
         verify_fraction (float): Share of unchanged files to confirm on the farm.
         verify_age (float): Records older than this many seconds are always confirmed.
         now (float): The current time (tests).
+        verify_limit (int): Most files of the random sample (aged records are not capped).
     """
+    with _no_gc():
+        plan = _compare(entries, known, verify_age, now)
+    if verify == "hash":
+        _rehash(plan, entries, known)
+    _choose_checks(plan, entries, known, plan.to_check, verify_fraction, verify_limit)
+    return plan
+
+
+def _compare(entries, known, verify_age, now):
+    """The plan before the optional re-hash; ``to_check`` holds the aged records."""
     plan = UploadPlan()
     skipped = plan.skipped
     transfers = plan.transfers
@@ -102,9 +122,7 @@ def plan_uploads(entries, known, verify="stat", verify_fraction=DEFAULT_VERIFY_F
                     info.st_ino)
                 continue
         transfers.append(FileTransfer(server, local, info))
-    if verify == "hash":
-        _rehash(plan, entries, known)
-    _choose_checks(plan, entries, known, aged, verify_fraction)
+    plan.to_check = aged
     return plan
 
 
@@ -125,13 +143,27 @@ def _rehash(plan, entries, known):
     plan.skipped = kept
 
 
-def _choose_checks(plan, entries, known, aged, fraction):
-    """Every aged record plus a random ``fraction`` of the other unchanged files."""
+def _choose_checks(plan, entries, known, aged, fraction, limit):
+    """Every aged record plus a random ``fraction`` (at most ``limit``) of the others."""
     chosen = dict((check[0], check) for check in aged)
-    count = min(len(plan.skipped), int(math.ceil(len(plan.skipped) * max(0.0, fraction))))
+    count = min(len(plan.skipped), int(math.ceil(len(plan.skipped) * max(0.0, fraction))),
+                max(0, int(limit)))
     for server, local, _ in random.sample(plan.skipped, count):
         chosen.setdefault(server, (server, local, entries[server][1], known.get(server)))
     plan.to_check = list(chosen.values())
+
+
+@contextlib.contextmanager
+def _no_gc():
+    """Pause the cyclic garbage collector: the loops keep every object they make (no
+    cycles), and collections triggered by them would rescan the growing young objects."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _expand(local, server, failures):
