@@ -1,4 +1,4 @@
-"""Storage client mistakes answer 4xx naming the parameter; locks, caches and partials are bounded."""
+"""Storage client mistakes answer 4xx naming the parameter; caches and partials are bounded."""
 
 import hashlib
 import os
@@ -77,8 +77,9 @@ def test_put_below_a_file_or_over_a_folder_answers_409(storage, bid):
     assert over.status_code == 409 and "folder" in over.json()["message"]
 
 
-@pytest.mark.parametrize("header", ["bytes=\u0661-".encode("utf-8"), "bytes=\u00b2-","bytes=" + "1" * 4400 + "-",
-                                    "bytes=0-" + "9" * 4400, "pages=1-2"])
+@pytest.mark.parametrize("header", ["bytes=\u0661-".encode("utf-8"), "bytes=\u00b2-",
+                                    "bytes=" + "1" * 4400 + "-", "bytes=0-" + "9" * 4400,
+                                    "pages=1-2"])
 def test_bad_range_answers_416_naming_it(storage, bid, header):
     storage.upload(bid, "/range/a.bin", b"0123456789")
     response = storage.get(bid, "/range/a.bin", headers={"Range": header})
@@ -103,7 +104,8 @@ class _Trickle(object):
         yield self.data[pieces:]
 
 
-def test_trickling_upload_does_not_hold_back_another_clients_upload(farm, api, bid, storage):
+def test_trickling_upload_does_not_hold_back_another_clients_upload(farm, api, bid,
+                                                                     storage):
     slow_data, fast_data = os.urandom(4000), os.urandom(5000)
     client = type(storage)  # one session per client, as two machines would have
     slow = client(farm, api)

@@ -4,8 +4,8 @@ import hashlib
 import os
 
 import pytest
-
 from hostile_storage import HostileStorage
+
 from rayvision_api.connect import Connect
 from rayvision_sync.exception import (
     ListingError,

@@ -10,10 +10,10 @@ import shutil
 import sqlite3
 
 import pytest
+from rvsync_helpers import make_file, read, write_upload_json
 
 from rayvision_sync.records import SqliteRecordStore, parse_record, record_value
 from rayvision_sync.upload import RayvisionUpload
-from rvsync_helpers import make_file, read, write_upload_json
 
 
 def unique(name):

@@ -9,7 +9,7 @@ so progress never runs ahead of what is safely stored.
 import os
 
 from rayvision_sync.exception import TransferError
-from rayvision_sync.transfer_state import RETRYABLE, BLOCK, Corrupt, Retryable
+from rayvision_sync.transfer_state import BLOCK, RETRYABLE, Corrupt, Retryable
 
 
 class _HashingSlice(object):

@@ -155,8 +155,11 @@ def _choose_checks(plan, entries, known, aged, fraction, limit):
 
 @contextlib.contextmanager
 def _no_gc():
-    """Pause the cyclic garbage collector: the loops keep every object they make (no
-    cycles), and collections triggered by them would rescan the growing young objects."""
+    """Pause the cyclic garbage collector during a hot loop.
+
+    The loops keep every object they make (no cycles); collections triggered by them would
+    rescan the growing set of young objects again and again.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
