@@ -146,7 +146,8 @@ class RayvisionTransfer(object):
             db_ini_path (str): Database ini path.
 
         Returns:
-            str: ``echo y|"<exe>" "<engine_type>" ... "<max_speed>" "<db_ini_path|None>" ``.
+            str: ``echo y|"<exe>" "<engine_type>" ... "<max_speed>" "<db ini or None>"``
+            followed by one space.
         """
         argv = self.create_argv(cmd_params, db_ini_path)
         if not db_ini_path:
