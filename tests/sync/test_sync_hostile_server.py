@@ -162,3 +162,20 @@ def test_symlink_at_the_destination_is_replaced_not_written_through(hostile, eng
     assert victim.read_bytes() == b"precious"
     assert not os.path.islink(str(folder / "a.png"))
     assert (folder / "a.png").read_bytes() == GOOD
+
+
+def test_every_worker_session_takes_the_supplied_settings(hostile):
+    import requests
+
+    template = requests.Session()
+    template.proxies = {"https": "http://proxy.studio:3128"}
+    template.verify = "/etc/studio/ca.pem"
+    template.headers["X-Studio"] = "lighting"
+    connect = Connect("AID", "very-secret-key", "http", hostile.netloc, "2")
+    made = HttpTransferEngine(connect, hostile.url, BIDS, session=template,
+                              session_settings={"trust_env": False})
+    session = made.client.new_session()
+    assert session is not template
+    assert session.proxies == template.proxies and session.verify == "/etc/studio/ca.pem"
+    assert session.headers["X-Studio"] == "lighting" and session.trust_env is False
+    made.close()

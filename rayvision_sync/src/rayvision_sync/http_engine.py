@@ -75,6 +75,7 @@ class HttpTransferEngine(object):
         session_factory (callable): Makes each worker's ``requests.Session`` (proxies, CA).
         session_settings (dict): Attributes set on each new session (``proxies``,
             ``verify``, ``cert``, ``trust_env``, ``headers``).
+        session (requests.Session): A configured session each worker's session copies.
         verify_fraction (float): Share of the files the records call unchanged that are
             confirmed on the farm at each upload (default 0.1 %).
         verify_age (float): Seconds after which a record is always confirmed (7 days).
@@ -87,9 +88,9 @@ class HttpTransferEngine(object):
     def __init__(self, connect, url, bids, chunk_size=None, workers=None, timeout=60.0,
                  max_attempts=6, backoff=0.2, session_factory=None, session_settings=None,
                  verify_fraction=DEFAULT_VERIFY_FRACTION, verify_age=DEFAULT_VERIFY_AGE,
-                 verify_limit=DEFAULT_VERIFY_LIMIT):
+                 verify_limit=DEFAULT_VERIFY_LIMIT, session=None):
         self.client = StorageClient(connect, url, bids, timeout, session_factory,
-                                    session_settings)
+                                    session_settings, session)
         self.connect = connect
         self.url = self.client.url
         self.chunk_size = int(chunk_size or DEFAULT_CHUNK_SIZE)

@@ -1,8 +1,9 @@
 """Signed requests to an HTTP storage (docs/storage-protocol.md) and their answers.
 
 Every HTTP session of the engine is made by :meth:`StorageClient.new_session`, the one place
-where an externally supplied ``requests.Session`` factory or session settings (proxies, CA
-bundle, client certificate) apply.
+where an externally supplied ``requests.Session`` (used as a template: each worker thread
+gets its own session with its settings), a session factory or session settings (proxies,
+CA bundle, client certificate) apply.
 """
 
 import threading
@@ -26,10 +27,13 @@ class StorageClient(object):
             a studio's proxy and CA bundle); default ``requests.Session``.
         session_settings (dict): Attributes set on every new session (``proxies``,
             ``verify``, ``cert``, ``trust_env``, ``headers``).
+        session (requests.Session): A configured session whose settings (``proxies``,
+            ``verify``, ``cert``, ``trust_env``, ``headers``, ``auth``) every worker's own
+            session copies (a session is not shared between threads).
     """
 
     def __init__(self, connect, url, bids, timeout=60.0, session_factory=None,
-                 session_settings=None):
+                 session_settings=None, session=None):
         self.connect = connect
         self.url = url.rstrip("/")
         parts = urlsplit(self.url)
@@ -39,7 +43,8 @@ class StorageClient(object):
         self.bids = dict(bids)
         self.timeout = timeout
         self.session_factory = session_factory or requests.Session
-        self.session_settings = dict(session_settings or {})
+        self.session_settings = dict(_settings_of(session) if session is not None else {})
+        self.session_settings.update(session_settings or {})
         self._local = threading.local()
         self._sessions = []
         self._sessions_lock = threading.Lock()
@@ -133,3 +138,14 @@ class StorageClient(object):
         except (ValueError, AttributeError):
             return {}
         return data if isinstance(data, dict) else {}
+
+
+_TEMPLATE_SETTINGS = ("proxies", "verify", "cert", "trust_env", "auth")
+
+
+def _settings_of(session):
+    """The settings of a configured session that a new session should copy."""
+    settings = dict((name, getattr(session, name)) for name in _TEMPLATE_SETTINGS
+                    if getattr(session, name, None) is not None)
+    settings["headers"] = dict(session.headers)
+    return settings
