@@ -139,56 +139,25 @@ class SingleUpload(object):
 
     def _attempt(self, bid, transfer, ask, limiter, progress):
         """One pass of PUTs; True when the storage holds the complete file."""
-        size, server = transfer.size, transfer.server
-        identity = {"size": size, "token": transfer.token}
-        what = "upload of {0} to {1}".format(transfer.local, server)
+        what = "upload of {0} to {1}".format(transfer.local, transfer.server)
         offset = 0
         if ask:
-            state = self.client.json(self.client.request(
-                "GET", bid, server, dict(identity, upload=1)), what)
-            offset = _offset(state, size, what)
-            self._ack(transfer, progress, offset, count=transfer.retries > 0)
-            if offset == 0 and _stored_size(state) == size:
-                # Probably this very content (records lost, file touched): one hash pass
-                # decides, and its digest is reused if the file must be sent after all.
-                transfer.sha256 = transfer.digest_at(size).hexdigest()
-                if transfer.sha256 == state["stored"].get("sha256"):
-                    self._ack(transfer, progress, size, count=False)
-                    return True
+            offset = self._held(bid, transfer, progress, what)
+            if offset is None:
+                return True
         known = transfer.sha256 if transfer.acked == 0 and transfer.sha256 else None
         digest = _NullDigest() if known else transfer.digest_at(offset)
-        largest = put_size(self.chunk_size, limiter)
-        small = size <= largest
         with open(transfer.local, "rb") as handle:
             while True:
-                params = dict(identity, offset=offset)
-                length = 0
-                if small:
-                    # The whole file in one request, its digest in the query.
-                    length = size - offset
-                    handle.seek(offset)
-                    body = handle.read(length)
-                    if len(body) != length:
-                        raise Corrupt("{0} shrank while it was being uploaded".format(
-                            transfer.local))
-                    digest.update(body)
-                    transfer.sha256 = params["sha256"] = known or digest.hexdigest()
-                    data = paced_body(body, limiter)
-                elif offset >= size:
-                    # Every byte is held: the digest, computed while sending, commits them.
-                    transfer.sha256 = params["sha256"] = known or digest.hexdigest()
-                    data = b""
-                else:
-                    # Streamed in one request (or in paced parts under max_speed).
-                    length = size - offset if not limiter.rate else min(largest, size - offset)
-                    data = _HashingSlice(handle, offset, length, limiter, digest,
-                                         transfer.local)
-                response = self.client.request("PUT", bid, server, params, data=data)
+                params, data, length = self._request_for(handle, transfer, offset, digest,
+                                                         known, limiter)
+                response = self.client.request("PUT", bid, transfer.server, params,
+                                               data=data)
                 if response.status_code == 409:
                     conflict = self.client.conflict_data(response)
                     if conflict.get("busy"):
                         raise Retryable("{0}: another request is writing it".format(what))
-                    offset = _offset(conflict, size, what)
+                    offset = _offset(conflict, transfer.size, what)
                     self._ack(transfer, progress, offset)
                     digest = _NullDigest() if known else transfer.digest_at(offset)
                     continue
@@ -196,20 +165,59 @@ class SingleUpload(object):
                     raise Corrupt("the storage dropped the upload: SHA-256 mismatch (HTTP 422)")
                 state = self.client.json(response, what)
                 if state.get("complete"):
-                    self._ack(transfer, progress, size)
+                    self._ack(transfer, progress, transfer.size)
                     return True
-                held = _offset(state, size, what)
+                held = _offset(state, transfer.size, what)
                 if "sha256" in params:
                     raise Retryable("{0}: the storage holds {1} bytes but did not complete "
                                     "the file".format(what, held))
                 self._ack(transfer, progress, held)
-                if known:
-                    pass
-                elif held == offset + length:
-                    transfer.checkpoint(held, digest)
-                else:
-                    digest = transfer.digest_at(held)
+                if not known:
+                    if held == offset + length:
+                        transfer.checkpoint(held, digest)
+                    else:
+                        digest = transfer.digest_at(held)
                 offset = held
+
+    def _held(self, bid, transfer, progress, what):
+        """Bytes of this upload the storage holds; None when it holds this very file."""
+        state = self.client.json(self.client.request(
+            "GET", bid, transfer.server,
+            {"size": transfer.size, "token": transfer.token, "upload": 1}), what)
+        offset = _offset(state, transfer.size, what)
+        self._ack(transfer, progress, offset, count=transfer.retries > 0)
+        if offset == 0 and _stored_size(state) == transfer.size:
+            # Probably this very content (records lost, file touched): one hash pass
+            # decides, and its digest is reused if the file must be sent after all.
+            transfer.sha256 = transfer.digest_at(transfer.size).hexdigest()
+            if transfer.sha256 == state["stored"].get("sha256"):
+                self._ack(transfer, progress, transfer.size, count=False)
+                return None
+        return offset
+
+    def _request_for(self, handle, transfer, offset, digest, known, limiter):
+        """``(params, body, body length)`` of the next PUT from ``offset``."""
+        size = transfer.size
+        params = {"size": size, "token": transfer.token, "offset": offset}
+        largest = put_size(self.chunk_size, limiter)
+        if size <= largest:
+            # The whole file in one request, its digest in the query.
+            length = size - offset
+            handle.seek(offset)
+            body = handle.read(length)
+            if len(body) != length:
+                raise Corrupt("{0} shrank while it was being uploaded".format(transfer.local))
+            digest.update(body)
+            transfer.sha256 = params["sha256"] = known or digest.hexdigest()
+            return params, paced_body(body, limiter), length
+        if offset >= size:
+            # Every byte is held: the digest, computed while sending, commits them.
+            transfer.sha256 = params["sha256"] = known or digest.hexdigest()
+            return params, b"", 0
+        # Streamed in one request (or in paced parts under max_speed).
+        length = size - offset if not limiter.rate else min(largest, size - offset)
+        return params, _HashingSlice(handle, offset, length, limiter, digest,
+                                     transfer.local), length
 
 
 class _NullDigest(object):
