@@ -51,6 +51,16 @@ def print_goal(times, baseline, candidate, goal):
     return ratio
 
 
+def median(values):
+    """Median of a non-empty list of numbers."""
+    return statistics.median(values)
+
+
+def spread(values):
+    """``(min, max)`` of the values, printed next to every median."""
+    return min(values), max(values)
+
+
 class quiet_logging(object):
     """Context manager: logging off while timing (a log handler is not what is measured)."""
 

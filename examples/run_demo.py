@@ -155,27 +155,6 @@ def write_db_config(state_dir):
     return path, db_dir
 
 
-def stage_job(analyze_obj, job_dir):
-    """Copy the checked json files into the scene's job folder.
-
-    The sqlite upload-record database is one file per folder holding upload.json
-    (``<db dir>/db/<folder name>.db``), and every analysis writes to a new timestamp folder.
-    Uploading from one folder per scene makes every run of this scene share its records, so
-    unchanged files are skipped. (A studio shares one redis database instead: its records
-    are per storage, whatever the folder.)
-    """
-    if not os.path.isdir(job_dir):
-        os.makedirs(job_dir)
-    staged = {}
-    for name in JSON_NAMES:
-        source = getattr(analyze_obj, name + "_json")
-        target = os.path.join(job_dir, name + ".json")
-        shutil.copyfile(source, target + ".tmp")
-        os.replace(target + ".tmp", target)
-        staged[name + "_json_path"] = target
-    return staged
-
-
 def frames_on_disk(folder, output_name):
     """Rendered frames (not thumbnails) of a task below ``folder``."""
     return [name for name in list_files(os.path.join(folder, output_name))
@@ -262,12 +241,14 @@ def main(argv=None):
         print("   task id {0}".format(task_id))
 
         # Step4: Transmission (method 1: json files and assets in one call)
-        db_config, db_dir = write_db_config(state_dir)
-        job_files = stage_job(analyze_obj, os.path.join(state_dir, "jobs", "muti_layer_test"))
+        db_config, _ = write_db_config(state_dir)
         upload_obj = RayvisionUpload(api, db_config_path=db_config, progress_callback=transfers,
                                      show_progress=args.progress)
-        phases.run("upload", upload_obj.upload, str(task_id), **job_files)
+        phases.run("upload", upload_obj.upload, str(task_id),
+                   **dict((name + "_json_path", getattr(analyze_obj, name + "_json"))
+                          for name in JSON_NAMES))
         assets = upload_obj.last_result
+        records_path = upload_obj.records_path()
 
         # Step5: Submit Task
         phases.run("submit", api.submit, int(task_id))
@@ -315,7 +296,7 @@ def main(argv=None):
         print("                  {0}".format(name))
     if len(on_disk) > 4:
         print("                  ... {0} more".format(len(on_disk) - 4))
-    print("upload records  {0}".format(os.path.join(db_dir, "db", "muti_layer_test.db")))
+    print("upload records  {0}".format(records_path))
     print("SDK log         {0}".format(default_log_path("rayvision_sync")))
     print("run it again:   the upload skips every unchanged file; --fresh starts over")
     print(rule)

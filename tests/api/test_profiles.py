@@ -125,6 +125,6 @@ def test_rayvision_api_profile_settings_reach_the_storage_sessions(config_file,
     engine = select_engine(api, transfer, "http")
     # A proxy set on the API's session (by a profile, or by the caller) is the storage's too.
     api.connect.session.proxies.update({"http": "http://proxy.example:3128"})
-    storage_session = engine._session()
+    storage_session = engine.client.session()
     assert storage_session.verify == str(bundle)
     assert storage_session.proxies["http"] == "http://proxy.example:3128"

@@ -30,7 +30,8 @@ def test_upload_demo_both_methods_and_the_record_database(run_example, tmp_path)
             again["bytes_transferred"]) == (0, 8, 0)
     # The progress callback saw the json files and every asset arrive.
     assert run.stdout.count("file_done") == 12
-    assert (tmp_path / "ws" / "upload_records" / "db").is_dir()
+    # One record file per user, domain and storage, whatever folder upload.json is in.
+    assert len(list((tmp_path / "ws" / "upload_records" / "records").glob("*_input.db"))) == 1
 
 
 def test_download_demo_three_ways(run_example, tmp_path, listing):

@@ -43,12 +43,13 @@ def test_resumable_upload_in_chunks_is_atomic(storage, bid, farm):
     state = storage.get(bid, path, params={"upload": 1, "size": 30000, "sha256": sha(data)})
     assert state.json()["data"] == {"offset": 10000, "complete": False}
     wrong = storage.put(bid, path, data, offset=0, chunk=data[:100])
-    assert wrong.status_code == 409 and wrong.json()["data"] == {"offset": 10000}
+    assert wrong.status_code == 409 and wrong.json()["data"] == {"offset": 10000, "busy": False}
     second = storage.put(bid, path, data, offset=10000, chunk=data[10000:])
     assert second.json()["data"] == {"offset": 30000, "complete": True}
     assert storage.get(bid, path).content == data
     done = storage.get(bid, path, params={"upload": 1, "size": 30000, "sha256": sha(data)})
-    assert done.json()["data"] == {"offset": 30000, "complete": True}
+    assert done.json()["data"] == {"offset": 30000, "complete": True,
+                                   "stored": {"size": 30000, "sha256": sha(data)}}
 
 
 def test_checksum_mismatch_drops_the_partial(storage, bid):

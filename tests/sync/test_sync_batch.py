@@ -11,7 +11,7 @@ from rvsync_helpers import make_file, read, write_upload_json
 from rayvision_sandbox.storage_routes import StorageRoutes
 from rayvision_sync.batch import MAX_FILES, build_body, plan_batches
 from rayvision_sync.exception import TransferError
-from rayvision_sync.http_engine import HttpTransferEngine
+from rayvision_sync.storage_client import StorageClient
 from rayvision_sync.upload import RayvisionUpload
 
 MIB = 1024 * 1024
@@ -30,7 +30,7 @@ def sent(monkeypatch):
     """Every storage request the engine sends: ``(method, path, params, status)``."""
     calls = []
     lock = threading.Lock()
-    original = HttpTransferEngine.request
+    original = StorageClient.request
 
     def recording(self, method, bid, path, params=None, **kwargs):
         response = original(self, method, bid, path, params, **kwargs)
@@ -38,7 +38,7 @@ def sent(monkeypatch):
             calls.append((method, path, dict(params or {}), response.status_code))
         return response
 
-    monkeypatch.setattr(HttpTransferEngine, "request", recording)
+    monkeypatch.setattr(StorageClient, "request", recording)
     return calls
 
 

@@ -49,9 +49,12 @@ def test_upload_asset_skips_unchanged_and_reuploads_changed(api, farm, sync_env)
     assert (first.files_transferred, first.files_skipped) == (5, 0)
     for local, server in pairs:
         assert read(on_farm(farm, "input", server)) == read(local)
-    # The records live where the documented rules say: <RAYVISION_DB>/db/<folder>.db
-    db_file = sync_env / "db" / "db" / "1586932339.db"
-    assert db_file.exists()
+    # The records live where the documented rules say:
+    # <RAYVISION_DB>/records/<user>_<domain>_<storage id>.db, whatever the json folder.
+    db_file = sync_env / "db" / "records" / "{0}_{1}_{2}.db".format(
+        api.user_info["user_id"], api.connect.domain.replace(":", "_"),
+        api.user_info["input_bid"])
+    assert db_file.exists() and str(db_file) == upload.records_path()
 
     upload.upload_asset(upload_json)
     assert (upload.last_result.files_skipped, upload.last_result.bytes_transferred) == (5, 0)
@@ -273,7 +276,8 @@ def test_corrupt_partial_download_is_detected(api, farm, sync_env):
     destination = local_root / out.strip("/") / "l" / "f.png"
     os.makedirs(str(destination.parent))
     # A partial left by an earlier (killed) run, whose bytes rotted on disk.
-    with open(partial_path(str(destination), hashlib.sha256(data).hexdigest()), "wb") as handle:
+    with open(partial_path(str(destination), hashlib.sha256(data).hexdigest(),
+                           out + "/l/f.png", len(data)), "wb") as handle:
         handle.write(b"\0" * 100000)
     download = RayvisionDownload(api)
     download.download(server_path=out, local_path=str(local_root))
@@ -431,7 +435,8 @@ def test_download_resumes_a_partial_left_by_a_killed_process(api, farm, sync_env
         handle.write(data)
     destination = sync_env / "dl3" / out.strip("/") / "l" / "f.exr"
     os.makedirs(str(destination.parent))
-    with open(partial_path(str(destination), hashlib.sha256(data).hexdigest()), "wb") as handle:
+    with open(partial_path(str(destination), hashlib.sha256(data).hexdigest(),
+                           out + "/l/f.exr", len(data)), "wb") as handle:
         handle.write(data[:123456])
     download = RayvisionDownload(api)
     download.download(server_path=out, local_path=str(sync_env / "dl3"))

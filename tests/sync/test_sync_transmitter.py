@@ -86,12 +86,17 @@ def test_create_argv_documented_order():
     assert with_db[5] == "54253" and with_db[-2:] == ["1048576", "/db/db_ini/x.ini"]
 
 
-def test_create_cmd_is_quoted_not_shell_injectable():
+def test_create_cmd_has_the_original_form():
     transfer = make_transfer(transmitter_exe="/opt/rv/rayvision_transmitter")
-    cmd = transfer.create_cmd(["upload_files", 'D:/a "b"; rm -rf ~', "/x", "1", "false",
-                               "config_bid"])
-    assert cmd.startswith("/opt/rv/rayvision_transmitter aspera CTCC")
-    assert "'D:/a \"b\"; rm -rf ~'" in cmd
+    cmd = transfer.create_cmd(["upload_files", "D:/work/demo_scenc.mb", "/D/work/demo_scenc.mb",
+                               "1048576", "false", "input_bid"])
+    assert cmd == ('echo y|"/opt/rv/rayvision_transmitter" "aspera" "CTCC" "45.251.92.29" '
+                   '"10221" "54252" "100093088" "upload_files" "D:/work/demo_scenc.mb" '
+                   '"/D/work/demo_scenc.mb" "1" "false" "1048576" "None" ')
+    with_db = transfer.create_cmd(["download_files", "D:/out", "6419169_demo_scenc/layer",
+                                   None, "true", "output_bid"], "/db/db_ini/x.ini")
+    assert with_db.endswith('"6419169_demo_scenc/layer" "1" "true" "1048576" '
+                            '"/db/db_ini/x.ini" ')
 
 
 def test_bad_cmd_params():
@@ -276,3 +281,64 @@ def test_transfer_log_path_not_written_to_machine_environment(api, sync_env, mon
 def test_build_argv_omits_none_db():
     argv = build_argv("x", TRANSPORT, "1", "2", "upload_files", "a", "b")
     assert argv[-1] == "1048576" and "None" not in argv
+
+
+def test_transmitter_counts_it_cannot_know_are_none_and_events_are_ordered(api, standin,
+                                                                            sync_env):
+    work = sync_env / "work" / "truth"
+    files = [make_file(work / "t{0}.png".format(i), 10 + i) for i in range(3)]
+    upload_json = write_upload_json(work, [(path, "/D/truth/t{0}.png".format(i))
+                                           for i, path in enumerate(files)])
+    events = []
+    upload = RayvisionUpload(api, engine="transmitter", transmitter_exe=standin.path,
+                             progress_callback=events.append)
+    upload.upload_asset(upload_json)
+    result = upload.last_result
+    # With records the transmitter skips unchanged files without saying which.
+    assert result.files_total == 3
+    assert (result.files_transferred, result.files_skipped, result.bytes_transferred) == (
+        None, None, None)
+    assert [event.kind for event in events][-1] == "job_done"
+    upload.upload_asset(upload_json, is_db=False)
+    assert (upload.last_result.files_transferred, upload.last_result.files_skipped) == (3, 0)
+
+
+def test_transmitter_single_file_events_arrive_before_done(standin, tmp_path):
+    engine = TransmitterEngine(make_transfer(transmitter_exe=standin.path))
+    events = []
+    from rayvision_sync.progress import ProgressReporter
+
+    local = make_file(tmp_path / "a.png", 100)
+    result = engine.upload_file("config_bid", local, "/1/cfg/a.png",
+                                progress=ProgressReporter("upload", events.append, False))
+    kinds = [event.kind for event in events]
+    assert kinds.index("file_done") < kinds.index("job_done") == len(kinds) - 1
+    assert (result.files_total, result.files_transferred, result.bytes_transferred) == (
+        1, 1, 100)
+    download = engine.download("output_bid", "19001_shot", str(tmp_path / "dl"))
+    assert download.files_total is None and download.files_transferred is None
+
+
+def test_transmitter_download_passes_the_remote_path_verbatim(api, standin, sync_env):
+    from rayvision_sync.download import RayvisionDownload
+
+    download = RayvisionDownload(api, engine="transmitter", transmitter_exe=standin.path)
+    download.download(server_path="6419169_demo_scenc/l_ayer2",
+                      local_path=str(sync_env / "dl"))
+    assert standin.calls()[-1]["argv"][6:9] == ["download_files", str(sync_env / "dl"),
+                                                "6419169_demo_scenc/l_ayer2"]
+    assert download.last_result is not None and download.last_result.files_transferred is None
+
+
+def test_transmitter_failure_lines_become_failures(api, standin, sync_env):
+    work = sync_env / "w" / "fails"
+    upload_json = write_upload_json(work, [(make_file(work / "a.png", 5), "/a.png")])
+    upload = RayvisionUpload(api, engine="transmitter", transmitter_exe=standin.path)
+    upload.retry_delays = ()
+    standin.plan(11)
+    events = []
+    upload.progress_callback = events.append
+    with pytest.raises(TransmitterExitError):
+        upload.upload_asset(upload_json)
+    kinds = [event.kind for event in events]
+    assert "file_failed" in kinds and kinds[-1] == "job_done"

@@ -23,7 +23,13 @@ from rayvision_sandbox.framelog import FrameLogs
 from rayvision_sandbox.httpserver import FarmServer
 from rayvision_sandbox.monitor import MonitorApp, RootApp
 from rayvision_sandbox.render import Renderer
-from rayvision_sandbox.storage import KINDS, Storages, bid_for, normalise_path
+from rayvision_sandbox.storage import (
+    DEFAULT_PARTIAL_TTL,
+    KINDS,
+    Storages,
+    bid_for,
+    normalise_path,
+)
 from rayvision_sandbox.storage_routes import StorageRoutes
 from rayvision_sandbox.store import open_store
 from rayvision_sandbox.tasks import TaskService
@@ -56,6 +62,7 @@ class Sandbox(object):
         replay_check (bool): Refuse a signed request that was already accepted.
         nodes (int): Frames of one task rendered at the same time.
         access_log (bool): Print one line per request on stderr.
+        partial_ttl (float): Seconds an unfinished upload is kept in a storage (24 h).
 
     Attributes:
         faults (Faults): Fault injection switches.
@@ -70,7 +77,8 @@ class Sandbox(object):
 
     def __init__(self, data_dir=None, port=0, seconds_per_frame=c.DEFAULT_SECONDS_PER_FRAME,
                  host="127.0.0.1", timestamp_window=c.DEFAULT_TIMESTAMP_WINDOW,
-                 replay_check=True, nodes=4, access_log=False):
+                 replay_check=True, nodes=4, access_log=False,
+                 partial_ttl=DEFAULT_PARTIAL_TTL):
         if float(seconds_per_frame) < 0:
             raise ValueError("seconds_per_frame must be >= 0, got {0!r}".format(
                 seconds_per_frame))
@@ -83,6 +91,7 @@ class Sandbox(object):
         self.replay_check = replay_check
         self.nodes = nodes
         self.access_log = access_log
+        self.partial_ttl = float(partial_ttl)
         self.faults = Faults()
         self.request_counters = RequestCounters()
         self.monitor = None
@@ -117,7 +126,7 @@ class Sandbox(object):
 
     def _open(self):
         self.store = open_store(self.data_dir)
-        self.storages = Storages(os.path.join(self.data_dir, "storage"))
+        self.storages = Storages(os.path.join(self.data_dir, "storage"), self.partial_ttl)
         self._secret = self.store.meta("thumbnail_secret", lambda: secrets.token_hex(16))
         self.auth = Authenticator(self.store, self.faults, self.timestamp_window,
                                   self.replay_check)

@@ -109,8 +109,7 @@ def store_batch(storages, bid, items):
                                        "was not written".format(sha)})
             continue
         try:
-            with storages.key_lock(bid, path):
-                storages.write_bytes(bid, path, data)
+            storages.write_bytes(bid, path, data)
         except StoragePathError as exc:
             results.append({"path": path, "offset": 0, "complete": False, "code": 409,
                             "message": str(exc)})

@@ -1,7 +1,6 @@
 """HTTP routes of the storages (docs/storage-protocol.md): GET/HEAD/PUT/DELETE/list/upload/batch."""
 
 import hashlib
-import os
 import re
 
 from werkzeug.exceptions import ClientDisconnected
@@ -9,7 +8,14 @@ from werkzeug.wrappers import Response
 
 from rayvision_sandbox import constants as c
 from rayvision_sandbox.errors import SandboxRequestError
-from rayvision_sandbox.storage import StoragePathError, normalise_path
+from rayvision_sandbox.storage import (
+    MAX_UPLOAD_SIZE,
+    StorageConflictError,
+    StoragePathError,
+    UploadDigestError,
+    UploadOffsetError,
+    normalise_path,
+)
 from rayvision_sandbox.storage_batch import (
     MAX_BYTES,
     MAX_FILES,
@@ -18,9 +24,12 @@ from rayvision_sandbox.storage_batch import (
     store_batch,
 )
 
-_RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
+_RANGE = re.compile(r"^bytes=([0-9]{1,20})-([0-9]{0,20})$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_BLOCK = 64 * 1024
+_TOKEN = re.compile(r"^[0-9A-Za-z_-]{1,128}$")
+# ASCII digits only (str.isdigit() also takes "²" and Arabic digits), at most 20 of them.
+_WHOLE = re.compile(r"^[0-9]{1,20}$")
+_BLOCK = 1024 * 1024
 _BATCH_READ = 1024 * 1024
 
 
@@ -32,17 +41,28 @@ class _BodyReader(object):
     """Request body whose early end (client gone) reads as end of data, not an error.
 
     An upload whose client dropped the connection keeps the bytes that arrived, so that the
-    client can resume from there.
+    client can resume from there. With ``limit`` (the reset fault) the body ends after that
+    many bytes and ``cut`` tells the route to reset the connection once they are stored.
     """
 
-    def __init__(self, stream):
+    def __init__(self, stream, limit=None):
         self._stream = stream
+        self._left = limit
+        self.cut = False
 
     def read(self, size):
+        if self._left is not None:
+            if self._left <= 0:
+                self.cut = True
+                return b""
+            size = min(size, self._left)
         try:
-            return self._stream.read(size)
+            block = self._stream.read(size)
         except (ClientDisconnected, ConnectionError, OSError):
             return b""
+        if self._left is not None:
+            self._left -= len(block)
+        return block
 
 
 def _error(code, message, data=None):
@@ -54,18 +74,52 @@ def _int_param(args, name):
     value = args.get(name)
     if value is None or value == "":
         raise _error(400, "query parameter {0} is required".format(name))
-    if not value.isdigit():
-        raise _error(400, "query parameter {0} must be a whole number, got {1!r}".format(
-            name, value))
+    if not _WHOLE.match(value):
+        raise _error(400, "query parameter {0} must be a whole number of at most 20 ASCII "
+                          "digits, got {1!r}".format(name, value[:40]))
     return int(value)
 
 
-def _sha_param(args):
-    value = (args.get("sha256") or "").lower()
+def _size_param(args):
+    size = _int_param(args, "size")
+    if size > MAX_UPLOAD_SIZE:
+        raise _error(413, "query parameter size: {0} bytes is over the {1} bytes a file may "
+                          "have".format(size, MAX_UPLOAD_SIZE))
+    return size
+
+
+def _sha_param(args, required=True):
+    raw = args.get("sha256")
+    if not raw and not required:
+        return None
+    value = (raw or "").lower()
     if not _SHA256.match(value):
         raise _error(400, "query parameter sha256 must be 64 hex digits, got {0!r}".format(
-            args.get("sha256")))
+            (raw or "")[:80]))
     return value
+
+
+def _token_param(args, sha):
+    """The upload token (names one upload's content); an older client's sha256 serves."""
+    token = args.get("token")
+    if token is None or token == "":
+        if sha is None:
+            raise _error(400, "query parameter token (or sha256) is required")
+        return sha
+    if not _TOKEN.match(token):
+        raise _error(400, "query parameter token must be 1 to 128 letters, digits, '-' or "
+                          "'_', got {0!r}".format(token[:40]))
+    return token
+
+
+def _content_length(request):
+    raw = request.headers.get("Content-Length")
+    if raw is None or raw == "":
+        return 0
+    if not _WHOLE.match(raw):
+        raise _error(400, "header Content-Length must be a whole number, got {0!r}".format(
+            raw[:40]))
+    return int(raw)
 
 
 class StorageRoutes(object):
@@ -91,14 +145,19 @@ class StorageRoutes(object):
         try:
             path = normalise_path("/" + path)
         except StoragePathError as exc:
-            raise _error(400, str(exc))
+            raise _error(400, "path: {0}".format(exc))
         method = request.method
         if method == "GET" and query.get("list"):
             return envelope({"items": self.storages.list(bid, path)})
         if method == "GET" and query.get("upload"):
-            size, sha = _int_param(query, "size"), _sha_param(query)
-            offset, complete = self.storages.upload_state(bid, path, size, sha)
-            return envelope({"offset": offset, "complete": complete})
+            size, sha = _size_param(query), _sha_param(query, required=False)
+            offset, complete = self.storages.upload_state(bid, path, size,
+                                                          _token_param(query, sha), sha)
+            answer = {"offset": offset, "complete": complete}
+            stored = self.storages.stat(bid, path)
+            if stored is not None:
+                answer["stored"] = {"size": stored["size"], "sha256": stored["sha256"]}
+            return envelope(answer)
         if method in ("GET", "HEAD"):
             return self._download(request, bid, path)
         if method == "PUT" and query.get("batch"):
@@ -121,7 +180,8 @@ class StorageRoutes(object):
         if header:
             match = _RANGE.match(header.strip())
             if not match:
-                raise _error(416, "unsupported Range {0!r}".format(header))
+                raise _error(416, "header Range must be bytes=N- or bytes=N-M with at most 20 "
+                                  "ASCII digits each, got {0!r}".format(header[:60]))
             start = int(match.group(1))
             end = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
             if start >= size or end < start:
@@ -162,40 +222,36 @@ class StorageRoutes(object):
                 yield block
 
     def _upload(self, request, bid, path, query, envelope):
-        offset, size, sha = _int_param(query, "offset"), _int_param(query, "size"), \
-            _sha_param(query)
-        try:
-            length = int(request.headers.get("Content-Length") or 0)
-        except ValueError:
-            raise _error(400, "Content-Length must be a number")
+        offset, size = _int_param(query, "offset"), _size_param(query)
+        sha = _sha_param(query, required=False)
+        token = _token_param(query, sha)
+        length = _content_length(request)
         if offset + length > size:
             raise _error(400, "body of {0} bytes at offset {1} would pass the size {2}".format(
                 length, offset, size))
-        with self.storages.key_lock(bid, path):
+        try:
+            self.storages.check_writable(bid, path)
+        except StorageConflictError as exc:
+            raise _error(409, "path: {0}".format(exc))
+        if sha is not None and offset == size and length == 0:
             final = self.storages.stat(bid, path)
-            if final is not None and final["size"] == size and final["sha256"] == sha \
-                    and offset == size:
+            if final is not None and final["size"] == size and final["sha256"] == sha:
                 return envelope({"offset": size, "complete": True})
-            held = self.storages.partial_size(bid, path, size, sha)
-            if offset != held:
-                raise _error(409, "upload of {0} holds {1} bytes, not {2}".format(
-                    path, held, offset), data={"offset": held})
-            if offset == 0 and length == size and self.farm.faults.reset_after_bytes is None:
-                held, complete, digest_ok = self.storages.receive_whole(
-                    bid, path, size, sha, _BodyReader(request.stream), length)
-                if not digest_ok:
-                    raise _error(422, "SHA-256 of the uploaded data does not match {0}; the "
-                                      "upload was dropped".format(sha))
-                return envelope({"offset": held, "complete": complete})
-            part, held = self.storages.open_partial(bid, path, size, sha)
-            self._receive(request, part, length)
-            held = os.path.getsize(part)
-            if held < size:
-                return envelope({"offset": held, "complete": False})
-            if not self.storages.finish_partial(bid, path, size, sha):
-                raise _error(422, "SHA-256 of the uploaded data does not match {0}; the partial "
-                                  "upload was dropped".format(sha))
-            return envelope({"offset": size, "complete": True})
+        body = _BodyReader(request.stream, self.farm.faults.reset_after_bytes)
+        try:
+            held, complete = self.storages.receive(bid, path, size, token, offset, body,
+                                                   length, sha)
+        except UploadOffsetError as exc:
+            raise _error(409, str(exc), data={"offset": exc.held, "busy": exc.busy})
+        except UploadDigestError as exc:
+            raise _error(422, str(exc))
+        except StorageConflictError as exc:
+            raise _error(409, "path: {0}".format(exc))
+        if body.cut:
+            self.farm.faults.count_reset()
+            raise ConnectionAbort("upload reset after {0} bytes".format(
+                self.farm.faults.reset_after_bytes))
+        return envelope({"offset": held, "complete": complete})
 
     def _upload_batch(self, request, bid, path, query, envelope):
         """Many small files in one body; nothing is written before the body is verified."""
@@ -208,10 +264,7 @@ class StorageRoutes(object):
         if size > MAX_BYTES:
             raise _error(413, "a batch body is at most {0} bytes, not {1}".format(
                 MAX_BYTES, size))
-        try:
-            length = int(request.headers.get("Content-Length") or -1)
-        except ValueError:
-            length = -1
+        length = _content_length(request)
         if length != size:
             raise _error(400, "Content-Length must equal the size parameter {0}".format(size))
         body = self._read_body(request, size)
@@ -246,23 +299,3 @@ class StorageRoutes(object):
             blocks.append(block)
             received += len(block)
         return b"".join(blocks)
-
-    def _receive(self, request, part, length):
-        limit = self.farm.faults.reset_after_bytes
-        stream = _BodyReader(request.stream)
-        received = 0
-        with open(part, "ab") as handle:
-            while received < length:
-                want = min(_BLOCK, length - received)
-                if limit is not None and received + want > limit:
-                    want = limit - received
-                    if want <= 0:
-                        handle.flush()
-                        self.farm.faults.count_reset()
-                        raise ConnectionAbort("upload reset after {0} bytes".format(limit))
-                block = stream.read(want)
-                if not block:
-                    break
-                handle.write(block)
-                received += len(block)
-

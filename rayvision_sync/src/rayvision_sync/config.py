@@ -8,6 +8,7 @@ import configparser
 import ntpath
 import os
 import posixpath
+import re
 
 from rayvision_api.workspace import default_workspace, join_like
 from rayvision_sync.constants import (
@@ -183,6 +184,16 @@ def time_temp_of(upload_json_path):
 def sqlite_db_file(db_dir, upload_json_path):
     """``<db dir>/db/<time_temp>.db``: the sqlite records of one upload.json folder."""
     return join_like(db_dir, "db", time_temp_of(upload_json_path) + ".db")
+
+
+def shared_sqlite_file(db_dir, domain, user_id, bid):
+    """``<db dir>/records/<user>_<domain>_<storage id>.db``: the HTTP engine's sqlite records.
+
+    One file per user, domain and storage, shared by every analysis of every scene on the
+    machine, so that re-analysing a scene into a new folder still skips unchanged files.
+    """
+    name = u"{0}_{1}_{2}".format(user_id, domain, bid)
+    return join_like(db_dir, "records", re.sub(r"[^0-9A-Za-z._-]", "_", name) + ".db")
 
 
 def render_db_ini(database_config, redis_config, sqlite_config, platform, sqlite_path):

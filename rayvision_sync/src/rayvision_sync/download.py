@@ -18,7 +18,6 @@ from rayvision_sync.manage import (
     STATE_RUNNING,
     RayvisionManageTask,
 )
-from rayvision_sync.paths import storage_path
 from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.result import TransferResult
 from rayvision_sync.transfer import RayvisionTransfer
@@ -152,8 +151,10 @@ class RayvisionDownload(object):
         total = TransferResult()
         for name in self._output_names(task_id_list, server_path):
             progress = ProgressReporter("download", self.progress_callback, self.show_progress)
+            # The remote path goes as given (the transmitter takes it verbatim, e.g.
+            # "6419169_demo/layer"); the HTTP engine normalises it itself.
             total.merge(self.engine.download(
-                "output_bid", storage_path(name), local_path, keep_path, max_speed,
+                "output_bid", name, local_path, keep_path, max_speed,
                 progress=progress, digests=self._digests, print_log=print_log))
         self.last_result = total
         return total

@@ -112,3 +112,20 @@ class StorageAccessError(TransferError):
 
     def __reduce__(self):
         return (self.__class__, (self.error, self.status, self.error_code))
+
+
+class ListingError(TransferError, ValueError):
+    """A storage listing holds an unusable item; the message names the item and the field.
+
+    Also a ``ValueError``: the listing is bad data from the server. Nothing was written.
+    """
+
+    def __init__(self, error, error_code=200029):
+        super(ListingError, self).__init__(error, error_code)
+
+
+class UnverifiedFileError(TransferIntegrityError):
+    """``strict`` download of a file the storage gives no SHA-256 for (nothing written)."""
+
+    def __init__(self, error, error_code=200033):
+        super(UnverifiedFileError, self).__init__(error, error_code)

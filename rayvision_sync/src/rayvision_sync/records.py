@@ -2,19 +2,24 @@
 
 A record says "this local file, in this state, was uploaded to this storage at this server
 path". Its key is ``<domain>|<storage id>|<server path>``, so another farm, another storage
-or another server path never matches. Its value is ``<size>:<mtime_ns>:<sha256>`` of the
-local file when it was uploaded; a file is "unchanged" when its size and ``st_mtime_ns`` are
-both equal. Size + mtime_ns is what ``os.stat`` gives for free, so the check costs one stat
-per file (hashing 100k files to find that nothing changed would cost minutes); any write
-through a normal tool moves mtime, and the SHA-256 kept in the value lets the HTTP engine
-verify content end to end. The same key/value pair is stored in sqlite (table ``record``,
-the transmitter's schema) or in a redis hash per storage, with identical semantics.
+or another server path never matches. Its value is the fingerprint of the local file when
+it was uploaded (see :mod:`rayvision_sync.fingerprint`): size, ``st_mtime_ns``,
+``st_ctime_ns``, inode / file id, SHA-256 and when the record was last confirmed. A file is
+"unchanged" when size, mtime, ctime and inode are all equal: any write changes ctime even
+when a tool restores mtime (``cp -p``, ``rsync -t``, archive extraction). That is what
+``os.stat`` gives for free, so the check costs one stat per file. Records of the older
+``<size>:<mtime_ns>:<sha256>`` form still match on size and mtime, once: the file is not
+sent again and its record is rewritten in the new form.
 
-Both stores batch lookups and writes. sqlite runs in WAL mode with a busy timeout and retries
-``database is locked`` with back-off, so several processes can share one file.
+The same key/value pair is stored in sqlite (table ``record``, the transmitter's schema) or
+in a redis hash per storage, with identical semantics. Both stores batch lookups and writes.
+sqlite runs in WAL mode with a busy timeout and retries ``database is locked`` with
+back-off, so several processes can share one file; a file that is not a database any more
+is moved aside with one warning and rebuilt empty.
 """
 
 import abc
+import collections
 import logging
 import os
 import random
@@ -39,28 +44,64 @@ def record_scope(domain, bid):
     return u"{0}|{1}".format(domain, bid)
 
 
-def record_value(size, mtime_ns, sha256=""):
-    """The stored fingerprint of a local file."""
-    return u"{0}:{1}:{2}".format(int(size), int(mtime_ns), sha256 or "")
+def record_value(size, mtime_ns, sha256="", ctime_ns=None, ino=None, checked=None):
+    """The stored fingerprint of a local file (older form when ``ctime_ns`` is None)."""
+    if ctime_ns is None:
+        return u"{0}:{1}:{2}".format(int(size), int(mtime_ns), sha256 or "")
+    return u"{0}:{1}:{2}:{3}:{4}:{5}".format(
+        int(size), int(mtime_ns), int(ctime_ns), int(ino or 0), sha256 or "",
+        int(time.time() if checked is None else checked))
 
 
 def parse_record_value(value):
     """``(size, mtime_ns, sha256)`` of a stored fingerprint, or None if unreadable."""
+    parsed = parse_record(value)
+    return None if parsed is None else (parsed.size, parsed.mtime_ns, parsed.sha256)
+
+
+def parse_record(value):
+    """A :class:`Record` of a stored fingerprint (either form), or None if unreadable."""
     if value is None:
         return None
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
-    parts = value.split(":", 2)
+    parts = value.split(":")
     try:
-        return int(parts[0]), int(parts[1]), parts[2] if len(parts) > 2 else ""
-    except (ValueError, IndexError):
+        if len(parts) == 3:
+            return Record(int(parts[0]), int(parts[1]), None, None, parts[2], None)
+        if len(parts) == 6:
+            return Record(int(parts[0]), int(parts[1]), int(parts[2]), int(parts[3]),
+                          parts[4], int(parts[5]))
+    except ValueError:
         return None
+    return None
 
 
-def is_unchanged(value, size, mtime_ns):
-    """True when a stored fingerprint matches the file's current size and mtime_ns."""
-    parsed = parse_record_value(value)
-    return parsed is not None and parsed[0] == int(size) and parsed[1] == int(mtime_ns)
+def is_unchanged(value, size, mtime_ns, ctime_ns=None, ino=None):
+    """True when a stored fingerprint matches the file's current state.
+
+    A record of the older form matches on size and mtime_ns alone.
+    """
+    parsed = parse_record(value)
+    if parsed is None or parsed.size != int(size) or parsed.mtime_ns != int(mtime_ns):
+        return False
+    if parsed.ctime_ns is None or ctime_ns is None:
+        return parsed.ctime_ns is None
+    return parsed.ctime_ns == int(ctime_ns) and parsed.ino == int(ino or 0)
+
+
+class Record(collections.namedtuple("Record", "size mtime_ns ctime_ns ino sha256 checked")):
+    """A parsed record value; ``ctime_ns``, ``ino`` and ``checked`` are None in old records."""
+
+    __slots__ = ()
+
+
+_CORRUPTION = ("not a database", "malformed", "no such table", "no such column",
+               "has no column", "encrypted", "corrupt")
+
+
+def _is_corruption(text):
+    return any(word in text for word in _CORRUPTION)
 
 
 def _chunks(items, size):
@@ -123,7 +164,8 @@ class SqliteRecordStore(RecordStore):
                                           "{1}".format(folder, exc))
         self._lock = threading.Lock()
         self._conn = None
-        self._retry(self._open)
+        self._healed = False
+        self._retry(self._check_schema)
 
     def _open(self):
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
@@ -140,29 +182,63 @@ class SqliteRecordStore(RecordStore):
             conn.execute("CREATE TABLE IF NOT EXISTS record (r_key CHAR(2048) PRIMARY KEY "
                          "NOT NULL, r_val CHAR(64) NOT NULL, r_time CHAR(20) NOT NULL) "
                          "WITHOUT ROWID")
-        except Exception:
+        except BaseException:
             conn.close()
             raise
         self._conn = conn
 
     def _retry(self, action, *args):
-        """Run ``action``, retrying 'locked'/'busy' errors with jittered back-off."""
+        """Run ``action``, retrying 'locked'/'busy' errors with jittered back-off.
+
+        A file that is not a usable record database (corrupt, truncated, foreign schema) is
+        moved aside and rebuilt once per store, then ``action`` runs on the new file.
+        """
         deadline = time.time() + max(self.busy_timeout, 1.0) * 2
         delay = 0.01
         while True:
             try:
                 with self._lock:
+                    if self._conn is None:
+                        self._open()
                     return action(*args)
-            except sqlite3.OperationalError as exc:
+            except sqlite3.DatabaseError as exc:
                 text = str(exc).lower()
-                if ("locked" not in text and "busy" not in text) or time.time() > deadline:
+                if _is_corruption(text) and not self._healed:
+                    self._heal(exc)
+                    continue
+                if not isinstance(exc, sqlite3.OperationalError) or \
+                        ("locked" not in text and "busy" not in text) or time.time() > deadline:
                     raise RecordDatabaseError("sqlite record database {0!r}: {1}".format(
                         self.path, exc))
-            except sqlite3.DatabaseError as exc:
-                raise RecordDatabaseError("sqlite record database {0!r}: {1}".format(
-                    self.path, exc))
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 0.5)
+
+    def _heal(self, exc):
+        """Move the unusable file (and its -wal/-shm) aside; the next open starts empty."""
+        self._healed = True
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.close()
+                except sqlite3.Error:
+                    pass
+                self._conn = None
+            aside = "{0}.corrupt-{1}".format(self.path, time.strftime("%Y%m%d-%H%M%S"))
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.lexists(self.path + suffix):
+                    try:
+                        os.replace(self.path + suffix, aside + suffix)
+                    except OSError as move_error:
+                        raise RecordDatabaseError(
+                            "sqlite record database {0!r} is unusable ({1}) and cannot be "
+                            "moved aside: {2}".format(self.path, exc, move_error))
+        LOGGER.warning("sqlite record database %s is unusable (%s); moved aside to %s and "
+                       "rebuilt: files of this run are uploaded again and recorded anew",
+                       self.path, exc, aside)
+
+    def _check_schema(self):
+        # Reading a row through every column finds a foreign or damaged table at once.
+        self._conn.execute("SELECT r_key, r_val, r_time FROM record LIMIT 1").fetchall()
 
     @staticmethod
     def _key(scope, path):

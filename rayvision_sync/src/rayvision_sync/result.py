@@ -11,6 +11,10 @@ class TransferResult(object):
         bytes_transferred (int): Payload bytes that went over the wire.
         retries (int): Resumed attempts (dropped connections, integrity failures).
         failures (list[tuple[str, str]]): ``(path, message)`` of the files that failed.
+        unverified (list[str]): Downloaded files the storage gave no SHA-256 for (their
+            bytes could not be checked).
+
+    A count the engine cannot know (the transmitter does not report it) is None.
     """
 
     def __init__(self):
@@ -20,6 +24,12 @@ class TransferResult(object):
         self.bytes_transferred = 0
         self.retries = 0
         self.failures = []
+        self.unverified = []
+
+    @property
+    def files_unverified(self):
+        """Number of downloaded files that could not be verified."""
+        return len(self.unverified)
 
     @property
     def ok(self):
@@ -27,17 +37,17 @@ class TransferResult(object):
         return not self.failures
 
     def merge(self, other):
-        """Add another job's counts to this one."""
-        self.files_total += other.files_total
-        self.files_transferred += other.files_transferred
-        self.files_skipped += other.files_skipped
-        self.bytes_transferred += other.bytes_transferred
-        self.retries += other.retries
+        """Add another job's counts to this one (unknown stays unknown: None)."""
+        for name in ("files_total", "files_transferred", "files_skipped",
+                     "bytes_transferred", "retries"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            setattr(self, name, None if mine is None or theirs is None else mine + theirs)
         self.failures.extend(other.failures)
+        self.unverified.extend(other.unverified)
         return self
 
     def __repr__(self):
         return ("TransferResult(files_total={0}, files_transferred={1}, files_skipped={2}, "
-                "bytes_transferred={3}, retries={4}, failures={5})").format(
+                "bytes_transferred={3}, retries={4}, failures={5}, unverified={6})").format(
             self.files_total, self.files_transferred, self.files_skipped,
-            self.bytes_transferred, self.retries, len(self.failures))
+            self.bytes_transferred, self.retries, len(self.failures), len(self.unverified))

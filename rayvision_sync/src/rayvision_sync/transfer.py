@@ -3,8 +3,6 @@
 import json
 import logging
 import os
-import shlex
-import subprocess
 
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync.constants import DEFAULT_MAX_SPEED
@@ -136,16 +134,22 @@ class RayvisionTransfer(object):
                           max_speed or DEFAULT_MAX_SPEED, keep_path, db_ini_path)
 
     def create_cmd(self, cmd_params, db_ini_path=None):
-        """Splice a cmd command (for display; the SDK itself runs :meth:`create_argv`).
+        """Splice a cmd command, in the original's form (for display and old scripts).
+
+        As the original builds it for a shell: ``echo y|`` answering the confirmation
+        prompt, every argument in double quotes, ``"None"`` when there is no database ini,
+        a trailing space. The SDK itself never runs this string: it runs
+        :meth:`create_argv` without a shell (a path holding ``"`` would break this form).
 
         Args:
             cmd_params (list): See :meth:`create_argv`.
             db_ini_path (str): Database ini path.
 
         Returns:
-            str: The command line, quoted for this platform's shell rules.
+            str: ``echo y|"<exe>" "<engine_type>" ... "<max_speed>" "<db ini or None>"``
+            followed by one space.
         """
         argv = self.create_argv(cmd_params, db_ini_path)
-        if host_os() == "windows":
-            return subprocess.list2cmdline(argv)
-        return " ".join(shlex.quote(arg) for arg in argv)
+        if not db_ini_path:
+            argv.append("None")
+        return "echo y|" + "".join(u'"{0}" '.format(arg) for arg in argv)

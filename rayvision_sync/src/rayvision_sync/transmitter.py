@@ -179,6 +179,11 @@ def check_exit(returncode, errors, what):
 class TransmitterEngine(object):
     """Transfers through ``rayvision_transmitter`` (the real farm's raysync/aspera storage).
 
+    The transmitter reports files only through its output: the documented per-file lines
+    are its failures (``upload file fail``, ``get path ... info failed``). Those become
+    ``failures``; counts it does not report (files it skipped as unchanged, bytes moved,
+    files a download found) are ``None`` in the :class:`TransferResult`, never guessed.
+
     Args:
         transfer (RayvisionTransfer): Builds the command lines.
         log_dir (str): The transmitter's log folder (``RAYVISION_LOG``).
@@ -194,60 +199,88 @@ class TransmitterEngine(object):
         return "TransmitterEngine(exe={0!r})".format(self.transfer.transmitter_exe)
 
     def run(self, cmd_params, db_ini_path=None, print_log=True, what="transfer"):
-        """Run one command; raise :class:`TransmitterExitError` if it failed."""
+        """Run one command; returns its failure lines, or raises :class:`TransmitterExitError`."""
         argv = self.transfer.create_argv(cmd_params, db_ini_path)
         argv[0] = find_transmitter(self.transfer.explicit_transmitter)
         returncode, errors = run_transmitter(argv, self.log_dir, print_log,
                                              self.transfer.logger)
         check_exit(returncode, errors, what)
-        return returncode
+        return errors
+
+    def _job(self, progress, cmd_params, db_ini_path, print_log, what, result,
+             finished=None):
+        """Run a command; its events arrive in order, all before ``done``.
+
+        ``finished`` runs (before ``done``) when the transmitter reported no failure.
+        """
+        errors = []
+        try:
+            errors = self.run(cmd_params, db_ini_path, print_log, what)
+            if finished is not None and not errors:
+                finished()
+        except TransmitterExitError as exc:
+            errors = list(exc.messages or []) or [str(exc)]
+            raise
+        finally:
+            for line in errors:
+                result.failures.append((cmd_params[1], line))
+                progress.file_failed(None, cmd_params[1], line)
+            progress.done()
+        return result
 
     def upload_file(self, bid_key, local, server, max_speed=None, progress=None,
                     print_log=True):
         """Upload one file (or folder) to ``server`` in storage ``bid_key``."""
         progress = progress or ProgressReporter("upload", show=False)
-        progress.start(1, _size_of(local))
-        try:
-            self.run(["upload_files", local, server, max_speed, "false", bid_key],
-                     print_log=print_log, what="upload of {0}".format(local))
-        except TransmitterExitError as exc:
-            progress.file_failed(server, local, str(exc))
-            raise
-        finally:
-            progress.done()
-        progress.file_done(server, local)
-        result = TransferResult()
-        result.files_total = result.files_transferred = 1
-        return result
+        single = os.path.isfile(local)
+        result = _unknown_result(1 if single else None)
+        progress.start(result.files_total or 0, _size_of(local))
+        progress.file_start(server, local)
+
+        def finished():
+            progress.file_done(server, local)
+            if single:
+                result.files_transferred, result.files_skipped = 1, 0
+                result.bytes_transferred = _size_of(local)
+
+        return self._job(progress, ["upload_files", local, server, max_speed, "false",
+                                    bid_key], None, print_log, "upload of {0}".format(local),
+                         result, finished)
 
     def upload_asset(self, upload_json_path, pairs, max_speed=None, records=None,
                      db_ini_path=None, progress=None, print_log=True):
-        """Upload the assets of upload.json (``upload_file_pairs``); records via the db ini."""
+        """Upload the assets of upload.json (``upload_file_pairs``); records via the db ini.
+
+        With a record database the transmitter skips unchanged files without saying which:
+        ``files_transferred``, ``files_skipped`` and ``bytes_transferred`` are then None.
+        """
         progress = progress or ProgressReporter("upload", show=False)
         pairs = list(pairs)
+        result = _unknown_result(len(pairs))
         progress.start(len(pairs), sum(_size_of(local) for local, _ in pairs))
-        try:
-            self.run(["upload_file_pairs", upload_json_path, "/", max_speed, "false",
-                      "input_bid"], db_ini_path, print_log,
-                     what="upload of the assets of {0}".format(upload_json_path))
-        finally:
-            progress.done()
-        result = TransferResult()
-        result.files_total = result.files_transferred = len(pairs)
+        self._job(progress, ["upload_file_pairs", upload_json_path, "/", max_speed, "false",
+                             "input_bid"], db_ini_path, print_log,
+                  "upload of the assets of {0}".format(upload_json_path), result)
+        if db_ini_path is None:  # no records: every listed file was sent
+            result.files_transferred, result.files_skipped = len(pairs), 0
         return result
 
     def download(self, bid_key, server_path, local_path, keep_path=True, max_speed=None,
-                 progress=None, digests=None, print_log=True):
-        """Download a storage folder (``download_files``)."""
+                 progress=None, digests=None, print_log=True, strict=False):
+        """Download a storage folder (``download_files``); the remote path goes verbatim."""
         progress = progress or ProgressReporter("download", show=False)
         progress.start(0, 0)
-        try:
-            self.run(["download_files", local_path, server_path, max_speed,
-                      "true" if keep_path else "false", bid_key], print_log=print_log,
-                     what="download of {0}".format(server_path))
-        finally:
-            progress.done()
-        return TransferResult()
+        return self._job(progress, ["download_files", local_path, server_path, max_speed,
+                                    "true" if keep_path else "false", bid_key], None,
+                         print_log, "download of {0}".format(server_path), _unknown_result())
+
+
+def _unknown_result(files_total=None):
+    result = TransferResult()
+    result.files_total = files_total
+    result.files_transferred = result.files_skipped = None
+    result.bytes_transferred = None
+    return result
 
 
 def _size_of(path):

@@ -18,6 +18,7 @@ from rayvision_sync.exception import (
 from rayvision_sync.paths import storage_path
 from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.records import open_record_store
+from rayvision_sync.result import TransferResult
 from rayvision_sync.transfer import RayvisionTransfer
 from rayvision_sync.utils import RETRY_DELAYS, create_transfer_params, upload_retry
 
@@ -46,17 +47,21 @@ def read_upload_json(upload_json_path):
             upload_json_path))
     pairs = []
     for index, entry in enumerate(assets):
-        if not isinstance(entry, dict) or not entry.get("local") or not entry.get("server"):
+        try:
+            local, server = entry["local"], entry["server"]
+        except (TypeError, KeyError, IndexError):
+            local = server = None
+        if not local or not isinstance(server, str) or not server or \
+                not isinstance(entry, dict):
             raise RayvisionArgumentError("upload json {0!r}: asset[{1}] needs 'local' and "
                                          "'server', got {2!r}".format(upload_json_path, index,
                                                                       entry))
-        if ".." in entry["server"].replace("\\", "/").split("/"):
+        if ".." in server and ".." in server.replace("\\", "/").split("/"):
             # The HTTP client would resolve it before sending, and the transmitter would
             # write outside the storage path: refuse it clearly instead.
             raise UnsafePathError("upload json {0!r}: asset[{1}] server path {2!r} holds a "
-                                  "'..' component".format(upload_json_path, index,
-                                                          entry["server"]))
-        pairs.append((entry["local"], entry["server"]))
+                                  "'..' component".format(upload_json_path, index, server))
+        pairs.append((local, server))
     return pairs
 
 
@@ -76,10 +81,13 @@ class RayvisionUpload(object):
             else the package folder).
         progress_callback (callable): Receives :class:`~rayvision_sync.progress.ProgressEvent`.
         show_progress (bool): tqdm bars; default when stderr is a terminal.
+        verify (str): How the HTTP engine tells unchanged files: ``"stat"`` (size, mtime,
+            ctime and inode; default) or ``"hash"`` (also re-hash them).
     """
 
     def __init__(self, api, db_config_path=None, engine=None, workers=None, chunk_size=None,
-                 transmitter_exe=None, progress_callback=None, show_progress=None):
+                 transmitter_exe=None, progress_callback=None, show_progress=None,
+                 verify="stat"):
         self.api = api
         self.trans = RayvisionTransfer(transmitter_exe=transmitter_exe,
                                        **create_transfer_params(api))
@@ -98,6 +106,7 @@ class RayvisionUpload(object):
         self._engine_options = {"workers": workers, "chunk_size": chunk_size}
         self._engine = None
         self.last_result = None
+        self.verify = verify
         # Seconds between attempts of a retryable transmitter failure (then it raises).
         self.retry_delays = RETRY_DELAYS
 
@@ -184,17 +193,19 @@ class RayvisionUpload(object):
         engine = self.engine
         if engine.name == "http":
             try:
-                engine.upload_pairs("config_bid", pairs, max_speed,
-                                    progress=self._progress())
+                self.last_result = engine.upload_pairs("config_bid", pairs, max_speed,
+                                                       progress=self._progress())
             except TransferError as exc:
                 raise TransferError("{0} upload failed: {1}".format(
                     ", ".join(local for local, _ in pairs), exc.error), 20004)
             return True
+        total = TransferResult()
         for local, server in pairs:
             for attempt in range(1, CONFIG_ATTEMPTS + 1):
                 try:
-                    engine.upload_file("config_bid", local, server, max_speed,
-                                       progress=self._progress())
+                    total.merge(engine.upload_file("config_bid", local, server, max_speed,
+                                                   progress=self._progress()))
+                    self.last_result = total
                     break
                 except TransmitterExitError as exc:
                     self.logger.warning("attempt %d/%d: %s", attempt, CONFIG_ATTEMPTS, exc.error)
@@ -202,13 +213,21 @@ class RayvisionUpload(object):
                         raise TransferError("{0} upload failed".format(local), 20004)
         return True
 
-    def open_records(self, upload_json_path, is_db=True):
-        """The upload-record database for an upload.json, or None (``is_db`` / ``on``)."""
+    def records_path(self, bid_key="input_bid"):
+        """The sqlite file of the HTTP engine's upload records for a storage of this user."""
+        return config.shared_sqlite_file(self.db_path, self.trans.domain, self.trans.user_id,
+                                         self.trans.user_info.get(bid_key))
+
+    def open_records(self, upload_json_path=None, is_db=True):
+        """The upload-record store of the input storage, or None (``is_db`` / ``on``).
+
+        The store is one per user, domain and storage, whatever folder upload.json is in.
+        """
         if not is_db:
             return None
         try:
             return open_record_store(self.database_config, self.redis_config,
-                                     config.sqlite_db_file(self.db_path, upload_json_path))
+                                     self.records_path("input_bid"))
         except RecordDatabaseError as exc:
             # Not being able to skip unchanged files must not stop the upload itself.
             self.logger.warning("%s; uploading every file without the record database",
@@ -216,13 +235,14 @@ class RayvisionUpload(object):
             return None
 
     @upload_retry
-    def upload_asset(self, upload_json_path, max_speed=None, is_db=True):
+    def upload_asset(self, upload_json_path, max_speed=None, is_db=True, verify=None):
         """Upload the assets listed in upload.json to the input storage.
 
         Args:
             upload_json_path (str): upload.json path.
             max_speed (str): KB/s, default 1048576.
             is_db (bool): Use the upload-record database (skip unchanged files).
+            verify (str): ``"stat"`` or ``"hash"`` (HTTP engine; default: the constructor's).
 
         Returns:
             bool: True.
@@ -231,13 +251,15 @@ class RayvisionUpload(object):
         engine = self.engine
         if engine.name != "http":
             db_ini = self.create_db_ini(upload_json_path) if is_db else None
-            engine.upload_asset(upload_json_path, pairs, max_speed, db_ini_path=db_ini,
-                                progress=self._progress())
+            self.last_result = engine.upload_asset(upload_json_path, pairs, max_speed,
+                                                   db_ini_path=db_ini,
+                                                   progress=self._progress())
             return True
         records = self.open_records(upload_json_path, is_db)
         try:
             self.last_result = engine.upload_pairs("input_bid", pairs, max_speed,
-                                                   records=records, progress=self._progress())
+                                                   records=records, progress=self._progress(),
+                                                   verify=verify or self.verify)
             temporary = config.parse_bool(self.sqlite_config.get("temporary"), "db_config.ini",
                                           "SQLITE", "temporary")
             if records is not None and records.kind == "sqlite" and temporary:

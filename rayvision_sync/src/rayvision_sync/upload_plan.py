@@ -1,0 +1,186 @@
+"""Which files of an upload job must be sent: the unchanged-file check.
+
+One ``os.stat`` per file, compared with the upload records: size, mtime, ctime and inode
+equal means unchanged (records of the older size + mtime form match once and are rewritten).
+``verify="hash"`` also hashes every file the records call unchanged. Of the unchanged files,
+a sample (``verify_fraction``) and every record not confirmed for ``verify_age`` seconds are
+checked on the farm afterwards (:meth:`HttpTransferEngine.upload_pairs`).
+"""
+
+import contextlib
+import gc
+import math
+import os
+import random
+import stat as stat_module
+import time
+
+from rayvision_sync.hashing import sha256_file
+from rayvision_sync.paths import storage_path
+from rayvision_sync.records import parse_record, record_value
+from rayvision_sync.transfer_state import FileTransfer
+
+VERIFY_MODES = ("stat", "hash")
+DEFAULT_VERIFY_FRACTION = 0.001
+DEFAULT_VERIFY_AGE = 7 * 24 * 3600
+# Most sampled (not aged) records confirmed in one run: the sample stays a few requests.
+DEFAULT_VERIFY_LIMIT = 32
+
+
+class UploadPlan(object):
+    """The outcome of the check.
+
+    Attributes:
+        transfers (list[FileTransfer]): Files to send.
+        skipped (list): ``(server, local, size)`` of unchanged files.
+        refresh (dict): ``{server: record value}`` to write (older records in the new form).
+        to_check (list): ``(server, local, stat, record value)`` of unchanged files to
+            confirm on the farm.
+    """
+
+    def __init__(self):
+        self.transfers = []
+        self.skipped = []
+        self.refresh = {}
+        self.to_check = []
+
+
+def stat_pairs(pairs, failures):
+    """``{server: (local, stat)}`` of every file of ``(local, server)`` pairs (folders expanded).
+
+    Unreadable paths are appended to ``failures`` as ``(local, message)``.
+    """
+    with _no_gc():
+        return _stat_pairs(pairs, failures)
+
+
+def _stat_pairs(pairs, failures):
+    entries = {}
+    stat = os.stat
+    is_dir = stat_module.S_ISDIR
+    # The hot loop of the unchanged-file check: one stat per file and nothing else.
+    for local, server in pairs:
+        server = storage_path(server)
+        try:
+            info = stat(local)
+        except OSError as exc:
+            failures.append((local, "cannot read: {0}".format(exc.strerror or exc)))
+            continue
+        if is_dir(info.st_mode):
+            for file_local, file_server, file_info in _expand(local, server, failures):
+                entries[file_server] = (file_local, file_info)
+        else:
+            entries[server] = (local, info)
+    return entries
+
+
+def plan_uploads(entries, known, verify="stat", verify_fraction=DEFAULT_VERIFY_FRACTION,
+                 verify_age=DEFAULT_VERIFY_AGE, now=None, verify_limit=DEFAULT_VERIFY_LIMIT):
+    """Split stat'ed files into files to send and unchanged files.
+
+    Args:
+        entries (dict): ``{server: (local, stat)}`` from :func:`stat_pairs`.
+        known (dict): ``{server: record value}`` from the record store.
+        verify (str): ``"stat"`` or ``"hash"`` (also compare the SHA-256 of unchanged files).
+        verify_fraction (float): Share of unchanged files to confirm on the farm.
+        verify_age (float): Records older than this many seconds are always confirmed.
+        now (float): The current time (tests).
+        verify_limit (int): Most files of the random sample (aged records are not capped).
+    """
+    with _no_gc():
+        plan = _compare(entries, known, verify_age, now)
+    if verify == "hash":
+        _rehash(plan, entries, known)
+    _choose_checks(plan, entries, known, plan.to_check, verify_fraction, verify_limit)
+    return plan
+
+
+def _compare(entries, known, verify_age, now):
+    """The plan before the optional re-hash; ``to_check`` holds the aged records."""
+    plan = UploadPlan()
+    skipped = plan.skipped
+    transfers = plan.transfers
+    aged = []
+    oldest = str(int((time.time() if now is None else now) - verify_age))
+    for server, (local, info) in entries.items():
+        value = known.get(server)
+        if value is not None:
+            size = info.st_size
+            prefix = f"{size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:"
+            if value.startswith(prefix):
+                skipped.append((server, local, size))
+                checked = value[value.rindex(":") + 1:]
+                if len(checked) < len(oldest) or (len(checked) == len(oldest)
+                                                  and checked <= oldest):
+                    aged.append((server, local, info, value))
+                continue
+            if value.count(":") == 2 and value.startswith(f"{size}:{info.st_mtime_ns}:"):
+                # A record of the older form: trusted once, rewritten with ctime and inode.
+                skipped.append((server, local, size))
+                plan.refresh[server] = record_value(
+                    size, info.st_mtime_ns, value[value.rindex(":") + 1:], info.st_ctime_ns,
+                    info.st_ino)
+                continue
+        transfers.append(FileTransfer(server, local, info))
+    plan.to_check = aged
+    return plan
+
+
+def _rehash(plan, entries, known):
+    """Move unchanged files whose content no longer has the recorded digest to the sends."""
+    kept = []
+    for server, local, size in plan.skipped:
+        record = parse_record(plan.refresh.get(server) or known.get(server))
+        try:
+            same = record is not None and record.sha256 and sha256_file(local) == record.sha256
+        except OSError:
+            same = False
+        if same:
+            kept.append((server, local, size))
+        else:
+            plan.refresh.pop(server, None)
+            plan.transfers.append(FileTransfer(server, local, entries[server][1]))
+    plan.skipped = kept
+
+
+def _choose_checks(plan, entries, known, aged, fraction, limit):
+    """Every aged record plus a random ``fraction`` (at most ``limit``) of the others."""
+    chosen = dict((check[0], check) for check in aged)
+    count = min(len(plan.skipped), int(math.ceil(len(plan.skipped) * max(0.0, fraction))),
+                max(0, int(limit)))
+    for server, local, _ in random.sample(plan.skipped, count):
+        chosen.setdefault(server, (server, local, entries[server][1], known.get(server)))
+    plan.to_check = list(chosen.values())
+
+
+@contextlib.contextmanager
+def _no_gc():
+    """Pause the cyclic garbage collector during a hot loop.
+
+    The loops keep every object they make (no cycles); collections triggered by them would
+    rescan the growing set of young objects again and again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _expand(local, server, failures):
+    """``(local, server, stat)`` for every file below a folder."""
+    for folder, _, names in os.walk(local):
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            rel = os.path.relpath(path, local).replace(os.sep, "/")
+            try:
+                yield path, storage_path(server + "/" + rel), os.stat(path)
+            except OSError as exc:
+                failures.append((path, "cannot read: {0}".format(exc.strerror or exc)))
+
+
+def confirmed(value):
+    """A record value with its confirmation time moved to now."""
+    return u"{0}{1}".format(value[:value.rindex(":") + 1], int(time.time()))
