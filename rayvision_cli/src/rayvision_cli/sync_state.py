@@ -15,10 +15,11 @@ checkpoint records. Two backends:
 import json
 import os
 import socket
-import tempfile
 import threading
 import uuid
 from typing import Dict, Optional
+
+from rayvision_api.utils import write_text_atomic
 
 #: Seconds a redis lock lives without renewal (a crashed holder frees it after this).
 REDIS_LOCK_TTL = 60.0
@@ -35,18 +36,9 @@ def holder_name() -> str:
 
 
 def write_json_atomic(path: str, data: object) -> None:
-    """Write ``data`` as JSON through a temporary file and a rename."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, indent=1, sort_keys=True)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    """Write ``data`` as JSON through a temporary file and a rename (folder made if missing)."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    write_text_atomic(path, json.dumps(data, indent=1, sort_keys=True))
 
 
 class FileState(object):
