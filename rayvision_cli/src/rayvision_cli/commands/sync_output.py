@@ -104,8 +104,9 @@ class _Recorder(object):
         self.bridge(event)
 
 
-def _fingerprint(item: Dict[str, Any]) -> str:
-    return "{0}:{1}".format(item.get("size"), item.get("sha256") or item.get("mtime") or "")
+def _fingerprint(item: Any) -> str:
+    """What makes a listed file (a ``ListedFile``) the same one next time."""
+    return "{0}:{1}".format(item.size, item.sha256 or item.mtime or "")
 
 
 def sync_task(api: Any, downloader: Any, state: Any, task_id: str, dest: str, output: Output,
@@ -130,11 +131,11 @@ def sync_task(api: Any, downloader: Any, state: Any, task_id: str, dest: str, ou
                                 local_path=dest)
             continue
         items = engine.list("output_bid", name)
-        expected.update((item["path"], _fingerprint(item)) for item in items)
-        todo = [item for item in items if done.get(item["path"]) != _fingerprint(item)]
+        expected.update((item.path, _fingerprint(item)) for item in items)
+        todo = [item for item in items if done.get(item.path) != _fingerprint(item)]
         if not todo:
             continue
-        recorder = _Recorder(state, task_id, dict((item["path"], _fingerprint(item))
+        recorder = _Recorder(state, task_id, dict((item.path, _fingerprint(item))
                                                   for item in todo), bridge)
         progress = ProgressReporter("download", recorder, show=False)
         engine.download_items("output_bid", todo, storage_path(name), dest, True, max_speed,
