@@ -197,3 +197,22 @@ def test_private_files_are_owner_only(tmp_path):
     target = tmp_path / "db_redis.ini"
     config.atomic_write_text(str(target), u"password = x\n", private=True)
     assert (os.stat(str(target)).st_mode & 0o777) == 0o600
+
+
+def test_redis_config_from_url():
+    redis_config_from_url = config.redis_config_from_url
+    assert redis_config_from_url("redis://cache.studio:6380/2") == {
+        "host": "cache.studio", "port": 6380, "password": "", "table_index": "2",
+        "timeout": "5000"}
+    assert redis_config_from_url("redis://:p%40ss@10.0.0.5")["password"] == "p@ss"
+    assert redis_config_from_url("redis://10.0.0.5")["port"] == 6379
+    assert redis_config_from_url("redis://10.0.0.5")["table_index"] == "0"
+
+
+@pytest.mark.parametrize("url", ["http://host:6379/0", "redis://host:port/0",
+                                 "redis://host:6379/zero", "redis://:secret@host:x/1",
+                                 "redis:///0"])
+def test_redis_url_refused_by_name_without_its_password(url):
+    with pytest.raises(DbConfigError) as info:
+        config.redis_config_from_url(url)
+    assert "record store" in str(info.value) and "secret" not in str(info.value)

@@ -9,6 +9,7 @@ import ntpath
 import os
 import posixpath
 import re
+from urllib.parse import unquote, urlsplit
 
 from rayvision_api.workspace import default_workspace, join_like
 from rayvision_sync.constants import (
@@ -115,6 +116,45 @@ def load_db_config(db_config_path=None):
         "db_path": get("DATABASE_CONFIG", "db_path"),
     }
     return transfer_log_path, redis_config, sqlite_config, database_config
+
+
+#: URL schemes of a redis record store given as a URL (a profile's ``record_store``).
+REDIS_URL_SCHEMES = ("redis://", "rediss://")
+
+
+def redis_config_from_url(url):
+    """The ``[REDIS]`` settings of ``redis://[:password@]host[:port][/db]``.
+
+    Args:
+        url (str): A redis URL, as a profile's ``record_store`` gives it.
+
+    Returns:
+        dict: ``host``, ``port`` (int), ``password``, ``table_index``, ``timeout``, as
+        :func:`load_db_config` reads them from a ``db_config.ini``.
+
+    Raises:
+        DbConfigError: The URL is not a redis URL, or its port or database is not a number.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise DbConfigError("record store {0!r} is not a redis://host[:port][/db] URL".format(
+            _without_password(url)))
+    database = parts.path.strip("/") or "0"
+    try:
+        port = parts.port or 6379
+        int(database)
+    except ValueError:
+        raise DbConfigError("record store {0!r}: port and database must be numbers".format(
+            _without_password(url)))
+    return {"host": parts.hostname, "port": port, "password": unquote(parts.password or ""),
+            "table_index": database, "timeout": "5000"}
+
+
+def _without_password(url):
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(":" + parts.password + "@", ":***@", 1)
 
 
 def database_type(database_config):

@@ -78,10 +78,29 @@ def run_analyse(args: Any, output: Output) -> int:
     return exit_codes.OK
 
 
+def _uploader(api: Any, settings: dict, bridge: ProgressBridge) -> Any:
+    """``RayvisionUpload`` on the profile's ``record_store``: a ``db_config.ini`` or a redis URL.
+
+    Machines whose profiles name one redis share their upload records, so a file one of
+    them uploaded is skipped by the others (what a render farm's Workers need).
+    """
+    from rayvision_sync import config
+    from rayvision_sync.upload import RayvisionUpload
+
+    store = settings.get("record_store") or ""
+    upload = RayvisionUpload(api, db_config_path=store if store.endswith(".ini") else None,
+                             engine=settings.get("engine"),
+                             workers=_int(settings.get("workers")),
+                             progress_callback=bridge, show_progress=False)
+    if store.startswith(config.REDIS_URL_SCHEMES):
+        upload.database_config["type"] = "redis"
+        upload.redis_config.update(config.redis_config_from_url(store))
+    return upload
+
+
 def run_submit(args: Any, output: Output) -> int:
     """``rayvision submit``: analyse, check, upload and submit; print the task id."""
     from rayvision_api.task.check import RayvisionCheck
-    from rayvision_sync.upload import RayvisionUpload
 
     api = client.connect(args)
     settings = client.settings(args)
@@ -93,9 +112,7 @@ def run_submit(args: Any, output: Output) -> int:
     task_id = RayvisionCheck(api, analyzer).execute(analyzer.task_json, analyzer.upload_json)
     output.emit("phase", phase="upload", task_id=str(task_id))
     bridge = ProgressBridge(output, "upload", str(task_id))
-    upload = RayvisionUpload(api, engine=settings.get("engine"),
-                             workers=_int(settings.get("workers")),
-                             progress_callback=bridge, show_progress=False)
+    upload = _uploader(api, settings, bridge)
     uploaded = upload.upload(str(task_id), task_json_path=analyzer.task_json,
                              tips_json_path=analyzer.tips_json,
                              asset_json_path=analyzer.asset_json,
