@@ -1,7 +1,11 @@
 """The SDK's exception hierarchy (documented names kept, misspellings included).
 
 One set of classes for every package: ``rayvision_utils.exception.exception`` re-exports these,
-so ``except RayvisionError`` catches errors from any layer.
+so an error raised by one layer is caught under the same class in any other. As in the
+original, the scene-analysis errors (``AnalyzeError`` and its subclasses) and the compression
+errors derive from ``Exception``, not from ``RayvisionError``: ``except RayvisionError`` does
+not catch them, ``except (RayvisionError, AnalyzeError)`` catches every error the analysis,
+transfer and API layers raise on purpose.
 
 Hierarchy::
 
