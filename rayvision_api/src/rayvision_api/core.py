@@ -2,18 +2,15 @@
 
 import logging
 
+from rayvision_api import task_ids
 from rayvision_api.connect import Connect
-from rayvision_api.exception import RayvisionError, RayvisonTaskIdError
+from rayvision_api.exception import RayvisonTaskIdError
 from rayvision_api.operators import Query, RenderEnv, Tag, Task, User
 from rayvision_api.profiles import build_session, resolve
 from rayvision_api.utils import hump2underline
 
 _DOCUMENTED_DEFAULTS = {"domain": "task.renderbus.com", "platform": "4", "protocol": "https",
                         "local_os": "windows"}
-
-# Rounds of "look the label up, else add it" in check_and_add_project_name.
-_PROJECT_ROUNDS = 2
-
 
 class RayvisionAPI(object):
     """A logged-in client of the Renderbus API.
@@ -89,11 +86,7 @@ class RayvisionAPI(object):
         Raises:
             RayvisionError: 1000000 when the service returned no id.
         """
-        data = self.task.create_task(count=1, out_user_id=None) or {}
-        ids = data.get("taskIdList") or []
-        if not ids:
-            raise RayvisionError(1000000, "Failed to create task number!")
-        return str(ids[0])
+        return task_ids.create_task_id(self.task)
 
     def get_user_id(self):
         """Read the user id from a fresh profile.
@@ -104,10 +97,7 @@ class RayvisionAPI(object):
         Raises:
             RayvisionError: 1000000 when the profile has no userId.
         """
-        user_id = (self.user.query_user_profile() or {}).get("userId")
-        if user_id is None:
-            raise RayvisionError(1000000, "Failed to get user number!")
-        return str(user_id)
+        return task_ids.read_user_id(self.user)
 
     def check_and_add_project_name(self, project_name):
         """Return the id of the label ``project_name``, creating the label when missing.
@@ -118,15 +108,7 @@ class RayvisionAPI(object):
         Returns:
             str: The label id, or ``''`` when the service did not create it.
         """
-        for attempt in range(_PROJECT_ROUNDS):
-            for project in self.tag.get_project_list() or []:
-                if project.get("projectName") == project_name:
-                    return str(project.get("projectId"))
-            if attempt + 1 < _PROJECT_ROUNDS:
-                # The original sends the status as the string '0'.
-                self.tag.add_label(project_name, "0")
-        self.logger.warning("label %r could not be created", project_name)
-        return ""
+        return task_ids.project_label_id(self.tag, project_name, self.logger)
 
     def submit(self, task_id):
         """Submit a task.

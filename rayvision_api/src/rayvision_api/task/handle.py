@@ -12,15 +12,13 @@ import copy
 import logging
 import os
 
+from rayvision_api import task_ids
 from rayvision_api.connect import Connect
 from rayvision_api.constants import CG_SETTING, TASK_INFO
 from rayvision_api.exception import RayvisionError
 from rayvision_api.operators import Tag, Task, User
 
 LOGGER = logging.getLogger(__name__)
-
-# Rounds of "look the label up, else add it" (the documented behaviour's two rounds).
-_PROJECT_ROUNDS = 2
 
 
 class RayvisionTask(object):
@@ -111,11 +109,7 @@ class RayvisionTask(object):
         Raises:
             RayvisionError: 1000000 when the service returned none.
         """
-        data = Task(self._connect).create_task(count=1) or {}
-        ids = data.get("taskIdList") or []
-        if not ids:
-            raise RayvisionError(1000000, "Failed to create task number!")
-        return str(ids[0])
+        return task_ids.create_task_id(Task(self._connect))
 
     def get_user_id(self):
         """Read the user id from the profile.
@@ -126,10 +120,7 @@ class RayvisionTask(object):
         Raises:
             RayvisionError: 1000000 when the profile has none.
         """
-        user_id = (User(self._connect).query_user_profile() or {}).get("userId")
-        if user_id is None:
-            raise RayvisionError(1000000, "Failed to get user number!")
-        return str(user_id)
+        return task_ids.read_user_id(User(self._connect))
 
     def check_and_add_project_name(self, project_name):
         """Return the id of label ``project_name``, adding the label when missing.
@@ -139,15 +130,7 @@ class RayvisionTask(object):
         """
         if not project_name:
             return ""
-        tag = Tag(self._connect)
-        for attempt in range(_PROJECT_ROUNDS):
-            for project in tag.get_project_list() or []:
-                if project.get("projectName") == project_name:
-                    return str(project.get("projectId"))
-            if attempt + 1 < _PROJECT_ROUNDS:
-                tag.add_label(project_name, 0)
-        LOGGER.warning("label %r could not be created", project_name)
-        return ""
+        return task_ids.project_label_id(Tag(self._connect), project_name, LOGGER)
 
     # ------------------------------------------------------------ folders (lazy)
 
