@@ -40,8 +40,8 @@ def maya_scene(project):
             "background": {"type": "renderLayer", "attrs": {"renderable": True}},
             "characters": {"type": "renderLayer", "attrs": {"renderable": True}},
             "defaultRenderGlobals": {"type": "renderGlobals", "attrs": {
-                "currentRenderer": "mayaSoftware", "startFrame": 1.0, "endFrame": 5.0,
-                "byFrameStep": 1.0, "imfPluginKey": "png"}},
+                "currentRenderer": "mayaSoftware", "animation": True, "startFrame": 1.0,
+                "endFrame": 5.0, "byFrameStep": 1.0, "imfPluginKey": "png"}},
             "perspShape": {"type": "camera", "attrs": {"renderable": True}},
             "wood": {"type": "file", "attrs": dict(texture,
                                                     fileTextureName="sourceimages/wood.png")},

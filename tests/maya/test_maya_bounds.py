@@ -15,6 +15,8 @@ import textwrap
 
 import pytest
 
+from helpers.bounded_run import PEAK_RSS_SOURCE
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCENES = os.path.join(HERE, "scenes")
 PEAK_RSS_LIMIT = 256 * 1024 * 1024
@@ -24,7 +26,7 @@ HEADER = (b'//Maya ASCII 2018 scene\n//Codeset: UTF-8\nrequires maya "2018";\n'
           b'fileInfo "product" "Maya 2018";\n')
 
 # Runs in the child: analyse each scene, print one json line per scene, then the peak RSS.
-CHILD = textwrap.dedent("""
+CHILD = PEAK_RSS_SOURCE + textwrap.dedent("""
     import json, os, resource, sys, time
     from rayvision_api.exception import AnalyzeError
     from rayvision_maya.analyze_maya import AnalyzeMaya
@@ -41,7 +43,7 @@ CHILD = textwrap.dedent("""
             outcome = {"error": type(error).__name__, "message": str(error)[:300]}
         outcome.update(scene=os.path.basename(scene), seconds=time.time() - started)
         print(json.dumps(outcome))
-    print(json.dumps({"peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+    print(json.dumps({"peak_rss": peak_rss()}))
 """)
 
 

@@ -300,8 +300,11 @@ def test_cli_prints_monitor_and_one_time_links(farm, tmp_path):
     assert re.match(r"^http://h:1/monitor/link/[A-Za-z0-9_-]{40,}\n$", out.getvalue())
     args = cli.build_parser().parse_args(["monitor-link", "--data-dir", str(tmp_path),
                                           "--user", "nobody"])
-    with pytest.raises(ValueError, match="no user named 'nobody'"):
+    with pytest.raises(cli.CommandError, match="no user named 'nobody'"):
         cli.monitor_link(args, io.StringIO())
+    # a data dir that holds no farm is refused, not created
+    assert cli.main(["monitor-link", "--data-dir", str(tmp_path / "typo")]) == 2
+    assert not os.path.exists(str(tmp_path / "typo"))
 
 
 def test_serve_prints_the_monitor_and_a_link_that_signs_in(tmp_path):

@@ -18,6 +18,8 @@ import sys
 
 import pytest
 
+from helpers.bounded_run import PEAK_RSS_SOURCE
+
 resource = pytest.importorskip("resource")
 
 ADDRESS_SPACE_LIMIT = 768 * 1024 * 1024  # virtual memory: interpreter, libraries, threads
@@ -39,7 +41,7 @@ SEEDS = {
 RUN_CHARS = b'"@\\/{}[]<>=:#\x00\xff a'
 _INERT = bytes(value for value in range(256) if value not in b'\n\r<>{}[]"@#:-!')
 
-CHILD = r"""
+CHILD = PEAK_RSS_SOURCE + r"""
 import json, resource, sys, time
 limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -58,7 +60,7 @@ for case in cases:
         "followed": graph.followed,
         "skipped": graph.skipped,
     })
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = peak_rss()
 print(json.dumps({"peak": peak, "results": results}))
 """
 
@@ -186,3 +188,17 @@ def test_line_reader_fuzzed(tmp_path):
         assert truncated == too_long
         if not too_long:
             assert b"".join(lines) == data
+
+
+def test_peak_rss_is_the_childs_own():
+    """A child's peak is not the test runner's: the budget checks above would be meaningless
+    (failing under a big pytest process, or passing a reader that used the runner's share)."""
+    ballast = bytearray(300 * 1024 * 1024)
+    for offset in range(0, len(ballast), 4096):
+        ballast[offset] = 1
+    code = PEAK_RSS_SOURCE + "\nprint(peak_rss())\n"
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=60)
+    assert child.returncode == 0, child.stderr
+    assert int(child.stdout) < 100 * 1024 * 1024
+    del ballast

@@ -1,0 +1,75 @@
+"""The ids a task needs before analysis: a new task id, the user id, a project label's id.
+
+One implementation behind both documented entry points, ``RayvisionAPI.get_task_id`` /
+``get_user_id`` / ``check_and_add_project_name`` and the legacy ``RayvisionTask`` methods of
+the same names, so a fix or a test of either reaches both.
+"""
+
+import logging
+
+from rayvision_api.exception import RayvisionError
+
+LOGGER = logging.getLogger(__name__)
+
+# Look the label up, add it when missing, look again: the service may not list a new label
+# at once, and adding it a second time would make a duplicate.
+PROJECT_ROUNDS = 2
+
+
+def create_task_id(task):
+    """Create one task id on the farm.
+
+    Args:
+        task (rayvision_api.operators.Task): The task operator.
+
+    Returns:
+        str: The task id.
+
+    Raises:
+        RayvisionError: 1000000 when the service returned no id.
+    """
+    data = task.create_task(count=1) or {}
+    ids = data.get("taskIdList") or []
+    if not ids:
+        raise RayvisionError(1000000, "Failed to create task number!")
+    return str(ids[0])
+
+
+def read_user_id(user):
+    """The user id of a fresh profile.
+
+    Args:
+        user (rayvision_api.operators.User): The user operator.
+
+    Returns:
+        str: The user id.
+
+    Raises:
+        RayvisionError: 1000000 when the profile has no ``userId``.
+    """
+    user_id = (user.query_user_profile() or {}).get("userId")
+    if user_id is None:
+        raise RayvisionError(1000000, "Failed to get user number!")
+    return str(user_id)
+
+
+def project_label_id(tag, project_name, logger=LOGGER):
+    """The id of the label ``project_name``, adding the label when it is missing.
+
+    Args:
+        tag (rayvision_api.operators.Tag): The tag operator.
+        project_name (str): Label name.
+        logger (logging.Logger): Where a label that could not be made is reported.
+
+    Returns:
+        str: The label id, or ``''`` when the service did not create it.
+    """
+    for attempt in range(PROJECT_ROUNDS):
+        for project in tag.get_project_list() or []:
+            if project.get("projectName") == project_name:
+                return str(project.get("projectId"))
+        if attempt + 1 < PROJECT_ROUNDS:
+            # The original sends the status as the string '0'.
+            tag.add_label(project_name, "0")
+    logger.warning("label %r could not be created", project_name)
+    return ""
