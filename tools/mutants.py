@@ -23,6 +23,7 @@ import argparse
 import collections
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -198,6 +199,8 @@ def main(argv=None):
     parser.add_argument("--no-baseline", action="store_true",
                         help="skip the unmutated run of each area's tests")
     args = parser.parse_args(argv)
+    # A terminated run unwinds through the ``finally`` that restores the mutated file.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     recover_leftover()
     areas, mutants = load(args.data)
