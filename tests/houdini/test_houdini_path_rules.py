@@ -1,0 +1,52 @@
+"""Variable and classification rules of the static Houdini backend pinned down."""
+
+import os
+
+from rayvision_houdini.static_analysis import StaticResult, classify_reference, scene_variables
+from rayvision_utils.paths import DirectoryCache
+
+
+class _Scene(object):
+    def __init__(self, variables):
+        self.variables = variables
+
+
+def _classify(value, variables=None, search_dirs=()):
+    result = StaticResult()
+    classify_reference(result, "/n/p", value, value, dict(variables or {}), list(search_dirs),
+                       DirectoryCache(), node_type="file", parm_name="file")
+    return result
+
+
+def test_job_from_the_environment_wins_over_the_scene(tmp_path):
+    scene = _Scene({"JOB": "/saved/job"})
+    hip = str(tmp_path / "shot.hip")
+    assert scene_variables(scene, hip, {"JOB": "/env/job"})["JOB"] == "/env/job"
+    assert scene_variables(scene, hip, {})["JOB"] == "/saved/job"
+
+
+def test_hip_is_where_the_scene_is_now(tmp_path):
+    scene = _Scene({"HIP": "/where/it/was/saved", "HIPNAME": "old"})
+    hip = str(tmp_path / "shot.hip")
+    variables = scene_variables(scene, hip, {})
+    assert variables["HIP"] == os.path.dirname(os.path.abspath(hip)).replace("\\", "/")
+    assert variables["HIPNAME"] == "shot"
+
+
+def test_backtick_expressions_are_unresolved():
+    result = _classify("`chs('../path')`/a.png")
+    assert result.asset["Unresolved"]["/n/p"] == ["`chs('../path')`/a.png", []]
+    assert not result.upload_files
+
+
+def test_undefined_variables_are_unresolved():
+    result = _classify("$NOPE/tex/a.png")
+    assert result.asset["Unresolved"]["/n/p"] == ["$NOPE/tex/a.png", ["$NOPE/tex/a.png"]]
+
+
+def test_a_missing_absolute_file_is_missing_and_a_missing_relative_one_is_searched(tmp_path):
+    missing = _classify(str(tmp_path / "absent.png").replace("\\", "/"), search_dirs=[
+        str(tmp_path)])
+    assert list(missing.asset["Miss"]) == ["/n/p"] and not missing.asset["Search"]
+    searched = _classify("default.pic", search_dirs=[str(tmp_path)])
+    assert list(searched.asset["Search"]) == ["/n/p"] and not searched.asset["Miss"]
