@@ -23,6 +23,7 @@ import argparse
 import collections
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -122,11 +123,11 @@ def run_selection(selection, timeout, verbose):
     try:
         completed = subprocess.run(command, cwd=ROOT, env=env, timeout=timeout,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   universal_newlines=True)
+                                   text=True)
     except subprocess.TimeoutExpired:
         return True, "timed out after {0} s".format(timeout)
     finally:
-        subprocess.run(["rm", "-rf", cache])
+        shutil.rmtree(cache, ignore_errors=True)
     output = completed.stdout
     if verbose:
         print(output)
