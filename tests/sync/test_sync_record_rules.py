@@ -85,3 +85,21 @@ def test_temporary_sqlite_setting_leaves_redis_records_alone(api, sync_env, redi
     assert redis_db.client(db=3).keys("rayvision_sync:record:*")
     upload.upload_asset(upload_json)
     assert upload.last_result.files_skipped == 1
+
+
+def test_an_old_form_record_is_trusted_only_for_the_same_size_and_mtime(tmp_path):
+    from rayvision_sync.upload_plan import plan_uploads, stat_pairs
+
+    path = tmp_path / "a.png"
+    path.write_bytes(b"0123456789")
+    entries = stat_pairs([(str(path), "/p/a.png")], [])
+    info = entries["/p/a.png"][1]
+    same = "{0}:{1}:{2}".format(info.st_size, info.st_mtime_ns, "ab" * 32)
+    plan = plan_uploads(entries, {"/p/a.png": same}, verify_fraction=0)
+    assert [entry[0] for entry in plan.skipped] == ["/p/a.png"] and not plan.transfers
+    assert parse_record(plan.refresh["/p/a.png"]).ctime_ns == info.st_ctime_ns
+    for stale in ("{0}:{1}:".format(info.st_size + 1, info.st_mtime_ns),
+                  "{0}:{1}:".format(info.st_size, info.st_mtime_ns + 1)):
+        plan = plan_uploads(entries, {"/p/a.png": stale}, verify_fraction=0)
+        assert [transfer.server for transfer in plan.transfers] == ["/p/a.png"], stale
+        assert not plan.skipped and not plan.refresh
