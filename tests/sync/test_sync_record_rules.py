@@ -52,7 +52,7 @@ def test_database_is_locked_is_retried_until_the_lock_goes(tmp_path):
     path = str(tmp_path / "records.db")
     store = SqliteRecordStore(path, busy_timeout=0.05)
     store.save("farm|1", {"/p/a.png": "1:2:"})
-    holder = sqlite3.connect(path, isolation_level=None)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN EXCLUSIVE")
     release = threading.Timer(0.5, lambda: holder.execute("COMMIT"))
     release.start()
