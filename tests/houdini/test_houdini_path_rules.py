@@ -50,3 +50,33 @@ def test_a_missing_absolute_file_is_missing_and_a_missing_relative_one_is_search
     assert list(missing.asset["Miss"]) == ["/n/p"] and not missing.asset["Search"]
     searched = _classify("default.pic", search_dirs=[str(tmp_path)])
     assert list(searched.asset["Search"]) == ["/n/p"] and not searched.asset["Miss"]
+
+
+def quote(value):
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _analyse_scene(tmp_path, builder):
+    from rayvision_houdini.hip_scene import read_scene
+    from rayvision_houdini.static_analysis import analyse_scene
+
+    scene_path = builder.write(str(tmp_path / "shot.hip"))
+    with open(scene_path, "rb") as stream:
+        scene = read_scene(stream, scene_path)
+    return analyse_scene(scene, scene_path, environ={})
+
+
+def test_file_parameters_need_no_known_extension_and_op_paths_are_no_files(tmp_path,
+                                                                            hip_builder):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "points.custom").write_bytes(b"x")
+    builder = hip_builder()
+    builder.node("/obj/geo1", "geo")
+    builder.node("/obj/geo1/file1", "file", {"file": [quote("$HIP/data/points.custom")]})
+    builder.node("/obj/geo1/file2", "file", {"file": [quote("op:/obj/geo2/OUT")]})
+    result = _analyse_scene(tmp_path, builder)
+    assert [os.path.basename(path) for path in result.upload_files] == ["points.custom"]
+    everything = [key for table in result.asset.values() if isinstance(table, dict)
+                  for key in table]
+    assert not [key for key in everything if key.startswith("/obj/geo1/file2")]
