@@ -101,3 +101,43 @@ def test_a_missing_file_is_missing_with_a_tip(tmp_path):
     result = analyse(main)
     assert list(result.asset["Miss"]) == ["project://scene/gone.filename"]
     assert tips_code.MISSING_FILE in result.tips
+
+
+def test_file_attributes_need_no_known_extension_and_item_links_are_no_files(tmp_path):
+    (tmp_path / "points.custom").write_bytes(b"x")
+    main = write_project(tmp_path / "main.project", '''Context "scene" {
+    GeometryPolyfile {
+        name "data"
+        filename "$PDIR/points.custom"
+    }
+    TextureMapFile {
+        name "link"
+        filename "project://scene/data"
+    }
+}
+''')
+    result = analyse(main)
+    assert uploads(result) == ["points.custom"]
+    assert not result.asset["Miss"]
+    assert not result.tips
+
+
+def test_an_alembic_reference_is_uploaded_not_parsed_and_two_values_keep_two_keys(tmp_path):
+    for name in ("set.abc", "a.png", "b.png"):
+        (tmp_path / name).write_bytes(b"x")
+    main = write_project(tmp_path / "main.project", '''Context "set" {
+    filename "$PDIR/set.abc"
+}
+Context "scene" {
+    TextureMapFile {
+        name "pair"
+        filename "$PDIR/a.png" "$PDIR/b.png"
+    }
+}
+''')
+    result = analyse(main)
+    assert uploads(result) == ["a.png", "b.png", "set.abc"]
+    assert list(result.asset["Reference"]) == ["project://set"]
+    assert not result.errors and not result.tips
+    assert sorted(result.asset["Normal"]) == ["project://scene/pair.filename[0]",
+                                              "project://scene/pair.filename[1]"]
