@@ -168,7 +168,7 @@ def screenshots(session):
 
 @nox.session
 def mutants(session):
-    """Mutation testing of the core rules (docs/mutation-testing.md); slow, so not a default.
+    """Mutation testing of the core rules (docs/dev/mutation-testing.md); slow: not a default.
 
     Applies each mutant of ``tests/mutants/mutants.json`` in turn, runs its area's tests and
     fails when an area lets more than 10 % of its mutants survive. Arguments go to
