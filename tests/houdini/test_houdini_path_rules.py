@@ -80,3 +80,18 @@ def test_file_parameters_need_no_known_extension_and_op_paths_are_no_files(tmp_p
     everything = [key for table in result.asset.values() if isinstance(table, dict)
                   for key in table]
     assert not [key for key in everything if key.startswith("/obj/geo1/file2")]
+
+
+def test_an_hscript_function_call_is_not_evaluable_and_a_plain_expression_is():
+    from rayvision_houdini.hip_scene import Channel, ChannelRef
+    from rayvision_houdini.static_analysis import string_value
+
+    class _Node(object):
+        def __init__(self, expression):
+            self.channels = {"file": Channel("file", expressions=[expression],
+                                             languages=["hscript"])}
+
+    ref = ChannelRef("file", "/saved/result.bgeo")
+    called = '"$HIP/geo/" + chs("../name") + ".bgeo"'
+    assert string_value(_Node(called), ref) == (called, False)
+    assert string_value(_Node('"$HIP/geo/a.$F4.bgeo"'), ref) == ("$HIP/geo/a.$F4.bgeo", True)
