@@ -7,6 +7,7 @@
 ``nox -s bench``  runs the scripts in ``benchmarks/`` (printed ratios, not pass/fail).
 ``nox -s screenshots``  headless Chromium shots of the sandbox monitor into docs/_static/.
 ``nox -s wheels`` builds every wheel and installs them into fresh Python 3.7 and 3.13 venvs.
+``nox -s mutants`` mutation testing of the core rules (slow; not a default session).
 """
 
 import glob
@@ -163,3 +164,16 @@ def screenshots(session):
     session.install("selenium>=4.11")
     session.run("python", os.path.join(ROOT, "docs", "monitor_screenshots.py"),
                 os.path.join(ROOT, "docs", "_static"), *session.posargs)
+
+
+@nox.session
+def mutants(session):
+    """Mutation testing of the core rules (docs/dev/mutation-testing.md); slow: not a default.
+
+    Applies each mutant of ``tests/mutants/mutants.json`` in turn, runs its area's tests and
+    fails when an area lets more than 10 % of its mutants survive. Arguments go to
+    ``tools/mutants.py`` (``nox -s mutants -- --area signing``, ``-- --list``).
+    """
+    install_packages(session)
+    session.install("-r", os.path.join(ROOT, "tests", "requirements.txt"))
+    session.run("python", os.path.join(ROOT, "tools", "mutants.py"), *session.posargs)

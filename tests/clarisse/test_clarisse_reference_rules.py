@@ -1,0 +1,143 @@
+"""Dependency rules of the static Clarisse reader pinned down on projects written here."""
+
+import os
+
+from rayvision_clarisse.project_parser import parse_project
+from rayvision_clarisse.static_analysis import (
+    MAX_REFERENCE_DEPTH,
+    analyse_project,
+    join_path,
+    project_variables,
+)
+from rayvision_utils.exception import tips_code
+
+HEADER = ("#Isotropix_Serial_Version 1.2\n\n#Isotropix_Clarisse_Version 4.0\n"
+          "#Isotropix_Clarisse_Project_Version 0.94\n")
+
+
+def write_project(path, body):
+    path.write_text(HEADER + body)
+    return str(path)
+
+
+def analyse(path):
+    with open(path, encoding="utf-8") as handle:
+        project = parse_project(handle.read(), os.path.basename(path))
+    return analyse_project(project, path, environ={})
+
+
+def uploads(result):
+    return sorted(os.path.basename(path) for path in result.upload_files)
+
+
+def test_join_path_never_doubles_the_separator():
+    assert join_path("project://", "scene") == "project://scene"
+    assert join_path("project://scene", "cam") == "project://scene/cam"
+
+
+def test_pdir_is_the_project_folder_whatever_the_environment(tmp_path):
+    variables = project_variables(str(tmp_path), {"PDIR": "/elsewhere", "CDIR": "/x"})
+    assert variables["PDIR"] == variables["CDIR"] == str(tmp_path).replace("\\", "/")
+
+
+def test_referenced_projects_are_read_as_deep_as_the_limit_and_no_deeper(tmp_path):
+    deepest = MAX_REFERENCE_DEPTH + 1
+    for level in range(1, deepest + 1):
+        (tmp_path / "tex{0}.png".format(level)).write_bytes(b"x")
+        body = ('Context "c" {{\n    TextureMapFile {{\n        name "t"\n'
+                '        filename "$PDIR/tex{0}.png"\n    }}\n').format(level)
+        if level < deepest:
+            body += '    Context "r" {{\n        filename "$PDIR/r{0}.project"\n    }}\n'.format(
+                level + 1)
+        write_project(tmp_path / "r{0}.project".format(level), body + "}\n")
+    main = write_project(tmp_path / "main.project",
+                         'Context "r" {\n    filename "$PDIR/r1.project"\n}\n')
+    found = uploads(analyse(main))
+    assert "tex{0}.png".format(MAX_REFERENCE_DEPTH) in found
+    assert "r{0}.project".format(deepest) in found
+    assert "tex{0}.png".format(deepest) not in found
+
+
+def test_custom_file_attributes_embedded_objects_and_outputs(tmp_path):
+    for name in ("room.png", "inner.png"):
+        (tmp_path / name).write_bytes(b"x")
+    main = write_project(tmp_path / "main.project", r'''Context "scene" {
+    MaterialOSL {
+        name "osl"
+        custom_attributes {
+            attribute_group "input" {
+                filename_open "OSL_filename" {
+                    value "$PDIR/room.png"
+                }
+            }
+        }
+    }
+    Image {
+        name "beauty"
+        save_as "$PDIR/room.png"
+        embedded_objects {
+            TextureMapFile {
+                name "inner"
+                filename "$PDIR/inner.png"
+            }
+        }
+    }
+}
+''')
+    result = analyse(main)
+    assert uploads(result) == ["inner.png", "room.png"]
+    assert list(result.asset["Output"]) == ["project://scene/beauty.save_as"]
+    assert "project://scene/beauty.save_as" not in result.asset["Normal"]
+
+
+def test_a_missing_file_is_missing_with_a_tip(tmp_path):
+    main = write_project(tmp_path / "main.project", '''Context "scene" {
+    TextureMapFile {
+        name "gone"
+        filename "$PDIR/gone.png"
+    }
+}
+''')
+    result = analyse(main)
+    assert list(result.asset["Miss"]) == ["project://scene/gone.filename"]
+    assert tips_code.MISSING_FILE in result.tips
+
+
+def test_file_attributes_need_no_known_extension_and_item_links_are_no_files(tmp_path):
+    (tmp_path / "points.custom").write_bytes(b"x")
+    main = write_project(tmp_path / "main.project", '''Context "scene" {
+    GeometryPolyfile {
+        name "data"
+        filename "$PDIR/points.custom"
+    }
+    TextureMapFile {
+        name "link"
+        filename "project://scene/data"
+    }
+}
+''')
+    result = analyse(main)
+    assert uploads(result) == ["points.custom"]
+    assert not result.asset["Miss"]
+    assert not result.tips
+
+
+def test_an_alembic_reference_is_uploaded_not_parsed_and_two_values_keep_two_keys(tmp_path):
+    for name in ("set.abc", "a.png", "b.png"):
+        (tmp_path / name).write_bytes(b"x")
+    main = write_project(tmp_path / "main.project", '''Context "set" {
+    filename "$PDIR/set.abc"
+}
+Context "scene" {
+    TextureMapFile {
+        name "pair"
+        filename "$PDIR/a.png" "$PDIR/b.png"
+    }
+}
+''')
+    result = analyse(main)
+    assert uploads(result) == ["a.png", "b.png", "set.abc"]
+    assert list(result.asset["Reference"]) == ["project://set"]
+    assert not result.errors and not result.tips
+    assert sorted(result.asset["Normal"]) == ["project://scene/pair.filename[0]",
+                                              "project://scene/pair.filename[1]"]
