@@ -11,7 +11,7 @@ default. See ``docs/configuration.md``.
 
 import os
 import sys
-from typing import Dict, Mapping, Optional, Union
+from typing import Dict, Mapping, Optional, Union, cast
 
 from rayvision_api.exception import RayvisionArgumentError
 
@@ -269,9 +269,10 @@ def resolve(arguments: Mapping[str, object], profile: Union[str, bool, None] = N
         # The caller resolved the chain already (the command line does).
         return dict((key, arguments.get(key) if arguments.get(key) is not None
                      else defaults.get(key)) for key in set(arguments) | set(defaults))
-    name = chosen_profile_name(profile, environ)
+    # Only a name or None is left here (False returned above).
+    name = chosen_profile_name(cast(Optional[str], profile), environ)
     stored = get_profile(name, path) if name else {}
-    result = dict(stored)
+    result: Dict[str, object] = dict(stored)
     result.pop("access_key_command", None)
     for key in set(arguments) | set(defaults):
         value = arguments.get(key)
@@ -286,7 +287,7 @@ def resolve(arguments: Mapping[str, object], profile: Union[str, bool, None] = N
         else:
             result[key] = value
     if not result.get("access_key") and stored.get("access_key_command"):
-        result["access_key"] = key_from_command(stored["access_key_command"], name)
+        result["access_key"] = key_from_command(stored["access_key_command"], name or "")
     return result
 
 

@@ -1,5 +1,7 @@
-"""The task-id, user-id and project-label rules shared by ``RayvisionAPI`` and the legacy
-``RayvisionTask``: one implementation, so both raise and log alike."""
+"""Task-id, user-id and project-label rules shared by ``RayvisionAPI`` and ``RayvisionTask``.
+
+One implementation, so that both raise and log alike.
+"""
 
 import logging
 from typing import TYPE_CHECKING

@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import traceback
+from typing import List
 
 ENV_LOG_ROOT = "RAYVISION_LOG_ROOT"
 APP_AUTHOR = "RayVision"
@@ -68,7 +69,7 @@ def get_default_log_config():
     return copy.deepcopy(_DEFAULT_CONFIG)
 
 
-_FQDN = []
+_FQDN: List[str] = []
 
 
 def _host_name():

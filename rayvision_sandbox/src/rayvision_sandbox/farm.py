@@ -37,7 +37,7 @@ from rayvision_sandbox.tasks import TaskService
 try:  # Python 3
     from urllib.parse import quote
 except ImportError:  # pragma: no cover - Python 2
-    from urllib import quote
+    from urllib import quote  # type: ignore[attr-defined,no-redef]
 
 LOGGER = logging.getLogger(__name__)
 

@@ -26,6 +26,7 @@ import random
 import sqlite3
 import threading
 import time
+from typing import Optional
 
 from rayvision_sync.exception import RecordDatabaseError
 
@@ -112,7 +113,7 @@ def _chunks(items, size):
 class RecordStore(abc.ABC):
     """Interface of the two stores; ``paths`` are server paths within one ``scope``."""
 
-    kind = None
+    kind: Optional[str] = None
 
     @abc.abstractmethod
     def lookup(self, scope, paths):

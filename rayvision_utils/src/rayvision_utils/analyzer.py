@@ -19,6 +19,7 @@ import copy
 import logging
 import os
 import sys
+from typing import Optional, Tuple
 
 from rayvision_utils import paths as path_utils
 from rayvision_utils.cmd import run_command
@@ -100,8 +101,8 @@ class BaseAnalyzer(abc.ABC):
         RayvisionArgumentError: ``workspace`` missing, ``backend`` or ``local_os`` unknown.
     """
 
-    RENDER_SOFTWARE = None
-    CG_EXTENSIONS = ()
+    RENDER_SOFTWARE: Optional[str] = None
+    CG_EXTENSIONS: Tuple[str, ...] = ()
 
     def __init__(self, cg_file, software_version, project_name=None, plugin_config=None,
                  render_software=None, local_os=None, workspace=None, custom_exe_path=None,

@@ -9,6 +9,7 @@ import codecs
 import json
 import logging
 import os
+from typing import Optional
 
 from rayvision_utils.exception import tips_code
 from rayvision_utils.exception.error_msg import VERSION_NOT_MATCH
@@ -32,7 +33,7 @@ class JsonHandle(object):
         custom_exe_path (str): DCC executable given by the user, or None.
     """
 
-    name = None
+    name: Optional[str] = None
 
     def __init__(self, cg_file, task, cg_id, custom_exe_path):
         self.cg_file = cg_file
