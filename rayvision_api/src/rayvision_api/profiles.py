@@ -11,7 +11,7 @@ default. See ``docs/configuration.md``.
 
 import os
 import sys
-from typing import Dict, Mapping, Optional, Union, cast
+from typing import Any, Dict, Mapping, Optional, Union, cast
 
 from rayvision_api.exception import RayvisionArgumentError
 
@@ -244,7 +244,7 @@ def chosen_profile_name(profile: Optional[str] = None,
 
 def resolve(arguments: Mapping[str, object], profile: Union[str, bool, None] = None,
             defaults: Optional[Mapping[str, object]] = None, path: Optional[str] = None,
-            environ: Optional[Mapping[str, str]] = None) -> Dict[str, object]:
+            environ: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
     """Apply the chain argument > environment > profile > default to each setting.
 
     An argument equal to its documented default (``defaults``) counts as not given, so
@@ -272,7 +272,7 @@ def resolve(arguments: Mapping[str, object], profile: Union[str, bool, None] = N
     # Only a name or None is left here (False returned above).
     name = chosen_profile_name(cast(Optional[str], profile), environ)
     stored = get_profile(name, path) if name else {}
-    result: Dict[str, object] = dict(stored)
+    result: Dict[str, Any] = dict(stored)
     result.pop("access_key_command", None)
     for key in set(arguments) | set(defaults):
         value = arguments.get(key)
