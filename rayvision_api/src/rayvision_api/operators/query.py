@@ -1,6 +1,6 @@
 """Query operations: platforms, tasks, frames, software, plugins, transfer information."""
 
-from typing import Any, List, Optional
+from typing import Any, Optional, Sequence
 
 from rayvision_api.operators.base import Operator, TaskId
 
@@ -29,7 +29,7 @@ class Query(Operator):
         return self._call("error_detail", code=code, language=language)
 
     def get_task_list(self, page_num: int = 1, page_size: int = 2,
-                      status_list: Optional[List[int]] = None,
+                      status_list: Optional[Sequence[int]] = None,
                       search_keyword: Optional[str] = None, start_time: Optional[str] = None,
                       end_time: Optional[str] = None) -> Any:
         """List tasks, page by page.
@@ -66,7 +66,7 @@ class Query(Operator):
         """Count the user's frames by status."""
         return self._call("all_frame_status")
 
-    def restart_failed_frames(self, task_param_list: List[TaskId]) -> Any:
+    def restart_failed_frames(self, task_param_list: Sequence[TaskId]) -> Any:
         """Render the failed frames of tasks again.
 
         Args:
@@ -75,7 +75,7 @@ class Query(Operator):
         return self._call("restart_failed_frames", task_param_list=task_param_list)
 
     def restart_frame(self, task_id: TaskId, select_all: int,
-                      ids_list: Optional[List[TaskId]] = None) -> Any:
+                      ids_list: Optional[Sequence[TaskId]] = None) -> Any:
         """Render chosen frames of one task again.
 
         Args:
@@ -86,7 +86,7 @@ class Query(Operator):
         return self._call("restart_frame", task_id=task_id, select_all=select_all,
                           ids_list=ids_list)
 
-    def task_info(self, task_ids_list: List[TaskId]) -> Any:
+    def task_info(self, task_ids_list: Sequence[TaskId]) -> Any:
         """Get the details of tasks.
 
         Args:

@@ -1,6 +1,6 @@
 """Task operations: create, submit, stop, start, abort, delete, priority, overtime."""
 
-from typing import Any, List, Optional
+from typing import Any, Optional, Sequence
 
 from rayvision_api.operators.base import Operator, TaskId
 
@@ -11,7 +11,7 @@ class Task(Operator):
     TASK_PARAM = "taskIds"
 
     def create_task(self, count: int = 1, out_user_id: Optional[str] = None,
-                    task_user_level: int = 50, labels: Optional[List[str]] = None) -> Any:
+                    task_user_level: int = 50, labels: Optional[Sequence[str]] = None) -> Any:
         """Create task ids.
 
         Args:
@@ -42,7 +42,7 @@ class Task(Operator):
         return self._call("submit_task", task_id=task_id,
                           asset_lsolation_model=asset_lsolation_model, out_user_id=out_user_id)
 
-    def stop_task(self, task_param_list: List[TaskId]) -> Any:
+    def stop_task(self, task_param_list: Sequence[TaskId]) -> Any:
         """Stop tasks.
 
         Args:
@@ -50,7 +50,7 @@ class Task(Operator):
         """
         return self._call("stop_task", task_param_list=task_param_list)
 
-    def start_task(self, task_param_list: List[TaskId]) -> Any:
+    def start_task(self, task_param_list: Sequence[TaskId]) -> Any:
         """Start (resume) stopped tasks.
 
         Args:
@@ -58,7 +58,7 @@ class Task(Operator):
         """
         return self._call("start_task", task_param_list=task_param_list)
 
-    def abort_task(self, task_param_list: List[TaskId]) -> Any:
+    def abort_task(self, task_param_list: Sequence[TaskId]) -> Any:
         """Abort (give up) tasks.
 
         Args:
@@ -66,7 +66,7 @@ class Task(Operator):
         """
         return self._call("abort_task", task_param_list=task_param_list)
 
-    def delete_task(self, task_param_list: List[TaskId]) -> Any:
+    def delete_task(self, task_param_list: Sequence[TaskId]) -> Any:
         """Delete tasks.
 
         Args:
@@ -83,7 +83,7 @@ class Task(Operator):
         """
         return self._call("update_task_level", task_id=task_id, task_level=task_level)
 
-    def set_task_overtime_top(self, task_id_list: List[TaskId], overtime: int) -> Any:
+    def set_task_overtime_top(self, task_id_list: Sequence[TaskId], overtime: int) -> Any:
         """Set the timeout after which the tasks' frames are stopped (documented name).
 
         Args:
@@ -96,7 +96,7 @@ class Task(Operator):
     # Correctly spelled alias.
     set_task_overtime_stop = set_task_overtime_top
 
-    def full_speed(self, task_id_list: List[TaskId]) -> Any:
+    def full_speed(self, task_id_list: Sequence[TaskId]) -> Any:
         """Render tasks at full speed (after the test frames).
 
         Args:
