@@ -83,7 +83,7 @@ class RayvisionDownload(object):
         self.settle_time = 5
         self.missing_limit = 3
         self.unknown_limit = 6
-        self.last_result = None
+        self.last_result: Optional[TransferResult] = None
         self._digests = DigestCache()
         self._engine_choice = engine
         self._workers = workers
