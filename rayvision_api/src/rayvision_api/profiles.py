@@ -11,9 +11,12 @@ default. See ``docs/configuration.md``.
 
 import os
 import sys
-from typing import Any, Dict, Mapping, Optional, Union, cast
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union, cast
 
 from rayvision_api.exception import RayvisionArgumentError
+
+if TYPE_CHECKING:  # requests is imported when a session is built.
+    import requests
 
 ENV_CONFIG_FILE = "RAYVISION_CONFIG_FILE"
 ENV_PROFILE = "RAYVISION_PROFILE"
@@ -291,7 +294,7 @@ def resolve(arguments: Mapping[str, object], profile: Union[str, bool, None] = N
     return result
 
 
-def build_session(settings: Mapping[str, object]):
+def build_session(settings: Mapping[str, object]) -> Optional["requests.Session"]:
     """A ``requests.Session`` with the proxy and CA bundle of ``settings``, or None.
 
     The storage engine of ``rayvision_sync`` copies these from the API's session, so one
