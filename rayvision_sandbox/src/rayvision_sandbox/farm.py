@@ -9,7 +9,7 @@ import shutil
 import tempfile
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, Optional, Set, Tuple
 
 from werkzeug.wrappers import Response
 
@@ -39,9 +39,6 @@ try:  # Python 3
     from urllib.parse import quote
 except ImportError:  # pragma: no cover - Python 2
     from urllib import quote  # type: ignore[attr-defined,no-redef]
-
-if TYPE_CHECKING:  # typing.Literal is Python 3.8+; mypy ships typing_extensions.
-    from typing_extensions import Literal
 
 LOGGER = logging.getLogger(__name__)
 
@@ -191,9 +188,8 @@ class Sandbox(object):
     def __enter__(self) -> "Sandbox":
         return self.start()
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> "Literal[False]":
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         self.stop()
-        return False
 
     def serve_forever(self) -> None:
         """Block until interrupted (the server already runs in a thread)."""
