@@ -2,7 +2,7 @@
 
 ``nox -s demo``   the Maya demo end to end against a local sandbox farm.
 ``nox -s tests``  installs every package editable and runs pytest over ``tests/``.
-``nox -s lint``   ruff over the whole tree, vermin for the minimum Python versions.
+``nox -s lint``   ruff over the whole tree, vermin for the minimum Python versions, mypy.
 ``nox -s docs``   builds the Sphinx documentation with warnings as errors.
 ``nox -s bench``  runs the scripts in ``benchmarks/`` (printed ratios, not pass/fail).
 ``nox -s screenshots``  headless Chromium shots of the sandbox monitor into docs/_static/.
@@ -90,9 +90,15 @@ def tests(session):
     session.run("pytest", *(session.posargs or [os.path.join(ROOT, "tests")]))
 
 
+#: The type checker and the stubs of third-party modules that ship none (nox -s lint).
+TYPING_REQUIREMENTS = ["mypy==2.4.1", "types-requests", "types-tqdm", "types-appdirs",
+                       "redis>=3.5", "pytest>=6"]
+
+
 @nox.session
 def lint(session):
-    """ruff over the tree; vermin: the SDK needs no newer than 3.7, DCC code runs on 2.7."""
+    """ruff over the tree; vermin: the SDK needs no newer than 3.7, DCC code runs on 2.7;
+    mypy over every package's src/ (mypy.ini: the dcc/ folders and integrations/ excluded)."""
     session.install("ruff", "vermin")
     session.run("ruff", "check", ROOT)
     sdk_sources = [os.path.join(ROOT, name, "src") for name in packages()]
@@ -102,6 +108,12 @@ def lint(session):
     if dcc:
         session.run("vermin", "--no-tips", "--violations", "--target=2.7-", "--target=3.7-",
                     *dcc)
+    install_packages(session)
+    session.install(*TYPING_REQUIREMENTS)
+    typed = []
+    for name in packages():
+        typed += ["-p", name]
+    session.run("mypy", "--config-file", os.path.join(ROOT, "mypy.ini"), *typed)
 
 
 #: Interpreters the wheels are installed into (oldest and newest supported).

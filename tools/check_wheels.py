@@ -28,6 +28,8 @@ for name in sys.argv[3:]:
     module = importlib.import_module(name)
     where = os.path.abspath(module.__file__)
     assert where.startswith(venv), "%s imported from %s" % (name, where)
+    assert os.path.isfile(os.path.join(os.path.dirname(where), "py.typed")), \
+        "%s ships no py.typed" % name
     print(name, getattr(module, "__version__", "?"))
 """
 

@@ -79,9 +79,17 @@ def test_documented_names_exist(owner):
     assert not missing
 
 
+def unannotated(signature):
+    """The signature without its type annotations: names, kinds and defaults are the contract."""
+    empty = inspect.Parameter.empty
+    return signature.replace(
+        parameters=[p.replace(annotation=empty) for p in signature.parameters.values()],
+        return_annotation=inspect.Signature.empty)
+
+
 @pytest.mark.parametrize("dotted", sorted(SIGNATURES))
 def test_documented_signatures(dotted):
-    assert str(inspect.signature(resolve(dotted))) == SIGNATURES[dotted]
+    assert str(unannotated(inspect.signature(resolve(dotted)))) == SIGNATURES[dotted]
 
 
 def test_connect_signature_starts_as_documented():

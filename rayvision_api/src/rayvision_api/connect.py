@@ -13,6 +13,7 @@ import logging
 import os
 import random
 import time
+from typing import Any, Dict, Mapping, Optional, Set, Tuple, Union, cast
 
 import requests
 import urllib3
@@ -48,7 +49,7 @@ RETRY_ALWAYS = "always"
 RETRY_POLICIES = (RETRY_RECONCILE, RETRY_NEVER, RETRY_ALWAYS)
 
 
-def resolve_credentials(access_id, access_key):
+def resolve_credentials(access_id: Optional[str], access_key: Optional[str]) -> Tuple[str, str]:
     """Return ``(access_id, access_key)``, falling back to the environment.
 
     Raises:
@@ -64,10 +65,11 @@ def resolve_credentials(access_id, access_key):
         if not isinstance(value, str):
             raise RayvisionArgumentError("{0} must be a str, got {1}".format(
                 name, type(value).__name__))
-    return access_id, access_key
+    # Both are non-empty strings here (checked above).
+    return cast(str, access_id), cast(str, access_key)
 
 
-def split_domain(domain, protocol):
+def split_domain(domain: str, protocol: Optional[str]) -> Tuple[str, str]:
     """Accept ``host``, ``host:port`` or a URL; return ``(host[:port], protocol)``."""
     if not isinstance(domain, str) or not domain.strip():
         raise RayvisionArgumentError("domain must be a host name such as "
@@ -112,11 +114,15 @@ class Connect(object):
             from a 610 answer and used to sign every later request.
     """
 
-    def __init__(self, access_id, access_key, protocol, domain, platform, headers=None,
-                 timeout=constants.DEFAULT_TIMEOUT, max_attempts=constants.DEFAULT_MAX_ATTEMPTS,
-                 backoff_factor=constants.DEFAULT_BACKOFF_FACTOR,
-                 backoff_max=constants.DEFAULT_BACKOFF_MAX, session=None,
-                 retry_policy=RETRY_RECONCILE):
+    def __init__(self, access_id: Optional[str], access_key: Optional[str],
+                 protocol: Optional[str], domain: str, platform: Union[str, int],
+                 headers: Optional[Mapping[str, str]] = None,
+                 timeout: float = constants.DEFAULT_TIMEOUT,
+                 max_attempts: int = constants.DEFAULT_MAX_ATTEMPTS,
+                 backoff_factor: float = constants.DEFAULT_BACKOFF_FACTOR,
+                 backoff_max: float = constants.DEFAULT_BACKOFF_MAX,
+                 session: Optional[requests.Session] = None,
+                 retry_policy: str = RETRY_RECONCILE) -> None:
         self.access_id, self._access_key = resolve_credentials(access_id, access_key)
         self.domain, self.protocol = split_domain(domain, protocol)
         # Kept under the original's attribute name too.
@@ -145,21 +151,22 @@ class Connect(object):
         self._headers["platform"] = self.platform
         self._sleep = time.sleep
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Connect(access_id={0!r}, domain={1!r}, protocol={2!r}, platform={3!r})".format(
             self.access_id, self.domain, self.protocol, self.platform)
 
     @property
-    def headers(self):
+    def headers(self) -> Dict[str, str]:
         """The header template of this connection (a copy; timestamp/nonce/signature empty)."""
         return dict(self._headers)
 
     @staticmethod
-    def assemble_api_url(domain, operators, protocol="https"):
+    def assemble_api_url(domain: str, operators: str, protocol: str = "https") -> str:
         """Return ``<protocol>://<domain><operators>``."""
         return "{0}://{1}{2}".format(protocol, domain, operators)
 
-    def signed_headers(self, api_url, body=None, method="POST", domain=None):
+    def signed_headers(self, api_url: str, body: Optional[Mapping[str, Any]] = None,
+                       method: str = "POST", domain: Optional[str] = None) -> Dict[str, str]:
         """Fresh signed headers (new timestamp and nonce) for one request.
 
         Args:
@@ -177,7 +184,8 @@ class Connect(object):
         return signature.sign_headers(headers, self._access_key, domain or self.domain,
                                       api_url, body or {}, method)
 
-    def post(self, api_url, data=None, safety=READ, operation=None):
+    def post(self, api_url: str, data: Optional[Mapping[str, Any]] = None, safety: str = READ,
+             operation: Optional[str] = None) -> Any:
         """Send a signed POST and return the envelope's ``data``.
 
         Args:
@@ -203,7 +211,7 @@ class Connect(object):
         url = self.assemble_api_url(self.domain, api_url, self.protocol)
         body = json.dumps(data).encode("utf-8")
         repeat_after_send = safety != RECONCILE or self.retry_policy == RETRY_ALWAYS
-        resigned = set()
+        resigned: Set[int] = set()
         attempt = 0
         while True:
             attempt += 1
@@ -242,7 +250,8 @@ class Connect(object):
                            attempt + 1, self.max_attempts)
             self._sleep(wait)
 
-    def _resign_once(self, error, response, resigned):
+    def _resign_once(self, error: RayvisionAPIError, response: requests.Response,
+                     resigned: Set[int]) -> bool:
         """True when a refused signature deserves one more, freshly signed attempt.
 
         610 (timestamp outside the farm's window): the farm's clock is read from the answer's
@@ -301,7 +310,7 @@ class Connect(object):
         base = self.backoff_factor * (2 ** (attempt - 1))
         return min(self.backoff_max, base * random.uniform(0.5, 1.0))
 
-    def close(self):
+    def close(self) -> None:
         """Close the HTTP session."""
         self.session.close()
 

@@ -1,6 +1,7 @@
 """``RayvisionAPI``: the entry point of the SDK."""
 
 import logging
+from typing import Any, Dict, Optional, Union
 
 from rayvision_api import task_ids
 from rayvision_api.connect import Connect
@@ -42,9 +43,11 @@ class RayvisionAPI(object):
         connect (Connect): The connection.
     """
 
-    def __init__(self, access_id=None, access_key=None, domain="task.renderbus.com",
-                 platform="4", protocol="https", local_os="windows", logger=None,
-                 profile=None, **connect_options):
+    def __init__(self, access_id: Optional[str] = None, access_key: Optional[str] = None,
+                 domain: str = "task.renderbus.com", platform: str = "4",
+                 protocol: str = "https", local_os: str = "windows",
+                 logger: Optional[logging.Logger] = None,
+                 profile: Union[str, bool, None] = None, **connect_options: Any) -> None:
         self.logger = logger or logging.getLogger(__name__)
         chosen = resolve(dict(access_id=access_id, access_key=access_key, domain=domain,
                               platform=platform, protocol=protocol, local_os=local_os),
@@ -53,9 +56,9 @@ class RayvisionAPI(object):
             connect_options["session"] = build_session(chosen)
         self.connect = Connect(chosen["access_id"], chosen["access_key"], chosen["protocol"],
                                chosen["domain"], chosen["platform"], **connect_options)
-        local_os = chosen["local_os"]
-        self.user_info = {"local_os": local_os, "domain": self.connect.domain,
-                          "platform": self.connect.platform}
+        self.user_info: Dict[str, Any] = {"local_os": chosen["local_os"],
+                                          "domain": self.connect.domain,
+                                          "platform": self.connect.platform}
         self.user = User(self.connect)
         self.task = Task(self.connect)
         self.query = Query(self.connect)
@@ -63,12 +66,12 @@ class RayvisionAPI(object):
         self.env = RenderEnv(self.connect)
         self._login()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "RayvisionAPI({0!r})".format(self.connect)
 
-    def _login(self):
+    def _login(self) -> None:
         """Read profile, settings and transfer ids into ``user_info``."""
-        merged = {}
+        merged: Dict[str, Any] = {}
         for data in (self.user.query_user_profile(), self.user.query_user_setting(),
                      self.user.get_transfer_bid()):
             merged.update(data or {})
@@ -77,7 +80,7 @@ class RayvisionAPI(object):
             if key != "platform":
                 self.user_info[key] = value
 
-    def get_task_id(self):
+    def get_task_id(self) -> str:
         """Create one task id.
 
         Returns:
@@ -88,7 +91,7 @@ class RayvisionAPI(object):
         """
         return task_ids.create_task_id(self.task)
 
-    def get_user_id(self):
+    def get_user_id(self) -> str:
         """Read the user id from a fresh profile.
 
         Returns:
@@ -99,7 +102,7 @@ class RayvisionAPI(object):
         """
         return task_ids.read_user_id(self.user)
 
-    def check_and_add_project_name(self, project_name):
+    def check_and_add_project_name(self, project_name: str) -> str:
         """Return the id of the label ``project_name``, creating the label when missing.
 
         Args:
@@ -110,7 +113,7 @@ class RayvisionAPI(object):
         """
         return task_ids.project_label_id(self.tag, project_name, self.logger)
 
-    def submit(self, task_id):
+    def submit(self, task_id: int) -> bool:
         """Submit a task.
 
         Args:

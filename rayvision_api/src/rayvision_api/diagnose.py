@@ -41,7 +41,7 @@ class Explanation(NamedTuple):
         return " ".join(text.split())
 
 
-def _chain(exc: BaseException) -> Iterator[BaseException]:
+def _chain(exc: Optional[BaseException]) -> Iterator[BaseException]:
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

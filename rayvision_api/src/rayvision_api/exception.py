@@ -25,6 +25,7 @@ Hierarchy::
      +-- CompressionFailedError, DecompressionFailedError
 """
 
+from typing import Any, Mapping, Optional, Tuple, Union
 from urllib.request import HTTPErrorProcessor
 
 import requests
@@ -38,15 +39,15 @@ class RayvisionError(Exception):
         error (str): Human readable message.
     """
 
-    def __init__(self, error_code, error, *args, **kwargs):
+    def __init__(self, error_code: int, error: Any, *args: Any, **kwargs: Any) -> None:
         super(RayvisionError, self).__init__(error_code, error, *args)
         self.error_code = error_code
         self.error = error
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "RayvisionError: {0}: {1}".format(self.error_code, self.error)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, ...]:
         # Keep the exception picklable across processes (multiprocessing, Deadline workers).
         return (self.__class__, self.args)
 
@@ -58,16 +59,16 @@ class RayvisonTaskIdError(RayvisionError):
     one-argument form ``RayvisonTaskIdError(error)`` documented for rayvision_utils works too.
     """
 
-    def __init__(self, error_code, error=None):
+    def __init__(self, error_code: Union[int, str], error: Any = None) -> None:
         if error is None:
             error_code, error = 2000, error_code
         super(RayvisonTaskIdError, self).__init__(2000, error)
         self.requested_code = error_code
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "Error code: {0}, Error message: {1}".format(self.error_code, self.error)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, ...]:
         return (self.__class__, (self.requested_code, self.error))
 
 
@@ -78,10 +79,10 @@ class RayvisionArgumentError(RayvisionError, TypeError):
     existing ``except TypeError`` blocks keep working.
     """
 
-    def __init__(self, error, error_code=1000003):
+    def __init__(self, error: str, error_code: int = 1000003) -> None:
         super(RayvisionArgumentError, self).__init__(error_code, error)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, ...]:
         return (self.__class__, (self.error, self.error_code))
 
 
@@ -91,10 +92,10 @@ class RayvisionLookupError(RayvisionError, KeyError):
     It is also a ``KeyError``, which the original SDK raised for the same mistakes.
     """
 
-    def __init__(self, error, error_code=1000002):
+    def __init__(self, error: str, error_code: int = 1000002) -> None:
         super(RayvisionLookupError, self).__init__(error_code, error)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, ...]:
         return (self.__class__, (self.error, self.error_code))
 
 
@@ -107,15 +108,15 @@ class RayvisionAPIError(RayvisionError):
         request (str): The URL of the request.
     """
 
-    def __init__(self, error_code, error, request):
+    def __init__(self, error_code: int, error: Any, request: Optional[str]) -> None:
         super(RayvisionAPIError, self).__init__(error_code, error, request)
         self.request = request
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "Error code: {0}, Error message: {1}, URL: {2}".format(
             self.error_code, self.error, self.request)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, ...]:
         return (self.__class__, (self.error_code, self.error, self.request))
 
 
@@ -126,7 +127,10 @@ class RayvisionTransportError(RayvisionAPIError):
     """
 
 
-class RayvisionConnectionError(RayvisionTransportError, requests.exceptions.ConnectionError):
+# ``request`` is the URL here, as in every RayvisionAPIError, where requests keeps the request
+# object: the SDK's meaning wins.
+class RayvisionConnectionError(RayvisionTransportError,  # type: ignore[misc]
+                               requests.exceptions.ConnectionError):
     """No answer arrived (connection refused or reset, timeout), after every retry.
 
     It is also a ``requests.exceptions.ConnectionError`` (so a ``RequestException`` and an
@@ -134,7 +138,8 @@ class RayvisionConnectionError(RayvisionTransportError, requests.exceptions.Conn
     requests.RequestException`` written for it keeps working. ``error_code`` is -1.
     """
 
-    def __init__(self, error_code, error, request):
+    def __init__(self, error_code: int, error: Any,
+                 request: Optional[str]) -> None:
         super(RayvisionConnectionError, self).__init__(error_code, error, request)
         # requests' constructor reset ``request``; keep the URL, as RayvisionAPIError does.
         self.request = request
@@ -158,18 +163,20 @@ class RayvisionOutcomeUnknownError(RayvisionConnectionError):
         known (dict): What is known about the outcome.
     """
 
-    def __init__(self, error_code, error, request, operation=None, known=None):
+    def __init__(self, error_code: int, error: Any, request: Optional[str],
+                 operation: Optional[str] = None,
+                 known: Optional[Mapping[str, Any]] = None) -> None:
         super(RayvisionOutcomeUnknownError, self).__init__(error_code, error, request)
         self.operation = operation
         self.known = dict(known or {})
 
-    def __str__(self):
+    def __str__(self) -> str:
         text = super(RayvisionOutcomeUnknownError, self).__str__()
         if self.known:
             text += ", known: {0}".format(self.known)
         return text
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, ...]:
         return (self.__class__, (self.error_code, self.error, self.request, self.operation,
                                  self.known))
 

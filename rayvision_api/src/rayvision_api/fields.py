@@ -1,5 +1,7 @@
 """Structured request fields (``Env``: a render environment)."""
 
+from typing import Any, Dict, List
+
 import attr
 
 from rayvision_api.exception import RayvisionArgumentError
@@ -30,17 +32,17 @@ class Env(object):
     renderSystem = attr.ib()
     pluginIds = attr.ib()
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         """The body dict, keys in the documented order."""
         return attr.asdict(self, recurse=False)
 
     @classmethod
-    def field_names(cls):
+    def field_names(cls) -> List[str]:
         """The seven key names in order."""
         return [field.name for field in attr.fields(cls)]
 
     @classmethod
-    def coerce(cls, value, arg="render_env"):
+    def coerce(cls, value: Any, arg: str = "render_env") -> "Env":
         """Return ``value`` as an ``Env``: an instance as is, a dict checked key by key.
 
         Raises:

@@ -11,6 +11,7 @@ itself, so the text (or the error) is always the standard one.
 
 import json
 from json import encoder as _encoder
+from typing import Any, List
 
 
 class _NotPlain(Exception):
@@ -36,7 +37,7 @@ _SCALAR_TEXTS = {
 }
 
 
-def dumps_indented(data, ensure_ascii=True, indent=2):
+def dumps_indented(data: Any, ensure_ascii: bool = True, indent: int = 2) -> str:
     """``json.dumps(data, ensure_ascii=ensure_ascii, indent=indent)``, the same text.
 
     Args:
@@ -55,7 +56,7 @@ def dumps_indented(data, ensure_ascii=True, indent=2):
     unit = " " * indent if isinstance(indent, int) else indent
     encode_str = (_encoder.encode_basestring_ascii if ensure_ascii
                   else _encoder.encode_basestring)
-    parts = []
+    parts: List[str] = []
     try:
         _Writer(unit, encode_str, parts).value(data, "\n")
     except (_NotPlain, RecursionError):

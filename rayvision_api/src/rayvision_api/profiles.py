@@ -11,9 +11,12 @@ default. See ``docs/configuration.md``.
 
 import os
 import sys
-from typing import Dict, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union, cast
 
 from rayvision_api.exception import RayvisionArgumentError
+
+if TYPE_CHECKING:  # requests is imported when a session is built.
+    import requests
 
 ENV_CONFIG_FILE = "RAYVISION_CONFIG_FILE"
 ENV_PROFILE = "RAYVISION_PROFILE"
@@ -244,7 +247,7 @@ def chosen_profile_name(profile: Optional[str] = None,
 
 def resolve(arguments: Mapping[str, object], profile: Union[str, bool, None] = None,
             defaults: Optional[Mapping[str, object]] = None, path: Optional[str] = None,
-            environ: Optional[Mapping[str, str]] = None) -> Dict[str, object]:
+            environ: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
     """Apply the chain argument > environment > profile > default to each setting.
 
     An argument equal to its documented default (``defaults``) counts as not given, so
@@ -269,9 +272,10 @@ def resolve(arguments: Mapping[str, object], profile: Union[str, bool, None] = N
         # The caller resolved the chain already (the command line does).
         return dict((key, arguments.get(key) if arguments.get(key) is not None
                      else defaults.get(key)) for key in set(arguments) | set(defaults))
-    name = chosen_profile_name(profile, environ)
+    # Only a name or None is left here (False returned above).
+    name = chosen_profile_name(cast(Optional[str], profile), environ)
     stored = get_profile(name, path) if name else {}
-    result = dict(stored)
+    result: Dict[str, Any] = dict(stored)
     result.pop("access_key_command", None)
     for key in set(arguments) | set(defaults):
         value = arguments.get(key)
@@ -286,11 +290,11 @@ def resolve(arguments: Mapping[str, object], profile: Union[str, bool, None] = N
         else:
             result[key] = value
     if not result.get("access_key") and stored.get("access_key_command"):
-        result["access_key"] = key_from_command(stored["access_key_command"], name)
+        result["access_key"] = key_from_command(stored["access_key_command"], name or "")
     return result
 
 
-def build_session(settings: Mapping[str, object]):
+def build_session(settings: Mapping[str, object]) -> Optional["requests.Session"]:
     """A ``requests.Session`` with the proxy and CA bundle of ``settings``, or None.
 
     The storage engine of ``rayvision_sync`` copies these from the API's session, so one

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import random
 import time
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 # Header keys that take part in the signature, and the two that never do.
 SIGNED_HEADER_KEYS = ("accessId", "channel", "platform", "UTCTimestamp", "nonce", "version")
@@ -19,14 +20,14 @@ UNSIGNED_HEADER_KEYS = ("signature", "Content-Type")
 _NONCE_RANDOM = random.SystemRandom()
 
 
-def to_bytes(value):
+def to_bytes(value: Union[str, bytes]) -> bytes:
     """Return ``value`` as UTF-8 bytes (bytes are returned unchanged)."""
     if isinstance(value, bytes):
         return value
     return value.encode("utf-8")
 
 
-def generate_timestamp(offset=0.0):
+def generate_timestamp(offset: float = 0.0) -> str:
     """Current Unix time in whole seconds, as a decimal string.
 
     Args:
@@ -35,7 +36,7 @@ def generate_timestamp(offset=0.0):
     return str(int(time.time() + offset))
 
 
-def generate_nonce():
+def generate_nonce() -> str:
     """A random 18-digit decimal string (about 60 bits from the system's random source).
 
     The original sent six digits, so identical requests in the same second collided about
@@ -44,7 +45,7 @@ def generate_nonce():
     return str(_NONCE_RANDOM.randrange(10 ** 17, 10 ** 18))
 
 
-def flatten_body(body, prefix=""):
+def flatten_body(body: Any, prefix: str = "") -> Dict[str, Any]:
     """Flatten a JSON body the way the service signs it.
 
     Nested dict keys are joined with ``.``; list indexes are appended with no separator;
@@ -74,7 +75,7 @@ def flatten_body(body, prefix=""):
     return flat
 
 
-def signed_pairs(headers, body):
+def signed_pairs(headers: Mapping[str, Any], body: Any) -> List[Tuple[str, Any]]:
     """Merge the signed headers with the flattened body, sorted by key.
 
     Body keys override header keys of the same name (the real header is still sent).
@@ -91,14 +92,15 @@ def signed_pairs(headers, body):
     return sorted(merged.items())
 
 
-def render_value(value):
+def render_value(value: Any) -> str:
     """Render a value as the service does: Python ``str()`` (``True``, ``None``, ``1.5``)."""
     if isinstance(value, bytes):
         return value.decode("utf-8")
     return u"{0}".format(value)
 
 
-def canonical_string(domain, api_url, headers, body, method="POST"):
+def canonical_string(domain: str, api_url: str, headers: Mapping[str, Any], body: Any,
+                     method: str = "POST") -> str:
     """Build the string to sign: ``[POST]<domain>:<api_url>&k1=v1&k2=v2...``.
 
     Args:
@@ -116,13 +118,15 @@ def canonical_string(domain, api_url, headers, body, method="POST"):
     return u"[{0}]{1}:{2}&{3}".format(method.upper(), domain, api_url, pairs)
 
 
-def hmac_signature(access_key, message):
+def hmac_signature(access_key: Union[str, bytes], message: Union[str, bytes]) -> str:
     """HMAC-SHA256 of ``message`` under ``access_key``, standard Base64, as text (44 chars)."""
     digest = hmac.new(to_bytes(access_key), to_bytes(message), hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 
 
-def build_headers(access_id, platform, timestamp=None, nonce=None, channel="4", version="1.0.0"):
+def build_headers(access_id: str, platform: str, timestamp: Optional[str] = None,
+                  nonce: Optional[str] = None, channel: str = "4",
+                  version: str = "1.0.0") -> Dict[str, str]:
     """The eight request headers, in the service's order, with an empty ``signature``."""
     return {
         "accessId": access_id,
@@ -136,7 +140,8 @@ def build_headers(access_id, platform, timestamp=None, nonce=None, channel="4", 
     }
 
 
-def sign_headers(headers, access_key, domain, api_url, body, method="POST"):
+def sign_headers(headers: Mapping[str, str], access_key: str, domain: str, api_url: str,
+                 body: Any, method: str = "POST") -> Dict[str, str]:
     """Return a copy of ``headers`` with ``signature`` computed for this request."""
     signed = dict(headers)
     signed["signature"] = ""
@@ -145,7 +150,8 @@ def sign_headers(headers, access_key, domain, api_url, body, method="POST"):
     return signed
 
 
-def verify_signature(headers, access_key, domain, api_url, body, method="POST"):
+def verify_signature(headers: Mapping[str, str], access_key: str, domain: str, api_url: str,
+                     body: Any, method: str = "POST") -> bool:
     """True when ``headers['signature']`` is the right signature of this request.
 
     Used by servers (the sandbox farm); compares in constant time.

@@ -6,8 +6,12 @@ the same names, so a fix or a test of either reaches both.
 """
 
 import logging
+from typing import TYPE_CHECKING
 
 from rayvision_api.exception import RayvisionError
+
+if TYPE_CHECKING:
+    from rayvision_api.operators import Tag, Task, User
 
 LOGGER = logging.getLogger(__name__)
 
@@ -16,7 +20,7 @@ LOGGER = logging.getLogger(__name__)
 PROJECT_ROUNDS = 2
 
 
-def create_task_id(task):
+def create_task_id(task: "Task") -> str:
     """Create one task id on the farm.
 
     Args:
@@ -35,7 +39,7 @@ def create_task_id(task):
     return str(ids[0])
 
 
-def read_user_id(user):
+def read_user_id(user: "User") -> str:
     """The user id of a fresh profile.
 
     Args:
@@ -53,7 +57,8 @@ def read_user_id(user):
     return str(user_id)
 
 
-def project_label_id(tag, project_name, logger=LOGGER):
+def project_label_id(tag: "Tag", project_name: str,
+                     logger: logging.Logger = LOGGER) -> str:
     """The id of the label ``project_name``, adding the label when it is missing.
 
     Args:

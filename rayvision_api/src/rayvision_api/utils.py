@@ -7,6 +7,7 @@ import platform
 import re
 import tempfile
 from collections import OrderedDict
+from typing import Any, Dict, List, Mapping, Union
 
 from rayvision_api import signature
 from rayvision_api.connect import Connect
@@ -20,7 +21,7 @@ to_bytes = signature.to_bytes
 assemble_api_url = Connect.assemble_api_url
 
 
-def generate_signature(key, msg):
+def generate_signature(key: Union[str, bytes], msg: Union[str, bytes]) -> bytes:
     """HMAC-SHA256 of ``msg`` under ``key``, Base64, as bytes (the original's return type).
 
     Use :func:`rayvision_api.signature.hmac_signature` for the text form.
@@ -28,17 +29,18 @@ def generate_signature(key, msg):
     return signature.hmac_signature(key, msg).encode("ascii")
 
 
-def formatted_headers(headers):
+def formatted_headers(headers: Any) -> Dict[str, Any]:
     """Flatten a body the way the service signs it (see :func:`signature.flatten_body`)."""
     return signature.flatten_body(headers)
 
 
-def headers_body_sort(header, body):
+def headers_body_sort(header: Mapping[str, Any], body: Any) -> "OrderedDict[str, Any]":
     """Signed headers and flattened body merged, as an OrderedDict sorted by key."""
     return OrderedDict(signature.signed_pairs(header, body))
 
 
-def generate_headers_body_str(domain_name, api_url, header, body):
+def generate_headers_body_str(domain_name: str, api_url: str, header: Mapping[str, Any],
+                              body: Any) -> str:
     """The canonical string to sign: ``[POST]<domain>:<api_url>&k=v&...``."""
     return signature.canonical_string(domain_name, api_url, header, body)
 
@@ -46,17 +48,17 @@ def generate_headers_body_str(domain_name, api_url, header, body):
 _HUMP = re.compile(r"([a-z0-9])([A-Z])")
 
 
-def hump2underline(hump_str):
+def hump2underline(hump_str: str) -> str:
     """``userId`` -> ``user_id``; ``MyKeyName`` -> ``my_key_name``; snake_case unchanged."""
     return _HUMP.sub(r"\1_\2", hump_str).lower()
 
 
-def get_os():
+def get_os() -> str:
     """The local operating system name, lower case (``windows``, ``linux``, ``darwin``)."""
     return platform.system().lower()
 
 
-def json_load(json_path, encoding="utf-8"):
+def json_load(json_path: str, encoding: str = "utf-8") -> Any:
     """Load a json file.
 
     Args:
@@ -78,7 +80,8 @@ def json_load(json_path, encoding="utf-8"):
             raise RayvisionError(1000005, "{0} is not valid json: {1}".format(json_path, exc))
 
 
-def json_save(json_path, data, encoding="utf-8", ensure_ascii=True, indent=2):
+def json_save(json_path: str, data: Any, encoding: str = "utf-8", ensure_ascii: bool = True,
+              indent: int = 2) -> None:
     """Write ``data`` as json, atomically: readers see the old file or the new one.
 
     Args:
@@ -98,7 +101,7 @@ def json_save(json_path, data, encoding="utf-8", ensure_ascii=True, indent=2):
     write_text_atomic(json_path, text, encoding)
 
 
-def write_text_atomic(path, text, encoding="utf-8"):
+def write_text_atomic(path: str, text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
     folder = os.path.dirname(os.path.abspath(path))
     handle, tmp_path = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
@@ -112,7 +115,7 @@ def write_text_atomic(path, text, encoding="utf-8"):
         raise
 
 
-def exists_or_create(folder):
+def exists_or_create(folder: str) -> bool:
     """Create ``folder`` (and parents) when missing.
 
     Returns:
@@ -124,7 +127,7 @@ def exists_or_create(folder):
     return False
 
 
-def check_and_read(json_path):
+def check_and_read(json_path: str) -> Any:
     """Load a json file that must exist.
 
     Raises:
@@ -139,7 +142,7 @@ def check_and_read(json_path):
 _DRIVE = re.compile(r"^([A-Za-z]):(?:[\\/]|$)")
 
 
-def convert_path(path):
+def convert_path(path: str) -> str:
     r"""Turn a local path into the farm's server path.
 
     ``D:\work\a.jpg`` -> ``/D/work/a.jpg``; ``\\server\share\a.jpg`` and
@@ -163,7 +166,7 @@ def convert_path(path):
     return re.sub(r"/{2,}", "/", converted)
 
 
-def update_task_info(update_info, task_path):
+def update_task_info(update_info: Mapping[str, Any], task_path: str) -> None:
     """Update ``task_info`` keys of a task.json file.
 
     Args:
@@ -187,7 +190,8 @@ def update_task_info(update_info, task_path):
     json_save(task_path, task_info)
 
 
-def append_to_task(additional_info, task_path, cover=True):
+def append_to_task(additional_info: Mapping[str, Any], task_path: str,
+                   cover: bool = True) -> None:
     """Add user data under the top-level ``additional_info`` key of task.json.
 
     Args:
@@ -212,12 +216,12 @@ def append_to_task(additional_info, task_path, cover=True):
     json_save(task_path, task_info)
 
 
-def check_upload_file(file_path, upload_info):
+def check_upload_file(file_path: str, upload_info: Mapping[str, Any]) -> bool:
     """True when ``file_path`` is already an asset of ``upload_info``."""
     return any(item.get("local") == file_path for item in upload_info.get("asset", []))
 
 
-def append_to_upload(files_paths, upload_path):
+def append_to_upload(files_paths: Union[str, List[str]], upload_path: str) -> None:
     """Add files to the ``asset`` list of an upload.json file.
 
     Args:

@@ -12,17 +12,19 @@ import os
 import posixpath
 import sys
 import time
+from typing import Mapping, Optional
 
 DEFAULT_WORKSPACE_NAME = "renderfarm_sdk"
 
 
-def join_like(base, *parts):
+def join_like(base: str, *parts: str) -> str:
     """Join with the separator style of ``base`` (a Windows path stays a Windows path)."""
     flavour = ntpath if ("\\" in base or ntpath.splitdrive(base)[0]) else posixpath
     return flavour.join(base, *parts)
 
 
-def default_workspace(environ=None, platform=None):
+def default_workspace(environ: Optional[Mapping[str, str]] = None,
+                      platform: Optional[str] = None) -> str:
     r"""``%USERPROFILE%\renderfarm_sdk`` on Windows, ``$HOME/renderfarm_sdk`` elsewhere.
 
     A missing USERPROFILE falls back to HOME and the other way round (``RayvisionAPI`` claims
@@ -42,7 +44,7 @@ def default_workspace(environ=None, platform=None):
     return join_like(home.rstrip("\\/") or home, DEFAULT_WORKSPACE_NAME)
 
 
-def make_unique_folder(parent, name=None):
+def make_unique_folder(parent: str, name: Optional[str] = None) -> str:
     """Create and return a new folder ``<parent>/<name>`` that no one else has.
 
     Args:

@@ -27,6 +27,7 @@ import glob
 import logging
 import os
 import re
+from typing import Any, Dict, List, Optional
 
 from rayvision_clarisse import constants
 from rayvision_clarisse.project_parser import ProjectFormatError, read_project_file
@@ -83,14 +84,16 @@ class AnalyzeClarisse(BaseAnalyzer):
         "/Applications/Isotropix/*/clarisse.app/Contents/MacOS/cnode",
     )
 
-    def __init__(self, cg_file, software_version, project_name=None, plugin_config=None,
-                 render_software="Clarisse", local_os=None, workspace=None,
-                 custom_exe_path=None, platform="2", backend="auto", timeout=None,
-                 strict=False):
+    def __init__(self, cg_file: str, software_version: str, project_name: Optional[str] = None,
+                 plugin_config: Optional[Dict[str, Any]] = None,
+                 render_software: str = "Clarisse", local_os: Optional[str] = None,
+                 workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
+                 platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
+                 strict: bool = False) -> None:
         self.project = None
         self.scene_version = None
         self.scene_hash = None
-        self._upload_paths = []
+        self._upload_paths: List[str] = []
         super(AnalyzeClarisse, self).__init__(
             cg_file, software_version, project_name, plugin_config, render_software,
             local_os, workspace, custom_exe_path, platform, backend=backend, timeout=timeout,

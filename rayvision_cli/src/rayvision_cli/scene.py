@@ -30,7 +30,7 @@ def make_analyzer(scene: str, software_version: Optional[str], project_name: str
     if not os.path.isfile(scene):
         raise RayvisionArgumentError("scene {0} is not a file".format(scene))
     dcc = dcc_of(scene)
-    common = dict(cg_file=os.path.abspath(scene), project_name=project_name,
+    common: Dict[str, Any] = dict(cg_file=os.path.abspath(scene), project_name=project_name,
                   plugin_config={}, workspace=workspace, backend=backend, platform=platform)
     if dcc == "maya":
         from rayvision_maya.analyze_maya import AnalyzeMaya
@@ -54,7 +54,7 @@ def make_analyzer(scene: str, software_version: Optional[str], project_name: str
 
 def _layers(render: Any) -> List[Dict[str, Any]]:
     """``[{"name", "frames", "renderable"}]`` of any DCC's ``scene_info_render``."""
-    found = []
+    found: List[Dict[str, Any]] = []
     if not isinstance(render, dict):
         return found
     if "rop_node" in render or "image_node" in render:

@@ -17,7 +17,7 @@ import os
 import socket
 import threading
 import uuid
-from typing import Dict, Optional
+from typing import Any, Dict, Optional
 
 from rayvision_api.utils import write_text_atomic
 
@@ -49,7 +49,7 @@ class FileState(object):
     def __init__(self, folder: str) -> None:
         self.folder = folder
         os.makedirs(folder, exist_ok=True)
-        self._locks = {}  # type: Dict[str, object]
+        self._locks: Dict[str, Any] = {}
 
     def _path(self, task_id: str, suffix: str) -> str:
         return os.path.join(self.folder, "task-{0}{1}".format(task_id, suffix))
@@ -116,7 +116,7 @@ class RedisState(object):
     kind = "redis"
 
     def __init__(self, url: str, namespace: str, ttl: float = REDIS_LOCK_TTL,
-                 client: Optional[object] = None) -> None:
+                 client: Optional[Any] = None) -> None:
         if client is None:
             try:
                 import redis
@@ -174,7 +174,8 @@ class RedisState(object):
     def add_files(self, task_id: str, entries: Dict[str, str]) -> None:
         """Record downloaded files (hold the lock)."""
         if entries:
-            self.client.hset(self._key(task_id, "files"), mapping=entries)
+            # redis types the mapping with an invariant key type a Dict[str, str] cannot meet.
+            self.client.hset(self._key(task_id, "files"), mapping=entries)  # type: ignore[arg-type]
 
     def is_complete(self, task_id: str) -> bool:
         """Whether the task ended and every file of it is recorded."""

@@ -24,6 +24,7 @@ import logging
 import os
 import re
 import sys
+from typing import Any, Dict, List, Optional, Set
 
 from rayvision_houdini import constants
 from rayvision_houdini.dcc import HfsSql
@@ -121,10 +122,13 @@ class AnalyzeHoudini(BaseAnalyzer):
     RENDER_SOFTWARE = "Houdini"
     CG_EXTENSIONS = constants.CG_EXTENSIONS
 
-    def __init__(self, cg_file, software_version, project_name=None, plugin_config=None,
-                 render_software="Houdini", local_os=None, workspace=None,
-                 custom_exe_path=None, platform="2", custom_db_path=None, backend="auto",
-                 timeout=None, strict=False):
+    def __init__(self, cg_file: str, software_version: str, project_name: Optional[str] = None,
+                 plugin_config: Optional[Dict[str, Any]] = None,
+                 render_software: str = "Houdini", local_os: Optional[str] = None,
+                 workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
+                 platform: str = "2", custom_db_path: Optional[str] = None,
+                 backend: str = "auto", timeout: Optional[float] = None,
+                 strict: bool = False) -> None:
         if custom_db_path is not None and not isinstance(custom_db_path, str):
             raise RayvisionArgumentError("custom_db_path must be a str folder, not {0}".format(
                 type(custom_db_path).__name__))
@@ -136,9 +140,9 @@ class AnalyzeHoudini(BaseAnalyzer):
         self.scene_version = None
         self.scene_hash = None
         #: Plain-English notes of the static analysis (ROPs rendering only the current frame).
-        self.notes = []
+        self.notes: List[str] = []
         #: ROPs / caches whose ``trange`` is off: Houdini renders their current frame only.
-        self.current_frame_nodes = set()
+        self.current_frame_nodes: Set[str] = set()
         super(AnalyzeHoudini, self).__init__(
             cg_file, software_version, project_name, plugin_config, render_software,
             local_os, workspace, custom_exe_path, platform, backend=backend, timeout=timeout,

@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import traceback
+from typing import Any, Dict, Iterable, List, Mapping
 
 ENV_LOG_ROOT = "RAYVISION_LOG_ROOT"
 APP_AUTHOR = "RayVision"
@@ -55,7 +56,7 @@ _DEFAULT_CONFIG = {
 _HANDLER_META = ("class", "level", "formatter", "filters")
 
 
-def get_default_log_config():
+def get_default_log_config() -> Dict[str, Any]:
     """Return a fresh copy of the default logging configuration.
 
     The dict has the shape of ``logging.config.dictConfig``: ``formatters``, ``handlers``
@@ -68,10 +69,10 @@ def get_default_log_config():
     return copy.deepcopy(_DEFAULT_CONFIG)
 
 
-_FQDN = []
+_FQDN: List[str] = []
 
 
-def _host_name():
+def _host_name() -> str:
     """The machine's fully qualified name (looked up once per process)."""
     if not _FQDN:
         import socket
@@ -80,7 +81,7 @@ def _host_name():
     return _FQDN[0]
 
 
-def _user_name():
+def _user_name() -> str:
     import getpass
 
     try:
@@ -89,7 +90,7 @@ def _user_name():
         return "unknown"
 
 
-def default_log_path(app_name):
+def default_log_path(app_name: str) -> str:
     """``<root>/<user>/<fqdn>.log`` with root = ``RAYVISION_LOG_ROOT`` or the user log dir."""
     root = os.environ.get(ENV_LOG_ROOT)
     if not root:
@@ -100,12 +101,13 @@ def default_log_path(app_name):
     return os.path.join(root, _user_name(), "{0}.log".format(_host_name()))
 
 
-def _resolve(dotted):
+def _resolve(dotted: str) -> Any:
     module_name, _, attr_name = dotted.rpartition(".")
     return getattr(importlib.import_module(module_name), attr_name)
 
 
-def _build_handler(spec, formatters):
+def _build_handler(spec: Mapping[str, Any],
+                   formatters: Mapping[Any, Any]) -> logging.Handler:
     spec = dict(spec)
     handler_class = _resolve(spec["class"])
     kwargs = dict((key, value) for key, value in spec.items() if key not in _HANDLER_META)
@@ -119,7 +121,8 @@ def _build_handler(spec, formatters):
     return handler
 
 
-def _replace_handlers(logger, handlers):
+def _replace_handlers(logger: logging.Logger,
+                      handlers: Iterable[logging.Handler]) -> None:
     for old in [h for h in logger.handlers if getattr(h, _OWNED, False)]:
         logger.removeHandler(old)
         try:
@@ -130,7 +133,7 @@ def _replace_handlers(logger, handlers):
         logger.addHandler(handler)
 
 
-def set_up_logger(app_name, log_config):
+def set_up_logger(app_name: str, log_config: Mapping[str, Any]) -> logging.Logger:
     """Configure the logger named ``app_name`` from ``log_config``.
 
     A ``file`` handler with an empty ``filename`` logs to :func:`default_log_path`; its
@@ -170,7 +173,7 @@ def set_up_logger(app_name, log_config):
     return logger
 
 
-def library_logger(app_name):
+def library_logger(app_name: str) -> logging.Logger:
     """The logger of a library package, as importing the package leaves it.
 
     It gets one ``NullHandler`` (no "No handlers could be found" noise on old Pythons) and
@@ -192,7 +195,7 @@ def library_logger(app_name):
     return logger
 
 
-def init_logger(app_name):
+def init_logger(app_name: str) -> logging.Logger:
     """Configure the ``app_name`` logger with the default configuration; never raises.
 
     This is what writes the documented log file (``<log root>/<user>/<fqdn>.log``) and logs

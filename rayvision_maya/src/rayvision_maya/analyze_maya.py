@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import sys
+from typing import Any, Dict, Optional, Union
 
 from rayvision_maya import constants, ma_reader, static_analysis, version
 from rayvision_maya.dcc import tables
@@ -79,10 +80,13 @@ class AnalyzeMaya(BaseAnalyzer):
     RENDER_SOFTWARE = "Maya"
     CG_EXTENSIONS = constants.CG_EXTENSIONS
 
-    def __init__(self, cg_file, software_version, project_name, plugin_config,
-                 render_software="Maya", render_layer_type="0", input_project_path=None,
-                 local_os=None, workspace=None, custom_exe_path=None, platform="2",
-                 backend="auto", timeout=None, strict=False):
+    def __init__(self, cg_file: str, software_version: str, project_name: Optional[str],
+                 plugin_config: Optional[Dict[str, Any]], render_software: str = "Maya",
+                 render_layer_type: Union[str, int] = "0",
+                 input_project_path: Optional[str] = None, local_os: Optional[str] = None,
+                 workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
+                 platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
+                 strict: bool = False) -> None:
         if _version_year(software_version) is None:
             raise RayvisionArgumentError(
                 "software_version must be a Maya version such as '2018', not {!r}".format(
@@ -91,7 +95,7 @@ class AnalyzeMaya(BaseAnalyzer):
         self.input_project_path = input_project_path
         self.scene_version = None
         self.scene_hash = None
-        self.scene_plugins = collections.OrderedDict()
+        self.scene_plugins: Dict[str, Any] = collections.OrderedDict()
         self.user_plugins = dict(plugin_config) if plugin_config else {}
         super(AnalyzeMaya, self).__init__(
             cg_file, software_version, project_name=project_name, plugin_config=plugin_config,

@@ -10,6 +10,8 @@ Example:
     ...     api = RayvisionAPI(**farm.api_kwargs())
 """
 
+from typing import TYPE_CHECKING, Any
+
 import rayvision_log
 from rayvision_sandbox._version import __version__
 from rayvision_sandbox.constants import PACKAGE_NAME
@@ -21,10 +23,14 @@ __all__ = ["Sandbox", "Faults", "PACKAGE_NAME", "__version__"]
 
 # Imported on first use, so that loading the pytest plugin (an entry point every pytest run
 # of an environment with this package installed loads) imports neither werkzeug nor sqlite.
+if TYPE_CHECKING:  # Imported on first use at run time (see __getattr__).
+    from rayvision_sandbox.farm import Sandbox
+    from rayvision_sandbox.faults import Faults
+
 _LAZY = {"Sandbox": "rayvision_sandbox.farm", "Faults": "rayvision_sandbox.faults"}
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 

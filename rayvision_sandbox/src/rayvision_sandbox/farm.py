@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import threading
 import time
+from typing import Any, Dict, Iterable, Optional, Set, Tuple
 
 from werkzeug.wrappers import Response
 
@@ -37,7 +38,7 @@ from rayvision_sandbox.tasks import TaskService
 try:  # Python 3
     from urllib.parse import quote
 except ImportError:  # pragma: no cover - Python 2
-    from urllib import quote
+    from urllib import quote  # type: ignore[attr-defined,no-redef]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -75,15 +76,16 @@ class Sandbox(object):
     platform = c.PLATFORM
     protocol = "http"
 
-    def __init__(self, data_dir=None, port=0, seconds_per_frame=c.DEFAULT_SECONDS_PER_FRAME,
-                 host="127.0.0.1", timestamp_window=c.DEFAULT_TIMESTAMP_WINDOW,
-                 replay_check=True, nodes=4, access_log=False,
-                 partial_ttl=DEFAULT_PARTIAL_TTL):
+    def __init__(self, data_dir: Optional[str] = None, port: int = 0,
+                 seconds_per_frame: float = c.DEFAULT_SECONDS_PER_FRAME,
+                 host: str = "127.0.0.1", timestamp_window: int = c.DEFAULT_TIMESTAMP_WINDOW,
+                 replay_check: bool = True, nodes: int = 4, access_log: bool = False,
+                 partial_ttl: float = DEFAULT_PARTIAL_TTL) -> None:
         if float(seconds_per_frame) < 0:
             raise ValueError("seconds_per_frame must be >= 0, got {0!r}".format(
                 seconds_per_frame))
         self._given_data_dir = data_dir
-        self.data_dir = None
+        self.data_dir: Optional[str] = None
         self.port = int(port)
         self.host = host
         self.seconds_per_frame = float(seconds_per_frame)
@@ -94,21 +96,22 @@ class Sandbox(object):
         self.partial_ttl = float(partial_ttl)
         self.faults = Faults()
         self.request_counters = RequestCounters()
-        self.monitor = None
-        self.store = None
-        self.access_id = None
-        self.access_key = None
-        self._server = None
-        self._thread = None
+        # Set by start(), cleared by stop().
+        self.monitor: Any = None
+        self.store: Any = None
+        self.access_id: Optional[str] = None
+        self.access_key: Optional[str] = None
+        self._server: Any = None
+        self._thread: Optional[threading.Thread] = None
         self._temp = False
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Sandbox(url={0!r}, data_dir={1!r})".format(
             self.url if self._server else None, self.data_dir)
 
     # -- life cycle -------------------------------------------------------------------------
 
-    def start(self):
+    def start(self) -> "Sandbox":
         """Open the data dir, start the renderer and the HTTP server; returns self."""
         if self._server is not None:
             return self
@@ -158,7 +161,7 @@ class Sandbox(object):
         self._thread.start()
         LOGGER.info("rayvision_sandbox serving %s (data dir %s)", self.url, self.data_dir)
 
-    def stop(self):
+    def stop(self) -> None:
         """Stop serving and rendering, close the database; a temporary data dir is removed."""
         self._close_parts()
         if self._temp and self.data_dir:
@@ -182,14 +185,13 @@ class Sandbox(object):
             self.store.close()
             self.store = None
 
-    def __enter__(self):
+    def __enter__(self) -> "Sandbox":
         return self.start()
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         self.stop()
-        return False
 
-    def serve_forever(self):
+    def serve_forever(self) -> None:
         """Block until interrupted (the server already runs in a thread)."""
         try:
             while self._server is not None:
@@ -199,26 +201,26 @@ class Sandbox(object):
 
     # -- facts for clients ------------------------------------------------------------------
 
-    def clock(self):
+    def clock(self) -> float:
         """The farm's clock: real time plus the injected clock skew."""
         return time.time() + self.faults.clock_skew
 
     @property
-    def domain(self):
+    def domain(self) -> str:
         """``host:port``, what ``RayvisionAPI`` takes as ``domain``."""
         return "{0}:{1}".format(self.host, self.port)
 
     @property
-    def url(self):
+    def url(self) -> str:
         """``http://host:port``."""
         return "{0}://{1}".format(self.protocol, self.domain)
 
     @property
-    def monitor_url(self):
+    def monitor_url(self) -> str:
         """Address of the web monitor (sign in with an access id and key)."""
         return "{0}/monitor/".format(self.url)
 
-    def monitor_login_link(self, access_id=None):
+    def monitor_login_link(self, access_id: Optional[str] = None) -> str:
         """A one-time link that signs a user (the ready user by default) into the monitor.
 
         Raises:
@@ -228,7 +230,8 @@ class Sandbox(object):
             raise RuntimeError("the farm is not running: start() it first")
         return self.monitor.login_link(access_id)
 
-    def api_kwargs(self, access_id=None, access_key=None):
+    def api_kwargs(self, access_id: Optional[str] = None,
+                   access_key: Optional[str] = None) -> Dict[str, Any]:
         """Keyword arguments for ``RayvisionAPI`` (the ready user unless others are given)."""
         return {"access_id": access_id or self.access_id,
                 "access_key": access_key or self.access_key,
@@ -236,29 +239,30 @@ class Sandbox(object):
 
     # -- users and files --------------------------------------------------------------------
 
-    def create_user(self, name):
+    def create_user(self, name: str) -> Tuple[str, str]:
         """Create a user; returns ``(access_id, access_key)``."""
         user = self.store.create_user(name)
         self.auth.forget_users()
         return user["access_id"], user["access_key"]
 
-    def user(self, access_id):
+    def user(self, access_id: str) -> Dict[str, Any]:
         """The user row of an access id (KeyError if unknown)."""
         user = self.store.user_by_access_id(access_id)
         if user is None:
             raise KeyError("no user with access id {0!r}".format(access_id))
         return user
 
-    def bids_of(self, user):
+    def bids_of(self, user: Dict[str, Any]) -> Set[str]:
         """The storage ids of a user row."""
         return set(bid_for(user["id"], kind) for kind in KINDS)
 
-    def storage_path(self, access_id, kind, path):
+    def storage_path(self, access_id: str, kind: str, path: str) -> str:
         """Local file path of ``path`` in a user's ``config``/``input``/``output`` storage."""
         return self.storages.local_path(bid_for(self.user(access_id)["id"], kind), path)
 
-    def wait_for_task(self, task_id, statuses=c.END_STATUSES + (c.FINISHED_TEST,),
-                      timeout=30.0):
+    def wait_for_task(self, task_id: int,
+                      statuses: Iterable[int] = c.END_STATUSES + (c.FINISHED_TEST,),
+                      timeout: float = 30.0) -> int:
         """Wait until a task reaches one of ``statuses``; returns its status.
 
         Raises:

@@ -8,6 +8,7 @@ again, so repeated passes only move new frames.
 
 import logging
 import time
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Union
 
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync import config
@@ -23,10 +24,14 @@ from rayvision_sync.result import TransferResult
 from rayvision_sync.transfer import RayvisionTransfer
 from rayvision_sync.utils import create_transfer_params
 
+if TYPE_CHECKING:
+    from rayvision_api.core import RayvisionAPI
+    from rayvision_api.operators.base import TaskId
+
 LOGGER = logging.getLogger(__name__)
 
 
-def keep_path_flag(download_filename_format):
+def keep_path_flag(download_filename_format: Union[str, bool]) -> bool:
     """``download_filename_format`` ("true"/"false", or a bool) as a bool.
 
     Raises:
@@ -62,8 +67,10 @@ class RayvisionDownload(object):
         last_result (TransferResult): Counts of the last download call.
     """
 
-    def __init__(self, api, engine=None, workers=None, transmitter_exe=None,
-                 progress_callback=None, show_progress=None):
+    def __init__(self, api: "RayvisionAPI", engine: Any = None, workers: Optional[int] = None,
+                 transmitter_exe: Optional[str] = None,
+                 progress_callback: Optional[Callable[[Any], Any]] = None,
+                 show_progress: Optional[bool] = None) -> None:
         self.api = api
         self.trans = RayvisionTransfer(transmitter_exe=transmitter_exe,
                                        **create_transfer_params(api))
@@ -76,7 +83,7 @@ class RayvisionDownload(object):
         self.settle_time = 5
         self.missing_limit = 3
         self.unknown_limit = 6
-        self.last_result = None
+        self.last_result: Optional[TransferResult] = None
         self._digests = DigestCache()
         self._engine_choice = engine
         self._workers = workers
@@ -100,7 +107,8 @@ class RayvisionDownload(object):
         return local_path or config.default_sdk_dir(self.local_os)
 
     @staticmethod
-    def check_params(task_id_list, custom_server_output_path):
+    def check_params(task_id_list: Optional[Sequence["TaskId"]],
+                     custom_server_output_path: Any) -> None:
         """Check the parameters: one of task_id_list and custom_server_output_path must exist.
 
         Raises:
@@ -110,8 +118,11 @@ class RayvisionDownload(object):
             raise RayvisionArgumentError("One of the task_id_list and "
                                          "custom_server_output_path must exist")
 
-    def download(self, task_id_list=None, max_speed=None, print_log=True,
-                 download_filename_format="true", local_path=None, server_path=None):
+    def download(self, task_id_list: Optional[Sequence["TaskId"]] = None,
+                 max_speed: Optional[Union[str, int]] = None, print_log: bool = True,
+                 download_filename_format: Union[str, bool] = "true",
+                 local_path: Optional[str] = None,
+                 server_path: Optional[Union[str, List[str]]] = None) -> bool:
         """Download the output of tasks, or a storage folder.
 
         Args:
@@ -183,8 +194,11 @@ class RayvisionDownload(object):
         missing.pop(("unknown", task_id), None)
         return state
 
-    def auto_download(self, task_id_list=None, max_speed=None, print_log=False, sleep_time=10,
-                      download_filename_format="true", local_path=None):
+    def auto_download(self, task_id_list: Optional[Sequence["TaskId"]] = None,
+                      max_speed: Optional[Union[str, int]] = None, print_log: bool = False,
+                      sleep_time: float = 10,
+                      download_filename_format: Union[str, bool] = "true",
+                      local_path: Optional[str] = None) -> bool:
         """Automatic download: every pass downloads the frames finished so far.
 
         A task leaves the loop after the pass that follows its end (so its last frames are
@@ -196,9 +210,11 @@ class RayvisionDownload(object):
         return self._download_loop(task_id_list, local_path, sleep_time, True, max_speed,
                                    print_log, download_filename_format)
 
-    def auto_download_after_task_completed(self, task_id_list=None, max_speed=None,
-                                           print_log=True, sleep_time=10,
-                                           download_filename_format="true", local_path=None):
+    def auto_download_after_task_completed(
+            self, task_id_list: Optional[Sequence["TaskId"]] = None,
+            max_speed: Optional[Union[str, int]] = None, print_log: bool = True,
+            sleep_time: float = 10, download_filename_format: Union[str, bool] = "true",
+            local_path: Optional[str] = None) -> bool:
         """Download each task once it has ended. The caller's list is not modified.
 
         Returns:

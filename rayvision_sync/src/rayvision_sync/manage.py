@@ -1,9 +1,14 @@
 """``RayvisionManageTask``: task status of submitted tasks, for the download loops."""
 
 import logging
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
+from rayvision_api.operators.base import TaskId
 from rayvision_sync.constants import TASK_FINAL_STATUS_CODES, TASK_RUNNING_STATUS_CODES
 from rayvision_sync.utils import describe_task_status
+
+if TYPE_CHECKING:
+    from rayvision_api.operators import Query
 
 LOGGER = logging.getLogger(__name__)
 
@@ -28,10 +33,10 @@ class RayvisionManageTask(object):
         query: The API's ``Query`` operator (``api.query``).
     """
 
-    def __init__(self, query):
+    def __init__(self, query: "Query") -> None:
         self.query = query
 
-    def get_task_status(self, task_id_list):
+    def get_task_status(self, task_id_list: Sequence[TaskId]) -> List[Dict[str, Any]]:
         """Get information about each task in the task id list.
 
         Args:
@@ -43,7 +48,7 @@ class RayvisionManageTask(object):
         data = self.query.task_info(list(task_id_list)) or {}
         return self.task_info_iterater(data.get("items") or [])
 
-    def task_info_iterater(self, task_info_list):
+    def task_info_iterater(self, task_info_list: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         """Turn queryTaskInfo items into status dicts (recursing into sub-tasks).
 
         Returns:
@@ -66,7 +71,7 @@ class RayvisionManageTask(object):
             })
         return result
 
-    def output_file_names(self, task_status_list):
+    def output_file_names(self, task_status_list: Optional[List[Dict[str, Any]]]) -> List[str]:
         """Output folder names, depth first; an opener contributes its sub-tasks' names."""
         names = []
         for status in task_status_list or []:
@@ -76,7 +81,8 @@ class RayvisionManageTask(object):
                 names.append(status["output_file_name"])
         return names
 
-    def find_task_status_codes(self, task_status_list):
+    def find_task_status_codes(self,
+                               task_status_list: Optional[List[Dict[str, Any]]]) -> List[Any]:
         """Status codes, depth first; an opener contributes its sub-tasks' codes."""
         codes = []
         for status in task_status_list or []:
@@ -86,7 +92,7 @@ class RayvisionManageTask(object):
                 codes.append(status.get("task_status_code"))
         return codes
 
-    def is_task_end(self, task_id):
+    def is_task_end(self, task_id: TaskId) -> Optional[bool]:
         """Check if the task rendering ends.
 
         Returns:
@@ -98,7 +104,7 @@ class RayvisionManageTask(object):
             return None
         return all(code in TASK_FINAL_STATUS_CODES for code in codes)
 
-    def task_state(self, task_id):
+    def task_state(self, task_id: TaskId) -> str:
         """``running``, ``ended``, ``unknown`` (a code no table holds) or ``missing``.
 
         Any running (sub-)task makes the task running; otherwise any unknown code makes

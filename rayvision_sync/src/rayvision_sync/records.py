@@ -26,6 +26,7 @@ import random
 import sqlite3
 import threading
 import time
+from typing import Any, Dict, Iterable, Mapping, Optional
 
 from rayvision_sync.exception import RecordDatabaseError
 
@@ -112,25 +113,25 @@ def _chunks(items, size):
 class RecordStore(abc.ABC):
     """Interface of the two stores; ``paths`` are server paths within one ``scope``."""
 
-    kind = None
+    kind: Optional[str] = None
 
     @abc.abstractmethod
-    def lookup(self, scope, paths):
+    def lookup(self, scope: str, paths: Iterable[str]) -> Dict[str, str]:
         """Return ``{path: value}`` for the paths that have a record."""
 
     @abc.abstractmethod
-    def save(self, scope, values):
+    def save(self, scope: str, values: Mapping[str, str]) -> None:
         """Store ``{path: value}`` records (replacing older ones)."""
 
-    def prefetch(self, scope, count):
+    def prefetch(self, scope: str, count: int) -> Optional[Dict[str, str]]:
         """Every record of ``scope``, or None when ``count`` keyed lookups are cheaper."""
         return None
 
     @abc.abstractmethod
-    def delete(self, scope, paths):
+    def delete(self, scope: str, paths: Iterable[str]) -> None:
         """Drop the records of ``paths``."""
 
-    def close(self):
+    def close(self) -> None:
         """Release the connection."""
         return None
 
@@ -151,7 +152,7 @@ class SqliteRecordStore(RecordStore):
 
     kind = "sqlite"
 
-    def __init__(self, path, busy_timeout=30.0):
+    def __init__(self, path: str, busy_timeout: float = 30.0) -> None:
         self.path = path
         self.busy_timeout = busy_timeout
         folder = os.path.dirname(os.path.abspath(path))
@@ -163,7 +164,7 @@ class SqliteRecordStore(RecordStore):
                 raise RecordDatabaseError("cannot create the record database folder {0!r}: "
                                           "{1}".format(folder, exc))
         self._lock = threading.Lock()
-        self._conn = None
+        self._conn: Any = None  # a sqlite3.Connection once opened
         self._healed = False
         self._retry(self._check_schema)
 
@@ -262,13 +263,13 @@ class SqliteRecordStore(RecordStore):
                                   (len(prefix) + 1, prefix, prefix[:-1] + "}"))
         return dict(rows.fetchall())
 
-    def prefetch(self, scope, count):
+    def prefetch(self, scope: str, count: int) -> Optional[Dict[str, str]]:
         """Every record of ``scope`` (one range scan) when ``count`` is large, else None."""
         if count < SCAN_THRESHOLD:
             return None
         return self._retry(self._scan, scope)
 
-    def lookup(self, scope, paths):
+    def lookup(self, scope: str, paths: Iterable[str]) -> Dict[str, str]:
         """Return ``{path: value}`` for the paths that have a record.
 
         For many paths the whole scope is read at once, and the answer may then hold other
@@ -294,7 +295,7 @@ class SqliteRecordStore(RecordStore):
                 self._conn.execute("ROLLBACK")
             raise
 
-    def save(self, scope, values):
+    def save(self, scope: str, values: Mapping[str, str]) -> None:
         """Store ``{path: value}`` records in one transaction."""
         if not values:
             return
@@ -303,18 +304,18 @@ class SqliteRecordStore(RecordStore):
         self._retry(self._write, "INSERT OR REPLACE INTO record (r_key, r_val, r_time) "
                                  "VALUES (?, ?, ?)", rows)
 
-    def delete(self, scope, paths):
+    def delete(self, scope: str, paths: Iterable[str]) -> None:
         """Drop the records of ``paths`` in one transaction."""
         rows = [(self._key(scope, path),) for path in paths]
         if rows:
             self._retry(self._write, "DELETE FROM record WHERE r_key = ?", rows)
 
-    def count(self):
+    def count(self) -> int:
         """Number of records in the file."""
         return self._retry(lambda: self._conn.execute("SELECT COUNT(*) FROM record")
                            .fetchone()[0])
 
-    def close(self):
+    def close(self) -> None:
         """Close the connection (idempotent)."""
         with self._lock:
             if self._conn is not None:
@@ -336,8 +337,8 @@ class RedisRecordStore(RecordStore):
 
     kind = "redis"
 
-    def __init__(self, host="127.0.0.1", port=6379, password="", table_index=0,
-                 timeout=5000, client=None):
+    def __init__(self, host: str = "127.0.0.1", port: int = 6379, password: str = "",
+                 table_index: int = 0, timeout: int = 5000, client: Any = None) -> None:
         if client is None:
             try:
                 import redis
@@ -382,11 +383,11 @@ class RedisRecordStore(RecordStore):
                          for key, value in every.items())
         return every
 
-    def prefetch(self, scope, count):
+    def prefetch(self, scope: str, count: int) -> Optional[Dict[str, str]]:
         """The whole hash of ``scope`` when it is not much larger than ``count``, else None."""
         return self._call(lambda: self._everything(self._hash(scope), count))
 
-    def lookup(self, scope, paths):
+    def lookup(self, scope: str, paths: Iterable[str]) -> Dict[str, str]:
         """Return ``{path: value}`` for the paths that have a record (HMGET batches)."""
         paths = list(paths)
         if not paths:
@@ -410,7 +411,7 @@ class RedisRecordStore(RecordStore):
             return found
         return self._call(run)
 
-    def save(self, scope, values):
+    def save(self, scope: str, values: Mapping[str, str]) -> None:
         """Store ``{path: value}`` records (HSET batches in one pipeline)."""
         if not values:
             return
@@ -424,7 +425,7 @@ class RedisRecordStore(RecordStore):
             pipe.execute()
         self._call(run)
 
-    def delete(self, scope, paths):
+    def delete(self, scope: str, paths: Iterable[str]) -> None:
         """Drop the records of ``paths``."""
         paths = list(paths)
         if not paths:
@@ -438,7 +439,7 @@ class RedisRecordStore(RecordStore):
             pipe.execute()
         self._call(run)
 
-    def close(self):
+    def close(self) -> None:
         """Close the connection pool."""
         try:
             self.client.close()
@@ -446,7 +447,8 @@ class RedisRecordStore(RecordStore):
             LOGGER.debug("closing redis client failed", exc_info=True)
 
 
-def open_record_store(database_config, redis_config, sqlite_path):
+def open_record_store(database_config: Mapping[str, Any], redis_config: Mapping[str, Any],
+                      sqlite_path: str) -> Optional[RecordStore]:
     """Open the store db_config.ini asks for, or None when ``on`` is false.
 
     Args:

@@ -3,10 +3,14 @@
 import json
 import logging
 import os
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync.constants import DEFAULT_MAX_SPEED
 from rayvision_sync.transmitter import PACKAGE_DIR, build_argv, documented_location, host_os
+
+if TYPE_CHECKING:
+    from rayvision_sync.manage import RayvisionManageTask
 
 TRANSPORTS_JSON = os.path.join(PACKAGE_DIR, "transmission", "transports.json")
 
@@ -32,8 +36,12 @@ class RayvisionTransfer(object):
         logger (logging.Logger): Logger (default ``rayvision_sync.transfer``).
     """
 
-    def __init__(self, config_bid, input_bid, domain, platform, local_os, user_id,
-                 output_bid=None, manage_task=None, transmitter_exe=None, logger=None):
+    def __init__(self, config_bid: Optional[str], input_bid: Optional[str], domain: str,
+                 platform: Union[str, int], local_os: str, user_id: Optional[str],
+                 output_bid: Optional[str] = None,
+                 manage_task: Optional["RayvisionManageTask"] = None,
+                 transmitter_exe: Optional[str] = None,
+                 logger: Optional[logging.Logger] = None) -> None:
         self.logger = logger or logging.getLogger(__name__)
         self.config_bid = config_bid
         self.input_bid = input_bid
@@ -57,12 +65,12 @@ class RayvisionTransfer(object):
         self.explicit_transmitter = transmitter_exe
         self.transport_info = self.parse_transports_json()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "RayvisionTransfer(domain={0!r}, platform={1!r}, user_id={2!r})".format(
             self.domain, self.platform, self.user_id)
 
     @staticmethod
-    def init_transmitter(current_dir, local_os):
+    def init_transmitter(current_dir: str, local_os: str) -> str:
         """Gets the path of the transfer software.
 
         Args:
@@ -76,7 +84,9 @@ class RayvisionTransfer(object):
         """
         return documented_location(current_dir, local_os)
 
-    def parse_transports_json(self, transports_json=None, domain=None, platform=None):
+    def parse_transports_json(self, transports_json: Optional[str] = None,
+                              domain: Optional[str] = None,
+                              platform: Optional[Union[str, int]] = None) -> Dict[str, Any]:
         """Analyze transports.json, obtain transfer server info.
 
         The key is ``<foxrenderfarm|renderbus>_<www2|www3|www6|pic|gpu>``; a platform or
@@ -112,7 +122,8 @@ class RayvisionTransfer(object):
                                          .format(", ".join(BID_KEYS), bid_key))
         return self.user_info[bid_key]
 
-    def create_argv(self, cmd_params, db_ini_path=None):
+    def create_argv(self, cmd_params: Sequence[Any],
+                    db_ini_path: Optional[str] = None) -> List[str]:
         """The transmitter's argv for ``cmd_params`` (run without a shell).
 
         Args:
@@ -133,7 +144,7 @@ class RayvisionTransfer(object):
                           self.user_id, transmit_type, local_path, server_path,
                           max_speed or DEFAULT_MAX_SPEED, keep_path, db_ini_path)
 
-    def create_cmd(self, cmd_params, db_ini_path=None):
+    def create_cmd(self, cmd_params: Sequence[Any], db_ini_path: Optional[str] = None) -> str:
         """Splice a cmd command, in the original's form (for display and old scripts).
 
         As the original builds it for a shell: ``echo y|`` answering the confirmation

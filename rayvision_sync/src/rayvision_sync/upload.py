@@ -6,6 +6,7 @@ asset files (to the input storage, at the ``server`` paths of upload.json).
 
 import json
 import os
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Tuple, Union
 
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync import config
@@ -22,10 +23,14 @@ from rayvision_sync.result import TransferResult
 from rayvision_sync.transfer import RayvisionTransfer
 from rayvision_sync.utils import RETRY_DELAYS, create_transfer_params, upload_retry
 
+if TYPE_CHECKING:
+    from rayvision_api.core import RayvisionAPI
+    from rayvision_sync.records import RecordStore
+
 CONFIG_ATTEMPTS = 10
 
 
-def read_upload_json(upload_json_path):
+def read_upload_json(upload_json_path: str) -> List[Tuple[str, str]]:
     """The ``(local, server)`` pairs of upload.json's ``asset`` list.
 
     Raises:
@@ -85,9 +90,11 @@ class RayvisionUpload(object):
             ctime and inode; default) or ``"hash"`` (also re-hash them).
     """
 
-    def __init__(self, api, db_config_path=None, engine=None, workers=None, chunk_size=None,
-                 transmitter_exe=None, progress_callback=None, show_progress=None,
-                 verify="stat"):
+    def __init__(self, api: "RayvisionAPI", db_config_path: Optional[str] = None,
+                 engine: Any = None, workers: Optional[int] = None,
+                 chunk_size: Optional[int] = None, transmitter_exe: Optional[str] = None,
+                 progress_callback: Optional[Callable[[Any], Any]] = None,
+                 show_progress: Optional[bool] = None, verify: str = "stat") -> None:
         self.api = api
         self.trans = RayvisionTransfer(transmitter_exe=transmitter_exe,
                                        **create_transfer_params(api))
@@ -105,7 +112,7 @@ class RayvisionUpload(object):
         self._engine_choice = engine
         self._engine_options = {"workers": workers, "chunk_size": chunk_size}
         self._engine = None
-        self.last_result = None
+        self.last_result: Optional[TransferResult] = None
         self.verify = verify
         # Seconds between attempts of a retryable transmitter failure (then it raises).
         self.retry_delays = RETRY_DELAYS
@@ -128,7 +135,7 @@ class RayvisionUpload(object):
         return ProgressReporter("upload", self.progress_callback, self.show_progress)
 
     @staticmethod
-    def load_db_config(db_config_path=None):
+    def load_db_config(db_config_path: Optional[str] = None) -> Tuple[Any, ...]:
         """Read db_config.ini (the packaged one when ``db_config_path`` is falsy or missing).
 
         Returns:
@@ -136,7 +143,7 @@ class RayvisionUpload(object):
         """
         return config.load_db_config(db_config_path)
 
-    def check_transfer_log_path(self, transfer_log_path):
+    def check_transfer_log_path(self, transfer_log_path: Optional[str]) -> str:
         """Check the log location of the transport engine.
 
         The ini value if set and existing, else ``RAYVISION_LOG`` if existing, else
@@ -150,7 +157,7 @@ class RayvisionUpload(object):
         self.transfer_log_path = config.resolve_transfer_log_path(transfer_log_path, local_os)
         return self.transfer_log_path
 
-    def create_db_ini(self, upload_json_path):
+    def create_db_ini(self, upload_json_path: str) -> str:
         """Create the database configuration file handed to the transmitter.
 
         Args:
@@ -167,7 +174,8 @@ class RayvisionUpload(object):
         path = os.path.join(self.db_ini, config.db_ini_file_name(kind, upload_json_path))
         return config.atomic_write_text(path, text, private=True)
 
-    def upload_config(self, task_id, config_file_list, max_speed=None):
+    def upload_config(self, task_id: Union[int, str], config_file_list: Sequence[str],
+                      max_speed: Optional[Union[str, int]] = None) -> bool:
         """Upload configuration files to ``/<task_id>/cfg/<name>`` of the config storage.
 
         Missing files are logged and skipped.
@@ -213,12 +221,13 @@ class RayvisionUpload(object):
                         raise TransferError("{0} upload failed".format(local), 20004)
         return True
 
-    def records_path(self, bid_key="input_bid"):
+    def records_path(self, bid_key: str = "input_bid") -> str:
         """The sqlite file of the HTTP engine's upload records for a storage of this user."""
         return config.shared_sqlite_file(self.db_path, self.trans.domain, self.trans.user_id,
                                          self.trans.user_info.get(bid_key))
 
-    def open_records(self, upload_json_path=None, is_db=True):
+    def open_records(self, upload_json_path: Optional[str] = None,
+                     is_db: bool = True) -> Optional["RecordStore"]:
         """The upload-record store of the input storage, or None (``is_db`` / ``on``).
 
         The store is one per user, domain and storage, whatever folder upload.json is in.
@@ -235,7 +244,8 @@ class RayvisionUpload(object):
             return None
 
     @upload_retry
-    def upload_asset(self, upload_json_path, max_speed=None, is_db=True, verify=None):
+    def upload_asset(self, upload_json_path: str, max_speed: Optional[Union[str, int]] = None,
+                     is_db: bool = True, verify: Optional[str] = None) -> bool:
         """Upload the assets listed in upload.json to the input storage.
 
         Args:
@@ -270,8 +280,9 @@ class RayvisionUpload(object):
                 records.close()
         return True
 
-    def upload(self, task_id, task_json_path, tips_json_path, asset_json_path,
-               upload_json_path, max_speed=None):
+    def upload(self, task_id: Union[int, str], task_json_path: str, tips_json_path: str,
+               asset_json_path: str, upload_json_path: str,
+               max_speed: Optional[Union[str, int]] = None) -> bool:
         """Upload the four json files, then the assets of upload.json.
 
         Returns:

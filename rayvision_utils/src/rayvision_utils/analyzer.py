@@ -19,6 +19,7 @@ import copy
 import logging
 import os
 import sys
+from typing import Any, Dict, List, Mapping, Optional, Tuple, TypeVar
 
 from rayvision_utils import paths as path_utils
 from rayvision_utils.cmd import run_command
@@ -46,6 +47,9 @@ BACKENDS = ("auto", "static", "dcc")
 
 # Output lines of a failed DCC run quoted in the error.
 _FAILURE_TAIL_LINES = 20
+
+
+_Analyzer = TypeVar("_Analyzer", bound="BaseAnalyzer")
 
 
 class BaseAnalyzer(abc.ABC):
@@ -100,12 +104,15 @@ class BaseAnalyzer(abc.ABC):
         RayvisionArgumentError: ``workspace`` missing, ``backend`` or ``local_os`` unknown.
     """
 
-    RENDER_SOFTWARE = None
-    CG_EXTENSIONS = ()
+    RENDER_SOFTWARE: Optional[str] = None
+    CG_EXTENSIONS: Tuple[str, ...] = ()
 
-    def __init__(self, cg_file, software_version, project_name=None, plugin_config=None,
-                 render_software=None, local_os=None, workspace=None, custom_exe_path=None,
-                 platform="2", backend="auto", timeout=None, strict=False):
+    def __init__(self, cg_file: str, software_version: str, project_name: Optional[str] = None,
+                 plugin_config: Optional[Dict[str, Any]] = None,
+                 render_software: Optional[str] = None, local_os: Optional[str] = None,
+                 workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
+                 platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
+                 strict: bool = False) -> None:
         self.check_cg_file(cg_file)
         if backend not in BACKENDS:
             raise RayvisionArgumentError(
@@ -123,11 +130,11 @@ class BaseAnalyzer(abc.ABC):
         self.backend = backend
         self.timeout = timeout
         self.strict = bool(strict)
-        self.backend_used = None
-        self.scene_hash = None
-        self.dependency_sources = {}
-        self.dependency_graph = None
-        self.report = None
+        self.backend_used: Optional[str] = None
+        self.scene_hash: Optional[str] = None
+        self.dependency_sources: Dict[str, str] = {}
+        self.dependency_graph: Any = None
+        self.report: Optional[AnalysisReport] = None
         self.workspace = make_unique_folder(self.check_workspace(workspace))
         self.tmp_mark = os.path.basename(self.workspace)
         self.files = AnalysisFiles(self.workspace)
@@ -135,22 +142,22 @@ class BaseAnalyzer(abc.ABC):
         self.tips_json = self.files.tips_json
         self.asset_json = self.files.asset_json
         self.upload_json = self.files.upload_json
-        self.tips_info = {}
-        self._tip_sets = {}
-        self.task_info = {}
-        self.asset_info = {}
-        self.upload_info = {}
+        self.tips_info: Dict[str, Any] = {}
+        self._tip_sets: Dict[str, Any] = {}
+        self.task_info: Dict[str, Any] = {}
+        self.asset_info: Dict[str, Any] = {}
+        self.upload_info: Dict[str, Any] = {}
         self.check_cg_name()
 
     # ----------------------------------------------------------------- input checks
 
     @staticmethod
-    def check_path(tmp_path):
+    def check_path(tmp_path: Optional[str]) -> None:
         """Raise CGFileNotExistsError when ``tmp_path`` does not exist."""
         if not tmp_path or not os.path.exists(tmp_path):
             raise CGFileNotExistsError("{} is not found".format(tmp_path))
 
-    def check_cg_file(self, cg_file):
+    def check_cg_file(self, cg_file: str) -> None:
         """The scene must be an existing file with an accepted extension."""
         if not isinstance(cg_file, str):
             raise RayvisionArgumentError(
@@ -170,7 +177,7 @@ class BaseAnalyzer(abc.ABC):
             raise CGFileNameIllegalError("{} is not a {} scene ({} expected)".format(
                 cg_file, self.RENDER_SOFTWARE, ", ".join(self.CG_EXTENSIONS)))
 
-    def check_cg_name(self):
+    def check_cg_name(self) -> None:
         """The farm cannot take Chinese characters in the scene path: tip + error."""
         if check_contain_chinese(self.cg_file):
             self.add_tip(tips_code.CONTAIN_CHINESE, self.cg_file)
@@ -180,7 +187,7 @@ class BaseAnalyzer(abc.ABC):
                     self.cg_file))
 
     @staticmethod
-    def check_local_os(local_os):
+    def check_local_os(local_os: Optional[str]) -> str:
         """``local_os`` if given (``windows``/``linux``), else this machine's."""
         if not local_os:
             return "windows" if sys.platform.startswith("win") else "linux"
@@ -191,22 +198,22 @@ class BaseAnalyzer(abc.ABC):
         return local_os
 
     @staticmethod
-    def check_workspace(workspace):
+    def check_workspace(workspace: Optional[str]) -> str:
         """The given workspace (must exist) or the default one."""
         return check_workspace(workspace)
 
     @staticmethod
-    def get_file_md5(file_path):
+    def get_file_md5(file_path: str) -> str:
         """Hex md5 of a file (md5 of empty input when it is missing)."""
         return get_file_md5(file_path)
 
     # ----------------------------------------------------------------- tips
 
-    def add_tip(self, code, info):
+    def add_tip(self, code: Any, info: Any) -> None:
         """Set tip ``code`` to ``[info]`` (str) or ``info`` (list); replaces what was there."""
         self.tips_info[str(code)] = [info] if isinstance(info, str) else list(info)
 
-    def append_tip(self, code, message):
+    def append_tip(self, code: Any, message: Any) -> None:
         """Add ``message`` under ``code`` after the messages already there (no duplicates)."""
         code = str(code)
         messages = self.tips_info.setdefault(code, [])
@@ -220,7 +227,7 @@ class BaseAnalyzer(abc.ABC):
             messages.append(message)
             index[1] += 1
 
-    def save_tips(self):
+    def save_tips(self) -> None:
         """Write tips.json."""
         write_json(self.tips_json, self.tips_info)
 
@@ -230,14 +237,14 @@ class BaseAnalyzer(abc.ABC):
         """Extra ``task_info`` keys of this DCC (subclass hook), e.g. Maya's project path."""
         return {}
 
-    def write_task_json(self):
+    def write_task_json(self) -> None:
         """Write task.json from a fresh copy of ``TASK_INFO`` and the constructor's arguments."""
-        task_info = copy.deepcopy(TASK_INFO)
+        task_info: Dict[str, Any] = copy.deepcopy(TASK_INFO)
         section = task_info["task_info"]
         section["input_cg_file"] = to_slash(self.cg_file)
         section["project_name"] = self.project_name or ""  # the original wrote null
         section["cg_id"] = CG_SETTING.get(str(self.render_software).capitalize(),
-                                          CG_SETTING.get(self.render_software))
+                                          CG_SETTING.get(self.render_software or ""))
         section["os_name"] = OS_NAME[self.local_os]
         section["platform"] = self.platform
         section.update(self.task_info_fields())
@@ -396,14 +403,14 @@ class BaseAnalyzer(abc.ABC):
             for message in messages:
                 self.append_tip(code, message)
 
-    def write_upload_json(self, asset_paths):
+    def write_upload_json(self, asset_paths: List[str]) -> None:
         """Write upload.json for the scene and ``asset_paths`` (``scene_hash`` when set)."""
         self.upload_info = build_upload(self.cg_file, asset_paths, scene_hash=self.scene_hash)
         write_json(self.upload_json, self.upload_info)
 
     # ----------------------------------------------------------------- dependencies
 
-    def note_source(self, path, source):
+    def note_source(self, path: str, source: str) -> None:
         """Record that ``source`` named ``path`` (the second link of its dependency chain).
 
         ``source`` is what a user recognises: ``"file1.fileTextureName"``,
@@ -412,7 +419,7 @@ class BaseAnalyzer(abc.ABC):
         if path and source:
             self.dependency_sources.setdefault(to_slash(str(path)), str(source))
 
-    def note_sources(self, sources):
+    def note_sources(self, sources: Mapping[str, str]) -> None:
         """:meth:`note_source` for every ``path -> source`` of a mapping."""
         for path, source in (sources or {}).items():
             self.note_source(path, source)
@@ -467,7 +474,7 @@ class BaseAnalyzer(abc.ABC):
         info = self.task_info.get("scene_info_render") or self.task_info.get("scene_info")
         return frames_in(info or {})
 
-    def build_report(self, upload_paths):
+    def build_report(self, upload_paths: List[str]) -> AnalysisReport:
         """The :class:`~rayvision_utils.report.AnalysisReport` of the finished analysis."""
         graph = self.dependency_graph
         try:
@@ -481,7 +488,8 @@ class BaseAnalyzer(abc.ABC):
             nested=len(graph.existing_files) if graph is not None else 0,
             not_followed=graph.skipped if graph is not None else ())
 
-    def analyse(self, no_upload=False, strict=None):
+    def analyse(self: _Analyzer, no_upload: bool = False,
+                strict: Optional[bool] = None) -> _Analyzer:
         """Analyse the scene and write the four json files; log the plain report.
 
         Args:

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+from typing import Any, Callable, Deque, List, Mapping, Optional, Tuple, Union
 
 from rayvision_utils.utils import str2unicode
 
@@ -78,8 +79,10 @@ def _reader(pipe, name, kept, on_line, log_output):
         pipe.close()
 
 
-def run_command(cmd, shell=False, timeout=None, env=None, cwd=None, on_line=None,
-                merge_stderr=False, log_output=True):
+def run_command(cmd: Union[str, List[str]], shell: bool = False, timeout: Optional[float] = None,
+                env: Optional[Mapping[str, str]] = None, cwd: Optional[str] = None,
+                on_line: Optional[Callable[[str, str], Any]] = None,
+                merge_stderr: bool = False, log_output: bool = True) -> CmdResult:
     """Run ``cmd``, streaming its output, and wait for it.
 
     Args:
@@ -106,8 +109,8 @@ def run_command(cmd, shell=False, timeout=None, env=None, cwd=None, on_line=None
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
         **_popen_platform_kwargs())
-    out_lines = collections.deque(maxlen=MAX_KEPT_LINES)
-    err_lines = collections.deque(maxlen=MAX_KEPT_LINES)
+    out_lines: Deque[str] = collections.deque(maxlen=MAX_KEPT_LINES)
+    err_lines: Deque[str] = collections.deque(maxlen=MAX_KEPT_LINES)
     readers = [threading.Thread(target=_reader,
                                 args=(process.stdout, "stdout", out_lines, on_line, log_output))]
     if not merge_stderr:
@@ -137,18 +140,19 @@ class Cmd(object):
     """The documented command helper (kept for compatibility; prefer :func:`run_command`)."""
 
     @classmethod
-    def run(cls, cmd, shell=False, log_output=True):
+    def run(cls, cmd: Union[str, List[str]], shell: bool = False,
+            log_output: bool = True) -> Tuple[int, str, str]:
         """Run ``cmd`` and return ``(returncode, stdout, stderr)`` as text."""
         result = run_command(cls.compatible(cmd), shell=shell, log_output=log_output)
         return result.returncode, result.stdout, result.stderr
 
     @staticmethod
-    def compatible(cmd):
+    def compatible(cmd: Any) -> Any:
         """Return ``cmd`` ready for ``subprocess`` (unchanged on Python 3)."""
         return cmd
 
     @staticmethod
-    def wrap_subprocess(cmd):
+    def wrap_subprocess(cmd: str) -> "subprocess.Popen[str]":
         """Start ``cmd`` (shell) with stderr merged into text stdout, window hidden.
 
         Returns:
@@ -159,6 +163,6 @@ class Cmd(object):
                                 universal_newlines=True, **_popen_platform_kwargs())
 
     @staticmethod
-    def power_run(*args, **kwargs):
+    def power_run(*args: Any, **kwargs: Any) -> None:
         """Do nothing (the original's placeholder)."""
         return None

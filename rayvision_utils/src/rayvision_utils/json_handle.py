@@ -9,6 +9,7 @@ import codecs
 import json
 import logging
 import os
+from typing import Any, Optional, Sequence, Tuple
 
 from rayvision_utils.exception import tips_code
 from rayvision_utils.exception.error_msg import VERSION_NOT_MATCH
@@ -32,7 +33,7 @@ class JsonHandle(object):
         custom_exe_path (str): DCC executable given by the user, or None.
     """
 
-    name = None
+    name: Optional[str] = None
 
     def __init__(self, cg_file, task, cg_id, custom_exe_path):
         self.cg_file = cg_file
@@ -62,19 +63,19 @@ class JsonHandle(object):
             self.tips.save_tips()
             raise VersionNotMatchError(VERSION_NOT_MATCH)
 
-    def dump_task_json(self):
+    def dump_task_json(self) -> None:
         """Write ``task.task_info`` to the task's task.json."""
         json_save(self.task.task_json_path, self.task.task_info, ensure_ascii=False)
 
     @staticmethod
-    def exe_path_from_location(location, exe_name):
+    def exe_path_from_location(location: Optional[str], exe_name: str) -> Optional[str]:
         """``<location>/<exe_name>`` if it exists, else None (None ``location`` -> None)."""
         if location is None:
             return None
         exe_path = os.path.join(location, exe_name)
         return exe_path if os.path.exists(exe_path) else None
 
-    def load_output_json(self):
+    def load_output_json(self) -> None:
         """Load task/asset/tips json into this object and onto the task."""
         self.task_info = self.json_load(self.task.task_json_path)
         self.asset_info = self.json_load(self.task.asset_json_path)
@@ -84,7 +85,7 @@ class JsonHandle(object):
         self.task.tips_info = self.tips_info
 
     @staticmethod
-    def json_load(json_path, encodings=None):
+    def json_load(json_path: str, encodings: Optional[Sequence[str]] = None) -> Any:
         """Load ``json_path`` trying each of ``encodings`` (default utf-8); ``{}`` on failure."""
         for encoding in encodings or ["utf-8"]:
             try:
@@ -94,14 +95,14 @@ class JsonHandle(object):
                 LOGGER.debug("cannot load %s as %s: %s", json_path, encoding, error)
         return {}
 
-    def write_cg_path(self):
+    def write_cg_path(self) -> None:
         """Set ``input_cg_file`` (forward slashes) and ``cg_id``, then save task.json."""
         section = self.task.task_info["task_info"]
         section["input_cg_file"] = to_slash(self.cg_file)
         section["cg_id"] = self.cg_id
         json_save(self.task.task_json_path, self.task.task_info, ensure_ascii=False)
 
-    def json_exist(self):
+    def json_exist(self) -> Tuple[bool, Optional[str]]:
         """``(False, "Json file is not generated: <path>")`` for the first missing file."""
         for json_path in (self.task.task_json_path, self.task.asset_json_path,
                           self.task.tips_json_path):
@@ -109,7 +110,7 @@ class JsonHandle(object):
                 return False, "Json file is not generated: {}".format(json_path)
         return True, None
 
-    def run(self):
+    def run(self) -> None:
         """Run the whole analysis: each DCC's handle implements it.
 
         Raises:

@@ -14,7 +14,7 @@ LOGGER = logging.getLogger(__name__)
 try:  # pragma: no cover - only importable on Windows
     import winreg as _WINREG
 except ImportError:
-    _WINREG = None
+    _WINREG = None  # type: ignore[assignment]
 
 
 def get_winreg(reg=None):

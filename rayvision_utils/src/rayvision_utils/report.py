@@ -8,6 +8,7 @@ warnings. ``str(report)`` is the summary the analyser logs once at INFO level;
 """
 
 import collections
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from rayvision_utils.exception import tips_code
 from rayvision_utils.exception.exception import AnalyseFailError
@@ -64,7 +65,7 @@ class MissingFilesError(AnalyseFailError):
         missing (list of tuple): ``(tip code, path)`` of every missing file.
     """
 
-    def __init__(self, cg_file, missing):
+    def __init__(self, cg_file: str, missing: Sequence[Tuple[str, str]]) -> None:
         lines = ["{0} (tip {1})".format(path, code) for code, path in missing]
         super(MissingFilesError, self).__init__(
             "{0} needs {1} missing file(s):\n  {2}".format(cg_file, len(missing),
@@ -76,14 +77,14 @@ class MissingFilesError(AnalyseFailError):
         return (self.__class__, (self.cg_file, self.missing))
 
 
-def is_animation_off(value):
+def is_animation_off(value: Any) -> bool:
     """Whether a task.json ``animation`` value means off (``"False"``, ``"0"``, ``False``)."""
     if isinstance(value, bool):
         return not value
     return str(value).strip().lower() in _FALSE_TEXTS
 
 
-def frames_in(scene_info):
+def frames_in(scene_info: Any) -> List[Dict[str, Any]]:
     """Every ``{"layer", "frames", "animation"}`` found in a ``scene_info`` structure.
 
     A dict holding a ``"frames"`` key is one layer / ROP / image; its label is its ``name``,
@@ -91,7 +92,7 @@ def frames_in(scene_info):
     off when the same dict has ``"animation"`` set to a false value.
     """
     found = []
-    stack = [((), scene_info)]
+    stack: List[Tuple[Tuple[str, ...], Any]] = [((), scene_info)]
     while stack:
         where, value = stack.pop()
         if isinstance(value, dict):
@@ -129,8 +130,11 @@ class AnalysisReport(object):
         not_followed (list of tuple): ``(path, reason)`` of dependencies that could not be read.
     """
 
-    def __init__(self, cg_file, backend, dependencies=0, nested=0, missing=(), frames=(),
-                 warnings=(), not_followed=()):
+    def __init__(self, cg_file: str, backend: Optional[str], dependencies: int = 0,
+                 nested: int = 0, missing: Iterable[Tuple[str, str]] = (),
+                 frames: Iterable[Dict[str, Any]] = (),
+                 warnings: Iterable[Tuple[str, str]] = (),
+                 not_followed: Iterable[Tuple[str, str]] = ()) -> None:
         self.cg_file = cg_file
         self.backend = backend
         self.dependencies = dependencies
@@ -141,10 +145,12 @@ class AnalysisReport(object):
         self.not_followed = list(not_followed)
 
     @classmethod
-    def from_tips(cls, cg_file, backend, tips, frames, dependencies=0, nested=0,
-                  not_followed=()):
+    def from_tips(cls, cg_file: str, backend: Optional[str], tips: Optional[Mapping[Any, Any]],
+                  frames: Iterable[Dict[str, Any]], dependencies: int = 0, nested: int = 0,
+                  not_followed: Iterable[Tuple[str, str]] = ()) -> "AnalysisReport":
         """Sort ``tips`` (tips.json data) into missing files and warnings."""
-        missing, warnings = [], []
+        missing: List[Tuple[str, str]] = []
+        warnings: List[Tuple[str, str]] = []
         for code, messages in (tips or {}).items():
             messages = messages if isinstance(messages, list) else [messages]
             target = missing if str(code) in MISSING_FILE_CODES else warnings
@@ -154,11 +160,11 @@ class AnalysisReport(object):
                    not_followed)
 
     @property
-    def animation_off(self):
+    def animation_off(self) -> List[str]:
         """Labels of the layers / ROPs that render only the current frame."""
         return [entry["layer"] for entry in self.frames if not entry["animation"]]
 
-    def as_dict(self):
+    def as_dict(self) -> "collections.OrderedDict[str, Any]":
         """The report as json-ready data."""
         return collections.OrderedDict([
             ("cg_file", self.cg_file), ("backend", self.backend),
@@ -170,7 +176,7 @@ class AnalysisReport(object):
                               for path, reason in self.not_followed]),
         ])
 
-    def __str__(self):
+    def __str__(self) -> str:
         lines = ["Analysis of {0} ({1} backend): {2} dependencies found{3}, {4} missing.".format(
             self.cg_file, self.backend, self.dependencies,
             " ({0} inside other dependencies)".format(self.nested) if self.nested else "",
@@ -188,7 +194,7 @@ class AnalysisReport(object):
                 " (animation is off: only the current frame is rendered)"))
         for path, reason in self.not_followed:
             lines.append("  not followed: {0}: {1}".format(path, reason))
-        by_code = collections.OrderedDict()
+        by_code: Dict[str, Any] = collections.OrderedDict()
         for code, message in self.warnings:
             by_code.setdefault(code, []).append(message)
         for code, messages in by_code.items():

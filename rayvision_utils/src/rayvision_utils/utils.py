@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import sys
+from typing import Any, Union
 
 from rayvision_api.utils import convert_path, json_save
 
@@ -25,7 +26,7 @@ _CHINESE = re.compile(u"[\u4e00-\u9fa5]")
 MD5_CHUNK_SIZE = 8096
 
 
-def json_load(json_path, encoding="utf-8"):
+def json_load(json_path: str, encoding: str = "utf-8") -> Any:
     """Load a json file.
 
     Raises:
@@ -37,12 +38,12 @@ def json_load(json_path, encoding="utf-8"):
         return json.load(handle)
 
 
-def check_contain_chinese(check_str):
+def check_contain_chinese(check_str: Union[str, bytes]) -> bool:
     """Whether ``check_str`` holds a CJK ideograph (U+4E00 to U+9FA5)."""
     return bool(_CHINESE.search(str2unicode(check_str)))
 
 
-def str2unicode(value, str_decode="default"):
+def str2unicode(value: Union[str, bytes], str_decode: str = "default") -> str:
     """Decode bytes as UTF-8, else GBK, else the file-system encoding; str is returned as is.
 
     Args:
@@ -66,17 +67,17 @@ def str2unicode(value, str_decode="default"):
     return value.decode("utf-8", "replace")
 
 
-def get_os():
+def get_os() -> str:
     """``'windows'`` on Windows, ``'linux'`` elsewhere (macOS included)."""
     return "windows" if sys.platform.startswith("win") else "linux"
 
 
-def to_slash(path):
+def to_slash(path: str) -> str:
     r"""``path`` with every backslash turned into a forward slash (``D:\a`` -> ``D:/a``)."""
     return path.replace("\\", "/")
 
 
-def get_file_md5(file_path, chunk_size=MD5_CHUNK_SIZE):
+def get_file_md5(file_path: str, chunk_size: int = MD5_CHUNK_SIZE) -> str:
     """Hex md5 of a file, read in chunks.
 
     A missing file gives the md5 of empty input (``d41d8cd98f00b204e9800998ecf8427e``), as the

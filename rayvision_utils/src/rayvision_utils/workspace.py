@@ -5,6 +5,7 @@ this module adds the analysers' workspace check.
 """
 
 import os
+from typing import Optional
 
 from rayvision_api.workspace import default_workspace, make_unique_folder
 from rayvision_utils.exception.exception import RayvisionArgumentError
@@ -13,7 +14,7 @@ __all__ = ["default_workspace", "check_workspace", "make_unique_folder",
            "make_analysis_workspace"]
 
 
-def check_workspace(workspace):
+def check_workspace(workspace: Optional[str]) -> str:
     """Return the workspace to use: ``workspace`` (created when missing), else the default.
 
     The original refused a missing folder (``workspace ... is not found``); a newcomer's
@@ -37,6 +38,6 @@ def check_workspace(workspace):
     return workspace
 
 
-def make_analysis_workspace(workspace=None):
+def make_analysis_workspace(workspace: Optional[str] = None) -> str:
     """Check ``workspace`` (or take the default) and create a fresh timestamp folder in it."""
     return make_unique_folder(check_workspace(workspace))

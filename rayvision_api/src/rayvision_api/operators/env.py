@@ -1,12 +1,17 @@
 """Render environment operations."""
 
+from typing import TYPE_CHECKING, Any, Mapping, Union
+
 from rayvision_api.operators.base import Operator
+
+if TYPE_CHECKING:  # attrs stays out of the import of rayvision_api.
+    from rayvision_api.fields import Env
 
 
 class RenderEnv(Operator):
     """Saved render environments (DCC version + plugins)."""
 
-    def add_render_env(self, render_env):
+    def add_render_env(self, render_env: Union[Mapping[str, Any], "Env"]) -> Any:
         """Add a render environment.
 
         Args:
@@ -19,11 +24,11 @@ class RenderEnv(Operator):
         """
         return self._call("add_render_env", render_env=render_env)
 
-    def update_render_env(self, render_env):
+    def update_render_env(self, render_env: Union[Mapping[str, Any], "Env"]) -> Any:
         """Update a render environment (same shape as :meth:`add_render_env`)."""
         return self._call("update_render_env", render_env=render_env)
 
-    def delete_render_env(self, edit_name):
+    def delete_render_env(self, edit_name: str) -> Any:
         """Delete a render environment.
 
         Args:
@@ -31,7 +36,7 @@ class RenderEnv(Operator):
         """
         return self._call("delete_render_env", edit_name=edit_name)
 
-    def set_default_render_env(self, edit_name):
+    def set_default_render_env(self, edit_name: str) -> Any:
         """Make a render environment the default one.
 
         Args:
@@ -39,7 +44,7 @@ class RenderEnv(Operator):
         """
         return self._call("set_default_render_env", edit_name=edit_name)
 
-    def get_render_env(self, name):
+    def get_render_env(self, name: str) -> Any:
         """Get the render environments of a DCC.
 
         Args:

@@ -1,12 +1,14 @@
 """Query operations: platforms, tasks, frames, software, plugins, transfer information."""
 
-from rayvision_api.operators.base import Operator
+from typing import Any, Optional, Sequence
+
+from rayvision_api.operators.base import Operator, TaskId
 
 
 class Query(Operator):
     """Read-only queries (and the two frame restarts the service files under queries)."""
 
-    def platforms(self):
+    def platforms(self) -> Any:
         """Get the render platforms of the zone of this domain.
 
         Returns:
@@ -14,7 +16,7 @@ class Query(Operator):
         """
         return self._call("platforms")
 
-    def error_detail(self, code, language="0"):
+    def error_detail(self, code: str, language: str = "0") -> Any:
         """Get the description and solution of an analysis error code.
 
         Args:
@@ -26,8 +28,10 @@ class Query(Operator):
         """
         return self._call("error_detail", code=code, language=language)
 
-    def get_task_list(self, page_num=1, page_size=2, status_list=None, search_keyword=None,
-                      start_time=None, end_time=None):
+    def get_task_list(self, page_num: int = 1, page_size: int = 2,
+                      status_list: Optional[Sequence[int]] = None,
+                      search_keyword: Optional[str] = None, start_time: Optional[str] = None,
+                      end_time: Optional[str] = None) -> Any:
         """List tasks, page by page.
 
         Args:
@@ -45,7 +49,8 @@ class Query(Operator):
                           status_list=status_list, search_keyword=search_keyword,
                           start_time=start_time, end_time=end_time)
 
-    def task_frames(self, task_id, page_num, page_size, search_keyword=None):
+    def task_frames(self, task_id: TaskId, page_num: int, page_size: int,
+                    search_keyword: Optional[str] = None) -> Any:
         """List the frames of a task, page by page.
 
         Args:
@@ -57,11 +62,11 @@ class Query(Operator):
         return self._call("task_frames", task_id=task_id, page_num=page_num,
                           page_size=page_size, search_keyword=search_keyword)
 
-    def all_frame_status(self):
+    def all_frame_status(self) -> Any:
         """Count the user's frames by status."""
         return self._call("all_frame_status")
 
-    def restart_failed_frames(self, task_param_list):
+    def restart_failed_frames(self, task_param_list: Sequence[TaskId]) -> Any:
         """Render the failed frames of tasks again.
 
         Args:
@@ -69,7 +74,8 @@ class Query(Operator):
         """
         return self._call("restart_failed_frames", task_param_list=task_param_list)
 
-    def restart_frame(self, task_id, select_all, ids_list=None):
+    def restart_frame(self, task_id: TaskId, select_all: int,
+                      ids_list: Optional[Sequence[TaskId]] = None) -> Any:
         """Render chosen frames of one task again.
 
         Args:
@@ -80,7 +86,7 @@ class Query(Operator):
         return self._call("restart_frame", task_id=task_id, select_all=select_all,
                           ids_list=ids_list)
 
-    def task_info(self, task_ids_list):
+    def task_info(self, task_ids_list: Sequence[TaskId]) -> Any:
         """Get the details of tasks.
 
         Args:
@@ -91,11 +97,11 @@ class Query(Operator):
         """
         return self._call("task_info", task_ids_list=task_ids_list)
 
-    def supported_software(self):
+    def supported_software(self) -> Any:
         """Get the DCC software the farm supports."""
         return self._call("supported_software")
 
-    def supported_plugin(self, name):
+    def supported_plugin(self, name: str) -> Any:
         """Get the plugins the farm supports for a DCC, for this machine's OS.
 
         Args:
@@ -107,15 +113,15 @@ class Query(Operator):
         """
         return self._call("supported_plugin", name=name)
 
-    def get_transfer_server_msg(self):
+    def get_transfer_server_msg(self) -> Any:
         """Get the transfer servers (raysync; ``httpTransfer`` on the sandbox farm)."""
         return self._call("get_transfer_server_msg")
 
-    def get_raysync_user_key(self):
+    def get_raysync_user_key(self) -> Any:
         """Get the user's raysync key (a secret: never log it)."""
         return self._call("get_raysync_user_key")
 
-    def get_task_processing_img(self, task_id, frame_type=None):
+    def get_task_processing_img(self, task_id: TaskId, frame_type: Optional[int] = None) -> Any:
         """Get the progress images of a task.
 
         Args:
@@ -124,7 +130,7 @@ class Query(Operator):
         """
         return self._call("get_task_processing_img", task_id=task_id, frame_type=frame_type)
 
-    def get_frame_thumbnall(self, frame_id, frame_status=4):
+    def get_frame_thumbnall(self, frame_id: TaskId, frame_status: int = 4) -> Any:
         """Get the thumbnails of a frame (documented spelling).
 
         Args:

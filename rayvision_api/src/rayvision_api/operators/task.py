@@ -1,6 +1,8 @@
 """Task operations: create, submit, stop, start, abort, delete, priority, overtime."""
 
-from rayvision_api.operators.base import Operator
+from typing import Any, Optional, Sequence
+
+from rayvision_api.operators.base import Operator, TaskId
 
 
 class Task(Operator):
@@ -8,7 +10,8 @@ class Task(Operator):
 
     TASK_PARAM = "taskIds"
 
-    def create_task(self, count=1, out_user_id=None, task_user_level=50, labels=None):
+    def create_task(self, count: int = 1, out_user_id: Optional[str] = None,
+                    task_user_level: int = 50, labels: Optional[Sequence[str]] = None) -> Any:
         """Create task ids.
 
         Args:
@@ -26,7 +29,8 @@ class Task(Operator):
         return self._call("create_task", count=count, out_user_id=out_user_id,
                           task_user_level=task_user_level, labels=labels)
 
-    def submit_task(self, task_id, asset_lsolation_model=None, out_user_id=None):
+    def submit_task(self, task_id: TaskId, asset_lsolation_model: Optional[str] = None,
+                    out_user_id: Optional[str] = None) -> Any:
         """Submit a task whose configuration and assets were uploaded.
 
         Args:
@@ -38,7 +42,7 @@ class Task(Operator):
         return self._call("submit_task", task_id=task_id,
                           asset_lsolation_model=asset_lsolation_model, out_user_id=out_user_id)
 
-    def stop_task(self, task_param_list):
+    def stop_task(self, task_param_list: Sequence[TaskId]) -> Any:
         """Stop tasks.
 
         Args:
@@ -46,7 +50,7 @@ class Task(Operator):
         """
         return self._call("stop_task", task_param_list=task_param_list)
 
-    def start_task(self, task_param_list):
+    def start_task(self, task_param_list: Sequence[TaskId]) -> Any:
         """Start (resume) stopped tasks.
 
         Args:
@@ -54,7 +58,7 @@ class Task(Operator):
         """
         return self._call("start_task", task_param_list=task_param_list)
 
-    def abort_task(self, task_param_list):
+    def abort_task(self, task_param_list: Sequence[TaskId]) -> Any:
         """Abort (give up) tasks.
 
         Args:
@@ -62,7 +66,7 @@ class Task(Operator):
         """
         return self._call("abort_task", task_param_list=task_param_list)
 
-    def delete_task(self, task_param_list):
+    def delete_task(self, task_param_list: Sequence[TaskId]) -> Any:
         """Delete tasks.
 
         Args:
@@ -70,7 +74,7 @@ class Task(Operator):
         """
         return self._call("delete_task", task_param_list=task_param_list)
 
-    def update_task_level(self, task_id, task_level):
+    def update_task_level(self, task_id: TaskId, task_level: int) -> Any:
         """Change a task's priority.
 
         Args:
@@ -79,7 +83,7 @@ class Task(Operator):
         """
         return self._call("update_task_level", task_id=task_id, task_level=task_level)
 
-    def set_task_overtime_top(self, task_id_list, overtime):
+    def set_task_overtime_top(self, task_id_list: Sequence[TaskId], overtime: int) -> Any:
         """Set the timeout after which the tasks' frames are stopped (documented name).
 
         Args:
@@ -92,7 +96,7 @@ class Task(Operator):
     # Correctly spelled alias.
     set_task_overtime_stop = set_task_overtime_top
 
-    def full_speed(self, task_id_list):
+    def full_speed(self, task_id_list: Sequence[TaskId]) -> Any:
         """Render tasks at full speed (after the test frames).
 
         Args:

@@ -1,12 +1,14 @@
 """User operations: profile, settings, transfer ids."""
 
+from typing import Any
+
 from rayvision_api.operators.base import Operator
 
 
 class User(Operator):
     """The account's profile and settings."""
 
-    def query_user_profile(self):
+    def query_user_profile(self) -> Any:
         """Get the user's profile (userId, userName, platform, phone, email, ...).
 
         Returns:
@@ -14,7 +16,7 @@ class User(Operator):
         """
         return self._call("query_user_profile")
 
-    def query_user_setting(self):
+    def query_user_setting(self) -> Any:
         """Get the user's settings (shareMainCapital, taskOverTime, ...).
 
         Returns:
@@ -22,7 +24,7 @@ class User(Operator):
         """
         return self._call("query_user_setting")
 
-    def update_user_settings(self, task_over_time):
+    def update_user_settings(self, task_over_time: int) -> Any:
         """Set the default task overtime.
 
         Args:
@@ -30,7 +32,7 @@ class User(Operator):
         """
         return self._call("update_user_settings", task_over_time=task_over_time)
 
-    def get_transfer_bid(self):
+    def get_transfer_bid(self) -> Any:
         """Get the storage ids used by transfers.
 
         Returns:

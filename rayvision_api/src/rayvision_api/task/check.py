@@ -15,11 +15,15 @@ Differences from the original 1.1.4 (behaviour-reference §10), kept on purpose:
 import copy
 import logging
 import os
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from rayvision_api.constants import MODIFIABLE_PARAM
 from rayvision_api.exception import RayvisionError
 from rayvision_api.utils import json_load, json_save
 from rayvision_api.workspace import default_workspace, make_unique_folder
+
+if TYPE_CHECKING:
+    from rayvision_api.core import RayvisionAPI
 
 LOGGER = logging.getLogger(__name__)
 
@@ -44,22 +48,23 @@ class RayvisionCheck(object):
         RayvisionError: 1000004 when ``workspace`` is given but does not exist.
     """
 
-    def __init__(self, api, analyze=None, workspace=None):
+    def __init__(self, api: "RayvisionAPI", analyze: Any = None,
+                 workspace: Optional[str] = None) -> None:
         self.api = api
         self.analyze = analyze
         self.workspace = self.check_workspace(workspace)
-        self.task_json = None
-        self.tips_json = None
-        self.asset_json = None
-        self.upload_json = None
-        self.tips_info = {}
-        self.task_info = {}
-        self.asset_info = {}
-        self.upload_info = {}
+        self.task_json: Optional[str] = None
+        self.tips_json: Optional[str] = None
+        self.asset_json: Optional[str] = None
+        self.upload_json: Optional[str] = None
+        self.tips_info: Dict[str, Any] = {}
+        self.task_info: Dict[str, Any] = {}
+        self.asset_info: Optional[Dict[str, Any]] = {}
+        self.upload_info: Dict[str, Any] = {}
         self.errors_number = 0
-        self.error_warn_info_list = []
+        self.error_warn_info_list: List[Dict[str, Any]] = []
 
-    def check_workspace(self, workspace):
+    def check_workspace(self, workspace: Optional[str]) -> str:
         """Return ``workspace`` (it must exist) or the default workspace."""
         if not workspace:
             return default_workspace()
@@ -67,12 +72,12 @@ class RayvisionCheck(object):
         return workspace
 
     @staticmethod
-    def check_path(tmp_path):
+    def check_path(tmp_path: Optional[str]) -> None:
         """Raise ``RayvisionError(1000004, "<path> is not found")`` if ``tmp_path`` is missing."""
         if not tmp_path or not os.path.exists(tmp_path):
             raise RayvisionError(1000004, "{0} is not found".format(tmp_path))
 
-    def check_analyze(self, analyze, workspace, is_cover=True):
+    def check_analyze(self, analyze: Any, workspace: str, is_cover: bool = True) -> str:
         """Decide where the checked files are written, and take the analyser's results.
 
         Args:
@@ -89,7 +94,7 @@ class RayvisionCheck(object):
                 setattr(self, name + "_json", getattr(analyze, name + "_json"))
             for name in _JSON_NAMES:
                 setattr(self, name + "_info", copy.deepcopy(getattr(analyze, name + "_info", {})))
-            return os.path.dirname(self.task_json)
+            return os.path.dirname(analyze.task_json)
         # Without an analyser the tips come from tips.json on disk (see execute).
         self.tips_info = {}
         folder = workspace if is_cover else make_unique_folder(self.workspace)
@@ -97,7 +102,7 @@ class RayvisionCheck(object):
             setattr(self, name + "_json", os.path.join(folder, name + ".json"))
         return folder
 
-    def check_task_info(self, task_info):
+    def check_task_info(self, task_info: Dict[str, Any]) -> Dict[str, Any]:
         """Fill the empty ``task_id``, ``user_id`` and ``project_id`` of task.json, each on its own.
 
         Raises:
@@ -118,7 +123,7 @@ class RayvisionCheck(object):
                 section["project_name"])
         return task_info
 
-    def check_error_warn_info(self, language="0"):
+    def check_error_warn_info(self, language: str = "0") -> List[Dict[str, Any]]:
         """Look each tip code up on the service and count the errors.
 
         Args:
@@ -148,7 +153,7 @@ class RayvisionCheck(object):
         LOGGER.info("error_warn_info_list: %s", self.error_warn_info_list)
         return self.error_warn_info_list
 
-    def is_scene_have_error(self):
+    def is_scene_have_error(self) -> None:
         """Raise when the tips hold errors.
 
         Raises:
@@ -168,7 +173,8 @@ class RayvisionCheck(object):
         merged.update(self.tips_info or {})
         return merged
 
-    def execute(self, task_json, upload_json, asset_json="", is_cover=True):
+    def execute(self, task_json: str, upload_json: str, asset_json: str = "",
+                is_cover: bool = True) -> str:
         """Check the files of an analysis and rewrite them ready for upload.
 
         Args:
@@ -197,7 +203,7 @@ class RayvisionCheck(object):
         self.is_scene_have_error()
         return self.write()
 
-    def write(self):
+    def write(self) -> str:
         """Write upload.json, task.json, tips.json and asset.json (UTF-8, indent 4).
 
         ``scene_info_render`` is taken from ``scene_info`` when empty, and the numbers among
@@ -214,9 +220,12 @@ class RayvisionCheck(object):
         for key in MODIFIABLE_PARAM:
             if key in section and _is_number(section[key]):
                 section[key] = str(section[key])
+        if self.upload_json is None or self.task_json is None or self.tips_json is None:
+            raise RayvisionError(1000000, "RayvisionCheck.write: the json paths are not set; "
+                                          "call execute() (or check_analyze()) first")
         json_save(self.upload_json, self.upload_info, ensure_ascii=False, indent=4)
         json_save(self.task_json, task_info, ensure_ascii=False, indent=4)
         json_save(self.tips_json, self.tips_info, ensure_ascii=False, indent=4)
-        if self.asset_info is not None:
+        if self.asset_info is not None and self.asset_json is not None:
             json_save(self.asset_json, self.asset_info, ensure_ascii=False, indent=4)
         return section["task_id"]

@@ -11,6 +11,7 @@ the class); ``task_info`` is a private deep copy of ``TASK_INFO``.
 import copy
 import logging
 import os
+from typing import Any, Dict, Optional
 
 from rayvision_api import task_ids
 from rayvision_api.connect import Connect
@@ -44,9 +45,12 @@ class RayvisionTask(object):
         RayvisionError: 1000000 when ``render_software`` is unknown.
     """
 
-    def __init__(self, domain, platform, access_id, access_key, local_os, software_version,
-                 render_software, workspace, cg_file, plugin_config=None, project_name=None,
-                 protocol="https", **connect_options):
+    def __init__(self, domain: str, platform: str, access_id: Optional[str],
+                 access_key: Optional[str], local_os: str, software_version: str,
+                 render_software: str, workspace: str, cg_file: str,
+                 plugin_config: Optional[Dict[str, Any]] = None,
+                 project_name: Optional[str] = None, protocol: str = "https",
+                 **connect_options: Any) -> None:
         self.domain = domain
         self.platform = platform
         self.access_id = access_id
@@ -61,46 +65,46 @@ class RayvisionTask(object):
             raise RayvisionError(1000000, "Not matching the correct DCC software {0},"
                                           "please check again".format(render_software))
         self.cg_id = CG_SETTING[render_software]
-        self.project_id = None
+        self.project_id: Optional[str] = None
         self._connect = Connect(access_id, access_key, protocol, domain, platform,
                                 **connect_options)
-        self._task_id = None
-        self._user_id = None
-        self._work_dir = None
-        self._task_info = None
-        self.asset_info = {}
-        self.tips_info = {}
-        self.upload_info = {}
+        self._task_id: Optional[str] = None
+        self._user_id: Optional[str] = None
+        self._work_dir: Optional[str] = None
+        self._task_info: Optional[Dict[str, Any]] = None
+        self.asset_info: Dict[str, Any] = {}
+        self.tips_info: Dict[str, Any] = {}
+        self.upload_info: Dict[str, Any] = {}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "RayvisionTask(render_software={0!r}, cg_file={1!r}, connect={2!r})".format(
             self.render_software, self.cg_file, self._connect)
 
     # ------------------------------------------------------------ ids (lazy)
 
     @property
-    def task_id(self):
+    def task_id(self) -> str:
         """Task id (str), created on the service on first use."""
         if self._task_id is None:
             self._task_id = self.get_task_id()
         return self._task_id
 
     @task_id.setter
-    def task_id(self, value):
+    def task_id(self, value: str) -> None:
         self._task_id = value
 
     @property
-    def user_id(self):
+    def user_id(self) -> str:
         """User id (str), read from the profile on first use."""
         if self._user_id is None:
             self._user_id = self.get_user_id()
         return self._user_id
 
     @user_id.setter
-    def user_id(self, value):
+    def user_id(self, value: str) -> None:
         self._user_id = value
 
-    def get_task_id(self):
+    def get_task_id(self) -> str:
         """Create one task id on the service.
 
         Returns:
@@ -111,7 +115,7 @@ class RayvisionTask(object):
         """
         return task_ids.create_task_id(Task(self._connect))
 
-    def get_user_id(self):
+    def get_user_id(self) -> str:
         """Read the user id from the profile.
 
         Returns:
@@ -122,7 +126,7 @@ class RayvisionTask(object):
         """
         return task_ids.read_user_id(User(self._connect))
 
-    def check_and_add_project_name(self, project_name):
+    def check_and_add_project_name(self, project_name: str) -> str:
         """Return the id of label ``project_name``, adding the label when missing.
 
         Returns:
@@ -135,13 +139,13 @@ class RayvisionTask(object):
     # ------------------------------------------------------------ folders (lazy)
 
     @staticmethod
-    def ckeck_and_mk(dir_path):
+    def ckeck_and_mk(dir_path: str) -> None:
         """Create ``dir_path`` when missing (documented spelling)."""
         if not os.path.isdir(dir_path):
             os.makedirs(dir_path, exist_ok=True)
 
     @property
-    def work_dir(self):
+    def work_dir(self) -> str:
         """``<workspace>/work/<task_id>``, made with ``<workspace>/log/analyse`` on first use."""
         if self._work_dir is None:
             work_dir = os.path.join(self.workspace, "work", str(self.task_id))
@@ -151,29 +155,29 @@ class RayvisionTask(object):
         return self._work_dir
 
     @property
-    def task_json_path(self):
+    def task_json_path(self) -> str:
         """``<work_dir>/task.json``."""
         return os.path.join(self.work_dir, "task.json")
 
     @property
-    def asset_json_path(self):
+    def asset_json_path(self) -> str:
         """``<work_dir>/asset.json``."""
         return os.path.join(self.work_dir, "asset.json")
 
     @property
-    def tips_json_path(self):
+    def tips_json_path(self) -> str:
         """``<work_dir>/tips.json``."""
         return os.path.join(self.work_dir, "tips.json")
 
     @property
-    def upload_json_path(self):
+    def upload_json_path(self) -> str:
         """``<work_dir>/upload.json``."""
         return os.path.join(self.work_dir, "upload.json")
 
     # ------------------------------------------------------------ task.json (lazy)
 
     @property
-    def task_info(self):
+    def task_info(self) -> Dict[str, Any]:
         """The task.json content: a private copy of ``TASK_INFO`` filled on first use."""
         if self._task_info is None:
             task_info = copy.deepcopy(TASK_INFO)
@@ -185,10 +189,10 @@ class RayvisionTask(object):
         return self._task_info
 
     @task_info.setter
-    def task_info(self, value):
+    def task_info(self, value: Dict[str, Any]) -> None:
         self._task_info = value
 
-    def set_render_config(self):
+    def set_render_config(self) -> None:
         """Set ``cg_id``, ``project_name``, ``project_id`` and ``software_config``."""
         if self.project_id is None:
             self.project_id = self.check_and_add_project_name(self.project_name)
@@ -202,7 +206,7 @@ class RayvisionTask(object):
             "plugins": self.plugin_config,
         }
 
-    def preparatory_analyse(self, cg_file, project_dir=""):
+    def preparatory_analyse(self, cg_file: str, project_dir: str = "") -> None:
         """Set ``input_cg_file`` (forward slashes) and, if given, ``input_project_path``."""
         self.cg_file = cg_file
         self.task_info["task_info"]["input_cg_file"] = cg_file.replace("\\", "/")

@@ -60,7 +60,7 @@ class StatusFile(object):
 
     def __init__(self, path: str, dest: str, backend: str) -> None:
         self.path = path
-        self.data = {"schema": 1, "holder": holder_name(), "pid": os.getpid(),
+        self.data: Dict[str, Any] = {"schema": 1, "holder": holder_name(), "pid": os.getpid(),
                      "started": _utc(), "updated": _utc(), "state": "running", "dest": dest,
                      "lock_backend": backend, "passes": 0, "tasks": {}, "errors": []}
 
@@ -123,7 +123,7 @@ def sync_task(api: Any, downloader: Any, state: Any, task_id: str, dest: str, ou
     done = state.files(task_id)
     bridge = ProgressBridge(output, "sync", task_id)
     fetched = 0
-    expected = {}
+    expected: Dict[str, Any] = {}
     for name in names:
         if engine.name != "http":
             # The transmitter cannot list: the whole folder under the lock.
@@ -159,7 +159,7 @@ def _pass(api: Any, downloader: Any, state: Any, ids: Optional[List[str]], dest:
         candidates = [entry["task_id"] for entry in list_tasks(api, ACCOUNT_TASKS)]
     else:
         candidates = list(ids)
-    outcome = {"complete": [], "pending": [], "errors": 0}
+    outcome: Dict[str, Any] = {"complete": [], "pending": [], "errors": 0}
     for task_id in candidates:
         if state.is_complete(task_id):
             outcome["complete"].append(task_id)

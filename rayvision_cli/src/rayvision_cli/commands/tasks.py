@@ -72,7 +72,7 @@ def fetch(api: Any, ids: List[int]) -> List[Dict[str, Any]]:
 
 def list_tasks(api: Any, limit: int, **filters: Any) -> List[Dict[str, Any]]:
     """Up to ``limit`` rows of the account's task list, page by page."""
-    rows = []
+    rows: List[Dict[str, Any]] = []
     page = 1
     while len(rows) < limit:
         data = api.query.get_task_list(page_num=page, page_size=PAGE_SIZE, **filters) or {}

@@ -11,7 +11,7 @@ from html import escape
 try:  # Python 3
     from urllib.parse import urlencode
 except ImportError:  # pragma: no cover - Python 2
-    from urllib import urlencode
+    from urllib import urlencode  # type: ignore[attr-defined,no-redef]
 
 from rayvision_sandbox.monitor import data
 

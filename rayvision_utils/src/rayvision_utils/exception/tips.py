@@ -2,6 +2,7 @@
 
 import os
 import sys
+from typing import Any, Dict, NoReturn, Optional, Union
 
 from rayvision_utils.constants import TIPS_JSON
 from rayvision_utils.exception.exception import RayvisionError
@@ -18,11 +19,11 @@ class TipsInfo(object):
         save_path (str, optional): Folder that receives tips.json.
     """
 
-    def __init__(self, save_path=None):
+    def __init__(self, save_path: Optional[str] = None) -> None:
         self.save_path = save_path
-        self.tips_list = {}
+        self.tips_list: Dict[Union[str, int], Any] = {}
 
-    def add(self, key, *values):
+    def add(self, key: Union[str, int], *values: Any) -> None:
         """Add messages under a tip code, after those already there.
 
         The key is kept as the caller gave it, as the original does (``tips_list[123]``
@@ -37,13 +38,13 @@ class TipsInfo(object):
         else:
             self.tips_list[key] = list(values)
 
-    def set_tips(self, key, value):
+    def set_tips(self, key: Union[str, int], value: Any) -> None:
         """Store ``value`` as is under ``key`` (kept as given; replaces what was there)."""
         self.tips_list[key] = value
 
-    def as_json(self):
+    def as_json(self) -> Dict[str, Any]:
         """The tips as tips.json holds them: codes as text; ``123`` and ``"123"`` merged."""
-        merged = {}
+        merged: Dict[str, Any] = {}
         for key, value in self.tips_list.items():
             code = str(key)
             if isinstance(merged.get(code), list) and isinstance(value, list):
@@ -52,7 +53,7 @@ class TipsInfo(object):
                 merged[code] = value
         return merged
 
-    def save_tips(self, path=None):
+    def save_tips(self, path: Optional[str] = None) -> str:
         """Write ``<path or save_path>/tips.json`` and return its path.
 
         Raises:
@@ -65,7 +66,7 @@ class TipsInfo(object):
         json_save(tips_path, self.as_json(), ensure_ascii=False)
         return tips_path
 
-    def save_and_exit(self, path=None, exit_code=-1):
+    def save_and_exit(self, path: Optional[str] = None, exit_code: int = -1) -> NoReturn:
         """Save tips.json then exit the interpreter with ``exit_code``."""
         self.save_tips(path)
         sys.exit(exit_code)
