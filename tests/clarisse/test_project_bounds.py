@@ -99,20 +99,10 @@ frames = re.compile(r"^-?[0-9.e+-]+--?[0-9.e+-]+\\[-?[0-9.e+-]+\\]$")
 outcome = {{"analysed": 0, "refused": 0, "problems": []}}
 target = {target!r}
 for number in range({count}):
-    data = bytearray(base)
-    for _ in range(rng.randint(1, 4)):
-        where = rng.randrange(len(data))
-        action = rng.random()
-        if action < 0.4:
-            data[where:where + rng.randint(0, 8)] = bytes(rng.randrange(256)
-                                                         for _ in range(rng.randint(0, 8)))
-        elif action < 0.7:
-            del data[where:where + rng.randint(1, 64)]
-        else:
-            data[where:where] = rng.choice([b'"', b"\\\\", b"{{", b"}}", b"\\n", b"#",
-                                            b'"' * 50000, b"{{\\n" * 600, b"\\\\" * 50000])
+    data = mutate(base, rng, [b'"', b"\\\\", b"{{", b"}}", b"\\n", b"#",
+                             b'"' * 50000, b"{{\\n" * 600, b"\\\\" * 50000])
     with open(target, "wb") as handle:
-        handle.write(bytes(data))
+        handle.write(data)
     try:
         project = read_project_file(target, lean_attrs=LEAN_ATTRS)
         result = analyse_project(project, target, environ={{}})

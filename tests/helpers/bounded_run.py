@@ -45,6 +45,21 @@ def drop_privileges():
         os.setgid(65534)
         os.setuid(65534)
 
+def mutate(base, rng, inserts):
+    # One fuzz case: 1-4 edits (random bytes, deletions, or one of ``inserts``) of ``base``.
+    data = bytearray(base)
+    for _ in range(rng.randint(1, 4)):
+        where = rng.randrange(len(data))
+        action = rng.random()
+        if action < 0.4:
+            data[where:where + rng.randint(0, 8)] = bytes(rng.randrange(256)
+                                                         for _ in range(rng.randint(0, 8)))
+        elif action < 0.7:
+            del data[where:where + rng.randint(1, 64)]
+        else:
+            data[where:where] = rng.choice(inserts)
+    return bytes(data)
+
 def report(**result):
     result["peak_rss"] = peak_rss()
     sys.stdout.write(json.dumps(result) + "\\n")

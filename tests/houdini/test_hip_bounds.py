@@ -131,20 +131,10 @@ frames = re.compile(r"^-?[0-9.e+-]+--?[0-9.e+-]+\\[-?[0-9.e+-]+\\]$")
 outcome = {{"analysed": 0, "refused": 0, "problems": []}}
 target = {target!r}
 for number in range({count}):
-    data = bytearray(base)
-    for _ in range(rng.randint(1, 4)):
-        where = rng.randrange(len(data))
-        action = rng.random()
-        if action < 0.4:
-            data[where:where + rng.randint(0, 8)] = bytes(rng.randrange(256)
-                                                         for _ in range(rng.randint(0, 8)))
-        elif action < 0.7:
-            del data[where:where + rng.randint(1, 64)]
-        else:
-            data[where:where] = rng.choice([b'"', b"\\\\", b"{{", b"}}", b"[", b"\\n",
-                                            b"070707", b'"' * 50000, b"\\\\" * 50000])
+    data = mutate(base, rng, [b'"', b"\\\\", b"{{", b"}}", b"[", b"\\n",
+                             b"070707", b'"' * 50000, b"\\\\" * 50000])
     with open(target, "wb") as handle:
-        handle.write(bytes(data))
+        handle.write(data)
     try:
         scene = load_scene(target, lean_parms=LEAN_READ)
         result = analyse_scene(scene, target, environ={{}})
