@@ -109,6 +109,30 @@ def test_check_and_add_project_name_gives_up(mocked):
     assert sum(c.request.path_url.endswith("addLabel") for c in mocked.calls) == 1
 
 
+def test_check_and_add_project_name_uses_a_label_another_machine_just_added(mocked):
+    # Two Workers of one job look the label up at once; the second add is refused as a
+    # duplicate, and the label the other Worker made is the answer.
+    api = make_api(mocked)
+    mocked.add(responses.POST, BASE + "/api/render/common/getLabelList",
+               json=envelope({"projectNameList": []}))
+    mocked.add(responses.POST, BASE + "/api/render/common/getLabelList",
+               json=envelope({"projectNameList": [{"projectId": 4, "projectName": "shot"}]}))
+    mocked.add(responses.POST, BASE + "/api/render/common/addLabel",
+               json=envelope(None, code=600, message="newName 'shot' already exists"))
+    assert api.check_and_add_project_name("shot") == "4"
+
+
+def test_check_and_add_project_name_raises_a_refused_add_when_no_label_exists(mocked):
+    api = make_api(mocked)
+    mocked.add(responses.POST, BASE + "/api/render/common/getLabelList",
+               json=envelope({"projectNameList": []}))
+    mocked.add(responses.POST, BASE + "/api/render/common/addLabel",
+               json=envelope(None, code=600, message="newName is invalid"))
+    with pytest.raises(RayvisionError) as info:
+        api.check_and_add_project_name("bad/name")
+    assert info.value.error_code == 600
+
+
 def test_submit(mocked):
     api = make_api(mocked)
     mocked.add(responses.POST, BASE + "/api/render/task/submitTask", json=envelope(None))

@@ -156,8 +156,8 @@ def test_monitor_submission_splits_frames_into_concurrent_cloud_tasks(
     # Both tasks at once on one Worker (ConcurrentTasks), each its own cloud task.
     tasks = [repo.start_task(job_id, task_id) for task_id in (0, 1)]
     for process in tasks:
-        recorded, _ = repo.finish(process)
-        assert recorded["failed"] is False
+        recorded, output = repo.finish(process)
+        assert recorded["failed"] is False, (calls_named(recorded, "FailRender"), output[-3000:])
     cloud = farm_tasks(farm, "dl-chunks")
     assert len(cloud) == 2
     assert sorted(item["totalFrames"] for item in cloud) == [4, 4]  # 2 frames x 2 layers

@@ -6,9 +6,9 @@ the same names, so a fix or a test of either reaches both.
 """
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
-from rayvision_api.exception import RayvisionError
+from rayvision_api.exception import RayvisionAPIError, RayvisionError
 
 if TYPE_CHECKING:
     from rayvision_api.operators import Tag, Task, User
@@ -68,13 +68,33 @@ def project_label_id(tag: "Tag", project_name: str,
 
     Returns:
         str: The label id, or ``''`` when the service did not create it.
+
+    Raises:
+        RayvisionAPIError: The farm refused to add the label and has none of that name.
     """
     for attempt in range(PROJECT_ROUNDS):
-        for project in tag.get_project_list() or []:
-            if project.get("projectName") == project_name:
-                return str(project.get("projectId"))
+        found = _label_id(tag, project_name)
+        if found is not None:
+            return found
         if attempt + 1 < PROJECT_ROUNDS:
-            # The original sends the status as the string '0'.
-            tag.add_label(project_name, "0")
+            try:
+                # The original sends the status as the string '0'.
+                tag.add_label(project_name, "0")
+            except RayvisionAPIError:
+                # Another machine may have added the same label a moment ago (one
+                # render-manager job submitting several tasks at once): the farm refuses
+                # the duplicate, and the label it has is the one to use.
+                found = _label_id(tag, project_name)
+                if found is None:
+                    raise
+                return found
     logger.warning("label %r could not be created", project_name)
     return ""
+
+
+def _label_id(tag: "Tag", project_name: str) -> Optional[str]:
+    """The id of the label named ``project_name``, or None when the farm has none."""
+    for project in tag.get_project_list() or []:
+        if project.get("projectName") == project_name:
+            return str(project.get("projectId"))
+    return None

@@ -376,6 +376,7 @@ class CloudRender(object):
     def _on_follow_event(self, event):
         kind = event.get("event")
         if kind == "task" and str(event.get("task_id")) == self.task_id:
+            self._keep_remembered()
             total = int(event.get("frames_total") or 0)
             done = int(event.get("frames_done") or 0)
             failed = int(event.get("frames_failed") or 0)
@@ -446,8 +447,18 @@ class CloudRender(object):
         if not outcome.ok:
             raise JobError(outcome.error, outcome.exit_code)
 
+    def _keep_remembered(self):
+        """Save the task id again when it is no longer remembered.
+
+        Concurrent tasks of one job may save the job document at the same moment, and the
+        last save erases what the other one wrote (Deadline's ``SaveJob``).
+        """
+        if str(self.host.load_task_id() or "") != self.task_id:
+            self.host.save_task_id(self.task_id)
+
     def _verdict(self):
         outcome = self._run(["wait", self.task_id, "--interval", self.settings.poll_seconds])
+        self._keep_remembered()
         entry = outcome.task or {}
         words = entry.get("status") or "status {0}".format(entry.get("status_code"))
         if outcome.exit_code == EXIT_OK:
