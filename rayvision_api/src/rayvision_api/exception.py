@@ -14,6 +14,8 @@ Hierarchy::
      |    +-- RayvisonTaskIdError            (sic; error_code is always 2000)
      |    +-- RayvisionArgumentError         (also a TypeError: wrong argument type or value)
      |    +-- RayvisionLookupError           (also a KeyError: unknown name)
+     |    +-- RayvisionCancelledError        (a cancel token stopped the operation)
+     |    +-- ProgressCallbackError          (the caller's progress callback raised)
      |    +-- RayvisionAPIError(error_code, error, request)
      |         +-- RayvisionTransportError   (no usable answer after every retry)
      |              +-- RayvisionConnectionError  (also requests' ConnectionError)
@@ -97,6 +99,59 @@ class RayvisionLookupError(RayvisionError, KeyError):
 
     def __reduce__(self) -> Tuple[Any, ...]:
         return (self.__class__, (self.error, self.error_code))
+
+
+class RayvisionCancelledError(RayvisionError):
+    """A :class:`~rayvision_api.cancel.CancelToken` stopped the operation.
+
+    Raised within a second of :meth:`~rayvision_api.cancel.CancelToken.cancel`; what was
+    half done is left as the operation's resume rules say (docs/embedding.md,
+    "Cancelling").
+
+    Args:
+        what (str): The operation that stopped, e.g. ``"upload of scene.ma"``.
+        reason (str, optional): What the canceller said.
+
+    Attributes:
+        what (str): The operation that stopped.
+        reason (str): The canceller's reason, or None.
+    """
+
+    def __init__(self, what: str, reason: Optional[str] = None,
+                 error_code: int = 1000006) -> None:
+        message = "{0} was cancelled{1}".format(what, ": {0}".format(reason) if reason else "")
+        super(RayvisionCancelledError, self).__init__(error_code, message)
+        self.what = what
+        self.reason = reason
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (self.__class__, (self.what, self.reason, self.error_code))
+
+
+class ProgressCallbackError(RayvisionError):
+    """The caller's progress callback raised; the operation stopped.
+
+    The callback's exception is the ``__cause__``. Pass ``ignore_callback_errors=True`` to
+    log such failures (once, at WARNING) and carry on instead.
+
+    Args:
+        what (str): The operation whose progress was reported, e.g. ``"upload"``.
+        original (BaseException): What the callback raised.
+
+    Attributes:
+        what (str): The operation.
+        original (BaseException): What the callback raised.
+    """
+
+    def __init__(self, what: str, original: Any, error_code: int = 1000007) -> None:
+        super(ProgressCallbackError, self).__init__(
+            error_code, "the progress callback of the {0} raised {1}: {2}".format(
+                what, type(original).__name__, original))
+        self.what = what
+        self.original = original
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (self.__class__, (self.what, self.original, self.error_code))
 
 
 class RayvisionAPIError(RayvisionError):

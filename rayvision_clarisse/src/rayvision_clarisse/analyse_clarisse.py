@@ -72,6 +72,8 @@ class AnalyzeClarisse(BaseAnalyzer):
         backend (str): ``"auto"``, ``"static"`` or ``"dcc"``.
         timeout (float, optional): Seconds Clarisse may run.
         strict (bool): Refuse to finish (``MissingFilesError``) when input files are missing.
+        cancel_token (CancelToken, optional): Stops :meth:`analyse` when cancelled; a
+            running Clarisse is killed with its process tree (:mod:`rayvision_api.cancel`).
     """
 
     RENDER_SOFTWARE = "Clarisse"
@@ -89,7 +91,7 @@ class AnalyzeClarisse(BaseAnalyzer):
                  render_software: str = "Clarisse", local_os: Optional[str] = None,
                  workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
                  platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
-                 strict: bool = False) -> None:
+                 strict: bool = False, cancel_token: Any = None) -> None:
         self.project = None
         self.scene_version = None
         self.scene_hash = None
@@ -97,7 +99,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         super(AnalyzeClarisse, self).__init__(
             cg_file, software_version, project_name, plugin_config, render_software,
             local_os, workspace, custom_exe_path, platform, backend=backend, timeout=timeout,
-            strict=strict)
+            strict=strict, cancel_token=cancel_token)
         self.options_json = os.path.join(self.workspace, constants.OPTIONS_FILE_NAME)
 
     # ----------------------------------------------------------------- documented helpers

@@ -112,6 +112,8 @@ class AnalyzeHoudini(BaseAnalyzer):
         backend (str): ``"auto"``, ``"static"`` or ``"dcc"``.
         timeout (float, optional): Seconds hython may run.
         strict (bool): Refuse to finish (``MissingFilesError``) when input files are missing.
+        cancel_token (CancelToken, optional): Stops :meth:`analyse` when cancelled; a
+            running hython is killed with its process tree (:mod:`rayvision_api.cancel`).
 
     Raises:
         CGFileNotExistsError: The scene does not exist.
@@ -128,7 +130,7 @@ class AnalyzeHoudini(BaseAnalyzer):
                  workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
                  platform: str = "2", custom_db_path: Optional[str] = None,
                  backend: str = "auto", timeout: Optional[float] = None,
-                 strict: bool = False) -> None:
+                 strict: bool = False, cancel_token: Any = None) -> None:
         if custom_db_path is not None and not isinstance(custom_db_path, str):
             raise RayvisionArgumentError("custom_db_path must be a str folder, not {0}".format(
                 type(custom_db_path).__name__))
@@ -146,7 +148,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         super(AnalyzeHoudini, self).__init__(
             cg_file, software_version, project_name, plugin_config, render_software,
             local_os, workspace, custom_exe_path, platform, backend=backend, timeout=timeout,
-            strict=strict)
+            strict=strict, cancel_token=cancel_token)
         self.success_file = os.path.join(self.workspace, constants.SUCCESS_FILE_NAME)
 
     # ----------------------------------------------------------------- paths

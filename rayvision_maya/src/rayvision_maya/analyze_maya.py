@@ -75,6 +75,8 @@ class AnalyzeMaya(BaseAnalyzer):
         timeout (float, optional): Seconds Maya may run.
         strict (bool): Refuse to finish when files are missing (``MissingFilesError``
             after task, asset and tips json are written; no upload.json).
+        cancel_token (CancelToken, optional): Stops :meth:`analyse` when cancelled; a
+            running Maya is killed with its process tree (:mod:`rayvision_api.cancel`).
     """
 
     RENDER_SOFTWARE = "Maya"
@@ -86,7 +88,7 @@ class AnalyzeMaya(BaseAnalyzer):
                  input_project_path: Optional[str] = None, local_os: Optional[str] = None,
                  workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
                  platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
-                 strict: bool = False) -> None:
+                 strict: bool = False, cancel_token: Any = None) -> None:
         if _version_year(software_version) is None:
             raise RayvisionArgumentError(
                 "software_version must be a Maya version such as '2018', not {!r}".format(
@@ -101,7 +103,8 @@ class AnalyzeMaya(BaseAnalyzer):
             cg_file, software_version, project_name=project_name, plugin_config=plugin_config,
             render_software=render_software, local_os=local_os, workspace=workspace,
             custom_exe_path=custom_exe_path, platform=platform, backend=backend,
-            timeout=timeout, strict=strict)
+            timeout=timeout, strict=strict,
+            cancel_token=cancel_token)
 
     # ------------------------------------------------------------------ version
 

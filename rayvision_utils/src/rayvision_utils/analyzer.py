@@ -88,6 +88,9 @@ class BaseAnalyzer(abc.ABC):
         timeout (float, optional): Seconds the DCC may run before it is killed.
         strict (bool): Refuse to finish the analysis when files are missing
             (:class:`~rayvision_utils.report.MissingFilesError`, no upload.json).
+        cancel_token (CancelToken, optional): Cancelling it stops :meth:`analyse` within a
+            second (a running DCC is killed with its process tree); see
+            :mod:`rayvision_api.cancel`.
 
     Attributes:
         report (AnalysisReport): The plain report of the last :meth:`analyse` (None before).
@@ -112,7 +115,7 @@ class BaseAnalyzer(abc.ABC):
                  render_software: Optional[str] = None, local_os: Optional[str] = None,
                  workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
                  platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
-                 strict: bool = False) -> None:
+                 strict: bool = False, cancel_token: Any = None) -> None:
         self.check_cg_file(cg_file)
         if backend not in BACKENDS:
             raise RayvisionArgumentError(
@@ -130,6 +133,7 @@ class BaseAnalyzer(abc.ABC):
         self.backend = backend
         self.timeout = timeout
         self.strict = bool(strict)
+        self.cancel_token = cancel_token
         self.backend_used: Optional[str] = None
         self.scene_hash: Optional[str] = None
         self.dependency_sources: Dict[str, str] = {}
@@ -347,7 +351,7 @@ class BaseAnalyzer(abc.ABC):
         """
         try:
             result = run_command(cmd, timeout=self.timeout, env=self.dcc_environment(),
-                                 merge_stderr=True)
+                                 merge_stderr=True, cancel_token=self.cancel_token)
         except OSError as error:
             self.add_tip(tips_code.UNKNOW_ERR, "")
             self.save_tips()
@@ -488,13 +492,20 @@ class BaseAnalyzer(abc.ABC):
             nested=len(graph.existing_files) if graph is not None else 0,
             not_followed=graph.skipped if graph is not None else ())
 
+    def _check_cancel(self) -> None:
+        if self.cancel_token is not None:
+            self.cancel_token.raise_if_cancelled("analysis of {}".format(self.cg_file))
+
     def analyse(self: _Analyzer, no_upload: bool = False,
-                strict: Optional[bool] = None) -> _Analyzer:
+                strict: Optional[bool] = None, cancel_token: Any = None) -> _Analyzer:
         """Analyse the scene and write the four json files; log the plain report.
 
         Args:
             no_upload (bool): Do not write upload.json.
             strict (bool, optional): Refuse missing files (default: the constructor's).
+            cancel_token (CancelToken, optional): Stops the analysis when cancelled
+                (default: the constructor's). The json files written before are left as
+                they are; upload.json is written only by an analysis that finished.
 
         Returns:
             BaseAnalyzer: ``self`` (attributes ``task_info``, ``asset_info``, ``tips_info``,
@@ -503,9 +514,14 @@ class BaseAnalyzer(abc.ABC):
         Raises:
             MissingFilesError: ``strict`` and files are missing; task, asset and tips json
                 are written, upload.json is not.
+            RayvisionCancelledError: The cancel token was cancelled.
         """
+        if cancel_token is not None:
+            self.cancel_token = cancel_token
+        self._check_cancel()
         self.write_task_json()
         self.prepare()
+        self._check_cancel()
         backend, exe = self.select_backend()
         self.backend_used = backend
         LOGGER.info("analysing %s with the %s backend%s", self.cg_file, backend,
@@ -517,8 +533,10 @@ class BaseAnalyzer(abc.ABC):
             upload_paths = self.dcc_upload_paths()
         else:
             upload_paths = self.analyse_static()
+        self._check_cancel()
         self.finish()
         upload_paths = self.follow_nested_dependencies(upload_paths)
+        self._check_cancel()
         write_json(self.task_json, self.task_info, ensure_ascii=True)
         write_json(self.asset_json, self.asset_info)
         self.save_tips()

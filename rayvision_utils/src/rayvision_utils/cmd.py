@@ -8,13 +8,13 @@ ends the whole process tree.
 
 import collections
 import logging
-import os
-import signal
 import subprocess
-import sys
 import threading
+import time
 from typing import Any, Callable, Deque, List, Mapping, Optional, Tuple, Union
 
+from rayvision_api.exception import RayvisionCancelledError
+from rayvision_api.process_tree import kill_tree, popen_group_kwargs
 from rayvision_utils.utils import str2unicode
 
 LOGGER = logging.getLogger(__name__)
@@ -24,6 +24,9 @@ MAX_KEPT_LINES = 20000
 
 # Seconds to wait for the reader threads once the child is gone.
 _READER_GRACE = 5.0
+
+# Seconds between two looks at the cancel token while the child runs.
+_CANCEL_POLL = 0.1
 
 CmdResult = collections.namedtuple("CmdResult", "returncode stdout stderr timed_out")
 CmdResult.__doc__ = """Outcome of :func:`run_command`.
@@ -38,28 +41,13 @@ Attributes:
 
 def _popen_platform_kwargs():
     """Keyword arguments that hide the console window (Windows) or open a new session (POSIX)."""
-    if sys.platform.startswith("win"):
-        startupinfo = subprocess.STARTUPINFO()
-        startupinfo.dwFlags |= subprocess.STARTF_USESHOWWINDOW
-        startupinfo.wShowWindow = 0  # SW_HIDE
-        return {"startupinfo": startupinfo,
-                "creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
-    # A session of its own lets a timeout kill the DCC and everything it started.
-    return {"start_new_session": True}
+    # A group of its own lets a timeout or a cancel kill the DCC and everything it started.
+    return popen_group_kwargs()
 
 
 def _kill_tree(process):
     """Kill ``process`` and its children."""
-    if process.poll() is not None:
-        return
-    try:
-        if sys.platform.startswith("win"):
-            subprocess.call(["taskkill", "/F", "/T", "/PID", str(process.pid)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        else:
-            os.killpg(process.pid, signal.SIGKILL)
-    except OSError:
-        process.kill()
+    kill_tree(process)
 
 
 def _reader(pipe, name, kept, on_line, log_output):
@@ -82,7 +70,8 @@ def _reader(pipe, name, kept, on_line, log_output):
 def run_command(cmd: Union[str, List[str]], shell: bool = False, timeout: Optional[float] = None,
                 env: Optional[Mapping[str, str]] = None, cwd: Optional[str] = None,
                 on_line: Optional[Callable[[str, str], Any]] = None,
-                merge_stderr: bool = False, log_output: bool = True) -> CmdResult:
+                merge_stderr: bool = False, log_output: bool = True,
+                cancel_token: Any = None) -> CmdResult:
     """Run ``cmd``, streaming its output, and wait for it.
 
     Args:
@@ -96,13 +85,18 @@ def run_command(cmd: Union[str, List[str]], shell: bool = False, timeout: Option
             arrives; ``stream`` is ``"stdout"`` or ``"stderr"``.
         merge_stderr (bool): Send stderr into stdout (one ordered stream).
         log_output (bool): Log each line at INFO level.
+        cancel_token (CancelToken, optional): Cancelling it kills the process tree.
 
     Returns:
         CmdResult: exit code, captured output, whether it timed out.
 
     Raises:
         OSError: The executable could not be started.
+        RayvisionCancelledError: ``cancel_token`` was cancelled; the tree is gone.
     """
+    what = "command {0}".format(_name_of(cmd))
+    if cancel_token is not None:
+        cancel_token.raise_if_cancelled(what)
     LOGGER.info("run command:\n%s", cmd)
     process = subprocess.Popen(
         cmd, shell=shell, env=env, cwd=cwd,
@@ -119,21 +113,49 @@ def run_command(cmd: Union[str, List[str]], shell: bool = False, timeout: Option
     for thread in readers:
         thread.daemon = True
         thread.start()
-    timed_out = False
     try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        LOGGER.error("command timed out after %ss, killing it: %s", timeout, cmd)
-        _kill_tree(process)
-        process.wait()
+        timed_out = _wait(process, timeout, cancel_token, what)
     except BaseException:
         _kill_tree(process)
         process.wait()
         raise
+    if timed_out:
+        LOGGER.error("command timed out after %ss, killing it: %s", timeout, cmd)
+        _kill_tree(process)
+        process.wait()
     for thread in readers:
         thread.join(_READER_GRACE)
     return CmdResult(process.returncode, "\n".join(out_lines), "\n".join(err_lines), timed_out)
+
+
+def _name_of(cmd):
+    """The program of a command, for messages."""
+    if isinstance(cmd, (list, tuple)):
+        return str(cmd[0]) if cmd else ""
+    return str(cmd).split(" ", 1)[0]
+
+
+def _wait(process, timeout, cancel_token, what):
+    """Wait for ``process``; True when ``timeout`` expired first.
+
+    Raises:
+        RayvisionCancelledError: ``cancel_token`` was cancelled meanwhile (the caller
+            kills the tree).
+    """
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        step = None if cancel_token is None else _CANCEL_POLL
+        if deadline is not None:
+            left = max(0.0, deadline - time.monotonic())
+            step = left if step is None else min(step, left)
+        try:
+            process.wait(timeout=step)
+            return False
+        except subprocess.TimeoutExpired:
+            if deadline is not None and time.monotonic() >= deadline:
+                return True
+            if cancel_token is not None and cancel_token.cancelled:
+                raise RayvisionCancelledError(what, cancel_token.reason)
 
 
 class Cmd(object):
