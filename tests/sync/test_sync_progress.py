@@ -1,9 +1,15 @@
 import io
+import logging
 import time
 
 import pytest
 
-from rayvision_api.exception import RayvisionArgumentError
+from rayvision_api.cancel import CancelToken
+from rayvision_api.exception import (
+    ProgressCallbackError,
+    RayvisionArgumentError,
+    RayvisionCancelledError,
+)
 from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.throttle import RateLimiter, limiter_for, parse_max_speed
 
@@ -27,13 +33,51 @@ def test_callback_receives_structured_events():
     assert "kind='bytes'" in repr(events[2])
 
 
-def test_broken_callback_does_not_break_the_transfer():
+def test_broken_callback_stops_the_job_with_a_typed_error():
+    calls = []
+
     def explode(event):
+        calls.append(event.kind)
         raise RuntimeError("plugin bug")
 
     reporter = ProgressReporter("upload", explode, show=False)
-    reporter.start(1, 1)
+    with pytest.raises(ProgressCallbackError) as info:
+        reporter.start(1, 1)
+    assert isinstance(info.value.__cause__, RuntimeError)
+    assert info.value.original is info.value.__cause__
+    assert "RuntimeError: plugin bug" in str(info.value)
+    assert reporter.callback_error is info.value
+    # Every worker of the job sees the stop; the callback is not called again.
+    assert reporter.token.cancelled
+    with pytest.raises(RayvisionCancelledError):
+        reporter.check()
     reporter.done()
+    assert calls == ["job_start"]
+
+
+def test_broken_callback_ignored_when_asked_warns_once(caplog):
+    def explode(event):
+        raise RuntimeError("plugin bug")
+
+    reporter = ProgressReporter("upload", explode, show=False, ignore_callback_errors=True)
+    with caplog.at_level(logging.DEBUG, logger="rayvision_sync.progress"):
+        reporter.start(1, 1)
+        reporter.moved("a", "a", 1)
+        reporter.done()
+    levels = [record.levelno for record in caplog.records if "plugin bug" in record.message]
+    assert levels == [logging.WARNING, logging.DEBUG, logging.DEBUG]
+    assert not reporter.token.cancelled
+    assert reporter.bytes_done == 1
+
+
+def test_cancel_token_of_the_caller_stops_the_job():
+    token = CancelToken()
+    reporter = ProgressReporter("download", show=False, cancel_token=token)
+    reporter.check()
+    token.cancel("host asked")
+    with pytest.raises(RayvisionCancelledError) as info:
+        reporter.check("download of a.exr")
+    assert str(info.value).endswith("download of a.exr was cancelled: host asked")
 
 
 def test_tqdm_bars_files_and_bytes(monkeypatch):

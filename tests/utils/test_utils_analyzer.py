@@ -3,9 +3,13 @@ import os
 import stat
 import sys
 import textwrap
+import time
 
 import pytest
+from helpers.cancelling import CANCEL_BOUND, Canceller, wait_gone
 
+from rayvision_api.cancel import CancelToken
+from rayvision_api.exception import RayvisionCancelledError
 from rayvision_utils.analyzer import BaseAnalyzer
 from rayvision_utils.exception.exception import (
     AnalyseFailError,
@@ -239,3 +243,41 @@ def test_dcc_unreadable_json(scene, workspace, tmp_path):
     with pytest.raises(AnalyseFailError) as info:
         toy.analyse()
     assert "unreadable" in str(info.value)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_cancel_kills_the_dcc_and_its_children_within_a_second(scene, workspace, tmp_path):
+    pids = tmp_path / "pids.txt"
+    exe = make_exe(tmp_path, """
+        import os, subprocess, sys, time
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+        with open(%r + ".tmp", "w") as handle:
+            handle.write("%%d %%d" %% (os.getpid(), child.pid))
+        os.rename(%r + ".tmp", %r)
+        time.sleep(120)
+    """ % (str(pids), str(pids), str(pids)))
+    token = CancelToken()
+    toy = ToyAnalyzer(scene[0], "2018", workspace=workspace, custom_exe_path=exe,
+                      cancel_token=token)
+    canceller = Canceller(token, pids.exists, reason="user pressed Cancel")
+    with pytest.raises(RayvisionCancelledError) as info:
+        toy.analyse()
+    assert canceller.seconds_to(time.monotonic()) < CANCEL_BOUND
+    assert info.value.reason == "user pressed Cancel"
+    assert info.value.error_code == 1000006
+    dcc, child = [int(pid) for pid in pids.read_text().split()]
+    assert wait_gone([dcc, child]) == []
+    # An analysis that did not finish writes no upload.json.
+    assert not os.path.exists(toy.upload_json)
+
+
+def test_cancel_given_to_analyse_stops_a_static_analysis_before_it_starts(scene, workspace):
+    token = CancelToken()
+    token.cancel()
+    toy = ToyAnalyzer(scene[0], "2018", workspace=workspace)
+    with pytest.raises(RayvisionCancelledError) as info:
+        toy.analyse(cancel_token=token)
+    assert info.value.what == "analysis of {0}".format(scene[0])
+    assert not os.path.exists(toy.task_json)
+    # The same analyser runs to its end with a fresh token.
+    assert toy.analyse(cancel_token=CancelToken()).backend_used == "static"

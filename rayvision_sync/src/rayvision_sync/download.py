@@ -7,9 +7,9 @@ again, so repeated passes only move new frames.
 """
 
 import logging
-import time
 from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Union
 
+from rayvision_api.cancel import check, pause
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync import config
 from rayvision_sync.hashing import DigestCache
@@ -57,6 +57,11 @@ class RayvisionDownload(object):
         transmitter_exe (str): Path of rayvision_transmitter.
         progress_callback (callable): Receives :class:`~rayvision_sync.progress.ProgressEvent`.
         show_progress (bool): tqdm bars; default when stderr is a terminal.
+        cancel_token (CancelToken, optional): Stops every download and download loop of
+            this object within a second of being cancelled (:mod:`rayvision_api.cancel`);
+            a method's own ``cancel_token`` argument takes its place for that call.
+        ignore_callback_errors (bool): A ``progress_callback`` that raises is logged (once,
+            at WARNING) instead of stopping the download with ``ProgressCallbackError``.
 
     Attributes:
         settle_time (float): Seconds ``auto_download_after_task_completed`` waits between a
@@ -70,7 +75,8 @@ class RayvisionDownload(object):
     def __init__(self, api: "RayvisionAPI", engine: Any = None, workers: Optional[int] = None,
                  transmitter_exe: Optional[str] = None,
                  progress_callback: Optional[Callable[[Any], Any]] = None,
-                 show_progress: Optional[bool] = None) -> None:
+                 show_progress: Optional[bool] = None, cancel_token: Any = None,
+                 ignore_callback_errors: bool = False) -> None:
         self.api = api
         self.trans = RayvisionTransfer(transmitter_exe=transmitter_exe,
                                        **create_transfer_params(api))
@@ -80,6 +86,8 @@ class RayvisionDownload(object):
         self.transfer_log_path = config.resolve_transfer_log_path("", self.local_os)
         self.progress_callback = progress_callback
         self.show_progress = show_progress
+        self.cancel_token = cancel_token
+        self.ignore_callback_errors = bool(ignore_callback_errors)
         self.settle_time = 5
         self.missing_limit = 3
         self.unknown_limit = 6
@@ -122,7 +130,8 @@ class RayvisionDownload(object):
                  max_speed: Optional[Union[str, int]] = None, print_log: bool = True,
                  download_filename_format: Union[str, bool] = "true",
                  local_path: Optional[str] = None,
-                 server_path: Optional[Union[str, List[str]]] = None) -> bool:
+                 server_path: Optional[Union[str, List[str]]] = None,
+                 cancel_token: Any = None) -> bool:
         """Download the output of tasks, or a storage folder.
 
         Args:
@@ -134,14 +143,26 @@ class RayvisionDownload(object):
             local_path (str): Download folder (default ``~/renderfarm_sdk``).
             server_path (str or list): Output-storage folder(s), e.g.
                 ``18164087_muti_layer_test/l_ayer2``; task ids are ignored when given.
+            cancel_token (CancelToken, optional): Stops the download within a second
+                (default: the constructor's). A file not finished stays as a partial file
+                beside its destination, which the next download continues; the
+                destination itself is only ever written complete.
 
         Returns:
             bool: True.
+
+        Raises:
+            RayvisionCancelledError: The cancel token was cancelled.
+            ProgressCallbackError: The progress callback raised.
         """
         self.check_params(task_id_list, server_path)
         self._run_download(task_id_list, self._check_local_path(local_path), max_speed,
-                           print_log, download_filename_format, server_path)
+                           print_log, download_filename_format, server_path,
+                           cancel_token=cancel_token)
         return True
+
+    def _token(self, cancel_token):
+        return cancel_token or self.cancel_token
 
     def _output_names(self, task_id_list, server_path):
         if not server_path:
@@ -156,12 +177,15 @@ class RayvisionDownload(object):
         raise RayvisionArgumentError("custom_server_output_path must a list or str.")
 
     def _run_download(self, task_id_list, local_path, max_speed=None, print_log=True,
-                      download_filename_format="true", server_path=None):
+                      download_filename_format="true", server_path=None, cancel_token=None):
         """Download every output folder of the tasks (or ``server_path``)."""
         keep_path = keep_path_flag(download_filename_format)
+        token = self._token(cancel_token)
         total = TransferResult()
         for name in self._output_names(task_id_list, server_path):
-            progress = ProgressReporter("download", self.progress_callback, self.show_progress)
+            check(token, "download of {0}".format(name))
+            progress = ProgressReporter("download", self.progress_callback, self.show_progress,
+                                        token, self.ignore_callback_errors)
             # The remote path goes as given (the transmitter takes it verbatim, e.g.
             # "6419169_demo/layer"); the HTTP engine normalises it itself.
             total.merge(self.engine.download(
@@ -198,52 +222,70 @@ class RayvisionDownload(object):
                       max_speed: Optional[Union[str, int]] = None, print_log: bool = False,
                       sleep_time: float = 10,
                       download_filename_format: Union[str, bool] = "true",
-                      local_path: Optional[str] = None) -> bool:
+                      local_path: Optional[str] = None, cancel_token: Any = None) -> bool:
         """Automatic download: every pass downloads the frames finished so far.
 
         A task leaves the loop after the pass that follows its end (so its last frames are
         downloaded). The caller's list is not modified.
 
+        Args:
+            cancel_token (CancelToken, optional): Ends the loop within a second, between
+                polls or in the middle of a download (default: the constructor's).
+
         Returns:
             bool: True.
+
+        Raises:
+            RayvisionCancelledError: The cancel token was cancelled.
         """
         return self._download_loop(task_id_list, local_path, sleep_time, True, max_speed,
-                                   print_log, download_filename_format)
+                                   print_log, download_filename_format, cancel_token)
 
     def auto_download_after_task_completed(
             self, task_id_list: Optional[Sequence["TaskId"]] = None,
             max_speed: Optional[Union[str, int]] = None, print_log: bool = True,
             sleep_time: float = 10, download_filename_format: Union[str, bool] = "true",
-            local_path: Optional[str] = None) -> bool:
+            local_path: Optional[str] = None, cancel_token: Any = None) -> bool:
         """Download each task once it has ended. The caller's list is not modified.
+
+        Args:
+            cancel_token (CancelToken, optional): Ends the loop within a second (default:
+                the constructor's).
 
         Returns:
             bool: True.
+
+        Raises:
+            RayvisionCancelledError: The cancel token was cancelled.
         """
         return self._download_loop(task_id_list, local_path, sleep_time, False, max_speed,
-                                   print_log, download_filename_format)
+                                   print_log, download_filename_format, cancel_token)
 
     def _download_loop(self, task_id_list, local_path, sleep_time, every_pass, max_speed,
-                       print_log, download_filename_format):
+                       print_log, download_filename_format, cancel_token=None):
         """Poll the tasks until each has ended, downloading every pass or once at the end.
 
         The caller's list is not modified.
         """
         pending = list(task_id_list or [])
         local_path = self._check_local_path(local_path)
+        token = self._token(cancel_token)
+        what = "download loop of tasks {0}".format(", ".join(str(task) for task in pending))
         missing = {}
         total = TransferResult()
         while pending:
-            time.sleep(sleep_time)
+            pause(token, sleep_time, what)
             for task_id in list(pending):
+                check(token, what)
                 # The state is read before downloading so that, downloading every pass, the
                 # pass after the end still downloads the last frames.
                 ended = self._poll(missing, task_id) == STATE_ENDED
                 if every_pass or ended:
                     if not every_pass:
-                        time.sleep(self.settle_time)
+                        pause(token, self.settle_time, what)
                     total.merge(self._run_download([task_id], local_path, max_speed, print_log,
-                                                   download_filename_format))
+                                                   download_filename_format,
+                                                   cancel_token=token))
                 if ended:
                     pending.remove(task_id)
         self.last_result = total

@@ -61,6 +61,7 @@ class BatchUpload(object):
 
     def run(self, bid, group, limiter, progress):
         """Upload a group; returns ``(transfer, outcome)`` for each of its files."""
+        progress.check("upload")
         if len(group) == 1 or not self.supported:
             return [self.send_alone(bid, transfer, limiter, progress) for transfer in group]
         outcomes = []
@@ -80,7 +81,7 @@ class BatchUpload(object):
             files.append((transfer, data))
         if not files:
             return outcomes
-        results, retries, reason = self._send(bid, files, limiter)
+        results, retries, reason = self._send(bid, files, limiter, progress.token)
         if isinstance(results, Exception):
             return outcomes + [(transfer, results) for transfer, _ in files]
         alone = []
@@ -104,7 +105,7 @@ class BatchUpload(object):
             outcomes.append(self.send_alone(bid, transfer, limiter, progress, True))
         return outcomes
 
-    def _send(self, bid, files, limiter):
+    def _send(self, bid, files, limiter, stop=None):
         """``(results by path or None or an error, retries, reason)`` of sending a batch."""
         body, params = build_body([(transfer.server, transfer.sha256, data)
                                    for transfer, data in files])
@@ -132,5 +133,5 @@ class BatchUpload(object):
                 reason = "{0} interrupted ({1})".format(what, exc)
                 retries += 1
                 if attempt < BATCH_ATTEMPTS:
-                    self.policy.sleep(self.policy.delay(attempt))
+                    self.policy.wait(self.policy.delay(attempt), stop)
         return None, retries, reason

@@ -107,10 +107,12 @@ class SingleDownload(object):
         """Download ``listed`` to ``destination``; returns ``(bytes, retries, verified)``."""
         remote = listed.path
         size, sha = listed.size, listed.sha256
+        progress.check("download of {0}".format(remote))
         progress.file_start(remote, destination)
         folder = os.path.dirname(destination)
         os.makedirs(folder, exist_ok=True)
         transfer = FileTransfer(remote, destination, size=size)
+        transfer.stop = progress.token
         received = 0
         changes = 0
         what = "download of {0}".format(remote)
@@ -126,6 +128,7 @@ class SingleDownload(object):
             except _Changed as change:
                 size, sha = change.size, change.sha
                 transfer = FileTransfer(remote, destination, size=size)
+                transfer.stop = progress.token
                 changes += 1
                 if changes > 10:
                     raise TransferError("{0}: the file keeps changing on the storage".format(
@@ -137,7 +140,8 @@ class SingleDownload(object):
                 self.logger.warning("%s: %s; downloading again", what, exc)
                 progress.retry(remote, destination, str(exc))
             except RETRYABLE + _READ_ERRORS + (Retryable,) as exc:
-                self.policy.interrupted(transfer, _held(temp) > held, what, exc)
+                self.policy.interrupted(transfer, _held(temp) > held, what, exc,
+                                        progress.token)
                 self.logger.debug("%s interrupted (%s); resuming", what, exc)
                 progress.retry(remote, destination, str(exc))
         os.replace(temp, destination)

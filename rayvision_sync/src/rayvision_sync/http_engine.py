@@ -20,6 +20,8 @@ of :mod:`~rayvision_sync.transfer_state`. This module runs the jobs.
 import logging
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
+from rayvision_api.cancel import check
+from rayvision_api.exception import ProgressCallbackError, RayvisionCancelledError
 from rayvision_sync.exception import (
     RecordDatabaseError,
     TransferError,
@@ -128,12 +130,18 @@ class HttpTransferEngine(object):
         """Close the keep-alive connections of every worker (done after each job)."""
         self.client.close()
 
-    def list(self, bid_key, folder):
+    def list(self, bid_key, folder, stop=None):
         """Every file below a storage folder, validated: :class:`ListedFile` items.
+
+        Args:
+            bid_key (str): ``config_bid`` / ``input_bid`` / ``output_bid``.
+            folder (str): Storage folder.
+            stop (CancelToken, optional): Ends the waits between attempts.
 
         Raises:
             ListingError: The storage's answer holds an unusable item (the field is named).
             TransferError: The storage could not be reached after the retries.
+            RayvisionCancelledError: ``stop`` was cancelled.
         """
         bid = self.bid(bid_key)
         folder = storage_path(folder)
@@ -141,6 +149,7 @@ class HttpTransferEngine(object):
         attempt = 0
         while True:
             attempt += 1
+            check(stop, what)
             try:
                 response = self.request("GET", bid, folder, {"list": "1"})
                 return validate_listing(self.client.json(response, what))
@@ -148,7 +157,7 @@ class HttpTransferEngine(object):
                 if attempt >= self.policy.max_attempts:
                     raise TransferError("{0} failed after {1} attempts: {2}".format(
                         what, attempt, exc))
-                self.policy.sleep(self.policy.delay(attempt))
+                self.policy.wait(self.policy.delay(attempt), stop)
 
     def delete(self, bid_key, path):
         """Remove a file or folder from a storage (used by tests and cleanup tools)."""
@@ -188,11 +197,17 @@ class HttpTransferEngine(object):
             verify (str): ``"stat"`` (size, times and inode decide what is unchanged) or
                 ``"hash"`` (also re-hash the files the records call unchanged).
 
+        The job stops when ``progress.token`` is cancelled (the caller's cancel token, or
+        a failing progress callback): every worker stops at its next block, the files
+        finished so far are recorded, the interrupted ones are not.
+
         Returns:
             TransferResult: Counts; never holds failures (they raise).
 
         Raises:
             TransferError: Some files could not be uploaded (all others were).
+            RayvisionCancelledError: The job was cancelled.
+            ProgressCallbackError: The progress callback raised.
         """
         if verify not in VERIFY_MODES:
             raise ValueError("verify must be one of {0}, not {1!r}".format(VERIFY_MODES,
@@ -202,8 +217,10 @@ class HttpTransferEngine(object):
         progress = progress or ProgressReporter("upload", show=False)
         result = TransferResult()
         pairs = list(pairs)
+        progress.check("upload")
         prefetched = _Prefetch.start_for(records, scope, len(pairs))
         entries = stat_pairs(pairs, result.failures)
+        progress.check("upload")
         result.files_total = len(entries) + len(result.failures)
         records, known = self._known(records, scope, prefetched, entries)
         plan = plan_uploads(entries, known, verify, self.verify_fraction, self.verify_age,
@@ -214,7 +231,8 @@ class HttpTransferEngine(object):
         for failed, message in result.failures:
             progress.file_failed(None, failed, message)
         progress.files_skipped(plan.skipped)
-        limiter = limiter_for(max_speed)
+        progress.check("upload")
+        limiter = limiter_for(max_speed, progress.token)
         single = SingleUpload(self.client, self.policy, self.chunk_size, LOGGER)
         batches = BatchUpload(self.client, single, self.policy, LOGGER)
         groups = plan_groups(plan.transfers, limiter, self.chunk_size, self.workers)
@@ -223,9 +241,13 @@ class HttpTransferEngine(object):
             with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(groups)))) as pool:
                 futures = [pool.submit(batches.run, bid, group, limiter, progress)
                            for group in groups]
-                for future in as_completed(futures):
+
+                def count(future):
                     for transfer, outcome in future.result():
                         self._count_upload(result, transfer, outcome, progress, saver)
+
+                _gather(futures, count, progress, "upload of {0} files".format(
+                    len(plan.transfers)))
         finally:
             saver.flush()
             progress.done()
@@ -337,9 +359,12 @@ class HttpTransferEngine(object):
             UnsafePathError: A server name would land outside ``local_path``, or a folder
                 on the way is a symbolic link (nothing written).
             TransferError: Some files could not be downloaded (all others were).
+            RayvisionCancelledError: ``progress.token`` was cancelled; files not finished
+                stay as partial files (``.rvpart``), which the next download continues.
+            ProgressCallbackError: The progress callback raised.
         """
         server_path = storage_path(server_path)
-        items = self.list(bid_key, server_path)
+        items = self.list(bid_key, server_path, getattr(progress, "token", None))
         return self.download_items(bid_key, items, server_path, local_path, keep_path,
                                    max_speed, progress, digests, print_log, strict)
 
@@ -373,15 +398,17 @@ class HttpTransferEngine(object):
                 progress.file_skipped(item.path, destination, item.size)
             else:
                 todo.append((item, destination))
-        limiter = limiter_for(max_speed)
+        progress.check("download")
+        limiter = limiter_for(max_speed, progress.token)
         single = SingleDownload(self.client, self.policy, LOGGER)
         try:
             with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(todo)))) as pool:
                 futures = dict((pool.submit(single.run, bid, item, destination, limiter,
                                             progress, digests), (item, destination))
                                for item, destination in todo)
-                for future in as_completed(futures):
-                    self._count_download(result, futures[future], future, progress)
+                _gather(futures, lambda future: self._count_download(
+                    result, futures[future], future, progress), progress,
+                    "download of {0} files".format(len(todo)))
         finally:
             progress.done()
             self.close()
@@ -448,6 +475,35 @@ class _RecordSaver(object):
             LOGGER.warning("%s; these uploads are not recorded", exc.error)
             self.records = None
         return self.records
+
+
+def _gather(futures, count, progress, what):
+    """``count(future)`` for each future as it completes; raise if the job was stopped.
+
+    On the first stop (the cancel token, or the progress callback failing) the futures not
+    started yet are dropped and the running ones end at their next block; what finished
+    meanwhile is still counted (and, for uploads, recorded).
+
+    Raises:
+        ProgressCallbackError: The progress callback raised.
+        RayvisionCancelledError: The job's token was cancelled.
+    """
+    stopped = None
+    for future in as_completed(futures):
+        if future.cancelled():
+            continue
+        try:
+            count(future)
+        except (RayvisionCancelledError, ProgressCallbackError) as exc:
+            if stopped is None:
+                stopped = exc
+                progress.token.cancel(str(exc.error))
+                for other in futures:
+                    other.cancel()
+    if progress.callback_error is not None:
+        raise progress.callback_error
+    if stopped is not None:
+        raise RayvisionCancelledError(what, progress.token.reason) from stopped
 
 
 def _first_failures(result):

@@ -98,9 +98,11 @@ class SingleUpload(object):
 
         ``started``: the file's ``file_start`` event was already sent (by a batch).
         """
+        what = "upload of {0} to {1}".format(transfer.local, transfer.server)
+        progress.check(what)
+        transfer.stop = progress.token
         if not started:
             progress.file_start(transfer.server, transfer.local)
-        what = "upload of {0} to {1}".format(transfer.local, transfer.server)
         ask = transfer.size > put_size(self.chunk_size, limiter)
         while True:
             sent_before = transfer.sent
@@ -110,7 +112,8 @@ class SingleUpload(object):
                 self._again(transfer, progress, what, exc)
                 continue
             except RETRYABLE + (Retryable,) as exc:
-                self.policy.interrupted(transfer, transfer.sent > sent_before, what, exc)
+                self.policy.interrupted(transfer, transfer.sent > sent_before, what, exc,
+                                        progress.token)
                 self.logger.warning("%s interrupted (%s); resuming", what, exc)
                 progress.retry(transfer.server, transfer.local, str(exc))
                 ask = True

@@ -8,6 +8,9 @@ import logging
 import sys
 import threading
 
+from rayvision_api.cancel import CancelToken
+from rayvision_api.exception import ProgressCallbackError
+
 LOGGER = logging.getLogger(__name__)
 
 # Event kinds, in the order they happen for one job.
@@ -59,16 +62,34 @@ class ProgressEvent(object):
 class ProgressReporter(object):
     """Thread-safe totals of one job, fanned out to a callback and optional tqdm bars.
 
+    The reporter also carries the job's stop signal, :attr:`token`: the caller's cancel
+    token, and cancelled as well when the callback fails, so that every worker of the job
+    stops at its next block.
+
     Args:
         direction (str): ``upload`` or ``download``.
-        callback (callable): Receives each :class:`ProgressEvent`; its exceptions are logged,
-            never allowed to break the transfer.
+        callback (callable): Receives each :class:`ProgressEvent`. When it raises, the
+            call that reported the event raises :class:`ProgressCallbackError` (the
+            callback's exception chained) and the job stops; the callback is not called
+            again.
         show (bool): tqdm bars; None means "when stderr is a terminal".
+        cancel_token (CancelToken, optional): The caller's cancel token.
+        ignore_callback_errors (bool): Log the callback's first failure at WARNING (later
+            ones at DEBUG) and carry on instead of stopping.
+
+    Attributes:
+        token (CancelToken): The job's stop signal (linked to ``cancel_token``).
+        callback_error (ProgressCallbackError): The callback's failure, or None.
     """
 
-    def __init__(self, direction, callback=None, show=None):
+    def __init__(self, direction, callback=None, show=None, cancel_token=None,
+                 ignore_callback_errors=False):
         self.direction = direction
         self.callback = callback
+        self.token = CancelToken(parent=cancel_token)
+        self.ignore_callback_errors = bool(ignore_callback_errors)
+        self.callback_error = None
+        self._callback_warned = False
         if show is None:
             show = bool(getattr(sys.stderr, "isatty", lambda: False)())
         self.show = show
@@ -80,7 +101,7 @@ class ProgressReporter(object):
         self._bars = None
 
     def _emit(self, kind, **fields):
-        if self.callback is None:
+        if self.callback is None or self.callback_error is not None:
             return
         event = ProgressEvent(kind=kind, direction=self.direction,
                               files_done=self.files_done, files_total=self.files_total,
@@ -88,8 +109,29 @@ class ProgressReporter(object):
                               **fields)
         try:
             self.callback(event)
-        except Exception:  # a broken plugin callback must not abort the transfer
-            LOGGER.exception("progress callback failed on %r", event)
+        except Exception as exc:
+            self._callback_failed(event, exc)
+
+    def _callback_failed(self, event, exc):
+        """Stop the job with a typed error, or log once and go on when told to ignore."""
+        if self.ignore_callback_errors:
+            level = logging.DEBUG if self._callback_warned else logging.WARNING
+            self._callback_warned = True
+            LOGGER.log(level, "progress callback failed on %r (ignored): %s: %s", event,
+                       type(exc).__name__, exc)
+            return
+        error = ProgressCallbackError(self.direction, exc)
+        self.callback_error = error
+        self.token.cancel("the progress callback failed")
+        raise error from exc
+
+    def check(self, what=None):
+        """Raise when the job must stop: cancelled by the caller, or the callback failed.
+
+        Raises:
+            RayvisionCancelledError: :attr:`token` is cancelled.
+        """
+        self.token.raise_if_cancelled(what or self.direction)
 
     def start(self, files_total, bytes_total):
         """Announce the size of the job."""

@@ -3,6 +3,7 @@
 import threading
 import time
 
+from rayvision_api.cancel import check, pause
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync.constants import DEFAULT_MAX_SPEED
 
@@ -31,11 +32,18 @@ class RateLimiter(object):
     """Paces byte pieces so that their total rate stays under ``rate`` bytes/s.
 
     Each caller books its piece on a shared virtual clock and sleeps until the piece's slot,
-    so many threads together never exceed the limit.
+    so many threads together never exceed the limit. Every block of a transfer passes
+    through :meth:`consume`, which is where the job's stop signal is looked at.
+
+    Args:
+        rate (float): Bytes per second; None or 0 for no limit.
+        stop (CancelToken, optional): The job's stop signal; :meth:`consume` raises once it
+            is cancelled, and its waits end early.
     """
 
-    def __init__(self, rate):
+    def __init__(self, rate, stop=None):
         self.rate = rate
+        self.stop = stop
         self._lock = threading.Lock()
         self._next = 0.0
 
@@ -47,7 +55,12 @@ class RateLimiter(object):
         return int(max(4096, min(1024 * 1024, self.rate / 10.0)))
 
     def consume(self, nbytes):
-        """Wait until ``nbytes`` may be sent."""
+        """Wait until ``nbytes`` may be sent.
+
+        Raises:
+            RayvisionCancelledError: The stop signal is cancelled (before or during the wait).
+        """
+        check(self.stop, "transfer")
         if not self.rate or nbytes <= 0:
             return
         with self._lock:
@@ -55,14 +68,14 @@ class RateLimiter(object):
             start = max(now, self._next)
             self._next = start + nbytes / self.rate
         if start > now:
-            time.sleep(start - now)
+            pause(self.stop, start - now, "transfer")
 
 
-def limiter_for(max_speed):
-    """A :class:`RateLimiter` for ``max_speed`` KB/s.
+def limiter_for(max_speed, stop=None):
+    """A :class:`RateLimiter` for ``max_speed`` KB/s, watching ``stop`` (a cancel token).
 
     None or ``""`` means the documented default, 1048576 KB/s (1 GB/s); 0 means unlimited.
     """
     if max_speed is None or max_speed == "":
         max_speed = DEFAULT_MAX_SPEED
-    return RateLimiter(parse_max_speed(max_speed))
+    return RateLimiter(parse_max_speed(max_speed), stop)

@@ -12,6 +12,7 @@ import time
 
 import requests
 
+from rayvision_api.cancel import check, pause
 from rayvision_sync.exception import TransferError, TransferIntegrityError
 from rayvision_sync.records import record_value
 
@@ -55,6 +56,8 @@ class FileTransfer(object):
         self.retries = 0
         self.stalls = 0
         self.corrupt = 0
+        #: The job's stop signal (a CancelToken), looked at between hashed blocks.
+        self.stop = None
         self._checkpoint = (0, hashlib.sha256())
 
     def __repr__(self):
@@ -95,6 +98,7 @@ class FileTransfer(object):
                 handle.seek(start)
                 remaining = offset - start
                 while remaining > 0:
+                    check(self.stop, "hashing {0}".format(self.local))
                     block = handle.read(min(BLOCK, remaining))
                     if not block:
                         raise Corrupt("{0} shrank while it was being sent".format(self.local))
@@ -146,15 +150,28 @@ class RetryPolicy(object):
         self.backoff = backoff
         self.sleep = sleep
 
+    def wait(self, seconds, stop=None):
+        """Wait ``seconds`` before another attempt; a cancelled ``stop`` token ends it.
+
+        Raises:
+            RayvisionCancelledError: ``stop`` was cancelled.
+        """
+        if stop is not None and self.sleep is time.sleep:
+            pause(stop, seconds, "transfer")
+            return
+        self.sleep(seconds)
+        check(stop, "transfer")
+
     def delay(self, attempt):
         """Seconds to wait before attempt number ``attempt + 1``."""
         return min(10.0, self.backoff * (2 ** (attempt - 1)))
 
-    def interrupted(self, transfer, progressed, what, exc):
+    def interrupted(self, transfer, progressed, what, exc, stop=None):
         """Count an interrupted attempt; wait, or raise when the file should be given up.
 
         Raises:
             TransferError: Too many attempts in a row without progress.
+            RayvisionCancelledError: ``stop`` was cancelled.
         """
         transfer.stalls = 1 if progressed else transfer.stalls + 1
         if transfer.stalls >= self.max_attempts or \
@@ -163,7 +180,9 @@ class RetryPolicy(object):
                 what, transfer.retries + 1, exc))
         transfer.retries += 1
         if transfer.stalls > 1:  # a drop after progress is retried at once
-            self.sleep(self.delay(transfer.stalls - 1))
+            self.wait(self.delay(transfer.stalls - 1), stop)
+        else:
+            check(stop, what)
 
     def corrupted(self, transfer, what, exc):
         """Count an integrity failure; raise on the third.

@@ -11,7 +11,10 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 
+from rayvision_api.exception import RayvisionCancelledError
+from rayvision_api.process_tree import kill_tree, popen_group_kwargs
 from rayvision_sync.constants import (
     DEFAULT_MAX_SPEED,
     RAYVISION_TRANSMITTER,
@@ -119,7 +122,20 @@ def is_error_line(line):
     return "upload file fail" in lowered or ("get path" in lowered and "info failed" in lowered)
 
 
-def run_transmitter(argv, log_dir=None, print_log=True, logger=None, environ=None):
+# Seconds between two looks at the cancel token while the transmitter runs.
+_CANCEL_POLL = 0.1
+
+
+def _watch(process, stop, killed):
+    """Kill the transmitter's process tree once ``stop`` is cancelled (a thread's body)."""
+    while process.poll() is None:
+        if stop.wait(_CANCEL_POLL):
+            killed.set()
+            kill_tree(process)
+            return
+
+
+def run_transmitter(argv, log_dir=None, print_log=True, logger=None, environ=None, stop=None):
     """Run the transmitter, streaming its output to the log.
 
     Args:
@@ -128,9 +144,13 @@ def run_transmitter(argv, log_dir=None, print_log=True, logger=None, environ=Non
         print_log (bool): Output lines at INFO (else DEBUG).
         logger: Logger for the output.
         environ (dict): Base environment of the child (default: ours).
+        stop (CancelToken, optional): Cancelling it kills the transmitter's process tree.
 
     Returns:
         tuple: ``(returncode, error_lines)``.
+
+    Raises:
+        RayvisionCancelledError: ``stop`` was cancelled; the transmitter is gone.
     """
     logger = logger or LOGGER
     level = logging.INFO if print_log else logging.DEBUG
@@ -138,8 +158,15 @@ def run_transmitter(argv, log_dir=None, print_log=True, logger=None, environ=Non
     if log_dir:
         env[TRANSFER_LOG] = log_dir
     logger.log(level, "cmd...%s", subprocess.list2cmdline(argv))
+    if stop is not None:
+        stop.raise_if_cancelled("transfer")
     process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, env=env)
+                               stderr=subprocess.STDOUT, env=env, **popen_group_kwargs())
+    killed = threading.Event()
+    if stop is not None:
+        watcher = threading.Thread(target=_watch, args=(process, stop, killed))
+        watcher.daemon = True
+        watcher.start()
     try:
         # The original piped "echo y|" into it: answer its confirmation prompt.
         process.stdin.write(b"y\n")
@@ -155,7 +182,10 @@ def run_transmitter(argv, log_dir=None, print_log=True, logger=None, environ=Non
         if is_error_line(line):
             errors.append(line)
     process.stdout.close()
-    return process.wait(), errors
+    returncode = process.wait()
+    if killed.is_set():
+        raise RayvisionCancelledError("rayvision_transmitter", stop.reason)
+    return returncode, errors
 
 
 def check_exit(returncode, errors, what):
@@ -198,12 +228,19 @@ class TransmitterEngine(object):
     def __repr__(self):
         return "TransmitterEngine(exe={0!r})".format(self.transfer.transmitter_exe)
 
-    def run(self, cmd_params, db_ini_path=None, print_log=True, what="transfer"):
-        """Run one command; returns its failure lines, or raises :class:`TransmitterExitError`."""
+    def run(self, cmd_params, db_ini_path=None, print_log=True, what="transfer", stop=None):
+        """Run one command; returns its failure lines, or raises :class:`TransmitterExitError`.
+
+        ``stop`` (a cancel token) kills the transmitter and raises
+        :class:`~rayvision_api.exception.RayvisionCancelledError`.
+        """
         argv = self.transfer.create_argv(cmd_params, db_ini_path)
         argv[0] = find_transmitter(self.transfer.explicit_transmitter)
-        returncode, errors = run_transmitter(argv, self.log_dir, print_log,
-                                             self.transfer.logger)
+        try:
+            returncode, errors = run_transmitter(argv, self.log_dir, print_log,
+                                                 self.transfer.logger, stop=stop)
+        except RayvisionCancelledError as exc:
+            raise RayvisionCancelledError(what, exc.reason) from exc
         check_exit(returncode, errors, what)
         return errors
 
@@ -215,7 +252,7 @@ class TransmitterEngine(object):
         """
         errors = []
         try:
-            errors = self.run(cmd_params, db_ini_path, print_log, what)
+            errors = self.run(cmd_params, db_ini_path, print_log, what, progress.token)
             if finished is not None and not errors:
                 finished()
         except TransmitterExitError as exc:

@@ -8,6 +8,7 @@ import json
 import os
 from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Tuple, Union
 
+from rayvision_api.cancel import check
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync import config
 from rayvision_sync.exception import (
@@ -88,13 +89,19 @@ class RayvisionUpload(object):
         show_progress (bool): tqdm bars; default when stderr is a terminal.
         verify (str): How the HTTP engine tells unchanged files: ``"stat"`` (size, mtime,
             ctime and inode; default) or ``"hash"`` (also re-hash them).
+        cancel_token (CancelToken, optional): Stops every upload of this object within a
+            second of being cancelled (:mod:`rayvision_api.cancel`); a method's own
+            ``cancel_token`` argument takes its place for that call.
+        ignore_callback_errors (bool): A ``progress_callback`` that raises is logged (once,
+            at WARNING) instead of stopping the upload with ``ProgressCallbackError``.
     """
 
     def __init__(self, api: "RayvisionAPI", db_config_path: Optional[str] = None,
                  engine: Any = None, workers: Optional[int] = None,
                  chunk_size: Optional[int] = None, transmitter_exe: Optional[str] = None,
                  progress_callback: Optional[Callable[[Any], Any]] = None,
-                 show_progress: Optional[bool] = None, verify: str = "stat") -> None:
+                 show_progress: Optional[bool] = None, verify: str = "stat",
+                 cancel_token: Any = None, ignore_callback_errors: bool = False) -> None:
         self.api = api
         self.trans = RayvisionTransfer(transmitter_exe=transmitter_exe,
                                        **create_transfer_params(api))
@@ -109,6 +116,8 @@ class RayvisionUpload(object):
         self._db = os.path.join(self.db_path, "db")
         self.progress_callback = progress_callback
         self.show_progress = show_progress
+        self.cancel_token = cancel_token
+        self.ignore_callback_errors = bool(ignore_callback_errors)
         self._engine_choice = engine
         self._engine_options = {"workers": workers, "chunk_size": chunk_size}
         self._engine = None
@@ -131,8 +140,10 @@ class RayvisionUpload(object):
                                          **self._engine_options)
         return self._engine
 
-    def _progress(self):
-        return ProgressReporter("upload", self.progress_callback, self.show_progress)
+    def _progress(self, cancel_token=None):
+        return ProgressReporter("upload", self.progress_callback, self.show_progress,
+                                cancel_token or self.cancel_token,
+                                self.ignore_callback_errors)
 
     @staticmethod
     def load_db_config(db_config_path: Optional[str] = None) -> Tuple[Any, ...]:
@@ -175,7 +186,8 @@ class RayvisionUpload(object):
         return config.atomic_write_text(path, text, private=True)
 
     def upload_config(self, task_id: Union[int, str], config_file_list: Sequence[str],
-                      max_speed: Optional[Union[str, int]] = None) -> bool:
+                      max_speed: Optional[Union[str, int]] = None,
+                      cancel_token: Any = None) -> bool:
         """Upload configuration files to ``/<task_id>/cfg/<name>`` of the config storage.
 
         Missing files are logged and skipped.
@@ -184,12 +196,16 @@ class RayvisionUpload(object):
             task_id (str): Task id.
             config_file_list (list): Configuration file paths.
             max_speed (str): KB/s, default 1048576.
+            cancel_token (CancelToken, optional): Stops the upload (default: the
+                constructor's).
 
         Returns:
             bool: True.
 
         Raises:
             TransferError: 20004 ``<path> upload failed``.
+            RayvisionCancelledError: The cancel token was cancelled.
+            ProgressCallbackError: The progress callback raised.
         """
         pairs = []
         for path in config_file_list:
@@ -202,7 +218,7 @@ class RayvisionUpload(object):
         if engine.name == "http":
             try:
                 self.last_result = engine.upload_pairs("config_bid", pairs, max_speed,
-                                                       progress=self._progress())
+                                                       progress=self._progress(cancel_token))
             except TransferError as exc:
                 raise TransferError("{0} upload failed: {1}".format(
                     ", ".join(local for local, _ in pairs), exc.error), 20004)
@@ -210,9 +226,10 @@ class RayvisionUpload(object):
         total = TransferResult()
         for local, server in pairs:
             for attempt in range(1, CONFIG_ATTEMPTS + 1):
+                check(cancel_token or self.cancel_token, "upload of {0}".format(local))
                 try:
                     total.merge(engine.upload_file("config_bid", local, server, max_speed,
-                                                   progress=self._progress()))
+                                                   progress=self._progress(cancel_token)))
                     self.last_result = total
                     break
                 except TransmitterExitError as exc:
@@ -245,7 +262,8 @@ class RayvisionUpload(object):
 
     @upload_retry
     def upload_asset(self, upload_json_path: str, max_speed: Optional[Union[str, int]] = None,
-                     is_db: bool = True, verify: Optional[str] = None) -> bool:
+                     is_db: bool = True, verify: Optional[str] = None,
+                     cancel_token: Any = None) -> bool:
         """Upload the assets listed in upload.json to the input storage.
 
         Args:
@@ -253,9 +271,16 @@ class RayvisionUpload(object):
             max_speed (str): KB/s, default 1048576.
             is_db (bool): Use the upload-record database (skip unchanged files).
             verify (str): ``"stat"`` or ``"hash"`` (HTTP engine; default: the constructor's).
+            cancel_token (CancelToken, optional): Stops the upload within a second (default:
+                the constructor's); the files finished before are recorded, the
+                interrupted ones are not.
 
         Returns:
             bool: True.
+
+        Raises:
+            RayvisionCancelledError: The cancel token was cancelled.
+            ProgressCallbackError: The progress callback raised.
         """
         pairs = read_upload_json(upload_json_path)
         engine = self.engine
@@ -263,12 +288,13 @@ class RayvisionUpload(object):
             db_ini = self.create_db_ini(upload_json_path) if is_db else None
             self.last_result = engine.upload_asset(upload_json_path, pairs, max_speed,
                                                    db_ini_path=db_ini,
-                                                   progress=self._progress())
+                                                   progress=self._progress(cancel_token))
             return True
         records = self.open_records(upload_json_path, is_db)
         try:
             self.last_result = engine.upload_pairs("input_bid", pairs, max_speed,
-                                                   records=records, progress=self._progress(),
+                                                   records=records,
+                                                   progress=self._progress(cancel_token),
                                                    verify=verify or self.verify)
             temporary = config.parse_bool(self.sqlite_config.get("temporary"), "db_config.ini",
                                           "SQLITE", "temporary")
@@ -282,14 +308,22 @@ class RayvisionUpload(object):
 
     def upload(self, task_id: Union[int, str], task_json_path: str, tips_json_path: str,
                asset_json_path: str, upload_json_path: str,
-               max_speed: Optional[Union[str, int]] = None) -> bool:
+               max_speed: Optional[Union[str, int]] = None, cancel_token: Any = None) -> bool:
         """Upload the four json files, then the assets of upload.json.
+
+        Args:
+            cancel_token (CancelToken, optional): Stops the upload within a second (default:
+                the constructor's).
 
         Returns:
             bool: True is success, False is failure.
+
+        Raises:
+            RayvisionCancelledError: The cancel token was cancelled.
+            ProgressCallbackError: The progress callback raised.
         """
         config_ok = self.upload_config(str(task_id), [task_json_path, tips_json_path,
                                                       asset_json_path, upload_json_path],
-                                       max_speed)
-        asset_ok = self.upload_asset(upload_json_path, max_speed)
+                                       max_speed, cancel_token=cancel_token)
+        asset_ok = self.upload_asset(upload_json_path, max_speed, cancel_token=cancel_token)
         return bool(config_ok and asset_ok)

@@ -4,8 +4,8 @@ import functools
 import logging
 import subprocess
 import sys
-import time
 
+from rayvision_api.cancel import pause
 from rayvision_api.exception import RayvisionArgumentError, RayvisionError
 from rayvision_sync.config import read_ini_config  # noqa: F401  (documented helper)
 from rayvision_sync.constants import (
@@ -118,11 +118,14 @@ def upload_retry(func):
 
     Codes 9 (parameters), 11 (files that cannot be uploaded) and 1-8 (argument format) are
     raised at once; 10 and unknown codes are retried after ``self.retry_delays`` (default
-    :data:`RETRY_DELAYS`), then raised. The original retried forever.
+    :data:`RETRY_DELAYS`), then raised. The original retried forever. The waits end early,
+    raising ``RayvisionCancelledError``, when the call's ``cancel_token`` (else
+    ``self.cancel_token``) is cancelled.
     """
 
     @functools.wraps(func)
     def wrapper(self, *args, **kwargs):
+        token = kwargs.get("cancel_token") or getattr(self, "cancel_token", None)
         delays = list(getattr(self, "retry_delays", RETRY_DELAYS))
         attempt = 0
         while True:
@@ -136,7 +139,7 @@ def upload_retry(func):
                     raise
                 LOGGER.warning("%s; retrying in %s s (%d/%d)", exc.error, delays[attempt],
                                attempt + 1, len(delays))
-                time.sleep(delays[attempt])
+                pause(token, delays[attempt], "upload")
                 attempt += 1
 
     return wrapper
