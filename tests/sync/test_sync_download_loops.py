@@ -6,9 +6,12 @@ import os
 import time
 
 import pytest
+from helpers.cancelling import CANCEL_BOUND, Canceller
 from rvsync_helpers import ScriptedQuery
 
 from rayvision_api import RayvisionAPI
+from rayvision_api.cancel import CancelToken
+from rayvision_api.exception import RayvisionCancelledError
 from rayvision_sync.download import RayvisionDownload
 from rayvision_sync.manage import RayvisionManageTask
 from rayvision_sync.upload import RayvisionUpload
@@ -181,3 +184,37 @@ def test_documented_workflow(farm, api, sync_env):
                                                        local_path=str(sync_env / "renders"))
     assert local_files(sync_env / "renders" / "{0}_shot".format(task_id) / "layer1") == [
         "shot.0001.png", "shot.0002.png", "shot.0003.png"]
+
+
+@pytest.mark.parametrize("method,sleep_time", [
+    ("auto_download", 30),                        # cancelled while it sleeps between polls
+    ("auto_download", 0.05),                      # cancelled while it polls and downloads
+    ("auto_download_after_task_completed", 30),
+])
+def test_cancel_ends_the_download_loops_within_a_second(farm, api, sync_env, method,
+                                                        sleep_time):
+    task_id = submit_task(api, sync_env / "c", frames="1-2000[1]")  # renders for minutes
+    token = CancelToken()
+    download = RayvisionDownload(api, show_progress=False)
+    canceller = Canceller(token, delay=0.5)
+    try:
+        with pytest.raises(RayvisionCancelledError) as info:
+            getattr(download, method)([task_id], sleep_time=sleep_time,
+                                      local_path=str(sync_env / "out"), cancel_token=token)
+        assert canceller.seconds_to(time.monotonic()) < CANCEL_BOUND
+        assert str(task_id) in str(info.value)
+    finally:
+        api.task.stop_task([task_id])
+
+
+def test_constructor_token_ends_the_loop(farm, api, sync_env):
+    task_id = submit_task(api, sync_env / "k", frames="1-2000[1]")
+    token = CancelToken()
+    download = RayvisionDownload(api, show_progress=False, cancel_token=token)
+    canceller = Canceller(token, delay=0.3)
+    try:
+        with pytest.raises(RayvisionCancelledError):
+            download.auto_download_after_task_completed([task_id], sleep_time=30)
+        assert canceller.seconds_to(time.monotonic()) < CANCEL_BOUND
+    finally:
+        api.task.stop_task([task_id])

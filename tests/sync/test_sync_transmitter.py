@@ -2,15 +2,22 @@
 
 import json
 import os
+import sys
+import time
 
 import pytest
+from helpers.cancelling import CANCEL_BOUND, Canceller, wait_gone
 from rvsync_helpers import make_file, read, standin_executable, write_upload_json
+
+from rayvision_api.cancel import CancelToken
+from rayvision_api.exception import RayvisionCancelledError
 
 from rayvision_sync.exception import (
     TransferError,
     TransmitterExitError,
     TransmitterNotFoundError,
 )
+from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.transfer import RayvisionTransfer
 from rayvision_sync.transmitter import (
     TransmitterEngine,
@@ -342,3 +349,26 @@ def test_transmitter_failure_lines_become_failures(api, standin, sync_env):
         upload.upload_asset(upload_json)
     kinds = [event.kind for event in events]
     assert "file_failed" in kinds and kinds[-1] == "job_done"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_cancel_kills_the_transmitter_and_its_children(tmp_path):
+    pids = tmp_path / "pids.txt"
+    exe = tmp_path / "slow_transmitter"
+    exe.write_text("#!{0}\n".format(sys.executable) + (
+        "import os, subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])\n"
+        "open({0!r}, 'w').write('%d %d' % (os.getpid(), child.pid))\n"
+        "os.rename({0!r}, {1!r})\n"
+        "time.sleep(120)\n").format(str(pids) + ".tmp", str(pids)))
+    exe.chmod(0o755)
+    engine = TransmitterEngine(make_transfer(transmitter_exe=str(exe)), log_dir=str(tmp_path))
+    local = make_file(tmp_path / "a.png", 100)
+    token = CancelToken()
+    canceller = Canceller(token, pids.exists)
+    with pytest.raises(RayvisionCancelledError) as info:
+        engine.upload_file("config_bid", local, "/1/cfg/a.png",
+                           progress=ProgressReporter("upload", show=False, cancel_token=token))
+    assert canceller.seconds_to(time.monotonic()) < CANCEL_BOUND
+    assert info.value.what == "upload of {0}".format(local)
+    assert wait_gone([int(pid) for pid in pids.read_text().split()]) == []
