@@ -51,7 +51,7 @@ def pid_alive(pid):
     try:
         with open("/proc/{0}/stat".format(pid)) as handle:
             return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (IOError, OSError):
+    except OSError:
         return False
 
 

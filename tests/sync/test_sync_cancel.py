@@ -7,9 +7,9 @@ import random
 import time
 
 import pytest
-from helpers.cancelling import CANCEL_BOUND, Canceller
 from rvsync_helpers import make_file, read, write_upload_json
 
+from helpers.cancelling import CANCEL_BOUND, Canceller
 from rayvision_api.cancel import CancelToken
 from rayvision_api.exception import ProgressCallbackError, RayvisionCancelledError
 from rayvision_sync.download import RayvisionDownload

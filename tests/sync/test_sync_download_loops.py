@@ -6,9 +6,9 @@ import os
 import time
 
 import pytest
-from helpers.cancelling import CANCEL_BOUND, Canceller
 from rvsync_helpers import ScriptedQuery
 
+from helpers.cancelling import CANCEL_BOUND, Canceller
 from rayvision_api import RayvisionAPI
 from rayvision_api.cancel import CancelToken
 from rayvision_api.exception import RayvisionCancelledError

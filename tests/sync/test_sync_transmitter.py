@@ -6,12 +6,11 @@ import sys
 import time
 
 import pytest
-from helpers.cancelling import CANCEL_BOUND, Canceller, wait_gone
 from rvsync_helpers import make_file, read, standin_executable, write_upload_json
 
+from helpers.cancelling import CANCEL_BOUND, Canceller, wait_gone
 from rayvision_api.cancel import CancelToken
 from rayvision_api.exception import RayvisionCancelledError
-
 from rayvision_sync.exception import (
     TransferError,
     TransmitterExitError,

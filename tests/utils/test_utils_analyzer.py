@@ -6,8 +6,8 @@ import textwrap
 import time
 
 import pytest
-from helpers.cancelling import CANCEL_BOUND, Canceller, wait_gone
 
+from helpers.cancelling import CANCEL_BOUND, Canceller, wait_gone
 from rayvision_api.cancel import CancelToken
 from rayvision_api.exception import RayvisionCancelledError
 from rayvision_utils.analyzer import BaseAnalyzer

@@ -16,7 +16,7 @@ True
 import threading
 import time
 import weakref
-from typing import Any, Optional
+from typing import Any, MutableSet, Optional
 
 from rayvision_api.exception import RayvisionCancelledError
 
@@ -37,7 +37,7 @@ class CancelToken(object):
     def __init__(self, parent: Optional["CancelToken"] = None) -> None:
         self._event = threading.Event()
         self._lock = threading.Lock()
-        self._children: "weakref.WeakSet[CancelToken]" = weakref.WeakSet()
+        self._children: MutableSet[CancelToken] = weakref.WeakSet()
         self.reason: Optional[str] = None
         if parent is not None:
             parent._adopt(self)
@@ -65,7 +65,7 @@ class CancelToken(object):
             self.reason = reason
             self._event.set()
             children = list(self._children)
-            self._children = weakref.WeakSet()
+            self._children.clear()
         for child in children:
             child.cancel(reason)
 

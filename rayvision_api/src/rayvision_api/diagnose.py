@@ -9,7 +9,7 @@ the farm refuses.
 import ssl
 from typing import Iterator, NamedTuple, Optional
 
-from rayvision_api.exception import RayvisionAPIError, RayvisionError
+from rayvision_api.exception import RayvisionAPIError, RayvisionCancelledError, RayvisionError
 
 # Business codes of the API that mean "your credentials or signature are refused".
 _AUTH_CODES = frozenset(range(602, 620))
@@ -23,7 +23,8 @@ class Explanation(NamedTuple):
     """What went wrong, in one line, and what to do about it.
 
     ``kind`` is one of ``protocol``, ``unreachable``, ``credentials``, ``farm``,
-    ``argument``, ``sdk``, ``internal``; ``code`` the SDK or farm error code, or None;
+    ``argument``, ``sdk``, ``internal``, ``interrupted`` (a cancel token stopped it);
+    ``code`` the SDK or farm error code, or None;
     ``message`` one line (no traceback, never a secret); ``hint`` what to do, or ``""``.
     """
 
@@ -115,6 +116,8 @@ def explain(exc: BaseException) -> Explanation:
                                "show) and the machine's clock")
         return Explanation("farm", exc.error_code, "{0} ({1})".format(exc.error, url)
                            if url else str(exc.error), "")
+    if isinstance(exc, RayvisionCancelledError):
+        return Explanation("interrupted", exc.error_code, str(exc.error), "")
     if isinstance(exc, RayvisionError):
         kind = "argument" if isinstance(exc, (TypeError, KeyError)) else "sdk"
         return Explanation(kind, exc.error_code, str(getattr(exc, "error", exc)), "")

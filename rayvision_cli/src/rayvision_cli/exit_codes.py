@@ -17,7 +17,7 @@ TASK_STOPPED = 6
 TIMEOUT = 7
 #: ``doctor``: at least one check failed.
 CHECK_FAILED = 8
-#: Interrupted by Ctrl-C / SIGTERM.
+#: Interrupted by Ctrl-C / SIGTERM (the operation was cancelled).
 INTERRUPTED = 130
 
 #: Explanation kind (``rayvision_api.diagnose``) -> exit code.
@@ -29,4 +29,5 @@ BY_KIND = {
     "farm": ERROR,
     "sdk": ERROR,
     "internal": ERROR,
+    "interrupted": INTERRUPTED,
 }

@@ -8,7 +8,6 @@ Every command shares the global options (``--profile``, ``--json``, ``-q``/``-v`
 import argparse
 import logging
 import os
-import signal
 import sys
 import traceback
 from typing import List, Optional
@@ -17,6 +16,7 @@ from rayvision_api.diagnose import explain
 from rayvision_cli import __version__, exit_codes
 from rayvision_cli.commands import analysis, config, doctor, sync_output, tasks, transfer
 from rayvision_cli.events import Output
+from rayvision_cli.interrupts import Interrupts
 
 LOGGER = logging.getLogger(__name__)
 
@@ -109,16 +109,6 @@ def _configure_logging(args: argparse.Namespace) -> None:
                     own.setLevel(level)
 
 
-def _install_sigterm() -> None:
-    def _terminate(signum, frame):
-        raise KeyboardInterrupt()
-
-    try:
-        signal.signal(signal.SIGTERM, _terminate)
-    except ValueError:  # not the main thread (embedded): leave signals alone
-        pass
-
-
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of the ``rayvision`` console command; returns the exit code."""
     parser = build_parser()
@@ -131,10 +121,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         return exit_codes.USAGE
     output = Output(json_mode=args.json, quiet=args.quiet, verbose=args.verbose)
     _configure_logging(args)
-    _install_sigterm()
     output.emit("start", command=args.command, version=__version__)
     try:
-        code = args.handler(args, output)
+        # Ctrl-C / SIGTERM cancel the command's token: it ends as RayvisionCancelledError.
+        with Interrupts() as interrupts:
+            args.cancel_token = interrupts.token
+            code = args.handler(args, output)
     except KeyboardInterrupt:
         output.error("interrupted", code=None, kind="interrupted",
                      exit_code=exit_codes.INTERRUPTED)

@@ -229,6 +229,12 @@ class RayvisionDownload(object):
         downloaded). The caller's list is not modified.
 
         Args:
+            task_id_list (list of int): Tasks to follow.
+            max_speed (str): KB/s, default 1048576.
+            print_log (bool): Log every file at INFO.
+            sleep_time (float): Seconds between polls.
+            download_filename_format (str): See :meth:`download`.
+            local_path (str): Download folder (default ``~/renderfarm_sdk``).
             cancel_token (CancelToken, optional): Ends the loop within a second, between
                 polls or in the middle of a download (default: the constructor's).
 
@@ -249,6 +255,12 @@ class RayvisionDownload(object):
         """Download each task once it has ended. The caller's list is not modified.
 
         Args:
+            task_id_list (list of int): Tasks to follow.
+            max_speed (str): KB/s, default 1048576.
+            print_log (bool): Log every file at INFO.
+            sleep_time (float): Seconds between polls.
+            download_filename_format (str): See :meth:`download`.
+            local_path (str): Download folder (default ``~/renderfarm_sdk``).
             cancel_token (CancelToken, optional): Ends the loop within a second (default:
                 the constructor's).
 

@@ -312,6 +312,12 @@ class RayvisionUpload(object):
         """Upload the four json files, then the assets of upload.json.
 
         Args:
+            task_id (str): Task id.
+            task_json_path (str): task.json.
+            tips_json_path (str): tips.json.
+            asset_json_path (str): asset.json.
+            upload_json_path (str): upload.json (its assets are uploaded too).
+            max_speed (str): KB/s, default 1048576.
             cancel_token (CancelToken, optional): Stops the upload within a second (default:
                 the constructor's).
 

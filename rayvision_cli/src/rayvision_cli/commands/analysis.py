@@ -53,7 +53,7 @@ def _analyse(args: Any, output: Output, platform: str = "2") -> Any:
                                    _workspace(args), args.backend, platform)
     output.emit("phase", phase="analyse", scene=args.scene)
     output.info("analysing {0} ...".format(args.scene))
-    analyzer.analyse()
+    analyzer.analyse(cancel_token=getattr(args, "cancel_token", None))
     return analyzer
 
 
@@ -78,7 +78,7 @@ def run_analyse(args: Any, output: Output) -> int:
     return exit_codes.OK
 
 
-def _uploader(api: Any, settings: dict, bridge: ProgressBridge) -> Any:
+def _uploader(api: Any, settings: dict, bridge: ProgressBridge, cancel_token: Any = None) -> Any:
     """``RayvisionUpload`` on the profile's ``record_store``: a ``db_config.ini`` or a redis URL.
 
     Machines whose profiles name one redis share their upload records, so a file one of
@@ -91,7 +91,8 @@ def _uploader(api: Any, settings: dict, bridge: ProgressBridge) -> Any:
     upload = RayvisionUpload(api, db_config_path=store if store.endswith(".ini") else None,
                              engine=settings.get("engine"),
                              workers=_int(settings.get("workers")),
-                             progress_callback=bridge, show_progress=False)
+                             progress_callback=bridge, show_progress=False,
+                             cancel_token=cancel_token)
     if store.startswith(config.REDIS_URL_SCHEMES):
         upload.database_config["type"] = "redis"
         upload.redis_config.update(config.redis_config_from_url(store))
@@ -112,7 +113,7 @@ def run_submit(args: Any, output: Output) -> int:
     task_id = RayvisionCheck(api, analyzer).execute(analyzer.task_json, analyzer.upload_json)
     output.emit("phase", phase="upload", task_id=str(task_id))
     bridge = ProgressBridge(output, "upload", str(task_id))
-    upload = _uploader(api, settings, bridge)
+    upload = _uploader(api, settings, bridge, getattr(args, "cancel_token", None))
     uploaded = upload.upload(str(task_id), task_json_path=analyzer.task_json,
                              tips_json_path=analyzer.tips_json,
                              asset_json_path=analyzer.asset_json,

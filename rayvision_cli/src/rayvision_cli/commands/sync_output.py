@@ -8,10 +8,11 @@ never fetch the same frame), and it keeps a status file a monitor can read. See
 import datetime
 import os
 import threading
-import time
 from typing import Any, Dict, List, Optional
 
+from rayvision_api.cancel import pause
 from rayvision_api.diagnose import explain
+from rayvision_api.exception import RayvisionCancelledError
 from rayvision_cli import client, exit_codes
 from rayvision_cli.commands.tasks import fetch, list_tasks, task_ids
 from rayvision_cli.events import Output
@@ -130,14 +131,15 @@ def sync_task(api: Any, downloader: Any, state: Any, task_id: str, dest: str, ou
             downloader.download([int(task_id)], max_speed=max_speed, print_log=False,
                                 local_path=dest)
             continue
-        items = engine.list("output_bid", name)
+        items = engine.list("output_bid", name, downloader.cancel_token)
         expected.update((item.path, _fingerprint(item)) for item in items)
         todo = [item for item in items if done.get(item.path) != _fingerprint(item)]
         if not todo:
             continue
         recorder = _Recorder(state, task_id, dict((item.path, _fingerprint(item))
                                                   for item in todo), bridge)
-        progress = ProgressReporter("download", recorder, show=False)
+        progress = ProgressReporter("download", recorder, show=False,
+                                    cancel_token=downloader.cancel_token)
         engine.download_items("output_bid", todo, storage_path(name), dest, True, max_speed,
                               progress, print_log=False)
         fetched += recorder.fetched
@@ -174,7 +176,7 @@ def _pass(api: Any, downloader: Any, state: Any, ids: Optional[List[str]], dest:
         try:
             complete = sync_task(api, downloader, state, task_id, dest, output, status,
                                  max_speed)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, RayvisionCancelledError):
             raise
         except Exception as exc:  # one task's failure must not stop the others
             explanation = explain(exc)
@@ -205,7 +207,8 @@ def follow_tasks(args: Any, output: Output, api: Any, ids: Optional[List[str]],
     status = StatusFile(status_path, dest, state.kind)
     downloader = RayvisionDownload(api, engine=settings.get("engine"),
                                    workers=int(settings["workers"])
-                                   if settings.get("workers") else None, show_progress=False)
+                                   if settings.get("workers") else None, show_progress=False,
+                                   cancel_token=getattr(args, "cancel_token", None))
     max_speed = settings.get("max_speed")
     interval = getattr(args, "interval", 10.0)
     once = getattr(args, "once", False)
@@ -226,7 +229,7 @@ def follow_tasks(args: Any, output: Output, api: Any, ids: Optional[List[str]],
                 output.result("complete: {0}; pending: {1}".format(
                     " ".join(outcome["complete"]) or "-", " ".join(outcome["pending"]) or "-"))
                 return code
-            time.sleep(interval)
+            pause(downloader.cancel_token, interval, "sync-output")
     finally:
         status.save(state_name)
         state.close()

@@ -3,6 +3,7 @@
 import time
 from typing import Any, Dict, List
 
+from rayvision_api.cancel import pause
 from rayvision_api.exception import RayvisionError
 from rayvision_cli import client, exit_codes, task_status
 from rayvision_cli.events import Output
@@ -155,7 +156,8 @@ def run_wait(args: Any, output: Output) -> int:
                 task_id, entry["status"], args.wait_timeout), kind="timeout",
                 exit_code=exit_codes.TIMEOUT)
             return exit_codes.TIMEOUT
-        time.sleep(args.interval)
+        pause(getattr(args, "cancel_token", None), args.interval,
+              "wait for task {0}".format(task_id))
 
 
 _ACTIONS = {"stop": "stop_task", "restart": "start_task", "delete": "delete_task"}

@@ -34,7 +34,8 @@ def run_download(args: Any, output: Output) -> int:
     bridge = ProgressBridge(output, "download")
     downloader = RayvisionDownload(api, engine=settings.get("engine"),
                                    workers=_int(settings.get("workers")),
-                                   progress_callback=bridge, show_progress=False)
+                                   progress_callback=bridge, show_progress=False,
+                                   cancel_token=getattr(args, "cancel_token", None))
     downloader.download(ids, max_speed=settings.get("max_speed"), print_log=False,
                         download_filename_format="false" if args.flat else "true",
                         local_path=args.dest)
