@@ -9,6 +9,7 @@ import pytest
 from rayvision_api import exception
 from rayvision_api.cancel import CancelToken, check, pause
 from rayvision_api.diagnose import explain
+from rayvision_utils.exception import exception as utils_exception
 
 
 def test_cancel_is_one_way_and_keeps_the_first_reason():
@@ -84,7 +85,5 @@ def test_errors_are_in_the_hierarchy_and_pickle():
     assert str(failed) == ("RayvisionError: 1000007: the progress callback of the upload "
                            "raised ValueError: bad")
     assert explain(cancelled).kind == "interrupted"
-    from rayvision_utils.exception import exception as utils_exception
-
     assert utils_exception.RayvisionCancelledError is exception.RayvisionCancelledError
     assert utils_exception.ProgressCallbackError is exception.ProgressCallbackError

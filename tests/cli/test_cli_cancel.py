@@ -3,6 +3,7 @@ ends within a second with exit code 130 and one ``interrupted`` error, never a t
 (docs/cli.md, "Exit codes")."""
 
 import json
+import os
 import signal
 import time
 
@@ -10,6 +11,7 @@ import pytest
 from cli_helpers import MAYA_SCENE
 
 from rayvision_cli import exit_codes
+from rayvision_cli.interrupts import Interrupts
 from rayvision_sandbox import Sandbox
 
 # The documented contract: a cancelled operation stops within this many seconds.
@@ -91,10 +93,6 @@ def test_sync_output_is_cancelled_between_passes(cli, slow_task, tmp_path):
 
 
 def test_interrupts_cancel_first_then_interrupt_the_main_thread_and_restore_handlers():
-    import os
-
-    from rayvision_cli.interrupts import Interrupts
-
     previous = signal.getsignal(signal.SIGINT)
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):

@@ -3,10 +3,19 @@
 import json
 import os
 import sqlite3
+import sys
+import time
 
 import pytest
 
-from rayvision_api.exception import AnalyseFailError, CGExeNotExistError, VersionNotMatchError
+from helpers.cancelling import CANCEL_BOUND, Canceller, wait_gone
+from rayvision_api.cancel import CancelToken
+from rayvision_api.exception import (
+    AnalyseFailError,
+    CGExeNotExistError,
+    RayvisionCancelledError,
+    VersionNotMatchError,
+)
 from rayvision_houdini.analyze_houdini import HFS_BASE_SCRIPT, AnalyzeHoudini
 
 
@@ -298,3 +307,24 @@ def test_dcc_backend_renders_what_houdini_renders(dcc_scene, kit, workspace, int
     text = json.dumps(asset)
     assert "filetype" not in text and "filedef" not in text and "dcmfilename" not in text
     assert "50001" not in _load(analyzer.tips_json)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+def test_cancel_kills_hython_and_its_children(dcc_scene, workspace):
+    pids = dcc_scene["tmp"] / "pids.txt"
+    hython = dcc_scene["tmp"] / "hython"
+    hython.write_text("#!{0}\n".format(sys.executable) + (
+        "import os, subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])\n"
+        "open({0!r}, 'w').write('%d %d' % (os.getpid(), child.pid))\n"
+        "os.rename({0!r}, {1!r})\n"
+        "time.sleep(120)\n").format(str(pids) + ".tmp", str(pids)))
+    hython.chmod(0o755)
+    token = CancelToken()
+    analyzer = _analyzer(dcc_scene, str(hython), workspace, backend="dcc", cancel_token=token)
+    canceller = Canceller(token, pids.exists)
+    with pytest.raises(RayvisionCancelledError):
+        analyzer.analyse()
+    assert canceller.seconds_to(time.monotonic()) < CANCEL_BOUND
+    assert wait_gone([int(pid) for pid in pids.read_text().split()]) == []
+    assert not os.path.exists(analyzer.upload_json)

@@ -5,6 +5,8 @@ import os
 
 import pytest
 
+from rayvision_api.cancel import CancelToken
+from rayvision_api.exception import RayvisionCancelledError
 from rayvision_api.task.handle import RayvisionTask
 from rayvision_maya.analyze_maya_handle import Maya
 from rayvision_utils.analyse_handle import RayvisionAnalyse
@@ -128,3 +130,14 @@ def test_json_handle_helpers(offline_task, project, tmp_path):
     handle.version_str = "Maya 2019"
     with pytest.raises(VersionNotMatchError):
         handle.valid()
+
+
+def test_cancel_token_reaches_the_maya_analysis(offline_task, project, monkeypatch):
+    monkeypatch.setattr("rayvision_maya.analyze_maya.AnalyzeMaya.find_dcc_executable",
+                        lambda self, reg=None: None)
+    task = offline_task(str(project / "scenes" / "legacy_layers.ma"))
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(RayvisionCancelledError):
+        RayvisionAnalyse.execute(task, cancel_token=token)
+    assert not os.path.exists(task.upload_json_path) or load(task.upload_json_path) == {}

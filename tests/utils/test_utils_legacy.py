@@ -6,6 +6,8 @@ import types
 
 import pytest
 
+from rayvision_api.cancel import CancelToken
+from rayvision_api.exception import RayvisionCancelledError
 from rayvision_api.task.handle import RayvisionTask
 from rayvision_utils import analyse_handle
 from rayvision_utils.analyzer import BaseAnalyzer
@@ -70,3 +72,15 @@ def test_missing_dcc_package(monkeypatch, tmp_path):
     with pytest.raises(RayvisionError) as info:
         analyse_handle.RayvisionAnalyse(task).create_instance()
     assert "no_such_package" in str(info.value)
+
+
+def test_cancel_token_reaches_the_standalone_analyser(toy_module, monkeypatch, tmp_path):
+    scene = tmp_path / "fx.hip"
+    scene.write_text("hip")
+    task = make_task(monkeypatch, tmp_path, str(scene))
+    token = CancelToken()
+    token.cancel("host asked")
+    with pytest.raises(RayvisionCancelledError) as info:
+        analyse_handle.RayvisionAnalyse.execute(task, cancel_token=token)
+    assert info.value.reason == "host asked"
+    assert task.task_info["scene_info"] == {}  # nothing of the analysis was copied

@@ -115,7 +115,7 @@ class Maya(JsonHandle):
                 input_project_path=section.get("input_project_path") or None,
                 local_os="windows" if sys.platform.startswith("win") else "linux",
                 workspace=self.task.work_dir, custom_exe_path=self.exe_path,
-                platform=self.task.platform)
+                platform=self.task.platform, cancel_token=self.cancel_token)
         return self.analyzer
 
     def analyse(self):

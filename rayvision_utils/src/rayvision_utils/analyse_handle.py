@@ -41,7 +41,7 @@ class StandaloneHandle(JsonHandle):
             project_name=self.task.task_info["task_info"].get("project_name"),
             plugin_config=software.get("plugins"), local_os=self.task.local_os,
             workspace=self.task.work_dir, custom_exe_path=self.exe_path,
-            platform=self.task.platform)
+            platform=self.task.platform, cancel_token=self.cancel_token)
         analyzer.analyse()
         self.task.task_info["scene_info"] = analyzer.task_info.get("scene_info", {})
         self.dump_task_json()
@@ -80,11 +80,14 @@ class RayvisionAnalyse(object):
         task (RayvisionTask): The task (its ``task_info`` gives ``cg_id`` and
             ``input_cg_file``, see ``RayvisionTask.preparatory_analyse``).
         exe_path (str, optional): Full path of the DCC executable to use.
+        cancel_token (CancelToken, optional): Stops the analysis when cancelled (a running
+            DCC is killed with its process tree).
     """
 
-    def __init__(self, task, exe_path=None):
+    def __init__(self, task, exe_path=None, cancel_token=None):
         self.task = task
         self.exe_path = exe_path
+        self.cancel_token = cancel_token
         section = task.task_info["task_info"]
         self.cg_id = str(section["cg_id"])
         self.cg_file = section["input_cg_file"]
@@ -115,13 +118,14 @@ class RayvisionAnalyse(object):
                 raise RayvisionError(1000000, "The specified exe path does not exist")
         handler = _handler_class(self.cg_id)
         self.instance = handler(cg_id=self.cg_id, cg_file=self.cg_file, task=self.task,
-                                custom_exe_path=self.exe_path)
+                                custom_exe_path=self.exe_path,
+                                cancel_token=self.cancel_token)
         return self.instance
 
     @classmethod
-    def execute(cls, task, exe_path=None):
+    def execute(cls, task, exe_path=None, cancel_token=None):
         """Analyse: build, run, copy ``scene_info`` to ``scene_info_render``, Maya frames."""
-        analyse = cls(task, exe_path)
+        analyse = cls(task, exe_path, cancel_token)
         analyse.create_instance()
         analyse.run()
         scene_info = task.task_info.get("scene_info") or {}

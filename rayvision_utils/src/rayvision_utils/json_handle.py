@@ -31,12 +31,14 @@ class JsonHandle(object):
         task (RayvisionTask): The task (``task_info``, ``work_dir``, json paths, ``user_id``).
         cg_id (str): DCC id, e.g. ``"2000"``.
         custom_exe_path (str): DCC executable given by the user, or None.
+        cancel_token (CancelToken, optional): Handed to the analyser (stops the analysis).
     """
 
     name: Optional[str] = None
 
-    def __init__(self, cg_file, task, cg_id, custom_exe_path):
+    def __init__(self, cg_file, task, cg_id, custom_exe_path, cancel_token=None):
         self.cg_file = cg_file
+        self.cancel_token = cancel_token
         self.task = task
         self.cg_id = cg_id
         self.exe_path = custom_exe_path
