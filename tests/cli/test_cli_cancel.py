@@ -105,3 +105,14 @@ def test_interrupts_cancel_first_then_interrupt_the_main_thread_and_restore_hand
             time.sleep(20)
     assert time.monotonic() - started < 10
     assert signal.getsignal(signal.SIGINT) is previous
+
+
+def test_interrupts_leave_an_ignored_signal_ignored():
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        with Interrupts() as interrupts:
+            assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGINT) == interrupts._handle
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGTERM, previous)

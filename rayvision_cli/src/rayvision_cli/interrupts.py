@@ -43,7 +43,8 @@ class Interrupts(object):
             return self
         for name in _SIGNALS:
             number = getattr(signal, name, None)
-            if number is not None:
+            # A signal the parent told us to ignore (nohup, a background job) stays ignored.
+            if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
                 self._previous[number] = signal.signal(number, self._handle)
         return self
 
