@@ -231,13 +231,13 @@ class HttpTransferEngine(object):
         for failed, message in result.failures:
             progress.file_failed(None, failed, message)
         progress.files_skipped(plan.skipped)
-        progress.check("upload")
         limiter = limiter_for(max_speed, progress.token)
         single = SingleUpload(self.client, self.policy, self.chunk_size, LOGGER)
         batches = BatchUpload(self.client, single, self.policy, LOGGER)
         groups = plan_groups(plan.transfers, limiter, self.chunk_size, self.workers)
         saver = _RecordSaver(records, scope)
         try:
+            progress.check("upload")
             with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(groups)))) as pool:
                 futures = [pool.submit(batches.run, bid, group, limiter, progress)
                            for group in groups]
@@ -398,10 +398,10 @@ class HttpTransferEngine(object):
                 progress.file_skipped(item.path, destination, item.size)
             else:
                 todo.append((item, destination))
-        progress.check("download")
         limiter = limiter_for(max_speed, progress.token)
         single = SingleDownload(self.client, self.policy, LOGGER)
         try:
+            progress.check("download")
             with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(todo)))) as pool:
                 futures = dict((pool.submit(single.run, bid, item, destination, limiter,
                                             progress, digests), (item, destination))
