@@ -146,7 +146,7 @@ def test_kill_stops_local_work_and_cloud_task_and_redispatch_reattaches(
     started = time.time()
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 1, stdout + stderr
-    print("CANCEL-SECONDS qube %.2f" % (time.time() - started)); assert time.time() - started < 10
+    assert time.time() - started < 10
     assert "killed: local rendering work stopped" in stdout
     assert supervisor.reports("job") == ["killed"]
     assert processes_with_marker(worker_env["RENDERBUS_TEST_MARKER"]) == []
