@@ -231,7 +231,7 @@ def test_worker_killed_during_the_upload_then_requeue_submits_the_same_cloud_tas
     repo = Repository(tmp_path, worker_env, slow_farm, "dl-crash")
     job_id = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
                                  OutputDirectory="P:\\shot010\\renders")
-    slow_farm.faults.set(latency=0.3)  # an upload long enough to die in
+    slow_farm.faults.set(latency=0.6)  # an upload long enough to die in
     process = repo.start_task(job_id, 0)
     task_id = wait_until(lambda: repo.job(job_id)["extra_info"].get("RenderbusCloudTask0"),
                          what="the cloud task id in the job's extra info")
