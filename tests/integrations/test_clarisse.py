@@ -223,8 +223,9 @@ def script(monkeypatch):
     ("D:\\tex\\a.png", "/proj/shot", "D:/tex/a.png"),
     ("\\\\server\\share\\a.png", "P:/proj", "//server/share/a.png"),
     ("$ASSETS/a.$4F.exr", "/proj", "/lib/assets/a.$4F.exr"),
-    ("$NOWHERE/a.png", "/proj", "/proj/$NOWHERE/a.png"),
-    ("$F4_beauty/a.png", "/proj", "/proj/$F4_beauty/a.png"),
+    ("$NOWHERE/a.png", "/proj", "$NOWHERE/a.png"),
+    ("tex/$NOWHERE.png", "/proj", "/proj/tex/$NOWHERE.png"),
+    ("$F4_beauty/a.png", "/proj", "$F4_beauty/a.png"),
     ("  ", "/proj", ""),
 ])
 def test_resolve_path(script, value, folder, expected):
@@ -241,7 +242,7 @@ def test_sequence_tokens(script, path, sequence):
     assert script.is_sequence(path) is sequence
 
 
-def test_missing_files_and_sequences(script, tmp_path):
+def test_missing_files_and_sequences(script, tmp_path, monkeypatch):
     (tmp_path / "tex").mkdir()
     (tmp_path / "tex" / "a.png").write_text("x")
     folder = str(tmp_path).replace("\\", "/")
@@ -249,6 +250,9 @@ def test_missing_files_and_sequences(script, tmp_path):
     assert script.is_missing(folder + "/tex/b.png")
     assert not script.is_missing(folder + "/tex/b.<UDIM>.png")  # the folder is there
     assert script.is_missing(folder + "/gone/b.####.png")
+    monkeypatch.chdir(tmp_path)  # a relative path is not looked for where this process is
+    assert script.is_missing("tex/a.png")
+    assert script.is_missing("$NOWHERE/a.<UDIM>.png")
 
 
 def test_files_of_nested_references_resolve_against_their_own_file(script):

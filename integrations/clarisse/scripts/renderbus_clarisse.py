@@ -106,7 +106,8 @@ def resolve_path(value, folder, environ=None):
 
     As the SDK's analysis reads a project (docs/analysis-houdini-clarisse.md): ``$PDIR`` and
     ``$CDIR`` are the folder of the project file holding the value, other variables come
-    from the environment, and a relative path is relative to that folder.
+    from the environment, and a relative path is relative to that folder. A path that starts
+    with a variable nobody defines stays as written.
 
     Args:
         value (str): The attribute's value as written (``$PDIR/tex/a.png``, ``D:\tex\a.png``).
@@ -118,7 +119,7 @@ def resolve_path(value, folder, environ=None):
     path = expand_variables(value.strip(), variables).replace("\\", "/")
     if not path:
         return path
-    if not is_absolute(path) and slashed:
+    if not is_absolute(path) and slashed and not path.startswith("$"):
         path = slashed + "/" + path
     return posixpath.normpath(path)
 
@@ -131,9 +132,15 @@ def is_sequence(path):
 
 
 def is_missing(path):
-    """No such file; for a sequence or UDIM pattern, no such folder."""
+    """No such file; for a sequence or UDIM pattern, no such folder.
+
+    A path still relative (an undefined variable, a project never saved) is missing: Clarisse
+    cannot find it either, and this process's working folder says nothing about it.
+    """
+    if not is_absolute(path):
+        return True
     if is_sequence(path):
-        return not os.path.isdir(posixpath.dirname(path) or ".")
+        return not os.path.isdir(posixpath.dirname(path))
     return not os.path.exists(path)
 
 
