@@ -226,6 +226,7 @@ def script(monkeypatch):
     ("$NOWHERE/a.png", "/proj", "$NOWHERE/a.png"),
     ("tex/$NOWHERE.png", "/proj", "/proj/tex/$NOWHERE.png"),
     ("$F4_beauty/a.png", "/proj", "$F4_beauty/a.png"),
+    ("/t/a.$F4.exr", "/proj", "/t/a.$F4.exr"),  # a frame token, although F4 is defined
     ("  ", "/proj", ""),
 ])
 def test_resolve_path(script, value, folder, expected):
