@@ -2,9 +2,10 @@
 """Drive the ``rayvision`` command out of process and follow one cloud render.
 
 Standard library only, Python 2.7 and 3: it runs inside Deadline's and Qube's Python and
-inside Maya and Houdini. Every integration folder carries an identical copy of this file so
-that a studio copies one folder as is (``tools/sync_integrations.py`` refreshes the copies;
-a test checks they are identical to ``integrations/common/rayvision_job.py``).
+inside Maya, Houdini and Clarisse. Every integration folder carries an identical copy of
+this file so that a studio copies one folder as is (``tools/sync_integrations.py``
+refreshes the copies; a test checks they are identical to
+``integrations/common/rayvision_job.py``).
 
 Two layers:
 
@@ -540,7 +541,8 @@ class BackgroundSubmit(object):
 
     Every callback reaches the UI through ``deliver(function)``, which must run
     ``function`` on the UI thread (``maya.utils.executeDeferred``,
-    ``hdefereval.executeDeferred``).
+    ``hdefereval.executeDeferred``, or the ``put`` of a queue the UI's event loop drains,
+    as Clarisse's script window does).
 
     Args:
         settings (RenderSettings): What to submit (``output`` is not used).
