@@ -75,7 +75,7 @@ def install_packages(session):
 
 def dcc_sources():
     """Modules that run inside a DCC interpreter (mayapy, hython, Clarisse) or a render
-    manager's (integrations/: Deadline, Qube, Maya, Houdini): Python 2.7 too."""
+    manager's (integrations/: Deadline, Qube, Maya, Houdini, Clarisse): Python 2.7 too."""
     found = glob.glob(os.path.join(ROOT, "rayvision_*", "src", "*", "dcc", "**", "*.py"),
                       recursive=True)
     found += glob.glob(os.path.join(ROOT, "integrations", "**", "*.py"), recursive=True)

@@ -94,6 +94,7 @@ def main():
         os.path.join(ROOT, "integrations", "maya", "icons", "renderbus_32.png"): png(32),
         os.path.join(ROOT, "integrations", "houdini", "config", "Icons",
                      "renderbus.png"): png(32),
+        os.path.join(ROOT, "integrations", "clarisse", "icons", "renderbus_32.png"): png(32),
     }
     for path, data in sorted(targets.items()):
         if not os.path.isdir(os.path.dirname(path)):

@@ -18,6 +18,7 @@ COPIES = (
     os.path.join("qube", "renderbus"),
     os.path.join("maya", "scripts"),
     os.path.join("houdini", "scripts", "python"),
+    os.path.join("clarisse", "scripts"),
 )
 
 

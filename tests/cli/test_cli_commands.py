@@ -1,6 +1,7 @@
 """Every ``rayvision`` command end to end against a sandbox farm, with its exit code."""
 
 import configparser
+import json
 import os
 import re
 import stat
@@ -151,3 +152,51 @@ def test_environment_beats_profile_and_argument_beats_environment(cli, farm, san
     del cli.env["RAYVISION_DOMAIN"]
     cli.env["RAYVISION_PROFILE"] = "sandbox"
     assert cli("status").code == 0
+
+
+def _submitted_task_ids(farm):
+    """The farm's task list: submitted tasks only, as the real farm lists them."""
+    items = (_api(farm).query.get_task_list(page_num=1, page_size=100) or {}).get("items")
+    return set(str(item["id"]) for item in items or [])
+
+
+def _api(farm):
+    from rayvision_api import RayvisionAPI
+
+    return RayvisionAPI(**farm.api_kwargs())
+
+
+def test_submit_killed_during_upload_is_finished_with_task_id_and_never_twice(
+        cli, farm, sandbox_profile):
+    before = _submitted_task_ids(farm)
+    farm.faults.set(latency=0.3)
+    process = cli.popen("--profile", "sandbox", "--json", "submit", MAYA_SCENE,
+                        "--frames", "1-2", "--layers", "background")
+    task_id = None
+    for line in process.stdout:
+        event = json.loads(line)
+        if event["event"] == "phase" and event["phase"] == "upload":
+            task_id = event["task_id"]
+            process.kill()  # the Worker dies with the task created, nothing submitted
+            break
+    process.communicate()
+    farm.faults.clear()
+    (created,) = _api(farm).query.task_info([int(task_id)])["items"]
+    assert created.get("submitDate") is None
+
+    resumed = cli("--profile", "sandbox", "--json", "submit", MAYA_SCENE, "--frames", "1-2",
+                  "--layers", "background", "--task-id", task_id)
+    assert resumed.code == exit_codes.OK, resumed
+    (result,) = [e for e in resumed.events() if e["event"] == "result"]
+    assert (result["task_id"], result["resumed"]) == (task_id, True)
+    again = cli("--profile", "sandbox", "--json", "submit", MAYA_SCENE, "--task-id", task_id)
+    assert again.code == exit_codes.OK, again
+    assert [e["phase"] for e in again.events() if e["event"] == "phase"] == []
+    assert _submitted_task_ids(farm) - before == {task_id}
+
+
+def test_submit_with_an_unknown_task_id_is_one_line(cli, farm, sandbox_profile):
+    result = cli("--profile", "sandbox", "submit", MAYA_SCENE, "--task-id", "99999999")
+    assert result.code == exit_codes.ERROR, result
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "task 99999999 not found" in lines[0], result

@@ -9,6 +9,7 @@ as what Deadline would show.
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -223,6 +224,30 @@ def test_requeue_reattaches_to_the_cloud_task_that_kept_rendering(slow_farm, wor
     assert [item["id"] for item in farm_tasks(slow_farm, "dl-requeue")] == [int(task_id)]
     renders = maya_project / "renders" / "{0}_muti_layer_test".format(task_id)
     assert files_below(renders) == MAYA_FRAMES
+
+
+def test_worker_killed_during_the_upload_then_requeue_submits_the_same_cloud_task(
+        slow_farm, worker_env, maya_project, tmp_path):
+    repo = Repository(tmp_path, worker_env, slow_farm, "dl-crash")
+    job_id = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                 OutputDirectory="P:\\shot010\\renders")
+    slow_farm.faults.set(latency=0.6)  # an upload long enough to die in
+    process = repo.start_task(job_id, 0)
+    task_id = wait_until(lambda: repo.job(job_id)["extra_info"].get("RenderbusCloudTask0"),
+                         what="the cloud task id in the job's extra info")
+    for pid in processes_with_marker(worker_env["RENDERBUS_TEST_MARKER"]):
+        os.kill(pid, signal.SIGKILL)  # the Worker machine loses power
+    process.communicate()
+    slow_farm.faults.clear()
+    assert farm_tasks(slow_farm, "dl-crash") == []  # created, never submitted
+
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+    assert calls_named(recorded, "LogInfo")[0] == (
+        "Renderbus task {0} was created but not submitted: finishing its submission"
+        .format(task_id))
+    assert [item["id"] for item in farm_tasks(slow_farm, "dl-crash")] == [int(task_id)]
+    assert task_status(slow_farm, task_id) == 25
 
 
 def test_failed_frames_fail_the_task_with_one_line(rayvision_sandbox, worker_env,

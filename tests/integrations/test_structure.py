@@ -144,7 +144,8 @@ def test_icons_are_what_the_drawing_script_makes():
     assert open(os.path.join(PLUGIN, "Renderbus.ico"), "rb").read() == \
         make_renderbus_icon.ico()
     for path in (os.path.join(INTEGRATIONS, "maya", "icons", "renderbus_32.png"),
-                 os.path.join(INTEGRATIONS, "houdini", "config", "Icons", "renderbus.png")):
+                 os.path.join(INTEGRATIONS, "houdini", "config", "Icons", "renderbus.png"),
+                 os.path.join(INTEGRATIONS, "clarisse", "icons", "renderbus_32.png")):
         assert open(path, "rb").read() == make_renderbus_icon.png(32)
 
 
@@ -176,12 +177,12 @@ def test_houdini_shelf_and_package():
 def test_every_copy_of_the_shared_module_is_identical():
     copies = sync_integrations.copy_paths()
     present = [path for path in copies if os.path.isdir(os.path.dirname(path))]
-    assert len(present) >= 4
+    assert present == copies
     for path in present:
         assert filecmp.cmp(sync_integrations.SOURCE, path, shallow=False), path
 
 
-@pytest.mark.parametrize("folder", ["deadline", "qube", "maya", "houdini"])
+@pytest.mark.parametrize("folder", ["deadline", "qube", "maya", "houdini", "clarisse"])
 def test_each_integration_has_a_readme(folder):
     text = open(os.path.join(INTEGRATIONS, folder, "README.md")).read()
     assert "docs/embedding.md" in text
@@ -196,6 +197,7 @@ def test_in_dcc_and_manager_code_compiles_on_python27():
              os.path.join(INTEGRATIONS, "maya", "scripts", "renderbus_maya.py"),
              os.path.join(INTEGRATIONS, "maya", "scripts", "userSetup.py"),
              os.path.join(INTEGRATIONS, "houdini", "scripts", "python", "renderbus_houdini.py"),
+             os.path.join(INTEGRATIONS, "clarisse", "scripts", "renderbus_clarisse.py"),
              os.path.join(PLUGIN, "Renderbus.py")]
     code = "import sys, py_compile\nfor f in sys.argv[1:]: py_compile.compile(f, doraise=True," \
            " cfile='/dev/null')\n"

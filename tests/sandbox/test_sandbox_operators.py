@@ -181,26 +181,32 @@ def test_tag_operators(api):
     assert failure.value.error_code == 404
 
 
+def _ask_at_once(clients, name):
+    """Every client asks for the label ``name`` at the same moment; (answers, errors)."""
+    barrier = threading.Barrier(len(clients))
+    answers, errors = [], []
+
+    def ask(client):
+        barrier.wait()
+        try:
+            answers.append(client.check_and_add_project_name(name))
+        except Exception as error:  # collected: the assertion names it
+            errors.append(error)
+
+    threads = [threading.Thread(target=ask, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers, errors
+
+
 def test_concurrent_project_labels_end_as_one_label(farm):
     # The Workers of one render-manager job ask for the same new project label at once.
     clients = [RayvisionAPI(timeout=10, **farm.api_kwargs()) for _ in range(4)]
     for round_number in range(5):
         name = "concurrent_label_{0}".format(round_number)
-        barrier = threading.Barrier(len(clients))
-        answers, errors = [], []
-
-        def ask(client):
-            barrier.wait()
-            try:
-                answers.append(client.check_and_add_project_name(name))
-            except Exception as error:  # collected: the assertion names it
-                errors.append(error)
-
-        threads = [threading.Thread(target=ask, args=(client,)) for client in clients]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        answers, errors = _ask_at_once(clients, name)
         assert errors == []
         labels = [p for p in clients[0].tag.get_project_list() if p["projectName"] == name]
         assert len(labels) == 1

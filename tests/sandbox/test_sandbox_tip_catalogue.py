@@ -83,9 +83,10 @@ def test_every_emitted_code_is_documented():
     assert missing == []
 
 
-def test_catalogue_ids_are_unique():
+def test_catalogue_ids_are_unique_and_do_not_move_when_codes_are_added():
     ids = [catalog.error_details(code, "1")[0]["id"] for code in catalog.tip_codes()]
     assert len(set(ids)) == len(ids)
+    assert catalog.error_details("15013", "1")[0]["id"] == 15013
 
 
 def test_the_plain_report_has_english_for_every_emitted_code():

@@ -244,6 +244,22 @@ def test_error_burst_is_retried(api, farm, sync_env):
     assert read(on_farm(farm, "input", server)) == read(local)
 
 
+def test_clock_that_jumps_mid_run_is_corrected_for_storage_requests(api, farm, sync_env):
+    # Logged in with a good clock; then the farm's clock moves 15 minutes (or this
+    # machine's jumps back): the first storage request is refused with 610 (HTTP 401).
+    work = sync_env / "w" / "skew"
+    local = make_file(work / "a.bin", 300000)
+    server = unique("skew") + "/a.bin"
+    upload = RayvisionUpload(api)
+    assert upload.engine and api.connect.clock_offset == 0
+    farm.faults.set(clock_skew=900)
+    upload.upload_asset(write_upload_json(work, [(local, server)]), is_db=False)
+    assert read(on_farm(farm, "input", server)) == read(local)
+    assert 895 <= api.connect.clock_offset <= 905
+    # The API requests sign with the corrected clock from now on, without a refusal.
+    assert api.user.query_user_profile()["userId"]
+
+
 def test_file_changed_during_upload_is_detected_and_reuploaded(api, farm, sync_env):
     work = sync_env / "w" / "k1"
     local = make_file(work / "moving.bin", 3 * MIB, seed=5)

@@ -264,14 +264,30 @@ class Connect(object):
             return False
         resigned.add(code)
         if code == SIGNATURE_EXPIRED:
-            farm_time = _farm_time(response)
-            if farm_time is None:
-                return False
-            offset = round(farm_time - time.time())
-            if offset != round(self.clock_offset):
-                LOGGER.warning("this machine's clock is %+d s away from the farm's; signing "
-                               "with the farm's time from now on", -offset)
-                self.clock_offset = float(offset)
+            return self.learn_farm_clock(response) is not None
+        return True
+
+    def learn_farm_clock(self, response: requests.Response) -> Optional[bool]:
+        """Sign with the farm's clock, read from an answer that refused the timestamp (610).
+
+        Storage requests, signed by this object too, call it on their own refusals.
+
+        Args:
+            response (requests.Response): The farm's answer.
+
+        Returns:
+            bool or None: True when the clock offset changed, False when it was already
+            the farm's, None when the answer does not say the farm's time.
+        """
+        farm_time = _farm_time(response)
+        if farm_time is None:
+            return None
+        offset = round(farm_time - time.time())
+        if offset == round(self.clock_offset):
+            return False
+        LOGGER.warning("this machine's clock is %+d s away from the farm's; signing with the "
+                       "farm's time from now on", -offset)
+        self.clock_offset = float(offset)
         return True
 
     def _decode(self, response, url):

@@ -119,3 +119,10 @@ def select(task_json: str, frames: Optional[str], layers: Optional[List[str]]) -
             if frames:
                 layer.setdefault("common", {})["frames"] = frames
     json_save(task_json, task)
+
+
+def use_task_id(task_json: str, task_id: int) -> None:
+    """Make task.json name the farm task ``task_id`` (the check then creates no task)."""
+    task = json_load(task_json)
+    task.setdefault("task_info", {})["task_id"] = str(task_id)
+    json_save(task_json, task)

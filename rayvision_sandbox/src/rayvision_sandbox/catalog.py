@@ -186,7 +186,8 @@ def error_details(code, language):
         return []
     kind, desc_cn, solution_cn, desc_en, solution_en = _ERRORS[code]
     english = str(language) == "1"
-    return [{"id": sorted(_ERRORS).index(code) + 1, "code": code, "type": kind,
+    # The row id follows from the code, so adding a code never renumbers the others.
+    return [{"id": int(code), "code": code, "type": kind,
              "languageFlag": 1 if english else 0,
              "desDescriptionCn": desc_en if english else desc_cn,
              "desSolutionCn": solution_en if english else solution_cn,

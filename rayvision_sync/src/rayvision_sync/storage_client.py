@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
+from rayvision_api.connect import SIGNATURE_EXPIRED
 from rayvision_sync.exception import StorageAccessError, TransferError
 from rayvision_sync.transfer_state import Retryable
 
@@ -102,9 +103,24 @@ class StorageClient(object):
         signed.pop("Content-Type", None)
         if headers:
             signed.update(headers)
-        return self.session().request(method, url, params=params, data=data, headers=signed,
-                                      stream=stream, timeout=(min(10.0, self.timeout),
-                                                              self.timeout))
+        response = self.session().request(method, url, params=params, data=data,
+                                          headers=signed, stream=stream,
+                                          timeout=(min(10.0, self.timeout), self.timeout))
+        if response.status_code == 401 and self._clock_corrected(response):
+            # The body may have been a stream: the transfer's own retry rebuilds and re-signs.
+            raise Retryable("{0} {1}: the farm refused this machine's clock; signing with the "
+                            "farm's time from now on".format(method, api_url))
+        return response
+
+    def _clock_corrected(self, response):
+        """Whether a 401 refused the timestamp (610) and the farm's clock is now used."""
+        try:
+            envelope = response.json()
+        except ValueError:
+            return False
+        if not isinstance(envelope, dict) or envelope.get("code") != SIGNATURE_EXPIRED:
+            return False
+        return bool(self.connect.learn_farm_clock(response))
 
     @staticmethod
     def failure(response, what):

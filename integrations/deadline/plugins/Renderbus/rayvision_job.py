@@ -2,9 +2,10 @@
 """Drive the ``rayvision`` command out of process and follow one cloud render.
 
 Standard library only, Python 2.7 and 3: it runs inside Deadline's and Qube's Python and
-inside Maya and Houdini. Every integration folder carries an identical copy of this file so
-that a studio copies one folder as is (``tools/sync_integrations.py`` refreshes the copies;
-a test checks they are identical to ``integrations/common/rayvision_job.py``).
+inside Maya, Houdini and Clarisse. Every integration folder carries an identical copy of
+this file so that a studio copies one folder as is (``tools/sync_integrations.py``
+refreshes the copies; a test checks they are identical to
+``integrations/common/rayvision_job.py``).
 
 Two layers:
 
@@ -339,6 +340,7 @@ class CloudRender(object):
         self.host = host
         self.process = process
         self.task_id = None
+        self._submitted = False
         #: The cloud task was stopped after a cancel.
         self.stopped = False
         self._percent = 0.0
@@ -352,6 +354,8 @@ class CloudRender(object):
 
     def _on_submit_event(self, event):
         kind = event.get("event")
+        if kind == "phase" and event.get("phase") == "upload" and event.get("task_id"):
+            self._remember(event["task_id"])
         if kind == "phase" and event.get("phase") in PHASE_PERCENT:
             phase = event["phase"]
             self._report(PHASE_PERCENT[phase], "Renderbus: {0}".format(
@@ -366,12 +370,21 @@ class CloudRender(object):
                              event.get("files_done"), event.get("files_total"),
                              human_bytes(event.get("bytes_done")), human_bytes(total)))
         elif kind == "result" and event.get("command") == "submit" and event.get("task_id"):
-            # Remembered before anything else can fail: a requeue re-attaches to it.
-            self.task_id = str(event["task_id"])
-            self.host.save_task_id(self.task_id)
+            self._remember(event["task_id"])
+            self._submitted = True
             self.host.log("Renderbus task {0} submitted".format(self.task_id))
         elif kind == "error":
             self.host.log("rayvision: {0}".format(event.get("message")))
+
+    def _remember(self, task_id):
+        """Save the cloud task as soon as the farm has created it.
+
+        From the upload on, a requeue finishes this task's submission (``submit --task-id``)
+        or re-attaches to it, instead of creating and paying for a second one.
+        """
+        if str(task_id) != self.task_id:
+            self.task_id = str(task_id)
+            self.host.save_task_id(self.task_id)
 
     def _on_follow_event(self, event):
         kind = event.get("event")
@@ -413,6 +426,11 @@ class CloudRender(object):
             self.host.save_task_id(None)
             return False
         self.task_id = task_id
+        if not entry.get("submitted"):
+            self.host.log("Renderbus task {0} was created but not submitted: finishing its "
+                          "submission".format(task_id))
+            self._submit(resume=True)
+            return True
         self.host.log("re-attaching to Renderbus task {0} ({1})".format(task_id,
                                                                         entry.get("status")))
         if str(entry.get("status_code")) in STOPPED_CODES:
@@ -422,10 +440,14 @@ class CloudRender(object):
             self.host.log("Renderbus task {0} restarted".format(task_id))
         return True
 
-    def _submit(self):
+    def _submit(self, resume=False):
         self._report(0.0, "Renderbus: starting")
-        outcome = self._run(self.settings.submit_args(), self._on_submit_event)
-        if not outcome.ok or not self.task_id:
+        self._submitted = False
+        args = self.settings.submit_args()
+        if resume:
+            args += ["--task-id", self.task_id]
+        outcome = self._run(args, self._on_submit_event)
+        if not outcome.ok or not self._submitted:
             raise JobError(outcome.error or "rayvision submit printed no task id",
                            outcome.exit_code)
 
@@ -519,7 +541,8 @@ class BackgroundSubmit(object):
 
     Every callback reaches the UI through ``deliver(function)``, which must run
     ``function`` on the UI thread (``maya.utils.executeDeferred``,
-    ``hdefereval.executeDeferred``).
+    ``hdefereval.executeDeferred``, or the ``put`` of a queue the UI's event loop drains,
+    as Clarisse's script window does).
 
     Args:
         settings (RenderSettings): What to submit (``output`` is not used).

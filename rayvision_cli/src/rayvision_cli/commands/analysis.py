@@ -36,6 +36,10 @@ def register(commands: Any, parents: list, formatter: Any) -> None:
                                          "render (default: the scene's renderable ones)")
     submit.add_argument("--output", help="download the frames to this folder as they "
                                          "render, and wait for the task to end")
+    submit.add_argument("--task-id", type=int, metavar="TASK",
+                        help="finish the submission of this task (from the upload phase "
+                             "event of an interrupted submit) instead of creating one; a "
+                             "task already submitted is not submitted again")
     submit.set_defaults(handler=run_submit)
 
 
@@ -101,20 +105,49 @@ def _uploader(api: Any, settings: dict, bridge: ProgressBridge, cancel_token: An
 
 def run_submit(args: Any, output: Output) -> int:
     """``rayvision submit``: analyse, check, upload and submit; print the task id."""
-    from rayvision_api.task.check import RayvisionCheck
-
     api = client.connect(args)
+    if args.task_id is not None and _already_submitted(api, args.task_id):
+        output.info("task {0} was already submitted".format(args.task_id))
+        return _submitted(args, output, api, str(args.task_id), workspace=None, resumed=True)
     settings = client.settings(args)
     analyzer = _analyse(args, output, platform=api.connect.platform)
     layers = [name.strip() for name in (args.layers or "").split(",") if name.strip()]
     scene.select(analyzer.task_json, args.frames, layers or None)
+    if args.task_id is not None:
+        scene.use_task_id(analyzer.task_json, args.task_id)
+    task_id = _check(api, analyzer, output)
+    _upload(api, settings, analyzer, output, task_id, getattr(args, "cancel_token", None))
+    output.emit("phase", phase="submit", task_id=task_id)
+    api.submit(int(task_id))
+    return _submitted(args, output, api, task_id, analyzer.workspace,
+                      resumed=args.task_id is not None)
+
+
+def _already_submitted(api: Any, task_id: int) -> bool:
+    """Whether the farm has ``task_id`` as a submitted task (error when it has no such task)."""
+    from rayvision_cli.commands.tasks import fetch
+
+    (row,) = fetch(api, [task_id])
+    return bool(row.get("submitted"))
+
+
+def _check(api: Any, analyzer: Any, output: Output) -> str:
+    """Check the analysis, filling the task, user and project ids; returns the task id."""
+    from rayvision_api.task.check import RayvisionCheck
+
     output.emit("phase", phase="check")
     output.info("checking ...")
-    task_id = RayvisionCheck(api, analyzer).execute(analyzer.task_json, analyzer.upload_json)
-    output.emit("phase", phase="upload", task_id=str(task_id))
-    bridge = ProgressBridge(output, "upload", str(task_id))
-    upload = _uploader(api, settings, bridge, getattr(args, "cancel_token", None))
-    uploaded = upload.upload(str(task_id), task_json_path=analyzer.task_json,
+    return str(RayvisionCheck(api, analyzer).execute(analyzer.task_json, analyzer.upload_json))
+
+
+def _upload(api: Any, settings: dict, analyzer: Any, output: Output, task_id: str,
+            cancel_token: Any = None) -> None:
+    """Upload the scene's files and the task's config files (``cancel_token`` stops it)."""
+    # The task id is announced before anything is sent: a caller killed from here on can
+    # finish this submission with --task-id instead of creating a second task.
+    output.emit("phase", phase="upload", task_id=task_id)
+    upload = _uploader(api, settings, ProgressBridge(output, "upload", task_id), cancel_token)
+    uploaded = upload.upload(task_id, task_json_path=analyzer.task_json,
                              tips_json_path=analyzer.tips_json,
                              asset_json_path=analyzer.asset_json,
                              upload_json_path=analyzer.upload_json,
@@ -122,15 +155,17 @@ def run_submit(args: Any, output: Output) -> int:
     if not uploaded:
         raise RayvisionError(200025, "the upload of task {0} did not complete; the task is "
                                      "not submitted".format(task_id))
-    output.emit("phase", phase="submit", task_id=str(task_id))
-    api.submit(int(task_id))
-    output.emit("result", command="submit", task_id=str(task_id),
-                workspace=analyzer.workspace)
-    output.result(str(task_id))
+
+
+def _submitted(args: Any, output: Output, api: Any, task_id: str, workspace: Any,
+               resumed: bool) -> int:
+    output.emit("result", command="submit", task_id=task_id, workspace=workspace,
+                resumed=resumed)
+    output.result(task_id)
     if args.output:
         from rayvision_cli.commands import sync_output
 
-        return sync_output.follow_tasks(args, output, api, [str(task_id)], args.output)
+        return sync_output.follow_tasks(args, output, api, [task_id], args.output)
     return exit_codes.OK
 
 
