@@ -41,6 +41,9 @@ def ix_scene(standard_project, tmp_path, monkeypatch):
             {"object": "project://scene/priv", "name": "filename", "value": "/p/x.tx",
              "private": True},
             {"object": "project://scene/win", "name": "filename", "value": "D:\\a\\b.obj"},
+            # Inside the referenced context: $PDIR is the referenced file's folder.
+            {"object": "project://scene/ref/geo/rock", "name": "filename",
+             "value": "$PDIR/rock.obj"},
         ],
         "contexts": [
             {"name": "project://scene/ref", "reference": True,
@@ -93,6 +96,8 @@ def test_dcc_backend_end_to_end(ix_scene, kit, workspace, tmp_path, interpreter)
     locals_ = [entry["local"] for entry in upload["asset"]]
     assert ix_scene["reference"] in locals_
     assert ix_scene["pdir"] + "/tex/anim.0002.exr" in locals_
+    assert ix_scene["pdir"] + "/refs/rock.obj" in locals_
+    assert "project://scene/ref/geo/rock.filename" not in json.dumps(asset["Miss"])
     assert locals_[-1] == ix_scene["scene"]
 
 

@@ -62,20 +62,7 @@ _SEQUENCE_MARKS = ("#", "<udim", "<uvtile>", "<frame>", "%0")
 
 def dcc_analysis():
     """The SDK's in-Clarisse analysis module (``clarisse_analyse``)."""
-    site = os.environ.get("RAYVISION_SITE")
-    if site:
-        folder = os.path.join(site, "rayvision_clarisse", "dcc")
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
-        import clarisse_analyse
-        return clarisse_analyse
-    try:
-        from rayvision_clarisse.dcc import clarisse_analyse
-    except Exception as error:  # an SDK for a newer Python than Clarisse's: SyntaxError
-        raise ImportError("the rayvision SDK is not importable from Clarisse ({0}); set "
-                          "RAYVISION_SITE to the folder holding rayvision_clarisse"
-                          .format(error))
-    return clarisse_analyse
+    return rayvision_job.dcc_module("rayvision_clarisse", "clarisse_analyse", "Clarisse")
 
 
 # -- where the project's files are ------------------------------------------------------------

@@ -63,19 +63,7 @@ def install_menu():
 
 def dcc_analysis():
     """The SDK's in-Maya analysis module (``Analyze``)."""
-    site = os.environ.get("RAYVISION_SITE")
-    if site:
-        folder = os.path.join(site, "rayvision_maya", "dcc")
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
-        import Analyze
-        return Analyze
-    try:
-        from rayvision_maya.dcc import Analyze
-    except Exception as error:  # an SDK for a newer Python than Maya's raises SyntaxError
-        raise ImportError("the rayvision SDK is not importable from Maya ({0}); set "
-                          "RAYVISION_SITE to the folder holding rayvision_maya".format(error))
-    return Analyze
+    return rayvision_job.dcc_module("rayvision_maya", "Analyze", "Maya")
 
 
 def _missing(entry):

@@ -254,30 +254,45 @@ class AnalyzeClarisse(BaseAnalyzer):
         return env
 
     def dcc_upload_paths(self):
-        """Resolve what Clarisse reported (``Refs``, ``References``) into files."""
+        """Resolve what Clarisse reported (``Refs``, ``References``) into files.
+
+        ``$PDIR`` and relative paths are read against the folder of the project file that
+        holds them: a value inside a referenced context against the referenced file's folder.
+        """
         refs = self.asset_info.get("Refs") or {}
         references = self.asset_info.get("References") or {}
         result = ClarisseResult()
         project_dir = os.path.dirname(os.path.abspath(self.cg_file))
-        variables = project_variables(project_dir)
         cache = DirectoryCache()
+        folders = self._reference_folders(result, references, project_dir, cache)
         for key, entry in refs.items():
             if isinstance(entry, list) and entry:
-                classify_file(result, key, entry[-1], variables, project_dir, cache)
-        for context, raw in references.items():
+                folder = _holding_folder(key, folders, project_dir)
+                classify_file(result, key, entry[-1], project_variables(folder), folder, cache)
+        result.scene_info = self.task_info.get("scene_info") or {"image_node": []}
+        self._apply(result)
+        return self._upload_paths
+
+    @staticmethod
+    def _reference_folders(result, references, project_dir, cache):
+        """Resolve the referenced contexts, outer ones first; ``{context: its file's folder}``."""
+        folders = {}
+        for context in sorted(references, key=lambda name: name.count("/")):
+            raw = references[context]
+            folder = _holding_folder(context + ".filename", folders, project_dir)
+            variables = project_variables(folder)
             expanded = expand_env(raw, variables).replace("\\", "/")
-            files, reported = resolve_files(expanded, [project_dir], variables, cache)
+            files, reported = resolve_files(expanded, [folder], variables, cache)
             if files:
                 result.asset["Reference"][context] = [raw, files]
+                folders[context] = os.path.dirname(files[0])
                 for path in files:
                     result.add_upload(path)
             else:
                 result.asset["Miss"][context] = [raw, [reported]]
                 result.add_tip(tips_code.CLARISSE_REFERENCE_MISSING,
                                "{0}: {1}".format(_REFERENCE_NOT_FOUND, reported))
-        result.scene_info = self.task_info.get("scene_info") or {"image_node": []}
-        self._apply(result)
-        return self._upload_paths
+        return folders
 
     # ----------------------------------------------------------------- result
 
@@ -291,3 +306,14 @@ class AnalyzeClarisse(BaseAnalyzer):
         """Remember the paths (for :meth:`gather_upload_dict`) and write upload.json."""
         self._upload_paths = list(asset_paths)
         super(AnalyzeClarisse, self).write_upload_json(asset_paths)
+
+
+def _holding_folder(attribute, folders, project_dir):
+    """Folder of the project file holding ``attribute`` (``<object full name>.<attr>``).
+
+    That is the file of the innermost referenced context the object lives in, else the
+    main project's.
+    """
+    owner = attribute.rsplit(".", 1)[0]
+    inside = [context for context in folders if owner.startswith(context + "/")]
+    return folders[max(inside, key=len)] if inside else project_dir

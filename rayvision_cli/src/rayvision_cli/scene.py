@@ -53,16 +53,27 @@ def make_analyzer(scene: str, software_version: Optional[str], project_name: str
 
 
 def _layers(render: Any) -> List[Dict[str, Any]]:
-    """``[{"name", "frames", "renderable"}]`` of any DCC's ``scene_info_render``."""
+    """``[{"name", "frames", "renderable"}]`` of any DCC's ``scene_info_render``.
+
+    A Clarisse image renders its 3D layers: it is renderable when one of them is (or, without
+    layers, when the image itself is), and each layer is listed after its image.
+    """
     found: List[Dict[str, Any]] = []
     if not isinstance(render, dict):
         return found
     if "rop_node" in render or "image_node" in render:
-        for key, flag in (("rop_node", "render"), ("image_node", "renderable")):
-            for node in render.get(key) or []:
-                found.append({"name": node.get("node") or node.get("name"),
-                              "frames": node.get("frames"),
-                              "renderable": str(node.get(flag, "1")) == "1"})
+        for node in render.get("rop_node") or []:
+            found.append({"name": node.get("node") or node.get("name"),
+                          "frames": node.get("frames"),
+                          "renderable": str(node.get("render", "1")) == "1"})
+        for image in render.get("image_node") or []:
+            layers = [{"name": layer.get("name"), "frames": layer.get("frames"),
+                       "renderable": str(layer.get("renderable", "1")) == "1"}
+                      for layer in image.get("layers") or []]
+            own = str(image.get("renderable", "1")) == "1"
+            found.append({"name": image.get("name"), "frames": image.get("frames"),
+                          "renderable": own or any(layer["renderable"] for layer in layers)})
+            found.extend(layers)
         return found
     for name, layer in render.items():
         if isinstance(layer, dict):
@@ -98,20 +109,22 @@ def select(task_json: str, frames: Optional[str], layers: Optional[List[str]]) -
     if not frames and not layers:
         return
     task = json_load(task_json)
-    render = task.get("scene_info_render") or {}
+    render = task.get("scene_info_render")
+    if not isinstance(render, dict):
+        render = {}
     known = [layer["name"] for layer in _layers(render)]
     unknown = sorted(set(layers or []) - set(known))
     if unknown:
         raise RayvisionArgumentError("no layer {0} in the scene; layers: {1}".format(
             ", ".join(unknown), ", ".join(known)))
     if "rop_node" in render or "image_node" in render:
-        for key, flag in (("rop_node", "render"), ("image_node", "renderable")):
-            for node in render.get(key) or []:
-                name = node.get("node") or node.get("name")
-                if layers:
-                    node[flag] = "1" if name in layers else "0"
-                if frames:
-                    node["frames"] = frames
+        for node in render.get("rop_node") or []:
+            if layers:
+                node["render"] = "1" if (node.get("node") or node.get("name")) in layers else "0"
+            if frames:
+                node["frames"] = frames
+        for image in render.get("image_node") or []:
+            _select_image(image, frames, layers)
     else:
         for name, layer in render.items():
             if layers:
@@ -119,6 +132,28 @@ def select(task_json: str, frames: Optional[str], layers: Optional[List[str]]) -
             if frames:
                 layer.setdefault("common", {})["frames"] = frames
     json_save(task_json, task)
+
+
+def _select_image(image: Dict[str, Any], frames: Optional[str],
+                  layers: Optional[List[str]]) -> None:
+    """Select a Clarisse image by its name (its renderable layers) or by its layers' names.
+
+    The image itself is rendered only when it has no 3D layer: otherwise it is their
+    composite, and marking it too would render (and bill) it on top of them.
+    """
+    chosen = bool(layers) and image.get("name") in (layers or [])
+    image_layers = image.get("layers") or []
+    for layer in image_layers:
+        if layers:
+            wanted = layer.get("name") in layers or (
+                chosen and str(layer.get("renderable", "1")) == "1")
+            layer["renderable"] = "1" if wanted else "0"
+        if frames:
+            layer["frames"] = frames
+    if layers and (not chosen or not image_layers):
+        image["renderable"] = "1" if chosen else "0"
+    if frames:
+        image["frames"] = frames
 
 
 def use_task_id(task_json: str, task_id: int) -> None:

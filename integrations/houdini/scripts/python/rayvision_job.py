@@ -21,6 +21,7 @@ Two layers:
 from __future__ import print_function
 
 import collections
+import importlib
 import json
 import os
 import signal
@@ -62,6 +63,28 @@ class JobError(Exception):
 
 class Cancelled(Exception):
     """The host cancelled the work; the local processes are already gone."""
+
+
+def dcc_module(package, module, dcc):
+    """The SDK's in-DCC analysis module ``package.dcc.module``.
+
+    From ``$RAYVISION_SITE/package/dcc`` when set, else from the DCC's own Python
+    (``dcc_module("rayvision_maya", "Analyze", "Maya")``).
+
+    Raises:
+        ImportError: The SDK is not importable from the DCC, with what to set.
+    """
+    site = os.environ.get("RAYVISION_SITE")
+    if site:
+        folder = os.path.join(site, package, "dcc")
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+        return importlib.import_module(module)
+    try:
+        return importlib.import_module("{0}.dcc.{1}".format(package, module))
+    except Exception as error:  # an SDK for a newer Python than the DCC's: SyntaxError
+        raise ImportError("the rayvision SDK is not importable from {0} ({1}); set "
+                          "RAYVISION_SITE to the folder holding {2}".format(dcc, error, package))
 
 
 def default_executable():

@@ -33,20 +33,7 @@ _STATE = {"submission": None, "last": None}
 
 def dcc_analysis():
     """The SDK's in-Houdini analysis module (``HfsBase``)."""
-    site = os.environ.get("RAYVISION_SITE")
-    if site:
-        folder = os.path.join(site, "rayvision_houdini", "dcc")
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
-        import HfsBase
-        return HfsBase
-    try:
-        from rayvision_houdini.dcc import HfsBase
-    except Exception as error:  # an SDK for a newer Python than Houdini's: SyntaxError
-        raise ImportError("the rayvision SDK is not importable from Houdini ({0}); set "
-                          "RAYVISION_SITE to the folder holding rayvision_houdini"
-                          .format(error))
-    return HfsBase
+    return rayvision_job.dcc_module("rayvision_houdini", "HfsBase", "Houdini")
 
 
 def _missing(expanded):
