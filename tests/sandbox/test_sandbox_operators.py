@@ -189,7 +189,7 @@ def test_concurrent_project_labels_end_as_one_label(farm):
         barrier = threading.Barrier(len(clients))
         answers, errors = [], []
 
-        def ask(client):
+        def ask(client, name=name, barrier=barrier, answers=answers, errors=errors):
             barrier.wait()
             try:
                 answers.append(client.check_and_add_project_name(name))

@@ -1,5 +1,4 @@
-"""Fault injection: latency, errors, resets, clock skew, failing frames, lost answers,
-scripted task statuses.
+"""Fault injection: latency, errors, resets, clock skew, failing frames, lost answers, statuses.
 
 Lost answers are per path: the farm acts, then the answer is dropped or comes too late.
 Scripted statuses make ``queryTaskInfo`` answer a given sequence of status codes for a task
