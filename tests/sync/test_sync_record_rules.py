@@ -162,3 +162,20 @@ def test_the_upload_engine_decides_by_the_records_rule(tmp_path, monkeypatch):
     assert sorted(asked) == sorted([said_unchanged, said_changed])
     assert [entry[0] for entry in plan.skipped] == ["/p/a.png"]
     assert sorted(transfer.server for transfer in plan.transfers) == ["/p/b.png", "/p/c.png"]
+
+
+def test_the_download_digest_cache_sees_a_rewrite_that_restores_size_and_mtime(tmp_path):
+    import hashlib
+
+    from rayvision_sync.hashing import DigestCache
+
+    path = tmp_path / "frame.exr"
+    path.write_bytes(b"first")
+    cache = DigestCache()
+    cache.remember(str(path), hashlib.sha256(b"first").hexdigest())
+    before = os.stat(str(path))
+    assert cache.digest(str(path)) == hashlib.sha256(b"first").hexdigest()
+    time.sleep(0.01)
+    path.write_bytes(b"other")  # same size
+    os.utime(str(path), ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert cache.digest(str(path)) == hashlib.sha256(b"other").hexdigest()
