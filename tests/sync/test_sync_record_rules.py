@@ -7,7 +7,6 @@ import time
 import uuid
 
 import pytest
-
 from rvsync_helpers import make_file, write_upload_json
 
 from rayvision_sync.records import SqliteRecordStore, parse_record, record_scope
