@@ -4,7 +4,8 @@
 ``nox -s tests``  installs every package editable and runs pytest over ``tests/``.
 ``nox -s lint``   ruff over the whole tree, vermin for the minimum Python versions, mypy.
 ``nox -s docs``   builds the Sphinx documentation with warnings as errors.
-``nox -s bench``  runs the scripts in ``benchmarks/`` (printed ratios, not pass/fail).
+``nox -s bench``  runs the scripts in ``benchmarks/``, then one table of every goal, met or not
+                 (a report, not pass/fail).
 ``nox -s screenshots``  headless Chromium shots of the sandbox monitor into docs/_static/.
 ``nox -s wheels`` builds every wheel and installs them into fresh Python 3.7 and 3.13 venvs.
 ``nox -s mutants`` mutation testing of the core rules (slow; not a default session).
@@ -159,11 +160,21 @@ def docs(session):
 
 @nox.session
 def bench(session):
-    """Run every benchmark script; each prints its own figures and ratios."""
+    """Run every benchmark script, then print one table of every goal and whether it is met.
+
+    Each script prints its figures and appends a row per goal to the results file named by
+    ``RAYVISION_BENCH_RESULTS`` (docs/dev/benchmarks.md); arguments go to every script
+    (``nox -s bench -- --rounds 5``).
+    """
     install_packages(session)
     session.install("-r", os.path.join(ROOT, "benchmarks", "requirements.txt"))
+    results = os.path.join(session.create_tmp(), "bench-results.jsonl")
+    if os.path.exists(results):
+        os.remove(results)
+    env = {"RAYVISION_BENCH_RESULTS": results}
     for script in sorted(glob.glob(os.path.join(ROOT, "benchmarks", "bench_*.py"))):
-        session.run("python", script, *session.posargs)
+        session.run("python", script, *session.posargs, env=env)
+    session.run("python", os.path.join(ROOT, "benchmarks", "timing.py"), "--table", results)
 
 
 @nox.session

@@ -186,7 +186,7 @@ def main():
               .format(os.path.getsize(scene) / 1e6, objects,
                       len(analyzer.task_info["scene_info"]["image_node"]),
                       len(analyzer.upload_info["asset"])))
-        print_goal(figures, "line loop", "full analysis", GOAL)
+        print_goal(figures, "line loop", "full analysis", GOAL, source="issue #12")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -186,7 +186,7 @@ def main(argv=None):
             last.upload_info["scene"][0]["hash"]))
         print("[%d MB, %d interleaved rounds, medians; goal: full static AnalyzeMaya.analyse()"
               " <= %.1fx a plain line loop]" % (round(size_mb), args.rounds, GOAL))
-        print_goal(times, "plain line loop", "analyse()", GOAL)
+        print_goal(times, "plain line loop", "analyse()", GOAL, source="issue #12")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -141,3 +141,50 @@ def test_cancel_token_reaches_the_maya_analysis(offline_task, project, monkeypat
     with pytest.raises(RayvisionCancelledError):
         RayvisionAnalyse.execute(task, cancel_token=token)
     assert not os.path.exists(task.upload_json_path) or load(task.upload_json_path) == {}
+
+
+@pytest.mark.parametrize("configured, accepted", [("2018", True), ("2018.5", True),
+                                                  (2018, True), ("2019", False),
+                                                  ("", False), (None, False)])
+def test_both_entry_points_share_the_version_rule(offline_task, project, tmp_path,
+                                                  configured, accepted):
+    # rayvision_maya.version.same_version decides for AnalyzeMaya and the 1.1.0 Maya alike.
+    from rayvision_maya.analyze_maya import AnalyzeMaya
+    from rayvision_maya.version import same_version
+
+    scene = str(project / "scenes" / "legacy_layers.ma")
+    assert Maya.check_version3(scene) == AnalyzeMaya.check_version3(scene) == "2018"
+    assert same_version("2018", configured) is accepted
+    task = offline_task(scene)
+    task.task_info["software_config"]["cg_version"] = configured
+    legacy = Maya(scene, task, "2000", None)
+    legacy.analyse_cg_file()
+    if accepted:
+        legacy.valid()
+    else:
+        with pytest.raises(VersionNotMatchError):
+            legacy.valid()
+    if configured:  # AnalyzeMaya refuses a software_version that is no version at all
+        current = AnalyzeMaya(scene, configured, "P1", {}, workspace=str(tmp_path / "ws"),
+                              backend="static", local_os="linux")
+        if accepted:
+            current.check_version()
+        else:
+            with pytest.raises(VersionNotMatchError):
+                current.check_version()
+
+
+def test_both_entry_points_refuse_an_unreadable_version_alike(offline_task, tmp_path):
+    from rayvision_maya.analyze_maya import AnalyzeMaya
+    from rayvision_utils.exception.exception import GetCGVersionError
+
+    scene = tmp_path / "noversion.ma"
+    scene.write_text('createNode transform -n "a";\n')
+    task = offline_task(str(scene))
+    with pytest.raises(GetCGVersionError) as legacy:
+        Maya(str(scene), task, "2000", None).analyse_cg_file()
+    with pytest.raises(GetCGVersionError) as current:
+        AnalyzeMaya(str(scene), "2018", "P1", {}, workspace=str(tmp_path / "ws"),
+                    backend="static", local_os="linux").check_version()
+    assert str(legacy.value) == str(current.value)
+    assert load(task.tips_json_path) == {"15002": [str(scene).replace(os.sep, "/")]}

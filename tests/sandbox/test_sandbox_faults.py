@@ -183,3 +183,32 @@ def test_date_header_is_the_farm_clock(farm, api):
     date = email.utils.parsedate_to_datetime(response.headers["Date"]).timestamp()
     assert abs(date - (time.time() + 3600)) < 5
     assert len(response.raw.headers.getlist("Date")) == 1
+
+
+def test_scripted_task_statuses_are_taken_in_order_and_counted():
+    faults = Faults()
+    faults.set(task_statuses={"7": [5, None, 25]})
+    taken = [faults.take_status(7) for _ in range(4)]
+    assert taken == [(True, 5), (True, None), (True, 25), (True, 25)]
+    assert faults.take_status(8) == (False, None)
+    assert faults.status_polls(7) == 4 and faults.status_polls(8) == 0
+    assert faults.as_dict()["task_statuses"] == {7: [25]}
+    faults.clear()
+    assert faults.take_status(7) == (False, None) and faults.status_polls(7) == 0
+
+
+@pytest.mark.parametrize("statuses", [{"x": [1]}, {1: []}, {1: ["done"]}, {1: 5}])
+def test_invalid_task_status_scripts_are_refused(statuses):
+    with pytest.raises(ValueError, match="task_statuses"):
+        Faults().set(task_statuses=statuses)
+
+
+def test_query_task_info_answers_the_scripted_statuses(farm, api):
+    task_id = int(api.get_task_id())
+    farm.faults.set(task_statuses={task_id: [None, 15, 25]})
+    answers = []
+    for _ in range(4):
+        items = api.query.task_info([task_id])["items"]
+        answers.append([item["taskStatus"] for item in items])
+    assert answers == [[], [15], [25], [25]]
+    assert farm.faults.status_polls(task_id) == 4

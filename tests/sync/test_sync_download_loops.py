@@ -6,14 +6,12 @@ import os
 import time
 
 import pytest
-from rvsync_helpers import ScriptedQuery
 
 from helpers.cancelling import CANCEL_BOUND, Canceller
 from rayvision_api import RayvisionAPI
 from rayvision_api.cancel import CancelToken
 from rayvision_api.exception import RayvisionCancelledError
 from rayvision_sync.download import RayvisionDownload
-from rayvision_sync.manage import RayvisionManageTask
 from rayvision_sync.upload import RayvisionUpload
 
 
@@ -116,33 +114,68 @@ def test_empty_lists_return_at_once(api):
     assert download.auto_download_after_task_completed([]) is True
 
 
-@pytest.mark.parametrize("code", [1, 15, 50, 99])
-def test_loops_end_on_codes_outside_the_table(api, sync_env, code):
-    # The farm never reports these codes: a scripted queryTaskInfo stands in for it.
-    script = {4242: [{"id": 4242, "taskStatus": code, "isOpen": 0,
-                      "outputFileName": "4242_shot"}] * 3
-              + [{"id": 4242, "taskStatus": 25, "isOpen": 0, "outputFileName": "4242_shot"}]}
-    download = RayvisionDownload(api)
-    download.settle_time = 0
-    download.manage_task = RayvisionManageTask(ScriptedQuery(script))
-    download.unknown_limit = 2
-    download.auto_download([4242], sleep_time=0, local_path=str(sync_env / "u"))
-    download.manage_task = RayvisionManageTask(ScriptedQuery(script))
-    download.auto_download_after_task_completed([4242], sleep_time=0,
-                                                local_path=str(sync_env / "u"))
+# The loops below poll a task whose statuses the farm answers from a script
+# (docs/sandbox.md, "Fault injection"); every queryTaskInfo answer is counted, so each test
+# states exactly how many requests a loop makes. auto_download asks twice a pass (the state,
+# then the output names it downloads); auto_download_after_task_completed asks once a pass,
+# then once more for the output names of the task that ended. A loop that spins fails on
+# its count or on the timeout, never hangs.
+LOOP_TIMEOUT = 60
 
 
-def test_task_unknown_to_the_farm_is_given_up(api, sync_env):
+def answers_of(farm, api, sync_env, loop, statuses, **limits):
+    """queryTaskInfo answers one call of ``loop`` needs for a task answering ``statuses``."""
+    task_id = int(api.get_task_id())
+    farm.faults.set(task_statuses={task_id: statuses})
     download = RayvisionDownload(api)
     download.settle_time = 0
-    query = ScriptedQuery({})
-    download.manage_task = RayvisionManageTask(query)
-    download.auto_download([999999], sleep_time=0, local_path=str(sync_env / "m"))
-    download.auto_download_after_task_completed([999999], sleep_time=0,
-                                                local_path=str(sync_env / "m"))
-    # auto_download: a status poll and an output-name lookup per pass; the other loop
-    # polls, then looks the (absent) output up once.
-    assert len(query.calls) == 2 * download.missing_limit + download.missing_limit + 1
+    for name, value in limits.items():
+        setattr(download, name, value)
+    assert getattr(download, loop)([task_id], sleep_time=0,
+                                   local_path=str(sync_env / "loop")) is True
+    return farm.faults.status_polls(task_id)
+
+
+@pytest.mark.timeout(LOOP_TIMEOUT)
+@pytest.mark.parametrize("code", [2, 60, 99])
+def test_loops_end_on_codes_outside_the_table(farm, api, sync_env, code):
+    # Codes neither table holds (rayvision_sync.constants): unknown_limit passes, then the
+    # loop stops waiting.
+    assert answers_of(farm, api, sync_env, "auto_download", [code], unknown_limit=3) == 2 * 3
+    assert answers_of(farm, api, sync_env, "auto_download_after_task_completed", [code],
+                      unknown_limit=3) == 3 + 1
+
+
+@pytest.mark.timeout(LOOP_TIMEOUT)
+def test_a_known_status_resets_the_unknown_count(farm, api, sync_env):
+    # unknown, rendering, unknown, done: the second unknown starts counting again at one.
+    assert answers_of(farm, api, sync_env, "auto_download_after_task_completed",
+                      [99, 5, 99, 25], unknown_limit=2) == 4 + 1
+
+
+@pytest.mark.timeout(LOOP_TIMEOUT)
+def test_loops_poll_until_the_task_ends(farm, api, sync_env):
+    # Waiting, rendering, rendering, done: the after-completion loop polls four times; 1
+    # (waiting) and 50 (analysing) are running codes too.
+    assert answers_of(farm, api, sync_env, "auto_download_after_task_completed",
+                      [0, 1, 50, 5, 25]) == 5 + 1
+    # auto_download: passes read (state, names) = (0, 5), (5, 5), (25, 25): three passes.
+    assert answers_of(farm, api, sync_env, "auto_download", [0, 5, 5, 5, 25]) == 3 * 2
+    # Failed (30), stopped (10) and over-time (23) tasks end the loop at the first poll.
+    for code in (30, 10, 23):
+        assert answers_of(farm, api, sync_env, "auto_download_after_task_completed",
+                          [code]) == 1 + 1
+
+
+@pytest.mark.timeout(LOOP_TIMEOUT)
+def test_task_unknown_to_the_farm_is_given_up(farm, api, sync_env):
+    limit = RayvisionDownload(api).missing_limit
+    assert answers_of(farm, api, sync_env, "auto_download", [None]) == 2 * limit
+    assert answers_of(farm, api, sync_env, "auto_download_after_task_completed",
+                      [None]) == limit + 1
+    # Missing for a while (under the limit), then known: followed to its end.
+    assert answers_of(farm, api, sync_env, "auto_download_after_task_completed",
+                      [None, None, 5, 25], missing_limit=3) == 4 + 1
 
 
 def test_download_by_task_id(farm, api, sync_env):

@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 
+import pytest
 from rvsync_helpers import make_file, write_upload_json
 
 from rayvision_sync.records import SqliteRecordStore, parse_record, record_scope
@@ -103,3 +104,77 @@ def test_an_old_form_record_is_trusted_only_for_the_same_size_and_mtime(tmp_path
         plan = plan_uploads(entries, {"/p/a.png": stale}, verify_fraction=0)
         assert [transfer.server for transfer in plan.transfers] == ["/p/a.png"], stale
         assert not plan.skipped and not plan.refresh
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({}, "unchanged"),
+    ({"size": 11}, None),
+    ({"mtime_ns": 1}, None),
+    # Same size, mtime restored (cp -p, rsync -t): ctime or the inode gives the change away.
+    ({"ctime_ns": 1}, None),
+    ({"ino": 1}, None),
+])
+def test_the_unchanged_rule_compares_size_mtime_ctime_and_inode(change, expected):
+    from rayvision_sync.records import compare_record, is_unchanged, record_value
+
+    now = dict(size=10, mtime_ns=1586000000123456789, ctime_ns=1586000000223456789, ino=42)
+    value = record_value(now["size"], now["mtime_ns"], "ab" * 32, now["ctime_ns"], now["ino"])
+    state = dict(now)
+    for key, delta in change.items():
+        state[key] += delta
+    assert compare_record(value, **state) == expected
+    assert is_unchanged(value, **state) is (expected is not None)
+
+
+def test_an_old_form_record_matches_by_size_and_mtime_once():
+    from rayvision_sync.records import UNCHANGED_OLDER_FORM, compare_record, is_unchanged
+
+    old = "10:1586000000123456789:" + "ab" * 32
+    assert compare_record(old, 10, 1586000000123456789, 5, 6) == UNCHANGED_OLDER_FORM
+    assert compare_record(old, 10, 1586000000123456790, 5, 6) is None
+    assert compare_record(old, 11, 1586000000123456789, 5, 6) is None
+    assert is_unchanged(old, 10, 1586000000123456789)
+    assert not is_unchanged("garbage", 10, 1) and not is_unchanged(None, 10, 1)
+
+
+def test_the_upload_engine_decides_by_the_records_rule(tmp_path, monkeypatch):
+    # The plan asks rayvision_sync.records.compare_record about every recorded file: a test
+    # of that function is a test of what the engine runs.
+    from rayvision_sync import records, upload_plan
+
+    asked = []
+    # Record values that would not match these files: only the spy's answer counts.
+    said_unchanged = records.record_value(1, 2, "", 3, 4, checked=time.time())
+    said_changed = records.record_value(5, 6, "", 7, 8, checked=time.time())
+
+    def spy(value, size, mtime_ns, ctime_ns, ino):
+        asked.append(value)
+        return records.UNCHANGED if value == said_unchanged else None
+
+    monkeypatch.setattr(upload_plan, "compare_record", spy)
+    for name in ("a.png", "b.png", "c.png"):
+        (tmp_path / name).write_bytes(b"x")
+    entries = upload_plan.stat_pairs([(str(tmp_path / name), "/p/" + name)
+                                      for name in ("a.png", "b.png", "c.png")], [])
+    known = {"/p/a.png": said_unchanged, "/p/b.png": said_changed}
+    plan = upload_plan.plan_uploads(entries, known, verify_fraction=0)
+    assert sorted(asked) == sorted([said_unchanged, said_changed])
+    assert [entry[0] for entry in plan.skipped] == ["/p/a.png"]
+    assert sorted(transfer.server for transfer in plan.transfers) == ["/p/b.png", "/p/c.png"]
+
+
+def test_the_download_digest_cache_sees_a_rewrite_that_restores_size_and_mtime(tmp_path):
+    import hashlib
+
+    from rayvision_sync.hashing import DigestCache
+
+    path = tmp_path / "frame.exr"
+    path.write_bytes(b"first")
+    cache = DigestCache()
+    cache.remember(str(path), hashlib.sha256(b"first").hexdigest())
+    before = os.stat(str(path))
+    assert cache.digest(str(path)) == hashlib.sha256(b"first").hexdigest()
+    time.sleep(0.01)
+    path.write_bytes(b"other")  # same size
+    os.utime(str(path), ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert cache.digest(str(path)) == hashlib.sha256(b"other").hexdigest()

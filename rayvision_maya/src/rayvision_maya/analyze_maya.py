@@ -47,12 +47,32 @@ def _mel_quote(text):
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _version_year(value):
-    """``"2018"``/``"2018.5"``/``2018`` -> 2018; None when it is not a version."""
+_version_year = version.version_year
+
+
+def read_scene_version(cg_file, add_tip, save_tips):
+    """The Maya version that saved ``cg_file``; on failure a saved tip 15002, then the error.
+
+    Shared by :class:`AnalyzeMaya` and the 1.1.0 ``analyze_maya_handle.Maya`` (each passes
+    its own tips).
+
+    Raises:
+        rayvision_utils.scene_input.SceneInputError: A folder, device, FIFO or unreadable
+            file: refused before anything is read.
+        GetCGVersionError: The scene does not say which Maya saved it.
+    """
     try:
-        return int(float(str(value).strip()))
-    except (TypeError, ValueError):
-        return None
+        found = version.scene_version(cg_file)
+    except SceneInputError:
+        add_tip(tips_code.CGINFO_FAILED, to_slash(cg_file))
+        save_tips()
+        raise
+    if found is None:
+        add_tip(tips_code.CGINFO_FAILED, to_slash(cg_file))
+        save_tips()
+        raise GetCGVersionError("{} ({} is not a readable Maya scene)".format(
+            error_msg.ERROR_GETCGVERSION_EXCEPTION.format("Maya"), cg_file))
+    return found
 
 
 class AnalyzeMaya(BaseAnalyzer):
@@ -125,19 +145,8 @@ class AnalyzeMaya(BaseAnalyzer):
             GetCGVersionError: The scene does not say which Maya saved it (tip 15002).
             VersionNotMatchError: Another version saved it (tip 15013 ``["Maya <v>"]``).
         """
-        try:
-            self.scene_version = self.check_version3(self.cg_file)
-        except SceneInputError:
-            # A folder, device, FIFO or unreadable file: refused before anything is read.
-            self.add_tip(tips_code.CGINFO_FAILED, to_slash(self.cg_file))
-            self.save_tips()
-            raise
-        if self.scene_version is None:
-            self.add_tip(tips_code.CGINFO_FAILED, to_slash(self.cg_file))
-            self.save_tips()
-            raise GetCGVersionError("{} ({} is not a readable Maya scene)".format(
-                error_msg.ERROR_GETCGVERSION_EXCEPTION.format("Maya"), self.cg_file))
-        if _version_year(self.scene_version) != _version_year(self.software_version):
+        self.scene_version = read_scene_version(self.cg_file, self.add_tip, self.save_tips)
+        if not version.same_version(self.scene_version, self.software_version):
             self.add_tip(tips_code.CG_NOTMATCH, "Maya {}".format(self.software_version))
             self.save_tips()
             raise VersionNotMatchError("{} (scene {}: Maya {}, configured: Maya {})".format(

@@ -2,7 +2,10 @@
 
 Kept for scripts written against the 1.1.0 pipeline (``RayvisionTask`` +
 ``RayvisionAnalyse.execute(task)``). The analysis itself is :class:`AnalyzeMaya`'s (static
-or DCC backend); its results land in the task's ``work_dir`` files.
+or DCC backend), and so are the version rules: reading the scene's version
+(:func:`~rayvision_maya.analyze_maya.read_scene_version`) and comparing it with the
+configured one (:func:`rayvision_maya.version.same_version`). Its results land in the task's
+``work_dir`` files.
 """
 
 import logging
@@ -10,13 +13,12 @@ import shutil
 import sys
 
 from rayvision_maya import version
-from rayvision_maya.analyze_maya import AnalyzeMaya, _version_year
+from rayvision_maya.analyze_maya import AnalyzeMaya, read_scene_version
 from rayvision_utils.exception import tips_code
 from rayvision_utils.exception.error_msg import VERSION_NOT_MATCH
 from rayvision_utils.exception.exception import (
     CGExeNotExistError,
     FileNameContainsChineseError,
-    GetCGVersionError,
     VersionNotMatchError,
 )
 from rayvision_utils.json_handle import JsonHandle
@@ -48,15 +50,9 @@ class Maya(JsonHandle):
             raise FileNameContainsChineseError(
                 "{} contains Chinese characters".format(self.cg_file))
 
-    @staticmethod
-    def check_version3(cg_file):
-        """Maya version that saved ``cg_file``, e.g. ``"2018"`` (None if unknown)."""
-        return version.scene_version(cg_file)
-
-    @staticmethod
-    def check_version2(cg_file):
-        """Same as :meth:`check_version3` (documented Python 2 name)."""
-        return version.scene_version(cg_file)
+    # The documented names, the current analyser's functions.
+    check_version3 = staticmethod(AnalyzeMaya.check_version3)
+    check_version2 = staticmethod(AnalyzeMaya.check_version2)
 
     def location_from_reg(self, version_text, reg=None):
         """Maya install folder of ``version_text`` from the registry (None if absent)."""
@@ -79,12 +75,7 @@ class Maya(JsonHandle):
 
     def analyse_cg_file(self):
         """Read the scene's Maya version; keep ``exe_path`` (custom or found) if any."""
-        found = self.check_version3(self.cg_file)
-        if found is None:
-            self.tips.add(tips_code.CGINFO_FAILED, self.cg_file)
-            self.tips.save_tips()
-            raise GetCGVersionError("Getting Maya software version failed: {}".format(
-                self.cg_file))
+        found = read_scene_version(self.cg_file, self.tips.add, self.tips.save_tips)
         self.version = found
         self.version_str = "Maya {}".format(found)
         if not self.exe_path:
@@ -99,7 +90,7 @@ class Maya(JsonHandle):
         """
         software = self.task.task_info.get("software_config", {})
         if (str(software.get("cg_name", "")).capitalize() != self.name
-                or _version_year(software.get("cg_version")) != _version_year(self.version)):
+                or not version.same_version(self.version, software.get("cg_version"))):
             self.tips.add(tips_code.CG_NOTMATCH, self.version_str)
             self.tips.save_tips()
             raise VersionNotMatchError(VERSION_NOT_MATCH)

@@ -5,6 +5,10 @@
 * .mb: the ``product`` fileInfo or the ``VERS`` chunk of the IFF header.
 
 Versions are returned as the integer year (``"2018"`` for 2018.5 or "2016 Extension 2").
+
+:func:`same_version` is the one rule both analysis entry points (``AnalyzeMaya`` and the
+1.1.0 ``analyze_maya_handle.Maya``) use to compare the scene's version with the configured
+one.
 """
 
 import re
@@ -31,6 +35,23 @@ def _year(value):
         value = value.decode("ascii", "replace")
     match = _DIGITS.search(value)
     return match.group(1) if match else None
+
+
+def version_year(value):
+    """``"2018"``/``"2018.5"``/``2018`` -> 2018; None when it is not a version."""
+    try:
+        return int(float(str(value).strip()))
+    except (TypeError, ValueError):
+        return None
+
+
+def same_version(scene_version, software_version):
+    """True when Maya ``software_version`` may render a scene saved by ``scene_version``.
+
+    Both must name the same year: 2018.5 renders a 2018 scene.
+    """
+    year = version_year(scene_version)
+    return year is not None and year == version_year(software_version)
 
 
 def header_lines(cg_file):

@@ -245,10 +245,17 @@ class ApiHandlers(object):
         """TaskInfo of the caller's tasks among ``taskIds`` (others are left out)."""
         items = []
         for task_id in params.id_list(body, "taskIds"):
+            scripted, code = self.farm.faults.take_status(task_id)
+            if scripted and code is None:
+                continue
             task = self.store.query_one("SELECT * FROM tasks WHERE id=? AND user_id=? AND "
                                         "deleted=0", (task_id, user["id"]))
             if task is not None:
-                items.append(self.tasks.task_info(task, user))
+                item = self.tasks.task_info(task, user)
+                if scripted:
+                    item.update(taskStatus=code,
+                                statusText="render_task_status_{0}".format(code))
+                items.append(item)
         return {"pageCount": 1, "pageNum": 1, "total": len(items), "size": 100,
                 "items": items}
 

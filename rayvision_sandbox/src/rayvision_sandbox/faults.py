@@ -1,6 +1,9 @@
-"""Fault injection: latency, errors, resets, clock skew, failing frames, lost answers.
+"""Fault injection: latency, errors, resets, clock skew, failing frames, lost answers, statuses.
 
 Lost answers are per path: the farm acts, then the answer is dropped or comes too late.
+Scripted statuses make ``queryTaskInfo`` answer a given sequence of status codes for a task
+(codes the farm never reaches by rendering included), and count the answers, so a test can
+tell how many times a loop polled.
 
 One :class:`Faults` object per farm, switchable while the farm runs (tests flip it between
 calls). ``set`` replaces the whole configuration; ``clear`` switches every fault off.
@@ -26,7 +29,7 @@ class Faults(object):
         self.clear()
 
     def set(self, latency=0.0, error_burst=None, reset_after_bytes=None, clock_skew=0,
-            failing_frames=None, drop_answer=None, late_answer=None):
+            failing_frames=None, drop_answer=None, late_answer=None, task_statuses=None):
         """Replace the fault configuration (arguments left out are switched off).
 
         Args:
@@ -47,6 +50,11 @@ class Faults(object):
             late_answer (dict): ``{path: seconds}`` or ``{path: (seconds, count)}``: the
                 request is performed, then the answer waits that long (longer than the
                 client's timeout, in tests); for every request, or the next ``count``.
+            task_statuses (dict): ``{task_id: [status code or None, ...]}``: each
+                ``queryTaskInfo`` answer naming the task takes the next code of its list as
+                ``taskStatus`` (the last one is kept for every later answer); None leaves the
+                task out of that answer, as if the farm did not know it. The answers are
+                counted by :meth:`status_polls`.
 
         Raises:
             ValueError: A value is out of range; the message names it.
@@ -80,7 +88,10 @@ class Faults(object):
                 frames = frozenset(str(int(frame)) for frame in failing_frames)
         drops = _per_path(drop_answer, "drop_answer", _count)
         lates = _per_path(late_answer, "late_answer", _seconds)
+        statuses = _task_statuses(task_statuses)
         with self._lock:
+            self._statuses = statuses
+            self._status_polls = dict.fromkeys(statuses, 0)
             self._drops = drops
             self.late_answer = lates
             self.latency = latency
@@ -157,6 +168,25 @@ class Faults(object):
             self.counters["late_answers"] += 1
             return seconds
 
+    def take_status(self, task_id):
+        """``(scripted, code)`` for one answer about ``task_id`` (consumes one scripted code).
+
+        ``scripted`` is False for a task without a script; ``code`` None means the task is
+        left out of this answer.
+        """
+        task_id = int(task_id)
+        with self._lock:
+            codes = self._statuses.get(task_id)
+            if codes is None:
+                return False, None
+            self._status_polls[task_id] += 1
+            return True, codes.pop(0) if len(codes) > 1 else codes[0]
+
+    def status_polls(self, task_id):
+        """How many ``queryTaskInfo`` answers took a scripted status of ``task_id``."""
+        with self._lock:
+            return self._status_polls.get(int(task_id), 0)
+
     def as_dict(self):
         """The active configuration as keyword arguments of :meth:`set`."""
         with self._lock:
@@ -168,7 +198,9 @@ class Faults(object):
                     "clock_skew": self.clock_skew,
                     "failing_frames": frames if frames in (None, "all") else sorted(frames),
                     "drop_answer": dict(self._drops) or None,
-                    "late_answer": dict(self.late_answer) or None}
+                    "late_answer": dict(self.late_answer) or None,
+                    "task_statuses": dict((task_id, list(codes)) for task_id, codes
+                                          in self._statuses.items()) or None}
 
     def count_reset(self):
         """Record one injected connection reset."""
@@ -199,6 +231,22 @@ def _seconds(value, name):
     if seconds < 0:
         raise ValueError("{0} seconds must be >= 0, got {1!r}".format(name, value))
     return seconds, count
+
+
+def _task_statuses(value):
+    """``{int task id: [int or None, ...]}`` from the ``task_statuses`` argument."""
+    result = {}
+    for task_id, codes in (value or {}).items():
+        try:
+            key = int(task_id)
+            codes = [None if code is None else int(code) for code in codes]
+        except (TypeError, ValueError):
+            raise ValueError("task_statuses must map task ids to lists of status codes or "
+                             "None, got {0!r}: {1!r}".format(task_id, codes))
+        if not codes:
+            raise ValueError("task_statuses[{0}] must name at least one status".format(key))
+        result[key] = codes
+    return result
 
 
 def _per_path(value, name, convert):

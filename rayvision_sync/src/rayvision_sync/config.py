@@ -186,13 +186,7 @@ def resolve_db_dir(db_path, local_os, environ=None, exists=os.path.exists):
     2. env ``RAYVISION_DB`` when it names an existing path;
     3. :func:`default_sdk_dir`.
     """
-    environ = os.environ if environ is None else environ
-    if db_path and exists(db_path):
-        return db_path
-    env_value = environ.get(RAYVISION_DB)
-    if env_value and exists(env_value):
-        return env_value
-    return default_sdk_dir(local_os, environ)
+    return _first_existing(db_path, RAYVISION_DB, local_os, environ, exists)
 
 
 def resolve_transfer_log_path(transfer_log_path, local_os, environ=None, exists=os.path.exists):
@@ -205,10 +199,15 @@ def resolve_transfer_log_path(transfer_log_path, local_os, environ=None, exists=
     The result reaches the transmitter through ``RAYVISION_LOG`` in the child's environment
     only: the machine environment is never rewritten (the original ran ``setx /m``).
     """
+    return _first_existing(transfer_log_path, TRANSFER_LOG, local_os, environ, exists)
+
+
+def _first_existing(configured, variable, local_os, environ, exists):
+    """The documented priority of both folders: the setting, the variable, the default."""
     environ = os.environ if environ is None else environ
-    if transfer_log_path and exists(transfer_log_path):
-        return transfer_log_path
-    env_value = environ.get(TRANSFER_LOG)
+    if configured and exists(configured):
+        return configured
+    env_value = environ.get(variable)
     if env_value and exists(env_value):
         return env_value
     return default_sdk_dir(local_os, environ)

@@ -198,25 +198,31 @@ class RayvisionDownload(object):
         """State of a task; a task unknown to the farm for too long is dropped."""
         state = self.manage_task.task_state(task_id)
         if state == STATE_MISSING:
-            missing[task_id] = missing.get(task_id, 0) + 1
-            if missing[task_id] >= self.missing_limit:
-                self.logger.error("task %s is unknown to the farm after %d polls; no longer "
-                                  "waiting for it", task_id, missing[task_id])
-                return STATE_ENDED
-            return STATE_RUNNING
+            return self._strike(missing, task_id, self.missing_limit, logging.ERROR,
+                                "task %s is unknown to the farm after %d polls; no longer "
+                                "waiting for it")
         missing.pop(task_id, None)
         if state not in (STATE_RUNNING, STATE_ENDED):
             # A status code no table holds: nothing says it will ever change, so keep
             # downloading for a few polls, then stop waiting.
-            key = ("unknown", task_id)
-            missing[key] = missing.get(key, 0) + 1
-            if missing[key] >= self.unknown_limit:
-                self.logger.warning("task %s kept an unknown status for %d polls; no longer "
-                                    "waiting for it", task_id, missing[key])
-                return STATE_ENDED
-            return STATE_RUNNING
+            return self._strike(missing, ("unknown", task_id), self.unknown_limit,
+                                logging.WARNING, "task %s kept an unknown status for %d "
+                                "polls; no longer waiting for it")
         missing.pop(("unknown", task_id), None)
         return state
+
+    def _strike(self, strikes, key, limit, level, message):
+        """One more poll in a state that may never change: running, until ``limit`` in a row.
+
+        ``key`` is the task id or ``(kind, task id)``; ``message`` takes the task id and the
+        number of polls.
+        """
+        strikes[key] = strikes.get(key, 0) + 1
+        if strikes[key] < limit:
+            return STATE_RUNNING
+        task_id = key[-1] if isinstance(key, tuple) else key
+        self.logger.log(level, message, task_id, strikes[key])
+        return STATE_ENDED
 
     def auto_download(self, task_id_list: Optional[Sequence["TaskId"]] = None,
                       max_speed: Optional[Union[str, int]] = None, print_log: bool = False,

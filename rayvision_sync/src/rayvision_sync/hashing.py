@@ -4,6 +4,8 @@ import hashlib
 import os
 import threading
 
+from rayvision_sync.transfer_state import stamp_of
+
 READ_SIZE = 1024 * 1024
 
 
@@ -24,10 +26,11 @@ def sha256_file(path, limit=None):
 
 
 class DigestCache(object):
-    """SHA-256 of local files keyed by ``(path, size, mtime_ns)``.
+    """SHA-256 of local files keyed by path and :func:`~rayvision_sync.transfer_state.stamp_of`.
 
     The download loops ask "is this local file the server's file?" on every poll; a file
-    whose size and mtime did not move is not read again.
+    whose size, mtime, ctime and inode did not move is not read again (the identity the
+    upload records use too: a rewrite that restores size and mtime still moves ctime).
     """
 
     def __init__(self):
@@ -36,19 +39,19 @@ class DigestCache(object):
 
     def remember(self, path, sha256):
         """Record the digest of ``path`` as it is now."""
-        stat = os.stat(path)
+        stamp = stamp_of(os.stat(path))
         with self._lock:
-            self._known[os.path.abspath(path)] = (stat.st_size, stat.st_mtime_ns, sha256)
+            self._known[os.path.abspath(path)] = (stamp, sha256)
 
     def digest(self, path, stat=None):
-        """Digest of ``path``, from the cache when size and mtime_ns are unchanged."""
-        stat = stat or os.stat(path)
+        """Digest of ``path``, from the cache when the file's stamp is unchanged."""
+        stamp = stamp_of(stat or os.stat(path))
         key = os.path.abspath(path)
         with self._lock:
             known = self._known.get(key)
-        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
-            return known[2]
+        if known and known[0] == stamp:
+            return known[1]
         sha = sha256_file(path)
         with self._lock:
-            self._known[key] = (stat.st_size, stat.st_mtime_ns, sha)
+            self._known[key] = (stamp, sha)
         return sha

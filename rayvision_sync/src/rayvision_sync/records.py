@@ -78,17 +78,47 @@ def parse_record(value):
     return None
 
 
-def is_unchanged(value, size, mtime_ns, ctime_ns=None, ino=None):
-    """True when a stored fingerprint matches the file's current state.
+# What :func:`compare_record` answers for a file the record still describes.
+UNCHANGED = "unchanged"
+UNCHANGED_OLDER_FORM = "unchanged (older record form)"
 
-    A record of the older form matches on size and mtime_ns alone.
+
+def compare_record(value, size, mtime_ns, ctime_ns, ino):
+    """The unchanged-file rule: the one the upload engine runs for every file of a job.
+
+    Args:
+        value (str): The stored record value.
+        size (int): ``st_size`` of the file now.
+        mtime_ns (int): ``st_mtime_ns`` now.
+        ctime_ns (int): ``st_ctime_ns`` now.
+        ino (int): ``st_ino`` now.
+
+    Returns:
+        :data:`UNCHANGED` when size, mtime, ctime and inode all equal the record's;
+        :data:`UNCHANGED_OLDER_FORM` when a record of the older ``<size>:<mtime_ns>:<sha256>``
+        form matches size and mtime (trusted once: the caller rewrites it in the new form);
+        None when the file changed or the record is not one of ours.
     """
-    parsed = parse_record(value)
-    if parsed is None or parsed.size != int(size) or parsed.mtime_ns != int(mtime_ns):
+    # Prefix tests, not a parse: this runs once per file of every upload, next to one stat.
+    if value.startswith(f"{size}:{mtime_ns}:{ctime_ns}:{ino}:"):
+        return UNCHANGED
+    if value.count(":") == 2 and value.startswith(f"{size}:{mtime_ns}:"):
+        return UNCHANGED_OLDER_FORM
+    return None
+
+
+def is_unchanged(value, size, mtime_ns, ctime_ns=None, ino=None):
+    """True when a stored fingerprint matches the file's current state (:func:`compare_record`).
+
+    Without ``ctime_ns`` only a record of the older form can match (on size and mtime_ns).
+    """
+    if value is None:
         return False
-    if parsed.ctime_ns is None or ctime_ns is None:
-        return parsed.ctime_ns is None
-    return parsed.ctime_ns == int(ctime_ns) and parsed.ino == int(ino or 0)
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return compare_record(value, int(size), int(mtime_ns),
+                          None if ctime_ns is None else int(ctime_ns),
+                          int(ino or 0)) is not None
 
 
 class Record(collections.namedtuple("Record", "size mtime_ns ctime_ns ino sha256 checked")):

@@ -1,7 +1,8 @@
 """Which files of an upload job must be sent: the unchanged-file check.
 
-One ``os.stat`` per file, compared with the upload records: size, mtime, ctime and inode
-equal means unchanged (records of the older size + mtime form match once and are rewritten).
+One ``os.stat`` per file, compared with the upload records by the one unchanged rule,
+:func:`rayvision_sync.records.compare_record`: size, mtime, ctime and inode equal means
+unchanged (records of the older size + mtime form match once and are rewritten).
 ``verify="hash"`` also hashes every file the records call unchanged. Of the unchanged files,
 a sample (``verify_fraction``) and every record not confirmed for ``verify_age`` seconds are
 checked on the farm afterwards (:meth:`HttpTransferEngine.upload_pairs`).
@@ -17,7 +18,13 @@ import time
 
 from rayvision_sync.hashing import sha256_file
 from rayvision_sync.paths import storage_path
-from rayvision_sync.records import parse_record, record_value
+from rayvision_sync.records import (
+    UNCHANGED,
+    UNCHANGED_OLDER_FORM,
+    compare_record,
+    parse_record,
+    record_value,
+)
 from rayvision_sync.transfer_state import FileTransfer
 
 VERIFY_MODES = ("stat", "hash")
@@ -102,19 +109,20 @@ def _compare(entries, known, verify_age, now):
     transfers = plan.transfers
     aged = []
     oldest = str(int((time.time() if now is None else now) - verify_age))
+    compare = compare_record
     for server, (local, info) in entries.items():
         value = known.get(server)
         if value is not None:
             size = info.st_size
-            prefix = f"{size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:"
-            if value.startswith(prefix):
+            match = compare(value, size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            if match is UNCHANGED:
                 skipped.append((server, local, size))
                 checked = value[value.rindex(":") + 1:]
                 if len(checked) < len(oldest) or (len(checked) == len(oldest)
                                                   and checked <= oldest):
                     aged.append((server, local, info, value))
                 continue
-            if value.count(":") == 2 and value.startswith(f"{size}:{info.st_mtime_ns}:"):
+            if match is UNCHANGED_OLDER_FORM:
                 # A record of the older form: trusted once, rewritten with ctime and inode.
                 skipped.append((server, local, size))
                 plan.refresh[server] = record_value(
