@@ -10,7 +10,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Union
 
 from rayvision_api.cancel import check, pause
-from rayvision_api.exception import RayvisionArgumentError
+from rayvision_api.exception import RayvisionArgumentError, RayvisionCancelledError
 from rayvision_sync import config
 from rayvision_sync.hashing import DigestCache
 from rayvision_sync.manage import (
@@ -301,9 +301,13 @@ class RayvisionDownload(object):
                 if every_pass or ended:
                     if not every_pass:
                         pause(token, self.settle_time, what)
-                    total.merge(self._run_download([task_id], local_path, max_speed, print_log,
-                                                   download_filename_format,
-                                                   cancel_token=token))
+                    try:
+                        total.merge(self._run_download([task_id], local_path, max_speed,
+                                                       print_log, download_filename_format,
+                                                       cancel_token=token))
+                    except RayvisionCancelledError as error:
+                        # Said as the loop the caller started, whichever step it stopped in.
+                        raise RayvisionCancelledError(what, error.reason) from error
                 if ended:
                     pending.remove(task_id)
         self.last_result = total
