@@ -1,0 +1,206 @@
+"""Round trip: generated ``.hip`` scenes come back from ``AnalyzeHoudini(...).analyse()`` exactly.
+
+Each example draws file parameters of SOPs, materials and lights (``$HIP``-relative, bare
+relative, absolute, Windows and UNC paths; ``<UDIM>``, ``%(UDIM)d``, ``$F4``, ``${F4}``
+tokens; names with spaces and non-ASCII letters; some files existing, decoys next to them),
+render ROPs (frame range or current frame only, bypassed, existing or missing camera) and
+cache ROPs whose outputs exist on disk, writes a real container (``.hip``, ``.hipnc`` or
+``.hiplc``) with the ``HipBuilder`` of conftest, and compares upload.json, tips.json,
+asset.json and ``scene_info`` with what the spec implies (``helpers.scene_specs``). See
+docs/dev/property-tests.md.
+"""
+
+import json
+import os
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers import scene_specs as specs
+from rayvision_houdini.analyze_houdini import AnalyzeHoudini
+
+#: node type -> (network, parameter, extensions)
+NODES = {
+    "file": ("/obj/geo1", "file", ("bgeo.sc", "obj", "vdb")),
+    "alembic": ("/obj/geo1", "fileName", ("abc",)),
+    "principledshader::2.0": ("/mat", "basecolor_texture", ("rat", "exr", "png")),
+    "envlight": ("/obj", "env_map", ("hdr", "exr")),
+}
+TOKENS = {"udim": "<UDIM>", "udim_tex": "%(UDIM)d", "frames_f4": "$F4",
+          "frames_brace": "${F4}"}
+STYLES = ("single",) + tuple(TOKENS)
+FPS = 24
+
+
+class Parm(object):
+    """A file parameter of a generated node."""
+
+    def __init__(self, node_type, dep):
+        self.type = node_type
+        self.dep = dep
+        network, self.parm, _ = NODES[node_type]
+        self.node = "{0}/n{1}".format(network, dep.index)
+
+    @property
+    def key(self):
+        return self.node + "/" + self.parm
+
+
+@st.composite
+def parm(draw, index):
+    node_type = draw(st.sampled_from(sorted(NODES)))
+    return Parm(node_type, draw(specs.dependency(index, NODES[node_type][2], styles=STYLES)))
+
+
+@st.composite
+def rop(draw, index):
+    return {"node": "/out/r{0}".format(index),
+            "range": draw(st.tuples(st.integers(-10, 100), st.integers(0, 50),
+                                    st.integers(1, 4))),
+            "trange": draw(st.sampled_from(["normal", "off"])),
+            "bypass": draw(st.booleans()),
+            "camera": draw(st.booleans()),
+            "cache": draw(st.booleans())}
+
+
+@st.composite
+def scene_spec(draw):
+    size = draw(st.integers(0, 7))
+    return {"parms": [draw(parm(n)) for n in range(size)],
+            "rops": [draw(rop(n)) for n in range(draw(st.integers(0, 3)))],
+            "tcur": draw(st.integers(0, 4)),
+            "kind": draw(st.sampled_from(["hip", "hipnc", "hiplc"]))}
+
+
+def written_value(item, roots):
+    """``$HIP/...`` for files under the scene's folder; bare relative for the backslash form."""
+    dep = item.dep
+    if dep.location == "relative":
+        return specs.written_path(dep, roots, TOKENS, relative_prefix="$HIP/")
+    return specs.written_path(dep, roots, TOKENS)
+
+
+def frames_of(entry, current):
+    if entry["trange"] == "off":
+        return "{0}-{0}[1]".format(current)
+    start, length, step = entry["range"]
+    return "{0}-{1}[{2}]".format(start, start + length, step)
+
+
+def build(kit, spec, roots, folder):
+    builder = kit.HipBuilder(save_version="18.0.5", tcur=spec["tcur"], fps=FPS)
+    builder.node("/obj/cam1", "cam", {"res": ["1280", "720"]})
+    builder.node("/obj/geo1", "geo", {})
+    for item in spec["parms"]:
+        builder.node(item.node, item.type, {item.parm: [kit.quote(written_value(item, roots))]})
+    for entry in spec["rops"]:
+        start, length, step = entry["range"]
+        parms = {"f": [str(start), str(start + length), str(step)],
+                 "trange": ['"{0}"'.format(entry["trange"])]}
+        if entry["cache"]:
+            parms["sopoutput"] = [kit.quote("$HIP/out/{0}.$F4.bgeo.sc".format(
+                entry["node"][5:]))]
+            builder.node(entry["node"], "geometry", parms, bypass=entry["bypass"])
+            continue
+        parms["camera"] = ['"/obj/cam1"' if entry["camera"] else '"/obj/gone"']
+        parms["vm_picture"] = [kit.quote("$HIP/render/{0}.$F4.exr".format(entry["node"][5:]))]
+        builder.node(entry["node"], "ifd", parms, bypass=entry["bypass"])
+    return builder.write(folder + "/shot." + spec["kind"], kind=spec["kind"])
+
+
+def create_files(spec, roots):
+    for item in spec["parms"]:
+        specs.create(specs.existing_files(item.dep, roots))
+        specs.create(specs.decoy_files(item.dep, roots))
+    for entry in spec["rops"]:
+        # Outputs already rendered: on disk, yet never inputs.
+        name = entry["node"][5:]
+        specs.create([roots[0] + "/out/{0}.0001.bgeo.sc".format(name),
+                      roots[0] + "/render/{0}.0001.exr".format(name)])
+
+
+def expected_assets(spec, roots):
+    asset = {"Normal": {}, "Miss": {}, "Search": {}}
+    uploads, missing = [], []
+    for item in spec["parms"]:
+        value = written_value(item, roots)
+        files = specs.existing_files(item.dep, roots)
+        reported = specs.reported_path(item.dep, roots, TOKENS)
+        if files:
+            asset["Normal"][item.key] = [value, files]
+            uploads += files
+        elif item.dep.location == "relative_backslash":
+            # Relative and not found: left to Houdini's search path, no tip.
+            asset["Search"][item.key] = [value, [specs.to_slash(value)]]
+        else:
+            asset["Miss"][item.key] = [value, [reported]]
+            missing.append(reported)
+    return asset, uploads, missing
+
+
+def expected_scene_info(spec):
+    current = str(spec["tcur"] * FPS + 1)
+    rops, geos = [], []
+    for entry in spec["rops"]:
+        result = {"node": entry["node"], "frames": frames_of(entry, current)}
+        if entry["cache"]:
+            result.update(option="0", render="0")
+            geos.append(result)
+            continue
+        result.update(option="-1", render="0" if entry["bypass"] else "1")
+        result["camera"] = "/obj/cam1" if entry["camera"] else "/obj/gone"
+        if entry["camera"]:
+            result.update(width="1280", height="720")
+        rops.append(result)
+    return rops, geos
+
+
+def expected_tips(spec, missing):
+    tips = {}
+    if missing:
+        tips["50001"] = sorted(missing)
+    gone = ["{0}: render camera /obj/gone does not exist".format(entry["node"])
+            for entry in spec["rops"] if not entry["cache"] and not entry["camera"]]
+    if gone:
+        tips["50002"] = gone
+    return tips
+
+
+def load(analyzer, name):
+    with open(os.path.join(analyzer.workspace, name + ".json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@specs.ROUNDTRIP
+@given(spec=scene_spec())
+def test_generated_scene_comes_back_exactly(kit, tmp_path_factory, monkeypatch, spec):
+    monkeypatch.delenv("JOB", raising=False)
+    folder = tmp_path_factory.mktemp("hip_rt")
+    roots = (specs.to_slash(str(folder / "proj")), specs.to_slash(str(folder / "lib")))
+    os.makedirs(roots[0])
+    os.makedirs(str(folder / "ws"))
+    create_files(spec, roots)
+    scene = build(kit, spec, roots, roots[0])
+    analyzer = AnalyzeHoudini(scene, "18.0.5", project_name="P", workspace=str(folder / "ws"),
+                              backend="static", custom_db_path=str(folder / "db")).analyse()
+    asset, uploads, missing = expected_assets(spec, roots)
+
+    uploaded = [entry["local"] for entry in load(analyzer, "upload")["asset"]]
+    assert uploaded[-1] == scene
+    assert sorted(uploaded[:-1]) == sorted(uploads)
+    found = load(analyzer, "asset")
+    for table in ("Normal", "Miss", "Search"):
+        assert {key: [value, sorted(paths)] for key, (value, paths) in found[table].items()} \
+            == asset[table], table
+    assert found["Unresolved"] == {}
+    assert sorted(found["Output"]) == sorted(
+        "{0}/{1}".format(entry["node"], "sopoutput" if entry["cache"] else "vm_picture")
+        for entry in spec["rops"])
+    tips = load(analyzer, "tips")
+    assert {code: sorted(messages) for code, messages in tips.items()} == {
+        code: sorted(messages) for code, messages in expected_tips(spec, missing).items()}
+    info = load(analyzer, "task")["scene_info"]
+    rops, geos = expected_scene_info(spec)
+    assert info["rop_node"] == rops
+    assert info["geo_node"] == geos
+    assert info["distributedsim_node"] == []
