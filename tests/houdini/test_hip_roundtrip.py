@@ -35,11 +35,11 @@ FPS = 24
 class Parm(object):
     """A file parameter of a generated node."""
 
-    def __init__(self, node_type, dep):
+    def __init__(self, node_type, dep, name=None):
         self.type = node_type
         self.dep = dep
         network, self.parm, _ = NODES[node_type]
-        self.node = "{0}/n{1}".format(network, dep.index)
+        self.node = "{0}/{1}".format(network, name or "n{0}".format(dep.index))
 
     @property
     def key(self):
@@ -63,10 +63,17 @@ def rop(draw, index):
             "cache": draw(st.booleans())}
 
 
+def with_copies(parms, copies):
+    """``parms`` plus parameters naming the same files as some of them (uploaded once)."""
+    return parms + [Parm(parms[i].type, parms[i].dep, "copy{0}".format(n))
+                    for n, i in enumerate(copies) if i < len(parms)]
+
+
 @st.composite
 def scene_spec(draw):
     size = draw(st.integers(0, 7))
-    return {"parms": [draw(parm(n)) for n in range(size)],
+    return {"parms": with_copies([draw(parm(n)) for n in range(size)],
+                                 draw(st.lists(st.integers(0, 6), max_size=2))),
             "rops": [draw(rop(n)) for n in range(draw(st.integers(0, 3)))],
             "tcur": draw(st.integers(0, 4)),
             "kind": draw(st.sampled_from(["hip", "hipnc", "hiplc"]))}
@@ -158,7 +165,7 @@ def expected_scene_info(spec):
 def expected_tips(spec, missing):
     tips = {}
     if missing:
-        tips["50001"] = sorted(missing)
+        tips["50001"] = sorted(set(missing))
     gone = ["{0}: render camera /obj/gone does not exist".format(entry["node"])
             for entry in spec["rops"] if not entry["cache"] and not entry["camera"]]
     if gone:
@@ -187,7 +194,7 @@ def test_generated_scene_comes_back_exactly(kit, tmp_path_factory, monkeypatch, 
 
     uploaded = [entry["local"] for entry in load(analyzer, "upload")["asset"]]
     assert uploaded[-1] == scene
-    assert sorted(uploaded[:-1]) == sorted(uploads)
+    assert sorted(uploaded[:-1]) == sorted(set(uploads))
     found = load(analyzer, "asset")
     for table in ("Normal", "Miss", "Search"):
         assert {key: [value, sorted(paths)] for key, (value, paths) in found[table].items()} \

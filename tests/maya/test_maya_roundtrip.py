@@ -43,13 +43,16 @@ STYLES = ("single",) + tuple(TOKENS)
 class FileNode(object):
     """A file-naming node: its spec, and how Maya's switches write it (``variant``)."""
 
-    def __init__(self, node_type, dep, variant):
+    def __init__(self, node_type, dep, variant, name=None, in_scene_dir=False):
         self.type = node_type
         self.dep = dep
+        # A relative path found in the scene's folder, not in the project root (the first
+        # place Maya looks): a missing one is still reported under the project root.
+        self.in_scene_dir = in_scene_dir and dep.location.startswith("relative")
         # "ufe": the first frame's name + useFrameExtension; "mari": the first tile's name +
         # uvTilingMode 3; "token": the pattern as written.
         self.variant = variant
-        self.name = "dep{0}".format(dep.index)
+        self.name = name or "dep{0}".format(dep.index)
 
     @property
     def kind(self):
@@ -65,7 +68,7 @@ def file_node(draw, index):
         variant = "ufe"
     elif dep.style == "udim" and node_type == "file" and draw(st.booleans()):
         variant = "mari"
-    return FileNode(node_type, dep, variant)
+    return FileNode(node_type, dep, variant, in_scene_dir=draw(st.booleans()))
 
 
 def file_nodes(start, max_size):
@@ -76,13 +79,26 @@ def file_nodes(start, max_size):
 class Reference(object):
     """A referenced .ma file: where it is, whether it exists or is deferred, what it holds."""
 
-    def __init__(self, index, relative, exists, deferred, nodes, nested):
+    def __init__(self, index, relative, exists, instances, nodes, nested):
         self.index = index
         self.relative = relative
         self.exists = exists
-        self.deferred = deferred
+        # One "deferred" flag per ``file -r`` of the file (the second with a copy number
+        # ``{1}``): Maya loads the file when any instance is loaded.
+        self.instances = instances
         self.nodes = nodes
         self.nested = nested
+
+    @property
+    def deferred(self):
+        return all(self.instances)
+
+    @property
+    def namespace(self):
+        """The namespace Maya loads the file under: that of its first loaded instance."""
+        loaded = [copy for copy, deferred in enumerate(self.instances) if not deferred]
+        copy = loaded[0] if loaded else 0
+        return "r{0}{1}".format(self.index, "c{0}".format(copy) if copy else "")
 
 
 @st.composite
@@ -91,13 +107,22 @@ def reference(draw, index, depth=1):
     if depth < 2:
         nested = draw(st.lists(reference(index * 10 + 1, depth + 1), max_size=1))
     return Reference(index, draw(st.booleans()), draw(st.booleans()),
-                     draw(st.booleans()), draw(file_nodes(index * 100, 3)), nested)
+                     draw(st.lists(st.booleans(), min_size=1, max_size=2)),
+                     draw(file_nodes(index * 100, 3)), nested)
+
+
+def with_copies(nodes, copies):
+    """``nodes`` plus nodes naming the same files as some of them (uploaded and tipped once)."""
+    return nodes + [FileNode(nodes[i].type, nodes[i].dep, nodes[i].variant,
+                             "copy{0}".format(n), nodes[i].in_scene_dir)
+                    for n, i in enumerate(copies) if i < len(nodes)]
 
 
 @st.composite
 def scene_spec(draw):
     return {
-        "nodes": draw(file_nodes(0, 6)),
+        "nodes": with_copies(draw(file_nodes(0, 6)), draw(st.lists(st.integers(0, 5),
+                                                                   max_size=2))),
         "generic": draw(specs.dependencies(("json", "txt"), max_size=2, start=90,
                                            styles=("single",))),
         "references": [draw(reference(n + 1)) for n in range(draw(st.integers(0, 2)))],
@@ -124,6 +149,11 @@ class Layout(object):
         with open(self.project + "/workspace.mel", "w") as handle:
             handle.write('workspace -fr "scene" "scenes";\n')
         self.roots = (self.project, self.library)
+        self.scene_roots = (self.project + "/scenes", self.library)
+
+    def file_roots(self, node):
+        """Where the files of ``node`` are put."""
+        return self.scene_roots if node.in_scene_dir else self.roots
 
     def reference_path(self, ref):
         folder = self.project + "/refs" if ref.relative else self.library + "/refs"
@@ -158,9 +188,12 @@ def node_lines(node, layout):
 def reference_lines(references, layout):
     lines = []
     for ref in references:
-        lines.append('file -r -ns "r{0}"{1} -rfn "r{0}RN" -typ "mayaAscii" {2};'.format(
-            ref.index, " -dr 1" if ref.deferred else "",
-            mel_string(layout.reference_written(ref))))
+        for copy, deferred in enumerate(ref.instances):
+            suffix = "c{0}".format(copy) if copy else ""
+            lines.append('file -r -ns "r{0}{1}"{2} -rfn "r{0}{1}RN" -typ "mayaAscii" {3};'.format(
+                ref.index, suffix, " -dr 1" if deferred else "",
+                mel_string(layout.reference_written(ref)
+                           + ("{{{0}}}".format(copy) if copy else ""))))
     return lines
 
 
@@ -216,7 +249,7 @@ class Expected(object):
 
     def file_node(self, node, layout, value, namespace):
         dep = node.dep
-        files = specs.existing_files(dep, layout.roots)
+        files = specs.existing_files(dep, layout.file_roots(node))
         self.uploads += files
         self.assets.append((namespace + node.name, node.type, NODES[node.type][1], value, node.kind,
                             tuple(files), not files, False))
@@ -230,7 +263,8 @@ class Expected(object):
         path = layout.reference_path(ref)
         files = (path,) if ref.exists else ()
         self.uploads += list(files)
-        self.assets.append(("r{0}RN".format(ref.index), "reference", "fileName",
+        # The reference node as the file that holds the reference names it.
+        self.assets.append((ref.namespace + "RN", "reference", "fileName",
                             layout.reference_written(ref), "reference", files, not ref.exists,
                             ref.deferred))
         if ref.deferred:
@@ -238,7 +272,7 @@ class Expected(object):
         if not ref.exists:
             self.tips.setdefault(TIP_CODES["reference"], []).append(path)
             return
-        self.scene(ref.nodes, ref.nested, layout, "{0}r{1}:".format(namespace, ref.index))
+        self.scene(ref.nodes, ref.nested, layout, namespace + ref.namespace + ":")
 
     def scene(self, nodes, references, layout, namespace=""):
         """Nodes of a referenced scene are named ``namespace:node`` (nested: ``a:b:node``)."""
@@ -272,8 +306,8 @@ def expected_frames(spec):
 
 def create_files(spec, layout):
     for node in _all_nodes(spec["nodes"], spec["references"]):
-        specs.create(specs.existing_files(node.dep, layout.roots))
-        specs.create(specs.decoy_files(node.dep, layout.roots))
+        specs.create(specs.existing_files(node.dep, layout.file_roots(node)))
+        specs.create(specs.decoy_files(node.dep, layout.file_roots(node)))
     for generic in spec["generic"]:
         specs.create(specs.existing_files(generic, layout.roots))
     for ref in spec["references"]:
@@ -315,10 +349,10 @@ def test_generated_scene_comes_back_exactly(tmp_path_factory, spec):
 
     uploaded = [entry["local"] for entry in load(maya.upload_json)["asset"]]
     assert uploaded[-1] == scene
-    assert sorted(uploaded[:-1]) == sorted(expected.uploads)
+    assert sorted(uploaded[:-1]) == sorted(set(expected.uploads))
     tips = load(maya.tips_json)
     assert {code: sorted(paths) for code, paths in tips.items()} == {
-        code: sorted(paths) for code, paths in expected.tips.items()}
+        code: sorted(set(paths)) for code, paths in expected.tips.items()}
     assert asset_rows(load(maya.asset_json)["asset"]) == sorted(expected.assets)
 
     info = load(maya.task_json)["scene_info"]
