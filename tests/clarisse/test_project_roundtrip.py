@@ -30,16 +30,19 @@ STYLES = ("single",) + tuple(TOKENS)
 class FileObject(object):
     """An object with a ``filename`` attribute."""
 
-    def __init__(self, kind, dep, name=None):
+    def __init__(self, kind, dep, name=None, variable="$PDIR"):
         self.kind = kind
         self.dep = dep
         self.name = name or "o{0}".format(dep.index)
+        # Both name the folder of the project that holds the value.
+        self.variable = variable
 
 
 @st.composite
 def file_object(draw, index):
     kind = draw(st.sampled_from(sorted(OBJECTS)))
-    return FileObject(kind, draw(specs.dependency(index, OBJECTS[kind], styles=STYLES)))
+    return FileObject(kind, draw(specs.dependency(index, OBJECTS[kind], styles=STYLES)),
+                      variable=draw(st.sampled_from(["$PDIR", "$CDIR", "${PDIR}"])))
 
 
 def file_objects(start, max_size):
@@ -74,7 +77,8 @@ def image(draw, index):
 
 def with_copies(objects, copies):
     """``objects`` plus objects naming the same files as some of them (uploaded once)."""
-    return objects + [FileObject(objects[i].kind, objects[i].dep, "copy{0}".format(n))
+    return objects + [FileObject(objects[i].kind, objects[i].dep, "copy{0}".format(n),
+                                 objects[i].variable)
                       for n, i in enumerate(copies) if i < len(objects)]
 
 
@@ -91,9 +95,9 @@ def quoted(value):
 
 
 def written_value(obj, roots):
-    """``$PDIR/...`` for files under the project's folder; bare relative with backslashes."""
+    """``$PDIR/...`` for files next to the project; bare relative with backslashes."""
     if obj.dep.location == "relative":
-        return specs.written_path(obj.dep, roots, TOKENS, relative_prefix="$PDIR/")
+        return specs.written_path(obj.dep, roots, TOKENS, relative_prefix=obj.variable + "/")
     return specs.written_path(obj.dep, roots, TOKENS)
 
 

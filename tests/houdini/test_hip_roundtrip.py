@@ -27,7 +27,7 @@ NODES = {
     "envlight": ("/obj", "env_map", ("hdr", "exr")),
 }
 TOKENS = {"udim": "<UDIM>", "udim_tex": "%(UDIM)d", "frames_f4": "$F4",
-          "frames_brace": "${F4}"}
+          "frames_brace": "${F4}", "frames_plain": "$F"}
 STYLES = ("single",) + tuple(TOKENS)
 FPS = 24
 
@@ -35,9 +35,11 @@ FPS = 24
 class Parm(object):
     """A file parameter of a generated node."""
 
-    def __init__(self, node_type, dep, name=None):
+    def __init__(self, node_type, dep, name=None, in_job=False):
         self.type = node_type
         self.dep = dep
+        # A bare relative path found under $JOB, not under $HIP (looked up first).
+        self.in_job = in_job and dep.location == "relative_backslash"
         network, self.parm, _ = NODES[node_type]
         self.node = "{0}/{1}".format(network, name or "n{0}".format(dep.index))
 
@@ -49,7 +51,8 @@ class Parm(object):
 @st.composite
 def parm(draw, index):
     node_type = draw(st.sampled_from(sorted(NODES)))
-    return Parm(node_type, draw(specs.dependency(index, NODES[node_type][2], styles=STYLES)))
+    return Parm(node_type, draw(specs.dependency(index, NODES[node_type][2], styles=STYLES)),
+                in_job=draw(st.booleans()))
 
 
 @st.composite
@@ -65,7 +68,7 @@ def rop(draw, index):
 
 def with_copies(parms, copies):
     """``parms`` plus parameters naming the same files as some of them (uploaded once)."""
-    return parms + [Parm(parms[i].type, parms[i].dep, "copy{0}".format(n))
+    return parms + [Parm(parms[i].type, parms[i].dep, "copy{0}".format(n), parms[i].in_job)
                     for n, i in enumerate(copies) if i < len(parms)]
 
 
@@ -83,8 +86,13 @@ def written_value(item, roots):
     """``$HIP/...`` for files under the scene's folder; bare relative for the backslash form."""
     dep = item.dep
     if dep.location == "relative":
-        return specs.written_path(dep, roots, TOKENS, relative_prefix="$HIP/")
-    return specs.written_path(dep, roots, TOKENS)
+        return specs.written_path(dep, roots[:2], TOKENS, relative_prefix="$HIP/")
+    return specs.written_path(dep, roots[:2], TOKENS)
+
+
+def file_roots(item, roots):
+    """Where the files of ``item`` are put: ``roots`` = (``$HIP``, library, ``$JOB``)."""
+    return (roots[2], roots[1]) if item.in_job else roots[:2]
 
 
 def frames_of(entry, current):
@@ -95,7 +103,8 @@ def frames_of(entry, current):
 
 
 def build(kit, spec, roots, folder):
-    builder = kit.HipBuilder(save_version="18.0.5", tcur=spec["tcur"], fps=FPS)
+    builder = kit.HipBuilder(save_version="18.0.5", tcur=spec["tcur"], fps=FPS,
+                             variables={"JOB": roots[2]})
     builder.node("/obj/cam1", "cam", {"res": ["1280", "720"]})
     builder.node("/obj/geo1", "geo", {})
     for item in spec["parms"]:
@@ -117,8 +126,8 @@ def build(kit, spec, roots, folder):
 
 def create_files(spec, roots):
     for item in spec["parms"]:
-        specs.create(specs.existing_files(item.dep, roots))
-        specs.create(specs.decoy_files(item.dep, roots))
+        specs.create(specs.existing_files(item.dep, file_roots(item, roots)))
+        specs.create(specs.decoy_files(item.dep, file_roots(item, roots)))
     for entry in spec["rops"]:
         # Outputs already rendered: on disk, yet never inputs.
         name = entry["node"][5:]
@@ -131,8 +140,8 @@ def expected_assets(spec, roots):
     uploads, missing = [], []
     for item in spec["parms"]:
         value = written_value(item, roots)
-        files = specs.existing_files(item.dep, roots)
-        reported = specs.reported_path(item.dep, roots, TOKENS)
+        files = specs.existing_files(item.dep, file_roots(item, roots))
+        reported = specs.reported_path(item.dep, roots[:2], TOKENS)
         if files:
             asset["Normal"][item.key] = [value, files]
             uploads += files
@@ -183,7 +192,7 @@ def load(analyzer, name):
 def test_generated_scene_comes_back_exactly(kit, tmp_path_factory, monkeypatch, spec):
     monkeypatch.delenv("JOB", raising=False)
     folder = tmp_path_factory.mktemp("hip_rt")
-    roots = (specs.to_slash(str(folder / "proj")), specs.to_slash(str(folder / "lib")))
+    roots = tuple(specs.to_slash(str(folder / name)) for name in ("proj", "lib", "job"))
     os.makedirs(roots[0])
     os.makedirs(str(folder / "ws"))
     create_files(spec, roots)
