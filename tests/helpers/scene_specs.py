@@ -22,8 +22,10 @@ ROUNDTRIP = settings(derandomize=True, max_examples=40, deadline=None, database=
                                             HealthCheck.data_too_large])
 
 #: Where a dependency lives: under the project (written relative to it), under an absolute
-#: folder of this machine, on a Windows drive or a UNC share (missing on Linux).
-LOCATIONS = ("relative", "relative_backslash", "absolute", "windows", "unc")
+#: folder of this machine (also written through a ``..``), on a Windows drive or a UNC share
+#: (missing on Linux).
+LOCATIONS = ("relative", "relative_backslash", "absolute", "absolute_dotdot", "windows", "unc")
+_ON_THIS_MACHINE = ("relative", "relative_backslash", "absolute", "absolute_dotdot")
 
 #: Numbers the files of a sequence style carry, by the style's family (the part of its name
 #: before ``_``): a DCC names its styles ``udim``, ``udim_lower``, ``frames_hash``...
@@ -66,7 +68,7 @@ class Dependency(object):
     @property
     def on_this_machine(self):
         """Whether the path can exist on this (POSIX) machine."""
-        return self.location in ("relative", "relative_backslash", "absolute")
+        return self.location in _ON_THIS_MACHINE
 
     def __repr__(self):
         return "Dependency({0!r})".format(self.__dict__)
@@ -100,7 +102,7 @@ def folder_of(dep, roots):
     project, library = roots
     if dep.location in ("relative", "relative_backslash"):
         return project + "/" + dep.folder
-    if dep.location == "absolute":
+    if dep.location in ("absolute", "absolute_dotdot"):
         return library + "/" + dep.folder
     if dep.location == "windows":
         return "D:/proj/" + dep.folder
@@ -116,6 +118,9 @@ def written_path(dep, roots, tokens, relative_prefix=""):
         return relative_prefix + (dep.folder + "/" + name).replace("/", "\\")
     if dep.location == "absolute":
         return folder_of(dep, roots) + "/" + name
+    if dep.location == "absolute_dotdot":
+        # A detour the analyser must take out: the file is reported under its plain path.
+        return roots[1] + "/x/../" + dep.folder + "/" + name
     if dep.location == "windows":
         return ("D:/proj/" + dep.folder + "/" + name).replace("/", "\\")
     return ("//server/share/" + dep.folder + "/" + name).replace("/", "\\")
@@ -164,7 +169,7 @@ def dependency(draw, index, extensions, styles=("single",), locations=LOCATIONS)
         existing = draw(st.sampled_from([(), (None,)]))
     else:
         existing = tuple(sorted(draw(st.sets(st.sampled_from(numbers), max_size=3))))
-    if location not in ("relative", "relative_backslash", "absolute"):
+    if location not in _ON_THIS_MACHINE:
         existing = ()
     return Dependency(index, location, draw(st.sampled_from(FOLDERS)),
                       draw(st.sampled_from(STEMS)), draw(st.sampled_from(extensions)), style,
