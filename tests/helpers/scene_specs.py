@@ -79,7 +79,8 @@ def numbers_of(style):
     return NUMBERS[style.split("_")[0]]
 
 
-def _format_number(style, number):
+def _format_number(number):
+    # UDIM tiles have four digits; frames are padded to four, as $F4, #### and %04d write.
     return "{0:04d}".format(number)
 
 
@@ -87,7 +88,7 @@ def file_name(dep, number):
     """The on-disk name of one file of ``dep`` (``number`` None for a single file)."""
     if number is None:
         return "{0}.{1}".format(dep.stem, dep.ext)
-    return "{0}.{1}.{2}".format(dep.stem, _format_number(dep.style, number), dep.ext)
+    return "{0}.{1}.{2}".format(dep.stem, _format_number(number), dep.ext)
 
 
 def written_name(dep, tokens):
