@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 #: Fixed, derandomised profile: the same examples on every run, few enough to stay fast.
-ROUNDTRIP = settings(derandomize=True, max_examples=40, deadline=None, database=None,
+ROUNDTRIP = settings(derandomize=True, max_examples=100, deadline=None, database=None,
                      suppress_health_check=[HealthCheck.too_slow,
                                             HealthCheck.function_scoped_fixture,
                                             HealthCheck.data_too_large])

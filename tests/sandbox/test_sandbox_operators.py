@@ -189,7 +189,8 @@ def test_concurrent_project_labels_end_as_one_label(farm):
         barrier = threading.Barrier(len(clients))
         answers, errors = [], []
 
-        def ask(client):
+        # This round's barrier, lists and name, bound now (the threads end within the round).
+        def ask(client, barrier=barrier, answers=answers, errors=errors, name=name):
             barrier.wait()
             try:
                 answers.append(client.check_and_add_project_name(name))
