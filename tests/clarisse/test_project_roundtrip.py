@@ -25,6 +25,7 @@ OBJECTS = {"TextureMapFile": ("tx", "exr", "png"), "GeometryBundleAlembic": ("ab
 TOKENS = {"udim": "<UDIM>", "frames_hash": "####", "frames_nf": "$4F",
           "frames_brace": "${4F}"}
 STYLES = ("single",) + tuple(TOKENS)
+VARIABLE_FORMS = ("${0}", "${{{0}}}")
 
 
 class FileObject(object):
@@ -98,7 +99,7 @@ def written_value(obj, roots):
     """``$PDIR/...`` for files next to the project; bare relative with backslashes."""
     if obj.dep.location == "relative":
         return specs.written_path(obj.dep, roots, TOKENS, relative_prefix=obj.variable + "/")
-    return specs.written_path(obj.dep, roots, TOKENS)
+    return specs.written_path(obj.dep, roots, TOKENS, variable_forms=VARIABLE_FORMS)
 
 
 def object_lines(obj, roots):
@@ -226,9 +227,10 @@ def load(analyzer, name):
 
 @specs.ROUNDTRIP
 @given(spec=project_spec())
-def test_generated_project_comes_back_exactly(tmp_path_factory, spec):
+def test_generated_project_comes_back_exactly(tmp_path_factory, monkeypatch, spec):
     folder = tmp_path_factory.mktemp("clarisse_rt")
     roots = (specs.to_slash(str(folder / "proj")), specs.to_slash(str(folder / "lib")))
+    monkeypatch.setenv(specs.LIBRARY_VARIABLE, roots[1])
     os.makedirs(str(folder / "ws"))
     for obj in spec["objects"]:
         specs.create(specs.existing_files(obj.dep, roots))

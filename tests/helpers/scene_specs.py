@@ -22,10 +22,15 @@ ROUNDTRIP = settings(derandomize=True, max_examples=100, deadline=None, database
                                             HealthCheck.data_too_large])
 
 #: Where a dependency lives: under the project (written relative to it), under an absolute
-#: folder of this machine (also written through a ``..``), on a Windows drive or a UNC share
-#: (missing on Linux).
-LOCATIONS = ("relative", "relative_backslash", "absolute", "absolute_dotdot", "windows", "unc")
-_ON_THIS_MACHINE = ("relative", "relative_backslash", "absolute", "absolute_dotdot")
+#: folder of this machine (also written through a ``..`` or the environment variable
+#: :data:`LIBRARY_VARIABLE`), on a Windows drive or a UNC share (missing on Linux).
+LOCATIONS = ("relative", "relative_backslash", "absolute", "absolute_dotdot", "env",
+             "windows", "unc")
+_ON_THIS_MACHINE = ("relative", "relative_backslash", "absolute", "absolute_dotdot", "env")
+_IN_LIBRARY = ("absolute", "absolute_dotdot", "env")
+
+#: Environment variable naming the library folder (a test sets it for each example).
+LIBRARY_VARIABLE = "RV_ROUNDTRIP_LIB"
 
 #: Numbers the files of a sequence style carry, by the style's family (the part of its name
 #: before ``_``): a DCC names its styles ``udim``, ``udim_lower``, ``frames_hash``...
@@ -103,16 +108,20 @@ def folder_of(dep, roots):
     project, library = roots
     if dep.location in ("relative", "relative_backslash"):
         return project + "/" + dep.folder
-    if dep.location in ("absolute", "absolute_dotdot"):
+    if dep.location in _IN_LIBRARY:
         return library + "/" + dep.folder
     if dep.location == "windows":
         return "D:/proj/" + dep.folder
     return "//server/share/" + dep.folder
 
 
-def written_path(dep, roots, tokens, relative_prefix=""):
-    """The path written in the scene: relative ones start with ``relative_prefix``."""
+def written_path(dep, roots, tokens, relative_prefix="", variable_forms=("${0}",)):
+    """The path written in the scene: relative ones start with ``relative_prefix``; the
+    library variable is written in one of ``variable_forms`` (``"${{{0}}}"``, ``"%{0}%"``)."""
     name = written_name(dep, tokens)
+    if dep.location == "env":
+        form = variable_forms[dep.index % len(variable_forms)]
+        return form.format(LIBRARY_VARIABLE) + "/" + dep.folder + "/" + name
     if dep.location == "relative":
         return relative_prefix + dep.folder + "/" + name
     if dep.location == "relative_backslash":

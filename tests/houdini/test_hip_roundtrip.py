@@ -29,6 +29,7 @@ NODES = {
 TOKENS = {"udim": "<UDIM>", "udim_tex": "%(UDIM)d", "frames_f4": "$F4",
           "frames_brace": "${F4}", "frames_plain": "$F"}
 STYLES = ("single",) + tuple(TOKENS)
+VARIABLE_FORMS = ("${0}", "${{{0}}}")
 FPS = 24
 
 
@@ -87,7 +88,7 @@ def written_value(item, roots):
     dep = item.dep
     if dep.location == "relative":
         return specs.written_path(dep, roots[:2], TOKENS, relative_prefix="$HIP/")
-    return specs.written_path(dep, roots[:2], TOKENS)
+    return specs.written_path(dep, roots[:2], TOKENS, variable_forms=VARIABLE_FORMS)
 
 
 def file_roots(item, roots):
@@ -193,6 +194,7 @@ def test_generated_scene_comes_back_exactly(kit, tmp_path_factory, monkeypatch, 
     monkeypatch.delenv("JOB", raising=False)
     folder = tmp_path_factory.mktemp("hip_rt")
     roots = tuple(specs.to_slash(str(folder / name)) for name in ("proj", "lib", "job"))
+    monkeypatch.setenv(specs.LIBRARY_VARIABLE, roots[1])
     os.makedirs(roots[0])
     os.makedirs(str(folder / "ws"))
     create_files(spec, roots)

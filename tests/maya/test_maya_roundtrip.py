@@ -38,6 +38,8 @@ TIP_CODES = {"texture": "10012", "sequence": "10027", "hdri": "10012", "alembic"
 TOKENS = {"udim": "<UDIM>", "udim_lower": "<udim>", "frames_hash": "####",
           "frames_printf": "%04d", "frames_f": "<f>"}
 STYLES = ("single",) + tuple(TOKENS)
+#: How a .ma file names an environment variable.
+VARIABLE_FORMS = ("${0}", "${{{0}}}", "%{0}%")
 
 
 class FileNode(object):
@@ -165,7 +167,7 @@ class Layout(object):
 
 def written_value(node, layout):
     dep = node.dep
-    value = specs.written_path(dep, layout.roots, TOKENS)
+    value = specs.written_path(dep, layout.roots, TOKENS, variable_forms=VARIABLE_FORMS)
     if node.variant == "ufe":
         return value.replace(TOKENS[dep.style], "0001")
     if node.variant == "mari":
@@ -213,7 +215,8 @@ def scene_extra(spec, layout):
     for number, generic in enumerate(spec["generic"]):
         lines += ['createNode rtDataNode -n "data{0}";'.format(number),
                   '\tsetAttr ".dataFile" -type "string" {0};'.format(
-                      mel_string(specs.written_path(generic, layout.roots, TOKENS)))]
+                      mel_string(specs.written_path(generic, layout.roots, TOKENS,
+                                                    variable_forms=VARIABLE_FORMS)))]
     lines += ['createNode renderLayer -n "defaultRenderLayer";', '\tsetAttr ".g" yes;']
     for number, renderable in enumerate(spec["layers"]):
         lines.append('createNode renderLayer -n "layer{0}";'.format(number))
@@ -290,7 +293,8 @@ def expected_analysis(spec, layout):
         expected.uploads += files
         if files:
             expected.assets.append(("data{0}".format(number), "rtDataNode", "dataFile",
-                                    specs.written_path(generic, layout.roots, TOKENS), "other",
+                                    specs.written_path(generic, layout.roots, TOKENS,
+                                                       variable_forms=VARIABLE_FORMS), "other",
                                     tuple(files), False, False))
     return expected
 
@@ -335,8 +339,9 @@ def asset_rows(asset):
 
 @specs.ROUNDTRIP
 @given(spec=scene_spec())
-def test_generated_scene_comes_back_exactly(tmp_path_factory, spec):
+def test_generated_scene_comes_back_exactly(tmp_path_factory, monkeypatch, spec):
     layout = Layout(tmp_path_factory.mktemp("maya_rt"))
+    monkeypatch.setenv(specs.LIBRARY_VARIABLE, layout.library)
     create_files(spec, layout)
     scene = layout.project + "/scenes/shot.ma"
     with open(scene, "w", encoding="utf-8") as handle:
