@@ -30,6 +30,19 @@ TOKENS = {"udim": "<UDIM>", "udim_tex": "%(UDIM)d", "frames_f4": "$F4",
           "frames_brace": "${F4}", "frames_plain": "$F"}
 STYLES = ("single",) + tuple(TOKENS)
 VARIABLE_FORMS = ("${0}", "${{{0}}}")
+#: Where ``.OPlibraries`` entries live (bare relative ones are left to Houdini's search path).
+LIBRARY_LOCATIONS = ("relative", "absolute", "absolute_dotdot", "env", "windows", "unc")
+#: Channel of a ROP's end frame, as Houdini saves it: the expression and its last value.
+END_CHANNEL = """{{
+    channel f2 {{
+      lefttype = extend
+      righttype = extend
+      default = 48
+      flags = 0
+      segment {{ length = 0 value = 48 48 expr = "$FEND - {0}" }}
+    }}
+  }}
+"""
 FPS = 24
 
 
@@ -59,6 +72,8 @@ def parm(draw, index):
 @st.composite
 def rop(draw, index):
     return {"node": "/out/r{0}".format(index),
+            # The end frame driven by the channel "$FEND - k" (None: a plain value).
+            "end_from_fend": draw(st.one_of(st.none(), st.integers(0, 5))),
             "range": draw(st.tuples(st.integers(-10, 100), st.integers(0, 50),
                                     st.integers(1, 4))),
             "trange": draw(st.sampled_from(["normal", "off"])),
@@ -79,8 +94,12 @@ def scene_spec(draw):
     return {"parms": with_copies([draw(parm(n)) for n in range(size)],
                                  draw(st.lists(st.integers(0, 6), max_size=2))),
             "rops": [draw(rop(n)) for n in range(draw(st.integers(0, 3)))],
+            "libraries": draw(specs.dependencies(("hda", "otl"), max_size=2, start=80,
+                                                 locations=LIBRARY_LOCATIONS)),
+            "frange": draw(st.tuples(st.integers(-5, 20), st.integers(0, 100))),
             "tcur": draw(st.integers(0, 4)),
-            "kind": draw(st.sampled_from(["hip", "hipnc", "hiplc"]))}
+            "kind": draw(st.sampled_from(["hip", "hipnc", "hiplc"])),
+            "gzip": draw(st.booleans())}
 
 
 def written_value(item, roots):
@@ -96,36 +115,55 @@ def file_roots(item, roots):
     return (roots[2], roots[1]) if item.in_job else roots[:2]
 
 
-def frames_of(entry, current):
+def frames_of(entry, current, frange):
     if entry["trange"] == "off":
         return "{0}-{0}[1]".format(current)
     start, length, step = entry["range"]
-    return "{0}-{1}[{2}]".format(start, start + length, step)
+    end = start + length
+    if entry["end_from_fend"] is not None:
+        end = frange[0] + frange[1] - entry["end_from_fend"]
+    return "{0}-{1}[{2}]".format(start, end, step)
 
 
 def build(kit, spec, roots, folder):
+    start, length = spec["frange"]
     builder = kit.HipBuilder(save_version="18.0.5", tcur=spec["tcur"], fps=FPS,
-                             variables={"JOB": roots[2]})
+                             variables={"JOB": roots[2]}, frange=(start, start + length))
+    if spec["libraries"]:
+        builder.section(".OPlibraries", "".join(
+            library_value(dep, roots) + "\n" for dep in spec["libraries"]))
     builder.node("/obj/cam1", "cam", {"res": ["1280", "720"]})
     builder.node("/obj/geo1", "geo", {})
     for item in spec["parms"]:
         builder.node(item.node, item.type, {item.parm: [kit.quote(written_value(item, roots))]})
     for entry in spec["rops"]:
         start, length, step = entry["range"]
-        parms = {"f": [str(start), str(start + length), str(step)],
+        end, chn = str(start + length), None
+        if entry["end_from_fend"] is not None:
+            end, chn = "[ f2\t48 ]", END_CHANNEL.format(entry["end_from_fend"])
+        parms = {"f": [str(start), end, str(step)],
                  "trange": ['"{0}"'.format(entry["trange"])]}
         if entry["cache"]:
             parms["sopoutput"] = [kit.quote("$HIP/out/{0}.$F4.bgeo.sc".format(
                 entry["node"][5:]))]
-            builder.node(entry["node"], "geometry", parms, bypass=entry["bypass"])
+            builder.node(entry["node"], "geometry", parms, bypass=entry["bypass"], chn=chn)
             continue
         parms["camera"] = ['"/obj/cam1"' if entry["camera"] else '"/obj/gone"']
         parms["vm_picture"] = [kit.quote("$HIP/render/{0}.$F4.exr".format(entry["node"][5:]))]
-        builder.node(entry["node"], "ifd", parms, bypass=entry["bypass"])
-    return builder.write(folder + "/shot." + spec["kind"], kind=spec["kind"])
+        builder.node(entry["node"], "ifd", parms, bypass=entry["bypass"], chn=chn)
+    return builder.write(folder + "/shot." + spec["kind"], kind=spec["kind"],
+                         compress=spec["gzip"])
+
+
+def library_value(dep, roots):
+    if dep.location == "relative":
+        return specs.written_path(dep, roots[:2], TOKENS, relative_prefix="$HIP/")
+    return specs.written_path(dep, roots[:2], TOKENS, variable_forms=VARIABLE_FORMS)
 
 
 def create_files(spec, roots):
+    for dep in spec["libraries"]:
+        specs.create(specs.existing_files(dep, roots[:2]))
     for item in spec["parms"]:
         specs.create(specs.existing_files(item.dep, file_roots(item, roots)))
         specs.create(specs.decoy_files(item.dep, file_roots(item, roots)))
@@ -152,6 +190,16 @@ def expected_assets(spec, roots):
         else:
             asset["Miss"][item.key] = [value, [reported]]
             missing.append(reported)
+    for number, dep in enumerate(spec["libraries"]):
+        key, value = "/.OPlibraries/{0}".format(number), library_value(dep, roots)
+        files = specs.existing_files(dep, roots[:2])
+        if files:
+            asset["Normal"][key] = [value, files]
+            uploads += files
+        else:
+            reported = specs.reported_path(dep, roots[:2], TOKENS)
+            asset["Miss"][key] = [value, [reported]]
+            missing.append(reported)
     return asset, uploads, missing
 
 
@@ -159,7 +207,7 @@ def expected_scene_info(spec):
     current = str(spec["tcur"] * FPS + 1)
     rops, geos = [], []
     for entry in spec["rops"]:
-        result = {"node": entry["node"], "frames": frames_of(entry, current)}
+        result = {"node": entry["node"], "frames": frames_of(entry, current, spec["frange"])}
         if entry["cache"]:
             result.update(option="0", render="0")
             geos.append(result)

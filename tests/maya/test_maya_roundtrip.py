@@ -120,9 +120,54 @@ def with_copies(nodes, copies):
                     for n, i in enumerate(copies) if i < len(nodes)]
 
 
+class CacheNode(object):
+    """A ``cacheFile`` node: a folder and a cache name; its ``.xml`` and per-frame files."""
+
+    def __init__(self, index, location, folder, name, xml, frames, ext):
+        self.index = index
+        self.location = location
+        self.folder = folder
+        self.cache_name = "{0}_{1}".format(name, index)
+        self.xml = xml
+        self.frames = frames
+        self.ext = ext
+
+    def folder_path(self, layout):
+        if self.location == "relative":
+            return layout.project + "/" + self.folder
+        if self.location == "absolute":
+            return layout.library + "/" + self.folder
+        return "D:/proj/" + self.folder
+
+    def written(self, layout):
+        if self.location == "relative":
+            return self.folder
+        if self.location == "absolute":
+            return self.folder_path(layout)
+        return self.folder_path(layout).replace("/", "\\")
+
+    def existing(self, layout):
+        if self.location == "windows":
+            return []
+        folder = self.folder_path(layout)
+        files = [folder + "/" + self.cache_name + ".xml"] if self.xml else []
+        return files + [folder + "/{0}Frame{1}.{2}".format(self.cache_name, frame, self.ext)
+                        for frame in self.frames]
+
+
+@st.composite
+def cache_node(draw, index):
+    return CacheNode(index, draw(st.sampled_from(["relative", "absolute", "windows"])),
+                     draw(st.sampled_from(specs.FOLDERS)), draw(st.sampled_from(specs.STEMS)),
+                     draw(st.booleans()),
+                     sorted(draw(st.sets(st.sampled_from([1, 2, 3, 12]), max_size=3))),
+                     draw(st.sampled_from(["mc", "mcx"])))
+
+
 @st.composite
 def scene_spec(draw):
     return {
+        "caches": [draw(cache_node(500 + n)) for n in range(draw(st.integers(0, 2)))],
         "nodes": with_copies(draw(file_nodes(0, 6)), draw(st.lists(st.integers(0, 5),
                                                                    max_size=2))),
         "generic": draw(specs.dependencies(("json", "txt"), max_size=2, start=90,
@@ -212,6 +257,10 @@ def ma_text(name, nodes, references, layout, extra=()):
 
 def scene_extra(spec, layout):
     lines = []
+    for cache in spec["caches"]:
+        lines += ['createNode cacheFile -n "cache{0}";'.format(cache.index),
+                  '\tsetAttr ".cp" -type "string" {0};'.format(mel_string(cache.written(layout))),
+                  '\tsetAttr ".cn" -type "string" {0};'.format(mel_string(cache.cache_name))]
     for number, generic in enumerate(spec["generic"]):
         lines += ['createNode rtDataNode -n "data{0}";'.format(number),
                   '\tsetAttr ".dataFile" -type "string" {0};'.format(
@@ -288,6 +337,15 @@ class Expected(object):
 def expected_analysis(spec, layout):
     expected = Expected()
     expected.scene(spec["nodes"], spec["references"], layout)
+    for cache in spec["caches"]:
+        files = cache.existing(layout)
+        expected.uploads += files
+        expected.assets.append(("cache{0}".format(cache.index), "cacheFile", "cachePath",
+                                cache.written(layout), "cache", tuple(sorted(files)),
+                                not files, False))
+        if not files:
+            expected.tips.setdefault("10012", []).append(
+                cache.folder_path(layout) + "/" + cache.cache_name + ".xml")
     for number, generic in enumerate(spec["generic"]):
         files = specs.existing_files(generic, layout.roots)
         expected.uploads += files
@@ -314,6 +372,8 @@ def create_files(spec, layout):
         specs.create(specs.decoy_files(node.dep, layout.file_roots(node)))
     for generic in spec["generic"]:
         specs.create(specs.existing_files(generic, layout.roots))
+    for cache in spec["caches"]:
+        specs.create(cache.existing(layout))
     for ref in spec["references"]:
         write_reference(ref, layout)
 
@@ -333,7 +393,7 @@ def load(path):
 
 def asset_rows(asset):
     return sorted((entry["node"], entry["type"], entry["attr"], entry["value"], entry["kind"],
-                   tuple(entry["path"]), entry["missing"], entry.get("deferred", False))
+                   tuple(sorted(entry["path"])), entry["missing"], entry.get("deferred", False))
                   for entry in asset)
 
 
