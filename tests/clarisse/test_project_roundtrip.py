@@ -71,7 +71,10 @@ def reference(draw, index, depth=1):
 
 @st.composite
 def image(draw, index):
-    frames = st.tuples(st.integers(-10, 100), st.integers(0, 50), st.integers(1, 3))
+    # None: no range written; an image takes the project's animation range, a layer its
+    # image's frames.
+    frames = st.one_of(st.none(), st.tuples(st.integers(-10, 100), st.integers(0, 50),
+                                            st.integers(1, 3)))
     return {"name": "img{0}".format(index), "range": draw(frames),
             "layers": draw(st.lists(st.tuples(frames, st.booleans()), max_size=2))}
 
@@ -88,7 +91,8 @@ def project_spec(draw):
     return {"objects": with_copies(draw(file_objects(0, 6)),
                                    draw(st.lists(st.integers(0, 5), max_size=2))),
             "references": [draw(reference(n + 1)) for n in range(draw(st.integers(0, 2)))],
-            "images": [draw(image(n)) for n in range(draw(st.integers(0, 2)))]}
+            "images": [draw(image(n)) for n in range(draw(st.integers(0, 2)))],
+            "animation": draw(st.tuples(st.integers(-5, 20), st.integers(0, 100)))}
 
 
 def quoted(value):
@@ -108,6 +112,8 @@ def object_lines(obj, roots):
 
 
 def range_lines(frames, indent):
+    if frames is None:
+        return []
     start, length, step = frames
     return [indent + "first_frame {0}".format(start),
             indent + "last_frame {0}".format(start + length),
@@ -139,6 +145,15 @@ def reference_value(ref, nested):
 def reference_lines(ref, nested):
     return ['    Context "r{0}" {{'.format(ref.index),
             "        filename " + quoted(reference_value(ref, nested)), "    }"]
+
+
+def preferences_text(animation):
+    """The window-layout block that holds the project's animation range."""
+    start, length = animation
+    return ("#preferences {\n    categories {\n        animation {\n"
+            "            frames_per_second 24\n"
+            "            start_frame %d.0\n            end_frame %d\n"
+            "        }\n    }\n}\n") % (start, start + length)
 
 
 def project_text(context, objects, references, roots, images=(), nested=False):
@@ -205,18 +220,24 @@ class Expected(object):
             self.references(ref.nested, ref_context + "/geo", roots, nested=True)
 
 
-def frames(entry):
+def frames(entry, default):
+    if entry is None:
+        return default
     start, length, step = entry
     return "{0}-{1}[{2}]".format(start, start + length, step)
 
 
 def expected_images(spec):
+    start, length = spec["animation"]
+    animation = "{0}-{1}[1]".format(start, start + length)
     images = []
     for entry in spec["images"]:
         name = "project://scene/" + entry["name"]
-        layers = [(name + ".l{0}".format(n), frames(layer), "1" if enabled else "0")
+        image_frames = frames(entry["range"], animation)
+        layers = [(name + ".l{0}".format(n), frames(layer, image_frames),
+                   "1" if enabled else "0")
                   for n, (layer, enabled) in enumerate(entry["layers"])]
-        images.append((name, frames(entry["range"]), layers))
+        images.append((name, image_frames, layers))
     return images
 
 
@@ -239,8 +260,9 @@ def test_generated_project_comes_back_exactly(tmp_path_factory, monkeypatch, spe
         specs.create([roots[0] + "/render/{0}.0001.exr".format(entry["name"])])
     write_references(spec["references"], roots)
     scene = roots[0] + "/shot.project"
-    specs.create([scene], project_text("scene", spec["objects"], spec["references"], roots,
-                                       spec["images"]).encode("utf-8"))
+    specs.create([scene], (project_text("scene", spec["objects"], spec["references"], roots,
+                                        spec["images"])
+                           + preferences_text(spec["animation"])).encode("utf-8"))
     analyzer = AnalyzeClarisse(scene, "clarisse_ifx_4.0_sp3", project_name="P",
                                workspace=str(folder / "ws"), backend="static").analyse()
     expected = Expected()
