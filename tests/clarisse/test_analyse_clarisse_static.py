@@ -97,6 +97,16 @@ def test_tips(standard_project, workspace):
     assert "15013" not in tips
 
 
+def test_missing_reference_has_a_dependency_chain(standard_project, workspace):
+    analyzer = _run(standard_project, workspace)
+    missing_ref = standard_project["pdir"] + "/refs/nope.project"
+    chains = {chain["path"]: chain for chain in _load(analyzer, "asset")["dependency_chains"]}
+    assert chains[missing_ref] == {
+        "path": missing_ref, "exists": False,
+        "chain": [standard_project["scene"], "project://scene/missing_ref.filename",
+                  missing_ref]}
+
+
 def test_version_mismatch(standard_project, workspace):
     analyzer = _run(standard_project, workspace, version="clarisse_ifx_5.0_sp1")
     assert analyzer.scene_version == "4"

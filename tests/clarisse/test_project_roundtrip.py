@@ -189,6 +189,12 @@ class Expected(object):
         self.asset = {"Normal": {}, "Miss": {}, "Reference": {}}
         self.uploads = []
         self.tips = {}
+        # path -> (exists, the attribute that named it first)
+        self.sources = {}
+
+    def named(self, paths, source, exists=True):
+        for path in paths:
+            self.sources.setdefault(path, (exists, source))
 
     def objects(self, objects, context, roots):
         for obj in objects:
@@ -198,9 +204,11 @@ class Expected(object):
             if files:
                 self.asset["Normal"][key] = [value, files]
                 self.uploads += files
+                self.named(files, key)
                 continue
             reported = specs.reported_path(obj.dep, roots, TOKENS)
             self.asset["Miss"][key] = [value, [reported]]
+            self.named([reported], key, exists=False)
             self.tips.setdefault("10012", []).append(reported)
 
     def references(self, references, context, roots, nested=False):
@@ -209,6 +217,7 @@ class Expected(object):
             path = refs_roots[0] + "/r{0}.project".format(ref.index)
             ref_context = "{0}/r{1}".format(context, ref.index)
             value = reference_value(ref, nested)
+            self.named([path], ref_context + ".filename", exists=ref.exists)
             if not ref.exists:
                 self.asset["Miss"][ref_context] = [value, [path]]
                 self.tips.setdefault("25009", []).append("Reference file not found: " + path)
@@ -277,6 +286,11 @@ def test_generated_project_comes_back_exactly(tmp_path_factory, monkeypatch, spe
         assert {key: [value, sorted(paths)] for key, (value, paths) in found[table].items()} \
             == expected.asset[table], table
     assert found["Unresolved"] == {}
+    # Every file, existing or missing, is linked to the attribute that named it first.
+    assert {chain["path"]: (chain["exists"], tuple(chain["chain"]))
+            for chain in found["dependency_chains"]} == {
+        path: (exists, (scene, source, path))
+        for path, (exists, source) in expected.sources.items()}
     assert sorted(found["Output"]) == sorted("project://scene/{0}.save_as".format(entry["name"])
                                              for entry in spec["images"])
     tips = load(analyzer, "tips")

@@ -59,6 +59,18 @@ def test_a_reference_is_named_after_its_first_loaded_copy(tmp_path):
     assert common["all_camera"] == ["a1:camShape"]
 
 
+def test_missing_references_and_caches_have_a_dependency_chain(tmp_path):
+    top = write_scene(tmp_path / "top.ma",
+                      'file -r -ns "a" -rfn "aRN" -typ "mayaAscii" "gone.ma";\n'
+                      'createNode cacheFile -n "cloth";\n'
+                      '\tsetAttr ".cp" -type "string" "cache";\n'
+                      '\tsetAttr ".cn" -type "string" "clothShape";\n')
+    result = analyse(top)
+    folder = str(tmp_path).replace(os.sep, "/")
+    assert result.sources == {folder + "/gone.ma": "aRN.fileName",
+                              folder + "/cache/clothShape.xml": "cloth.cachePath"}
+
+
 def test_dr_true_is_deferred(tmp_path):
     (tmp_path / "wood.png").write_bytes(b"x")
     write_scene(tmp_path / "child.ma", texture_node("wood", "wood.png"))

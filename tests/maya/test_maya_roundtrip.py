@@ -298,18 +298,27 @@ class Expected(object):
         self.uploads = []
         self.tips = {}
         self.assets = []
+        # path -> (exists, the node.attribute that named it first)
+        self.sources = {}
+
+    def named(self, paths, source, exists=True):
+        for path in paths:
+            self.sources.setdefault(path, (exists, source))
 
     def file_node(self, node, layout, value, namespace):
         dep = node.dep
         files = specs.existing_files(dep, layout.file_roots(node))
         self.uploads += files
-        self.assets.append((namespace + node.name, node.type, NODES[node.type][1], value, node.kind,
-                            tuple(files), not files, False))
+        name, attr = namespace + node.name, NODES[node.type][1]
+        self.assets.append((name, node.type, attr, value, node.kind, tuple(files), not files,
+                            False))
+        self.named(files, name + "." + attr)
         if not files:
             pattern = specs.reported_path(dep, layout.roots, TOKENS)
             if node.variant == "ufe":
                 pattern = pattern.replace(TOKENS[dep.style], "<f>")
             self.tips.setdefault(TIP_CODES[node.kind], []).append(pattern)
+            self.named([pattern], name + "." + attr, exists=False)
 
     def reference(self, ref, layout, namespace):
         path = layout.reference_path(ref)
@@ -319,10 +328,12 @@ class Expected(object):
         self.assets.append((ref.namespace + "RN", "reference", "fileName",
                             layout.reference_written(ref), "reference", files, not ref.exists,
                             ref.deferred))
+        self.named(files, ref.namespace + "RN.fileName")
         if ref.deferred:
             return  # Maya loads nothing inside an unloaded reference
         if not ref.exists:
             self.tips.setdefault(TIP_CODES["reference"], []).append(path)
+            self.named([path], ref.namespace + "RN.fileName", exists=False)
             return
         self.scene(ref.nodes, ref.nested, layout, namespace + ref.namespace + ":")
 
@@ -343,12 +354,15 @@ def expected_analysis(spec, layout):
         expected.assets.append(("cache{0}".format(cache.index), "cacheFile", "cachePath",
                                 cache.written(layout), "cache", tuple(sorted(files)),
                                 not files, False))
+        expected.named(sorted(files), "cache{0}.cachePath".format(cache.index))
         if not files:
-            expected.tips.setdefault("10012", []).append(
-                cache.folder_path(layout) + "/" + cache.cache_name + ".xml")
+            xml = cache.folder_path(layout) + "/" + cache.cache_name + ".xml"
+            expected.tips.setdefault("10012", []).append(xml)
+            expected.named([xml], "cache{0}.cachePath".format(cache.index), exists=False)
     for number, generic in enumerate(spec["generic"]):
         files = specs.existing_files(generic, layout.roots)
         expected.uploads += files
+        expected.named(files, "data{0}.dataFile".format(number))
         if files:
             expected.assets.append(("data{0}".format(number), "rtDataNode", "dataFile",
                                     specs.written_path(generic, layout.roots, TOKENS,
@@ -418,7 +432,13 @@ def test_generated_scene_comes_back_exactly(tmp_path_factory, monkeypatch, spec)
     tips = load(maya.tips_json)
     assert {code: sorted(paths) for code, paths in tips.items()} == {
         code: sorted(set(paths)) for code, paths in expected.tips.items()}
-    assert asset_rows(load(maya.asset_json)["asset"]) == sorted(expected.assets)
+    asset = load(maya.asset_json)
+    assert asset_rows(asset["asset"]) == sorted(expected.assets)
+    # Every file, existing or missing, is linked to the node attribute that named it first.
+    assert {chain["path"]: (chain["exists"], tuple(chain["chain"]))
+            for chain in asset["dependency_chains"]} == {
+        path: (exists, (scene, source, path))
+        for path, (exists, source) in expected.sources.items()}
 
     info = load(maya.task_json)["scene_info"]
     assert list(info) == ["defaultRenderLayer"] + [

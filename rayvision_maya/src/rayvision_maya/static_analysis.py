@@ -228,6 +228,7 @@ class StaticMayaAnalysis(object):
                        "cache")
         if not files:
             self.result.tip(tables.KIND_TIP_CODES["cache"], reported)
+            self.result.add_source(reported, "{}.cachePath".format(node.name))
 
     # ------------------------------------------------------------------ references
 
@@ -252,6 +253,7 @@ class StaticMayaAnalysis(object):
                 continue
             if not files:
                 self.result.tip(tables.KIND_TIP_CODES["reference"], reported)
+                self.result.add_source(reported, "{}.fileName".format(name or namespace))
                 continue
             self._read_reference(scene, files[0], namespace, search_dirs, depth, load_states)
 
