@@ -175,32 +175,29 @@ def create_files(spec, roots):
 
 
 def expected_assets(spec, roots):
+    """asset.json tables, uploads, missing paths and ``{path: (exists, parameter)}``."""
     asset = {"Normal": {}, "Miss": {}, "Search": {}}
-    uploads, missing = [], []
-    for item in spec["parms"]:
-        value = written_value(item, roots)
-        files = specs.existing_files(item.dep, file_roots(item, roots))
-        reported = specs.reported_path(item.dep, roots[:2], TOKENS)
-        if files:
-            asset["Normal"][item.key] = [value, files]
-            uploads += files
-        elif item.dep.location == "relative_backslash":
-            # Relative and not found: left to Houdini's search path, no tip.
-            asset["Search"][item.key] = [value, [specs.to_slash(value)]]
-        else:
-            asset["Miss"][item.key] = [value, [reported]]
-            missing.append(reported)
-    for number, dep in enumerate(spec["libraries"]):
-        key, value = "/.OPlibraries/{0}".format(number), library_value(dep, roots)
-        files = specs.existing_files(dep, roots[:2])
+    uploads, missing, sources = [], [], {}
+    entries = [(item.key, written_value(item, roots), item.dep, file_roots(item, roots))
+               for item in spec["parms"]]
+    entries += [("/.OPlibraries/{0}".format(number), library_value(dep, roots), dep, roots[:2])
+                for number, dep in enumerate(spec["libraries"])]
+    for key, value, dep, where in entries:
+        files = specs.existing_files(dep, where)
+        reported = specs.reported_path(dep, roots[:2], TOKENS)
         if files:
             asset["Normal"][key] = [value, files]
             uploads += files
+            for path in files:
+                sources.setdefault(path, (True, key))
+        elif dep.location == "relative_backslash":
+            # Relative and not found: left to Houdini's search path, no tip.
+            asset["Search"][key] = [value, [specs.to_slash(value)]]
         else:
-            reported = specs.reported_path(dep, roots[:2], TOKENS)
             asset["Miss"][key] = [value, [reported]]
             missing.append(reported)
-    return asset, uploads, missing
+            sources.setdefault(reported, (False, key))
+    return asset, uploads, missing, sources
 
 
 def expected_scene_info(spec):
@@ -249,7 +246,7 @@ def test_generated_scene_comes_back_exactly(kit, tmp_path_factory, monkeypatch, 
     scene = build(kit, spec, roots, roots[0])
     analyzer = AnalyzeHoudini(scene, "18.0.5", project_name="P", workspace=str(folder / "ws"),
                               backend="static", custom_db_path=str(folder / "db")).analyse()
-    asset, uploads, missing = expected_assets(spec, roots)
+    asset, uploads, missing, sources = expected_assets(spec, roots)
 
     uploaded = [entry["local"] for entry in load(analyzer, "upload")["asset"]]
     assert uploaded[-1] == scene
@@ -259,6 +256,10 @@ def test_generated_scene_comes_back_exactly(kit, tmp_path_factory, monkeypatch, 
         assert {key: [value, sorted(paths)] for key, (value, paths) in found[table].items()} \
             == asset[table], table
     assert found["Unresolved"] == {}
+    # Every file, existing or missing, is linked to the parameter that named it first.
+    assert {chain["path"]: (chain["exists"], tuple(chain["chain"]))
+            for chain in found["dependency_chains"]} == {
+        path: (exists, (scene, source, path)) for path, (exists, source) in sources.items()}
     assert sorted(found["Output"]) == sorted(
         "{0}/{1}".format(entry["node"], "sopoutput" if entry["cache"] else "vm_picture")
         for entry in spec["rops"])
