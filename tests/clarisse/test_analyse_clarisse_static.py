@@ -97,6 +97,16 @@ def test_tips(standard_project, workspace):
     assert "15013" not in tips
 
 
+def test_missing_reference_has_a_dependency_chain(standard_project, workspace):
+    analyzer = _run(standard_project, workspace)
+    missing_ref = standard_project["pdir"] + "/refs/nope.project"
+    chains = {chain["path"]: chain for chain in _load(analyzer, "asset")["dependency_chains"]}
+    assert chains[missing_ref] == {
+        "path": missing_ref, "exists": False,
+        "chain": [standard_project["scene"], "project://scene/missing_ref.filename",
+                  missing_ref]}
+
+
 def test_version_mismatch(standard_project, workspace):
     analyzer = _run(standard_project, workspace, version="clarisse_ifx_5.0_sp1")
     assert analyzer.scene_version == "4"
@@ -181,10 +191,19 @@ def test_broken_reference_is_reported(tmp_path, workspace, kit):
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(position=st.integers(min_value=0), junk=st.text(max_size=6))
 def test_fuzz_analysis_never_crashes(kit, tmp_path, position, junk):
+    tiles = [kit.touch(str(tmp_path / "tex" / name)) for name in ("wood.1001.tx", "wood.1002.tx")]
     text = kit.HEADER.format("4") + kit.MAIN_BODY
     index = position % len(text)
     try:
         project = parse_project(text[:index] + junk + text[index:], "m.project")
     except ProjectFormatError:
         return
-    analyse_project(project, str(tmp_path / "m.project"), environ={})
+    result = analyse_project(project, str(tmp_path / "m.project"), environ={})
+    # Only the wood tiles exist: nothing else can be uploaded, nothing twice.
+    assert len(set(result.upload_files)) == len(result.upload_files)
+    assert set(result.upload_files) <= set(tiles)
+    wood_end = 'filename "$PDIR/tex/wood.<UDIM>.tx"\n    }'
+    if index >= text.index(wood_end) + len(wood_end):
+        # The junk comes after the wood texture: its tiles are found.
+        assert result.asset["Normal"]["project://scene/wood.filename"] == [
+            "$PDIR/tex/wood.<UDIM>.tx", tiles]

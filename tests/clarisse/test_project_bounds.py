@@ -96,7 +96,9 @@ from rayvision_utils.scene_input import SceneInputError
 base = open({base!r}, "rb").read()
 rng = random.Random({seed})
 frames = re.compile(r"^-?[0-9.e+-]+--?[0-9.e+-]+\\[-?[0-9.e+-]+\\]$")
-outcome = {{"analysed": 0, "refused": 0, "problems": []}}
+outcome = {{"analysed": 0, "refused": 0, "with_inputs": 0, "problems": []}}
+inputs = {inputs!r}
+known = set(inputs + {outputs!r})
 target = {target!r}
 for number in range({count}):
     data = mutate(base, rng, [b'"', b"\\\\", b"{{", b"}}", b"\\n", b"#",
@@ -121,16 +123,28 @@ for number in range({count}):
     for path in result.upload_files:
         if not os.path.isfile(path):
             outcome["problems"].append(["upload of a missing file", path])
+        elif path not in known:
+            outcome["problems"].append(["upload of a file the scene does not name", path])
+    if len(set(result.upload_files)) != len(result.upload_files):
+        outcome["problems"].append(["uploads repeated", result.upload_files])
+    if set(result.upload_files) & set(inputs):
+        outcome["with_inputs"] += 1
 report(**outcome)
 """
 
 
 def test_fuzzed_projects_are_analysed_or_refused_within_limits(tmp_path, kit):
     built = kit.build_standard_project(tmp_path)
+    # Next to the scene, so that $PDIR names the folder of its inputs (the reference names
+    # the scene itself: its "loop" context).
     result = run_bounded(FUZZ.format(base=built["scene"], seed=12, count=300,
-                                     target=str(tmp_path / "fuzz.project")),
+                                     target=built["pdir"] + "/fuzz.project",
+                                     inputs=built["inputs"],
+                                     outputs=built["outputs"] + [built["scene"]]),
                          timeout=300, cpu_seconds=300)
     assert result["problems"] == []
+    # Most mutations leave most of the project intact: its inputs must still be found.
+    assert result["with_inputs"] > result["analysed"] // 2, result
     assert result["analysed"] > 0 and result["refused"] > 0
     assert result["analysed"] + result["refused"] == 300
     assert result["peak_rss"] < MEMORY_BUDGET

@@ -128,7 +128,9 @@ from rayvision_utils.scene_input import SceneInputError
 base = open({base!r}, "rb").read()
 rng = random.Random({seed})
 frames = re.compile(r"^-?[0-9.e+-]+--?[0-9.e+-]+\\[-?[0-9.e+-]+\\]$")
-outcome = {{"analysed": 0, "refused": 0, "problems": []}}
+outcome = {{"analysed": 0, "refused": 0, "with_inputs": 0, "problems": []}}
+inputs = {inputs!r}
+known = set(inputs + {outputs!r})
 target = {target!r}
 for number in range({count}):
     data = mutate(base, rng, [b'"', b"\\\\", b"{{", b"}}", b"[", b"\\n",
@@ -152,16 +154,25 @@ for number in range({count}):
     for path in result.upload_files:
         if not os.path.isfile(path):
             outcome["problems"].append(["upload of a missing file", path])
+        elif path not in known:
+            outcome["problems"].append(["upload of a file the scene does not name", path])
+    if len(set(result.upload_files)) != len(result.upload_files):
+        outcome["problems"].append(["uploads repeated", result.upload_files])
+    if set(result.upload_files) & set(inputs):
+        outcome["with_inputs"] += 1
 report(**outcome)
 """
 
 
 def test_fuzzed_scenes_are_analysed_or_refused_within_limits(kit, tmp_path):
     built = kit.build_standard_scene(tmp_path)
+    # Next to the scene, so that $HIP names the folder of its inputs.
     result = run_bounded("import os\n" + FUZZ.format(
-        base=built["scene"], seed=12, count=300, target=str(tmp_path / "fuzz.hip")),
-        timeout=300, cpu_seconds=300)
+        base=built["scene"], seed=12, count=300, target=built["hip"] + "/fuzz.hip",
+        inputs=built["inputs"], outputs=built["outputs"]), timeout=300, cpu_seconds=300)
     assert result["problems"] == []
+    # Most mutations leave most of the scene intact: its inputs must still be found.
+    assert result["with_inputs"] > result["analysed"] // 2, result
     assert result["analysed"] > 0 and result["refused"] > 0
     assert result["analysed"] + result["refused"] == 300
     assert result["peak_rss"] < MEMORY_BUDGET

@@ -38,11 +38,20 @@ def test_random_bytes_behind_valid_magic(prefix, data):
         pass
 
 
+def _end_of(data, name):
+    """Offset just past the section ``name`` of a container (its body ends at the next one)."""
+    start = data.index(name.encode("ascii") + b"\x00")
+    following = [data.find(marker, start) for marker in (b"070707", b"HouNC\x1a")]
+    return min(offset for offset in following if offset > 0)
+
+
 @SETTINGS
 @given(position=st.integers(min_value=0), replacement=st.binary(min_size=0, max_size=8),
        cut=st.integers(min_value=0, max_value=64))
 def test_mutated_container_never_crashes_the_analysis(kit, tmp_path, position, replacement,
                                                       cut):
+    frames = [kit.touch(str(tmp_path / "a.{0:04d}.bgeo.sc".format(n))).replace("\\", "/")
+              for n in (1, 2)]
     for kind_bytes in (_base(kit).hip_bytes(), _base(kit).licensed_bytes()):
         index = position % len(kind_bytes)
         mutated = kind_bytes[:index] + replacement + kind_bytes[index + len(replacement) + cut:]
@@ -51,7 +60,14 @@ def test_mutated_container_never_crashes_the_analysis(kit, tmp_path, position, r
         except HipFormatError:
             continue
         scene = parse_container(container)
-        analyse_scene(scene, str(tmp_path / "mutated.hip"), environ={})
+        result = analyse_scene(scene, str(tmp_path / "mutated.hip"), environ={})
+        # Only the file SOP's frames exist: nothing else can be uploaded, nothing twice.
+        assert len(set(result.upload_files)) == len(result.upload_files)
+        assert set(result.upload_files) <= set(frames)
+        if index >= _end_of(kind_bytes, "obj/geo1/file1.parm"):
+            # The mutation is past the file SOP: its sequence is found whole.
+            assert result.asset["Normal"]["/obj/geo1/file1/file"] == [
+                "$HIP/a.$F4.bgeo.sc", frames]
 
 
 @SETTINGS

@@ -3,6 +3,7 @@
 
 import io
 import os
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -96,6 +97,15 @@ def test_binary_readers_never_raise(tmp_path_factory, data, prefix):
     version.ma_version(ma_path)
 
 
+#: Tips naming a missing file (docs/analysis-maya.md).
+MISSING_CODES = ("10012", "10018", "10025", "10027", "10028", "10030", "10032")
+
+#: A texture node written before the noise, then a node that ends its attribute block: the
+#: noise cannot reach it, so an analysis that succeeds must find its file.
+KNOWN = (b'createNode file -n "known";\n\tsetAttr ".ftn" -type "string" "tex/known.png";\n'
+         b'createNode transform -n "fence";\n')
+
+
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.booleans(), st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.binary(max_size=40)),
@@ -105,8 +115,11 @@ def test_whole_analysis_gives_files_or_a_typed_error(tmp_path_factory, with_head
     from rayvision_maya.analyze_maya import AnalyzeMaya
 
     folder = tmp_path_factory.mktemp("fuzz")
-    data = (b'//Maya ASCII 2018 scene\nfileInfo "product" "Maya 2018";\n' if with_header
-            else b"") + b"".join(parts)
+    (folder / "tex").mkdir()
+    known = folder / "tex" / "known.png"
+    known.write_bytes(b"png")
+    data = (b'//Maya ASCII 2018 scene\nfileInfo "product" "Maya 2018";\n' + KNOWN
+            if with_header else b"") + b"".join(parts)
     scene = folder / "fuzz.ma"
     scene.write_bytes(data)
     workspace = folder / "ws"
@@ -120,3 +133,14 @@ def test_whole_analysis_gives_files_or_a_typed_error(tmp_path_factory, with_head
     for path in (analyzer.task_json, analyzer.asset_json, analyzer.tips_json,
                  analyzer.upload_json):
         assert os.path.isfile(path)
+    uploaded = [entry["local"] for entry in analyzer.upload_info["asset"]]
+    # No other file exists: the known texture (when written) and the scene, each once.
+    assert uploaded == ([str(known)] if with_header else []) + [str(scene)]
+    # Every missing file a tip names was written in the scene, in a string of its own.
+    missing = [message for code, messages in analyzer.tips_info.items()
+               if code in MISSING_CODES for message in messages]
+    assert len(missing) <= data.count(b'"')
+    for message in missing:
+        name = message.rsplit("/", 1)[-1]
+        if re.match(r"^[A-Za-z0-9_.]+$", name):  # no escape or decoding can have made it
+            assert name.encode("ascii") in data

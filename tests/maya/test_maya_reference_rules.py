@@ -42,6 +42,35 @@ def test_one_deferred_copy_does_not_unload_a_reference(tmp_path):
     assert len(references) == 1 and not references[0].get("deferred")
 
 
+def test_a_reference_is_named_after_its_first_loaded_copy(tmp_path):
+    # Maya loads the second copy only: its nodes and cameras carry the namespace "a1".
+    write_scene(tmp_path / "child.ma", 'createNode transform -n "cam";\n'
+                                       'createNode camera -n "camShape" -p "cam";\n'
+                                       + texture_node("wood", "gone.png"))
+    top = write_scene(tmp_path / "top.ma",
+                      'file -r -ns "a" -dr 1 -rfn "aRN" -typ "mayaAscii" "child.ma";\n'
+                      'file -r -ns "a1" -rfn "aRN1" -typ "mayaAscii" "child.ma{1}";\n'
+                      'createNode renderLayer -n "defaultRenderLayer";\n')
+    result = analyse(top)
+    references = [asset for asset in result.assets if asset["kind"] == "reference"]
+    assert [asset["node"] for asset in references] == ["aRN1"]
+    assert [asset["node"] for asset in result.assets if asset["type"] == "file"] == ["a1:wood"]
+    common = result.scene_info["defaultRenderLayer"]["common"]
+    assert common["all_camera"] == ["a1:camShape"]
+
+
+def test_missing_references_and_caches_have_a_dependency_chain(tmp_path):
+    top = write_scene(tmp_path / "top.ma",
+                      'file -r -ns "a" -rfn "aRN" -typ "mayaAscii" "gone.ma";\n'
+                      'createNode cacheFile -n "cloth";\n'
+                      '\tsetAttr ".cp" -type "string" "cache";\n'
+                      '\tsetAttr ".cn" -type "string" "clothShape";\n')
+    result = analyse(top)
+    folder = str(tmp_path).replace(os.sep, "/")
+    assert result.sources == {folder + "/gone.ma": "aRN.fileName",
+                              folder + "/cache/clothShape.xml": "cloth.cachePath"}
+
+
 def test_dr_true_is_deferred(tmp_path):
     (tmp_path / "wood.png").write_bytes(b"x")
     write_scene(tmp_path / "child.ma", texture_node("wood", "wood.png"))

@@ -87,3 +87,16 @@ def test_invalid_path_input_resolves_to_no_files(make_file, tmp_path):
     # the good path still resolves with the same cache
     assert paths.resolve_files(folder + "/a.<UDIM>.exr", cache=cache)[0] == [
         folder + "/a.1001.exr"]
+
+
+def test_dot_dot_is_taken_out_of_absolute_paths(make_file, tmp_path):
+    root = str(tmp_path).replace(os.sep, "/")
+    make_file("tex/a.1001.png")
+    # "gone" does not exist: the OS could not walk through it, Windows resolves it lexically.
+    files, reported = paths.resolve_files("$P/gone/../tex/a.<UDIM>.png", [], {"P": root})
+    assert (files, reported) == ([root + "/tex/a.1001.png"], root + "/tex/a.<UDIM>.png")
+    files, reported = paths.resolve_files(root + "/./tex//../tex/b.png")
+    assert (files, reported) == ([], root + "/tex/b.png")
+    assert paths.candidate_paths("D:\\proj\\x\\..\\tex\\a.png") == ["D:/proj/tex/a.png"]
+    assert paths.candidate_paths("D:\\..\\a.png") == ["D:/a.png"]
+    assert paths.candidate_paths("\\\\server\\share\\x\\..\\a.png") == ["//server/share/a.png"]

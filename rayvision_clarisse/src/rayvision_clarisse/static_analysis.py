@@ -256,6 +256,7 @@ def _follow_reference(block, context_path, project_dir, variables, objects, resu
                                      cache)
     if not files:
         result.asset["Miss"][context_path] = [raw, [reported]]
+        result.add_source(reported, context_path + ".filename")
         result.add_tip(tips_code.CLARISSE_REFERENCE_MISSING,
                        "Reference file not found: {0}".format(reported))
         return

@@ -228,6 +228,7 @@ class StaticMayaAnalysis(object):
                        "cache")
         if not files:
             self.result.tip(tables.KIND_TIP_CODES["cache"], reported)
+            self.result.add_source(reported, "{}.cachePath".format(node.name))
 
     # ------------------------------------------------------------------ references
 
@@ -252,6 +253,7 @@ class StaticMayaAnalysis(object):
                 continue
             if not files:
                 self.result.tip(tables.KIND_TIP_CODES["reference"], reported)
+                self.result.add_source(reported, "{}.fileName".format(name or namespace))
                 continue
             self._read_reference(scene, files[0], namespace, search_dirs, depth, load_states)
 
@@ -310,8 +312,11 @@ def _direct_references(scene):
 
     One path may appear in a ``file -rdi 1`` (load info) and in ``file -r`` statements
     (several with copy numbers ``{1}``): it is deferred only if every ``file -r`` of it
-    says so (or, without ``file -r``, its ``-rdi 1`` entry). ``-rdi 2`` and deeper entries
-    describe references inside references: they are read from those files.
+    says so (or, without ``file -r``, its ``-rdi 1`` entry). Its reference node and
+    namespace are those of its first loaded ``file -r``: the instance Maya reads, whose
+    namespace prefixes the cameras the render uses (the first statement's when none is
+    loaded). ``-rdi 2`` and deeper entries describe references inside references: they are
+    read from those files.
     """
     merged = collections.OrderedDict()
     for reference in scene.references:
@@ -320,6 +325,9 @@ def _direct_references(scene):
         raw = _COPY_NUMBER.sub("", reference.path)
         by_r, by_rdi, name, namespace = merged.get(raw, (None, False, "", ""))
         if reference.depth == 0:
+            if not reference.deferred and by_r is not False:
+                # The first loaded instance names the reference.
+                name, namespace = reference.rfn or name, reference.namespace or namespace
             by_r = reference.deferred if by_r is None else (by_r and reference.deferred)
         else:
             by_rdi = by_rdi or reference.deferred

@@ -12,6 +12,7 @@ is simply a name no file has: it resolves to no files instead of raising.
 import bisect
 import functools
 import os
+import posixpath
 import re
 import sys
 
@@ -329,6 +330,21 @@ def find_sequence_files(path, cache=None):
             if plan.matches(entry) and is_file(os.path.join(where, entry))]
 
 
+def normalize(path):
+    """``path`` (forward slashes) without ``.``, ``..`` or doubled separators, lexically.
+
+    A drive (``D:/``) and a UNC server (``//server``) are kept; ``..`` never climbs above
+    them.
+    """
+    head = ""
+    match = _WIN_ABS.match(path)
+    if match and path[1] == ":":
+        head, path = path[:2], path[2:]
+    elif path.startswith("//") and not path.startswith("///"):
+        head, path = "/", path[1:]
+    return head + posixpath.normpath(path)
+
+
 def candidate_paths(path, search_dirs=(), environ=None):
     """Where a scene path may be found: itself if absolute, else under each search folder.
 
@@ -338,13 +354,16 @@ def candidate_paths(path, search_dirs=(), environ=None):
         environ (dict, optional): Variables for :func:`expand_env`.
 
     Returns:
-        list[str]: Candidate paths with forward slashes, best first, no duplicates.
+        list[str]: Candidate paths with forward slashes, best first, no duplicates, each
+        without ``.`` and ``..`` components: ``$HIP/../tex/a.png`` names one file, found
+        when ``$HIP`` is absent too, as Windows resolves it, and uploaded once under one
+        name.
     """
     expanded = to_slash(expand_env(path.strip(), environ))
     if not expanded:
         return []
     if is_absolute(expanded):
-        return [expanded]
+        return [normalize(expanded)]
     result = []
     for folder in search_dirs:
         if folder:
