@@ -318,3 +318,17 @@ def test_readline_is_bounded_and_mixes_with_the_scan(tmp_path):
     with open_scene(packed) as scene:
         assert scene.readline() == b"### arnold\n" and scene.readline() == b"image\n"
         assert scene.readline() == b""
+
+
+def test_big_file_helper_thread_ends_with_the_stream(tmp_path):
+    data = b"0123456789abcdef\n" * (600 * 1024)  # ~10 MB: hashed on the helper thread
+    path = write(tmp_path, "big.ma", data)
+    before = threading.active_count()
+    with open_scene(path, hash_name="md5") as scene:
+        scene.read(5 * 1024 * 1024)
+        assert threading.active_count() == before + 1
+    assert threading.active_count() == before  # closed unhashed: the helper is gone
+    with open_scene(path, hash_name="md5") as scene:
+        scene.read(7 * 1024 * 1024)
+        assert scene.hexdigest() == hashlib.md5(data).hexdigest()
+        assert scene.hexdigest() == hashlib.md5(data).hexdigest()
