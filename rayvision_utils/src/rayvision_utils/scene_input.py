@@ -163,11 +163,12 @@ def open_regular_file(path):
 
 
 def free_core():
-    """Whether a processor core is likely idle: this process may run on two or more cores
-    and the load average (last minute) leaves one free.
+    """Whether a processor core is likely idle (for a helper thread).
 
-    A helper thread pays only then: on a machine whose cores are all busy it competes with the
-    scan for the same processor time and was measured to slow the analysis down.
+    True when this process may run on two or more cores and the load average of the last
+    minute leaves one of them free. A helper thread pays only then: on a machine whose cores
+    are all busy it competes with the scan for the same processor time and was measured to
+    slow the analysis down.
     """
     try:
         cores = len(os.sched_getaffinity(0))
