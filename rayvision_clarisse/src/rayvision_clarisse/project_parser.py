@@ -322,21 +322,22 @@ class _Parser(object):
         self._tokens(stripped, 0)
 
     def _open_simple(self, head):
+        """``Kind {`` / ``Kind word ... {`` / ``Kind "label" {``: open the block directly."""
         quote = head.find(b'"')
         if quote < 0:
             words = head.split()
             label = None
         else:
             words = head[:quote].split()
-            label = _decode(head[quote + 1:-1])
+            label = head[quote + 1:-1]
         if not words:
             raise ProjectFormatError(self.path, self.line, "'{' without a block name")
-        statement = [("w", _decode(word)) for word in words]
-        if label is not None:
-            statement.append(("q", label))
-        statement.append(("{", "{"))
         self.statement_line = self.line
-        _open_block(statement, self.stack, self.path, self.line)
+        # The label is the token after the kind, as for any other block header.
+        if len(words) > 1:
+            label = words[1]
+        _push_block(self.stack, _decode(words[0]), None if label is None else _decode(label),
+                    self.path, self.line)
 
     def _keep(self, name, stripped):
         return self.lean is None or name in self.lean or name.startswith(b"#") or \
@@ -348,8 +349,8 @@ class _Parser(object):
         if not self._keep(words[0], stripped):
             return
         self.statement_line = self.line
-        self.statement = [("w", _decode(word)) for word in words]
-        self._end_statement()
+        self.statement = []
+        self._store([_decode(word) for word in words])
 
     def _one_string(self, stripped):
         """``name "value"`` (or ``name a b "value"``) on one line, no escapes."""
@@ -361,9 +362,21 @@ class _Parser(object):
         if not self._keep(words[0], stripped):
             return
         self.statement_line = self.line
-        self.statement = [("w", _decode(word)) for word in words]
-        self.statement.append(("q", _decode(stripped[start + 1:-1])))
-        self._end_statement()
+        self.statement = []
+        values = [_decode(word) for word in words]
+        values.append(_decode(stripped[start + 1:-1]))
+        self._store(values)
+
+    def _store(self, words):
+        """A statement of words (its name first) read in one go: as :func:`_statement`."""
+        first = words[0]
+        if first.startswith("#"):
+            if len(self.stack) == 1:
+                self.header[first[1:]] = " ".join(words[1:])
+            else:
+                self.stack[-1].meta[first[1:]] = words[1:]
+            return
+        self.stack[-1].attrs[first] = words[1:]
 
     def _tokens(self, data, pos):
         """The general case: quoted strings, braces and bare words anywhere on the line."""
@@ -445,10 +458,13 @@ def _open_block(statement, stack, path, line):
     words = statement[:-1]
     if not words or words[0][0] != "w":
         raise ProjectFormatError(path, line, "'{' without a block name")
+    _push_block(stack, words[0][1], words[1][1] if len(words) > 1 else None, path, line)
+
+
+def _push_block(stack, kind, label, path, line):
     if len(stack) > MAX_DEPTH:
         raise ProjectFormatError(path, line, "blocks nested deeper than {0}".format(MAX_DEPTH))
-    label = words[1][1] if len(words) > 1 else None
-    block = Block(words[0][1], label, line)
+    block = Block(kind, label, line)
     stack[-1].children.append(block)
     stack.append(block)
 
