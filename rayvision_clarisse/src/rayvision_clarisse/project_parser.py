@@ -262,14 +262,20 @@ class _Parser(object):
         feed = self.feed
         path_like = _PATH_LIKE.search
         stack = self.stack
+        in_string = self.string is not None
+        skipped = 0     # dismissed lines not yet counted in self.line
         for line in lines:
-            if self.string is not None or len(stack) == 1:
+            if in_string or len(stack) == 1:
+                self.line += skipped
+                skipped = 0
                 feed(line)
+                in_string = self.string is not None
                 continue
             stripped = line.strip()
             if stripped == b"}":
                 # The most common structural line: close the block here.
-                self.line += 1
+                self.line += skipped + 1
+                skipped = 0
                 if self.statement:
                     self._end_statement()
                 self._close()
@@ -282,11 +288,17 @@ class _Parser(object):
                                       or b'"project:/' in stripped)):
                 # An attribute the analysis never reads (or naming another object, never a
                 # file), on one line: not parsed.
-                self.line += 1
+                skipped += 1
                 if self.statement:
+                    self.line += skipped
+                    skipped = 0
                     self._end_statement()
                 continue
+            self.line += skipped
+            skipped = 0
             feed(line)
+            in_string = self.string is not None
+        self.line += skipped
 
     def feed(self, line):
         """Feed one physical line (bytes, newline included)."""
