@@ -100,3 +100,26 @@ def test_dot_dot_is_taken_out_of_absolute_paths(make_file, tmp_path):
     assert paths.candidate_paths("D:\\proj\\x\\..\\tex\\a.png") == ["D:/proj/tex/a.png"]
     assert paths.candidate_paths("D:\\..\\a.png") == ["D:/a.png"]
     assert paths.candidate_paths("\\\\server\\share\\x\\..\\a.png") == ["//server/share/a.png"]
+
+
+def test_plain_files_in_a_much_used_folder_answered_by_its_listing(make_file, tmp_path,
+                                                                    monkeypatch):
+    make_file("tex/here.png")
+    os.mkdir(str(tmp_path / "tex" / "sub.png"))
+    folder = str(tmp_path / "tex").replace(os.sep, "/")
+    cache = paths.DirectoryCache()
+    names = ["missing%d.png" % number for number in range(paths.LIST_AFTER_LOOKUPS - 1)]
+    assert all(cache.may_hold(folder, name) for name in names)  # not listed yet: unknown
+    checked = []
+    monkeypatch.setattr(paths, "is_file", lambda path: checked.append(path) or
+                        os.path.isfile(path))
+    # Listed now: missing names need no stat, present ones are still checked.
+    assert paths.find_sequence_files(folder + "/missing.png", cache) == []
+    assert paths.find_sequence_files(folder + "/here.png", cache) == [folder + "/here.png"]
+    assert paths.find_sequence_files(folder + "/sub.png", cache) == []  # a folder, not a file
+    assert checked == [folder + "/here.png", folder + "/sub.png"]
+    # A folder that does not exist holds nothing.
+    gone = folder + "/nowhere"
+    for _ in range(paths.LIST_AFTER_LOOKUPS):
+        cache.may_hold(gone, "a.png")
+    assert not cache.may_hold(gone, "a.png")

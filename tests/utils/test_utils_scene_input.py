@@ -11,6 +11,7 @@ import threading
 
 import pytest
 
+from rayvision_utils import scene_input
 from rayvision_utils.exception.exception import AnalyseFailError, AnalyzeError
 from rayvision_utils.scene_input import (
     NotRegularFileError,
@@ -299,7 +300,9 @@ def test_blocks_hold_the_same_lines(tmp_path, max_line):
     assert all(len(line) <= max_line + 1 for line in flat)
 
 
-def test_big_file_hash_in_one_pass(tmp_path):
+@pytest.mark.parametrize("free", [True, False], ids=["helper-thread", "reading-thread"])
+def test_big_file_hash_in_one_pass(tmp_path, monkeypatch, free):
+    monkeypatch.setattr(scene_input, "free_core", lambda: free)
     data = (b"\tsetAttr \".vt[0:2]\" 0.1 0.2 0.3\n" * 400000)[: 9 * 1024 * 1024 + 5]
     path = write(tmp_path, "big.ma", data)
     with open_scene(path, hash_name="md5") as scene:
@@ -318,3 +321,30 @@ def test_readline_is_bounded_and_mixes_with_the_scan(tmp_path):
     with open_scene(packed) as scene:
         assert scene.readline() == b"### arnold\n" and scene.readline() == b"image\n"
         assert scene.readline() == b""
+
+
+def test_big_file_helper_thread_ends_with_the_stream(tmp_path, monkeypatch):
+    monkeypatch.setattr(scene_input, "free_core", lambda: True)
+    data = b"0123456789abcdef\n" * (600 * 1024)  # ~10 MB: hashed on the helper thread
+    path = write(tmp_path, "big.ma", data)
+    before = threading.active_count()
+    with open_scene(path, hash_name="md5") as scene:
+        scene.read(5 * 1024 * 1024)
+        assert threading.active_count() == before + 1
+    assert threading.active_count() == before  # closed unhashed: the helper is gone
+    with open_scene(path, hash_name="md5") as scene:
+        scene.read(7 * 1024 * 1024)
+        assert scene.hexdigest() == hashlib.md5(data).hexdigest()
+        assert scene.hexdigest() == hashlib.md5(data).hexdigest()
+        assert scene.read(1024) == data[7 * 1024 * 1024:7 * 1024 * 1024 + 1024]
+
+
+def test_free_core_reads_the_load(monkeypatch):
+    monkeypatch.setattr(scene_input.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(scene_input.os, "getloadavg", lambda: (0.4, 0.0, 0.0))
+    assert scene_input.free_core()
+    monkeypatch.setattr(scene_input.os, "getloadavg", lambda: (1.5, 0.0, 0.0))
+    assert not scene_input.free_core()
+    monkeypatch.setattr(scene_input.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(scene_input.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert not scene_input.free_core()

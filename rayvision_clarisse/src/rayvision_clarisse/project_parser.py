@@ -262,14 +262,20 @@ class _Parser(object):
         feed = self.feed
         path_like = _PATH_LIKE.search
         stack = self.stack
+        in_string = self.string is not None
+        skipped = 0     # dismissed lines not yet counted in self.line
         for line in lines:
-            if self.string is not None or len(stack) == 1:
+            if in_string or len(stack) == 1:
+                self.line += skipped
+                skipped = 0
                 feed(line)
+                in_string = self.string is not None
                 continue
             stripped = line.strip()
             if stripped == b"}":
                 # The most common structural line: close the block here.
-                self.line += 1
+                self.line += skipped + 1
+                skipped = 0
                 if self.statement:
                     self._end_statement()
                 self._close()
@@ -282,11 +288,17 @@ class _Parser(object):
                                       or b'"project:/' in stripped)):
                 # An attribute the analysis never reads (or naming another object, never a
                 # file), on one line: not parsed.
-                self.line += 1
+                skipped += 1
                 if self.statement:
+                    self.line += skipped
+                    skipped = 0
                     self._end_statement()
                 continue
+            self.line += skipped
+            skipped = 0
             feed(line)
+            in_string = self.string is not None
+        self.line += skipped
 
     def feed(self, line):
         """Feed one physical line (bytes, newline included)."""
@@ -322,21 +334,22 @@ class _Parser(object):
         self._tokens(stripped, 0)
 
     def _open_simple(self, head):
+        """``Kind {`` / ``Kind word ... {`` / ``Kind "label" {``: open the block directly."""
         quote = head.find(b'"')
         if quote < 0:
             words = head.split()
             label = None
         else:
             words = head[:quote].split()
-            label = _decode(head[quote + 1:-1])
+            label = head[quote + 1:-1]
         if not words:
             raise ProjectFormatError(self.path, self.line, "'{' without a block name")
-        statement = [("w", _decode(word)) for word in words]
-        if label is not None:
-            statement.append(("q", label))
-        statement.append(("{", "{"))
         self.statement_line = self.line
-        _open_block(statement, self.stack, self.path, self.line)
+        # The label is the token after the kind, as for any other block header.
+        if len(words) > 1:
+            label = words[1]
+        _push_block(self.stack, _decode(words[0]), None if label is None else _decode(label),
+                    self.path, self.line)
 
     def _keep(self, name, stripped):
         return self.lean is None or name in self.lean or name.startswith(b"#") or \
@@ -348,8 +361,8 @@ class _Parser(object):
         if not self._keep(words[0], stripped):
             return
         self.statement_line = self.line
-        self.statement = [("w", _decode(word)) for word in words]
-        self._end_statement()
+        self.statement = []
+        self._store([_decode(word) for word in words])
 
     def _one_string(self, stripped):
         """``name "value"`` (or ``name a b "value"``) on one line, no escapes."""
@@ -361,9 +374,21 @@ class _Parser(object):
         if not self._keep(words[0], stripped):
             return
         self.statement_line = self.line
-        self.statement = [("w", _decode(word)) for word in words]
-        self.statement.append(("q", _decode(stripped[start + 1:-1])))
-        self._end_statement()
+        self.statement = []
+        values = [_decode(word) for word in words]
+        values.append(_decode(stripped[start + 1:-1]))
+        self._store(values)
+
+    def _store(self, words):
+        """A statement of words (its name first) read in one go: as :func:`_statement`."""
+        first = words[0]
+        if first.startswith("#"):
+            if len(self.stack) == 1:
+                self.header[first[1:]] = " ".join(words[1:])
+            else:
+                self.stack[-1].meta[first[1:]] = words[1:]
+            return
+        self.stack[-1].attrs[first] = words[1:]
 
     def _tokens(self, data, pos):
         """The general case: quoted strings, braces and bare words anywhere on the line."""
@@ -445,10 +470,13 @@ def _open_block(statement, stack, path, line):
     words = statement[:-1]
     if not words or words[0][0] != "w":
         raise ProjectFormatError(path, line, "'{' without a block name")
+    _push_block(stack, words[0][1], words[1][1] if len(words) > 1 else None, path, line)
+
+
+def _push_block(stack, kind, label, path, line):
     if len(stack) > MAX_DEPTH:
         raise ProjectFormatError(path, line, "blocks nested deeper than {0}".format(MAX_DEPTH))
-    label = words[1][1] if len(words) > 1 else None
-    block = Block(words[0][1], label, line)
+    block = Block(kind, label, line)
     stack[-1].children.append(block)
     stack.append(block)
 

@@ -23,6 +23,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, TypeVar
 
 from rayvision_utils import paths as path_utils
 from rayvision_utils.cmd import run_command
+from rayvision_utils.collector import collector_paused
 from rayvision_utils.constants import CG_SETTING, OS_NAME, TASK_INFO
 from rayvision_utils.dependencies import follow_dependencies
 from rayvision_utils.exception import tips_code
@@ -519,6 +520,17 @@ class BaseAnalyzer(abc.ABC):
         if cancel_token is not None:
             self.cancel_token = cancel_token
         self._check_cancel()
+        # The analysis keeps its objects (parsed scene, assets, chains) alive to the end: the
+        # cyclic collector would only walk them again and again (reference counting still
+        # frees what is dropped).
+        with collector_paused():
+            upload_paths = self._analyse_and_report(strict)
+            if not no_upload:
+                self.write_upload_json(upload_paths)
+        return self
+
+    def _analyse_and_report(self, strict: Optional[bool]) -> List[str]:
+        """Analyse, write task, asset and tips json, log the report; return the uploads."""
         self.write_task_json()
         self.prepare()
         self._check_cancel()
@@ -544,6 +556,4 @@ class BaseAnalyzer(abc.ABC):
         LOGGER.info("%s", self.report)
         if (self.strict if strict is None else strict) and self.report.missing:
             raise MissingFilesError(to_slash(self.cg_file), self.report.missing)
-        if not no_upload:
-            self.write_upload_json(upload_paths)
-        return self
+        return upload_paths

@@ -28,6 +28,12 @@ _VARIABLE_REFERENCE = re.compile(r"\$\{?([A-Za-z_]\w*)")
 
 # Hosts whose file systems ignore case (sequence matching follows them).
 _CASE_INSENSITIVE_HOST = sys.platform.startswith("win")
+# Hosts where a name missing from a folder's listing is surely no file there (Windows also
+# finds short 8.3 names and ignores case, macOS ignores Unicode normalisation).
+_EXACT_LISTINGS = sys.platform.startswith("linux")
+# Plain-file lookups in one folder from which its listing answers them: a listing costs as
+# much as a few dozen stats, so a folder looked in a few times only is not listed.
+LIST_AFTER_LOOKUPS = 8
 
 # Tokens that stand for a number of files, with the regex the real file names match.
 # Order matters: the longer forms come first. A ``$`` token must not run on into a longer
@@ -245,6 +251,27 @@ class DirectoryCache(object):
         self.ignore_case = _ignore_case(ignore_case)
         self._entries = {}
         self._folded = {}
+        self._names = {}     # folder -> set of its names, or None when it cannot be listed
+        self._lookups = {}   # folder -> plain-file lookups so far
+
+    def may_hold(self, folder, name):
+        """False when ``folder`` surely has no entry ``name``; True when it may have one.
+
+        Scenes name thousands of files in a few folders, many of them missing: once a folder
+        has been looked in :data:`LIST_AFTER_LOOKUPS` times, its listing (read once) answers
+        for the names it lacks, and only the names it has are checked with a ``stat``. A
+        folder that does not exist holds nothing; one that cannot be listed may hold anything.
+        """
+        if not _EXACT_LISTINGS:
+            return True
+        if folder not in self._names:
+            count = self._lookups.get(folder, 0) + 1
+            self._lookups[folder] = count
+            if count < LIST_AFTER_LOOKUPS:
+                return True
+            self._names[folder] = _listing_names(folder)
+        names = self._names[folder]
+        return names is None or name in names
 
     def listdir(self, folder):
         """Names in ``folder``, sorted.
@@ -276,6 +303,17 @@ class DirectoryCache(object):
             self._folded[folder] = ([key for key, _ in pairs], [name for _, name in pairs])
         keys, originals = self._folded[folder]
         return sorted(_prefixed(keys, originals, _folded(prefix)))
+
+
+def _listing_names(folder):
+    """The set of names in ``folder``; empty when it does not exist, None when unknown."""
+    try:
+        return set(os.listdir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
+    except (OSError, ValueError):
+        # Not listable (permissions...) or not a path the system takes: ask per file.
+        return None
 
 
 def _prefixed(keys, names, prefix):
@@ -322,9 +360,9 @@ def find_sequence_files(path, cache=None):
     folder, name = os.path.split(path)
     cache = cache or DirectoryCache()
     plan = _sequence_plan(name, cache.ignore_case)
-    if plan is None:
-        return [path] if is_file(path) else []
     where = folder or "."
+    if plan is None:
+        return [path] if cache.may_hold(where, name) and is_file(path) else []
     return [os.path.join(folder, entry) if folder else entry
             for entry in cache.starting_with(where, plan.prefix)
             if plan.matches(entry) and is_file(os.path.join(where, entry))]

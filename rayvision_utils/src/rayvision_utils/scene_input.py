@@ -13,7 +13,8 @@ memory or with a typed error naming the file:
   cannot be loaded whole;
 * gzip files are decompressed as a stream with a cap on the decompressed size;
 * the md5 of the file on disk (compressed bytes for gzip) is computed while it is read, so a
-  scan and its hash cost one pass (:meth:`SceneStream.hexdigest`).
+  scan and its hash cost one pass (:meth:`SceneStream.hexdigest`); a big file is hashed on a
+  helper thread, in parallel with the scan, when a processor core is free.
 
 Example::
 
@@ -28,6 +29,7 @@ import hashlib
 import io
 import os
 import stat
+import threading
 import zlib
 
 from rayvision_utils.exception.exception import AnalyseFailError
@@ -41,6 +43,13 @@ DEFAULT_MAX_DECOMPRESSED = 2 * 1024 ** 3
 CHUNK_SIZE = 64 * 1024
 
 GZIP_MAGIC = b"\x1f\x8b"
+#: Files from this size on are hashed on a helper thread, in parallel with the caller's scan,
+#: when a core is free (:func:`free_core`).
+THREADED_HASH_SIZE = 8 * 1024 * 1024
+#: Bytes the helper thread reads and hashes at a time. Large, so that it takes the GIL a few
+#: times per file only (reads and hashlib release it): a helper fed small pieces by the
+#: scanning thread was measured slower than no helper on a busy machine.
+HASH_BLOCK_SIZE = 8 * 1024 * 1024
 
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
                | getattr(os, "O_BINARY", 0))
@@ -153,12 +162,27 @@ def open_regular_file(path):
         raise
 
 
-class _HashingRaw(io.RawIOBase):
-    """A raw reader that feeds every byte it passes on to a hash.
+def free_core():
+    """Whether a processor core is likely idle (for a helper thread).
 
-    The hash runs in the reading thread: a helper thread was measured slower (the hand-offs
-    cost more than they save on a busy machine).
+    True when this process may run on two or more cores and the load average of the last
+    minute leaves one of them free. A helper thread pays only then: on a machine whose cores
+    are all busy it competes with the scan for the same processor time and was measured to
+    slow the analysis down.
     """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return False
+    return cores >= 2 and load + 1 <= cores
+
+
+class _HashingRaw(io.RawIOBase):
+    """A raw reader that feeds every byte it passes on to a hash."""
 
     def __init__(self, raw, digest):
         super(_HashingRaw, self).__init__()
@@ -181,6 +205,56 @@ class _HashingRaw(io.RawIOBase):
     def close(self):
         self._raw.close()
         super(_HashingRaw, self).close()
+
+
+class _HashingThread(object):
+    """Hash an open file on a helper thread, in parallel with the caller's scan of it.
+
+    The helper reads the file on its own descriptor with positional reads (``os.pread``: the
+    caller's file position is untouched) in blocks of :data:`HASH_BLOCK_SIZE`; reads and
+    hashlib release the GIL, so on a machine with a free core the hash costs no wall time,
+    and the helper and the scan share nothing but the GIL, taken a few times per file.
+    """
+
+    def __init__(self, path, descriptor, digest):
+        self._path = path
+        self._digest = digest
+        self._descriptor = os.dup(descriptor)
+        self._stop = False
+        self._error = None
+        self._thread = threading.Thread(target=self._run, name="scene-hash")
+        self._thread.daemon = True
+        self._thread.start()
+
+    def _run(self):
+        offset = 0
+        try:
+            while not self._stop:
+                data = os.pread(self._descriptor, HASH_BLOCK_SIZE, offset)
+                if not data:
+                    return
+                self._digest.update(data)
+                offset += len(data)
+        except OSError as error:
+            self._error = error
+        finally:
+            os.close(self._descriptor)
+
+    def hexdigest(self):
+        """Digest of the whole file (waits for the helper).
+
+        Raises:
+            SceneInputError: The helper could not read the file.
+        """
+        self._thread.join()
+        if self._error is not None:
+            raise SceneInputError(self._path, _os_reason(self._error))
+        return self._digest.hexdigest()
+
+    def close(self):
+        """Stop the helper (after the block it is on) and wait for it."""
+        self._stop = True
+        self._thread.join()
 
 
 class SceneStream(object):
@@ -207,8 +281,12 @@ class SceneStream(object):
         self.line_number = 0
         self._digest = hashlib.new(hash_name) if hash_name else None
         self._hashing = raw
+        self._hash_thread = None
         if self._digest is not None:
-            self._hashing = _HashingRaw(raw, self._digest)
+            if size >= THREADED_HASH_SIZE and hasattr(os, "pread") and free_core():
+                self._hash_thread = _HashingThread(path, raw.fileno(), self._digest)
+            else:
+                self._hashing = _HashingRaw(raw, self._digest)
         self._disk = io.BufferedReader(self._hashing, CHUNK_SIZE)
         self._gzip = None
         self._decompressed = 0
@@ -403,12 +481,16 @@ class SceneStream(object):
         """
         if self._digest is None:
             raise ValueError("open_scene() was called without hash_name")
+        if self._hash_thread is not None:
+            return self._hash_thread.hexdigest()
         while self._call(self._disk.read, CHUNK_SIZE):
             pass
         return self._hashing.hexdigest()
 
     def close(self):
         """Close the file (and the gzip stream over it)."""
+        if self._hash_thread is not None:
+            self._hash_thread.close()
         if self._gzip is not None:
             self._gzip.close()
         self._disk.close()
@@ -471,6 +553,8 @@ __all__ = [
     "SceneInputError",
     "SceneLimitError",
     "SceneStream",
+    "THREADED_HASH_SIZE",
+    "free_core",
     "check_regular_file",
     "file_hexdigest",
     "file_kind",
