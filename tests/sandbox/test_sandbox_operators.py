@@ -189,14 +189,15 @@ def test_concurrent_project_labels_end_as_one_label(farm):
         barrier = threading.Barrier(len(clients))
         answers, errors = [], []
 
-        def ask(client):
+        def ask(client, name, barrier, answers, errors):
             barrier.wait()
             try:
                 answers.append(client.check_and_add_project_name(name))
             except Exception as error:  # collected: the assertion names it
                 errors.append(error)
 
-        threads = [threading.Thread(target=ask, args=(client,)) for client in clients]
+        threads = [threading.Thread(target=ask, args=(client, name, barrier, answers, errors))
+                   for client in clients]
         for thread in threads:
             thread.start()
         for thread in threads:
