@@ -11,7 +11,7 @@ itself, so the text (or the error) is always the standard one.
 
 import json
 from json import encoder as _encoder
-from typing import Any, List
+from typing import Any, Dict, List, Set
 
 
 class _NotPlain(Exception):
@@ -65,13 +65,13 @@ def dumps_indented(data: Any, ensure_ascii: bool = True, indent: int = 2) -> str
 
 
 class _Writer(object):
-    def __init__(self, unit, encode_str, parts):
+    def __init__(self, unit, encode_str, parts) -> None:
         self.unit = unit
         self.encode_str = encode_str
         self.parts = parts
-        self.active = set()
+        self.active: Set[Any] = set()
         # Keys repeat across the entries of a document: encode each once.
-        self.keys = {}
+        self.keys: Dict[Any, Any] = {}
 
     def value(self, value, newline):
         kind = type(value)
@@ -126,7 +126,7 @@ class _Writer(object):
         append(newline + "}")
         self.active.discard(marker)
 
-    def sequence(self, value, newline):
+    def sequence(self, value, newline) -> None:
         append = self.parts.append
         if not value:
             append("[]")

@@ -40,7 +40,7 @@ class Field(object):
 
     __slots__ = ("arg", "key", "convert")
 
-    def __init__(self, arg, key, convert=None):
+    def __init__(self, arg, key, convert=None) -> None:
         self.arg = arg
         self.key = key
         self.convert = convert
@@ -60,7 +60,7 @@ class Operation(object):
 
     __slots__ = ("name", "path", "fields", "result", "safety", "why")
 
-    def __init__(self, name, path, fields=(), result=None, safety=READ, why=None):
+    def __init__(self, name, path, fields=(), result=None, safety=READ, why=None) -> None:
         self.name = name
         self.path = path
         self.fields = tuple(fields)
@@ -73,7 +73,7 @@ class Operation(object):
         """True when sending the request twice has the effect of sending it once."""
         return self.safety != RECONCILE
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Operation({0!r}, {1!r})".format(self.name, self.path)
 
 

@@ -48,7 +48,7 @@ class Verdict(object):
     NOT_DONE = "not done"
     UNKNOWN = "unknown"
 
-    def __init__(self, state, result=None, known=None):
+    def __init__(self, state, result=None, known=None) -> None:
         self.state = state
         self.result = result
         self.known = known or {}
@@ -99,7 +99,7 @@ def _submit_check(lookup, body):
 
 # -- task state changes ----------------------------------------------------------------------
 
-def _state_check(done_when, submitted_only=False):
+def _state_check(done_when, submitted_only: bool = False):
     """A check: done when every task of the request satisfies ``done_when(status)``.
 
     ``submitted_only``: tasks never submitted are left alone by the operation (a stop), so
@@ -220,7 +220,7 @@ class Lookup(object):
         connect (rayvision_api.connect.Connect): The connection.
     """
 
-    def __init__(self, connect):
+    def __init__(self, connect) -> None:
         self.connect = connect
 
     def __call__(self, name, _body=None, **arguments):
@@ -259,7 +259,7 @@ def run(connect, operation, body):
                            connect.max_attempts)
 
 
-def _timed_out(error):
+def _timed_out(error) -> bool:
     """True when the lost answer was a read timeout (somewhere in the chain of causes)."""
     while error is not None:
         if isinstance(error, requests.exceptions.ReadTimeout):

@@ -90,7 +90,7 @@ class AnalyzeClarisse(BaseAnalyzer):
                  workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
                  platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
                  strict: bool = False) -> None:
-        self.project = None
+        self.project: Any = None
         self.scene_version = None
         self.scene_hash = None
         self._upload_paths: List[str] = []
@@ -102,15 +102,15 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- documented helpers
 
-    def print_info(self, info):
+    def print_info(self, info) -> None:
         """Log ``info``."""
         LOGGER.info(info)
 
-    def print_info_error(self, info):
+    def print_info_error(self, info) -> None:
         """Log ``info`` as an analysis error (``[Analyze Error]<info>``)."""
         LOGGER.error("[Analyze Error]%s", info)
 
-    def writing_error_abort(self, error_code, info=None):
+    def writing_error_abort(self, error_code, info=None) -> None:
         """Collect an error into ``tips_info`` (appended under its code).
 
         A "Reference file not found" message is filed under 25009 whatever ``error_code``.
@@ -121,7 +121,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         self.print_info_error(info if info is not None else code)
         self.append_tip(code, "" if info is None else str(info))
 
-    def write_tips_info(self):
+    def write_tips_info(self) -> None:
         """Merge ``tips_info`` into tips.json on disk (messages already there are kept)."""
         try:
             on_disk = json_load(self.tips_json) or {}
@@ -158,7 +158,7 @@ class AnalyzeClarisse(BaseAnalyzer):
             self._read_project()
         return self.project.clarisse_version
 
-    def _read_project(self):
+    def _read_project(self) -> None:
         """One streaming pass: the tree the analysis reads, and the scene's md5."""
         self.project = read_project_file(self.cg_file, lean_attrs=LEAN_ATTRS)
         self.scene_hash = self.project.md5
@@ -221,7 +221,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         self._apply(result)
         return self._upload_paths
 
-    def _apply(self, result):
+    def _apply(self, result) -> None:
         self.task_info["scene_info"] = result.scene_info
         self.asset_info = result.asset
         for code, messages in result.tips.items():
@@ -279,13 +279,13 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- result
 
-    def finish(self):
+    def finish(self) -> None:
         """Copy ``scene_info`` to ``scene_info_render`` (what the farm reads)."""
         scene_info = self.task_info.get("scene_info")
         if scene_info is not None:
             self.task_info["scene_info_render"] = copy.deepcopy(scene_info)
 
-    def write_upload_json(self, asset_paths):
+    def write_upload_json(self, asset_paths) -> None:
         """Remember the paths (for :meth:`gather_upload_dict`) and write upload.json."""
         self._upload_paths = list(asset_paths)
         super(AnalyzeClarisse, self).write_upload_json(asset_paths)

@@ -58,7 +58,7 @@ def str_to_unicode(encode_str, py_version=_PY_VERSION):
     return encode_str
 
 
-def bytes_to_str(str1, logger=None, str_decode="default", py_version=_PY_VERSION):
+def bytes_to_str(str1, logger=None, str_decode: str = "default", py_version=_PY_VERSION):
     """Bytes -> text: ``str_decode`` if given, else the detected encoding (never raises).
 
     Args:
@@ -78,8 +78,8 @@ def bytes_to_str(str1, logger=None, str_decode="default", py_version=_PY_VERSION
     return str_to_unicode(str1)
 
 
-def unicode_to_str(str1, logger=None, str_encode="system", py_version=_PY_VERSION,
-                   r_type="gbk"):
+def unicode_to_str(str1, logger=None, str_encode: str = "system", py_version=_PY_VERSION,
+                   r_type: str = "gbk"):
     """Text -> "str" of ``py_version``, in the system encoding or ``str_encode``.
 
     With ``py_version=3`` the result is text holding what survives the encoding (characters

@@ -90,7 +90,7 @@ def resolve_db_dir(custom_db_path=None, environ=None):
 class _SceneView(object):
     """The scene variables a DCC run needs for path expansion (no parsed scene required)."""
 
-    def __init__(self, variables):
+    def __init__(self, variables) -> None:
         self.variables = variables
 
 
@@ -196,7 +196,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             self.scene_hash = scene.md5
         return scene.save_version
 
-    def prepare(self):
+    def prepare(self) -> None:
         """Compare the scene's saved version with ``software_version`` (tip 15013 if unequal)."""
         self.scene_version = self.get_save_version(self.cg_file)
         if self.scene_version is None:
@@ -343,7 +343,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         self._record_db(result.file_parms)
         return result.upload_files
 
-    def _record_db(self, file_parms):
+    def _record_db(self, file_parms) -> None:
         try:
             HfsSql.record_reference_types(self.db_file, file_parms)
         except (OSError, ValueError, HfsSql.sqlite3.Error) as error:
@@ -408,7 +408,7 @@ class AnalyzeHoudini(BaseAnalyzer):
                                "animation": node not in self.current_frame_nodes})
         return layers
 
-    def finish(self):
+    def finish(self) -> None:
         """Copy ``scene_info`` to ``scene_info_render`` (what the farm reads)."""
         scene_info = self.task_info.get("scene_info")
         if scene_info is not None:

@@ -19,6 +19,7 @@ import gzip
 import io
 import re
 import zlib
+from typing import Any, Dict, List
 
 from rayvision_utils.exception.exception import AnalyseFailError
 from rayvision_utils.scene_input import open_scene
@@ -55,7 +56,7 @@ class HipFormatError(AnalyseFailError):
         reason (str): What is wrong with it.
     """
 
-    def __init__(self, path, reason):
+    def __init__(self, path, reason) -> None:
         super(HipFormatError, self).__init__("{0}: {1}".format(path, reason))
         self.path = path
         self.reason = reason
@@ -76,13 +77,13 @@ class HipContainer(object):
         warnings (list): Human-readable notes about damage that was worked around.
     """
 
-    def __init__(self, path, kind, sections, compressed=False, warnings=None):
+    def __init__(self, path, kind, sections, compressed: bool = False, warnings=None) -> None:
         self.path = path
         self.kind = kind
         self.sections = sections
         self.compressed = compressed
         self.warnings = list(warnings or [])
-        self._index = {}
+        self._index: Dict[Any, Any] = {}
         for name, body in sections:
             self._index.setdefault(name, body)
 
@@ -94,20 +95,20 @@ class HipContainer(object):
         """Body (bytes) of the first section called ``name``."""
         return self._index.get(name, default)
 
-    def text(self, name, default=""):
+    def text(self, name, default: str = ""):
         """Body of a section decoded as text (UTF-8, undecodable bytes replaced)."""
         body = self._index.get(name)
         if body is None:
             return default
         return body.decode("utf-8", "replace")
 
-    def __contains__(self, name):
+    def __contains__(self, name) -> bool:
         return name in self._index
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.sections)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "HipContainer({0!r}, kind={1!r}, sections={2})".format(
             self.path, self.kind, len(self.sections))
 
@@ -115,7 +116,7 @@ class HipContainer(object):
 class _CappedGzip(object):
     """Decompress gzip bytes held in memory as they are read, up to ``limit`` bytes."""
 
-    def __init__(self, data, path, limit):
+    def __init__(self, data, path, limit) -> None:
         self._gzip = gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb")
         self._path = path
         self._limit = limit
@@ -136,7 +137,7 @@ class _CappedGzip(object):
 class _Window(object):
     """Forward-only view of a byte stream, read in chunks; old bytes are dropped."""
 
-    def __init__(self, stream):
+    def __init__(self, stream) -> None:
         self._stream = stream
         self.buf = b""
         self.pos = 0
@@ -158,7 +159,7 @@ class _Window(object):
     def tell(self):
         return self.offset + self.pos
 
-    def take(self, size, keep=True):
+    def take(self, size, keep: bool = True):
         """Consume ``size`` bytes; return them (``keep``) or how many there were."""
         if len(self.buf) - self.pos >= size:
             start = self.pos
@@ -233,14 +234,14 @@ class SectionReader(object):
         warnings (list): Damage that was worked around.
     """
 
-    def __init__(self, stream, path="<bytes>", wanted=None, max_section=MAX_SECTION_BYTES,
-                 compressed=False):
+    def __init__(self, stream, path: str = "<bytes>", wanted=None, max_section=MAX_SECTION_BYTES,
+                 compressed: bool = False) -> None:
         self.path = path
         self.wanted = wanted
         self.max_section = max_section
         self.kind = None
         self.compressed = compressed
-        self.warnings = []
+        self.warnings: List[Any] = []
         self.seen = False   # a section proving that the archive is a Houdini scene
         self._window = _Window(stream)
 
@@ -278,7 +279,7 @@ class SectionReader(object):
             raise HipUnreadableError(self.path, "the {0} container's sections are not "
                                                 "readable without Houdini".format(self.kind))
 
-    def _keep(self, name, size):
+    def _keep(self, name, size) -> bool:
         if name in _SCENE_MARKERS:
             self.seen = True
         if self.wanted is not None and not isinstance(self.wanted, tuple) \
@@ -439,7 +440,7 @@ def _container(reader):
     return HipContainer(reader.path, reader.kind, sections, reader.compressed, reader.warnings)
 
 
-def open_bytes(data, path="<bytes>"):
+def open_bytes(data, path: str = "<bytes>"):
     """``(stream, compressed)`` for scene bytes held in memory (gzip decompressed, capped)."""
     if not isinstance(data, (bytes, bytearray)):
         raise HipFormatError(path, "expected bytes, got {0}".format(type(data).__name__))
@@ -449,7 +450,7 @@ def open_bytes(data, path="<bytes>"):
     return io.BytesIO(data), False
 
 
-def read_hip_bytes(data, path="<bytes>"):
+def read_hip_bytes(data, path: str = "<bytes>"):
     """Split the bytes of a scene file into its sections (see :func:`read_hip_file`)."""
     stream, compressed = open_bytes(data, path)
     return _container(SectionReader(stream, path, compressed=compressed))

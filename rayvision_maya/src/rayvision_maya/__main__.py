@@ -50,7 +50,7 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def main(argv=None):
+def main(argv=None) -> int:
     """Run the analysis; returns the exit status."""
     args = parse_args(argv)
     software_version = args.software_version

@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import sys
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Optional, Set, Union
 
 from rayvision_maya import constants, ma_reader, static_analysis, version
 from rayvision_maya.dcc import tables
@@ -141,7 +141,7 @@ class AnalyzeMaya(BaseAnalyzer):
                 error_msg.VERSION_NOT_MATCH, self.cg_file, self.scene_version,
                 self.software_version))
 
-    def prepare(self):
+    def prepare(self) -> None:
         """Version check before either backend."""
         self.check_version()
 
@@ -229,7 +229,7 @@ class AnalyzeMaya(BaseAnalyzer):
                 self.append_tip(code, message)
         return result.upload_paths
 
-    def _note_layer_system(self, detected):
+    def _note_layer_system(self, detected) -> None:
         if detected and detected != self.render_layer_type:
             LOGGER.warning("%s uses %s but render_layer_type is %r", self.cg_file,
                            "render setup" if detected == "1" else "legacy render layers",
@@ -329,7 +329,7 @@ class AnalyzeMaya(BaseAnalyzer):
 
     # ------------------------------------------------------------------ both
 
-    def finish(self):
+    def finish(self) -> None:
         """Plugins into software_config; ``scene_info_render`` = ``scene_info``."""
         software = self.task_info.setdefault("software_config", {})
         if not self.user_plugins and self.scene_plugins:
@@ -339,9 +339,9 @@ class AnalyzeMaya(BaseAnalyzer):
         scene_info = self.task_info.get("scene_info") or {}
         self.task_info["scene_info_render"] = copy.deepcopy(scene_info)
 
-    def _compare_plugins(self):
+    def _compare_plugins(self) -> None:
         """Tips for plugins whose configured version differs from the scene's."""
-        renderers = set()
+        renderers: Set[Any] = set()
         for layer in (self.task_info.get("scene_info") or {}).values():
             if isinstance(layer, dict):
                 renderers.add((layer.get("common") or {}).get("renderer"))

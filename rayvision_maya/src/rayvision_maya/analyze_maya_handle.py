@@ -31,7 +31,7 @@ class Maya(JsonHandle):
     exe_name = "mayabatch.exe"
     name = "Maya"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super(Maya, self).__init__(*args, **kwargs)
         self.analyzer = None
         self.init()
@@ -118,7 +118,7 @@ class Maya(JsonHandle):
                 platform=self.task.platform)
         return self.analyzer
 
-    def analyse(self):
+    def analyse(self) -> None:
         """Analyse with :class:`AnalyzeMaya` and copy its results into the task's files.
 
         Raises:
@@ -135,13 +135,13 @@ class Maya(JsonHandle):
         shutil.copyfile(analyzer.tips_json, self.task.tips_json_path)
         self.upload_info = analyzer.upload_info
 
-    def handle_analyse_result(self):
+    def handle_analyse_result(self) -> None:
         """Write the task's upload.json (the scene and every asset)."""
         upload = getattr(self, "upload_info", None) or {"asset": []}
         json_save(self.task.upload_json_path, upload, ensure_ascii=False)
         self.task.upload_info = upload
 
-    def run(self):
+    def run(self) -> None:
         """The whole analysis: version, checks, analysis, results into the task."""
         self.analyse_cg_file()
         self.valid()

@@ -10,6 +10,7 @@ absolute file paths are picked out, and kept when such a file exists.
 import collections
 import re
 import struct
+from typing import Any, Dict
 
 from rayvision_utils.scene_input import open_scene
 
@@ -41,11 +42,11 @@ class MayaBinaryHead(object):
         time_unit (str): TUNI chunk (``film``...).
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.valid = False
         self.version = None
-        self.file_info = collections.OrderedDict()
-        self.requires = collections.OrderedDict()
+        self.file_info: Dict[Any, Any] = collections.OrderedDict()
+        self.requires: Dict[Any, Any] = collections.OrderedDict()
         self.time_unit = None
 
 
@@ -104,7 +105,7 @@ def _size(data, offset, wide):
         return None
 
 
-def _head_chunk(head, tag, payload):
+def _head_chunk(head, tag, payload) -> None:
     parts = payload.split(b"\x00")
     if tag == b"VERS":
         head.version = _text(parts[0])

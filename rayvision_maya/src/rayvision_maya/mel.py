@@ -103,7 +103,7 @@ def parse_setattr(statement):
     return plug, data_type, values
 
 
-def _is_number(token):
+def _is_number(token) -> bool:
     try:
         float(token)
     except ValueError:

@@ -17,6 +17,7 @@ by their full DAG paths (``|cam_a|cameraShape1``); the others by their short nam
 
 import collections
 import fnmatch
+from typing import Any, Dict
 
 from rayvision_maya.dcc import tables
 from rayvision_maya.ma_reader import Node
@@ -75,7 +76,7 @@ class LayerView(object):
         overrides (dict): ``(node key, attribute name) -> [operations]``.
     """
 
-    def __init__(self, nodes, overrides):
+    def __init__(self, nodes, overrides) -> None:
         self.nodes = nodes
         self.overrides = overrides
 
@@ -133,7 +134,7 @@ def name_cameras(found):
 class CameraIndex(object):
     """Find the camera a plug's node name (short, partial or full path) stands for."""
 
-    def __init__(self, cameras):
+    def __init__(self, cameras) -> None:
         self.cameras = cameras
         self._by_key = {camera.key: camera for camera in cameras}
 
@@ -167,7 +168,7 @@ def legacy_overrides(scene, camera_index):
     return overrides
 
 
-def _enabled(node):
+def _enabled(node) -> bool:
     for names in (("se", "selfEnabled"), ("en", "enabled")):
         for name in names:
             if name in node.attrs:
@@ -223,14 +224,14 @@ def _selects(camera, patterns, static_names):
     return selected
 
 
-def render_setup_overrides(scene, overrides, camera_index):
+def render_setup_overrides(scene, overrides, camera_index) -> None:
     """Add the overrides of every Render Setup layer to ``overrides`` (its ``rs_`` layer).
 
     Render settings collections: absolute and relative overrides of the node their
     ``targetNodeName`` names. Object collections: overrides of ``renderable`` on the cameras
     their selectors select. Disabled layers, collections and overrides count for nothing.
     """
-    children = {}
+    children: Dict[Any, Any] = {}
     for child, parent in scene.render_setup_parents:
         children.setdefault(parent, []).append(child)
     for layer in [node for node in scene.nodes.values() if node.type == "renderSetupLayer"]:
@@ -251,7 +252,7 @@ def render_setup_overrides(scene, overrides, camera_index):
             pending.extend((child, inner) for child in children.get(name, []))
 
 
-def _add_override(scene, node, collection, layer_overrides, camera_index):
+def _add_override(scene, node, collection, layer_overrides, camera_index) -> None:
     attr = node.attrs.get("atr", node.attrs.get("attribute"))
     operation = _operation(node)
     if collection is None or not isinstance(attr, str) or operation is None:

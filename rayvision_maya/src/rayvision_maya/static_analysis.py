@@ -10,6 +10,7 @@ import collections
 import logging
 import os
 import re
+from typing import Any, Dict, List, Set
 
 from rayvision_maya import ma_reader, mb_reader, render_layers
 from rayvision_maya.dcc import tables
@@ -51,11 +52,11 @@ _MAX_PATH_LENGTH = 32767
 class StaticResult(StaticFindings):
     """What the static analysis found (see module docstring)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super(StaticResult, self).__init__()
-        self.scene_info = collections.OrderedDict()
-        self.assets = []
-        self.plugins = collections.OrderedDict()
+        self.scene_info: Dict[Any, Any] = collections.OrderedDict()
+        self.assets: List[Any] = []
+        self.plugins: Dict[Any, Any] = collections.OrderedDict()
         self.render_layer_type = None
         self.complete = True
         self.scene_hash = None
@@ -104,16 +105,16 @@ class StaticMayaAnalysis(object):
             (``result.scene_hash``).
     """
 
-    def __init__(self, cg_file, input_project_path=None, environ=None, hash_name=None):
+    def __init__(self, cg_file, input_project_path=None, environ=None, hash_name=None) -> None:
         self.cg_file = cg_file
         self.hash_name = hash_name
         self.search_dirs = search_dirs_for(cg_file, input_project_path)
         self.environ = environ
         self.cache = path_utils.DirectoryCache()
         self.result = StaticResult()
-        self._read_scenes = set()
+        self._read_scenes: Set[Any] = set()
         # Cameras of referenced scenes ("namespace:cameraShape").
-        self._referenced_cameras = []
+        self._referenced_cameras: List[Any] = []
 
     def run(self):
         """Analyse; returns the :class:`StaticResult`."""
@@ -156,7 +157,7 @@ class StaticMayaAnalysis(object):
             return path_utils.resolve_files(value, search_dirs, self.environ, self.cache)
         return resolve_value(value, search_dirs, self.environ, self.cache)
 
-    def add_entry(self, node_name, node_type, attr, value, files, missing, kind):
+    def add_entry(self, node_name, node_type, attr, value, files, missing, kind) -> None:
         """Record one asset.json entry and its files for upload."""
         self.result.assets.append(collections.OrderedDict([
             ("node", node_name), ("type", node_type), ("attr", attr), ("value", value),
@@ -166,7 +167,7 @@ class StaticMayaAnalysis(object):
             self.result.add_upload(path, source)
 
     def add_file(self, node_name, node_type, attr, value, kind, search_dirs,
-                 use_frame_extension=False, uv_tiling_mode=0):
+                 use_frame_extension: bool = False, uv_tiling_mode=0) -> None:
         """Resolve one file attribute value: an asset entry, its files, a tip if missing."""
         pattern, entry_kind = sequence_pattern(node_type, value, kind, use_frame_extension,
                                                uv_tiling_mode)
@@ -176,7 +177,7 @@ class StaticMayaAnalysis(object):
             self.result.tip(tables.KIND_TIP_CODES[entry_kind], reported)
             self.result.add_source(reported, "{}.{}".format(node_name, attr))
 
-    def _assets(self, scene, search_dirs):
+    def _assets(self, scene, search_dirs) -> None:
         handled = set()
         for node in scene.nodes.values():
             for long_name, short_name, kind in tables.FILE_ATTRIBUTES.get(node.type, ()):
@@ -202,20 +203,20 @@ class StaticMayaAnalysis(object):
         for item in scene.string_attrs:
             self._generic(item.node, item.type, item.attr, item.value, search_dirs)
 
-    def _generic(self, node_name, node_type, attr, value, search_dirs):
+    def _generic(self, node_name, node_type, attr, value, search_dirs) -> None:
         if len(value) > 1024 or "\n" in value or ("/" not in value and "\\" not in value):
             return
         files, _ = path_utils.resolve_files(value, search_dirs, self.environ, self.cache)
         if files:
             self.add_entry(node_name, node_type, attr, value, files, False, "other")
 
-    def add_cache_file(self, node, cache_path, search_dirs):
+    def add_cache_file(self, node, cache_path, search_dirs) -> None:
         """A Maya cache (``cacheFile``): its ``.xml`` and per-frame ``.mc``/``.mcx`` files."""
         name = node.attrs.get("cn", node.attrs.get("cacheName"))
         if not isinstance(name, str) or not name:
             return
         folder = path_utils.to_slash(cache_path).rstrip("/")
-        files = []
+        files: List[Any] = []
         reported = folder + "/" + name + ".xml"
         for pattern in (name + ".xml", name + "Frame#.mc", name + "Frame#.mcx", name + ".mc",
                         name + ".mcx"):
@@ -231,7 +232,7 @@ class StaticMayaAnalysis(object):
 
     # ------------------------------------------------------------------ references
 
-    def _references(self, scene, search_dirs, depth, load_states=None):
+    def _references(self, scene, search_dirs, depth, load_states=None) -> None:
         """Record the references of ``scene`` and read the loaded ones, recursively.
 
         Maya loads neither a deferred (unloaded) reference nor anything inside it: those are
@@ -255,7 +256,7 @@ class StaticMayaAnalysis(object):
                 continue
             self._read_reference(scene, files[0], namespace, search_dirs, depth, load_states)
 
-    def _read_reference(self, scene, path, namespace, search_dirs, depth, load_states):
+    def _read_reference(self, scene, path, namespace, search_dirs, depth, load_states) -> None:
         key = os.path.normcase(os.path.realpath(path))
         if key in self._read_scenes:
             return
@@ -283,7 +284,7 @@ class StaticMayaAnalysis(object):
 
     # ------------------------------------------------------------------ Maya binary
 
-    def _binary(self, path, search_dirs=None, is_reference=False):
+    def _binary(self, path, search_dirs=None, is_reference: bool = False) -> None:
         search_dirs = search_dirs or self.search_dirs
         head = mb_reader.read_head(path)
         if not is_reference:
@@ -378,7 +379,7 @@ def _attr(node, names):
     return None
 
 
-def sequence_pattern(node_type, value, kind, use_frame_extension=False, uv_tiling_mode=0):
+def sequence_pattern(node_type, value, kind, use_frame_extension: bool = False, uv_tiling_mode=0):
     """Turn frame-extension and UV-tiling settings into sequence tokens.
 
     Returns:

@@ -13,14 +13,14 @@ class SandboxRequestError(Exception):
         data: Envelope ``data`` (None unless the protocol says otherwise).
     """
 
-    def __init__(self, code, message, http_status=200, data=None):
+    def __init__(self, code, message, http_status=200, data=None) -> None:
         super(SandboxRequestError, self).__init__(code, message)
         self.code = code
         self.message = message
         self.http_status = http_status
         self.data = data
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "{0} {1}: {2}".format(self.code, constants.CODE_NAMES.get(self.code, ""),
                                      self.message)
 

@@ -168,7 +168,7 @@ class Sandbox(object):
             shutil.rmtree(self.data_dir, ignore_errors=True)
             self._temp = False
 
-    def _close_parts(self):
+    def _close_parts(self) -> None:
         server, self._server = self._server, None
         if server is not None:
             server.shutdown()
@@ -280,7 +280,7 @@ class Sandbox(object):
 
     # -- thumbnails -------------------------------------------------------------------------
 
-    def thumbnail_url(self, base_url, bid, path):
+    def thumbnail_url(self, base_url, bid, path) -> str:
         """Unsigned URL of an image of the output storage, protected by a capability token."""
         return "{0}{1}/{2}{3}?token={4}".format(base_url, c.THUMBNAIL_PREFIX, bid,
                                                 quote(path, safe="/"),

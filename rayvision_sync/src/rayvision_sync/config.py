@@ -58,7 +58,7 @@ def read_ini_config(path):
     return parser
 
 
-def parse_bool(value, path, section, option):
+def parse_bool(value, path, section, option) -> bool:
     """Read a true/false ini value; anything else is an error naming the key."""
     text = (value or "").strip().lower()
     if text in _TRUE:
@@ -261,7 +261,7 @@ def db_ini_file_name(kind, upload_json_path):
     return time_temp_of(upload_json_path) + ".ini"
 
 
-def atomic_write_text(path, text, private=False):
+def atomic_write_text(path, text, private: bool = False):
     """Write UTF-8 text to a temporary file beside ``path`` and rename it over ``path``.
 
     Args:

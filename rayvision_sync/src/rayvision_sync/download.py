@@ -8,7 +8,7 @@ again, so repeated passes only move new frames.
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Union
 
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync import config
@@ -89,7 +89,7 @@ class RayvisionDownload(object):
         self._workers = workers
         self._engine = None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "RayvisionDownload(engine={0!r})".format(self._engine)
 
     @property
@@ -155,8 +155,8 @@ class RayvisionDownload(object):
             return list(server_path)
         raise RayvisionArgumentError("custom_server_output_path must a list or str.")
 
-    def _run_download(self, task_id_list, local_path, max_speed=None, print_log=True,
-                      download_filename_format="true", server_path=None):
+    def _run_download(self, task_id_list, local_path, max_speed=None, print_log: bool = True,
+                      download_filename_format: Union[str, bool] = "true", server_path=None):
         """Download every output folder of the tasks (or ``server_path``)."""
         keep_path = keep_path_flag(download_filename_format)
         total = TransferResult()
@@ -224,14 +224,14 @@ class RayvisionDownload(object):
                                    print_log, download_filename_format)
 
     def _download_loop(self, task_id_list, local_path, sleep_time, every_pass, max_speed,
-                       print_log, download_filename_format):
+                       print_log, download_filename_format) -> bool:
         """Poll the tasks until each has ended, downloading every pass or once at the end.
 
         The caller's list is not modified.
         """
         pending = list(task_id_list or [])
         local_path = self._check_local_path(local_path)
-        missing = {}
+        missing: Dict[Any, Any] = {}
         total = TransferResult()
         while pending:
             time.sleep(sleep_time)

@@ -3,6 +3,7 @@
 import hashlib
 import os
 import threading
+from typing import Any, Dict
 
 READ_SIZE = 1024 * 1024
 
@@ -30,11 +31,11 @@ class DigestCache(object):
     whose size and mtime did not move is not read again.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._known = {}
+        self._known: Dict[Any, Any] = {}
 
-    def remember(self, path, sha256):
+    def remember(self, path, sha256) -> None:
         """Record the digest of ``path`` as it is now."""
         stat = os.stat(path)
         with self._lock:

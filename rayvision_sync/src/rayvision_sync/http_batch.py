@@ -45,14 +45,14 @@ class BatchUpload(object):
         logger (logging.Logger): Where fallbacks are reported.
     """
 
-    def __init__(self, client, single, policy, logger):
+    def __init__(self, client, single, policy, logger) -> None:
         self.client = client
         self.single = single
         self.policy = policy
         self.logger = logger
         self.supported = True
 
-    def send_alone(self, bid, transfer, limiter, progress, started=False):
+    def send_alone(self, bid, transfer, limiter, progress, started: bool = False):
         """``(transfer, outcome)``: outcome ``(sent, retries, record)`` or the error."""
         try:
             return transfer, self.single.run(bid, transfer, limiter, progress, started)

@@ -71,7 +71,7 @@ def same_file(destination, listed, digests):
 class _Changed(Exception):
     """The file was replaced on the storage since it was listed."""
 
-    def __init__(self, size, sha):
+    def __init__(self, size, sha) -> None:
         super(_Changed, self).__init__(size, sha)
         self.size = size
         self.sha = sha
@@ -98,7 +98,7 @@ class SingleDownload(object):
         logger (logging.Logger): Where interruptions are reported.
     """
 
-    def __init__(self, client, policy, logger):
+    def __init__(self, client, policy, logger) -> None:
         self.client = client
         self.policy = policy
         self.logger = logger
@@ -244,14 +244,14 @@ def _held(path):
     return info.st_size
 
 
-def _remove(path):
+def _remove(path) -> None:
     try:
         os.remove(path)
     except OSError:
         pass
 
 
-def _remove_stale_partials(destination):
+def _remove_stale_partials(destination) -> None:
     folder, name = os.path.split(destination)
     pattern = os.path.join(glob.escape(folder), "." + glob.escape(name) + ".*" + PARTIAL_SUFFIX)
     for stale in glob.glob(pattern):

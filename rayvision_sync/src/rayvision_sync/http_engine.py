@@ -19,6 +19,7 @@ of :mod:`~rayvision_sync.transfer_state`. This module runs the jobs.
 
 import logging
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any, Dict
 
 from rayvision_sync.exception import (
     RecordDatabaseError,
@@ -88,7 +89,7 @@ class HttpTransferEngine(object):
     def __init__(self, connect, url, bids, chunk_size=None, workers=None, timeout=60.0,
                  max_attempts=6, backoff=0.2, session_factory=None, session_settings=None,
                  verify_fraction=DEFAULT_VERIFY_FRACTION, verify_age=DEFAULT_VERIFY_AGE,
-                 verify_limit=DEFAULT_VERIFY_LIMIT, session=None):
+                 verify_limit=DEFAULT_VERIFY_LIMIT, session=None) -> None:
         self.client = StorageClient(connect, url, bids, timeout, session_factory,
                                     session_settings, session)
         self.connect = connect
@@ -100,7 +101,7 @@ class HttpTransferEngine(object):
         self.verify_age = float(verify_age)
         self.verify_limit = int(verify_limit)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "HttpTransferEngine(url={0!r}, workers={1}, chunk_size={2})".format(
             self.url, self.workers, self.chunk_size)
 
@@ -119,12 +120,13 @@ class HttpTransferEngine(object):
         """Upload-record scope of a storage: API domain and storage id."""
         return record_scope(self.connect.domain, self.bid(bid_key))
 
-    def request(self, method, bid, path, params=None, data=None, headers=None, stream=False):
+    def request(self, method, bid, path, params=None, data=None, headers=None,
+                stream: bool = False):
         """Send one signed storage request and return the response (any status)."""
         return self.client.request(method, bid, path, params, data=data, headers=headers,
                                    stream=stream)
 
-    def close(self):
+    def close(self) -> None:
         """Close the keep-alive connections of every worker (done after each job)."""
         self.client.close()
 
@@ -173,7 +175,7 @@ class HttpTransferEngine(object):
     # -- upload ----------------------------------------------------------------------------
 
     def upload_pairs(self, bid_key, pairs, max_speed=None, records=None, progress=None,
-                     print_log=True, verify="stat"):
+                     print_log: bool = True, verify: str = "stat"):
         """Upload ``(local, server)`` pairs; unchanged files (per ``records``) are skipped.
 
         A local folder uploads every file below it, below its server path.
@@ -283,7 +285,7 @@ class HttpTransferEngine(object):
                     return None
         return _RecordSaver(records, scope).save(plan.refresh)
 
-    def _count_upload(self, result, transfer, outcome, progress, saver):
+    def _count_upload(self, result, transfer, outcome, progress, saver) -> None:
         if isinstance(outcome, Exception):
             message = str(outcome)
             result.failures.append((transfer.local, message))
@@ -301,21 +303,21 @@ class HttpTransferEngine(object):
             saver.add(transfer.server, record)
 
     def upload_file(self, bid_key, local, server, max_speed=None, progress=None,
-                    print_log=True):
+                    print_log: bool = True):
         """Upload one file (or a folder's files) to ``server``."""
         return self.upload_pairs(bid_key, [(local, server)], max_speed, progress=progress,
                                  print_log=print_log)
 
     def upload_asset(self, upload_json_path, pairs, max_speed=None, records=None,
-                     db_ini_path=None, progress=None, print_log=True, verify="stat"):
+                     db_ini_path=None, progress=None, print_log: bool = True, verify: str = "stat"):
         """Upload the asset pairs of upload.json to the input storage (see upload_pairs)."""
         return self.upload_pairs("input_bid", pairs, max_speed, records, progress, print_log,
                                  verify)
 
     # -- download --------------------------------------------------------------------------
 
-    def download(self, bid_key, server_path, local_path, keep_path=True, max_speed=None,
-                 progress=None, digests=None, print_log=True, strict=False):
+    def download(self, bid_key, server_path, local_path, keep_path: bool = True, max_speed=None,
+                 progress=None, digests=None, print_log: bool = True, strict: bool = False):
         """Download every file below a storage folder; unchanged local files are skipped.
 
         Args:
@@ -345,9 +347,9 @@ class HttpTransferEngine(object):
 
     download_folder = download
 
-    def download_items(self, bid_key, items, server_path, local_path, keep_path=True,
-                       max_speed=None, progress=None, digests=None, print_log=True,
-                       strict=False):
+    def download_items(self, bid_key, items, server_path, local_path, keep_path: bool = True,
+                       max_speed=None, progress=None, digests=None, print_log: bool = True,
+                       strict: bool = False):
         """Download listed items (see :meth:`download`); raw dicts are validated first."""
         bid = self.bid(bid_key)
         items = [item if hasattr(item, "verified") else validate_item(item, index)
@@ -392,7 +394,7 @@ class HttpTransferEngine(object):
         return result
 
     @staticmethod
-    def _count_download(result, planned, future, progress):
+    def _count_download(result, planned, future, progress) -> None:
         item, destination = planned
         try:
             received, retries, verified = future.result()
@@ -412,7 +414,7 @@ class HttpTransferEngine(object):
         LOGGER.debug("downloaded %s -> %s", item.path, destination)
 
     @staticmethod
-    def _summary(direction, result, print_log):
+    def _summary(direction, result, print_log) -> None:
         LOGGER.log(logging.INFO if print_log else logging.DEBUG,
                    "%s: %d files, %d sent, %d unchanged, %d bytes, %d retries%s", direction,
                    result.files_total, result.files_transferred, result.files_skipped,
@@ -424,17 +426,17 @@ class HttpTransferEngine(object):
 class _RecordSaver(object):
     """Writes records in batches; on a database failure warns once and stops recording."""
 
-    def __init__(self, records, scope):
+    def __init__(self, records, scope) -> None:
         self.records = records
         self.scope = scope
-        self.pending = {}
+        self.pending: Dict[Any, Any] = {}
 
-    def add(self, server, value):
+    def add(self, server, value) -> None:
         self.pending[server] = value
         if len(self.pending) >= RECORD_FLUSH:
             self.flush()
 
-    def flush(self):
+    def flush(self) -> None:
         pending, self.pending = self.pending, {}
         self.save(pending)
 
@@ -461,7 +463,7 @@ class _Prefetch(object):
     the GIL away and waits to get it back from the reading thread.
     """
 
-    def __init__(self, records, scope, count):
+    def __init__(self, records, scope, count) -> None:
         self.records = records
         self.scope = scope
         self.count = count

@@ -18,7 +18,7 @@ class _HashingSlice(object):
     It has a length, so requests sends ``Content-Length`` rather than chunked encoding.
     """
 
-    def __init__(self, handle, offset, length, limiter, digest, name):
+    def __init__(self, handle, offset, length, limiter, digest, name) -> None:
         self.handle = handle
         self.offset = offset
         self.length = length
@@ -26,7 +26,7 @@ class _HashingSlice(object):
         self.digest = digest
         self.name = name
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.length
 
     def __iter__(self):
@@ -46,11 +46,11 @@ class _HashingSlice(object):
 class _PacedBytes(object):
     """A bytes body sent in pieces paced by the job's rate limiter (has a length)."""
 
-    def __init__(self, data, limiter):
+    def __init__(self, data, limiter) -> None:
         self.data = data
         self.limiter = limiter
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.data)
 
     def __iter__(self):
@@ -87,13 +87,13 @@ class SingleUpload(object):
         logger (logging.Logger): Where interruptions are reported (DEBUG).
     """
 
-    def __init__(self, client, policy, chunk_size, logger):
+    def __init__(self, client, policy, chunk_size, logger) -> None:
         self.client = client
         self.policy = policy
         self.chunk_size = chunk_size
         self.logger = logger
 
-    def run(self, bid, transfer, limiter, progress, started=False):
+    def run(self, bid, transfer, limiter, progress, started: bool = False):
         """Upload ``transfer``'s file; returns ``(bytes sent, retries, record value)``.
 
         ``started``: the file's ``file_start`` event was already sent (by a batch).
@@ -124,7 +124,7 @@ class SingleUpload(object):
         progress.file_done(transfer.server, transfer.local, max(0, transfer.size - transfer.sent))
         return transfer.sent, transfer.retries, record
 
-    def _again(self, transfer, progress, what, exc):
+    def _again(self, transfer, progress, what, exc) -> None:
         """Start the file over after an integrity failure (raise on the third)."""
         self.policy.corrupted(transfer, what, "the storage's SHA-256 never matched the file "
                                               "({0})".format(exc))
@@ -132,12 +132,12 @@ class SingleUpload(object):
         progress.retry(transfer.server, transfer.local, str(exc))
         transfer.restart(os.stat(transfer.local))
 
-    def _ack(self, transfer, progress, held, count=True):
+    def _ack(self, transfer, progress, held, count: bool = True) -> None:
         new = transfer.ack(held, count)
         if new:
             progress.moved(transfer.server, transfer.local, new)
 
-    def _attempt(self, bid, transfer, ask, limiter, progress):
+    def _attempt(self, bid, transfer, ask, limiter, progress) -> bool:
         """One pass of PUTs; True when the storage holds the complete file."""
         what = "upload of {0} to {1}".format(transfer.local, transfer.server)
         offset = 0

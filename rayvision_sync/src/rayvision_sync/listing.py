@@ -27,7 +27,7 @@ class ListedFile(collections.namedtuple("ListedFile", "path size sha256 mtime"))
     __slots__ = ()
 
     @property
-    def verified(self):
+    def verified(self) -> bool:
         """True when the listing gave a digest to check the downloaded bytes against."""
         return self.sha256 is not None
 

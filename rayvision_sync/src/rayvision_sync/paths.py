@@ -67,7 +67,7 @@ def check_component(part, whole):
                               .format(whole))
 
 
-def local_destination(local_root, remote_path, base, keep_path=True):
+def local_destination(local_root, remote_path, base, keep_path: bool = True):
     """Local file for the server file ``remote_path`` downloaded from folder ``base``.
 
     Args:

@@ -7,6 +7,7 @@ A render-manager plugin (Deadline, Qube) passes ``progress_callback`` and receiv
 import logging
 import sys
 import threading
+from typing import Any, Optional, Tuple
 
 LOGGER = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class ProgressEvent(object):
     __slots__ = ("kind", "direction", "path", "local_path", "nbytes", "files_done",
                  "files_total", "bytes_done", "bytes_total", "message")
 
-    def __init__(self, **fields):
+    def __init__(self, **fields) -> None:
         for name in self.__slots__:
             setattr(self, name, fields.get(name))
 
@@ -50,7 +51,7 @@ class ProgressEvent(object):
         """The event as a plain dict (JSON-ready)."""
         return dict((name, getattr(self, name)) for name in self.__slots__)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "ProgressEvent({0})".format(", ".join(
             "{0}={1!r}".format(name, getattr(self, name)) for name in self.__slots__
             if getattr(self, name) is not None))
@@ -66,7 +67,7 @@ class ProgressReporter(object):
         show (bool): tqdm bars; None means "when stderr is a terminal".
     """
 
-    def __init__(self, direction, callback=None, show=None):
+    def __init__(self, direction, callback=None, show=None) -> None:
         self.direction = direction
         self.callback = callback
         if show is None:
@@ -77,9 +78,9 @@ class ProgressReporter(object):
         self.files_done = 0
         self.bytes_done = 0
         self._lock = threading.Lock()
-        self._bars = None
+        self._bars: Optional[Tuple[Any, Any]] = None
 
-    def _emit(self, kind, **fields):
+    def _emit(self, kind, **fields) -> None:
         if self.callback is None:
             return
         event = ProgressEvent(kind=kind, direction=self.direction,
@@ -91,7 +92,7 @@ class ProgressReporter(object):
         except Exception:  # a broken plugin callback must not abort the transfer
             LOGGER.exception("progress callback failed on %r", event)
 
-    def start(self, files_total, bytes_total):
+    def start(self, files_total, bytes_total) -> None:
         """Announce the size of the job."""
         with self._lock:
             self.files_total += files_total
@@ -100,7 +101,7 @@ class ProgressReporter(object):
                 self._open_bars()
             self._emit(JOB_START)
 
-    def _open_bars(self):
+    def _open_bars(self) -> None:
         try:
             from tqdm import tqdm
         except ImportError:  # pragma: no cover - tqdm is a declared dependency
@@ -117,12 +118,12 @@ class ProgressReporter(object):
             for bar in self._bars:
                 bar.refresh()
 
-    def file_start(self, path, local_path):
+    def file_start(self, path, local_path) -> None:
         """A file begins to move."""
         with self._lock:
             self._emit(FILE_START, path=path, local_path=local_path)
 
-    def moved(self, path, local_path, nbytes):
+    def moved(self, path, local_path, nbytes) -> None:
         """``nbytes`` of ``path`` went over the wire."""
         with self._lock:
             self.bytes_done += nbytes
@@ -130,7 +131,7 @@ class ProgressReporter(object):
                 self._bars[1].update(nbytes)
             self._emit(FILE_BYTES, path=path, local_path=local_path, nbytes=nbytes)
 
-    def _finish(self, kind, path, local_path, message=None, skipped_bytes=0):
+    def _finish(self, kind, path, local_path, message=None, skipped_bytes=0) -> None:
         with self._lock:
             self.files_done += 1
             if self._bars:
@@ -140,15 +141,15 @@ class ProgressReporter(object):
                     self._bars[1].update(skipped_bytes)
             self._emit(kind, path=path, local_path=local_path, message=message)
 
-    def file_done(self, path, local_path, unsent=0):
+    def file_done(self, path, local_path, unsent=0) -> None:
         """A file arrived; ``unsent`` bytes of it were already there (resume)."""
         self._finish(FILE_DONE, path, local_path, skipped_bytes=unsent)
 
-    def file_skipped(self, path, local_path, size=0):
+    def file_skipped(self, path, local_path, size=0) -> None:
         """A file was unchanged: nothing moved."""
         self._finish(FILE_SKIPPED, path, local_path, skipped_bytes=size)
 
-    def files_skipped(self, entries):
+    def files_skipped(self, entries) -> None:
         """Many unchanged files at once: ``(path, local_path, size)`` triples."""
         if not entries:
             return
@@ -159,16 +160,16 @@ class ProgressReporter(object):
         for path, local_path, size in entries:
             self.file_skipped(path, local_path, size)
 
-    def file_failed(self, path, local_path, message):
+    def file_failed(self, path, local_path, message) -> None:
         """A file could not be moved."""
         self._finish(FILE_FAILED, path, local_path, message=message)
 
-    def retry(self, path, local_path, message):
+    def retry(self, path, local_path, message) -> None:
         """A file's transfer is retried (connection dropped, integrity failure)."""
         with self._lock:
             self._emit(FILE_RETRY, path=path, local_path=local_path, message=message)
 
-    def done(self):
+    def done(self) -> None:
         """The job ended; close the bars."""
         with self._lock:
             self._emit(JOB_DONE)

@@ -40,12 +40,12 @@ SCAN_THRESHOLD = 2000
 REDIS_KEY_PREFIX = "rayvision_sync:record:"
 
 
-def record_scope(domain, bid):
+def record_scope(domain, bid) -> str:
     """The part of a record key shared by every file of one storage."""
     return u"{0}|{1}".format(domain, bid)
 
 
-def record_value(size, mtime_ns, sha256="", ctime_ns=None, ino=None, checked=None):
+def record_value(size, mtime_ns, sha256: str = "", ctime_ns=None, ino=None, checked=None) -> str:
     """The stored fingerprint of a local file (older form when ``ctime_ns`` is None)."""
     if ctime_ns is None:
         return u"{0}:{1}:{2}".format(int(size), int(mtime_ns), sha256 or "")
@@ -138,7 +138,7 @@ class RecordStore(abc.ABC):
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info) -> None:
         self.close()
 
 
@@ -237,12 +237,12 @@ class SqliteRecordStore(RecordStore):
                        "rebuilt: files of this run are uploaded again and recorded anew",
                        self.path, exc, aside)
 
-    def _check_schema(self):
+    def _check_schema(self) -> None:
         # Reading a row through every column finds a foreign or damaged table at once.
         self._conn.execute("SELECT r_key, r_val, r_time FROM record LIMIT 1").fetchall()
 
     @staticmethod
-    def _key(scope, path):
+    def _key(scope, path) -> str:
         return u"{0}|{1}".format(scope, path)
 
     def _lookup(self, keys):
@@ -418,7 +418,7 @@ class RedisRecordStore(RecordStore):
         name = self._hash(scope)
         items = list(values.items())
 
-        def run():
+        def run() -> None:
             pipe = self.client.pipeline(transaction=False)
             for batch in _chunks(items, REDIS_BATCH):
                 pipe.hset(name, mapping=dict(batch))
@@ -432,7 +432,7 @@ class RedisRecordStore(RecordStore):
             return
         name = self._hash(scope)
 
-        def run():
+        def run() -> None:
             pipe = self.client.pipeline(transaction=False)
             for batch in _chunks(paths, REDIS_BATCH):
                 pipe.hdel(name, *batch)

@@ -7,6 +7,7 @@ CA bundle, client certificate) apply.
 """
 
 import threading
+from typing import Any, List
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -35,7 +36,7 @@ class StorageClient(object):
     """
 
     def __init__(self, connect, url, bids, timeout=60.0, session_factory=None,
-                 session_settings=None, session=None):
+                 session_settings=None, session=None) -> None:
         self.connect = connect
         self.url = url.rstrip("/")
         parts = urlsplit(self.url)
@@ -50,7 +51,7 @@ class StorageClient(object):
         self.session_settings = dict(_settings_of(session) if session is not None else {})
         self.session_settings.update(session_settings or {})
         self._local = threading.local()
-        self._sessions = []
+        self._sessions: List[Any] = []
         self._sessions_lock = threading.Lock()
 
     def new_session(self):
@@ -76,7 +77,7 @@ class StorageClient(object):
                 self._sessions.append(session)
         return session
 
-    def close(self):
+    def close(self) -> None:
         """Close the keep-alive connections of every thread (done after each job)."""
         with self._sessions_lock:
             sessions, self._sessions = self._sessions, []
@@ -92,7 +93,8 @@ class StorageClient(object):
             raise TransferError("no storage id {0!r}: api.user_info lacks it (log in "
                                 "first)".format(bid_key))
 
-    def request(self, method, bid, path, params=None, data=None, headers=None, stream=False):
+    def request(self, method, bid, path, params=None, data=None, headers=None,
+                stream: bool = False):
         """Send one signed storage request and return the response (any status)."""
         params = dict((key, str(value)) for key, value in (params or {}).items())
         api_url = u"{0}/{1}{2}".format(self.base_path, bid, path)

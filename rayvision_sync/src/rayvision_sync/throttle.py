@@ -34,7 +34,7 @@ class RateLimiter(object):
     so many threads together never exceed the limit.
     """
 
-    def __init__(self, rate):
+    def __init__(self, rate) -> None:
         self.rate = rate
         self._lock = threading.Lock()
         self._next = 0.0
@@ -46,7 +46,7 @@ class RateLimiter(object):
             return 1024 * 1024
         return int(max(4096, min(1024 * 1024, self.rate / 10.0)))
 
-    def consume(self, nbytes):
+    def consume(self, nbytes) -> None:
         """Wait until ``nbytes`` may be sent."""
         if not self.rate or nbytes <= 0:
             return

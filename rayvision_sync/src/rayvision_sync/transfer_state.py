@@ -44,7 +44,7 @@ class FileTransfer(object):
         size (int): Bytes to move.
     """
 
-    def __init__(self, server, local, info=None, size=None):
+    def __init__(self, server, local, info=None, size=None) -> None:
         self.server = server
         self.local = local
         self.stamp = stamp_of(info) if info is not None else None
@@ -57,7 +57,7 @@ class FileTransfer(object):
         self.corrupt = 0
         self._checkpoint = (0, hashlib.sha256())
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "FileTransfer({0!r}, {1!r}, size={2})".format(self.server, self.local, self.size)
 
     @property
@@ -66,7 +66,7 @@ class FileTransfer(object):
         text = u"{0}|{1}".format(self.server, ":".join(str(part) for part in self.stamp))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
-    def ack(self, held, count=True):
+    def ack(self, held, count: bool = True):
         """The storage holds ``held`` bytes; returns how many of them are new.
 
         ``count`` is False for what the storage held before this run began.
@@ -76,7 +76,7 @@ class FileTransfer(object):
         self.acked = held
         return new
 
-    def checkpoint(self, offset, digest):
+    def checkpoint(self, offset, digest) -> None:
         """Remember the running digest of the first ``offset`` bytes (for a resume)."""
         self._checkpoint = (offset, digest.copy())
 
@@ -103,13 +103,13 @@ class FileTransfer(object):
         self._checkpoint = (offset, digest.copy())
         return digest
 
-    def reset(self):
+    def reset(self) -> None:
         """Forget what the other side holds: the next attempt starts from byte 0."""
         self.acked = 0
         self.sha256 = None
         self._checkpoint = (0, hashlib.sha256())
 
-    def restart(self, info):
+    def restart(self, info) -> None:
         """Start over with the file as it is now (after an integrity failure)."""
         self.stamp = stamp_of(info)
         self.size = info.st_size
@@ -141,7 +141,7 @@ class RetryPolicy(object):
 
     CORRUPT_LIMIT = 3
 
-    def __init__(self, max_attempts=6, backoff=0.2, sleep=time.sleep):
+    def __init__(self, max_attempts=6, backoff=0.2, sleep=time.sleep) -> None:
         self.max_attempts = max(1, int(max_attempts))
         self.backoff = backoff
         self.sleep = sleep

@@ -11,6 +11,7 @@ import logging
 import os
 import subprocess
 import sys
+from typing import Union
 
 from rayvision_sync.constants import (
     DEFAULT_MAX_SPEED,
@@ -86,8 +87,8 @@ def find_transmitter(explicit=None, environ=None, package_dir=PACKAGE_DIR, local
 
 
 def build_argv(exe, transport_info, bid, user_id, transmit_type, local_path, server_path,
-               max_speed=None, keep_path="true", db_ini_path=None,
-               max_connect_failure_count="1"):
+               max_speed=None, keep_path: Union[str, bool] = "true", db_ini_path=None,
+               max_connect_failure_count: Union[str, int] = "1"):
     """The transmitter's positional argument contract, as an argv list.
 
     ``exe engine_type server_name server_ip server_port storage_id user_id transmit_type
@@ -113,13 +114,13 @@ def _decode(raw):
     return raw.decode(sys.getfilesystemencoding() or "utf-8", "replace")
 
 
-def is_error_line(line):
+def is_error_line(line) -> bool:
     """Lines the transmitter prints for files that failed."""
     lowered = line.lower()
     return "upload file fail" in lowered or ("get path" in lowered and "info failed" in lowered)
 
 
-def run_transmitter(argv, log_dir=None, print_log=True, logger=None, environ=None):
+def run_transmitter(argv, log_dir=None, print_log: bool = True, logger=None, environ=None):
     """Run the transmitter, streaming its output to the log.
 
     Args:
@@ -140,6 +141,7 @@ def run_transmitter(argv, log_dir=None, print_log=True, logger=None, environ=Non
     logger.log(level, "cmd...%s", subprocess.list2cmdline(argv))
     process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, env=env)
+    assert process.stdin is not None and process.stdout is not None  # both are PIPEs
     try:
         # The original piped "echo y|" into it: answer its confirmation prompt.
         process.stdin.write(b"y\n")
@@ -191,14 +193,14 @@ class TransmitterEngine(object):
 
     name = "transmitter"
 
-    def __init__(self, transfer, log_dir=None):
+    def __init__(self, transfer, log_dir=None) -> None:
         self.transfer = transfer
         self.log_dir = log_dir
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "TransmitterEngine(exe={0!r})".format(self.transfer.transmitter_exe)
 
-    def run(self, cmd_params, db_ini_path=None, print_log=True, what="transfer"):
+    def run(self, cmd_params, db_ini_path=None, print_log: bool = True, what: str = "transfer"):
         """Run one command; returns its failure lines, or raises :class:`TransmitterExitError`."""
         argv = self.transfer.create_argv(cmd_params, db_ini_path)
         argv[0] = find_transmitter(self.transfer.explicit_transmitter)
@@ -229,7 +231,7 @@ class TransmitterEngine(object):
         return result
 
     def upload_file(self, bid_key, local, server, max_speed=None, progress=None,
-                    print_log=True):
+                    print_log: bool = True):
         """Upload one file (or folder) to ``server`` in storage ``bid_key``."""
         progress = progress or ProgressReporter("upload", show=False)
         single = os.path.isfile(local)
@@ -237,7 +239,7 @@ class TransmitterEngine(object):
         progress.start(result.files_total or 0, _size_of(local))
         progress.file_start(server, local)
 
-        def finished():
+        def finished() -> None:
             progress.file_done(server, local)
             if single:
                 result.files_transferred, result.files_skipped = 1, 0
@@ -248,7 +250,7 @@ class TransmitterEngine(object):
                          result, finished)
 
     def upload_asset(self, upload_json_path, pairs, max_speed=None, records=None,
-                     db_ini_path=None, progress=None, print_log=True):
+                     db_ini_path=None, progress=None, print_log: bool = True):
         """Upload the assets of upload.json (``upload_file_pairs``); records via the db ini.
 
         With a record database the transmitter skips unchanged files without saying which:
@@ -265,8 +267,8 @@ class TransmitterEngine(object):
             result.files_transferred, result.files_skipped = len(pairs), 0
         return result
 
-    def download(self, bid_key, server_path, local_path, keep_path=True, max_speed=None,
-                 progress=None, digests=None, print_log=True, strict=False):
+    def download(self, bid_key, server_path, local_path, keep_path: bool = True, max_speed=None,
+                 progress=None, digests=None, print_log: bool = True, strict: bool = False):
         """Download a storage folder (``download_files``); the remote path goes verbatim."""
         progress = progress or ProgressReporter("download", show=False)
         progress.start(0, 0)

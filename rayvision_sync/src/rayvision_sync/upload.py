@@ -117,7 +117,7 @@ class RayvisionUpload(object):
         # Seconds between attempts of a retryable transmitter failure (then it raises).
         self.retry_delays = RETRY_DELAYS
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "RayvisionUpload(db_path={0!r}, engine={1!r})".format(self.db_path,
                                                                     self._engine)
 

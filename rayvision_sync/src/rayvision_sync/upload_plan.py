@@ -14,6 +14,7 @@ import os
 import random
 import stat as stat_module
 import time
+from typing import Any, Dict, List
 
 from rayvision_sync.hashing import sha256_file
 from rayvision_sync.paths import storage_path
@@ -38,11 +39,11 @@ class UploadPlan(object):
             confirm on the farm.
     """
 
-    def __init__(self):
-        self.transfers = []
-        self.skipped = []
-        self.refresh = {}
-        self.to_check = []
+    def __init__(self) -> None:
+        self.transfers: List[Any] = []
+        self.skipped: List[Any] = []
+        self.refresh: Dict[Any, Any] = {}
+        self.to_check: List[Any] = []
 
 
 def stat_pairs(pairs, failures):
@@ -74,7 +75,7 @@ def _stat_pairs(pairs, failures):
     return entries
 
 
-def plan_uploads(entries, known, verify="stat", verify_fraction=DEFAULT_VERIFY_FRACTION,
+def plan_uploads(entries, known, verify: str = "stat", verify_fraction=DEFAULT_VERIFY_FRACTION,
                  verify_age=DEFAULT_VERIFY_AGE, now=None, verify_limit=DEFAULT_VERIFY_LIMIT):
     """Split stat'ed files into files to send and unchanged files.
 
@@ -126,7 +127,7 @@ def _compare(entries, known, verify_age, now):
     return plan
 
 
-def _rehash(plan, entries, known):
+def _rehash(plan, entries, known) -> None:
     """Move unchanged files whose content no longer has the recorded digest to the sends."""
     kept = []
     for server, local, size in plan.skipped:
@@ -143,7 +144,7 @@ def _rehash(plan, entries, known):
     plan.skipped = kept
 
 
-def _choose_checks(plan, entries, known, aged, fraction, limit):
+def _choose_checks(plan, entries, known, aged, fraction, limit) -> None:
     """Every aged record plus a random ``fraction`` (at most ``limit``) of the others."""
     chosen = dict((check[0], check) for check in aged)
     count = min(len(plan.skipped), int(math.ceil(len(plan.skipped) * max(0.0, fraction))),
@@ -181,6 +182,6 @@ def _expand(local, server, failures):
                 failures.append((path, "cannot read: {0}".format(exc.strerror or exc)))
 
 
-def confirmed(value):
+def confirmed(value) -> str:
     """A record value with its confirmation time moved to now."""
     return u"{0}{1}".format(value[:value.rindex(":") + 1], int(time.time()))

@@ -5,6 +5,7 @@ import logging
 import subprocess
 import sys
 import time
+from typing import Union
 
 from rayvision_api.exception import RayvisionArgumentError, RayvisionError
 from rayvision_sync.config import read_ini_config  # noqa: F401  (documented helper)
@@ -44,7 +45,7 @@ def create_transfer_params(api):
     return dict((key, info[key]) for key in TRANSFER_PARAM_KEYS)
 
 
-def str2unicode(string, str_decode="default"):
+def str2unicode(string, str_decode: str = "default"):
     """Text of ``string`` (bytes decoded as ``str_decode`` or the filesystem encoding)."""
     if isinstance(string, bytes):
         encoding = sys.getfilesystemencoding() if str_decode == "default" else str_decode
@@ -52,7 +53,7 @@ def str2unicode(string, str_decode="default"):
     return string
 
 
-def get_task_status_description(code=None, language="1"):
+def get_task_status_description(code=None, language: Union[str, int] = "1"):
     """Description of a task status code (``language`` "0" Chinese, "1" English).
 
     Raises:
@@ -66,7 +67,7 @@ def get_task_status_description(code=None, language="1"):
     return table[str(language)]
 
 
-def describe_task_status(code, language="1"):
+def describe_task_status(code, language: Union[str, int] = "1"):
     """Like :func:`get_task_status_description` but ``Unknown(<code>)`` for unknown codes."""
     try:
         return get_task_status_description(code, language)
@@ -86,7 +87,7 @@ def handle_cmd_result(flag, returncode, err_messages, logger=None):
     return returncode
 
 
-def run_cmd(cmd_str, my_shell=False, print_log=True, flag=None, logger=None):
+def run_cmd(cmd_str, my_shell: bool = False, print_log: bool = True, flag=None, logger=None):
     """Run a command, log its output line by line, return its exit code.
 
     A list runs without a shell; a string runs through the shell only if ``my_shell``.
@@ -97,6 +98,7 @@ def run_cmd(cmd_str, my_shell=False, print_log=True, flag=None, logger=None):
     process = subprocess.Popen(cmd_str, shell=bool(my_shell) and isinstance(cmd_str, str),
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT)
+    assert process.stdin is not None and process.stdout is not None  # both are PIPEs
     process.stdin.close()
     errors = []
     for raw in iter(process.stdout.readline, b""):

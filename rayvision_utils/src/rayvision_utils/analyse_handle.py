@@ -9,6 +9,7 @@ import importlib
 import logging
 import os
 import shutil
+from typing import Any
 
 from rayvision_utils.exception.exception import RayvisionError
 from rayvision_utils.json_handle import JsonHandle
@@ -31,9 +32,9 @@ class StandaloneHandle(JsonHandle):
     ``scene_info`` and the asset/tips/upload files are then copied into the task's files.
     """
 
-    analyzer_class = None
+    analyzer_class: Any = None
 
-    def run(self):
+    def run(self) -> None:
         """Analyse and merge the results into the task."""
         software = self.task.task_info.get("software_config", {})
         analyzer = self.analyzer_class(
@@ -82,7 +83,7 @@ class RayvisionAnalyse(object):
         exe_path (str, optional): Full path of the DCC executable to use.
     """
 
-    def __init__(self, task, exe_path=None):
+    def __init__(self, task, exe_path=None) -> None:
         self.task = task
         self.exe_path = exe_path
         section = task.task_info["task_info"]
@@ -96,7 +97,7 @@ class RayvisionAnalyse(object):
         return self.instance
 
     @cg_instance.setter
-    def cg_instance(self, value):
+    def cg_instance(self, value) -> None:
         self.instance = value
 
     def create_instance(self):

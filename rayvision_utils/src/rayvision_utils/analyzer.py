@@ -291,7 +291,7 @@ class BaseAnalyzer(abc.ABC):
             raise CGExeNotExistError(self.dcc_not_found_message())
         return "static", None
 
-    def dcc_not_found_message(self):
+    def dcc_not_found_message(self) -> str:
         """The ``CGExeNotExistError`` text: the version, where we looked, what to do.
 
         It starts with the documented sentence (``error_msg.ERROR9899_CGEXE_NOTEXIST``).

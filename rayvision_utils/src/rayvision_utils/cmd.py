@@ -48,7 +48,7 @@ def _popen_platform_kwargs():
     return {"start_new_session": True}
 
 
-def _kill_tree(process):
+def _kill_tree(process) -> None:
     """Kill ``process`` and its children."""
     if process.poll() is not None:
         return
@@ -62,7 +62,7 @@ def _kill_tree(process):
         process.kill()
 
 
-def _reader(pipe, name, kept, on_line, log_output):
+def _reader(pipe, name, kept, on_line, log_output) -> None:
     """Read ``pipe`` line by line until EOF."""
     try:
         for raw in iter(pipe.readline, b""):

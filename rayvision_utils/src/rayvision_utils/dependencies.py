@@ -21,6 +21,7 @@ import collections
 import itertools
 import os
 import re
+from typing import Any, Dict, List
 
 from rayvision_utils.dependency_formats import MAX_LINE, reader_for
 from rayvision_utils.paths import DirectoryCache, is_absolute, is_file, resolve_files, to_slash
@@ -50,7 +51,7 @@ class Dependency(object):
 
     __slots__ = ("path", "exists", "chain", "files")
 
-    def __init__(self, path, exists, chain, files=()):
+    def __init__(self, path, exists, chain, files=()) -> None:
         self.path = path
         self.exists = exists
         self.chain = list(chain)
@@ -64,7 +65,7 @@ class Dependency(object):
             entry["files"] = self.files
         return entry
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Dependency({0!r}, exists={1}, chain={2!r})".format(
             self.path, self.exists, self.chain)
 
@@ -80,10 +81,10 @@ class DependencyGraph(object):
             too large, depth or count limit).
     """
 
-    def __init__(self):
-        self.found = []
-        self.followed = []
-        self.skipped = []
+    def __init__(self) -> None:
+        self.found: List[Any] = []
+        self.followed: List[Any] = []
+        self.skipped: List[Any] = []
 
     @property
     def existing_files(self):
@@ -96,7 +97,7 @@ class DependencyGraph(object):
         return [dep for dep in self.found if not dep.exists]
 
 
-def is_followable(path):
+def is_followable(path) -> bool:
     """Whether :func:`follow_dependencies` reads ``path`` (by its name)."""
     return reader_for(path) is not None
 
@@ -107,8 +108,8 @@ class _FileKeys(object):
     Symlinked folders are resolved with one ``realpath`` per folder, not per file.
     """
 
-    def __init__(self):
-        self._folders = {}
+    def __init__(self) -> None:
+        self._folders: Dict[Any, Any] = {}
 
     def __call__(self, path):
         folder, name = os.path.split(path)

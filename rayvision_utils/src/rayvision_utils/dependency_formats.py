@@ -99,7 +99,7 @@ def _unescape(value):
     return value.replace("\\\\", "\\").replace('\\"', '"')
 
 
-def _file_param(name):
+def _file_param(name) -> bool:
     lowered = name.lower()
     return "file" in lowered or lowered in _ASS_FILE_PARAMS
 

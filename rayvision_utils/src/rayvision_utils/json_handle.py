@@ -35,7 +35,7 @@ class JsonHandle(object):
 
     name: Optional[str] = None
 
-    def __init__(self, cg_file, task, cg_id, custom_exe_path):
+    def __init__(self, cg_file, task, cg_id, custom_exe_path) -> None:
         self.cg_file = cg_file
         self.task = task
         self.cg_id = cg_id

@@ -36,7 +36,7 @@ def _open_key(reg, hive, key_path):
     raise last_error
 
 
-def registry_value(key_path, value_name, hive="HKEY_LOCAL_MACHINE", reg=None):
+def registry_value(key_path, value_name, hive: str = "HKEY_LOCAL_MACHINE", reg=None):
     r"""Read a value from the registry.
 
     Args:
@@ -64,7 +64,7 @@ def registry_value(key_path, value_name, hive="HKEY_LOCAL_MACHINE", reg=None):
         reg.CloseKey(key)
 
 
-def registry_subkeys(key_path, hive="HKEY_LOCAL_MACHINE", reg=None):
+def registry_subkeys(key_path, hive: str = "HKEY_LOCAL_MACHINE", reg=None):
     """Names of the sub-keys of ``key_path`` (``[]`` when absent or without a registry)."""
     reg = get_winreg(reg)
     if reg is None:

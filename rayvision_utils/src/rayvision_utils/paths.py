@@ -14,6 +14,7 @@ import functools
 import os
 import re
 import sys
+from typing import Any, Dict
 
 # Drive letter (``D:``, ``D:\\``, ``D:/``) or UNC (``\\\\host`` / ``//host``).
 _WIN_ABS = re.compile(r"^(?:[A-Za-z]:[\\/]|[\\/]{2}[^\\/])")
@@ -150,7 +151,7 @@ class _SequencePlan(object):
 
     __slots__ = ("prefix", "suffix", "middle", "ignore_case", "_regex")
 
-    def __init__(self, prefix, suffix, middle, ignore_case):
+    def __init__(self, prefix, suffix, middle, ignore_case) -> None:
         self.prefix = prefix
         self.suffix = suffix
         self.middle = middle
@@ -240,10 +241,10 @@ class DirectoryCache(object):
             Windows hosts, whose file systems do).
     """
 
-    def __init__(self, ignore_case=None):
+    def __init__(self, ignore_case=None) -> None:
         self.ignore_case = _ignore_case(ignore_case)
-        self._entries = {}
-        self._folded = {}
+        self._entries: Dict[Any, Any] = {}
+        self._folded: Dict[Any, Any] = {}
 
     def listdir(self, folder):
         """Names in ``folder``, sorted.

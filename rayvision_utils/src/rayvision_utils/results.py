@@ -25,7 +25,7 @@ class AnalysisFiles(object):
         folder (str): The result folder (usually a fresh timestamp folder).
     """
 
-    def __init__(self, folder):
+    def __init__(self, folder) -> None:
         self.folder = folder
         self.task_json = os.path.join(folder, TASK_JSON)
         self.asset_json = os.path.join(folder, ASSET_JSON)
@@ -48,7 +48,7 @@ def upload_entry(path):
     return {"local": local, "server": convert_path(local)}
 
 
-def build_upload(cg_file, asset_paths, with_hash=True, scene_hash=None):
+def build_upload(cg_file, asset_paths, with_hash: bool = True, scene_hash=None):
     """Build the upload.json document.
 
     Args:
@@ -78,7 +78,7 @@ def build_upload(cg_file, asset_paths, with_hash=True, scene_hash=None):
     return {"scene": [scene], "asset": assets}
 
 
-def write_json(path, data, ensure_ascii=False):
+def write_json(path, data, ensure_ascii: bool = False):
     """Write ``data`` to ``path`` atomically (temp file then rename), UTF-8, indent 2."""
     json_save(path, data, ensure_ascii=ensure_ascii)
     return path

@@ -29,6 +29,7 @@ import io
 import os
 import stat
 import zlib
+from typing import Union
 
 from rayvision_utils.exception.exception import AnalyseFailError
 
@@ -65,7 +66,7 @@ class SceneInputError(AnalyseFailError):
         reason (str): What is wrong, in plain English.
     """
 
-    def __init__(self, path, reason):
+    def __init__(self, path, reason) -> None:
         super(SceneInputError, self).__init__("{0}: {1}".format(path, reason))
         self.path = path
         self.reason = reason
@@ -160,12 +161,12 @@ class _HashingRaw(io.RawIOBase):
     cost more than they save on a busy machine).
     """
 
-    def __init__(self, raw, digest):
+    def __init__(self, raw, digest) -> None:
         super(_HashingRaw, self).__init__()
         self._raw = raw
         self._digest = digest
 
-    def readable(self):
+    def readable(self) -> bool:
         return True
 
     def readinto(self, buffer):
@@ -178,7 +179,7 @@ class _HashingRaw(io.RawIOBase):
         """Digest of every byte read so far."""
         return self._digest.hexdigest()
 
-    def close(self):
+    def close(self) -> None:
         self._raw.close()
         super(_HashingRaw, self).close()
 
@@ -197,8 +198,8 @@ class SceneStream(object):
         line_number (int): Lines read so far by :meth:`iter_lines` (counted per block).
     """
 
-    def __init__(self, path, raw, size, hash_name=None, decompress="auto",
-                 max_line=DEFAULT_MAX_LINE, max_decompressed=DEFAULT_MAX_DECOMPRESSED):
+    def __init__(self, path, raw, size, hash_name=None, decompress: Union[str, bool] = "auto",
+                 max_line=DEFAULT_MAX_LINE, max_decompressed=DEFAULT_MAX_DECOMPRESSED) -> None:
         self.path = path
         self.size = size
         self.max_line = int(max_line)
@@ -301,7 +302,7 @@ class SceneStream(object):
                 return
             yield data
 
-    def iter_lines(self, overflow="error"):
+    def iter_lines(self, overflow: str = "error"):
         """Yield the lines, never holding more than ``max_line`` bytes of one line.
 
         Lines are bytes ending with a newline (except maybe the last), exactly as when
@@ -320,7 +321,7 @@ class SceneStream(object):
         for block in self.iter_line_blocks(overflow):
             yield from block
 
-    def iter_line_blocks(self, overflow="error"):
+    def iter_line_blocks(self, overflow: str = "error"):
         """Yield the lines in blocks: iterables of whole lines, about one per chunk read.
 
         ``for block in scene.iter_line_blocks(): for line in block: ...`` costs the same per
@@ -407,7 +408,7 @@ class SceneStream(object):
             pass
         return self._hashing.hexdigest()
 
-    def close(self):
+    def close(self) -> None:
         """Close the file (and the gzip stream over it)."""
         if self._gzip is not None:
             self._gzip.close()
@@ -416,14 +417,15 @@ class SceneStream(object):
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info) -> None:
         self.close()
 
     def __iter__(self):
         return self.iter_lines()
 
 
-def open_scene(path, hash_name=None, decompress="auto", max_line=DEFAULT_MAX_LINE,
+def open_scene(path, hash_name=None, decompress: Union[str, bool] = "auto",
+               max_line=DEFAULT_MAX_LINE,
                max_decompressed=DEFAULT_MAX_DECOMPRESSED):
     """Open a scene or dependency file for bounded streaming.
 
@@ -452,7 +454,7 @@ def open_scene(path, hash_name=None, decompress="auto", max_line=DEFAULT_MAX_LIN
         raise
 
 
-def file_hexdigest(path, hash_name="md5"):
+def file_hexdigest(path, hash_name: str = "md5"):
     """Hex digest of a regular file, read in chunks (devices and FIFOs refused).
 
     Raises:
