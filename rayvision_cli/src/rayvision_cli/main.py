@@ -11,7 +11,8 @@ import os
 import signal
 import sys
 import traceback
-from typing import List, Optional
+from types import FrameType
+from typing import List, NoReturn, Optional
 
 from rayvision_api.diagnose import explain
 from rayvision_cli import __version__, exit_codes
@@ -110,7 +111,7 @@ def _configure_logging(args: argparse.Namespace) -> None:
 
 
 def _install_sigterm() -> None:
-    def _terminate(signum, frame):
+    def _terminate(signum: int, frame: Optional[FrameType]) -> NoReturn:
         raise KeyboardInterrupt()
 
     try:
