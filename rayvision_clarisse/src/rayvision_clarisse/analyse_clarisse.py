@@ -85,11 +85,10 @@ class AnalyzeClarisse(BaseAnalyzer):
     )
 
     def __init__(self, cg_file: str, software_version: str, project_name: Optional[str] = None,
-                 plugin_config: Optional[Dict[str, Any]] = None,
-                 render_software: str = "Clarisse", local_os: Optional[str] = None,
-                 workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
-                 platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
-                 strict: bool = False) -> None:
+                 plugin_config: Optional[Dict[str, Any]] = None, render_software: str = "Clarisse",
+                 local_os: Optional[str] = None, workspace: Optional[str] = None,
+                 custom_exe_path: Optional[str] = None, platform: str = "2", backend: str = "auto",
+                 timeout: Optional[float] = None, strict: bool = False) -> None:
         self.project: Any = None
         self.scene_version = None
         self.scene_hash = None
@@ -102,15 +101,15 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- documented helpers
 
-    def print_info(self, info) -> None:
+    def print_info(self, info: Any) -> None:
         """Log ``info``."""
         LOGGER.info(info)
 
-    def print_info_error(self, info) -> None:
+    def print_info_error(self, info: Any) -> None:
         """Log ``info`` as an analysis error (``[Analyze Error]<info>``)."""
         LOGGER.error("[Analyze Error]%s", info)
 
-    def writing_error_abort(self, error_code, info=None) -> None:
+    def writing_error_abort(self, error_code: Any, info: Any = None) -> None:
         """Collect an error into ``tips_info`` (appended under its code).
 
         A "Reference file not found" message is filed under 25009 whatever ``error_code``.
@@ -135,7 +134,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         self.tips_info = on_disk
         write_json(self.tips_json, on_disk)
 
-    def gather_upload_dict(self, asset_paths=None):
+    def gather_upload_dict(self, asset_paths: Any = None) -> Any:
         """Write upload.json: ``scene`` = the project with its md5, ``asset`` = inputs + project.
 
         Returns:
@@ -145,14 +144,14 @@ class AnalyzeClarisse(BaseAnalyzer):
         self.write_upload_json(paths)
         return self.upload_info
 
-    def analyse_cg_file(self):
+    def analyse_cg_file(self) -> Any:
         """Check the project's Clarisse version, then return the executable to run (or None)."""
         self.prepare()
         return self.locate_exe()
 
     # ----------------------------------------------------------------- version
 
-    def get_project_version(self):
+    def get_project_version(self) -> Any:
         """Major Clarisse version in the project header (``'4'``), or None."""
         if self.project is None:
             self._read_project()
@@ -163,7 +162,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         self.project = read_project_file(self.cg_file, lean_attrs=LEAN_ATTRS)
         self.scene_hash = self.project.md5
 
-    def prepare(self):
+    def prepare(self) -> None:
         """Read the header; tip 15013 when its major version differs from ``software_version``.
 
         A project that cannot be parsed is not fatal here: Clarisse may still read it.
@@ -186,12 +185,12 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- discovery
 
-    def dcc_search_locations(self):
+    def dcc_search_locations(self) -> Any:
         """Where cnode was looked for (for the "not found" message)."""
         return (["${0}".format(constants.CNODE_ENV_VARIABLE), "cnode on PATH"]
                 + list(self.INSTALL_PATTERNS))
 
-    def find_dcc_executable(self):
+    def find_dcc_executable(self) -> Any:
         """``$RAYVISION_CNODE``, ``cnode`` on PATH, then the usual install folders."""
         found = env_override(constants.CNODE_ENV_VARIABLE) or find_on_path(["cnode"])
         if found:
@@ -203,7 +202,7 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- static backend
 
-    def analyse_static(self):
+    def analyse_static(self) -> Any:
         """Parse the project and find images, layers and the files it reads.
 
         Raises:
@@ -221,7 +220,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         self._apply(result)
         return self._upload_paths
 
-    def _apply(self, result) -> None:
+    def _apply(self, result: Any) -> None:
         self.task_info["scene_info"] = result.scene_info
         self.asset_info = result.asset
         for code, messages in result.tips.items():
@@ -235,7 +234,7 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- DCC backend
 
-    def build_dcc_command(self, exe):
+    def build_dcc_command(self, exe: Any) -> Any:
         """``cnode <project> -script <clarisse_analyse.py>``; options go in options.json."""
         write_json(self.options_json, {
             "cg_file": self.cg_file.replace("\\", "/"),
@@ -245,13 +244,13 @@ class AnalyzeClarisse(BaseAnalyzer):
         })
         return [exe, self.cg_file, "-script", CLARISSE_SCRIPT]
 
-    def dcc_environment(self):
+    def dcc_environment(self) -> Any:
         """The inherited environment plus ``RAYVISION_CLARISSE_OPTIONS``."""
         env = dict(os.environ)
         env[constants.OPTIONS_ENV_VARIABLE] = self.options_json
         return env
 
-    def dcc_upload_paths(self):
+    def dcc_upload_paths(self) -> Any:
         """Resolve what Clarisse reported (``Refs``, ``References``) into files."""
         refs = self.asset_info.get("Refs") or {}
         references = self.asset_info.get("References") or {}
@@ -285,7 +284,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         if scene_info is not None:
             self.task_info["scene_info_render"] = copy.deepcopy(scene_info)
 
-    def write_upload_json(self, asset_paths) -> None:
+    def write_upload_json(self, asset_paths: Any) -> None:
         """Remember the paths (for :meth:`gather_upload_dict`) and write upload.json."""
         self._upload_paths = list(asset_paths)
         super(AnalyzeClarisse, self).write_upload_json(asset_paths)

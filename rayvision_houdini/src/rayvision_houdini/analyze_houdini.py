@@ -73,7 +73,7 @@ _RAW_SAVE_VERSION = re.compile(rb"set\s+-g\s+_HIP_SAVEVERSION\s*=\s*'?([0-9][0-9
 _RAW_SCAN_BYTES = 4 * 1024 * 1024
 
 
-def resolve_db_dir(custom_db_path=None, environ=None):
+def resolve_db_dir(custom_db_path: Any = None, environ: Any = None) -> Any:
     r"""Folder of the reference-type database ``data_tl.db``.
 
     ``custom_db_path`` first, then environment variable ``RAYVISION_HOUDINI``, then
@@ -90,7 +90,7 @@ def resolve_db_dir(custom_db_path=None, environ=None):
 class _SceneView(object):
     """The scene variables a DCC run needs for path expansion (no parsed scene required)."""
 
-    def __init__(self, variables) -> None:
+    def __init__(self, variables: Any) -> None:
         self.variables = variables
 
 
@@ -123,12 +123,11 @@ class AnalyzeHoudini(BaseAnalyzer):
     CG_EXTENSIONS = constants.CG_EXTENSIONS
 
     def __init__(self, cg_file: str, software_version: str, project_name: Optional[str] = None,
-                 plugin_config: Optional[Dict[str, Any]] = None,
-                 render_software: str = "Houdini", local_os: Optional[str] = None,
-                 workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
-                 platform: str = "2", custom_db_path: Optional[str] = None,
-                 backend: str = "auto", timeout: Optional[float] = None,
-                 strict: bool = False) -> None:
+                 plugin_config: Optional[Dict[str, Any]] = None, render_software: str = "Houdini",
+                 local_os: Optional[str] = None, workspace: Optional[str] = None,
+                 custom_exe_path: Optional[str] = None, platform: str = "2",
+                 custom_db_path: Optional[str] = None, backend: str = "auto",
+                 timeout: Optional[float] = None, strict: bool = False) -> None:
         if custom_db_path is not None and not isinstance(custom_db_path, str):
             raise RayvisionArgumentError("custom_db_path must be a str folder, not {0}".format(
                 type(custom_db_path).__name__))
@@ -136,7 +135,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             raise RayvisionArgumentError(
                 "custom_db_path {0} is a file; it must name a folder".format(custom_db_path))
         self.custom_db_path = custom_db_path
-        self.scene = None
+        self.scene: Any = None
         self.scene_version = None
         self.scene_hash = None
         #: Plain-English notes of the static analysis (ROPs rendering only the current frame).
@@ -152,18 +151,18 @@ class AnalyzeHoudini(BaseAnalyzer):
     # ----------------------------------------------------------------- paths
 
     @property
-    def db_dir(self):
+    def db_dir(self) -> Any:
         """Folder of the reference-type database (see :func:`resolve_db_dir`)."""
         return resolve_db_dir(self.custom_db_path)
 
     @property
-    def db_file(self):
+    def db_file(self) -> Any:
         """``<db_dir>/data_tl.db``."""
         return os.path.join(self.db_dir, constants.DB_FILE_NAME)
 
     # ----------------------------------------------------------------- version
 
-    def get_save_version(self, cg_file=None):
+    def get_save_version(self, cg_file: Any = None) -> Any:
         """Houdini version that saved the scene (``_HIP_SAVEVERSION``), or None.
 
         Reads the scene (one streaming pass, which also parses it for the static backend and
@@ -208,7 +207,7 @@ class AnalyzeHoudini(BaseAnalyzer):
                            self.scene_version, self.software_version)
         self.save_tips()
 
-    def analyse_cg_file(self):
+    def analyse_cg_file(self) -> Any:
         """Check the scene's version, then return the hython to run (documented step).
 
         Raises:
@@ -219,7 +218,7 @@ class AnalyzeHoudini(BaseAnalyzer):
 
     # ----------------------------------------------------------------- discovery
 
-    def find_location(self, reg=None):
+    def find_location(self, reg: Any = None) -> Any:
         """The hython of ``software_version`` on this machine.
 
         Raises:
@@ -235,7 +234,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         self.save_tips()
         raise CGExeNotExistError(self.dcc_not_found_message())
 
-    def location_from_reg(self, version, reg=None):
+    def location_from_reg(self, version: Any, reg: Any = None) -> Any:
         r"""Windows: hython of ``Side Effects Software\Houdini <version>`` in the registry.
 
         Falls back to the first installed ``Houdini <major>.<minor>``; the executable is
@@ -269,7 +268,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             raise CGExeNotExistError(self.dcc_not_found_message())
         return exe
 
-    def _posix_candidates(self):
+    def _posix_candidates(self) -> Any:
         version = self.software_version
         short = ".".join(version.split(".")[:2])
         candidates = []
@@ -280,10 +279,10 @@ class AnalyzeHoudini(BaseAnalyzer):
                           "Versions/Current/Resources/bin/hython".format(version))
         return candidates
 
-    def _discover_posix(self):
+    def _discover_posix(self) -> Any:
         return first_existing_file(self._posix_candidates())
 
-    def dcc_search_locations(self):
+    def dcc_search_locations(self) -> Any:
         """Where hython was looked for (for the "not found" message)."""
         places = ["${0}".format(constants.HYTHON_ENV_VARIABLE)]
         if sys.platform.startswith("win"):
@@ -293,7 +292,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         places.append("hython on PATH")
         return places
 
-    def find_dcc_executable(self):
+    def find_dcc_executable(self) -> Any:
         """``$RAYVISION_HYTHON``, the registry / install folders, then ``hython`` on PATH."""
         found = env_override(constants.HYTHON_ENV_VARIABLE)
         if found:
@@ -311,7 +310,7 @@ class AnalyzeHoudini(BaseAnalyzer):
 
     # ----------------------------------------------------------------- static backend
 
-    def analyse_static(self):
+    def analyse_static(self) -> Any:
         """Read the scene file and find ROPs, caches and the files it reads.
 
         Raises:
@@ -343,7 +342,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         self._record_db(result.file_parms)
         return result.upload_files
 
-    def _record_db(self, file_parms) -> None:
+    def _record_db(self, file_parms: Any) -> None:
         try:
             HfsSql.record_reference_types(self.db_file, file_parms)
         except (OSError, ValueError, HfsSql.sqlite3.Error) as error:
@@ -352,7 +351,7 @@ class AnalyzeHoudini(BaseAnalyzer):
 
     # ----------------------------------------------------------------- DCC backend
 
-    def build_dcc_command(self, exe):
+    def build_dcc_command(self, exe: Any) -> Any:
         """The documented command as an argument list (no shell, so no quoting problems).
 
         ``<hython> HfsBase.py -project ... -task ... -asset ... -tips ... -success ... -db ...``
@@ -367,7 +366,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             "-db", self.db_dir,
         ]
 
-    def dcc_upload_paths(self):
+    def dcc_upload_paths(self) -> Any:
         """Resolve the references hython reported into Normal/Miss/Search/Unresolved files."""
         refs = self.asset_info.get("Refs") or {}
         result = StaticResult()
@@ -392,7 +391,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         self.note_sources(result.sources)
         return result.upload_files
 
-    def frames_by_layer(self):
+    def frames_by_layer(self) -> Any:
         """Frames per ROP for the analysis summary; animation off where ``trange`` is off.
 
         Returns:

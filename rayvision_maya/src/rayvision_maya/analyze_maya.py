@@ -42,12 +42,12 @@ SCRIPT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dcc")
 _FIRST_PYTHON3_MAYA = 2022
 
 
-def _mel_quote(text):
+def _mel_quote(text: Any) -> Any:
     """``text`` as the inside of a MEL double-quoted string."""
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _version_year(value):
+def _version_year(value: Any) -> Any:
     """``"2018"``/``"2018.5"``/``2018`` -> 2018; None when it is not a version."""
     try:
         return int(float(str(value).strip()))
@@ -80,13 +80,12 @@ class AnalyzeMaya(BaseAnalyzer):
     RENDER_SOFTWARE = "Maya"
     CG_EXTENSIONS = constants.CG_EXTENSIONS
 
-    def __init__(self, cg_file: str, software_version: str, project_name: Optional[str],
+    def __init__(self, cg_file: str, software_version: Optional[str], project_name: Optional[str],
                  plugin_config: Optional[Dict[str, Any]], render_software: str = "Maya",
-                 render_layer_type: Union[str, int] = "0",
-                 input_project_path: Optional[str] = None, local_os: Optional[str] = None,
-                 workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
-                 platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
-                 strict: bool = False) -> None:
+                 render_layer_type: Union[str, int] = "0", input_project_path: Optional[str] = None,
+                 local_os: Optional[str] = None, workspace: Optional[str] = None,
+                 custom_exe_path: Optional[str] = None, platform: str = "2", backend: str = "auto",
+                 timeout: Optional[float] = None, strict: bool = False) -> None:
         if _version_year(software_version) is None:
             raise RayvisionArgumentError(
                 "software_version must be a Maya version such as '2018', not {!r}".format(
@@ -106,16 +105,16 @@ class AnalyzeMaya(BaseAnalyzer):
     # ------------------------------------------------------------------ version
 
     @staticmethod
-    def check_version3(cg_file):
+    def check_version3(cg_file: Any) -> Any:
         """Maya version that saved ``cg_file`` (.ma or .mb), e.g. ``"2018"``; None if unknown."""
         return version.scene_version(cg_file)
 
     @staticmethod
-    def check_version2(cg_file):
+    def check_version2(cg_file: Any) -> Any:
         """Same as :meth:`check_version3` (kept for the documented Python 2 name)."""
         return version.scene_version(cg_file)
 
-    def check_version(self):
+    def check_version(self) -> None:
         """Compare the scene's version with ``software_version``.
 
         Raises:
@@ -145,14 +144,14 @@ class AnalyzeMaya(BaseAnalyzer):
         """Version check before either backend."""
         self.check_version()
 
-    def analyse_cg_file(self):
+    def analyse_cg_file(self) -> Any:
         """Check the version and return the Maya executable to use (None: static backend)."""
         self.check_version()
         return self.select_backend()[1]
 
     # ------------------------------------------------------------------ Maya location
 
-    def location_from_reg(self, version_text, reg=None):
+    def location_from_reg(self, version_text: Any, reg: Any = None) -> Any:
         """``MAYA_INSTALL_LOCATION`` of Maya ``<v>`` or ``<v>.5`` from the registry, or None."""
         for candidate in (str(version_text), "{}.5".format(version_text)):
             location = locate.registry_value(constants.REGISTRY_KEY.format(v=candidate),
@@ -161,7 +160,7 @@ class AnalyzeMaya(BaseAnalyzer):
                 return location
         return None
 
-    def find_dcc_executable(self, reg=None):
+    def find_dcc_executable(self, reg: Any = None) -> Any:
         """The Maya executable of ``software_version`` on this machine, or None."""
         year = _version_year(self.software_version)
         if year is None:
@@ -174,7 +173,7 @@ class AnalyzeMaya(BaseAnalyzer):
                 [template.format(v=year) for template in constants.LINUX_EXE_TEMPLATES])
         return None
 
-    def find_location(self):
+    def find_location(self) -> Any:
         """The Maya executable to use (documented).
 
         Raises:
@@ -185,7 +184,7 @@ class AnalyzeMaya(BaseAnalyzer):
             self._maya_not_found()
         return exe
 
-    def dcc_search_locations(self):
+    def dcc_search_locations(self) -> Any:
         """Where :meth:`find_dcc_executable` looks for Maya ``software_version`` (text)."""
         year = _version_year(self.software_version)
         if sys.platform.startswith("win"):
@@ -196,25 +195,25 @@ class AnalyzeMaya(BaseAnalyzer):
             return [template.format(v=year) for template in constants.LINUX_EXE_TEMPLATES]
         return ["(no Maya install location is known on {})".format(sys.platform)]
 
-    def _maya_not_found(self):
+    def _maya_not_found(self) -> None:
         self.add_tip(tips_code.CG_NOTEXISTS, "Maya {}".format(self.software_version))
         self.save_tips()
         raise CGExeNotExistError(self.dcc_not_found_message())
 
     # ------------------------------------------------------------------ task.json
 
-    def task_info_fields(self):
+    def task_info_fields(self) -> Any:
         """Maya's extra ``task_info`` keys."""
         return {"input_project_path": self.input_project_path or "",
                 "render_layer_type": self.render_layer_type}
 
-    def search_dirs(self):
+    def search_dirs(self) -> Any:
         """Folders relative scene paths are looked up in."""
         return static_analysis.search_dirs_for(self.cg_file, self.input_project_path)
 
     # ------------------------------------------------------------------ static backend
 
-    def analyse_static(self):
+    def analyse_static(self) -> Any:
         """Read the scene file itself."""
         result = static_analysis.StaticMayaAnalysis(self.cg_file, self.input_project_path,
                                                     hash_name="md5").run()
@@ -229,7 +228,7 @@ class AnalyzeMaya(BaseAnalyzer):
                 self.append_tip(code, message)
         return result.upload_paths
 
-    def _note_layer_system(self, detected) -> None:
+    def _note_layer_system(self, detected: Any) -> None:
         if detected and detected != self.render_layer_type:
             LOGGER.warning("%s uses %s but render_layer_type is %r", self.cg_file,
                            "render setup" if detected == "1" else "legacy render layers",
@@ -237,7 +236,7 @@ class AnalyzeMaya(BaseAnalyzer):
 
     # ------------------------------------------------------------------ DCC backend
 
-    def options(self):
+    def options(self) -> Any:
         """The options the in-Maya script receives (documented key order)."""
         project = (self.input_project_path
                    or static_analysis.find_project_root(os.path.dirname(self.cg_file))
@@ -254,7 +253,7 @@ class AnalyzeMaya(BaseAnalyzer):
             ("channel", "api"),
         ])
 
-    def build_dcc_command(self, exe):
+    def build_dcc_command(self, exe: Any) -> Any:
         """Argument list running Maya in batch mode on our script (documented contract).
 
         Windows: ``mayabatch.exe -command 'python "options=<repr>;...;import Analyze;
@@ -282,7 +281,7 @@ class AnalyzeMaya(BaseAnalyzer):
             "api", options_json, script_dir, run)
         return [exe, "-batch", "-command", 'python "{}"'.format(_mel_quote(code))]
 
-    def dcc_upload_paths(self):
+    def dcc_upload_paths(self) -> Any:
         """Resolve what Maya reported like the static backend does (sequences, tips)."""
         if not isinstance(self.asset_info, dict):
             self.asset_info = {}

@@ -8,6 +8,7 @@ or DCC backend); its results land in the task's ``work_dir`` files.
 import logging
 import shutil
 import sys
+from typing import Any
 
 from rayvision_maya import version
 from rayvision_maya.analyze_maya import AnalyzeMaya, _version_year
@@ -31,12 +32,12 @@ class Maya(JsonHandle):
     exe_name = "mayabatch.exe"
     name = "Maya"
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super(Maya, self).__init__(*args, **kwargs)
-        self.analyzer = None
+        self.analyzer: Any = None
         self.init()
 
-    def init(self):
+    def init(self) -> None:
         """Refuse scene paths with Chinese characters.
 
         Raises:
@@ -49,20 +50,20 @@ class Maya(JsonHandle):
                 "{} contains Chinese characters".format(self.cg_file))
 
     @staticmethod
-    def check_version3(cg_file):
+    def check_version3(cg_file: Any) -> Any:
         """Maya version that saved ``cg_file``, e.g. ``"2018"`` (None if unknown)."""
         return version.scene_version(cg_file)
 
     @staticmethod
-    def check_version2(cg_file):
+    def check_version2(cg_file: Any) -> Any:
         """Same as :meth:`check_version3` (documented Python 2 name)."""
         return version.scene_version(cg_file)
 
-    def location_from_reg(self, version_text, reg=None):
+    def location_from_reg(self, version_text: Any, reg: Any = None) -> Any:
         """Maya install folder of ``version_text`` from the registry (None if absent)."""
         return self._analyzer_probe().location_from_reg(version_text, reg=reg)
 
-    def find_location(self):
+    def find_location(self) -> Any:
         """Set ``exe_path`` to the Maya of the scene's version.
 
         Raises:
@@ -77,7 +78,7 @@ class Maya(JsonHandle):
         self.exe_path = exe
         return exe
 
-    def analyse_cg_file(self):
+    def analyse_cg_file(self) -> Any:
         """Read the scene's Maya version; keep ``exe_path`` (custom or found) if any."""
         found = self.check_version3(self.cg_file)
         if found is None:
@@ -91,7 +92,7 @@ class Maya(JsonHandle):
             self.exe_path = self._analyzer_probe().find_dcc_executable()
         return self.exe_path
 
-    def valid(self):
+    def valid(self) -> None:
         """The configured software must be Maya of the scene's version (year).
 
         Raises:
@@ -104,7 +105,7 @@ class Maya(JsonHandle):
             self.tips.save_tips()
             raise VersionNotMatchError(VERSION_NOT_MATCH)
 
-    def _analyzer_probe(self):
+    def _analyzer_probe(self) -> Any:
         if self.analyzer is None:
             software = self.task.task_info.get("software_config", {})
             section = self.task.task_info["task_info"]

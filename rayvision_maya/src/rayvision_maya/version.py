@@ -8,6 +8,7 @@ Versions are returned as the integer year (``"2018"`` for 2018.5 or "2016 Extens
 """
 
 import re
+from typing import Iterator, Optional, Union
 
 from rayvision_maya import mb_reader
 from rayvision_utils.scene_input import open_scene
@@ -24,7 +25,7 @@ _MAX_HEADER_BYTES = 8 * 1024 * 1024
 _MAX_LINE = 64 * 1024
 
 
-def _year(value):
+def _year(value: Union[bytes, str, None]) -> Optional[str]:
     if value is None:
         return None
     if isinstance(value, bytes):
@@ -33,7 +34,7 @@ def _year(value):
     return match.group(1) if match else None
 
 
-def header_lines(cg_file):
+def header_lines(cg_file: str) -> Iterator[bytes]:
     """The lines of the first :data:`_MAX_HEADER_BYTES` of a file (overlong ones left out).
 
     Raises:
@@ -55,7 +56,7 @@ def header_lines(cg_file):
             yield line
 
 
-def ma_version(cg_file):
+def ma_version(cg_file: str) -> Optional[str]:
     """Version year of a Maya ASCII file, or None when the file does not say.
 
     Raises:
@@ -77,7 +78,7 @@ def ma_version(cg_file):
     return _year(product or header or requires)
 
 
-def mb_version(cg_file):
+def mb_version(cg_file: str) -> Optional[str]:
     """Version year of a Maya binary file, or None when it is not a readable .mb."""
     head = mb_reader.read_head(cg_file)
     if not head.valid:
@@ -90,7 +91,7 @@ def mb_version(cg_file):
     return _year(head.version)
 
 
-def scene_version(cg_file):
+def scene_version(cg_file: str) -> Optional[str]:
     """Version year of a .ma or .mb file (by extension), or None."""
     if cg_file.lower().endswith(".mb"):
         return mb_version(cg_file)

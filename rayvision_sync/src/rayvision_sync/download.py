@@ -87,13 +87,13 @@ class RayvisionDownload(object):
         self._digests = DigestCache()
         self._engine_choice = engine
         self._workers = workers
-        self._engine = None
+        self._engine: Any = None
 
     def __repr__(self) -> str:
         return "RayvisionDownload(engine={0!r})".format(self._engine)
 
     @property
-    def engine(self):
+    def engine(self) -> Any:
         """The transfer engine (chosen on first use)."""
         if self._engine is None:
             from rayvision_sync.engine import select_engine
@@ -102,7 +102,7 @@ class RayvisionDownload(object):
                                          log_dir=self.transfer_log_path)
         return self._engine
 
-    def _check_local_path(self, local_path):
+    def _check_local_path(self, local_path: Any) -> Any:
         """The download folder: ``local_path``, else ``USERPROFILE``/``HOME`` + renderfarm_sdk."""
         return local_path or config.default_sdk_dir(self.local_os)
 
@@ -143,7 +143,7 @@ class RayvisionDownload(object):
                            print_log, download_filename_format, server_path)
         return True
 
-    def _output_names(self, task_id_list, server_path):
+    def _output_names(self, task_id_list: Any, server_path: Any) -> Any:
         if not server_path:
             if isinstance(task_id_list, (int, str)):
                 task_id_list = [task_id_list]
@@ -155,8 +155,9 @@ class RayvisionDownload(object):
             return list(server_path)
         raise RayvisionArgumentError("custom_server_output_path must a list or str.")
 
-    def _run_download(self, task_id_list, local_path, max_speed=None, print_log: bool = True,
-                      download_filename_format: Union[str, bool] = "true", server_path=None):
+    def _run_download(self, task_id_list: Any, local_path: Any, max_speed: Any = None,
+                      print_log: bool = True, download_filename_format: Union[str, bool] = "true",
+                      server_path: Any = None) -> Any:
         """Download every output folder of the tasks (or ``server_path``)."""
         keep_path = keep_path_flag(download_filename_format)
         total = TransferResult()
@@ -170,7 +171,7 @@ class RayvisionDownload(object):
         self.last_result = total
         return total
 
-    def _poll(self, missing, task_id):
+    def _poll(self, missing: Any, task_id: Any) -> Any:
         """State of a task; a task unknown to the farm for too long is dropped."""
         state = self.manage_task.task_state(task_id)
         if state == STATE_MISSING:
@@ -196,8 +197,7 @@ class RayvisionDownload(object):
 
     def auto_download(self, task_id_list: Optional[Sequence["TaskId"]] = None,
                       max_speed: Optional[Union[str, int]] = None, print_log: bool = False,
-                      sleep_time: float = 10,
-                      download_filename_format: Union[str, bool] = "true",
+                      sleep_time: float = 10, download_filename_format: Union[str, bool] = "true",
                       local_path: Optional[str] = None) -> bool:
         """Automatic download: every pass downloads the frames finished so far.
 
@@ -210,11 +210,11 @@ class RayvisionDownload(object):
         return self._download_loop(task_id_list, local_path, sleep_time, True, max_speed,
                                    print_log, download_filename_format)
 
-    def auto_download_after_task_completed(
-            self, task_id_list: Optional[Sequence["TaskId"]] = None,
-            max_speed: Optional[Union[str, int]] = None, print_log: bool = True,
-            sleep_time: float = 10, download_filename_format: Union[str, bool] = "true",
-            local_path: Optional[str] = None) -> bool:
+    def auto_download_after_task_completed(self, task_id_list: Optional[Sequence["TaskId"]] = None,
+                                           max_speed: Optional[Union[str, int]] = None,
+                                           print_log: bool = True, sleep_time: float = 10,
+                                           download_filename_format: Union[str, bool] = "true",
+                                           local_path: Optional[str] = None) -> bool:
         """Download each task once it has ended. The caller's list is not modified.
 
         Returns:
@@ -223,8 +223,8 @@ class RayvisionDownload(object):
         return self._download_loop(task_id_list, local_path, sleep_time, False, max_speed,
                                    print_log, download_filename_format)
 
-    def _download_loop(self, task_id_list, local_path, sleep_time, every_pass, max_speed,
-                       print_log, download_filename_format) -> bool:
+    def _download_loop(self, task_id_list: Any, local_path: Any, sleep_time: Any, every_pass: Any,
+                       max_speed: Any, print_log: Any, download_filename_format: Any) -> bool:
         """Poll the tasks until each has ended, downloading every pass or once at the end.
 
         The caller's list is not modified.

@@ -3,12 +3,12 @@
 import hashlib
 import os
 import threading
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 READ_SIZE = 1024 * 1024
 
 
-def sha256_file(path, limit=None):
+def sha256_file(path: str, limit: Optional[Any] = None) -> str:
     """Hex SHA-256 of a file (of its first ``limit`` bytes when given)."""
     digest = hashlib.sha256()
     remaining = limit
@@ -35,13 +35,13 @@ class DigestCache(object):
         self._lock = threading.Lock()
         self._known: Dict[Any, Any] = {}
 
-    def remember(self, path, sha256) -> None:
+    def remember(self, path: Any, sha256: Any) -> None:
         """Record the digest of ``path`` as it is now."""
         stat = os.stat(path)
         with self._lock:
             self._known[os.path.abspath(path)] = (stat.st_size, stat.st_mtime_ns, sha256)
 
-    def digest(self, path, stat=None):
+    def digest(self, path: str, stat: Optional[os.stat_result] = None) -> str:
         """Digest of ``path``, from the cache when size and mtime_ns are unchanged."""
         stat = stat or os.stat(path)
         key = os.path.abspath(path)

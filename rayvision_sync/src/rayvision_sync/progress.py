@@ -7,7 +7,7 @@ A render-manager plugin (Deadline, Qube) passes ``progress_callback`` and receiv
 import logging
 import sys
 import threading
-from typing import Any, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 LOGGER = logging.getLogger(__name__)
 
@@ -43,11 +43,11 @@ class ProgressEvent(object):
     __slots__ = ("kind", "direction", "path", "local_path", "nbytes", "files_done",
                  "files_total", "bytes_done", "bytes_total", "message")
 
-    def __init__(self, **fields) -> None:
+    def __init__(self, **fields: Any) -> None:
         for name in self.__slots__:
             setattr(self, name, fields.get(name))
 
-    def as_dict(self):
+    def as_dict(self) -> Dict[str, Optional[Union[int, str]]]:
         """The event as a plain dict (JSON-ready)."""
         return dict((name, getattr(self, name)) for name in self.__slots__)
 
@@ -67,7 +67,8 @@ class ProgressReporter(object):
         show (bool): tqdm bars; None means "when stderr is a terminal".
     """
 
-    def __init__(self, direction, callback=None, show=None) -> None:
+    def __init__(self, direction: str, callback: Optional[Callable] = None,
+                 show: Optional[bool] = None) -> None:
         self.direction = direction
         self.callback = callback
         if show is None:
@@ -80,7 +81,7 @@ class ProgressReporter(object):
         self._lock = threading.Lock()
         self._bars: Optional[Tuple[Any, Any]] = None
 
-    def _emit(self, kind, **fields) -> None:
+    def _emit(self, kind: str, **fields: Any) -> None:
         if self.callback is None:
             return
         event = ProgressEvent(kind=kind, direction=self.direction,
@@ -92,7 +93,7 @@ class ProgressReporter(object):
         except Exception:  # a broken plugin callback must not abort the transfer
             LOGGER.exception("progress callback failed on %r", event)
 
-    def start(self, files_total, bytes_total) -> None:
+    def start(self, files_total: int, bytes_total: int) -> None:
         """Announce the size of the job."""
         with self._lock:
             self.files_total += files_total
@@ -118,12 +119,12 @@ class ProgressReporter(object):
             for bar in self._bars:
                 bar.refresh()
 
-    def file_start(self, path, local_path) -> None:
+    def file_start(self, path: str, local_path: str) -> None:
         """A file begins to move."""
         with self._lock:
             self._emit(FILE_START, path=path, local_path=local_path)
 
-    def moved(self, path, local_path, nbytes) -> None:
+    def moved(self, path: str, local_path: str, nbytes: int) -> None:
         """``nbytes`` of ``path`` went over the wire."""
         with self._lock:
             self.bytes_done += nbytes
@@ -131,7 +132,8 @@ class ProgressReporter(object):
                 self._bars[1].update(nbytes)
             self._emit(FILE_BYTES, path=path, local_path=local_path, nbytes=nbytes)
 
-    def _finish(self, kind, path, local_path, message=None, skipped_bytes=0) -> None:
+    def _finish(self, kind: str, path: Optional[str], local_path: str,
+                message: Optional[str] = None, skipped_bytes: int = 0) -> None:
         with self._lock:
             self.files_done += 1
             if self._bars:
@@ -141,15 +143,15 @@ class ProgressReporter(object):
                     self._bars[1].update(skipped_bytes)
             self._emit(kind, path=path, local_path=local_path, message=message)
 
-    def file_done(self, path, local_path, unsent=0) -> None:
+    def file_done(self, path: str, local_path: str, unsent: int = 0) -> None:
         """A file arrived; ``unsent`` bytes of it were already there (resume)."""
         self._finish(FILE_DONE, path, local_path, skipped_bytes=unsent)
 
-    def file_skipped(self, path, local_path, size=0) -> None:
+    def file_skipped(self, path: str, local_path: str, size: int = 0) -> None:
         """A file was unchanged: nothing moved."""
         self._finish(FILE_SKIPPED, path, local_path, skipped_bytes=size)
 
-    def files_skipped(self, entries) -> None:
+    def files_skipped(self, entries: List[Any]) -> None:
         """Many unchanged files at once: ``(path, local_path, size)`` triples."""
         if not entries:
             return
@@ -160,11 +162,11 @@ class ProgressReporter(object):
         for path, local_path, size in entries:
             self.file_skipped(path, local_path, size)
 
-    def file_failed(self, path, local_path, message) -> None:
+    def file_failed(self, path: Optional[str], local_path: str, message: str) -> None:
         """A file could not be moved."""
         self._finish(FILE_FAILED, path, local_path, message=message)
 
-    def retry(self, path, local_path, message) -> None:
+    def retry(self, path: Any, local_path: Any, message: Any) -> None:
         """A file's transfer is retried (connection dropped, integrity failure)."""
         with self._lock:
             self._emit(FILE_RETRY, path=path, local_path=local_path, message=message)

@@ -40,12 +40,13 @@ SCAN_THRESHOLD = 2000
 REDIS_KEY_PREFIX = "rayvision_sync:record:"
 
 
-def record_scope(domain, bid) -> str:
+def record_scope(domain: Any, bid: Any) -> str:
     """The part of a record key shared by every file of one storage."""
     return u"{0}|{1}".format(domain, bid)
 
 
-def record_value(size, mtime_ns, sha256: str = "", ctime_ns=None, ino=None, checked=None) -> str:
+def record_value(size: Any, mtime_ns: Any, sha256: str = "", ctime_ns: Any = None, ino: Any = None,
+                 checked: Any = None) -> str:
     """The stored fingerprint of a local file (older form when ``ctime_ns`` is None)."""
     if ctime_ns is None:
         return u"{0}:{1}:{2}".format(int(size), int(mtime_ns), sha256 or "")
@@ -54,13 +55,13 @@ def record_value(size, mtime_ns, sha256: str = "", ctime_ns=None, ino=None, chec
         int(time.time() if checked is None else checked))
 
 
-def parse_record_value(value):
+def parse_record_value(value: Any) -> Any:
     """``(size, mtime_ns, sha256)`` of a stored fingerprint, or None if unreadable."""
     parsed = parse_record(value)
     return None if parsed is None else (parsed.size, parsed.mtime_ns, parsed.sha256)
 
 
-def parse_record(value):
+def parse_record(value: Any) -> Any:
     """A :class:`Record` of a stored fingerprint (either form), or None if unreadable."""
     if value is None:
         return None
@@ -78,7 +79,8 @@ def parse_record(value):
     return None
 
 
-def is_unchanged(value, size, mtime_ns, ctime_ns=None, ino=None):
+def is_unchanged(value: Any, size: Any, mtime_ns: Any, ctime_ns: Any = None,
+                 ino: Any = None) -> Any:
     """True when a stored fingerprint matches the file's current state.
 
     A record of the older form matches on size and mtime_ns alone.
@@ -101,11 +103,11 @@ _CORRUPTION = ("not a database", "malformed", "no such table", "no such column",
                "has no column", "encrypted", "corrupt")
 
 
-def _is_corruption(text):
+def _is_corruption(text: Any) -> Any:
     return any(word in text for word in _CORRUPTION)
 
 
-def _chunks(items, size):
+def _chunks(items: Any, size: Any) -> Any:
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
@@ -135,10 +137,10 @@ class RecordStore(abc.ABC):
         """Release the connection."""
         return None
 
-    def __enter__(self):
+    def __enter__(self) -> Any:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: Any) -> None:
         self.close()
 
 
@@ -168,7 +170,7 @@ class SqliteRecordStore(RecordStore):
         self._healed = False
         self._retry(self._check_schema)
 
-    def _open(self):
+    def _open(self) -> None:
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
                                check_same_thread=False)
         try:
@@ -188,7 +190,7 @@ class SqliteRecordStore(RecordStore):
             raise
         self._conn = conn
 
-    def _retry(self, action, *args):
+    def _retry(self, action: Any, *args: Any) -> Any:
         """Run ``action``, retrying 'locked'/'busy' errors with jittered back-off.
 
         A file that is not a usable record database (corrupt, truncated, foreign schema) is
@@ -214,7 +216,7 @@ class SqliteRecordStore(RecordStore):
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 0.5)
 
-    def _heal(self, exc):
+    def _heal(self, exc: Any) -> None:
         """Move the unusable file (and its -wal/-shm) aside; the next open starts empty."""
         self._healed = True
         with self._lock:
@@ -242,10 +244,10 @@ class SqliteRecordStore(RecordStore):
         self._conn.execute("SELECT r_key, r_val, r_time FROM record LIMIT 1").fetchall()
 
     @staticmethod
-    def _key(scope, path) -> str:
+    def _key(scope: Any, path: Any) -> str:
         return u"{0}|{1}".format(scope, path)
 
-    def _lookup(self, keys):
+    def _lookup(self, keys: Any) -> Any:
         found = {}
         for batch in _chunks(keys, SQLITE_BATCH):
             marks = ",".join("?" * len(batch))
@@ -254,7 +256,7 @@ class SqliteRecordStore(RecordStore):
             found.update(rows.fetchall())
         return found
 
-    def _scan(self, scope):
+    def _scan(self, scope: Any) -> Any:
         # Keys of one scope are contiguous in the primary-key index: one range scan, with
         # the scope prefix cut off by sqlite itself.
         prefix = self._key(scope, "")
@@ -284,7 +286,7 @@ class SqliteRecordStore(RecordStore):
         found = self._retry(self._lookup, keys)
         return dict((path, found[key]) for path, key in zip(paths, keys) if key in found)
 
-    def _write(self, sql, rows):
+    def _write(self, sql: Any, rows: Any) -> None:
         cursor = self._conn.cursor()
         cursor.execute("BEGIN IMMEDIATE")
         try:
@@ -361,7 +363,7 @@ class RedisRecordStore(RecordStore):
         self.client = client
         self.where = "{0}:{1}".format(host, port)
 
-    def _call(self, action):
+    def _call(self, action: Any) -> Any:
         try:
             return action()
         except Exception as exc:  # redis.RedisError and socket errors
@@ -371,10 +373,10 @@ class RedisRecordStore(RecordStore):
                 self.where, exc))
 
     @staticmethod
-    def _hash(scope):
+    def _hash(scope: Any) -> Any:
         return REDIS_KEY_PREFIX + scope
 
-    def _everything(self, name, count):
+    def _everything(self, name: Any, count: Any) -> Any:
         if count < SCAN_THRESHOLD or self.client.hlen(name) > 2 * count:
             return None
         every = self.client.hgetall(name)
@@ -394,7 +396,7 @@ class RedisRecordStore(RecordStore):
             return {}
         name = self._hash(scope)
 
-        def run():
+        def run() -> Any:
             found = {}
             every = self._everything(name, len(paths))
             if every is not None:

@@ -28,7 +28,7 @@ class TransferResult(object):
         self.unverified: List[Any] = []
 
     @property
-    def files_unverified(self):
+    def files_unverified(self) -> int:
         """Number of downloaded files that could not be verified."""
         return len(self.unverified)
 
@@ -37,7 +37,7 @@ class TransferResult(object):
         """True when no file failed."""
         return not self.failures
 
-    def merge(self, other):
+    def merge(self, other: "TransferResult") -> "TransferResult":
         """Add another job's counts to this one (unknown stays unknown: None)."""
         for name in ("files_total", "files_transferred", "files_skipped",
                      "bytes_transferred", "retries"):

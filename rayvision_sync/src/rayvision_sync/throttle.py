@@ -2,12 +2,13 @@
 
 import threading
 import time
+from typing import Any, Optional, Union
 
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync.constants import DEFAULT_MAX_SPEED
 
 
-def parse_max_speed(max_speed):
+def parse_max_speed(max_speed: Optional[Union[int, str]]) -> Optional[float]:
     """Bytes per second for a ``max_speed`` in KB/s (str or int); None or 0 means unlimited.
 
     Raises:
@@ -34,19 +35,19 @@ class RateLimiter(object):
     so many threads together never exceed the limit.
     """
 
-    def __init__(self, rate) -> None:
+    def __init__(self, rate: Optional[float]) -> None:
         self.rate = rate
         self._lock = threading.Lock()
         self._next = 0.0
 
     @property
-    def piece_size(self):
+    def piece_size(self) -> Any:
         """Piece size that keeps pacing smooth: ~1/10 s of traffic, 4 KiB to 1 MiB."""
         if not self.rate:
             return 1024 * 1024
         return int(max(4096, min(1024 * 1024, self.rate / 10.0)))
 
-    def consume(self, nbytes) -> None:
+    def consume(self, nbytes: int) -> None:
         """Wait until ``nbytes`` may be sent."""
         if not self.rate or nbytes <= 0:
             return
@@ -58,7 +59,7 @@ class RateLimiter(object):
             time.sleep(start - now)
 
 
-def limiter_for(max_speed):
+def limiter_for(max_speed: Optional[str]) -> RateLimiter:
     """A :class:`RateLimiter` for ``max_speed`` KB/s.
 
     None or ``""`` means the documented default, 1048576 KB/s (1 GB/s); 0 means unlimited.

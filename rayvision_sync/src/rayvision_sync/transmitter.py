@@ -11,7 +11,7 @@ import logging
 import os
 import subprocess
 import sys
-from typing import Union
+from typing import Any, Union
 
 from rayvision_sync.constants import (
     DEFAULT_MAX_SPEED,
@@ -37,19 +37,20 @@ EXIT_MEANINGS = {
 }
 
 
-def host_os():
+def host_os() -> Any:
     """``windows`` or ``linux``: the family of the machine we run on."""
     return "windows" if sys.platform.startswith("win") else "linux"
 
 
-def documented_location(package_dir, local_os):
+def documented_location(package_dir: Any, local_os: Any) -> Any:
     """Where the package documents the transmitter for ``local_os``."""
     if str(local_os).lower().startswith("win"):
         return os.path.join(package_dir, "transmission", "windows", "rayvision_transmitter.exe")
     return os.path.join(package_dir, "transmission", "linux", "rayvision_transmitter")
 
 
-def candidate_locations(explicit=None, environ=None, package_dir=PACKAGE_DIR, local_os=None):
+def candidate_locations(explicit: Any = None, environ: Any = None, package_dir: Any = PACKAGE_DIR,
+                        local_os: Any = None) -> Any:
     """Places to look for the transmitter, in priority order, with where each came from."""
     environ = os.environ if environ is None else environ
     local_os = local_os or host_os()
@@ -66,7 +67,8 @@ def candidate_locations(explicit=None, environ=None, package_dir=PACKAGE_DIR, lo
     return found
 
 
-def find_transmitter(explicit=None, environ=None, package_dir=PACKAGE_DIR, local_os=None):
+def find_transmitter(explicit: Any = None, environ: Any = None, package_dir: Any = PACKAGE_DIR,
+                     local_os: Any = None) -> Any:
     """Path of an executable transmitter.
 
     Raises:
@@ -86,9 +88,10 @@ def find_transmitter(explicit=None, environ=None, package_dir=PACKAGE_DIR, local
                                  documented_location(package_dir, local_os or host_os())))
 
 
-def build_argv(exe, transport_info, bid, user_id, transmit_type, local_path, server_path,
-               max_speed=None, keep_path: Union[str, bool] = "true", db_ini_path=None,
-               max_connect_failure_count: Union[str, int] = "1"):
+def build_argv(exe: Any, transport_info: Any, bid: Any, user_id: Any, transmit_type: Any,
+               local_path: Any, server_path: Any, max_speed: Any = None,
+               keep_path: Union[str, bool] = "true", db_ini_path: Any = None,
+               max_connect_failure_count: Union[str, int] = "1") -> Any:
     """The transmitter's positional argument contract, as an argv list.
 
     ``exe engine_type server_name server_ip server_port storage_id user_id transmit_type
@@ -105,7 +108,7 @@ def build_argv(exe, transport_info, bid, user_id, transmit_type, local_path, ser
     return argv
 
 
-def _decode(raw):
+def _decode(raw: Any) -> Any:
     for encoding in ("utf-8", "gbk"):
         try:
             return raw.decode(encoding)
@@ -114,13 +117,14 @@ def _decode(raw):
     return raw.decode(sys.getfilesystemencoding() or "utf-8", "replace")
 
 
-def is_error_line(line) -> bool:
+def is_error_line(line: Any) -> bool:
     """Lines the transmitter prints for files that failed."""
     lowered = line.lower()
     return "upload file fail" in lowered or ("get path" in lowered and "info failed" in lowered)
 
 
-def run_transmitter(argv, log_dir=None, print_log: bool = True, logger=None, environ=None):
+def run_transmitter(argv: Any, log_dir: Any = None, print_log: bool = True, logger: Any = None,
+                    environ: Any = None) -> Any:
     """Run the transmitter, streaming its output to the log.
 
     Args:
@@ -160,7 +164,7 @@ def run_transmitter(argv, log_dir=None, print_log: bool = True, logger=None, env
     return process.wait(), errors
 
 
-def check_exit(returncode, errors, what):
+def check_exit(returncode: Any, errors: Any, what: Any) -> None:
     """Raise the typed error for a failed run.
 
     Raises:
@@ -193,14 +197,15 @@ class TransmitterEngine(object):
 
     name = "transmitter"
 
-    def __init__(self, transfer, log_dir=None) -> None:
+    def __init__(self, transfer: Any, log_dir: Any = None) -> None:
         self.transfer = transfer
         self.log_dir = log_dir
 
     def __repr__(self) -> str:
         return "TransmitterEngine(exe={0!r})".format(self.transfer.transmitter_exe)
 
-    def run(self, cmd_params, db_ini_path=None, print_log: bool = True, what: str = "transfer"):
+    def run(self, cmd_params: Any, db_ini_path: Any = None, print_log: bool = True,
+            what: str = "transfer") -> Any:
         """Run one command; returns its failure lines, or raises :class:`TransmitterExitError`."""
         argv = self.transfer.create_argv(cmd_params, db_ini_path)
         argv[0] = find_transmitter(self.transfer.explicit_transmitter)
@@ -209,8 +214,8 @@ class TransmitterEngine(object):
         check_exit(returncode, errors, what)
         return errors
 
-    def _job(self, progress, cmd_params, db_ini_path, print_log, what, result,
-             finished=None):
+    def _job(self, progress: Any, cmd_params: Any, db_ini_path: Any, print_log: Any, what: Any,
+             result: Any, finished: Any = None) -> Any:
         """Run a command; its events arrive in order, all before ``done``.
 
         ``finished`` runs (before ``done``) when the transmitter reported no failure.
@@ -230,8 +235,8 @@ class TransmitterEngine(object):
             progress.done()
         return result
 
-    def upload_file(self, bid_key, local, server, max_speed=None, progress=None,
-                    print_log: bool = True):
+    def upload_file(self, bid_key: Any, local: Any, server: Any, max_speed: Any = None,
+                    progress: Any = None, print_log: bool = True) -> Any:
         """Upload one file (or folder) to ``server`` in storage ``bid_key``."""
         progress = progress or ProgressReporter("upload", show=False)
         single = os.path.isfile(local)
@@ -249,8 +254,9 @@ class TransmitterEngine(object):
                                     bid_key], None, print_log, "upload of {0}".format(local),
                          result, finished)
 
-    def upload_asset(self, upload_json_path, pairs, max_speed=None, records=None,
-                     db_ini_path=None, progress=None, print_log: bool = True):
+    def upload_asset(self, upload_json_path: Any, pairs: Any, max_speed: Any = None,
+                     records: Any = None, db_ini_path: Any = None, progress: Any = None,
+                     print_log: bool = True) -> Any:
         """Upload the assets of upload.json (``upload_file_pairs``); records via the db ini.
 
         With a record database the transmitter skips unchanged files without saying which:
@@ -267,8 +273,9 @@ class TransmitterEngine(object):
             result.files_transferred, result.files_skipped = len(pairs), 0
         return result
 
-    def download(self, bid_key, server_path, local_path, keep_path: bool = True, max_speed=None,
-                 progress=None, digests=None, print_log: bool = True, strict: bool = False):
+    def download(self, bid_key: Any, server_path: Any, local_path: Any, keep_path: bool = True,
+                 max_speed: Any = None, progress: Any = None, digests: Any = None,
+                 print_log: bool = True, strict: bool = False) -> Any:
         """Download a storage folder (``download_files``); the remote path goes verbatim."""
         progress = progress or ProgressReporter("download", show=False)
         progress.start(0, 0)
@@ -277,15 +284,15 @@ class TransmitterEngine(object):
                          print_log, "download of {0}".format(server_path), _unknown_result())
 
 
-def _unknown_result(files_total=None):
-    result = TransferResult()
+def _unknown_result(files_total: Any = None) -> Any:
+    result: Any = TransferResult()  # counts the transmitter does not report are None
     result.files_total = files_total
     result.files_transferred = result.files_skipped = None
     result.bytes_transferred = None
     return result
 
 
-def _size_of(path):
+def _size_of(path: Any) -> Any:
     try:
         return os.path.getsize(path)
     except OSError:

@@ -111,7 +111,7 @@ class RayvisionUpload(object):
         self.show_progress = show_progress
         self._engine_choice = engine
         self._engine_options = {"workers": workers, "chunk_size": chunk_size}
-        self._engine = None
+        self._engine: Any = None
         self.last_result: Optional[TransferResult] = None
         self.verify = verify
         # Seconds between attempts of a retryable transmitter failure (then it raises).
@@ -122,7 +122,7 @@ class RayvisionUpload(object):
                                                                     self._engine)
 
     @property
-    def engine(self):
+    def engine(self) -> Any:
         """The transfer engine (chosen on first use)."""
         if self._engine is None:
             from rayvision_sync.engine import select_engine
@@ -131,7 +131,7 @@ class RayvisionUpload(object):
                                          **self._engine_options)
         return self._engine
 
-    def _progress(self):
+    def _progress(self) -> Any:
         return ProgressReporter("upload", self.progress_callback, self.show_progress)
 
     @staticmethod

@@ -5,7 +5,7 @@ import logging
 import subprocess
 import sys
 import time
-from typing import Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Union
 
 from rayvision_api.exception import RayvisionArgumentError, RayvisionError
 from rayvision_sync.config import read_ini_config  # noqa: F401  (documented helper)
@@ -19,13 +19,16 @@ from rayvision_sync.constants import (
 from rayvision_sync.exception import TransmitterExitError
 from rayvision_sync.transmitter import is_error_line
 
+if TYPE_CHECKING:
+    from rayvision_api.core import RayvisionAPI
+
 LOGGER = logging.getLogger(__name__)
 
 TRANSFER_PARAM_KEYS = ("config_bid", "input_bid", "output_bid", "domain", "platform",
                        "local_os", "user_id")
 
 
-def create_transfer_params(api):
+def create_transfer_params(api: "RayvisionAPI") -> Dict[str, Any]:
     """Transfer parameters of a logged-in API, from ``api.user_info``.
 
     Returns:
@@ -45,7 +48,7 @@ def create_transfer_params(api):
     return dict((key, info[key]) for key in TRANSFER_PARAM_KEYS)
 
 
-def str2unicode(string, str_decode: str = "default"):
+def str2unicode(string: Any, str_decode: str = "default") -> Any:
     """Text of ``string`` (bytes decoded as ``str_decode`` or the filesystem encoding)."""
     if isinstance(string, bytes):
         encoding = sys.getfilesystemencoding() if str_decode == "default" else str_decode
@@ -53,7 +56,8 @@ def str2unicode(string, str_decode: str = "default"):
     return string
 
 
-def get_task_status_description(code=None, language: Union[str, int] = "1"):
+def get_task_status_description(code: Optional[Union[int, str]] = None,
+                                language: Union[str, int] = "1") -> str:
     """Description of a task status code (``language`` "0" Chinese, "1" English).
 
     Raises:
@@ -67,7 +71,7 @@ def get_task_status_description(code=None, language: Union[str, int] = "1"):
     return table[str(language)]
 
 
-def describe_task_status(code, language: Union[str, int] = "1"):
+def describe_task_status(code: Any, language: Union[str, int] = "1") -> str:
     """Like :func:`get_task_status_description` but ``Unknown(<code>)`` for unknown codes."""
     try:
         return get_task_status_description(code, language)
@@ -75,7 +79,7 @@ def describe_task_status(code, language: Union[str, int] = "1"):
         return "Unknown({0})".format(code)
 
 
-def handle_cmd_result(flag, returncode, err_messages, logger=None):
+def handle_cmd_result(flag: Any, returncode: Any, err_messages: Any, logger: Any = None) -> Any:
     """Log what a transmitter exit code means; return the code."""
     logger = logger or LOGGER
     if returncode == TRANSMITTER_NOT_UPLOADABLE:
@@ -87,7 +91,8 @@ def handle_cmd_result(flag, returncode, err_messages, logger=None):
     return returncode
 
 
-def run_cmd(cmd_str, my_shell: bool = False, print_log: bool = True, flag=None, logger=None):
+def run_cmd(cmd_str: Any, my_shell: bool = False, print_log: bool = True, flag: Any = None,
+            logger: Any = None) -> Any:
     """Run a command, log its output line by line, return its exit code.
 
     A list runs without a shell; a string runs through the shell only if ``my_shell``.
@@ -115,7 +120,7 @@ def run_cmd(cmd_str, my_shell: bool = False, print_log: bool = True, flag=None, 
 RETRY_DELAYS = (5, 15, 25, 35, 45, 60, 60, 60, 60, 60)
 
 
-def upload_retry(func):
+def upload_retry(func: Callable) -> Callable:
     """Retry an upload on retryable transmitter failures, a bounded number of times.
 
     Codes 9 (parameters), 11 (files that cannot be uploaded) and 1-8 (argument format) are
@@ -124,7 +129,7 @@ def upload_retry(func):
     """
 
     @functools.wraps(func)
-    def wrapper(self, *args, **kwargs):
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         delays = list(getattr(self, "retry_delays", RETRY_DELAYS))
         attempt = 0
         while True:

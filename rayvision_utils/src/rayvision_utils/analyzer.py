@@ -19,7 +19,7 @@ import copy
 import logging
 import os
 import sys
-from typing import Any, Dict, List, Mapping, Optional, Tuple, TypeVar
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
 
 from rayvision_utils import paths as path_utils
 from rayvision_utils.cmd import run_command
@@ -40,6 +40,9 @@ from rayvision_utils.results import AnalysisFiles, build_upload, write_json
 from rayvision_utils.scene_input import NotRegularFileError, SceneInputError, check_regular_file
 from rayvision_utils.utils import check_contain_chinese, get_file_md5, json_load, to_slash
 from rayvision_utils.workspace import check_workspace, make_unique_folder
+
+if TYPE_CHECKING:
+    from rayvision_utils.cmd import CmdResult
 
 LOGGER = logging.getLogger(__name__)
 
@@ -107,8 +110,8 @@ class BaseAnalyzer(abc.ABC):
     RENDER_SOFTWARE: Optional[str] = None
     CG_EXTENSIONS: Tuple[str, ...] = ()
 
-    def __init__(self, cg_file: str, software_version: str, project_name: Optional[str] = None,
-                 plugin_config: Optional[Dict[str, Any]] = None,
+    def __init__(self, cg_file: str, software_version: Optional[str],
+                 project_name: Optional[str] = None, plugin_config: Optional[Dict[str, Any]] = None,
                  render_software: Optional[str] = None, local_os: Optional[str] = None,
                  workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
                  platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
@@ -233,7 +236,7 @@ class BaseAnalyzer(abc.ABC):
 
     # ----------------------------------------------------------------- task.json
 
-    def task_info_fields(self):
+    def task_info_fields(self) -> Dict[Any, Any]:
         """Extra ``task_info`` keys of this DCC (subclass hook), e.g. Maya's project path."""
         return {}
 
@@ -258,22 +261,22 @@ class BaseAnalyzer(abc.ABC):
 
     # ----------------------------------------------------------------- backends
 
-    def find_dcc_executable(self):
+    def find_dcc_executable(self) -> Optional[str]:
         """The DCC executable found on this machine, or None (subclass hook, never raises)."""
         return None
 
-    def dcc_search_locations(self):
+    def dcc_search_locations(self) -> List[Any]:
         """Where the DCC was looked for (registry keys, folders), for the "not found" error.
 
         Subclass hook; default: nothing to name.
         """
         return []
 
-    def locate_exe(self):
+    def locate_exe(self) -> Optional[str]:
         """``custom_exe_path`` if given, else :meth:`find_dcc_executable`."""
         return self.custom_exe_path or self.find_dcc_executable()
 
-    def select_backend(self):
+    def select_backend(self) -> Union[Tuple[str, None], Tuple[str, str]]:
         """Return ``("static", None)`` or ``("dcc", exe)`` for this run.
 
         Raises:
@@ -309,12 +312,12 @@ class BaseAnalyzer(abc.ABC):
                 "backend='static'.".format(
                     ERROR9899_CGEXE_NOTEXIST.format(software)[:-1] + ":", where))
 
-    def prepare(self):
+    def prepare(self) -> None:
         """Checks before either backend runs, e.g. the scene's version (subclass hook)."""
         return None
 
     @abc.abstractmethod
-    def analyse_static(self):
+    def analyse_static(self) -> None:
         """Analyse the scene without the DCC (subclass hook).
 
         Fill ``self.task_info["scene_info"]``, ``self.asset_info`` and tips.
@@ -324,22 +327,22 @@ class BaseAnalyzer(abc.ABC):
         """
 
     @abc.abstractmethod
-    def build_dcc_command(self, exe):
+    def build_dcc_command(self, exe: Any) -> List[str]:
         """Argument list that runs ``exe`` on our in-DCC script (subclass hook)."""
 
-    def dcc_environment(self):
+    def dcc_environment(self) -> Optional[Dict[str, str]]:
         """Environment of the DCC process (default: inherited)."""
         return None
 
-    def dcc_upload_paths(self):
+    def dcc_upload_paths(self) -> Any:
         """Files to upload after a DCC run, read from ``self.asset_info`` (subclass hook)."""
         return []
 
-    def finish(self):
+    def finish(self) -> None:
         """Last changes to ``task_info`` before task.json is rewritten (subclass hook)."""
         return None
 
-    def run_dcc(self, cmd):
+    def run_dcc(self, cmd: List[str]) -> "CmdResult":
         """Run the DCC command; check the exit code and that the json files exist.
 
         Raises:
@@ -362,14 +365,14 @@ class BaseAnalyzer(abc.ABC):
                 self.render_software, self.cg_file, reason, tail))
         return result
 
-    def check_result(self):
+    def check_result(self) -> Union[Tuple[bool, None], Tuple[bool, str]]:
         """``(True, None)`` when task/asset/tips json exist, else ``(False, message)``."""
         for json_path in (self.task_json, self.asset_json, self.tips_json):
             if not os.path.exists(json_path):
                 return False, "Json file is not generated: {}".format(json_path)
         return True, None
 
-    def load_results(self):
+    def load_results(self) -> None:
         """Load the json files the DCC script wrote; keep tips added before the run."""
         status, message = self.check_result()
         if not status:
@@ -424,14 +427,15 @@ class BaseAnalyzer(abc.ABC):
         for path, source in (sources or {}).items():
             self.note_source(path, source)
 
-    def dependency_search_dirs(self):
+    def dependency_search_dirs(self) -> List[str]:
         """Folders for relative paths inside dependencies, after the naming file's folder.
 
         Subclass hook; default: the scene's folder.
         """
         return [to_slash(os.path.dirname(self.cg_file))]
 
-    def follow_nested_dependencies(self, upload_paths):
+    def follow_nested_dependencies(self,
+                                   upload_paths: List[Union[Any, str]]) -> List[Union[Any, str]]:
         """Follow the files named inside ``upload_paths``; return the extended upload list.
 
         Missing nested files get tip ``10012``; every dependency's chain goes to
@@ -465,7 +469,7 @@ class BaseAnalyzer(abc.ABC):
 
     # ----------------------------------------------------------------- report
 
-    def frames_by_layer(self):
+    def frames_by_layer(self) -> List[Any]:
         """``[{"layer", "frames", "animation"}]`` per layer / ROP / image, for the report.
 
         Default: every dict with a ``"frames"`` key in ``scene_info_render`` (else

@@ -36,7 +36,7 @@ Attributes:
 """
 
 
-def _popen_platform_kwargs():
+def _popen_platform_kwargs() -> Any:
     """Keyword arguments that hide the console window (Windows) or open a new session (POSIX)."""
     if sys.platform.startswith("win"):
         startupinfo = subprocess.STARTUPINFO()
@@ -48,7 +48,7 @@ def _popen_platform_kwargs():
     return {"start_new_session": True}
 
 
-def _kill_tree(process) -> None:
+def _kill_tree(process: Any) -> None:
     """Kill ``process`` and its children."""
     if process.poll() is not None:
         return
@@ -62,7 +62,7 @@ def _kill_tree(process) -> None:
         process.kill()
 
 
-def _reader(pipe, name, kept, on_line, log_output) -> None:
+def _reader(pipe: Any, name: Any, kept: Any, on_line: Any, log_output: Any) -> None:
     """Read ``pipe`` line by line until EOF."""
     try:
         for raw in iter(pipe.readline, b""):
@@ -81,8 +81,8 @@ def _reader(pipe, name, kept, on_line, log_output) -> None:
 
 def run_command(cmd: Union[str, List[str]], shell: bool = False, timeout: Optional[float] = None,
                 env: Optional[Mapping[str, str]] = None, cwd: Optional[str] = None,
-                on_line: Optional[Callable[[str, str], Any]] = None,
-                merge_stderr: bool = False, log_output: bool = True) -> CmdResult:
+                on_line: Optional[Callable[[str, str], Any]] = None, merge_stderr: bool = False,
+                log_output: bool = True) -> CmdResult:
     """Run ``cmd``, streaming its output, and wait for it.
 
     Args:

@@ -14,7 +14,7 @@ import functools
 import os
 import re
 import sys
-from typing import Any, Dict
+from typing import Any, Dict, Optional, Pattern
 
 # Drive letter (``D:``, ``D:\\``, ``D:/``) or UNC (``\\\\host`` / ``//host``).
 _WIN_ABS = re.compile(r"^(?:[A-Za-z]:[\\/]|[\\/]{2}[^\\/])")
@@ -63,22 +63,22 @@ _TEXPRINTF = re.compile(r"%\((\w+)\)[-+ #]*?0?(\d*)d", re.IGNORECASE)
 _PATTERN_CACHE_SIZE = 8192
 
 
-def to_slash(path):
+def to_slash(path: Any) -> Any:
     """``path`` with backslashes turned into forward slashes."""
     return path.replace("\\", "/")
 
 
-def is_windows_path(path):
+def is_windows_path(path: Any) -> Any:
     """Whether ``path`` is absolute in Windows terms (drive letter or UNC)."""
     return bool(_WIN_ABS.match(path))
 
 
-def is_absolute(path):
+def is_absolute(path: Any) -> Any:
     r"""Absolute for Windows (``D:/x``, ``\\h\s``) or POSIX (``/x``), on any host OS."""
     return is_windows_path(path) or path.startswith("/")
 
 
-def expand_env(path, environ=None):
+def expand_env(path: Any, environ: Any = None) -> Any:
     """Expand ``$VAR``, ``${VAR}`` and ``%VAR%`` from ``environ``; unknown ones stay as they are.
 
     Frame tokens (``$F``, ``$F4``, ``${F4}``, ``$FF``, Clarisse's ``$4F``) are left alone.
@@ -87,7 +87,7 @@ def expand_env(path, environ=None):
         return path  # most paths: nothing to expand, no regex pass
     environ = os.environ if environ is None else environ
 
-    def _replace(match):
+    def _replace(match: Any) -> Any:
         name = match.group(1) or match.group(2) or match.group(3)
         if _FRAME_VARIABLE.match(name) and match.group(3) is None:
             return match.group(0)
@@ -103,7 +103,7 @@ def expand_env(path, environ=None):
     return path
 
 
-def unexpanded_variables(path):
+def unexpanded_variables(path: Any) -> Any:
     """Names of the ``$VAR`` / ``${VAR}`` references left in ``path``, frame tokens excepted.
 
     An analyser calls it after :func:`expand_env`: a name left over is a variable the scene
@@ -117,12 +117,12 @@ def unexpanded_variables(path):
             if not _FRAME_VARIABLE.match(match.group(1))]
 
 
-def has_sequence_token(path):
+def has_sequence_token(path: Any) -> Any:
     """Whether the file name holds a token standing for several files (``<UDIM>``, ``####``...)."""
     return bool(_TOKEN_RE.search(os.path.basename(to_slash(path))))
 
 
-def sequence_regex(file_name, ignore_case=None):
+def sequence_regex(file_name: Any, ignore_case: Any = None) -> Any:
     """Compile a regex matching the real file names a patterned ``file_name`` stands for.
 
     Args:
@@ -136,7 +136,7 @@ def sequence_regex(file_name, ignore_case=None):
     return None if plan is None else plan.regex
 
 
-def _ignore_case(value):
+def _ignore_case(value: Any) -> Any:
     return _CASE_INSENSITIVE_HOST if value is None else bool(value)
 
 
@@ -151,15 +151,15 @@ class _SequencePlan(object):
 
     __slots__ = ("prefix", "suffix", "middle", "ignore_case", "_regex")
 
-    def __init__(self, prefix, suffix, middle, ignore_case) -> None:
+    def __init__(self, prefix: Any, suffix: Any, middle: Any, ignore_case: Any) -> None:
         self.prefix = prefix
         self.suffix = suffix
         self.middle = middle
         self.ignore_case = ignore_case
-        self._regex = None
+        self._regex: Optional[Pattern[str]] = None
 
     @property
-    def regex(self):
+    def regex(self) -> Any:
         """The whole name's regex, compiled on first use."""
         if self._regex is None:
             self._regex = re.compile(
@@ -167,7 +167,7 @@ class _SequencePlan(object):
                 + r"\Z", self.middle.flags)
         return self._regex
 
-    def matches(self, name):
+    def matches(self, name: Any) -> Any:
         """Whether ``name`` (already known to start with ``prefix``) is one of the files."""
         if self.ignore_case:
             # Folding may change lengths: match the whole name.
@@ -178,7 +178,7 @@ class _SequencePlan(object):
 
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE_SIZE)
-def _sequence_plan(file_name, ignore_case):
+def _sequence_plan(file_name: Any, ignore_case: Any) -> Any:
     pieces = []
     position = start = None
     for match in _TOKEN_RE.finditer(file_name):
@@ -193,7 +193,7 @@ def _sequence_plan(file_name, ignore_case):
 
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE_SIZE)
-def _middle_regex(pieces, ignore_case):
+def _middle_regex(pieces: Any, ignore_case: Any) -> Any:
     """Regex of ``(literal, token)`` pieces: the part of a name from its first token on."""
     parts = []
     for literal, token in pieces:
@@ -202,7 +202,7 @@ def _middle_regex(pieces, ignore_case):
     return re.compile("(?:" + "".join(parts) + ")", re.IGNORECASE if ignore_case else 0)
 
 
-def _token_regex(token):
+def _token_regex(token: Any) -> Any:
     for compiled, replacement in _TOKEN_COMPILED:
         match = compiled.fullmatch(token)
         if not match:
@@ -218,8 +218,8 @@ def _token_regex(token):
     return re.escape(token)
 
 
-def _texprintf_regex(token):
-    match = _TEXPRINTF.fullmatch(token)
+def _texprintf_regex(token: Any) -> Any:
+    match: Any = _TEXPRINTF.fullmatch(token)  # the token was found by this pattern
     name, width = match.group(1).upper(), match.group(2)
     if name == "UDIM":
         return r"\d{%d}" % max(4, int(width or 0))
@@ -229,7 +229,7 @@ def _texprintf_regex(token):
     return number
 
 
-def _folded(name):
+def _folded(name: Any) -> Any:
     return name.casefold()
 
 
@@ -241,12 +241,12 @@ class DirectoryCache(object):
             Windows hosts, whose file systems do).
     """
 
-    def __init__(self, ignore_case=None) -> None:
+    def __init__(self, ignore_case: Any = None) -> None:
         self.ignore_case = _ignore_case(ignore_case)
         self._entries: Dict[Any, Any] = {}
         self._folded: Dict[Any, Any] = {}
 
-    def listdir(self, folder):
+    def listdir(self, folder: Any) -> Any:
         """Names in ``folder``, sorted.
 
         Empty when the folder does not exist, cannot be read or is not a path the operating
@@ -260,7 +260,7 @@ class DirectoryCache(object):
                 self._entries[folder] = []
         return self._entries[folder]
 
-    def starting_with(self, folder, prefix):
+    def starting_with(self, folder: Any, prefix: Any) -> Any:
         """Names in ``folder`` that start with ``prefix``, sorted.
 
         Found by bisection of the sorted listing; regardless of case when the cache ignores
@@ -278,7 +278,7 @@ class DirectoryCache(object):
         return sorted(_prefixed(keys, originals, _folded(prefix)))
 
 
-def _prefixed(keys, names, prefix):
+def _prefixed(keys: Any, names: Any, prefix: Any) -> Any:
     """``names[i]`` for the run of sorted ``keys`` starting with ``prefix``."""
     index = bisect.bisect_left(keys, prefix)
     found = []
@@ -288,7 +288,7 @@ def _prefixed(keys, names, prefix):
     return found
 
 
-def is_file(path):
+def is_file(path: Any) -> Any:
     """``os.path.isfile`` that answers False for a path no file can have (a NUL byte)."""
     try:
         return os.path.isfile(path)
@@ -297,7 +297,7 @@ def is_file(path):
         return False
 
 
-def is_dir(path):
+def is_dir(path: Any) -> Any:
     """``os.path.isdir`` that answers False for a path no folder can have (a NUL byte)."""
     try:
         return os.path.isdir(path)
@@ -305,7 +305,7 @@ def is_dir(path):
         return False
 
 
-def find_sequence_files(path, cache=None):
+def find_sequence_files(path: Any, cache: Any = None) -> Any:
     """Existing files that ``path`` stands for, sorted; ``[path]`` for a plain existing file.
 
     Only the names that start with the literal text before the first token are tried, so a
@@ -330,7 +330,7 @@ def find_sequence_files(path, cache=None):
             if plan.matches(entry) and is_file(os.path.join(where, entry))]
 
 
-def candidate_paths(path, search_dirs=(), environ=None):
+def candidate_paths(path: Any, search_dirs: Any = (), environ: Any = None) -> Any:
     """Where a scene path may be found: itself if absolute, else under each search folder.
 
     Args:
@@ -355,7 +355,7 @@ def candidate_paths(path, search_dirs=(), environ=None):
     return result or [expanded]
 
 
-def resolve_files(path, search_dirs=(), environ=None, cache=None):
+def resolve_files(path: Any, search_dirs: Any = (), environ: Any = None, cache: Any = None) -> Any:
     """Existing files a scene path stands for, and the path to report when there is none.
 
     A path no file can have (a NUL byte, a lone surrogate) gives ``([], reported)``.
