@@ -9,7 +9,7 @@ import ntpath
 import os
 import posixpath
 import re
-from typing import Any
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 from urllib.parse import unquote, urlsplit
 
 from rayvision_api.workspace import default_workspace, join_like
@@ -41,7 +41,7 @@ _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
 
 
-def read_ini_config(path: Any) -> Any:
+def read_ini_config(path: str) -> configparser.ConfigParser:
     """Read an ini file (UTF-8) and return the ConfigParser.
 
     Raises:
@@ -59,7 +59,7 @@ def read_ini_config(path: Any) -> Any:
     return parser
 
 
-def parse_bool(value: Any, path: Any, section: Any, option: Any) -> bool:
+def parse_bool(value: Any, path: str, section: str, option: str) -> bool:
     """Read a true/false ini value; anything else is an error naming the key."""
     text = (value or "").strip().lower()
     if text in _TRUE:
@@ -70,7 +70,7 @@ def parse_bool(value: Any, path: Any, section: Any, option: Any) -> bool:
         path, section, option, value))
 
 
-def parse_int(value: Any, path: Any, section: Any, option: Any) -> Any:
+def parse_int(value: Any, path: str, section: str, option: str) -> int:
     """Read an integer ini value; anything else is an error naming the key."""
     try:
         return int(str(value).strip())
@@ -79,7 +79,8 @@ def parse_int(value: Any, path: Any, section: Any, option: Any) -> Any:
             path, section, option, value))
 
 
-def load_db_config(db_config_path: Any = None) -> Any:
+def load_db_config(db_config_path: Optional[str] = None
+                   ) -> Tuple[str, Dict[str, Any], Dict[str, Any], Dict[str, Any]]:
     """Read db_config.ini (the packaged default when the path is falsy or missing).
 
     Returns:
@@ -123,7 +124,7 @@ def load_db_config(db_config_path: Any = None) -> Any:
 REDIS_URL_SCHEMES = ("redis://", "rediss://")
 
 
-def redis_config_from_url(url: Any) -> Any:
+def redis_config_from_url(url: str) -> Dict[str, Any]:
     """The ``[REDIS]`` settings of ``redis://[:password@]host[:port][/db]``.
 
     Args:
@@ -151,14 +152,14 @@ def redis_config_from_url(url: Any) -> Any:
             "table_index": database, "timeout": "5000"}
 
 
-def _without_password(url: Any) -> Any:
+def _without_password(url: str) -> str:
     parts = urlsplit(url)
     if parts.password is None:
         return url
     return url.replace(":" + parts.password + "@", ":***@", 1)
 
 
-def database_type(database_config: Any) -> Any:
+def database_type(database_config: Any) -> str:
     """The configured database type, stripped and lower-cased (default ``sqlite``).
 
     Raises:
@@ -171,7 +172,7 @@ def database_type(database_config: Any) -> Any:
     return kind
 
 
-def default_sdk_dir(local_os: Any, environ: Any = None) -> Any:
+def default_sdk_dir(local_os: str, environ: Optional[Mapping[str, str]] = None) -> str:
     r"""``%USERPROFILE%\renderfarm_sdk`` on Windows, ``$HOME/renderfarm_sdk`` elsewhere.
 
     See :func:`rayvision_api.workspace.default_workspace` (a missing USERPROFILE falls back to
@@ -180,8 +181,9 @@ def default_sdk_dir(local_os: Any, environ: Any = None) -> Any:
     return default_workspace(environ, platform=str(local_os))
 
 
-def resolve_db_dir(db_path: Any, local_os: Any, environ: Any = None,
-                   exists: Any = os.path.exists) -> Any:
+def resolve_db_dir(db_path: Optional[str], local_os: str,
+                   environ: Optional[Mapping[str, str]] = None,
+                   exists: Callable[[str], bool] = os.path.exists) -> str:
     """Folder of the upload-record database, by the documented priority.
 
     1. ``[DATABASE_CONFIG] db_path`` when non-empty and existing;
@@ -197,8 +199,9 @@ def resolve_db_dir(db_path: Any, local_os: Any, environ: Any = None,
     return default_sdk_dir(local_os, environ)
 
 
-def resolve_transfer_log_path(transfer_log_path: Any, local_os: Any, environ: Any = None,
-                              exists: Any = os.path.exists) -> Any:
+def resolve_transfer_log_path(transfer_log_path: Optional[str], local_os: str,
+                              environ: Optional[Mapping[str, str]] = None,
+                              exists: Callable[[str], bool] = os.path.exists) -> str:
     """Folder of the transmitter's logs, by the documented priority.
 
     1. ``[TRANSFER_LOG_PATH] transfer_log_path`` when non-empty and existing;
@@ -217,19 +220,20 @@ def resolve_transfer_log_path(transfer_log_path: Any, local_os: Any, environ: An
     return default_sdk_dir(local_os, environ)
 
 
-def time_temp_of(upload_json_path: Any) -> Any:
+def time_temp_of(upload_json_path: str) -> str:
     """Name of the folder that holds upload.json (the analysis folder, e.g. ``1586932339``)."""
     flavour = ntpath if "\\" in upload_json_path else posixpath
     folder = flavour.dirname(flavour.normpath(upload_json_path))
     return flavour.basename(folder) or "upload"
 
 
-def sqlite_db_file(db_dir: Any, upload_json_path: Any) -> Any:
+def sqlite_db_file(db_dir: str, upload_json_path: str) -> str:
     """``<db dir>/db/<time_temp>.db``: the sqlite records of one upload.json folder."""
     return join_like(db_dir, "db", time_temp_of(upload_json_path) + ".db")
 
 
-def shared_sqlite_file(db_dir: Any, domain: Any, user_id: Any, bid: Any) -> Any:
+def shared_sqlite_file(db_dir: str, domain: str, user_id: Union[int, str, None],
+                       bid: Union[int, str, None]) -> str:
     """``<db dir>/records/<user>_<domain>_<storage id>.db``: the HTTP engine's sqlite records.
 
     One file per user, domain and storage, shared by every analysis of every scene on the
@@ -258,14 +262,14 @@ def render_db_ini(database_config: Any, redis_config: Any, sqlite_config: Any, p
     return u"\n".join(blocks)
 
 
-def db_ini_file_name(kind: Any, upload_json_path: Any) -> Any:
+def db_ini_file_name(kind: str, upload_json_path: str) -> str:
     """``db_redis.ini`` for redis, ``<time_temp>.ini`` for sqlite."""
     if kind == "redis":
         return "db_redis.ini"
     return time_temp_of(upload_json_path) + ".ini"
 
 
-def atomic_write_text(path: Any, text: Any, private: bool = False) -> Any:
+def atomic_write_text(path: str, text: str, private: bool = False) -> Any:
     """Write UTF-8 text to a temporary file beside ``path`` and rename it over ``path``.
 
     Args:

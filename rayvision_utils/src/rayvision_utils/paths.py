@@ -14,7 +14,7 @@ import functools
 import os
 import re
 import sys
-from typing import Any, Dict, Optional, Pattern
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Pattern, Tuple
 
 # Drive letter (``D:``, ``D:\\``, ``D:/``) or UNC (``\\\\host`` / ``//host``).
 _WIN_ABS = re.compile(r"^(?:[A-Za-z]:[\\/]|[\\/]{2}[^\\/])")
@@ -63,22 +63,22 @@ _TEXPRINTF = re.compile(r"%\((\w+)\)[-+ #]*?0?(\d*)d", re.IGNORECASE)
 _PATTERN_CACHE_SIZE = 8192
 
 
-def to_slash(path: Any) -> Any:
+def to_slash(path: str) -> str:
     """``path`` with backslashes turned into forward slashes."""
     return path.replace("\\", "/")
 
 
-def is_windows_path(path: Any) -> Any:
+def is_windows_path(path: str) -> bool:
     """Whether ``path`` is absolute in Windows terms (drive letter or UNC)."""
     return bool(_WIN_ABS.match(path))
 
 
-def is_absolute(path: Any) -> Any:
+def is_absolute(path: str) -> bool:
     r"""Absolute for Windows (``D:/x``, ``\\h\s``) or POSIX (``/x``), on any host OS."""
     return is_windows_path(path) or path.startswith("/")
 
 
-def expand_env(path: Any, environ: Any = None) -> Any:
+def expand_env(path: str, environ: Optional[Mapping[str, str]] = None) -> str:
     """Expand ``$VAR``, ``${VAR}`` and ``%VAR%`` from ``environ``; unknown ones stay as they are.
 
     Frame tokens (``$F``, ``$F4``, ``${F4}``, ``$FF``, Clarisse's ``$4F``) are left alone.
@@ -103,7 +103,7 @@ def expand_env(path: Any, environ: Any = None) -> Any:
     return path
 
 
-def unexpanded_variables(path: Any) -> Any:
+def unexpanded_variables(path: str) -> List[str]:
     """Names of the ``$VAR`` / ``${VAR}`` references left in ``path``, frame tokens excepted.
 
     An analyser calls it after :func:`expand_env`: a name left over is a variable the scene
@@ -117,12 +117,13 @@ def unexpanded_variables(path: Any) -> Any:
             if not _FRAME_VARIABLE.match(match.group(1))]
 
 
-def has_sequence_token(path: Any) -> Any:
+def has_sequence_token(path: str) -> bool:
     """Whether the file name holds a token standing for several files (``<UDIM>``, ``####``...)."""
     return bool(_TOKEN_RE.search(os.path.basename(to_slash(path))))
 
 
-def sequence_regex(file_name: Any, ignore_case: Any = None) -> Any:
+def sequence_regex(file_name: str, ignore_case: Optional[bool] = None
+                   ) -> Optional[Pattern[str]]:
     """Compile a regex matching the real file names a patterned ``file_name`` stands for.
 
     Args:
@@ -167,7 +168,7 @@ class _SequencePlan(object):
                 + r"\Z", self.middle.flags)
         return self._regex
 
-    def matches(self, name: Any) -> Any:
+    def matches(self, name: str) -> bool:
         """Whether ``name`` (already known to start with ``prefix``) is one of the files."""
         if self.ignore_case:
             # Folding may change lengths: match the whole name.
@@ -241,12 +242,12 @@ class DirectoryCache(object):
             Windows hosts, whose file systems do).
     """
 
-    def __init__(self, ignore_case: Any = None) -> None:
+    def __init__(self, ignore_case: Optional[bool] = None) -> None:
         self.ignore_case = _ignore_case(ignore_case)
         self._entries: Dict[Any, Any] = {}
         self._folded: Dict[Any, Any] = {}
 
-    def listdir(self, folder: Any) -> Any:
+    def listdir(self, folder: str) -> List[str]:
         """Names in ``folder``, sorted.
 
         Empty when the folder does not exist, cannot be read or is not a path the operating
@@ -260,7 +261,7 @@ class DirectoryCache(object):
                 self._entries[folder] = []
         return self._entries[folder]
 
-    def starting_with(self, folder: Any, prefix: Any) -> Any:
+    def starting_with(self, folder: str, prefix: str) -> List[str]:
         """Names in ``folder`` that start with ``prefix``, sorted.
 
         Found by bisection of the sorted listing; regardless of case when the cache ignores
@@ -288,7 +289,7 @@ def _prefixed(keys: Any, names: Any, prefix: Any) -> Any:
     return found
 
 
-def is_file(path: Any) -> Any:
+def is_file(path: str) -> bool:
     """``os.path.isfile`` that answers False for a path no file can have (a NUL byte)."""
     try:
         return os.path.isfile(path)
@@ -297,7 +298,7 @@ def is_file(path: Any) -> Any:
         return False
 
 
-def is_dir(path: Any) -> Any:
+def is_dir(path: str) -> bool:
     """``os.path.isdir`` that answers False for a path no folder can have (a NUL byte)."""
     try:
         return os.path.isdir(path)
@@ -305,7 +306,7 @@ def is_dir(path: Any) -> Any:
         return False
 
 
-def find_sequence_files(path: Any, cache: Any = None) -> Any:
+def find_sequence_files(path: str, cache: Optional["DirectoryCache"] = None) -> List[str]:
     """Existing files that ``path`` stands for, sorted; ``[path]`` for a plain existing file.
 
     Only the names that start with the literal text before the first token are tried, so a
@@ -330,7 +331,8 @@ def find_sequence_files(path: Any, cache: Any = None) -> Any:
             if plan.matches(entry) and is_file(os.path.join(where, entry))]
 
 
-def candidate_paths(path: Any, search_dirs: Any = (), environ: Any = None) -> Any:
+def candidate_paths(path: str, search_dirs: Iterable[str] = (),
+                    environ: Optional[Mapping[str, str]] = None) -> List[str]:
     """Where a scene path may be found: itself if absolute, else under each search folder.
 
     Args:
@@ -355,7 +357,9 @@ def candidate_paths(path: Any, search_dirs: Any = (), environ: Any = None) -> An
     return result or [expanded]
 
 
-def resolve_files(path: Any, search_dirs: Any = (), environ: Any = None, cache: Any = None) -> Any:
+def resolve_files(path: str, search_dirs: Iterable[str] = (),
+                  environ: Optional[Mapping[str, str]] = None,
+                  cache: Optional["DirectoryCache"] = None) -> Tuple[List[str], str]:
     """Existing files a scene path stands for, and the path to report when there is none.
 
     A path no file can have (a NUL byte, a lone surrogate) gives ``([], reported)``.
