@@ -26,7 +26,7 @@ import random
 import sqlite3
 import threading
 import time
-from typing import Any, Dict, Iterable, Mapping, Optional
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 from rayvision_sync.exception import RecordDatabaseError
 
@@ -40,13 +40,14 @@ SCAN_THRESHOLD = 2000
 REDIS_KEY_PREFIX = "rayvision_sync:record:"
 
 
-def record_scope(domain: Any, bid: Any) -> str:
+def record_scope(domain: str, bid: Union[int, str]) -> str:
     """The part of a record key shared by every file of one storage."""
     return u"{0}|{1}".format(domain, bid)
 
 
-def record_value(size: Any, mtime_ns: Any, sha256: str = "", ctime_ns: Any = None, ino: Any = None,
-                 checked: Any = None) -> str:
+def record_value(size: int, mtime_ns: int, sha256: str = "", ctime_ns: Optional[int] = None,
+                 ino: Optional[int] = None,
+                 checked: Optional[int] = None) -> str:
     """The stored fingerprint of a local file (older form when ``ctime_ns`` is None)."""
     if ctime_ns is None:
         return u"{0}:{1}:{2}".format(int(size), int(mtime_ns), sha256 or "")
@@ -55,13 +56,13 @@ def record_value(size: Any, mtime_ns: Any, sha256: str = "", ctime_ns: Any = Non
         int(time.time() if checked is None else checked))
 
 
-def parse_record_value(value: Any) -> Any:
+def parse_record_value(value: Optional[str]) -> Optional[Tuple[int, int, str]]:
     """``(size, mtime_ns, sha256)`` of a stored fingerprint, or None if unreadable."""
     parsed = parse_record(value)
     return None if parsed is None else (parsed.size, parsed.mtime_ns, parsed.sha256)
 
 
-def parse_record(value: Any) -> Any:
+def parse_record(value: Optional[str]) -> Optional["Record"]:
     """A :class:`Record` of a stored fingerprint (either form), or None if unreadable."""
     if value is None:
         return None
@@ -79,8 +80,9 @@ def parse_record(value: Any) -> Any:
     return None
 
 
-def is_unchanged(value: Any, size: Any, mtime_ns: Any, ctime_ns: Any = None,
-                 ino: Any = None) -> Any:
+def is_unchanged(value: Optional[str], size: int, mtime_ns: int,
+                 ctime_ns: Optional[int] = None,
+                 ino: Optional[int] = None) -> bool:
     """True when a stored fingerprint matches the file's current state.
 
     A record of the older form matches on size and mtime_ns alone.

@@ -11,7 +11,7 @@ import logging
 import os
 import subprocess
 import sys
-from typing import Any, Union
+from typing import Any, List, Mapping, Optional, Tuple, Union
 
 from rayvision_sync.constants import (
     DEFAULT_MAX_SPEED,
@@ -37,20 +37,22 @@ EXIT_MEANINGS = {
 }
 
 
-def host_os() -> Any:
+def host_os() -> str:
     """``windows`` or ``linux``: the family of the machine we run on."""
     return "windows" if sys.platform.startswith("win") else "linux"
 
 
-def documented_location(package_dir: Any, local_os: Any) -> Any:
+def documented_location(package_dir: str, local_os: str) -> str:
     """Where the package documents the transmitter for ``local_os``."""
     if str(local_os).lower().startswith("win"):
         return os.path.join(package_dir, "transmission", "windows", "rayvision_transmitter.exe")
     return os.path.join(package_dir, "transmission", "linux", "rayvision_transmitter")
 
 
-def candidate_locations(explicit: Any = None, environ: Any = None, package_dir: Any = PACKAGE_DIR,
-                        local_os: Any = None) -> Any:
+def candidate_locations(explicit: Optional[str] = None,
+                        environ: Optional[Mapping[str, str]] = None,
+                        package_dir: str = PACKAGE_DIR,
+                        local_os: Optional[str] = None) -> List[Tuple[str, str]]:
     """Places to look for the transmitter, in priority order, with where each came from."""
     environ = os.environ if environ is None else environ
     local_os = local_os or host_os()
@@ -67,8 +69,9 @@ def candidate_locations(explicit: Any = None, environ: Any = None, package_dir: 
     return found
 
 
-def find_transmitter(explicit: Any = None, environ: Any = None, package_dir: Any = PACKAGE_DIR,
-                     local_os: Any = None) -> Any:
+def find_transmitter(explicit: Optional[str] = None,
+                     environ: Optional[Mapping[str, str]] = None, package_dir: str = PACKAGE_DIR,
+                     local_os: Optional[str] = None) -> str:
     """Path of an executable transmitter.
 
     Raises:
@@ -117,14 +120,15 @@ def _decode(raw: Any) -> Any:
     return raw.decode(sys.getfilesystemencoding() or "utf-8", "replace")
 
 
-def is_error_line(line: Any) -> bool:
+def is_error_line(line: str) -> bool:
     """Lines the transmitter prints for files that failed."""
     lowered = line.lower()
     return "upload file fail" in lowered or ("get path" in lowered and "info failed" in lowered)
 
 
-def run_transmitter(argv: Any, log_dir: Any = None, print_log: bool = True, logger: Any = None,
-                    environ: Any = None) -> Any:
+def run_transmitter(argv: List[str], log_dir: Optional[str] = None, print_log: bool = True,
+                    logger: Optional[logging.Logger] = None,
+                    environ: Optional[Mapping[str, str]] = None) -> Tuple[int, List[str]]:
     """Run the transmitter, streaming its output to the log.
 
     Args:
@@ -164,7 +168,7 @@ def run_transmitter(argv: Any, log_dir: Any = None, print_log: bool = True, logg
     return process.wait(), errors
 
 
-def check_exit(returncode: Any, errors: Any, what: Any) -> None:
+def check_exit(returncode: int, errors: List[str], what: str) -> None:
     """Raise the typed error for a failed run.
 
     Raises:
