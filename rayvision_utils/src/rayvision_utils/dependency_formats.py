@@ -19,7 +19,7 @@ Formats (see docs/analysis.md, "Dependencies inside dependencies"):
 
 import io
 import re
-from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
 from rayvision_utils.scene_input import SceneLimitError
 
@@ -86,7 +86,7 @@ def _lines(scene: "SceneStream",
                     break
 
 
-def _block_bytes(block: Union[Tuple[bytes], io.BytesIO]) -> Optional[bytes]:
+def _block_bytes(block: Iterable[bytes]) -> Optional[bytes]:
     """The bytes of a block of lines from ``iter_line_blocks`` (None for a short tuple)."""
     return block.getvalue() if isinstance(block, io.BytesIO) else None
 

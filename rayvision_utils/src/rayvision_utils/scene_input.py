@@ -29,7 +29,7 @@ import io
 import os
 import stat
 import zlib
-from typing import Any, List, Union
+from typing import Any, Iterable, Iterator, List, Optional, Union
 
 from rayvision_utils.exception.exception import AnalyseFailError
 
@@ -66,7 +66,7 @@ class SceneInputError(AnalyseFailError):
         reason (str): What is wrong, in plain English.
     """
 
-    def __init__(self, path: Any, reason: Any) -> None:
+    def __init__(self, path: str, reason: str) -> None:
         super(SceneInputError, self).__init__("{0}: {1}".format(path, reason))
         self.path = path
         self.reason = reason
@@ -87,7 +87,7 @@ class SceneLimitError(SceneInputError):
     """
 
 
-def file_kind(mode: Any) -> Any:
+def file_kind(mode: int) -> Optional[str]:
     """Plain-English kind of a non-regular file mode (``"a FIFO (named pipe)"``), or None."""
     for test, name in _KINDS:
         if test(mode):
@@ -95,7 +95,7 @@ def file_kind(mode: Any) -> Any:
     return None if stat.S_ISREG(mode) else "not a regular file"
 
 
-def check_regular_file(path: Any) -> Any:
+def check_regular_file(path: str) -> os.stat_result:
     """Stat ``path`` (following symlinks) and refuse anything but a regular file.
 
     Returns:
@@ -129,7 +129,7 @@ def _os_reason(error: Any) -> Any:
     return error.strerror or str(error)
 
 
-def open_regular_file(path: Any) -> Any:
+def open_regular_file(path: str) -> io.FileIO:
     """Open ``path`` for binary reading if, and only if, it is a regular file.
 
     The open does not block (``O_NONBLOCK``) and the opened descriptor is checked again, so a
@@ -237,7 +237,7 @@ class SceneStream(object):
                 raise SceneInputError(self.path, "damaged gzip data ({0})".format(error))
             raise SceneInputError(self.path, _os_reason(error))
 
-    def read(self, size: Any = CHUNK_SIZE) -> Any:
+    def read(self, size: int = CHUNK_SIZE) -> bytes:
         """Up to ``size`` bytes (decompressed for gzip); ``b""`` at the end.
 
         Raises:
@@ -255,7 +255,7 @@ class SceneStream(object):
                 self.max_decompressed))
         return data
 
-    def readline(self) -> Any:
+    def readline(self) -> bytes:
         """One line, at most ``max_line + 1`` bytes (a longer line comes back in pieces).
 
         For probes that look at the first lines (a version header) before a full scan.
@@ -269,7 +269,7 @@ class SceneStream(object):
                 self.max_decompressed))
         return line
 
-    def read_capped(self, limit: Any) -> Any:
+    def read_capped(self, limit: int) -> bytes:
         """The rest of the file as bytes, refused when longer than ``limit`` bytes.
 
         Raises:
@@ -286,7 +286,7 @@ class SceneStream(object):
             if total > limit:
                 raise SceneLimitError(self.path, "is larger than {0} bytes".format(limit))
 
-    def head(self, size: Any) -> Any:
+    def head(self, size: int) -> bytes:
         """The first ``size`` bytes (decompressed for gzip) without consuming them.
 
         Only valid before the first read.
@@ -295,7 +295,7 @@ class SceneStream(object):
             return self._call(self._disk.peek, size)[:size]
         raise ValueError("head() is not available on gzip streams; read() instead")
 
-    def iter_chunks(self, size: Any = CHUNK_SIZE) -> Any:
+    def iter_chunks(self, size: int = CHUNK_SIZE) -> Iterator[bytes]:
         """Yield the content in pieces of at most ``size`` bytes."""
         while True:
             data = self.read(size)
@@ -303,7 +303,7 @@ class SceneStream(object):
                 return
             yield data
 
-    def iter_lines(self, overflow: str = "error") -> Any:
+    def iter_lines(self, overflow: str = "error") -> Iterator[bytes]:
         """Yield the lines, never holding more than ``max_line`` bytes of one line.
 
         Lines are bytes ending with a newline (except maybe the last), exactly as when
@@ -322,7 +322,7 @@ class SceneStream(object):
         for block in self.iter_line_blocks(overflow):
             yield from block
 
-    def iter_line_blocks(self, overflow: str = "error") -> Any:
+    def iter_line_blocks(self, overflow: str = "error") -> Iterator[Iterable[bytes]]:
         """Yield the lines in blocks: iterables of whole lines, about one per chunk read.
 
         ``for block in scene.iter_line_blocks(): for line in block: ...`` costs the same per
@@ -415,19 +415,19 @@ class SceneStream(object):
             self._gzip.close()
         self._disk.close()
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> "SceneStream":
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
         self.close()
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[bytes]:
         return self.iter_lines()
 
 
-def open_scene(path: Any, hash_name: Any = None, decompress: Union[str, bool] = "auto",
-               max_line: Any = DEFAULT_MAX_LINE,
-               max_decompressed: Any = DEFAULT_MAX_DECOMPRESSED) -> Any:
+def open_scene(path: str, hash_name: Optional[str] = None, decompress: Union[str, bool] = "auto",
+               max_line: int = DEFAULT_MAX_LINE,
+               max_decompressed: int = DEFAULT_MAX_DECOMPRESSED) -> "SceneStream":
     """Open a scene or dependency file for bounded streaming.
 
     Args:
@@ -455,7 +455,7 @@ def open_scene(path: Any, hash_name: Any = None, decompress: Union[str, bool] = 
         raise
 
 
-def file_hexdigest(path: Any, hash_name: str = "md5") -> Any:
+def file_hexdigest(path: str, hash_name: str = "md5") -> Optional[str]:
     """Hex digest of a regular file, read in chunks (devices and FIFOs refused).
 
     Raises:
