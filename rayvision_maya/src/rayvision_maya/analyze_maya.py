@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import sys
-from typing import Any, Dict, Optional, Set, Union
+from typing import Any, Dict, List, Optional, Set, Union
 
 from rayvision_maya import constants, ma_reader, static_analysis, version
 from rayvision_maya.dcc import tables
@@ -92,7 +92,7 @@ class AnalyzeMaya(BaseAnalyzer):
                     software_version))
         self.render_layer_type = str(render_layer_type)
         self.input_project_path = input_project_path
-        self.scene_version = None
+        self.scene_version: Optional[str] = None
         self.scene_hash = None
         self.scene_plugins: Dict[str, Any] = collections.OrderedDict()
         self.user_plugins = dict(plugin_config) if plugin_config else {}
@@ -105,12 +105,12 @@ class AnalyzeMaya(BaseAnalyzer):
     # ------------------------------------------------------------------ version
 
     @staticmethod
-    def check_version3(cg_file: Any) -> Any:
+    def check_version3(cg_file: str) -> Optional[str]:
         """Maya version that saved ``cg_file`` (.ma or .mb), e.g. ``"2018"``; None if unknown."""
         return version.scene_version(cg_file)
 
     @staticmethod
-    def check_version2(cg_file: Any) -> Any:
+    def check_version2(cg_file: str) -> Optional[str]:
         """Same as :meth:`check_version3` (kept for the documented Python 2 name)."""
         return version.scene_version(cg_file)
 
@@ -144,14 +144,14 @@ class AnalyzeMaya(BaseAnalyzer):
         """Version check before either backend."""
         self.check_version()
 
-    def analyse_cg_file(self) -> Any:
+    def analyse_cg_file(self) -> Optional[str]:
         """Check the version and return the Maya executable to use (None: static backend)."""
         self.check_version()
         return self.select_backend()[1]
 
     # ------------------------------------------------------------------ Maya location
 
-    def location_from_reg(self, version_text: Any, reg: Any = None) -> Any:
+    def location_from_reg(self, version_text: Union[str, int], reg: Any = None) -> Optional[str]:
         """``MAYA_INSTALL_LOCATION`` of Maya ``<v>`` or ``<v>.5`` from the registry, or None."""
         for candidate in (str(version_text), "{}.5".format(version_text)):
             location = locate.registry_value(constants.REGISTRY_KEY.format(v=candidate),
@@ -160,7 +160,7 @@ class AnalyzeMaya(BaseAnalyzer):
                 return location
         return None
 
-    def find_dcc_executable(self, reg: Any = None) -> Any:
+    def find_dcc_executable(self, reg: Any = None) -> Optional[str]:
         """The Maya executable of ``software_version`` on this machine, or None."""
         year = _version_year(self.software_version)
         if year is None:
@@ -173,7 +173,7 @@ class AnalyzeMaya(BaseAnalyzer):
                 [template.format(v=year) for template in constants.LINUX_EXE_TEMPLATES])
         return None
 
-    def find_location(self) -> Any:
+    def find_location(self) -> Optional[str]:
         """The Maya executable to use (documented).
 
         Raises:
@@ -184,7 +184,7 @@ class AnalyzeMaya(BaseAnalyzer):
             self._maya_not_found()
         return exe
 
-    def dcc_search_locations(self) -> Any:
+    def dcc_search_locations(self) -> List[str]:
         """Where :meth:`find_dcc_executable` looks for Maya ``software_version`` (text)."""
         year = _version_year(self.software_version)
         if sys.platform.startswith("win"):
@@ -202,18 +202,18 @@ class AnalyzeMaya(BaseAnalyzer):
 
     # ------------------------------------------------------------------ task.json
 
-    def task_info_fields(self) -> Any:
+    def task_info_fields(self) -> Dict[str, Any]:
         """Maya's extra ``task_info`` keys."""
         return {"input_project_path": self.input_project_path or "",
                 "render_layer_type": self.render_layer_type}
 
-    def search_dirs(self) -> Any:
+    def search_dirs(self) -> List[str]:
         """Folders relative scene paths are looked up in."""
         return static_analysis.search_dirs_for(self.cg_file, self.input_project_path)
 
     # ------------------------------------------------------------------ static backend
 
-    def analyse_static(self) -> Any:
+    def analyse_static(self) -> List[str]:
         """Read the scene file itself."""
         result = static_analysis.StaticMayaAnalysis(self.cg_file, self.input_project_path,
                                                     hash_name="md5").run()
@@ -236,7 +236,7 @@ class AnalyzeMaya(BaseAnalyzer):
 
     # ------------------------------------------------------------------ DCC backend
 
-    def options(self) -> Any:
+    def options(self) -> Dict[str, Any]:
         """The options the in-Maya script receives (documented key order)."""
         project = (self.input_project_path
                    or static_analysis.find_project_root(os.path.dirname(self.cg_file))
@@ -253,7 +253,7 @@ class AnalyzeMaya(BaseAnalyzer):
             ("channel", "api"),
         ])
 
-    def build_dcc_command(self, exe: Any) -> Any:
+    def build_dcc_command(self, exe: str) -> List[str]:
         """Argument list running Maya in batch mode on our script (documented contract).
 
         Windows: ``mayabatch.exe -command 'python "options=<repr>;...;import Analyze;
@@ -281,7 +281,7 @@ class AnalyzeMaya(BaseAnalyzer):
             "api", options_json, script_dir, run)
         return [exe, "-batch", "-command", 'python "{}"'.format(_mel_quote(code))]
 
-    def dcc_upload_paths(self) -> Any:
+    def dcc_upload_paths(self) -> List[str]:
         """Resolve what Maya reported like the static backend does (sequences, tips)."""
         if not isinstance(self.asset_info, dict):
             self.asset_info = {}

@@ -19,7 +19,7 @@ import copy
 import logging
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple, TypeVar, Union, cast
 
 from rayvision_utils import paths as path_utils
 from rayvision_utils.cmd import run_command
@@ -317,7 +317,7 @@ class BaseAnalyzer(abc.ABC):
         return None
 
     @abc.abstractmethod
-    def analyse_static(self) -> None:
+    def analyse_static(self) -> List[str]:
         """Analyse the scene without the DCC (subclass hook).
 
         Fill ``self.task_info["scene_info"]``, ``self.asset_info`` and tips.
@@ -327,14 +327,14 @@ class BaseAnalyzer(abc.ABC):
         """
 
     @abc.abstractmethod
-    def build_dcc_command(self, exe: Any) -> List[str]:
+    def build_dcc_command(self, exe: str) -> List[str]:
         """Argument list that runs ``exe`` on our in-DCC script (subclass hook)."""
 
     def dcc_environment(self) -> Optional[Dict[str, str]]:
         """Environment of the DCC process (default: inherited)."""
         return None
 
-    def dcc_upload_paths(self) -> Any:
+    def dcc_upload_paths(self) -> List[str]:
         """Files to upload after a DCC run, read from ``self.asset_info`` (subclass hook)."""
         return []
 
@@ -516,7 +516,8 @@ class BaseAnalyzer(abc.ABC):
                     " ({})".format(exe) if exe else "")
         if backend == "dcc":
             self.save_tips()
-            self.run_dcc(self.build_dcc_command(exe))
+            # select_backend pairs the dcc backend with an executable
+            self.run_dcc(self.build_dcc_command(cast(str, exe)))
             self.load_results()
             upload_paths = self.dcc_upload_paths()
         else:
