@@ -90,7 +90,7 @@ class AnalyzeClarisse(BaseAnalyzer):
                  custom_exe_path: Optional[str] = None, platform: str = "2", backend: str = "auto",
                  timeout: Optional[float] = None, strict: bool = False) -> None:
         self.project: Any = None
-        self.scene_version = None
+        self.scene_version: Optional[str] = None
         self.scene_hash = None
         self._upload_paths: List[str] = []
         super(AnalyzeClarisse, self).__init__(
@@ -101,11 +101,11 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- documented helpers
 
-    def print_info(self, info: Any) -> None:
+    def print_info(self, info: str) -> None:
         """Log ``info``."""
         LOGGER.info(info)
 
-    def print_info_error(self, info: Any) -> None:
+    def print_info_error(self, info: str) -> None:
         """Log ``info`` as an analysis error (``[Analyze Error]<info>``)."""
         LOGGER.error("[Analyze Error]%s", info)
 
@@ -144,14 +144,14 @@ class AnalyzeClarisse(BaseAnalyzer):
         self.write_upload_json(paths)
         return self.upload_info
 
-    def analyse_cg_file(self) -> Any:
+    def analyse_cg_file(self) -> Optional[str]:
         """Check the project's Clarisse version, then return the executable to run (or None)."""
         self.prepare()
         return self.locate_exe()
 
     # ----------------------------------------------------------------- version
 
-    def get_project_version(self) -> Any:
+    def get_project_version(self) -> Optional[str]:
         """Major Clarisse version in the project header (``'4'``), or None."""
         if self.project is None:
             self._read_project()
@@ -185,12 +185,12 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- discovery
 
-    def dcc_search_locations(self) -> Any:
+    def dcc_search_locations(self) -> List[str]:
         """Where cnode was looked for (for the "not found" message)."""
         return (["${0}".format(constants.CNODE_ENV_VARIABLE), "cnode on PATH"]
                 + list(self.INSTALL_PATTERNS))
 
-    def find_dcc_executable(self) -> Any:
+    def find_dcc_executable(self) -> Optional[str]:
         """``$RAYVISION_CNODE``, ``cnode`` on PATH, then the usual install folders."""
         found = env_override(constants.CNODE_ENV_VARIABLE) or find_on_path(["cnode"])
         if found:
@@ -202,7 +202,7 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- static backend
 
-    def analyse_static(self) -> Any:
+    def analyse_static(self) -> List[str]:
         """Parse the project and find images, layers and the files it reads.
 
         Raises:
@@ -234,7 +234,7 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- DCC backend
 
-    def build_dcc_command(self, exe: Any) -> Any:
+    def build_dcc_command(self, exe: str) -> List[str]:
         """``cnode <project> -script <clarisse_analyse.py>``; options go in options.json."""
         write_json(self.options_json, {
             "cg_file": self.cg_file.replace("\\", "/"),
@@ -244,13 +244,13 @@ class AnalyzeClarisse(BaseAnalyzer):
         })
         return [exe, self.cg_file, "-script", CLARISSE_SCRIPT]
 
-    def dcc_environment(self) -> Any:
+    def dcc_environment(self) -> Optional[Dict[str, str]]:
         """The inherited environment plus ``RAYVISION_CLARISSE_OPTIONS``."""
         env = dict(os.environ)
         env[constants.OPTIONS_ENV_VARIABLE] = self.options_json
         return env
 
-    def dcc_upload_paths(self) -> Any:
+    def dcc_upload_paths(self) -> List[str]:
         """Resolve what Clarisse reported (``Refs``, ``References``) into files."""
         refs = self.asset_info.get("Refs") or {}
         references = self.asset_info.get("References") or {}

@@ -24,7 +24,7 @@ import logging
 import os
 import re
 import sys
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Dict, List, Mapping, Optional, Set, Union
 
 from rayvision_houdini import constants
 from rayvision_houdini.dcc import HfsSql
@@ -73,7 +73,8 @@ _RAW_SAVE_VERSION = re.compile(rb"set\s+-g\s+_HIP_SAVEVERSION\s*=\s*'?([0-9][0-9
 _RAW_SCAN_BYTES = 4 * 1024 * 1024
 
 
-def resolve_db_dir(custom_db_path: Any = None, environ: Any = None) -> Any:
+def resolve_db_dir(custom_db_path: Optional[str] = None,
+                   environ: Optional[Mapping[str, str]] = None) -> str:
     r"""Folder of the reference-type database ``data_tl.db``.
 
     ``custom_db_path`` first, then environment variable ``RAYVISION_HOUDINI``, then
@@ -136,7 +137,7 @@ class AnalyzeHoudini(BaseAnalyzer):
                 "custom_db_path {0} is a file; it must name a folder".format(custom_db_path))
         self.custom_db_path = custom_db_path
         self.scene: Any = None
-        self.scene_version = None
+        self.scene_version: Optional[str] = None
         self.scene_hash = None
         #: Plain-English notes of the static analysis (ROPs rendering only the current frame).
         self.notes: List[str] = []
@@ -151,18 +152,18 @@ class AnalyzeHoudini(BaseAnalyzer):
     # ----------------------------------------------------------------- paths
 
     @property
-    def db_dir(self) -> Any:
+    def db_dir(self) -> str:
         """Folder of the reference-type database (see :func:`resolve_db_dir`)."""
         return resolve_db_dir(self.custom_db_path)
 
     @property
-    def db_file(self) -> Any:
+    def db_file(self) -> str:
         """``<db_dir>/data_tl.db``."""
         return os.path.join(self.db_dir, constants.DB_FILE_NAME)
 
     # ----------------------------------------------------------------- version
 
-    def get_save_version(self, cg_file: Any = None) -> Any:
+    def get_save_version(self, cg_file: Optional[str] = None) -> Optional[str]:
         """Houdini version that saved the scene (``_HIP_SAVEVERSION``), or None.
 
         Reads the scene (one streaming pass, which also parses it for the static backend and
@@ -207,7 +208,7 @@ class AnalyzeHoudini(BaseAnalyzer):
                            self.scene_version, self.software_version)
         self.save_tips()
 
-    def analyse_cg_file(self) -> Any:
+    def analyse_cg_file(self) -> Optional[str]:
         """Check the scene's version, then return the hython to run (documented step).
 
         Raises:
@@ -218,7 +219,7 @@ class AnalyzeHoudini(BaseAnalyzer):
 
     # ----------------------------------------------------------------- discovery
 
-    def find_location(self, reg: Any = None) -> Any:
+    def find_location(self, reg: Any = None) -> Optional[str]:
         """The hython of ``software_version`` on this machine.
 
         Raises:
@@ -234,7 +235,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         self.save_tips()
         raise CGExeNotExistError(self.dcc_not_found_message())
 
-    def location_from_reg(self, version: Any, reg: Any = None) -> Any:
+    def location_from_reg(self, version: Union[str, int], reg: Any = None) -> Optional[str]:
         r"""Windows: hython of ``Side Effects Software\Houdini <version>`` in the registry.
 
         Falls back to the first installed ``Houdini <major>.<minor>``; the executable is
@@ -282,7 +283,7 @@ class AnalyzeHoudini(BaseAnalyzer):
     def _discover_posix(self) -> Any:
         return first_existing_file(self._posix_candidates())
 
-    def dcc_search_locations(self) -> Any:
+    def dcc_search_locations(self) -> List[str]:
         """Where hython was looked for (for the "not found" message)."""
         places = ["${0}".format(constants.HYTHON_ENV_VARIABLE)]
         if sys.platform.startswith("win"):
@@ -292,7 +293,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         places.append("hython on PATH")
         return places
 
-    def find_dcc_executable(self) -> Any:
+    def find_dcc_executable(self) -> Optional[str]:
         """``$RAYVISION_HYTHON``, the registry / install folders, then ``hython`` on PATH."""
         found = env_override(constants.HYTHON_ENV_VARIABLE)
         if found:
@@ -310,7 +311,7 @@ class AnalyzeHoudini(BaseAnalyzer):
 
     # ----------------------------------------------------------------- static backend
 
-    def analyse_static(self) -> Any:
+    def analyse_static(self) -> List[str]:
         """Read the scene file and find ROPs, caches and the files it reads.
 
         Raises:
@@ -351,7 +352,7 @@ class AnalyzeHoudini(BaseAnalyzer):
 
     # ----------------------------------------------------------------- DCC backend
 
-    def build_dcc_command(self, exe: Any) -> Any:
+    def build_dcc_command(self, exe: str) -> List[str]:
         """The documented command as an argument list (no shell, so no quoting problems).
 
         ``<hython> HfsBase.py -project ... -task ... -asset ... -tips ... -success ... -db ...``
@@ -366,7 +367,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             "-db", self.db_dir,
         ]
 
-    def dcc_upload_paths(self) -> Any:
+    def dcc_upload_paths(self) -> List[str]:
         """Resolve the references hython reported into Normal/Miss/Search/Unresolved files."""
         refs = self.asset_info.get("Refs") or {}
         result = StaticResult()
