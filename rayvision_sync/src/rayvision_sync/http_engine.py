@@ -51,7 +51,7 @@ from rayvision_sync.upload_plan import (
 )
 
 if TYPE_CHECKING:
-    from concurrent.futures._base import Future
+    from concurrent.futures import Future
     from os import stat_result
 
     from requests.models import Response

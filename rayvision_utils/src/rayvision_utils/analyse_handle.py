@@ -17,7 +17,6 @@ from rayvision_utils.utils import json_save
 
 if TYPE_CHECKING:
     from rayvision_api.task.handle import RayvisionTask
-    from rayvision_maya.analyze_maya_handle import Maya
 
 LOGGER = logging.getLogger(__name__)
 
@@ -146,7 +145,7 @@ class RayvisionAnalyse(object):
         """Analyse the scene in the DCC -- delegated to the instance."""
         return self._instance().analyse()
 
-    def _instance(self) -> "Maya":
+    def _instance(self) -> Any:
         return self.instance or self.create_instance()
 
     @staticmethod
