@@ -63,7 +63,7 @@ class FileTransfer(object):
         return "FileTransfer({0!r}, {1!r}, size={2})".format(self.server, self.local, self.size)
 
     @property
-    def token(self) -> Any:
+    def token(self) -> str:
         """Upload token naming this file's content on the storage (resumes the same bytes)."""
         text = u"{0}|{1}".format(self.server, ":".join(str(part) for part in self.stamp or ()))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
@@ -78,11 +78,11 @@ class FileTransfer(object):
         self.acked = held
         return new
 
-    def checkpoint(self, offset: Any, digest: Any) -> None:
+    def checkpoint(self, offset: int, digest: Any) -> None:
         """Remember the running digest of the first ``offset`` bytes (for a resume)."""
         self._checkpoint = (offset, digest.copy())
 
-    def digest_at(self, offset: Any, path: Any = None) -> Any:
+    def digest_at(self, offset: int, path: Optional[str] = None) -> Any:
         """Running SHA-256 of the first ``offset`` bytes of ``path`` (the local file).
 
         Starts from the last checkpoint when it is not past ``offset``, so a resume reads
@@ -111,7 +111,7 @@ class FileTransfer(object):
         self.sha256 = None
         self._checkpoint = (0, hashlib.sha256())
 
-    def restart(self, info: Any) -> None:
+    def restart(self, info: os.stat_result) -> None:
         """Start over with the file as it is now (after an integrity failure)."""
         self.stamp = stamp_of(info)
         self.size = info.st_size
@@ -149,11 +149,12 @@ class RetryPolicy(object):
         self.backoff = backoff
         self.sleep = sleep
 
-    def delay(self, attempt: Any) -> Any:
+    def delay(self, attempt: int) -> float:
         """Seconds to wait before attempt number ``attempt + 1``."""
         return min(10.0, self.backoff * (2 ** (attempt - 1)))
 
-    def interrupted(self, transfer: Any, progressed: Any, what: Any, exc: Any) -> None:
+    def interrupted(self, transfer: "FileTransfer", progressed: bool, what: str,
+                    exc: object) -> None:
         """Count an interrupted attempt; wait, or raise when the file should be given up.
 
         Raises:
@@ -168,7 +169,7 @@ class RetryPolicy(object):
         if transfer.stalls > 1:  # a drop after progress is retried at once
             self.sleep(self.delay(transfer.stalls - 1))
 
-    def corrupted(self, transfer: Any, what: Any, exc: Any) -> None:
+    def corrupted(self, transfer: "FileTransfer", what: str, exc: object) -> None:
         """Count an integrity failure; raise on the third.
 
         Raises:
