@@ -29,7 +29,7 @@ blocks (``color { value 1 1 1  texture "tex" }``).
 """
 
 import re
-from typing import Any, Dict, List
+from typing import AbstractSet, Any, Dict, List, Optional, Union
 
 from rayvision_utils.collector import collector_paused
 from rayvision_utils.exception.exception import AnalyseFailError
@@ -184,7 +184,8 @@ def quoted_end(data: Any, pos: Any) -> Any:
         pos = quote + 1
 
 
-def read_project_file(path: Any, encoding: Any = "utf-8", lean_attrs: Any = None) -> Any:
+def read_project_file(path: str, encoding: str = "utf-8",
+                      lean_attrs: Optional[AbstractSet[str]] = None) -> "Project":
     """Parse a project file from disk, line by line, in bounded memory.
 
     The file is opened with :func:`rayvision_utils.scene_input.open_scene` (folders, devices
@@ -214,8 +215,8 @@ def read_project_file(path: Any, encoding: Any = "utf-8", lean_attrs: Any = None
     return project
 
 
-def parse_project(text: Any, path: Any = "<text>", encoding: Any = "utf-8",
-                  lean_attrs: Any = None) -> Any:
+def parse_project(text: Union[str, bytes], path: str = "<text>", encoding: str = "utf-8",
+                  lean_attrs: Optional[AbstractSet[str]] = None) -> "Project":
     """Parse project text (str or bytes) into a :class:`Project` (see :func:`read_project_file`).
 
     Raises:

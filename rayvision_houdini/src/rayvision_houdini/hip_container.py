@@ -416,7 +416,7 @@ class SectionReader(object):
                 yield name, body
 
 
-def read_hip_file(path: Any) -> Any:
+def read_hip_file(path: str) -> "HipContainer":
     """Read a scene file from disk, every section kept (see :class:`SectionReader`).
 
     Args:

@@ -200,7 +200,7 @@ def extract_version(text: Any) -> Any:
     return match.group(0) if match else None
 
 
-def load_scene(path: Any, lean_parms: Any = None) -> Any:
+def load_scene(path: str, lean_parms: Any = None) -> "HipScene":
     """Read and parse a scene file from disk, streaming (see :func:`read_scene`).
 
     The file is opened with :func:`rayvision_utils.scene_input.open_scene` (folders, devices
@@ -217,8 +217,8 @@ def load_scene(path: Any, lean_parms: Any = None) -> Any:
     return scene
 
 
-def read_scene(stream: Any, path: Any = "<stream>", lean_parms: Any = None,
-               compressed: Any = False) -> Any:
+def read_scene(stream: Any, path: str = "<stream>", lean_parms: Any = None,
+               compressed: bool = False) -> "HipScene":
     """Parse a scene from a binary stream, one section at a time, in bounded memory.
 
     Only the sections that describe nodes and scene settings are kept while they are parsed;

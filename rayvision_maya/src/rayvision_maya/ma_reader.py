@@ -539,8 +539,8 @@ class _BufferReader(object):
         return self._view[start:self._position].tobytes()
 
 
-def read_scene(path: Any, namespace: Any = "", block_size: Any = BLOCK_SIZE,
-               hash_name: Any = None) -> Any:
+def read_scene(path: str, namespace: str = "", block_size: int = BLOCK_SIZE,
+               hash_name: Optional[str] = None) -> "MayaAsciiScene":
     """Read the .ma file at ``path`` into a :class:`MayaAsciiScene`.
 
     The file is opened through :func:`rayvision_utils.scene_input.open_scene` (devices,
