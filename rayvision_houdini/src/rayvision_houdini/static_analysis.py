@@ -31,7 +31,7 @@ import ast
 import math
 import os
 import re
-from typing import Any, Dict, List
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
 
 from rayvision_houdini.dcc import hfs_rules
 from rayvision_houdini.dcc.hfs_rules import format_frame
@@ -44,6 +44,9 @@ from rayvision_utils.paths import (
     is_absolute,
     unexpanded_variables,
 )
+
+if TYPE_CHECKING:
+    from rayvision_houdini.hip_scene import HipNode, HipScene
 
 #: Parameters that name files a node reads, whatever their extension.
 INPUT_PARMS = frozenset([
@@ -104,7 +107,8 @@ class StaticResult(StaticFindings):
         self.current_frame_nodes: List[Any] = []
 
 
-def scene_variables(scene: Any, cg_file: Any, environ: Any = None) -> Any:
+def scene_variables(scene: Any, cg_file: str,
+                    environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     """Variables used to expand paths: environment, then the scene's, then HIP and friends.
 
     ``$HIP`` is where the scene is now, not where it was saved (as when Houdini loads it);
@@ -124,7 +128,8 @@ def scene_variables(scene: Any, cg_file: Any, environ: Any = None) -> Any:
     return variables
 
 
-def analyse_scene(scene: Any, cg_file: Any, environ: Any = None) -> Any:
+def analyse_scene(scene: "HipScene", cg_file: str,
+                  environ: Optional[Mapping[str, str]] = None) -> StaticResult:
     """Run the static analysis of a parsed scene.
 
     Args:
@@ -168,14 +173,14 @@ def analyse_scene(scene: Any, cg_file: Any, environ: Any = None) -> Any:
     return result
 
 
-def add_missing_tips(result: Any) -> None:
+def add_missing_tips(result: StaticResult) -> None:
     """Tip 50001 with every missing file (a warning: the scene still renders without them)."""
     for values in result.asset["Miss"].values():
         for path in values[1]:
             result.add_tip(tips_code.HOUDINI_MISSING_FILE, path)
 
 
-def search_folders(variables: Any) -> Any:
+def search_folders(variables: Mapping[str, str]) -> List[str]:
     """Folders relative paths are looked up in: ``$HIP``, then ``$JOB``."""
     folders = [variables["HIP"]]
     if variables.get("JOB"):
@@ -425,7 +430,7 @@ def _unescape_hscript(text: Any) -> Any:
     return text.replace('\\"', '"').replace("\\\\", "\\")
 
 
-def is_driver(scene: Any, node: Any, known: Any = None) -> Any:
+def is_driver(scene: "HipScene", node: "HipNode", known: Any = None) -> bool:
     """Whether the node is an output driver: under ``/out`` or inside a ``ropnet``.
 
     Args:
