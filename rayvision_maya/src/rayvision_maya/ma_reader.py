@@ -123,7 +123,7 @@ class MayaAsciiScene(object):
         hexdigest (str): md5 of the file, when :func:`read_scene` was asked for it.
     """
 
-    def __init__(self, namespace: Any = "") -> None:
+    def __init__(self, namespace: str = "") -> None:
         self.namespace = namespace
         self.header_version: Optional[str] = None
         self.codeset = "utf-8"
@@ -147,7 +147,7 @@ class MayaAsciiScene(object):
 
     # ------------------------------------------------------------------ decoding
 
-    def text(self, raw: Any) -> Any:
+    def text(self, raw: bytes) -> str:
         """Decode scene bytes with the scene's code page, falling back, never failing."""
         for codec in (self.codeset, "utf-8", "gbk"):
             try:
@@ -164,7 +164,7 @@ class MayaAsciiScene(object):
 
     # ------------------------------------------------------------------ reading
 
-    def read(self, stream: Any, block_size: Any = BLOCK_SIZE) -> Any:
+    def read(self, stream: Any, block_size: int = BLOCK_SIZE) -> "MayaAsciiScene":
         """Read a whole .ma stream (binary, anything with ``read(size)``); returns self.
 
         Args:
@@ -217,7 +217,7 @@ class MayaAsciiScene(object):
             return carry[-64:]
         return carry
 
-    def read_buffer(self, buffer: Any, block_size: Any = BLOCK_SIZE) -> Any:
+    def read_buffer(self, buffer: Any, block_size: int = BLOCK_SIZE) -> "MayaAsciiScene":
         """Read a whole .ma held in a bytes-like object (bytes, mmap); returns self.
 
         Same result as :meth:`read`; the buffer is read block by block, never copied whole.
@@ -533,7 +533,7 @@ class _BufferReader(object):
         self._view = memoryview(buffer)
         self._position = 0
 
-    def read(self, size: Any) -> Any:
+    def read(self, size: int) -> bytes:
         start = self._position
         self._position = min(len(self._view), start + size)
         return self._view[start:self._position].tobytes()
