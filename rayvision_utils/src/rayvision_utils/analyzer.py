@@ -19,7 +19,18 @@ import copy
 import logging
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple, TypeVar, Union, cast
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    TypeVar,
+    Union,
+    cast,
+)
 
 from rayvision_utils import paths as path_utils
 from rayvision_utils.cmd import run_command
@@ -212,11 +223,11 @@ class BaseAnalyzer(abc.ABC):
 
     # ----------------------------------------------------------------- tips
 
-    def add_tip(self, code: Any, info: Any) -> None:
+    def add_tip(self, code: Union[int, str], info: Any) -> None:
         """Set tip ``code`` to ``[info]`` (str) or ``info`` (list); replaces what was there."""
         self.tips_info[str(code)] = [info] if isinstance(info, str) else list(info)
 
-    def append_tip(self, code: Any, message: Any) -> None:
+    def append_tip(self, code: Union[int, str], message: str) -> None:
         """Add ``message`` under ``code`` after the messages already there (no duplicates)."""
         code = str(code)
         messages = self.tips_info.setdefault(code, [])
