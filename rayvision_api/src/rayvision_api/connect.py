@@ -220,7 +220,7 @@ class Connect(object):
                 response = self.session.post(url, data=body, headers=headers,
                                              timeout=self.timeout)
             except _TRANSPORT_EXCEPTIONS as exc:
-                failure = _connection_failure(exc, url)
+                failure: RayvisionTransportError = _connection_failure(exc, url)
                 sent, retry_after = not _never_sent(exc), None
             else:
                 if LOGGER.isEnabledFor(logging.DEBUG):
@@ -229,14 +229,15 @@ class Connect(object):
                                  attempt, self.max_attempts, body.decode("utf-8"),
                                  response.status_code, response.content[:200])
                 try:
-                    payload, failure, retry_after = self._decode(response, url)
+                    payload, decoded, retry_after = self._decode(response, url)
                 except RayvisionAPIError as error:
                     if self._resign_once(error, response, resigned):
                         attempt -= 1
                         continue
                     raise
-                if failure is None:
+                if decoded is None:
                     return payload
+                failure = decoded
                 # 429 means the farm refused the request before acting on it.
                 sent = response.status_code != 429
             if sent and not repeat_after_send:
@@ -290,7 +291,8 @@ class Connect(object):
         self.clock_offset = float(offset)
         return True
 
-    def _decode(self, response, url):
+    def _decode(self, response: requests.Response, url: str
+                ) -> Tuple[Any, Optional[RayvisionTransportError], Optional[float]]:
         """Turn a response into ``(data, retryable_failure, retry_after)``.
 
         Raises:
@@ -304,7 +306,7 @@ class Connect(object):
             envelope = None
         if not isinstance(envelope, dict) or "code" not in envelope:
             text = response.text[:200] if response.content else "<empty body>"
-            failure = RayvisionResponseDecodeError(
+            failure: RayvisionTransportError = RayvisionResponseDecodeError(
                 status, "HTTP {0} with no JSON envelope in the answer: {1!r}".format(
                     status, text), url)
             if status < 400 or retryable_status:
@@ -315,11 +317,11 @@ class Connect(object):
                 status, envelope.get("message")), url)
             return None, failure, _retry_after(response)
         if envelope.get("code") != 200:
-            raise RayvisionAPIError(envelope.get("code"), envelope.get("message"), url)
+            raise RayvisionAPIError(envelope["code"], envelope.get("message"), url)
         return envelope.get("data"), None, None
 
 
-    def _backoff(self, attempt, retry_after=None):
+    def _backoff(self, attempt: int, retry_after: Optional[float] = None) -> float:
         """Seconds to wait before the next attempt: exponential, jittered, capped."""
         if retry_after is not None:
             return min(retry_after, self.backoff_max)
@@ -331,7 +333,7 @@ class Connect(object):
         self.session.close()
 
 
-def _never_sent(exc):
+def _never_sent(exc: BaseException) -> bool:
     """True when a transport failure proves that the request never reached the server.
 
     Refused connections, failed name resolution and connect timeouts fail before a byte of
@@ -346,13 +348,14 @@ def _never_sent(exc):
                                urllib3.exceptions.ConnectTimeoutError))
 
 
-def _connection_failure(exc, url):
+def _connection_failure(exc: BaseException, url: str) -> RayvisionConnectionError:
     failure = RayvisionConnectionError(-1, "no answer from the server: {0}".format(exc), url)
     failure.__cause__ = exc
     return failure
 
 
-def _outcome_unknown(failure, operation):
+def _outcome_unknown(failure: RayvisionAPIError, operation: Optional[str]
+                     ) -> RayvisionOutcomeUnknownError:
     unknown = RayvisionOutcomeUnknownError(
         failure.error_code, "{0} may or may not have taken effect on the farm (not repeated): "
         "{1}".format(operation or "the request", failure.error), failure.request, operation)
@@ -360,7 +363,7 @@ def _outcome_unknown(failure, operation):
     return unknown
 
 
-def _farm_time(response):
+def _farm_time(response: requests.Response) -> Optional[float]:
     """The farm's clock in seconds: its ``Date`` header, else the envelope's ``serverTime``."""
     date = response.headers.get("Date")
     if date:
@@ -374,9 +377,11 @@ def _farm_time(response):
         return None
 
 
-def _retry_after(response):
+def _retry_after(response: requests.Response) -> Optional[float]:
     """The ``Retry-After`` header in seconds, when the server sent a number."""
     value = response.headers.get("Retry-After")
+    if value is None:
+        return None
     try:
         return max(0.0, float(value))
     except (TypeError, ValueError):

@@ -247,7 +247,7 @@ class RayvisionResponseDecodeError(RayvisionTransportError, ValueError):
 class RayvisionHTTPErrorProcessor(HTTPErrorProcessor):
     """urllib processor that lets 2xx and 400 answers through (kept for compatibility)."""
 
-    def http_response(self, request, response):
+    def http_response(self, request: Any, response: Any) -> Any:
         """Pass 2xx and 400 answers; hand any other status to the error handlers."""
         code, msg, headers = response.code, response.msg, response.info()
         if not (200 <= code < 300 or code == 400):

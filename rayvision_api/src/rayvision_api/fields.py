@@ -24,13 +24,13 @@ class Env(object):
         pluginIds (list[int]): Plugin ids (``querySupportedPlugin``).
     """
 
-    cgId = attr.ib()
-    cgName = attr.ib()
-    cgVersion = attr.ib()
-    renderLayerType = attr.ib()
-    editName = attr.ib()
-    renderSystem = attr.ib()
-    pluginIds = attr.ib()
+    cgId: int = attr.ib()
+    cgName: str = attr.ib()
+    cgVersion: str = attr.ib()
+    renderLayerType: int = attr.ib()
+    editName: str = attr.ib()
+    renderSystem: int = attr.ib()
+    pluginIds: List[int] = attr.ib()
 
     def to_dict(self) -> Dict[str, Any]:
         """The body dict, keys in the documented order."""

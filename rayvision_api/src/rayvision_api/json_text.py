@@ -11,14 +11,14 @@ itself, so the text (or the error) is always the standard one.
 
 import json
 from json import encoder as _encoder
-from typing import Any, List
+from typing import Any, Callable, Dict, List, Set
 
 
 class _NotPlain(Exception):
     """Raised inside the fast path when ``json.dumps`` must take over."""
 
 
-def _float_text(value):
+def _float_text(value: float) -> str:
     if value != value:
         return "NaN"
     if value == float("inf"):
@@ -65,15 +65,15 @@ def dumps_indented(data: Any, ensure_ascii: bool = True, indent: int = 2) -> str
 
 
 class _Writer(object):
-    def __init__(self, unit, encode_str, parts):
+    def __init__(self, unit: str, encode_str: Callable[[str], str], parts: List[str]) -> None:
         self.unit = unit
         self.encode_str = encode_str
         self.parts = parts
-        self.active = set()
+        self.active: Set[int] = set()
         # Keys repeat across the entries of a document: encode each once.
-        self.keys = {}
+        self.keys: Dict[str, str] = {}
 
-    def value(self, value, newline):
+    def value(self, value: Any, newline: str) -> None:
         kind = type(value)
         if kind is str:
             self.parts.append(self.encode_str(value))
@@ -87,14 +87,14 @@ class _Writer(object):
                 raise _NotPlain()
             self.parts.append(text_of(value))
 
-    def enter(self, value):
+    def enter(self, value: Any) -> int:
         marker = id(value)
         if marker in self.active:
             raise _NotPlain()  # json.dumps raises its "Circular reference detected"
         self.active.add(marker)
         return marker
 
-    def mapping(self, value, newline):
+    def mapping(self, value: Dict[Any, Any], newline: str) -> None:
         append = self.parts.append
         if not value:
             append("{}")
@@ -126,7 +126,7 @@ class _Writer(object):
         append(newline + "}")
         self.active.discard(marker)
 
-    def sequence(self, value, newline):
+    def sequence(self, value: Any, newline: str) -> None:
         append = self.parts.append
         if not value:
             append("[]")

@@ -14,10 +14,14 @@ the client retries it (see :mod:`rayvision_api.reconcile` and ``docs/retries.md`
 """
 
 import sys
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional
 
 from rayvision_api import constants
 from rayvision_api.exception import RayvisionArgumentError, RayvisionLookupError
 from rayvision_api.fields import Env
+
+#: ``convert(value, arg, context)``: the value to send, or :data:`OMIT`.
+Converter = Callable[[Any, str, Mapping[str, Any]], Any]
 
 # Returned by a converter when the key must not appear in the body.
 OMIT = object()
@@ -40,7 +44,7 @@ class Field(object):
 
     __slots__ = ("arg", "key", "convert")
 
-    def __init__(self, arg, key, convert=None):
+    def __init__(self, arg: str, key: str, convert: Optional["Converter"] = None) -> None:
         self.arg = arg
         self.key = key
         self.convert = convert
@@ -60,7 +64,9 @@ class Operation(object):
 
     __slots__ = ("name", "path", "fields", "result", "safety", "why")
 
-    def __init__(self, name, path, fields=(), result=None, safety=READ, why=None):
+    def __init__(self, name: str, path: str, fields: Iterable[Field] = (),
+                 result: Optional[Callable[[Any], Any]] = None, safety: str = READ,
+                 why: Optional[str] = None) -> None:
         self.name = name
         self.path = path
         self.fields = tuple(fields)
@@ -69,24 +75,24 @@ class Operation(object):
         self.why = why or ("a query: it changes nothing" if safety == READ else "")
 
     @property
-    def repeatable(self):
+    def repeatable(self) -> bool:
         """True when sending the request twice has the effect of sending it once."""
         return self.safety != RECONCILE
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Operation({0!r}, {1!r})".format(self.name, self.path)
 
 
-def _type_name(value):
+def _type_name(value: object) -> str:
     return type(value).__name__
 
 
-def optional(value, arg, context):
+def optional(value: Any, arg: str, context: Mapping[str, Any]) -> Any:
     """Send the value only when it is truthy."""
     return value if value else OMIT
 
 
-def id_list(value, arg, context):
+def id_list(value: Any, arg: str, context: Mapping[str, Any]) -> List[Any]:
     """A list of task ids (ints or strings); a tuple is sent as a list, one int as ``[int]``."""
     if isinstance(value, (list, tuple)):
         return list(value)
@@ -96,7 +102,7 @@ def id_list(value, arg, context):
                                  "{2!r}".format(arg, _type_name(value), value))
 
 
-def optional_list(value, arg, context):
+def optional_list(value: Any, arg: str, context: Mapping[str, Any]) -> Any:
     """Send a truthy value, which must be a list."""
     if not value:
         return OMIT
@@ -106,7 +112,7 @@ def optional_list(value, arg, context):
     return value
 
 
-def list_or_empty(value, arg, context):
+def list_or_empty(value: Any, arg: str, context: Mapping[str, Any]) -> List[Any]:
     """Always send a list: ``None``/empty becomes ``[]``; anything else must be a list."""
     if not value:
         return []
@@ -116,7 +122,7 @@ def list_or_empty(value, arg, context):
     return value
 
 
-def optional_str(value, arg, context):
+def optional_str(value: Any, arg: str, context: Mapping[str, Any]) -> Any:
     """Send a truthy value, which must be a string."""
     if not value:
         return OMIT
@@ -126,7 +132,7 @@ def optional_str(value, arg, context):
     return value
 
 
-def isolation_model(value, arg, context):
+def isolation_model(value: Any, arg: str, context: Mapping[str, Any]) -> Any:
     """``TASK_ID_MODEL`` or ``OUT_USER_MODEL`` (any case, blanks stripped), or nothing."""
     if value is None or value == "":
         return OMIT
@@ -140,7 +146,7 @@ def isolation_model(value, arg, context):
     return model
 
 
-def out_user_id(value, arg, context):
+def out_user_id(value: Any, arg: str, context: Mapping[str, Any]) -> Any:
     """A sub-account id: a non-empty string is stripped, an int sent as is, else nothing."""
     if isinstance(value, str):
         return value.strip() or OMIT
@@ -152,7 +158,7 @@ def out_user_id(value, arg, context):
         arg, _type_name(value), value))
 
 
-def dcc_id(value, arg, context):
+def dcc_id(value: Any, arg: str, context: Mapping[str, Any]) -> int:
     """Map a DCC name ('maya', 'Maya', ' 3ds max ') to its cgId, ignoring case and blanks."""
     if not isinstance(value, str) or not value.strip():
         raise RayvisionArgumentError("{0} must be a non-empty DCC name, got {1!r}".format(
@@ -165,26 +171,26 @@ def dcc_id(value, arg, context):
         arg, value, ", ".join(sorted(constants.DCC_ID_MAPPINGS))))
 
 
-def render_env(value, arg, context):
+def render_env(value: Any, arg: str, context: Mapping[str, Any]) -> Dict[str, Any]:
     """A render environment as a dict (exactly the seven keys) or a ``fields.Env``."""
     return Env.coerce(value, arg).to_dict()
 
 
-def zone_of_domain(value, arg, context):
+def zone_of_domain(value: Any, arg: str, context: Mapping[str, Any]) -> int:
     """Zone 1 for renderbus domains, 2 for foxrenderfarm and every other domain."""
     return 1 if "renderbus" in context["domain"].lower() else 2
 
 
-def local_os_name(value, arg, context):
+def local_os_name(value: Any, arg: str, context: Mapping[str, Any]) -> str:
     """The operating system whose plugins are wanted: 'windows' or 'linux'."""
     return "windows" if sys.platform.startswith("win") else "linux"
 
 
-def _none_if_empty(data):
+def _none_if_empty(data: Any) -> Any:
     return data or None
 
 
-def _project_names(data):
+def _project_names(data: Optional[Dict[str, Any]]) -> List[Any]:
     return (data or {}).get("projectNameList", [])
 
 
@@ -309,7 +315,8 @@ WHOLE_BODY = {"add_render_env": ("render_env", render_env),
               "update_render_env": ("render_env", render_env)}
 
 
-def build_body(operation, arguments, context):
+def build_body(operation: Operation, arguments: Mapping[str, Any],
+               context: Mapping[str, Any]) -> Any:
     """Build the JSON body of ``operation`` from the method's ``arguments``.
 
     Args:
@@ -323,7 +330,7 @@ def build_body(operation, arguments, context):
     if operation.name in WHOLE_BODY:
         arg, convert = WHOLE_BODY[operation.name]
         return convert(arguments[arg], arg, context)
-    body = {}
+    body: Dict[str, Any] = {}
     for field in operation.fields:
         value = arguments.get(field.arg)
         if field.convert is not None:

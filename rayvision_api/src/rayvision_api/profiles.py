@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union, cast
 
 from rayvision_api.exception import RayvisionArgumentError
 
-if TYPE_CHECKING:  # requests is imported when a session is built.
+if TYPE_CHECKING:  # requests and configparser are imported where used.
+    import configparser
+
     import requests
 
 ENV_CONFIG_FILE = "RAYVISION_CONFIG_FILE"
@@ -88,7 +90,7 @@ def config_path(environ: Optional[Mapping[str, str]] = None) -> str:
 # stays cheap (a render node imports it at every task start).
 
 
-def _parser():
+def _parser() -> "configparser.ConfigParser":
     import configparser
 
     # No interpolation: a key or a proxy password may hold '%'.
@@ -132,7 +134,7 @@ def get_profile(name: str, path: Optional[str] = None) -> Dict[str, str]:
     return profiles[name]
 
 
-def _write_atomically(path: str, parser) -> None:
+def _write_atomically(path: str, parser: "configparser.ConfigParser") -> None:
     import tempfile
 
     folder = os.path.dirname(os.path.abspath(path))

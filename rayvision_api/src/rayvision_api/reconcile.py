@@ -16,12 +16,21 @@ SDK made, and reconciliation costs requests only after a loss.
 
 import logging
 import time
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Set
 
 import requests
 
 from rayvision_api.connect import RETRY_ALWAYS, RETRY_NEVER
 from rayvision_api.exception import RayvisionError, RayvisionOutcomeUnknownError
-from rayvision_api.operations import OPERATIONS, RECONCILE, build_body
+from rayvision_api.operations import OPERATIONS, RECONCILE, Operation, build_body
+
+if TYPE_CHECKING:
+    from rayvision_api.connect import Connect
+
+#: ``lookup(name, **arguments)``: the data of a read-only operation (see :class:`Lookup`).
+LookupFunction = Callable[..., Any]
+#: ``check(lookup, body)``: what the farm shows of a change (a :class:`Verdict`).
+Check = Callable[[LookupFunction, Mapping[str, Any]], "Verdict"]
 
 # Task statuses of the documented task-status table.
 _WAITING, _RENDERING, _PRE_RENDERING, _STOP = 0, 5, 8, 10
@@ -48,35 +57,37 @@ class Verdict(object):
     NOT_DONE = "not done"
     UNKNOWN = "unknown"
 
-    def __init__(self, state, result=None, known=None):
+    def __init__(self, state: str, result: Any = None,
+                 known: Optional[Dict[str, Any]] = None) -> None:
         self.state = state
         self.result = result
         self.known = known or {}
 
     @classmethod
-    def of(cls, done, not_done, result=None, known=None):
+    def of(cls, done: bool, not_done: bool, result: Any = None,
+           known: Optional[Dict[str, Any]] = None) -> "Verdict":
         """DONE or NOT_DONE when one of the two is true, else UNKNOWN."""
         if done:
             return cls(cls.DONE, result, known)
         return cls(cls.NOT_DONE if not_done else cls.UNKNOWN, None, known)
 
 
-def _ids(body):
+def _ids(body: Mapping[str, Any]) -> List[Any]:
     return list(body.get("taskIds") or [])
 
 
-def _tasks(lookup, ids):
+def _tasks(lookup: LookupFunction, ids: List[Any]) -> List[Dict[str, Any]]:
     """TaskInfo items of ``ids`` that exist (deleted ones are left out by the farm)."""
     return (lookup("task_info", task_ids_list=ids) or {}).get("items") or []
 
 
 # -- task creation and submission ------------------------------------------------------------
 
-def _newest_tasks(lookup, size):
+def _newest_tasks(lookup: LookupFunction, size: int) -> List[Dict[str, Any]]:
     return (lookup("get_task_list", page_num=1, page_size=size) or {}).get("items") or []
 
 
-def _create_check(lookup, body):
+def _create_check(lookup: LookupFunction, body: Mapping[str, Any]) -> "Verdict":
     """Always "unknown", carrying the user's newest tasks for the caller.
 
     New task ids cannot be told from older ones without a snapshot, and a snapshot before
@@ -87,7 +98,7 @@ def _create_check(lookup, body):
     return Verdict(Verdict.UNKNOWN, known={"newest_task_ids": newest})
 
 
-def _submit_check(lookup, body):
+def _submit_check(lookup: LookupFunction, body: Mapping[str, Any]) -> "Verdict":
     task_id = body["taskId"]
     items = _tasks(lookup, [task_id])
     if not items:
@@ -99,13 +110,13 @@ def _submit_check(lookup, body):
 
 # -- task state changes ----------------------------------------------------------------------
 
-def _state_check(done_when, submitted_only=False):
+def _state_check(done_when: Callable[[Any], bool], submitted_only: bool = False) -> Check:
     """A check: done when every task of the request satisfies ``done_when(status)``.
 
     ``submitted_only``: tasks never submitted are left alone by the operation (a stop), so
     they count as done.
     """
-    def check(lookup, body):
+    def check(lookup: LookupFunction, body: Mapping[str, Any]) -> Verdict:
         ids = _ids(body)
         items = _tasks(lookup, ids)
         states = dict((item["id"], item.get("taskStatus")) for item in items)
@@ -118,7 +129,7 @@ def _state_check(done_when, submitted_only=False):
     return check
 
 
-def _delete_check(lookup, body):
+def _delete_check(lookup: LookupFunction, body: Mapping[str, Any]) -> "Verdict":
     ids = _ids(body)
     left = sorted(item["id"] for item in _tasks(lookup, ids))
     return Verdict.of(not left, len(left) == len(ids), known={"task_ids": ids,
@@ -134,16 +145,17 @@ def _delete_check(lookup, body):
 _OPEN_FRAMES = (1, 2)
 
 
-def _restart_failed_check(lookup, body):
+def _restart_failed_check(lookup: LookupFunction, body: Mapping[str, Any]) -> "Verdict":
     ids = _ids(body)
     failed = dict((item["id"], item.get("failedFrames") or 0) for item in _tasks(lookup, ids))
     done = len(failed) == len(set(ids)) and not any(failed.values())
     return Verdict.of(done, False, known={"task_ids": ids, "failed_frames": failed})
 
 
-def _restart_frame_check(lookup, body):
+def _restart_frame_check(lookup: LookupFunction, body: Mapping[str, Any]) -> "Verdict":
     task_id = body["taskIds"]
-    frames, page = {}, 1
+    frames: Dict[Any, Any] = {}
+    page = 1
     while True:
         data = lookup("task_frames", task_id=task_id, page_num=page, page_size=_FRAME_PAGE) or {}
         for item in data.get("items") or []:
@@ -159,45 +171,45 @@ def _restart_frame_check(lookup, body):
 
 # -- names: labels and render environments ---------------------------------------------------
 
-def _label_names(lookup):
+def _label_names(lookup: LookupFunction) -> Set[Any]:
     return set(item.get("projectName") for item in lookup("get_project_list") or [])
 
 
-def _add_label_check(lookup, body):
+def _add_label_check(lookup: LookupFunction, body: Mapping[str, Any]) -> "Verdict":
     present = body["newName"] in _label_names(lookup)
     return Verdict.of(present, not present)
 
 
-def _delete_label_check(lookup, body):
+def _delete_label_check(lookup: LookupFunction, body: Mapping[str, Any]) -> "Verdict":
     present = body["delName"] in _label_names(lookup)
     return Verdict.of(not present, present)
 
 
-def _env_names(lookup, cg_id):
+def _env_names(lookup: LookupFunction, cg_id: Any) -> Set[Any]:
     return set(env.get("editName") for env in lookup("get_render_env", _body={"cgId": cg_id})
                or [])
 
 
-def _add_env_check(lookup, body):
+def _add_env_check(lookup: LookupFunction, body: Mapping[str, Any]) -> "Verdict":
     present = body["editName"] in _env_names(lookup, body["cgId"])
     return Verdict.of(present, not present, result={"editName": body["editName"]})
 
 
-def _env_names_everywhere(lookup):
-    names = set()
+def _env_names_everywhere(lookup: LookupFunction) -> Set[Any]:
+    names: Set[Any] = set()
     for software in (lookup("supported_software") or {}).get("renderInfoList") or []:
         if software.get("cgId") is not None:
             names |= _env_names(lookup, software["cgId"])
     return names
 
 
-def _delete_env_check(lookup, body):
+def _delete_env_check(lookup: LookupFunction, body: Mapping[str, Any]) -> "Verdict":
     present = body["editName"] in _env_names_everywhere(lookup)
     return Verdict.of(not present, present)
 
 
 # Operation name -> check(lookup, body), which returns a Verdict.
-RECONCILERS = {
+RECONCILERS: Dict[str, Check] = {
     "create_task": _create_check,
     "submit_task": _submit_check,
     "stop_task": _state_check(lambda status: status not in _STOPPABLE, True),
@@ -220,10 +232,11 @@ class Lookup(object):
         connect (rayvision_api.connect.Connect): The connection.
     """
 
-    def __init__(self, connect):
+    def __init__(self, connect: "Connect") -> None:
         self.connect = connect
 
-    def __call__(self, name, _body=None, **arguments):
+    def __call__(self, name: str, _body: Optional[Mapping[str, Any]] = None,
+                 **arguments: Any) -> Any:
         """Run the read-only operation ``name`` (``_body``: a ready body instead)."""
         operation = OPERATIONS[name]
         body = _body if _body is not None else build_body(
@@ -232,7 +245,7 @@ class Lookup(object):
         return operation.result(data) if operation.result is not None else data
 
 
-def run(connect, operation, body):
+def run(connect: "Connect", operation: Operation, body: Any) -> Any:
     """Send ``operation`` with ``body`` under the client's retry policy; return ``data``.
 
     Raises:
@@ -259,7 +272,7 @@ def run(connect, operation, body):
                            connect.max_attempts)
 
 
-def _timed_out(error):
+def _timed_out(error: Optional[BaseException]) -> bool:
     """True when the lost answer was a read timeout (somewhere in the chain of causes)."""
     while error is not None:
         if isinstance(error, requests.exceptions.ReadTimeout):
@@ -268,7 +281,8 @@ def _timed_out(error):
     return False
 
 
-def settle(connect, lookup, check, body, unknown):
+def settle(connect: "Connect", lookup: LookupFunction, check: Check, body: Mapping[str, Any],
+           unknown: RayvisionOutcomeUnknownError) -> "Verdict":
     """Ask the farm until it shows the change, or one more client timeout has passed.
 
     A request whose answer timed out may still be running on the farm: "not done" is only

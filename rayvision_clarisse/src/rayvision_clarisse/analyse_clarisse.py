@@ -104,15 +104,15 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- documented helpers
 
-    def print_info(self, info):
+    def print_info(self, info: str) -> None:
         """Log ``info``."""
         LOGGER.info(info)
 
-    def print_info_error(self, info):
+    def print_info_error(self, info: str) -> None:
         """Log ``info`` as an analysis error (``[Analyze Error]<info>``)."""
         LOGGER.error("[Analyze Error]%s", info)
 
-    def writing_error_abort(self, error_code, info=None):
+    def writing_error_abort(self, error_code: Any, info: Any = None) -> None:
         """Collect an error into ``tips_info`` (appended under its code).
 
         A "Reference file not found" message is filed under 25009 whatever ``error_code``.
@@ -123,7 +123,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         self.print_info_error(info if info is not None else code)
         self.append_tip(code, "" if info is None else str(info))
 
-    def write_tips_info(self):
+    def write_tips_info(self) -> None:
         """Merge ``tips_info`` into tips.json on disk (messages already there are kept)."""
         try:
             on_disk = json_load(self.tips_json) or {}
@@ -137,7 +137,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         self.tips_info = on_disk
         write_json(self.tips_json, on_disk)
 
-    def gather_upload_dict(self, asset_paths=None):
+    def gather_upload_dict(self, asset_paths: Any = None) -> Any:
         """Write upload.json: ``scene`` = the project with its md5, ``asset`` = inputs + project.
 
         Returns:
@@ -147,25 +147,25 @@ class AnalyzeClarisse(BaseAnalyzer):
         self.write_upload_json(paths)
         return self.upload_info
 
-    def analyse_cg_file(self):
+    def analyse_cg_file(self) -> Optional[str]:
         """Check the project's Clarisse version, then return the executable to run (or None)."""
         self.prepare()
         return self.locate_exe()
 
     # ----------------------------------------------------------------- version
 
-    def get_project_version(self):
+    def get_project_version(self) -> Optional[str]:
         """Major Clarisse version in the project header (``'4'``), or None."""
         if self.project is None:
             self._read_project()
         return self.project.clarisse_version
 
-    def _read_project(self):
+    def _read_project(self) -> None:
         """One streaming pass: the tree the analysis reads, and the scene's md5."""
         self.project = read_project_file(self.cg_file, lean_attrs=LEAN_ATTRS)
         self.scene_hash = self.project.md5
 
-    def prepare(self):
+    def prepare(self) -> None:
         """Read the header; tip 15013 when its major version differs from ``software_version``.
 
         A project that cannot be parsed is not fatal here: Clarisse may still read it.
@@ -188,12 +188,12 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- discovery
 
-    def dcc_search_locations(self):
+    def dcc_search_locations(self) -> List[str]:
         """Where cnode was looked for (for the "not found" message)."""
         return (["${0}".format(constants.CNODE_ENV_VARIABLE), "cnode on PATH"]
                 + list(self.INSTALL_PATTERNS))
 
-    def find_dcc_executable(self):
+    def find_dcc_executable(self) -> Optional[str]:
         """``$RAYVISION_CNODE``, ``cnode`` on PATH, then the usual install folders."""
         found = env_override(constants.CNODE_ENV_VARIABLE) or find_on_path(["cnode"])
         if found:
@@ -205,7 +205,7 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- static backend
 
-    def analyse_static(self):
+    def analyse_static(self) -> List[str]:
         """Parse the project and find images, layers and the files it reads.
 
         Raises:
@@ -223,7 +223,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         self._apply(result)
         return self._upload_paths
 
-    def _apply(self, result):
+    def _apply(self, result: Any) -> None:
         self.task_info["scene_info"] = result.scene_info
         self.asset_info = result.asset
         for code, messages in result.tips.items():
@@ -237,7 +237,7 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- DCC backend
 
-    def build_dcc_command(self, exe):
+    def build_dcc_command(self, exe: str) -> List[str]:
         """``cnode <project> -script <clarisse_analyse.py>``; options go in options.json."""
         write_json(self.options_json, {
             "cg_file": self.cg_file.replace("\\", "/"),
@@ -247,7 +247,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         })
         return [exe, self.cg_file, "-script", CLARISSE_SCRIPT]
 
-    def dcc_environment(self):
+    def dcc_environment(self) -> Optional[Dict[str, str]]:
         """The inherited environment plus ``RAYVISION_CLARISSE_OPTIONS``."""
         env = dict(os.environ)
         env[constants.OPTIONS_ENV_VARIABLE] = self.options_json
@@ -296,13 +296,13 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     # ----------------------------------------------------------------- result
 
-    def finish(self):
+    def finish(self) -> None:
         """Copy ``scene_info`` to ``scene_info_render`` (what the farm reads)."""
         scene_info = self.task_info.get("scene_info")
         if scene_info is not None:
             self.task_info["scene_info_render"] = copy.deepcopy(scene_info)
 
-    def write_upload_json(self, asset_paths):
+    def write_upload_json(self, asset_paths: Any) -> None:
         """Remember the paths (for :meth:`gather_upload_dict`) and write upload.json."""
         self._upload_paths = list(asset_paths)
         super(AnalyzeClarisse, self).write_upload_json(asset_paths)

@@ -29,13 +29,15 @@ blocks (``color { value 1 1 1  texture "tex" }``).
 """
 
 import re
+from typing import AbstractSet, Any, Dict, List, Optional, Union
 
 from rayvision_utils.collector import collector_paused
 from rayvision_utils.exception.exception import AnalyseFailError
 from rayvision_utils.scene_input import open_scene
 
-_BARE = re.compile(rb"[^\s{}\"]+")
-_SPACE = re.compile(rb"\s*")
+#: These two match at every position (``*``, or called where a bare word starts).
+_BARE: Any = re.compile(rb"[^\s{}\"]+")
+_SPACE: Any = re.compile(rb"\s*")
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 # A value an analysis of files may need: a path character or an extension at its end.
@@ -55,7 +57,7 @@ class ProjectFormatError(AnalyseFailError):
         reason (str): What is wrong.
     """
 
-    def __init__(self, path, line, reason):
+    def __init__(self, path: Any, line: Any, reason: Any) -> None:
         where = "{0}:{1}".format(path, line) if line else path
         super(ProjectFormatError, self).__init__("{0}: {1}".format(where, reason))
         self.path = path
@@ -77,23 +79,23 @@ class Block(object):
 
     __slots__ = ("kind", "label", "attrs", "meta", "children", "line")
 
-    def __init__(self, kind, label=None, line=0):
+    def __init__(self, kind: Any, label: Any = None, line: Any = 0) -> None:
         self.kind = kind
         self.label = label
-        self.attrs = {}
-        self.meta = {}
-        self.children = []
+        self.attrs: Dict[Any, Any] = {}
+        self.meta: Dict[Any, Any] = {}
+        self.children: List[Any] = []
         self.line = line
 
     @property
-    def name(self):
+    def name(self) -> Any:
         """The ``name`` attribute, else the label."""
         values = self.attrs.get("name")
         if values:
             return values[0]
         return self.label
 
-    def attr(self, name, default=None):
+    def attr(self, name: Any, default: Any = None) -> Any:
         """First value of an attribute (or of a textured attribute's ``value``)."""
         values = self.attrs.get(name)
         if values:
@@ -105,11 +107,11 @@ class Block(object):
                     return inner[0]
         return default
 
-    def find(self, kind):
+    def find(self, kind: Any) -> Any:
         """Direct children of the given kind."""
         return [child for child in self.children if child.kind == kind]
 
-    def walk(self):
+    def walk(self) -> Any:
         """This block and every block below it, depth first."""
         stack = [self]
         while stack:
@@ -117,7 +119,7 @@ class Block(object):
             yield block
             stack.extend(reversed(block.children))
 
-    def __repr__(self):
+    def __repr__(self) -> Any:
         return "Block({0!r}, {1!r}, line={2})".format(self.kind, self.name, self.line)
 
 
@@ -131,22 +133,22 @@ class Project(object):
         md5 (str): Hex md5 of the file when it was read from disk (same pass), else None.
     """
 
-    def __init__(self, path, header, root):
+    def __init__(self, path: Any, header: Any, root: Any) -> None:
         self.path = path
         self.header = header
         self.root = root
         self.md5 = None
 
     @property
-    def clarisse_version(self):
+    def clarisse_version(self) -> Any:
         """``#Isotropix_Clarisse_Version`` value (``'4'``), or None."""
         return self.header.get("Isotropix_Clarisse_Version")
 
-    def contexts(self):
+    def contexts(self) -> Any:
         """Top-level ``Context`` blocks."""
         return self.root.find("Context")
 
-    def preferences(self):
+    def preferences(self) -> Any:
         """The ``#preferences`` block, or None."""
         for child in self.root.children:
             if child.kind == "#preferences":
@@ -154,17 +156,17 @@ class Project(object):
         return None
 
 
-def _unescape(text):
+def _unescape(text: Any) -> Any:
     if "\\" not in text:
         return text
     return _ESCAPE.sub(lambda match: _ESCAPES.get(match.group(1), match.group(1)), text)
 
 
-def _decode(data):
+def _decode(data: Any) -> Any:
     return data.decode("utf-8", "replace")
 
 
-def quoted_end(data, pos):
+def quoted_end(data: Any, pos: Any) -> Any:
     """Index of the quote closing a string whose body starts at ``pos`` in ``data`` (-1: none).
 
     ``find`` and a count of the backslashes before each quote: no memory beyond the data,
@@ -182,7 +184,8 @@ def quoted_end(data, pos):
         pos = quote + 1
 
 
-def read_project_file(path, encoding="utf-8", lean_attrs=None):
+def read_project_file(path: str, encoding: str = "utf-8",
+                      lean_attrs: Optional[AbstractSet[str]] = None) -> "Project":
     """Parse a project file from disk, line by line, in bounded memory.
 
     The file is opened with :func:`rayvision_utils.scene_input.open_scene` (folders, devices
@@ -212,7 +215,8 @@ def read_project_file(path, encoding="utf-8", lean_attrs=None):
     return project
 
 
-def parse_project(text, path="<text>", encoding="utf-8", lean_attrs=None):
+def parse_project(text: Union[str, bytes], path: str = "<text>", encoding: str = "utf-8",
+                  lean_attrs: Optional[AbstractSet[str]] = None) -> "Project":
     """Parse project text (str or bytes) into a :class:`Project` (see :func:`read_project_file`).
 
     Raises:
@@ -233,26 +237,26 @@ def parse_project(text, path="<text>", encoding="utf-8", lean_attrs=None):
 class _Parser(object):
     """Build the block tree from physical lines (bytes), one at a time."""
 
-    def __init__(self, path, encoding, lean_attrs):
+    def __init__(self, path: Any, encoding: Any, lean_attrs: Any) -> None:
         self.path = path
         self.encoding = encoding
         self.lean = None if lean_attrs is None else frozenset(
             prefix + name.encode("ascii") for name in lean_attrs for prefix in (b"", b"#"))
-        self.header = {}
+        self.header: Dict[Any, Any] = {}
         self.root = Block("<root>", line=0)
         self.stack = [self.root]
-        self.statement = []
+        self.statement: List[Any] = []
         self.statement_line = 1
         self.line = 0
-        self.string = None      # pieces of a quoted string spanning lines
+        self.string: Any = None  # pieces of a quoted string spanning lines
         self.string_size = 0
 
-    def check_start(self, head):
+    def check_start(self, head: Any) -> None:
         if b"\x00" in head[:4096]:
             raise ProjectFormatError(self.path, 0, "binary data, not a Clarisse project text "
                                                    "file")
 
-    def feed_lines(self, lines):
+    def feed_lines(self, lines: Any) -> None:
         """Feed physical lines; in a lean read, most are dismissed here at little cost."""
         lean = self.lean
         if lean is None:
@@ -300,7 +304,7 @@ class _Parser(object):
             in_string = self.string is not None
         self.line += skipped
 
-    def feed(self, line):
+    def feed(self, line: Any) -> None:
         """Feed one physical line (bytes, newline included)."""
         self.line += 1
         if self.line == 1 and line.startswith(b"\xef\xbb\xbf"):
@@ -351,11 +355,11 @@ class _Parser(object):
         _push_block(self.stack, _decode(words[0]), None if label is None else _decode(label),
                     self.path, self.line)
 
-    def _keep(self, name, stripped):
+    def _keep(self, name: Any, stripped: Any) -> Any:
         return self.lean is None or name in self.lean or name.startswith(b"#") or \
             _PATH_LIKE.search(stripped) is not None
 
-    def _words(self, stripped):
+    def _words(self, stripped: Any) -> None:
         """A statement of bare words on one line (the most common line)."""
         words = stripped.split()
         if not self._keep(words[0], stripped):
@@ -364,7 +368,7 @@ class _Parser(object):
         self.statement = []
         self._store([_decode(word) for word in words])
 
-    def _one_string(self, stripped):
+    def _one_string(self, stripped: Any) -> None:
         """``name "value"`` (or ``name a b "value"``) on one line, no escapes."""
         start = stripped.find(b'"')
         words = stripped[:start].split()
@@ -390,7 +394,7 @@ class _Parser(object):
             return
         self.stack[-1].attrs[first] = words[1:]
 
-    def _tokens(self, data, pos):
+    def _tokens(self, data: Any, pos: Any) -> None:
         """The general case: quoted strings, braces and bare words anywhere on the line."""
         size = len(data)
         while True:
@@ -421,7 +425,7 @@ class _Parser(object):
                 self.statement.append(("w", _decode(bare.group(0))))
                 pos = bare.end()
 
-    def _continue_string(self, line):
+    def _continue_string(self, line: Any) -> None:
         end = quoted_end(line, 0)
         if end < 0:
             self.string.append(line)
@@ -436,23 +440,23 @@ class _Parser(object):
         self.statement.append(("q", _unescape(_decode(value))))
         self._tokens(line.rstrip(b"\r\n"), end + 1)
 
-    def _end_statement(self):
+    def _end_statement(self) -> None:
         if self.statement:
             statement = self.statement
             self.statement = []
             _statement(statement, self.stack, self.header, self.path, self.statement_line)
 
-    def _open(self):
+    def _open(self) -> None:
         statement = self.statement + [("{", "{")]
         self.statement = []
         _open_block(statement, self.stack, self.path, self.statement_line)
 
-    def _close(self):
+    def _close(self) -> None:
         if len(self.stack) == 1:
             raise ProjectFormatError(self.path, self.line, "'}' without a matching '{'")
         self.stack.pop()
 
-    def finish(self):
+    def finish(self) -> Any:
         if self.string is not None:
             raise ProjectFormatError(self.path, self.line, "unterminated quoted string")
         self._end_statement()
@@ -466,7 +470,7 @@ class _Parser(object):
         return Project(self.path, self.header, self.root)
 
 
-def _open_block(statement, stack, path, line):
+def _open_block(statement: Any, stack: Any, path: Any, line: Any) -> None:
     words = statement[:-1]
     if not words or words[0][0] != "w":
         raise ProjectFormatError(path, line, "'{' without a block name")
@@ -481,7 +485,7 @@ def _push_block(stack, kind, label, path, line):
     stack.append(block)
 
 
-def _statement(statement, stack, header, path, line):
+def _statement(statement: Any, stack: Any, header: Any, path: Any, line: Any) -> None:
     kind, first = statement[0]
     if kind != "w":
         raise ProjectFormatError(path, line, "a statement starts with a quoted string")

@@ -20,6 +20,7 @@ Rules (documented in docs/analysis-houdini-clarisse.md):
 
 import os
 import re
+from typing import Any, Dict, List
 
 from rayvision_clarisse.project_parser import ProjectFormatError, read_project_file
 from rayvision_utils.exception import tips_code
@@ -80,25 +81,25 @@ class ClarisseResult(StaticFindings):
         errors (list): ``(path, reason)`` of referenced projects that could not be parsed.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super(ClarisseResult, self).__init__()
-        self.scene_info = {"image_node": []}
-        self.asset = {"Normal": {}, "Miss": {}, "Unresolved": {}, "Reference": {},
+        self.scene_info: Dict[str, Any] = {"image_node": []}
+        self.asset: Dict[str, Any] = {"Normal": {}, "Miss": {}, "Unresolved": {}, "Reference": {},
                       "Output": {}}
-        self.errors = []
+        self.errors: List[Any] = []
 
 
 class _Object(object):
     __slots__ = ("full_name", "block", "context", "project_dir")
 
-    def __init__(self, full_name, block, context, project_dir):
+    def __init__(self, full_name: Any, block: Any, context: Any, project_dir: Any) -> None:
         self.full_name = full_name
         self.block = block
         self.context = context
         self.project_dir = project_dir
 
 
-def project_variables(project_dir, environ=None):
+def project_variables(project_dir: Any, environ: Any = None) -> Any:
     """Variables for expansion: the environment plus ``PDIR``/``CDIR`` = the project's folder."""
     environ = os.environ if environ is None else environ
     variables = dict(environ)
@@ -108,7 +109,7 @@ def project_variables(project_dir, environ=None):
     return variables
 
 
-def analyse_project(project, cg_file, environ=None):
+def analyse_project(project: Any, cg_file: Any, environ: Any = None) -> Any:
     """Run the static analysis of a parsed project (and of the projects it references).
 
     Args:
@@ -121,7 +122,7 @@ def analyse_project(project, cg_file, environ=None):
     """
     result = ClarisseResult()
     cache = DirectoryCache()
-    objects = {}
+    objects: Dict[Any, Any] = {}
     visited = set([os.path.normcase(os.path.abspath(cg_file))])
     project_dir = os.path.dirname(os.path.abspath(cg_file))
     _walk_project(project.root, ROOT_PATH, project_dir, objects, result, cache, environ,
@@ -134,8 +135,8 @@ def analyse_project(project, cg_file, environ=None):
     return result
 
 
-def _walk_project(block, context_path, project_dir, objects, result, cache, environ, visited,
-                  depth):
+def _walk_project(block: Any, context_path: Any, project_dir: Any, objects: Any, result: Any,
+                  cache: Any, environ: Any, visited: Any, depth: Any) -> None:
     variables = project_variables(project_dir, environ)
     for child in block.children:
         kind = child.kind
@@ -154,18 +155,19 @@ def _walk_project(block, context_path, project_dir, objects, result, cache, envi
                         cache)
 
 
-def join_path(context_path, name):
+def join_path(context_path: Any, name: Any) -> Any:
     """``project://scene`` + ``cam`` -> ``project://scene/cam``."""
     if context_path.endswith("/"):
         return context_path + name
     return context_path + "/" + name
 
 
-def _is_object(block):
+def _is_object(block: Any) -> Any:
     return block.kind[:1].isupper() and bool(block.attrs.get("name"))
 
 
-def _add_object(full, block, context_path, project_dir, variables, objects, result, cache):
+def _add_object(full: Any, block: Any, context_path: Any, project_dir: Any, variables: Any,
+                objects: Any, result: Any, cache: Any) -> None:
     objects[full] = _Object(full, block, context_path, project_dir)
     _collect_files(full, block, variables, project_dir, result, cache)
     for holder in block.find("embedded_objects"):
@@ -175,7 +177,8 @@ def _add_object(full, block, context_path, project_dir, variables, objects, resu
                             variables, objects, result, cache)
 
 
-def _collect_files(full, block, variables, project_dir, result, cache):
+def _collect_files(full: Any, block: Any, variables: Any, project_dir: Any, result: Any,
+                   cache: Any) -> None:
     """Look at the attributes of the object and of its attribute sub-blocks."""
     stack = [(block, "")]
     while stack:
@@ -204,7 +207,7 @@ def _collect_files(full, block, variables, project_dir, result, cache):
             stack.append((child, prefix + label + "."))
 
 
-def _relabel(block):
+def _relabel(block: Any) -> Any:
     copy = type(block)(block.kind, block.label, block.line)
     copy.attrs = dict(block.attrs)
     copy.attrs["filename"] = copy.attrs.pop("value")
@@ -212,7 +215,7 @@ def _relabel(block):
     return copy
 
 
-def _looks_like_file(name, value):
+def _looks_like_file(name: Any, value: Any) -> Any:
     if not value or value == "<empty>" or "\n" in value or len(value) > 1024:
         return False
     if value.startswith(("project:/", "build:/")):
@@ -222,7 +225,8 @@ def _looks_like_file(name, value):
     return bool(_FILE_LIKE.search(value.strip()))
 
 
-def classify_file(result, key, raw, variables, project_dir, cache, missing_code=None):
+def classify_file(result: Any, key: Any, raw: Any, variables: Any, project_dir: Any, cache: Any,
+                  missing_code: Any = None) -> Any:
     """File ``raw`` under Normal (existing files), Miss or Unresolved; return the files."""
     expanded = expand_env(raw.strip(), variables).replace("\\", "/")
     if unexpanded_variables(expanded):
@@ -241,8 +245,8 @@ def classify_file(result, key, raw, variables, project_dir, cache, missing_code=
     return files
 
 
-def _follow_reference(block, context_path, project_dir, variables, objects, result, cache,
-                      environ, visited, depth):
+def _follow_reference(block: Any, context_path: Any, project_dir: Any, variables: Any, objects: Any,
+                      result: Any, cache: Any, environ: Any, visited: Any, depth: Any) -> None:
     raw = None
     for key in ("filename", "reference", "#reference", "#filename"):
         values = block.attrs.get(key.lstrip("#")) or block.meta.get(key.lstrip("#"))
@@ -282,7 +286,7 @@ def _follow_reference(block, context_path, project_dir, variables, objects, resu
                   cache, environ, visited, depth + 1)
 
 
-def _preferences_range(project):
+def _preferences_range(project: Any) -> Any:
     prefs = project.preferences()
     if prefs is None:
         return None
@@ -295,21 +299,21 @@ def _preferences_range(project):
     return None
 
 
-def _number(value):
+def _number(value: Any) -> Any:
     try:
         return float(value)
     except (TypeError, ValueError):
         return None
 
 
-def format_frame(number):
+def format_frame(number: Any) -> Any:
     """``0.0`` -> ``'0'``; ``2.5`` -> ``'2.5'``."""
     if float(number).is_integer():
         return str(int(number))
     return repr(float(number))
 
 
-def _frames(block, default_range, fallback=None):
+def _frames(block: Any, default_range: Any, fallback: Any = None) -> Any:
     start = _number(block.attr("first_frame"))
     end = _number(block.attr("last_frame"))
     step = _number(block.attr("frame_step")) or _number(block.attr("frame_increment")) or 1
@@ -324,19 +328,19 @@ def _frames(block, default_range, fallback=None):
     return "{0}-{1}[{2}]".format(format_frame(start), format_frame(end), format_frame(step))
 
 
-def _flag(value, default="0"):
+def _flag(value: Any, default: Any = "0") -> Any:
     if value is None:
         return default
     return "1" if str(value).lower() in _TRUE else "0"
 
 
-def _format(value):
+def _format(value: Any) -> Any:
     if value is None:
         return ""
     return IMAGE_FORMATS.get(str(value), str(value))
 
 
-def _resolve_layer(image, reference, objects):
+def _resolve_layer(image: Any, reference: Any, objects: Any) -> Any:
     if reference.startswith(".") and not reference.startswith(".."):
         return objects.get(image.full_name + reference)
     if reference.startswith(("project:/", "build:/")):
@@ -344,7 +348,7 @@ def _resolve_layer(image, reference, objects):
     return objects.get(join_path(image.context, reference))
 
 
-def _image_entry(image, objects, default_range):
+def _image_entry(image: Any, objects: Any, default_range: Any) -> Any:
     block = image.block
     frames = _frames(block, default_range)
     entry = {

@@ -12,6 +12,7 @@ means bytes, as in Python 2.
 
 import locale
 import sys
+from typing import Any
 
 from rayvision_api.utils import convert_path
 
@@ -22,11 +23,11 @@ _CANDIDATES = ("utf-8", "gbk", "big5", "latin-1")
 _PY_VERSION = sys.version_info[0]
 
 
-def _is_bytes(value):
+def _is_bytes(value: Any) -> Any:
     return isinstance(value, (bytes, bytearray))
 
 
-def get_encode(encode_str, py_version=_PY_VERSION):
+def get_encode(encode_str: Any, py_version: Any = _PY_VERSION) -> Any:
     """Name of the first of utf-8, gbk, big5 that decodes ``encode_str`` (bytes); latin-1 last.
 
     Text (``str``) is already decoded: ``"unicode"`` is returned for it.
@@ -46,7 +47,7 @@ def get_encode(encode_str, py_version=_PY_VERSION):
     return "latin-1"
 
 
-def str_to_unicode(encode_str, py_version=_PY_VERSION):
+def str_to_unicode(encode_str: Any, py_version: Any = _PY_VERSION) -> Any:
     """Decode bytes with the encoding :func:`get_encode` finds; text is returned as is.
 
     ``None`` and the original's ``"null"`` markers (``""``, ``"Null"``, ``"null"``) give ``""``.
@@ -58,7 +59,8 @@ def str_to_unicode(encode_str, py_version=_PY_VERSION):
     return encode_str
 
 
-def bytes_to_str(str1, logger=None, str_decode="default", py_version=_PY_VERSION):
+def bytes_to_str(str1: Any, logger: Any = None, str_decode: str = "default",
+                 py_version: Any = _PY_VERSION) -> Any:
     """Bytes -> text: ``str_decode`` if given, else the detected encoding (never raises).
 
     Args:
@@ -78,8 +80,8 @@ def bytes_to_str(str1, logger=None, str_decode="default", py_version=_PY_VERSION
     return str_to_unicode(str1)
 
 
-def unicode_to_str(str1, logger=None, str_encode="system", py_version=_PY_VERSION,
-                   r_type="gbk"):
+def unicode_to_str(str1: Any, logger: Any = None, str_encode: str = "system",
+                   py_version: Any = _PY_VERSION, r_type: str = "gbk") -> Any:
     """Text -> "str" of ``py_version``, in the system encoding or ``str_encode``.
 
     With ``py_version=3`` the result is text holding what survives the encoding (characters
@@ -113,7 +115,7 @@ def unicode_to_str(str1, logger=None, str_encode="system", py_version=_PY_VERSIO
     return encoded.decode(encoding, "replace")
 
 
-def to_gbk(encode_str, py_version=_PY_VERSION):
+def to_gbk(encode_str: Any, py_version: Any = _PY_VERSION) -> Any:
     """GBK form of ``encode_str`` for ``py_version``.
 
     As in the original SDK, text is returned unchanged with ``py_version=3``; bytes (in any

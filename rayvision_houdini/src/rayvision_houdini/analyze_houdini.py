@@ -24,7 +24,7 @@ import logging
 import os
 import re
 import sys
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Dict, List, Mapping, Optional, Set, Union
 
 from rayvision_houdini import constants
 from rayvision_houdini.dcc import HfsSql
@@ -73,7 +73,8 @@ _RAW_SAVE_VERSION = re.compile(rb"set\s+-g\s+_HIP_SAVEVERSION\s*=\s*'?([0-9][0-9
 _RAW_SCAN_BYTES = 4 * 1024 * 1024
 
 
-def resolve_db_dir(custom_db_path=None, environ=None):
+def resolve_db_dir(custom_db_path: Optional[str] = None,
+                   environ: Optional[Mapping[str, str]] = None) -> str:
     r"""Folder of the reference-type database ``data_tl.db``.
 
     ``custom_db_path`` first, then environment variable ``RAYVISION_HOUDINI``, then
@@ -90,7 +91,7 @@ def resolve_db_dir(custom_db_path=None, environ=None):
 class _SceneView(object):
     """The scene variables a DCC run needs for path expansion (no parsed scene required)."""
 
-    def __init__(self, variables):
+    def __init__(self, variables: Any) -> None:
         self.variables = variables
 
 
@@ -138,8 +139,8 @@ class AnalyzeHoudini(BaseAnalyzer):
             raise RayvisionArgumentError(
                 "custom_db_path {0} is a file; it must name a folder".format(custom_db_path))
         self.custom_db_path = custom_db_path
-        self.scene = None
-        self.scene_version = None
+        self.scene: Any = None
+        self.scene_version: Optional[str] = None
         self.scene_hash = None
         #: Plain-English notes of the static analysis (ROPs rendering only the current frame).
         self.notes: List[str] = []
@@ -154,18 +155,18 @@ class AnalyzeHoudini(BaseAnalyzer):
     # ----------------------------------------------------------------- paths
 
     @property
-    def db_dir(self):
+    def db_dir(self) -> str:
         """Folder of the reference-type database (see :func:`resolve_db_dir`)."""
         return resolve_db_dir(self.custom_db_path)
 
     @property
-    def db_file(self):
+    def db_file(self) -> str:
         """``<db_dir>/data_tl.db``."""
         return os.path.join(self.db_dir, constants.DB_FILE_NAME)
 
     # ----------------------------------------------------------------- version
 
-    def get_save_version(self, cg_file=None):
+    def get_save_version(self, cg_file: Optional[str] = None) -> Optional[str]:
         """Houdini version that saved the scene (``_HIP_SAVEVERSION``), or None.
 
         Reads the scene (one streaming pass, which also parses it for the static backend and
@@ -198,7 +199,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             self.scene_hash = scene.md5
         return scene.save_version
 
-    def prepare(self):
+    def prepare(self) -> None:
         """Compare the scene's saved version with ``software_version`` (tip 15013 if unequal)."""
         self.scene_version = self.get_save_version(self.cg_file)
         if self.scene_version is None:
@@ -210,7 +211,7 @@ class AnalyzeHoudini(BaseAnalyzer):
                            self.scene_version, self.software_version)
         self.save_tips()
 
-    def analyse_cg_file(self):
+    def analyse_cg_file(self) -> Optional[str]:
         """Check the scene's version, then return the hython to run (documented step).
 
         Raises:
@@ -221,7 +222,7 @@ class AnalyzeHoudini(BaseAnalyzer):
 
     # ----------------------------------------------------------------- discovery
 
-    def find_location(self, reg=None):
+    def find_location(self, reg: Any = None) -> Optional[str]:
         """The hython of ``software_version`` on this machine.
 
         Raises:
@@ -237,7 +238,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         self.save_tips()
         raise CGExeNotExistError(self.dcc_not_found_message())
 
-    def location_from_reg(self, version, reg=None):
+    def location_from_reg(self, version: Union[str, int], reg: Any = None) -> Optional[str]:
         r"""Windows: hython of ``Side Effects Software\Houdini <version>`` in the registry.
 
         Falls back to the first installed ``Houdini <major>.<minor>``; the executable is
@@ -271,7 +272,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             raise CGExeNotExistError(self.dcc_not_found_message())
         return exe
 
-    def _posix_candidates(self):
+    def _posix_candidates(self) -> Any:
         version = self.software_version
         short = ".".join(version.split(".")[:2])
         candidates = []
@@ -282,10 +283,10 @@ class AnalyzeHoudini(BaseAnalyzer):
                           "Versions/Current/Resources/bin/hython".format(version))
         return candidates
 
-    def _discover_posix(self):
+    def _discover_posix(self) -> Any:
         return first_existing_file(self._posix_candidates())
 
-    def dcc_search_locations(self):
+    def dcc_search_locations(self) -> List[str]:
         """Where hython was looked for (for the "not found" message)."""
         places = ["${0}".format(constants.HYTHON_ENV_VARIABLE)]
         if sys.platform.startswith("win"):
@@ -295,7 +296,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         places.append("hython on PATH")
         return places
 
-    def find_dcc_executable(self):
+    def find_dcc_executable(self) -> Optional[str]:
         """``$RAYVISION_HYTHON``, the registry / install folders, then ``hython`` on PATH."""
         found = env_override(constants.HYTHON_ENV_VARIABLE)
         if found:
@@ -313,7 +314,7 @@ class AnalyzeHoudini(BaseAnalyzer):
 
     # ----------------------------------------------------------------- static backend
 
-    def analyse_static(self):
+    def analyse_static(self) -> List[str]:
         """Read the scene file and find ROPs, caches and the files it reads.
 
         Raises:
@@ -345,7 +346,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         self._record_db(result.file_parms)
         return result.upload_files
 
-    def _record_db(self, file_parms):
+    def _record_db(self, file_parms: Any) -> None:
         try:
             HfsSql.record_reference_types(self.db_file, file_parms)
         except (OSError, ValueError, HfsSql.sqlite3.Error) as error:
@@ -354,7 +355,7 @@ class AnalyzeHoudini(BaseAnalyzer):
 
     # ----------------------------------------------------------------- DCC backend
 
-    def build_dcc_command(self, exe):
+    def build_dcc_command(self, exe: str) -> List[str]:
         """The documented command as an argument list (no shell, so no quoting problems).
 
         ``<hython> HfsBase.py -project ... -task ... -asset ... -tips ... -success ... -db ...``
@@ -369,7 +370,7 @@ class AnalyzeHoudini(BaseAnalyzer):
             "-db", self.db_dir,
         ]
 
-    def dcc_upload_paths(self):
+    def dcc_upload_paths(self) -> List[str]:
         """Resolve the references hython reported into Normal/Miss/Search/Unresolved files."""
         refs = self.asset_info.get("Refs") or {}
         result = StaticResult()
@@ -394,7 +395,7 @@ class AnalyzeHoudini(BaseAnalyzer):
         self.note_sources(result.sources)
         return result.upload_files
 
-    def frames_by_layer(self):
+    def frames_by_layer(self) -> Any:
         """Frames per ROP for the analysis summary; animation off where ``trange`` is off.
 
         Returns:
@@ -410,7 +411,7 @@ class AnalyzeHoudini(BaseAnalyzer):
                                "animation": node not in self.current_frame_nodes})
         return layers
 
-    def finish(self):
+    def finish(self) -> None:
         """Copy ``scene_info`` to ``scene_info_render`` (what the farm reads)."""
         scene_info = self.task_info.get("scene_info")
         if scene_info is not None:

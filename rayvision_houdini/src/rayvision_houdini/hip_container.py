@@ -19,6 +19,7 @@ import gzip
 import io
 import re
 import zlib
+from typing import Any, Dict, List, Optional
 
 from rayvision_utils.exception.exception import AnalyseFailError
 from rayvision_utils.scene_input import open_scene
@@ -55,7 +56,7 @@ class HipFormatError(AnalyseFailError):
         reason (str): What is wrong with it.
     """
 
-    def __init__(self, path, reason):
+    def __init__(self, path: Any, reason: Any) -> None:
         super(HipFormatError, self).__init__("{0}: {1}".format(path, reason))
         self.path = path
         self.reason = reason
@@ -76,38 +77,39 @@ class HipContainer(object):
         warnings (list): Human-readable notes about damage that was worked around.
     """
 
-    def __init__(self, path, kind, sections, compressed=False, warnings=None):
+    def __init__(self, path: Any, kind: Any, sections: Any, compressed: bool = False,
+                 warnings: Any = None) -> None:
         self.path = path
         self.kind = kind
         self.sections = sections
         self.compressed = compressed
         self.warnings = list(warnings or [])
-        self._index = {}
+        self._index: Dict[Any, Any] = {}
         for name, body in sections:
             self._index.setdefault(name, body)
 
-    def names(self):
+    def names(self) -> Any:
         """Section names, in file order."""
         return [name for name, _ in self.sections]
 
-    def get(self, name, default=None):
+    def get(self, name: Any, default: Any = None) -> Any:
         """Body (bytes) of the first section called ``name``."""
         return self._index.get(name, default)
 
-    def text(self, name, default=""):
+    def text(self, name: Any, default: str = "") -> Any:
         """Body of a section decoded as text (UTF-8, undecodable bytes replaced)."""
         body = self._index.get(name)
         if body is None:
             return default
         return body.decode("utf-8", "replace")
 
-    def __contains__(self, name):
+    def __contains__(self, name: Any) -> bool:
         return name in self._index
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.sections)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "HipContainer({0!r}, kind={1!r}, sections={2})".format(
             self.path, self.kind, len(self.sections))
 
@@ -115,13 +117,13 @@ class HipContainer(object):
 class _CappedGzip(object):
     """Decompress gzip bytes held in memory as they are read, up to ``limit`` bytes."""
 
-    def __init__(self, data, path, limit):
+    def __init__(self, data: Any, path: Any, limit: Any) -> None:
         self._gzip = gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb")
         self._path = path
         self._limit = limit
         self._produced = 0
 
-    def read(self, size):
+    def read(self, size: Any) -> Any:
         try:
             data = self._gzip.read(size)
         except (OSError, EOFError, zlib.error) as error:
@@ -136,14 +138,14 @@ class _CappedGzip(object):
 class _Window(object):
     """Forward-only view of a byte stream, read in chunks; old bytes are dropped."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: Any) -> None:
         self._stream = stream
         self.buf = b""
         self.pos = 0
         self.eof = False
         self.offset = 0   # file offset of buf[0]
 
-    def fill(self, need):
+    def fill(self, need: Any) -> Any:
         """Make ``need`` bytes available from ``pos`` (fewer at the end of the stream)."""
         while len(self.buf) - self.pos < need and not self.eof:
             data = self._stream.read(max(_CHUNK, need - (len(self.buf) - self.pos)))
@@ -155,10 +157,10 @@ class _Window(object):
             self.pos = 0
         return len(self.buf) - self.pos
 
-    def tell(self):
+    def tell(self) -> Any:
         return self.offset + self.pos
 
-    def take(self, size, keep=True):
+    def take(self, size: Any, keep: bool = True) -> Any:
         """Consume ``size`` bytes; return them (``keep``) or how many there were."""
         if len(self.buf) - self.pos >= size:
             start = self.pos
@@ -177,7 +179,7 @@ class _Window(object):
             got += step
         return b"".join(pieces) if keep else got
 
-    def search(self, pattern, overlap, keep_limit):
+    def search(self, pattern: Any, overlap: Any, keep_limit: Any) -> Any:
         """Advance to the next match of ``pattern``; return ``(match, skipped bytes)``.
 
         The skipped bytes are returned up to ``keep_limit`` (the rest is only counted). The
@@ -233,18 +235,18 @@ class SectionReader(object):
         warnings (list): Damage that was worked around.
     """
 
-    def __init__(self, stream, path="<bytes>", wanted=None, max_section=MAX_SECTION_BYTES,
-                 compressed=False):
+    def __init__(self, stream: Any, path: str = "<bytes>", wanted: Any = None,
+                 max_section: Any = MAX_SECTION_BYTES, compressed: bool = False) -> None:
         self.path = path
         self.wanted = wanted
         self.max_section = max_section
-        self.kind = None
+        self.kind: Optional[str] = None
         self.compressed = compressed
-        self.warnings = []
+        self.warnings: List[Any] = []
         self.seen = False   # a section proving that the archive is a Houdini scene
         self._window = _Window(stream)
 
-    def sections(self):
+    def sections(self) -> Any:
         """Yield ``(name, body)`` of the wanted sections (too large ones are left out).
 
         Raises:
@@ -270,7 +272,7 @@ class SectionReader(object):
         yield from members
         self._check_scene()
 
-    def _check_scene(self):
+    def _check_scene(self) -> None:
         if not self.seen:
             if self.kind == "hip":
                 raise HipFormatError(self.path, "the archive has no '.variables' or '.start' "
@@ -278,7 +280,7 @@ class SectionReader(object):
             raise HipUnreadableError(self.path, "the {0} container's sections are not "
                                                 "readable without Houdini".format(self.kind))
 
-    def _keep(self, name, size):
+    def _keep(self, name: Any, size: Any) -> bool:
         if name in _SCENE_MARKERS:
             self.seen = True
         if self.wanted is not None and not isinstance(self.wanted, tuple) \
@@ -290,7 +292,7 @@ class SectionReader(object):
             return False
         return True
 
-    def _cpio(self):
+    def _cpio(self) -> Any:
         """Walk the cpio members, trusting the declared sizes and resynchronising when they lie.
 
         Scene files that went through a text-mode copy (binary bytes replaced by U+FFFD, CRLF
@@ -377,7 +379,7 @@ class SectionReader(object):
         if not trailer:
             self.warnings.append("the archive has no TRAILER!!! member (truncated file?)")
 
-    def _resync(self, pending):
+    def _resync(self, pending: Any) -> Any:
         """Find the next member header after damage; return ``(match, pending)``."""
         window = self._window
         found, skipped = window.search(_CPIO_HEADER, _CPIO_HEADER_SIZE, self.max_section)
@@ -392,7 +394,7 @@ class SectionReader(object):
         window.fill(_CPIO_HEADER_SIZE + _MAX_NAME)
         return _CPIO_HEADER.match(window.buf, window.pos), pending
 
-    def _licensed(self):
+    def _licensed(self) -> Any:
         """Members of a HouNC/HouLC container: bodies run up to the next marker."""
         window = self._window
         marker = b"Hou" + (b"NC" if self.kind == "hipnc" else b"LC") + b"\x1a"
@@ -414,7 +416,7 @@ class SectionReader(object):
                 yield name, body
 
 
-def read_hip_file(path):
+def read_hip_file(path: str) -> "HipContainer":
     """Read a scene file from disk, every section kept (see :class:`SectionReader`).
 
     Args:
@@ -434,12 +436,12 @@ def read_hip_file(path):
         return _container(reader)
 
 
-def _container(reader):
+def _container(reader: Any) -> Any:
     sections = list(reader.sections())
     return HipContainer(reader.path, reader.kind, sections, reader.compressed, reader.warnings)
 
 
-def open_bytes(data, path="<bytes>"):
+def open_bytes(data: Any, path: str = "<bytes>") -> Any:
     """``(stream, compressed)`` for scene bytes held in memory (gzip decompressed, capped)."""
     if not isinstance(data, (bytes, bytearray)):
         raise HipFormatError(path, "expected bytes, got {0}".format(type(data).__name__))
@@ -449,7 +451,7 @@ def open_bytes(data, path="<bytes>"):
     return io.BytesIO(data), False
 
 
-def read_hip_bytes(data, path="<bytes>"):
+def read_hip_bytes(data: Any, path: str = "<bytes>") -> Any:
     """Split the bytes of a scene file into its sections (see :func:`read_hip_file`)."""
     stream, compressed = open_bytes(data, path)
     return _container(SectionReader(stream, path, compressed=compressed))

@@ -7,6 +7,7 @@ including ``_HIP_SAVEVERSION``) and ``.start`` (frame range, fps, current time).
 """
 
 import re
+from typing import Any, Dict, List
 
 from rayvision_houdini.dcc import hfs_rules
 from rayvision_houdini.hip_container import (
@@ -24,7 +25,7 @@ _PARM_HEAD = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\][ 
 _SIMPLE_PARM = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\][ \t]*\("
                           r"([^\"\[\]()\n]*)\)[ \t\r]*$")
 _BARE = re.compile(r"[^\s()\"\[\]]+")
-_SPACE = re.compile(r"[ \t\r]*")
+_SPACE: Any = re.compile(r"[ \t\r]*")  # matches everywhere
 _CHANNEL_NAME = re.compile(r"[^\s\]]+")
 # In a lean read, the parameter lines worth parsing: a value (or a channel's saved value) with
 # a path character or an extension. Every other line is numbers and menu tokens.
@@ -35,7 +36,8 @@ _EXTENSION_BYTES = re.compile(rb"\.[A-Za-z][A-Za-z0-9_]*[\"\t ]")
 _CHANNEL_HEAD = re.compile(r"channel[ \t]+(\S+)[ \t]*\{")
 _SEGMENT_HEAD = re.compile(r"segment[ \t]*\{")
 _EXPR_HEAD = re.compile(r"\bexpr[ \t]*=[ \t]*")
-_EXPR_END = re.compile(r"\s+[A-Za-z_]+\s*=|\s*$")
+_EXPR_END: Any = re.compile(  # matches before every end of text
+    r"\s+[A-Za-z_]+\s*=|\s*$")
 _LANGUAGE = re.compile(r"\blanguage[ \t]*=[ \t]*([A-Za-z]+)")
 _SEGMENT_VALUE = re.compile(r"\bvalue[ \t]*=[ \t]*(\S+)")
 _DEFAULT = re.compile(r"\bdefault[ \t]*=[ \t]*(\S+)")
@@ -63,18 +65,18 @@ class ChannelRef(object):
 
     __slots__ = ("name", "cached")
 
-    def __init__(self, name, cached):
+    def __init__(self, name: Any, cached: Any) -> None:
         self.name = name
         self.cached = cached
 
-    def __eq__(self, other):
+    def __eq__(self, other: Any) -> Any:
         return (isinstance(other, ChannelRef)
                 and (self.name, self.cached) == (other.name, other.cached))
 
-    def __hash__(self):
+    def __hash__(self) -> Any:
         return hash((self.name, self.cached))
 
-    def __repr__(self):
+    def __repr__(self) -> Any:
         return "ChannelRef({0!r}, {1!r})".format(self.name, self.cached)
 
 
@@ -83,14 +85,15 @@ class Channel(object):
 
     __slots__ = ("name", "default", "expressions", "values", "languages")
 
-    def __init__(self, name, default=None, expressions=None, values=None, languages=None):
+    def __init__(self, name: Any, default: Any = None, expressions: Any = None, values: Any = None,
+                 languages: Any = None) -> None:
         self.name = name
         self.default = default
         self.expressions = expressions or []
         self.values = values or []
         self.languages = languages or ["hscript"] * len(self.expressions)
 
-    def __repr__(self):
+    def __repr__(self) -> Any:
         return "Channel({0!r}, default={1!r}, expressions={2!r})".format(
             self.name, self.default, self.expressions)
 
@@ -107,33 +110,33 @@ class HipNode(object):
         channels (dict): name -> :class:`Channel`.
     """
 
-    def __init__(self, path):
+    def __init__(self, path: Any) -> None:
         self.path = path
         self.type = ""
-        self.parms = {}
-        self.flags = {}
-        self.channels = {}
+        self.parms: Dict[Any, Any] = {}
+        self.flags: Dict[Any, Any] = {}
+        self.channels: Dict[Any, Any] = {}
 
     @property
-    def name(self):
+    def name(self) -> Any:
         """Node name (last path component)."""
         return self.path.rsplit("/", 1)[-1]
 
     @property
-    def base_type(self):
+    def base_type(self) -> Any:
         """Type without namespace and version: ``ris::22`` -> ``ris``."""
         return hfs_rules.base_type(self.type)
 
     @property
-    def bypassed(self):
+    def bypassed(self) -> Any:
         """The bypass flag is on."""
         return bool(self.flags.get("bypass"))
 
-    def parm(self, name, default=None):
+    def parm(self, name: Any, default: Any = None) -> Any:
         """Components of a parameter, or ``default``."""
         return self.parms.get(name, default)
 
-    def parm_string(self, name, default=None):
+    def parm_string(self, name: Any, default: Any = None) -> Any:
         """First component of a parameter as a string (the cached value for a channel)."""
         values = self.parms.get(name)
         if not values:
@@ -143,7 +146,7 @@ class HipNode(object):
             return value.cached
         return value
 
-    def __repr__(self):
+    def __repr__(self) -> Any:
         return "HipNode({0!r}, type={1!r})".format(self.path, self.type)
 
 
@@ -162,33 +165,33 @@ class HipScene(object):
         md5 (str): Hex md5 of the scene file when it was streamed from disk, else None.
     """
 
-    def __init__(self, container=None):
+    def __init__(self, container: Any = None) -> None:
         self.container = container
         self.warnings = list(container.warnings) if container is not None else []
         self.md5 = None
         self.kind = container.kind if container is not None else None
-        self.variables = {}
-        self.nodes = {}
+        self.variables: Dict[Any, Any] = {}
+        self.nodes: Dict[Any, Any] = {}
         self.frange = None
         self.fps = 24.0
         self.tcur = 0.0
-        self.libraries = []
+        self.libraries: List[Any] = []
 
     @property
-    def save_version(self):
+    def save_version(self) -> Any:
         """Houdini version that saved the scene (``'17.0.352'``), or None."""
         return extract_version(self.variables.get("_HIP_SAVEVERSION", ""))
 
-    def node(self, path):
+    def node(self, path: Any) -> Any:
         """Node at ``path`` or None."""
         return self.nodes.get(path)
 
-    def current_frame(self):
+    def current_frame(self) -> Any:
         """Frame at the saved current time (Houdini frames start at 1 at time 0)."""
         return self.tcur * self.fps + 1.0
 
 
-def extract_version(text):
+def extract_version(text: Any) -> Any:
     """First ``major.minor[.build[.patch]]`` in ``text``; None when there is none.
 
     Unlike the original regular expression, single-digit build numbers (``18.0.5``) match.
@@ -197,7 +200,7 @@ def extract_version(text):
     return match.group(0) if match else None
 
 
-def load_scene(path, lean_parms=None):
+def load_scene(path: str, lean_parms: Any = None) -> "HipScene":
     """Read and parse a scene file from disk, streaming (see :func:`read_scene`).
 
     The file is opened with :func:`rayvision_utils.scene_input.open_scene` (folders, devices
@@ -214,7 +217,8 @@ def load_scene(path, lean_parms=None):
     return scene
 
 
-def read_scene(stream, path="<stream>", lean_parms=None, compressed=False):
+def read_scene(stream: Any, path: str = "<stream>", lean_parms: Any = None,
+               compressed: bool = False) -> "HipScene":
     """Parse a scene from a binary stream, one section at a time, in bounded memory.
 
     Only the sections that describe nodes and scene settings are kept while they are parsed;
@@ -247,7 +251,7 @@ def read_scene(stream, path="<stream>", lean_parms=None, compressed=False):
     return scene
 
 
-def wanted_section(name):
+def wanted_section(name: Any) -> Any:
     """Whether a scene read keeps a section: scene settings and node sections."""
     if name in _SCENE_SECTIONS:
         return True
@@ -256,12 +260,12 @@ def wanted_section(name):
     return name.rpartition(".")[2] in NODE_SECTION_SUFFIXES
 
 
-def parse_scene_bytes(data, path="<bytes>"):
+def parse_scene_bytes(data: Any, path: Any = "<bytes>") -> Any:
     """Parse scene bytes (see :func:`parse_container`)."""
     return parse_container(read_hip_bytes(data, path))
 
 
-def parse_container(container):
+def parse_container(container: Any) -> Any:
     """Build a :class:`HipScene` from the sections of a container (every parameter kept).
 
     Unparseable parameter lines are skipped rather than fatal: a static reader must give as
@@ -282,16 +286,16 @@ def parse_container(container):
 class _SceneBuilder(object):
     """Turn sections into nodes as they arrive."""
 
-    def __init__(self, lean_parms, container=None):
+    def __init__(self, lean_parms: Any, container: Any = None) -> None:
         self.scene = HipScene(container)
         if lean_parms is None or isinstance(lean_parms, LeanNames):
-            self.lean = lean_parms
+            self.lean: Any = lean_parms
         else:
             self.lean = LeanNames(lean_parms)
-        self._channels_text = {}   # lean: node path -> .chn text not parsed yet
-        self._wanted_channels = {}  # lean: node path -> channel names its parms refer to
+        self._channels_text: Dict[Any, Any] = {}   # lean: node path -> .chn text not parsed yet
+        self._wanted_channels: Dict[Any, Any] = {}  # lean: node path -> its parms' channels
 
-    def add(self, name, body):
+    def add(self, name: Any, body: Any) -> None:
         scene = self.scene
         if self.lean is not None:
             if name.endswith(".parm"):
@@ -330,17 +334,17 @@ class _SceneBuilder(object):
         else:
             self._channels(node, text)
 
-    def _node(self, section):
+    def _node(self, section: Any) -> Any:
         path = "/" + section.rpartition(".")[0]
         node = self.scene.nodes.get(path)
         if node is None:
             node = self.scene.nodes[path] = HipNode(path)
         return node
 
-    def _parms(self, node, text):
+    def _parms(self, node: Any, text: Any) -> None:
         node.parms.update(parse_parms(text))
 
-    def _lean_parms(self, node, body):
+    def _lean_parms(self, node: Any, body: Any) -> None:
         types = self.lean.node_types
         by_name = types is None or not node.type or node.base_type in types
         parms = parse_parms_lean(body, self.lean, by_name)
@@ -355,10 +359,10 @@ class _SceneBuilder(object):
         else:
             self._wanted_channels.setdefault(node.path, set()).update(names)
 
-    def _channels(self, node, text):
+    def _channels(self, node: Any, text: Any) -> None:
         node.channels.update(parse_channels(text))
 
-    def _lean_channels(self, node, body):
+    def _lean_channels(self, node: Any, body: Any) -> None:
         names = self._wanted_channels.pop(node.path, None)
         if names is not None:
             node.channels.update(parse_channels(body.decode("utf-8", "replace"), names))
@@ -367,12 +371,12 @@ class _SceneBuilder(object):
             # the parameters say which channels matter (usually none: then never decoded).
             self._channels_text[node.path] = body
 
-    def finish(self):
+    def finish(self) -> Any:
         self._channels_text.clear()
         return self.scene
 
 
-def parse_variables(text):
+def parse_variables(text: Any) -> Any:
     """``set -g NAME = 'value'`` lines -> dict (hscript single quotes removed)."""
     variables = {}
     for line in text.splitlines():
@@ -382,7 +386,7 @@ def parse_variables(text):
     return variables
 
 
-def _unquote_hscript(value):
+def _unquote_hscript(value: Any) -> Any:
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         inner = value[1:-1]
         if value[0] == "'":
@@ -391,7 +395,7 @@ def _unquote_hscript(value):
     return value
 
 
-def _parse_start(scene, text):
+def _parse_start(scene: Any, text: Any) -> None:
     for line in text.splitlines():
         words = line.split()
         if not words:
@@ -407,7 +411,7 @@ def _parse_start(scene, text):
             continue
 
 
-def parse_libraries(text):
+def parse_libraries(text: Any) -> Any:
     """Library files listed in ``.OPlibraries`` (one per line; ``Embedded`` skipped)."""
     libraries = []
     for line in text.splitlines():
@@ -420,7 +424,7 @@ def parse_libraries(text):
     return libraries
 
 
-def parse_init(text):
+def parse_init(text: Any) -> Any:
     """``type = ifd`` -> ``'ifd'``."""
     for line in text.splitlines():
         key, sep, value = line.partition("=")
@@ -429,7 +433,7 @@ def parse_init(text):
     return ""
 
 
-def parse_flags(text):
+def parse_flags(text: Any) -> Any:
     """The ``flags = lock off bypass on ...`` line of a ``.def`` section -> dict of bools."""
     pos = 0
     while True:
@@ -449,13 +453,13 @@ def parse_flags(text):
         pos = newline
 
 
-def _unescape(text):
+def _unescape(text: Any) -> Any:
     if "\\" not in text:
         return text
     return _ESCAPE.sub(lambda match: _ESCAPES.get(match.group(1), match.group(1)), text)
 
 
-def parse_parms(text):
+def parse_parms(text: Any) -> Any:
     """Parameter values of a ``.parm`` section.
 
     Each entry reads ``name [ flags ] ( component component ... )`` where a component is a
@@ -495,7 +499,7 @@ class LeanNames(object):
             look like paths. None: every node.
     """
 
-    def __init__(self, names, node_types=None):
+    def __init__(self, names: Any, node_types: Any = None) -> None:
         self.names = frozenset(names)
         self.node_types = None if node_types is None else frozenset(node_types)
         alternatives = "|".join(re.escape(name)
@@ -504,7 +508,7 @@ class LeanNames(object):
                                   .encode("ascii"))
 
 
-def _path_like(values):
+def _path_like(values: Any) -> Any:
     for value in values:
         text = value.cached if isinstance(value, ChannelRef) else value
         if _PATH_LIKE.search(text):
@@ -512,7 +516,7 @@ def _path_like(values):
     return False
 
 
-def parse_parms_lean(body, lean, by_name=True):
+def parse_parms_lean(body: Any, lean: Any, by_name: Any = True) -> Any:
     """The parameters of a ``.parm`` section an analysis of files and ROPs can use.
 
     The lines worth parsing are found over the whole section at C speed (``bytes.find`` for
@@ -566,7 +570,7 @@ def parse_parms_lean(body, lean, by_name=True):
     return parms
 
 
-def parse_parm_entry(text, pos):
+def parse_parm_entry(text: Any, pos: Any) -> Any:
     """Parse the entry ``name [ flags ] ( ... )`` at ``pos``.
 
     Returns:
@@ -579,7 +583,7 @@ def parse_parm_entry(text, pos):
     name = head.group(1)
     pos = head.end()
     size = len(text)
-    values = []
+    values: List[Any] = []
     while True:
         pos = _SPACE.match(text, pos).end()
         if pos >= size:
@@ -606,7 +610,7 @@ def parse_parm_entry(text, pos):
             pos = bare.end()
 
 
-def quoted_end(text, pos):
+def quoted_end(text: Any, pos: Any) -> Any:
     """Index of the quote closing a string whose body starts at ``pos`` (-1: none).
 
     Found with ``str.find`` and a count of the backslashes before each quote, so a string of
@@ -624,7 +628,7 @@ def quoted_end(text, pos):
         pos = quote + 1
 
 
-def _channel_ref(text, pos, values):
+def _channel_ref(text: Any, pos: Any, values: Any) -> Any:
     """Parse ``name cached ]`` after ``[``; append a ChannelRef; return the end (-1: broken)."""
     pos = _SPACE.match(text, pos).end()
     name = _CHANNEL_NAME.match(text, pos)
@@ -646,7 +650,7 @@ def _channel_ref(text, pos, values):
     return close + 1
 
 
-def parse_channels(text, names=None):
+def parse_channels(text: Any, names: Any = None) -> Any:
     """Channels of a ``.chn`` section: default, segment values, expressions and languages.
 
     Args:
@@ -666,10 +670,10 @@ def parse_channels(text, names=None):
     return channels
 
 
-def _channel(name, body):
-    expressions = []
-    languages = []
-    values = []
+def _channel(name: Any, body: Any) -> Any:
+    expressions: List[Any] = []
+    languages: List[Any] = []
+    values: List[Any] = []
     default = None
     first_segment = _SEGMENT_HEAD.search(body)
     settings = body if first_segment is None else body[:first_segment.start()]
@@ -688,7 +692,7 @@ def _channel(name, body):
     return Channel(name, default, expressions, values, languages)
 
 
-def _segment(segment, expressions, languages, values):
+def _segment(segment: Any, expressions: Any, languages: Any, values: Any) -> None:
     value = _SEGMENT_VALUE.search(segment)
     if value is not None:
         values.append(value.group(1))
@@ -711,7 +715,7 @@ def _segment(segment, expressions, languages, values):
     languages.append(language.group(1).lower() if language else "hscript")
 
 
-def braced_end(text, start):
+def braced_end(text: Any, start: Any) -> Any:
     """Index of the brace closing the one just before ``start`` (-1: none).
 
     Only braces and quotes are visited (one regular-expression search each), not every

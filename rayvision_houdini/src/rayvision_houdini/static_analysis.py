@@ -31,6 +31,7 @@ import ast
 import math
 import os
 import re
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
 
 from rayvision_houdini.dcc import hfs_rules
 from rayvision_houdini.dcc.hfs_rules import format_frame
@@ -43,6 +44,9 @@ from rayvision_utils.paths import (
     is_absolute,
     unexpanded_variables,
 )
+
+if TYPE_CHECKING:
+    from rayvision_houdini.hip_scene import HipNode, HipScene
 
 #: Parameters that name files a node reads, whatever their extension.
 INPUT_PARMS = frozenset([
@@ -90,19 +94,21 @@ class StaticResult(StaticFindings):
         file_parms (dict): parm name -> node type, for the reference-type database.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super(StaticResult, self).__init__()
-        self.scene_info = {"geo_node": [], "rop_node": [], "distributedsim_node": []}
-        self.asset = {"Normal": {}, "Miss": {}, "Search": {}, "Unresolved": {}, "camera": {},
-                      "Output": {}}
-        self.file_parms = {}
+        self.scene_info: Dict[str, Any] = {"geo_node": [], "rop_node": [],
+                                           "distributedsim_node": []}
+        self.asset: Dict[str, Any] = {"Normal": {}, "Miss": {}, "Search": {}, "Unresolved": {},
+                                      "camera": {}, "Output": {}}
+        self.file_parms: Dict[Any, Any] = {}
         #: Plain-English notes for the analysis summary (e.g. ROPs rendering one frame).
-        self.notes = []
+        self.notes: List[Any] = []
         #: Nodes that render only the current frame (``trange`` off).
-        self.current_frame_nodes = []
+        self.current_frame_nodes: List[Any] = []
 
 
-def scene_variables(scene, cg_file, environ=None):
+def scene_variables(scene: Any, cg_file: str,
+                    environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     """Variables used to expand paths: environment, then the scene's, then HIP and friends.
 
     ``$HIP`` is where the scene is now, not where it was saved (as when Houdini loads it);
@@ -122,7 +128,8 @@ def scene_variables(scene, cg_file, environ=None):
     return variables
 
 
-def analyse_scene(scene, cg_file, environ=None):
+def analyse_scene(scene: "HipScene", cg_file: str,
+                  environ: Optional[Mapping[str, str]] = None) -> StaticResult:
     """Run the static analysis of a parsed scene.
 
     Args:
@@ -139,7 +146,7 @@ def analyse_scene(scene, cg_file, environ=None):
     search_dirs = search_folders(variables)
     frame_vars = _frame_variables(scene)
 
-    drivers = {}
+    drivers: Dict[Any, Any] = {}
     for node in scene.nodes.values():
         base = node.base_type
         driver = is_driver(scene, node, drivers)
@@ -166,14 +173,14 @@ def analyse_scene(scene, cg_file, environ=None):
     return result
 
 
-def add_missing_tips(result):
+def add_missing_tips(result: StaticResult) -> None:
     """Tip 50001 with every missing file (a warning: the scene still renders without them)."""
     for values in result.asset["Miss"].values():
         for path in values[1]:
             result.add_tip(tips_code.HOUDINI_MISSING_FILE, path)
 
 
-def search_folders(variables):
+def search_folders(variables: Mapping[str, str]) -> List[str]:
     """Folders relative paths are looked up in: ``$HIP``, then ``$JOB``."""
     folders = [variables["HIP"]]
     if variables.get("JOB"):
@@ -181,7 +188,7 @@ def search_folders(variables):
     return folders
 
 
-def _frame_variables(scene):
+def _frame_variables(scene: Any) -> Any:
     start, end = scene.frange if scene.frange else (1.0, 240.0)
     current = round(scene.current_frame(), 6)
     return {"FSTART": start, "FEND": end, "RFSTART": start, "RFEND": end, "F": current,
@@ -189,7 +196,7 @@ def _frame_variables(scene):
             "T": scene.tcur, "PI": 3.141592653589793}
 
 
-def evaluate_number(value, channels, frame_vars):
+def evaluate_number(value: Any, channels: Any, frame_vars: Any) -> Any:
     """Value of a numeric parameter component: a literal, or a channel's simple expression.
 
     Expressions made of numbers, ``+ - * /``, parentheses and frame variables (``$FSTART``,
@@ -212,7 +219,7 @@ def evaluate_number(value, channels, frame_vars):
     return number
 
 
-def _to_float(value):
+def _to_float(value: Any) -> Any:
     try:
         return float(value)
     except (TypeError, ValueError):
@@ -228,13 +235,13 @@ _BINARY = {
 _NUMBER_NODES = tuple(getattr(ast, name) for name in ("Constant", "Num") if hasattr(ast, name))
 
 
-def _safe_eval(expression, frame_vars):
+def _safe_eval(expression: Any, frame_vars: Any) -> Any:
     """Evaluate ``+ - * /`` arithmetic over numbers and frame variables; None otherwise."""
     if not expression or "`" in expression or len(expression) > 200:
         return None
     names = {}
 
-    def _name(match):
+    def _name(match: Any) -> Any:
         name = match.group(1)
         if name not in frame_vars:
             raise KeyError(name)
@@ -250,7 +257,7 @@ def _safe_eval(expression, frame_vars):
     return value if math.isfinite(value) else None
 
 
-def _evaluate(item, names):
+def _evaluate(item: Any, names: Any) -> Any:
     if isinstance(item, _NUMBER_NODES):
         value = getattr(item, "value", getattr(item, "n", None))
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -266,7 +273,7 @@ def _evaluate(item, names):
     raise ValueError("unsupported expression")
 
 
-def _frames(node, frame_vars, result=None):
+def _frames(node: Any, frame_vars: Any, result: Any = None) -> Any:
     """Frames the node renders: its ``f`` range, or the current frame when ``trange`` is off."""
     if hfs_rules.renders_current_frame(node.parm_string("trange")):
         current = frame_vars["F"]
@@ -286,7 +293,7 @@ def _frames(node, frame_vars, result=None):
     return hfs_rules.frames_string(start, end, step)
 
 
-def _rop_entry(scene, node, frame_vars, result):
+def _rop_entry(scene: Any, node: Any, frame_vars: Any, result: Any) -> Any:
     entry = {"node": node.path, "frames": _frames(node, frame_vars, result)}
     camera_parm = hfs_rules.camera_parm(node.base_type)
     if camera_parm and node.parm(camera_parm) is not None:
@@ -310,14 +317,14 @@ def _rop_entry(scene, node, frame_vars, result):
     return entry
 
 
-def _absolute_node_path(node, path):
+def _absolute_node_path(node: Any, path: Any) -> Any:
     if path.startswith("/"):
         return path.rstrip("/") or "/"
     base = node.path.rsplit("/", 1)[0]
     return os.path.normpath(base + "/" + path).replace("\\", "/")
 
 
-def _resolution(scene, node, camera_path, frame_vars):
+def _resolution(scene: Any, node: Any, camera_path: Any, frame_vars: Any) -> Any:
     """Resolution the ROP renders at: its override when on, else the camera's ``res``."""
     override = node.parm_string("override_camerares")
     if override in ("on", "1"):
@@ -340,7 +347,7 @@ def _resolution(scene, node, camera_path, frame_vars):
     return None, None
 
 
-def _distributed_entry(scene, node, frame_vars, result):
+def _distributed_entry(scene: Any, node: Any, frame_vars: Any, result: Any) -> Any:
     driver = (node.parm_string("hq_driver") or "").strip()
     driver_node = scene.node(_absolute_node_path(node, driver)) if driver else None
     output_file = ""
@@ -378,16 +385,16 @@ def _distributed_entry(scene, node, frame_vars, result):
     return entry
 
 
-def _filecache_reads(node):
+def _filecache_reads(node: Any) -> Any:
     return hfs_rules.filecache_reads(node.base_type, node.parm_string("loadfromdisk"))
 
 
-def _is_output(node, parm_name, driver):
+def _is_output(node: Any, parm_name: Any, driver: Any) -> Any:
     return hfs_rules.is_output_parm(node.base_type, parm_name, node.parm_string("filemode"),
                                     node.parm_string("loadfromdisk"), driver)
 
 
-def _looks_like_file(parm_name, value):
+def _looks_like_file(parm_name: Any, value: Any) -> Any:
     if not value or _NOT_A_FILE.match(value) or "\n" in value or len(value) > 1024:
         return False
     if not hfs_rules.names_input(parm_name) or _EXTENSION_ONLY.match(value):
@@ -397,7 +404,7 @@ def _looks_like_file(parm_name, value):
     return bool(_FILE_LIKE.search(value.rstrip()))
 
 
-def string_value(node, value):
+def string_value(node: Any, value: Any) -> Any:
     """``(text, evaluable)`` of a string parameter component.
 
     A component driven by a channel is read as the channel's expression, which Houdini
@@ -419,11 +426,11 @@ def string_value(node, value):
     return expression, True
 
 
-def _unescape_hscript(text):
+def _unescape_hscript(text: Any) -> Any:
     return text.replace('\\"', '"').replace("\\\\", "\\")
 
 
-def is_driver(scene, node, known=None):
+def is_driver(scene: "HipScene", node: "HipNode", known: Any = None) -> bool:
     """Whether the node is an output driver: under ``/out`` or inside a ``ropnet``.
 
     Args:
@@ -450,7 +457,8 @@ def is_driver(scene, node, known=None):
     return answer
 
 
-def _collect_files(node, driver, variables, search_dirs, cache, result):
+def _collect_files(node: Any, driver: Any, variables: Any, search_dirs: Any, cache: Any,
+                   result: Any) -> None:
     node_variables = None
     for parm_name, values in node.parms.items():
         if len(values) != 1:
@@ -475,8 +483,8 @@ def _collect_files(node, driver, variables, search_dirs, cache, result):
                            node_type=node.type, parm_name=parm_name)
 
 
-def classify_reference(result, key, raw, value, variables, search_dirs, cache, node_type,
-                       parm_name):
+def classify_reference(result: Any, key: Any, raw: Any, value: Any, variables: Any,
+                       search_dirs: Any, cache: Any, node_type: Any, parm_name: Any) -> None:
     """File it as Normal (existing files), Miss, Search (relative, not found) or Unresolved.
 
     Args:

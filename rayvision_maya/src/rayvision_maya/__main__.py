@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+from typing import Any, List, Optional
 
 from rayvision_maya.analyze_maya import AnalyzeMaya
 from rayvision_maya.constants import CG_EXTENSIONS
@@ -21,14 +22,14 @@ from rayvision_utils.exception.exception import AnalyseFailError, AnalyzeError, 
 from rayvision_utils.scene_input import SceneInputError
 
 
-def _plugin(text):
+def _plugin(text: Any) -> Any:
     name, separator, plugin_version = text.partition("=")
     if not separator or not name or not plugin_version:
         raise argparse.ArgumentTypeError("expected NAME=VERSION, got {!r}".format(text))
     return name, plugin_version
 
 
-def parse_args(argv):
+def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     """The command line options."""
     parser = argparse.ArgumentParser(prog="python -m rayvision_maya",
                                      description="Analyse a Maya scene for the Renderbus farm.")
@@ -50,7 +51,7 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def main(argv=None):
+def main(argv: Optional[List[str]] = None) -> int:
     """Run the analysis; returns the exit status."""
     args = parse_args(argv)
     software_version = args.software_version

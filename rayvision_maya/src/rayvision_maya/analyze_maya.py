@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import sys
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, List, Optional, Set, Union
 
 from rayvision_maya import constants, ma_reader, static_analysis, version
 from rayvision_maya.dcc import tables
@@ -42,7 +42,7 @@ SCRIPT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dcc")
 _FIRST_PYTHON3_MAYA = 2022
 
 
-def _mel_quote(text):
+def _mel_quote(text: Any) -> Any:
     """``text`` as the inside of a MEL double-quoted string."""
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
@@ -102,7 +102,7 @@ class AnalyzeMaya(BaseAnalyzer):
     RENDER_SOFTWARE = "Maya"
     CG_EXTENSIONS = constants.CG_EXTENSIONS
 
-    def __init__(self, cg_file: str, software_version: str, project_name: Optional[str],
+    def __init__(self, cg_file: str, software_version: Optional[str], project_name: Optional[str],
                  plugin_config: Optional[Dict[str, Any]], render_software: str = "Maya",
                  render_layer_type: Union[str, int] = "0",
                  input_project_path: Optional[str] = None, local_os: Optional[str] = None,
@@ -115,7 +115,7 @@ class AnalyzeMaya(BaseAnalyzer):
                     software_version))
         self.render_layer_type = str(render_layer_type)
         self.input_project_path = input_project_path
-        self.scene_version = None
+        self.scene_version: Optional[str] = None
         self.scene_hash = None
         self.scene_plugins: Dict[str, Any] = collections.OrderedDict()
         self.user_plugins = dict(plugin_config) if plugin_config else {}
@@ -129,16 +129,16 @@ class AnalyzeMaya(BaseAnalyzer):
     # ------------------------------------------------------------------ version
 
     @staticmethod
-    def check_version3(cg_file):
+    def check_version3(cg_file: str) -> Optional[str]:
         """Maya version that saved ``cg_file`` (.ma or .mb), e.g. ``"2018"``; None if unknown."""
         return version.scene_version(cg_file)
 
     @staticmethod
-    def check_version2(cg_file):
+    def check_version2(cg_file: str) -> Optional[str]:
         """Same as :meth:`check_version3` (kept for the documented Python 2 name)."""
         return version.scene_version(cg_file)
 
-    def check_version(self):
+    def check_version(self) -> None:
         """Compare the scene's version with ``software_version``.
 
         Raises:
@@ -153,18 +153,18 @@ class AnalyzeMaya(BaseAnalyzer):
                 error_msg.VERSION_NOT_MATCH, self.cg_file, self.scene_version,
                 self.software_version))
 
-    def prepare(self):
+    def prepare(self) -> None:
         """Version check before either backend."""
         self.check_version()
 
-    def analyse_cg_file(self):
+    def analyse_cg_file(self) -> Optional[str]:
         """Check the version and return the Maya executable to use (None: static backend)."""
         self.check_version()
         return self.select_backend()[1]
 
     # ------------------------------------------------------------------ Maya location
 
-    def location_from_reg(self, version_text, reg=None):
+    def location_from_reg(self, version_text: Union[str, int], reg: Any = None) -> Optional[str]:
         """``MAYA_INSTALL_LOCATION`` of Maya ``<v>`` or ``<v>.5`` from the registry, or None."""
         for candidate in (str(version_text), "{}.5".format(version_text)):
             location = locate.registry_value(constants.REGISTRY_KEY.format(v=candidate),
@@ -173,7 +173,7 @@ class AnalyzeMaya(BaseAnalyzer):
                 return location
         return None
 
-    def find_dcc_executable(self, reg=None):
+    def find_dcc_executable(self, reg: Any = None) -> Optional[str]:
         """The Maya executable of ``software_version`` on this machine, or None."""
         year = _version_year(self.software_version)
         if year is None:
@@ -186,7 +186,7 @@ class AnalyzeMaya(BaseAnalyzer):
                 [template.format(v=year) for template in constants.LINUX_EXE_TEMPLATES])
         return None
 
-    def find_location(self):
+    def find_location(self) -> Optional[str]:
         """The Maya executable to use (documented).
 
         Raises:
@@ -197,7 +197,7 @@ class AnalyzeMaya(BaseAnalyzer):
             self._maya_not_found()
         return exe
 
-    def dcc_search_locations(self):
+    def dcc_search_locations(self) -> List[str]:
         """Where :meth:`find_dcc_executable` looks for Maya ``software_version`` (text)."""
         year = _version_year(self.software_version)
         if sys.platform.startswith("win"):
@@ -208,25 +208,25 @@ class AnalyzeMaya(BaseAnalyzer):
             return [template.format(v=year) for template in constants.LINUX_EXE_TEMPLATES]
         return ["(no Maya install location is known on {})".format(sys.platform)]
 
-    def _maya_not_found(self):
+    def _maya_not_found(self) -> None:
         self.add_tip(tips_code.CG_NOTEXISTS, "Maya {}".format(self.software_version))
         self.save_tips()
         raise CGExeNotExistError(self.dcc_not_found_message())
 
     # ------------------------------------------------------------------ task.json
 
-    def task_info_fields(self):
+    def task_info_fields(self) -> Dict[str, Any]:
         """Maya's extra ``task_info`` keys."""
         return {"input_project_path": self.input_project_path or "",
                 "render_layer_type": self.render_layer_type}
 
-    def search_dirs(self):
+    def search_dirs(self) -> List[str]:
         """Folders relative scene paths are looked up in."""
         return static_analysis.search_dirs_for(self.cg_file, self.input_project_path)
 
     # ------------------------------------------------------------------ static backend
 
-    def analyse_static(self):
+    def analyse_static(self) -> List[str]:
         """Read the scene file itself."""
         result = static_analysis.StaticMayaAnalysis(self.cg_file, self.input_project_path,
                                                     hash_name="md5").run()
@@ -241,7 +241,7 @@ class AnalyzeMaya(BaseAnalyzer):
                 self.append_tip(code, message)
         return result.upload_paths
 
-    def _note_layer_system(self, detected):
+    def _note_layer_system(self, detected: Any) -> None:
         if detected and detected != self.render_layer_type:
             LOGGER.warning("%s uses %s but render_layer_type is %r", self.cg_file,
                            "render setup" if detected == "1" else "legacy render layers",
@@ -249,7 +249,7 @@ class AnalyzeMaya(BaseAnalyzer):
 
     # ------------------------------------------------------------------ DCC backend
 
-    def options(self):
+    def options(self) -> Dict[str, Any]:
         """The options the in-Maya script receives (documented key order)."""
         project = (self.input_project_path
                    or static_analysis.find_project_root(os.path.dirname(self.cg_file))
@@ -266,7 +266,7 @@ class AnalyzeMaya(BaseAnalyzer):
             ("channel", "api"),
         ])
 
-    def build_dcc_command(self, exe):
+    def build_dcc_command(self, exe: str) -> List[str]:
         """Argument list running Maya in batch mode on our script (documented contract).
 
         Windows: ``mayabatch.exe -command 'python "options=<repr>;...;import Analyze;
@@ -294,7 +294,7 @@ class AnalyzeMaya(BaseAnalyzer):
             "api", options_json, script_dir, run)
         return [exe, "-batch", "-command", 'python "{}"'.format(_mel_quote(code))]
 
-    def dcc_upload_paths(self):
+    def dcc_upload_paths(self) -> List[str]:
         """Resolve what Maya reported like the static backend does (sequences, tips)."""
         if not isinstance(self.asset_info, dict):
             self.asset_info = {}
@@ -341,7 +341,7 @@ class AnalyzeMaya(BaseAnalyzer):
 
     # ------------------------------------------------------------------ both
 
-    def finish(self):
+    def finish(self) -> None:
         """Plugins into software_config; ``scene_info_render`` = ``scene_info``."""
         software = self.task_info.setdefault("software_config", {})
         if not self.user_plugins and self.scene_plugins:
@@ -351,9 +351,9 @@ class AnalyzeMaya(BaseAnalyzer):
         scene_info = self.task_info.get("scene_info") or {}
         self.task_info["scene_info_render"] = copy.deepcopy(scene_info)
 
-    def _compare_plugins(self):
+    def _compare_plugins(self) -> None:
         """Tips for plugins whose configured version differs from the scene's."""
-        renderers = set()
+        renderers: Set[Any] = set()
         for layer in (self.task_info.get("scene_info") or {}).values():
             if isinstance(layer, dict):
                 renderers.add((layer.get("common") or {}).get("renderer"))

@@ -11,6 +11,7 @@ configured one (:func:`rayvision_maya.version.same_version`). Its results land i
 import logging
 import shutil
 import sys
+from typing import Any
 
 from rayvision_maya import version
 from rayvision_maya.analyze_maya import AnalyzeMaya, read_scene_version
@@ -33,12 +34,12 @@ class Maya(JsonHandle):
     exe_name = "mayabatch.exe"
     name = "Maya"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super(Maya, self).__init__(*args, **kwargs)
-        self.analyzer = None
+        self.analyzer: Any = None
         self.init()
 
-    def init(self):
+    def init(self) -> None:
         """Refuse scene paths with Chinese characters.
 
         Raises:
@@ -54,11 +55,11 @@ class Maya(JsonHandle):
     check_version3 = staticmethod(AnalyzeMaya.check_version3)
     check_version2 = staticmethod(AnalyzeMaya.check_version2)
 
-    def location_from_reg(self, version_text, reg=None):
+    def location_from_reg(self, version_text: Any, reg: Any = None) -> Any:
         """Maya install folder of ``version_text`` from the registry (None if absent)."""
         return self._analyzer_probe().location_from_reg(version_text, reg=reg)
 
-    def find_location(self):
+    def find_location(self) -> Any:
         """Set ``exe_path`` to the Maya of the scene's version.
 
         Raises:
@@ -73,7 +74,7 @@ class Maya(JsonHandle):
         self.exe_path = exe
         return exe
 
-    def analyse_cg_file(self):
+    def analyse_cg_file(self) -> Any:
         """Read the scene's Maya version; keep ``exe_path`` (custom or found) if any."""
         found = read_scene_version(self.cg_file, self.tips.add, self.tips.save_tips)
         self.version = found
@@ -82,7 +83,7 @@ class Maya(JsonHandle):
             self.exe_path = self._analyzer_probe().find_dcc_executable()
         return self.exe_path
 
-    def valid(self):
+    def valid(self) -> None:
         """The configured software must be Maya of the scene's version (year).
 
         Raises:
@@ -95,7 +96,7 @@ class Maya(JsonHandle):
             self.tips.save_tips()
             raise VersionNotMatchError(VERSION_NOT_MATCH)
 
-    def _analyzer_probe(self):
+    def _analyzer_probe(self) -> Any:
         if self.analyzer is None:
             software = self.task.task_info.get("software_config", {})
             section = self.task.task_info["task_info"]
@@ -109,7 +110,7 @@ class Maya(JsonHandle):
                 platform=self.task.platform, cancel_token=self.cancel_token)
         return self.analyzer
 
-    def analyse(self):
+    def analyse(self) -> None:
         """Analyse with :class:`AnalyzeMaya` and copy its results into the task's files.
 
         Raises:
@@ -126,13 +127,13 @@ class Maya(JsonHandle):
         shutil.copyfile(analyzer.tips_json, self.task.tips_json_path)
         self.upload_info = analyzer.upload_info
 
-    def handle_analyse_result(self):
+    def handle_analyse_result(self) -> None:
         """Write the task's upload.json (the scene and every asset)."""
         upload = getattr(self, "upload_info", None) or {"asset": []}
         json_save(self.task.upload_json_path, upload, ensure_ascii=False)
         self.task.upload_info = upload
 
-    def run(self):
+    def run(self) -> None:
         """The whole analysis: version, checks, analysis, results into the task."""
         self.analyse_cg_file()
         self.valid()

@@ -17,6 +17,7 @@ are capped (:data:`MAX_RECORDS`; ``capped`` says when a cap was reached).
 
 import collections
 import re
+from typing import Any, Dict, List, Optional, Tuple
 
 from rayvision_maya import mel
 from rayvision_maya.dcc.tables import CAMERA_TYPES, FILE_ATTRIBUTES
@@ -51,7 +52,8 @@ _SIMPLE_CREATE_NODE = re.compile(
 _SIMPLE_STRING_SETATTR = re.compile(
     rb'setAttr[ \t]+"\.([^"\\\s]+)"[ \t]+-type[ \t]+"string"[ \t]+"([^"\\\n]*)"[ \t]*;$')
 # Comment lines opening a .ma file (before its first statement).
-_LEADING_COMMENTS = re.compile(rb"(?://[^\n]*\n)*")
+_LEADING_COMMENTS: Any = re.compile(  # matches everywhere
+    rb"(?://[^\n]*\n)*")
 # The start of the next line that is not indented: where a node's statements end.
 _NEXT_TOP_LEVEL = re.compile(rb"\n[^\t \r\n]")
 # A statement ends with ';' at the end of a line.
@@ -121,30 +123,31 @@ class MayaAsciiScene(object):
         hexdigest (str): md5 of the file, when :func:`read_scene` was asked for it.
     """
 
-    def __init__(self, namespace=""):
+    def __init__(self, namespace: str = "") -> None:
         self.namespace = namespace
-        self.header_version = None
+        self.header_version: Optional[str] = None
         self.codeset = "utf-8"
-        self.requires = collections.OrderedDict()
-        self.file_info = collections.OrderedDict()
+        self.requires: Dict[Any, Any] = collections.OrderedDict()
+        self.file_info: Dict[Any, Any] = collections.OrderedDict()
         self.time_unit = "film"
-        self.nodes = collections.OrderedDict()
-        self.string_attrs = []
-        self.references = []
-        self.adjustments = []
-        self.render_setup_parents = []
-        self.selectors = {}
-        self.dag_parents = {}
+        self.nodes: Dict[Any, Any] = collections.OrderedDict()
+        self.string_attrs: List[Any] = []
+        self.references: List[Any] = []
+        self.adjustments: List[Any] = []
+        self.render_setup_parents: List[Any] = []
+        self.selectors: Dict[Any, Any] = {}
+        self.dag_parents: Dict[Any, Any] = {}
         self.complete = False
         self.capped = False
         self.hexdigest = None
         self.bytes_read = 0
         self._tail = b""
-        self._current = None  # (type, name) of the node that string setAttr lines belong to
+        # (type, name) of the node that string setAttr lines belong to
+        self._current: Optional[Tuple[Any, Any]] = None
 
     # ------------------------------------------------------------------ decoding
 
-    def text(self, raw):
+    def text(self, raw: bytes) -> str:
         """Decode scene bytes with the scene's code page, falling back, never failing."""
         for codec in (self.codeset, "utf-8", "gbk"):
             try:
@@ -153,7 +156,7 @@ class MayaAsciiScene(object):
                 continue
         return raw.decode("utf-8", "replace")
 
-    def _name(self, raw):
+    def _name(self, raw: Any) -> Any:
         name = self.text(raw).lstrip(":")
         if self.namespace and name not in SHARED_NODES:
             return self.namespace + ":" + name
@@ -161,7 +164,7 @@ class MayaAsciiScene(object):
 
     # ------------------------------------------------------------------ reading
 
-    def read(self, stream, block_size=BLOCK_SIZE):
+    def read(self, stream: Any, block_size: int = BLOCK_SIZE) -> "MayaAsciiScene":
         """Read a whole .ma stream (binary, anything with ``read(size)``); returns self.
 
         Args:
@@ -195,7 +198,7 @@ class MayaAsciiScene(object):
             carry = self._scan_block(buffer)
         return self
 
-    def _scan_block(self, buffer):
+    def _scan_block(self, buffer: Any) -> Any:
         """Scan what can be decided in ``buffer`` (not the end of a file); return the rest.
 
         A statement is matched from the ';' ending the line before it to the end of its
@@ -214,14 +217,14 @@ class MayaAsciiScene(object):
             return carry[-64:]
         return carry
 
-    def read_buffer(self, buffer, block_size=BLOCK_SIZE):
+    def read_buffer(self, buffer: Any, block_size: int = BLOCK_SIZE) -> "MayaAsciiScene":
         """Read a whole .ma held in a bytes-like object (bytes, mmap); returns self.
 
         Same result as :meth:`read`; the buffer is read block by block, never copied whole.
         """
         return self.read(_BufferReader(buffer), block_size)
 
-    def _read_header(self, data):
+    def _read_header(self, data: Any) -> None:
         head = data[:4096]
         codeset = _CODESET.search(head)
         if codeset:
@@ -235,7 +238,7 @@ class MayaAsciiScene(object):
         if version:
             self.header_version = version.group(1).decode("ascii", "replace")
 
-    def _scan(self, buffer, limit, endpos, eof):
+    def _scan(self, buffer: Any, limit: Any, endpos: Any, eof: Any) -> Any:
         """Handle the statements whose ';' lies before ``limit``; return the carry-over."""
         skip_until = 0
         for match in _STATEMENT.finditer(buffer, 0, endpos):
@@ -281,7 +284,7 @@ class MayaAsciiScene(object):
         return buffer[limit:]
 
     @staticmethod
-    def _statement_end(buffer, start, eof):
+    def _statement_end(buffer: Any, start: Any, eof: Any) -> Any:
         """Index just after the statement at ``start`` (its ';'), -1 if it goes on."""
         bound = start + MAX_STATEMENT
         found = _STATEMENT_END.search(buffer, start + 1, bound)
@@ -295,7 +298,7 @@ class MayaAsciiScene(object):
 
     # ------------------------------------------------------------------ statements
 
-    def _open_node(self, command, statement, buffer, end, eof):
+    def _open_node(self, command: Any, statement: Any, buffer: Any, end: Any, eof: Any) -> Any:
         if command == b"createNode":
             parts = statement.split(None, 2)
             if len(parts) < 2:
@@ -336,7 +339,7 @@ class MayaAsciiScene(object):
         self._node_attributes(node, buffer[end:node_end])
         return node_end
 
-    def _dag_parent(self, statement):
+    def _dag_parent(self, statement: Any) -> None:
         """Remember the parent of a transform (``createNode transform -n a -p b``)."""
         _, name, parent = self._node_identity(b"createNode", statement)
         if parent is None or name in self.dag_parents:
@@ -346,7 +349,7 @@ class MayaAsciiScene(object):
             return
         self.dag_parents[name] = parent
 
-    def _node_identity(self, command, statement):
+    def _node_identity(self, command: Any, statement: Any) -> Any:
         """``(type, name, parent)`` of a createNode or ``select -ne`` statement."""
         if command == b"createNode":
             # The form Maya writes, without escapes: no tokenizing needed.
@@ -366,7 +369,7 @@ class MayaAsciiScene(object):
         bare = self.text(last).lstrip(":")
         return SHARED_NODES.get(bare, ""), self._name(last), None
 
-    def _current_node(self):
+    def _current_node(self) -> Any:
         """``(type, name)`` of the node string setAttr lines belong to, or None."""
         current = self._current
         if current is not None and isinstance(current[0], bytes):
@@ -374,7 +377,7 @@ class MayaAsciiScene(object):
             current = self._current = (node_type, name)
         return current
 
-    def _node_attributes(self, node, body):
+    def _node_attributes(self, node: Any, body: Any) -> None:
         """Parse the indented setAttr statements of one node."""
         for statement in _split_statements(body):
             if not statement.startswith(b"setAttr") or len(statement) > MAX_PARSED:
@@ -397,13 +400,13 @@ class MayaAsciiScene(object):
                 value = mel.parse_value(values)
             node.attrs[attr] = value
 
-    def _string_value(self, data_type, values):
+    def _string_value(self, data_type: Any, values: Any) -> Any:
         if data_type == b"stringArray":
             return [self.text(mel.unquote(token)) for token in values if mel.is_string(token)]
         joined = mel.join_strings(values)
         return self.text(joined) if joined is not None else ""
 
-    def _string_setattr(self, statement):
+    def _string_setattr(self, statement: Any) -> None:
         """A string setAttr of a node not parsed as a whole: keep it if it looks like a path."""
         if self._current is not None and self._current[0] == b"script":
             return
@@ -428,7 +431,7 @@ class MayaAsciiScene(object):
             return
         self.string_attrs.append(StringAttr(name, node_type, attr[1:], self.text(raw)))
 
-    def _connect(self, statement):
+    def _connect(self, statement: Any) -> None:
         tokens = mel.tokenize(statement)
         strings = [self.text(mel.unquote(token)) for token in tokens if mel.is_string(token)]
         if len(strings) < 2:
@@ -455,7 +458,7 @@ class MayaAsciiScene(object):
                 layer = self.namespace + ":" + layer
             self.adjustments.append((source, layer, int(match.group(2))))
 
-    def _reference(self, statement):
+    def _reference(self, statement: Any) -> None:
         tokens = mel.tokenize(statement)
         flags, path = mel.flag_values(tokens)
         if path is None or not (b"-r" in flags or b"-reference" in flags or b"-rdi" in flags):
@@ -479,27 +482,27 @@ class MayaAsciiScene(object):
             deferred, depth,
             self.text(file_type) if isinstance(file_type, bytes) else ""))
 
-    def _requires(self, statement):
+    def _requires(self, statement: Any) -> None:
         tokens = mel.tokenize(statement)
         if len(tokens) >= 3 and mel.is_string(tokens[-1]) and tokens[-2][:1] != b"-":
             raw = tokens[-2]
             name = self.text(mel.unquote(raw) if mel.is_string(raw) else raw)
             self.requires[name] = self.text(mel.unquote(tokens[-1]))
 
-    def _file_info(self, statement):
+    def _file_info(self, statement: Any) -> None:
         tokens = mel.tokenize(statement)
         if len(tokens) >= 3 and mel.is_string(tokens[1]) and mel.is_string(tokens[2]):
             self.file_info[self.text(mel.unquote(tokens[1]))] = self.text(
                 mel.unquote(tokens[2]))
 
-    def _current_unit(self, statement):
+    def _current_unit(self, statement: Any) -> None:
         flags, _ = mel.flag_values(mel.tokenize(statement))
         unit = flags.get(b"-t") or flags.get(b"-time")
         if isinstance(unit, bytes):
             self.time_unit = self.text(unit)
 
 
-def _flag_argument(tokens, names):
+def _flag_argument(tokens: Any, names: Any) -> Any:
     """The (unquoted) value following the first of ``names`` in ``tokens``, or None."""
     for index, token in enumerate(tokens[:-1]):
         if token in names:
@@ -508,7 +511,7 @@ def _flag_argument(tokens, names):
     return None
 
 
-def _split_statements(body):
+def _split_statements(body: Any) -> Any:
     """Statements of a node body, one at a time: each ends with ';' at the end of a line."""
     start = 0
     for end in _STATEMENT_END_OR_EOF.finditer(body):
@@ -526,17 +529,18 @@ def _split_statements(body):
 class _BufferReader(object):
     """``read(size)`` over a bytes-like object, one block copied at a time."""
 
-    def __init__(self, buffer):
+    def __init__(self, buffer: Any) -> None:
         self._view = memoryview(buffer)
         self._position = 0
 
-    def read(self, size):
+    def read(self, size: int) -> bytes:
         start = self._position
         self._position = min(len(self._view), start + size)
         return self._view[start:self._position].tobytes()
 
 
-def read_scene(path, namespace="", block_size=BLOCK_SIZE, hash_name=None):
+def read_scene(path: str, namespace: str = "", block_size: int = BLOCK_SIZE,
+               hash_name: Optional[str] = None) -> "MayaAsciiScene":
     """Read the .ma file at ``path`` into a :class:`MayaAsciiScene`.
 
     The file is opened through :func:`rayvision_utils.scene_input.open_scene` (devices,

@@ -10,8 +10,12 @@ absolute file paths are picked out, and kept when such a file exists.
 import collections
 import re
 import struct
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 from rayvision_utils.scene_input import open_scene
+
+if TYPE_CHECKING:
+    from rayvision_utils.scene_input import SceneStream
 
 _GROUP_TAGS = (b"FORM", b"FOR4", b"FOR8", b"CAT4", b"CAT8", b"LIS4", b"LIS8", b"LIST")
 # A path is a NUL-terminated run of printable characters: a root (``D:\``, ``D:/``, ``\\``
@@ -41,22 +45,22 @@ class MayaBinaryHead(object):
         time_unit (str): TUNI chunk (``film``...).
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.valid = False
-        self.version = None
-        self.file_info = collections.OrderedDict()
-        self.requires = collections.OrderedDict()
-        self.time_unit = None
+        self.version: Optional[str] = None
+        self.file_info: Dict[Any, Any] = collections.OrderedDict()
+        self.requires: Dict[Any, Any] = collections.OrderedDict()
+        self.time_unit: Optional[str] = None
 
 
-def _text(raw):
+def _text(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("latin-1")
 
 
-def read_head(path):
+def read_head(path: str) -> MayaBinaryHead:
     """Parse the HEAD group of the .mb file at ``path``; never raises on bad content."""
     head = MayaBinaryHead()
     with open_scene(path, decompress=False) as stream:
@@ -95,7 +99,7 @@ def read_head(path):
     return head
 
 
-def _size(data, offset, wide):
+def _size(data: bytes, offset: int, wide: bool) -> Optional[int]:
     try:
         if wide:
             return struct.unpack(">Q", data[offset + 8:offset + 16])[0]
@@ -104,7 +108,7 @@ def _size(data, offset, wide):
         return None
 
 
-def _head_chunk(head, tag, payload):
+def _head_chunk(head: MayaBinaryHead, tag: bytes, payload: bytes) -> None:
     parts = payload.split(b"\x00")
     if tag == b"VERS":
         head.version = _text(parts[0])
@@ -116,7 +120,7 @@ def _head_chunk(head, tag, payload):
         head.time_unit = _text(parts[0])
 
 
-def _read_up_to(stream, limit):
+def _read_up_to(stream: "SceneStream", limit: int) -> bytes:
     pieces = []
     total = 0
     while total < limit:
@@ -128,7 +132,7 @@ def _read_up_to(stream, limit):
     return b"".join(pieces)
 
 
-def path_in_run(run):
+def path_in_run(run: bytes) -> Optional[bytes]:
     """The absolute path a NUL-terminated run of printable bytes ends with, or None.
 
     The leftmost root from which the run, up to its end, is a path with a body of 1 to
@@ -146,12 +150,13 @@ def path_in_run(run):
     return None
 
 
-def scan_paths(path):
+def scan_paths(path: str) -> List[Union[str, Any]]:
     """Strings of the .mb file that look like absolute file paths (in order, no repeats)."""
     return scan_binary(path)[0]
 
 
-def scan_binary(path, hash_name=None):
+def scan_binary(path: str,
+                hash_name: Optional[str] = None) -> Union[Tuple[Any, str], Tuple[Any, None]]:
     """The path-like strings of a .mb file and, in the same pass, its digest.
 
     Args:
@@ -161,7 +166,7 @@ def scan_binary(path, hash_name=None):
     Returns:
         tuple: ``(paths, hexdigest)``; ``hexdigest`` is None without ``hash_name``.
     """
-    found = collections.OrderedDict()
+    found: Dict[Any, Any] = collections.OrderedDict()
     carry = b""
     with open_scene(path, hash_name=hash_name, decompress=False) as stream:
         while True:

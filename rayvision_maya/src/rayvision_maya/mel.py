@@ -6,6 +6,7 @@ Every function takes bytes and never raises on malformed input.
 """
 
 import re
+from typing import Any
 
 # A quoted string is matched "unrolled" (runs of plain characters, then one escape at a
 # time): the regex engine keeps no state per plain character, so memory stays flat.
@@ -21,17 +22,17 @@ _BOOLEANS = {b"yes": True, b"true": True, b"on": True,
              b"no": False, b"false": False, b"off": False}
 
 
-def tokenize(statement):
+def tokenize(statement: Any) -> Any:
     """Split a statement (bytes) into tokens; strings keep their quotes."""
     return _TOKEN.findall(statement)
 
 
-def is_string(token):
+def is_string(token: Any) -> Any:
     """Whether ``token`` is a quoted string."""
     return token[:1] == b'"'
 
 
-def unquote(token):
+def unquote(token: Any) -> Any:
     """The bytes of a quoted MEL string, escapes resolved (an unterminated one is accepted)."""
     body = token[1:-1] if len(token) > 1 and token.endswith(b'"') else token[1:]
     if b"\\" not in body:
@@ -39,7 +40,7 @@ def unquote(token):
     return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), body)
 
 
-def join_strings(tokens):
+def join_strings(tokens: Any) -> Any:
     """Concatenate the strings of ``("a" + "b")`` style values; None when there is none."""
     parts = [unquote(token) for token in tokens if is_string(token)]
     if not parts:
@@ -47,7 +48,7 @@ def join_strings(tokens):
     return b"".join(parts)
 
 
-def parse_value(tokens):
+def parse_value(tokens: Any) -> Any:
     """A setAttr value: bool, int, float, bytes or a list of them; None when empty."""
     values = []
     for token in tokens:
@@ -72,7 +73,7 @@ def parse_value(tokens):
     return values[0] if len(values) == 1 else values
 
 
-def parse_setattr(statement):
+def parse_setattr(statement: Any) -> Any:
     """Split ``setAttr [flags] "plug" [-type "t"] values;``.
 
     Returns:
@@ -103,7 +104,7 @@ def parse_setattr(statement):
     return plug, data_type, values
 
 
-def _is_number(token):
+def _is_number(token: Any) -> bool:
     try:
         float(token)
     except ValueError:
@@ -111,7 +112,7 @@ def _is_number(token):
     return True
 
 
-def flag_values(tokens):
+def flag_values(tokens: Any) -> Any:
     """``{flag: value}`` for the ``-flag value`` pairs of a statement, and its final string.
 
     The final quoted string (the path of ``file`` statements) is never taken as a flag value.

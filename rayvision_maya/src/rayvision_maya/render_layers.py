@@ -17,9 +17,13 @@ by their full DAG paths (``|cam_a|cameraShape1``); the others by their short nam
 
 import collections
 import fnmatch
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from rayvision_maya.dcc import tables
 from rayvision_maya.ma_reader import Node
+
+if TYPE_CHECKING:
+    from rayvision_maya.ma_reader import MayaAsciiScene
 
 GLOBALS = "defaultRenderGlobals"
 MASTER_LAYER = "defaultRenderLayer"
@@ -32,7 +36,7 @@ Camera = collections.namedtuple("Camera", "key name full_path node")
 
 # ---------------------------------------------------------------------------- values
 
-def number_text(value):
+def number_text(value: Union[float, int]) -> str:
     """``1.0`` -> ``"1"``, ``1.5`` -> ``"1.5"``, other values -> ``str``."""
     if isinstance(value, bool):
         return str(int(value))
@@ -41,14 +45,14 @@ def number_text(value):
     return str(value)
 
 
-def as_float(value, default):
+def as_float(value: Union[float, int], default: float) -> float:
     """``value`` as a float when it is a number (bools count), else ``default``."""
     if isinstance(value, (bool, int, float)):
         return float(value)
     return default
 
 
-def as_bool(value, default):
+def as_bool(value: Any, default: bool) -> bool:
     """``value`` as a bool when it is a bool or a number, else ``default``."""
     if isinstance(value, bool):
         return value
@@ -57,7 +61,7 @@ def as_bool(value, default):
     return default
 
 
-def _apply(value, operations):
+def _apply(value: Any, operations: List[Any]) -> Union[float, bool, int, str]:
     """Apply ``[("set", v) | ("rel", multiply, offset)]`` in order to ``value``."""
     for operation in operations:
         if operation[0] == "set":
@@ -75,11 +79,12 @@ class LayerView(object):
         overrides (dict): ``(node key, attribute name) -> [operations]``.
     """
 
-    def __init__(self, nodes, overrides):
+    def __init__(self, nodes: Dict[str, Node], overrides: Dict[Tuple[str, str], Any]) -> None:
         self.nodes = nodes
         self.overrides = overrides
 
-    def get(self, node_name, names, default=None):
+    def get(self, node_name: str, names: Union[Tuple[str, str, str], Tuple[str, str]],
+            default: Optional[Union[float, str, int]] = None) -> Any:
         """The value of the first of ``names`` (short and long names) set on the node."""
         value = default
         node = self.nodes.get(node_name)
@@ -97,7 +102,7 @@ class LayerView(object):
 
 # ---------------------------------------------------------------------------- cameras
 
-def dag_path(dag_parents, name, parent):
+def dag_path(dag_parents: Dict[str, str], name: str, parent: Optional[str]) -> str:
     """Full DAG path (``|grp|cam|camShape``) of a node from its parent as written."""
     chain = [name.rpartition("|")[2]]
     seen = set()
@@ -114,13 +119,13 @@ def dag_path(dag_parents, name, parent):
     return "|" + "|".join(reversed(chain))
 
 
-def scene_cameras(scene):
+def scene_cameras(scene: "MayaAsciiScene") -> List[Any]:
     """``[(node key, full DAG path, node)]`` of the cameras of ``scene``."""
     return [(key, dag_path(scene.dag_parents, key, node.parent), node)
             for key, node in scene.nodes.items() if node.type in tables.CAMERA_TYPES]
 
 
-def name_cameras(found):
+def name_cameras(found: List[Any]) -> List[Union[Any, Camera]]:
     """:class:`Camera` list: short names, full DAG paths where short names collide."""
     counts = collections.Counter(path.rpartition("|")[2] for _key, path, _node in found)
     cameras = []
@@ -133,11 +138,11 @@ def name_cameras(found):
 class CameraIndex(object):
     """Find the camera a plug's node name (short, partial or full path) stands for."""
 
-    def __init__(self, cameras):
+    def __init__(self, cameras: List[Union[Any, Camera]]) -> None:
         self.cameras = cameras
         self._by_key = {camera.key: camera for camera in cameras}
 
-    def find(self, name):
+    def find(self, name: str) -> Optional[Camera]:
         """The :class:`Camera` named ``name``, or None (also when ambiguous)."""
         camera = self._by_key.get(name)
         if camera is not None:
@@ -150,9 +155,9 @@ class CameraIndex(object):
 
 # ---------------------------------------------------------------------------- overrides
 
-def legacy_overrides(scene, camera_index):
+def legacy_overrides(scene: "MayaAsciiScene", camera_index: CameraIndex) -> Dict[str, Any]:
     """Legacy render-layer overrides: ``{layer: {(node, attr): [("set", value)]}}``."""
-    overrides = {}
+    overrides: Dict[Any, Any] = {}
     for source, layer_name, index in scene.adjustments:
         if layer_name == MASTER_LAYER:
             continue  # Maya ignores adjustments stored on the master layer
@@ -167,7 +172,7 @@ def legacy_overrides(scene, camera_index):
     return overrides
 
 
-def _enabled(node):
+def _enabled(node: Node) -> bool:
     for names in (("se", "selfEnabled"), ("en", "enabled")):
         for name in names:
             if name in node.attrs:
@@ -177,7 +182,7 @@ def _enabled(node):
     return True
 
 
-def _operation(node):
+def _operation(node: Node) -> Optional[Tuple[Any, ...]]:
     """``("set", value)`` / ``("rel", multiply, offset)`` of an override node, or None."""
     if node.type.startswith("rel"):
         multiply = as_float(node.attrs.get("mul", node.attrs.get("multiply")), 1.0)
@@ -187,7 +192,7 @@ def _operation(node):
     return None if value is None else ("set", value)
 
 
-def _selector_patterns(scene, collection_name):
+def _selector_patterns(scene: "MayaAsciiScene", collection_name: str) -> Tuple[Any, Any]:
     """``(patterns, static names)`` of the selector of a Render Setup collection."""
     selector = scene.nodes.get(scene.selectors.get(collection_name, ""))
     if selector is None:
@@ -200,7 +205,8 @@ def _selector_patterns(scene, collection_name):
     return [part for part in patterns if part], [name for name in names if name]
 
 
-def _selects(camera, patterns, static_names):
+def _selects(camera: "Camera", patterns: List[Union[Any, str]],
+             static_names: List[Union[Any, str]]) -> bool:
     """Whether a collection selecting ``patterns`` / ``static_names`` holds ``camera``."""
     components = camera.full_path.lstrip("|").split("|")
     for name in static_names:
@@ -223,14 +229,15 @@ def _selects(camera, patterns, static_names):
     return selected
 
 
-def render_setup_overrides(scene, overrides, camera_index):
+def render_setup_overrides(scene: "MayaAsciiScene", overrides: Dict[str, Any],
+                           camera_index: CameraIndex) -> None:
     """Add the overrides of every Render Setup layer to ``overrides`` (its ``rs_`` layer).
 
     Render settings collections: absolute and relative overrides of the node their
     ``targetNodeName`` names. Object collections: overrides of ``renderable`` on the cameras
     their selectors select. Disabled layers, collections and overrides count for nothing.
     """
-    children = {}
+    children: Dict[Any, Any] = {}
     for child, parent in scene.render_setup_parents:
         children.setdefault(parent, []).append(child)
     for layer in [node for node in scene.nodes.values() if node.type == "renderSetupLayer"]:
@@ -251,7 +258,8 @@ def render_setup_overrides(scene, overrides, camera_index):
             pending.extend((child, inner) for child in children.get(name, []))
 
 
-def _add_override(scene, node, collection, layer_overrides, camera_index):
+def _add_override(scene: "MayaAsciiScene", node: Node, collection: Optional[Node],
+                  layer_overrides: Dict[Tuple[str, str], Any], camera_index: CameraIndex) -> None:
     attr = node.attrs.get("atr", node.attrs.get("attribute"))
     operation = _operation(node)
     if collection is None or not isinstance(attr, str) or operation is None:
@@ -273,7 +281,7 @@ def _add_override(scene, node, collection, layer_overrides, camera_index):
 
 # ---------------------------------------------------------------------------- layers
 
-def layer_nodes(scene):
+def layer_nodes(scene: "MayaAsciiScene") -> List[Node]:
     """The scene's own render layers (master first), referenced files' layers left out."""
     layers = [node for node in scene.nodes.values()
               if node.type == "renderLayer" and ":" not in node.name]
@@ -282,7 +290,8 @@ def layer_nodes(scene):
     return layers
 
 
-def scene_info(scene, referenced_cameras=()):
+def scene_info(scene: "MayaAsciiScene",
+               referenced_cameras: Sequence[Any] = ()) -> Dict[str, Any]:
     """task.json ``scene_info``: one entry per render layer of ``scene``.
 
     Args:
@@ -295,7 +304,7 @@ def scene_info(scene, referenced_cameras=()):
     render_setup_overrides(scene, overrides, camera_index)
     nodes = dict(scene.nodes)
     nodes.update((camera.key, camera.node) for camera in cameras)
-    info = collections.OrderedDict()
+    info: Dict[Any, Any] = collections.OrderedDict()
     for layer in layer_nodes(scene):
         view = LayerView(nodes, overrides.get(layer.name, {}))
         renderable = as_bool(layer.attrs.get("rndr", layer.attrs.get("renderable")), True)
@@ -309,7 +318,7 @@ def scene_info(scene, referenced_cameras=()):
     return info
 
 
-def layer_frames(view):
+def layer_frames(view: LayerView) -> Tuple[float, float, float, bool]:
     """``(start, end, by_frame, animation)`` Maya renders for one layer.
 
     With animation off Maya renders the current frame (``time1.outTime``) only.
@@ -328,7 +337,7 @@ def layer_frames(view):
     return start, end, by_frame, True
 
 
-def layer_common(view, cameras):
+def layer_common(view: LayerView, cameras: List[Union[Any, Camera]]) -> collections.OrderedDict:
     """The task.json ``common`` block of one layer."""
     renderer = view.get(GLOBALS, ("ren", "currentRenderer"), tables.DEFAULT_RENDERER)
     if not isinstance(renderer, str) or not renderer:
@@ -360,7 +369,7 @@ def layer_common(view, cameras):
     ])
 
 
-def image_format(view, renderer):
+def image_format(view: LayerView, renderer: str) -> str:
     """The output image format (extension) of one layer."""
     if renderer == "arnold":
         value = view.get("defaultArnoldDriver", ("ai_translator", "aiTranslator"), "exr")

@@ -10,6 +10,7 @@ import collections
 import logging
 import os
 import re
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple, Union
 
 from rayvision_maya import ma_reader, mb_reader, render_layers
 from rayvision_maya.dcc import tables
@@ -17,6 +18,10 @@ from rayvision_utils import paths as path_utils
 from rayvision_utils.exception import tips_code
 from rayvision_utils.findings import StaticFindings
 from rayvision_utils.scene_input import SceneInputError
+
+if TYPE_CHECKING:
+    from rayvision_maya.ma_reader import MayaAsciiScene, Node
+    from rayvision_utils.paths import DirectoryCache
 
 LOGGER = logging.getLogger(__name__)
 
@@ -51,25 +56,25 @@ _MAX_PATH_LENGTH = 32767
 class StaticResult(StaticFindings):
     """What the static analysis found (see module docstring)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super(StaticResult, self).__init__()
-        self.scene_info = collections.OrderedDict()
-        self.assets = []
-        self.plugins = collections.OrderedDict()
-        self.render_layer_type = None
+        self.scene_info: Dict[Any, Any] = collections.OrderedDict()
+        self.assets: List[Any] = []
+        self.plugins: Dict[Any, Any] = collections.OrderedDict()
+        self.render_layer_type: Optional[str] = None
         self.complete = True
-        self.scene_hash = None
+        self.scene_hash: Optional[str] = None
 
     # Names the Maya backend grew up with.
     tip = StaticFindings.add_tip
 
     @property
-    def upload_paths(self):
+    def upload_paths(self) -> List[Union[Any, str]]:
         """Files to upload, without repeats (same list as ``upload_files``)."""
         return self.upload_files
 
 
-def find_project_root(scene_dir, levels=4):
+def find_project_root(scene_dir: str, levels: int = 4) -> Optional[str]:
     """The nearest folder at or above ``scene_dir`` holding ``workspace.mel``, or None."""
     folder = os.path.abspath(scene_dir)
     for _ in range(levels + 1):
@@ -82,7 +87,7 @@ def find_project_root(scene_dir, levels=4):
     return None
 
 
-def search_dirs_for(cg_file, input_project_path=None):
+def search_dirs_for(cg_file: str, input_project_path: Optional[str] = None) -> List[str]:
     """Folders where relative scene paths are looked up, best first."""
     scene_dir = os.path.dirname(os.path.abspath(cg_file))
     result = []
@@ -104,18 +109,19 @@ class StaticMayaAnalysis(object):
             (``result.scene_hash``).
     """
 
-    def __init__(self, cg_file, input_project_path=None, environ=None, hash_name=None):
+    def __init__(self, cg_file: str, input_project_path: Optional[str] = None,
+                 environ: Optional[Any] = None, hash_name: Optional[str] = None) -> None:
         self.cg_file = cg_file
         self.hash_name = hash_name
         self.search_dirs = search_dirs_for(cg_file, input_project_path)
         self.environ = environ
         self.cache = path_utils.DirectoryCache()
         self.result = StaticResult()
-        self._read_scenes = set()
+        self._read_scenes: Set[Any] = set()
         # Cameras of referenced scenes ("namespace:cameraShape").
-        self._referenced_cameras = []
+        self._referenced_cameras: List[Any] = []
 
-    def run(self):
+    def run(self) -> StaticResult:
         """Analyse; returns the :class:`StaticResult`."""
         if self.cg_file.lower().endswith(".mb"):
             self._binary(self.cg_file)
@@ -144,19 +150,21 @@ class StaticMayaAnalysis(object):
 
     # ------------------------------------------------------------------ layers
 
-    def _scene_info(self, scene):
+    def _scene_info(self, scene: "MayaAsciiScene") -> Dict[str, Any]:
         uses_render_setup = any(node.type == "renderSetupLayer" for node in scene.nodes.values())
         self.result.render_layer_type = "1" if uses_render_setup else "0"
         return render_layers.scene_info(scene, self._referenced_cameras)
 
     # ------------------------------------------------------------------ files
 
-    def _resolve(self, value, search_dirs, kind=None):
+    def _resolve(self, value: str, search_dirs: List[str],
+                 kind: Optional[str] = None) -> Tuple[Any, str]:
         if kind not in tables.FOLDER_KINDS:
             return path_utils.resolve_files(value, search_dirs, self.environ, self.cache)
         return resolve_value(value, search_dirs, self.environ, self.cache)
 
-    def add_entry(self, node_name, node_type, attr, value, files, missing, kind):
+    def add_entry(self, node_name: str, node_type: str, attr: str, value: str,
+                  files: List[Union[Any, str]], missing: bool, kind: Optional[str]) -> None:
         """Record one asset.json entry and its files for upload."""
         self.result.assets.append(collections.OrderedDict([
             ("node", node_name), ("type", node_type), ("attr", attr), ("value", value),
@@ -165,8 +173,9 @@ class StaticMayaAnalysis(object):
         for path in files:
             self.result.add_upload(path, source)
 
-    def add_file(self, node_name, node_type, attr, value, kind, search_dirs,
-                 use_frame_extension=False, uv_tiling_mode=0):
+    def add_file(self, node_name: str, node_type: str, attr: str, value: str, kind: Optional[str],
+                 search_dirs: List[str], use_frame_extension: bool = False,
+                 uv_tiling_mode: int = 0) -> None:
         """Resolve one file attribute value: an asset entry, its files, a tip if missing."""
         pattern, entry_kind = sequence_pattern(node_type, value, kind, use_frame_extension,
                                                uv_tiling_mode)
@@ -176,7 +185,7 @@ class StaticMayaAnalysis(object):
             self.result.tip(tables.KIND_TIP_CODES[entry_kind], reported)
             self.result.add_source(reported, "{}.{}".format(node_name, attr))
 
-    def _assets(self, scene, search_dirs):
+    def _assets(self, scene: "MayaAsciiScene", search_dirs: List[str]) -> None:
         handled = set()
         for node in scene.nodes.values():
             for long_name, short_name, kind in tables.FILE_ATTRIBUTES.get(node.type, ()):
@@ -202,20 +211,21 @@ class StaticMayaAnalysis(object):
         for item in scene.string_attrs:
             self._generic(item.node, item.type, item.attr, item.value, search_dirs)
 
-    def _generic(self, node_name, node_type, attr, value, search_dirs):
+    def _generic(self, node_name: str, node_type: str, attr: str, value: str,
+                 search_dirs: List[str]) -> None:
         if len(value) > 1024 or "\n" in value or ("/" not in value and "\\" not in value):
             return
         files, _ = path_utils.resolve_files(value, search_dirs, self.environ, self.cache)
         if files:
             self.add_entry(node_name, node_type, attr, value, files, False, "other")
 
-    def add_cache_file(self, node, cache_path, search_dirs):
+    def add_cache_file(self, node: "Node", cache_path: str, search_dirs: List[str]) -> None:
         """A Maya cache (``cacheFile``): its ``.xml`` and per-frame ``.mc``/``.mcx`` files."""
         name = node.attrs.get("cn", node.attrs.get("cacheName"))
         if not isinstance(name, str) or not name:
             return
         folder = path_utils.to_slash(cache_path).rstrip("/")
-        files = []
+        files: List[Any] = []
         reported = folder + "/" + name + ".xml"
         for pattern in (name + ".xml", name + "Frame#.mc", name + "Frame#.mcx", name + ".mc",
                         name + ".mcx"):
@@ -232,7 +242,8 @@ class StaticMayaAnalysis(object):
 
     # ------------------------------------------------------------------ references
 
-    def _references(self, scene, search_dirs, depth, load_states=None):
+    def _references(self, scene: "MayaAsciiScene", search_dirs: List[str], depth: int,
+                    load_states: Optional[Dict[str, bool]] = None) -> None:
         """Record the references of ``scene`` and read the loaded ones, recursively.
 
         Maya loads neither a deferred (unloaded) reference nor anything inside it: those are
@@ -257,7 +268,8 @@ class StaticMayaAnalysis(object):
                 continue
             self._read_reference(scene, files[0], namespace, search_dirs, depth, load_states)
 
-    def _read_reference(self, scene, path, namespace, search_dirs, depth, load_states):
+    def _read_reference(self, scene: "MayaAsciiScene", path: str, namespace: str,
+                        search_dirs: List[str], depth: int, load_states: Dict[str, bool]) -> None:
         key = os.path.normcase(os.path.realpath(path))
         if key in self._read_scenes:
             return
@@ -285,7 +297,8 @@ class StaticMayaAnalysis(object):
 
     # ------------------------------------------------------------------ Maya binary
 
-    def _binary(self, path, search_dirs=None, is_reference=False):
+    def _binary(self, path: str, search_dirs: Optional[List[str]] = None,
+                is_reference: bool = False) -> None:
         search_dirs = search_dirs or self.search_dirs
         head = mb_reader.read_head(path)
         if not is_reference:
@@ -307,7 +320,7 @@ class StaticMayaAnalysis(object):
                 path_utils.to_slash(path), found))
 
 
-def _direct_references(scene):
+def _direct_references(scene: "MayaAsciiScene") -> collections.OrderedDict:
     """``{path: (deferred, reference node, namespace)}`` of the references of ``scene``.
 
     One path may appear in a ``file -rdi 1`` (load info) and in ``file -r`` statements
@@ -318,7 +331,7 @@ def _direct_references(scene):
     loaded). ``-rdi 2`` and deeper entries describe references inside references: they are
     read from those files.
     """
-    merged = collections.OrderedDict()
+    merged: Dict[Any, Any] = collections.OrderedDict()
     for reference in scene.references:
         if reference.depth > 1:
             continue
@@ -337,9 +350,9 @@ def _direct_references(scene):
         for raw, (by_r, by_rdi, name, namespace) in merged.items())
 
 
-def _nested_load_states(scene):
+def _nested_load_states(scene: "MayaAsciiScene") -> Dict[str, bool]:
     """``{path: deferred}`` of the nested references a top scene sets (``-rdi 2``...)."""
-    states = {}
+    states: Dict[Any, Any] = {}
     for reference in scene.references:
         if reference.depth > 1:
             raw = _COPY_NUMBER.sub("", reference.path)
@@ -347,7 +360,8 @@ def _nested_load_states(scene):
     return states
 
 
-def farm_plugins(requires, maya_year=None):
+def farm_plugins(requires: Union[collections.OrderedDict, Dict[str, str]],
+                 maya_year: Optional[int] = None) -> collections.OrderedDict:
     """The plugins of ``requires`` that are render-farm configuration (Maya's own left out).
 
     Args:
@@ -368,17 +382,17 @@ def farm_plugins(requires, maya_year=None):
     return plugins
 
 
-def _year_of(text):
+def _year_of(text: Optional[str]) -> Optional[int]:
     match = re.search(r"(\d{4})", str(text or ""))
     return int(match.group(1)) if match else None
 
 
-def scene_year(requires):
+def scene_year(requires: Union[collections.OrderedDict, Dict[str, str]]) -> Optional[int]:
     """The year of ``requires maya "2018"`` (int), or None."""
     return _year_of(requires.get("maya"))
 
 
-def _attr(node, names):
+def _attr(node: "Node", names: Union[Tuple[str, str], Tuple[()]]) -> Optional[Union[bool, int]]:
     """The first of ``names`` set on ``node`` (short name first), or None."""
     for name in reversed(names):
         if name in node.attrs:
@@ -386,7 +400,9 @@ def _attr(node, names):
     return None
 
 
-def sequence_pattern(node_type, value, kind, use_frame_extension=False, uv_tiling_mode=0):
+def sequence_pattern(node_type: str, value: str, kind: Optional[str],
+                     use_frame_extension: bool = False,
+                     uv_tiling_mode: int = 0) -> Tuple[str, Optional[str]]:
     """Turn frame-extension and UV-tiling settings into sequence tokens.
 
     Returns:
@@ -407,7 +423,8 @@ def sequence_pattern(node_type, value, kind, use_frame_extension=False, uv_tilin
     return value, kind
 
 
-def resolve_value(value, search_dirs, environ=None, cache=None):
+def resolve_value(value: str, search_dirs: List[str], environ: Optional[Any] = None,
+                  cache: Optional["DirectoryCache"] = None) -> Tuple[Any, str]:
     """Existing files for a scene path (a folder gives its files) and the path to report."""
     files, reported = path_utils.resolve_files(value, search_dirs, environ, cache)
     if not files:
@@ -417,7 +434,7 @@ def resolve_value(value, search_dirs, environ=None, cache=None):
     return files, reported
 
 
-def _folder_files(folder):
+def _folder_files(folder: Any) -> Any:
     files = []
     for root, _dirs, names in os.walk(folder):
         for name in sorted(names):

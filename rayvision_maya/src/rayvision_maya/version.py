@@ -12,6 +12,7 @@ one.
 """
 
 import re
+from typing import Optional, Union
 
 from rayvision_maya import mb_reader
 from rayvision_utils.scene_input import open_scene
@@ -28,7 +29,7 @@ _MAX_HEADER_BYTES = 8 * 1024 * 1024
 _MAX_LINE = 64 * 1024
 
 
-def _year(value):
+def _year(value: Union[bytes, str, None]) -> Optional[str]:
     if value is None:
         return None
     if isinstance(value, bytes):
@@ -76,7 +77,7 @@ def header_lines(cg_file):
             yield line
 
 
-def ma_version(cg_file):
+def ma_version(cg_file: str) -> Optional[str]:
     """Version year of a Maya ASCII file, or None when the file does not say.
 
     Raises:
@@ -98,7 +99,7 @@ def ma_version(cg_file):
     return _year(product or header or requires)
 
 
-def mb_version(cg_file):
+def mb_version(cg_file: str) -> Optional[str]:
     """Version year of a Maya binary file, or None when it is not a readable .mb."""
     head = mb_reader.read_head(cg_file)
     if not head.valid:
@@ -111,7 +112,7 @@ def mb_version(cg_file):
     return _year(head.version)
 
 
-def scene_version(cg_file):
+def scene_version(cg_file: str) -> Optional[str]:
     """Version year of a .ma or .mb file (by extension), or None."""
     if cg_file.lower().endswith(".mb"):
         return mb_version(cg_file)

@@ -47,7 +47,7 @@ class ApiHandlers(object):
         farm (rayvision_sandbox.farm.Sandbox): The farm (store, storages, tasks, ...).
     """
 
-    def __init__(self, farm):
+    def __init__(self, farm) -> None:
         self.farm = farm
         self.store = farm.store
         self.tasks = farm.tasks
@@ -162,36 +162,36 @@ class ApiHandlers(object):
         self.tasks.submit(user, task_id, model.upper() if model else None, out_user)
         return None
 
-    def stop_task(self, user, body, ctx):
+    def stop_task(self, user, body, ctx) -> None:
         """Stop tasks."""
         self.tasks.stop(user, params.id_list(body, "taskIds"))
 
-    def start_task(self, user, body, ctx):
+    def start_task(self, user, body, ctx) -> None:
         """Start stopped tasks."""
         self.tasks.start(user, params.id_list(body, "taskIds"))
 
-    def abort_task(self, user, body, ctx):
+    def abort_task(self, user, body, ctx) -> None:
         """Abandon tasks."""
         self.tasks.abort(user, params.id_list(body, "taskIds"))
 
-    def delete_task(self, user, body, ctx):
+    def delete_task(self, user, body, ctx) -> None:
         """Delete tasks."""
         self.tasks.delete(user, params.id_list(body, "taskIds"))
 
-    def update_task_level(self, user, body, ctx):
+    def update_task_level(self, user, body, ctx) -> None:
         """Change a task's user level."""
         task_id = params.integer(body, "taskId", minimum=1)
         level = params.integer(body, "taskUserLevel", minimum=0, maximum=100)
         self.tasks.update_level(user, task_id, level)
 
-    def set_task_overtime_top(self, user, body, ctx):
+    def set_task_overtime_top(self, user, body, ctx) -> str:
         """Stop tasks that render longer than ``overTime`` seconds."""
         ids = params.id_list(body, "taskIds")
         seconds = params.integer(body, "overTime", minimum=1)
         self.tasks.set_over_time_stop(user, ids, seconds)
         return "SUCCESS"
 
-    def full_speed(self, user, body, ctx):
+    def full_speed(self, user, body, ctx) -> str:
         """Render the rest of tasks paused after their priority frames."""
         self.tasks.full_speed(user, params.id_list(body, "taskIds"))
         return u"成功"
@@ -294,7 +294,7 @@ class ApiHandlers(object):
                 totals["waitingFramesTotal"] += row["n"]
         return totals
 
-    def restart_failed_frames(self, user, body, ctx):
+    def restart_failed_frames(self, user, body, ctx) -> None:
         """Render failed frames again."""
         self.tasks.restart_failed(user, params.id_list(body, "taskIds"))
 

@@ -21,11 +21,11 @@ class FarmApp(object):
         farm (rayvision_sandbox.farm.Sandbox): The farm.
     """
 
-    def __init__(self, farm):
+    def __init__(self, farm) -> None:
         self.farm = farm
         self.routes = farm.api.routes()
 
-    def envelope(self, data=None, code=c.SUCCESS, message="success", http_status=200):
+    def envelope(self, data=None, code=c.SUCCESS, message: str = "success", http_status=200):
         """A response holding the service's envelope."""
         body = {"version": c.API_VERSION, "result": code == c.SUCCESS, "message": message,
                 "code": code, "data": data, "serverTime": int(self.farm.clock() * 1000),

@@ -7,6 +7,7 @@ a request that was already accepted once inside the window (replay).
 
 import threading
 import time
+from typing import Any, Dict
 
 from rayvision_api import signature
 from rayvision_sandbox import constants
@@ -41,13 +42,13 @@ class Authenticator(object):
     """
 
     def __init__(self, store, faults, window=constants.DEFAULT_TIMESTAMP_WINDOW,
-                 replay_check=True):
+                 replay_check: bool = True) -> None:
         self.store = store
         self.faults = faults
         self.window = window
         self.replay_check = replay_check
-        self._users = {}
-        self._seen = {}
+        self._users: Dict[Any, Any] = {}
+        self._seen: Dict[Any, Any] = {}
         self._seen_lock = threading.Lock()
         self._last_prune = 0.0
 
@@ -55,7 +56,7 @@ class Authenticator(object):
         """The farm's clock (real time plus the injected skew)."""
         return time.time() + self.faults.clock_skew
 
-    def forget_users(self):
+    def forget_users(self) -> None:
         """Drop cached users (after a user was created)."""
         self._users = {}
 
@@ -67,7 +68,7 @@ class Authenticator(object):
                 self._users[access_id] = user
         return user
 
-    def authenticate(self, headers, domain, api_url, body, method="POST", http_status=200):
+    def authenticate(self, headers, domain, api_url, body, method: str = "POST", http_status=200):
         """Return the user row of a correctly signed request.
 
         Args:

@@ -86,7 +86,7 @@ def text_width(text, scale=1):
     return max(0, len(text) * ADVANCE - 1) * scale
 
 
-def draw_text(rows, x, y, text, color, scale=1):
+def draw_text(rows, x, y, text, color, scale=1) -> None:
     """Draw ``text`` into ``rows`` (bytearrays of RGB pixels) with its top-left at (x, y).
 
     Pixels outside the image are clipped, so long names are cut at the right edge.

@@ -73,7 +73,7 @@ def build_parser():
     return parser
 
 
-def _check_port(host, port):
+def _check_port(host, port) -> None:
     """Raise EADDRINUSE before the web server would print its own multi-line complaint."""
     if not port:
         return
@@ -85,7 +85,7 @@ def _check_port(host, port):
         probe.close()
 
 
-def serve(args, out=sys.stdout):
+def serve(args, out=sys.stdout) -> int:
     """Run a farm in the foreground until SIGINT/SIGTERM."""
     _check_port(args.host, args.port)
     farm = Sandbox(data_dir=args.data_dir, port=args.port, host=args.host,
@@ -119,7 +119,7 @@ def serve(args, out=sys.stdout):
     return 0
 
 
-def quick_start(farm):
+def quick_start(farm) -> str:
     """How to talk to this farm: the README's Quick start and a ``rayvision`` profile."""
     connection = "domain={0!r}, platform={1!r}, protocol=\"http\"".format(
         farm.domain, str(farm.platform)).replace("'", '"')
@@ -148,7 +148,7 @@ def _existing_store(data_dir):
     return open_store(data_dir)
 
 
-def create_user(args, out=sys.stdout):
+def create_user(args, out=sys.stdout) -> int:
     """Create a user in a data dir and print its credentials."""
     store = open_store(args.data_dir)
     try:
@@ -165,7 +165,7 @@ def create_user(args, out=sys.stdout):
     return 0
 
 
-def list_users(args, out=sys.stdout):
+def list_users(args, out=sys.stdout) -> int:
     """Print the users of a data dir (ids and names, never keys)."""
     store = _existing_store(args.data_dir)
     try:
@@ -177,7 +177,7 @@ def list_users(args, out=sys.stdout):
     return 0
 
 
-def monitor_link(args, out=sys.stdout):
+def monitor_link(args, out=sys.stdout) -> int:
     """Print a one-time sign-in link of the monitor for a user of a data dir."""
     from rayvision_sandbox.monitor.auth import LoginLinks
 

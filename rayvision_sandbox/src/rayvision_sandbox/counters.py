@@ -6,6 +6,7 @@ by HTTP status class, and connections cut by an injected reset.
 """
 
 import threading
+from typing import Any, Dict
 
 from rayvision_api.operations import OPERATIONS
 from rayvision_sandbox import constants as c
@@ -29,11 +30,11 @@ class RequestCounters(object):
 
     columns = COLUMNS
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._counts = {}
+        self._counts: Dict[Any, Any] = {}
 
-    def add(self, endpoint, column):
+    def add(self, endpoint, column) -> None:
         """Count one request of ``endpoint`` (``column``: a status class or ``resets``)."""
         with self._lock:
             row = self._counts.setdefault(endpoint, dict.fromkeys(COLUMNS, 0))
@@ -46,7 +47,7 @@ class RequestCounters(object):
         with self._lock:
             return dict((name, dict(row)) for name, row in sorted(self._counts.items()))
 
-    def clear(self):
+    def clear(self) -> None:
         """Start counting from zero."""
         with self._lock:
             self._counts = {}
@@ -55,7 +56,7 @@ class RequestCounters(object):
 class CountingApp(object):
     """WSGI middleware counting every request of ``app`` in ``counters``."""
 
-    def __init__(self, app, counters):
+    def __init__(self, app, counters) -> None:
         self.app = app
         self.counters = counters
 
@@ -69,7 +70,7 @@ class CountingApp(object):
             seen["status"] = status
             return start_response(status, headers, exc_info)
 
-        def done(aborted):
+        def done(aborted) -> None:
             column = "resets" if aborted else str(seen.get("status", "500"))[:1] + "xx"
             self.counters.add(endpoint, column)
 
@@ -84,7 +85,7 @@ class CountingApp(object):
 class _CountedBody(object):
     """A response body that reports, once sent or cut, whether a reset cut it."""
 
-    def __init__(self, result, done):
+    def __init__(self, result, done) -> None:
         self._result = result
         self._done = done
         self._aborted = False
@@ -97,7 +98,7 @@ class _CountedBody(object):
             self._aborted = True
             raise
 
-    def close(self):
+    def close(self) -> None:
         """Close the wrapped body and report the request."""
         if hasattr(self._result, "close"):
             self._result.close()

@@ -1,5 +1,7 @@
 """The error a request handler raises to answer an envelope with a non-200 code."""
 
+from typing import Any
+
 from rayvision_sandbox import constants
 
 
@@ -13,14 +15,14 @@ class SandboxRequestError(Exception):
         data: Envelope ``data`` (None unless the protocol says otherwise).
     """
 
-    def __init__(self, code, message, http_status=200, data=None):
+    def __init__(self, code: Any, message: Any, http_status: Any = 200, data: Any = None) -> None:
         super(SandboxRequestError, self).__init__(code, message)
         self.code = code
         self.message = message
         self.http_status = http_status
         self.data = data
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "{0} {1}: {2}".format(self.code, constants.CODE_NAMES.get(self.code, ""),
                                      self.message)
 
@@ -29,21 +31,21 @@ class SandboxRequestError(Exception):
 CLIENT_ERROR_STATUS = 400
 
 
-def invalid(name, reason):
+def invalid(name: Any, reason: Any) -> Any:
     """600 PARAMETER_INVALID naming the parameter (HTTP 400)."""
     return SandboxRequestError(constants.PARAMETER_INVALID,
                                "PARAMETER_INVALID: {0} {1}".format(name, reason),
                                CLIENT_ERROR_STATUS)
 
 
-def missing(name):
+def missing(name: Any) -> Any:
     """601 PARAMETER_CANT_BE_EMPTY naming the parameter (HTTP 400)."""
     return SandboxRequestError(constants.PARAMETER_CANT_BE_EMPTY,
                                "PARAMETER_CANT_BE_EMPTY: {0} is required".format(name),
                                CLIENT_ERROR_STATUS)
 
 
-def not_found(what):
+def not_found(what: Any) -> Any:
     """404 RESOURCE_NOT_FOUND naming the resource."""
     return SandboxRequestError(constants.RESOURCE_NOT_FOUND,
                                "RESOURCE_NOT_FOUND: {0}".format(what))

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 import threading
 import time
-from typing import Any, Dict, Iterable, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, Optional, Set, Tuple, cast
 
 from werkzeug.wrappers import Response
 
@@ -77,9 +77,9 @@ class Sandbox(object):
     protocol = "http"
 
     def __init__(self, data_dir: Optional[str] = None, port: int = 0,
-                 seconds_per_frame: float = c.DEFAULT_SECONDS_PER_FRAME,
-                 host: str = "127.0.0.1", timestamp_window: int = c.DEFAULT_TIMESTAMP_WINDOW,
-                 replay_check: bool = True, nodes: int = 4, access_log: bool = False,
+                 seconds_per_frame: float = c.DEFAULT_SECONDS_PER_FRAME, host: str = "127.0.0.1",
+                 timestamp_window: int = c.DEFAULT_TIMESTAMP_WINDOW, replay_check: bool = True,
+                 nodes: int = 4, access_log: bool = False,
                  partial_ttl: float = DEFAULT_PARTIAL_TTL) -> None:
         if float(seconds_per_frame) < 0:
             raise ValueError("seconds_per_frame must be >= 0, got {0!r}".format(
@@ -127,9 +127,10 @@ class Sandbox(object):
             raise
         return self
 
-    def _open(self):
+    def _open(self) -> None:
         self.store = open_store(self.data_dir)
-        self.storages = Storages(os.path.join(self.data_dir, "storage"), self.partial_ttl)
+        self.storages = Storages(os.path.join(cast(str, self.data_dir), "storage"),
+                                 self.partial_ttl)
         self._secret = self.store.meta("thumbnail_secret", lambda: secrets.token_hex(16))
         self.auth = Authenticator(self.store, self.faults, self.timestamp_window,
                                   self.replay_check)
@@ -139,7 +140,7 @@ class Sandbox(object):
         self.access_id, self.access_key = user["access_id"], user["access_key"]
         self.api = ApiHandlers(self)
         self.storage_routes = StorageRoutes(self)
-        self.frame_logs = FrameLogs(os.path.join(self.data_dir, "logs"))
+        self.frame_logs = FrameLogs(os.path.join(cast(str, self.data_dir), "logs"))
         self.renderer = Renderer(self.store, self.storages, self.faults, self.clock,
                                  self.seconds_per_frame, self.nodes, self.frame_logs)
         self.monitor = MonitorApp(self)
@@ -168,7 +169,7 @@ class Sandbox(object):
             shutil.rmtree(self.data_dir, ignore_errors=True)
             self._temp = False
 
-    def _close_parts(self):
+    def _close_parts(self) -> None:
         server, self._server = self._server, None
         if server is not None:
             server.shutdown()
@@ -280,13 +281,13 @@ class Sandbox(object):
 
     # -- thumbnails -------------------------------------------------------------------------
 
-    def thumbnail_url(self, base_url, bid, path):
+    def thumbnail_url(self, base_url: Any, bid: Any, path: Any) -> str:
         """Unsigned URL of an image of the output storage, protected by a capability token."""
         return "{0}{1}/{2}{3}?token={4}".format(base_url, c.THUMBNAIL_PREFIX, bid,
                                                 quote(path, safe="/"),
                                                 thumbnail_token(self._secret, bid, path))
 
-    def serve_thumbnail(self, request):
+    def serve_thumbnail(self, request: Any) -> Any:
         """Answer ``GET /thumbnail/<bid>/<path>?token=...``."""
         rest = request.path[len(c.THUMBNAIL_PREFIX) + 1:]
         bid, _, path = rest.partition("/")

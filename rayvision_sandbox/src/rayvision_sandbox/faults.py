@@ -22,7 +22,7 @@ class Faults(object):
             ``failed_frames`` (frames failed on purpose).
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self.counters = {"errors": 0, "resets": 0, "failed_frames": 0, "dropped_answers": 0,
                          "late_answers": 0}
@@ -100,7 +100,7 @@ class Faults(object):
             self.clock_skew = float(clock_skew or 0)
             self.failing_frames = frames
 
-    def clear(self):
+    def clear(self) -> None:
         """Switch every fault off (counters are kept)."""
         self.set()
 
@@ -140,7 +140,7 @@ class Faults(object):
             return dict((path, left) for path, left in self._drops.items()
                         if left is None or left > 0)
 
-    def take_drop(self, path):
+    def take_drop(self, path) -> bool:
         """True when the answer to this request on ``path`` must be dropped (consumes one)."""
         if not self._drops:
             return False
@@ -202,12 +202,12 @@ class Faults(object):
                     "task_statuses": dict((task_id, list(codes)) for task_id, codes
                                           in self._statuses.items()) or None}
 
-    def count_reset(self):
+    def count_reset(self) -> None:
         """Record one injected connection reset."""
         with self._lock:
             self.counters["resets"] += 1
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Faults({0})".format(", ".join(
             "{0}={1!r}".format(key, value) for key, value in sorted(self.as_dict().items())))
 

@@ -15,14 +15,14 @@ class FrameLogs(object):
         root (str): ``<data_dir>/logs``.
     """
 
-    def __init__(self, root):
+    def __init__(self, root) -> None:
         self.root = root
 
     def path(self, task_id, frame_id):
         """Local file of one frame's log."""
         return os.path.join(self.root, str(int(task_id)), "{0}.log".format(int(frame_id)))
 
-    def append(self, task_id, frame_id, message, when=None):
+    def append(self, task_id, frame_id, message, when=None) -> None:
         """Add one time-stamped line to a frame's log."""
         path = self.path(task_id, frame_id)
         folder = os.path.dirname(path)

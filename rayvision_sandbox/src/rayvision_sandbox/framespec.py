@@ -12,6 +12,7 @@ selects priority frames that render first.
 """
 
 import re
+from typing import Any, List
 
 from rayvision_sandbox import constants
 
@@ -23,7 +24,7 @@ class TaskJsonError(ValueError):
     """task.json does not describe any renderable frame; the message says where."""
 
 
-def parse_frame_range(text, where="frames"):
+def parse_frame_range(text, where: str = "frames"):
     """Expand a frame range string: ``"1-10[2]"``, ``"5"``, ``"1,3-4[1]"``.
 
     Args:
@@ -36,7 +37,7 @@ def parse_frame_range(text, where="frames"):
     Raises:
         TaskJsonError: The text is not a frame range.
     """
-    numbers = []
+    numbers: List[Any] = []
     seen = set()
     for part in str(text).split(","):
         if not part.strip():
@@ -60,7 +61,7 @@ def parse_frame_range(text, where="frames"):
     return numbers
 
 
-def _is_on(value, default="1"):
+def _is_on(value, default: str = "1") -> bool:
     return str(value if value is not None else default).strip() not in ("0", "", "False",
                                                                        "false")
 

@@ -16,7 +16,7 @@ def _present(body, name):
     return name in body and body[name] is not None and body[name] != ""
 
 
-def integer(body, name, required=True, default=None, minimum=None, maximum=None):
+def integer(body, name, required: bool = True, default=None, minimum=None, maximum=None):
     """An int parameter (digit strings accepted, as the service's JSON binding does)."""
     if not _present(body, name):
         if required:
@@ -51,7 +51,7 @@ def _short(value):
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def string(body, name, required=True, default=None, max_length=255):
+def string(body, name, required: bool = True, default=None, max_length=255):
     """A non-empty string parameter (numbers are accepted and turned into text)."""
     if not _present(body, name) or (isinstance(body[name], str) and not body[name].strip()):
         if required:
@@ -66,7 +66,7 @@ def string(body, name, required=True, default=None, max_length=255):
     return value
 
 
-def id_list(body, name, required=True, allow_scalar=False):
+def id_list(body, name, required: bool = True, allow_scalar: bool = False):
     """A list of ids (ints or digit strings); ``allow_scalar`` also takes one id."""
     if name not in body or body[name] is None:
         if required:
@@ -88,7 +88,7 @@ def id_list(body, name, required=True, allow_scalar=False):
     return ids
 
 
-def string_list(body, name, required=False):
+def string_list(body, name, required: bool = False):
     """A list of strings (or nothing)."""
     if name not in body or body[name] is None:
         if required:
@@ -100,7 +100,7 @@ def string_list(body, name, required=False):
     return value
 
 
-def integer_list(body, name, required=False):
+def integer_list(body, name, required: bool = False):
     """A list of ints (digit strings accepted)."""
     if name not in body or body[name] is None:
         if required:

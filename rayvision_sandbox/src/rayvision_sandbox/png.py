@@ -96,7 +96,7 @@ def slate_image(width, height, frame, lines=(), seed=0):
     return encode_png(width, height, rows)
 
 
-def _draw_frame_number(rows, width, height, number):
+def _draw_frame_number(rows, width, height, number) -> None:
     unit = bitmapfont.text_width(number)
     scale = max(1, min((width // 2) // unit, (height // 3) // bitmapfont.GLYPH_HEIGHT))
     left = width - bitmapfont.text_width(number, scale) - 2 * scale

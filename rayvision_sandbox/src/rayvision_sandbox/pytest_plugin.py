@@ -9,11 +9,16 @@ Fixtures:
     rayvision_sandbox: that farm for one test; faults are switched off after the test.
 """
 
+from typing import TYPE_CHECKING, Any, Iterator
+
 import pytest
+
+if TYPE_CHECKING:
+    from rayvision_sandbox.farm import Sandbox
 
 
 @pytest.fixture(scope="session")
-def rayvision_sandbox_farm(tmp_path_factory):
+def rayvision_sandbox_farm(tmp_path_factory: Any) -> Iterator["Sandbox"]:
     """A running farm shared by the test session (data in a pytest temp folder)."""
     from rayvision_sandbox.farm import Sandbox
 
@@ -27,7 +32,7 @@ def rayvision_sandbox_farm(tmp_path_factory):
 
 
 @pytest.fixture
-def rayvision_sandbox(rayvision_sandbox_farm):
+def rayvision_sandbox(rayvision_sandbox_farm: "Sandbox") -> Iterator["Sandbox"]:
     """The session's farm, with every fault switched off after the test."""
     rayvision_sandbox_farm.faults.clear()
     try:

@@ -27,7 +27,7 @@ class BatchError(ValueError):
         code (int): HTTP status of the answer (400 or 413).
     """
 
-    def __init__(self, code, message):
+    def __init__(self, code, message) -> None:
         super(BatchError, self).__init__(message)
         self.code = code
 

@@ -6,17 +6,18 @@ forever. Here an entry lives while it is held or waited for, and goes with its l
 
 import contextlib
 import threading
+from typing import Any, Dict
 
 
 class KeyedLocks(object):
     """Mutual exclusion per key, with memory proportional to the keys in use."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._guard = threading.Condition(threading.Lock())
         # key -> [held, waiters]
-        self._entries = {}
+        self._entries: Dict[Any, Any] = {}
 
-    def acquire(self, key, timeout=None):
+    def acquire(self, key, timeout=None) -> bool:
         """Take the lock of ``key``; False when ``timeout`` seconds passed first."""
         with self._guard:
             entry = self._entries.setdefault(key, [False, 0])
@@ -56,6 +57,6 @@ class KeyedLocks(object):
         finally:
             self.release(key)
 
-    def __len__(self):
+    def __len__(self) -> int:
         with self._guard:
             return len(self._entries)

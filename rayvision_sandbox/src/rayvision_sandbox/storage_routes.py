@@ -45,7 +45,7 @@ class _BodyReader(object):
     many bytes and ``cut`` tells the route to reset the connection once they are stored.
     """
 
-    def __init__(self, stream, limit=None):
+    def __init__(self, stream, limit=None) -> None:
         self._stream = stream
         self._left = limit
         self.cut = False
@@ -88,7 +88,7 @@ def _size_param(args):
     return size
 
 
-def _sha_param(args, required=True):
+def _sha_param(args, required: bool = True):
     raw = args.get("sha256")
     if not raw and not required:
         return None
@@ -129,7 +129,7 @@ class StorageRoutes(object):
         farm (rayvision_sandbox.farm.Sandbox): Supplies storages, auth and faults.
     """
 
-    def __init__(self, farm):
+    def __init__(self, farm) -> None:
         self.farm = farm
         self.storages = farm.storages
 

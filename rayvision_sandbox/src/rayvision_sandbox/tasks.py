@@ -46,7 +46,7 @@ class TaskService(object):
         clock (callable): The farm's clock in seconds.
     """
 
-    def __init__(self, store, storages, clock):
+    def __init__(self, store, storages, clock) -> None:
         self.store = store
         self.storages = storages
         self.clock = clock
@@ -146,14 +146,14 @@ class TaskService(object):
 
     # -- control ----------------------------------------------------------------------------
 
-    def _set_frames(self, store, task_id, from_statuses, to_status, recommit=False):
+    def _set_frames(self, store, task_id, from_statuses, to_status, recommit: bool = False) -> None:
         marks = ",".join("?" * len(from_statuses))
         extra = ", recommit_flag=recommit_flag+1, start_time=NULL, end_time=NULL" if recommit \
             else ""
         store.execute("UPDATE frames SET status=?{0} WHERE task_id=? AND status IN ({1})".format(
             extra, marks), (to_status, task_id) + tuple(from_statuses))
 
-    def stop(self, user, task_ids):
+    def stop(self, user, task_ids) -> None:
         """Stop rendering: status 10; open frames become stopped (3)."""
         tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
@@ -162,7 +162,7 @@ class TaskService(object):
                     self._set_frames(store, task["id"], _OPEN_FRAMES, c.FRAME_STOPPED)
                     store.execute("UPDATE tasks SET status=? WHERE id=?", (c.STOP, task["id"]))
 
-    def start(self, user, task_ids):
+    def start(self, user, task_ids) -> None:
         """Start stopped or timed-out tasks again."""
         tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
@@ -173,20 +173,20 @@ class TaskService(object):
                                      c.FRAME_WAITING)
                     self._reopen(store, task)
 
-    def _reopen(self, store, task):
+    def _reopen(self, store, task) -> None:
         status = c.RENDERING if task["start_time"] else c.WAITING
         # The time-out clock starts again, or a timed-out task would stop at once.
         store.execute("UPDATE tasks SET status=?, completed_date=NULL, start_time=? WHERE id=?",
                       (status, self.clock() if task["start_time"] else None, task["id"]))
 
-    def abort(self, user, task_ids):
+    def abort(self, user, task_ids) -> None:
         """Give tasks up: status 35; open and stopped frames are abandoned."""
         tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
             for task in tasks:
                 self._abort(store, task)
 
-    def _abort(self, store, task):
+    def _abort(self, store, task) -> None:
         # Finished tasks keep their result; stopped and timed-out ones can be given up.
         if task["status"] in (c.ABANDON, c.FINISHED, c.FINISHED_HAS_FAILED, c.FAILED):
             return
@@ -195,7 +195,7 @@ class TaskService(object):
         store.execute("UPDATE tasks SET status=?, completed_date=? WHERE id=?",
                       (c.ABANDON, self.clock(), task["id"]))
 
-    def delete(self, user, task_ids):
+    def delete(self, user, task_ids) -> None:
         """Delete tasks (running ones are abandoned first); they vanish from every query."""
         tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
@@ -204,19 +204,19 @@ class TaskService(object):
                     self._abort(store, task)
                 store.execute("UPDATE tasks SET deleted=1 WHERE id=?", (task["id"],))
 
-    def update_level(self, user, task_id, level):
+    def update_level(self, user, task_id, level) -> None:
         """Change the user-level priority of a task."""
         self.owned(user, task_id)
         self.store.execute("UPDATE tasks SET task_user_level=? WHERE id=?", (level, task_id))
 
-    def set_over_time_stop(self, user, task_ids, seconds):
+    def set_over_time_stop(self, user, task_ids, seconds) -> None:
         """Stop tasks (status 23) that render longer than ``seconds``."""
         self.owned_all(user, task_ids)
         with self.store.transaction() as store:
             for task_id in task_ids:
                 store.execute("UPDATE tasks SET over_time_stop=? WHERE id=?", (seconds, task_id))
 
-    def full_speed(self, user, task_ids):
+    def full_speed(self, user, task_ids) -> None:
         """Render the remaining frames: a task paused after its test (40) goes on."""
         tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
@@ -226,7 +226,7 @@ class TaskService(object):
                     store.execute("UPDATE tasks SET status=? WHERE id=?",
                                   (c.RENDERING, task["id"]))
 
-    def restart_failed(self, user, task_ids):
+    def restart_failed(self, user, task_ids) -> None:
         """Render failed frames again."""
         tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:

@@ -6,6 +6,7 @@ Pure helpers of the HTTP engine: which files go together, and the request body o
 
 import hashlib
 import json
+from typing import Any, Dict, List, Tuple
 
 # The storage's bounds; a batch never exceeds any of them.
 MAX_FILES = 256
@@ -15,7 +16,7 @@ MAX_FILE_SIZE = 1024 * 1024
 _ENTRY_ROOM = 128
 
 
-def plan_batches(entries, workers, max_bytes):
+def plan_batches(entries: List[Any], workers: int, max_bytes: int) -> List[Any]:
     """Group upload entries into batches that keep every worker busy.
 
     Args:
@@ -31,7 +32,7 @@ def plan_batches(entries, workers, max_bytes):
     max_bytes = min(int(max_bytes), MAX_BYTES)
     per_batch = min(MAX_FILES, max(1, -(-len(entries) // max(1, workers))))
     batches = []
-    current = []
+    current: List[Any] = []
     used = 0
     for entry in entries:
         cost = entry[2] + len(entry[0].encode("utf-8")) + _ENTRY_ROOM
@@ -44,7 +45,7 @@ def plan_batches(entries, workers, max_bytes):
     return batches
 
 
-def build_body(files):
+def build_body(files: List[Tuple[str, str, bytes]]) -> Tuple[bytes, Dict[str, Any]]:
     """The request body of a batch and its parameters.
 
     Args:
@@ -62,7 +63,7 @@ def build_body(files):
     return body, params
 
 
-def file_results(data):
+def file_results(data: Any) -> Any:
     """Per-path results of a batch answer's ``data``: path -> result dict."""
     items = data.get("files") if isinstance(data, dict) else None
     results = {}

@@ -9,6 +9,7 @@ import ntpath
 import os
 import posixpath
 import re
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 from urllib.parse import unquote, urlsplit
 
 from rayvision_api.workspace import default_workspace, join_like
@@ -40,7 +41,7 @@ _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
 
 
-def read_ini_config(path):
+def read_ini_config(path: str) -> configparser.ConfigParser:
     """Read an ini file (UTF-8) and return the ConfigParser.
 
     Raises:
@@ -58,7 +59,7 @@ def read_ini_config(path):
     return parser
 
 
-def parse_bool(value, path, section, option):
+def parse_bool(value: Any, path: str, section: str, option: str) -> bool:
     """Read a true/false ini value; anything else is an error naming the key."""
     text = (value or "").strip().lower()
     if text in _TRUE:
@@ -69,7 +70,7 @@ def parse_bool(value, path, section, option):
         path, section, option, value))
 
 
-def parse_int(value, path, section, option):
+def parse_int(value: Any, path: str, section: str, option: str) -> int:
     """Read an integer ini value; anything else is an error naming the key."""
     try:
         return int(str(value).strip())
@@ -78,7 +79,8 @@ def parse_int(value, path, section, option):
             path, section, option, value))
 
 
-def load_db_config(db_config_path=None):
+def load_db_config(db_config_path: Optional[str] = None
+                   ) -> Tuple[str, Dict[str, Any], Dict[str, Any], Dict[str, Any]]:
     """Read db_config.ini (the packaged default when the path is falsy or missing).
 
     Returns:
@@ -98,7 +100,7 @@ def load_db_config(db_config_path=None):
             raise DbConfigError("{0}: option {1!r} of section [{2}] is missing".format(
                 path, option, section))
 
-    def get(section, option):
+    def get(section: Any, option: Any) -> Any:
         return parser.get(section, option).strip()
 
     transfer_log_path = get("TRANSFER_LOG_PATH", "transfer_log_path")
@@ -122,7 +124,7 @@ def load_db_config(db_config_path=None):
 REDIS_URL_SCHEMES = ("redis://", "rediss://")
 
 
-def redis_config_from_url(url):
+def redis_config_from_url(url: str) -> Dict[str, Any]:
     """The ``[REDIS]`` settings of ``redis://[:password@]host[:port][/db]``.
 
     Args:
@@ -150,14 +152,14 @@ def redis_config_from_url(url):
             "table_index": database, "timeout": "5000"}
 
 
-def _without_password(url):
+def _without_password(url: str) -> str:
     parts = urlsplit(url)
     if parts.password is None:
         return url
     return url.replace(":" + parts.password + "@", ":***@", 1)
 
 
-def database_type(database_config):
+def database_type(database_config: Any) -> str:
     """The configured database type, stripped and lower-cased (default ``sqlite``).
 
     Raises:
@@ -170,7 +172,7 @@ def database_type(database_config):
     return kind
 
 
-def default_sdk_dir(local_os, environ=None):
+def default_sdk_dir(local_os: str, environ: Optional[Mapping[str, str]] = None) -> str:
     r"""``%USERPROFILE%\renderfarm_sdk`` on Windows, ``$HOME/renderfarm_sdk`` elsewhere.
 
     See :func:`rayvision_api.workspace.default_workspace` (a missing USERPROFILE falls back to
@@ -179,7 +181,9 @@ def default_sdk_dir(local_os, environ=None):
     return default_workspace(environ, platform=str(local_os))
 
 
-def resolve_db_dir(db_path, local_os, environ=None, exists=os.path.exists):
+def resolve_db_dir(db_path: Optional[str], local_os: str,
+                   environ: Optional[Mapping[str, str]] = None,
+                   exists: Callable[[str], bool] = os.path.exists) -> str:
     """Folder of the upload-record database, by the documented priority.
 
     1. ``[DATABASE_CONFIG] db_path`` when non-empty and existing;
@@ -189,7 +193,9 @@ def resolve_db_dir(db_path, local_os, environ=None, exists=os.path.exists):
     return _first_existing(db_path, RAYVISION_DB, local_os, environ, exists)
 
 
-def resolve_transfer_log_path(transfer_log_path, local_os, environ=None, exists=os.path.exists):
+def resolve_transfer_log_path(transfer_log_path: Optional[str], local_os: str,
+                              environ: Optional[Mapping[str, str]] = None,
+                              exists: Callable[[str], bool] = os.path.exists) -> str:
     """Folder of the transmitter's logs, by the documented priority.
 
     1. ``[TRANSFER_LOG_PATH] transfer_log_path`` when non-empty and existing;
@@ -213,19 +219,20 @@ def _first_existing(configured, variable, local_os, environ, exists):
     return default_sdk_dir(local_os, environ)
 
 
-def time_temp_of(upload_json_path):
+def time_temp_of(upload_json_path: str) -> str:
     """Name of the folder that holds upload.json (the analysis folder, e.g. ``1586932339``)."""
     flavour = ntpath if "\\" in upload_json_path else posixpath
     folder = flavour.dirname(flavour.normpath(upload_json_path))
     return flavour.basename(folder) or "upload"
 
 
-def sqlite_db_file(db_dir, upload_json_path):
+def sqlite_db_file(db_dir: str, upload_json_path: str) -> str:
     """``<db dir>/db/<time_temp>.db``: the sqlite records of one upload.json folder."""
     return join_like(db_dir, "db", time_temp_of(upload_json_path) + ".db")
 
 
-def shared_sqlite_file(db_dir, domain, user_id, bid):
+def shared_sqlite_file(db_dir: str, domain: str, user_id: Union[int, str, None],
+                       bid: Union[int, str, None]) -> str:
     """``<db dir>/records/<user>_<domain>_<storage id>.db``: the HTTP engine's sqlite records.
 
     One file per user, domain and storage, shared by every analysis of every scene on the
@@ -235,7 +242,8 @@ def shared_sqlite_file(db_dir, domain, user_id, bid):
     return join_like(db_dir, "records", re.sub(r"[^0-9A-Za-z._-]", "_", name) + ".db")
 
 
-def render_db_ini(database_config, redis_config, sqlite_config, platform, sqlite_path):
+def render_db_ini(database_config: Any, redis_config: Any, sqlite_config: Any, platform: Any,
+                  sqlite_path: Any) -> Any:
     """Text of the ini the transmitter reads (``[database]``, ``[redis]``, ``[sqlite]``)."""
     kind = database_type(database_config)
     sections = [
@@ -253,14 +261,14 @@ def render_db_ini(database_config, redis_config, sqlite_config, platform, sqlite
     return u"\n".join(blocks)
 
 
-def db_ini_file_name(kind, upload_json_path):
+def db_ini_file_name(kind: str, upload_json_path: str) -> str:
     """``db_redis.ini`` for redis, ``<time_temp>.ini`` for sqlite."""
     if kind == "redis":
         return "db_redis.ini"
     return time_temp_of(upload_json_path) + ".ini"
 
 
-def atomic_write_text(path, text, private=False):
+def atomic_write_text(path: str, text: str, private: bool = False) -> Any:
     """Write UTF-8 text to a temporary file beside ``path`` and rename it over ``path``.
 
     Args:

@@ -95,13 +95,13 @@ class RayvisionDownload(object):
         self._digests = DigestCache()
         self._engine_choice = engine
         self._workers = workers
-        self._engine = None
+        self._engine: Any = None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "RayvisionDownload(engine={0!r})".format(self._engine)
 
     @property
-    def engine(self):
+    def engine(self) -> Any:
         """The transfer engine (chosen on first use)."""
         if self._engine is None:
             from rayvision_sync.engine import select_engine
@@ -110,7 +110,7 @@ class RayvisionDownload(object):
                                          log_dir=self.transfer_log_path)
         return self._engine
 
-    def _check_local_path(self, local_path):
+    def _check_local_path(self, local_path: Any) -> Any:
         """The download folder: ``local_path``, else ``USERPROFILE``/``HOME`` + renderfarm_sdk."""
         return local_path or config.default_sdk_dir(self.local_os)
 
@@ -194,7 +194,7 @@ class RayvisionDownload(object):
         self.last_result = total
         return total
 
-    def _poll(self, missing, task_id):
+    def _poll(self, missing: Any, task_id: Any) -> Any:
         """State of a task; a task unknown to the farm for too long is dropped."""
         state = self.manage_task.task_state(task_id)
         if state == STATE_MISSING:

@@ -7,11 +7,16 @@ and, on farms with HTTP storage, ``httpTransfer``: then the built-in HTTP engine
 
 import logging
 import os
+from typing import TYPE_CHECKING, Any, Dict, Optional, Union
 
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync.exception import TransferError
 from rayvision_sync.http_engine import HttpTransferEngine
 from rayvision_sync.transmitter import TransmitterEngine
+
+if TYPE_CHECKING:
+    from rayvision_api.core import RayvisionAPI
+    from rayvision_sync.transfer import RayvisionTransfer
 
 LOGGER = logging.getLogger(__name__)
 
@@ -19,7 +24,7 @@ ENGINE_ENV = "RAYVISION_SYNC_ENGINE"
 ENGINE_NAMES = ("http", "transmitter")
 
 
-def http_transfer_info(api):
+def http_transfer_info(api: "RayvisionAPI") -> Optional[Dict[str, Any]]:
     """The ``httpTransfer`` object the farm publishes, or None."""
     message = api.query.get_transfer_server_msg()
     info = message.get("httpTransfer") if isinstance(message, dict) else None
@@ -28,7 +33,9 @@ def http_transfer_info(api):
     return None
 
 
-def select_engine(api, transfer, engine=None, workers=None, chunk_size=None, log_dir=None):
+def select_engine(api: "RayvisionAPI", transfer: "RayvisionTransfer", engine: Optional[str] = None,
+                  workers: Optional[Any] = None, chunk_size: Optional[int] = None,
+                  log_dir: Optional[str] = None) -> Union[HttpTransferEngine, TransmitterEngine]:
     """Return the engine to use.
 
     Args:

@@ -14,53 +14,55 @@ Hierarchy::
           +-- StorageAccessError         the storage refused the request (401/403/404...)
 """
 
+from typing import Any, List, Optional
+
 from rayvision_api.exception import RayvisionError
 
 
 class UnsupportedDatabaseError(RayvisionError):
     """The ``[DATABASE_CONFIG] type`` of db_config.ini is not supported."""
 
-    def __init__(self, error, error_code=200030):
+    def __init__(self, error: str, error_code: int = 200030) -> None:
         super(UnsupportedDatabaseError, self).__init__(error_code, error)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Any:
         return (self.__class__, (self.error, self.error_code))
 
 
 class DbConfigError(RayvisionError):
     """db_config.ini cannot be read or holds a bad value; the message names file and key."""
 
-    def __init__(self, error, error_code=200031):
+    def __init__(self, error: str, error_code: int = 200031) -> None:
         super(DbConfigError, self).__init__(error_code, error)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Any:
         return (self.__class__, (self.error, self.error_code))
 
 
 class RecordDatabaseError(RayvisionError):
     """The upload-record database (sqlite or redis) could not be used."""
 
-    def __init__(self, error, error_code=200032):
+    def __init__(self, error: str, error_code: int = 200032) -> None:
         super(RecordDatabaseError, self).__init__(error_code, error)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Any:
         return (self.__class__, (self.error, self.error_code))
 
 
 class TransferError(RayvisionError):
     """A transfer failed; ``error_code`` says how (see the subclasses)."""
 
-    def __init__(self, error, error_code=200020):
+    def __init__(self, error: str, error_code: int = 200020) -> None:
         super(TransferError, self).__init__(error_code, error)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Any:
         return (self.__class__, (self.error, self.error_code))
 
 
 class TransmitterNotFoundError(TransferError):
     """The proprietary rayvision_transmitter binary is not installed where we looked."""
 
-    def __init__(self, error, error_code=200021):
+    def __init__(self, error: str, error_code: int = 200021) -> None:
         super(TransmitterNotFoundError, self).__init__(error, error_code)
 
 
@@ -73,7 +75,8 @@ class TransmitterExitError(TransferError):
         messages (list[str]): Error lines the transmitter printed.
     """
 
-    def __init__(self, error, returncode, messages=None, error_code=None):
+    def __init__(self, error: str, returncode: int, messages: Optional[List[str]] = None,
+                 error_code: Optional[Any] = None) -> None:
         if error_code is None:
             error_code = {9: 200023, 10: 200022, 11: 200025}.get(
                 returncode, 200024 if 1 <= returncode <= 8 else 200020)
@@ -81,21 +84,21 @@ class TransmitterExitError(TransferError):
         self.returncode = returncode
         self.messages = list(messages or [])
 
-    def __reduce__(self):
+    def __reduce__(self) -> Any:
         return (self.__class__, (self.error, self.returncode, self.messages, self.error_code))
 
 
 class TransferIntegrityError(TransferError):
     """The bytes that arrived differ (size or SHA-256) from the bytes that were sent."""
 
-    def __init__(self, error, error_code=200026):
+    def __init__(self, error: str, error_code: int = 200026) -> None:
         super(TransferIntegrityError, self).__init__(error, error_code)
 
 
 class UnsafePathError(TransferError):
     """A server-supplied name would land outside the download folder."""
 
-    def __init__(self, error, error_code=200027):
+    def __init__(self, error: str, error_code: int = 200027) -> None:
         super(UnsafePathError, self).__init__(error, error_code)
 
 
@@ -106,11 +109,11 @@ class StorageAccessError(TransferError):
         status (int): HTTP status of the answer.
     """
 
-    def __init__(self, error, status=0, error_code=200028):
+    def __init__(self, error: str, status: int = 0, error_code: int = 200028) -> None:
         super(StorageAccessError, self).__init__(error, error_code)
         self.status = status
 
-    def __reduce__(self):
+    def __reduce__(self) -> Any:
         return (self.__class__, (self.error, self.status, self.error_code))
 
 
@@ -120,12 +123,12 @@ class ListingError(TransferError, ValueError):
     Also a ``ValueError``: the listing is bad data from the server. Nothing was written.
     """
 
-    def __init__(self, error, error_code=200029):
+    def __init__(self, error: str, error_code: int = 200029) -> None:
         super(ListingError, self).__init__(error, error_code)
 
 
 class UnverifiedFileError(TransferIntegrityError):
     """``strict`` download of a file the storage gives no SHA-256 for (nothing written)."""
 
-    def __init__(self, error, error_code=200033):
+    def __init__(self, error: str, error_code: int = 200033) -> None:
         super(UnverifiedFileError, self).__init__(error, error_code)

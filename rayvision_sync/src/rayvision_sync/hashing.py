@@ -3,13 +3,14 @@
 import hashlib
 import os
 import threading
+from typing import Any, Dict, Optional
 
 from rayvision_sync.transfer_state import stamp_of
 
 READ_SIZE = 1024 * 1024
 
 
-def sha256_file(path, limit=None):
+def sha256_file(path: str, limit: Optional[Any] = None) -> str:
     """Hex SHA-256 of a file (of its first ``limit`` bytes when given)."""
     digest = hashlib.sha256()
     remaining = limit
@@ -33,11 +34,11 @@ class DigestCache(object):
     upload records use too: a rewrite that restores size and mtime still moves ctime).
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._known = {}
+        self._known: Dict[Any, Any] = {}
 
-    def remember(self, path, sha256):
+    def remember(self, path: Any, sha256: Any) -> None:
         """Record the digest of ``path`` as it is now."""
         stamp = stamp_of(os.stat(path))
         with self._lock:

@@ -6,11 +6,19 @@ resume and retry logic. Nothing of a failed batch is stored.
 """
 
 import hashlib
+from logging import Logger
+from typing import TYPE_CHECKING, Any, List, Union
 
 from rayvision_sync.batch import MAX_BYTES, MAX_FILE_SIZE, build_body, file_results, plan_batches
 from rayvision_sync.exception import StorageAccessError, TransferError
 from rayvision_sync.http_upload import paced_body, put_size
 from rayvision_sync.transfer_state import RETRYABLE, Retryable
+
+if TYPE_CHECKING:
+    from rayvision_sync.http_upload import SingleUpload
+    from rayvision_sync.storage_client import StorageClient
+    from rayvision_sync.throttle import RateLimiter
+    from rayvision_sync.transfer_state import FileTransfer, RetryPolicy
 
 # Sends of one batch before its files go one by one.
 BATCH_ATTEMPTS = 2
@@ -18,7 +26,8 @@ BATCH_ATTEMPTS = 2
 BATCH_REFUSED = (400, 404, 405, 413)
 
 
-def plan_groups(transfers, limiter, chunk_size, workers):
+def plan_groups(transfers: List[Union[Any, "FileTransfer"]], limiter: "RateLimiter",
+                chunk_size: int, workers: int) -> List[Any]:
     """Split the files to send into single files and batches of small files.
 
     Large files come first: they take longest, and the batches fill the workers' gaps.
@@ -45,26 +54,28 @@ class BatchUpload(object):
         logger (logging.Logger): Where fallbacks are reported.
     """
 
-    def __init__(self, client, single, policy, logger):
+    def __init__(self, client: "StorageClient", single: "SingleUpload", policy: "RetryPolicy",
+                 logger: Logger) -> None:
         self.client = client
         self.single = single
         self.policy = policy
         self.logger = logger
         self.supported = True
 
-    def send_alone(self, bid, transfer, limiter, progress, started=False):
+    def send_alone(self, bid: Any, transfer: Any, limiter: Any, progress: Any,
+                   started: bool = False) -> Any:
         """``(transfer, outcome)``: outcome ``(sent, retries, record)`` or the error."""
         try:
             return transfer, self.single.run(bid, transfer, limiter, progress, started)
         except (TransferError, OSError) as exc:
             return transfer, exc
 
-    def run(self, bid, group, limiter, progress):
+    def run(self, bid: Any, group: Any, limiter: Any, progress: Any) -> Any:
         """Upload a group; returns ``(transfer, outcome)`` for each of its files."""
         progress.check("upload")
         if len(group) == 1 or not self.supported:
             return [self.send_alone(bid, transfer, limiter, progress) for transfer in group]
-        outcomes = []
+        outcomes: List[Any] = []
         files = []
         for transfer in group:
             progress.file_start(transfer.server, transfer.local)

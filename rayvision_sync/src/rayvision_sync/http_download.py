@@ -17,11 +17,19 @@ import os
 import re
 import socket
 import stat as stat_module
+from logging import Logger
+from typing import TYPE_CHECKING, Any, Optional
 
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from rayvision_sync.exception import StorageAccessError, TransferError, UnsafePathError
 from rayvision_sync.transfer_state import BLOCK, RETRYABLE, Corrupt, FileTransfer, Retryable
+
+if TYPE_CHECKING:
+    from rayvision_sync.hashing import DigestCache
+    from rayvision_sync.listing import ListedFile
+    from rayvision_sync.storage_client import StorageClient
+    from rayvision_sync.transfer_state import RetryPolicy
 
 PARTIAL_SUFFIX = ".rvpart"
 _SHA256 = re.compile(r"\A[0-9a-f]{64}\Z")
@@ -33,7 +41,8 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
-def partial_path(destination, sha256, remote=None, size=None):
+def partial_path(destination: str, sha256: str, remote: Optional[str] = None,
+                 size: Optional[int] = None) -> str:
     """Temporary name of a download in progress, derived locally from what is expected."""
     folder, name = os.path.split(destination)
     key = hashlib.sha256(u"{0}\n{1}\n{2}".format(remote, size, sha256 or "").encode(
@@ -41,7 +50,7 @@ def partial_path(destination, sha256, remote=None, size=None):
     return os.path.join(folder, ".{0}.{1}{2}".format(name, key, PARTIAL_SUFFIX))
 
 
-def check_no_symlinks(root, destination):
+def check_no_symlinks(root: str, destination: str) -> None:
     """Raise when a folder between ``root`` and ``destination`` is a symbolic link.
 
     Raises:
@@ -57,7 +66,7 @@ def check_no_symlinks(root, destination):
         folder = os.path.dirname(folder)
 
 
-def same_file(destination, listed, digests):
+def same_file(destination: str, listed: "ListedFile", digests: "DigestCache") -> bool:
     """True when the local file is a regular file with the listed size and SHA-256."""
     try:
         info = os.lstat(destination)
@@ -71,13 +80,13 @@ def same_file(destination, listed, digests):
 class _Changed(Exception):
     """The file was replaced on the storage since it was listed."""
 
-    def __init__(self, size, sha):
+    def __init__(self, size: Any, sha: Any) -> None:
         super(_Changed, self).__init__(size, sha)
         self.size = size
         self.sha = sha
 
 
-def _open_partial(temp, append):
+def _open_partial(temp: Any, append: Any) -> Any:
     """Open the partial file for writing without following a symlink planted at its name."""
     flags = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | _BINARY | (os.O_APPEND if append
                                                                  else os.O_TRUNC)
@@ -98,12 +107,13 @@ class SingleDownload(object):
         logger (logging.Logger): Where interruptions are reported.
     """
 
-    def __init__(self, client, policy, logger):
+    def __init__(self, client: "StorageClient", policy: "RetryPolicy", logger: Logger) -> None:
         self.client = client
         self.policy = policy
         self.logger = logger
 
-    def run(self, bid, listed, destination, limiter, progress, digests):
+    def run(self, bid: Any, listed: Any, destination: Any, limiter: Any, progress: Any,
+            digests: Any) -> Any:
         """Download ``listed`` to ``destination``; returns ``(bytes, retries, verified)``."""
         remote = listed.path
         size, sha = listed.size, listed.sha256
@@ -153,7 +163,8 @@ class SingleDownload(object):
         progress.file_done(remote, destination, 0)
         return received, transfer.retries, sha is not None
 
-    def _fetch(self, bid, remote, temp, size, sha, transfer, limiter, progress, destination):
+    def _fetch(self, bid: Any, remote: Any, temp: Any, size: Any, sha: Any, transfer: Any,
+               limiter: Any, progress: Any, destination: Any) -> Any:
         """Bring ``temp`` to ``size`` bytes (resuming it); return the bytes received."""
         have = _held(temp)
         if have > size:
@@ -205,7 +216,7 @@ class SingleDownload(object):
             response.close()
 
 
-def _body_blocks(response, remaining, limiter):
+def _body_blocks(response: Any, remaining: Any, limiter: Any) -> Any:
     """The body in blocks as they arrive, never past ``remaining`` bytes."""
     raw = response.raw
     read = getattr(raw, "read1", None) or raw.read
@@ -219,7 +230,7 @@ def _body_blocks(response, remaining, limiter):
         yield block
 
 
-def _check_same_content(response, remote, size, sha):
+def _check_same_content(response: Any, remote: Any, size: Any, sha: Any) -> None:
     """Raise :class:`_Changed` when the storage now serves other content at ``remote``."""
     now_sha = (response.headers.get("X-Rayvision-Sha256") or "").lower()
     now_size = response.headers.get("X-Rayvision-Size") or ""
@@ -231,13 +242,13 @@ def _check_same_content(response, remote, size, sha):
     raise _Changed(int(now_size), now_sha)
 
 
-def _range_start(content_range):
+def _range_start(content_range: Any) -> Any:
     """First byte of a ``Content-Range: bytes N-M/T`` header (-1 if unreadable)."""
     match = _CONTENT_RANGE.match((content_range or "").strip())
     return int(match.group(1)) if match else -1
 
 
-def _held(path):
+def _held(path: Any) -> Any:
     try:
         info = os.lstat(path)
     except OSError:
@@ -248,14 +259,14 @@ def _held(path):
     return info.st_size
 
 
-def _remove(path):
+def _remove(path: Any) -> None:
     try:
         os.remove(path)
     except OSError:
         pass
 
 
-def _remove_stale_partials(destination):
+def _remove_stale_partials(destination: Any) -> None:
     folder, name = os.path.split(destination)
     pattern = os.path.join(glob.escape(folder), "." + glob.escape(name) + ".*" + PARTIAL_SUFFIX)
     for stale in glob.glob(pattern):

@@ -19,6 +19,7 @@ of :mod:`~rayvision_sync.transfer_state`. This module runs the jobs.
 
 import logging
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 from rayvision_api.cancel import check
 from rayvision_api.exception import ProgressCallbackError, RayvisionCancelledError
@@ -55,6 +56,18 @@ from rayvision_sync.upload_plan import (
     stat_pairs,
 )
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from os import stat_result
+
+    from requests.models import Response
+    from requests.sessions import Session
+
+    from rayvision_api.connect import Connect
+    from rayvision_sync.listing import ListedFile
+    from rayvision_sync.records import RedisRecordStore, SqliteRecordStore
+    from rayvision_sync.upload_plan import UploadPlan
+
 LOGGER = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024
@@ -87,10 +100,14 @@ class HttpTransferEngine(object):
 
     name = "http"
 
-    def __init__(self, connect, url, bids, chunk_size=None, workers=None, timeout=60.0,
-                 max_attempts=6, backoff=0.2, session_factory=None, session_settings=None,
-                 verify_fraction=DEFAULT_VERIFY_FRACTION, verify_age=DEFAULT_VERIFY_AGE,
-                 verify_limit=DEFAULT_VERIFY_LIMIT, session=None):
+    def __init__(self, connect: "Connect", url: str, bids: Dict[str, Any],
+                 chunk_size: Optional[int] = None, workers: Optional[int] = None,
+                 timeout: float = 60.0, max_attempts: int = 6, backoff: Union[float, int] = 0.2,
+                 session_factory: Optional[Any] = None,
+                 session_settings: Optional[Dict[str, bool]] = None,
+                 verify_fraction: float = DEFAULT_VERIFY_FRACTION,
+                 verify_age: int = DEFAULT_VERIFY_AGE, verify_limit: int = DEFAULT_VERIFY_LIMIT,
+                 session: Optional["Session"] = None) -> None:
         self.client = StorageClient(connect, url, bids, timeout, session_factory,
                                     session_settings, session)
         self.connect = connect
@@ -102,31 +119,33 @@ class HttpTransferEngine(object):
         self.verify_age = float(verify_age)
         self.verify_limit = int(verify_limit)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "HttpTransferEngine(url={0!r}, workers={1}, chunk_size={2})".format(
             self.url, self.workers, self.chunk_size)
 
     # -- storage requests ------------------------------------------------------------------
 
     @property
-    def bids(self):
+    def bids(self) -> Dict[str, str]:
         """``config_bid`` / ``input_bid`` / ``output_bid`` -> storage id."""
         return self.client.bids
 
-    def bid(self, bid_key):
+    def bid(self, bid_key: str) -> str:
         """Storage id of ``config_bid`` / ``input_bid`` / ``output_bid``."""
         return self.client.bid(bid_key)
 
-    def scope(self, bid_key):
+    def scope(self, bid_key: str) -> str:
         """Upload-record scope of a storage: API domain and storage id."""
         return record_scope(self.connect.domain, self.bid(bid_key))
 
-    def request(self, method, bid, path, params=None, data=None, headers=None, stream=False):
+    def request(self, method: str, bid: str, path: str, params: Optional[Dict[str, str]] = None,
+                data: Optional[Any] = None, headers: Optional[Any] = None,
+                stream: bool = False) -> "Response":
         """Send one signed storage request and return the response (any status)."""
         return self.client.request(method, bid, path, params, data=data, headers=headers,
                                    stream=stream)
 
-    def close(self):
+    def close(self) -> None:
         """Close the keep-alive connections of every worker (done after each job)."""
         self.client.close()
 
@@ -159,14 +178,14 @@ class HttpTransferEngine(object):
                         what, attempt, exc))
                 self.policy.wait(self.policy.delay(attempt), stop)
 
-    def delete(self, bid_key, path):
+    def delete(self, bid_key: str, path: str) -> bool:
         """Remove a file or folder from a storage (used by tests and cleanup tools)."""
         response = self.request("DELETE", self.bid(bid_key), storage_path(path))
         if response.status_code not in (200, 404):
             self.client.failure(response, "deleting {0}".format(path))
         return response.status_code == 200
 
-    def stored_size(self, bid, server):
+    def stored_size(self, bid: Any, server: Any) -> Any:
         """Size of a stored file (a HEAD request), None when absent, -1 when unknown."""
         try:
             response = self.request("HEAD", bid, server)
@@ -181,8 +200,11 @@ class HttpTransferEngine(object):
 
     # -- upload ----------------------------------------------------------------------------
 
-    def upload_pairs(self, bid_key, pairs, max_speed=None, records=None, progress=None,
-                     print_log=True, verify="stat"):
+    def upload_pairs(self, bid_key: str, pairs: List[Tuple[str, str]],
+                     max_speed: Optional[str] = None,
+                     records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]] = None,
+                     progress: Optional[ProgressReporter] = None, print_log: bool = True,
+                     verify: str = "stat") -> TransferResult:
         """Upload ``(local, server)`` pairs; unchanged files (per ``records``) are skipped.
 
         A local folder uploads every file below it, below its server path.
@@ -258,7 +280,8 @@ class HttpTransferEngine(object):
                 len(result.failures), result.files_total, _first_failures(result)), 200025)
         return result
 
-    def _known(self, records, scope, prefetched, entries):
+    def _known(self, records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]], scope: str,
+               prefetched: "_Prefetch", entries: Dict[str, Tuple[str, "stat_result"]]) -> Any:
         """``(records, {server: value})``; a failing database is dropped for this job."""
         if records is None:
             return None, {}
@@ -272,7 +295,9 @@ class HttpTransferEngine(object):
             LOGGER.warning("%s; uploading every file without the record database", exc.error)
             return None, {}
 
-    def _confirm_on_farm(self, bid, plan, records, scope):
+    def _confirm_on_farm(self, bid: str, plan: "UploadPlan",
+                         records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]],
+                         scope: str) -> Optional[Union["RedisRecordStore", "SqliteRecordStore"]]:
         """Check sampled and aged records on the farm; a file gone or resized is sent again.
 
         Returns:
@@ -305,7 +330,9 @@ class HttpTransferEngine(object):
                     return None
         return _RecordSaver(records, scope).save(plan.refresh)
 
-    def _count_upload(self, result, transfer, outcome, progress, saver):
+    def _count_upload(self, result: TransferResult, transfer: FileTransfer,
+                      outcome: Union[Tuple[int, int, str], Exception], progress: ProgressReporter,
+                      saver: "_RecordSaver") -> None:
         if isinstance(outcome, Exception):
             message = str(outcome)
             result.failures.append((transfer.local, message))
@@ -322,22 +349,25 @@ class HttpTransferEngine(object):
         if record is not None:
             saver.add(transfer.server, record)
 
-    def upload_file(self, bid_key, local, server, max_speed=None, progress=None,
-                    print_log=True):
+    def upload_file(self, bid_key: Any, local: Any, server: Any, max_speed: Any = None,
+                    progress: Any = None, print_log: bool = True) -> Any:
         """Upload one file (or a folder's files) to ``server``."""
         return self.upload_pairs(bid_key, [(local, server)], max_speed, progress=progress,
                                  print_log=print_log)
 
-    def upload_asset(self, upload_json_path, pairs, max_speed=None, records=None,
-                     db_ini_path=None, progress=None, print_log=True, verify="stat"):
+    def upload_asset(self, upload_json_path: Any, pairs: Any, max_speed: Any = None,
+                     records: Any = None, db_ini_path: Any = None, progress: Any = None,
+                     print_log: bool = True, verify: str = "stat") -> Any:
         """Upload the asset pairs of upload.json to the input storage (see upload_pairs)."""
         return self.upload_pairs("input_bid", pairs, max_speed, records, progress, print_log,
                                  verify)
 
     # -- download --------------------------------------------------------------------------
 
-    def download(self, bid_key, server_path, local_path, keep_path=True, max_speed=None,
-                 progress=None, digests=None, print_log=True, strict=False):
+    def download(self, bid_key: str, server_path: str, local_path: str, keep_path: bool = True,
+                 max_speed: Optional[Any] = None, progress: Optional[ProgressReporter] = None,
+                 digests: Optional[DigestCache] = None, print_log: bool = True,
+                 strict: bool = False) -> TransferResult:
         """Download every file below a storage folder; unchanged local files are skipped.
 
         Args:
@@ -370,9 +400,11 @@ class HttpTransferEngine(object):
 
     download_folder = download
 
-    def download_items(self, bid_key, items, server_path, local_path, keep_path=True,
-                       max_speed=None, progress=None, digests=None, print_log=True,
-                       strict=False):
+    def download_items(self, bid_key: str, items: List[Union["ListedFile", Any]], server_path: str,
+                       local_path: str, keep_path: bool = True, max_speed: Optional[Any] = None,
+                       progress: Optional[ProgressReporter] = None,
+                       digests: Optional[DigestCache] = None, print_log: bool = True,
+                       strict: bool = False) -> TransferResult:
         """Download listed items (see :meth:`download`); raw dicts are validated first."""
         bid = self.bid(bid_key)
         items = [item if hasattr(item, "verified") else validate_item(item, index)
@@ -419,7 +451,8 @@ class HttpTransferEngine(object):
         return result
 
     @staticmethod
-    def _count_download(result, planned, future, progress):
+    def _count_download(result: TransferResult, planned: Tuple["ListedFile", str], future: "Future",
+                        progress: ProgressReporter) -> None:
         item, destination = planned
         try:
             received, retries, verified = future.result()
@@ -439,7 +472,7 @@ class HttpTransferEngine(object):
         LOGGER.debug("downloaded %s -> %s", item.path, destination)
 
     @staticmethod
-    def _summary(direction, result, print_log):
+    def _summary(direction: str, result: TransferResult, print_log: bool) -> None:
         LOGGER.log(logging.INFO if print_log else logging.DEBUG,
                    "%s: %d files, %d sent, %d unchanged, %d bytes, %d retries%s", direction,
                    result.files_total, result.files_transferred, result.files_skipped,
@@ -451,21 +484,23 @@ class HttpTransferEngine(object):
 class _RecordSaver(object):
     """Writes records in batches; on a database failure warns once and stops recording."""
 
-    def __init__(self, records, scope):
+    def __init__(self, records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]],
+                 scope: str) -> None:
         self.records = records
         self.scope = scope
-        self.pending = {}
+        self.pending: Dict[Any, Any] = {}
 
-    def add(self, server, value):
+    def add(self, server: str, value: str) -> None:
         self.pending[server] = value
         if len(self.pending) >= RECORD_FLUSH:
             self.flush()
 
-    def flush(self):
+    def flush(self) -> None:
         pending, self.pending = self.pending, {}
         self.save(pending)
 
-    def save(self, values):
+    def save(self,
+             values: Dict[str, str]) -> Optional[Union["RedisRecordStore", "SqliteRecordStore"]]:
         """Write ``values`` now; returns the store, or None once it failed."""
         if self.records is None or not values:
             return self.records
@@ -517,16 +552,18 @@ class _Prefetch(object):
     the GIL away and waits to get it back from the reading thread.
     """
 
-    def __init__(self, records, scope, count):
-        self.records = records
+    def __init__(self, records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]],
+                 scope: str, count: int) -> None:
+        self.records: Any = records
         self.scope = scope
         self.count = count
 
     @classmethod
-    def start_for(cls, records, scope, count):
+    def start_for(cls, records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]],
+                  scope: str, count: int) -> "_Prefetch":
         """The read of ``scope`` (nothing to do without records)."""
         return cls(records, scope, count)
 
-    def wait(self):
+    def wait(self) -> Any:
         """The records of the scope (None: look them up by key)."""
         return self.records.prefetch(self.scope, self.count)

@@ -7,9 +7,16 @@ so progress never runs ahead of what is safely stored.
 """
 
 import os
+from logging import Logger
+from typing import TYPE_CHECKING, Any
 
 from rayvision_sync.exception import TransferError
 from rayvision_sync.transfer_state import BLOCK, RETRYABLE, Corrupt, Retryable
+
+if TYPE_CHECKING:
+    from rayvision_sync.storage_client import StorageClient
+    from rayvision_sync.throttle import RateLimiter
+    from rayvision_sync.transfer_state import RetryPolicy
 
 
 class _HashingSlice(object):
@@ -18,7 +25,8 @@ class _HashingSlice(object):
     It has a length, so requests sends ``Content-Length`` rather than chunked encoding.
     """
 
-    def __init__(self, handle, offset, length, limiter, digest, name):
+    def __init__(self, handle: Any, offset: Any, length: Any, limiter: Any, digest: Any,
+                 name: Any) -> None:
         self.handle = handle
         self.offset = offset
         self.length = length
@@ -26,10 +34,10 @@ class _HashingSlice(object):
         self.digest = digest
         self.name = name
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.length
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         piece = min(BLOCK, self.limiter.piece_size)
         remaining = self.length
         self.handle.seek(self.offset)
@@ -46,14 +54,14 @@ class _HashingSlice(object):
 class _PacedBytes(object):
     """A bytes body sent in pieces paced by the job's rate limiter (has a length)."""
 
-    def __init__(self, data, limiter):
+    def __init__(self, data: Any, limiter: Any) -> None:
         self.data = data
         self.limiter = limiter
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.data)
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         piece = self.limiter.piece_size
         view = memoryview(self.data)
         for start in range(0, len(view), piece):
@@ -62,7 +70,7 @@ class _PacedBytes(object):
             yield block.tobytes()
 
 
-def paced_body(data, limiter):
+def paced_body(data: Any, limiter: Any) -> Any:
     """``data`` as a request body under ``max_speed``: whole when it fits one piece."""
     if len(data) <= limiter.piece_size:
         limiter.consume(len(data))
@@ -70,7 +78,7 @@ def paced_body(data, limiter):
     return _PacedBytes(data, limiter)
 
 
-def put_size(chunk_size, limiter):
+def put_size(chunk_size: int, limiter: "RateLimiter") -> int:
     """PUT size: the chunk size, or about two seconds of traffic under a speed limit."""
     if not limiter.rate:
         return chunk_size
@@ -87,13 +95,15 @@ class SingleUpload(object):
         logger (logging.Logger): Where interruptions are reported (DEBUG).
     """
 
-    def __init__(self, client, policy, chunk_size, logger):
+    def __init__(self, client: "StorageClient", policy: "RetryPolicy", chunk_size: int,
+                 logger: Logger) -> None:
         self.client = client
         self.policy = policy
         self.chunk_size = chunk_size
         self.logger = logger
 
-    def run(self, bid, transfer, limiter, progress, started=False):
+    def run(self, bid: Any, transfer: Any, limiter: Any, progress: Any,
+            started: bool = False) -> Any:
         """Upload ``transfer``'s file; returns ``(bytes sent, retries, record value)``.
 
         ``started``: the file's ``file_start`` event was already sent (by a batch).
@@ -127,7 +137,7 @@ class SingleUpload(object):
         progress.file_done(transfer.server, transfer.local, max(0, transfer.size - transfer.sent))
         return transfer.sent, transfer.retries, record
 
-    def _again(self, transfer, progress, what, exc):
+    def _again(self, transfer: Any, progress: Any, what: Any, exc: Any) -> None:
         """Start the file over after an integrity failure (raise on the third)."""
         self.policy.corrupted(transfer, what, "the storage's SHA-256 never matched the file "
                                               "({0})".format(exc))
@@ -135,12 +145,12 @@ class SingleUpload(object):
         progress.retry(transfer.server, transfer.local, str(exc))
         transfer.restart(os.stat(transfer.local))
 
-    def _ack(self, transfer, progress, held, count=True):
+    def _ack(self, transfer: Any, progress: Any, held: Any, count: bool = True) -> None:
         new = transfer.ack(held, count)
         if new:
             progress.moved(transfer.server, transfer.local, new)
 
-    def _attempt(self, bid, transfer, ask, limiter, progress):
+    def _attempt(self, bid: Any, transfer: Any, ask: Any, limiter: Any, progress: Any) -> bool:
         """One pass of PUTs; True when the storage holds the complete file."""
         what = "upload of {0} to {1}".format(transfer.local, transfer.server)
         offset = 0
@@ -182,7 +192,7 @@ class SingleUpload(object):
                         digest = transfer.digest_at(held)
                 offset = held
 
-    def _held(self, bid, transfer, progress, what):
+    def _held(self, bid: Any, transfer: Any, progress: Any, what: Any) -> Any:
         """Bytes of this upload the storage holds; None when it holds this very file."""
         state = self.client.json(self.client.request(
             "GET", bid, transfer.server,
@@ -198,7 +208,8 @@ class SingleUpload(object):
                 return None
         return offset
 
-    def _request_for(self, handle, transfer, offset, digest, known, limiter):
+    def _request_for(self, handle: Any, transfer: Any, offset: Any, digest: Any, known: Any,
+                     limiter: Any) -> Any:
         """``(params, body, body length)`` of the next PUT from ``offset``."""
         size = transfer.size
         params = {"size": size, "token": transfer.token, "offset": offset}
@@ -226,21 +237,21 @@ class SingleUpload(object):
 class _NullDigest(object):
     """Stands in for the running digest when the whole file's digest is already known."""
 
-    def update(self, data):
+    def update(self, data: Any) -> Any:
         return None
 
-    def hexdigest(self):
+    def hexdigest(self) -> Any:
         return None
 
 
-def _stored_size(state):
+def _stored_size(state: Any) -> Any:
     """Size of the file already at the path (``stored`` of an ``upload=1`` answer) or None."""
     stored = state.get("stored") if isinstance(state, dict) else None
     size = stored.get("size") if isinstance(stored, dict) else None
     return size if isinstance(size, int) and not isinstance(size, bool) else None
 
 
-def _offset(state, size, what):
+def _offset(state: Any, size: Any, what: Any) -> Any:
     """The storage's ``offset`` from an answer, checked to be a byte count of the file."""
     value = state.get("offset") if isinstance(state, dict) else None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= size:

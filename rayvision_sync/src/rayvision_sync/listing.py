@@ -11,6 +11,7 @@ been written then.
 import collections
 import math
 import re
+from typing import Any, Dict, List, Union
 
 from rayvision_sync.exception import ListingError
 
@@ -27,12 +28,12 @@ class ListedFile(collections.namedtuple("ListedFile", "path size sha256 mtime"))
     __slots__ = ()
 
     @property
-    def verified(self):
+    def verified(self) -> bool:
         """True when the listing gave a digest to check the downloaded bytes against."""
         return self.sha256 is not None
 
 
-def validate_item(item, index):
+def validate_item(item: Any, index: int) -> ListedFile:
     """A :class:`ListedFile` of one raw listing item.
 
     Raises:
@@ -70,7 +71,7 @@ def validate_item(item, index):
     return ListedFile(path, size, sha, mtime)
 
 
-def validate_listing(data):
+def validate_listing(data: Dict[str, Any]) -> List[Union[ListedFile, Any]]:
     """Validated :class:`ListedFile` items of a listing answer's ``data``.
 
     Raises:
@@ -85,6 +86,6 @@ def validate_listing(data):
     return [validate_item(item, index) for index, item in enumerate(items)]
 
 
-def _short(value):
+def _short(value: Any) -> Any:
     text = repr(value)
     return value if len(text) <= 80 else text[:77] + "..."

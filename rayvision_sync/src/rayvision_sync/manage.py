@@ -19,7 +19,7 @@ STATE_UNKNOWN = "unknown"
 STATE_MISSING = "missing"
 
 
-def _int_or_zero(value):
+def _int_or_zero(value: Any) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -81,8 +81,7 @@ class RayvisionManageTask(object):
                 names.append(status["output_file_name"])
         return names
 
-    def find_task_status_codes(self,
-                               task_status_list: Optional[List[Dict[str, Any]]]) -> List[Any]:
+    def find_task_status_codes(self, task_status_list: Optional[List[Dict[str, Any]]]) -> List[Any]:
         """Status codes, depth first; an opener contributes its sub-tasks' codes."""
         codes = []
         for status in task_status_list or []:

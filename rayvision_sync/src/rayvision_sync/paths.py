@@ -9,13 +9,14 @@ import ntpath
 import os
 import posixpath
 import re
+from typing import List
 
 from rayvision_sync.exception import UnsafePathError
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-def storage_path(path):
+def storage_path(path: str) -> str:
     """Normalise a storage path: leading ``/``, ``/`` separators, no trailing ``/``.
 
     ``'18164087_test/l_ayer2'`` -> ``'/18164087_test/l_ayer2'``; ``''`` or ``'/'`` -> ``'/'``.
@@ -29,7 +30,7 @@ def storage_path(path):
     return "/" + "/".join(parts)
 
 
-def relative_components(remote_path, base):
+def relative_components(remote_path: str, base: str) -> List[str]:
     """Components of ``remote_path`` below the storage folder ``base``.
 
     Raises:
@@ -53,7 +54,7 @@ def relative_components(remote_path, base):
     return parts
 
 
-def check_component(part, whole):
+def check_component(part: str, whole: str) -> None:
     """Refuse a path component that could escape or alias the destination folder."""
     if part in ("", ".", ".."):
         raise UnsafePathError("server name {0!r} holds an empty, '.' or '..' component"
@@ -67,7 +68,7 @@ def check_component(part, whole):
                               .format(whole))
 
 
-def local_destination(local_root, remote_path, base, keep_path=True):
+def local_destination(local_root: str, remote_path: str, base: str, keep_path: bool = True) -> str:
     """Local file for the server file ``remote_path`` downloaded from folder ``base``.
 
     Args:

@@ -7,6 +7,7 @@ A render-manager plugin (Deadline, Qube) passes ``progress_callback`` and receiv
 import logging
 import sys
 import threading
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from rayvision_api.cancel import CancelToken
 from rayvision_api.exception import ProgressCallbackError
@@ -45,15 +46,15 @@ class ProgressEvent(object):
     __slots__ = ("kind", "direction", "path", "local_path", "nbytes", "files_done",
                  "files_total", "bytes_done", "bytes_total", "message")
 
-    def __init__(self, **fields):
+    def __init__(self, **fields: Any) -> None:
         for name in self.__slots__:
             setattr(self, name, fields.get(name))
 
-    def as_dict(self):
+    def as_dict(self) -> Dict[str, Optional[Union[int, str]]]:
         """The event as a plain dict (JSON-ready)."""
         return dict((name, getattr(self, name)) for name in self.__slots__)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "ProgressEvent({0})".format(", ".join(
             "{0}={1!r}".format(name, getattr(self, name)) for name in self.__slots__
             if getattr(self, name) is not None))
@@ -98,7 +99,7 @@ class ProgressReporter(object):
         self.files_done = 0
         self.bytes_done = 0
         self._lock = threading.Lock()
-        self._bars = None
+        self._bars: Optional[Tuple[Any, Any]] = None
 
     def _emit(self, kind, **fields):
         if self.callback is None or self.callback_error is not None:
@@ -133,7 +134,7 @@ class ProgressReporter(object):
         """
         self.token.raise_if_cancelled(what or self.direction)
 
-    def start(self, files_total, bytes_total):
+    def start(self, files_total: int, bytes_total: int) -> None:
         """Announce the size of the job."""
         with self._lock:
             self.files_total += files_total
@@ -142,7 +143,7 @@ class ProgressReporter(object):
                 self._open_bars()
             self._emit(JOB_START)
 
-    def _open_bars(self):
+    def _open_bars(self) -> None:
         try:
             from tqdm import tqdm
         except ImportError:  # pragma: no cover - tqdm is a declared dependency
@@ -159,12 +160,12 @@ class ProgressReporter(object):
             for bar in self._bars:
                 bar.refresh()
 
-    def file_start(self, path, local_path):
+    def file_start(self, path: str, local_path: str) -> None:
         """A file begins to move."""
         with self._lock:
             self._emit(FILE_START, path=path, local_path=local_path)
 
-    def moved(self, path, local_path, nbytes):
+    def moved(self, path: str, local_path: str, nbytes: int) -> None:
         """``nbytes`` of ``path`` went over the wire."""
         with self._lock:
             self.bytes_done += nbytes
@@ -172,7 +173,8 @@ class ProgressReporter(object):
                 self._bars[1].update(nbytes)
             self._emit(FILE_BYTES, path=path, local_path=local_path, nbytes=nbytes)
 
-    def _finish(self, kind, path, local_path, message=None, skipped_bytes=0):
+    def _finish(self, kind: str, path: Optional[str], local_path: str,
+                message: Optional[str] = None, skipped_bytes: int = 0) -> None:
         with self._lock:
             self.files_done += 1
             if self._bars:
@@ -182,15 +184,15 @@ class ProgressReporter(object):
                     self._bars[1].update(skipped_bytes)
             self._emit(kind, path=path, local_path=local_path, message=message)
 
-    def file_done(self, path, local_path, unsent=0):
+    def file_done(self, path: str, local_path: str, unsent: int = 0) -> None:
         """A file arrived; ``unsent`` bytes of it were already there (resume)."""
         self._finish(FILE_DONE, path, local_path, skipped_bytes=unsent)
 
-    def file_skipped(self, path, local_path, size=0):
+    def file_skipped(self, path: str, local_path: str, size: int = 0) -> None:
         """A file was unchanged: nothing moved."""
         self._finish(FILE_SKIPPED, path, local_path, skipped_bytes=size)
 
-    def files_skipped(self, entries):
+    def files_skipped(self, entries: List[Any]) -> None:
         """Many unchanged files at once: ``(path, local_path, size)`` triples."""
         if not entries:
             return
@@ -201,16 +203,16 @@ class ProgressReporter(object):
         for path, local_path, size in entries:
             self.file_skipped(path, local_path, size)
 
-    def file_failed(self, path, local_path, message):
+    def file_failed(self, path: Optional[str], local_path: str, message: str) -> None:
         """A file could not be moved."""
         self._finish(FILE_FAILED, path, local_path, message=message)
 
-    def retry(self, path, local_path, message):
+    def retry(self, path: Any, local_path: Any, message: Any) -> None:
         """A file's transfer is retried (connection dropped, integrity failure)."""
         with self._lock:
             self._emit(FILE_RETRY, path=path, local_path=local_path, message=message)
 
-    def done(self):
+    def done(self) -> None:
         """The job ended; close the bars."""
         with self._lock:
             self._emit(JOB_DONE)

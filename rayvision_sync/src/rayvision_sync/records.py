@@ -26,7 +26,7 @@ import random
 import sqlite3
 import threading
 import time
-from typing import Any, Dict, Iterable, Mapping, Optional
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 from rayvision_sync.exception import RecordDatabaseError
 
@@ -40,12 +40,14 @@ SCAN_THRESHOLD = 2000
 REDIS_KEY_PREFIX = "rayvision_sync:record:"
 
 
-def record_scope(domain, bid):
+def record_scope(domain: str, bid: Union[int, str]) -> str:
     """The part of a record key shared by every file of one storage."""
     return u"{0}|{1}".format(domain, bid)
 
 
-def record_value(size, mtime_ns, sha256="", ctime_ns=None, ino=None, checked=None):
+def record_value(size: int, mtime_ns: int, sha256: str = "", ctime_ns: Optional[int] = None,
+                 ino: Optional[int] = None,
+                 checked: Optional[int] = None) -> str:
     """The stored fingerprint of a local file (older form when ``ctime_ns`` is None)."""
     if ctime_ns is None:
         return u"{0}:{1}:{2}".format(int(size), int(mtime_ns), sha256 or "")
@@ -54,13 +56,13 @@ def record_value(size, mtime_ns, sha256="", ctime_ns=None, ino=None, checked=Non
         int(time.time() if checked is None else checked))
 
 
-def parse_record_value(value):
+def parse_record_value(value: Optional[str]) -> Optional[Tuple[int, int, str]]:
     """``(size, mtime_ns, sha256)`` of a stored fingerprint, or None if unreadable."""
     parsed = parse_record(value)
     return None if parsed is None else (parsed.size, parsed.mtime_ns, parsed.sha256)
 
 
-def parse_record(value):
+def parse_record(value: Optional[str]) -> Optional["Record"]:
     """A :class:`Record` of a stored fingerprint (either form), or None if unreadable."""
     if value is None:
         return None
@@ -131,11 +133,11 @@ _CORRUPTION = ("not a database", "malformed", "no such table", "no such column",
                "has no column", "encrypted", "corrupt")
 
 
-def _is_corruption(text):
+def _is_corruption(text: Any) -> Any:
     return any(word in text for word in _CORRUPTION)
 
 
-def _chunks(items, size):
+def _chunks(items: Any, size: Any) -> Any:
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
@@ -165,10 +167,10 @@ class RecordStore(abc.ABC):
         """Release the connection."""
         return None
 
-    def __enter__(self):
+    def __enter__(self) -> Any:
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: Any) -> None:
         self.close()
 
 
@@ -198,7 +200,7 @@ class SqliteRecordStore(RecordStore):
         self._healed = False
         self._retry(self._check_schema)
 
-    def _open(self):
+    def _open(self) -> None:
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
                                check_same_thread=False)
         try:
@@ -218,7 +220,7 @@ class SqliteRecordStore(RecordStore):
             raise
         self._conn = conn
 
-    def _retry(self, action, *args):
+    def _retry(self, action: Any, *args: Any) -> Any:
         """Run ``action``, retrying 'locked'/'busy' errors with jittered back-off.
 
         A file that is not a usable record database (corrupt, truncated, foreign schema) is
@@ -244,7 +246,7 @@ class SqliteRecordStore(RecordStore):
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 0.5)
 
-    def _heal(self, exc):
+    def _heal(self, exc: Any) -> None:
         """Move the unusable file (and its -wal/-shm) aside; the next open starts empty."""
         self._healed = True
         with self._lock:
@@ -267,15 +269,15 @@ class SqliteRecordStore(RecordStore):
                        "rebuilt: files of this run are uploaded again and recorded anew",
                        self.path, exc, aside)
 
-    def _check_schema(self):
+    def _check_schema(self) -> None:
         # Reading a row through every column finds a foreign or damaged table at once.
         self._conn.execute("SELECT r_key, r_val, r_time FROM record LIMIT 1").fetchall()
 
     @staticmethod
-    def _key(scope, path):
+    def _key(scope: Any, path: Any) -> str:
         return u"{0}|{1}".format(scope, path)
 
-    def _lookup(self, keys):
+    def _lookup(self, keys: Any) -> Any:
         found = {}
         for batch in _chunks(keys, SQLITE_BATCH):
             marks = ",".join("?" * len(batch))
@@ -284,7 +286,7 @@ class SqliteRecordStore(RecordStore):
             found.update(rows.fetchall())
         return found
 
-    def _scan(self, scope):
+    def _scan(self, scope: Any) -> Any:
         # Keys of one scope are contiguous in the primary-key index: one range scan, with
         # the scope prefix cut off by sqlite itself.
         prefix = self._key(scope, "")
@@ -314,7 +316,7 @@ class SqliteRecordStore(RecordStore):
         found = self._retry(self._lookup, keys)
         return dict((path, found[key]) for path, key in zip(paths, keys) if key in found)
 
-    def _write(self, sql, rows):
+    def _write(self, sql: Any, rows: Any) -> None:
         cursor = self._conn.cursor()
         cursor.execute("BEGIN IMMEDIATE")
         try:
@@ -391,7 +393,7 @@ class RedisRecordStore(RecordStore):
         self.client = client
         self.where = "{0}:{1}".format(host, port)
 
-    def _call(self, action):
+    def _call(self, action: Any) -> Any:
         try:
             return action()
         except Exception as exc:  # redis.RedisError and socket errors
@@ -401,10 +403,10 @@ class RedisRecordStore(RecordStore):
                 self.where, exc))
 
     @staticmethod
-    def _hash(scope):
+    def _hash(scope: Any) -> Any:
         return REDIS_KEY_PREFIX + scope
 
-    def _everything(self, name, count):
+    def _everything(self, name: Any, count: Any) -> Any:
         if count < SCAN_THRESHOLD or self.client.hlen(name) > 2 * count:
             return None
         every = self.client.hgetall(name)
@@ -424,7 +426,7 @@ class RedisRecordStore(RecordStore):
             return {}
         name = self._hash(scope)
 
-        def run():
+        def run() -> Any:
             found = {}
             every = self._everything(name, len(paths))
             if every is not None:
@@ -448,7 +450,7 @@ class RedisRecordStore(RecordStore):
         name = self._hash(scope)
         items = list(values.items())
 
-        def run():
+        def run() -> None:
             pipe = self.client.pipeline(transaction=False)
             for batch in _chunks(items, REDIS_BATCH):
                 pipe.hset(name, mapping=dict(batch))
@@ -462,7 +464,7 @@ class RedisRecordStore(RecordStore):
             return
         name = self._hash(scope)
 
-        def run():
+        def run() -> None:
             pipe = self.client.pipeline(transaction=False)
             for batch in _chunks(paths, REDIS_BATCH):
                 pipe.hdel(name, *batch)

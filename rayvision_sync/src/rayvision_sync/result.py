@@ -1,4 +1,5 @@
 """What a transfer did: counts that tests, benchmarks and callers can check."""
+from typing import Any, List
 
 
 class TransferResult(object):
@@ -17,26 +18,26 @@ class TransferResult(object):
     A count the engine cannot know (the transmitter does not report it) is None.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.files_total = 0
         self.files_transferred = 0
         self.files_skipped = 0
         self.bytes_transferred = 0
         self.retries = 0
-        self.failures = []
-        self.unverified = []
+        self.failures: List[Any] = []
+        self.unverified: List[Any] = []
 
     @property
-    def files_unverified(self):
+    def files_unverified(self) -> int:
         """Number of downloaded files that could not be verified."""
         return len(self.unverified)
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         """True when no file failed."""
         return not self.failures
 
-    def merge(self, other):
+    def merge(self, other: "TransferResult") -> "TransferResult":
         """Add another job's counts to this one (unknown stays unknown: None)."""
         for name in ("files_total", "files_transferred", "files_skipped",
                      "bytes_transferred", "retries"):
@@ -46,7 +47,7 @@ class TransferResult(object):
         self.unverified.extend(other.unverified)
         return self
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return ("TransferResult(files_total={0}, files_transferred={1}, files_skipped={2}, "
                 "bytes_transferred={3}, retries={4}, failures={5}, unverified={6})").format(
             self.files_total, self.files_transferred, self.files_skipped,

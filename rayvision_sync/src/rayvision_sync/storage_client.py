@@ -7,6 +7,7 @@ CA bundle, client certificate) apply.
 """
 
 import threading
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -14,6 +15,12 @@ import requests
 from rayvision_api.connect import SIGNATURE_EXPIRED
 from rayvision_sync.exception import StorageAccessError, TransferError
 from rayvision_sync.transfer_state import Retryable
+
+if TYPE_CHECKING:
+    from requests.models import Response
+    from requests.sessions import Session
+
+    from rayvision_api.connect import Connect
 
 
 class StorageClient(object):
@@ -35,8 +42,10 @@ class StorageClient(object):
             storage too.
     """
 
-    def __init__(self, connect, url, bids, timeout=60.0, session_factory=None,
-                 session_settings=None, session=None):
+    def __init__(self, connect: "Connect", url: str, bids: Dict[str, str], timeout: float = 60.0,
+                 session_factory: Optional[Any] = None,
+                 session_settings: Optional[Dict[str, Any]] = None,
+                 session: Optional["Session"] = None) -> None:
         self.connect = connect
         self.url = url.rstrip("/")
         parts = urlsplit(self.url)
@@ -48,13 +57,14 @@ class StorageClient(object):
         self.session_factory = session_factory or requests.Session
         if session is None:
             session = getattr(connect, "session", None)
-        self.session_settings = dict(_settings_of(session) if session is not None else {})
+        self.session_settings: Dict[str, Any] = dict(
+            _settings_of(session) if session is not None else {})
         self.session_settings.update(session_settings or {})
         self._local = threading.local()
-        self._sessions = []
+        self._sessions: List[Any] = []
         self._sessions_lock = threading.Lock()
 
-    def new_session(self):
+    def new_session(self) -> "Session":
         """A new session with the configured factory and settings, for one worker thread."""
         session = self.session_factory()
         for name, value in self.session_settings.items():
@@ -67,7 +77,7 @@ class StorageClient(object):
         session.mount("https://", adapter)
         return session
 
-    def session(self):
+    def session(self) -> "Session":
         """This thread's session."""
         session = getattr(self._local, "session", None)
         if session is None:
@@ -77,7 +87,7 @@ class StorageClient(object):
                 self._sessions.append(session)
         return session
 
-    def close(self):
+    def close(self) -> None:
         """Close the keep-alive connections of every thread (done after each job)."""
         with self._sessions_lock:
             sessions, self._sessions = self._sessions, []
@@ -85,7 +95,7 @@ class StorageClient(object):
             session.close()
         self._local = threading.local()
 
-    def bid(self, bid_key):
+    def bid(self, bid_key: str) -> str:
         """Storage id of ``config_bid`` / ``input_bid`` / ``output_bid``."""
         try:
             return str(self.bids[bid_key])
@@ -93,7 +103,9 @@ class StorageClient(object):
             raise TransferError("no storage id {0!r}: api.user_info lacks it (log in "
                                 "first)".format(bid_key))
 
-    def request(self, method, bid, path, params=None, data=None, headers=None, stream=False):
+    def request(self, method: str, bid: str, path: str, params: Optional[Dict[str, Any]] = None,
+                data: Optional[Any] = None, headers: Optional[Any] = None,
+                stream: bool = False) -> "Response":
         """Send one signed storage request and return the response (any status)."""
         params = dict((key, str(value)) for key, value in (params or {}).items())
         api_url = u"{0}/{1}{2}".format(self.base_path, bid, path)
@@ -123,7 +135,7 @@ class StorageClient(object):
         return bool(self.connect.learn_farm_clock(response))
 
     @staticmethod
-    def failure(response, what):
+    def failure(response: "Response", what: str) -> None:
         """Raise the error an unusable answer means."""
         status = response.status_code
         try:
@@ -137,7 +149,7 @@ class StorageClient(object):
             raise Retryable(text)
         raise StorageAccessError(text, status)
 
-    def json(self, response, what):
+    def json(self, response: "Response", what: str) -> Dict[str, Any]:
         """The envelope's ``data`` of a successful JSON answer."""
         if response.status_code != 200:
             self.failure(response, what)
@@ -151,7 +163,7 @@ class StorageClient(object):
         return data if data is not None else {}
 
     @staticmethod
-    def conflict_data(response):
+    def conflict_data(response: Any) -> Any:
         """``data`` of a 409 answer (``offset``, ``busy``), or an empty dict."""
         try:
             data = response.json().get("data")
@@ -163,7 +175,7 @@ class StorageClient(object):
 _TEMPLATE_SETTINGS = ("proxies", "verify", "cert", "trust_env", "auth")
 
 
-def _settings_of(session):
+def _settings_of(session: "Session") -> Dict[str, Union[Any, str, bool]]:
     """The settings of a configured session that a new session should copy."""
     settings = dict((name, getattr(session, name)) for name in _TEMPLATE_SETTINGS
                     if getattr(session, name, None) is not None)

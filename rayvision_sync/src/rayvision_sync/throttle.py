@@ -2,13 +2,14 @@
 
 import threading
 import time
+from typing import Any, Optional, Union
 
 from rayvision_api.cancel import check, pause
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync.constants import DEFAULT_MAX_SPEED
 
 
-def parse_max_speed(max_speed):
+def parse_max_speed(max_speed: Optional[Union[int, str]]) -> Optional[float]:
     """Bytes per second for a ``max_speed`` in KB/s (str or int); None or 0 means unlimited.
 
     Raises:
@@ -48,7 +49,7 @@ class RateLimiter(object):
         self._next = 0.0
 
     @property
-    def piece_size(self):
+    def piece_size(self) -> Any:
         """Piece size that keeps pacing smooth: ~1/10 s of traffic, 4 KiB to 1 MiB."""
         if not self.rate:
             return 1024 * 1024

@@ -116,7 +116,7 @@ class RayvisionTransfer(object):
         self.logger.debug("no transports entry %s; using 'default'", key)
         return transports["default"]
 
-    def _bid(self, bid_key):
+    def _bid(self, bid_key: str) -> Any:
         if bid_key not in BID_KEYS:
             raise RayvisionArgumentError("the storage id name must be one of {0}, not {1!r}"
                                          .format(", ".join(BID_KEYS), bid_key))

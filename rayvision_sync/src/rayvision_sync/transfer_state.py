@@ -9,6 +9,7 @@ the policy is tested on its own.
 import hashlib
 import os
 import time
+from typing import Any, Callable, Optional, Tuple, Union, cast
 
 import requests
 
@@ -30,7 +31,7 @@ class Corrupt(Exception):
     """The bytes do not match the digest (storage said 422, or the local file changed)."""
 
 
-def stamp_of(info):
+def stamp_of(info: os.stat_result) -> Tuple[int, int, int, int]:
     """``(size, mtime_ns, ctime_ns, inode)`` of an ``os.stat`` result: the file's identity."""
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
@@ -45,11 +46,12 @@ class FileTransfer(object):
         size (int): Bytes to move.
     """
 
-    def __init__(self, server, local, info=None, size=None):
+    def __init__(self, server: str, local: str, info: Optional[os.stat_result] = None,
+                 size: Optional[Any] = None) -> None:
         self.server = server
         self.local = local
         self.stamp = stamp_of(info) if info is not None else None
-        self.size = int(size if size is not None else info.st_size)
+        self.size = int(size if size is not None else cast(os.stat_result, info).st_size)
         self.sha256 = None
         self.acked = 0
         self.sent = 0
@@ -60,16 +62,16 @@ class FileTransfer(object):
         self.stop = None
         self._checkpoint = (0, hashlib.sha256())
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "FileTransfer({0!r}, {1!r}, size={2})".format(self.server, self.local, self.size)
 
     @property
-    def token(self):
+    def token(self) -> str:
         """Upload token naming this file's content on the storage (resumes the same bytes)."""
-        text = u"{0}|{1}".format(self.server, ":".join(str(part) for part in self.stamp))
+        text = u"{0}|{1}".format(self.server, ":".join(str(part) for part in self.stamp or ()))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
-    def ack(self, held, count=True):
+    def ack(self, held: Any, count: bool = True) -> Any:
         """The storage holds ``held`` bytes; returns how many of them are new.
 
         ``count`` is False for what the storage held before this run began.
@@ -79,11 +81,11 @@ class FileTransfer(object):
         self.acked = held
         return new
 
-    def checkpoint(self, offset, digest):
+    def checkpoint(self, offset: int, digest: Any) -> None:
         """Remember the running digest of the first ``offset`` bytes (for a resume)."""
         self._checkpoint = (offset, digest.copy())
 
-    def digest_at(self, offset, path=None):
+    def digest_at(self, offset: int, path: Optional[str] = None) -> Any:
         """Running SHA-256 of the first ``offset`` bytes of ``path`` (the local file).
 
         Starts from the last checkpoint when it is not past ``offset``, so a resume reads
@@ -107,19 +109,19 @@ class FileTransfer(object):
         self._checkpoint = (offset, digest.copy())
         return digest
 
-    def reset(self):
+    def reset(self) -> None:
         """Forget what the other side holds: the next attempt starts from byte 0."""
         self.acked = 0
         self.sha256 = None
         self._checkpoint = (0, hashlib.sha256())
 
-    def restart(self, info):
+    def restart(self, info: os.stat_result) -> None:
         """Start over with the file as it is now (after an integrity failure)."""
         self.stamp = stamp_of(info)
         self.size = info.st_size
         self.reset()
 
-    def record(self):
+    def record(self) -> Optional[str]:
         """The upload-record value of the sent file, or None when it changed meanwhile."""
         try:
             now = stamp_of(os.stat(self.local))
@@ -145,7 +147,8 @@ class RetryPolicy(object):
 
     CORRUPT_LIMIT = 3
 
-    def __init__(self, max_attempts=6, backoff=0.2, sleep=time.sleep):
+    def __init__(self, max_attempts: int = 6, backoff: Union[float, int] = 0.2,
+                 sleep: Callable = time.sleep) -> None:
         self.max_attempts = max(1, int(max_attempts))
         self.backoff = backoff
         self.sleep = sleep
@@ -184,7 +187,7 @@ class RetryPolicy(object):
         else:
             check(stop, what)
 
-    def corrupted(self, transfer, what, exc):
+    def corrupted(self, transfer: "FileTransfer", what: str, exc: object) -> None:
         """Count an integrity failure; raise on the third.
 
         Raises:

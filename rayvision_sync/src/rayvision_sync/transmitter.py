@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import threading
+from typing import Any, List, Mapping, Optional, Tuple, Union
 
 from rayvision_api.exception import RayvisionCancelledError
 from rayvision_api.process_tree import kill_tree, popen_group_kwargs
@@ -39,19 +40,22 @@ EXIT_MEANINGS = {
 }
 
 
-def host_os():
+def host_os() -> str:
     """``windows`` or ``linux``: the family of the machine we run on."""
     return "windows" if sys.platform.startswith("win") else "linux"
 
 
-def documented_location(package_dir, local_os):
+def documented_location(package_dir: str, local_os: str) -> str:
     """Where the package documents the transmitter for ``local_os``."""
     if str(local_os).lower().startswith("win"):
         return os.path.join(package_dir, "transmission", "windows", "rayvision_transmitter.exe")
     return os.path.join(package_dir, "transmission", "linux", "rayvision_transmitter")
 
 
-def candidate_locations(explicit=None, environ=None, package_dir=PACKAGE_DIR, local_os=None):
+def candidate_locations(explicit: Optional[str] = None,
+                        environ: Optional[Mapping[str, str]] = None,
+                        package_dir: str = PACKAGE_DIR,
+                        local_os: Optional[str] = None) -> List[Tuple[str, str]]:
     """Places to look for the transmitter, in priority order, with where each came from."""
     environ = os.environ if environ is None else environ
     local_os = local_os or host_os()
@@ -68,7 +72,9 @@ def candidate_locations(explicit=None, environ=None, package_dir=PACKAGE_DIR, lo
     return found
 
 
-def find_transmitter(explicit=None, environ=None, package_dir=PACKAGE_DIR, local_os=None):
+def find_transmitter(explicit: Optional[str] = None,
+                     environ: Optional[Mapping[str, str]] = None, package_dir: str = PACKAGE_DIR,
+                     local_os: Optional[str] = None) -> str:
     """Path of an executable transmitter.
 
     Raises:
@@ -88,9 +94,10 @@ def find_transmitter(explicit=None, environ=None, package_dir=PACKAGE_DIR, local
                                  documented_location(package_dir, local_os or host_os())))
 
 
-def build_argv(exe, transport_info, bid, user_id, transmit_type, local_path, server_path,
-               max_speed=None, keep_path="true", db_ini_path=None,
-               max_connect_failure_count="1"):
+def build_argv(exe: Any, transport_info: Any, bid: Any, user_id: Any, transmit_type: Any,
+               local_path: Any, server_path: Any, max_speed: Any = None,
+               keep_path: Union[str, bool] = "true", db_ini_path: Any = None,
+               max_connect_failure_count: Union[str, int] = "1") -> Any:
     """The transmitter's positional argument contract, as an argv list.
 
     ``exe engine_type server_name server_ip server_port storage_id user_id transmit_type
@@ -107,7 +114,7 @@ def build_argv(exe, transport_info, bid, user_id, transmit_type, local_path, ser
     return argv
 
 
-def _decode(raw):
+def _decode(raw: Any) -> Any:
     for encoding in ("utf-8", "gbk"):
         try:
             return raw.decode(encoding)
@@ -116,7 +123,7 @@ def _decode(raw):
     return raw.decode(sys.getfilesystemencoding() or "utf-8", "replace")
 
 
-def is_error_line(line):
+def is_error_line(line: str) -> bool:
     """Lines the transmitter prints for files that failed."""
     lowered = line.lower()
     return "upload file fail" in lowered or ("get path" in lowered and "info failed" in lowered)
@@ -188,7 +195,7 @@ def run_transmitter(argv, log_dir=None, print_log=True, logger=None, environ=Non
     return returncode, errors
 
 
-def check_exit(returncode, errors, what):
+def check_exit(returncode: int, errors: List[str], what: str) -> None:
     """Raise the typed error for a failed run.
 
     Raises:
@@ -221,11 +228,11 @@ class TransmitterEngine(object):
 
     name = "transmitter"
 
-    def __init__(self, transfer, log_dir=None):
+    def __init__(self, transfer: Any, log_dir: Any = None) -> None:
         self.transfer = transfer
         self.log_dir = log_dir
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "TransmitterEngine(exe={0!r})".format(self.transfer.transmitter_exe)
 
     def run(self, cmd_params, db_ini_path=None, print_log=True, what="transfer", stop=None):
@@ -244,8 +251,8 @@ class TransmitterEngine(object):
         check_exit(returncode, errors, what)
         return errors
 
-    def _job(self, progress, cmd_params, db_ini_path, print_log, what, result,
-             finished=None):
+    def _job(self, progress: Any, cmd_params: Any, db_ini_path: Any, print_log: Any, what: Any,
+             result: Any, finished: Any = None) -> Any:
         """Run a command; its events arrive in order, all before ``done``.
 
         ``finished`` runs (before ``done``) when the transmitter reported no failure.
@@ -265,8 +272,8 @@ class TransmitterEngine(object):
             progress.done()
         return result
 
-    def upload_file(self, bid_key, local, server, max_speed=None, progress=None,
-                    print_log=True):
+    def upload_file(self, bid_key: Any, local: Any, server: Any, max_speed: Any = None,
+                    progress: Any = None, print_log: bool = True) -> Any:
         """Upload one file (or folder) to ``server`` in storage ``bid_key``."""
         progress = progress or ProgressReporter("upload", show=False)
         single = os.path.isfile(local)
@@ -274,7 +281,7 @@ class TransmitterEngine(object):
         progress.start(result.files_total or 0, _size_of(local))
         progress.file_start(server, local)
 
-        def finished():
+        def finished() -> None:
             progress.file_done(server, local)
             if single:
                 result.files_transferred, result.files_skipped = 1, 0
@@ -284,8 +291,9 @@ class TransmitterEngine(object):
                                     bid_key], None, print_log, "upload of {0}".format(local),
                          result, finished)
 
-    def upload_asset(self, upload_json_path, pairs, max_speed=None, records=None,
-                     db_ini_path=None, progress=None, print_log=True):
+    def upload_asset(self, upload_json_path: Any, pairs: Any, max_speed: Any = None,
+                     records: Any = None, db_ini_path: Any = None, progress: Any = None,
+                     print_log: bool = True) -> Any:
         """Upload the assets of upload.json (``upload_file_pairs``); records via the db ini.
 
         With a record database the transmitter skips unchanged files without saying which:
@@ -302,8 +310,9 @@ class TransmitterEngine(object):
             result.files_transferred, result.files_skipped = len(pairs), 0
         return result
 
-    def download(self, bid_key, server_path, local_path, keep_path=True, max_speed=None,
-                 progress=None, digests=None, print_log=True, strict=False):
+    def download(self, bid_key: Any, server_path: Any, local_path: Any, keep_path: bool = True,
+                 max_speed: Any = None, progress: Any = None, digests: Any = None,
+                 print_log: bool = True, strict: bool = False) -> Any:
         """Download a storage folder (``download_files``); the remote path goes verbatim."""
         progress = progress or ProgressReporter("download", show=False)
         progress.start(0, 0)
@@ -312,15 +321,15 @@ class TransmitterEngine(object):
                          print_log, "download of {0}".format(server_path), _unknown_result())
 
 
-def _unknown_result(files_total=None):
-    result = TransferResult()
+def _unknown_result(files_total: Any = None) -> Any:
+    result: Any = TransferResult()  # counts the transmitter does not report are None
     result.files_total = files_total
     result.files_transferred = result.files_skipped = None
     result.bytes_transferred = None
     return result
 
 
-def _size_of(path):
+def _size_of(path: Any) -> Any:
     try:
         return os.path.getsize(path)
     except OSError:

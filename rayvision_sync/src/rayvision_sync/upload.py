@@ -120,18 +120,18 @@ class RayvisionUpload(object):
         self.ignore_callback_errors = bool(ignore_callback_errors)
         self._engine_choice = engine
         self._engine_options = {"workers": workers, "chunk_size": chunk_size}
-        self._engine = None
+        self._engine: Any = None
         self.last_result: Optional[TransferResult] = None
         self.verify = verify
         # Seconds between attempts of a retryable transmitter failure (then it raises).
         self.retry_delays = RETRY_DELAYS
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "RayvisionUpload(db_path={0!r}, engine={1!r})".format(self.db_path,
                                                                     self._engine)
 
     @property
-    def engine(self):
+    def engine(self) -> Any:
         """The transfer engine (chosen on first use)."""
         if self._engine is None:
             from rayvision_sync.engine import select_engine

@@ -15,6 +15,7 @@ import os
 import random
 import stat as stat_module
 import time
+from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from rayvision_sync.hashing import sha256_file
 from rayvision_sync.paths import storage_path
@@ -45,14 +46,15 @@ class UploadPlan(object):
             confirm on the farm.
     """
 
-    def __init__(self):
-        self.transfers = []
-        self.skipped = []
-        self.refresh = {}
-        self.to_check = []
+    def __init__(self) -> None:
+        self.transfers: List[Any] = []
+        self.skipped: List[Any] = []
+        self.refresh: Dict[Any, Any] = {}
+        self.to_check: List[Any] = []
 
 
-def stat_pairs(pairs, failures):
+def stat_pairs(pairs: List[Tuple[str, str]],
+               failures: List[Any]) -> Dict[str, Tuple[str, os.stat_result]]:
     """``{server: (local, stat)}`` of every file of ``(local, server)`` pairs (folders expanded).
 
     Unreadable paths are appended to ``failures`` as ``(local, message)``.
@@ -61,7 +63,8 @@ def stat_pairs(pairs, failures):
         return _stat_pairs(pairs, failures)
 
 
-def _stat_pairs(pairs, failures):
+def _stat_pairs(pairs: List[Tuple[str, str]],
+                failures: List[Any]) -> Dict[str, Tuple[str, os.stat_result]]:
     entries = {}
     stat = os.stat
     is_dir = stat_module.S_ISDIR
@@ -81,8 +84,10 @@ def _stat_pairs(pairs, failures):
     return entries
 
 
-def plan_uploads(entries, known, verify="stat", verify_fraction=DEFAULT_VERIFY_FRACTION,
-                 verify_age=DEFAULT_VERIFY_AGE, now=None, verify_limit=DEFAULT_VERIFY_LIMIT):
+def plan_uploads(entries: Dict[str, Tuple[str, os.stat_result]], known: Dict[str, str],
+                 verify: str = "stat", verify_fraction: Union[float, int] = DEFAULT_VERIFY_FRACTION,
+                 verify_age: Union[float, int] = DEFAULT_VERIFY_AGE, now: Optional[Any] = None,
+                 verify_limit: int = DEFAULT_VERIFY_LIMIT) -> UploadPlan:
     """Split stat'ed files into files to send and unchanged files.
 
     Args:
@@ -102,7 +107,8 @@ def plan_uploads(entries, known, verify="stat", verify_fraction=DEFAULT_VERIFY_F
     return plan
 
 
-def _compare(entries, known, verify_age, now):
+def _compare(entries: Dict[str, Tuple[str, os.stat_result]], known: Dict[str, str],
+             verify_age: Union[float, int], now: Optional[Any]) -> UploadPlan:
     """The plan before the optional re-hash; ``to_check`` holds the aged records."""
     plan = UploadPlan()
     skipped = plan.skipped
@@ -134,7 +140,8 @@ def _compare(entries, known, verify_age, now):
     return plan
 
 
-def _rehash(plan, entries, known):
+def _rehash(plan: UploadPlan, entries: Dict[str, Tuple[str, os.stat_result]],
+            known: Dict[str, str]) -> None:
     """Move unchanged files whose content no longer has the recorded digest to the sends."""
     kept = []
     for server, local, size in plan.skipped:
@@ -151,7 +158,9 @@ def _rehash(plan, entries, known):
     plan.skipped = kept
 
 
-def _choose_checks(plan, entries, known, aged, fraction, limit):
+def _choose_checks(plan: UploadPlan, entries: Dict[str, Tuple[str, os.stat_result]],
+                   known: Dict[str, str], aged: List[Any], fraction: Union[float, int],
+                   limit: int) -> None:
     """Every aged record plus a random ``fraction`` (at most ``limit``) of the others."""
     chosen = dict((check[0], check) for check in aged)
     count = min(len(plan.skipped), int(math.ceil(len(plan.skipped) * max(0.0, fraction))),
@@ -162,7 +171,7 @@ def _choose_checks(plan, entries, known, aged, fraction, limit):
 
 
 @contextlib.contextmanager
-def _no_gc():
+def _no_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector during a hot loop.
 
     The loops keep every object they make (no cycles); collections triggered by them would
@@ -177,7 +186,8 @@ def _no_gc():
             gc.enable()
 
 
-def _expand(local, server, failures):
+def _expand(local: str, server: str,
+            failures: List[Any]) -> Iterator[Tuple[str, str, os.stat_result]]:
     """``(local, server, stat)`` for every file below a folder."""
     for folder, _, names in os.walk(local):
         for name in sorted(names):
@@ -189,6 +199,6 @@ def _expand(local, server, failures):
                 failures.append((path, "cannot read: {0}".format(exc.strerror or exc)))
 
 
-def confirmed(value):
+def confirmed(value: str) -> str:
     """A record value with its confirmation time moved to now."""
     return u"{0}{1}".format(value[:value.rindex(":") + 1], int(time.time()))

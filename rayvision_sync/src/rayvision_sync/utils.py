@@ -4,6 +4,7 @@ import functools
 import logging
 import subprocess
 import sys
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Union
 
 from rayvision_api.cancel import pause
 from rayvision_api.exception import RayvisionArgumentError, RayvisionError
@@ -18,13 +19,16 @@ from rayvision_sync.constants import (
 from rayvision_sync.exception import TransmitterExitError
 from rayvision_sync.transmitter import is_error_line
 
+if TYPE_CHECKING:
+    from rayvision_api.core import RayvisionAPI
+
 LOGGER = logging.getLogger(__name__)
 
 TRANSFER_PARAM_KEYS = ("config_bid", "input_bid", "output_bid", "domain", "platform",
                        "local_os", "user_id")
 
 
-def create_transfer_params(api):
+def create_transfer_params(api: "RayvisionAPI") -> Dict[str, Any]:
     """Transfer parameters of a logged-in API, from ``api.user_info``.
 
     Returns:
@@ -44,7 +48,7 @@ def create_transfer_params(api):
     return dict((key, info[key]) for key in TRANSFER_PARAM_KEYS)
 
 
-def str2unicode(string, str_decode="default"):
+def str2unicode(string: Any, str_decode: str = "default") -> Any:
     """Text of ``string`` (bytes decoded as ``str_decode`` or the filesystem encoding)."""
     if isinstance(string, bytes):
         encoding = sys.getfilesystemencoding() if str_decode == "default" else str_decode
@@ -52,7 +56,8 @@ def str2unicode(string, str_decode="default"):
     return string
 
 
-def get_task_status_description(code=None, language="1"):
+def get_task_status_description(code: Optional[Union[int, str]] = None,
+                                language: Union[str, int] = "1") -> str:
     """Description of a task status code (``language`` "0" Chinese, "1" English).
 
     Raises:
@@ -66,7 +71,7 @@ def get_task_status_description(code=None, language="1"):
     return table[str(language)]
 
 
-def describe_task_status(code, language="1"):
+def describe_task_status(code: Any, language: Union[str, int] = "1") -> str:
     """Like :func:`get_task_status_description` but ``Unknown(<code>)`` for unknown codes."""
     try:
         return get_task_status_description(code, language)
@@ -74,7 +79,7 @@ def describe_task_status(code, language="1"):
         return "Unknown({0})".format(code)
 
 
-def handle_cmd_result(flag, returncode, err_messages, logger=None):
+def handle_cmd_result(flag: Any, returncode: Any, err_messages: Any, logger: Any = None) -> Any:
     """Log what a transmitter exit code means; return the code."""
     logger = logger or LOGGER
     if returncode == TRANSMITTER_NOT_UPLOADABLE:
@@ -86,7 +91,8 @@ def handle_cmd_result(flag, returncode, err_messages, logger=None):
     return returncode
 
 
-def run_cmd(cmd_str, my_shell=False, print_log=True, flag=None, logger=None):
+def run_cmd(cmd_str: Any, my_shell: bool = False, print_log: bool = True, flag: Any = None,
+            logger: Any = None) -> Any:
     """Run a command, log its output line by line, return its exit code.
 
     A list runs without a shell; a string runs through the shell only if ``my_shell``.
@@ -97,6 +103,7 @@ def run_cmd(cmd_str, my_shell=False, print_log=True, flag=None, logger=None):
     process = subprocess.Popen(cmd_str, shell=bool(my_shell) and isinstance(cmd_str, str),
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT)
+    assert process.stdin is not None and process.stdout is not None  # both are PIPEs
     process.stdin.close()
     errors = []
     for raw in iter(process.stdout.readline, b""):
@@ -113,7 +120,7 @@ def run_cmd(cmd_str, my_shell=False, print_log=True, flag=None, logger=None):
 RETRY_DELAYS = (5, 15, 25, 35, 45, 60, 60, 60, 60, 60)
 
 
-def upload_retry(func):
+def upload_retry(func: Callable) -> Callable:
     """Retry an upload on retryable transmitter failures, a bounded number of times.
 
     Codes 9 (parameters), 11 (files that cannot be uploaded) and 1-8 (argument format) are

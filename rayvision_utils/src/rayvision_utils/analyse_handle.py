@@ -9,10 +9,14 @@ import importlib
 import logging
 import os
 import shutil
+from typing import TYPE_CHECKING, Any, Dict, Type, Union
 
 from rayvision_utils.exception.exception import RayvisionError
 from rayvision_utils.json_handle import JsonHandle
 from rayvision_utils.utils import json_save
+
+if TYPE_CHECKING:
+    pass
 
 LOGGER = logging.getLogger(__name__)
 
@@ -31,9 +35,9 @@ class StandaloneHandle(JsonHandle):
     ``scene_info`` and the asset/tips/upload files are then copied into the task's files.
     """
 
-    analyzer_class = None
+    analyzer_class: Any = None
 
-    def run(self):
+    def run(self) -> None:
         """Analyse and merge the results into the task."""
         software = self.task.task_info.get("software_config", {})
         analyzer = self.analyzer_class(
@@ -56,7 +60,7 @@ class StandaloneHandle(JsonHandle):
         self.write_cg_path()
 
 
-def _handler_class(cg_id):
+def _handler_class(cg_id: str) -> Type[Any]:
     try:
         module_name, class_name = HANDLERS[cg_id]
     except KeyError:
@@ -91,18 +95,18 @@ class RayvisionAnalyse(object):
         section = task.task_info["task_info"]
         self.cg_id = str(section["cg_id"])
         self.cg_file = section["input_cg_file"]
-        self.instance = None
+        self.instance: Any = None
 
     @property
-    def cg_instance(self):
+    def cg_instance(self) -> Any:
         """The DCC's analysis object (the original's attribute name); None before it is built."""
         return self.instance
 
     @cg_instance.setter
-    def cg_instance(self, value):
+    def cg_instance(self, value: Any) -> None:
         self.instance = value
 
-    def create_instance(self):
+    def create_instance(self) -> Any:
         """Check the scene and executable, then build the DCC's analysis object.
 
         Raises:
@@ -133,23 +137,24 @@ class RayvisionAnalyse(object):
         json_save(task.task_json_path, task.task_info, ensure_ascii=False)
         return analyse
 
-    def run(self):
+    def run(self) -> None:
         """Run the analysis of the instance."""
         return self._instance().run()
 
-    def analyse_cg_file(self):
+    def analyse_cg_file(self) -> Any:
         """Read what the scene file says (version...) -- delegated to the instance."""
         return self._instance().analyse_cg_file()
 
-    def analyse(self):
+    def analyse(self) -> Any:
         """Analyse the scene in the DCC -- delegated to the instance."""
         return self._instance().analyse()
 
-    def _instance(self):
+    def _instance(self) -> Any:
         return self.instance or self.create_instance()
 
     @staticmethod
-    def cg_is_maya(cg_id, scene_info_data):
+    def cg_is_maya(cg_id: str,
+                   scene_info_data: Dict[str, Union[Any, int]]) -> Dict[str, Union[Any, int]]:
         """For Maya, set each layer's ``common.frames`` to ``<start>-<end>[<by_frame>]``.
 
         Layers without a start or end keep their ``frames``.

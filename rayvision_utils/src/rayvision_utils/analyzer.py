@@ -19,7 +19,18 @@ import copy
 import logging
 import os
 import sys
-from typing import Any, Dict, List, Mapping, Optional, Tuple, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    TypeVar,
+    Union,
+    cast,
+)
 
 from rayvision_utils import paths as path_utils
 from rayvision_utils.cmd import run_command
@@ -41,6 +52,9 @@ from rayvision_utils.results import AnalysisFiles, build_upload, write_json
 from rayvision_utils.scene_input import NotRegularFileError, SceneInputError, check_regular_file
 from rayvision_utils.utils import check_contain_chinese, get_file_md5, json_load, to_slash
 from rayvision_utils.workspace import check_workspace, make_unique_folder
+
+if TYPE_CHECKING:
+    from rayvision_utils.cmd import CmdResult
 
 LOGGER = logging.getLogger(__name__)
 
@@ -111,8 +125,8 @@ class BaseAnalyzer(abc.ABC):
     RENDER_SOFTWARE: Optional[str] = None
     CG_EXTENSIONS: Tuple[str, ...] = ()
 
-    def __init__(self, cg_file: str, software_version: str, project_name: Optional[str] = None,
-                 plugin_config: Optional[Dict[str, Any]] = None,
+    def __init__(self, cg_file: str, software_version: Optional[str],
+                 project_name: Optional[str] = None, plugin_config: Optional[Dict[str, Any]] = None,
                  render_software: Optional[str] = None, local_os: Optional[str] = None,
                  workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
                  platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
@@ -214,11 +228,11 @@ class BaseAnalyzer(abc.ABC):
 
     # ----------------------------------------------------------------- tips
 
-    def add_tip(self, code: Any, info: Any) -> None:
+    def add_tip(self, code: Union[int, str], info: Any) -> None:
         """Set tip ``code`` to ``[info]`` (str) or ``info`` (list); replaces what was there."""
         self.tips_info[str(code)] = [info] if isinstance(info, str) else list(info)
 
-    def append_tip(self, code: Any, message: Any) -> None:
+    def append_tip(self, code: Union[int, str], message: str) -> None:
         """Add ``message`` under ``code`` after the messages already there (no duplicates)."""
         code = str(code)
         messages = self.tips_info.setdefault(code, [])
@@ -238,7 +252,7 @@ class BaseAnalyzer(abc.ABC):
 
     # ----------------------------------------------------------------- task.json
 
-    def task_info_fields(self):
+    def task_info_fields(self) -> Dict[Any, Any]:
         """Extra ``task_info`` keys of this DCC (subclass hook), e.g. Maya's project path."""
         return {}
 
@@ -263,22 +277,22 @@ class BaseAnalyzer(abc.ABC):
 
     # ----------------------------------------------------------------- backends
 
-    def find_dcc_executable(self):
+    def find_dcc_executable(self) -> Optional[str]:
         """The DCC executable found on this machine, or None (subclass hook, never raises)."""
         return None
 
-    def dcc_search_locations(self):
+    def dcc_search_locations(self) -> List[Any]:
         """Where the DCC was looked for (registry keys, folders), for the "not found" error.
 
         Subclass hook; default: nothing to name.
         """
         return []
 
-    def locate_exe(self):
+    def locate_exe(self) -> Optional[str]:
         """``custom_exe_path`` if given, else :meth:`find_dcc_executable`."""
         return self.custom_exe_path or self.find_dcc_executable()
 
-    def select_backend(self):
+    def select_backend(self) -> Union[Tuple[str, None], Tuple[str, str]]:
         """Return ``("static", None)`` or ``("dcc", exe)`` for this run.
 
         Raises:
@@ -296,7 +310,7 @@ class BaseAnalyzer(abc.ABC):
             raise CGExeNotExistError(self.dcc_not_found_message())
         return "static", None
 
-    def dcc_not_found_message(self):
+    def dcc_not_found_message(self) -> str:
         """The ``CGExeNotExistError`` text: the version, where we looked, what to do.
 
         It starts with the documented sentence (``error_msg.ERROR9899_CGEXE_NOTEXIST``).
@@ -314,12 +328,12 @@ class BaseAnalyzer(abc.ABC):
                 "backend='static'.".format(
                     ERROR9899_CGEXE_NOTEXIST.format(software)[:-1] + ":", where))
 
-    def prepare(self):
+    def prepare(self) -> None:
         """Checks before either backend runs, e.g. the scene's version (subclass hook)."""
         return None
 
     @abc.abstractmethod
-    def analyse_static(self):
+    def analyse_static(self) -> List[str]:
         """Analyse the scene without the DCC (subclass hook).
 
         Fill ``self.task_info["scene_info"]``, ``self.asset_info`` and tips.
@@ -329,22 +343,22 @@ class BaseAnalyzer(abc.ABC):
         """
 
     @abc.abstractmethod
-    def build_dcc_command(self, exe):
+    def build_dcc_command(self, exe: str) -> List[str]:
         """Argument list that runs ``exe`` on our in-DCC script (subclass hook)."""
 
-    def dcc_environment(self):
+    def dcc_environment(self) -> Optional[Dict[str, str]]:
         """Environment of the DCC process (default: inherited)."""
         return None
 
-    def dcc_upload_paths(self):
+    def dcc_upload_paths(self) -> List[str]:
         """Files to upload after a DCC run, read from ``self.asset_info`` (subclass hook)."""
         return []
 
-    def finish(self):
+    def finish(self) -> None:
         """Last changes to ``task_info`` before task.json is rewritten (subclass hook)."""
         return None
 
-    def run_dcc(self, cmd):
+    def run_dcc(self, cmd: List[str]) -> "CmdResult":
         """Run the DCC command; check the exit code and that the json files exist.
 
         Raises:
@@ -367,14 +381,14 @@ class BaseAnalyzer(abc.ABC):
                 self.render_software, self.cg_file, reason, tail))
         return result
 
-    def check_result(self):
+    def check_result(self) -> Union[Tuple[bool, None], Tuple[bool, str]]:
         """``(True, None)`` when task/asset/tips json exist, else ``(False, message)``."""
         for json_path in (self.task_json, self.asset_json, self.tips_json):
             if not os.path.exists(json_path):
                 return False, "Json file is not generated: {}".format(json_path)
         return True, None
 
-    def load_results(self):
+    def load_results(self) -> None:
         """Load the json files the DCC script wrote; keep tips added before the run."""
         status, message = self.check_result()
         if not status:
@@ -429,14 +443,15 @@ class BaseAnalyzer(abc.ABC):
         for path, source in (sources or {}).items():
             self.note_source(path, source)
 
-    def dependency_search_dirs(self):
+    def dependency_search_dirs(self) -> List[str]:
         """Folders for relative paths inside dependencies, after the naming file's folder.
 
         Subclass hook; default: the scene's folder.
         """
         return [to_slash(os.path.dirname(self.cg_file))]
 
-    def follow_nested_dependencies(self, upload_paths):
+    def follow_nested_dependencies(self,
+                                   upload_paths: List[Union[Any, str]]) -> List[Union[Any, str]]:
         """Follow the files named inside ``upload_paths``; return the extended upload list.
 
         Missing nested files get tip ``10012``; every dependency's chain goes to
@@ -470,7 +485,7 @@ class BaseAnalyzer(abc.ABC):
 
     # ----------------------------------------------------------------- report
 
-    def frames_by_layer(self):
+    def frames_by_layer(self) -> List[Any]:
         """``[{"layer", "frames", "animation"}]`` per layer / ROP / image, for the report.
 
         Default: every dict with a ``"frames"`` key in ``scene_info_render`` (else
@@ -540,7 +555,8 @@ class BaseAnalyzer(abc.ABC):
                     " ({})".format(exe) if exe else "")
         if backend == "dcc":
             self.save_tips()
-            self.run_dcc(self.build_dcc_command(exe))
+            # select_backend pairs the dcc backend with an executable
+            self.run_dcc(self.build_dcc_command(cast(str, exe)))
             self.load_results()
             upload_paths = self.dcc_upload_paths()
         else:

@@ -39,18 +39,18 @@ Attributes:
 """
 
 
-def _popen_platform_kwargs():
+def _popen_platform_kwargs() -> Any:
     """Keyword arguments that hide the console window (Windows) or open a new session (POSIX)."""
     # A group of its own lets a timeout or a cancel kill the DCC and everything it started.
     return popen_group_kwargs()
 
 
-def _kill_tree(process):
+def _kill_tree(process: Any) -> None:
     """Kill ``process`` and its children."""
     kill_tree(process)
 
 
-def _reader(pipe, name, kept, on_line, log_output):
+def _reader(pipe: Any, name: Any, kept: Any, on_line: Any, log_output: Any) -> None:
     """Read ``pipe`` line by line until EOF."""
     try:
         for raw in iter(pipe.readline, b""):

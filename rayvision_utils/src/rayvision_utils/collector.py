@@ -7,10 +7,11 @@ time of a large Clarisse parse). Reference counting still frees everything that 
 
 import contextlib
 import gc
+from typing import Iterator
 
 
 @contextlib.contextmanager
-def collector_paused():
+def collector_paused() -> Iterator[None]:
     """Disable the cyclic collector inside the ``with`` block; restore its state after."""
     was_enabled = gc.isenabled()
     gc.disable()

@@ -21,6 +21,7 @@ import collections
 import itertools
 import os
 import re
+from typing import Any, Callable, Deque, Dict, Iterator, List, Optional, Tuple, Union
 
 from rayvision_utils.dependency_formats import MAX_LINE, reader_for
 from rayvision_utils.paths import DirectoryCache, is_absolute, is_file, resolve_files, to_slash
@@ -50,13 +51,14 @@ class Dependency(object):
 
     __slots__ = ("path", "exists", "chain", "files")
 
-    def __init__(self, path, exists, chain, files=()):
+    def __init__(self, path: str, exists: bool, chain: List[str],
+                 files: Union[List[str], Tuple[()]] = ()) -> None:
         self.path = path
         self.exists = exists
         self.chain = list(chain)
         self.files = list(files)
 
-    def as_dict(self):
+    def as_dict(self) -> collections.OrderedDict:
         """``{"path", "exists", "chain"}`` (+ ``"files"`` for a sequence), as in asset.json."""
         entry = collections.OrderedDict([("path", self.path), ("exists", self.exists),
                                          ("chain", self.chain)])
@@ -64,7 +66,7 @@ class Dependency(object):
             entry["files"] = self.files
         return entry
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Dependency({0!r}, exists={1}, chain={2!r})".format(
             self.path, self.exists, self.chain)
 
@@ -80,23 +82,23 @@ class DependencyGraph(object):
             too large, depth or count limit).
     """
 
-    def __init__(self):
-        self.found = []
-        self.followed = []
-        self.skipped = []
+    def __init__(self) -> None:
+        self.found: List[Any] = []
+        self.followed: List[Any] = []
+        self.skipped: List[Any] = []
 
     @property
-    def existing_files(self):
+    def existing_files(self) -> List[Union[Any, str]]:
         """Every existing nested file, in discovery order."""
         return [name for dep in self.found if dep.exists for name in dep.files]
 
     @property
-    def missing(self):
+    def missing(self) -> List[Dependency]:
         """Nested dependencies that were not found."""
         return [dep for dep in self.found if not dep.exists]
 
 
-def is_followable(path):
+def is_followable(path: str) -> bool:
     """Whether :func:`follow_dependencies` reads ``path`` (by its name)."""
     return reader_for(path) is not None
 
@@ -107,10 +109,10 @@ class _FileKeys(object):
     Symlinked folders are resolved with one ``realpath`` per folder, not per file.
     """
 
-    def __init__(self):
-        self._folders = {}
+    def __init__(self) -> None:
+        self._folders: Dict[Any, Any] = {}
 
-    def __call__(self, path):
+    def __call__(self, path: str) -> str:
         folder, name = os.path.split(path)
         real = self._folders.get(folder)
         if real is None:
@@ -122,9 +124,12 @@ class _FileKeys(object):
         return os.path.normcase(os.path.join(real, name))
 
 
-def follow_dependencies(roots, search_dirs=(), environ=None, max_depth=DEFAULT_MAX_DEPTH,
-                        max_files=DEFAULT_MAX_FILES, max_dependencies=DEFAULT_MAX_DEPENDENCIES,
-                        max_file_bytes=DEFAULT_MAX_FILE_BYTES, cache=None):
+def follow_dependencies(roots: List[Any], search_dirs: Union[List[str], Tuple[()]] = (),
+                        environ: Optional[Any] = None, max_depth: int = DEFAULT_MAX_DEPTH,
+                        max_files: int = DEFAULT_MAX_FILES,
+                        max_dependencies: int = DEFAULT_MAX_DEPENDENCIES,
+                        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+                        cache: Optional[Any] = None) -> DependencyGraph:
     """Follow the files named inside ``roots``, recursively.
 
     Args:
@@ -149,8 +154,8 @@ def follow_dependencies(roots, search_dirs=(), environ=None, max_depth=DEFAULT_M
     seen = set()
     missing_seen = set()
     # Files repeat references (one texture per shader...): resolve each once per folder.
-    resolutions = {}
-    queue = collections.deque()
+    resolutions: Dict[Any, Any] = {}
+    queue: Deque[Any] = collections.deque()
     for path, chain in roots:
         key = _key(path)
         if key not in seen:
@@ -176,8 +181,8 @@ def follow_dependencies(roots, search_dirs=(), environ=None, max_depth=DEFAULT_M
                 graph.skipped.append((path, "more than {0} dependencies".format(
                     max_dependencies)))
                 return graph
-            key = (target, tuple(dirs))
-            resolved = resolutions.get(key)
+            resolution_key = (target, tuple(dirs))
+            resolved = resolutions.get(resolution_key)
             if resolved is None:
                 resolved = _plain_file(target, dirs) or resolve_files(target, dirs, environ,
                                                                       cache)
@@ -200,7 +205,7 @@ def follow_dependencies(roots, search_dirs=(), environ=None, max_depth=DEFAULT_M
     return graph
 
 
-def _plain_file(reference, dirs):
+def _plain_file(reference: str, dirs: List[str]) -> Optional[Tuple[Any, str]]:
     """``resolve_files``' answer for the common case, found with one stat.
 
     That is a reference with no variable or sequence token whose first candidate exists;
@@ -218,7 +223,8 @@ def _plain_file(reference, dirs):
     return ([path], path) if is_file(path) else None
 
 
-def _read_references(path, reader, max_file_bytes, graph):
+def _read_references(path: str, reader: Callable, max_file_bytes: int,
+                     graph: DependencyGraph) -> Optional[List[Any]]:
     """The ``(label, reference)`` pairs of one file, or None (reason added to ``skipped``)."""
     try:
         with open_scene(path, decompress=path.lower().endswith(".gz"), max_line=MAX_LINE,
@@ -232,7 +238,8 @@ def _read_references(path, reader, max_file_bytes, graph):
         return None
 
 
-def _resolvable(path, references, search_dirs):
+def _resolvable(path: str, references: List[Any],
+                search_dirs: List[Union[Any, str]]) -> Iterator[Tuple[str, str, List[str]]]:
     """``(label, reference, folders)``: where each reference of ``path`` is looked up.
 
     Relative references are looked up next to the naming file first; OCIO ``src`` names in

@@ -19,8 +19,12 @@ Formats (see docs/analysis.md, "Dependencies inside dependencies"):
 
 import io
 import re
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
 from rayvision_utils.scene_input import SceneLimitError
+
+if TYPE_CHECKING:
+    from rayvision_utils.scene_input import SceneStream
 
 #: Longest line read whole (longer lines are cut there: a path is never that long).
 MAX_LINE = 1024 * 1024
@@ -56,11 +60,12 @@ _YAML_LIST_ITEM = re.compile(r"^\s*-\s+(\S.*?)\s*$")
 _YAML_INLINE_SRC = re.compile(r"\bsrc\s*:\s*([^,}\s][^,}]*)")
 
 
-def _text(line):
+def _text(line: bytes) -> str:
     return line.decode("utf-8", "replace")
 
 
-def _lines(scene, markers=None):
+def _lines(scene: "SceneStream",
+           markers: Optional[Tuple[bytes, bytes, bytes]] = None) -> Iterator[str]:
     """Decoded lines; with ``markers`` (bytes), only the lines holding one of them.
 
     The test runs on the raw bytes, so the lines a reader has no use for (geometry, blank
@@ -81,12 +86,12 @@ def _lines(scene, markers=None):
                     break
 
 
-def _block_bytes(block):
+def _block_bytes(block: Iterable[bytes]) -> Optional[bytes]:
     """The bytes of a block of lines from ``iter_line_blocks`` (None for a short tuple)."""
     return block.getvalue() if isinstance(block, io.BytesIO) else None
 
 
-def _unescape(value):
+def _unescape(value: str) -> str:
     r"""A quoted value with C-style escapes (``D:\\tex\\a.png``) as the path it stands for.
 
     Only when every backslash is doubled: an unescaped UNC path (``\\server\share``) has
@@ -99,12 +104,12 @@ def _unescape(value):
     return value.replace("\\\\", "\\").replace('\\"', '"')
 
 
-def _file_param(name):
+def _file_param(name: str) -> bool:
     lowered = name.lower()
     return "file" in lowered or lowered in _ASS_FILE_PARAMS
 
 
-def read_usda(scene):
+def read_usda(scene: "SceneStream") -> Iterator[Tuple[str, str]]:
     """``(label, path)`` of the asset paths of a USD text layer (nothing for a binary crate).
 
     Labels: ``subLayers``, ``references``, ``payload`` (also inside ``prepend``/``append``
@@ -137,14 +142,14 @@ def read_usda(scene):
                 open_list = key_here
 
 
-def _usd_list_key(line):
+def _usd_list_key(line: str) -> Optional[str]:
     for key in _USD_LIST_KEYS:
         if key in line:
             return key
     return None
 
 
-def read_ass(scene):
+def read_ass(scene: "SceneStream") -> Iterator[Tuple[str, str]]:
     """``(label, path)`` of the file parameters of an Arnold scene source.
 
     Labels: ``<node name>.<parameter>`` (``<node type>.<parameter>`` before the name is seen).
@@ -191,7 +196,7 @@ def read_ass(scene):
                        _unescape(param.group(2)))
 
 
-def read_vrscene(scene):
+def read_vrscene(scene: "SceneStream") -> Iterator[Tuple[str, str]]:
     """``(label, path)`` of ``#include`` files and file parameters of a V-Ray scene.
 
     Labels: ``#include`` or ``<plugin type> <instance>.<parameter>``.
@@ -215,7 +220,7 @@ def read_vrscene(scene):
             plugin = None
 
 
-def read_mtlx(scene, max_bytes=16 * 1024 * 1024):
+def read_mtlx(scene: "SceneStream", max_bytes: int = 16 * 1024 * 1024) -> Iterator[Tuple[str, str]]:
     """``(label, path)`` of ``filename`` inputs and ``xi:include`` files of a MaterialX document.
 
     ``fileprefix`` attributes of enclosing elements are put in front of relative values.
@@ -248,7 +253,7 @@ def read_mtlx(scene, max_bytes=16 * 1024 * 1024):
             nodes.append(attrs.get(b"name", nodes[-1]))
 
 
-def _xml_tags(data):
+def _xml_tags(data: bytes) -> Iterator[Tuple[bool, bytes, bytes, bool]]:
     """``(closing, name, attribute text, self_closing)`` of each element tag of ``data``."""
     position = 0
     find = data.find
@@ -276,11 +281,11 @@ def _xml_tags(data):
                inner.endswith(b"/"))
 
 
-def _looks_absolute(path):
+def _looks_absolute(path: str) -> bool:
     return path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", path) is not None
 
 
-def read_ocio(scene):
+def read_ocio(scene: "SceneStream") -> Iterator[Tuple[str, str]]:
     """``(label, path)`` of an OCIO config: ``search_path`` folders and ``src`` LUT files.
 
     ``search_path`` entries (label ``search_path``) are folders, not files: the follower looks
@@ -317,14 +322,14 @@ def read_ocio(scene):
                     yield "src", value
 
 
-def _unquote(value):
+def _unquote(value: str) -> str:
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         return value[1:-1]
     return value
 
 
-def _search_entries(value):
+def _search_entries(value: str) -> List[Union[Any, str]]:
     if value.startswith("[") and value.endswith("]"):
         return [_unquote(item) for item in value[1:-1].split(",") if item.strip()]
     # OCIO v1 separates search paths with ':' -- but never split a Windows drive ('D:/luts').
@@ -344,7 +349,7 @@ READERS = (
 )
 
 
-def reader_for(path):
+def reader_for(path: str) -> Optional[Callable]:
     """The reader of ``path`` by its name, or None when the format is not followed."""
     lowered = path.lower()
     for ending, reader in READERS:

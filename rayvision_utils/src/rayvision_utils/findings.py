@@ -4,7 +4,12 @@ The Maya, Houdini and Clarisse static backends each subclass :class:`StaticFindi
 their own scene data (``scene_info``, asset tables).
 """
 
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple, Union
+
 from rayvision_utils.paths import resolve_files
+
+if TYPE_CHECKING:
+    from rayvision_utils.paths import DirectoryCache
 
 
 class StaticFindings(object):
@@ -18,22 +23,22 @@ class StaticFindings(object):
             ``BaseAnalyzer.note_sources`` for the dependency chains.
     """
 
-    def __init__(self):
-        self.tips = {}
-        self.upload_files = []
-        self._tip_messages = {}
-        self._uploads = set()
-        self._resolved = {}
-        self.sources = {}
+    def __init__(self) -> None:
+        self.tips: Dict[Any, Any] = {}
+        self.upload_files: List[Any] = []
+        self._tip_messages: Dict[Any, Any] = {}
+        self._uploads: Set[Any] = set()
+        self._resolved: Dict[Any, Any] = {}
+        self.sources: Dict[Any, Any] = {}
 
-    def add_tip(self, code, message):
+    def add_tip(self, code: str, message: str) -> None:
         """Add ``message`` under tip ``code`` once."""
         seen = self._tip_messages.setdefault(code, set())
         if message not in seen:
             seen.add(message)
             self.tips.setdefault(code, []).append(message)
 
-    def add_upload(self, path, source=None):
+    def add_upload(self, path: str, source: Optional[str] = None) -> None:
         """Record an existing input file once (and what named it, when given)."""
         if source:
             self.add_source(path, source)
@@ -41,17 +46,19 @@ class StaticFindings(object):
             self._uploads.add(path)
             self.upload_files.append(path)
 
-    def add_source(self, path, source):
+    def add_source(self, path: str, source: str) -> None:
         """Record that ``source`` named ``path`` (existing or missing); the first one is kept."""
         if path and source and path not in self.sources:
             self.sources[path] = source
 
-    def add_files(self, paths):
+    def add_files(self, paths: List[str]) -> None:
         """Record several existing input files, each once."""
         for path in paths:
             self.add_upload(path)
 
-    def resolve(self, path, search_dirs=(), environ=None, cache=None):
+    def resolve(self, path: str, search_dirs: Union[Tuple[()], List[str]] = (),
+                environ: Optional[Dict[str, str]] = None,
+                cache: Optional["DirectoryCache"] = None) -> Tuple[Any, str]:
         """:func:`rayvision_utils.paths.resolve_files`, memoised (scenes repeat paths a lot)."""
         key = (path, tuple(search_dirs))
         if key not in self._resolved:

@@ -9,13 +9,16 @@ import codecs
 import json
 import logging
 import os
-from typing import Any, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Tuple
 
 from rayvision_utils.exception import tips_code
 from rayvision_utils.exception.error_msg import VERSION_NOT_MATCH
 from rayvision_utils.exception.exception import VersionNotMatchError
 from rayvision_utils.exception.tips import TipsInfo
 from rayvision_utils.utils import get_os, json_save, to_slash
+
+if TYPE_CHECKING:
+    pass
 
 LOGGER = logging.getLogger(__name__)
 
@@ -43,14 +46,14 @@ class JsonHandle(object):
         self.cg_id = cg_id
         self.exe_path = custom_exe_path
         self.version = None
-        self.version_str = None
+        self.version_str: Optional[str] = None
         self.local_os = get_os()
         self.tips = TipsInfo(save_path=task.work_dir)
         user_id = int(task.user_id)
         self.user_input = "{}/{}".format((user_id // 500) * 500, user_id)
         self.cmd = None
 
-    def valid(self):
+    def valid(self) -> None:
         """Check the configured DCC name and version against the scene's.
 
         Raises:

@@ -8,6 +8,7 @@ failing, so the same code runs on a Linux submit host.
 import logging
 import os
 import shutil
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 LOGGER = logging.getLogger(__name__)
 
@@ -17,17 +18,17 @@ except ImportError:
     _WINREG = None  # type: ignore[assignment]
 
 
-def get_winreg(reg=None):
+def get_winreg(reg: Optional[Any] = None) -> Optional[Any]:
     """The registry module to use: ``reg`` if given, else ``winreg`` on Windows, else None."""
     return reg if reg is not None else _WINREG
 
 
-def _open_key(reg, hive, key_path):
+def _open_key(reg: Any, hive: str, key_path: str) -> Union[Dict[str, Any], Dict[str, str], str]:
     """Open ``key_path`` read-only, trying the 64-bit then the default registry view."""
     root = getattr(reg, hive) if isinstance(hive, str) else hive
     access = getattr(reg, "KEY_READ", 0x20019)
     views = [access | getattr(reg, "KEY_WOW64_64KEY", 0x0100), access]
-    last_error = None
+    last_error: Any = None
     for mode in views:
         try:
             return reg.OpenKey(root, key_path, 0, mode)
@@ -36,7 +37,8 @@ def _open_key(reg, hive, key_path):
     raise last_error
 
 
-def registry_value(key_path, value_name, hive="HKEY_LOCAL_MACHINE", reg=None):
+def registry_value(key_path: str, value_name: str, hive: str = "HKEY_LOCAL_MACHINE",
+                   reg: Optional[Any] = None) -> Optional[str]:
     r"""Read a value from the registry.
 
     Args:
@@ -64,7 +66,8 @@ def registry_value(key_path, value_name, hive="HKEY_LOCAL_MACHINE", reg=None):
         reg.CloseKey(key)
 
 
-def registry_subkeys(key_path, hive="HKEY_LOCAL_MACHINE", reg=None):
+def registry_subkeys(key_path: str, hive: str = "HKEY_LOCAL_MACHINE",
+                     reg: Optional[Any] = None) -> List[Union[Any, str]]:
     """Names of the sub-keys of ``key_path`` (``[]`` when absent or without a registry)."""
     reg = get_winreg(reg)
     if reg is None:
@@ -87,7 +90,7 @@ def registry_subkeys(key_path, hive="HKEY_LOCAL_MACHINE", reg=None):
     return names
 
 
-def exe_path_from_location(location, *parts):
+def exe_path_from_location(location: Optional[str], *parts: Any) -> Optional[str]:
     """``<location>/<parts...>`` if that file exists, else None (None ``location`` -> None)."""
     if not location:
         return None
@@ -95,7 +98,7 @@ def exe_path_from_location(location, *parts):
     return path if os.path.isfile(path) else None
 
 
-def first_existing_file(candidates):
+def first_existing_file(candidates: Sequence[Optional[str]]) -> Optional[str]:
     """The first of ``candidates`` that is an existing file, or None."""
     for candidate in candidates:
         if candidate and os.path.isfile(candidate):
@@ -103,7 +106,7 @@ def first_existing_file(candidates):
     return None
 
 
-def find_on_path(names, path=None):
+def find_on_path(names: List[str], path: Optional[str] = None) -> Optional[str]:
     """The first of ``names`` found on ``PATH`` (or ``path``), or None."""
     for name in names:
         found = shutil.which(name, path=path)
@@ -112,7 +115,7 @@ def find_on_path(names, path=None):
     return None
 
 
-def env_override(variable):
+def env_override(variable: str) -> Optional[str]:
     """An executable named by environment variable ``variable`` if it exists, else None."""
     value = os.environ.get(variable)
     if value and os.path.isfile(value):

@@ -15,6 +15,7 @@ import os
 import posixpath
 import re
 import sys
+from typing import Any, Iterable, List, Mapping, Optional, Pattern, Tuple
 
 # Drive letter (``D:``, ``D:\\``, ``D:/``) or UNC (``\\\\host`` / ``//host``).
 _WIN_ABS = re.compile(r"^(?:[A-Za-z]:[\\/]|[\\/]{2}[^\\/])")
@@ -69,22 +70,22 @@ _TEXPRINTF = re.compile(r"%\((\w+)\)[-+ #]*?0?(\d*)d", re.IGNORECASE)
 _PATTERN_CACHE_SIZE = 8192
 
 
-def to_slash(path):
+def to_slash(path: str) -> str:
     """``path`` with backslashes turned into forward slashes."""
     return path.replace("\\", "/")
 
 
-def is_windows_path(path):
+def is_windows_path(path: str) -> bool:
     """Whether ``path`` is absolute in Windows terms (drive letter or UNC)."""
     return bool(_WIN_ABS.match(path))
 
 
-def is_absolute(path):
+def is_absolute(path: str) -> bool:
     r"""Absolute for Windows (``D:/x``, ``\\h\s``) or POSIX (``/x``), on any host OS."""
     return is_windows_path(path) or path.startswith("/")
 
 
-def expand_env(path, environ=None):
+def expand_env(path: str, environ: Optional[Mapping[str, str]] = None) -> str:
     """Expand ``$VAR``, ``${VAR}`` and ``%VAR%`` from ``environ``; unknown ones stay as they are.
 
     Frame tokens (``$F``, ``$F4``, ``${F4}``, ``$FF``, Clarisse's ``$4F``) are left alone.
@@ -93,7 +94,7 @@ def expand_env(path, environ=None):
         return path  # most paths: nothing to expand, no regex pass
     environ = os.environ if environ is None else environ
 
-    def _replace(match):
+    def _replace(match: Any) -> Any:
         name = match.group(1) or match.group(2) or match.group(3)
         if _FRAME_VARIABLE.match(name) and match.group(3) is None:
             return match.group(0)
@@ -109,7 +110,7 @@ def expand_env(path, environ=None):
     return path
 
 
-def unexpanded_variables(path):
+def unexpanded_variables(path: str) -> List[str]:
     """Names of the ``$VAR`` / ``${VAR}`` references left in ``path``, frame tokens excepted.
 
     An analyser calls it after :func:`expand_env`: a name left over is a variable the scene
@@ -123,12 +124,13 @@ def unexpanded_variables(path):
             if not _FRAME_VARIABLE.match(match.group(1))]
 
 
-def has_sequence_token(path):
+def has_sequence_token(path: str) -> bool:
     """Whether the file name holds a token standing for several files (``<UDIM>``, ``####``...)."""
     return bool(_TOKEN_RE.search(os.path.basename(to_slash(path))))
 
 
-def sequence_regex(file_name, ignore_case=None):
+def sequence_regex(file_name: str, ignore_case: Optional[bool] = None
+                   ) -> Optional[Pattern[str]]:
     """Compile a regex matching the real file names a patterned ``file_name`` stands for.
 
     Args:
@@ -142,7 +144,7 @@ def sequence_regex(file_name, ignore_case=None):
     return None if plan is None else plan.regex
 
 
-def _ignore_case(value):
+def _ignore_case(value: Any) -> Any:
     return _CASE_INSENSITIVE_HOST if value is None else bool(value)
 
 
@@ -157,15 +159,15 @@ class _SequencePlan(object):
 
     __slots__ = ("prefix", "suffix", "middle", "ignore_case", "_regex")
 
-    def __init__(self, prefix, suffix, middle, ignore_case):
+    def __init__(self, prefix: Any, suffix: Any, middle: Any, ignore_case: Any) -> None:
         self.prefix = prefix
         self.suffix = suffix
         self.middle = middle
         self.ignore_case = ignore_case
-        self._regex = None
+        self._regex: Optional[Pattern[str]] = None
 
     @property
-    def regex(self):
+    def regex(self) -> Any:
         """The whole name's regex, compiled on first use."""
         if self._regex is None:
             self._regex = re.compile(
@@ -173,7 +175,7 @@ class _SequencePlan(object):
                 + r"\Z", self.middle.flags)
         return self._regex
 
-    def matches(self, name):
+    def matches(self, name: str) -> bool:
         """Whether ``name`` (already known to start with ``prefix``) is one of the files."""
         if self.ignore_case:
             # Folding may change lengths: match the whole name.
@@ -184,7 +186,7 @@ class _SequencePlan(object):
 
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE_SIZE)
-def _sequence_plan(file_name, ignore_case):
+def _sequence_plan(file_name: Any, ignore_case: Any) -> Any:
     pieces = []
     position = start = None
     for match in _TOKEN_RE.finditer(file_name):
@@ -199,7 +201,7 @@ def _sequence_plan(file_name, ignore_case):
 
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE_SIZE)
-def _middle_regex(pieces, ignore_case):
+def _middle_regex(pieces: Any, ignore_case: Any) -> Any:
     """Regex of ``(literal, token)`` pieces: the part of a name from its first token on."""
     parts = []
     for literal, token in pieces:
@@ -208,7 +210,7 @@ def _middle_regex(pieces, ignore_case):
     return re.compile("(?:" + "".join(parts) + ")", re.IGNORECASE if ignore_case else 0)
 
 
-def _token_regex(token):
+def _token_regex(token: Any) -> Any:
     for compiled, replacement in _TOKEN_COMPILED:
         match = compiled.fullmatch(token)
         if not match:
@@ -224,8 +226,8 @@ def _token_regex(token):
     return re.escape(token)
 
 
-def _texprintf_regex(token):
-    match = _TEXPRINTF.fullmatch(token)
+def _texprintf_regex(token: Any) -> Any:
+    match: Any = _TEXPRINTF.fullmatch(token)  # the token was found by this pattern
     name, width = match.group(1).upper(), match.group(2)
     if name == "UDIM":
         return r"\d{%d}" % max(4, int(width or 0))
@@ -235,7 +237,7 @@ def _texprintf_regex(token):
     return number
 
 
-def _folded(name):
+def _folded(name: Any) -> Any:
     return name.casefold()
 
 
@@ -247,7 +249,7 @@ class DirectoryCache(object):
             Windows hosts, whose file systems do).
     """
 
-    def __init__(self, ignore_case=None):
+    def __init__(self, ignore_case: Optional[bool] = None) -> None:
         self.ignore_case = _ignore_case(ignore_case)
         self._entries = {}
         self._folded = {}
@@ -273,7 +275,7 @@ class DirectoryCache(object):
         names = self._names[folder]
         return names is None or name in names
 
-    def listdir(self, folder):
+    def listdir(self, folder: str) -> List[str]:
         """Names in ``folder``, sorted.
 
         Empty when the folder does not exist, cannot be read or is not a path the operating
@@ -287,7 +289,7 @@ class DirectoryCache(object):
                 self._entries[folder] = []
         return self._entries[folder]
 
-    def starting_with(self, folder, prefix):
+    def starting_with(self, folder: str, prefix: str) -> List[str]:
         """Names in ``folder`` that start with ``prefix``, sorted.
 
         Found by bisection of the sorted listing; regardless of case when the cache ignores
@@ -326,7 +328,7 @@ def _prefixed(keys, names, prefix):
     return found
 
 
-def is_file(path):
+def is_file(path: str) -> bool:
     """``os.path.isfile`` that answers False for a path no file can have (a NUL byte)."""
     try:
         return os.path.isfile(path)
@@ -335,7 +337,7 @@ def is_file(path):
         return False
 
 
-def is_dir(path):
+def is_dir(path: str) -> bool:
     """``os.path.isdir`` that answers False for a path no folder can have (a NUL byte)."""
     try:
         return os.path.isdir(path)
@@ -343,7 +345,7 @@ def is_dir(path):
         return False
 
 
-def find_sequence_files(path, cache=None):
+def find_sequence_files(path: str, cache: Optional["DirectoryCache"] = None) -> List[str]:
     """Existing files that ``path`` stands for, sorted; ``[path]`` for a plain existing file.
 
     Only the names that start with the literal text before the first token are tried, so a
@@ -411,7 +413,9 @@ def candidate_paths(path, search_dirs=(), environ=None):
     return result or [expanded]
 
 
-def resolve_files(path, search_dirs=(), environ=None, cache=None):
+def resolve_files(path: str, search_dirs: Iterable[str] = (),
+                  environ: Optional[Mapping[str, str]] = None,
+                  cache: Optional["DirectoryCache"] = None) -> Tuple[List[str], str]:
     """Existing files a scene path stands for, and the path to report when there is none.
 
     A path no file can have (a NUL byte, a lone surrogate) gives ``([], reported)``.

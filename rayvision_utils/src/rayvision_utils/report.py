@@ -8,7 +8,7 @@ warnings. ``str(report)`` is the summary the analyser logs once at INFO level;
 """
 
 import collections
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from rayvision_utils.exception import tips_code
 from rayvision_utils.exception.exception import AnalyseFailError
@@ -73,7 +73,7 @@ class MissingFilesError(AnalyseFailError):
         self.cg_file = cg_file
         self.missing = list(missing)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Any:
         return (self.__class__, (self.cg_file, self.missing))
 
 
@@ -107,7 +107,9 @@ def frames_in(scene_info: Any) -> List[Dict[str, Any]]:
     return found
 
 
-def _frame_entry(where, entry):
+def _frame_entry(where: Tuple[str, ...],
+                 entry: Union[collections.OrderedDict, Dict[str, str], Dict[str, Union[str, Any]]]
+                ) -> Dict[str, Union[str, bool]]:
     label = next((str(entry[key]) for key in _LABEL_KEYS if entry.get(key)), None)
     if label is None:
         parts = [part for part in where if part not in ("common", "scene_info")]
@@ -130,9 +132,8 @@ class AnalysisReport(object):
         not_followed (list of tuple): ``(path, reason)`` of dependencies that could not be read.
     """
 
-    def __init__(self, cg_file: str, backend: Optional[str], dependencies: int = 0,
-                 nested: int = 0, missing: Iterable[Tuple[str, str]] = (),
-                 frames: Iterable[Dict[str, Any]] = (),
+    def __init__(self, cg_file: str, backend: Optional[str], dependencies: int = 0, nested: int = 0,
+                 missing: Iterable[Tuple[str, str]] = (), frames: Iterable[Dict[str, Any]] = (),
                  warnings: Iterable[Tuple[str, str]] = (),
                  not_followed: Iterable[Tuple[str, str]] = ()) -> None:
         self.cg_file = cg_file

@@ -13,6 +13,7 @@
 
 import os
 import posixpath
+from typing import Any, Dict, List, Optional, Union
 
 from rayvision_utils.constants import ASSET_JSON, TASK_JSON, TIPS_JSON, UPLOAD_JSON
 from rayvision_utils.utils import convert_path, get_file_md5, json_save, to_slash
@@ -25,20 +26,20 @@ class AnalysisFiles(object):
         folder (str): The result folder (usually a fresh timestamp folder).
     """
 
-    def __init__(self, folder):
+    def __init__(self, folder: str) -> None:
         self.folder = folder
         self.task_json = os.path.join(folder, TASK_JSON)
         self.asset_json = os.path.join(folder, ASSET_JSON)
         self.tips_json = os.path.join(folder, TIPS_JSON)
         self.upload_json = os.path.join(folder, UPLOAD_JSON)
 
-    def as_dict(self):
+    def as_dict(self) -> Dict[str, str]:
         """``{"task_json": ..., "asset_json": ..., "tips_json": ..., "upload_json": ...}``."""
         return {"task_json": self.task_json, "asset_json": self.asset_json,
                 "tips_json": self.tips_json, "upload_json": self.upload_json}
 
 
-def upload_entry(path):
+def upload_entry(path: str) -> Dict[str, str]:
     """``{"local": <path, forward slashes>, "server": convert_path(local)}``.
 
     ``.`` and ``..`` components are resolved (``D:/p/sub/../tex.png`` -> ``D:/p/tex.png``):
@@ -48,7 +49,8 @@ def upload_entry(path):
     return {"local": local, "server": convert_path(local)}
 
 
-def build_upload(cg_file, asset_paths, with_hash=True, scene_hash=None):
+def build_upload(cg_file: str, asset_paths: List[Union[str, Any]], with_hash: bool = True,
+                 scene_hash: Optional[str] = None) -> Dict[str, List[Any]]:
     """Build the upload.json document.
 
     Args:
@@ -78,7 +80,7 @@ def build_upload(cg_file, asset_paths, with_hash=True, scene_hash=None):
     return {"scene": [scene], "asset": assets}
 
 
-def write_json(path, data, ensure_ascii=False):
+def write_json(path: str, data: Dict[str, Any], ensure_ascii: bool = False) -> str:
     """Write ``data`` to ``path`` atomically (temp file then rename), UTF-8, indent 2."""
     json_save(path, data, ensure_ascii=ensure_ascii)
     return path

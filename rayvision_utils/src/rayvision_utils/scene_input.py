@@ -31,6 +31,7 @@ import os
 import stat
 import threading
 import zlib
+from typing import Any, Iterable, Iterator, List, Optional, Union
 
 from rayvision_utils.exception.exception import AnalyseFailError
 
@@ -74,12 +75,12 @@ class SceneInputError(AnalyseFailError):
         reason (str): What is wrong, in plain English.
     """
 
-    def __init__(self, path, reason):
+    def __init__(self, path: str, reason: str) -> None:
         super(SceneInputError, self).__init__("{0}: {1}".format(path, reason))
         self.path = path
         self.reason = reason
 
-    def __reduce__(self):
+    def __reduce__(self) -> Any:
         return (self.__class__, (self.path, self.reason))
 
 
@@ -95,7 +96,7 @@ class SceneLimitError(SceneInputError):
     """
 
 
-def file_kind(mode):
+def file_kind(mode: int) -> Optional[str]:
     """Plain-English kind of a non-regular file mode (``"a FIFO (named pipe)"``), or None."""
     for test, name in _KINDS:
         if test(mode):
@@ -103,7 +104,7 @@ def file_kind(mode):
     return None if stat.S_ISREG(mode) else "not a regular file"
 
 
-def check_regular_file(path):
+def check_regular_file(path: str) -> os.stat_result:
     """Stat ``path`` (following symlinks) and refuse anything but a regular file.
 
     Returns:
@@ -121,13 +122,13 @@ def check_regular_file(path):
     return status
 
 
-def _refuse_special(path, mode):
+def _refuse_special(path: Any, mode: Any) -> None:
     kind = file_kind(mode)
     if kind is not None:
         raise NotRegularFileError(path, "is {0}, not a file; refusing to read it".format(kind))
 
 
-def _os_reason(error):
+def _os_reason(error: Any) -> Any:
     if isinstance(error, PermissionError):
         return "permission denied (cannot read the file)"
     if isinstance(error, FileNotFoundError):
@@ -137,7 +138,7 @@ def _os_reason(error):
     return error.strerror or str(error)
 
 
-def open_regular_file(path):
+def open_regular_file(path: str) -> io.FileIO:
     """Open ``path`` for binary reading if, and only if, it is a regular file.
 
     The open does not block (``O_NONBLOCK``) and the opened descriptor is checked again, so a
@@ -184,25 +185,25 @@ def free_core():
 class _HashingRaw(io.RawIOBase):
     """A raw reader that feeds every byte it passes on to a hash."""
 
-    def __init__(self, raw, digest):
+    def __init__(self, raw: Any, digest: Any) -> None:
         super(_HashingRaw, self).__init__()
         self._raw = raw
         self._digest = digest
 
-    def readable(self):
+    def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer):
+    def readinto(self, buffer: Any) -> Any:
         count = self._raw.readinto(buffer)
         if count:
             self._digest.update(memoryview(buffer)[:count])
         return count
 
-    def hexdigest(self):
+    def hexdigest(self) -> Any:
         """Digest of every byte read so far."""
         return self._digest.hexdigest()
 
-    def close(self):
+    def close(self) -> None:
         self._raw.close()
         super(_HashingRaw, self).close()
 
@@ -271,8 +272,9 @@ class SceneStream(object):
         line_number (int): Lines read so far by :meth:`iter_lines` (counted per block).
     """
 
-    def __init__(self, path, raw, size, hash_name=None, decompress="auto",
-                 max_line=DEFAULT_MAX_LINE, max_decompressed=DEFAULT_MAX_DECOMPRESSED):
+    def __init__(self, path: Any, raw: Any, size: Any, hash_name: Any = None,
+                 decompress: Union[str, bool] = "auto", max_line: Any = DEFAULT_MAX_LINE,
+                 max_decompressed: Any = DEFAULT_MAX_DECOMPRESSED) -> None:
         self.path = path
         self.size = size
         self.max_line = int(max_line)
@@ -298,7 +300,7 @@ class SceneStream(object):
 
     # ------------------------------------------------------------ plumbing
 
-    def _call(self, function, *args):
+    def _call(self, function: Any, *args: Any) -> Any:
         """Run a read, turning the errors of the layers below into SceneInputError."""
         try:
             return function(*args)
@@ -313,7 +315,7 @@ class SceneStream(object):
                 raise SceneInputError(self.path, "damaged gzip data ({0})".format(error))
             raise SceneInputError(self.path, _os_reason(error))
 
-    def read(self, size=CHUNK_SIZE):
+    def read(self, size: int = CHUNK_SIZE) -> bytes:
         """Up to ``size`` bytes (decompressed for gzip); ``b""`` at the end.
 
         Raises:
@@ -331,7 +333,7 @@ class SceneStream(object):
                 self.max_decompressed))
         return data
 
-    def readline(self):
+    def readline(self) -> bytes:
         """One line, at most ``max_line + 1`` bytes (a longer line comes back in pieces).
 
         For probes that look at the first lines (a version header) before a full scan.
@@ -345,13 +347,13 @@ class SceneStream(object):
                 self.max_decompressed))
         return line
 
-    def read_capped(self, limit):
+    def read_capped(self, limit: int) -> bytes:
         """The rest of the file as bytes, refused when longer than ``limit`` bytes.
 
         Raises:
             SceneLimitError: More than ``limit`` bytes are left.
         """
-        pieces = []
+        pieces: List[Any] = []
         total = 0
         while True:
             data = self.read(min(CHUNK_SIZE, limit + 1 - total))
@@ -362,7 +364,7 @@ class SceneStream(object):
             if total > limit:
                 raise SceneLimitError(self.path, "is larger than {0} bytes".format(limit))
 
-    def head(self, size):
+    def head(self, size: int) -> bytes:
         """The first ``size`` bytes (decompressed for gzip) without consuming them.
 
         Only valid before the first read.
@@ -371,7 +373,7 @@ class SceneStream(object):
             return self._call(self._disk.peek, size)[:size]
         raise ValueError("head() is not available on gzip streams; read() instead")
 
-    def iter_chunks(self, size=CHUNK_SIZE):
+    def iter_chunks(self, size: int = CHUNK_SIZE) -> Iterator[bytes]:
         """Yield the content in pieces of at most ``size`` bytes."""
         while True:
             data = self.read(size)
@@ -379,7 +381,7 @@ class SceneStream(object):
                 return
             yield data
 
-    def iter_lines(self, overflow="error"):
+    def iter_lines(self, overflow: str = "error") -> Iterator[bytes]:
         """Yield the lines, never holding more than ``max_line`` bytes of one line.
 
         Lines are bytes ending with a newline (except maybe the last), exactly as when
@@ -398,7 +400,7 @@ class SceneStream(object):
         for block in self.iter_line_blocks(overflow):
             yield from block
 
-    def iter_line_blocks(self, overflow="error"):
+    def iter_line_blocks(self, overflow: str = "error") -> Iterator[Iterable[bytes]]:
         """Yield the lines in blocks: iterables of whole lines, about one per chunk read.
 
         ``for block in scene.iter_line_blocks(): for line in block: ...`` costs the same per
@@ -466,14 +468,14 @@ class SceneStream(object):
             self.line_number += 1
             yield (line,)
 
-    def _overflow(self, line, overflow):
+    def _overflow(self, line: Any, overflow: Any) -> Any:
         if overflow == "error":
             raise SceneLimitError(self.path, "line {0} is longer than {1} bytes".format(
                 self.line_number + 1, self.max_line))
         self.truncated_lines += 1
         return line[:self.max_line]
 
-    def hexdigest(self):
+    def hexdigest(self) -> Any:
         """Hex digest of the whole file on disk (the ``hash_name`` given to :func:`open_scene`).
 
         Reads, without keeping, whatever the caller left unread, so the digest is always that
@@ -487,7 +489,7 @@ class SceneStream(object):
             pass
         return self._hashing.hexdigest()
 
-    def close(self):
+    def close(self) -> None:
         """Close the file (and the gzip stream over it)."""
         if self._hash_thread is not None:
             self._hash_thread.close()
@@ -495,18 +497,19 @@ class SceneStream(object):
             self._gzip.close()
         self._disk.close()
 
-    def __enter__(self):
+    def __enter__(self) -> "SceneStream":
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: Any) -> None:
         self.close()
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[bytes]:
         return self.iter_lines()
 
 
-def open_scene(path, hash_name=None, decompress="auto", max_line=DEFAULT_MAX_LINE,
-               max_decompressed=DEFAULT_MAX_DECOMPRESSED):
+def open_scene(path: str, hash_name: Optional[str] = None, decompress: Union[str, bool] = "auto",
+               max_line: int = DEFAULT_MAX_LINE,
+               max_decompressed: int = DEFAULT_MAX_DECOMPRESSED) -> "SceneStream":
     """Open a scene or dependency file for bounded streaming.
 
     Args:
@@ -534,7 +537,7 @@ def open_scene(path, hash_name=None, decompress="auto", max_line=DEFAULT_MAX_LIN
         raise
 
 
-def file_hexdigest(path, hash_name="md5"):
+def file_hexdigest(path: str, hash_name: str = "md5") -> Optional[str]:
     """Hex digest of a regular file, read in chunks (devices and FIFOs refused).
 
     Raises:

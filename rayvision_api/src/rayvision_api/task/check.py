@@ -30,7 +30,7 @@ LOGGER = logging.getLogger(__name__)
 _JSON_NAMES = ("task", "tips", "asset", "upload")
 
 
-def _is_number(value):
+def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -163,7 +163,7 @@ class RayvisionCheck(object):
             raise RayvisionError(1000000, "There are {0} errors. error_warn_info_list:{1}".format(
                 self.errors_number, self.error_warn_info_list))
 
-    def _load_tips(self, source_folder):
+    def _load_tips(self, source_folder: str) -> Dict[str, Any]:
         """tips.json of the checked folder, merged with the analyser's tips."""
         on_disk = json_load(os.path.join(source_folder, "tips.json")) or {}
         if not isinstance(on_disk, dict):

@@ -49,7 +49,8 @@ class Forbidden(Exception):
     """A POST without a valid CSRF token or from another origin."""
 
 
-def _response(body, status=200, content_type="text/html; charset=utf-8", cache=False):
+def _response(body, status=200, content_type: str = "text/html; charset=utf-8",
+              cache: bool = False):
     response = Response(body, status=status, content_type=content_type)
     for name, value in _SECURITY_HEADERS:
         response.headers[name] = value
@@ -82,7 +83,7 @@ class MonitorApp(object):
         farm (rayvision_sandbox.farm.Sandbox): The running farm.
     """
 
-    def __init__(self, farm):
+    def __init__(self, farm) -> None:
         self.farm = farm
         self.sessions = Sessions()
         self.links = LoginLinks(farm.store)
@@ -102,7 +103,7 @@ class MonitorApp(object):
             ("POST", r"/farm", self.change_faults, True),
         ]
 
-    def login_link(self, access_id=None, base_url=None):
+    def login_link(self, access_id=None, base_url=None) -> str:
         """A one-time sign-in URL for a user (the farm's first user by default)."""
         user = self.farm.user(access_id or self.farm.access_id)
         token = self.links.issue(user["id"])
@@ -179,7 +180,7 @@ class MonitorApp(object):
     def _flash(self, session):
         return self.sessions.flash(session["id"])
 
-    def _say(self, session, text, kind="ok"):
+    def _say(self, session, text, kind: str = "ok") -> None:
         self.sessions.flash(session["id"], {"text": text, "kind": kind})
 
     # -- signing in -------------------------------------------------------------------------
@@ -377,7 +378,7 @@ class RootApp(object):
     burst meant for the SDK under test.
     """
 
-    def __init__(self, farm_app, monitor):
+    def __init__(self, farm_app, monitor) -> None:
         self.farm_app = farm_app
         self.monitor = monitor
 

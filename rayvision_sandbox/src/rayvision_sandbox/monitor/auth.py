@@ -12,6 +12,7 @@ import hmac
 import secrets
 import threading
 import time
+from typing import Any, Dict
 
 SESSION_LIFETIME = 12 * 3600
 LINK_LIFETIME = 24 * 3600
@@ -37,10 +38,10 @@ class Sessions(object):
         lifetime (float): Seconds a session lives after its last use.
     """
 
-    def __init__(self, lifetime=SESSION_LIFETIME):
+    def __init__(self, lifetime=SESSION_LIFETIME) -> None:
         self.lifetime = lifetime
         self._lock = threading.Lock()
-        self._sessions = {}
+        self._sessions: Dict[Any, Any] = {}
 
     def create(self, user_id):
         """A new session of ``user_id``: ``(session_id, csrf_token)``."""
@@ -76,7 +77,7 @@ class Sessions(object):
                 return None
             return session.pop("flash", None)
 
-    def drop(self, session_id):
+    def drop(self, session_id) -> None:
         """Sign a session out."""
         with self._lock:
             self._sessions.pop(session_id, None)
@@ -89,7 +90,7 @@ class LoginLinks(object):
         store (rayvision_sandbox.store.Store): The farm's database.
     """
 
-    def __init__(self, store):
+    def __init__(self, store) -> None:
         self.store = store
         self.store.execute(_LINKS_TABLE)
 

@@ -57,7 +57,7 @@ def text_time(seconds):
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
 
 
-def duration(seconds):
+def duration(seconds) -> str:
     """``1 h 02 min``, ``3 min 05 s``, ``4.2 s``; '' for None."""
     if seconds is None:
         return ""
@@ -71,7 +71,7 @@ def duration(seconds):
     return "{0} h {1:02d} min".format(hours, minutes)
 
 
-def human_size(size):
+def human_size(size) -> str:
     """``812 B``, ``13.4 KiB``..."""
     if size < 1024:
         return "{0} B".format(size)
@@ -100,7 +100,7 @@ def _task_filter(user_id, status_filter, search):
     return " AND ".join(where), args
 
 
-def task_page(store, user_id, status_filter="all", search="", page=1, now=None):
+def task_page(store, user_id, status_filter: str = "all", search: str = "", page=1, now=None):
     """One page of a user's tasks with their frame counts, newest first.
 
     Returns:
@@ -195,7 +195,7 @@ def frame_of_user(store, user_id, frame_id):
 # -- files -------------------------------------------------------------------------------------
 
 
-def storage_files(farm, user, kind, path="/"):
+def storage_files(farm, user, kind, path: str = "/"):
     """``[{"path", "size", "sha256"}]`` of one of the user's storages below ``path``."""
     return farm.storages.list(bid_for(user["id"], kind), path)
 

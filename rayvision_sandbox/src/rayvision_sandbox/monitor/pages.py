@@ -40,12 +40,12 @@ def url(path, **query):
     return PREFIX + path + ("?" + urlencode(sorted(query.items())) if query else "")
 
 
-def csrf_field(csrf):
+def csrf_field(csrf) -> str:
     """The hidden CSRF field every form carries."""
     return '<input type="hidden" name="csrf" value="{0}">'.format(esc(csrf))
 
 
-def signature(*values):
+def signature(*values) -> str:
     """A short fingerprint of what a live row shows, so unchanged rows are left alone."""
     return "{0:x}".format(abs(hash(json.dumps(values, default=str))) % (1 << 40))
 
@@ -82,7 +82,7 @@ def layout(title, body, user=None, csrf=None, active=None, live=None, flash=None
     return "".join(parts)
 
 
-def login_page(error=None, access_id=""):
+def login_page(error=None, access_id: str = ""):
     """The sign-in form (the key field is never filled in again)."""
     body = ['<section class="card login"><h1>Sign in</h1>',
             '<p class="muted">Use a farm user\'s access id and key, or open the one-time '
@@ -110,7 +110,7 @@ def error_page(user, csrf, status, message):
 # -- tasks -------------------------------------------------------------------------------------
 
 
-def progress_bar(total, done, failed, executing=0):
+def progress_bar(total, done, failed, executing=0) -> str:
     """Frames done / failed / rendering of a total, as a bar and in figures."""
     total = total or 0
 
@@ -125,7 +125,7 @@ def progress_bar(total, done, failed, executing=0):
                 total, done, failed, share(done), share(failed), share(executing))
 
 
-def status_chip(words, css):
+def status_chip(words, css) -> str:
     """A coloured status label."""
     return '<span class="chip {0}">{1}</span>'.format(esc(css), esc(words))
 
@@ -166,9 +166,9 @@ def filter_tabs(page, status_filter, search):
     return "".join(links)
 
 
-def pager(page, status_filter, search):
+def pager(page, status_filter, search) -> str:
     """Previous / next page links (live region ``pager``)."""
-    def link(number, label, rel):
+    def link(number, label, rel) -> str:
         if number < 1 or number > page["pages"] or number == page["page"]:
             return '<span class="disabled">{0}</span>'.format(label)
         return '<a rel="{0}" href="{1}">{2}</a>'.format(rel, url(
@@ -288,7 +288,7 @@ def frame_cells(task, frames, selected=None, fpage=None):
     return "".join(cells) or '<p class="muted">This task has no frames.</p>'
 
 
-def frame_panel(task, frame, log):
+def frame_panel(task, frame, log) -> str:
     """Status, times, images and render log of one frame (live region ``frame-panel``)."""
     if frame is None:
         return '<p class="muted">Choose a frame to see its render log.</p>'
@@ -311,12 +311,12 @@ def frame_panel(task, frame, log):
             log=esc(log or "(nothing rendered yet)"))
 
 
-def frame_pager(task, pager, selected=None):
+def frame_pager(task, pager, selected=None) -> str:
     """Links to the pages of a task's frames (live region ``frame-pager``); '' for one page."""
     if pager["pages"] == 1:
         return ""
 
-    def link(number, label, rel):
+    def link(number, label, rel) -> str:
         if number < 1 or number > pager["pages"]:
             return '<span class="disabled">{0}</span>'.format(label)
         return '<a rel="{0}" href="{1}">{2}</a>'.format(rel, url(
@@ -337,7 +337,7 @@ def task_regions(task, frames, pager, csrf, selected_frame, log):
             "frame-panel": frame_panel(task, selected_frame, log)}
 
 
-def tips_table(tips):
+def tips_table(tips) -> str:
     """tips.json as a table; tips about missing files are highlighted first."""
     if not isinstance(tips, dict) or not tips:
         return '<p class="muted">No tips: the analysis found nothing to report.</p>'
