@@ -9,14 +9,15 @@ import importlib
 import logging
 import os
 import shutil
-from typing import TYPE_CHECKING, Any, Dict, Type, Union
+from typing import TYPE_CHECKING, Any, Dict, Optional, Type, Union
 
 from rayvision_utils.exception.exception import RayvisionError
 from rayvision_utils.json_handle import JsonHandle
 from rayvision_utils.utils import json_save
 
 if TYPE_CHECKING:
-    pass
+    from rayvision_api.cancel import CancelToken
+    from rayvision_api.task.handle import RayvisionTask
 
 LOGGER = logging.getLogger(__name__)
 
@@ -88,7 +89,8 @@ class RayvisionAnalyse(object):
             DCC is killed with its process tree).
     """
 
-    def __init__(self, task, exe_path=None, cancel_token=None):
+    def __init__(self, task: "RayvisionTask", exe_path: Optional[str] = None,
+                 cancel_token: Optional["CancelToken"] = None) -> None:
         self.task = task
         self.exe_path = exe_path
         self.cancel_token = cancel_token
@@ -127,7 +129,8 @@ class RayvisionAnalyse(object):
         return self.instance
 
     @classmethod
-    def execute(cls, task, exe_path=None, cancel_token=None):
+    def execute(cls, task: "RayvisionTask", exe_path: Optional[str] = None,
+                cancel_token: Optional["CancelToken"] = None) -> "RayvisionAnalyse":
         """Analyse: build, run, copy ``scene_info`` to ``scene_info_render``, Maya frames."""
         analyse = cls(task, exe_path, cancel_token)
         analyse.create_instance()

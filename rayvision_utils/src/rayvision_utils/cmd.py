@@ -11,11 +11,15 @@ import logging
 import subprocess
 import threading
 import time
-from typing import Any, Callable, Deque, List, Mapping, Optional, Tuple, Union
+from typing import (TYPE_CHECKING, Any, Callable, Deque, List, Mapping, Optional, Sequence,
+                    Tuple, Union)
 
 from rayvision_api.exception import RayvisionCancelledError
 from rayvision_api.process_tree import kill_tree, popen_group_kwargs
 from rayvision_utils.utils import str2unicode
+
+if TYPE_CHECKING:
+    from rayvision_api.cancel import CancelToken
 
 LOGGER = logging.getLogger(__name__)
 
@@ -128,14 +132,15 @@ def run_command(cmd: Union[str, List[str]], shell: bool = False, timeout: Option
     return CmdResult(process.returncode, "\n".join(out_lines), "\n".join(err_lines), timed_out)
 
 
-def _name_of(cmd):
+def _name_of(cmd: Union[str, Sequence[Any]]) -> str:
     """The program of a command, for messages."""
     if isinstance(cmd, (list, tuple)):
         return str(cmd[0]) if cmd else ""
     return str(cmd).split(" ", 1)[0]
 
 
-def _wait(process, timeout, cancel_token, what):
+def _wait(process: subprocess.Popen, timeout: Optional[float],
+          cancel_token: Optional["CancelToken"], what: str) -> bool:
     """Wait for ``process``; True when ``timeout`` expired first.
 
     Raises:

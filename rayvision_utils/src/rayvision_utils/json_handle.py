@@ -18,7 +18,8 @@ from rayvision_utils.exception.tips import TipsInfo
 from rayvision_utils.utils import get_os, json_save, to_slash
 
 if TYPE_CHECKING:
-    pass
+    from rayvision_api.cancel import CancelToken
+    from rayvision_api.task.handle import RayvisionTask
 
 LOGGER = logging.getLogger(__name__)
 
@@ -39,7 +40,9 @@ class JsonHandle(object):
 
     name: Optional[str] = None
 
-    def __init__(self, cg_file, task, cg_id, custom_exe_path, cancel_token=None):
+    def __init__(self, cg_file: str, task: "RayvisionTask", cg_id: str,
+                 custom_exe_path: Optional[str],
+                 cancel_token: Optional["CancelToken"] = None) -> None:
         self.cg_file = cg_file
         self.cancel_token = cancel_token
         self.task = task

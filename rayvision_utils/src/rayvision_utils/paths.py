@@ -15,7 +15,7 @@ import os
 import posixpath
 import re
 import sys
-from typing import Any, Iterable, List, Mapping, Optional, Pattern, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Pattern, Sequence, Set, Tuple
 
 # Drive letter (``D:``, ``D:\\``, ``D:/``) or UNC (``\\\\host`` / ``//host``).
 _WIN_ABS = re.compile(r"^(?:[A-Za-z]:[\\/]|[\\/]{2}[^\\/])")
@@ -251,12 +251,13 @@ class DirectoryCache(object):
 
     def __init__(self, ignore_case: Optional[bool] = None) -> None:
         self.ignore_case = _ignore_case(ignore_case)
-        self._entries = {}
-        self._folded = {}
-        self._names = {}     # folder -> set of its names, or None when it cannot be listed
-        self._lookups = {}   # folder -> plain-file lookups so far
+        self._entries: Dict[str, List[str]] = {}
+        self._folded: Dict[str, Tuple[List[str], List[str]]] = {}
+        # folder -> set of its names, or None when it cannot be listed
+        self._names: Dict[str, Optional[Set[str]]] = {}
+        self._lookups: Dict[str, int] = {}   # folder -> plain-file lookups so far
 
-    def may_hold(self, folder, name):
+    def may_hold(self, folder: str, name: str) -> bool:
         """False when ``folder`` surely has no entry ``name``; True when it may have one.
 
         Scenes name thousands of files in a few folders, many of them missing: once a folder
@@ -307,7 +308,7 @@ class DirectoryCache(object):
         return sorted(_prefixed(keys, originals, _folded(prefix)))
 
 
-def _listing_names(folder):
+def _listing_names(folder: str) -> Optional[Set[str]]:
     """The set of names in ``folder``; empty when it does not exist, None when unknown."""
     try:
         return set(os.listdir(folder))
@@ -318,7 +319,7 @@ def _listing_names(folder):
         return None
 
 
-def _prefixed(keys, names, prefix):
+def _prefixed(keys: Sequence[str], names: Sequence[str], prefix: str) -> List[str]:
     """``names[i]`` for the run of sorted ``keys`` starting with ``prefix``."""
     index = bisect.bisect_left(keys, prefix)
     found = []
@@ -370,7 +371,7 @@ def find_sequence_files(path: str, cache: Optional["DirectoryCache"] = None) -> 
             if plan.matches(entry) and is_file(os.path.join(where, entry))]
 
 
-def normalize(path):
+def normalize(path: str) -> str:
     """``path`` (forward slashes) without ``.``, ``..`` or doubled separators, lexically.
 
     A drive (``D:/``) and a UNC server (``//server``) are kept; ``..`` never climbs above
@@ -385,7 +386,8 @@ def normalize(path):
     return head + posixpath.normpath(path)
 
 
-def candidate_paths(path, search_dirs=(), environ=None):
+def candidate_paths(path: str, search_dirs: Iterable[str] = (),
+                    environ: Optional[Mapping[str, str]] = None) -> List[str]:
     """Where a scene path may be found: itself if absolute, else under each search folder.
 
     Args:

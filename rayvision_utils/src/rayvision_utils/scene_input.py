@@ -163,7 +163,7 @@ def open_regular_file(path: str) -> io.FileIO:
         raise
 
 
-def free_core():
+def free_core() -> bool:
     """Whether a processor core is likely idle (for a helper thread).
 
     True when this process may run on two or more cores and the load average of the last
@@ -217,17 +217,17 @@ class _HashingThread(object):
     and the helper and the scan share nothing but the GIL, taken a few times per file.
     """
 
-    def __init__(self, path, descriptor, digest):
+    def __init__(self, path: str, descriptor: int, digest: Any) -> None:
         self._path = path
         self._digest = digest
         self._descriptor = os.dup(descriptor)
         self._stop = False
-        self._error = None
+        self._error: Optional[OSError] = None
         self._thread = threading.Thread(target=self._run, name="scene-hash")
         self._thread.daemon = True
         self._thread.start()
 
-    def _run(self):
+    def _run(self) -> None:
         offset = 0
         try:
             while not self._stop:
@@ -241,7 +241,7 @@ class _HashingThread(object):
         finally:
             os.close(self._descriptor)
 
-    def hexdigest(self):
+    def hexdigest(self) -> str:
         """Digest of the whole file (waits for the helper).
 
         Raises:
@@ -252,7 +252,7 @@ class _HashingThread(object):
             raise SceneInputError(self._path, _os_reason(self._error))
         return self._digest.hexdigest()
 
-    def close(self):
+    def close(self) -> None:
         """Stop the helper (after the block it is on) and wait for it."""
         self._stop = True
         self._thread.join()
