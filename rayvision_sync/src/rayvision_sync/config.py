@@ -208,7 +208,9 @@ def resolve_transfer_log_path(transfer_log_path: Optional[str], local_os: str,
     return _first_existing(transfer_log_path, TRANSFER_LOG, local_os, environ, exists)
 
 
-def _first_existing(configured, variable, local_os, environ, exists):
+def _first_existing(configured: Optional[str], variable: str, local_os: str,
+                    environ: Optional[Mapping[str, str]],
+                    exists: Callable[[str], bool]) -> str:
     """The documented priority of both folders: the setting, the variable, the default."""
     environ = os.environ if environ is None else environ
     if configured and exists(configured):

@@ -7,7 +7,7 @@ A render-manager plugin (Deadline, Qube) passes ``progress_callback`` and receiv
 import logging
 import sys
 import threading
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from rayvision_api.cancel import CancelToken
 from rayvision_api.exception import ProgressCallbackError
@@ -83,13 +83,15 @@ class ProgressReporter(object):
         callback_error (ProgressCallbackError): The callback's failure, or None.
     """
 
-    def __init__(self, direction, callback=None, show=None, cancel_token=None,
-                 ignore_callback_errors=False):
+    def __init__(self, direction: str,
+                 callback: Optional[Callable[[ProgressEvent], Any]] = None,
+                 show: Optional[bool] = None, cancel_token: Optional[CancelToken] = None,
+                 ignore_callback_errors: bool = False) -> None:
         self.direction = direction
         self.callback = callback
         self.token = CancelToken(parent=cancel_token)
         self.ignore_callback_errors = bool(ignore_callback_errors)
-        self.callback_error = None
+        self.callback_error: Optional[ProgressCallbackError] = None
         self._callback_warned = False
         if show is None:
             show = bool(getattr(sys.stderr, "isatty", lambda: False)())
@@ -101,7 +103,7 @@ class ProgressReporter(object):
         self._lock = threading.Lock()
         self._bars: Optional[Tuple[Any, Any]] = None
 
-    def _emit(self, kind, **fields):
+    def _emit(self, kind: str, **fields: Any) -> None:
         if self.callback is None or self.callback_error is not None:
             return
         event = ProgressEvent(kind=kind, direction=self.direction,
@@ -113,7 +115,7 @@ class ProgressReporter(object):
         except Exception as exc:
             self._callback_failed(event, exc)
 
-    def _callback_failed(self, event, exc):
+    def _callback_failed(self, event: ProgressEvent, exc: Exception) -> None:
         """Stop the job with a typed error, or log once and go on when told to ignore."""
         if self.ignore_callback_errors:
             level = logging.DEBUG if self._callback_warned else logging.WARNING
@@ -126,7 +128,7 @@ class ProgressReporter(object):
         self.token.cancel("the progress callback failed")
         raise error from exc
 
-    def check(self, what=None):
+    def check(self, what: Optional[str] = None) -> None:
         """Raise when the job must stop: cancelled by the caller, or the callback failed.
 
         Raises:

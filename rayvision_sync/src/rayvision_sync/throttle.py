@@ -4,7 +4,7 @@ import threading
 import time
 from typing import Any, Optional, Union
 
-from rayvision_api.cancel import check, pause
+from rayvision_api.cancel import CancelToken, check, pause
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync.constants import DEFAULT_MAX_SPEED
 
@@ -42,7 +42,7 @@ class RateLimiter(object):
             is cancelled, and its waits end early.
     """
 
-    def __init__(self, rate, stop=None):
+    def __init__(self, rate: Optional[float], stop: Optional[CancelToken] = None) -> None:
         self.rate = rate
         self.stop = stop
         self._lock = threading.Lock()
@@ -55,7 +55,7 @@ class RateLimiter(object):
             return 1024 * 1024
         return int(max(4096, min(1024 * 1024, self.rate / 10.0)))
 
-    def consume(self, nbytes):
+    def consume(self, nbytes: int) -> None:
         """Wait until ``nbytes`` may be sent.
 
         Raises:
@@ -72,7 +72,8 @@ class RateLimiter(object):
             pause(self.stop, start - now, "transfer")
 
 
-def limiter_for(max_speed, stop=None):
+def limiter_for(max_speed: Optional[Union[int, str]],
+                stop: Optional[CancelToken] = None) -> RateLimiter:
     """A :class:`RateLimiter` for ``max_speed`` KB/s, watching ``stop`` (a cancel token).
 
     None or ``""`` means the documented default, 1048576 KB/s (1 GB/s); 0 means unlimited.
