@@ -44,7 +44,7 @@ class DigestCache(object):
         with self._lock:
             self._known[os.path.abspath(path)] = (stamp, sha256)
 
-    def digest(self, path, stat=None):
+    def digest(self, path: str, stat: Optional[os.stat_result] = None) -> str:
         """Digest of ``path``, from the cache when the file's stamp is unchanged."""
         stamp = stamp_of(stat or os.stat(path))
         key = os.path.abspath(path)

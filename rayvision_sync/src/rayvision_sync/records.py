@@ -85,7 +85,8 @@ UNCHANGED = "unchanged"
 UNCHANGED_OLDER_FORM = "unchanged (older record form)"
 
 
-def compare_record(value, size, mtime_ns, ctime_ns, ino):
+def compare_record(value: str, size: int, mtime_ns: int, ctime_ns: Optional[int],
+                   ino: int) -> Optional[str]:
     """The unchanged-file rule: the one the upload engine runs for every file of a job.
 
     Args:
@@ -109,7 +110,8 @@ def compare_record(value, size, mtime_ns, ctime_ns, ino):
     return None
 
 
-def is_unchanged(value, size, mtime_ns, ctime_ns=None, ino=None):
+def is_unchanged(value: Optional[Union[str, bytes]], size: int, mtime_ns: int,
+                 ctime_ns: Optional[int] = None, ino: Optional[int] = None) -> bool:
     """True when a stored fingerprint matches the file's current state (:func:`compare_record`).
 
     Without ``ctime_ns`` only a record of the older form can match (on size and mtime_ns).

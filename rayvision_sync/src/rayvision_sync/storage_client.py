@@ -124,7 +124,7 @@ class StorageClient(object):
                             "farm's time from now on".format(method, api_url))
         return response
 
-    def _clock_corrected(self, response):
+    def _clock_corrected(self, response: "Response") -> bool:
         """Whether a 401 refused the timestamp (610) and the farm's clock is now used."""
         try:
             envelope = response.json()

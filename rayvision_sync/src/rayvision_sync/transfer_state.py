@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional, Tuple, Union, cast
 
 import requests
 
-from rayvision_api.cancel import check, pause
+from rayvision_api.cancel import CancelToken, check, pause
 from rayvision_sync.exception import TransferError, TransferIntegrityError
 from rayvision_sync.records import record_value
 
@@ -153,7 +153,7 @@ class RetryPolicy(object):
         self.backoff = backoff
         self.sleep = sleep
 
-    def wait(self, seconds, stop=None):
+    def wait(self, seconds: float, stop: Optional[CancelToken] = None) -> None:
         """Wait ``seconds`` before another attempt; a cancelled ``stop`` token ends it.
 
         Raises:
@@ -165,11 +165,12 @@ class RetryPolicy(object):
         self.sleep(seconds)
         check(stop, "transfer")
 
-    def delay(self, attempt):
+    def delay(self, attempt: int) -> float:
         """Seconds to wait before attempt number ``attempt + 1``."""
         return min(10.0, self.backoff * (2 ** (attempt - 1)))
 
-    def interrupted(self, transfer, progressed, what, exc, stop=None):
+    def interrupted(self, transfer: "FileTransfer", progressed: bool, what: str, exc: object,
+                    stop: Optional[CancelToken] = None) -> None:
         """Count an interrupted attempt; wait, or raise when the file should be given up.
 
         Raises:

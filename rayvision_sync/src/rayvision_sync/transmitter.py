@@ -12,8 +12,9 @@ import os
 import subprocess
 import sys
 import threading
-from typing import Any, List, Mapping, Optional, Tuple, Union
+from typing import Any, List, Mapping, Optional, Sequence, Tuple, Union
 
+from rayvision_api.cancel import CancelToken
 from rayvision_api.exception import RayvisionCancelledError
 from rayvision_api.process_tree import kill_tree, popen_group_kwargs
 from rayvision_sync.constants import (
@@ -133,7 +134,7 @@ def is_error_line(line: str) -> bool:
 _CANCEL_POLL = 0.1
 
 
-def _watch(process, stop, killed):
+def _watch(process: subprocess.Popen, stop: CancelToken, killed: threading.Event) -> None:
     """Kill the transmitter's process tree once ``stop`` is cancelled (a thread's body)."""
     while process.poll() is None:
         if stop.wait(_CANCEL_POLL):
@@ -142,7 +143,10 @@ def _watch(process, stop, killed):
             return
 
 
-def run_transmitter(argv, log_dir=None, print_log=True, logger=None, environ=None, stop=None):
+def run_transmitter(argv: List[str], log_dir: Optional[str] = None, print_log: bool = True,
+                    logger: Optional[logging.Logger] = None,
+                    environ: Optional[Mapping[str, str]] = None,
+                    stop: Optional[CancelToken] = None) -> Tuple[int, List[str]]:
     """Run the transmitter, streaming its output to the log.
 
     Args:
@@ -169,6 +173,7 @@ def run_transmitter(argv, log_dir=None, print_log=True, logger=None, environ=Non
         stop.raise_if_cancelled("transfer")
     process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, env=env, **popen_group_kwargs())
+    assert process.stdin is not None and process.stdout is not None  # both are PIPEs
     killed = threading.Event()
     if stop is not None:
         watcher = threading.Thread(target=_watch, args=(process, stop, killed))
@@ -191,6 +196,7 @@ def run_transmitter(argv, log_dir=None, print_log=True, logger=None, environ=Non
     process.stdout.close()
     returncode = process.wait()
     if killed.is_set():
+        assert stop is not None  # only the watcher of a token sets ``killed``
         raise RayvisionCancelledError("rayvision_transmitter", stop.reason)
     return returncode, errors
 
@@ -235,7 +241,9 @@ class TransmitterEngine(object):
     def __repr__(self) -> str:
         return "TransmitterEngine(exe={0!r})".format(self.transfer.transmitter_exe)
 
-    def run(self, cmd_params, db_ini_path=None, print_log=True, what="transfer", stop=None):
+    def run(self, cmd_params: Sequence[Any], db_ini_path: Optional[str] = None,
+            print_log: bool = True, what: str = "transfer",
+            stop: Optional[CancelToken] = None) -> List[str]:
         """Run one command; returns its failure lines, or raises :class:`TransmitterExitError`.
 
         ``stop`` (a cancel token) kills the transmitter and raises

@@ -131,7 +131,7 @@ def upload_retry(func: Callable) -> Callable:
     """
 
     @functools.wraps(func)
-    def wrapper(self, *args, **kwargs):
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         token = kwargs.get("cancel_token") or getattr(self, "cancel_token", None)
         delays = list(getattr(self, "retry_delays", RETRY_DELAYS))
         attempt = 0
