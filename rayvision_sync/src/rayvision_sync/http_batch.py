@@ -7,7 +7,7 @@ resume and retry logic. Nothing of a failed batch is stored.
 
 import hashlib
 from logging import Logger
-from typing import TYPE_CHECKING, Any, List, Union
+from typing import TYPE_CHECKING, Any, List, Optional, Tuple, Union, cast
 
 from rayvision_sync.batch import MAX_BYTES, MAX_FILE_SIZE, build_body, file_results, plan_batches
 from rayvision_sync.exception import StorageAccessError, TransferError
@@ -15,6 +15,7 @@ from rayvision_sync.http_upload import paced_body, put_size
 from rayvision_sync.transfer_state import RETRYABLE, Retryable
 
 if TYPE_CHECKING:
+    from rayvision_api.cancel import CancelToken
     from rayvision_sync.http_upload import SingleUpload
     from rayvision_sync.storage_client import StorageClient
     from rayvision_sync.throttle import RateLimiter
@@ -116,9 +117,12 @@ class BatchUpload(object):
             outcomes.append(self.send_alone(bid, transfer, limiter, progress, True))
         return outcomes
 
-    def _send(self, bid, files, limiter, stop=None):
+    def _send(self, bid: str, files: List[Tuple["FileTransfer", bytes]],
+              limiter: Optional["RateLimiter"],
+              stop: Optional["CancelToken"] = None) -> Tuple[Any, int, Optional[str]]:
         """``(results by path or None or an error, retries, reason)`` of sending a batch."""
-        body, params = build_body([(transfer.server, transfer.sha256, data)
+        # The caller hashed every file of the batch before sending it.
+        body, params = build_body([(transfer.server, cast(str, transfer.sha256), data)
                                    for transfer, data in files])
         what = "batch upload of {0} files".format(len(files))
         retries = 0

@@ -19,9 +19,9 @@ of :mod:`~rayvision_sync.transfer_state`. This module runs the jobs.
 
 import logging
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 
-from rayvision_api.cancel import check
+from rayvision_api.cancel import CancelToken, check
 from rayvision_api.exception import ProgressCallbackError, RayvisionCancelledError
 from rayvision_sync.exception import (
     RecordDatabaseError,
@@ -149,7 +149,8 @@ class HttpTransferEngine(object):
         """Close the keep-alive connections of every worker (done after each job)."""
         self.client.close()
 
-    def list(self, bid_key, folder, stop=None):
+    def list(self, bid_key: str, folder: str,
+             stop: Optional[CancelToken] = None) -> List[Union["ListedFile", Any]]:
         """Every file below a storage folder, validated: :class:`ListedFile` items.
 
         Args:
@@ -264,7 +265,7 @@ class HttpTransferEngine(object):
                 futures = [pool.submit(batches.run, bid, group, limiter, progress)
                            for group in groups]
 
-                def count(future):
+                def count(future: "Future[List[Tuple[FileTransfer, Any]]]") -> None:
                     for transfer, outcome in future.result():
                         self._count_upload(result, transfer, outcome, progress, saver)
 
@@ -512,7 +513,8 @@ class _RecordSaver(object):
         return self.records
 
 
-def _gather(futures, count, progress, what):
+def _gather(futures: Iterable["Future[Any]"], count: Callable[["Future[Any]"], None],
+            progress: ProgressReporter, what: str) -> None:
     """``count(future)`` for each future as it completes; raise if the job was stopped.
 
     On the first stop (the cancel token, or the progress callback failing) the futures not
@@ -541,7 +543,7 @@ def _gather(futures, count, progress, what):
         raise RayvisionCancelledError(what, progress.token.reason) from stopped
 
 
-def _first_failures(result):
+def _first_failures(result: TransferResult) -> str:
     return "; ".join("{0} ({1})".format(path, message) for path, message in result.failures[:5])
 
 

@@ -52,7 +52,7 @@ class FileTransfer(object):
         self.local = local
         self.stamp = stamp_of(info) if info is not None else None
         self.size = int(size if size is not None else cast(os.stat_result, info).st_size)
-        self.sha256 = None
+        self.sha256: Optional[str] = None
         self.acked = 0
         self.sent = 0
         self.retries = 0

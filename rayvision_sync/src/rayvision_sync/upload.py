@@ -8,7 +8,7 @@ import json
 import os
 from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Tuple, Union
 
-from rayvision_api.cancel import check
+from rayvision_api.cancel import CancelToken, check
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync import config
 from rayvision_sync.exception import (
@@ -140,7 +140,7 @@ class RayvisionUpload(object):
                                          **self._engine_options)
         return self._engine
 
-    def _progress(self, cancel_token=None):
+    def _progress(self, cancel_token: Optional[CancelToken] = None) -> ProgressReporter:
         return ProgressReporter("upload", self.progress_callback, self.show_progress,
                                 cancel_token or self.cancel_token,
                                 self.ignore_callback_errors)
