@@ -7,9 +7,10 @@ again, so repeated passes only move new frames.
 """
 
 import logging
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Union
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Hashable, List, Optional, Sequence,
+                    Union, cast)
 
-from rayvision_api.cancel import check, pause
+from rayvision_api.cancel import CancelToken, check, pause
 from rayvision_api.exception import RayvisionArgumentError, RayvisionCancelledError
 from rayvision_sync import config
 from rayvision_sync.hashing import DigestCache
@@ -161,23 +162,29 @@ class RayvisionDownload(object):
                            cancel_token=cancel_token)
         return True
 
-    def _token(self, cancel_token):
+    def _token(self, cancel_token: Optional[CancelToken]) -> Optional[CancelToken]:
         return cancel_token or self.cancel_token
 
-    def _output_names(self, task_id_list, server_path):
+    def _output_names(self, task_id_list: Optional[Union["TaskId", Sequence["TaskId"]]],
+                      server_path: Optional[Union[str, Sequence[str]]]) -> List[str]:
         if not server_path:
             if isinstance(task_id_list, (int, str)):
                 task_id_list = [task_id_list]
+            # check_params: without a server path the caller gave task ids.
             return self.manage_task.output_file_names(
-                self.manage_task.get_task_status(list(task_id_list)))
+                self.manage_task.get_task_status(list(cast(Sequence["TaskId"], task_id_list))))
         if isinstance(server_path, str):
             return [server_path]
         if isinstance(server_path, (list, tuple)):
             return list(server_path)
         raise RayvisionArgumentError("custom_server_output_path must a list or str.")
 
-    def _run_download(self, task_id_list, local_path, max_speed=None, print_log=True,
-                      download_filename_format="true", server_path=None, cancel_token=None):
+    def _run_download(self, task_id_list: Optional[Union["TaskId", Sequence["TaskId"]]],
+                      local_path: str, max_speed: Optional[Union[str, int]] = None,
+                      print_log: bool = True,
+                      download_filename_format: Union[str, bool] = "true",
+                      server_path: Optional[Union[str, Sequence[str]]] = None,
+                      cancel_token: Optional[CancelToken] = None) -> TransferResult:
         """Download every output folder of the tasks (or ``server_path``)."""
         keep_path = keep_path_flag(download_filename_format)
         token = self._token(cancel_token)
@@ -211,7 +218,8 @@ class RayvisionDownload(object):
         missing.pop(("unknown", task_id), None)
         return state
 
-    def _strike(self, strikes, key, limit, level, message):
+    def _strike(self, strikes: Dict[Hashable, int], key: Hashable, limit: int, level: int,
+                message: str) -> str:
         """One more poll in a state that may never change: running, until ``limit`` in a row.
 
         ``key`` is the task id or ``(kind, task id)``; ``message`` takes the task id and the
@@ -279,8 +287,11 @@ class RayvisionDownload(object):
         return self._download_loop(task_id_list, local_path, sleep_time, False, max_speed,
                                    print_log, download_filename_format, cancel_token)
 
-    def _download_loop(self, task_id_list, local_path, sleep_time, every_pass, max_speed,
-                       print_log, download_filename_format, cancel_token=None):
+    def _download_loop(self, task_id_list: Optional[Sequence["TaskId"]],
+                       local_path: Optional[str], sleep_time: float, every_pass: bool,
+                       max_speed: Optional[Union[str, int]], print_log: bool,
+                       download_filename_format: Union[str, bool],
+                       cancel_token: Optional[CancelToken] = None) -> bool:
         """Poll the tasks until each has ended, downloading every pass or once at the end.
 
         The caller's list is not modified.
@@ -289,7 +300,7 @@ class RayvisionDownload(object):
         local_path = self._check_local_path(local_path)
         token = self._token(cancel_token)
         what = "download loop of tasks {0}".format(", ".join(str(task) for task in pending))
-        missing = {}
+        missing: Dict[Hashable, int] = {}
         total = TransferResult()
         while pending:
             pause(token, sleep_time, what)
