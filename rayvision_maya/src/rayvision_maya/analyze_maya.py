@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import sys
-from typing import Any, Dict, List, Optional, Set, Union
+from typing import Any, Callable, Dict, List, Optional, Set, Union
 
 from rayvision_maya import constants, ma_reader, static_analysis, version
 from rayvision_maya.dcc import tables
@@ -50,7 +50,8 @@ def _mel_quote(text: Any) -> Any:
 _version_year = version.version_year
 
 
-def read_scene_version(cg_file, add_tip, save_tips):
+def read_scene_version(cg_file: str, add_tip: Callable[..., Any],
+                       save_tips: Callable[[], Any]) -> str:
     """The Maya version that saved ``cg_file``; on failure a saved tip 15002, then the error.
 
     Shared by :class:`AnalyzeMaya` and the 1.1.0 ``analyze_maya_handle.Maya`` (each passes

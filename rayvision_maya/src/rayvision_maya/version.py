@@ -12,7 +12,7 @@ one.
 """
 
 import re
-from typing import Optional, Union
+from typing import Iterator, Optional, Union
 
 from rayvision_maya import mb_reader
 from rayvision_utils.scene_input import open_scene
@@ -38,7 +38,7 @@ def _year(value: Union[bytes, str, None]) -> Optional[str]:
     return match.group(1) if match else None
 
 
-def version_year(value):
+def version_year(value: Optional[Union[str, int, float]]) -> Optional[int]:
     """``"2018"``/``"2018.5"``/``2018`` -> 2018; None when it is not a version."""
     try:
         return int(float(str(value).strip()))
@@ -46,7 +46,8 @@ def version_year(value):
         return None
 
 
-def same_version(scene_version, software_version):
+def same_version(scene_version: Optional[Union[str, int, float]],
+                 software_version: Optional[Union[str, int, float]]) -> bool:
     """True when Maya ``software_version`` may render a scene saved by ``scene_version``.
 
     Both must name the same year: 2018.5 renders a 2018 scene.
@@ -55,7 +56,7 @@ def same_version(scene_version, software_version):
     return year is not None and year == version_year(software_version)
 
 
-def header_lines(cg_file):
+def header_lines(cg_file: str) -> Iterator[bytes]:
     """The lines of the first :data:`_MAX_HEADER_BYTES` of a file (overlong ones left out).
 
     Raises:

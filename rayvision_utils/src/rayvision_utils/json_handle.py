@@ -48,7 +48,7 @@ class JsonHandle(object):
         self.task = task
         self.cg_id = cg_id
         self.exe_path = custom_exe_path
-        self.version = None
+        self.version: Optional[str] = None
         self.version_str: Optional[str] = None
         self.local_os = get_os()
         self.tips = TipsInfo(save_path=task.work_dir)
