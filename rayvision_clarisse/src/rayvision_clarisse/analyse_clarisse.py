@@ -30,7 +30,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from rayvision_clarisse import constants
-from rayvision_clarisse.project_parser import ProjectFormatError, read_project_file
+from rayvision_clarisse.project_parser import Project, ProjectFormatError, read_project_file
 from rayvision_clarisse.static_analysis import (
     LEAN_ATTRS,
     ClarisseResult,
@@ -92,9 +92,9 @@ class AnalyzeClarisse(BaseAnalyzer):
                  workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
                  platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
                  strict: bool = False, cancel_token: Any = None) -> None:
-        self.project = None
-        self.scene_version = None
-        self.scene_hash = None
+        self.project: Optional[Project] = None
+        self.scene_version: Optional[str] = None
+        self.scene_hash: Optional[str] = None
         self._upload_paths: List[str] = []
         super(AnalyzeClarisse, self).__init__(
             cg_file, software_version, project_name, plugin_config, render_software,
@@ -158,6 +158,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         """Major Clarisse version in the project header (``'4'``), or None."""
         if self.project is None:
             self._read_project()
+        assert self.project is not None  # _read_project sets it or raises
         return self.project.clarisse_version
 
     def _read_project(self) -> None:
@@ -253,7 +254,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         env[constants.OPTIONS_ENV_VARIABLE] = self.options_json
         return env
 
-    def dcc_upload_paths(self):
+    def dcc_upload_paths(self) -> List[str]:
         """Resolve what Clarisse reported (``Refs``, ``References``) into files.
 
         ``$PDIR`` and relative paths are read against the folder of the project file that
@@ -274,9 +275,10 @@ class AnalyzeClarisse(BaseAnalyzer):
         return self._upload_paths
 
     @staticmethod
-    def _reference_folders(result, references, project_dir, cache):
+    def _reference_folders(result: ClarisseResult, references: Dict[str, str],
+                           project_dir: str, cache: DirectoryCache) -> Dict[str, str]:
         """Resolve the referenced contexts, outer ones first; ``{context: its file's folder}``."""
-        folders = {}
+        folders: Dict[str, str] = {}
         for context in sorted(references, key=lambda name: name.count("/")):
             raw = references[context]
             folder = _holding_folder(context + ".filename", folders, project_dir)
@@ -308,7 +310,7 @@ class AnalyzeClarisse(BaseAnalyzer):
         super(AnalyzeClarisse, self).write_upload_json(asset_paths)
 
 
-def _holding_folder(attribute, folders, project_dir):
+def _holding_folder(attribute: str, folders: Dict[str, str], project_dir: str) -> str:
     """Folder of the project file holding ``attribute`` (``<object full name>.<attr>``).
 
     That is the file of the innermost referenced context the object lives in, else the

@@ -137,7 +137,7 @@ class Project(object):
         self.path = path
         self.header = header
         self.root = root
-        self.md5 = None
+        self.md5: Optional[str] = None
 
     @property
     def clarisse_version(self) -> Any:
@@ -337,7 +337,7 @@ class _Parser(object):
                 return
         self._tokens(stripped, 0)
 
-    def _open_simple(self, head):
+    def _open_simple(self, head: bytes) -> None:
         """``Kind {`` / ``Kind word ... {`` / ``Kind "label" {``: open the block directly."""
         quote = head.find(b'"')
         if quote < 0:
@@ -383,7 +383,7 @@ class _Parser(object):
         values.append(_decode(stripped[start + 1:-1]))
         self._store(values)
 
-    def _store(self, words):
+    def _store(self, words: List[str]) -> None:
         """A statement of words (its name first) read in one go: as :func:`_statement`."""
         first = words[0]
         if first.startswith("#"):
@@ -477,7 +477,8 @@ def _open_block(statement: Any, stack: Any, path: Any, line: Any) -> None:
     _push_block(stack, words[0][1], words[1][1] if len(words) > 1 else None, path, line)
 
 
-def _push_block(stack, kind, label, path, line):
+def _push_block(stack: List["Block"], kind: str, label: Optional[str], path: str,
+                line: int) -> None:
     if len(stack) > MAX_DEPTH:
         raise ProjectFormatError(path, line, "blocks nested deeper than {0}".format(MAX_DEPTH))
     block = Block(kind, label, line)
