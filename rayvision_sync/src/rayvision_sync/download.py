@@ -7,8 +7,18 @@ again, so repeated passes only move new frames.
 """
 
 import logging
-from typing import (TYPE_CHECKING, Any, Callable, Dict, Hashable, List, Optional, Sequence,
-                    Union, cast)
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Hashable,
+    List,
+    Optional,
+    Sequence,
+    Union,
+    cast,
+)
 
 from rayvision_api.cancel import CancelToken, check, pause
 from rayvision_api.exception import RayvisionArgumentError, RayvisionCancelledError

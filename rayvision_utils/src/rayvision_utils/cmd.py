@@ -11,8 +11,18 @@ import logging
 import subprocess
 import threading
 import time
-from typing import (TYPE_CHECKING, Any, Callable, Deque, List, Mapping, Optional, Sequence,
-                    Tuple, Union)
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Deque,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 from rayvision_api.exception import RayvisionCancelledError
 from rayvision_api.process_tree import kill_tree, popen_group_kwargs
