@@ -51,6 +51,7 @@ from rayvision_sync.upload_plan import (
     confirmed,
     plan_uploads,
     stat_pairs,
+    total_size,
 )
 
 LOGGER = logging.getLogger(__name__)
@@ -210,7 +211,7 @@ class HttpTransferEngine(object):
                             verify_limit=self.verify_limit)
         records = self._confirm_on_farm(bid, plan, records, scope)
         result.files_skipped = len(plan.skipped)
-        progress.start(result.files_total, sum(entry[1].st_size for entry in entries.values()))
+        progress.start(result.files_total, total_size(entries))
         for failed, message in result.failures:
             progress.file_failed(None, failed, message)
         progress.files_skipped(plan.skipped)
