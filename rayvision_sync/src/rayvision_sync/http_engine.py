@@ -49,6 +49,7 @@ from rayvision_sync.upload_plan import (
     DEFAULT_VERIFY_LIMIT,
     VERIFY_MODES,
     confirmed,
+    gc_paused,
     plan_uploads,
     stat_pairs,
     total_size,
@@ -203,12 +204,13 @@ class HttpTransferEngine(object):
         progress = progress or ProgressReporter("upload", show=False)
         result = TransferResult()
         pairs = list(pairs)
-        prefetched = _Prefetch.start_for(records, scope, len(pairs))
-        entries = stat_pairs(pairs, result.failures)
-        result.files_total = len(entries) + len(result.failures)
-        records, known = self._known(records, scope, prefetched, entries)
-        plan = plan_uploads(entries, known, verify, self.verify_fraction, self.verify_age,
-                            verify_limit=self.verify_limit)
+        with gc_paused():
+            prefetched = _Prefetch.start_for(records, scope, len(pairs))
+            entries = stat_pairs(pairs, result.failures)
+            result.files_total = len(entries) + len(result.failures)
+            records, known = self._known(records, scope, prefetched, entries)
+            plan = plan_uploads(entries, known, verify, self.verify_fraction,
+                                self.verify_age, verify_limit=self.verify_limit)
         records = self._confirm_on_farm(bid, plan, records, scope)
         result.files_skipped = len(plan.skipped)
         progress.start(result.files_total, total_size(entries))

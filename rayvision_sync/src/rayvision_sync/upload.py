@@ -21,6 +21,7 @@ from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.records import open_record_store
 from rayvision_sync.result import TransferResult
 from rayvision_sync.transfer import RayvisionTransfer
+from rayvision_sync.upload_plan import gc_paused
 from rayvision_sync.utils import RETRY_DELAYS, create_transfer_params, upload_retry
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def read_upload_json(upload_json_path: str) -> List[Tuple[str, str]]:
         UnsafePathError: A server path holds a ``..`` component.
     """
     try:
-        with open(upload_json_path, encoding="utf-8-sig") as handle:
+        with open(upload_json_path, encoding="utf-8-sig") as handle, gc_paused():
             data = json.load(handle)
     except OSError as exc:
         raise RayvisionArgumentError("cannot read upload json {0!r}: {1}".format(
@@ -50,7 +51,8 @@ def read_upload_json(upload_json_path: str) -> List[Tuple[str, str]]:
     if not isinstance(assets, list):
         raise RayvisionArgumentError("upload json {0!r} has no 'asset' list".format(
             upload_json_path))
-    pairs = _plain_pairs(assets)
+    with gc_paused():
+        pairs = _plain_pairs(assets)
     if pairs is not None:
         return pairs
     pairs = []
