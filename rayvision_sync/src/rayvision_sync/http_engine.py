@@ -52,7 +52,6 @@ from rayvision_sync.upload_plan import (
     gc_paused,
     plan_uploads,
     stat_pairs,
-    total_size,
 )
 
 LOGGER = logging.getLogger(__name__)
@@ -213,7 +212,7 @@ class HttpTransferEngine(object):
                                 self.verify_age, verify_limit=self.verify_limit)
         records = self._confirm_on_farm(bid, plan, records, scope)
         result.files_skipped = len(plan.skipped)
-        progress.start(result.files_total, total_size(entries))
+        progress.start(result.files_total, sum(entry[1].st_size for entry in entries.values()))
         for failed, message in result.failures:
             progress.file_failed(None, failed, message)
         progress.files_skipped(plan.skipped)

@@ -29,34 +29,6 @@ def storage_path(path):
     return "/" + "/".join(parts)
 
 
-def storage_paths(paths):
-    """:func:`storage_path` of every path of a list (as a new list).
-
-    An upload.json of 100k assets is checked as a whole first: when no path needs changing
-    (the usual case), the list is returned as it is, without a Python call per path.
-    """
-    paths = list(paths)
-    if _all_clean(paths):
-        return paths
-    return [storage_path(path) for path in paths]
-
-
-# Text that, inside or at the end of a path, makes storage_path change it.
-_UNCLEAN = ("\\", "//", "/.", "/\n", " \n", ".\n", "\t\n")
-
-
-def _all_clean(paths):
-    """True when every path is a str that storage_path returns unchanged."""
-    if not paths:
-        return True
-    if set(map(type, paths)) != {str}:
-        return False
-    joined = "\n".join(paths) + "\n"
-    # One path per line, each beginning with "/" (a path holding a newline goes the long way).
-    return joined.count("\n") == len(paths) and joined.count("\n/") == len(paths) - 1 \
-        and joined[:1] == "/" and not any(text in joined for text in _UNCLEAN)
-
-
 def relative_components(remote_path, base):
     """Components of ``remote_path`` below the storage folder ``base``.
 

@@ -21,7 +21,6 @@ from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.records import open_record_store
 from rayvision_sync.result import TransferResult
 from rayvision_sync.transfer import RayvisionTransfer
-from rayvision_sync.upload_plan import gc_paused
 from rayvision_sync.utils import RETRY_DELAYS, create_transfer_params, upload_retry
 
 if TYPE_CHECKING:
@@ -39,7 +38,7 @@ def read_upload_json(upload_json_path: str) -> List[Tuple[str, str]]:
         UnsafePathError: A server path holds a ``..`` component.
     """
     try:
-        with open(upload_json_path, encoding="utf-8-sig") as handle, gc_paused():
+        with open(upload_json_path, encoding="utf-8-sig") as handle:
             data = json.load(handle)
     except OSError as exc:
         raise RayvisionArgumentError("cannot read upload json {0!r}: {1}".format(
@@ -51,10 +50,6 @@ def read_upload_json(upload_json_path: str) -> List[Tuple[str, str]]:
     if not isinstance(assets, list):
         raise RayvisionArgumentError("upload json {0!r} has no 'asset' list".format(
             upload_json_path))
-    with gc_paused():
-        pairs = _plain_pairs(assets)
-    if pairs is not None:
-        return pairs
     pairs = []
     for index, entry in enumerate(assets):
         try:
@@ -72,25 +67,6 @@ def read_upload_json(upload_json_path: str) -> List[Tuple[str, str]]:
             raise UnsafePathError("upload json {0!r}: asset[{1}] server path {2!r} holds a "
                                   "'..' component".format(upload_json_path, index, server))
         pairs.append((local, server))
-    return pairs
-
-
-def _plain_pairs(assets):
-    """The pairs when every entry is plainly valid (checked for the whole list at once).
-
-    Returns None when some entry needs a closer look: the entry-by-entry check then finds
-    and names it (or accepts it: a ``..`` inside a name such as ``a..b`` is fine).
-    """
-    try:
-        pairs = [(entry["local"], entry["server"]) for entry in assets]
-    except (TypeError, KeyError, IndexError):
-        return None
-    if not pairs:
-        return pairs
-    locals_, servers = zip(*pairs)
-    if not all(locals_) or not all(servers) or set(map(type, servers)) != {str} or \
-            ".." in "\n".join(servers):
-        return None
     return pairs
 
 

@@ -14,11 +14,9 @@ import os
 import random
 import stat as stat_module
 import time
-from itertools import compress, repeat
-from operator import attrgetter, itemgetter
 
 from rayvision_sync.hashing import sha256_file
-from rayvision_sync.paths import storage_path, storage_paths
+from rayvision_sync.paths import storage_path
 from rayvision_sync.records import parse_record, record_value
 from rayvision_sync.transfer_state import FileTransfer
 
@@ -27,13 +25,6 @@ DEFAULT_VERIFY_FRACTION = 0.001
 DEFAULT_VERIFY_AGE = 7 * 24 * 3600
 # Most sampled (not aged) records confirmed in one run: the sample stays a few requests.
 DEFAULT_VERIFY_LIMIT = 32
-
-_LOCAL = itemgetter(0)
-_INFO = itemgetter(1)
-_SIZE = attrgetter("st_size")
-_MODE = attrgetter("st_mode")
-_TAIL = itemgetter(slice(-11, None))
-_FIRST = itemgetter(0)
 
 
 class UploadPlan(object):
@@ -64,39 +55,23 @@ def stat_pairs(pairs, failures):
 
 
 def _stat_pairs(pairs, failures):
-    if not pairs:
-        return {}
-    locals_, servers = zip(*pairs)
-    servers = storage_paths(servers)
-    infos = _stat_all(locals_, failures)
-    if None not in infos and not any(map(stat_module.S_ISDIR, map(_MODE, infos))):
-        # The usual job, a list of files: built without a Python step per file.
-        return dict(zip(servers, zip(locals_, infos)))
     entries = {}
-    for local, server, info in zip(locals_, servers, infos):
-        if info is None:
+    stat = os.stat
+    is_dir = stat_module.S_ISDIR
+    # The hot loop of the unchanged-file check: one stat per file and nothing else.
+    for local, server in pairs:
+        server = storage_path(server)
+        try:
+            info = stat(local)
+        except OSError as exc:
+            failures.append((local, "cannot read: {0}".format(exc.strerror or exc)))
             continue
-        if stat_module.S_ISDIR(info.st_mode):
+        if is_dir(info.st_mode):
             for file_local, file_server, file_info in _expand(local, server, failures):
                 entries[file_server] = (file_local, file_info)
         else:
             entries[server] = (local, info)
     return entries
-
-
-def _stat_all(paths, failures):
-    """``os.stat`` of every path, None for an unreadable one (added to ``failures``)."""
-    infos = []
-    while len(infos) < len(paths):
-        try:
-            # The hot loop of the unchanged-file check: map runs the stats without a Python
-            # step per file; an error stops it at the failing path, which is noted.
-            infos.extend(map(os.stat, paths[len(infos):] if infos else paths))
-        except OSError as exc:
-            local = paths[len(infos)]
-            failures.append((local, "cannot read: {0}".format(exc.strerror or exc)))
-            infos.append(None)
-    return infos
 
 
 def plan_uploads(entries, known, verify="stat", verify_fraction=DEFAULT_VERIFY_FRACTION,
@@ -123,53 +98,32 @@ def plan_uploads(entries, known, verify="stat", verify_fraction=DEFAULT_VERIFY_F
 def _compare(entries, known, verify_age, now):
     """The plan before the optional re-hash; ``to_check`` holds the aged records."""
     plan = UploadPlan()
-    servers = list(entries)
-    found = list(entries.values())
-    infos = list(map(_INFO, found))
-    values = list(map(known.get, servers, repeat("")))
-    # A current record starts with the size, mtime, ctime and inode the file has now.
-    stamps = [f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:"
-              for info in infos]
-    same = list(map(str.startswith, values, stamps))
-    matched = list(compress(zip(servers, map(_LOCAL, found), map(_SIZE, infos)), same))
-    plan.skipped = matched
-    oldest = str(int((time.time() if now is None else now) - verify_age))
-    plan.to_check = _aged(plan.skipped, list(compress(values, same)), list(
-        compress(infos, same)), oldest)
-    if len(matched) == len(servers):
-        return plan
-    for server, (local, info), value, current in zip(servers, found, values, same):
-        if current:
-            continue
-        size = info.st_size
-        if value.count(":") == 2 and value.startswith(f"{size}:{info.st_mtime_ns}:"):
-            # A record of the older form: trusted once, rewritten with ctime and inode.
-            plan.skipped.append((server, local, size))
-            plan.refresh[server] = record_value(
-                size, info.st_mtime_ns, value[value.rindex(":") + 1:], info.st_ctime_ns,
-                info.st_ino)
-            continue
-        plan.transfers.append(FileTransfer(server, local, info))
-    return plan
-
-
-def _aged(skipped, values, infos, oldest):
-    """``(server, local, stat, value)`` of the current records last confirmed by ``oldest``.
-
-    ``oldest`` is a time in whole seconds; records hold their confirmation time last, after
-    a colon. While both have 10 digits (2001 to 2286), text order is time order.
-    """
-    marker = ":" + oldest
-    tails = list(map(_TAIL, values))
-    if len(marker) == 11 and all(map(marker.__lt__, tails)) and \
-            all(map(":".__eq__, map(_FIRST, tails))):
-        return []
+    skipped = plan.skipped
+    transfers = plan.transfers
     aged = []
-    for (server, local, _), info, value in zip(skipped, infos, values):
-        checked = value[value.rindex(":") + 1:]
-        if len(checked) < len(oldest) or (len(checked) == len(oldest) and checked <= oldest):
-            aged.append((server, local, info, value))
-    return aged
+    oldest = str(int((time.time() if now is None else now) - verify_age))
+    for server, (local, info) in entries.items():
+        value = known.get(server)
+        if value is not None:
+            size = info.st_size
+            prefix = f"{size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:"
+            if value.startswith(prefix):
+                skipped.append((server, local, size))
+                checked = value[value.rindex(":") + 1:]
+                if len(checked) < len(oldest) or (len(checked) == len(oldest)
+                                                  and checked <= oldest):
+                    aged.append((server, local, info, value))
+                continue
+            if value.count(":") == 2 and value.startswith(f"{size}:{info.st_mtime_ns}:"):
+                # A record of the older form: trusted once, rewritten with ctime and inode.
+                skipped.append((server, local, size))
+                plan.refresh[server] = record_value(
+                    size, info.st_mtime_ns, value[value.rindex(":") + 1:], info.st_ctime_ns,
+                    info.st_ino)
+                continue
+        transfers.append(FileTransfer(server, local, info))
+    plan.to_check = aged
+    return plan
 
 
 def _rehash(plan, entries, known):
@@ -205,7 +159,7 @@ def gc_paused():
 
     The check keeps every object it makes (no cycles): upload.json's entries, one stat
     result per file, the records. Collections triggered by them would scan the growing set
-    of live objects again and again (about as long as the stats themselves for 100k files).
+    of live objects again and again.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -226,11 +180,6 @@ def _expand(local, server, failures):
                 yield path, storage_path(server + "/" + rel), os.stat(path)
             except OSError as exc:
                 failures.append((path, "cannot read: {0}".format(exc.strerror or exc)))
-
-
-def total_size(entries):
-    """Bytes of every file of ``{server: (local, stat)}``."""
-    return sum(map(_SIZE, map(_INFO, entries.values())))
 
 
 def confirmed(value):

@@ -1,9 +1,5 @@
-"""The unchanged-file check works on whole lists: each shortcut gives what the per-file rules give.
-
-The rules themselves are in docs/sync.md ("Upload-record database"); these tests hold the
-list-at-once forms (upload.json checked at once, stats by ``map``, records compared in bulk)
-to the per-file forms, including the inputs that must leave the shortcut.
-"""
+"""The unchanged-file check over a mixed job: upload.json entries, unreadable files, folders,
+and every kind of record (docs/sync.md, "Upload-record database")."""
 
 import json
 import os
@@ -13,26 +9,9 @@ import pytest
 
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync.exception import UnsafePathError
-from rayvision_sync.paths import storage_path, storage_paths
 from rayvision_sync.records import record_value
 from rayvision_sync.upload import read_upload_json
-from rayvision_sync.upload_plan import plan_uploads, stat_pairs, total_size
-
-AWKWARD = ["/a/b.exr", "a/b", "/a/b/", "\\\\srv\\share\\c.exr", "C:\\proj\\d.png", "/a//b",
-           "/a/./b", "/a/.hidden", "/a ", "/a.", "/a\t", " /a", "", "/", "/a\n/b", "/x\ny"]
-
-
-@pytest.mark.parametrize("odd", AWKWARD)
-def test_storage_paths_of_a_list_equal_storage_path_of_each(odd):
-    clean = ["/proj/tex/{0}.png".format(index) for index in range(5)]
-    for paths in ([odd], clean + [odd], [odd] + clean, clean[:2] + [odd] + clean[2:]):
-        assert storage_paths(paths) == [storage_path(path) for path in paths], paths
-
-
-def test_clean_paths_come_back_unchanged():
-    clean = ["/proj/tex/{0}.png".format(index) for index in range(100)]
-    assert storage_paths(clean) == clean and storage_paths([]) == []
-
+from rayvision_sync.upload_plan import plan_uploads, stat_pairs
 
 def _upload_json(tmp_path, assets):
     path = tmp_path / "upload.json"
@@ -94,7 +73,6 @@ def test_unreadable_files_are_failures_and_the_others_are_all_stated(tmp_path):
     expected = ["/p/" + os.path.basename(path) for path in paths] + ["/p/folder/sub/in.png"]
     assert sorted(entries) == sorted(expected)
     assert entries["/p/f2.png"][1].st_size == 3
-    assert total_size(entries) == sum(range(1, 7)) + 3
 
 
 def _value(info, checked):
