@@ -13,6 +13,7 @@ from rayvision_sync.records import record_value
 from rayvision_sync.upload import read_upload_json
 from rayvision_sync.upload_plan import plan_uploads, stat_pairs
 
+
 def _upload_json(tmp_path, assets):
     path = tmp_path / "upload.json"
     path.write_text(json.dumps({"asset": assets}), encoding="utf-8")
