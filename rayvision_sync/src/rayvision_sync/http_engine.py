@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 from rayvision_api.cancel import CancelToken, check
+from rayvision_api.collector import collector_paused
 from rayvision_api.exception import ProgressCallbackError, RayvisionCancelledError
 from rayvision_sync.exception import (
     RecordDatabaseError,
@@ -241,13 +242,14 @@ class HttpTransferEngine(object):
         result = TransferResult()
         pairs = list(pairs)
         progress.check("upload")
-        prefetched = _Prefetch.start_for(records, scope, len(pairs))
-        entries = stat_pairs(pairs, result.failures)
-        progress.check("upload")
-        result.files_total = len(entries) + len(result.failures)
-        records, known = self._known(records, scope, prefetched, entries)
-        plan = plan_uploads(entries, known, verify, self.verify_fraction, self.verify_age,
-                            verify_limit=self.verify_limit)
+        with collector_paused():
+            prefetched = _Prefetch.start_for(records, scope, len(pairs))
+            entries = stat_pairs(pairs, result.failures)
+            progress.check("upload")
+            result.files_total = len(entries) + len(result.failures)
+            records, known = self._known(records, scope, prefetched, entries)
+            plan = plan_uploads(entries, known, verify, self.verify_fraction,
+                                self.verify_age, verify_limit=self.verify_limit)
         records = self._confirm_on_farm(bid, plan, records, scope)
         result.files_skipped = len(plan.skipped)
         progress.start(result.files_total, sum(entry[1].st_size for entry in entries.values()))

@@ -8,8 +8,6 @@ a sample (``verify_fraction``) and every record not confirmed for ``verify_age``
 checked on the farm afterwards (:meth:`HttpTransferEngine.upload_pairs`).
 """
 
-import contextlib
-import gc
 import math
 import os
 import random
@@ -17,6 +15,7 @@ import stat as stat_module
 import time
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
+from rayvision_api.collector import collector_paused
 from rayvision_sync.hashing import sha256_file
 from rayvision_sync.paths import storage_path
 from rayvision_sync.records import (
@@ -59,7 +58,7 @@ def stat_pairs(pairs: List[Tuple[str, str]],
 
     Unreadable paths are appended to ``failures`` as ``(local, message)``.
     """
-    with _no_gc():
+    with collector_paused():
         return _stat_pairs(pairs, failures)
 
 
@@ -99,7 +98,7 @@ def plan_uploads(entries: Dict[str, Tuple[str, os.stat_result]], known: Dict[str
         now (float): The current time (tests).
         verify_limit (int): Most files of the random sample (aged records are not capped).
     """
-    with _no_gc():
+    with collector_paused():
         plan = _compare(entries, known, verify_age, now)
     if verify == "hash":
         _rehash(plan, entries, known)
@@ -168,22 +167,6 @@ def _choose_checks(plan: UploadPlan, entries: Dict[str, Tuple[str, os.stat_resul
     for server, local, _ in random.sample(plan.skipped, count):
         chosen.setdefault(server, (server, local, entries[server][1], known.get(server)))
     plan.to_check = list(chosen.values())
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a hot loop.
-
-    The loops keep every object they make (no cycles); collections triggered by them would
-    rescan the growing set of young objects again and again.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _expand(local: str, server: str,

@@ -1,22 +1,9 @@
 """Pause Python's cyclic garbage collector while a scene is parsed and analysed.
 
-A parse builds hundreds of thousands of small objects that all stay alive until the analysis
-ends; the collector then walks the growing heap again and again for nothing (about half the
-time of a large Clarisse parse). Reference counting still frees everything that is dropped.
+The one implementation lives in :mod:`rayvision_api.collector`, shared with the upload
+check of ``rayvision_sync``.
 """
 
-import contextlib
-import gc
-from typing import Iterator
+from rayvision_api.collector import collector_paused
 
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Disable the cyclic collector inside the ``with`` block; restore its state after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+__all__ = ["collector_paused"]
