@@ -87,6 +87,23 @@ def dcc_module(package, module, dcc):
                           "RAYVISION_SITE to the folder holding {2}".format(dcc, error, package))
 
 
+def files_lines(what, count, missing):
+    """The end of an in-DCC findings text: files read, then the missing ones or none.
+
+    Args:
+        what (str): ``"scene"`` or ``"project"``.
+        count (int): Files the scene reads.
+        missing (list): Paths of the missing ones.
+    """
+    lines = ["", "Files read by the {0}: {1}".format(what, count)]
+    if missing:
+        lines.append("Missing files ({0}):".format(len(missing)))
+        lines += ["  " + path for path in missing]
+    else:
+        lines.append("No missing file.")
+    return lines
+
+
 def default_executable():
     """``RAYVISION_EXECUTABLE``, else ``rayvision`` (looked up on PATH when started)."""
     return os.environ.get("RAYVISION_EXECUTABLE") or "rayvision"

@@ -204,12 +204,7 @@ def findings_text(found):
                 layer["name"], layer["frames"], "" if layer["renderable"] else "  (disabled)"))
     if not found["images"]:
         lines.append("  (none)")
-    lines += ["", "Files read by the project: {0}".format(found["files"])]
-    if found["missing"]:
-        lines.append("Missing files ({0}):".format(len(found["missing"])))
-        lines += ["  " + path for path in found["missing"]]
-    else:
-        lines.append("No missing file.")
+    lines += rayvision_job.files_lines("project", found["files"], found["missing"])
     return "\n".join(lines)
 
 

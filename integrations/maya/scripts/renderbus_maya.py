@@ -100,12 +100,7 @@ def findings_text(found):
     for layer in found["layers"]:
         lines.append("  {0}  frames {1}{2}".format(layer["name"], layer["frames"],
                                                    "" if layer["renderable"] else "  (off)"))
-    lines += ["", "Files read by the scene: {0}".format(found["files"])]
-    if found["missing"]:
-        lines.append("Missing files ({0}):".format(len(found["missing"])))
-        lines += ["  " + path for path in found["missing"]]
-    else:
-        lines.append("No missing file.")
+    lines += rayvision_job.files_lines("scene", found["files"], found["missing"])
     return "\n".join(lines)
 
 

@@ -68,12 +68,7 @@ def findings_text(found):
     for rop in found["rops"]:
         lines.append("  {0}  frames {1}{2}".format(rop["name"], rop["frames"],
                                                    "" if rop["renderable"] else "  (bypassed)"))
-    lines += ["", "Files read by the scene: {0}".format(found["files"])]
-    if found["missing"]:
-        lines.append("Missing files ({0}):".format(len(found["missing"])))
-        lines += ["  " + path for path in found["missing"]]
-    else:
-        lines.append("No missing file.")
+    lines += rayvision_job.files_lines("scene", found["files"], found["missing"])
     return "\n".join(lines)
 
 
