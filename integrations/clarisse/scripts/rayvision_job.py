@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 try:
     import queue  # novermin
@@ -231,6 +232,7 @@ class RayvisionProcess(object):
                     on_event(event)
         except BaseException:
             kill_tree(process)
+            _reap(process, readers)
             raise
         exit_code = process.wait()
         for reader in readers:
@@ -241,6 +243,18 @@ class RayvisionProcess(object):
             error = tail[-1].strip() if tail else "rayvision {0} exited {1}".format(
                 args[0], exit_code)
         return Outcome(exit_code, error, state["result"], state["task"], state["error_code"])
+
+
+def _reap(process, readers, seconds=5.0):
+    """Wait (bounded) for a killed command and its reading threads to end.
+
+    Nothing of a cancelled command outlives :meth:`RayvisionProcess.run` inside the host.
+    """
+    deadline = time.time() + seconds
+    while process.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    for reader in readers:
+        reader.join(max(0.0, deadline - time.time()))
 
 
 def _pump(stream, put):
