@@ -259,7 +259,7 @@ def _open_as_other_user(path):
     return answer
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX file modes")
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="reads the file as another user (fork)")
 def test_unreadable_file_is_typed():
     folder = tempfile.mkdtemp()
     try:
