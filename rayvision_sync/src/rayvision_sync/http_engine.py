@@ -18,6 +18,7 @@ of :mod:`~rayvision_sync.transfer_state`. This module runs the jobs.
 """
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 
@@ -42,6 +43,7 @@ from rayvision_sync.http_upload import SingleUpload
 from rayvision_sync.listing import validate_item, validate_listing
 from rayvision_sync.paths import local_destination, storage_path
 from rayvision_sync.progress import ProgressReporter
+from rayvision_sync.record_summary import SummaryRun
 from rayvision_sync.records import record_scope
 from rayvision_sync.result import TransferResult
 from rayvision_sync.storage_client import StorageClient
@@ -54,7 +56,9 @@ from rayvision_sync.upload_plan import (
     VERIFY_MODES,
     confirmed,
     plan_uploads,
-    stat_pairs,
+    UploadList,
+    stat_files,
+    unchanged_plan,
 )
 
 if TYPE_CHECKING:
@@ -66,8 +70,8 @@ if TYPE_CHECKING:
 
     from rayvision_api.connect import Connect
     from rayvision_sync.listing import ListedFile
-    from rayvision_sync.records import RedisRecordStore, SqliteRecordStore
-    from rayvision_sync.upload_plan import UploadPlan
+    from rayvision_sync.records import RecordStore, RedisRecordStore, SqliteRecordStore
+    from rayvision_sync.upload_plan import StatTable, UploadPlan
 
 LOGGER = logging.getLogger(__name__)
 
@@ -240,19 +244,16 @@ class HttpTransferEngine(object):
         scope = self.scope(bid_key)
         progress = progress or ProgressReporter("upload", show=False)
         result = TransferResult()
-        pairs = list(pairs)
+        pairs = UploadList.of(pairs)
         progress.check("upload")
         with collector_paused():
-            prefetched = _Prefetch.start_for(records, scope, len(pairs))
-            entries = stat_pairs(pairs, result.failures)
+            table = stat_files(pairs, result.failures)
             progress.check("upload")
-            result.files_total = len(entries) + len(result.failures)
-            records, known = self._known(records, scope, prefetched, entries)
-            plan = plan_uploads(entries, known, verify, self.verify_fraction,
-                                self.verify_age, verify_limit=self.verify_limit)
-        records = self._confirm_on_farm(bid, plan, records, scope)
+            result.files_total = len(table) + len(result.failures)
+            records, plan, run = self._plan(records, scope, table, verify)
+        records = self._confirm_on_farm(bid, plan, records, scope, run)
         result.files_skipped = len(plan.skipped)
-        progress.start(result.files_total, sum(entry[1].st_size for entry in entries.values()))
+        progress.start(result.files_total, table.total_size())
         for failed, message in result.failures:
             progress.file_failed(None, failed, message)
         progress.files_skipped(plan.skipped)
@@ -261,6 +262,8 @@ class HttpTransferEngine(object):
         batches = BatchUpload(self.client, single, self.policy, LOGGER)
         groups = plan_groups(plan.transfers, limiter, self.chunk_size, self.workers)
         saver = _RecordSaver(records, scope)
+        if run is not None:
+            run.sending(plan.transfers)
         try:
             progress.check("upload")
             with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(groups)))) as pool:
@@ -269,7 +272,7 @@ class HttpTransferEngine(object):
 
                 def count(future: "Future[List[Tuple[FileTransfer, Any]]]") -> None:
                     for transfer, outcome in future.result():
-                        self._count_upload(result, transfer, outcome, progress, saver)
+                        self._count_upload(result, transfer, outcome, progress, saver, run)
 
                 _gather(futures, count, progress, "upload of {0} files".format(
                     len(plan.transfers)))
@@ -281,7 +284,43 @@ class HttpTransferEngine(object):
         if result.failures:
             raise TransferError("{0} of {1} files could not be uploaded: {2}".format(
                 len(result.failures), result.files_total, _first_failures(result)), 200025)
+        _write_summary(run, saver.records)
         return result
+
+    def _plan(self, records: Optional["RecordStore"], scope: str, table: "StatTable",
+              verify: str) -> Tuple[Optional["RecordStore"], "UploadPlan",
+                                    Optional[SummaryRun]]:
+        """``(records, plan, summary run)``: one summary lookup, else every record read.
+
+        A failing database is dropped for this job (every file is then sent).
+        """
+        if records is None:
+            return None, self._plan_with(table, {}, verify), None
+        try:
+            digest = table.digest()
+            summary, generation = records.summary(scope, digest)
+        except RecordDatabaseError as exc:
+            LOGGER.warning("%s; uploading every file without the record database", exc.error)
+            return None, self._plan_with(table, {}, verify), None
+        run = SummaryRun(records, scope, digest, generation)
+        if verify == "stat" and summary is not None and summary.generation == generation \
+                and summary.oldest > time.time() - self.verify_age:
+            run.oldest = summary.oldest
+            return records, unchanged_plan(table, self.verify_fraction, self.verify_limit,
+                                           summary.oldest), run
+        entries = table.entries()
+        records, known = self._known(records, scope, _Prefetch.start_for(
+            records, scope, len(entries)), entries)
+        plan = self._plan_with(table, known, verify, entries)
+        run.oldest = plan.oldest
+        return records, plan, run
+
+    def _plan_with(self, table: "StatTable", known: Dict[str, str], verify: str,
+                   entries: Optional[Dict[str, Tuple[str, "stat_result"]]] = None
+                   ) -> "UploadPlan":
+        return plan_uploads(table.entries() if entries is None else entries, known, verify,
+                            self.verify_fraction, self.verify_age,
+                            verify_limit=self.verify_limit)
 
     def _known(self, records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]], scope: str,
                prefetched: "_Prefetch", entries: Dict[str, Tuple[str, "stat_result"]]) -> Any:
@@ -300,7 +339,8 @@ class HttpTransferEngine(object):
 
     def _confirm_on_farm(self, bid: str, plan: "UploadPlan",
                          records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]],
-                         scope: str) -> Optional[Union["RedisRecordStore", "SqliteRecordStore"]]:
+                         scope: str, run: Optional[SummaryRun] = None
+                         ) -> Optional[Union["RedisRecordStore", "SqliteRecordStore"]]:
         """Check sampled and aged records on the farm; a file gone or resized is sent again.
 
         Returns:
@@ -315,11 +355,13 @@ class HttpTransferEngine(object):
             gone = {}
             for (server, local, info, value), size in zip(plan.to_check, sizes):
                 if size == -1:
+                    if run is not None:
+                        run.complete = False  # an aged record stays unconfirmed
                     continue
                 if size != info.st_size:
                     gone[server] = FileTransfer(server, local, info)
                     plan.refresh.pop(server, None)
-                elif server not in plan.refresh:
+                elif plan.confirm and server not in plan.refresh:
                     plan.refresh[server] = confirmed(value)
             if gone:
                 LOGGER.warning("%d recorded files are missing or different on the farm; "
@@ -335,7 +377,7 @@ class HttpTransferEngine(object):
 
     def _count_upload(self, result: TransferResult, transfer: FileTransfer,
                       outcome: Union[Tuple[int, int, str], Exception], progress: ProgressReporter,
-                      saver: "_RecordSaver") -> None:
+                      saver: "_RecordSaver", run: Optional[SummaryRun] = None) -> None:
         if isinstance(outcome, Exception):
             message = str(outcome)
             result.failures.append((transfer.local, message))
@@ -351,6 +393,8 @@ class HttpTransferEngine(object):
                      sent)
         if record is not None:
             saver.add(transfer.server, record)
+        if run is not None:
+            run.recorded(transfer.server, record)
 
     def upload_file(self, bid_key: Any, local: Any, server: Any, max_speed: Any = None,
                     progress: Any = None, print_log: bool = True) -> Any:
@@ -543,6 +587,16 @@ def _gather(futures: Iterable["Future[Any]"], count: Callable[["Future[Any]"], N
         raise progress.callback_error
     if stopped is not None:
         raise RayvisionCancelledError(what, progress.token.reason) from stopped
+
+
+def _write_summary(run: Optional[SummaryRun], records: Optional["RecordStore"]) -> None:
+    """Store the run's summary when it earned one; a failure only costs the next run time."""
+    if run is None:
+        return
+    try:
+        run.write(records)
+    except RecordDatabaseError as exc:
+        LOGGER.debug("upload summary not stored: %s", exc.error)
 
 
 def _first_failures(result: TransferResult) -> str:

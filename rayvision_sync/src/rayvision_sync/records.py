@@ -29,6 +29,14 @@ import time
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 from rayvision_sync.exception import RecordDatabaseError
+from rayvision_sync.record_summary import (
+    Summary,
+    fingerprint_changed,
+    MAX_SUMMARIES,
+    parse_summary,
+    prune,
+    summary_value,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -38,6 +46,8 @@ REDIS_BATCH = 2000
 # From this many paths on, reading the whole scope at once beats keyed lookups.
 SCAN_THRESHOLD = 2000
 REDIS_KEY_PREFIX = "rayvision_sync:record:"
+REDIS_GENERATION_PREFIX = "rayvision_sync:generation:"
+REDIS_SUMMARY_PREFIX = "rayvision_sync:summary:"
 
 
 def record_scope(domain: str, bid: Union[int, str]) -> str:
@@ -145,9 +155,31 @@ def _chunks(items: Any, size: Any) -> Any:
 
 
 class RecordStore(abc.ABC):
-    """Interface of the two stores; ``paths`` are server paths within one ``scope``."""
+    """Interface of the two stores; ``paths`` are server paths within one ``scope``.
+
+    Besides the records, a store keeps per scope a *generation*, bumped in the same
+    transaction as every change that can make a record untrue (a delete, a record replaced
+    by one with another fingerprint, a rebuilt database starts again from nothing), and
+    upload summaries (:mod:`rayvision_sync.record_summary`) valid only at the generation
+    they were written at.
+    """
 
     kind: Optional[str] = None
+
+    def __init__(self) -> None:
+        self._bumped: Dict[str, int] = collections.Counter()
+
+    def bumps(self, scope: str) -> int:
+        """How many times this store object bumped the generation of ``scope``."""
+        return self._bumped[scope]
+
+    def summary(self, scope: str, digest: str) -> Tuple[Optional[Summary], int]:
+        """``(summary of digest or None, current generation)``, read at one instant."""
+        return None, 0
+
+    def save_summary(self, scope: str, digest: str, oldest: int, generation: int) -> bool:
+        """Write a summary if the scope is still at ``generation``; True when written."""
+        return False
 
     @abc.abstractmethod
     def lookup(self, scope: str, paths: Iterable[str]) -> Dict[str, str]:
@@ -187,6 +219,7 @@ class SqliteRecordStore(RecordStore):
     kind = "sqlite"
 
     def __init__(self, path: str, busy_timeout: float = 30.0) -> None:
+        super().__init__()
         self.path = path
         self.busy_timeout = busy_timeout
         folder = os.path.dirname(os.path.abspath(path))
@@ -217,6 +250,11 @@ class SqliteRecordStore(RecordStore):
             conn.execute("CREATE TABLE IF NOT EXISTS record (r_key CHAR(2048) PRIMARY KEY "
                          "NOT NULL, r_val CHAR(64) NOT NULL, r_time CHAR(20) NOT NULL) "
                          "WITHOUT ROWID")
+            conn.execute("CREATE TABLE IF NOT EXISTS record_generation (scope TEXT PRIMARY "
+                         "KEY NOT NULL, generation INTEGER NOT NULL)")
+            conn.execute("CREATE TABLE IF NOT EXISTS record_summary (scope TEXT NOT NULL, "
+                         "digest TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (scope, "
+                         "digest))")
         except BaseException:
             conn.close()
             raise
@@ -274,6 +312,8 @@ class SqliteRecordStore(RecordStore):
     def _check_schema(self) -> None:
         # Reading a row through every column finds a foreign or damaged table at once.
         self._conn.execute("SELECT r_key, r_val, r_time FROM record LIMIT 1").fetchall()
+        self._conn.execute("SELECT scope, generation FROM record_generation LIMIT 1").fetchall()
+        self._conn.execute("SELECT scope, digest, value FROM record_summary LIMIT 1").fetchall()
 
     @staticmethod
     def _key(scope: Any, path: Any) -> str:
@@ -318,31 +358,92 @@ class SqliteRecordStore(RecordStore):
         found = self._retry(self._lookup, keys)
         return dict((path, found[key]) for path, key in zip(paths, keys) if key in found)
 
-    def _write(self, sql: Any, rows: Any) -> None:
+    def _transaction(self, body: Any, *args: Any) -> Any:
+        """Run ``body(cursor, *args)`` in one write transaction; return its result."""
         cursor = self._conn.cursor()
         cursor.execute("BEGIN IMMEDIATE")
         try:
-            cursor.executemany(sql, rows)
+            outcome = body(cursor, *args)
             cursor.execute("COMMIT")
         except Exception:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
             raise
+        return outcome
+
+    @staticmethod
+    def _bump(cursor: Any, scope: str) -> None:
+        cursor.execute("UPDATE record_generation SET generation = generation + 1 "
+                       "WHERE scope = ?", (scope,))
+        if cursor.rowcount == 0:
+            cursor.execute("INSERT INTO record_generation (scope, generation) VALUES (?, 1)",
+                           (scope,))
+
+    def _save_rows(self, cursor: Any, scope: str, rows: Any) -> bool:
+        old = self._lookup([row[0] for row in rows])
+        changed = any(fingerprint_changed(old.get(key), value) for key, value, _ in rows)
+        cursor.executemany("INSERT OR REPLACE INTO record (r_key, r_val, r_time) "
+                           "VALUES (?, ?, ?)", rows)
+        if changed:
+            self._bump(cursor, scope)
+        return changed
+
+    def _delete_rows(self, cursor: Any, scope: str, rows: Any) -> bool:
+        cursor.executemany("DELETE FROM record WHERE r_key = ?", rows)
+        self._bump(cursor, scope)
+        return True
 
     def save(self, scope: str, values: Mapping[str, str]) -> None:
-        """Store ``{path: value}`` records in one transaction."""
+        """Store ``{path: value}`` records in one transaction.
+
+        The scope's generation is bumped when a record is replaced by one with another
+        fingerprint (a new confirmation time alone changes nothing a summary relies on).
+        """
         if not values:
             return
         now = str(int(time.time()))
         rows = [(self._key(scope, path), value, now) for path, value in values.items()]
-        self._retry(self._write, "INSERT OR REPLACE INTO record (r_key, r_val, r_time) "
-                                 "VALUES (?, ?, ?)", rows)
+        if self._retry(self._transaction, self._save_rows, scope, rows):
+            self._bumped[scope] += 1
 
     def delete(self, scope: str, paths: Iterable[str]) -> None:
-        """Drop the records of ``paths`` in one transaction."""
+        """Drop the records of ``paths`` in one transaction (bumps the generation)."""
         rows = [(self._key(scope, path),) for path in paths]
         if rows:
-            self._retry(self._write, "DELETE FROM record WHERE r_key = ?", rows)
+            self._retry(self._transaction, self._delete_rows, scope, rows)
+            self._bumped[scope] += 1
+
+    def _read_summary(self, scope: str, digest: str) -> Tuple[Optional[Summary], int]:
+        # One statement: the summary and the generation come from the same snapshot.
+        value, generation = self._conn.execute(
+            "SELECT (SELECT value FROM record_summary WHERE scope = ? AND digest = ?), "
+            "(SELECT generation FROM record_generation WHERE scope = ?)",
+            (scope, digest, scope)).fetchone()
+        return parse_summary(value), int(generation or 0)
+
+    def summary(self, scope: str, digest: str) -> Tuple[Optional[Summary], int]:
+        """``(summary of digest or None, current generation)``, read at one instant."""
+        return self._retry(self._read_summary, scope, digest)
+
+    def _write_summary(self, cursor: Any, scope: str, digest: str, oldest: int,
+                       generation: int) -> bool:
+        current = cursor.execute("SELECT generation FROM record_generation WHERE scope = ?",
+                                 (scope,)).fetchone()
+        if int(current[0] if current else 0) != generation:
+            return False
+        others = cursor.execute("SELECT digest, value FROM record_summary WHERE scope = ?",
+                                (scope,)).fetchall()
+        cursor.executemany("DELETE FROM record_summary WHERE scope = ? AND digest = ?",
+                           [(scope, old) for old in prune(others, generation, digest)])
+        cursor.execute("INSERT OR REPLACE INTO record_summary (scope, digest, value) "
+                       "VALUES (?, ?, ?)",
+                       (scope, digest, summary_value(generation, oldest, time.time())))
+        return True
+
+    def save_summary(self, scope: str, digest: str, oldest: int, generation: int) -> bool:
+        """Write a summary if the scope is still at ``generation``; True when written."""
+        return self._retry(self._transaction, self._write_summary, scope, digest, oldest,
+                           generation)
 
     def count(self) -> int:
         """Number of records in the file."""
@@ -392,8 +493,10 @@ class RedisRecordStore(RecordStore):
             client = redis.Redis(host=host, port=int(port), db=db, password=password or None,
                                  socket_timeout=seconds, socket_connect_timeout=seconds,
                                  decode_responses=True)
+        super().__init__()
         self.client = client
         self.where = "{0}:{1}".format(host, port)
+        self._scripts = _RedisScripts(client)
 
     def _call(self, action: Any) -> Any:
         try:
@@ -446,32 +549,56 @@ class RedisRecordStore(RecordStore):
         return self._call(run)
 
     def save(self, scope: str, values: Mapping[str, str]) -> None:
-        """Store ``{path: value}`` records (HSET batches in one pipeline)."""
+        """Store ``{path: value}`` records (one script call per batch, in one pipeline).
+
+        Each batch runs atomically on the server and bumps the scope's generation when it
+        replaces a record by one with another fingerprint.
+        """
         if not values:
             return
-        name = self._hash(scope)
+        keys = [self._hash(scope), REDIS_GENERATION_PREFIX + scope]
         items = list(values.items())
 
-        def run() -> None:
+        def run() -> int:
             pipe = self.client.pipeline(transaction=False)
             for batch in _chunks(items, REDIS_BATCH):
-                pipe.hset(name, mapping=dict(batch))
-            pipe.execute()
-        self._call(run)
+                self._scripts.save(keys=keys, args=[part for item in batch for part in item],
+                                   client=pipe)
+            return sum(int(bumped) for bumped in pipe.execute())
+        self._bumped[scope] += self._call(run)
 
     def delete(self, scope: str, paths: Iterable[str]) -> None:
-        """Drop the records of ``paths``."""
+        """Drop the records of ``paths`` and bump the generation, in one transaction."""
         paths = list(paths)
         if not paths:
             return
         name = self._hash(scope)
 
         def run() -> None:
-            pipe = self.client.pipeline(transaction=False)
+            pipe = self.client.pipeline(transaction=True)
             for batch in _chunks(paths, REDIS_BATCH):
                 pipe.hdel(name, *batch)
+            pipe.incr(REDIS_GENERATION_PREFIX + scope)
             pipe.execute()
         self._call(run)
+        self._bumped[scope] += 1
+
+    def summary(self, scope: str, digest: str) -> Tuple[Optional[Summary], int]:
+        """``(summary of digest or None, current generation)``, read in one transaction."""
+        def run() -> Tuple[Optional[Summary], int]:
+            pipe = self.client.pipeline(transaction=True)
+            pipe.hget(REDIS_SUMMARY_PREFIX + scope, digest)
+            pipe.get(REDIS_GENERATION_PREFIX + scope)
+            value, generation = pipe.execute()
+            return parse_summary(value), int(generation or 0)
+        return self._call(run)
+
+    def save_summary(self, scope: str, digest: str, oldest: int, generation: int) -> bool:
+        """Write a summary if the scope is still at ``generation`` (atomic on the server)."""
+        keys = [REDIS_GENERATION_PREFIX + scope, REDIS_SUMMARY_PREFIX + scope]
+        args = [int(generation), digest, summary_value(generation, oldest, time.time()),
+                MAX_SUMMARIES]
+        return bool(self._call(lambda: self._scripts.save_summary(keys=keys, args=args)))
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -479,6 +606,55 @@ class RedisRecordStore(RecordStore):
             self.client.close()
         except Exception:  # closing must never mask the caller's error
             LOGGER.debug("closing redis client failed", exc_info=True)
+
+
+# KEYS[1] the records hash, KEYS[2] the generation; ARGV field, value, field, value...
+_SAVE_SCRIPT = """
+local changed = 0
+for i = 1, #ARGV, 2 do
+    local old = redis.call('HGET', KEYS[1], ARGV[i])
+    if old and string.match(old, '^(.*):') ~= string.match(ARGV[i + 1], '^(.*):') then
+        changed = 1
+    end
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+if changed == 1 then
+    redis.call('INCR', KEYS[2])
+end
+return changed
+"""
+
+# KEYS[1] the generation, KEYS[2] the summaries; ARGV generation, digest, value, most kept.
+_SAVE_SUMMARY_SCRIPT = """
+local generation = tonumber(redis.call('GET', KEYS[1]) or '0')
+if generation ~= tonumber(ARGV[1]) then
+    return 0
+end
+local all = redis.call('HGETALL', KEYS[2])
+local kept = 0
+for i = 1, #all, 2 do
+    if all[i] ~= ARGV[2] then
+        if tonumber(string.match(all[i + 1], '^(%d+):')) ~= generation then
+            redis.call('HDEL', KEYS[2], all[i])
+        else
+            kept = kept + 1
+        end
+    end
+end
+if kept >= tonumber(ARGV[4]) - 1 then
+    redis.call('DEL', KEYS[2])
+end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
+
+class _RedisScripts(object):
+    """The server-side scripts that keep a write and its generation bump atomic."""
+
+    def __init__(self, client: Any) -> None:
+        self.save = client.register_script(_SAVE_SCRIPT)
+        self.save_summary = client.register_script(_SAVE_SUMMARY_SCRIPT)
 
 
 def open_record_store(database_config: Mapping[str, Any], redis_config: Mapping[str, Any],

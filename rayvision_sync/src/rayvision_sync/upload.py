@@ -6,9 +6,11 @@ asset files (to the input storage, at the ``server`` paths of upload.json).
 
 import json
 import os
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Tuple, Union
 
 from rayvision_api.cancel import CancelToken, check
+from rayvision_api.collector import collector_paused
 from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync import config
 from rayvision_sync.exception import (
@@ -22,6 +24,7 @@ from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.records import open_record_store
 from rayvision_sync.result import TransferResult
 from rayvision_sync.transfer import RayvisionTransfer
+from rayvision_sync.upload_plan import UploadList
 from rayvision_sync.utils import RETRY_DELAYS, create_transfer_params, upload_retry
 
 if TYPE_CHECKING:
@@ -38,12 +41,27 @@ def read_upload_json(upload_json_path: str) -> List[Tuple[str, str]]:
         RayvisionArgumentError: The file is missing, not JSON, or an entry lacks a key.
         UnsafePathError: A server path holds a ``..`` component.
     """
+    return list(read_upload_list(upload_json_path))
+
+
+def read_upload_list(upload_json_path: str) -> UploadList:
+    """upload.json's ``asset`` list as an :class:`UploadList` (same checks and errors as
+    :func:`read_upload_json`)."""
     try:
-        with open(upload_json_path, encoding="utf-8-sig") as handle:
-            data = json.load(handle)
+        with open(upload_json_path, "rb") as handle:
+            raw = handle.read()
     except OSError as exc:
         raise RayvisionArgumentError("cannot read upload json {0!r}: {1}".format(
             upload_json_path, exc))
+    # The collector would walk the growing heap of one dict per asset, for nothing; the
+    # dicts are gone again when the block ends.
+    with collector_paused():
+        return _upload_list_of(upload_json_path, raw)
+
+
+def _upload_list_of(upload_json_path: str, raw: bytes) -> UploadList:
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
     except ValueError as exc:
         raise RayvisionArgumentError("upload json {0!r} is not valid JSON: {1}".format(
             upload_json_path, exc))
@@ -51,6 +69,31 @@ def read_upload_json(upload_json_path: str) -> List[Tuple[str, str]]:
     if not isinstance(assets, list):
         raise RayvisionArgumentError("upload json {0!r} has no 'asset' list".format(
             upload_json_path))
+    upload = _well_formed_list(assets)
+    if upload is None:
+        upload = UploadList.of(_checked_pairs(upload_json_path, assets))
+    return upload
+
+
+def _well_formed_list(assets: List[Any]) -> Optional[UploadList]:
+    """The pairs of a list that passes every check of :func:`_checked_pairs`, or None.
+
+    The same checks made over whole lists at once (no Python code per entry): a studio's
+    upload.json holds up to hundreds of thousands of entries and is read on every upload.
+    """
+    try:
+        locals_ = list(map(itemgetter("local"), assets))
+        servers = list(map(itemgetter("server"), assets))
+    except (TypeError, KeyError, IndexError):
+        return None
+    if set(map(type, assets)) - {dict} or set(map(type, servers)) - {str} \
+            or not all(locals_) or not all(servers) or ".." in u"\x00".join(servers):
+        return None
+    return UploadList(locals_, servers)
+
+
+def _checked_pairs(upload_json_path: str, assets: List[Any]) -> List[Tuple[str, str]]:
+    """The pairs of ``assets``, or the error naming the first entry at fault."""
     pairs = []
     for index, entry in enumerate(assets):
         try:
@@ -282,7 +325,7 @@ class RayvisionUpload(object):
             RayvisionCancelledError: The cancel token was cancelled.
             ProgressCallbackError: The progress callback raised.
         """
-        pairs = read_upload_json(upload_json_path)
+        pairs = read_upload_list(upload_json_path)
         engine = self.engine
         if engine.name != "http":
             db_ini = self.create_db_ini(upload_json_path) if is_db else None

@@ -1,6 +1,9 @@
 """Which files of an upload job must be sent: the unchanged-file check.
 
-One ``os.stat`` per file, compared with the upload records by the one unchanged rule,
+One ``os.stat`` per file (:func:`stat_files`), then either one summary lookup (when the
+store holds a valid summary of exactly this list in exactly this state, every file is
+unchanged: :mod:`rayvision_sync.record_summary`, :func:`unchanged_plan`) or a comparison
+with the upload records by the one unchanged rule,
 :func:`rayvision_sync.records.compare_record`: size, mtime, ctime and inode equal means
 unchanged (records of the older size + mtime form match once and are rewritten).
 ``verify="hash"`` also hashes every file the records call unchanged. Of the unchanged files,
@@ -8,16 +11,21 @@ a sample (``verify_fraction``) and every record not confirmed for ``verify_age``
 checked on the farm afterwards (:meth:`HttpTransferEngine.upload_pairs`).
 """
 
+import collections
 import math
 import os
 import random
 import stat as stat_module
 import time
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
+from array import array
+from itertools import chain
+from operator import attrgetter, itemgetter
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from rayvision_api.collector import collector_paused
 from rayvision_sync.hashing import sha256_file
 from rayvision_sync.paths import storage_path
+from rayvision_sync.record_summary import list_digest, sample_indexes
 from rayvision_sync.records import (
     UNCHANGED,
     UNCHANGED_OLDER_FORM,
@@ -43,6 +51,10 @@ class UploadPlan(object):
         refresh (dict): ``{server: record value}`` to write (older records in the new form).
         to_check (list): ``(server, local, stat, record value)`` of unchanged files to
             confirm on the farm.
+        oldest (int): Oldest confirmation time of the records the unchanged files rely on
+            after this run's confirmations (aged records are confirmed, or re-sent).
+        confirm (bool): Give confirmed records a new confirmation time (False when no
+            record was read: the summary vouched for them).
     """
 
     def __init__(self) -> None:
@@ -50,6 +62,154 @@ class UploadPlan(object):
         self.skipped: List[Any] = []
         self.refresh: Dict[Any, Any] = {}
         self.to_check: List[Any] = []
+        self.oldest = int(time.time())
+        self.confirm = True
+
+
+# What the check keeps of each stat, five numbers a file in one flat array: the fingerprint
+# (size, mtime, ctime, inode) and the mode (a folder is expanded).
+STATE_FIELDS = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_mode")
+WIDTH = 5
+
+
+class FileState(collections.namedtuple("FileState",
+                                       "st_size st_mtime_ns st_ctime_ns st_ino st_mode")):
+    """The part of an ``os.stat`` result the check and the upload use."""
+
+    __slots__ = ()
+
+
+class UploadList(object):
+    """``(local, server)`` pairs held as two lists (how upload.json is read).
+
+    Iterating gives the pairs; the check uses the lists as they are.
+    """
+
+    def __init__(self, locals_: List[Any], servers: List[str]) -> None:
+        self.locals = locals_
+        self.servers = servers
+
+    @classmethod
+    def of(cls, pairs: Iterable[Tuple[Any, str]]) -> "UploadList":
+        """The list of any iterable of pairs (an :class:`UploadList` is returned as is)."""
+        if isinstance(pairs, cls):
+            return pairs
+        pairs = list(pairs)
+        return cls(list(map(itemgetter(0), pairs)), list(map(itemgetter(1), pairs)))
+
+    def __len__(self) -> int:
+        return len(self.locals)
+
+    def __iter__(self) -> Iterator[Tuple[Any, str]]:
+        return zip(self.locals, self.servers)
+
+
+class SkippedFiles(object):
+    """``(server, local, size)`` of unchanged files, held as three sequences.
+
+    A plan of 100k unchanged files needs no object per file unless someone iterates it
+    (a progress callback).
+    """
+
+    def __init__(self, servers: Sequence[str], locals_: Sequence[str],
+                 sizes: Sequence[int]) -> None:
+        self._columns = (servers, locals_, sizes)
+
+    def __len__(self) -> int:
+        return len(self._columns[0])
+
+    def __iter__(self) -> Iterator[Tuple[str, str, int]]:
+        return zip(*self._columns)
+
+
+class StatTable(object):
+    """Every file of an upload list with its state, as parallel sequences.
+
+    Attributes:
+        servers (list[str]): Storage paths (normalised, each once).
+        locals (list[str]): Local paths.
+        fields (array or list): :data:`WIDTH` numbers per file (:data:`STATE_FIELDS`).
+    """
+
+    def __init__(self, servers: List[str], locals_: List[str], fields: Sequence[int]) -> None:
+        self.servers = servers
+        self.locals = locals_
+        self.fields = fields
+
+    def __len__(self) -> int:
+        return len(self.servers)
+
+    def state(self, index: int) -> FileState:
+        """The :class:`FileState` of file ``index``."""
+        return FileState(*self.fields[index * WIDTH:(index + 1) * WIDTH])
+
+    def entries(self) -> Dict[str, Tuple[str, FileState]]:
+        """``{server: (local, state)}``."""
+        states = map(FileState._make, zip(*[iter(self.fields)] * WIDTH))
+        return dict(zip(self.servers, zip(self.locals, states)))
+
+    def digest(self) -> str:
+        """The digest a summary of this list in this state is stored under."""
+        return list_digest(self.servers, self.locals, self.fields)
+
+    def sizes(self) -> Sequence[int]:
+        """The size of each file."""
+        return self.fields[0::WIDTH]
+
+    def total_size(self) -> int:
+        """Bytes of all the files."""
+        return sum(self.sizes())
+
+    @classmethod
+    def of_entries(cls, entries: Dict[str, Tuple[str, Any]]) -> "StatTable":
+        """The table of ``{server: (local, stat)}``."""
+        values = list(entries.values())
+        fields = list(chain.from_iterable(map(STATE_FIELDS, map(itemgetter(1), values))))
+        return cls(list(entries), list(map(itemgetter(0), values)), fields)
+
+
+def stat_files(pairs: Iterable[Tuple[str, str]], failures: List[Any]) -> StatTable:
+    """The :class:`StatTable` of ``(local, server)`` pairs (folders expanded).
+
+    Unreadable paths are appended to ``failures`` as ``(local, message)``. A server path
+    named twice keeps its last local file, as :func:`stat_pairs`.
+    """
+    upload = UploadList.of(pairs)
+    with collector_paused():
+        locals_ = upload.locals
+        servers = list(map(storage_path, upload.servers))
+        try:
+            # The hot loop of the unchanged-file check, run by map() with no Python code
+            # and no object kept per file; the rare list with a missing file or a folder
+            # (or an inode number above 2**63) takes the long way.
+            fields = array("q", chain.from_iterable(map(STATE_FIELDS, map(os.stat,
+                                                                          locals_))))
+        except (OSError, OverflowError):
+            return StatTable.of_entries(_stat_pairs(list(upload), failures))
+        if any(map(stat_module.S_ISDIR, fields[WIDTH - 1::WIDTH])):
+            return StatTable.of_entries(_stat_pairs(list(upload), failures))
+        if len(set(servers)) != len(servers):
+            return StatTable.of_entries(dict(zip(servers, zip(
+                locals_, map(FileState._make, zip(*[iter(fields)] * WIDTH))))))
+        return StatTable(servers, locals_, fields)
+
+
+def unchanged_plan(table: StatTable, verify_fraction: Union[float, int] = DEFAULT_VERIFY_FRACTION,
+                   verify_limit: int = DEFAULT_VERIFY_LIMIT, oldest: int = 0) -> UploadPlan:
+    """The plan of a list a valid summary vouches for: every file unchanged.
+
+    The random sample (``verify_fraction``, at most ``verify_limit``) is still confirmed on
+    the farm, against the size of the file now (the size the record holds, since the
+    summary says the file has not changed); no record is read, and none rewritten.
+    """
+    sample = sample_indexes(len(table), verify_fraction, verify_limit, random)
+    plan = UploadPlan()
+    plan.skipped = SkippedFiles(table.servers, table.locals, table.sizes())
+    plan.to_check = [(table.servers[index], table.locals[index], table.state(index), None)
+                     for index in sample]
+    plan.oldest = oldest
+    plan.confirm = False
+    return plan
 
 
 def stat_pairs(pairs: List[Tuple[str, str]],
@@ -114,6 +274,9 @@ def _compare(entries: Dict[str, Tuple[str, os.stat_result]], known: Dict[str, st
     transfers = plan.transfers
     aged = []
     oldest = str(int((time.time() if now is None else now) - verify_age))
+    # Oldest confirmation among the records that stay unconfirmed (the aged ones are all
+    # confirmed by this run); compared as text of digits, shortest first.
+    earliest = str(int(time.time() if now is None else now))
     compare = compare_record
     for server, (local, info) in entries.items():
         value = known.get(server)
@@ -126,6 +289,9 @@ def _compare(entries: Dict[str, Tuple[str, os.stat_result]], known: Dict[str, st
                 if len(checked) < len(oldest) or (len(checked) == len(oldest)
                                                   and checked <= oldest):
                     aged.append((server, local, info, value))
+                elif len(checked) < len(earliest) or (len(checked) == len(earliest)
+                                                      and checked < earliest):
+                    earliest = checked
                 continue
             if match is UNCHANGED_OLDER_FORM:
                 # A record of the older form: trusted once, rewritten with ctime and inode.
@@ -136,6 +302,7 @@ def _compare(entries: Dict[str, Tuple[str, os.stat_result]], known: Dict[str, st
                 continue
         transfers.append(FileTransfer(server, local, info))
     plan.to_check = aged
+    plan.oldest = int(earliest) if earliest.isdigit() else 0
     return plan
 
 
@@ -172,7 +339,8 @@ def _choose_checks(plan: UploadPlan, entries: Dict[str, Tuple[str, os.stat_resul
 def _expand(local: str, server: str,
             failures: List[Any]) -> Iterator[Tuple[str, str, os.stat_result]]:
     """``(local, server, stat)`` for every file below a folder."""
-    for folder, _, names in os.walk(local):
+    for folder, folders, names in os.walk(local):
+        folders.sort()  # the same order every run: the list's summary digest depends on it
         for name in sorted(names):
             path = os.path.join(folder, name)
             rel = os.path.relpath(path, local).replace(os.sep, "/")
