@@ -54,24 +54,23 @@ from rayvision_sync.upload_plan import (
     DEFAULT_VERIFY_FRACTION,
     DEFAULT_VERIFY_LIMIT,
     VERIFY_MODES,
+    UploadList,
     confirmed,
     plan_uploads,
-    UploadList,
     stat_files,
     unchanged_plan,
 )
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
-    from os import stat_result
 
     from requests.models import Response
     from requests.sessions import Session
 
     from rayvision_api.connect import Connect
     from rayvision_sync.listing import ListedFile
-    from rayvision_sync.records import RecordStore, RedisRecordStore, SqliteRecordStore
-    from rayvision_sync.upload_plan import StatTable, UploadPlan
+    from rayvision_sync.records import RecordStore
+    from rayvision_sync.upload_plan import Entries, StatTable, UploadPlan
 
 LOGGER = logging.getLogger(__name__)
 
@@ -206,9 +205,9 @@ class HttpTransferEngine(object):
 
     # -- upload ----------------------------------------------------------------------------
 
-    def upload_pairs(self, bid_key: str, pairs: List[Tuple[str, str]],
+    def upload_pairs(self, bid_key: str, pairs: Iterable[Tuple[str, str]],
                      max_speed: Optional[str] = None,
-                     records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]] = None,
+                     records: Optional["RecordStore"] = None,
                      progress: Optional[ProgressReporter] = None, print_log: bool = True,
                      verify: str = "stat") -> TransferResult:
         """Upload ``(local, server)`` pairs; unchanged files (per ``records``) are skipped.
@@ -244,10 +243,10 @@ class HttpTransferEngine(object):
         scope = self.scope(bid_key)
         progress = progress or ProgressReporter("upload", show=False)
         result = TransferResult()
-        pairs = UploadList.of(pairs)
+        upload = UploadList.of(pairs)
         progress.check("upload")
         with collector_paused():
-            table = stat_files(pairs, result.failures)
+            table = stat_files(upload, result.failures)
             progress.check("upload")
             result.files_total = len(table) + len(result.failures)
             records, plan, run = self._plan(records, scope, table, verify)
@@ -316,14 +315,14 @@ class HttpTransferEngine(object):
         return records, plan, run
 
     def _plan_with(self, table: "StatTable", known: Dict[str, str], verify: str,
-                   entries: Optional[Dict[str, Tuple[str, "stat_result"]]] = None
+                   entries: Optional["Entries"] = None
                    ) -> "UploadPlan":
         return plan_uploads(table.entries() if entries is None else entries, known, verify,
                             self.verify_fraction, self.verify_age,
                             verify_limit=self.verify_limit)
 
-    def _known(self, records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]], scope: str,
-               prefetched: "_Prefetch", entries: Dict[str, Tuple[str, "stat_result"]]) -> Any:
+    def _known(self, records: Optional["RecordStore"], scope: str,
+               prefetched: "_Prefetch", entries: "Entries") -> Any:
         """``(records, {server: value})``; a failing database is dropped for this job."""
         if records is None:
             return None, {}
@@ -338,9 +337,9 @@ class HttpTransferEngine(object):
             return None, {}
 
     def _confirm_on_farm(self, bid: str, plan: "UploadPlan",
-                         records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]],
+                         records: Optional["RecordStore"],
                          scope: str, run: Optional[SummaryRun] = None
-                         ) -> Optional[Union["RedisRecordStore", "SqliteRecordStore"]]:
+                         ) -> Optional["RecordStore"]:
         """Check sampled and aged records on the farm; a file gone or resized is sent again.
 
         Returns:
@@ -531,7 +530,7 @@ class HttpTransferEngine(object):
 class _RecordSaver(object):
     """Writes records in batches; on a database failure warns once and stops recording."""
 
-    def __init__(self, records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]],
+    def __init__(self, records: Optional["RecordStore"],
                  scope: str) -> None:
         self.records = records
         self.scope = scope
@@ -547,7 +546,7 @@ class _RecordSaver(object):
         self.save(pending)
 
     def save(self,
-             values: Dict[str, str]) -> Optional[Union["RedisRecordStore", "SqliteRecordStore"]]:
+             values: Dict[str, str]) -> Optional["RecordStore"]:
         """Write ``values`` now; returns the store, or None once it failed."""
         if self.records is None or not values:
             return self.records
@@ -610,14 +609,14 @@ class _Prefetch(object):
     the GIL away and waits to get it back from the reading thread.
     """
 
-    def __init__(self, records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]],
+    def __init__(self, records: Optional["RecordStore"],
                  scope: str, count: int) -> None:
         self.records: Any = records
         self.scope = scope
         self.count = count
 
     @classmethod
-    def start_for(cls, records: Optional[Union["RedisRecordStore", "SqliteRecordStore"]],
+    def start_for(cls, records: Optional["RecordStore"],
                   scope: str, count: int) -> "_Prefetch":
         """The read of ``scope`` (nothing to do without records)."""
         return cls(records, scope, count)

@@ -7,7 +7,7 @@ A render-manager plugin (Deadline, Qube) passes ``progress_callback`` and receiv
 import logging
 import sys
 import threading
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from rayvision_api.cancel import CancelToken
 from rayvision_api.exception import ProgressCallbackError
@@ -194,8 +194,8 @@ class ProgressReporter(object):
         """A file was unchanged: nothing moved."""
         self._finish(FILE_SKIPPED, path, local_path, skipped_bytes=size)
 
-    def files_skipped(self, entries: List[Any]) -> None:
-        """Many unchanged files at once: ``(path, local_path, size)`` triples."""
+    def files_skipped(self, entries: Any) -> None:
+        """Many unchanged files at once: a sized iterable of ``(path, local_path, size)``."""
         if not entries:
             return
         if self.callback is None and not self._bars:

@@ -30,9 +30,9 @@ from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 from rayvision_sync.exception import RecordDatabaseError
 from rayvision_sync.record_summary import (
+    MAX_SUMMARIES,
     Summary,
     fingerprint_changed,
-    MAX_SUMMARIES,
     parse_summary,
     prune,
     summary_value,
@@ -437,7 +437,7 @@ class SqliteRecordStore(RecordStore):
                            [(scope, old) for old in prune(others, generation, digest)])
         cursor.execute("INSERT OR REPLACE INTO record_summary (scope, digest, value) "
                        "VALUES (?, ?, ?)",
-                       (scope, digest, summary_value(generation, oldest, time.time())))
+                       (scope, digest, summary_value(generation, oldest, int(time.time()))))
         return True
 
     def save_summary(self, scope: str, digest: str, oldest: int, generation: int) -> bool:
@@ -596,7 +596,7 @@ class RedisRecordStore(RecordStore):
     def save_summary(self, scope: str, digest: str, oldest: int, generation: int) -> bool:
         """Write a summary if the scope is still at ``generation`` (atomic on the server)."""
         keys = [REDIS_GENERATION_PREFIX + scope, REDIS_SUMMARY_PREFIX + scope]
-        args = [int(generation), digest, summary_value(generation, oldest, time.time()),
+        args = [int(generation), digest, summary_value(generation, oldest, int(time.time())),
                 MAX_SUMMARIES]
         return bool(self._call(lambda: self._scripts.save_summary(keys=keys, args=args)))
 

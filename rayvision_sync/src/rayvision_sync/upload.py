@@ -45,8 +45,10 @@ def read_upload_json(upload_json_path: str) -> List[Tuple[str, str]]:
 
 
 def read_upload_list(upload_json_path: str) -> UploadList:
-    """upload.json's ``asset`` list as an :class:`UploadList` (same checks and errors as
-    :func:`read_upload_json`)."""
+    """upload.json's ``asset`` list as an :class:`UploadList`.
+
+    The same checks and errors as :func:`read_upload_json`.
+    """
     try:
         with open(upload_json_path, "rb") as handle:
             raw = handle.read()

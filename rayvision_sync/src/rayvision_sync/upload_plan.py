@@ -36,6 +36,8 @@ from rayvision_sync.records import (
 from rayvision_sync.transfer_state import FileTransfer
 
 VERIFY_MODES = ("stat", "hash")
+# ``{server: (local, stat)}``; the stat an ``os.stat_result`` or a :class:`FileState`.
+Entries = Dict[str, Tuple[str, Any]]
 DEFAULT_VERIFY_FRACTION = 0.001
 DEFAULT_VERIFY_AGE = 7 * 24 * 3600
 # Most sampled (not aged) records confirmed in one run: the sample stays a few requests.
@@ -59,7 +61,7 @@ class UploadPlan(object):
 
     def __init__(self) -> None:
         self.transfers: List[Any] = []
-        self.skipped: List[Any] = []
+        self.skipped: Any = []  # a list, or SkippedFiles on the summary path
         self.refresh: Dict[Any, Any] = {}
         self.to_check: List[Any] = []
         self.oldest = int(time.time())
@@ -243,7 +245,7 @@ def _stat_pairs(pairs: List[Tuple[str, str]],
     return entries
 
 
-def plan_uploads(entries: Dict[str, Tuple[str, os.stat_result]], known: Dict[str, str],
+def plan_uploads(entries: Entries, known: Dict[str, str],
                  verify: str = "stat", verify_fraction: Union[float, int] = DEFAULT_VERIFY_FRACTION,
                  verify_age: Union[float, int] = DEFAULT_VERIFY_AGE, now: Optional[Any] = None,
                  verify_limit: int = DEFAULT_VERIFY_LIMIT) -> UploadPlan:
@@ -266,7 +268,7 @@ def plan_uploads(entries: Dict[str, Tuple[str, os.stat_result]], known: Dict[str
     return plan
 
 
-def _compare(entries: Dict[str, Tuple[str, os.stat_result]], known: Dict[str, str],
+def _compare(entries: Entries, known: Dict[str, str],
              verify_age: Union[float, int], now: Optional[Any]) -> UploadPlan:
     """The plan before the optional re-hash; ``to_check`` holds the aged records."""
     plan = UploadPlan()
@@ -306,7 +308,7 @@ def _compare(entries: Dict[str, Tuple[str, os.stat_result]], known: Dict[str, st
     return plan
 
 
-def _rehash(plan: UploadPlan, entries: Dict[str, Tuple[str, os.stat_result]],
+def _rehash(plan: UploadPlan, entries: Entries,
             known: Dict[str, str]) -> None:
     """Move unchanged files whose content no longer has the recorded digest to the sends."""
     kept = []
@@ -324,7 +326,7 @@ def _rehash(plan: UploadPlan, entries: Dict[str, Tuple[str, os.stat_result]],
     plan.skipped = kept
 
 
-def _choose_checks(plan: UploadPlan, entries: Dict[str, Tuple[str, os.stat_result]],
+def _choose_checks(plan: UploadPlan, entries: Entries,
                    known: Dict[str, str], aged: List[Any], fraction: Union[float, int],
                    limit: int) -> None:
     """Every aged record plus a random ``fraction`` (at most ``limit``) of the others."""
