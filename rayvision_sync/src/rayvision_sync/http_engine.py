@@ -57,7 +57,7 @@ from rayvision_sync.upload_plan import (
     UploadList,
     confirmed,
     plan_uploads,
-    stat_files,
+    stat_files_as_listed,
     unchanged_plan,
 )
 
@@ -246,10 +246,10 @@ class HttpTransferEngine(object):
         upload = UploadList.of(pairs)
         progress.check("upload")
         with collector_paused():
-            table = stat_files(upload, result.failures)
+            table = stat_files_as_listed(upload, result.failures)
             progress.check("upload")
+            records, plan, run, table = self._plan(records, scope, table, verify)
             result.files_total = len(table) + len(result.failures)
-            records, plan, run = self._plan(records, scope, table, verify)
         records = self._confirm_on_farm(bid, plan, records, scope, run)
         result.files_skipped = len(plan.skipped)
         progress.start(result.files_total, table.total_size())
@@ -288,31 +288,37 @@ class HttpTransferEngine(object):
 
     def _plan(self, records: Optional["RecordStore"], scope: str, table: "StatTable",
               verify: str) -> Tuple[Optional["RecordStore"], "UploadPlan",
-                                    Optional[SummaryRun]]:
-        """``(records, plan, summary run)``: one summary lookup, else every record read.
+                                    Optional[SummaryRun], "StatTable"]:
+        """``(records, plan, summary run, table)``: one summary lookup, else every record read.
 
-        A failing database is dropped for this job (every file is then sent).
+        ``table`` comes back normalised unless the summary held. A failing database is
+        dropped for this job (every file is then sent).
         """
         if records is None:
-            return None, self._plan_with(table, {}, verify), None
+            table = table.normalized()
+            return None, self._plan_with(table, {}, verify), None, table
         try:
             digest = table.digest()
             summary, generation = records.summary(scope, digest)
         except RecordDatabaseError as exc:
             LOGGER.warning("%s; uploading every file without the record database", exc.error)
-            return None, self._plan_with(table, {}, verify), None
+            table = table.normalized()
+            return None, self._plan_with(table, {}, verify), None, table
         run = SummaryRun(records, scope, digest, generation)
         if verify == "stat" and summary is not None and summary.generation == generation \
                 and summary.oldest > time.time() - self.verify_age:
             run.oldest = summary.oldest
             return records, unchanged_plan(table, self.verify_fraction, self.verify_limit,
-                                           summary.oldest), run
+                                           summary.oldest), run, table
+        table = table.normalized()
+        # A list naming a storage path twice is checked file by file every time.
+        run.complete = not table.merged
         entries = table.entries()
         records, known = self._known(records, scope, _Prefetch.start_for(
             records, scope, len(entries)), entries)
         plan = self._plan_with(table, known, verify, entries)
         run.oldest = plan.oldest
-        return records, plan, run
+        return records, plan, run, table
 
     def _plan_with(self, table: "StatTable", known: Dict[str, str], verify: str,
                    entries: Optional["Entries"] = None

@@ -84,12 +84,13 @@ def _well_formed_list(assets: List[Any]) -> Optional[UploadList]:
     upload.json holds up to hundreds of thousands of entries and is read on every upload.
     """
     try:
+        # An entry that is not an object (a list, a string, a number, null) raises here.
         locals_ = list(map(itemgetter("local"), assets))
         servers = list(map(itemgetter("server"), assets))
     except (TypeError, KeyError, IndexError):
         return None
-    if set(map(type, assets)) - {dict} or set(map(type, servers)) - {str} \
-            or not all(locals_) or not all(servers) or ".." in u"\x00".join(servers):
+    if set(map(type, servers)) - {str} or not all(locals_) or not all(servers) \
+            or ".." in u"\x00".join(servers):
         return None
     return UploadList(locals_, servers)
 

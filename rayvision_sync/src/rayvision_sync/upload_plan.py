@@ -113,8 +113,7 @@ class SkippedFiles(object):
     (a progress callback).
     """
 
-    def __init__(self, servers: Sequence[str], locals_: Sequence[str],
-                 sizes: Sequence[int]) -> None:
+    def __init__(self, servers: Any, locals_: Sequence[str], sizes: Sequence[int]) -> None:
         self._columns = (servers, locals_, sizes)
 
     def __len__(self) -> int:
@@ -124,19 +123,55 @@ class SkippedFiles(object):
         return zip(*self._columns)
 
 
+class _Normalizing(object):
+    """Storage paths normalised when read (only a progress callback reads them all)."""
+
+    def __init__(self, servers: Sequence[str]) -> None:
+        self._servers = servers
+
+    def __len__(self) -> int:
+        return len(self._servers)
+
+    def __iter__(self) -> Iterator[str]:
+        return map(storage_path, self._servers)
+
+
 class StatTable(object):
     """Every file of an upload list with its state, as parallel sequences.
 
     Attributes:
-        servers (list[str]): Storage paths (normalised, each once).
+        servers (list[str]): Storage paths: normalised and each once, or, when
+            ``as_listed``, exactly as upload.json lists them (see :meth:`normalized`).
         locals (list[str]): Local paths.
         fields (array or list): :data:`WIDTH` numbers per file (:data:`STATE_FIELDS`).
+        as_listed (bool): ``servers`` are not normalised yet.
+        merged (bool): Normalising found a storage path listed twice (the last local file
+            of it was kept).
     """
 
-    def __init__(self, servers: List[str], locals_: List[str], fields: Sequence[int]) -> None:
+    def __init__(self, servers: List[str], locals_: List[str], fields: Sequence[int],
+                 as_listed: bool = False) -> None:
         self.servers = servers
         self.locals = locals_
         self.fields = fields
+        self.as_listed = as_listed
+        self.merged = False
+
+    def normalized(self) -> "StatTable":
+        """This table with normalised storage paths, each once."""
+        if not self.as_listed:
+            return self
+        servers = list(map(storage_path, self.servers))
+        if len(set(servers)) == len(servers):
+            return StatTable(servers, self.locals, self.fields)
+        table = StatTable.of_entries(dict(zip(servers, zip(
+            self.locals, map(FileState._make, zip(*[iter(self.fields)] * WIDTH))))))
+        table.merged = True
+        return table
+
+    def server(self, index: int) -> str:
+        """The normalised storage path of file ``index``."""
+        return storage_path(self.servers[index]) if self.as_listed else self.servers[index]
 
     def __len__(self) -> int:
         return len(self.servers)
@@ -176,24 +211,28 @@ def stat_files(pairs: Iterable[Tuple[str, str]], failures: List[Any]) -> StatTab
     Unreadable paths are appended to ``failures`` as ``(local, message)``. A server path
     named twice keeps its last local file, as :func:`stat_pairs`.
     """
+    return stat_files_as_listed(pairs, failures).normalized()
+
+
+def stat_files_as_listed(pairs: Iterable[Tuple[str, str]], failures: List[Any]) -> StatTable:
+    """:func:`stat_files` without normalising the storage paths of a plain list of files.
+
+    A summary of the list is looked up by the paths as listed: a run the summary vouches
+    for never needs them normalised (:meth:`StatTable.normalized` does it otherwise).
+    """
     upload = UploadList.of(pairs)
     with collector_paused():
-        locals_ = upload.locals
-        servers = list(map(storage_path, upload.servers))
         try:
             # The hot loop of the unchanged-file check, run by map() with no Python code
             # and no object kept per file; the rare list with a missing file or a folder
             # (or an inode number above 2**63) takes the long way.
             fields = array("q", chain.from_iterable(map(STATE_FIELDS, map(os.stat,
-                                                                          locals_))))
+                                                                          upload.locals))))
         except (OSError, OverflowError):
             return StatTable.of_entries(_stat_pairs(list(upload), failures))
         if any(map(stat_module.S_ISDIR, fields[WIDTH - 1::WIDTH])):
             return StatTable.of_entries(_stat_pairs(list(upload), failures))
-        if len(set(servers)) != len(servers):
-            return StatTable.of_entries(dict(zip(servers, zip(
-                locals_, map(FileState._make, zip(*[iter(fields)] * WIDTH))))))
-        return StatTable(servers, locals_, fields)
+        return StatTable(upload.servers, upload.locals, fields, as_listed=True)
 
 
 def unchanged_plan(table: StatTable, verify_fraction: Union[float, int] = DEFAULT_VERIFY_FRACTION,
@@ -206,8 +245,9 @@ def unchanged_plan(table: StatTable, verify_fraction: Union[float, int] = DEFAUL
     """
     sample = sample_indexes(len(table), verify_fraction, verify_limit, random)
     plan = UploadPlan()
-    plan.skipped = SkippedFiles(table.servers, table.locals, table.sizes())
-    plan.to_check = [(table.servers[index], table.locals[index], table.state(index), None)
+    servers: Any = _Normalizing(table.servers) if table.as_listed else table.servers
+    plan.skipped = SkippedFiles(servers, table.locals, table.sizes())
+    plan.to_check = [(table.server(index), table.locals[index], table.state(index), None)
                      for index in sample]
     plan.oldest = oldest
     plan.confirm = False
