@@ -16,6 +16,10 @@ in a redis hash per storage, with identical semantics. Both stores batch lookups
 sqlite runs in WAL mode with a busy timeout and retries ``database is locked`` with
 back-off, so several processes can share one file; a file that is not a database any more
 is moved aside with one warning and rebuilt empty.
+
+Each store also keeps, per scope, a generation bumped atomically with every delete and every
+record replaced by one with another fingerprint, and the upload summaries of
+:mod:`rayvision_sync.record_summary`, which hold only at the generation they were written at.
 """
 
 import abc
