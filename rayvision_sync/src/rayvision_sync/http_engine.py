@@ -18,6 +18,7 @@ of :mod:`~rayvision_sync.transfer_state`. This module runs the jobs.
 """
 
 import logging
+import random
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
@@ -30,6 +31,7 @@ from rayvision_sync.exception import (
     TransferError,
     UnverifiedFileError,
 )
+from rayvision_sync.farm_check import FarmChecks
 from rayvision_sync.hashing import DigestCache
 from rayvision_sync.http_batch import BatchUpload, plan_groups
 from rayvision_sync.http_download import (  # noqa: F401  (partial_path is public)
@@ -43,7 +45,7 @@ from rayvision_sync.http_upload import SingleUpload
 from rayvision_sync.listing import validate_item, validate_listing
 from rayvision_sync.paths import local_destination, storage_path
 from rayvision_sync.progress import ProgressReporter
-from rayvision_sync.record_summary import SummaryRun
+from rayvision_sync.record_summary import SummaryRun, sample_indexes
 from rayvision_sync.records import record_scope
 from rayvision_sync.result import TransferResult
 from rayvision_sync.storage_client import StorageClient
@@ -248,7 +250,7 @@ class HttpTransferEngine(object):
         with collector_paused():
             table = stat_files_as_listed(upload, result.failures)
             progress.check("upload")
-            records, plan, run, table = self._plan(records, scope, table, verify)
+            records, plan, run, table = self._plan(records, bid, scope, table, verify)
             result.files_total = len(table) + len(result.failures)
         records = self._confirm_on_farm(bid, plan, records, scope, run)
         result.files_skipped = len(plan.skipped)
@@ -286,8 +288,8 @@ class HttpTransferEngine(object):
         _write_summary(run, saver.records)
         return result
 
-    def _plan(self, records: Optional["RecordStore"], scope: str, table: "StatTable",
-              verify: str) -> Tuple[Optional["RecordStore"], "UploadPlan",
+    def _plan(self, records: Optional["RecordStore"], bid: str, scope: str,
+              table: "StatTable", verify: str) -> Tuple[Optional["RecordStore"], "UploadPlan",
                                     Optional[SummaryRun], "StatTable"]:
         """``(records, plan, summary run, table)``: one summary lookup, else every record read.
 
@@ -297,10 +299,12 @@ class HttpTransferEngine(object):
         if records is None:
             table = table.normalized()
             return None, self._plan_with(table, {}, verify), None, table
+        sample, checks = self._early_checks(bid, table, verify)
         try:
             digest = table.digest()
             summary, generation = records.summary(scope, digest)
         except RecordDatabaseError as exc:
+            checks.settle()
             LOGGER.warning("%s; uploading every file without the record database", exc.error)
             table = table.normalized()
             return None, self._plan_with(table, {}, verify), None, table
@@ -308,8 +312,10 @@ class HttpTransferEngine(object):
         if verify == "stat" and summary is not None and summary.generation == generation \
                 and summary.oldest > time.time() - self.verify_age:
             run.oldest = summary.oldest
-            return records, unchanged_plan(table, self.verify_fraction, self.verify_limit,
-                                           summary.oldest), run, table
+            plan = unchanged_plan(table, summary.oldest, sample)
+            plan.farm_sizes = checks.sizes
+            return records, plan, run, table
+        checks.settle()
         table = table.normalized()
         # A list naming a storage path twice is checked file by file every time.
         run.complete = not table.merged
@@ -319,6 +325,19 @@ class HttpTransferEngine(object):
         plan = self._plan_with(table, known, verify, entries)
         run.oldest = plan.oldest
         return records, plan, run, table
+
+    def _early_checks(self, bid: str, table: "StatTable",
+                      verify: str) -> Tuple[List[int], FarmChecks]:
+        """The positions of the random sample and its HEAD requests, already running.
+
+        Started before the summary lookup, so the farm answers while the digest is computed.
+        """
+        sample: List[int] = []
+        if verify == "stat":
+            sample = sample_indexes(len(table), self.verify_fraction, self.verify_limit,
+                                    random)
+        return sample, FarmChecks(lambda server: self.stored_size(bid, server),
+                                  [table.server(index) for index in sample], self.workers)
 
     def _plan_with(self, table: "StatTable", known: Dict[str, str], verify: str,
                    entries: Optional["Entries"] = None
@@ -353,10 +372,13 @@ class HttpTransferEngine(object):
         """
         if records is None:
             return None
-        if plan.to_check:
+        if plan.farm_sizes is not None:
+            sizes = plan.farm_sizes()
+        elif plan.to_check:
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
                 sizes = list(pool.map(lambda check: self.stored_size(bid, check[0]),
                                       plan.to_check))
+        if plan.to_check:
             gone = {}
             for (server, local, info, value), size in zip(plan.to_check, sizes):
                 if size == -1:

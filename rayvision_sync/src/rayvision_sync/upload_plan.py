@@ -25,7 +25,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 from rayvision_api.collector import collector_paused
 from rayvision_sync.hashing import sha256_file
 from rayvision_sync.paths import storage_path
-from rayvision_sync.record_summary import list_digest, sample_indexes
+from rayvision_sync.record_summary import list_digest
 from rayvision_sync.records import (
     UNCHANGED,
     UNCHANGED_OLDER_FORM,
@@ -57,6 +57,8 @@ class UploadPlan(object):
             after this run's confirmations (aged records are confirmed, or re-sent).
         confirm (bool): Give confirmed records a new confirmation time (False when no
             record was read: the summary vouched for them).
+        farm_sizes (callable): Returns the farm's answers for ``to_check`` when they were
+            asked for already (None: ask now).
     """
 
     def __init__(self) -> None:
@@ -66,6 +68,7 @@ class UploadPlan(object):
         self.to_check: List[Any] = []
         self.oldest = int(time.time())
         self.confirm = True
+        self.farm_sizes: Optional[Any] = None
 
 
 # What the check keeps of each stat, five numbers a file in one flat array: the fingerprint
@@ -235,15 +238,14 @@ def stat_files_as_listed(pairs: Iterable[Tuple[str, str]], failures: List[Any]) 
         return StatTable(upload.servers, upload.locals, fields, as_listed=True)
 
 
-def unchanged_plan(table: StatTable, verify_fraction: Union[float, int] = DEFAULT_VERIFY_FRACTION,
-                   verify_limit: int = DEFAULT_VERIFY_LIMIT, oldest: int = 0) -> UploadPlan:
+def unchanged_plan(table: StatTable, oldest: int, sample: List[int]) -> UploadPlan:
     """The plan of a list a valid summary vouches for: every file unchanged.
 
-    The random sample (``verify_fraction``, at most ``verify_limit``) is still confirmed on
-    the farm, against the size of the file now (the size the record holds, since the
-    summary says the file has not changed); no record is read, and none rewritten.
+    The random sample (positions in ``table``, drawn by
+    :func:`~rayvision_sync.record_summary.sample_indexes`) is still confirmed on the farm,
+    against the size of the file now (the size the record holds, since the summary says the
+    file has not changed); no record is read, and none rewritten.
     """
-    sample = sample_indexes(len(table), verify_fraction, verify_limit, random)
     plan = UploadPlan()
     servers: Any = _Normalizing(table.servers) if table.as_listed else table.servers
     plan.skipped = SkippedFiles(servers, table.locals, table.sizes())
