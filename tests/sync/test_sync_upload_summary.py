@@ -312,3 +312,16 @@ def test_corrupt_database_is_healed_and_the_summary_comes_back(api, farm, sync_e
     upload.upload_asset(upload_json)
     assert upload.last_result.files_skipped == 6
     assert sync_log.text.count("moved aside") == 1
+
+
+def test_the_summary_path_writes_nothing(uploader, farm, sync_env, monkeypatch):
+    upload_json, files, pairs = project(sync_env)
+    upload = uploader()
+    run(upload, upload_json)
+    writes = []
+    for cls in (SqliteRecordStore, RedisRecordStore):
+        for name in ("save", "delete", "save_summary"):
+            monkeypatch.setattr(cls, name, lambda self, *args, _name=name: writes.append(_name))
+    upload.engine.verify_fraction = 1.0  # every file confirmed on the farm, none rewritten
+    assert run(upload, upload_json) == (0, 6, 0)
+    assert writes == []

@@ -312,6 +312,7 @@ class HttpTransferEngine(object):
         if verify == "stat" and summary is not None and summary.generation == generation \
                 and summary.oldest > time.time() - self.verify_age:
             run.oldest = summary.oldest
+            run.vouched = True
             plan = unchanged_plan(table, summary.oldest, sample)
             plan.farm_sizes = checks.sizes
             return records, plan, run, table

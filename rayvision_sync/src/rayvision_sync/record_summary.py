@@ -152,6 +152,8 @@ class SummaryRun(object):
         self.own_bumps = records.bumps(scope)
         self.oldest = 0
         self.complete = True
+        #: The run's list already has a summary at ``generation`` (the summary path).
+        self.vouched = False
         self._expected: dict = {}
 
     def sending(self, transfers: Iterable[Any]) -> None:
@@ -168,5 +170,8 @@ class SummaryRun(object):
         """Store the summary if the run earned it; True when written."""
         if records is None or not self.complete:
             return False
-        expected = self.generation + records.bumps(self.scope) - self.own_bumps
+        bumps = records.bumps(self.scope) - self.own_bumps
+        if self.vouched and not bumps:
+            return False  # the summary the run relied on still holds: nothing to write
+        expected = self.generation + bumps
         return records.save_summary(self.scope, self.digest, self.oldest, expected)
