@@ -4,8 +4,8 @@ Reading every record of a storage to find that nothing changed costs more than s
 files. A summary lets a run skip that read: after a run in which every file of the list was
 found unchanged or was uploaded and recorded, the store keeps
 
-    key   = digest over (server path, local path, size, mtime_ns, ctime_ns, inode) of
-            every file of the list, in list order;
+    key   = digest over (server path, local path, size, mtime_ns, ctime_ns, inode, mode)
+            of every file of the list, in list order;
     value = the scope's record generation then, and the oldest confirmation time of the
             records it covers.
 

@@ -12,7 +12,6 @@ checked on the farm afterwards (:meth:`HttpTransferEngine.upload_pairs`).
 """
 
 import collections
-import math
 import os
 import random
 import stat as stat_module
@@ -25,7 +24,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 from rayvision_api.collector import collector_paused
 from rayvision_sync.hashing import sha256_file
 from rayvision_sync.paths import storage_path
-from rayvision_sync.record_summary import list_digest
+from rayvision_sync.record_summary import list_digest, sample_indexes
 from rayvision_sync.records import (
     UNCHANGED,
     UNCHANGED_OLDER_FORM,
@@ -373,9 +372,8 @@ def _choose_checks(plan: UploadPlan, entries: Entries,
                    limit: int) -> None:
     """Every aged record plus a random ``fraction`` (at most ``limit``) of the others."""
     chosen = dict((check[0], check) for check in aged)
-    count = min(len(plan.skipped), int(math.ceil(len(plan.skipped) * max(0.0, fraction))),
-                max(0, int(limit)))
-    for server, local, _ in random.sample(plan.skipped, count):
+    for index in sample_indexes(len(plan.skipped), fraction, limit, random):
+        server, local, _ = plan.skipped[index]
         chosen.setdefault(server, (server, local, entries[server][1], known.get(server)))
     plan.to_check = list(chosen.values())
 
