@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Tuple
 from rayvision_api.cancel import CancelToken, check
 from rayvision_api.collector import collector_paused
 from rayvision_api.exception import RayvisionArgumentError
-from rayvision_sync import config
+from rayvision_sync import config, upload_list_cache
 from rayvision_sync.exception import (
     RecordDatabaseError,
     TransferError,
@@ -44,10 +44,12 @@ def read_upload_json(upload_json_path: str) -> List[Tuple[str, str]]:
     return list(read_upload_list(upload_json_path))
 
 
-def read_upload_list(upload_json_path: str) -> UploadList:
+def read_upload_list(upload_json_path: str, cache_path: Optional[str] = None) -> UploadList:
     """upload.json's ``asset`` list as an :class:`UploadList`.
 
-    The same checks and errors as :func:`read_upload_json`.
+    The same checks and errors as :func:`read_upload_json`. With ``cache_path``, a large
+    list is kept parsed there (:mod:`rayvision_sync.upload_list_cache`) and taken from it
+    the next time upload.json holds the same bytes.
     """
     try:
         with open(upload_json_path, "rb") as handle:
@@ -55,10 +57,18 @@ def read_upload_list(upload_json_path: str) -> UploadList:
     except OSError as exc:
         raise RayvisionArgumentError("cannot read upload json {0!r}: {1}".format(
             upload_json_path, exc))
+    digest = None
+    if cache_path is not None:
+        digest, locals_, servers = upload_list_cache.load(cache_path, raw)
+        if locals_ is not None and servers is not None:
+            return UploadList(locals_, servers)
     # The collector would walk the growing heap of one dict per asset, for nothing; the
     # dicts are gone again when the block ends.
     with collector_paused():
-        return _upload_list_of(upload_json_path, raw)
+        upload = _upload_list_of(upload_json_path, raw)
+    if cache_path is not None and digest is not None:
+        upload_list_cache.store(cache_path, digest, upload.locals, upload.servers)
+    return upload
 
 
 def _upload_list_of(upload_json_path: str, raw: bytes) -> UploadList:
@@ -284,6 +294,10 @@ class RayvisionUpload(object):
                         raise TransferError("{0} upload failed".format(local), 20004)
         return True
 
+    def upload_list_cache_path(self) -> str:
+        """Where the last large upload.json read is kept parsed (one file per user)."""
+        return config.join_like(self.db_path, "records", "upload_list.cache")
+
     def records_path(self, bid_key: str = "input_bid") -> str:
         """The sqlite file of the HTTP engine's upload records for a storage of this user."""
         return config.shared_sqlite_file(self.db_path, self.trans.domain, self.trans.user_id,
@@ -328,7 +342,7 @@ class RayvisionUpload(object):
             RayvisionCancelledError: The cancel token was cancelled.
             ProgressCallbackError: The progress callback raised.
         """
-        pairs = read_upload_list(upload_json_path)
+        pairs = read_upload_list(upload_json_path, self.upload_list_cache_path())
         engine = self.engine
         if engine.name != "http":
             db_ini = self.create_db_ini(upload_json_path) if is_db else None
