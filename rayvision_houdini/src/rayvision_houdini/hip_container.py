@@ -30,11 +30,10 @@ LICENSED_MAGICS = {b"HouNC\x1a": "hipnc", b"HouLC\x1a": "hiplc"}
 GZIP_MAGIC = b"\x1f\x8b"
 
 # magic dev ino mode uid gid nlink rdev (6 octal digits each), mtime (11), namesize (6),
-# filesize (11): 76 bytes in all.
-_CPIO_HEADER = re.compile(rb"070707[0-7]{42}[0-7]{11}([0-7]{6})([0-7]{11})")
+# filesize (11): 76 bytes in all; the group is namesize and filesize.
+_CPIO_HEADER = re.compile(rb"070707[0-7]{53}([0-7]{17})")
 _CPIO_HEADER_SIZE = 76
-# Where namesize starts in the header, and the bits of filesize (11 octal digits).
-_SIZES_AT = 59
+# The bits of filesize (11 octal digits).
 _FILESIZE_BITS = 33
 _FILESIZE_MASK = (1 << _FILESIZE_BITS) - 1
 _MAX_NAME = 4096
@@ -46,6 +45,7 @@ _TRAILER_FIRST = _TRAILER_BYTES[0]
 # Sections whose presence proves the archive holds a Houdini scene.
 _SCENE_MARKERS = (".variables", ".start")
 _SCENE_MARKER_BYTES = (b".variables\x00", b".start\x00")
+_SCENE_MARKER_NAMES = (b".variables", b".start")
 #: Decompressed size at which a gzip-compressed scene is refused (a "gzip bomb").
 MAX_GZIP_BYTES = 2 * 1024 ** 3
 #: A wanted section larger than this is skipped (with a warning) instead of kept in memory.
@@ -257,8 +257,8 @@ class SectionReader(object):
         Raises:
             HipFormatError: Not a scene container, or damaged beyond reading.
         """
-        for name, data, start, end in self.spans():
-            yield name, data[start:end]
+        for name, data, start, end in self.raw_spans():
+            yield name.decode("utf-8", "replace"), data[start:end]
 
     def spans(self) -> Any:
         """Yield ``(name, data, start, end)`` of the wanted sections: the body is
@@ -267,6 +267,15 @@ class SectionReader(object):
         ``data`` is the buffer the section was read into (shared with its neighbours), so a
         caller that scans bodies with ``find``/regex searches bounded by ``start`` and ``end``
         never copies them; a section that spans two reads comes as bytes of its own.
+
+        Raises:
+            HipFormatError: Not a scene container, or damaged beyond reading.
+        """
+        for name, data, start, end in self.raw_spans():
+            yield name.decode("utf-8", "replace"), data, start, end
+
+    def raw_spans(self) -> Any:
+        """:meth:`spans` with each name as it is stored: bytes (no NUL), not decoded.
 
         Raises:
             HipFormatError: Not a scene container, or damaged beyond reading.
@@ -325,7 +334,7 @@ class SectionReader(object):
         by its name's ending without decoding the name or copying the body.
         """
         window = self._window
-        pending = None      # (name, data, start, end) not yet yielded: a resync may extend it
+        pending = None      # a span not yet yielded: a resync may extend it
         count = 0
         trailer = False
         header = _CPIO_HEADER.match
@@ -356,7 +365,7 @@ class SectionReader(object):
                 end = len(buf)
             # namesize (6 octal digits) and filesize (11) are adjacent: one number of 17
             # digits, the name size in its high bits and the body size in its low 33 bits.
-            sizes = int(buf[pos + _SIZES_AT:pos + _CPIO_HEADER_SIZE], 8)
+            sizes = int(match[1], 8)
             name_size = sizes >> _FILESIZE_BITS
             body_size = sizes & _FILESIZE_MASK
             name_start = pos + _CPIO_HEADER_SIZE
@@ -392,9 +401,10 @@ class SectionReader(object):
                     pending = None
                 count += 1
                 continue
-            name = buf[name_start:name_end - 1].decode("utf-8", "replace")
-            if endings is None or body_size > max_section or (unseen and name in _SCENE_MARKERS):
-                keep = keep_section(name, body_size)
+            name = buf[name_start:name_end - 1]
+            if endings is None or body_size > max_section or (
+                    unseen and name in _SCENE_MARKER_NAMES):
+                keep = keep_section(name.decode("utf-8", "replace"), body_size)
                 unseen = not self.seen
             else:
                 keep = True
@@ -407,7 +417,8 @@ class SectionReader(object):
                 got = len(body) if keep else body
                 if got < body_size:
                     self.warnings.append("section {0!r} is truncated ({1} of {2} bytes)"
-                                         .format(name, got, body_size))
+                                         .format(name.decode("utf-8", "replace"), got,
+                                                 body_size))
                 span = (name, body, 0, got) if keep else None
                 buf = window.buf
                 pos = window.pos
@@ -448,7 +459,8 @@ class SectionReader(object):
         pattern = re.compile(re.escape(marker) + rb"[0-9a-f]{28}([^\x00\n]{1,4096})\x00")
         found, _ = window.search(pattern, _LICENSED_HEADER_MAX, 0)
         while found is not None:
-            name = found.group(1).decode("utf-8", "replace")
+            raw_name = found.group(1)
+            name = raw_name.decode("utf-8", "replace")
             window.pos = found.end()
             if name == _TRAILER:
                 return
@@ -460,7 +472,7 @@ class SectionReader(object):
                                      "skipped".format(name, self.max_section))
                 keep = False
             if keep:
-                yield name, body, 0, len(body)
+                yield raw_name, body, 0, len(body)
 
 
 def read_hip_file(path: str) -> "HipContainer":

@@ -25,10 +25,11 @@ _PARM_HEAD = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\][ 
 _SIMPLE_PARM = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\][ \t]*\("
                           r"([^\"\[\]()\n]*)\)[ \t\r]*$")
 _BARE = re.compile(r"[^\s()\"\[\]]+")
-# An entry of one component, a quoted string without escapes or a bare word: what
-# :func:`parse_parm_entry` reads from it, in one match (anything else is left to it).
-_ONE_VALUE_PARM = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\][ \t]*\("
-                             r"[ \t\r]*(?:\"([^\"\\]*)\"|([^\s()\"\[\]]+))[ \t\r]*\)")
+# The start of an entry of one component (what :func:`parse_parm_entry` reads from it, in
+# one match): a quoted string (its opening quote), or a bare word and the closing parenthesis.
+_ONE_COMPONENT = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\][ \t]*\("
+                            r"[ \t\r]*(?:(\")|([^\s()\"\[\]]+)[ \t\r]*\))")
+_CLOSE = re.compile(r"[ \t\r]*\)")
 _SPACE: Any = re.compile(r"[ \t\r]*")  # matches everywhere
 _CHANNEL_NAME = re.compile(r"[^\s\]]+")
 # In a lean read, the parameter lines worth parsing: a value (or a channel's saved value) with
@@ -51,7 +52,9 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 #: Sections a scene read keeps: scene settings and the four sections of each node.
 NODE_SECTION_SUFFIXES = ("init", "def", "parm", "chn")
 _SCENE_SECTIONS = (".variables", ".start", ".OPlibraries")
-_LEAN_SUFFIXES = frozenset(NODE_SECTION_SUFFIXES)
+_PARM, _DEF, _CHN, _INIT = b".parm", b".def", b".chn", b".init"
+# The node sections a lean read takes in place, by the last byte of their name.
+_LEAN_ENDINGS = {ending[-1:]: ending for ending in (_PARM, _DEF, _CHN, _INIT)}
 #: Name endings (bytes, NUL included) of the sections a scene read keeps.
 WANTED_ENDINGS = tuple(("." + suffix + "\x00").encode("ascii")
                        for suffix in NODE_SECTION_SUFFIXES) + tuple(
@@ -253,7 +256,7 @@ def read_scene(stream: Any, path: str = "<stream>", lean_parms: Any = None,
                 builder.add(name, body)
         else:
             builder = _LeanBuilder(lean_parms)
-            builder.read(reader.spans())
+            builder.read(reader.raw_spans())
     scene = builder.finish()
     scene.warnings = list(reader.warnings)
     scene.kind = reader.kind
@@ -349,34 +352,42 @@ class _LeanBuilder(_SceneBuilder):
         super(_LeanBuilder, self).__init__(None)
         self.lean = lean_parms if isinstance(lean_parms, LeanNames) else LeanNames(lean_parms)
         self._wanted_channels: Dict[Any, Any] = {}  # node path -> channels its parms name
-        self._held_channels: Any = None   # (node, data, start, end) of the last .chn
         self._by_name: Dict[str, bool] = {}   # node type -> search its parms by name
 
     def read(self, spans: Any) -> None:
-        """Add every ``(name, data, start, end)`` of ``SectionReader.spans``."""
+        """Add every ``(name, data, start, end)`` of ``SectionReader.raw_spans``."""
         nodes = self.scene.nodes
+        lean = self.lean
+        by_name = self._by_name
         type_names: Dict[bytes, str] = {}   # ``type = ...`` line -> type
         stem = None
-        node = None
+        node: Any = None
+        held = None   # the last .chn section: (node, data, start, end)
         for name, data, start, end in spans:
-            dot = name.rfind(".")
-            suffix = name[dot + 1:]
-            if dot < 0 or suffix not in _LEAN_SUFFIXES:
-                self.add(name, data[start:end])
+            suffix = _LEAN_ENDINGS.get(name[-1:])
+            if suffix is None or not name.endswith(suffix):
+                self.add(name.decode("utf-8", "replace"), data[start:end])
                 continue
-            if name[:dot] != stem:
-                stem = name[:dot]
-                path = "/" + stem
+            node_stem = name[:-len(suffix)]
+            if node_stem != stem:
+                stem = node_stem
+                path = "/" + stem.decode("utf-8", "replace")
                 node = nodes.get(path)
                 if node is None:
                     node = nodes[path] = HipNode(path)
-            if suffix == "parm":
-                self._parms(node, data, start, end)
-            elif suffix == "def":
+            if suffix is _PARM:
+                searched = by_name.get(node.type)
+                if searched is None:
+                    searched = self._searched_by_name(node)
+                parms = lean_parms_in(data, start, end, lean, searched)
+                if parms:
+                    self._add_parms(node, parms, held)
+                held = None
+            elif suffix is _DEF:
                 # The analysis reads one flag; the flags line is the only one naming it.
                 node.flags = {"bypass": data.find(b"bypass on", start, end) >= 0}
-            elif suffix == "chn":
-                self._channels(node, data, start, end)
+            elif suffix is _CHN:
+                held = self._channels(node, data, start, end)
             elif data.startswith(b"type = ", start, end):
                 newline = data.find(b"\n", start, end)
                 line = data[start + 7:end if newline < 0 else newline]
@@ -385,23 +396,17 @@ class _LeanBuilder(_SceneBuilder):
                     found = type_names[line] = line.decode("utf-8", "replace").strip()
                 node.type = found
             else:
-                self.add(name, data[start:end])
+                self.add(name.decode("utf-8", "replace"), data[start:end])
 
     def _searched_by_name(self, node: Any) -> bool:
         types = self.lean.node_types
         if types is None or not node.type:
             return True
-        found = self._by_name.get(node.type)
-        if found is None:
-            found = self._by_name[node.type] = node.base_type in types
+        found = self._by_name[node.type] = node.base_type in types
         return found
 
-    def _parms(self, node: Any, data: Any, start: Any, end: Any) -> None:
-        held = self._held_channels
-        self._held_channels = None
-        parms = lean_parms_in(data, start, end, self.lean, self._searched_by_name(node))
-        if not parms:
-            return
+    def _add_parms(self, node: Any, parms: Any, held: Any) -> None:
+        """Keep ``parms``; parse the channels they refer to (``held``: the last .chn)."""
         node.parms.update(parms)
         names = set(value.name for values in parms.values() for value in values
                     if isinstance(value, ChannelRef))
@@ -414,19 +419,15 @@ class _LeanBuilder(_SceneBuilder):
         else:
             self._wanted_channels.setdefault(node.path, set()).update(names)
 
-    def _channels(self, node: Any, data: Any, start: Any, end: Any) -> None:
+    def _channels(self, node: Any, data: Any, start: Any, end: Any) -> Any:
+        """Parse the channels the node's parameters asked for, or return the span to hold."""
         names = self._wanted_channels.pop(node.path, None)
-        if names is not None:
-            node.channels.update(parse_channels(data[start:end].decode("utf-8", "replace"),
-                                                names))
-        else:
+        if names is None:
             # Houdini writes a node's channels before its parameters: hold them until the
             # parameters say which channels matter (usually none: then never decoded).
-            self._held_channels = (node, data, start, end)
-
-    def finish(self) -> Any:
-        self._held_channels = None
-        return self.scene
+            return (node, data, start, end)
+        node.channels.update(parse_channels(data[start:end].decode("utf-8", "replace"), names))
+        return None
 
 
 def parse_variables(text: Any) -> Any:
@@ -618,11 +619,8 @@ def lean_parms_in(data: Any, start: Any, end: Any, lean: Any, by_name: Any = Tru
             continue
         text = data[line_start:line_end].decode("utf-8", "replace")
         done = line_end
-        single = _ONE_VALUE_PARM.match(text)
-        if single is not None:
-            name, quoted, bare = single.groups()
-            values = [quoted if bare is None else _unescape(bare)]
-        else:
+        name, values = _one_component_entry(text)
+        if values is None:
             name, values, used = parse_parm_entry(text, 0)
         if values is None and name is not None and '"' in text:
             # A quoted value spanning lines: parse again with what follows.
@@ -633,6 +631,26 @@ def lean_parms_in(data: Any, start: Any, end: Any, lean: Any, by_name: Any = Tru
         if values is not None and (name in lean.names or _path_like(values)):
             parms[name] = values
     return parms
+
+
+def _one_component_entry(text: Any) -> Any:
+    """``(name, [value])`` of an entry of one string component; ``(None, None)`` otherwise.
+
+    The common entries a lean read parses (a path, quoted or bare), read as
+    :func:`parse_parm_entry` reads them with a fraction of its steps; anything else is left
+    to it.
+    """
+    entry = _ONE_COMPONENT.match(text)
+    if entry is None:
+        return None, None
+    bare = entry.group(3)
+    if bare is not None:
+        return entry.group(1), [_unescape(bare)]
+    value_start = entry.end()
+    close = quoted_end(text, value_start)
+    if close < 0 or _CLOSE.match(text, close + 1) is None:
+        return None, None
+    return entry.group(1), [_unescape(text[value_start:close])]
 
 
 def parse_parm_entry(text: Any, pos: Any) -> Any:

@@ -252,6 +252,8 @@ class DirectoryCache(object):
     def __init__(self, ignore_case: Optional[bool] = None) -> None:
         self.ignore_case = _ignore_case(ignore_case)
         self._entries: Dict[str, List[str]] = {}
+        # folder -> name -> its directory entry, which knows (mostly without a stat) its kind
+        self._dir_entries: Dict[str, Dict[str, Any]] = {}
         self._folded: Dict[str, Tuple[List[str], List[str]]] = {}
         # folder -> set of its names, or None when it cannot be listed
         self._names: Dict[str, Optional[Set[str]]] = {}
@@ -284,11 +286,29 @@ class DirectoryCache(object):
         """
         if folder not in self._entries:
             try:
-                self._entries[folder] = sorted(os.listdir(folder))
+                with os.scandir(folder) as listing:
+                    entries = {entry.name: entry for entry in listing}
             except (OSError, ValueError):
                 # ValueError: embedded NUL or a name the file system encoding cannot hold.
-                self._entries[folder] = []
+                entries = {}
+            self._dir_entries[folder] = entries
+            self._entries[folder] = sorted(entries)
         return self._entries[folder]
+
+    def is_file(self, folder: str, name: str) -> bool:
+        """Whether ``folder/name`` is a file or a link to one, like ``os.path.isfile``.
+
+        For a name of a listing this cache has read, the answer comes from the listing's
+        directory entry: the kind the file system gave with the names, so a plain file costs
+        no ``stat`` (a symbolic link is still followed).
+        """
+        entry = self._dir_entries.get(folder, {}).get(name)
+        if entry is None:
+            return is_file(os.path.join(folder, name))
+        try:
+            return bool(entry.is_file())
+        except OSError:
+            return False
 
     def starting_with(self, folder: str, prefix: str) -> List[str]:
         """Names in ``folder`` that start with ``prefix``, sorted.
@@ -368,7 +388,7 @@ def find_sequence_files(path: str, cache: Optional["DirectoryCache"] = None) -> 
         return [path] if cache.may_hold(where, name) and is_file(path) else []
     return [os.path.join(folder, entry) if folder else entry
             for entry in cache.starting_with(where, plan.prefix)
-            if plan.matches(entry) and is_file(os.path.join(where, entry))]
+            if plan.matches(entry) and cache.is_file(where, entry)]
 
 
 def normalize(path: str) -> str:
