@@ -261,8 +261,7 @@ class SectionReader(object):
             yield name.decode("utf-8", "replace"), data[start:end]
 
     def spans(self) -> Any:
-        """Yield ``(name, data, start, end)`` of the wanted sections: the body is
-        ``data[start:end]``.
+        """Yield ``(name, data, start, end)`` of the wanted sections, body ``data[start:end]``.
 
         ``data`` is the buffer the section was read into (shared with its neighbours), so a
         caller that scans bodies with ``find``/regex searches bounded by ``start`` and ``end``
