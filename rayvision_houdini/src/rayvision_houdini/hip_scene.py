@@ -601,16 +601,20 @@ def lean_parms_in(data: Any, start: Any, end: Any, lean: Any, by_name: Any = Tru
             if newline < 0:
                 break
             pos = find(char, newline, end)
-    for match in _EXTENSION_BYTES.finditer(data, start, end):
-        starts.append(rfind(b"\n", start, match.start()) + 1 or start)
+    extension = _EXTENSION_BYTES.search(data, start, end)
+    while extension is not None:
+        starts.append(rfind(b"\n", start, extension.start()) + 1 or start)
+        extension = _EXTENSION_BYTES.search(data, extension.end(), end)
     if by_name:
         for match in lean.pattern.finditer(data, start, end):
             starts.append(match.start() + 1)
     if not starts:
         return {}
+    if len(starts) > 1:
+        starts = sorted(set(starts))
     parms = {}
     done = start
-    for line_start in sorted(set(starts)):
+    for line_start in starts:
         if line_start < done:
             continue   # inside the multi-line value of the entry before
         newline = find(b"\n", line_start, end)
