@@ -187,3 +187,14 @@ def test_raw_spans_keep_names_as_stored(kit):
     names = [name for name, _, _, _ in reader.raw_spans()]
     assert "obj/g\u00e9o.init".encode("utf-8") in names
     assert all(isinstance(name, bytes) for name in names)
+
+
+def test_node_type_when_it_is_not_the_first_line(kit, tmp_path):
+    # The lean read takes the type from a first line ``type = ...``; any other layout goes
+    # through the general ``.init`` parser.
+    builder = kit.HipBuilder(save_version="19.5.303")
+    builder.section("obj/odd.init", "matchesdef = 0\ntype = ifd\n")
+    builder.section("obj/plain.init", "type = cam\nmatchesdef = 0\n")
+    scene = load_scene(builder.write(str(tmp_path / "init.hip")), lean_parms=LEAN_READ)
+    assert scene.node("/obj/odd").type == "ifd"
+    assert scene.node("/obj/plain").type == "cam"
