@@ -484,7 +484,8 @@ class MayaAsciiScene(object):
         self.references.append(Reference(
             self.text(path),
             self.text(namespace) if isinstance(namespace, bytes) else "",
-            self.text(rfn) if isinstance(rfn, bytes) else "",
+            # A reference node of a referenced scene carries its namespace, as in Maya.
+            self._name(rfn) if isinstance(rfn, bytes) else "",
             deferred, depth,
             self.text(file_type) if isinstance(file_type, bytes) else ""))
 
