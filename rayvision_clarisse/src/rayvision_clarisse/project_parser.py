@@ -634,6 +634,11 @@ class _Skipper(object):
         size = len(data)
         while pos < size:
             kind = self._container()
+            if kind is not None and kind.startswith(_OBJECTS):
+                end = self._read_flat_object(kind, pos)
+                if end is not None:
+                    pos = end
+                    continue
             if kind is not None:
                 end = self._skip_end(kind, pos)
                 if end > pos:
@@ -648,6 +653,59 @@ class _Skipper(object):
                 stop = self._next_brace_line(pos)
             parser.feed_lines(io.BytesIO(data[pos:stop]))
             pos = stop
+
+    def _read_flat_object(self, kind: str, pos: int) -> Optional[int]:
+        """Read the rest of an object that has no child block left, in one go.
+
+        Only its marked lines are fed to the parser, then its closing line.
+
+        Returns:
+            int or None: Where the object ends; None when it does not qualify (a child block,
+            a string that hides braces, its end beyond the data): it is then read in steps.
+        """
+        data = self._data
+        close = data.find(b"}", pos)
+        if close < 0:
+            return None
+        start = data.rfind(b"\n", pos, close) + 1 or pos
+        stop = data.find(b"\n", close) + 1 or len(data)
+        if data[start:stop].strip() != b"}" or data.find(b"{", pos, start) >= 0:
+            return None
+        body = data[pos:start]
+        if _balance(body) != (0, 0):
+            return None
+        parser = self.parser
+        first_line = parser.line
+        kept = 0
+        for line_start in self._marked_starts(kind, body):
+            line_end = body.find(b"\n", line_start) + 1 or len(body)
+            line = body[line_start:line_end]
+            if self.pruning.reads_line is None or self.pruning.reads_line(line):
+                parser.line = first_line + body.count(b"\n", 0, line_start)
+                parser.feed_lines((line,))
+                kept += 1
+        lines = body.count(b"\n")
+        parser.line = first_line + lines
+        if kept < lines:
+            self.skipped = True
+            parser.stack[-1].pruned = True
+        parser.feed_lines((data[start:stop],))
+        return stop
+
+    def _marked_starts(self, kind: str, body: bytes) -> List[int]:
+        """Starts of the lines of ``body`` that hold a marker of ``kind``, in order."""
+        starts = set()
+        for marker in self.pruning.markers_of[kind]:
+            if isinstance(marker, bytes):
+                found = body.find(marker)
+                while found >= 0:
+                    start = body.rfind(b"\n", 0, found) + 1
+                    starts.add(start)
+                    found = body.find(marker, body.find(b"\n", found) + 1 or len(body))
+            else:
+                for match in marker.finditer(body):
+                    starts.add(body.rfind(b"\n", 0, match.start()) + 1)
+        return sorted(starts)
 
     def _next_brace_line(self, pos: int) -> int:
         """End of the line holding the next brace: only such a line changes the block read."""
