@@ -261,8 +261,10 @@ class Pruning(object):
             for kind, found in self.markers.items())
 
     def container(self, stack: List["Block"]) -> Optional[str]:
-        """The kind of markers that apply inside the innermost block of ``stack`` (None: no
-        skipping there)."""
+        """The kind of markers that apply inside the innermost block of ``stack``.
+
+        None when nothing is skipped there.
+        """
         block = stack[-1]
         kind = block.kind
         if kind in self.markers:
