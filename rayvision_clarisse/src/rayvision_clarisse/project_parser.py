@@ -626,6 +626,8 @@ class _Skipper(object):
         self.skipped = False
         self._data = b""
         self._next: Dict[Any, int] = {}
+        # id of an open block -> indentation of its header line
+        self._indents: Dict[int, bytes] = {}
 
     def feed(self, data: bytes) -> None:
         """Feed a block of whole lines (bytes)."""
@@ -653,8 +655,16 @@ class _Skipper(object):
                 stop = data.find(b"\n", pos) + 1 or size
             else:
                 stop = self._next_brace_line(pos)
+            depth = len(parser.stack)
             parser.feed_lines(io.BytesIO(data[pos:stop]))
+            if len(parser.stack) == depth + 1:
+                self._remember_indent(pos, stop)
             pos = stop
+
+    def _remember_indent(self, pos: int, stop: int) -> None:
+        """Note the indentation of the header just read (its closing line likely has it)."""
+        header = self._data[self._data.rfind(b"\n", pos, stop - 1) + 1 or pos:stop]
+        self._indents[id(self.parser.stack[-1])] = header[:len(header) - len(header.lstrip())]
 
     def _read_flat_object(self, kind: str, pos: int) -> Optional[int]:
         """Read the rest of an object that has no child block left, in one go.
@@ -796,15 +806,24 @@ class _Skipper(object):
         """Start of the line in ``[pos, end)`` whose brace closes the container.
 
         Most often the first ``}`` after ``pos``, alone on its line, closes it (a block
-        without child blocks left); else :meth:`_before_close` searches.
+        without child blocks left), or the first ``}`` line indented as the container's
+        header; each guess is checked (the braces before it balance). Else the braces are
+        followed one by one (:func:`_first_close`), and past a few dozen of them
+        :meth:`_before_close` bisects.
         """
         data = self._data
         brace = data.find(b"}", pos, end)
-        start = data.rfind(b"\n", pos, brace) + 1 or pos
-        stop = data.find(b"\n", brace) + 1 or len(data)
-        if data[start:stop].strip() == b"}" and _balance(data[pos:start]) == (0, 0):
-            return start
-        return self._before_close(pos, end)
+        guesses = [data.rfind(b"\n", pos, brace) + 1 or pos]
+        indent = self._indents.get(id(self.parser.stack[-1]))
+        if indent is not None and pos:
+            found = data.find(b"\n" + indent + b"}", pos - 1, end)
+            if found >= 0:
+                guesses.append(found + 1)
+        for start in guesses:
+            stop = data.find(b"\n", start) + 1 or len(data)
+            if data[start:stop].strip() == b"}" and _balance(data[pos:start]) == (0, 0):
+                return start
+        return _first_close(data, pos, end) or self._before_close(pos, end)
 
     def _before_close(self, pos: int, end: int) -> int:
         """Last line start in ``[pos, end)`` before which no brace closes the container.
@@ -849,6 +868,25 @@ def _balance(stretch: bytes) -> Optional[Tuple[int, int]]:
             return None
     closes = braces.count(b"}")
     return closes, len(braces) - closes
+
+
+def _first_close(data: bytes, pos: int, end: int, limit: int = 64) -> int:
+    """Start of the line in ``[pos, end)`` whose ``}`` closes the block ``pos`` is in.
+
+    The braces of ``[pos, end)`` must count (:func:`_balance` said so). 0 when none of the
+    first ``limit`` closing braces does.
+    """
+    depth = 0
+    cursor = pos
+    for _ in range(limit):
+        brace = data.find(b"}", cursor, end)
+        if brace < 0:
+            return 0
+        depth += data.count(b"{", cursor, brace) - 1
+        if depth < 0:
+            return data.rfind(b"\n", pos, brace) + 1 or pos
+        cursor = brace + 1
+    return 0
 
 
 def _outermost_open(data: bytes, pos: int, end: int, opens: int) -> int:
