@@ -6,6 +6,7 @@ docs/analysis-houdini-clarisse.md ("How the static backend reads a project").
 """
 
 import os
+import random
 
 import pytest
 from hypothesis import given, settings
@@ -207,3 +208,58 @@ def test_braces_are_counted_only_where_strings_cannot_hide_them(stretch, expecte
 def test_every_file_attribute_holds_a_marker():
     for name in INPUT_ATTRS | OUTPUT_ATTRS:
         assert any(marker.decode() in name for marker in FILE_MARKERS), name
+
+
+def test_a_header_on_the_line_closing_the_previous_object(tmp_path):
+    lines = list(HEADER) + [
+        'Context "scene" {',
+        "    LightPhysicalSphere {", '        name "light"', "        color {",
+        '            texture "project://scene/hdri"', "        }",
+        '    } TextureMapFile {', '        name "hdri"', '        filename "$PDIR/sky.hdr"',
+        "    }",
+        "}"]
+    path = _write(tmp_path, "p.project", lines)
+    _, found = _pruned(path)
+    assert found == _whole(path)
+    assert list(found["asset"]["Miss"]) == ["project://scene/hdri.filename"]
+
+
+def _mutate(base, rng):
+    data = bytearray(base)
+    for _ in range(rng.randint(1, 4)):
+        where = rng.randrange(len(data))
+        action = rng.random()
+        if action < 0.4:
+            data[where:where + rng.randint(0, 8)] = bytes(
+                rng.randrange(256) for _ in range(rng.randint(0, 8)))
+        elif action < 0.7:
+            del data[where:where + rng.randint(1, 64)]
+        else:
+            data[where:where] = rng.choice([b'"', b"\\", b"{", b"}", b"\n", b"#", b"{\n" * 3])
+    return bytes(data)
+
+
+def _outcome(path, pruning):
+    try:
+        project = read_project_file(path, lean_attrs=LEAN_ATTRS, pruning=pruning)
+        return _facts(analyse_project(project, path, environ={}, pruning=pruning))
+    except project_parser.ProjectFormatError as error:
+        return type(error).__name__
+
+
+def test_mutated_projects_give_the_whole_result_or_more(tmp_path, kit):
+    """A mutation the pruned read skips may keep a whole read from parsing; nothing else."""
+    built = kit.build_standard_project(tmp_path)
+    with open(built["scene"], "rb") as handle:
+        base = handle.read()
+    target = built["pdir"] + "/fuzz.project"
+    rng = random.Random(12)
+    for _ in range(200):
+        data = _mutate(base, rng)
+        with open(target, "wb") as handle:
+            handle.write(data)
+        whole = _outcome(target, None)
+        pruned = _outcome(target, PRUNING)
+        if isinstance(whole, str):
+            continue
+        assert pruned == whole, data

@@ -890,7 +890,10 @@ def _first_close(data: bytes, pos: int, end: int, limit: int = 64) -> int:
 
 
 def _outermost_open(data: bytes, pos: int, end: int, opens: int) -> int:
-    """Start of the line holding the outermost of the ``opens`` braces left open at ``end``."""
+    """Start of the line holding the outermost of the ``opens`` braces left open at ``end``.
+
+    ``pos`` when that line also closes a block: the stretch before it is not whole blocks.
+    """
     depth = 0
     cursor = end
     while True:
@@ -902,5 +905,8 @@ def _outermost_open(data: bytes, pos: int, end: int, opens: int) -> int:
         else:
             opens -= 1
             if not opens:
-                return data.rfind(b"\n", pos, brace) + 1 or pos
+                start = data.rfind(b"\n", pos, brace) + 1 or pos
+                # A brace closing an earlier block on the header's line: the stretch up to
+                # that line is not made of whole blocks; read it as it comes.
+                return pos if data.find(b"}", start, brace) >= 0 else start
         cursor = brace
