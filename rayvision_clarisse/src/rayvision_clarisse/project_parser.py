@@ -26,6 +26,11 @@ attribute is ``name value value ...`` where a value is a quoted string (backslas
 may span lines) or a bare word. Lines starting with ``#`` inside a block are metadata
 (``#version``); at the top they are the file header. Textured attributes are lower-case
 blocks (``color { value 1 1 1  texture "tex" }``).
+
+A lean read (``lean_attrs``) keeps only the attributes a reader names; with a
+:class:`Pruning` it also skips, unread, the complete blocks that hold none of the reader's
+markers, jumping over them with ``bytes`` searches and counts of braces (see
+docs/analysis-houdini-clarisse.md).
 """
 
 import io
