@@ -394,15 +394,19 @@ def find_sequence_files(path: str, cache: Optional["DirectoryCache"] = None) -> 
 def normalize(path: str) -> str:
     """``path`` (forward slashes) without ``.``, ``..`` or doubled separators, lexically.
 
-    A drive (``D:/``) and a UNC server (``//server``) are kept; ``..`` never climbs above
-    them.
+    A drive (``D:/``) and a UNC share (``//server/share``, Windows' root of such a path) are
+    kept; ``..`` never climbs above them.
     """
     head = ""
     match = _WIN_ABS.match(path)
     if match and path[1] == ":":
         head, path = path[:2], path[2:]
     elif path.startswith("//") and not path.startswith("///"):
-        head, path = "/", path[1:]
+        server, _, rest = path[2:].partition("/")
+        share, _, rest = rest.partition("/")
+        head = "//" + server + ("/" + share if share else "")
+        tail = posixpath.normpath("/" + rest)
+        return head if tail == "/" else head + tail
     return head + posixpath.normpath(path)
 
 
