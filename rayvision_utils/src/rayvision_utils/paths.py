@@ -252,8 +252,9 @@ class DirectoryCache(object):
     def __init__(self, ignore_case: Optional[bool] = None) -> None:
         self.ignore_case = _ignore_case(ignore_case)
         self._entries: Dict[str, List[str]] = {}
-        # folder -> name -> its directory entry, which knows (mostly without a stat) its kind
-        self._dir_entries: Dict[str, Dict[str, Any]] = {}
+        # folder -> (names of plain files, names of folders and other non-files) as the
+        # listing told them, without a stat; symbolic links are in neither
+        self._kinds: Dict[str, Tuple[Set[str], Set[str]]] = {}
         self._folded: Dict[str, Tuple[List[str], List[str]]] = {}
         # folder -> set of its names, or None when it cannot be listed
         self._names: Dict[str, Optional[Set[str]]] = {}
@@ -285,30 +286,34 @@ class DirectoryCache(object):
         system accepts (a NUL byte, a lone surrogate).
         """
         if folder not in self._entries:
+            names: List[str] = []
+            files: Set[str] = set()
+            others: Set[str] = set()
             try:
                 with os.scandir(folder) as listing:
-                    entries = {entry.name: entry for entry in listing}
+                    for entry in listing:
+                        names.append(entry.name)
+                        _sort_kind(entry, files, others)
             except (OSError, ValueError):
                 # ValueError: embedded NUL or a name the file system encoding cannot hold.
-                entries = {}
-            self._dir_entries[folder] = entries
-            self._entries[folder] = sorted(entries)
+                names, files, others = [], set(), set()
+            self._kinds[folder] = (files, others)
+            self._entries[folder] = sorted(names)
         return self._entries[folder]
 
     def is_file(self, folder: str, name: str) -> bool:
         """Whether ``folder/name`` is a file or a link to one, like ``os.path.isfile``.
 
-        For a name of a listing this cache has read, the answer comes from the listing's
-        directory entry: the kind the file system gave with the names, so a plain file costs
-        no ``stat`` (a symbolic link is still followed).
+        For a name of a listing this cache has read, the answer comes from the kind the file
+        system gave with the names, so a plain file costs no ``stat``; a symbolic link (or a
+        name the listing does not have) is looked at on disk.
         """
-        entry = self._dir_entries.get(folder, {}).get(name)
-        if entry is None:
-            return is_file(os.path.join(folder, name))
-        try:
-            return bool(entry.is_file())
-        except OSError:
+        files, others = self._kinds.get(folder, _NO_KINDS)
+        if name in files:
+            return True
+        if name in others:
             return False
+        return is_file(os.path.join(folder, name))
 
     def starting_with(self, folder: str, prefix: str) -> List[str]:
         """Names in ``folder`` that start with ``prefix``, sorted.
@@ -326,6 +331,19 @@ class DirectoryCache(object):
             self._folded[folder] = ([key for key, _ in pairs], [name for _, name in pairs])
         keys, originals = self._folded[folder]
         return sorted(_prefixed(keys, originals, _folded(prefix)))
+
+
+_NO_KINDS: Tuple[Set[str], Set[str]] = (set(), set())
+
+
+def _sort_kind(entry: Any, files: Set[str], others: Set[str]) -> None:
+    """Put a directory entry's name in ``files`` or ``others`` when its kind is known."""
+    try:
+        if entry.is_symlink():
+            return   # followed by a stat when asked about
+        (files if entry.is_file(follow_symlinks=False) else others).add(entry.name)
+    except OSError:
+        return
 
 
 def _listing_names(folder: str) -> Optional[Set[str]]:
