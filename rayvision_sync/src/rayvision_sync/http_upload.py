@@ -38,16 +38,20 @@ class _HashingSlice(object):
         return self.length
 
     def __iter__(self) -> Any:
-        piece = min(BLOCK, self.limiter.piece_size)
+        # One buffer, refilled for each block: the HTTP client sends a block before it asks
+        # for the next, so no bytes object is made (and freed) per block.
+        buffer = memoryview(bytearray(min(BLOCK, self.limiter.piece_size, self.length)))
         remaining = self.length
         self.handle.seek(self.offset)
         while remaining > 0:
-            block = self.handle.read(min(piece, remaining))
-            if not block:
+            block = buffer[:min(len(buffer), remaining)]
+            count = self.handle.readinto(block)
+            if not count:
                 raise Corrupt("{0} shrank while it was being uploaded".format(self.name))
-            self.limiter.consume(len(block))
+            block = block[:count]
+            self.limiter.consume(count)
             self.digest.update(block)
-            remaining -= len(block)
+            remaining -= count
             yield block
 
 
