@@ -8,7 +8,7 @@ is hashed, so a few buffers bound the memory held.
 
 import queue
 import threading
-from typing import Any, Optional, Tuple
+from typing import Any, Optional
 
 
 class BackgroundHasher(object):
@@ -22,10 +22,10 @@ class BackgroundHasher(object):
 
     def __init__(self, digest: Any, buffer_size: int, buffers: int = 3) -> None:
         self.digest = digest
-        self._free: "queue.Queue[memoryview]" = queue.Queue()
+        self._free: queue.Queue = queue.Queue()
         for _ in range(max(2, buffers)):
             self._free.put(memoryview(bytearray(buffer_size)))
-        self._todo: "queue.Queue[Optional[Tuple[memoryview, int]]]" = queue.Queue()
+        self._todo: queue.Queue = queue.Queue()
         self._thread: Optional[threading.Thread] = threading.Thread(
             target=self._run, name="rayvision-upload-hasher")
         self._thread.daemon = True

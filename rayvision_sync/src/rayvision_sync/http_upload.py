@@ -29,8 +29,9 @@ class _HashingSlice(object):
     It has a length, so requests sends ``Content-Length`` rather than chunked encoding. The
     blocks it yields are views of reused buffers: the HTTP client sends each block before
     it asks for the next. A large slice (unless a low speed limit paces it in small pieces)
-    is hashed in a helper thread while the next block is read and the previous one sent; :meth:`close` waits until every
-    block is in the digest (the digest is complete once the body was read to its end).
+    is hashed in a helper thread while the next block is read and the previous one sent;
+    :meth:`close` waits until every block is in the digest (the digest is complete once the
+    body was read to its end).
     """
 
     def __init__(self, handle: Any, offset: Any, length: Any, limiter: Any, digest: Any,
