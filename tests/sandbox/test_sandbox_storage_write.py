@@ -14,7 +14,14 @@ import os
 import pytest
 
 from rayvision_sandbox import storage_write
-from rayvision_sandbox.storage_write import ALIGN, BLOCK, LARGE_BODY, copy_hashing
+from rayvision_sandbox.storage_write import (
+    ALIGN,
+    BLOCK,
+    BUFFERS,
+    LARGE_BLOCK,
+    LARGE_BODY,
+    copy_hashing,
+)
 
 
 class TricklingBody(io.RawIOBase):
@@ -65,7 +72,9 @@ def check_copy(tmp_path, prefix, body, stream, length=None):
 
 
 @pytest.mark.parametrize("held", [0, 1, ALIGN - 1, ALIGN, 3 * ALIGN + 17, BLOCK + 5])
-@pytest.mark.parametrize("size", [LARGE_BODY, LARGE_BODY + 3, 3 * BLOCK + 1])
+# The last size makes every buffer go round more than once.
+@pytest.mark.parametrize("size", [LARGE_BODY, LARGE_BODY + 3, 3 * BLOCK + 1,
+                                  LARGE_BLOCK * (BUFFERS + 1) + 5])
 def test_body_lands_byte_exact_at_any_offset(tmp_path, held, size):
     prefix, body = os.urandom(held), os.urandom(size)
     assert check_copy(tmp_path, prefix, body, io.BytesIO(body)) == size

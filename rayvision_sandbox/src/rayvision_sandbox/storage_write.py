@@ -19,6 +19,8 @@ import queue
 import threading
 
 BLOCK = 1024 * 1024
+# Buffers of a large body: a few MiB per disk write keep the disk busy between writes.
+LARGE_BLOCK = 4 * BLOCK
 # Bodies from this size on are hashed in a helper thread and written past the page cache.
 LARGE_BODY = 4 * 1024 * 1024
 # Receive buffers of one large body (hashed by the helper while the next one is filled).
@@ -174,7 +176,7 @@ class _Pipeline(object):
     def __init__(self, stages):
         self.free = queue.Queue()
         for _ in range(BUFFERS):
-            self.free.put(_aligned_buffer(BLOCK))
+            self.free.put(_aligned_buffer(LARGE_BLOCK))
         self.error = None
         self.stages = [_Stage(work, self) for work in stages]
 
