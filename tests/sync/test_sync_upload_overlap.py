@@ -16,12 +16,12 @@ from rvsync_helpers import make_file, read, write_upload_json
 
 from rayvision_sync import http_upload
 from rayvision_sync.block_hasher import BackgroundHasher
-from rayvision_sync.http_upload import OVERLAPPED_HASH, _HashingSlice
+from rayvision_sync.http_upload import OVERLAPPED_BLOCK, OVERLAPPED_HASH, _HashingSlice
 from rayvision_sync.throttle import RateLimiter
 from rayvision_sync.upload import RayvisionUpload
 
 MIB = 1024 * 1024
-SIZE = OVERLAPPED_HASH + 3 * MIB + 12345
+SIZE = 3 * OVERLAPPED_BLOCK + 12345  # four blocks, the last one short
 
 
 def unique(name):

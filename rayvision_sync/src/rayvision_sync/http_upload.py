@@ -16,6 +16,8 @@ from rayvision_sync.transfer_state import BLOCK, RETRYABLE, Corrupt, Retryable
 
 # Streamed slices from this size on are hashed in a helper thread.
 OVERLAPPED_HASH = 4 * BLOCK
+# Their blocks without a speed limit (fewer, larger sends and hand-overs to the helper).
+OVERLAPPED_BLOCK = 4 * BLOCK
 
 if TYPE_CHECKING:
     from rayvision_sync.storage_client import StorageClient
@@ -75,7 +77,8 @@ class _HashingSlice(object):
             yield block
 
     def _hashed_aside(self) -> Any:
-        hasher = BackgroundHasher(self.digest, BLOCK)
+        # Paced pieces stay small under a speed limit; without one, fewer larger sends.
+        hasher = BackgroundHasher(self.digest, BLOCK if self.limiter.rate else OVERLAPPED_BLOCK)
         try:
             remaining = self.length
             self.handle.seek(self.offset)
