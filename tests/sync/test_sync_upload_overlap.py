@@ -111,22 +111,30 @@ class _EditingHasher(BackgroundHasher):
         return block
 
 
+def upload_edited_mid_body(api, sync_env, monkeypatch, name, edit, is_db):
+    """Upload ``name`` (streamed, no speed limit) while ``edit(local)`` runs mid-body."""
+    work = sync_env / "w" / name
+    local = make_file(work / name, SIZE, seed=len(name))
+    server = unique("p") + "/" + name
+    monkeypatch.setattr(_EditingHasher, "edit", staticmethod(lambda: edit(local)),
+                        raising=False)
+    monkeypatch.setattr(_EditingHasher, "blocks", 0, raising=False)
+    monkeypatch.setattr(http_upload, "BackgroundHasher", _EditingHasher)
+    upload = RayvisionUpload(api, chunk_size=MIB)  # streamed, not one in-memory PUT
+    upload.upload_asset(write_upload_json(work, [(local, server)]), max_speed="0",
+                        is_db=is_db)
+    return upload, local, server
+
+
 def test_file_changed_in_the_middle_of_the_body_is_never_recorded_and_is_sent_again(
         api, farm, sync_env, monkeypatch):
-    work = sync_env / "w" / "mid"
-    local = make_file(work / "mid.bin", SIZE, seed=12)
-    server = unique("p") + "/mid.bin"
-
-    def edit():
+    def edit(local):
         with open(local, "r+b") as handle:  # same size, a later block differs
             handle.seek(SIZE - 100)
             handle.write(b"EDITED" * 10)
 
-    monkeypatch.setattr(_EditingHasher, "edit", staticmethod(edit), raising=False)
-    monkeypatch.setattr(_EditingHasher, "blocks", 0, raising=False)
-    monkeypatch.setattr(http_upload, "BackgroundHasher", _EditingHasher)
-    upload = RayvisionUpload(api, chunk_size=MIB)  # streamed, not one in-memory PUT
-    upload.upload_asset(write_upload_json(work, [(local, server)]), max_speed="0", is_db=True)
+    upload, local, server = upload_edited_mid_body(api, sync_env, monkeypatch, "mid.bin",
+                                                   edit, is_db=True)
     assert upload.last_result.retries >= 1
     assert read(on_farm(farm, server)) == read(local)
     assert b"EDITED" in read(local)[-100:]
@@ -134,20 +142,12 @@ def test_file_changed_in_the_middle_of_the_body_is_never_recorded_and_is_sent_ag
 
 def test_file_that_shrinks_in_the_middle_of_the_body_is_sent_again_whole(
         api, farm, sync_env, monkeypatch):
-    work = sync_env / "w" / "shrink"
-    local = make_file(work / "shrink.bin", SIZE, seed=13)
-    server = unique("p") + "/shrink.bin"
-
-    def edit():
+    def edit(local):
         with open(local, "r+b") as handle:
             handle.truncate(SIZE - 3 * MIB)
 
-    monkeypatch.setattr(_EditingHasher, "edit", staticmethod(edit), raising=False)
-    monkeypatch.setattr(_EditingHasher, "blocks", 0, raising=False)
-    monkeypatch.setattr(http_upload, "BackgroundHasher", _EditingHasher)
-    upload = RayvisionUpload(api, chunk_size=MIB)  # streamed, not one in-memory PUT
-    upload.upload_asset(write_upload_json(work, [(local, server)]), max_speed="0",
-                        is_db=False)
+    upload, local, server = upload_edited_mid_body(api, sync_env, monkeypatch, "shrink.bin",
+                                                   edit, is_db=False)
     assert upload.last_result.retries >= 1
     assert read(on_farm(farm, server)) == read(local)
     assert len(read(local)) == SIZE - 3 * MIB
