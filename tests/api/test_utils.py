@@ -145,3 +145,25 @@ def test_json_files_written_are_valid_json(tmp_path):
     path = str(tmp_path / "t.json")
     utils.json_save(path, {"k": [1, 2]}, indent=4)
     assert json.loads(open(path).read()) == {"k": [1, 2]}
+
+
+def test_atomic_writes_keep_the_usual_mode_unless_private(tmp_path):
+    import stat as stat_module
+
+    from rayvision_api.atomic import write_text_atomic
+
+    mask = os.umask(0o022)
+    try:
+        shared, secret = str(tmp_path / "task.json"), str(tmp_path / "profiles.ini")
+        write_text_atomic(shared, "{}\n")
+        write_text_atomic(secret, "key = x\n", private=True, durable=True)
+    finally:
+        os.umask(mask)
+    # A json file others in the studio read is not made owner-only by the temporary file.
+    assert stat_module.S_IMODE(os.stat(shared).st_mode) == 0o644
+    assert stat_module.S_IMODE(os.stat(secret).st_mode) == 0o600
+    with pytest.raises(UnicodeEncodeError):
+        write_text_atomic(shared, "\udc80", encoding="utf-8")
+    with open(shared) as handle:
+        assert handle.read() == "{}\n"
+    assert sorted(os.listdir(str(tmp_path))) == ["profiles.ini", "task.json"]

@@ -13,13 +13,14 @@ from helpers.bounded_run import MEMORY_BUDGET, run_bounded
 
 READ_PROJECT = """
 from rayvision_clarisse.project_parser import ProjectFormatError, read_project_file
-from rayvision_clarisse.static_analysis import LEAN_ATTRS
+from rayvision_clarisse.static_analysis import LEAN_ATTRS, PRUNING
 from rayvision_utils.scene_input import SceneInputError
 path, lean = {path!r}, {lean!r}
 if {unprivileged!r}:
     drop_privileges()
 try:
-    project = read_project_file(path, lean_attrs=LEAN_ATTRS if lean else None)
+    project = read_project_file(path, lean_attrs=LEAN_ATTRS if lean else None,
+                                pruning=PRUNING if lean == "pruned" else None)
 except (SceneInputError, ProjectFormatError) as error:
     report(error=type(error).__name__, message=str(error))
 else:
@@ -43,7 +44,7 @@ def _project(tmp_path, kit, body):
     return path
 
 
-@pytest.mark.parametrize("lean", [True, False], ids=["lean", "full"])
+@pytest.mark.parametrize("lean", ["pruned", True, False], ids=["pruned", "lean", "full"])
 def test_eight_megabyte_quoted_value(tmp_path, kit, lean):
     value = 'a\\"b' * (2 * 1024 * 1024)
     path = _project(tmp_path, kit, 'Context "scene" {\n  TextureMapFile {\n    name "tex"\n'
@@ -63,6 +64,19 @@ def test_value_spanning_lines_of_many_megabytes(tmp_path, kit):
                                    '    text "' + lines + '"\n    after 1\n  }\n}\n')
     result = _read(path, lean=False)
     assert result["objects"]["s"]["after"] == ["1"]
+    assert result["peak_rss"] < MEMORY_BUDGET
+
+
+def test_pruned_read_of_a_file_with_a_string_spanning_many_megabytes(tmp_path, kit):
+    # The braces of the stretch cannot be counted: it is read line by line, in bounded memory.
+    lines = "\n".join(["line { of } a long script"] * 400000)
+    path = _project(tmp_path, kit, 'Context "scene" {\n  Script {\n    name "s"\n'
+                                   '    text "' + lines + '"\n    save_as "$PDIR/o.exr"\n  }\n'
+                                   '  TextureMapFile {\n    name "t"\n'
+                                   '    filename "$PDIR/t.tx"\n  }\n}\n')
+    result = _read(path, lean="pruned")
+    assert result["objects"]["s"]["save_as"] == ["$PDIR/o.exr"]
+    assert result["objects"]["t"]["filename"] == ["$PDIR/t.tx"]
     assert result["peak_rss"] < MEMORY_BUDGET
 
 
@@ -90,7 +104,7 @@ def test_unreadable_project_gives_a_typed_error(tmp_path, kit):
 FUZZ = """
 import random, re
 from rayvision_clarisse.project_parser import ProjectFormatError, read_project_file
-from rayvision_clarisse.static_analysis import LEAN_ATTRS, analyse_project
+from rayvision_clarisse.static_analysis import LEAN_ATTRS, PRUNING, analyse_project
 from rayvision_utils.scene_input import SceneInputError
 
 base = open({base!r}, "rb").read()
@@ -106,8 +120,9 @@ for number in range({count}):
     with open(target, "wb") as handle:
         handle.write(data)
     try:
-        project = read_project_file(target, lean_attrs=LEAN_ATTRS)
-        result = analyse_project(project, target, environ={{}})
+        pruning = PRUNING if {pruned!r} else None
+        project = read_project_file(target, lean_attrs=LEAN_ATTRS, pruning=pruning)
+        result = analyse_project(project, target, environ={{}}, pruning=pruning)
     except (ProjectFormatError, SceneInputError):
         outcome["refused"] += 1
         continue
@@ -133,13 +148,14 @@ report(**outcome)
 """
 
 
-def test_fuzzed_projects_are_analysed_or_refused_within_limits(tmp_path, kit):
+@pytest.mark.parametrize("pruned", [False, True], ids=["lean", "pruned"])
+def test_fuzzed_projects_are_analysed_or_refused_within_limits(tmp_path, kit, pruned):
     built = kit.build_standard_project(tmp_path)
     # Next to the scene, so that $PDIR names the folder of its inputs (the reference names
     # the scene itself: its "loop" context).
     result = run_bounded(FUZZ.format(base=built["scene"], seed=12, count=300,
                                      target=built["pdir"] + "/fuzz.project",
-                                     inputs=built["inputs"],
+                                     inputs=built["inputs"], pruned=pruned,
                                      outputs=built["outputs"] + [built["scene"]]),
                          timeout=300, cpu_seconds=300)
     assert result["problems"] == []

@@ -121,3 +121,20 @@ def test_per_frame_mc_cache_files_are_uploaded(tmp_path):
                       '\tsetAttr ".cp" -type "string" "{0}";\n'.format(
                           str(cache).replace(os.sep, "/")))
     assert uploads(analyse(top)) == names
+
+
+def test_nested_reference_nodes_carry_the_namespace_of_their_scene(tmp_path):
+    # Maya names the reference node of a reference inside "r1" "r1:r11RN".
+    write_scene(tmp_path / "grandchild.ma", texture_node("stone", "stone.png"))
+    write_scene(tmp_path / "child.ma",
+                'file -r -ns "r11" -rfn "r11RN" -typ "mayaAscii" "grandchild.ma";\n'
+                'file -r -ns "r12" -rfn "r12RN" -typ "mayaAscii" "gone.ma";\n')
+    top = write_scene(tmp_path / "top.ma",
+                      'file -r -ns "r1" -rfn "r1RN" -typ "mayaAscii" "child.ma";\n')
+    result = analyse(top)
+    references = [asset["node"] for asset in result.assets if asset["kind"] == "reference"]
+    assert references == ["r1RN", "r1:r11RN", "r1:r12RN"]
+    assert [asset["node"] for asset in result.assets if asset["type"] == "file"] == [
+        "r1:r11:stone"]
+    folder = str(tmp_path).replace(os.sep, "/")
+    assert result.sources[folder + "/gone.ma"] == "r1:r12RN.fileName"

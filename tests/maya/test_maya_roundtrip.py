@@ -324,16 +324,17 @@ class Expected(object):
         path = layout.reference_path(ref)
         files = (path,) if ref.exists else ()
         self.uploads += list(files)
-        # The reference node as the file that holds the reference names it.
-        self.assets.append((ref.namespace + "RN", "reference", "fileName",
+        # The reference node, named as in Maya: a nested one carries its scene's namespace.
+        node = namespace + ref.namespace + "RN"
+        self.assets.append((node, "reference", "fileName",
                             layout.reference_written(ref), "reference", files, not ref.exists,
                             ref.deferred))
-        self.named(files, ref.namespace + "RN.fileName")
+        self.named(files, node + ".fileName")
         if ref.deferred:
             return  # Maya loads nothing inside an unloaded reference
         if not ref.exists:
             self.tips.setdefault(TIP_CODES["reference"], []).append(path)
-            self.named([path], ref.namespace + "RN.fileName", exists=False)
+            self.named([path], node + ".fileName", exists=False)
             return
         self.scene(ref.nodes, ref.nested, layout, namespace + ref.namespace + ":")
 

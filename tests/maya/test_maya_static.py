@@ -183,3 +183,46 @@ def test_task_info_template_untouched(project, workspace):
     analyse(project, "legacy_layers.ma", workspace)
     assert TASK_INFO["scene_info"] == {} and TASK_INFO["task_info"]["project_name"] == ""
     assert TASK_INFO["software_config"] == {}
+
+
+def _big_scene(project, missing_texture):
+    """A .ma above the size hashed on a helper thread, naming one texture."""
+    texture = "sourceimages/absent.png" if missing_texture else "sourceimages/big.png"
+    if not missing_texture:
+        (project / "sourceimages").mkdir(exist_ok=True)
+        (project / "sourceimages" / "big.png").write_bytes(b"png")
+    mesh = "".join('\tsetAttr ".vt[%d]" %d.5 1.25 -3;\n' % (i, i) for i in range(300000))
+    text = ('//Maya ASCII 2018 scene\n//Codeset: UTF-8\nrequires maya "2018";\n'
+            'createNode mesh -n "geoShape";\n' + mesh +
+            'createNode file -n "file1";\n\tsetAttr ".ftn" -type "string" "%s";\n'
+            '// End of big.ma\n' % texture)
+    path = project / "scenes" / "big.ma"
+    path.write_text(text)
+    return path
+
+
+def test_scene_hashed_on_a_helper_thread_while_files_resolve(project, workspace, monkeypatch):
+    import hashlib
+    import threading
+
+    from rayvision_utils import scene_input
+    from rayvision_utils.report import MissingFilesError
+
+    monkeypatch.setattr(scene_input, "free_core", lambda: True)
+    monkeypatch.setattr(scene_input, "THREADED_HASH_SIZE", 1024 * 1024)
+    path = _big_scene(project, missing_texture=False)
+    before = threading.active_count()
+    maya = analyse(project, "big.ma", workspace)
+    expected = hashlib.md5(path.read_bytes()).hexdigest()
+    assert load(maya.upload_json)["scene"][0]["hash"] == expected
+    assert maya.scene_hash == expected
+    assert threading.active_count() == before
+    # A failed analysis (strict, a file missing) stops the helper: nothing outlives the call.
+    _big_scene(project, missing_texture=True)
+    try:
+        analyse(project, "big.ma", workspace, strict=True)
+    except MissingFilesError:
+        pass
+    else:
+        raise AssertionError("strict analysis with a missing file did not fail")
+    assert threading.active_count() == before

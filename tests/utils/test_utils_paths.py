@@ -100,6 +100,12 @@ def test_dot_dot_is_taken_out_of_absolute_paths(make_file, tmp_path):
     assert paths.candidate_paths("D:\\proj\\x\\..\\tex\\a.png") == ["D:/proj/tex/a.png"]
     assert paths.candidate_paths("D:\\..\\a.png") == ["D:/a.png"]
     assert paths.candidate_paths("\\\\server\\share\\x\\..\\a.png") == ["//server/share/a.png"]
+    # A UNC path's root is its share, as Windows reads it: ".." never leaves it.
+    assert paths.candidate_paths("\\\\server\\share\\..\\x.png") == ["//server/share/x.png"]
+    assert paths.candidate_paths("//server/share/a/../../../b.png") == ["//server/share/b.png"]
+    assert paths.normalize("//server/share/..") == "//server/share"
+    assert paths.normalize("//server/share/./a//b/") == "//server/share/a/b"
+    assert paths.normalize("//server") == "//server"
 
 
 def test_plain_files_in_a_much_used_folder_answered_by_its_listing(make_file, tmp_path,

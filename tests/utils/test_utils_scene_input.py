@@ -339,6 +339,34 @@ def test_big_file_helper_thread_ends_with_the_stream(tmp_path, monkeypatch):
         assert scene.read(1024) == data[7 * 1024 * 1024:7 * 1024 * 1024 + 1024]
 
 
+@pytest.mark.parametrize("free", [True, False], ids=["helper-thread", "reading-thread"])
+def test_digest_later_outlives_the_stream(tmp_path, monkeypatch, free):
+    monkeypatch.setattr(scene_input, "free_core", lambda: free)
+    data = b"0123456789abcdef\n" * (600 * 1024)
+    path = write(tmp_path, "big.ma", data)
+    before = threading.active_count()
+    with open_scene(path, hash_name="md5") as scene:
+        scene.read(1024)
+        pending = scene.digest_later()
+    # Closed: a helper thread goes on hashing on its own descriptor until asked.
+    assert pending.result() == hashlib.md5(data).hexdigest()
+    assert pending.result() == hashlib.md5(data).hexdigest()
+    assert threading.active_count() == before
+    pending.cancel()  # after the result: nothing to stop, the digest stays
+    assert pending.result() == hashlib.md5(data).hexdigest()
+
+
+def test_cancelled_digest_stops_the_helper(tmp_path, monkeypatch):
+    monkeypatch.setattr(scene_input, "free_core", lambda: True)
+    path = write(tmp_path, "big.ma", b"x" * (40 * 1024 * 1024))
+    before = threading.active_count()
+    with open_scene(path, hash_name="md5") as scene:
+        pending = scene.digest_later()
+    pending.cancel()
+    assert threading.active_count() == before
+    assert pending.result() is None
+
+
 def test_free_core_reads_the_load(monkeypatch):
     monkeypatch.setattr(scene_input.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(scene_input.os, "getloadavg", lambda: (0.4, 0.0, 0.0))

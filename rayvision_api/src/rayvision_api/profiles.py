@@ -13,6 +13,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union, cast
 
+from rayvision_api.atomic import write_text_atomic
 from rayvision_api.exception import RayvisionArgumentError
 
 if TYPE_CHECKING:  # requests and configparser are imported where used.
@@ -135,24 +136,14 @@ def get_profile(name: str, path: Optional[str] = None) -> Dict[str, str]:
 
 
 def _write_atomically(path: str, parser: "configparser.ConfigParser") -> None:
-    import tempfile
+    import io
 
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=folder)
-    try:
-        # mkstemp creates the file 0600: the key is never readable by others, not even
-        # for the moment before the rename.
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            parser.write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    text = io.StringIO()
+    parser.write(text)
+    # Owner-only from the first byte: the key is never readable by others, not even for
+    # the moment before the rename.
+    write_text_atomic(path, text.getvalue(), private=True, durable=True)
 
 
 def save_profile(name: str, settings: Mapping[str, object], path: Optional[str] = None,

@@ -5,11 +5,11 @@ import json
 import os
 import platform
 import re
-import tempfile
 from collections import OrderedDict
 from typing import Any, Dict, List, Mapping, Union
 
 from rayvision_api import signature
+from rayvision_api.atomic import write_text_atomic
 from rayvision_api.connect import Connect
 from rayvision_api.exception import RayvisionArgumentError, RayvisionError
 from rayvision_api.json_text import dumps_indented
@@ -99,20 +99,6 @@ def json_save(json_path: str, data: Any, encoding: str = "utf-8", ensure_ascii: 
     # Same text as json.dumps(..., indent=indent), without its pure-Python encoder.
     text = dumps_indented(data, ensure_ascii=ensure_ascii, indent=indent)
     write_text_atomic(json_path, text, encoding)
-
-
-def write_text_atomic(path: str, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, tmp_path = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as file_obj:
-            file_obj.write(text.encode(encoding))
-        os.replace(tmp_path, path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.remove(tmp_path)
-        raise
 
 
 def exists_or_create(folder: str) -> bool:

@@ -30,13 +30,14 @@ import re
 from typing import Any, Dict, List, Optional
 
 from rayvision_clarisse import constants
-from rayvision_clarisse.project_parser import Project, ProjectFormatError, read_project_file
+from rayvision_clarisse.project_parser import Project, ProjectFormatError
 from rayvision_clarisse.static_analysis import (
-    LEAN_ATTRS,
+    PRUNING,
     ClarisseResult,
     analyse_project,
     classify_file,
     project_variables,
+    read_for_analysis,
 )
 from rayvision_utils.analyzer import BaseAnalyzer
 from rayvision_utils.collector import collector_paused
@@ -163,7 +164,7 @@ class AnalyzeClarisse(BaseAnalyzer):
 
     def _read_project(self) -> None:
         """One streaming pass: the tree the analysis reads, and the scene's md5."""
-        self.project = read_project_file(self.cg_file, lean_attrs=LEAN_ATTRS)
+        self.project = read_for_analysis(self.cg_file)
         self.scene_hash = self.project.md5
 
     def prepare(self) -> None:
@@ -220,7 +221,7 @@ class AnalyzeClarisse(BaseAnalyzer):
             self.save_tips()
             raise
         with collector_paused():
-            result = analyse_project(self.project, self.cg_file)
+            result = analyse_project(self.project, self.cg_file, pruning=PRUNING)
         self._apply(result)
         return self._upload_paths
 

@@ -26,10 +26,27 @@ attribute is ``name value value ...`` where a value is a quoted string (backslas
 may span lines) or a bare word. Lines starting with ``#`` inside a block are metadata
 (``#version``); at the top they are the file header. Textured attributes are lower-case
 blocks (``color { value 1 1 1  texture "tex" }``).
+
+A lean read (``lean_attrs``) keeps only the attributes a reader names; with a
+:class:`Pruning` it also skips, unread, the complete blocks that hold none of the reader's
+markers, jumping over them with ``bytes`` searches and counts of braces (see
+docs/analysis-houdini-clarisse.md).
 """
 
+import io
 import re
-from typing import AbstractSet, Any, Dict, List, Optional, Union
+from typing import (
+    AbstractSet,
+    Any,
+    Callable,
+    Dict,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 from rayvision_utils.collector import collector_paused
 from rayvision_utils.exception.exception import AnalyseFailError
@@ -46,6 +63,12 @@ _PATH_LIKE = re.compile(rb"[/\\$]|\.[A-Za-z][A-Za-z0-9_]*\"?\s*$")
 MAX_DEPTH = 500
 #: Longest quoted string accepted (a multi-line value is gathered up to this size).
 MAX_STRING = 16 * 1024 * 1024
+#: Every byte but those that decide how braces count: ``{ } " \\`` and the newline.
+_NOT_STRUCTURE = bytes(byte for byte in range(256) if byte not in b'{}"\\\n')
+#: Prefix of the marker keys of objects inside a container (see :class:`Pruning`).
+_OBJECTS = "objects in "
+#: Deepest nesting a skipped stretch may hold (deeper ones are read line by line).
+_MAX_SKIP_DEPTH = 32
 
 
 class ProjectFormatError(AnalyseFailError):
@@ -75,9 +98,10 @@ class Block(object):
         meta (dict): ``#name`` metadata lines inside the block -> list of values.
         children (list): Nested blocks, in file order.
         line (int): 1-based line of the header.
+        pruned (bool): Lines of the block were skipped unread (:class:`Pruning`).
     """
 
-    __slots__ = ("kind", "label", "attrs", "meta", "children", "line")
+    __slots__ = ("kind", "label", "attrs", "meta", "children", "line", "pruned")
 
     def __init__(self, kind: Any, label: Any = None, line: Any = 0) -> None:
         self.kind = kind
@@ -86,6 +110,7 @@ class Block(object):
         self.meta: Dict[Any, Any] = {}
         self.children: List[Any] = []
         self.line = line
+        self.pruned = False
 
     @property
     def name(self) -> Any:
@@ -131,6 +156,7 @@ class Project(object):
         header (dict): ``#Isotropix_...`` header lines -> value string.
         root (Block): Pseudo-block holding the top-level blocks and attributes.
         md5 (str): Hex md5 of the file when it was read from disk (same pass), else None.
+        pruned (bool): Blocks were skipped unread (:class:`Pruning`).
     """
 
     def __init__(self, path: Any, header: Any, root: Any) -> None:
@@ -138,6 +164,7 @@ class Project(object):
         self.header = header
         self.root = root
         self.md5: Optional[str] = None
+        self.pruned = False
 
     @property
     def clarisse_version(self) -> Any:
@@ -184,8 +211,82 @@ def quoted_end(data: Any, pos: Any) -> Any:
         pos = quote + 1
 
 
+class Pruning(object):
+    """Which complete blocks a lean read may skip without reading them.
+
+    Inside a block whose kind is a key of ``markers`` (a *container*), the child blocks are
+    skipped, unread, up to the next line holding one of that kind's markers (bytes, or a
+    match of its pattern); the child block around that line is read as usual, line by line.
+    The attribute lines of the container itself between skipped blocks are skipped too, so
+    a container's markers must cover every attribute of it a reader needs.
+
+    A stretch is skipped only when its braces can be counted without reading it: no
+    backslash, every quoted string closed on its line, no brace inside one, nesting at most
+    :data:`_MAX_SKIP_DEPTH`. Any other stretch is read line by line, exactly. Skipped blocks
+    are not checked for syntax beyond the balance of their braces.
+
+    Objects (blocks of a capitalised kind other than ``whole`` ones, directly inside a
+    container of a kind in ``object_markers``) are containers too, with the markers
+    ``object_markers`` gives for their parent's kind: their attribute lines without marker
+    and their child blocks without marked line are skipped, and the object is marked
+    ``pruned``.
+
+    Args:
+        markers (dict): Container kind -> byte strings marking a line to read.
+        patterns (dict, optional): Container kind -> regular expression (bytes) marking a
+            line to read as well.
+        labelled (collection of str): Container kinds that are containers only when their
+            header has a label (``Context "scene" {``).
+        reads_line (callable, optional): ``reads_line(line)`` (bytes, the whole line):
+            whether a line holding a marker is read after all (default: always); a line it
+            refuses is skipped as the lines without marker.
+        object_markers (dict, optional): Container kind -> markers inside its objects.
+        whole (collection of str): Kinds of objects read whole.
+    """
+
+    def __init__(self, markers: Mapping[str, Sequence[bytes]],
+                 patterns: Optional[Mapping[str, bytes]] = None,
+                 labelled: Sequence[str] = (),
+                 reads_line: Optional[Callable[[bytes], bool]] = None,
+                 object_markers: Optional[Mapping[str, Sequence[bytes]]] = None,
+                 whole: Sequence[str] = ()) -> None:
+        self.markers = dict((kind, tuple(found)) for kind, found in markers.items())
+        self.patterns = dict((kind, re.compile(pattern))
+                             for kind, pattern in (patterns or {}).items())
+        self.labelled = frozenset(labelled)
+        self.reads_line = reads_line
+        self.whole = frozenset(whole)
+        for kind, found in (object_markers or {}).items():
+            self.markers[_OBJECTS + kind] = tuple(found)
+            if kind in self.patterns:
+                self.patterns[_OBJECTS + kind] = self.patterns[kind]
+        #: Kind -> its markers and its pattern, searched alike.
+        self.markers_of: Dict[str, Tuple[Any, ...]] = dict(
+            (kind, found + ((self.patterns[kind],) if kind in self.patterns else ()))
+            for kind, found in self.markers.items())
+
+    def container(self, stack: List["Block"]) -> Optional[str]:
+        """The kind of markers that apply inside the innermost block of ``stack``.
+
+        None when nothing is skipped there.
+        """
+        block = stack[-1]
+        kind = block.kind
+        if kind in self.markers:
+            if kind in self.labelled and not block.label:
+                return None
+            return kind
+        if len(stack) < 2 or not kind[:1].isupper() or kind in self.whole:
+            return None
+        parent = self.container(stack[:-1]) if len(stack) > 2 else None
+        if parent is None or _OBJECTS + parent not in self.markers:
+            return None
+        return _OBJECTS + parent
+
+
 def read_project_file(path: str, encoding: str = "utf-8",
-                      lean_attrs: Optional[AbstractSet[str]] = None) -> "Project":
+                      lean_attrs: Optional[AbstractSet[str]] = None,
+                      pruning: Optional[Pruning] = None) -> "Project":
     """Parse a project file from disk, line by line, in bounded memory.
 
     The file is opened with :func:`rayvision_utils.scene_input.open_scene` (folders, devices
@@ -198,21 +299,36 @@ def read_project_file(path: str, encoding: str = "utf-8",
         lean_attrs (collection of str, optional): Keep only these attributes, plus those whose
             value looks like a path (what an analysis of images and files reads). None keeps
             every attribute.
+        pruning (Pruning, optional): Skip, unread, the blocks it says a reader never needs
+            (only with ``lean_attrs``); ``project.pruned`` tells whether any was skipped.
 
     Raises:
         ProjectFormatError: The text is not a Clarisse project.
         rayvision_utils.scene_input.SceneInputError: The file cannot be read.
     """
     parser = _Parser(path, encoding, lean_attrs)
+    skipper = _Skipper(parser, pruning) if pruning is not None and lean_attrs is not None \
+        else None
     with collector_paused():
         with open_scene(path, hash_name="md5", decompress=False,
                         max_line=MAX_STRING) as stream:
             parser.check_start(stream.head(4096))
             for block in stream.iter_line_blocks(overflow="truncate"):
-                parser.feed_lines(block)
+                if skipper is None:
+                    parser.feed_lines(block)
+                else:
+                    skipper.feed(_block_bytes(block))
             project = parser.finish()
             project.md5 = stream.hexdigest()
+    project.pruned = skipper is not None and skipper.skipped
     return project
+
+
+def _block_bytes(block: Any) -> bytes:
+    """The bytes of a block of whole lines from ``iter_line_blocks`` (no copy for BytesIO)."""
+    if isinstance(block, io.BytesIO):
+        return block.getvalue()
+    return b"".join(block)
 
 
 def parse_project(text: Union[str, bytes], path: str = "<text>", encoding: str = "utf-8",
@@ -499,3 +615,303 @@ def _statement(statement: Any, stack: Any, header: Any, path: Any, line: Any) ->
             block.meta[first[1:]] = values
         return
     block.attrs[first] = values
+
+
+class _Skipper(object):
+    """Feed a lean parser whole blocks of lines, skipping what :class:`Pruning` allows.
+
+    Between two marked lines, complete blocks are jumped over with counts of braces done by
+    ``bytes`` methods (C loops); only the blocks holding marked lines, and the stretches
+    whose braces cannot be counted that way, are read line by line.
+    """
+
+    def __init__(self, parser: _Parser, pruning: Pruning) -> None:
+        self.parser = parser
+        self.pruning = pruning
+        self.skipped = False
+        self._data = b""
+        self._next: Dict[Any, int] = {}
+        # id of an open block -> indentation of its header line
+        self._indents: Dict[int, bytes] = {}
+
+    def feed(self, data: bytes) -> None:
+        """Feed a block of whole lines (bytes)."""
+        self._data = data
+        self._next = {}
+        parser = self.parser
+        pos = 0
+        size = len(data)
+        while pos < size:
+            kind = self._container()
+            if kind is not None and kind.startswith(_OBJECTS):
+                end = self._read_flat_object(kind, pos)
+                if end is not None:
+                    pos = end
+                    continue
+            if kind is not None:
+                end = self._skip_end(kind, pos)
+                if end > pos:
+                    parser.line += data.count(b"\n", pos, end)
+                    self.skipped = True
+                    parser.stack[-1].pruned = True
+                    pos = end
+                # What ends a skipped stretch is read: a marked line, the header of the
+                # block holding one, the container's end or the end of the data.
+                stop = data.find(b"\n", pos) + 1 or size
+            else:
+                stop = self._next_brace_line(pos)
+            depth = len(parser.stack)
+            parser.feed_lines(io.BytesIO(data[pos:stop]))
+            if len(parser.stack) == depth + 1:
+                self._remember_indent(pos, stop)
+            pos = stop
+
+    def _remember_indent(self, pos: int, stop: int) -> None:
+        """Note the indentation of the header just read (its closing line likely has it)."""
+        header = self._data[self._data.rfind(b"\n", pos, stop - 1) + 1 or pos:stop]
+        self._indents[id(self.parser.stack[-1])] = header[:len(header) - len(header.lstrip())]
+
+    def _read_flat_object(self, kind: str, pos: int) -> Optional[int]:
+        """Read the rest of an object that has no child block left, in one go.
+
+        Only its marked lines are fed to the parser, then its closing line.
+
+        Returns:
+            int or None: Where the object ends; None when it does not qualify (a child block,
+            a string that hides braces, its end beyond the data): it is then read in steps.
+        """
+        data = self._data
+        close = data.find(b"}", pos)
+        if close < 0:
+            return None
+        start = data.rfind(b"\n", pos, close) + 1 or pos
+        stop = data.find(b"\n", close) + 1 or len(data)
+        if data[start:stop].strip() != b"}" or data.find(b"{", pos, start) >= 0:
+            return None
+        body = data[pos:start]
+        if _balance(body) != (0, 0):
+            return None
+        parser = self.parser
+        first_line = parser.line
+        kept = 0
+        for line_start in self._marked_starts(kind, body):
+            line_end = body.find(b"\n", line_start) + 1 or len(body)
+            line = body[line_start:line_end]
+            if self.pruning.reads_line is None or self.pruning.reads_line(line):
+                parser.line = first_line + body.count(b"\n", 0, line_start)
+                parser.feed_lines((line,))
+                kept += 1
+        lines = body.count(b"\n")
+        parser.line = first_line + lines
+        if kept < lines:
+            self.skipped = True
+            parser.stack[-1].pruned = True
+        parser.feed_lines((data[start:stop],))
+        return stop
+
+    def _marked_starts(self, kind: str, body: bytes) -> List[int]:
+        """Starts of the lines of ``body`` that hold a marker of ``kind``, in order."""
+        starts = set()
+        for marker in self.pruning.markers_of[kind]:
+            if isinstance(marker, bytes):
+                found = body.find(marker)
+                while found >= 0:
+                    start = body.rfind(b"\n", 0, found) + 1
+                    starts.add(start)
+                    found = body.find(marker, body.find(b"\n", found) + 1 or len(body))
+            else:
+                for match in marker.finditer(body):
+                    starts.add(body.rfind(b"\n", 0, match.start()) + 1)
+        return sorted(starts)
+
+    def _next_brace_line(self, pos: int) -> int:
+        """End of the line holding the next brace: only such a line changes the block read."""
+        data = self._data
+        brace = min(self._find(b"{", pos), self._find(b"}", pos))
+        return data.find(b"\n", brace) + 1 or len(data)
+
+    def _find(self, text: bytes, pos: int) -> int:
+        """``data.find(text, pos)`` (the end of the data: none), remembered along the data."""
+        found = self._next.get(text, -1)
+        if found < pos and found != len(self._data):
+            found = self._data.find(text, pos)
+            found = len(self._data) if found < 0 else found
+            self._next[text] = found
+        return found
+
+    def _container(self) -> Optional[str]:
+        parser = self.parser
+        if parser.string is not None or len(parser.stack) + _MAX_SKIP_DEPTH > MAX_DEPTH:
+            return None
+        return self.pruning.container(parser.stack)
+
+    def _marked(self, kind: str, pos: int) -> int:
+        """Start of the first marked line at or after ``pos`` (the end of the data: none)."""
+        data = self._data
+        first = self._next.get(kind, -1)
+        if first >= pos:
+            return first
+        size = first = len(data)
+        remembered = self._next
+        for marker in self.pruning.markers_of[kind]:
+            start = remembered.get(marker, -1)
+            if start < pos and start != size:
+                start = self._marked_line(marker, pos)
+            if start < first:
+                first = start
+        remembered[kind] = first
+        return first
+
+    def _marked_line(self, marker: Any, pos: int) -> int:
+        """Start of the first line at or after ``pos`` holding ``marker`` that is read."""
+        data = self._data
+        size = len(data)
+        start = self._next.get(marker, -1)
+        if start >= pos or start == size:
+            return start
+        reads_line = self.pruning.reads_line
+        search = pos
+        while True:
+            if isinstance(marker, bytes):
+                found = data.find(marker, search)
+            else:
+                match = marker.search(data, search)
+                found = -1 if match is None else match.start()
+            if found < 0:
+                start = size
+                break
+            start = data.rfind(b"\n", pos, found) + 1 or pos
+            search = data.find(b"\n", found) + 1 or size
+            if reads_line is None or reads_line(data[start:search]):
+                break
+        self._next[marker] = start
+        return start
+
+    def _skip_end(self, kind: str, pos: int) -> int:
+        """Where the stretch of complete blocks starting at ``pos`` ends (``pos``: none)."""
+        data = self._data
+        end = self._marked(kind, pos)
+        if end <= pos:
+            return pos
+        balance = _balance(data[pos:end])
+        if balance is None:
+            return pos
+        closes, opens = balance
+        if closes:
+            end = self._closing_line(pos, end)
+            balance = _balance(data[pos:end])
+            if end <= pos or balance is None:
+                return pos
+            closes, opens = balance
+        if opens:
+            end = _outermost_open(data, pos, end, opens)
+        return end
+
+    def _closing_line(self, pos: int, end: int) -> int:
+        """Start of the line in ``[pos, end)`` whose brace closes the container.
+
+        Most often the first ``}`` after ``pos``, alone on its line, closes it (a block
+        without child blocks left), or the first ``}`` line indented as the container's
+        header; each guess is checked (the braces before it balance). Else the braces are
+        followed one by one (:func:`_first_close`), and past a few dozen of them
+        :meth:`_before_close` bisects.
+        """
+        data = self._data
+        brace = data.find(b"}", pos, end)
+        guesses = [data.rfind(b"\n", pos, brace) + 1 or pos]
+        indent = self._indents.get(id(self.parser.stack[-1]))
+        if indent is not None and pos:
+            found = data.find(b"\n" + indent + b"}", pos - 1, end)
+            if found >= 0:
+                guesses.append(found + 1)
+        for start in guesses:
+            stop = data.find(b"\n", start) + 1 or len(data)
+            if data[start:stop].strip() == b"}" and _balance(data[pos:start]) == (0, 0):
+                return start
+        return _first_close(data, pos, end) or self._before_close(pos, end)
+
+    def _before_close(self, pos: int, end: int) -> int:
+        """Last line start in ``[pos, end)`` before which no brace closes the container.
+
+        ``[pos, end)`` is a stretch whose braces count (:func:`_balance`), so is every part
+        of it cut at line starts; the unmatched closes only grow along it: a bisection.
+        """
+        data = self._data
+        low, high = pos, end      # [pos, low) closes nothing; [pos, high) closes a block
+        while True:
+            middle = data.rfind(b"\n", low, (low + high) // 2) + 1
+            if middle <= low:
+                middle = data.find(b"\n", (low + high) // 2, high) + 1
+                if middle <= low or middle >= high:
+                    return low
+            balance = _balance(data[pos:middle])
+            if balance is not None and not balance[0]:
+                low = middle
+            else:
+                high = middle
+
+
+def _balance(stretch: bytes) -> Optional[Tuple[int, int]]:
+    """``(closes, opens)`` left unmatched in ``stretch``, or None when they cannot be counted.
+
+    Braces count only outside quoted strings: the stretch is refused when a string holds a
+    brace, a newline or a backslash (it is then read line by line).
+    """
+    marks = stretch.translate(None, _NOT_STRUCTURE)
+    if b"\\" in marks:
+        return None
+    marks = marks.replace(b'""', b"")
+    if b'"' in marks:
+        return None
+    braces = marks.replace(b"\n", b"")
+    for _ in range(_MAX_SKIP_DEPTH):
+        if b"{}" not in braces:
+            break
+        braces = braces.replace(b"{}", b"")
+    else:
+        if b"{}" in braces:
+            return None
+    closes = braces.count(b"}")
+    return closes, len(braces) - closes
+
+
+def _first_close(data: bytes, pos: int, end: int, limit: int = 64) -> int:
+    """Start of the line in ``[pos, end)`` whose ``}`` closes the block ``pos`` is in.
+
+    The braces of ``[pos, end)`` must count (:func:`_balance` said so). 0 when none of the
+    first ``limit`` closing braces does.
+    """
+    depth = 0
+    cursor = pos
+    for _ in range(limit):
+        brace = data.find(b"}", cursor, end)
+        if brace < 0:
+            return 0
+        depth += data.count(b"{", cursor, brace) - 1
+        if depth < 0:
+            return data.rfind(b"\n", pos, brace) + 1 or pos
+        cursor = brace + 1
+    return 0
+
+
+def _outermost_open(data: bytes, pos: int, end: int, opens: int) -> int:
+    """Start of the line holding the outermost of the ``opens`` braces left open at ``end``.
+
+    ``pos`` when that line also closes a block: the stretch before it is not whole blocks.
+    """
+    depth = 0
+    cursor = end
+    while True:
+        brace = max(data.rfind(b"{", pos, cursor), data.rfind(b"}", pos, cursor))
+        if data[brace] == 125:
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            opens -= 1
+            if not opens:
+                start = data.rfind(b"\n", pos, brace) + 1 or pos
+                # A brace closing an earlier block on the header's line: the stretch up to
+                # that line is not made of whole blocks; read it as it comes.
+                return pos if data.find(b"}", start, brace) >= 0 else start
+        cursor = brace

@@ -16,13 +16,26 @@ Rules (documented in docs/analysis-houdini-clarisse.md):
 * A ``Context`` with a ``filename`` is a reference: the file is uploaded and, for a
   ``.project``, parsed too (its images and files belong to the scene). A missing reference is
   tip 25009; other missing files are tip 10012.
+
+Reading only what these rules need (:data:`PRUNING`): inside a labelled ``Context`` the
+objects are skipped unread unless a line of theirs holds a marker of what the rules read
+(:data:`FILE_MARKERS`: a file or output attribute name, a file extension, an ``Image``, a
+nested ``Context``, a reference); inside ``#preferences`` only ``categories`` is read. A
+skipped object is then missing from the objects an image's ``layers`` can name: when an image
+names a layer that is not found, the project is read again whole and analysed again, so the
+result is always that of the whole project.
 """
 
 import os
 import re
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
-from rayvision_clarisse.project_parser import ProjectFormatError, read_project_file
+from rayvision_clarisse.project_parser import (
+    Project,
+    ProjectFormatError,
+    Pruning,
+    read_project_file,
+)
 from rayvision_utils.exception import tips_code
 from rayvision_utils.findings import StaticFindings
 from rayvision_utils.paths import (
@@ -63,6 +76,49 @@ LEAN_ATTRS = frozenset([
     "save_deep_data", "deep_output_path", "save_deep_as", "reference", "value",
     "start_frame", "end_frame",
 ]) | INPUT_ATTRS | OUTPUT_ATTRS
+#: Pieces of text of which one is on every line an object's analysis reads, objects of kind
+#: ``Image`` and the layers they name apart: every name of :data:`INPUT_ATTRS` and
+#: :data:`OUTPUT_ATTRS` holds one (a test checks it), and so do the lines of a ``Context``
+#: read (``filename``, ``reference``) and the headers of ``Image`` and ``Context`` blocks.
+FILE_MARKERS = (b"file", b"path", b"save", b"output", b"reference", b"Context", b"Image")
+#: A file extension (any value :func:`_looks_like_file` takes for a file by its extension).
+FILE_EXTENSION_MARKER = rb"\.[A-Za-z]"
+#: First words of the lines holding a marker that the analysis reads whatever their values.
+_MARKED_NAMES = frozenset(prefix + name.encode("ascii")
+                          for name in INPUT_ATTRS | OUTPUT_ATTRS | {"reference", "name"}
+                          for prefix in (b"", b"#"))
+_LEAN_NAMES = frozenset(prefix + name.encode("ascii")
+                        for name in LEAN_ATTRS for prefix in (b"", b"#"))
+#: A file extension at the end of a value (quoted or bare).
+_FILE_VALUE_END = re.compile(r"\.(?:{0})(?:[\"\s]|$)".format(_FILE_EXTENSIONS).encode("ascii"),
+                             re.IGNORECASE)
+
+
+def _reads_marked_line(line: bytes) -> bool:
+    """Whether a line of an object holding a marker is read.
+
+    Skipped are only the simple attribute lines (one statement, no brace, no backslash,
+    every string closed) that name no file: an attribute the analysis reads for a file by
+    its name is read, so is a value ending with a file extension, unless the line names
+    another object (``"project:/...``), which a lean read drops anyway.
+    """
+    stripped = line.strip()
+    if b"{" in stripped or b"}" in stripped or b"\\" in stripped or stripped.count(b'"') % 2:
+        return True
+    name = stripped.split(None, 1)[0]
+    if name in _MARKED_NAMES:
+        return True
+    if name not in _LEAN_NAMES and b'"project:/' in stripped:
+        return False
+    return _FILE_VALUE_END.search(stripped) is not None
+
+
+#: What a lean read of a project for this analysis may skip unread.
+PRUNING = Pruning({"Context": FILE_MARKERS, "#preferences": (b"categories",)},
+                  patterns={"Context": FILE_EXTENSION_MARKER}, labelled=("Context",),
+                  reads_line=_reads_marked_line,
+                  object_markers={"Context": FILE_MARKERS + (b"name",)},
+                  whole=("Image", "Context"))
 #: Deepest chain of referenced projects followed.
 MAX_REFERENCE_DEPTH = 16
 _TRUE = ("yes", "1", "true", "on")
@@ -79,10 +135,13 @@ class ClarisseResult(StaticFindings):
         tips (dict): tip code -> messages.
         upload_files (list): Existing input files (and referenced projects), no duplicates.
         errors (list): ``(path, reason)`` of referenced projects that could not be parsed.
+        unresolved_layers (list): ``(image, layer)`` names of layers not found, or found
+            in an object whose lines were not all read.
     """
 
     def __init__(self) -> None:
         super(ClarisseResult, self).__init__()
+        self.unresolved_layers: List[Any] = []
         self.scene_info: Dict[str, Any] = {"image_node": []}
         self.asset: Dict[str, Any] = {"Normal": {}, "Miss": {}, "Unresolved": {}, "Reference": {},
                       "Output": {}}
@@ -109,34 +168,51 @@ def project_variables(project_dir: Any, environ: Any = None) -> Any:
     return variables
 
 
-def analyse_project(project: Any, cg_file: Any, environ: Any = None) -> Any:
+def read_for_analysis(path: str, pruning: Optional[Pruning] = PRUNING) -> Project:
+    """Read a project as the analysis needs it: lean, skipping what :data:`PRUNING` allows."""
+    return read_project_file(path, lean_attrs=LEAN_ATTRS, pruning=pruning)
+
+
+def analyse_project(project: Any, cg_file: Any, environ: Any = None,
+                    pruning: Optional[Pruning] = None) -> Any:
     """Run the static analysis of a parsed project (and of the projects it references).
 
     Args:
         project (rayvision_clarisse.project_parser.Project): The parsed main project.
         cg_file (str): Its path (sets ``$PDIR``).
         environ (dict, optional): Environment variables (default ``os.environ``).
+        pruning (Pruning, optional): How referenced projects are read (default: whole).
 
     Returns:
         ClarisseResult: Image nodes, assets, tips, upload list.
     """
+    result = _analyse(project, cg_file, environ, pruning)
+    if result.unresolved_layers and (project.pruned or pruning is not None):
+        # A layer may be an object a pruned read skipped: the whole project decides.
+        result = _analyse(read_for_analysis(project.path, pruning=None), cg_file, environ,
+                          None)
+    return result
+
+
+def _analyse(project: Any, cg_file: Any, environ: Any, pruning: Any) -> Any:
     result = ClarisseResult()
     cache = DirectoryCache()
     objects: Dict[Any, Any] = {}
     visited = set([os.path.normcase(os.path.abspath(cg_file))])
     project_dir = os.path.dirname(os.path.abspath(cg_file))
     _walk_project(project.root, ROOT_PATH, project_dir, objects, result, cache, environ,
-                  visited, depth=0)
+                  visited, depth=0, pruning=pruning)
     _global_range = _preferences_range(project)
     for obj in objects.values():
         if obj.block.kind == "Image":
             result.scene_info["image_node"].append(
-                _image_entry(obj, objects, _global_range))
+                _image_entry(obj, objects, _global_range, result))
     return result
 
 
 def _walk_project(block: Any, context_path: Any, project_dir: Any, objects: Any, result: Any,
-                  cache: Any, environ: Any, visited: Any, depth: Any) -> None:
+                  cache: Any, environ: Any, visited: Any, depth: Any,
+                  pruning: Any = None) -> None:
     variables = project_variables(project_dir, environ)
     for child in block.children:
         kind = child.kind
@@ -146,9 +222,9 @@ def _walk_project(block: Any, context_path: Any, project_dir: Any, objects: Any,
             label = child.label or child.name or ""
             path = join_path(context_path, label) if label else context_path
             _follow_reference(child, path, project_dir, variables, objects, result, cache,
-                              environ, visited, depth)
+                              environ, visited, depth, pruning)
             _walk_project(child, path, project_dir, objects, result, cache, environ,
-                          visited, depth)
+                          visited, depth, pruning)
         elif _is_object(child):
             full = join_path(context_path, child.name)
             _add_object(full, child, context_path, project_dir, variables, objects, result,
@@ -246,7 +322,8 @@ def classify_file(result: Any, key: Any, raw: Any, variables: Any, project_dir: 
 
 
 def _follow_reference(block: Any, context_path: Any, project_dir: Any, variables: Any, objects: Any,
-                      result: Any, cache: Any, environ: Any, visited: Any, depth: Any) -> None:
+                      result: Any, cache: Any, environ: Any, visited: Any, depth: Any,
+                      pruning: Any = None) -> None:
     raw = None
     for key in ("filename", "reference", "#reference", "#filename"):
         values = block.attrs.get(key.lstrip("#")) or block.meta.get(key.lstrip("#"))
@@ -275,7 +352,7 @@ def _follow_reference(block: Any, context_path: Any, project_dir: Any, variables
         return
     visited.add(identity)
     try:
-        sub_project = read_project_file(referenced, lean_attrs=LEAN_ATTRS)
+        sub_project = read_for_analysis(referenced, pruning=pruning)
     except (ProjectFormatError, SceneInputError) as error:
         result.errors.append((referenced, str(error)))
         result.add_tip(tips_code.CGINFO_FAILED,
@@ -283,7 +360,7 @@ def _follow_reference(block: Any, context_path: Any, project_dir: Any, variables
                                                                              error))
         return
     _walk_project(sub_project.root, context_path, os.path.dirname(referenced), objects, result,
-                  cache, environ, visited, depth + 1)
+                  cache, environ, visited, depth + 1, pruning)
 
 
 def _preferences_range(project: Any) -> Any:
@@ -348,7 +425,7 @@ def _resolve_layer(image: Any, reference: Any, objects: Any) -> Any:
     return objects.get(join_path(image.context, reference))
 
 
-def _image_entry(image: Any, objects: Any, default_range: Any) -> Any:
+def _image_entry(image: Any, objects: Any, default_range: Any, result: Any) -> Any:
     block = image.block
     frames = _frames(block, default_range)
     entry = {
@@ -363,6 +440,8 @@ def _image_entry(image: Any, objects: Any, default_range: Any) -> Any:
     }
     for reference in block.attrs.get("layers", []):
         layer = _resolve_layer(image, reference, objects)
+        if layer is None or layer.block.pruned:
+            result.unresolved_layers.append((image.full_name, reference))
         if layer is None:
             continue
         lblock = layer.block

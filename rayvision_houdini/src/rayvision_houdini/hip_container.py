@@ -30,17 +30,22 @@ LICENSED_MAGICS = {b"HouNC\x1a": "hipnc", b"HouLC\x1a": "hiplc"}
 GZIP_MAGIC = b"\x1f\x8b"
 
 # magic dev ino mode uid gid nlink rdev (6 octal digits each), mtime (11), namesize (6),
-# filesize (11): 76 bytes in all.
-_CPIO_HEADER = re.compile(rb"070707[0-7]{42}[0-7]{11}([0-7]{6})([0-7]{11})")
+# filesize (11): 76 bytes in all; the group is namesize and filesize.
+_CPIO_HEADER = re.compile(rb"070707[0-7]{53}([0-7]{17})")
 _CPIO_HEADER_SIZE = 76
+# The bits of filesize (11 octal digits).
+_FILESIZE_BITS = 33
+_FILESIZE_MASK = (1 << _FILESIZE_BITS) - 1
 _MAX_NAME = 4096
 # Longest licensed header: marker, 28 digits, a name, its NUL.
 _LICENSED_HEADER_MAX = 6 + 28 + _MAX_NAME + 1
 _TRAILER = "TRAILER!!!"
 _TRAILER_BYTES = b"TRAILER!!!\x00"
+_TRAILER_FIRST = _TRAILER_BYTES[0]
 # Sections whose presence proves the archive holds a Houdini scene.
 _SCENE_MARKERS = (".variables", ".start")
 _SCENE_MARKER_BYTES = (b".variables\x00", b".start\x00")
+_SCENE_MARKER_NAMES = (b".variables", b".start")
 #: Decompressed size at which a gzip-compressed scene is refused (a "gzip bomb").
 MAX_GZIP_BYTES = 2 * 1024 ** 3
 #: A wanted section larger than this is skipped (with a warning) instead of kept in memory.
@@ -252,6 +257,28 @@ class SectionReader(object):
         Raises:
             HipFormatError: Not a scene container, or damaged beyond reading.
         """
+        for name, data, start, end in self.raw_spans():
+            yield name.decode("utf-8", "replace"), data[start:end]
+
+    def spans(self) -> Any:
+        """Yield ``(name, data, start, end)`` of the wanted sections, body ``data[start:end]``.
+
+        ``data`` is the buffer the section was read into (shared with its neighbours), so a
+        caller that scans bodies with ``find``/regex searches bounded by ``start`` and ``end``
+        never copies them; a section that spans two reads comes as bytes of its own.
+
+        Raises:
+            HipFormatError: Not a scene container, or damaged beyond reading.
+        """
+        for name, data, start, end in self.raw_spans():
+            yield name.decode("utf-8", "replace"), data, start, end
+
+    def raw_spans(self) -> Any:
+        """:meth:`spans` with each name as it is stored: bytes (no NUL), not decoded.
+
+        Raises:
+            HipFormatError: Not a scene container, or damaged beyond reading.
+        """
         window = self._window
         window.fill(8)
         head = window.buf[window.pos:window.pos + 8]
@@ -299,79 +326,107 @@ class SectionReader(object):
         conversion) have members longer than their headers say. Such damage only makes members
         longer, so the next header is searched from the declared end onwards, and the bytes
         in between are added to the previous section.
+
+        A scene has tens of thousands of members, so this loop is kept to the few steps each
+        member needs: the window's buffer and position live in locals (written back only
+        around a refill, a resynchronisation or an error), and an unwanted member is skipped
+        by its name's ending without decoding the name or copying the body.
         """
         window = self._window
-        pending = None      # (name, body) not yet yielded: a resync may extend it
+        pending = None      # a span not yet yielded: a resync may extend it
         count = 0
         trailer = False
         header = _CPIO_HEADER.match
         lookahead = _CPIO_HEADER_SIZE + _MAX_NAME
         keep_section = self._keep
         endings = self.wanted if isinstance(self.wanted, tuple) else None
+        max_section = self.max_section
+        unseen = not self.seen
+        buf = window.buf
+        pos = window.pos
+        end = len(buf)
         while True:
-            buf = window.buf
-            pos = window.pos
-            if len(buf) - pos < lookahead:
+            if end - pos < lookahead:
+                window.pos = pos
                 if not window.fill(lookahead):
                     break
                 buf = window.buf
                 pos = window.pos
+                end = len(buf)
             match = header(buf, pos)
             if match is None:
+                window.pos = pos
                 match, pending = self._resync(pending)
                 if match is None:
                     break
                 buf = window.buf
-            name_size = int(match.group(1), 8)
-            body_size = int(match.group(2), 8)
-            name_start = match.end()
+                pos = window.pos
+                end = len(buf)
+            # namesize (6 octal digits) and filesize (11) are adjacent: one number of 17
+            # digits, the name size in its high bits and the body size in its low 33 bits.
+            sizes = int(match[1], 8)
+            name_size = sizes >> _FILESIZE_BITS
+            body_size = sizes & _FILESIZE_MASK
+            name_start = pos + _CPIO_HEADER_SIZE
             name_end = name_start + name_size
-            if name_size < 1 or name_size > _MAX_NAME or name_end > len(buf):
+            if name_size < 1 or name_size > _MAX_NAME or name_end > end:
+                window.pos = pos
                 raise HipFormatError(self.path, "cpio header at byte {0} announces a name of "
                                                 "{1} bytes past the end of the file".format(
                                                     window.tell(), name_size))
-            if buf[name_end - 1:name_end] != b"\x00":
+            if buf[name_end - 1]:
+                window.pos = pos
                 raise HipFormatError(self.path, "cpio member name at byte {0} is not "
                                                 "NUL-terminated".format(window.tell() + 76))
             body_end = name_end + body_size
-            if buf.startswith(_TRAILER_BYTES, name_start):
+            if buf[name_start] == _TRAILER_FIRST and buf.startswith(_TRAILER_BYTES, name_start):
                 trailer = True
                 break
             if endings is not None and not buf.endswith(endings, name_start, name_end):
                 # Not wanted: skipped without decoding its name or copying its body.
-                if buf.startswith(_SCENE_MARKER_BYTES, name_start):
+                if unseen and buf.startswith(_SCENE_MARKER_BYTES, name_start):
                     self.seen = True
-                if body_end <= len(buf):
-                    window.pos = body_end
+                    unseen = False
+                if body_end <= end:
+                    pos = body_end
                 else:
                     window.pos = name_end
                     window.take(body_size, False)
+                    buf = window.buf
+                    pos = window.pos
+                    end = len(buf)
                 if pending is not None:
                     yield pending
                     pending = None
                 count += 1
                 continue
-            name = buf[name_start:name_end - 1].decode("utf-8", "replace")
-            if name == _TRAILER:
-                trailer = True
-                break
-            keep = keep_section(name, body_size)
-            if body_end <= len(buf):
-                window.pos = body_end
-                body = buf[name_end:body_end] if keep else None
+            name = buf[name_start:name_end - 1]
+            if endings is None or body_size > max_section or (
+                    unseen and name in _SCENE_MARKER_NAMES):
+                keep = keep_section(name.decode("utf-8", "replace"), body_size)
+                unseen = not self.seen
+            else:
+                keep = True
+            if body_end <= end:
+                pos = body_end
+                span = (name, buf, name_end, body_end) if keep else None
             else:
                 window.pos = name_end
                 body = window.take(body_size, keep)
                 got = len(body) if keep else body
                 if got < body_size:
                     self.warnings.append("section {0!r} is truncated ({1} of {2} bytes)"
-                                         .format(name, got, body_size))
-                if not keep:
-                    body = None
+                                         .format(name.decode("utf-8", "replace"), got,
+                                                 body_size))
+                span = (name, body, 0, got) if keep else None
+                buf = window.buf
+                pos = window.pos
+                end = len(buf)
             if pending is not None:
                 yield pending
-            pending = (name, body) if keep else None
+            pending = span
             count += 1
+        window.pos = pos
         if pending is not None:
             yield pending
         if not count:
@@ -389,8 +444,10 @@ class SectionReader(object):
             return None, pending
         self.warnings.append("a section is longer than its header says (damaged copy?); "
                              "resynchronised at byte {0}".format(window.tell()))
-        if pending is not None and pending[1] is not None:
-            pending = (pending[0], pending[1] + skipped)
+        if pending is not None:
+            name, data, start, end = pending
+            body = data[start:end] + skipped
+            pending = (name, body, 0, len(body))
         window.fill(_CPIO_HEADER_SIZE + _MAX_NAME)
         return _CPIO_HEADER.match(window.buf, window.pos), pending
 
@@ -401,7 +458,8 @@ class SectionReader(object):
         pattern = re.compile(re.escape(marker) + rb"[0-9a-f]{28}([^\x00\n]{1,4096})\x00")
         found, _ = window.search(pattern, _LICENSED_HEADER_MAX, 0)
         while found is not None:
-            name = found.group(1).decode("utf-8", "replace")
+            raw_name = found.group(1)
+            name = raw_name.decode("utf-8", "replace")
             window.pos = found.end()
             if name == _TRAILER:
                 return
@@ -413,7 +471,7 @@ class SectionReader(object):
                                      "skipped".format(name, self.max_section))
                 keep = False
             if keep:
-                yield name, body
+                yield raw_name, body, 0, len(body)
 
 
 def read_hip_file(path: str) -> "HipContainer":

@@ -25,6 +25,11 @@ _PARM_HEAD = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\][ 
 _SIMPLE_PARM = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\][ \t]*\("
                           r"([^\"\[\]()\n]*)\)[ \t\r]*$")
 _BARE = re.compile(r"[^\s()\"\[\]]+")
+# The start of an entry of one component (what :func:`parse_parm_entry` reads from it, in
+# one match): a quoted string (its opening quote), or a bare word and the closing parenthesis.
+_ONE_COMPONENT = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\][ \t]*\("
+                            r"[ \t\r]*(?:(\")|([^\s()\"\[\]]+)[ \t\r]*\))")
+_CLOSE = re.compile(r"[ \t\r]*\)")
 _SPACE: Any = re.compile(r"[ \t\r]*")  # matches everywhere
 _CHANNEL_NAME = re.compile(r"[^\s\]]+")
 # In a lean read, the parameter lines worth parsing: a value (or a channel's saved value) with
@@ -47,6 +52,9 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 #: Sections a scene read keeps: scene settings and the four sections of each node.
 NODE_SECTION_SUFFIXES = ("init", "def", "parm", "chn")
 _SCENE_SECTIONS = (".variables", ".start", ".OPlibraries")
+_PARM, _DEF, _CHN, _INIT = b".parm", b".def", b".chn", b".init"
+# The node sections a lean read takes in place, by the last byte of their name.
+_LEAN_ENDINGS = {ending[-1:]: ending for ending in (_PARM, _DEF, _CHN, _INIT)}
 #: Name endings (bytes, NUL included) of the sections a scene read keeps.
 WANTED_ENDINGS = tuple(("." + suffix + "\x00").encode("ascii")
                        for suffix in NODE_SECTION_SUFFIXES) + tuple(
@@ -241,10 +249,14 @@ def read_scene(stream: Any, path: str = "<stream>", lean_parms: Any = None,
         HipFormatError: Not a scene container, or damaged beyond reading.
     """
     reader = SectionReader(stream, path, wanted=WANTED_ENDINGS, compressed=compressed)
-    builder = _SceneBuilder(lean_parms)
     with collector_paused():
-        for name, body in reader.sections():
-            builder.add(name, body)
+        if lean_parms is None:
+            builder = _SceneBuilder(None)
+            for name, body in reader.sections():
+                builder.add(name, body)
+        else:
+            builder = _LeanBuilder(lean_parms)
+            builder.read(reader.raw_spans())
     scene = builder.finish()
     scene.warnings = list(reader.warnings)
     scene.kind = reader.kind
@@ -288,31 +300,10 @@ class _SceneBuilder(object):
 
     def __init__(self, lean_parms: Any, container: Any = None) -> None:
         self.scene = HipScene(container)
-        if lean_parms is None or isinstance(lean_parms, LeanNames):
-            self.lean: Any = lean_parms
-        else:
-            self.lean = LeanNames(lean_parms)
-        self._channels_text: Dict[Any, Any] = {}   # lean: node path -> .chn text not parsed yet
-        self._wanted_channels: Dict[Any, Any] = {}  # lean: node path -> its parms' channels
 
     def add(self, name: Any, body: Any) -> None:
+        """Add the section ``name`` whose body is ``body`` (bytes)."""
         scene = self.scene
-        if self.lean is not None:
-            if name.endswith(".parm"):
-                self._lean_parms(self._node(name), body)
-                return
-            if name.endswith(".def"):
-                # The analysis reads one flag; the flags line is the only one naming it.
-                self._node(name).flags = {"bypass": b"bypass on" in body}
-                return
-            if name.endswith(".chn"):
-                self._lean_channels(self._node(name), body)
-                return
-            if name.endswith(".init") and body.startswith(b"type = "):
-                newline = body.find(b"\n")
-                line = body[7:] if newline < 0 else body[7:newline]
-                self._node(name).type = line.decode("utf-8", "replace").strip()
-                return
         text = body.decode("utf-8", "replace")
         if name == ".variables":
             scene.variables = parse_variables(text)
@@ -330,9 +321,9 @@ class _SceneBuilder(object):
         elif suffix == "def":
             node.flags = parse_flags(text)
         elif suffix == "parm":
-            self._parms(node, text)
+            node.parms.update(parse_parms(text))
         else:
-            self._channels(node, text)
+            node.channels.update(parse_channels(text))
 
     def _node(self, section: Any) -> Any:
         path = "/" + section.rpartition(".")[0]
@@ -341,39 +332,102 @@ class _SceneBuilder(object):
             node = self.scene.nodes[path] = HipNode(path)
         return node
 
-    def _parms(self, node: Any, text: Any) -> None:
-        node.parms.update(parse_parms(text))
+    def finish(self) -> Any:
+        return self.scene
 
-    def _lean_parms(self, node: Any, body: Any) -> None:
+
+class _LeanBuilder(_SceneBuilder):
+    """Build a scene from the sections of a lean read, taking from each only what it needs.
+
+    The four sections of a node are read in place (bounded searches in the read buffer, no
+    copy): the type from ``.init``, the bypass flag from ``.def``, the parameters
+    :func:`lean_parms_in` keeps from ``.parm``, and from ``.chn`` only the channels those
+    parameters refer to. Houdini writes a node's sections one after the other, channels
+    before parameters, so the channels wait for the parameters of their node; they are
+    dropped (never decoded) when the parameters do not refer to them, or when the sections
+    of another node come first, so that at most one section is ever held back.
+    """
+
+    def __init__(self, lean_parms: Any) -> None:
+        super(_LeanBuilder, self).__init__(None)
+        self.lean = lean_parms if isinstance(lean_parms, LeanNames) else LeanNames(lean_parms)
+        self._wanted_channels: Dict[Any, Any] = {}  # node path -> channels its parms name
+        self._by_name: Dict[str, bool] = {}   # node type -> search its parms by name
+
+    def read(self, spans: Any) -> None:
+        """Add every ``(name, data, start, end)`` of ``SectionReader.raw_spans``."""
+        nodes = self.scene.nodes
+        lean = self.lean
+        by_name = self._by_name
+        type_names: Dict[bytes, str] = {}   # ``type = ...`` line -> type
+        stem = None
+        node: Any = None
+        held = None   # the last .chn section: (node, data, start, end)
+        for name, data, start, end in spans:
+            suffix = _LEAN_ENDINGS.get(name[-1:])
+            if suffix is None or not name.endswith(suffix):
+                self.add(name.decode("utf-8", "replace"), data[start:end])
+                continue
+            node_stem = name[:-len(suffix)]
+            if node_stem != stem:
+                stem = node_stem
+                path = "/" + stem.decode("utf-8", "replace")
+                node = nodes.get(path)
+                if node is None:
+                    node = nodes[path] = HipNode(path)
+            if suffix is _PARM:
+                searched = by_name.get(node.type)
+                if searched is None:
+                    searched = self._searched_by_name(node)
+                parms = lean_parms_in(data, start, end, lean, searched)
+                if parms:
+                    self._add_parms(node, parms, held)
+                held = None
+            elif suffix is _DEF:
+                # The analysis reads one flag; the flags line is the only one naming it.
+                node.flags = {"bypass": data.find(b"bypass on", start, end) >= 0}
+            elif suffix is _CHN:
+                held = self._channels(node, data, start, end)
+            elif data.startswith(b"type = ", start, end):
+                newline = data.find(b"\n", start, end)
+                line = data[start + 7:end if newline < 0 else newline]
+                found = type_names.get(line)
+                if found is None:
+                    found = type_names[line] = line.decode("utf-8", "replace").strip()
+                node.type = found
+            else:
+                self.add(name.decode("utf-8", "replace"), data[start:end])
+
+    def _searched_by_name(self, node: Any) -> bool:
         types = self.lean.node_types
-        by_name = types is None or not node.type or node.base_type in types
-        parms = parse_parms_lean(body, self.lean, by_name)
+        if types is None or not node.type:
+            return True
+        found = self._by_name[node.type] = node.base_type in types
+        return found
+
+    def _add_parms(self, node: Any, parms: Any, held: Any) -> None:
+        """Keep ``parms``; parse the channels they refer to (``held``: the last .chn)."""
         node.parms.update(parms)
         names = set(value.name for values in parms.values() for value in values
                     if isinstance(value, ChannelRef))
         if not names:
             return
-        pending = self._channels_text.pop(node.path, None)
-        if pending is not None:
-            node.channels.update(parse_channels(pending.decode("utf-8", "replace"), names))
+        if held is not None and held[0] is node:
+            _, text, text_start, text_end = held
+            node.channels.update(parse_channels(
+                text[text_start:text_end].decode("utf-8", "replace"), names))
         else:
             self._wanted_channels.setdefault(node.path, set()).update(names)
 
-    def _channels(self, node: Any, text: Any) -> None:
-        node.channels.update(parse_channels(text))
-
-    def _lean_channels(self, node: Any, body: Any) -> None:
+    def _channels(self, node: Any, data: Any, start: Any, end: Any) -> Any:
+        """Parse the channels the node's parameters asked for, or return the span to hold."""
         names = self._wanted_channels.pop(node.path, None)
-        if names is not None:
-            node.channels.update(parse_channels(body.decode("utf-8", "replace"), names))
-        else:
-            # Houdini writes a node's channels before its parameters: keep the bytes until
-            # the parameters say which channels matter (usually none: then never decoded).
-            self._channels_text[node.path] = body
-
-    def finish(self) -> Any:
-        self._channels_text.clear()
-        return self.scene
+        if names is None:
+            # Houdini writes a node's channels before its parameters: hold them until the
+            # parameters say which channels matter (usually none: then never decoded).
+            return (node, data, start, end)
+        node.channels.update(parse_channels(data[start:end].decode("utf-8", "replace"), names))
+        return None
 
 
 def parse_variables(text: Any) -> Any:
@@ -531,43 +585,76 @@ def parse_parms_lean(body: Any, lean: Any, by_name: Any = True) -> Any:
         lean (LeanNames): Names kept whatever their value.
         by_name (bool): Search the section for ``lean.names`` too.
     """
-    starts = set()
-    find = body.find
-    rfind = body.rfind
+    return lean_parms_in(body, 0, len(body), lean, by_name)
+
+
+def lean_parms_in(data: Any, start: Any, end: Any, lean: Any, by_name: Any = True) -> Any:
+    """:func:`parse_parms_lean` of the section ``data[start:end]``, searched in place."""
+    find = data.find
+    rfind = data.rfind
+    starts = []
     for char in _PATH_BYTES:
-        pos = find(char)
+        pos = find(char, start, end)
         while pos >= 0:
-            starts.add(rfind(b"\n", 0, pos) + 1)
-            newline = find(b"\n", pos)
+            starts.append(rfind(b"\n", start, pos) + 1 or start)
+            newline = find(b"\n", pos, end)
             if newline < 0:
                 break
-            pos = find(char, newline)
-    for match in _EXTENSION_BYTES.finditer(body):
-        starts.add(rfind(b"\n", 0, match.start()) + 1)
+            pos = find(char, newline, end)
+    extension = _EXTENSION_BYTES.search(data, start, end)
+    while extension is not None:
+        starts.append(rfind(b"\n", start, extension.start()) + 1 or start)
+        extension = _EXTENSION_BYTES.search(data, extension.end(), end)
     if by_name:
-        for match in lean.pattern.finditer(body):
-            starts.add(match.start() + 1)
+        for match in lean.pattern.finditer(data, start, end):
+            starts.append(match.start() + 1)
+    if not starts:
+        return {}
+    if len(starts) > 1:
+        starts = sorted(set(starts))
     parms = {}
-    end = 0
-    size = len(body)
-    for start in sorted(starts):
-        if start < end:
+    done = start
+    for line_start in starts:
+        if line_start < done:
             continue   # inside the multi-line value of the entry before
-        newline = find(b"\n", start)
-        line_end = size if newline < 0 else newline
-        if line_end - start > _MAX_LEAN_LINE:
+        newline = find(b"\n", line_start, end)
+        line_end = end if newline < 0 else newline
+        if line_end - line_start > _MAX_LEAN_LINE:
             continue
-        text = body[start:line_end].decode("utf-8", "replace")
-        name, values, used = parse_parm_entry(text, 0)
-        end = line_end
+        text = data[line_start:line_end].decode("utf-8", "replace")
+        done = line_end
+        name, values = _one_component_entry(text)
+        if values is None:
+            name, values, used = parse_parm_entry(text, 0)
         if values is None and name is not None and '"' in text:
             # A quoted value spanning lines: parse again with what follows.
-            text = body[start:start + _MAX_LEAN_LINE].decode("utf-8", "replace")
+            text = data[line_start:min(line_start + _MAX_LEAN_LINE, end)].decode(
+                "utf-8", "replace")
             name, values, used = parse_parm_entry(text, 0)
-            end = start + len(text[:used].encode("utf-8"))
+            done = line_start + len(text[:used].encode("utf-8"))
         if values is not None and (name in lean.names or _path_like(values)):
             parms[name] = values
     return parms
+
+
+def _one_component_entry(text: Any) -> Any:
+    """``(name, [value])`` of an entry of one string component; ``(None, None)`` otherwise.
+
+    The common entries a lean read parses (a path, quoted or bare), read as
+    :func:`parse_parm_entry` reads them with a fraction of its steps; anything else is left
+    to it.
+    """
+    entry = _ONE_COMPONENT.match(text)
+    if entry is None:
+        return None, None
+    bare = entry.group(3)
+    if bare is not None:
+        return entry.group(1), [_unescape(bare)]
+    value_start = entry.end()
+    close = quoted_end(text, value_start)
+    if close < 0 or _CLOSE.match(text, close + 1) is None:
+        return None, None
+    return entry.group(1), [_unescape(text[value_start:close])]
 
 
 def parse_parm_entry(text: Any, pos: Any) -> Any:

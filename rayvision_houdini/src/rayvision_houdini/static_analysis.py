@@ -147,8 +147,14 @@ def analyse_scene(scene: "HipScene", cg_file: str,
     frame_vars = _frame_variables(scene)
 
     drivers: Dict[Any, Any] = {}
+    kind_types = hfs_rules.KIND_TYPES
+    bases: Dict[str, str] = {}   # operator type -> base type: scenes use a few hundred types
     for node in scene.nodes.values():
-        base = node.base_type
+        base = bases.get(node.type)
+        if base is None:
+            base = bases[node.type] = node.base_type
+        if not node.parms and base not in kind_types:
+            continue   # no kind in any network, nothing to read: most nodes of a scene
         driver = is_driver(scene, node, drivers)
         kind = hfs_rules.node_kind(base, driver)
         if kind == "rop":

@@ -231,7 +231,7 @@ class AnalyzeMaya(BaseAnalyzer):
         """Read the scene file itself."""
         result = static_analysis.StaticMayaAnalysis(self.cg_file, self.input_project_path,
                                                     hash_name="md5").run()
-        self.scene_hash = result.scene_hash
+        self.hash_scene_later(result.scene_digest)
         self.note_sources(result.sources)
         self.task_info["scene_info"] = result.scene_info
         self.asset_info = {"asset": result.assets}

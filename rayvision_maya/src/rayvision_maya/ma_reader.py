@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from rayvision_maya import mel
 from rayvision_maya.dcc.tables import CAMERA_TYPES, FILE_ATTRIBUTES
-from rayvision_utils.scene_input import open_scene
+from rayvision_utils.scene_input import PendingDigest, open_scene
 
 # Bytes read at a time: small enough to stay in the CPU caches while scanned and hashed.
 BLOCK_SIZE = 1024 * 1024
@@ -120,7 +120,8 @@ class MayaAsciiScene(object):
         complete (bool): The file ends with its ``// End of`` line.
         capped (bool): A limit was reached (more than :data:`MAX_RECORDS` records of one
             kind, or a statement longer than :data:`MAX_PARSED`): some facts were skipped.
-        hexdigest (str): md5 of the file, when :func:`read_scene` was asked for it.
+        digest (PendingDigest): md5 of the file, possibly still being computed, when
+            :func:`read_scene` was asked for it (else None); :attr:`hexdigest` waits for it.
     """
 
     def __init__(self, namespace: str = "") -> None:
@@ -139,11 +140,16 @@ class MayaAsciiScene(object):
         self.dag_parents: Dict[Any, Any] = {}
         self.complete = False
         self.capped = False
-        self.hexdigest = None
+        self.digest: Optional[PendingDigest] = None
         self.bytes_read = 0
         self._tail = b""
         # (type, name) of the node that string setAttr lines belong to
         self._current: Optional[Tuple[Any, Any]] = None
+
+    @property
+    def hexdigest(self) -> Optional[str]:
+        """md5 of the file when :func:`read_scene` was asked for it, else None."""
+        return self.digest.result() if self.digest is not None else None
 
     # ------------------------------------------------------------------ decoding
 
@@ -478,7 +484,8 @@ class MayaAsciiScene(object):
         self.references.append(Reference(
             self.text(path),
             self.text(namespace) if isinstance(namespace, bytes) else "",
-            self.text(rfn) if isinstance(rfn, bytes) else "",
+            # A reference node of a referenced scene carries its namespace, as in Maya.
+            self._name(rfn) if isinstance(rfn, bytes) else "",
             deferred, depth,
             self.text(file_type) if isinstance(file_type, bytes) else ""))
 
@@ -552,7 +559,8 @@ def read_scene(path: str, namespace: str = "", block_size: int = BLOCK_SIZE,
         namespace (str): Namespace of a referenced scene (prefixed to its node names).
         block_size (int): Bytes read at a time.
         hash_name (str, optional): e.g. ``"md5"``: the file's digest is computed from the
-            same reads (on a helper thread for big files) and set as ``scene.hexdigest``.
+            same reads (on a helper thread for big files, which may still be hashing when this
+            returns) and set as ``scene.digest`` (``scene.hexdigest`` waits for it).
 
     Raises:
         rayvision_utils.scene_input.SceneInputError: The file cannot be read.
@@ -561,5 +569,5 @@ def read_scene(path: str, namespace: str = "", block_size: int = BLOCK_SIZE,
     with open_scene(path, hash_name=hash_name, decompress=False) as stream:
         scene.read(stream, block_size)
         if hash_name:
-            scene.hexdigest = stream.hexdigest()
+            scene.digest = stream.digest_later()
     return scene

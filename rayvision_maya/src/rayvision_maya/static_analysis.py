@@ -17,7 +17,7 @@ from rayvision_maya.dcc import tables
 from rayvision_utils import paths as path_utils
 from rayvision_utils.exception import tips_code
 from rayvision_utils.findings import StaticFindings
-from rayvision_utils.scene_input import SceneInputError
+from rayvision_utils.scene_input import PendingDigest, SceneInputError
 
 if TYPE_CHECKING:
     from rayvision_maya.ma_reader import MayaAsciiScene, Node
@@ -63,10 +63,20 @@ class StaticResult(StaticFindings):
         self.plugins: Dict[Any, Any] = collections.OrderedDict()
         self.render_layer_type: Optional[str] = None
         self.complete = True
-        self.scene_hash: Optional[str] = None
+        #: md5 of the scene, possibly still being computed (see :attr:`scene_hash`).
+        self.scene_digest: Optional[PendingDigest] = None
 
     # Names the Maya backend grew up with.
     tip = StaticFindings.add_tip
+
+    @property
+    def scene_hash(self) -> Optional[str]:
+        """md5 of the scene when it was asked for (waits for a helper thread hashing it)."""
+        return self.scene_digest.result() if self.scene_digest is not None else None
+
+    @scene_hash.setter
+    def scene_hash(self, value: Optional[str]) -> None:
+        self.scene_digest = None if value is None else PendingDigest(value)
 
     @property
     def upload_paths(self) -> List[Union[Any, str]]:
@@ -127,24 +137,35 @@ class StaticMayaAnalysis(object):
             self._binary(self.cg_file)
         else:
             scene = ma_reader.read_scene(self.cg_file, hash_name=self.hash_name)
-            self.result.scene_hash = scene.hexdigest
-            self._read_scenes.add(os.path.normcase(os.path.realpath(self.cg_file)))
-            self.result.complete = scene.complete
-            if scene.capped:
-                self.result.tip(tips_code.SCENE_PARTLY_READ, "{} goes beyond the reading "
-                                "limits (more than {} records of one kind, or statements "
-                                "longer than {} bytes): those were skipped".format(
-                                    path_utils.to_slash(self.cg_file), ma_reader.MAX_RECORDS,
-                                    ma_reader.MAX_PARSED))
-            if not scene.complete:
-                self.result.tip(tips_code.SCENE_PARTLY_READ, "{} ends early (no '// End of' "
-                                "line): it may be truncated; what it holds was read".format(
-                                    path_utils.to_slash(self.cg_file)))
-            self.result.plugins = farm_plugins(scene.requires)
-            self._assets(scene, self.search_dirs)
-            self._references(scene, self.search_dirs, depth=1)
-            self.result.scene_info = self._scene_info(scene)
+            # A helper thread may still be hashing a big scene: the files are resolved
+            # meanwhile, and whoever writes the digest waits for it.
+            self.result.scene_digest = scene.digest
+            try:
+                self._ascii(scene)
+            except BaseException:
+                if scene.digest is not None:
+                    scene.digest.cancel()
+                raise
         return self.result
+
+    def _ascii(self, scene: "MayaAsciiScene") -> None:
+        """What a .ma scene names: plugins, files, references, render layers."""
+        self._read_scenes.add(os.path.normcase(os.path.realpath(self.cg_file)))
+        self.result.complete = scene.complete
+        if scene.capped:
+            self.result.tip(tips_code.SCENE_PARTLY_READ, "{} goes beyond the reading "
+                            "limits (more than {} records of one kind, or statements "
+                            "longer than {} bytes): those were skipped".format(
+                                path_utils.to_slash(self.cg_file), ma_reader.MAX_RECORDS,
+                                ma_reader.MAX_PARSED))
+        if not scene.complete:
+            self.result.tip(tips_code.SCENE_PARTLY_READ, "{} ends early (no '// End of' "
+                            "line): it may be truncated; what it holds was read".format(
+                                path_utils.to_slash(self.cg_file)))
+        self.result.plugins = farm_plugins(scene.requires)
+        self._assets(scene, self.search_dirs)
+        self._references(scene, self.search_dirs, depth=1)
+        self.result.scene_info = self._scene_info(scene)
 
     # ------------------------------------------------------------------ plugins
 

@@ -191,6 +191,19 @@ class _CountingInput(object):
             self._left = 0
         return data
 
+    def readinto(self, buffer):
+        """Read into ``buffer`` (no intermediate bytes object); 0 at the end of the body."""
+        view = memoryview(buffer).cast("B")
+        if self._left is not None:
+            if self._left <= 0:
+                return 0
+            if len(view) > self._left:
+                view = view[:self._left]
+        count = self._stream.readinto(view) or 0
+        if self._left is not None:
+            self._left = self._left - count if count else 0
+        return count
+
     def readline(self, size=-1):
         if self._left is not None:
             if self._left <= 0:

@@ -12,13 +12,13 @@ import collections
 import hashlib
 import json
 import os
-import queue
 import shutil
 import tempfile
 import threading
 import time
 
 from rayvision_sandbox.storage_locks import KeyedLocks
+from rayvision_sandbox.storage_write import copy_hashing
 
 KINDS = ("config", "input", "output")
 _READ_SIZE = 1024 * 1024
@@ -34,8 +34,6 @@ RUNNING_CACHE_SIZE = 256
 # Seconds a request waits for another request writing the same partial upload.
 PARTIAL_WAIT = 10.0
 _SWEEP_EVERY = 60.0
-# Bodies from this size on are hashed in a helper thread while they are written.
-_THREADED_HASH = 4 * 1024 * 1024
 
 
 class StoragePathError(ValueError):
@@ -319,9 +317,9 @@ class Storages(object):
         folder = self._partial_dir(bid)
         os.makedirs(folder, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        os.close(handle)
         try:
-            with os.fdopen(handle, "wb") as out:
-                digest, received = _copy_hashing(stream, out, length, hashlib.sha256())
+            digest, received = copy_hashing(stream, temp, 0, length, hashlib.sha256())
             if received < size or sha256 is None:
                 base = self._partial_base(bid, path, size, token)
                 with open(base + ".json", "w") as meta:
@@ -343,8 +341,7 @@ class Storages(object):
         if running is None or running[0] != held:
             # After a restart (or a cache eviction) the digest is rebuilt once from the file.
             running = (held, _hash_file(part, held))
-        with open(part, "ab") as out:
-            digest, received = _copy_hashing(stream, out, length, running[1])
+        digest, received = copy_hashing(stream, part, held, length, running[1])
         held += received
         if held < size or sha256 is None:
             # All bytes may be here, but without the digest the upload waits for the PUT
@@ -451,58 +448,6 @@ class Storages(object):
         shutil.rmtree(local)
         self._digests.pop_below(local)
         return count
-
-
-def _copy_hashing(stream, out, length, digest):
-    """Copy up to ``length`` bytes from ``stream`` to ``out``, hashing them.
-
-    For large bodies the hashing runs in a helper thread (``hashlib`` releases the GIL), so
-    it overlaps with receiving and writing.
-
-    Returns:
-        tuple: ``(digest, bytes copied)``; fewer than ``length`` when the stream ended.
-    """
-    hasher = _Hasher(digest) if length >= _THREADED_HASH else None
-    update = hasher.update if hasher is not None else digest.update
-    received = 0
-    try:
-        while received < length:
-            block = stream.read(min(_READ_SIZE, length - received))
-            if not block:
-                break
-            update(block)
-            out.write(block)
-            received += len(block)
-    finally:
-        if hasher is not None:
-            hasher.finish()
-    return digest, received
-
-
-class _Hasher(object):
-    """Feeds blocks to a digest in a helper thread, in order."""
-
-    def __init__(self, digest):
-        self.digest = digest
-        self.blocks = queue.Queue(maxsize=8)
-        self.thread = threading.Thread(target=self._run, name="storage-hasher")
-        self.thread.daemon = True
-        self.thread.start()
-
-    def _run(self):
-        while True:
-            block = self.blocks.get()
-            if block is None:
-                return
-            self.digest.update(block)
-
-    def update(self, block):
-        self.blocks.put(block)
-
-    def finish(self):
-        """Wait until every block given so far is in the digest."""
-        self.blocks.put(None)
-        self.thread.join()
 
 
 def _remove(path):

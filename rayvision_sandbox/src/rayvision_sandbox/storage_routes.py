@@ -64,6 +64,27 @@ class _BodyReader(object):
             self._left -= len(block)
         return block
 
+    def readinto(self, view):
+        """Read into ``view`` (a writable memoryview) without an intermediate copy."""
+        if self._left is not None:
+            if self._left <= 0:
+                self.cut = True
+                return 0
+            view = view[:self._left]
+        readinto = getattr(self._stream, "readinto", None)
+        try:
+            if readinto is None:
+                block = self._stream.read(len(view))
+                count = len(block)
+                view[:count] = block
+            else:
+                count = readinto(view) or 0
+        except (ClientDisconnected, ConnectionError, OSError):
+            return 0
+        if self._left is not None:
+            self._left -= count
+        return count
+
 
 def _error(code, message, data=None):
     return SandboxRequestError(code, message, http_status=code if code >= 400 else 200,

@@ -12,6 +12,7 @@ import re
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 from urllib.parse import unquote, urlsplit
 
+from rayvision_api.atomic import write_text_atomic
 from rayvision_api.workspace import default_workspace, join_like
 from rayvision_sync.constants import (
     RAYVISION_DB,
@@ -274,18 +275,16 @@ def atomic_write_text(path: str, text: str, private: bool = False) -> Any:
     """Write UTF-8 text to a temporary file beside ``path`` and rename it over ``path``.
 
     Args:
-        path (str): Target file.
+        path (str): Target file (its folder is created when missing).
         text (str): Content.
         private (bool): Readable by the owner only (0600 where POSIX modes apply): the
             transmitter's ini holds the redis password.
+
+    Returns:
+        str: ``path``.
     """
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         os.makedirs(folder, exist_ok=True)
-    temp = "{0}.{1}.tmp".format(path, os.getpid())
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-    descriptor = os.open(temp, flags, 0o600 if private else 0o666)
-    with open(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    os.replace(temp, path)
+    write_text_atomic(path, text, private=private)
     return path

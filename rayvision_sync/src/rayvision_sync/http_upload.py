@@ -10,8 +10,14 @@ import os
 from logging import Logger
 from typing import TYPE_CHECKING, Any
 
+from rayvision_sync.block_hasher import BackgroundHasher
 from rayvision_sync.exception import TransferError
 from rayvision_sync.transfer_state import BLOCK, RETRYABLE, Corrupt, Retryable
+
+# Streamed slices from this size on are hashed in a helper thread.
+OVERLAPPED_HASH = 4 * BLOCK
+# Their blocks without a speed limit (fewer, larger sends and hand-overs to the helper).
+OVERLAPPED_BLOCK = 4 * BLOCK
 
 if TYPE_CHECKING:
     from rayvision_sync.storage_client import StorageClient
@@ -22,7 +28,12 @@ if TYPE_CHECKING:
 class _HashingSlice(object):
     """``length`` bytes of an open file from ``offset``, hashed and paced as they are sent.
 
-    It has a length, so requests sends ``Content-Length`` rather than chunked encoding.
+    It has a length, so requests sends ``Content-Length`` rather than chunked encoding. The
+    blocks it yields are views of reused buffers: the HTTP client sends each block before
+    it asks for the next. A large slice (unless a low speed limit paces it in small pieces)
+    is hashed in a helper thread while the next block is read and the previous one sent;
+    :meth:`close` waits until every block is in the digest (the digest is complete once the
+    body was read to its end).
     """
 
     def __init__(self, handle: Any, offset: Any, length: Any, limiter: Any, digest: Any,
@@ -33,22 +44,62 @@ class _HashingSlice(object):
         self.limiter = limiter
         self.digest = digest
         self.name = name
+        self._blocks: Any = None
 
     def __len__(self) -> int:
         return self.length
 
     def __iter__(self) -> Any:
-        piece = min(BLOCK, self.limiter.piece_size)
+        self.close()
+        # Under a low speed limit hashing is never what slows the upload down.
+        if self.limiter.piece_size < BLOCK or self.length < OVERLAPPED_HASH:
+            self._blocks = self._hashed_inline()
+        else:
+            self._blocks = self._hashed_aside()
+        return self._blocks
+
+    def close(self) -> None:
+        """Stop reading; returns once every block read so far is in the digest."""
+        blocks, self._blocks = self._blocks, None
+        if blocks is not None:
+            blocks.close()
+
+    def _hashed_inline(self) -> Any:
+        buffer = memoryview(bytearray(min(BLOCK, self.limiter.piece_size, self.length)))
         remaining = self.length
         self.handle.seek(self.offset)
         while remaining > 0:
-            block = self.handle.read(min(piece, remaining))
-            if not block:
-                raise Corrupt("{0} shrank while it was being uploaded".format(self.name))
-            self.limiter.consume(len(block))
+            count = self._fill(buffer[:min(len(buffer), remaining)])
+            block = buffer[:count]
+            self.limiter.consume(count)
             self.digest.update(block)
-            remaining -= len(block)
+            remaining -= count
             yield block
+
+    def _hashed_aside(self) -> Any:
+        # Paced pieces stay small under a speed limit; without one, fewer larger sends.
+        hasher = BackgroundHasher(self.digest, BLOCK if self.limiter.rate else OVERLAPPED_BLOCK)
+        try:
+            remaining = self.length
+            self.handle.seek(self.offset)
+            while remaining > 0:
+                buffer = hasher.buffer()
+                try:
+                    count = self._fill(buffer[:min(len(buffer), remaining)])
+                except Corrupt:
+                    hasher.give_back(buffer)
+                    raise
+                self.limiter.consume(count)
+                remaining -= count
+                yield hasher.update(buffer, count)
+        finally:
+            hasher.close()
+
+    def _fill(self, view: memoryview) -> int:
+        count = self.handle.readinto(view)
+        if not count:
+            raise Corrupt("{0} shrank while it was being uploaded".format(self.name))
+        return count
 
 
 class _PacedBytes(object):
@@ -164,8 +215,12 @@ class SingleUpload(object):
             while True:
                 params, data, length = self._request_for(handle, transfer, offset, digest,
                                                          known, limiter)
-                response = self.client.request("PUT", bid, transfer.server, params,
-                                               data=data)
+                try:
+                    response = self.client.request("PUT", bid, transfer.server, params,
+                                                   data=data)
+                finally:
+                    if isinstance(data, _HashingSlice):
+                        data.close()
                 if response.status_code == 409:
                     conflict = self.client.conflict_data(response)
                     if conflict.get("busy"):

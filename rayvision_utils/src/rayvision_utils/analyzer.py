@@ -49,7 +49,12 @@ from rayvision_utils.exception.exception import (
 )
 from rayvision_utils.report import AnalysisReport, MissingFilesError, frames_in
 from rayvision_utils.results import AnalysisFiles, build_upload, write_json
-from rayvision_utils.scene_input import NotRegularFileError, SceneInputError, check_regular_file
+from rayvision_utils.scene_input import (
+    NotRegularFileError,
+    PendingDigest,
+    SceneInputError,
+    check_regular_file,
+)
 from rayvision_utils.utils import check_contain_chinese, get_file_md5, json_load, to_slash
 from rayvision_utils.workspace import check_workspace, make_unique_folder
 
@@ -123,6 +128,7 @@ class BaseAnalyzer(abc.ABC):
     """
 
     RENDER_SOFTWARE: Optional[str] = None
+    _scene_digest: Optional[PendingDigest] = None
     CG_EXTENSIONS: Tuple[str, ...] = ()
 
     def __init__(self, cg_file: str, software_version: Optional[str],
@@ -150,7 +156,7 @@ class BaseAnalyzer(abc.ABC):
         self.strict = bool(strict)
         self.cancel_token = cancel_token
         self.backend_used: Optional[str] = None
-        self.scene_hash: Optional[str] = None
+        self.scene_hash = None
         self.dependency_sources: Dict[str, str] = {}
         self.dependency_graph: Any = None
         self.report: Optional[AnalysisReport] = None
@@ -167,6 +173,33 @@ class BaseAnalyzer(abc.ABC):
         self.asset_info: Dict[str, Any] = {}
         self.upload_info: Dict[str, Any] = {}
         self.check_cg_name()
+
+    @property
+    def scene_hash(self) -> Optional[str]:
+        """md5 of the scene when the analysis computed it while reading the scene, else None.
+
+        Reading it waits for a helper thread still hashing a big scene (see
+        :meth:`hash_scene_later`).
+        """
+        digest = self._scene_digest
+        return digest.result() if digest is not None else None
+
+    @scene_hash.setter
+    def scene_hash(self, value: Optional[str]) -> None:
+        self._scene_digest = None if value is None else PendingDigest(value)
+
+    def hash_scene_later(self, digest: Optional[PendingDigest]) -> None:
+        """Take the scene's md5 as a :class:`~rayvision_utils.scene_input.PendingDigest`.
+
+        The helper thread hashing a big scene goes on while the analysis resolves files and
+        writes its json files; upload.json, written last, waits for it. A failed or
+        cancelled analysis stops it.
+        """
+        self._scene_digest = digest
+
+    def _drop_pending_scene_hash(self) -> None:
+        if self._scene_digest is not None:
+            self._scene_digest.cancel()
 
     # ----------------------------------------------------------------- input checks
 
@@ -539,9 +572,13 @@ class BaseAnalyzer(abc.ABC):
         # cyclic collector would only walk them again and again (reference counting still
         # frees what is dropped).
         with collector_paused():
-            upload_paths = self._analyse_and_report(strict)
-            if not no_upload:
-                self.write_upload_json(upload_paths)
+            try:
+                upload_paths = self._analyse_and_report(strict)
+                if not no_upload:
+                    self.write_upload_json(upload_paths)
+            except BaseException:
+                self._drop_pending_scene_hash()
+                raise
         return self
 
     def _analyse_and_report(self, strict: Optional[bool]) -> List[str]:

@@ -252,6 +252,9 @@ class DirectoryCache(object):
     def __init__(self, ignore_case: Optional[bool] = None) -> None:
         self.ignore_case = _ignore_case(ignore_case)
         self._entries: Dict[str, List[str]] = {}
+        # folder -> (names of plain files, names of folders and other non-files) as the
+        # listing told them, without a stat; symbolic links are in neither
+        self._kinds: Dict[str, Tuple[Set[str], Set[str]]] = {}
         self._folded: Dict[str, Tuple[List[str], List[str]]] = {}
         # folder -> set of its names, or None when it cannot be listed
         self._names: Dict[str, Optional[Set[str]]] = {}
@@ -283,12 +286,34 @@ class DirectoryCache(object):
         system accepts (a NUL byte, a lone surrogate).
         """
         if folder not in self._entries:
+            names: List[str] = []
+            files: Set[str] = set()
+            others: Set[str] = set()
             try:
-                self._entries[folder] = sorted(os.listdir(folder))
+                with os.scandir(folder) as listing:
+                    for entry in listing:
+                        names.append(entry.name)
+                        _sort_kind(entry, files, others)
             except (OSError, ValueError):
                 # ValueError: embedded NUL or a name the file system encoding cannot hold.
-                self._entries[folder] = []
+                names, files, others = [], set(), set()
+            self._kinds[folder] = (files, others)
+            self._entries[folder] = sorted(names)
         return self._entries[folder]
+
+    def is_file(self, folder: str, name: str) -> bool:
+        """Whether ``folder/name`` is a file or a link to one, like ``os.path.isfile``.
+
+        For a name of a listing this cache has read, the answer comes from the kind the file
+        system gave with the names, so a plain file costs no ``stat``; a symbolic link (or a
+        name the listing does not have) is looked at on disk.
+        """
+        files, others = self._kinds.get(folder, _NO_KINDS)
+        if name in files:
+            return True
+        if name in others:
+            return False
+        return is_file(os.path.join(folder, name))
 
     def starting_with(self, folder: str, prefix: str) -> List[str]:
         """Names in ``folder`` that start with ``prefix``, sorted.
@@ -306,6 +331,19 @@ class DirectoryCache(object):
             self._folded[folder] = ([key for key, _ in pairs], [name for _, name in pairs])
         keys, originals = self._folded[folder]
         return sorted(_prefixed(keys, originals, _folded(prefix)))
+
+
+_NO_KINDS: Tuple[Set[str], Set[str]] = (set(), set())
+
+
+def _sort_kind(entry: Any, files: Set[str], others: Set[str]) -> None:
+    """Put a directory entry's name in ``files`` or ``others`` when its kind is known."""
+    try:
+        if entry.is_symlink():
+            return   # followed by a stat when asked about
+        (files if entry.is_file(follow_symlinks=False) else others).add(entry.name)
+    except OSError:
+        return
 
 
 def _listing_names(folder: str) -> Optional[Set[str]]:
@@ -368,21 +406,25 @@ def find_sequence_files(path: str, cache: Optional["DirectoryCache"] = None) -> 
         return [path] if cache.may_hold(where, name) and is_file(path) else []
     return [os.path.join(folder, entry) if folder else entry
             for entry in cache.starting_with(where, plan.prefix)
-            if plan.matches(entry) and is_file(os.path.join(where, entry))]
+            if plan.matches(entry) and cache.is_file(where, entry)]
 
 
 def normalize(path: str) -> str:
     """``path`` (forward slashes) without ``.``, ``..`` or doubled separators, lexically.
 
-    A drive (``D:/``) and a UNC server (``//server``) are kept; ``..`` never climbs above
-    them.
+    A drive (``D:/``) and a UNC share (``//server/share``, Windows' root of such a path) are
+    kept; ``..`` never climbs above them.
     """
     head = ""
     match = _WIN_ABS.match(path)
     if match and path[1] == ":":
         head, path = path[:2], path[2:]
     elif path.startswith("//") and not path.startswith("///"):
-        head, path = "/", path[1:]
+        server, _, rest = path[2:].partition("/")
+        share, _, rest = rest.partition("/")
+        head = "//" + server + ("/" + share if share else "")
+        tail = posixpath.normpath("/" + rest)
+        return head if tail == "/" else head + tail
     return head + posixpath.normpath(path)
 
 

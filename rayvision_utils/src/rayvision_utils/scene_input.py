@@ -22,6 +22,10 @@ Example::
         for line in scene.iter_lines():
             ...
         md5 = scene.hexdigest()   # reads what the scan left unread, then hashes it all
+
+:meth:`SceneStream.digest_later` hands the digest out as a :class:`PendingDigest` instead, so
+that an analysis goes on resolving files and writing its json files while a helper thread
+finishes hashing a big scene; it waits only where it writes the digest.
 """
 
 import gzip
@@ -258,6 +262,36 @@ class _HashingThread(object):
         self._thread.join()
 
 
+class PendingDigest(object):
+    """A file's hex digest, possibly still being computed on a helper thread.
+
+    Args:
+        value (str, optional): The digest, when it is already known.
+        thread (_HashingThread, optional): The helper computing it.
+    """
+
+    def __init__(self, value: Optional[str] = None, thread: Any = None) -> None:
+        self._value = value
+        self._thread = thread
+
+    def result(self) -> Optional[str]:
+        """The hex digest (waits for the helper thread the first time).
+
+        Raises:
+            SceneInputError: The helper could not read the file.
+        """
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._value = thread.hexdigest()
+        return self._value
+
+    def cancel(self) -> None:
+        """Stop a helper thread still hashing (the digest is then unknown: None)."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.close()
+
+
 class SceneStream(object):
     """A scene or dependency file opened by :func:`open_scene`. Use it as a context manager.
 
@@ -488,6 +522,19 @@ class SceneStream(object):
         while self._call(self._disk.read, CHUNK_SIZE):
             pass
         return self._hashing.hexdigest()
+
+    def digest_later(self) -> PendingDigest:
+        """:meth:`hexdigest` as a :class:`PendingDigest`, without waiting for a helper thread.
+
+        The helper reads the file through a descriptor of its own, so it goes on hashing after
+        the stream is closed; the caller waits only when it asks for
+        :meth:`PendingDigest.result` (and stops it with :meth:`PendingDigest.cancel`).
+        """
+        thread = self._hash_thread
+        if thread is None:
+            return PendingDigest(self.hexdigest())
+        self._hash_thread = None
+        return PendingDigest(thread=thread)
 
     def close(self) -> None:
         """Close the file (and the gzip stream over it)."""

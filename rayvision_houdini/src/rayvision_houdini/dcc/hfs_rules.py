@@ -28,6 +28,9 @@ GEO_SOP_TYPES = frozenset([
 DRIVER_NETWORKS = frozenset(["ropnet"])
 #: Distributed simulation controllers.
 DISTRIBUTED_SIM_TYPES = frozenset(["hq_sim"])
+#: Every base type :func:`node_kind` gives a kind to, in some context; it is None for others.
+KIND_TYPES = (RENDER_ROP_TYPES | ANY_CONTEXT_RENDER_TYPES | GEO_ROP_TYPES | GEO_SOP_TYPES
+              | DISTRIBUTED_SIM_TYPES)
 
 #: Parameters that name files a node writes: never uploaded.
 OUTPUT_PARMS = frozenset([
