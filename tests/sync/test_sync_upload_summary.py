@@ -46,6 +46,23 @@ def test_digest_covers_paths_and_every_fingerprint_field(tmp_path):
         assert StatTable(table.servers, table.locals, fields).digest() != digest
 
 
+def test_a_list_named_by_its_file_digest_still_covers_every_field(tmp_path, monkeypatch):
+    table, _ = _table(tmp_path)
+    named = StatTable(table.servers, table.locals, table.fields, as_listed=True,
+                      identity="ab" * 32)
+    digest = named.digest()
+    assert digest != table.digest()
+    assert StatTable(table.servers, table.locals, table.fields, as_listed=True,
+                     identity="cd" * 32).digest() != digest
+    for field in range(WIDTH):
+        fields = list(table.fields)
+        fields[field] += 1
+        assert StatTable(table.servers, table.locals, fields, as_listed=True,
+                         identity="ab" * 32).digest() != digest
+    monkeypatch.chdir(tmp_path)  # relative local paths name other files elsewhere
+    assert named.digest() != digest
+
+
 def test_digest_of_numbers_above_int64_still_compares(tmp_path):
     table, _ = _table(tmp_path, 1)
     fields = list(table.fields)
@@ -295,6 +312,28 @@ def test_a_changed_upload_list_reads_the_records_once(uploader, farm, sync_env):
     assert (transferred, skipped) == (0, 4) and reads > 0
     assert run(upload, smaller) == (0, 4, 0)
     assert run(upload, upload_json) == (0, 6, 0)  # both lists keep their summary
+
+
+def test_the_same_relative_upload_json_in_another_folder_is_checked_file_by_file(
+        uploader, farm, sync_env, monkeypatch):
+    # One upload.json, byte for byte, naming files relative to the working folder: from
+    # another folder it names other files, which the first run's summary does not cover.
+    root = "/relative_{0}".format(random.getrandbits(40))
+    pairs = [("tex{0}.png".format(index), root + "/tex{0}.png".format(index))
+             for index in range(3)]
+    upload_json = write_upload_json(sync_env / "work" / "1587000001", pairs)
+    first, second = sync_env / "shot_a", sync_env / "shot_b"
+    for folder, seed in ((first, 1), (second, 2)):
+        for local, _ in pairs:
+            make_file(folder / local, 2000, seed=seed)
+    upload = uploader()
+    monkeypatch.chdir(first)
+    assert run(upload, upload_json)[:2] == (3, 0)
+    assert run(upload, upload_json) == (0, 3, 0)
+    monkeypatch.chdir(second)
+    transferred, skipped, reads = run(upload, upload_json)
+    assert (transferred, skipped) == (3, 0) and reads > 0
+    assert read(on_farm(farm, pairs[0][1])) == read(second / pairs[0][0])
 
 
 def test_corrupt_database_is_healed_and_the_summary_comes_back(api, farm, sync_env,

@@ -16,11 +16,17 @@ proves nothing. The next run stats every file, computes the same digest from the
 looks the summary up: when it exists at the current generation and its oldest record is
 younger than ``verify_age``, every file is unchanged, by the same rule as a record-by-record
 comparison (:func:`rayvision_sync.records.compare_record`), without reading a record.
+
+A list read from upload.json is named in the key by the SHA-256 of the file's bytes (and the
+working folder relative paths are read against) instead of by its paths
+(:func:`identified_list_digest`): the same two lists, found without joining and hashing them
+again.
 """
 
 import collections
 import hashlib
 import math
+import os
 from array import array
 from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
@@ -82,6 +88,23 @@ def list_digest(servers: Sequence[str], locals_: Sequence[str], fields: Sequence
     digest.update(_joined(servers))
     digest.update(b"\x01")
     digest.update(_joined(locals_))
+    digest.update(b"\x01")
+    digest.update(_numbers(fields))
+    return digest.hexdigest()
+
+
+def identified_list_digest(identity: str, fields: Sequence[int]) -> str:
+    """:func:`list_digest` of a list named by ``identity`` (see :attr:`UploadList.identity`).
+
+    Args:
+        identity (str): A digest naming the two path lists exactly (upload.json's bytes).
+        fields (array or list): The numbers of each file's stat, as for :func:`list_digest`.
+    """
+    digest = hashlib.sha256(b"listed\x00")
+    digest.update(identity.encode("ascii", "replace"))
+    digest.update(b"\x00")
+    # Relative local paths name other files from another working folder.
+    digest.update(_joined([os.getcwd()]))
     digest.update(b"\x01")
     digest.update(_numbers(fields))
     return digest.hexdigest()

@@ -61,13 +61,14 @@ def read_upload_list(upload_json_path: str, cache_path: Optional[str] = None) ->
     if cache_path is not None:
         digest, locals_, servers = upload_list_cache.load(cache_path, raw)
         if locals_ is not None and servers is not None:
-            return UploadList(locals_, servers)
+            return UploadList(locals_, servers, identity=digest)
     # The collector would walk the growing heap of one dict per asset, for nothing; the
     # dicts are gone again when the block ends.
     with collector_paused():
         upload = _upload_list_of(upload_json_path, raw)
     if cache_path is not None and digest is not None:
         upload_list_cache.store(cache_path, digest, upload.locals, upload.servers)
+        upload.identity = digest
     return upload
 
 

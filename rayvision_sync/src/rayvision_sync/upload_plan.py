@@ -24,7 +24,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 from rayvision_api.collector import collector_paused
 from rayvision_sync.hashing import sha256_file
 from rayvision_sync.paths import storage_path
-from rayvision_sync.record_summary import list_digest, sample_indexes
+from rayvision_sync.record_summary import identified_list_digest, list_digest, sample_indexes
 from rayvision_sync.records import (
     UNCHANGED,
     UNCHANGED_OLDER_FORM,
@@ -87,11 +87,18 @@ class UploadList(object):
     """``(local, server)`` pairs held as two lists (how upload.json is read).
 
     Iterating gives the pairs; the check uses the lists as they are.
+
+    Attributes:
+        identity (str or None): A digest naming exactly these two lists, when they were read
+            from a file (the SHA-256 of upload.json's bytes): the upload summary is then
+            looked up by it instead of by a digest of every path.
     """
 
-    def __init__(self, locals_: List[Any], servers: List[str]) -> None:
+    def __init__(self, locals_: List[Any], servers: List[str],
+                 identity: Optional[str] = None) -> None:
         self.locals = locals_
         self.servers = servers
+        self.identity = identity
 
     @classmethod
     def of(cls, pairs: Iterable[Tuple[Any, str]]) -> "UploadList":
@@ -149,14 +156,16 @@ class StatTable(object):
         as_listed (bool): ``servers`` are not normalised yet.
         merged (bool): Normalising found a storage path listed twice (the last local file
             of it was kept).
+        identity (str or None): The :attr:`UploadList.identity` of the list as listed.
     """
 
     def __init__(self, servers: List[str], locals_: List[str], fields: Sequence[int],
-                 as_listed: bool = False) -> None:
+                 as_listed: bool = False, identity: Optional[str] = None) -> None:
         self.servers = servers
         self.locals = locals_
         self.fields = fields
         self.as_listed = as_listed
+        self.identity = identity if as_listed else None
         self.merged = False
 
     def normalized(self) -> "StatTable":
@@ -189,6 +198,8 @@ class StatTable(object):
 
     def digest(self) -> str:
         """The digest a summary of this list in this state is stored under."""
+        if self.identity is not None:
+            return identified_list_digest(self.identity, self.fields)
         return list_digest(self.servers, self.locals, self.fields)
 
     def sizes(self) -> Sequence[int]:
@@ -234,7 +245,8 @@ def stat_files_as_listed(pairs: Iterable[Tuple[str, str]], failures: List[Any]) 
             return StatTable.of_entries(_stat_pairs(list(upload), failures))
         if any(map(stat_module.S_ISDIR, fields[WIDTH - 1::WIDTH])):
             return StatTable.of_entries(_stat_pairs(list(upload), failures))
-        return StatTable(upload.servers, upload.locals, fields, as_listed=True)
+        return StatTable(upload.servers, upload.locals, fields, as_listed=True,
+                         identity=upload.identity)
 
 
 def unchanged_plan(table: StatTable, oldest: int, sample: List[int]) -> UploadPlan:
