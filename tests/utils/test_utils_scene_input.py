@@ -8,6 +8,7 @@ import shutil
 import socket
 import tempfile
 import threading
+import time
 
 import pytest
 
@@ -368,6 +369,7 @@ def test_cancelled_digest_stops_the_helper(tmp_path, monkeypatch):
 
 
 def test_free_core_reads_the_load(monkeypatch):
+    monkeypatch.setattr(scene_input._OWN_USE, "cores_busy", lambda: 0.0)
     monkeypatch.setattr(scene_input.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(scene_input.os, "getloadavg", lambda: (0.4, 0.0, 0.0))
     assert scene_input.free_core()
@@ -376,3 +378,25 @@ def test_free_core_reads_the_load(monkeypatch):
     monkeypatch.setattr(scene_input.os, "sched_getaffinity", lambda pid: {0}, raising=False)
     monkeypatch.setattr(scene_input.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert not scene_input.free_core()
+
+
+def test_free_core_does_not_count_this_process_as_another(monkeypatch):
+    monkeypatch.setattr(scene_input.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    # A process analysing scene after scene keeps one core busy: the load says 1.3.
+    monkeypatch.setattr(scene_input.os, "getloadavg", lambda: (1.3, 0.0, 0.0))
+    monkeypatch.setattr(scene_input._OWN_USE, "cores_busy", lambda: 1.2)
+    assert scene_input.free_core()
+    # The same load with this process idle: another process has the core.
+    monkeypatch.setattr(scene_input._OWN_USE, "cores_busy", lambda: 0.0)
+    assert not scene_input.free_core()
+
+
+def test_own_processor_use_is_measured_between_calls():
+    use = scene_input._OwnProcessorUse()
+    assert use.cores_busy() == 0.0  # nothing to compare with yet
+    deadline = time.monotonic() + 0.2
+    while time.monotonic() < deadline:
+        pass  # keep one core busy
+    assert 0.25 < use.cores_busy() <= 1.5
+    time.sleep(0.2)
+    assert use.cores_busy() < 0.5

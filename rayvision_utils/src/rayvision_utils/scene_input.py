@@ -34,8 +34,9 @@ import io
 import os
 import stat
 import threading
+import time
 import zlib
-from typing import Any, Iterable, Iterator, List, Optional, Union
+from typing import Any, Iterable, Iterator, List, Optional, Tuple, Union
 
 from rayvision_utils.exception.exception import AnalyseFailError
 
@@ -170,10 +171,15 @@ def open_regular_file(path: str) -> io.FileIO:
 def free_core() -> bool:
     """Whether a processor core is likely idle (for a helper thread).
 
-    True when this process may run on two or more cores and the load average of the last
-    minute leaves one of them free. A helper thread pays only then: on a machine whose cores
-    are all busy it competes with the scan for the same processor time and was measured to
-    slow the analysis down.
+    True when this process may run on two or more cores and what other processes keep
+    busy leaves a core for the helper beside the caller's own thread. A helper thread pays
+    only then: on a machine whose cores are all busy it competes with the scan for the same
+    processor time and was measured to slow the analysis down.
+
+    The load average of the last minute counts this process too: a pipeline analysing scene
+    after scene (or a benchmark) would otherwise read its own work as another process's and
+    never use the free core. So the cores this process kept busy since the previous call
+    (its processor time over the time elapsed) are taken out of the load first.
     """
     try:
         cores = len(os.sched_getaffinity(0))
@@ -183,7 +189,27 @@ def free_core() -> bool:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):
         return False
-    return cores >= 2 and load + 1 <= cores
+    others = max(0.0, load - _OWN_USE.cores_busy())
+    # The caller's thread takes one core and the helper another; load averages are coarse,
+    # so up to half a core of other work counts as none.
+    return cores >= 2 and others - 0.5 + 2 <= cores
+
+
+class _OwnProcessorUse(object):
+    """Cores this process kept busy between two calls (processor time / wall time)."""
+
+    def __init__(self) -> None:
+        self._last: Optional[Tuple[float, float]] = None
+
+    def cores_busy(self) -> float:
+        now, used = time.monotonic(), time.process_time()
+        last, self._last = self._last, (now, used)
+        if last is None or now <= last[0]:
+            return 0.0
+        return max(0.0, (used - last[1]) / (now - last[0]))
+
+
+_OWN_USE = _OwnProcessorUse()
 
 
 class _HashingRaw(io.RawIOBase):
