@@ -148,8 +148,9 @@ def test_windows_ini_path_kept():
     env = {"USERPROFILE": "C:\\Users\\bob"}
     assert config.resolve_db_dir("D:\\rv\\db", "windows", env, exists_in("D:\\rv\\db")) \
         == "D:\\rv\\db"
-    assert config.sqlite_db_file("D:\\rv\\db", "C:\\work\\1586932339\\upload.json") \
-        == "D:\\rv\\db\\db\\1586932339.db"
+    assert config.shared_sqlite_file("D:\\rv\\db", "task.renderbus.com", 100093088, 12345,
+                                     "db") == "D:\\rv\\db\\db\\100093088_task.renderbus.com" \
+                                              "_12345.db"
 
 
 def test_transfer_log_priority():

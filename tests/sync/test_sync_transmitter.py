@@ -11,6 +11,7 @@ from rvsync_helpers import make_file, read, standin_executable, write_upload_jso
 from helpers.cancelling import CANCEL_BOUND, Canceller, wait_gone
 from rayvision_api.cancel import CancelToken
 from rayvision_api.exception import RayvisionCancelledError
+from rayvision_sync import config
 from rayvision_sync.exception import (
     TransferError,
     TransmitterExitError,
@@ -198,12 +199,16 @@ def test_upload_through_transmitter_with_db_ini(api, standin, sync_env, sync_log
     db_ini = sync_env / "db" / "db_ini" / "1586932339.ini"
     assert call["argv"][6:] == ["upload_file_pairs", upload_json, "/", "1", "false",
                                 "1048576", str(db_ini)]
-    # The generated ini points the transmitter at <db dir>/db/<folder>.db ...
-    assert "db_path = {0}".format(sync_env / "db" / "db" / "1586932339.db") \
-        in db_ini.read_text()
-    # ... which it uses to skip unchanged files on the next run.
-    upload.upload_asset(upload_json)
-    assert (sync_env / "db" / "db" / "1586932339.db").exists()
+    # The generated ini points the transmitter at this storage's records ...
+    records = config.shared_sqlite_file(upload.db_path, upload.trans.domain,
+                                        upload.trans.user_id, input_bid, "db")
+    assert os.path.dirname(records) == str(sync_env / "db" / "db")
+    assert "db_path = {0}".format(records) in db_ini.read_text()
+    # ... which it uses to skip unchanged files on the next run, from any analysis folder.
+    pairs = [(path, "/D/proj/t{0}.png".format(i)) for i, path in enumerate(files)]
+    again = write_upload_json(sync_env / "work" / "1586999999", pairs)
+    upload.upload_asset(again)
+    assert os.path.exists(records)
     assert "skip unchanged {0}".format(files[2]) in sync_log.text
 
     upload.upload_asset(upload_json, is_db=False)
@@ -263,6 +268,13 @@ def test_create_db_ini_files(api, sync_env, tmp_path, redis_db):
     assert path == str(sync_env / "db" / "db_ini" / "1586932339.ini")
     text = open(path).read()
     assert "[database]\non = true\nplatform_id = 2\ntype = sqlite\n" in text
+    # Every analysis folder's ini names the same records of this user's storage: a scene
+    # re-analysed into a new folder still skips its unchanged files.
+    other = open(upload.create_db_ini(r"C:\workspace\1586999999\upload.json")).read()
+    database = [line for line in text.splitlines() if line.startswith("db_path = ")]
+    assert database and database == [line for line in other.splitlines()
+                                      if line.startswith("db_path = ")]
+    assert database[0].startswith("db_path = {0}".format(sync_env / "db" / "db"))
     from rayvision_sync.config import PACKAGED_DB_CONFIG
 
     ini = tmp_path / "r.ini"

@@ -229,20 +229,17 @@ def time_temp_of(upload_json_path: str) -> str:
     return flavour.basename(folder) or "upload"
 
 
-def sqlite_db_file(db_dir: str, upload_json_path: str) -> str:
-    """``<db dir>/db/<time_temp>.db``: the sqlite records of one upload.json folder."""
-    return join_like(db_dir, "db", time_temp_of(upload_json_path) + ".db")
-
-
 def shared_sqlite_file(db_dir: str, domain: str, user_id: Union[int, str, None],
-                       bid: Union[int, str, None]) -> str:
-    """``<db dir>/records/<user>_<domain>_<storage id>.db``: the HTTP engine's sqlite records.
+                       bid: Union[int, str, None], folder: str = "records") -> str:
+    """``<db dir>/<folder>/<user>_<domain>_<storage id>.db``: sqlite records of one storage.
 
     One file per user, domain and storage, shared by every analysis of every scene on the
-    machine, so that re-analysing a scene into a new folder still skips unchanged files.
+    machine, so that re-analysing a scene into a new folder still skips unchanged files:
+    the HTTP engine's records in ``records``, the transmitter's in ``db`` (their tables are
+    their own, so each engine has its file).
     """
     name = u"{0}_{1}_{2}".format(user_id, domain, bid)
-    return join_like(db_dir, "records", re.sub(r"[^0-9A-Za-z._-]", "_", name) + ".db")
+    return join_like(db_dir, folder, re.sub(r"[^0-9A-Za-z._-]", "_", name) + ".db")
 
 
 def render_db_ini(database_config: Any, redis_config: Any, sqlite_config: Any, platform: Any,

@@ -233,12 +233,17 @@ class RayvisionUpload(object):
 
         Returns:
             str: Configuration file path (``<db dir>/db_ini/db_redis.ini`` or
-            ``<db dir>/db_ini/<upload.json folder name>.ini``).
+            ``<db dir>/db_ini/<upload.json folder name>.ini``). A sqlite ini names
+            ``<db dir>/db/<user>_<domain>_<storage id>.db``, shared by every upload.json of
+            that storage, so a scene re-analysed into a new folder still skips its unchanged
+            files.
         """
         kind = config.database_type(self.database_config)
+        sqlite_file = config.shared_sqlite_file(self.db_path, self.trans.domain,
+                                                self.trans.user_id,
+                                                self.trans.user_info.get("input_bid"), "db")
         text = config.render_db_ini(self.database_config, self.redis_config,
-                                    self.sqlite_config, self.trans.platform,
-                                    config.sqlite_db_file(self.db_path, upload_json_path))
+                                    self.sqlite_config, self.trans.platform, sqlite_file)
         path = os.path.join(self.db_ini, config.db_ini_file_name(kind, upload_json_path))
         return config.atomic_write_text(path, text, private=True)
 
