@@ -384,8 +384,13 @@ class _LeanBuilder(_SceneBuilder):
                     self._add_parms(node, parms, held)
                 held = None
             elif suffix is _DEF:
-                # The analysis reads one flag; the flags line is the only one naming it.
-                node.flags = {"bypass": data.find(b"bypass on", start, end) >= 0}
+                # The analysis reads one flag, of the nodes it reads by name (ROPs); the
+                # flags line is the only one naming it.
+                searched = by_name.get(node.type)
+                if searched is None:
+                    searched = self._searched_by_name(node)
+                if searched:
+                    node.flags = {"bypass": data.find(b"bypass on", start, end) >= 0}
             elif suffix is _CHN:
                 held = self._channels(node, data, start, end)
             elif data.startswith(b"type = ", start, end):
@@ -549,8 +554,9 @@ class LeanNames(object):
     Args:
         names (collection of str): Parameter names.
         node_types (collection of str, optional): Base operator types whose parameters are
-            searched for these names; the parameters of other nodes are kept only when they
-            look like paths. None: every node.
+            searched for these names and whose flags (``bypass``) are read; the parameters of
+            other nodes are kept only when they look like paths, and their flags are not
+            read. None: every node.
     """
 
     def __init__(self, names: Any, node_types: Any = None) -> None:
