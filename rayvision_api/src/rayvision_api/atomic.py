@@ -21,6 +21,19 @@ def write_text_atomic(path: str, text: str, encoding: str = "utf-8", private: bo
         durable (bool): Flush the content to disk before the rename, so that a crash leaves
             the old file or the new one, never an empty one.
     """
+    write_bytes_atomic(path, text.encode(encoding), private=private, durable=durable)
+
+
+def write_bytes_atomic(path: str, data: bytes, private: bool = False,
+                       durable: bool = False) -> None:
+    """:func:`write_text_atomic` for bytes: ``data`` is written as it is.
+
+    Args:
+        path (str): Target file (its folder must exist).
+        data (bytes): Content.
+        private (bool): Readable by the owner only (see :func:`write_text_atomic`).
+        durable (bool): Flush to disk before the rename.
+    """
     folder = os.path.dirname(os.path.abspath(path))
     temporary = os.path.join(folder, ".{0}.{1}.tmp".format(os.path.basename(path),
                                                           uuid.uuid4().hex[:12]))
@@ -28,7 +41,7 @@ def write_text_atomic(path: str, text: str, encoding: str = "utf-8", private: bo
     descriptor = os.open(temporary, flags, 0o600 if private else 0o666)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(text.encode(encoding))
+            handle.write(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -13,8 +13,9 @@ A cache whose rest does not have its digest (truncated, damaged) is not used.
 import hashlib
 import logging
 import os
-import tempfile
 from typing import Any, List, Optional, Tuple
+
+from rayvision_api.atomic import write_bytes_atomic
 
 LOGGER = logging.getLogger(__name__)
 
@@ -61,17 +62,8 @@ def store(cache_path: str, digest: str, locals_: Any, servers: Any) -> None:
     body = joined.encode("utf-8", "surrogatepass")
     header = MAGIC + u"{0} {1} {2}\n".format(digest, count,
                                             hashlib.sha256(body).hexdigest()).encode("ascii")
-    folder = os.path.dirname(cache_path)
     try:
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".upload-list-", dir=folder)
-        try:
-            with os.fdopen(handle, "wb") as output:
-                output.write(header)
-                output.write(body)
-            os.replace(temporary, cache_path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        os.makedirs(os.path.dirname(cache_path), exist_ok=True)
+        write_bytes_atomic(cache_path, header + body)
     except OSError as exc:
         LOGGER.debug("upload list cache %s not written: %s", cache_path, exc)
