@@ -114,8 +114,6 @@ class BaseAnalyzer(abc.ABC):
 
     Attributes:
         report (AnalysisReport): The plain report of the last :meth:`analyse` (None before).
-        scene_hash (str): md5 of the scene when the analysis computed it while reading the
-            scene (used for upload.json instead of reading the scene again), else None.
         dependency_sources (dict): Path -> what named it (``"file1.fileTextureName"``), set
             through :meth:`note_source`; the second link of the dependency chains.
 
@@ -178,7 +176,7 @@ class BaseAnalyzer(abc.ABC):
     def scene_hash(self) -> Optional[str]:
         """md5 of the scene when the analysis computed it while reading the scene, else None.
 
-        Reading it waits for a helper thread still hashing a big scene (see
+        upload.json takes it instead of reading the scene again. Reading it waits for a helper thread still hashing a big scene (see
         :meth:`hash_scene_later`).
         """
         digest = self._scene_digest
