@@ -16,7 +16,7 @@ True
 import threading
 import time
 import weakref
-from typing import Any, MutableSet, Optional
+from typing import MutableSet, Optional
 
 from rayvision_api.exception import RayvisionCancelledError
 
@@ -100,13 +100,13 @@ class CancelToken(object):
         return self._event.wait(seconds)
 
 
-def check(token: Any, what: Optional[str] = None) -> None:
+def check(token: Optional[CancelToken], what: Optional[str] = None) -> None:
     """:meth:`CancelToken.raise_if_cancelled` of ``token``; nothing when ``token`` is None."""
     if token is not None:
         token.raise_if_cancelled(what)
 
 
-def pause(token: Any, seconds: float, what: Optional[str] = None) -> None:
+def pause(token: Optional[CancelToken], seconds: float, what: Optional[str] = None) -> None:
     """Sleep ``seconds`` (``time.sleep`` without a token), raising as soon as it is cancelled.
 
     Raises:

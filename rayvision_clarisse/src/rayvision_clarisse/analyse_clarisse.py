@@ -29,6 +29,7 @@ import os
 import re
 from typing import Any, Dict, List, Optional
 
+from rayvision_api.cancel import CancelToken
 from rayvision_clarisse import constants
 from rayvision_clarisse.project_parser import Project, ProjectFormatError
 from rayvision_clarisse.static_analysis import (
@@ -92,7 +93,7 @@ class AnalyzeClarisse(BaseAnalyzer):
                  render_software: str = "Clarisse", local_os: Optional[str] = None,
                  workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
                  platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
-                 strict: bool = False, cancel_token: Any = None) -> None:
+                 strict: bool = False, cancel_token: Optional[CancelToken] = None) -> None:
         self.project: Optional[Project] = None
         self.scene_version: Optional[str] = None
         self.scene_hash: Optional[str] = None

@@ -26,6 +26,7 @@ import re
 import sys
 from typing import Any, Dict, List, Mapping, Optional, Set, Union
 
+from rayvision_api.cancel import CancelToken
 from rayvision_houdini import constants
 from rayvision_houdini.dcc import HfsSql
 from rayvision_houdini.hip_container import HipFormatError
@@ -131,7 +132,7 @@ class AnalyzeHoudini(BaseAnalyzer):
                  workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
                  platform: str = "2", custom_db_path: Optional[str] = None,
                  backend: str = "auto", timeout: Optional[float] = None,
-                 strict: bool = False, cancel_token: Any = None) -> None:
+                 strict: bool = False, cancel_token: Optional[CancelToken] = None) -> None:
         if custom_db_path is not None and not isinstance(custom_db_path, str):
             raise RayvisionArgumentError("custom_db_path must be a str folder, not {0}".format(
                 type(custom_db_path).__name__))

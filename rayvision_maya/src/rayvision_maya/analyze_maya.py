@@ -19,6 +19,7 @@ import os
 import sys
 from typing import Any, Callable, Dict, List, Optional, Set, Union
 
+from rayvision_api.cancel import CancelToken
 from rayvision_maya import constants, ma_reader, static_analysis, version
 from rayvision_maya.dcc import tables
 from rayvision_utils import locate
@@ -109,7 +110,7 @@ class AnalyzeMaya(BaseAnalyzer):
                  input_project_path: Optional[str] = None, local_os: Optional[str] = None,
                  workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
                  platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
-                 strict: bool = False, cancel_token: Any = None) -> None:
+                 strict: bool = False, cancel_token: Optional[CancelToken] = None) -> None:
         if _version_year(software_version) is None:
             raise RayvisionArgumentError(
                 "software_version must be a Maya version such as '2018', not {!r}".format(

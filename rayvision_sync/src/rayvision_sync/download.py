@@ -86,7 +86,7 @@ class RayvisionDownload(object):
     def __init__(self, api: "RayvisionAPI", engine: Any = None, workers: Optional[int] = None,
                  transmitter_exe: Optional[str] = None,
                  progress_callback: Optional[Callable[[Any], Any]] = None,
-                 show_progress: Optional[bool] = None, cancel_token: Any = None,
+                 show_progress: Optional[bool] = None, cancel_token: Optional[CancelToken] = None,
                  ignore_callback_errors: bool = False) -> None:
         self.api = api
         self.trans = RayvisionTransfer(transmitter_exe=transmitter_exe,
@@ -142,7 +142,7 @@ class RayvisionDownload(object):
                  download_filename_format: Union[str, bool] = "true",
                  local_path: Optional[str] = None,
                  server_path: Optional[Union[str, List[str]]] = None,
-                 cancel_token: Any = None) -> bool:
+                 cancel_token: Optional[CancelToken] = None) -> bool:
         """Download the output of tasks, or a storage folder.
 
         Args:
@@ -246,7 +246,8 @@ class RayvisionDownload(object):
                       max_speed: Optional[Union[str, int]] = None, print_log: bool = False,
                       sleep_time: float = 10,
                       download_filename_format: Union[str, bool] = "true",
-                      local_path: Optional[str] = None, cancel_token: Any = None) -> bool:
+                      local_path: Optional[str] = None,
+                      cancel_token: Optional[CancelToken] = None) -> bool:
         """Automatic download: every pass downloads the frames finished so far.
 
         A task leaves the loop after the pass that follows its end (so its last frames are
@@ -275,7 +276,7 @@ class RayvisionDownload(object):
             self, task_id_list: Optional[Sequence["TaskId"]] = None,
             max_speed: Optional[Union[str, int]] = None, print_log: bool = True,
             sleep_time: float = 10, download_filename_format: Union[str, bool] = "true",
-            local_path: Optional[str] = None, cancel_token: Any = None) -> bool:
+            local_path: Optional[str] = None, cancel_token: Optional[CancelToken] = None) -> bool:
         """Download each task once it has ended. The caller's list is not modified.
 
         Args:

@@ -158,7 +158,8 @@ class RayvisionUpload(object):
                  chunk_size: Optional[int] = None, transmitter_exe: Optional[str] = None,
                  progress_callback: Optional[Callable[[Any], Any]] = None,
                  show_progress: Optional[bool] = None, verify: str = "stat",
-                 cancel_token: Any = None, ignore_callback_errors: bool = False) -> None:
+                 cancel_token: Optional[CancelToken] = None,
+                 ignore_callback_errors: bool = False) -> None:
         self.api = api
         self.trans = RayvisionTransfer(transmitter_exe=transmitter_exe,
                                        **create_transfer_params(api))
@@ -249,7 +250,7 @@ class RayvisionUpload(object):
 
     def upload_config(self, task_id: Union[int, str], config_file_list: Sequence[str],
                       max_speed: Optional[Union[str, int]] = None,
-                      cancel_token: Any = None) -> bool:
+                      cancel_token: Optional[CancelToken] = None) -> bool:
         """Upload configuration files to ``/<task_id>/cfg/<name>`` of the config storage.
 
         Missing files are logged and skipped.
@@ -329,7 +330,7 @@ class RayvisionUpload(object):
     @upload_retry
     def upload_asset(self, upload_json_path: str, max_speed: Optional[Union[str, int]] = None,
                      is_db: bool = True, verify: Optional[str] = None,
-                     cancel_token: Any = None) -> bool:
+                     cancel_token: Optional[CancelToken] = None) -> bool:
         """Upload the assets listed in upload.json to the input storage.
 
         Args:
@@ -374,7 +375,8 @@ class RayvisionUpload(object):
 
     def upload(self, task_id: Union[int, str], task_json_path: str, tips_json_path: str,
                asset_json_path: str, upload_json_path: str,
-               max_speed: Optional[Union[str, int]] = None, cancel_token: Any = None) -> bool:
+               max_speed: Optional[Union[str, int]] = None,
+               cancel_token: Optional[CancelToken] = None) -> bool:
         """Upload the four json files, then the assets of upload.json.
 
         Args:

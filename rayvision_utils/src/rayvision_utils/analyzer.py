@@ -32,6 +32,7 @@ from typing import (
     cast,
 )
 
+from rayvision_api.cancel import CancelToken
 from rayvision_utils import paths as path_utils
 from rayvision_utils.cmd import run_command
 from rayvision_utils.collector import collector_paused
@@ -134,7 +135,7 @@ class BaseAnalyzer(abc.ABC):
                  render_software: Optional[str] = None, local_os: Optional[str] = None,
                  workspace: Optional[str] = None, custom_exe_path: Optional[str] = None,
                  platform: str = "2", backend: str = "auto", timeout: Optional[float] = None,
-                 strict: bool = False, cancel_token: Any = None) -> None:
+                 strict: bool = False, cancel_token: Optional[CancelToken] = None) -> None:
         self.check_cg_file(cg_file)
         if backend not in BACKENDS:
             raise RayvisionArgumentError(
@@ -176,7 +177,8 @@ class BaseAnalyzer(abc.ABC):
     def scene_hash(self) -> Optional[str]:
         """md5 of the scene when the analysis computed it while reading the scene, else None.
 
-        upload.json takes it instead of reading the scene again. Reading it waits for a helper thread still hashing a big scene (see
+        upload.json takes it instead of reading the scene again. Reading it waits for a
+        helper thread still hashing a big scene (see
         :meth:`hash_scene_later`).
         """
         digest = self._scene_digest
@@ -544,7 +546,8 @@ class BaseAnalyzer(abc.ABC):
             self.cancel_token.raise_if_cancelled("analysis of {}".format(self.cg_file))
 
     def analyse(self: _Analyzer, no_upload: bool = False,
-                strict: Optional[bool] = None, cancel_token: Any = None) -> _Analyzer:
+                strict: Optional[bool] = None,
+                cancel_token: Optional[CancelToken] = None) -> _Analyzer:
         """Analyse the scene and write the four json files; log the plain report.
 
         Args:

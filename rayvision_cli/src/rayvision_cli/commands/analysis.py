@@ -1,8 +1,9 @@
 """``rayvision analyse`` and ``rayvision submit``."""
 
 import argparse
-from typing import Any
+from typing import Any, Optional
 
+from rayvision_api.cancel import CancelToken
 from rayvision_api.exception import RayvisionError
 from rayvision_cli import client, exit_codes, scene
 from rayvision_cli.events import Output
@@ -82,7 +83,8 @@ def run_analyse(args: Any, output: Output) -> int:
     return exit_codes.OK
 
 
-def _uploader(api: Any, settings: dict, bridge: ProgressBridge, cancel_token: Any = None) -> Any:
+def _uploader(api: Any, settings: dict, bridge: ProgressBridge,
+              cancel_token: Optional[CancelToken] = None) -> Any:
     """``RayvisionUpload`` on the profile's ``record_store``: a ``db_config.ini`` or a redis URL.
 
     Machines whose profiles name one redis share their upload records, so a file one of
@@ -141,7 +143,7 @@ def _check(api: Any, analyzer: Any, output: Output) -> str:
 
 
 def _upload(api: Any, settings: dict, analyzer: Any, output: Output, task_id: str,
-            cancel_token: Any = None) -> None:
+            cancel_token: Optional[CancelToken] = None) -> None:
     """Upload the scene's files and the task's config files (``cancel_token`` stops it)."""
     # The task id is announced before anything is sent: a caller killed from here on can
     # finish this submission with --task-id instead of creating a second task.
