@@ -85,7 +85,7 @@ def run_command(cmd: Union[str, List[str]], shell: bool = False, timeout: Option
                 env: Optional[Mapping[str, str]] = None, cwd: Optional[str] = None,
                 on_line: Optional[Callable[[str, str], Any]] = None,
                 merge_stderr: bool = False, log_output: bool = True,
-                cancel_token: Optional[CancelToken] = None) -> CmdResult:
+                cancel_token: Optional["CancelToken"] = None) -> CmdResult:
     """Run ``cmd``, streaming its output, and wait for it.
 
     Args:
