@@ -33,6 +33,9 @@ GZIP_MAGIC = b"\x1f\x8b"
 # filesize (11): 76 bytes in all; the group is namesize and filesize.
 _CPIO_HEADER = re.compile(rb"070707[0-7]{53}([0-7]{17})")
 _CPIO_HEADER_SIZE = 76
+# A header and the name after it, up to its first NUL: what almost every member is. The name
+# is the whole name when the match ends where the header's name size says.
+_CPIO_MEMBER = re.compile(rb"070707[0-7]{53}([0-7]{17})([^\x00]{0,4095})\x00")
 # The bits of filesize (11 octal digits).
 _FILESIZE_BITS = 33
 _FILESIZE_MASK = (1 << _FILESIZE_BITS) - 1
@@ -42,6 +45,7 @@ _LICENSED_HEADER_MAX = 6 + 28 + _MAX_NAME + 1
 _TRAILER = "TRAILER!!!"
 _TRAILER_BYTES = b"TRAILER!!!\x00"
 _TRAILER_FIRST = _TRAILER_BYTES[0]
+_TRAILER_NAME = _TRAILER_BYTES[:-1]
 # Sections whose presence proves the archive holds a Houdini scene.
 _SCENE_MARKERS = (".variables", ".start")
 _SCENE_MARKER_BYTES = (b".variables\x00", b".start\x00")
@@ -330,16 +334,24 @@ class SectionReader(object):
         A scene has tens of thousands of members, so this loop is kept to the few steps each
         member needs: the window's buffer and position live in locals (written back only
         around a refill, a resynchronisation or an error), and an unwanted member is skipped
-        by its name's ending without decoding the name or copying the body.
+        by its name's ending without decoding the name or copying the body. The common
+        member (sound header, NUL-terminated name, body within the buffer, a scene already
+        proven) is read with one match of header and name together; any other member takes
+        the general steps below it, which check everything one by one.
         """
         window = self._window
         pending = None      # a span not yet yielded: a resync may extend it
         count = 0
         trailer = False
         header = _CPIO_HEADER.match
+        member = _CPIO_MEMBER.match
         lookahead = _CPIO_HEADER_SIZE + _MAX_NAME
         keep_section = self._keep
         endings = self.wanted if isinstance(self.wanted, tuple) else None
+        # The endings as name endings: the name is matched without its NUL, and an ending
+        # without a NUL never matches a NUL-terminated name.
+        name_endings = None if endings is None else tuple(
+            ending[:-1] for ending in endings if ending.endswith(b"\x00"))
         max_section = self.max_section
         unseen = not self.seen
         buf = window.buf
@@ -353,6 +365,29 @@ class SectionReader(object):
                 buf = window.buf
                 pos = window.pos
                 end = len(buf)
+            if name_endings is not None and not unseen:
+                match = member(buf, pos)
+                if match is not None:
+                    sizes = int(match[1], 8)
+                    name_end = match.end()
+                    body_end = name_end + (sizes & _FILESIZE_MASK)
+                    name = match[2]
+                    if (name_end - pos - _CPIO_HEADER_SIZE == sizes >> _FILESIZE_BITS
+                            and body_end <= end and name != _TRAILER_NAME):
+                        if not name.endswith(name_endings):
+                            pos = body_end
+                            if pending is not None:
+                                yield pending
+                                pending = None
+                            count += 1
+                            continue
+                        if body_end - name_end <= max_section:
+                            pos = body_end
+                            if pending is not None:
+                                yield pending
+                            pending = (name, buf, name_end, body_end)
+                            count += 1
+                            continue
             match = header(buf, pos)
             if match is None:
                 window.pos = pos

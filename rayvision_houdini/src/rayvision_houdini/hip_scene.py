@@ -53,8 +53,8 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 NODE_SECTION_SUFFIXES = ("init", "def", "parm", "chn")
 _SCENE_SECTIONS = (".variables", ".start", ".OPlibraries")
 _PARM, _DEF, _CHN, _INIT = b".parm", b".def", b".chn", b".init"
-# The node sections a lean read takes in place, by the last byte of their name.
-_LEAN_ENDINGS = {ending[-1:]: ending for ending in (_PARM, _DEF, _CHN, _INIT)}
+# The node sections a lean read takes in place, by what follows the last dot of their name.
+_LEAN_ENDINGS = {ending[1:]: ending for ending in (_PARM, _DEF, _CHN, _INIT)}
 #: Name endings (bytes, NUL included) of the sections a scene read keeps.
 WANTED_ENDINGS = tuple(("." + suffix + "\x00").encode("ascii")
                        for suffix in NODE_SECTION_SUFFIXES) + tuple(
@@ -364,11 +364,11 @@ class _LeanBuilder(_SceneBuilder):
         node: Any = None
         held = None   # the last .chn section: (node, data, start, end)
         for name, data, start, end in spans:
-            suffix = _LEAN_ENDINGS.get(name[-1:])
-            if suffix is None or not name.endswith(suffix):
+            node_stem, dot, ending = name.rpartition(b".")
+            suffix = _LEAN_ENDINGS.get(ending)
+            if suffix is None or not dot:
                 self.add(name.decode("utf-8", "replace"), data[start:end])
                 continue
-            node_stem = name[:-len(suffix)]
             if node_stem != stem:
                 stem = node_stem
                 path = "/" + stem.decode("utf-8", "replace")
