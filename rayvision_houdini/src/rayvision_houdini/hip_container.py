@@ -348,10 +348,12 @@ class SectionReader(object):
         lookahead = _CPIO_HEADER_SIZE + _MAX_NAME
         keep_section = self._keep
         endings = self.wanted if isinstance(self.wanted, tuple) else None
+        fast = endings is not None
         # The endings as name endings: the name is matched without its NUL, and an ending
         # without a NUL never matches a NUL-terminated name.
-        name_endings = None if endings is None else tuple(
+        name_endings = () if endings is None else tuple(
             ending[:-1] for ending in endings if ending.endswith(b"\x00"))
+        trailer_wanted = _TRAILER_NAME.endswith(name_endings)
         max_section = self.max_section
         unseen = not self.seen
         buf = window.buf
@@ -365,28 +367,29 @@ class SectionReader(object):
                 buf = window.buf
                 pos = window.pos
                 end = len(buf)
-            if name_endings is not None and not unseen:
+            if fast and not unseen:
+                # (A scene marker was walked, so ``count`` is already above zero.)
                 match = member(buf, pos)
                 if match is not None:
                     sizes = int(match[1], 8)
                     name_end = match.end()
                     body_end = name_end + (sizes & _FILESIZE_MASK)
-                    name = match[2]
                     if (name_end - pos - _CPIO_HEADER_SIZE == sizes >> _FILESIZE_BITS
-                            and body_end <= end and name != _TRAILER_NAME):
-                        if not name.endswith(name_endings):
+                            and body_end <= end):
+                        name = match[2]
+                        if name.endswith(name_endings):
+                            if body_end - name_end <= max_section and not (
+                                    trailer_wanted and name == _TRAILER_NAME):
+                                pos = body_end
+                                if pending is not None:
+                                    yield pending
+                                pending = (name, buf, name_end, body_end)
+                                continue
+                        elif name != _TRAILER_NAME:
                             pos = body_end
                             if pending is not None:
                                 yield pending
                                 pending = None
-                            count += 1
-                            continue
-                        if body_end - name_end <= max_section:
-                            pos = body_end
-                            if pending is not None:
-                                yield pending
-                            pending = (name, buf, name_end, body_end)
-                            count += 1
                             continue
             match = header(buf, pos)
             if match is None:
