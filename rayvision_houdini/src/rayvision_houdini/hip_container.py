@@ -348,7 +348,6 @@ class SectionReader(object):
         lookahead = _CPIO_HEADER_SIZE + _MAX_NAME
         keep_section = self._keep
         endings = self.wanted if isinstance(self.wanted, tuple) else None
-        fast = endings is not None
         # The endings as name endings: the name is matched without its NUL, and an ending
         # without a NUL never matches a NUL-terminated name.
         name_endings = () if endings is None else tuple(
@@ -356,6 +355,7 @@ class SectionReader(object):
         trailer_wanted = _TRAILER_NAME.endswith(name_endings)
         max_section = self.max_section
         unseen = not self.seen
+        fast = endings is not None and not unseen
         buf = window.buf
         pos = window.pos
         end = len(buf)
@@ -367,7 +367,7 @@ class SectionReader(object):
                 buf = window.buf
                 pos = window.pos
                 end = len(buf)
-            if fast and not unseen:
+            if fast:
                 # (A scene marker was walked, so ``count`` is already above zero.)
                 match = member(buf, pos)
                 if match is not None:
@@ -425,6 +425,7 @@ class SectionReader(object):
                 if unseen and buf.startswith(_SCENE_MARKER_BYTES, name_start):
                     self.seen = True
                     unseen = False
+                    fast = True
                 if body_end <= end:
                     pos = body_end
                 else:
@@ -443,6 +444,7 @@ class SectionReader(object):
                     unseen and name in _SCENE_MARKER_NAMES):
                 keep = keep_section(name.decode("utf-8", "replace"), body_size)
                 unseen = not self.seen
+                fast = endings is not None and not unseen
             else:
                 keep = True
             if body_end <= end:

@@ -387,9 +387,7 @@ class _LeanBuilder(_SceneBuilder):
                 # The analysis reads one flag, of the nodes it reads by name (ROPs); the
                 # flags line is the only one naming it.
                 searched = by_name.get(node.type)
-                if searched is None:
-                    searched = self._searched_by_name(node)
-                if searched:
+                if searched or searched is None and self._searched_by_name(node):
                     node.flags = {"bypass": data.find(b"bypass on", start, end) >= 0}
             elif suffix is _CHN:
                 held = self._channels(node, data, start, end)
@@ -515,7 +513,12 @@ def parse_flags(text: Any) -> Any:
 def _unescape(text: Any) -> Any:
     if "\\" not in text:
         return text
-    return _ESCAPE.sub(lambda match: _ESCAPES.get(match.group(1), match.group(1)), text)
+    return _ESCAPE.sub(_escaped, text)
+
+
+def _escaped(match: Any) -> str:
+    char = match.group(1)
+    return _ESCAPES.get(char, char)
 
 
 def parse_parms(text: Any) -> Any:
@@ -597,6 +600,11 @@ def parse_parms_lean(body: Any, lean: Any, by_name: Any = True) -> Any:
 def lean_parms_in(data: Any, start: Any, end: Any, lean: Any, by_name: Any = True) -> Any:
     """:func:`parse_parms_lean` of the section ``data[start:end]``, searched in place."""
     find = data.find
+    extension = _EXTENSION_BYTES.search(data, start, end)
+    if (extension is None and not by_name and find(b"/", start, end) < 0
+            and find(b"\\", start, end) < 0 and find(b"$", start, end) < 0
+            and find(b"`", start, end) < 0):
+        return {}   # numbers and menu tokens only: most sections
     rfind = data.rfind
     starts = []
     for char in _PATH_BYTES:
@@ -607,7 +615,6 @@ def lean_parms_in(data: Any, start: Any, end: Any, lean: Any, by_name: Any = Tru
             if newline < 0:
                 break
             pos = find(char, newline, end)
-    extension = _EXTENSION_BYTES.search(data, start, end)
     while extension is not None:
         starts.append(rfind(b"\n", start, extension.start()) + 1 or start)
         extension = _EXTENSION_BYTES.search(data, extension.end(), end)
