@@ -55,6 +55,8 @@ MAX_GZIP_BYTES = 2 * 1024 ** 3
 #: A wanted section larger than this is skipped (with a warning) instead of kept in memory.
 MAX_SECTION_BYTES = 64 * 1024 ** 2
 _CHUNK = 1024 * 1024
+# Bytes of a new chunk copied after the end of the previous one (see :class:`_Window`).
+_BRIDGE = 64 * 1024
 
 
 class HipFormatError(AnalyseFailError):
@@ -145,7 +147,13 @@ class _CappedGzip(object):
 
 
 class _Window(object):
-    """Forward-only view of a byte stream, read in chunks; old bytes are dropped."""
+    """Forward-only view of a byte stream, read in chunks; old bytes are dropped.
+
+    A new chunk is not joined to the few bytes left of the previous one (a copy of the whole
+    chunk, for every chunk of the file): those bytes go before a short bridge, a copy of the
+    chunk's first bytes, and the chunk itself becomes the buffer, uncopied, as soon as the
+    reader has left the old bytes behind.
+    """
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
@@ -153,18 +161,44 @@ class _Window(object):
         self.pos = 0
         self.eof = False
         self.offset = 0   # file offset of buf[0]
+        self._next: Optional[bytes] = None   # the chunk whose first bytes end the bridge
+        self._next_at = 0   # where they start in ``buf``
 
     def fill(self, need: Any) -> Any:
         """Make ``need`` bytes available from ``pos`` (fewer at the end of the stream)."""
-        while len(self.buf) - self.pos < need and not self.eof:
+        while len(self.buf) - self.pos < need:
+            if self._next is not None:
+                self._leave_bridge()
+                continue
+            if self.eof:
+                break
             data = self._stream.read(max(_CHUNK, need - (len(self.buf) - self.pos)))
             if not data:
                 self.eof = True
                 break
+            rest = self.buf[self.pos:]
             self.offset += self.pos
-            self.buf = self.buf[self.pos:] + data
             self.pos = 0
+            if need <= _BRIDGE and len(rest) < _BRIDGE and len(data) > 2 * _BRIDGE:
+                self.buf = rest + data[:_BRIDGE]
+                self._next = data
+                self._next_at = len(rest)
+            else:
+                self.buf = rest + data
         return len(self.buf) - self.pos
+
+    def _leave_bridge(self) -> None:
+        """Make the chunk behind the bridge the buffer (joined to what is left before it)."""
+        data, start = self._next, self._next_at
+        self._next = None
+        if self.pos >= start:
+            self.offset += start
+            self.pos -= start
+            self.buf = data
+        else:
+            self.offset += self.pos
+            self.buf = self.buf[self.pos:] + data[len(self.buf) - start:]
+            self.pos = 0
 
     def tell(self) -> Any:
         return self.offset + self.pos
