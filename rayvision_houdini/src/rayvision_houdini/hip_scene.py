@@ -61,6 +61,9 @@ WANTED_ENDINGS = tuple(("." + suffix + "\x00").encode("ascii")
     (name + "\x00").encode("ascii") for name in _SCENE_SECTIONS)
 # A lean read does not parse parameter lines longer than this: such a value is never a file.
 _MAX_LEAN_LINE = 64 * 1024
+# .init sections up to this size are remembered whole, with the type they name.
+_SHORT_INIT = 256
+_INIT_TYPES = 4096   # at most this many of them (a bound on memory, whatever the file)
 
 
 class ChannelRef(object):
@@ -358,10 +361,11 @@ class _LeanBuilder(_SceneBuilder):
         """Add every ``(name, data, start, end)`` of ``SectionReader.raw_spans``."""
         nodes = self.scene.nodes
         lean = self.lean
-        by_name = self._by_name
         type_names: Dict[bytes, str] = {}   # ``type = ...`` line -> type
+        init_types: Dict[bytes, str] = {}   # whole short .init section -> type
         stem = None
         node: Any = None
+        searched = None   # the node's parameters are searched by name (None: not known yet)
         held = None   # the last .chn section: (node, data, start, end)
         for name, data, start, end in spans:
             node_stem, dot, ending = name.rpartition(b".")
@@ -371,14 +375,14 @@ class _LeanBuilder(_SceneBuilder):
                 continue
             if node_stem != stem:
                 stem = node_stem
+                searched = None
                 path = "/" + stem.decode("utf-8", "replace")
                 node = nodes.get(path)
                 if node is None:
                     node = nodes[path] = HipNode(path)
             if suffix is _PARM:
-                searched = by_name.get(node.type)
                 if searched is None:
-                    searched = self._searched_by_name(node)
+                    searched = self._searched(node)
                 parms = lean_parms_in(data, start, end, lean, searched)
                 if parms:
                     self._add_parms(node, parms, held)
@@ -386,20 +390,35 @@ class _LeanBuilder(_SceneBuilder):
             elif suffix is _DEF:
                 # The analysis reads one flag, of the nodes it reads by name (ROPs); the
                 # flags line is the only one naming it.
-                searched = by_name.get(node.type)
-                if searched or searched is None and self._searched_by_name(node):
+                if searched is None:
+                    searched = self._searched(node)
+                if searched:
                     node.flags = {"bypass": data.find(b"bypass on", start, end) >= 0}
             elif suffix is _CHN:
                 held = self._channels(node, data, start, end)
-            elif data.startswith(b"type = ", start, end):
-                newline = data.find(b"\n", start, end)
-                line = data[start + 7:end if newline < 0 else newline]
-                found = type_names.get(line)
-                if found is None:
-                    found = type_names[line] = line.decode("utf-8", "replace").strip()
-                node.type = found
             else:
-                self.add(name.decode("utf-8", "replace"), data[start:end])
+                # Nodes of a type have the same .init section: its type is looked up whole.
+                body = data[start:end] if end - start <= _SHORT_INIT else None
+                found = init_types.get(body) if body is not None else None
+                if found is None:
+                    if not data.startswith(b"type = ", start, end):
+                        self.add(name.decode("utf-8", "replace"), data[start:end])
+                        searched = None
+                        continue
+                    newline = data.find(b"\n", start, end)
+                    line = data[start + 7:end if newline < 0 else newline]
+                    found = type_names.get(line)
+                    if found is None:
+                        found = type_names[line] = line.decode("utf-8", "replace").strip()
+                    if body is not None and len(init_types) < _INIT_TYPES:
+                        init_types[body] = found
+                node.type = found
+                searched = None
+
+    def _searched(self, node: Any) -> bool:
+        """Whether the parameters of ``node`` (its type known) are searched by name."""
+        searched = self._by_name.get(node.type)
+        return self._searched_by_name(node) if searched is None else searched
 
     def _searched_by_name(self, node: Any) -> bool:
         types = self.lean.node_types
@@ -567,8 +586,12 @@ class LeanNames(object):
         self.node_types = None if node_types is None else frozenset(node_types)
         alternatives = "|".join(re.escape(name)
                                 for name in sorted(self.names, key=len, reverse=True))
-        self.pattern = re.compile(r"\n[ \t]*(?:{0})[ \t]*\[".format(alternatives or "(?!)")
-                                  .encode("ascii"))
+        # The first characters, looked at before the alternatives are tried one by one: most
+        # lines start with none of them.
+        firsts = "".join(sorted(set(re.escape(name[0]) for name in self.names if name)))
+        screen = "(?=[{0}])".format(firsts) if firsts and all(self.names) else ""
+        self.pattern = re.compile(r"\n[ \t]*{0}(?:{1})[ \t]*\[".format(
+            screen, alternatives or "(?!)").encode("ascii"))
 
 
 def _path_like(values: Any) -> Any:
