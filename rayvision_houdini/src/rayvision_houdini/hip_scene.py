@@ -26,9 +26,11 @@ _SIMPLE_PARM = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\]
                           r"([^\"\[\]()\n]*)\)[ \t\r]*$")
 _BARE = re.compile(r"[^\s()\"\[\]]+")
 # The start of an entry of one component (what :func:`parse_parm_entry` reads from it, in
-# one match): a quoted string (its opening quote), or a bare word and the closing parenthesis.
+# one match): a quoted string without backslashes and the closing parenthesis, the opening
+# quote of any other quoted string, or a bare word and the closing parenthesis.
 _ONE_COMPONENT = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\][ \t]*\("
-                            r"[ \t\r]*(?:(\")|([^\s()\"\[\]]+)[ \t\r]*\))")
+                            r"[ \t\r]*(?:\"([^\"\\\n]*)\"[ \t\r]*\)|(\")"
+                            r"|([^\s()\"\[\]]+)[ \t\r]*\))")
 _CLOSE = re.compile(r"[ \t\r]*\)")
 _SPACE: Any = re.compile(r"[ \t\r]*")  # matches everywhere
 _CHANNEL_NAME = re.compile(r"[^\s\]]+")
@@ -683,14 +685,16 @@ def _one_component_entry(text: Any) -> Any:
     entry = _ONE_COMPONENT.match(text)
     if entry is None:
         return None, None
-    bare = entry.group(3)
+    name, plain, _, bare = entry.groups()
+    if plain is not None:
+        return name, [plain]   # a quoted string without escapes
     if bare is not None:
-        return entry.group(1), [_unescape(bare)]
+        return name, [_unescape(bare)]
     value_start = entry.end()
     close = quoted_end(text, value_start)
     if close < 0 or _CLOSE.match(text, close + 1) is None:
         return None, None
-    return entry.group(1), [_unescape(text[value_start:close])]
+    return name, [_unescape(text[value_start:close])]
 
 
 def parse_parm_entry(text: Any, pos: Any) -> Any:
