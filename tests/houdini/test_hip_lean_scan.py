@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from rayvision_houdini.dcc import hfs_rules
 from rayvision_houdini.hip_container import SectionReader, read_hip_file
 from rayvision_houdini.hip_scene import (
-    LeanNames,
     WANTED_ENDINGS,
+    LeanNames,
     _one_component_entry,
     lean_parms_in,
     load_scene,

@@ -19,7 +19,7 @@ import gzip
 import io
 import re
 import zlib
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, cast
 
 from rayvision_utils.exception.exception import AnalyseFailError
 from rayvision_utils.scene_input import open_scene
@@ -189,7 +189,7 @@ class _Window(object):
 
     def _leave_bridge(self) -> None:
         """Make the chunk behind the bridge the buffer (joined to what is left before it)."""
-        data, start = self._next, self._next_at
+        data, start = cast(bytes, self._next), self._next_at
         self._next = None
         if self.pos >= start:
             self.offset += start

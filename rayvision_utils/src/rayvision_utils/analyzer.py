@@ -176,7 +176,8 @@ class BaseAnalyzer(abc.ABC):
     def scene_hash(self) -> Optional[str]:
         """md5 of the scene when the analysis computed it while reading the scene, else None.
 
-        upload.json takes it instead of reading the scene again. Reading it waits for a helper thread still hashing a big scene (see
+        upload.json takes it instead of reading the scene again. Reading it waits for a
+        helper thread still hashing a big scene (see
         :meth:`hash_scene_later`).
         """
         digest = self._scene_digest
