@@ -54,12 +54,13 @@ def _read(data, wanted, step):
     return sections, reader.warnings, reader.kind
 
 
-def _scene(kit, sizes, byte):
-    members = [kit.cpio_member(".start", "fps 24\n")]
+def _scene(kit, sizes, byte, licensed=False):
+    member = kit.licensed_member if licensed else kit.cpio_member
+    members = [member(".start", "fps 24\n")]
     for number, size in enumerate(sizes):
         name = "obj/n{0}.{1}".format(number // 3, _ENDINGS[number % len(_ENDINGS)])
-        members.append(kit.cpio_member(name, bytes([byte]) * size))
-    members.append(kit.cpio_member("TRAILER!!!", b""))
+        members.append(member(name, bytes([byte]) * size))
+    members.append(member("TRAILER!!!", b""))
     return b"".join(members)
 
 
@@ -70,17 +71,19 @@ def _scene(kit, sizes, byte):
                                               st.binary(max_size=200),
                                               st.integers(0, 80))),
        step=st.integers(100, 30000),
-       wanted=st.sampled_from([None, WANTED_ENDINGS, (b".userdata\x00",)]))
-def test_bridged_reads_read_what_one_read_reads(kit, sizes, byte, damage, step, wanted):
-    data = _scene(kit, sizes, byte)
+       wanted=st.sampled_from([None, WANTED_ENDINGS, (b".userdata\x00",)]),
+       licensed=st.booleans())
+def test_bridged_reads_read_what_one_read_reads(kit, sizes, byte, damage, step, wanted,
+                                                licensed):
+    data = _scene(kit, sizes, byte, licensed)
     if damage is not None:
         position, junk, removed = damage
         position %= len(data) + 1
         data = data[:position] + junk + data[position + removed:]
     with _window(chunk=len(data) + 1, bridge=0):
         expected = _read(data, wanted, len(data) + 1)
-    # The walk asks for a header and a name at a time (4172 bytes): bridges longer than
-    # that are used; chunks a few bridges long.
+    # The walk asks for a header and a name at a time (4172 bytes, a licensed header 4131):
+    # bridges longer than that are used; chunks a few bridges long.
     with _window(chunk=3 * 4300, bridge=4300):
         assert _read(data, wanted, step) == expected
     with _window(chunk=3 * 4300, bridge=4300):
