@@ -8,6 +8,7 @@ parameters have been read. These tests pin each of those shortcuts to the genera
 
 import io
 import os
+import re
 
 import pytest
 from hypothesis import example, given, settings
@@ -17,6 +18,7 @@ from rayvision_houdini.dcc import hfs_rules
 from rayvision_houdini.hip_container import SectionReader, read_hip_file
 from rayvision_houdini.hip_scene import (
     WANTED_ENDINGS,
+    LeanNames,
     _one_component_entry,
     lean_parms_in,
     load_scene,
@@ -198,3 +200,37 @@ def test_node_type_when_it_is_not_the_first_line(kit, tmp_path):
     scene = load_scene(builder.write(str(tmp_path / "init.hip")), lean_parms=LEAN_READ)
     assert scene.node("/obj/odd").type == "ifd"
     assert scene.node("/obj/plain").type == "cam"
+
+
+def test_same_init_section_for_nodes_of_a_type_and_a_node_read_twice(kit, tmp_path):
+    # A short .init section is remembered whole with its type; a node whose sections come
+    # apart (another node between them) keeps what each of them says.
+    builder = kit.HipBuilder(save_version="19.5.303")
+    builder.section("obj/a.init", "type = ifd\nmatchesdef = 0\n")
+    builder.section("obj/b.init", "type = ifd\nmatchesdef = 0\n")
+    builder.section("obj/a.def", "flags = bypass on\n")
+    builder.section("obj/a.parm", '{\nf\t[ 0\tlocks=0 ]\t(\t1\t9\t1\t)\n}\n')
+    builder.section("obj/c.init", "type = geo\nmatchesdef = 0\n")
+    builder.section("obj/c.def", "flags = bypass on\n")
+    builder.section("obj/c.init", "matchesdef = 0\ntype = ifd\n")
+    builder.section("obj/c.parm", '{\nf\t[ 0\tlocks=0 ]\t(\t2\t9\t1\t)\n}\n')
+    scene = load_scene(builder.write(str(tmp_path / "twice.hip")), lean_parms=LEAN_READ)
+    assert [scene.node(path).type for path in ("/obj/a", "/obj/b", "/obj/c")] == [
+        "ifd", "ifd", "ifd"]
+    assert scene.node("/obj/a").flags == {"bypass": True}
+    assert scene.node("/obj/a").parms["f"] == ["1", "9", "1"]
+    # c is read by name once its second .init (general layout) says it is a ROP
+    assert scene.node("/obj/c").parms["f"] == ["2", "9", "1"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(names=st.lists(st.text(alphabet="ab-]^\\_", max_size=3), min_size=1, max_size=4),
+       text=st.text(alphabet="ab-]^\\_ \t\n[", max_size=40))
+def test_parameter_name_search_finds_what_the_plain_alternation_finds(names, text):
+    lean = LeanNames(names)
+    plain = re.compile(r"\n[ \t]*(?:{0})[ \t]*\[".format("|".join(
+        re.escape(name) for name in sorted(set(names), key=len, reverse=True)) or "(?!)")
+        .encode("ascii"))
+    data = text.encode("ascii")
+    assert ([match.span() for match in lean.pattern.finditer(data)]
+            == [match.span() for match in plain.finditer(data)])

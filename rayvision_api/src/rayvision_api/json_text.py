@@ -37,6 +37,9 @@ _SCALAR_TEXTS = {
 }
 
 
+_STR_ONLY = {str}
+
+
 def dumps_indented(data: Any, ensure_ascii: bool = True, indent: int = 2) -> str:
     """``json.dumps(data, ensure_ascii=ensure_ascii, indent=indent)``, the same text.
 
@@ -117,11 +120,14 @@ class _Writer(object):
                 append(lead + key_text + encode_str(item))
             else:
                 text_of = texts.get(kind)
-                if text_of is None:
-                    append(lead + key_text)
-                    self.value(item, inner)
-                else:
+                if text_of is not None:
                     append(lead + key_text + text_of(item))
+                else:
+                    append(lead + key_text)
+                    if kind is list:
+                        self.sequence(item, inner)
+                    else:
+                        self.value(item, inner)
             lead = separator
         append(newline + "}")
         self.active.discard(marker)
@@ -131,16 +137,17 @@ class _Writer(object):
         if not value:
             append("[]")
             return
-        marker = self.enter(value)
         inner = newline + self.unit
         separator = "," + inner
-        if all(type(item) is str for item in value):
+        if set(map(type, value)) == _STR_ONLY:
+            # Strings only: no container inside, so no circular reference to look for.
             append("[" + inner + separator.join(map(self.encode_str, value)) + newline + "]")
-        else:
-            lead = "[" + inner
-            for item in value:
-                append(lead)
-                self.value(item, inner)
-                lead = separator
-            append(newline + "]")
+            return
+        marker = self.enter(value)
+        lead = "[" + inner
+        for item in value:
+            append(lead)
+            self.value(item, inner)
+            lead = separator
+        append(newline + "]")
         self.active.discard(marker)

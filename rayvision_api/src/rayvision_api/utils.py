@@ -126,6 +126,7 @@ def check_and_read(json_path: str) -> Any:
 
 
 _DRIVE = re.compile(r"^([A-Za-z]):(?:[\\/]|$)")
+_SEPARATORS = re.compile(r"/{2,}")
 
 
 def convert_path(path: str) -> str:
@@ -149,7 +150,9 @@ def convert_path(path: str) -> str:
     else:
         converted = "/" + path.lstrip("/")
     # Collapse doubled separators inside the path ("a//b" is the same folder as "a/b").
-    return re.sub(r"/{2,}", "/", converted)
+    if "//" in converted:
+        converted = _SEPARATORS.sub("/", converted)
+    return converted
 
 
 def update_task_info(update_info: Mapping[str, Any], task_path: str) -> None:

@@ -19,7 +19,7 @@ import gzip
 import io
 import re
 import zlib
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, cast
 
 from rayvision_utils.exception.exception import AnalyseFailError
 from rayvision_utils.scene_input import open_scene
@@ -33,6 +33,9 @@ GZIP_MAGIC = b"\x1f\x8b"
 # filesize (11): 76 bytes in all; the group is namesize and filesize.
 _CPIO_HEADER = re.compile(rb"070707[0-7]{53}([0-7]{17})")
 _CPIO_HEADER_SIZE = 76
+# A header and the name after it, up to its first NUL: what almost every member is. The name
+# is the whole name when the match ends where the header's name size says.
+_CPIO_MEMBER = re.compile(rb"070707[0-7]{53}([0-7]{17})([^\x00]{0,4095})\x00")
 # The bits of filesize (11 octal digits).
 _FILESIZE_BITS = 33
 _FILESIZE_MASK = (1 << _FILESIZE_BITS) - 1
@@ -42,6 +45,7 @@ _LICENSED_HEADER_MAX = 6 + 28 + _MAX_NAME + 1
 _TRAILER = "TRAILER!!!"
 _TRAILER_BYTES = b"TRAILER!!!\x00"
 _TRAILER_FIRST = _TRAILER_BYTES[0]
+_TRAILER_NAME = _TRAILER_BYTES[:-1]
 # Sections whose presence proves the archive holds a Houdini scene.
 _SCENE_MARKERS = (".variables", ".start")
 _SCENE_MARKER_BYTES = (b".variables\x00", b".start\x00")
@@ -51,6 +55,8 @@ MAX_GZIP_BYTES = 2 * 1024 ** 3
 #: A wanted section larger than this is skipped (with a warning) instead of kept in memory.
 MAX_SECTION_BYTES = 64 * 1024 ** 2
 _CHUNK = 1024 * 1024
+# Bytes of a new chunk copied after the end of the previous one (see :class:`_Window`).
+_BRIDGE = 64 * 1024
 
 
 class HipFormatError(AnalyseFailError):
@@ -141,7 +147,13 @@ class _CappedGzip(object):
 
 
 class _Window(object):
-    """Forward-only view of a byte stream, read in chunks; old bytes are dropped."""
+    """Forward-only view of a byte stream, read in chunks; old bytes are dropped.
+
+    A new chunk is not joined to the few bytes left of the previous one (a copy of the whole
+    chunk, for every chunk of the file): those bytes go before a short bridge, a copy of the
+    chunk's first bytes, and the chunk itself becomes the buffer, uncopied, as soon as the
+    reader has left the old bytes behind.
+    """
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
@@ -149,18 +161,44 @@ class _Window(object):
         self.pos = 0
         self.eof = False
         self.offset = 0   # file offset of buf[0]
+        self._next: Optional[bytes] = None   # the chunk whose first bytes end the bridge
+        self._next_at = 0   # where they start in ``buf``
 
     def fill(self, need: Any) -> Any:
         """Make ``need`` bytes available from ``pos`` (fewer at the end of the stream)."""
-        while len(self.buf) - self.pos < need and not self.eof:
+        while len(self.buf) - self.pos < need:
+            if self._next is not None:
+                self._leave_bridge()
+                continue
+            if self.eof:
+                break
             data = self._stream.read(max(_CHUNK, need - (len(self.buf) - self.pos)))
             if not data:
                 self.eof = True
                 break
+            rest = self.buf[self.pos:]
             self.offset += self.pos
-            self.buf = self.buf[self.pos:] + data
             self.pos = 0
+            if need <= _BRIDGE and len(rest) < _BRIDGE and len(data) > 2 * _BRIDGE:
+                self.buf = rest + data[:_BRIDGE]
+                self._next = data
+                self._next_at = len(rest)
+            else:
+                self.buf = rest + data
         return len(self.buf) - self.pos
+
+    def _leave_bridge(self) -> None:
+        """Make the chunk behind the bridge the buffer (joined to what is left before it)."""
+        data, start = cast(bytes, self._next), self._next_at
+        self._next = None
+        if self.pos >= start:
+            self.offset += start
+            self.pos -= start
+            self.buf = data
+        else:
+            self.offset += self.pos
+            self.buf = self.buf[self.pos:] + data[len(self.buf) - start:]
+            self.pos = 0
 
     def tell(self) -> Any:
         return self.offset + self.pos
@@ -330,18 +368,28 @@ class SectionReader(object):
         A scene has tens of thousands of members, so this loop is kept to the few steps each
         member needs: the window's buffer and position live in locals (written back only
         around a refill, a resynchronisation or an error), and an unwanted member is skipped
-        by its name's ending without decoding the name or copying the body.
+        by its name's ending without decoding the name or copying the body. The common
+        member (sound header, NUL-terminated name, body within the buffer, a scene already
+        proven) is read with one match of header and name together; any other member takes
+        the general steps below it, which check everything one by one.
         """
         window = self._window
         pending = None      # a span not yet yielded: a resync may extend it
         count = 0
         trailer = False
         header = _CPIO_HEADER.match
+        member = _CPIO_MEMBER.match
         lookahead = _CPIO_HEADER_SIZE + _MAX_NAME
         keep_section = self._keep
         endings = self.wanted if isinstance(self.wanted, tuple) else None
+        # The endings as name endings: the name is matched without its NUL, and an ending
+        # without a NUL never matches a NUL-terminated name.
+        name_endings = () if endings is None else tuple(
+            ending[:-1] for ending in endings if ending.endswith(b"\x00"))
+        trailer_wanted = _TRAILER_NAME.endswith(name_endings)
         max_section = self.max_section
         unseen = not self.seen
+        fast = endings is not None and not unseen
         buf = window.buf
         pos = window.pos
         end = len(buf)
@@ -353,6 +401,30 @@ class SectionReader(object):
                 buf = window.buf
                 pos = window.pos
                 end = len(buf)
+            if fast:
+                # (A scene marker was walked, so ``count`` is already above zero.)
+                match = member(buf, pos)
+                if match is not None:
+                    sizes = int(match[1], 8)
+                    name_end = match.end()
+                    body_end = name_end + (sizes & _FILESIZE_MASK)
+                    if (name_end - pos - _CPIO_HEADER_SIZE == sizes >> _FILESIZE_BITS
+                            and body_end <= end):
+                        name = match[2]
+                        if name.endswith(name_endings):
+                            if body_end - name_end <= max_section and not (
+                                    trailer_wanted and name == _TRAILER_NAME):
+                                pos = body_end
+                                if pending is not None:
+                                    yield pending
+                                pending = (name, buf, name_end, body_end)
+                                continue
+                        elif name != _TRAILER_NAME:
+                            pos = body_end
+                            if pending is not None:
+                                yield pending
+                                pending = None
+                            continue
             match = header(buf, pos)
             if match is None:
                 window.pos = pos
@@ -387,6 +459,7 @@ class SectionReader(object):
                 if unseen and buf.startswith(_SCENE_MARKER_BYTES, name_start):
                     self.seen = True
                     unseen = False
+                    fast = True
                 if body_end <= end:
                     pos = body_end
                 else:
@@ -405,6 +478,7 @@ class SectionReader(object):
                     unseen and name in _SCENE_MARKER_NAMES):
                 keep = keep_section(name.decode("utf-8", "replace"), body_size)
                 unseen = not self.seen
+                fast = endings is not None and not unseen
             else:
                 keep = True
             if body_end <= end:

@@ -26,9 +26,11 @@ _SIMPLE_PARM = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\]
                           r"([^\"\[\]()\n]*)\)[ \t\r]*$")
 _BARE = re.compile(r"[^\s()\"\[\]]+")
 # The start of an entry of one component (what :func:`parse_parm_entry` reads from it, in
-# one match): a quoted string (its opening quote), or a bare word and the closing parenthesis.
+# one match): a quoted string without backslashes and the closing parenthesis, the opening
+# quote of any other quoted string, or a bare word and the closing parenthesis.
 _ONE_COMPONENT = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_#:.-]*)[ \t]*\[[^\]\n]*\][ \t]*\("
-                            r"[ \t\r]*(?:(\")|([^\s()\"\[\]]+)[ \t\r]*\))")
+                            r"[ \t\r]*(?:\"([^\"\\\n]*)\"[ \t\r]*\)|(\")"
+                            r"|([^\s()\"\[\]]+)[ \t\r]*\))")
 _CLOSE = re.compile(r"[ \t\r]*\)")
 _SPACE: Any = re.compile(r"[ \t\r]*")  # matches everywhere
 _CHANNEL_NAME = re.compile(r"[^\s\]]+")
@@ -53,14 +55,17 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 NODE_SECTION_SUFFIXES = ("init", "def", "parm", "chn")
 _SCENE_SECTIONS = (".variables", ".start", ".OPlibraries")
 _PARM, _DEF, _CHN, _INIT = b".parm", b".def", b".chn", b".init"
-# The node sections a lean read takes in place, by the last byte of their name.
-_LEAN_ENDINGS = {ending[-1:]: ending for ending in (_PARM, _DEF, _CHN, _INIT)}
+# The node sections a lean read takes in place, by what follows the last dot of their name.
+_LEAN_ENDINGS = {ending[1:]: ending for ending in (_PARM, _DEF, _CHN, _INIT)}
 #: Name endings (bytes, NUL included) of the sections a scene read keeps.
 WANTED_ENDINGS = tuple(("." + suffix + "\x00").encode("ascii")
                        for suffix in NODE_SECTION_SUFFIXES) + tuple(
     (name + "\x00").encode("ascii") for name in _SCENE_SECTIONS)
 # A lean read does not parse parameter lines longer than this: such a value is never a file.
 _MAX_LEAN_LINE = 64 * 1024
+# .init sections up to this size are remembered whole, with the type they name.
+_SHORT_INIT = 256
+_INIT_TYPES = 4096   # at most this many of them (a bound on memory, whatever the file)
 
 
 class ChannelRef(object):
@@ -358,27 +363,28 @@ class _LeanBuilder(_SceneBuilder):
         """Add every ``(name, data, start, end)`` of ``SectionReader.raw_spans``."""
         nodes = self.scene.nodes
         lean = self.lean
-        by_name = self._by_name
         type_names: Dict[bytes, str] = {}   # ``type = ...`` line -> type
+        init_types: Dict[bytes, str] = {}   # whole short .init section -> type
         stem = None
         node: Any = None
+        searched = None   # the node's parameters are searched by name (None: not known yet)
         held = None   # the last .chn section: (node, data, start, end)
         for name, data, start, end in spans:
-            suffix = _LEAN_ENDINGS.get(name[-1:])
-            if suffix is None or not name.endswith(suffix):
+            node_stem, dot, ending = name.rpartition(b".")
+            suffix = _LEAN_ENDINGS.get(ending)
+            if suffix is None or not dot:
                 self.add(name.decode("utf-8", "replace"), data[start:end])
                 continue
-            node_stem = name[:-len(suffix)]
             if node_stem != stem:
                 stem = node_stem
+                searched = None
                 path = "/" + stem.decode("utf-8", "replace")
                 node = nodes.get(path)
                 if node is None:
                     node = nodes[path] = HipNode(path)
             if suffix is _PARM:
-                searched = by_name.get(node.type)
                 if searched is None:
-                    searched = self._searched_by_name(node)
+                    searched = self._searched(node)
                 parms = lean_parms_in(data, start, end, lean, searched)
                 if parms:
                     self._add_parms(node, parms, held)
@@ -386,22 +392,35 @@ class _LeanBuilder(_SceneBuilder):
             elif suffix is _DEF:
                 # The analysis reads one flag, of the nodes it reads by name (ROPs); the
                 # flags line is the only one naming it.
-                searched = by_name.get(node.type)
                 if searched is None:
-                    searched = self._searched_by_name(node)
+                    searched = self._searched(node)
                 if searched:
                     node.flags = {"bypass": data.find(b"bypass on", start, end) >= 0}
             elif suffix is _CHN:
                 held = self._channels(node, data, start, end)
-            elif data.startswith(b"type = ", start, end):
-                newline = data.find(b"\n", start, end)
-                line = data[start + 7:end if newline < 0 else newline]
-                found = type_names.get(line)
-                if found is None:
-                    found = type_names[line] = line.decode("utf-8", "replace").strip()
-                node.type = found
             else:
-                self.add(name.decode("utf-8", "replace"), data[start:end])
+                # Nodes of a type have the same .init section: its type is looked up whole.
+                body = data[start:end] if end - start <= _SHORT_INIT else None
+                found = init_types.get(body) if body is not None else None
+                if found is None:
+                    if not data.startswith(b"type = ", start, end):
+                        self.add(name.decode("utf-8", "replace"), data[start:end])
+                        searched = None
+                        continue
+                    newline = data.find(b"\n", start, end)
+                    line = data[start + 7:end if newline < 0 else newline]
+                    found = type_names.get(line)
+                    if found is None:
+                        found = type_names[line] = line.decode("utf-8", "replace").strip()
+                    if body is not None and len(init_types) < _INIT_TYPES:
+                        init_types[body] = found
+                node.type = found
+                searched = None
+
+    def _searched(self, node: Any) -> bool:
+        """Whether the parameters of ``node`` (its type known) are searched by name."""
+        searched = self._by_name.get(node.type)
+        return self._searched_by_name(node) if searched is None else searched
 
     def _searched_by_name(self, node: Any) -> bool:
         types = self.lean.node_types
@@ -515,7 +534,12 @@ def parse_flags(text: Any) -> Any:
 def _unescape(text: Any) -> Any:
     if "\\" not in text:
         return text
-    return _ESCAPE.sub(lambda match: _ESCAPES.get(match.group(1), match.group(1)), text)
+    return _ESCAPE.sub(_escaped, text)
+
+
+def _escaped(match: Any) -> str:
+    char = match.group(1)
+    return _ESCAPES.get(char, char)
 
 
 def parse_parms(text: Any) -> Any:
@@ -564,8 +588,12 @@ class LeanNames(object):
         self.node_types = None if node_types is None else frozenset(node_types)
         alternatives = "|".join(re.escape(name)
                                 for name in sorted(self.names, key=len, reverse=True))
-        self.pattern = re.compile(r"\n[ \t]*(?:{0})[ \t]*\[".format(alternatives or "(?!)")
-                                  .encode("ascii"))
+        # The first characters, looked at before the alternatives are tried one by one: most
+        # lines start with none of them.
+        firsts = "".join(sorted(set(re.escape(name[0]) for name in self.names if name)))
+        screen = "(?=[{0}])".format(firsts) if firsts and all(self.names) else ""
+        self.pattern = re.compile(r"\n[ \t]*{0}(?:{1})[ \t]*\[".format(
+            screen, alternatives or "(?!)").encode("ascii"))
 
 
 def _path_like(values: Any) -> Any:
@@ -597,6 +625,11 @@ def parse_parms_lean(body: Any, lean: Any, by_name: Any = True) -> Any:
 def lean_parms_in(data: Any, start: Any, end: Any, lean: Any, by_name: Any = True) -> Any:
     """:func:`parse_parms_lean` of the section ``data[start:end]``, searched in place."""
     find = data.find
+    extension = _EXTENSION_BYTES.search(data, start, end)
+    if (extension is None and not by_name and find(b"/", start, end) < 0
+            and find(b"\\", start, end) < 0 and find(b"$", start, end) < 0
+            and find(b"`", start, end) < 0):
+        return {}   # numbers and menu tokens only: most sections
     rfind = data.rfind
     starts = []
     for char in _PATH_BYTES:
@@ -607,7 +640,6 @@ def lean_parms_in(data: Any, start: Any, end: Any, lean: Any, by_name: Any = Tru
             if newline < 0:
                 break
             pos = find(char, newline, end)
-    extension = _EXTENSION_BYTES.search(data, start, end)
     while extension is not None:
         starts.append(rfind(b"\n", start, extension.start()) + 1 or start)
         extension = _EXTENSION_BYTES.search(data, extension.end(), end)
@@ -653,14 +685,16 @@ def _one_component_entry(text: Any) -> Any:
     entry = _ONE_COMPONENT.match(text)
     if entry is None:
         return None, None
-    bare = entry.group(3)
+    name, plain, _, bare = entry.groups()
+    if plain is not None:
+        return name, [plain]   # a quoted string without escapes
     if bare is not None:
-        return entry.group(1), [_unescape(bare)]
+        return name, [_unescape(bare)]
     value_start = entry.end()
     close = quoted_end(text, value_start)
     if close < 0 or _CLOSE.match(text, close + 1) is None:
         return None, None
-    return entry.group(1), [_unescape(text[value_start:close])]
+    return name, [_unescape(text[value_start:close])]
 
 
 def parse_parm_entry(text: Any, pos: Any) -> Any:

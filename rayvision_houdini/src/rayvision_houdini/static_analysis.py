@@ -401,6 +401,8 @@ def _is_output(node: Any, parm_name: Any, driver: Any) -> Any:
 
 
 def _looks_like_file(parm_name: Any, value: Any) -> Any:
+    if "." not in value and parm_name not in INPUT_PARMS:
+        return False   # no extension, and not a file parameter: what most values are
     if not value or _NOT_A_FILE.match(value) or "\n" in value or len(value) > 1024:
         return False
     if not hfs_rules.names_input(parm_name) or _EXTENSION_ONLY.match(value):

@@ -148,6 +148,9 @@ def follow_dependencies(roots: List[Any], search_dirs: Union[List[str], Tuple[()
         DependencyGraph: What was found.
     """
     graph = DependencyGraph()
+    roots = list(roots)
+    if all(reader_for(to_slash(path)) is None for path, _ in roots):
+        return graph   # nothing to read (a scene naming images and caches only)
     _key = _FileKeys()
     cache = cache if cache is not None else DirectoryCache()
     search_dirs = [folder for folder in search_dirs if folder]

@@ -349,9 +349,14 @@ READERS = (
 )
 
 
+_FOLLOWED_ENDINGS = tuple(ending for ending, _ in READERS)
+
+
 def reader_for(path: str) -> Optional[Callable]:
     """The reader of ``path`` by its name, or None when the format is not followed."""
     lowered = path.lower()
+    if not lowered.endswith(_FOLLOWED_ENDINGS):
+        return None   # most files (images, caches): one test
     for ending, reader in READERS:
         if lowered.endswith(ending):
             return reader
