@@ -308,6 +308,26 @@ def test_missing_reported_once_and_windows_paths_on_linux(tmp_path):
     assert graph.missing[0].chain[-2:] == ["BitmapBuffer b1.file", "D:/tex/gone.png"]
 
 
+def test_a_reference_repeated_in_one_folder_is_resolved_once(tmp_path, monkeypatch):
+    import rayvision_utils.dependencies as dependencies
+    calls = []
+    real = dependencies.resolve_files
+
+    def counting(reference, *args, **kwargs):
+        calls.append(reference)
+        return real(reference, *args, **kwargs)
+
+    monkeypatch.setattr(dependencies, "resolve_files", counting)
+    root = put(tmp_path, "a.vrscene",
+               'BitmapBuffer b1 {\n file="gone.<UDIM>.png";\n}\n'
+               'BitmapBuffer b2 {\n file="gone.<UDIM>.png";\n}\n'
+               'BitmapBuffer b3 {\n file="other.png";\n}\n')
+    graph = follow(root)
+    assert calls.count("gone.<UDIM>.png") == 1
+    assert [dep.chain[-2] for dep in graph.missing] == ["BitmapBuffer b1.file",
+                                                        "BitmapBuffer b3.file"]
+
+
 def test_unc_paths_kept_escaped_paths_unescaped(tmp_path):
     path = put(tmp_path, "u.ass", 'image\n{\n name a\n filename "\\\\srv\\share\\t.tx"\n}\n'
                'image\n{\n name b\n filename "C:\\\\t\\\\u.tx"\n}\n')

@@ -189,7 +189,7 @@ def follow_dependencies(roots: List[Any], search_dirs: Union[List[str], Tuple[()
             if resolved is None:
                 resolved = _plain_file(target, dirs) or resolve_files(target, dirs, environ,
                                                                       cache)
-                resolutions[key] = resolved
+                resolutions[resolution_key] = resolved
             files, reported = resolved
             if not files:
                 if reported not in missing_seen:
