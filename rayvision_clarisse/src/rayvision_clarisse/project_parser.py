@@ -69,6 +69,9 @@ _NOT_STRUCTURE = bytes(byte for byte in range(256) if byte not in b'{}"\\\n')
 _OBJECTS = "objects in "
 #: Deepest nesting a skipped stretch may hold (deeper ones are read line by line).
 _MAX_SKIP_DEPTH = 32
+#: Most lines whose ``reads_line`` answer a read remembers, and their longest length.
+_MAX_VERDICTS = 4096
+_MAX_VERDICT_LINE = 512
 
 
 class ProjectFormatError(AnalyseFailError):
@@ -633,6 +636,10 @@ class _Skipper(object):
         self._next: Dict[Any, int] = {}
         # id of an open block -> indentation of its header line
         self._indents: Dict[int, bytes] = {}
+        # id of a block -> :meth:`Pruning.container` of it (the blocks live as long as this)
+        self._kinds: Dict[int, Optional[str]] = {}
+        # line -> whether ``reads_line`` reads it (bounded: :data:`_MAX_VERDICTS`)
+        self._verdicts: Dict[bytes, bool] = {}
 
     def feed(self, data: bytes) -> None:
         """Feed a block of whole lines (bytes)."""
@@ -641,9 +648,10 @@ class _Skipper(object):
         parser = self.parser
         pos = 0
         size = len(data)
+        tried = -1      # where an object was last found not flat
         while pos < size:
             kind = self._container()
-            if kind is not None and kind.startswith(_OBJECTS):
+            if kind is not None and kind.startswith(_OBJECTS) and pos != tried:
                 end = self._read_flat_object(kind, pos)
                 if end is not None:
                     pos = end
@@ -658,11 +666,21 @@ class _Skipper(object):
                 # What ends a skipped stretch is read: a marked line, the header of the
                 # block holding one, the container's end or the end of the data.
                 stop = data.find(b"\n", pos) + 1 or size
+                lines: Any = (data[pos:stop],)
             else:
                 stop = self._next_brace_line(pos)
+                lines = io.BytesIO(data[pos:stop])
             depth = len(parser.stack)
-            parser.feed_lines(io.BytesIO(data[pos:stop]))
+            parser.feed_lines(lines)
             if len(parser.stack) == depth + 1:
+                # A header was read: most often an object's, read at once when flat.
+                inner = self._container()
+                if inner is not None and inner.startswith(_OBJECTS):
+                    end = self._read_flat_object(inner, stop)
+                    if end is not None:
+                        pos = end
+                        continue
+                    tried = stop
                 self._remember_indent(pos, stop)
             pos = stop
 
@@ -694,13 +712,11 @@ class _Skipper(object):
         parser = self.parser
         first_line = parser.line
         kept = 0
-        for line_start in self._marked_starts(kind, body):
-            line_end = body.find(b"\n", line_start) + 1 or len(body)
-            line = body[line_start:line_end]
-            if self.pruning.reads_line is None or self.pruning.reads_line(line):
-                parser.line = first_line + body.count(b"\n", 0, line_start)
-                parser.feed_lines((line,))
-                kept += 1
+        for line_start in self._marked_starts(kind, pos, start):
+            line_end = data.find(b"\n", line_start, start) + 1 or start
+            parser.line = first_line + data.count(b"\n", pos, line_start)
+            parser.feed_lines((data[line_start:line_end],))
+            kept += 1
         lines = body.count(b"\n")
         parser.line = first_line + lines
         if kept < lines:
@@ -709,20 +725,28 @@ class _Skipper(object):
         parser.feed_lines((data[start:stop],))
         return stop
 
-    def _marked_starts(self, kind: str, body: bytes) -> List[int]:
-        """Starts of the lines of ``body`` that hold a marker of ``kind``, in order."""
-        starts = set()
+    def _marked_starts(self, kind: str, low: int, high: int) -> List[int]:
+        """Starts of the lines in ``[low, high)`` holding a marker of ``kind`` that are read.
+
+        Found with :meth:`_marked_line`, whose answers the searches for the next marked line
+        share: each marker's occurrences are looked at once along the data.
+        """
+        starts = []
+        size = len(self._data)
+        remembered = self._next
         for marker in self.pruning.markers_of[kind]:
-            if isinstance(marker, bytes):
-                found = body.find(marker)
-                while found >= 0:
-                    start = body.rfind(b"\n", 0, found) + 1
-                    starts.add(start)
-                    found = body.find(marker, body.find(b"\n", found) + 1 or len(body))
-            else:
-                for match in marker.finditer(body):
-                    starts.add(body.rfind(b"\n", 0, match.start()) + 1)
-        return sorted(starts)
+            start = remembered.get(marker, -1)
+            if start < low and start != size:
+                start = self._marked_line(marker, low)
+            while start < high:
+                starts.append(start)
+                following = self._data.find(b"\n", start, high) + 1
+                if not following:
+                    break
+                start = self._marked_line(marker, following) if following < size else size
+        if len(starts) > 1:
+            starts = sorted(set(starts))
+        return starts
 
     def _next_brace_line(self, pos: int) -> int:
         """End of the line holding the next brace: only such a line changes the block read."""
@@ -741,9 +765,15 @@ class _Skipper(object):
 
     def _container(self) -> Optional[str]:
         parser = self.parser
-        if parser.string is not None or len(parser.stack) + _MAX_SKIP_DEPTH > MAX_DEPTH:
+        stack = parser.stack
+        if parser.string is not None or len(stack) + _MAX_SKIP_DEPTH > MAX_DEPTH:
             return None
-        return self.pruning.container(parser.stack)
+        # A block's answer depends on it and its parent only: asked once per block.
+        key = id(stack[-1])
+        kinds = self._kinds
+        if key not in kinds:
+            kinds[key] = self.pruning.container(stack)
+        return kinds[key]
 
     def _marked(self, kind: str, pos: int) -> int:
         """Start of the first marked line at or after ``pos`` (the end of the data: none)."""
@@ -782,10 +812,20 @@ class _Skipper(object):
                 break
             start = data.rfind(b"\n", pos, found) + 1 or pos
             search = data.find(b"\n", found) + 1 or size
-            if reads_line is None or reads_line(data[start:search]):
+            if reads_line is None or self._reads(data[start:search]):
                 break
         self._next[marker] = start
         return start
+
+    def _reads(self, line: bytes) -> bool:
+        """``reads_line(line)``, remembered: the same lines recur (and several markers hit one)."""
+        verdicts = self._verdicts
+        verdict = verdicts.get(line)
+        if verdict is None:
+            verdict = bool(self.pruning.reads_line(line))  # type: ignore[misc]
+            if len(verdicts) < _MAX_VERDICTS and len(line) <= _MAX_VERDICT_LINE:
+                verdicts[line] = verdict
+        return verdict
 
     def _skip_end(self, kind: str, pos: int) -> int:
         """Where the stretch of complete blocks starting at ``pos`` ends (``pos``: none)."""
