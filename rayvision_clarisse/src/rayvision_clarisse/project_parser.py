@@ -267,6 +267,24 @@ class Pruning(object):
         self.markers_of: Dict[str, Tuple[Any, ...]] = dict(
             (kind, found + ((self.patterns[kind],) if kind in self.patterns else ()))
             for kind, found in self.markers.items())
+        self._split: Dict[str, Tuple[Tuple[Any, ...], Tuple[bytes, ...]]] = {}
+
+    def split_markers(self, kind: str) -> Tuple[Tuple[Any, ...], Tuple[bytes, ...]]:
+        """``(shared, own)`` markers of ``kind``: those its container also has, and the others.
+
+        The markers of the objects in a container that the container does not have (byte
+        strings only) are worth looking for inside each object only.
+        """
+        split = self._split.get(kind)
+        if split is None:
+            parent = self.markers_of.get(kind[len(_OBJECTS):], ()) \
+                if kind.startswith(_OBJECTS) else ()
+            markers = self.markers_of[kind]
+            own = tuple(marker for marker in markers
+                        if isinstance(marker, bytes) and marker not in parent)
+            split = self._split[kind] = (tuple(marker for marker in markers
+                                               if marker not in own), own)
+        return split
 
     def container(self, stack: List["Block"]) -> Optional[str]:
         """The kind of markers that apply inside the innermost block of ``stack``.
@@ -353,6 +371,16 @@ def parse_project(text: Union[str, bytes], path: str = "<text>", encoding: str =
     return parser.finish()
 
 
+def _read_in_lean(name: bytes, stripped: bytes, lean: Any) -> bool:
+    """Whether a lean read parses a line with no brace and no backslash, named ``name``.
+
+    Dismissed are the attributes the analysis never reads, on one line: not among ``lean``,
+    and holding no path or naming another object (never a file).
+    """
+    return (lean is None or name in lean or bool(stripped.count(b'"') % 2) or not stripped
+            or (_PATH_LIKE.search(stripped) is not None and b'"project:/' not in stripped))
+
+
 class _Parser(object):
     """Build the block tree from physical lines (bytes), one at a time."""
 
@@ -383,7 +411,6 @@ class _Parser(object):
                 self.feed(line)
             return
         feed = self.feed
-        path_like = _PATH_LIKE.search
         stack = self.stack
         in_string = self.string is not None
         skipped = 0     # dismissed lines not yet counted in self.line
@@ -399,16 +426,12 @@ class _Parser(object):
                 # The most common structural line: close the block here.
                 self.line += skipped + 1
                 skipped = 0
-                if self.statement:
-                    self._end_statement()
-                self._close()
+                self.close_block()
                 continue
             space = stripped.find(b" ")
             name = stripped[:space] if space > 0 else stripped
             if (name not in lean and b"{" not in stripped and b"}" not in stripped
-                    and not stripped.count(b'"') % 2 and b"\\" not in stripped
-                    and stripped and (path_like(stripped) is None
-                                      or b'"project:/' in stripped)):
+                    and b"\\" not in stripped and not _read_in_lean(name, stripped, lean)):
                 # An attribute the analysis never reads (or naming another object, never a
                 # file), on one line: not parsed.
                 skipped += 1
@@ -423,6 +446,12 @@ class _Parser(object):
             in_string = self.string is not None
         self.line += skipped
 
+    def close_block(self) -> None:
+        """A line ``}`` (already counted), outside a quoted string: the block ends."""
+        if self.statement:
+            self._end_statement()
+        self._close()
+
     def feed(self, line: Any) -> None:
         """Feed one physical line (bytes, newline included)."""
         self.line += 1
@@ -431,7 +460,26 @@ class _Parser(object):
         if self.string is not None:
             self._continue_string(line)
             return
+        self._feed_stripped(line.strip())
+
+    def feed_attribute(self, line: bytes) -> None:
+        """Feed one line of an object's body, as :meth:`feed_lines` takes it.
+
+        The line holds no brace and no backslash, and its strings close on it; it is
+        dismissed or parsed as a lean read does.
+        """
+        self.line += 1
         stripped = line.strip()
+        space = stripped.find(b" ")
+        if not _read_in_lean(stripped[:space] if space > 0 else stripped, stripped,
+                             self.lean):
+            if self.statement:
+                self._end_statement()
+            return
+        self._feed_stripped(stripped)
+
+    def _feed_stripped(self, stripped: bytes) -> None:
+        """Feed one line's statement (its spaces stripped), outside a string."""
         if not stripped:
             self._end_statement()
             return
@@ -715,14 +763,14 @@ class _Skipper(object):
         for line_start in self._marked_starts(kind, pos, start):
             line_end = data.find(b"\n", line_start, start) + 1 or start
             parser.line = first_line + data.count(b"\n", pos, line_start)
-            parser.feed_lines((data[line_start:line_end],))
+            parser.feed_attribute(data[line_start:line_end])
             kept += 1
         lines = body.count(b"\n")
-        parser.line = first_line + lines
+        parser.line = first_line + lines + 1
         if kept < lines:
             self.skipped = True
             parser.stack[-1].pruned = True
-        parser.feed_lines((data[start:stop],))
+        parser.close_block()   # the line is ``}`` (checked above)
         return stop
 
     def _marked_starts(self, kind: str, low: int, high: int) -> List[int]:
@@ -732,15 +780,26 @@ class _Skipper(object):
         share: each marker's occurrences are looked at once along the data.
         """
         starts = []
-        size = len(self._data)
+        data = self._data
+        size = len(data)
         remembered = self._next
-        for marker in self.pruning.markers_of[kind]:
+        shared, own = self.pruning.split_markers(kind)
+        for marker in own:
+            # Searched inside the object only: the container's searches never look for it.
+            found = data.find(marker, low, high)
+            while found >= 0:
+                start = data.rfind(b"\n", low, found) + 1 or low
+                following = data.find(b"\n", found, high) + 1 or high
+                if self._reads(data[start:following]):
+                    starts.append(start)
+                found = data.find(marker, following, high)
+        for marker in shared:
             start = remembered.get(marker, -1)
             if start < low and start != size:
                 start = self._marked_line(marker, low)
             while start < high:
                 starts.append(start)
-                following = self._data.find(b"\n", start, high) + 1
+                following = data.find(b"\n", start, high) + 1
                 if not following:
                     break
                 start = self._marked_line(marker, following) if following < size else size
