@@ -150,10 +150,23 @@ def test_pruned_read_gives_the_whole_result(tmp_path_factory, lines, newline, bo
     previous = scene_input.CHUNK_SIZE
     scene_input.CHUNK_SIZE = chunk
     try:
-        _, found = _pruned(path)
+        project, found = _pruned(path)
     finally:
         scene_input.CHUNK_SIZE = previous
     assert found == expected
+    # Every block read keeps the line of its header, wherever the stream's blocks end.
+    whole = read_project_file(path, lean_attrs=LEAN_ATTRS)
+    assert _headers(project.root) <= _headers(whole.root)
+
+
+def _headers(root):
+    """``(kind, label, line)`` of every block below ``root``, with their counts."""
+    counts = {}
+    for block in root.walk():
+        if block is not root:
+            key = (block.kind, block.label, block.line)
+            counts[key] = counts.get(key, 0) + 1
+    return set((key, number) for key, count in counts.items() for number in range(count))
 
 
 def test_objects_without_marked_lines_are_skipped(tmp_path):

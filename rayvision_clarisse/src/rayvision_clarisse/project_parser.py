@@ -704,6 +704,11 @@ class _Skipper(object):
                 if end is not None:
                     pos = end
                     continue
+            elif kind is not None and _OBJECTS + kind in self.pruning.markers:
+                end = self._read_next_object(kind, pos)
+                if end is not None:
+                    pos = end
+                    continue
             if kind is not None:
                 end = self._skip_end(kind, pos)
                 if end > pos:
@@ -714,7 +719,7 @@ class _Skipper(object):
                 # What ends a skipped stretch is read: a marked line, the header of the
                 # block holding one, the container's end or the end of the data.
                 stop = data.find(b"\n", pos) + 1 or size
-                lines: Any = (data[pos:stop],)
+                lines: Any = (data[pos:stop],) if stop > pos else ()
             else:
                 stop = self._next_brace_line(pos)
                 lines = io.BytesIO(data[pos:stop])
@@ -737,6 +742,48 @@ class _Skipper(object):
         header = self._data[self._data.rfind(b"\n", pos, stop - 1) + 1 or pos:stop]
         self._indents[id(self.parser.stack[-1])] = header[:len(header) - len(header.lstrip())]
 
+    def _read_next_object(self, kind: str, pos: int) -> Optional[int]:
+        """Skip to the object holding the next marked line and read it, in one step.
+
+        The common case inside a container: complete blocks, then an object whose header
+        ends its line, with no child block, closed by a ``}`` alone on its line. One count
+        of braces (:func:`_balance`) checks the skipped blocks and the object together.
+
+        Returns:
+            int or None: Where reading goes on; None when the case does not apply (then
+            nothing was read).
+        """
+        data = self._data
+        marked = self._marked(kind, pos)
+        brace = data.rfind(b"{", pos, marked)
+        if brace < 0:
+            return None
+        close = data.find(b"}", brace)
+        header_end = data.find(b"\n", brace) + 1
+        if close < marked or not header_end or header_end > marked:
+            return None
+        header = data.rfind(b"\n", pos, brace) + 1 or pos
+        close_start = data.rfind(b"\n", marked, close) + 1
+        close_end = data.find(b"\n", close) + 1 or len(data)
+        if (not close_start or data[close_start:close_end].strip() != b"}"
+                or data.find(b"}", header, brace) >= 0
+                or data.find(b"{", header_end, close_start) >= 0
+                or _balance(data[pos:close_start]) != (0, 1)):
+            return None
+        parser = self.parser
+        if header > pos:
+            parser.line += data.count(b"\n", pos, header)
+            self.skipped = True
+            parser.stack[-1].pruned = True
+        depth = len(parser.stack)
+        parser.feed_lines((data[header:header_end],))
+        inner = self._container() if len(parser.stack) == depth + 1 else None
+        if inner is None or not inner.startswith(_OBJECTS):
+            if len(parser.stack) == depth + 1:
+                self._remember_indent(header, header_end)
+            return header_end
+        return self._read_flat_body(inner, header_end, close_start, close_end)
+
     def _read_flat_object(self, kind: str, pos: int) -> Optional[int]:
         """Read the rest of an object that has no child block left, in one go.
 
@@ -754,9 +801,16 @@ class _Skipper(object):
         stop = data.find(b"\n", close) + 1 or len(data)
         if data[start:stop].strip() != b"}" or data.find(b"{", pos, start) >= 0:
             return None
-        body = data[pos:start]
-        if _balance(body) != (0, 0):
+        if _balance(data[pos:start]) != (0, 0):
             return None
+        return self._read_flat_body(kind, pos, start, stop)
+
+    def _read_flat_body(self, kind: str, pos: int, start: int, stop: int) -> int:
+        """Read the object whose body is ``[pos, start)`` and whose ``}`` line ends at ``stop``.
+
+        The body has no brace and no backslash, and its strings close on their lines.
+        """
+        data = self._data
         parser = self.parser
         first_line = parser.line
         kept = 0
@@ -765,7 +819,7 @@ class _Skipper(object):
             parser.line = first_line + data.count(b"\n", pos, line_start)
             parser.feed_attribute(data[line_start:line_end])
             kept += 1
-        lines = body.count(b"\n")
+        lines = data.count(b"\n", pos, start)
         parser.line = first_line + lines + 1
         if kept < lines:
             self.skipped = True
