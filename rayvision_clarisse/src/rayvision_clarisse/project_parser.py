@@ -912,7 +912,6 @@ class _Skipper(object):
         start = self._next.get(marker, -1)
         if start >= pos or start == size:
             return start
-        reads_line = self.pruning.reads_line
         search = pos
         while True:
             if isinstance(marker, bytes):
@@ -925,17 +924,20 @@ class _Skipper(object):
                 break
             start = data.rfind(b"\n", pos, found) + 1 or pos
             search = data.find(b"\n", found) + 1 or size
-            if reads_line is None or self._reads(data[start:search]):
+            if self._reads(data[start:search]):
                 break
         self._next[marker] = start
         return start
 
     def _reads(self, line: bytes) -> bool:
         """``reads_line(line)``, remembered: the same lines recur (and several markers hit one)."""
+        reads_line = self.pruning.reads_line
+        if reads_line is None:
+            return True
         verdicts = self._verdicts
         verdict = verdicts.get(line)
         if verdict is None:
-            verdict = bool(self.pruning.reads_line(line))  # type: ignore[misc]
+            verdict = bool(reads_line(line))
             if len(verdicts) < _MAX_VERDICTS and len(line) <= _MAX_VERDICT_LINE:
                 verdicts[line] = verdict
         return verdict
