@@ -56,6 +56,8 @@ SIGNATURES = {
         "(json_path, data, encoding='utf-8', ensure_ascii=True, indent=2)",
     "rayvision_api.utils.append_to_task": "(additional_info, task_path, cover=True)",
     "rayvision_api.utils.assemble_api_url": "(domain, operators, protocol='https')",
+    # Documented argument names: scripts may pass them by keyword.
+    "rayvision_api.utils.to_bytes": "(string)",
 }
 
 
