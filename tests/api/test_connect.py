@@ -31,6 +31,22 @@ def test_headers_template_has_the_eight_keys_and_is_not_shared(connect):
     assert connect.headers["platform"] == "2"
 
 
+def test_header_overrides_merge_before_the_credentials(mocked):
+    # Behaviour reference 1.1: ``headers`` is merged into the template first, then accessId
+    # and platform are set from the arguments; the merged values are sent and signed.
+    from helpers.api_reference import ACCESS_ID
+    conn = Connect(ACCESS_ID, ACCESS_KEY, "https", DOMAIN, "2", backoff_factor=0,
+                   headers={"accessId": "someone-else", "platform": "9", "version": "2.0.0"})
+    assert (conn.headers["accessId"], conn.headers["platform"]) == (ACCESS_ID, "2")
+    assert conn.headers["version"] == "2.0.0"
+    mocked.add(responses.POST, URL, json=envelope({"userId": 1}))
+    conn.post(PATH)
+    sent_headers = mocked.calls[0].request.headers
+    assert (sent_headers["accessId"], sent_headers["platform"]) == (ACCESS_ID, "2")
+    assert sent_headers["version"] == "2.0.0"
+    assert_signed(mocked.calls[0])
+
+
 def test_post_returns_data_and_signs(mocked, connect):
     mocked.add(responses.POST, URL, json=envelope({"userId": 1}))
     assert connect.post(PATH) == {"userId": 1}

@@ -19,6 +19,17 @@ def test_env_keys_and_order():
         Env.coerce({})
 
 
+def test_env_fields_can_be_changed_like_the_originals():
+    # The original Env is a plain (mutable) attrs class: scripts adjust one and send it again.
+    env = Env(cgId=2000, cgName="Maya", cgVersion="2018", renderLayerType=0, editName="t",
+              renderSystem=1, pluginIds=[1])
+    env.cgVersion = "2019"
+    env.editName = "t2019"
+    assert env.to_dict() == {"cgId": 2000, "cgName": "Maya", "cgVersion": "2019",
+                             "renderLayerType": 0, "editName": "t2019", "renderSystem": 1,
+                             "pluginIds": [1]}
+
+
 def test_constants_documented_values():
     assert constants.DCC_ID_MAPPINGS["3ds Max"] == 2001
     assert constants.DCC_ID_MAPPINGS["katana"] == 2016

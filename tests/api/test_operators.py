@@ -91,6 +91,11 @@ CASES = [
      "/api/render/common/setDefaultRenderEnv", {"editName": "tests"}),
     (RenderEnv, "get_render_env", ("maya",), {}, "/api/render/common/getRenderEnv",
      {"cgId": 2000}),
+    # The documented example name of get_render_env, without the space of '3ds Max'.
+    (RenderEnv, "get_render_env", ("3dsmax",), {}, "/api/render/common/getRenderEnv",
+     {"cgId": 2001}),
+    (Query, "supported_plugin", ("3dsmax",), {}, "/api/render/common/querySupportedPlugin",
+     {"cgId": 2001, "osName": OS_NAME}),
 ]
 
 

@@ -65,6 +65,15 @@ def test_json_load_invalid_names_the_file(tmp_path):
         utils.json_load(str(path))
 
 
+def test_json_load_invalid_is_still_a_value_error(tmp_path):
+    # The original let json's ValueError through: scripts catch that.
+    path = tmp_path / "bad.json"
+    path.write_text("{not json")
+    with pytest.raises(ValueError, match="bad.json") as info:
+        utils.json_load(str(path))
+    assert info.value.error_code == 1000005
+
+
 def test_exists_or_create_and_check_and_read(tmp_path):
     folder = str(tmp_path / "x" / "y")
     assert utils.exists_or_create(folder) is False

@@ -83,6 +83,25 @@ def test_unknown_software(make_task):
     assert "Nuke" in str(info.value)
 
 
+def test_set_render_config_reads_render_software(monkeypatch, make_task):
+    # Documented: set_render_config raises RayvisionError for a software it does not know;
+    # it takes the cg id of the task's render_software as it is when called.
+    monkeypatch.setattr(RayvisionTask, "get_task_id", lambda self: "42")
+    monkeypatch.setattr(RayvisionTask, "get_user_id", lambda self: "7")
+    monkeypatch.setattr(RayvisionTask, "check_and_add_project_name", lambda self, n: "3")
+    task = make_task()
+    task.render_software = "Houdini"
+    task.set_render_config()
+    assert task.task_info["task_info"]["cg_id"] == "2004"
+    assert task.cg_id == "2004"
+    assert task.task_info["software_config"]["cg_name"] == "Houdini"
+    task.render_software = "Nuke"
+    with pytest.raises(RayvisionError) as info:
+        task.set_render_config()
+    assert info.value.error_code == 1000000
+    assert "Nuke" in str(info.value)
+
+
 def test_project_label_created_when_missing(make_task, recorded, api):
     task = make_task(project_name="NEW")
     project_id = task.check_and_add_project_name("NEW")

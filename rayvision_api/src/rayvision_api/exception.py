@@ -14,6 +14,7 @@ Hierarchy::
      |    +-- RayvisonTaskIdError            (sic; error_code is always 2000)
      |    +-- RayvisionArgumentError         (also a TypeError: wrong argument type or value)
      |    +-- RayvisionLookupError           (also a KeyError: unknown name)
+     |    +-- RayvisionJSONDecodeError       (also a ValueError: a json file is not json)
      |    +-- RayvisionCancelledError        (a cancel token stopped the operation)
      |    +-- ProgressCallbackError          (the caller's progress callback raised)
      |    +-- RayvisionAPIError(error_code, error, request)
@@ -96,6 +97,20 @@ class RayvisionLookupError(RayvisionError, KeyError):
 
     def __init__(self, error: str, error_code: int = 1000002) -> None:
         super(RayvisionLookupError, self).__init__(error_code, error)
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (self.__class__, (self.error, self.error_code))
+
+
+class RayvisionJSONDecodeError(RayvisionError, ValueError):
+    """A json file (task.json, upload.json, ...) is not valid JSON; the message names it.
+
+    It is also a ``ValueError``, which the original ``json_load`` let through from ``json``,
+    so existing ``except ValueError`` blocks keep working.
+    """
+
+    def __init__(self, error: str, error_code: int = 1000005) -> None:
+        super(RayvisionJSONDecodeError, self).__init__(error_code, error)
 
     def __reduce__(self) -> Tuple[Any, ...]:
         return (self.__class__, (self.error, self.error_code))

@@ -7,7 +7,8 @@ import attr
 from rayvision_api.exception import RayvisionArgumentError
 
 
-@attr.s(frozen=True)
+# Mutable, like the original's ``@attrs`` class: scripts change a field and send it again.
+@attr.s
 class Env(object):
     """A render environment, as ``addRenderEnv``/``updateRenderEnv`` take it.
 

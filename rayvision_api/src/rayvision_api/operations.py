@@ -158,14 +158,20 @@ def out_user_id(value: Any, arg: str, context: Mapping[str, Any]) -> Any:
         arg, _type_name(value), value))
 
 
+def _dcc_key(name: str) -> str:
+    # The documentation spells 3ds Max both '3ds Max' (the mapping) and '3dsmax' (the
+    # example of get_render_env): blanks inside the name do not count either.
+    return "".join(name.split()).lower()
+
+
 def dcc_id(value: Any, arg: str, context: Mapping[str, Any]) -> int:
-    """Map a DCC name ('maya', 'Maya', ' 3ds max ') to its cgId, ignoring case and blanks."""
+    """Map a DCC name ('maya', ' 3ds Max ', '3dsmax') to its cgId, ignoring case and blanks."""
     if not isinstance(value, str) or not value.strip():
         raise RayvisionArgumentError("{0} must be a non-empty DCC name, got {1!r}".format(
             arg, value))
-    wanted = value.strip().lower()
+    wanted = _dcc_key(value)
     for name, cg_id in constants.DCC_ID_MAPPINGS.items():
-        if name.lower() == wanted:
+        if _dcc_key(name) == wanted:
             return cg_id
     raise RayvisionLookupError("{0}: unknown DCC {1!r}; known: {2}".format(
         arg, value, ", ".join(sorted(constants.DCC_ID_MAPPINGS))))

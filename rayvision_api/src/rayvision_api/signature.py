@@ -20,11 +20,14 @@ UNSIGNED_HEADER_KEYS = ("signature", "Content-Type")
 _NONCE_RANDOM = random.SystemRandom()
 
 
-def to_bytes(value: Union[str, bytes]) -> bytes:
-    """Return ``value`` as UTF-8 bytes (bytes are returned unchanged)."""
-    if isinstance(value, bytes):
-        return value
-    return value.encode("utf-8")
+def to_bytes(string: Union[str, bytes]) -> bytes:
+    """Return ``string`` as UTF-8 bytes (bytes are returned unchanged).
+
+    The argument keeps its documented name (``rayvision_api.utils.to_bytes(string)``).
+    """
+    if isinstance(string, bytes):
+        return string
+    return string.encode("utf-8")
 
 
 def generate_timestamp(offset: float = 0.0) -> str:

@@ -11,7 +11,11 @@ from typing import Any, Dict, List, Mapping, Union
 from rayvision_api import signature
 from rayvision_api.atomic import write_text_atomic
 from rayvision_api.connect import Connect
-from rayvision_api.exception import RayvisionArgumentError, RayvisionError
+from rayvision_api.exception import (
+    RayvisionArgumentError,
+    RayvisionError,
+    RayvisionJSONDecodeError,
+)
 from rayvision_api.json_text import dumps_indented
 
 # Documented signing helpers, implemented in :mod:`rayvision_api.signature`.
@@ -69,7 +73,8 @@ def json_load(json_path: str, encoding: str = "utf-8") -> Any:
         object: The parsed json, or None when the file does not exist.
 
     Raises:
-        RayvisionError: 1000005 when the file is not valid json (names the file).
+        RayvisionJSONDecodeError: 1000005 when the file is not valid json (names the file);
+            also a ``ValueError``, as the original raised.
     """
     if not os.path.exists(json_path):
         return None
@@ -77,7 +82,7 @@ def json_load(json_path: str, encoding: str = "utf-8") -> Any:
         try:
             return json.load(file_obj)
         except ValueError as exc:
-            raise RayvisionError(1000005, "{0} is not valid json: {1}".format(json_path, exc))
+            raise RayvisionJSONDecodeError("{0} is not valid json: {1}".format(json_path, exc))
 
 
 def json_save(json_path: str, data: Any, encoding: str = "utf-8", ensure_ascii: bool = True,

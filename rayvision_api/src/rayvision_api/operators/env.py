@@ -48,7 +48,7 @@ class RenderEnv(Operator):
         """Get the render environments of a DCC.
 
         Args:
-            name (str): DCC name, e.g. ``"maya"`` (any case).
+            name (str): DCC name, e.g. ``"maya"`` or ``"3dsmax"`` (any case and spacing).
 
         Raises:
             RayvisionLookupError: Unknown DCC (also a KeyError).

@@ -105,7 +105,7 @@ class Query(Operator):
         """Get the plugins the farm supports for a DCC, for this machine's OS.
 
         Args:
-            name (str): DCC name, e.g. ``"maya"`` or ``"3ds Max"`` (any case).
+            name (str): DCC name, e.g. ``"maya"`` or ``"3ds Max"`` (any case and spacing).
 
         Raises:
             RayvisionArgumentError: Empty name (also a TypeError).

@@ -22,6 +22,18 @@ from rayvision_api.operators import Tag, Task, User
 LOGGER = logging.getLogger(__name__)
 
 
+def _cg_id(render_software: str) -> str:
+    """The cg id of a render software name (``"Maya"`` -> ``"2000"``).
+
+    Raises:
+        RayvisionError: 1000000 when the software is not supported.
+    """
+    if render_software not in CG_SETTING:
+        raise RayvisionError(1000000, "Not matching the correct DCC software {0},"
+                                      "please check again".format(render_software))
+    return CG_SETTING[render_software]
+
+
 class RayvisionTask(object):
     """Build a task: ids, work folder, the task.json skeleton.
 
@@ -61,10 +73,7 @@ class RayvisionTask(object):
         self.cg_file = cg_file
         self.plugin_config = plugin_config if plugin_config is not None else {}
         self.project_name = project_name if project_name is not None else ""
-        if render_software not in CG_SETTING:
-            raise RayvisionError(1000000, "Not matching the correct DCC software {0},"
-                                          "please check again".format(render_software))
-        self.cg_id = CG_SETTING[render_software]
+        self.cg_id = _cg_id(render_software)
         self.project_id: Optional[str] = None
         self._connect = Connect(access_id, access_key, protocol, domain, platform,
                                 **connect_options)
@@ -193,7 +202,14 @@ class RayvisionTask(object):
         self._task_info = value
 
     def set_render_config(self) -> None:
-        """Set ``cg_id``, ``project_name``, ``project_id`` and ``software_config``."""
+        """Set ``cg_id``, ``project_name``, ``project_id`` and ``software_config``.
+
+        The cg id is the one of ``render_software`` as it is now.
+
+        Raises:
+            RayvisionError: 1000000 when ``render_software`` is not a supported software.
+        """
+        self.cg_id = _cg_id(self.render_software)
         if self.project_id is None:
             self.project_id = self.check_and_add_project_name(self.project_name)
         section = self.task_info["task_info"]
