@@ -78,6 +78,15 @@ def test_star_import_gives_every_class_including_the_processor():
     assert set(utils_exc.__all__) <= set(namespace)
 
 
+def test_every_exception_of_rayvision_api_is_re_exported():
+    classes = set(name for name, value in vars(api_exc).items()
+                  if isinstance(value, type) and issubclass(value, BaseException)
+                  and value.__module__ == api_exc.__name__)
+    assert classes <= set(utils_exc.__all__)
+    for name in classes:
+        assert getattr(utils_exc, name) is getattr(api_exc, name)
+
+
 def test_exception_names_are_static_imports():
     # Static tools (IDEs, linters, type checkers) see names only when they are imported by
     # name; a loop filling globals() hides them.
