@@ -23,7 +23,7 @@ import os
 import re
 from typing import Any, Callable, Deque, Dict, Iterator, List, Optional, Tuple, Union
 
-from rayvision_utils.dependency_formats import MAX_LINE, reader_for
+from rayvision_utils.dependency_formats import _FOLLOWED_ENDINGS, MAX_LINE, reader_for
 from rayvision_utils.paths import DirectoryCache, is_absolute, is_file, resolve_files, to_slash
 from rayvision_utils.scene_input import SceneInputError, open_scene
 
@@ -149,7 +149,8 @@ def follow_dependencies(roots: List[Any], search_dirs: Union[List[str], Tuple[()
     """
     graph = DependencyGraph()
     roots = list(roots)
-    if all(reader_for(to_slash(path)) is None for path, _ in roots):
+    # reader_for(path) is None for each root, in one pass (thousands of images and caches)
+    if not any([path.lower().endswith(_FOLLOWED_ENDINGS) for path, _ in roots]):
         return graph   # nothing to read (a scene naming images and caches only)
     _key = _FileKeys()
     cache = cache if cache is not None else DirectoryCache()
