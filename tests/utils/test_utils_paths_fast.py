@@ -141,3 +141,10 @@ def test_sequence_files_joined_as_os_path_join(tmp_path, monkeypatch, folder):
     head = os.path.split(pattern)[0]
     assert paths.find_sequence_files(pattern) == [
         os.path.join(head, name) for name in ("a.0001.exr", "a.0002.exr")]
+
+
+def test_path_like_patterns_still_work(tmp_path):
+    (tmp_path / "a.0001.exr").write_bytes(b"")
+    assert paths.find_sequence_files(tmp_path / "a.####.exr") == [
+        os.path.join(str(tmp_path), "a.0001.exr")]
+    assert paths.find_sequence_files(tmp_path / "a.0001.exr") == [tmp_path / "a.0001.exr"]

@@ -459,7 +459,9 @@ def find_sequence_files(path: str, cache: Optional["DirectoryCache"] = None) -> 
 
 
 def _posix_split(path: str) -> Tuple[str, str]:
-    """``posixpath.split`` for a ``str``, without its generic steps."""
+    """``posixpath.split``, without its generic steps for a ``str``."""
+    if type(path) is not str:
+        return posixpath.split(path)  # a path-like object
     cut = path.rfind("/") + 1
     head = path[:cut]
     if head and head.strip("/"):
