@@ -64,6 +64,9 @@ _TOKEN_PATTERNS = [
 _TOKEN_RE = re.compile("|".join("(?:{})".format(p) for p, _ in _TOKEN_PATTERNS), re.IGNORECASE)
 _TOKEN_COMPILED = [(re.compile(p, re.IGNORECASE), r) for p, r in _TOKEN_PATTERNS]
 _TEXPRINTF = re.compile(r"%\((\w+)\)[-+ #]*?0?(\d*)d", re.IGNORECASE)
+# Every token holds one of these characters: a name without any has no token, found without
+# the token regex (which tries each of its forms at each character).
+_TOKEN_CHARACTERS = re.compile(r"[<%$#@]")
 
 # Compiled patterns are immutable: memoise them across analyses (bounded, for long-lived
 # processes that analyse many scenes).
@@ -141,7 +144,8 @@ def unexpanded_variables(path: str) -> List[str]:
 
 def has_sequence_token(path: str) -> bool:
     """Whether the file name holds a token standing for several files (``<UDIM>``, ``####``...)."""
-    return bool(_TOKEN_RE.search(os.path.basename(to_slash(path))))
+    name = os.path.basename(to_slash(path))
+    return _TOKEN_CHARACTERS.search(name) is not None and bool(_TOKEN_RE.search(name))
 
 
 def sequence_regex(file_name: str, ignore_case: Optional[bool] = None
@@ -155,7 +159,7 @@ def sequence_regex(file_name: str, ignore_case: Optional[bool] = None
     Returns:
         re.Pattern or None: ``None`` when ``file_name`` has no token.
     """
-    plan = _sequence_plan(file_name, _ignore_case(ignore_case))
+    plan = _plan(file_name, _ignore_case(ignore_case))
     return None if plan is None else plan.regex
 
 
@@ -198,6 +202,16 @@ class _SequencePlan(object):
         end = len(name) - len(self.suffix)
         return (end >= len(self.prefix) and name.endswith(self.suffix)
                 and self.middle.fullmatch(name, len(self.prefix), end) is not None)
+
+
+def _plan(file_name: Any, ignore_case: Any) -> Any:
+    """:func:`_sequence_plan` of a name, without the memo for names with no token character.
+
+    Most names have none: they are answered at once and take no room among the memoised plans.
+    """
+    if _TOKEN_CHARACTERS.search(file_name) is None:
+        return None
+    return _sequence_plan(file_name, ignore_case)
 
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE_SIZE)
@@ -444,7 +458,7 @@ def find_sequence_files(path: str, cache: Optional["DirectoryCache"] = None) -> 
     folder, name = _split(path)
     if cache is None:
         cache = DirectoryCache()
-    plan = _sequence_plan(name, cache.ignore_case)
+    plan = _plan(name, cache.ignore_case)
     where = folder or "."
     if plan is None:
         return [path] if cache.may_hold(where, name) and is_file(path) else []
@@ -456,6 +470,15 @@ def find_sequence_files(path: str, cache: Optional["DirectoryCache"] = None) -> 
         head = folder if folder[-1] == "/" else folder + "/"
         return [head + entry for entry in names]
     return [os.path.join(folder, entry) for entry in names]
+
+
+def _posix_join(folder: str, name: str) -> str:
+    """``posixpath.join(folder, name)``, without its generic steps for two ``str``."""
+    if type(folder) is not str or type(name) is not str:
+        return posixpath.join(folder, name)  # path-like objects
+    if name[:1] == "/" or not folder:
+        return name if name[:1] == "/" else folder + name
+    return folder + name if folder[-1] == "/" else folder + "/" + name
 
 
 def _posix_split(path: str) -> Tuple[str, str]:
@@ -473,6 +496,8 @@ def _posix_split(path: str) -> Tuple[str, str]:
 # inline where they are hot.
 _POSIX_PATHS = os.path is posixpath
 _split = _posix_split if _POSIX_PATHS else os.path.split
+# os.path.join of two paths, inline on POSIX hosts.
+_join = _posix_join if _POSIX_PATHS else os.path.join
 
 
 def normalize(path: str) -> str:
@@ -519,7 +544,7 @@ def candidate_paths(path: str, search_dirs: Iterable[str] = (),
     result = []
     for folder in search_dirs:
         if folder:
-            candidate = to_slash(os.path.normpath(os.path.join(folder, expanded)))
+            candidate = to_slash(os.path.normpath(_join(folder, expanded)))
             if candidate not in result:
                 result.append(candidate)
     return result or [expanded]
