@@ -117,6 +117,9 @@ def test_fast_paths_give_json_dumps_text(document, ensure_ascii, indent):
     [{"a": "x"}, "plain", ["s"], {}, {"a": {"b": ["c"]}}, {"a": ["x", 1]}, [], {"b": []}],
     # look like pairs but are not: a non-string first item, non-strings in the file list
     [[1, ["a"]], ["a", [1]], ["a", ["b", None]], ["a", [["b"]]], ("a", ("b", "c"))],
+    # records whose leaves come before a container (task.json's image nodes and layers)
+    {"image_node": [{"frames": "1-120[1]", "renderable": "0", "layers": [
+        {"frames": "1-120[1]", "name": "img.beauty"}], "name": "img", "n": {"x": None}}]},
     # str subclasses inside string lists and pairs are written as their text
     {"k": [Label("x"), "y"], "p": [Label("raw"), [Label("f")]], "r": [{"v": [Label("z")]}]},
 ])

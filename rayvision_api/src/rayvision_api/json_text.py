@@ -12,10 +12,11 @@ not know exactly (subclasses of ``int``/``float``, non-string keys, objects need
 always the standard one. From Python 3.13 on, ``json.dumps`` indents in C: it is used as it is.
 """
 
+import itertools
 import json
 import sys
 from json import encoder as _encoder
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 
 class _NotPlain(Exception):
@@ -158,7 +159,12 @@ class _Writer(object):
             return None
         return "[" + inner + body + newline + "]"
 
-    def mapping(self, value: Dict[Any, Any], newline: str) -> None:
+    def mapping(self, value: Dict[Any, Any], newline: str, done: Sequence[str] = ()) -> None:
+        """Write a dict.
+
+        ``done``: the texts of its first items (``key: value``, without separators), as
+        :meth:`record` gave them before it met an item that is not a leaf.
+        """
         append = self.parts.append
         if not value:
             append("{}")
@@ -169,7 +175,12 @@ class _Writer(object):
         inner, separator = self.level(newline)
         lead = "{" + inner
         keys = self.keys
-        for key, item in value.items():
+        items: Iterable[Tuple[Any, Any]] = value.items()
+        if done:
+            append(lead + separator.join(done))
+            lead = separator
+            items = itertools.islice(items, len(done), None)
+        for key, item in items:
             key_text = keys.get(key)
             if key_text is None:
                 if type(key) is not str:
@@ -197,12 +208,13 @@ class _Writer(object):
         if marker is not None:
             self.active.discard(marker)
 
-    def record(self, value: Dict[Any, Any], newline: str) -> Optional[str]:
-        """Text of a non-empty dict whose values are all leaves, else None.
+    def record(self, value: Dict[Any, Any], newline: str) -> Union[str, List[str]]:
+        """Text of a non-empty dict whose values are all leaves, else a list.
 
-        Such dicts are the records of the lists analysis results hold (upload.json entries,
-        dependency chains): each is written as one piece of text, with the key texts of the
-        document.
+        The list holds the texts of the items before the first that is not a leaf, for
+        :meth:`mapping` to go on from. Such dicts are the records of the lists analysis
+        results hold (upload.json entries, dependency chains): each is written as one piece
+        of text, with the key texts of the document.
         """
         inner, separator = self.level(newline)
         encode_str = self.encode_str
@@ -221,12 +233,12 @@ class _Writer(object):
             elif kind is list or kind is tuple:
                 text = self.leaf_list(item, inner)
                 if text is None:
-                    return None
+                    return pieces
                 pieces.append(key_text + text)
             else:
                 text_of = texts.get(kind)
                 if text_of is None:
-                    return None
+                    return pieces
                 pieces.append(key_text + text_of(item))
         return "{" + inner + separator.join(pieces) + newline + "}"
 
@@ -243,16 +255,20 @@ class _Writer(object):
             kind = type(item)
             if kind is str:
                 append(lead + self.encode_str(item))
-            else:
-                text = (self.record(item, inner) if item and _is_mapping(item)
-                        else None)
-                if text is not None:
-                    append(lead + text)
+            elif item and _is_mapping(item):
+                written = self.record(item, inner)
+                if isinstance(written, str):
+                    append(lead + written)
                 else:
                     if marker is None:
                         marker = self.enter(value)
                     append(lead)
-                    self.value(item, inner)
+                    self.mapping(item, inner, written)
+            else:
+                if marker is None:
+                    marker = self.enter(value)
+                append(lead)
+                self.value(item, inner)
             lead = separator
         append(newline + "]")
         if marker is not None:
