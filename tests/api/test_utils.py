@@ -1,7 +1,10 @@
 import json
 import os
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rayvision_api import utils
 from rayvision_api.exception import RayvisionArgumentError, RayvisionError
@@ -24,6 +27,25 @@ from rayvision_api.exception import RayvisionArgumentError, RayvisionError
 ])
 def test_convert_path(local, server):
     assert utils.convert_path(local) == server
+
+
+def _plain_convert(path):
+    """convert_path's rule without its shortcut for clean POSIX paths."""
+    path = path.replace("\\", "/")
+    drive = re.match(r"^([A-Za-z]):(?:[\\/]|$)", path)
+    if drive:
+        rest = path[2:].lstrip("/")
+        converted = "/{0}/{1}".format(drive.group(1), rest) if rest else "/" + drive.group(1)
+    else:
+        converted = "/" + path.lstrip("/")
+    return re.sub("/{2,}", "/", converted)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["/", "\\", "//", "D:", "c:", "a", ".", " ", "\u4e2d"]),
+                min_size=1, max_size=8).map("".join))
+def test_convert_path_shortcut_is_the_rule(path):
+    assert utils.convert_path(path) == _plain_convert(path)
 
 
 @pytest.mark.parametrize("bad", ["", None, 5, b"D:/x"])

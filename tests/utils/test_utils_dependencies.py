@@ -399,3 +399,37 @@ def test_plain_file_shortcut_agrees_with_resolve_files(tmp_path):
     assert _plain_file("tex/one.png", dirs) == ([base + "/a/tex/one.png"],
                                                 base + "/a/tex/one.png")
     assert _plain_file("two.png", dirs) is None  # not next to the naming file: full rules
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_collector_state_is_restored(tmp_path, enabled):
+    import gc
+    root = put(tmp_path, "a.usda", "#usda 1.0\nasset inputs:file = @tex/a.png@\n")
+    put(tmp_path, "tex/a.png")
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        assert [dep.path for dep in follow(root).found] == [str(tmp_path / "tex/a.png")
+                                                            .replace(os.sep, "/")]
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_chains_are_lists_of_their_own(tmp_path):
+    # Each dependency holds its own chain: changing one changes no other, nor the root's.
+    root = put(tmp_path, "a.usda", "#usda 1.0\n(\n    subLayers = [@b.usda@]\n)\n"
+                                   "asset inputs:file = @x.png@\nasset inputs:map = @y.png@\n")
+    put(tmp_path, "b.usda", "#usda 1.0\nasset inputs:file = @z.png@\n")
+    for name in ("x.png", "y.png", "z.png"):
+        put(tmp_path, name)
+    root_chain = ["shot.ma", "usd1.filePath", root]
+    graph = follow_dependencies([(root, root_chain)])
+    chains = [dep.chain for dep in graph.found]
+    assert len(chains) == 4 and len({id(chain) for chain in chains}) == 4
+    before = [list(chain) for chain in chains]
+    chains[0].append("changed")
+    assert [dep.chain for dep in graph.found][1:] == before[1:]
+    assert root_chain == ["shot.ma", "usd1.filePath", root]
+    assert graph.found[-1].chain == ["shot.ma", "usd1.filePath", root, "subLayers",
+                                     graph.found[0].path, "inputs:file", graph.found[-1].path]

@@ -122,3 +122,17 @@ def test_build_upload(tmp_path):
     locals_ = [entry["local"] for entry in upload["asset"]]
     assert locals_ == ["/a/b.png", "D:/t.png", scene_path.replace("\\", "/")]
     assert "hash" not in upload["asset"][-1]
+
+
+def test_build_upload_entries_are_upload_entries():
+    # Each distinct path (after normalisation) once, as upload_entry writes it, in order.
+    paths = ["D:\\p\\sub\\..\\t.png", "D:/p/t.png", "\\\\srv\\share\\a.png", "//srv/share/a.png",
+             "/mnt/p/./x.abc", "/mnt/p/x.abc", "rel/a.tx", "/mnt//p/y.abc", "C:\\", "/mnt/p/x.abc"]
+    upload = build_upload("/mnt/p/s.hip", paths, scene_hash="0" * 32)
+    expected = []
+    for path in paths:
+        entry = upload_entry(path)
+        if entry not in expected:
+            expected.append(entry)
+    assert upload["asset"] == expected + [upload_entry("/mnt/p/s.hip")]
+    assert upload["scene"] == [dict(upload_entry("/mnt/p/s.hip"), hash="0" * 32)]

@@ -148,6 +148,8 @@ def convert_path(path: str) -> str:
     if not isinstance(path, str) or not path:
         raise RayvisionArgumentError("path must be a non-empty str, got {0!r}".format(path))
     path = path.replace("\\", "/")
+    if path[:1] == "/" and "//" not in path:
+        return path  # a POSIX absolute path is already its server path
     drive = _DRIVE.match(path)
     if drive:
         rest = path[2:].lstrip("/")

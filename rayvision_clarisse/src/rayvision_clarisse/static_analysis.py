@@ -214,9 +214,11 @@ def _walk_project(block: Any, context_path: Any, project_dir: Any, objects: Any,
                   cache: Any, environ: Any, visited: Any, depth: Any,
                   pruning: Any = None) -> None:
     variables = project_variables(project_dir, environ)
+    # join_path(context_path, name) for the objects, of which a context holds thousands
+    base = join_path(context_path, "")
     for child in block.children:
         kind = child.kind
-        if kind.startswith("#"):
+        if kind[:1] == "#":
             continue
         if kind == "Context":
             label = child.label or child.name or ""
@@ -225,10 +227,9 @@ def _walk_project(block: Any, context_path: Any, project_dir: Any, objects: Any,
                               environ, visited, depth, pruning)
             _walk_project(child, path, project_dir, objects, result, cache, environ,
                           visited, depth, pruning)
-        elif _is_object(child):
-            full = join_path(context_path, child.name)
-            _add_object(full, child, context_path, project_dir, variables, objects, result,
-                        cache)
+        elif kind[:1].isupper() and child.attrs.get("name"):   # _is_object(child)
+            _add_object(base + child.name, child, context_path, project_dir, variables,
+                        objects, result, cache)
 
 
 def join_path(context_path: Any, name: Any) -> Any:
@@ -246,7 +247,9 @@ def _add_object(full: Any, block: Any, context_path: Any, project_dir: Any, vari
                 objects: Any, result: Any, cache: Any) -> None:
     objects[full] = _Object(full, block, context_path, project_dir)
     _collect_files(full, block, variables, project_dir, result, cache)
-    for holder in block.find("embedded_objects"):
+    for holder in block.children:
+        if holder.kind != "embedded_objects":
+            continue
         for child in holder.children:
             if _is_object(child):
                 _add_object(full + "." + child.name, child, context_path, project_dir,
@@ -262,17 +265,18 @@ def _collect_files(full: Any, block: Any, variables: Any, project_dir: Any, resu
         for name, values in current.attrs.items():
             if name in _NOT_FILES:
                 continue
-            key_name = prefix + name
+            key_name = full + "." + prefix + name
+            several = len(values) > 1
             for number, value in enumerate(values):
                 if not _looks_like_file(name, value):
                     continue
-                key = "{0}.{1}".format(full, key_name)
-                if len(values) > 1:
-                    key = "{0}[{1}]".format(key, number)
+                key = "{0}[{1}]".format(key_name, number) if several else key_name
                 if name in OUTPUT_ATTRS:
                     result.asset["Output"][key] = value
                     continue
                 classify_file(result, key, value, variables, project_dir, cache)
+        if not current.children:
+            continue
         for child in current.children:
             if child.kind == "embedded_objects" or _is_object(child):
                 continue

@@ -14,7 +14,6 @@ in :class:`BaseAnalyzer`; see docs/dev/analysis-machinery.md.
 """
 
 import abc
-import collections
 import copy
 import logging
 import os
@@ -491,12 +490,12 @@ class BaseAnalyzer(abc.ABC):
         ``asset_info["dependency_chains"]``; files that could not be read to ``15036``.
         """
         scene = to_slash(self.cg_file)
-        uploads = list(collections.OrderedDict.fromkeys(
-            to_slash(str(path)) for path in upload_paths))
+        uploads = list(dict.fromkeys([to_slash(str(path)) for path in upload_paths]))
         chains = []
         roots = []
+        sources = self.dependency_sources
         for path in uploads:
-            source = self.dependency_sources.get(path)
+            source = sources.get(path)
             chain = [scene, source, path] if source else [scene, path]
             chains.append({"path": path, "exists": True, "chain": chain})
             roots.append((path, chain))

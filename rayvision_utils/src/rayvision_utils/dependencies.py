@@ -23,8 +23,18 @@ import os
 import re
 from typing import Any, Callable, Deque, Dict, Iterator, List, Optional, Tuple, Union
 
-from rayvision_utils.dependency_formats import MAX_LINE, reader_for
-from rayvision_utils.paths import DirectoryCache, is_absolute, is_file, resolve_files, to_slash
+from rayvision_utils.collector import collector_paused
+from rayvision_utils.dependency_formats import _FOLLOWED_ENDINGS, MAX_LINE, reader_for
+from rayvision_utils.paths import (
+    _POSIX_PATHS,
+    DirectoryCache,
+    _join,
+    _split,
+    is_absolute,
+    is_file,
+    resolve_files,
+    to_slash,
+)
 from rayvision_utils.scene_input import SceneInputError, open_scene
 
 DEFAULT_MAX_DEPTH = 16
@@ -36,6 +46,8 @@ DEFAULT_MAX_FILE_BYTES = 4 * 1024 ** 3
 _NOT_PLAIN = re.compile(r"[$%<#@]")
 #: References read from one file at most.
 MAX_REFERENCES_PER_FILE = 100000
+# os.path.normcase: nothing to do for a str on POSIX hosts.
+_normcase = (lambda path: path) if _POSIX_PATHS else os.path.normcase
 
 
 class Dependency(object):
@@ -57,6 +69,21 @@ class Dependency(object):
         self.exists = exists
         self.chain = list(chain)
         self.files = list(files)
+
+    @classmethod
+    def _adopt(cls, path: str, exists: bool, chain: List[str],
+               files: List[str]) -> "Dependency":
+        """A Dependency holding ``chain`` and ``files`` themselves (new lists, not copied).
+
+        A chain is as long as the nesting is deep: copying each one again costs as much as
+        building it.
+        """
+        dependency = cls.__new__(cls)
+        dependency.path = path
+        dependency.exists = exists
+        dependency.chain = chain
+        dependency.files = files
+        return dependency
 
     def as_dict(self) -> collections.OrderedDict:
         """``{"path", "exists", "chain"}`` (+ ``"files"`` for a sequence), as in asset.json."""
@@ -113,7 +140,7 @@ class _FileKeys(object):
         self._folders: Dict[Any, Any] = {}
 
     def __call__(self, path: str) -> str:
-        folder, name = os.path.split(path)
+        folder, name = _split(path)
         real = self._folders.get(folder)
         if real is None:
             try:
@@ -121,7 +148,7 @@ class _FileKeys(object):
             except (OSError, ValueError):
                 real = folder
             self._folders[folder] = real
-        return os.path.normcase(os.path.join(real, name))
+        return _normcase(_join(real, name))
 
 
 def follow_dependencies(roots: List[Any], search_dirs: Union[List[str], Tuple[()]] = (),
@@ -149,8 +176,21 @@ def follow_dependencies(roots: List[Any], search_dirs: Union[List[str], Tuple[()
     """
     graph = DependencyGraph()
     roots = list(roots)
-    if all(reader_for(to_slash(path)) is None for path, _ in roots):
+    # reader_for(path) is None for each root, in one pass (thousands of images and caches)
+    if not any([path.lower().endswith(_FOLLOWED_ENDINGS) for path, _ in roots]):
         return graph   # nothing to read (a scene naming images and caches only)
+    # Every dependency keeps its chain (as long as the nesting is deep) to the end: the cyclic
+    # collector would only walk them again and again.
+    with collector_paused():
+        _follow(graph, roots, search_dirs, environ, max_depth, max_files, max_dependencies,
+                max_file_bytes, cache)
+    return graph
+
+
+def _follow(graph: DependencyGraph, roots: List[Any], search_dirs: Union[List[str], Tuple[()]],
+            environ: Optional[Any], max_depth: int, max_files: int, max_dependencies: int,
+            max_file_bytes: int, cache: Optional[Any]) -> None:
+    """The breadth-first walk of :func:`follow_dependencies`, filling ``graph``."""
     _key = _FileKeys()
     cache = cache if cache is not None else DirectoryCache()
     search_dirs = [folder for folder in search_dirs if folder]
@@ -183,7 +223,7 @@ def follow_dependencies(roots: List[Any], search_dirs: Union[List[str], Tuple[()
             if len(graph.found) >= max_dependencies:
                 graph.skipped.append((path, "more than {0} dependencies".format(
                     max_dependencies)))
-                return graph
+                return
             resolution_key = (target, tuple(dirs))
             resolved = resolutions.get(resolution_key)
             if resolved is None:
@@ -194,18 +234,19 @@ def follow_dependencies(roots: List[Any], search_dirs: Union[List[str], Tuple[()
             if not files:
                 if reported not in missing_seen:
                     missing_seen.add(reported)
-                    graph.found.append(Dependency(reported, False, chain + [label, reported]))
+                    graph.found.append(Dependency._adopt(reported, False,
+                                                         chain + [label, reported], []))
                 continue
-            fresh = [name for name in files if _key(name) not in seen]
+            keys = [_key(name) for name in files]
+            fresh = [name for name, key in zip(files, keys) if key not in seen]
             if not fresh:
                 continue
-            seen.update(_key(name) for name in fresh)
+            seen.update(keys)
             shown = fresh[0] if len(fresh) == 1 else to_slash(reported)
-            graph.found.append(Dependency(shown, True, chain + [label, shown], fresh))
+            graph.found.append(Dependency._adopt(shown, True, chain + [label, shown], fresh))
             for name in fresh:
                 if reader_for(name) is not None:
                     queue.append((name, chain + [label, name], depth + 1))
-    return graph
 
 
 def _plain_file(reference: str, dirs: List[str]) -> Optional[Tuple[Any, str]]:
@@ -222,7 +263,7 @@ def _plain_file(reference: str, dirs: List[str]) -> Optional[Tuple[Any, str]]:
     if not is_absolute(path):
         if not dirs or not dirs[0]:
             return None
-        path = to_slash(os.path.normpath(os.path.join(dirs[0], path)))
+        path = to_slash(os.path.normpath(_join(dirs[0], path)))
     return ([path], path) if is_file(path) else None
 
 

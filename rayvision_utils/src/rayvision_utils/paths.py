@@ -64,6 +64,9 @@ _TOKEN_PATTERNS = [
 _TOKEN_RE = re.compile("|".join("(?:{})".format(p) for p, _ in _TOKEN_PATTERNS), re.IGNORECASE)
 _TOKEN_COMPILED = [(re.compile(p, re.IGNORECASE), r) for p, r in _TOKEN_PATTERNS]
 _TEXPRINTF = re.compile(r"%\((\w+)\)[-+ #]*?0?(\d*)d", re.IGNORECASE)
+# Every token holds one of these characters: a name without any has no token, found without
+# the token regex (which tries each of its forms at each character).
+_TOKEN_CHARACTERS = re.compile(r"[<%$#@]")
 
 # Compiled patterns are immutable: memoise them across analyses (bounded, for long-lived
 # processes that analyse many scenes).
@@ -82,7 +85,7 @@ def is_windows_path(path: str) -> bool:
 
 def is_absolute(path: str) -> bool:
     r"""Absolute for Windows (``D:/x``, ``\\h\s``) or POSIX (``/x``), on any host OS."""
-    return is_windows_path(path) or path.startswith("/")
+    return path[:1] == "/" or bool(_WIN_ABS.match(path))
 
 
 def expand_env(path: str, environ: Optional[Mapping[str, str]] = None) -> str:
@@ -93,21 +96,34 @@ def expand_env(path: str, environ: Optional[Mapping[str, str]] = None) -> str:
     if "$" not in path and "%" not in path:
         return path  # most paths: nothing to expand, no regex pass
     environ = os.environ if environ is None else environ
-
-    def _replace(match: Any) -> Any:
-        name = match.group(1) or match.group(2) or match.group(3)
-        if _FRAME_VARIABLE.match(name) and match.group(3) is None:
-            return match.group(0)
-        value = environ.get(name)
-        return match.group(0) if value is None else value
-
     previous = None
     # Variables may expand to other variables; stop on a fixed point (bounded).
     for _ in range(5):
         if path == previous:
             break
-        previous, path = path, _ENV_VAR.sub(_replace, path)
+        previous, path = path, _expand_once(path, environ)
+        if "$" not in path and "%" not in path:
+            break  # nothing left to expand: the next pass would change nothing
     return path
+
+
+def _expand_once(path: str, environ: Mapping[str, str]) -> str:
+    """One pass of :func:`expand_env`: every reference of ``path`` replaced once."""
+    if path[:1] == "$" and "%" not in path and path.count("$") == 1:
+        # One reference, at the start (``$HIP/tex/a.png``, the usual form): the one place a
+        # match can start, found without a substitution pass.
+        match = _ENV_VAR.match(path)
+        return path if match is None else _variable_text(match, environ) + path[match.end():]
+    return _ENV_VAR.sub(lambda match: _variable_text(match, environ), path)
+
+
+def _variable_text(match: Any, environ: Mapping[str, str]) -> str:
+    """What a reference matched by ``_ENV_VAR`` expands to (itself when it stays)."""
+    name = match.group(1) or match.group(2) or match.group(3)
+    if match.group(3) is None and _FRAME_VARIABLE.match(name):
+        return match.group(0)
+    value = environ.get(name)
+    return match.group(0) if value is None else value
 
 
 def unexpanded_variables(path: str) -> List[str]:
@@ -120,13 +136,16 @@ def unexpanded_variables(path: str) -> List[str]:
     Returns:
         list[str]: Variable names in order of appearance (``[]`` when none is left).
     """
+    if "$" not in path:
+        return []
     return [match.group(1) for match in _VARIABLE_REFERENCE.finditer(path)
             if not _FRAME_VARIABLE.match(match.group(1))]
 
 
 def has_sequence_token(path: str) -> bool:
     """Whether the file name holds a token standing for several files (``<UDIM>``, ``####``...)."""
-    return bool(_TOKEN_RE.search(os.path.basename(to_slash(path))))
+    name = os.path.basename(to_slash(path))
+    return _TOKEN_CHARACTERS.search(name) is not None and bool(_TOKEN_RE.search(name))
 
 
 def sequence_regex(file_name: str, ignore_case: Optional[bool] = None
@@ -140,7 +159,7 @@ def sequence_regex(file_name: str, ignore_case: Optional[bool] = None
     Returns:
         re.Pattern or None: ``None`` when ``file_name`` has no token.
     """
-    plan = _sequence_plan(file_name, _ignore_case(ignore_case))
+    plan = _plan(file_name, _ignore_case(ignore_case))
     return None if plan is None else plan.regex
 
 
@@ -183,6 +202,16 @@ class _SequencePlan(object):
         end = len(name) - len(self.suffix)
         return (end >= len(self.prefix) and name.endswith(self.suffix)
                 and self.middle.fullmatch(name, len(self.prefix), end) is not None)
+
+
+def _plan(file_name: Any, ignore_case: Any) -> Any:
+    """:func:`_sequence_plan` of a name, without the memo for names with no token character.
+
+    Most names have none: they are answered at once and take no room among the memoised plans.
+    """
+    if _TOKEN_CHARACTERS.search(file_name) is None:
+        return None
+    return _sequence_plan(file_name, ignore_case)
 
 
 @functools.lru_cache(maxsize=_PATTERN_CACHE_SIZE)
@@ -292,8 +321,17 @@ class DirectoryCache(object):
             try:
                 with os.scandir(folder) as listing:
                     for entry in listing:
-                        names.append(entry.name)
-                        _sort_kind(entry, files, others)
+                        name = entry.name
+                        names.append(name)
+                        # The kind the listing gives (no stat); a symbolic link is in
+                        # neither set, a stat follows it when asked about.
+                        try:
+                            if entry.is_file(follow_symlinks=False):
+                                files.add(name)
+                            elif not entry.is_symlink():
+                                others.add(name)
+                        except OSError:
+                            pass
             except (OSError, ValueError):
                 # ValueError: embedded NUL or a name the file system encoding cannot hold.
                 names, files, others = [], set(), set()
@@ -332,18 +370,37 @@ class DirectoryCache(object):
         keys, originals = self._folded[folder]
         return sorted(_prefixed(keys, originals, _folded(prefix)))
 
+    def members(self, folder: str, plan: "_SequencePlan") -> List[str]:
+        """Names in ``folder`` that ``plan`` matches and that are files, sorted.
+
+        ``[name for name in starting_with(folder, plan.prefix) if plan.matches(name) and
+        is_file(folder, name)]``, in one loop for the common case (case-sensitive matching).
+        """
+        if self.ignore_case:
+            return [name for name in self.starting_with(folder, plan.prefix)
+                    if plan.matches(name) and self.is_file(folder, name)]
+        names = self.listdir(folder)
+        files, others = self._kinds.get(folder, _NO_KINDS)
+        prefix, suffix, middle = plan.prefix, plan.suffix, plan.middle
+        start, cut = len(prefix), len(suffix)
+        index = bisect.bisect_left(names, prefix) if prefix else 0
+        count = len(names)
+        found = []
+        while index < count:
+            name = names[index]
+            index += 1
+            if not name.startswith(prefix):
+                break
+            end = len(name) - cut
+            if (end >= start and name.endswith(suffix)
+                    and middle.fullmatch(name, start, end) is not None
+                    and (name in files or (name not in others
+                                           and is_file(os.path.join(folder, name))))):
+                found.append(name)
+        return found
+
 
 _NO_KINDS: Tuple[Set[str], Set[str]] = (set(), set())
-
-
-def _sort_kind(entry: Any, files: Set[str], others: Set[str]) -> None:
-    """Put a directory entry's name in ``files`` or ``others`` when its kind is known."""
-    try:
-        if entry.is_symlink():
-            return   # followed by a stat when asked about
-        (files if entry.is_file(follow_symlinks=False) else others).add(entry.name)
-    except OSError:
-        return
 
 
 def _listing_names(folder: str) -> Optional[Set[str]]:
@@ -398,15 +455,49 @@ def find_sequence_files(path: str, cache: Optional["DirectoryCache"] = None) -> 
         list[str]: Existing files (forward slashes kept as given); empty when none exists,
         including for a path the operating system cannot hold (NUL byte...).
     """
-    folder, name = os.path.split(path)
-    cache = cache or DirectoryCache()
-    plan = _sequence_plan(name, cache.ignore_case)
+    folder, name = _split(path)
+    if cache is None:
+        cache = DirectoryCache()
+    plan = _plan(name, cache.ignore_case)
     where = folder or "."
     if plan is None:
         return [path] if cache.may_hold(where, name) and is_file(path) else []
-    return [os.path.join(folder, entry) if folder else entry
-            for entry in cache.starting_with(where, plan.prefix)
-            if plan.matches(entry) and cache.is_file(where, entry)]
+    names = cache.members(where, plan)
+    if not folder or not names:
+        return names
+    if _POSIX_PATHS:
+        # os.path.join(folder, name) for a name without a slash
+        head = folder if folder[-1] == "/" else folder + "/"
+        return [head + entry for entry in names]
+    return [os.path.join(folder, entry) for entry in names]
+
+
+def _posix_join(folder: str, name: str) -> str:
+    """``posixpath.join(folder, name)``, without its generic steps for two ``str``."""
+    if type(folder) is not str or type(name) is not str:
+        return posixpath.join(folder, name)  # path-like objects
+    if name[:1] == "/" or not folder:
+        return name if name[:1] == "/" else folder + name
+    return folder + name if folder[-1] == "/" else folder + "/" + name
+
+
+def _posix_split(path: str) -> Tuple[str, str]:
+    """``posixpath.split``, without its generic steps for a ``str``."""
+    if type(path) is not str:
+        return posixpath.split(path)  # a path-like object
+    cut = path.rfind("/") + 1
+    head = path[:cut]
+    if head and head.strip("/"):
+        head = head.rstrip("/")
+    return head, path[cut:]
+
+
+# This host's paths are POSIX ones (os.path is posixpath): its joins and splits are done
+# inline where they are hot.
+_POSIX_PATHS = os.path is posixpath
+_split = _posix_split if _POSIX_PATHS else os.path.split
+# os.path.join of two paths, inline on POSIX hosts.
+_join = _posix_join if _POSIX_PATHS else os.path.join
 
 
 def normalize(path: str) -> str:
@@ -415,6 +506,8 @@ def normalize(path: str) -> str:
     A drive (``D:/``) and a UNC share (``//server/share``, Windows' root of such a path) are
     kept; ``..`` never climbs above them.
     """
+    if path[:1] == "/" and "//" not in path and "/." not in path and path[-1:] != "/":
+        return path  # a POSIX absolute path with nothing to drop (most scene paths)
     head = ""
     match = _WIN_ABS.match(path)
     if match and path[1] == ":":
@@ -451,7 +544,7 @@ def candidate_paths(path: str, search_dirs: Iterable[str] = (),
     result = []
     for folder in search_dirs:
         if folder:
-            candidate = to_slash(os.path.normpath(os.path.join(folder, expanded)))
+            candidate = to_slash(os.path.normpath(_join(folder, expanded)))
             if candidate not in result:
                 result.append(candidate)
     return result or [expanded]
@@ -472,5 +565,5 @@ def resolve_files(path: str, search_dirs: Iterable[str] = (),
     for candidate in candidates:
         files = find_sequence_files(candidate, cache)
         if files:
-            return [to_slash(f) for f in files], candidate
+            return [f.replace("\\", "/") for f in files], candidate
     return [], candidates[0] if candidates else path

@@ -71,11 +71,12 @@ def build_upload(cg_file: str, asset_paths: List[Union[str, Any]], with_hash: bo
     seen = set([scene_local])
     assets = []
     for path in asset_paths:
-        entry = upload_entry(path)
-        if entry["local"] in seen:
+        # upload_entry(path), its server path computed for new paths only
+        local = posixpath.normpath(to_slash(path))
+        if local in seen:
             continue
-        seen.add(entry["local"])
-        assets.append(entry)
+        seen.add(local)
+        assets.append({"local": local, "server": convert_path(local)})
     assets.append({"local": scene_local, "server": scene["server"]})
     return {"scene": [scene], "asset": assets}
 
