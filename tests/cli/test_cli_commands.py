@@ -200,3 +200,20 @@ def test_submit_with_an_unknown_task_id_is_one_line(cli, farm, sandbox_profile):
     assert result.code == exit_codes.ERROR, result
     lines = result.err.strip().splitlines()
     assert len(lines) == 1 and "task 99999999 not found" in lines[0], result
+
+
+def test_passwords_in_the_profiles_urls_are_never_shown(cli, farm, tmp_path):
+    # record_store and proxy are URLs that may carry a password (docs/configuration.md).
+    created = cli("--domain", farm.domain, "--platform", farm.platform, "--protocol", "http",
+                  "--access-id", farm.access_id, "--json", "config", "create", "secret",
+                  "--access-key-stdin", "--record-store", "redis://:r3dis-pw@127.0.0.1:9/0",
+                  "--proxy", "http://studio:pr0xy-pw@127.0.0.1:9", input=farm.access_key + "\n")
+    assert created.code == 0, created
+    shown = cli("config", "show", "secret")
+    as_json = cli("--json", "config", "show", "secret")
+    doctor = cli("--profile", "secret", "doctor", "--dest", str(tmp_path))
+    for result in (created, shown, as_json, doctor):
+        for secret in ("r3dis-pw", "pr0xy-pw", farm.access_key):
+            assert secret not in result.out + result.err, result
+    assert "record_store = redis://:****@127.0.0.1:9/0" in shown.out
+    assert "proxy = http://studio:****@127.0.0.1:9" in shown.out

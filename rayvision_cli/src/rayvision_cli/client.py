@@ -2,7 +2,8 @@
 
 import logging
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional
+from urllib.parse import urlsplit
 
 from rayvision_api import RayvisionAPI, profiles
 
@@ -10,6 +11,30 @@ LOGGER = logging.getLogger(__name__)
 
 #: Global options that override the profile (argument > environment > profile).
 CONNECTION_OPTIONS = ("domain", "platform", "protocol", "access_id", "access_key")
+
+
+def without_password(value: str) -> str:
+    """A URL with the password of its user part hidden (``redis://:****@host:6379/0``)."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return value
+    if not parts.scheme or "@" not in parts.netloc:
+        return value
+    user_info, _, host = parts.netloc.rpartition("@")
+    if ":" not in user_info:
+        return value
+    user = user_info.split(":", 1)[0]
+    return parts._replace(netloc="{0}:{1}@{2}".format(user, "****", host)).geturl()
+
+
+def redacted(settings: Mapping[str, Any]) -> Dict[str, Any]:
+    """Settings safe to print: the access key and the passwords of URLs hidden.
+
+    ``record_store`` (a redis URL) and ``proxy`` may carry a password.
+    """
+    return dict((key, without_password(value) if isinstance(value, str) else value)
+                for key, value in profiles.redacted(settings).items())
 
 
 def profile_name(args: Any) -> Optional[str]:
