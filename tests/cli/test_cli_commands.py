@@ -217,3 +217,23 @@ def test_passwords_in_the_profiles_urls_are_never_shown(cli, farm, tmp_path):
             assert secret not in result.out + result.err, result
     assert "record_store = redis://:****@127.0.0.1:9/0" in shown.out
     assert "proxy = http://studio:****@127.0.0.1:9" in shown.out
+
+
+def test_bad_transfer_settings_of_the_profile_exit_3_before_any_work(cli, farm, tmp_path):
+    for name, option, value in (("w", "--workers", "four"), ("s", "--max-speed", "fast")):
+        created = cli("--domain", farm.domain, "--platform", farm.platform, "--protocol",
+                      "http", "--access-id", farm.access_id, "config", "create", name,
+                      "--access-key-stdin", option, value, input=farm.access_key + "\n")
+        assert created.code == 0, created
+        setting = option[2:].replace("-", "_")
+        runs = (("download", "1", "--dest", str(tmp_path / "d")),
+                ("sync-output", "1", "--dest", str(tmp_path / "s"), "--interval", "0.1"),
+                ("submit", MAYA_SCENE, "--frames", "1-2"))
+        for command in runs:
+            result = cli("--profile", name, "--json", *command, timeout=60)
+            assert result.code == exit_codes.CONFIG, result
+            lines = result.err.strip().splitlines()
+            assert len(lines) == 1 and setting in lines[0] and repr(value) in lines[0], result
+            # Refused before anything was analysed, created or sent.
+            assert [e for e in result.events() if e["event"] == "phase"] == [], result
+

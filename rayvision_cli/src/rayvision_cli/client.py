@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 from typing import Any, Dict, Mapping, Optional
 from urllib.parse import urlsplit
 
@@ -62,6 +63,30 @@ def settings(args: Any) -> Dict[str, Any]:
     resolved["profile"] = name
     args._resolved_settings = dict(resolved)
     return resolved
+
+
+def check_transfer_settings(args: Any) -> None:
+    """Refuse a ``workers`` or ``max_speed`` of this run that a transfer could not use.
+
+    Called before a command does any work, so that a bad profile value is one error (exit
+    code 3) instead of a failure after the analysis, the task's creation or every pass.
+
+    Raises:
+        RayvisionArgumentError: The setting is named with its value and profile.
+    """
+    from rayvision_api.exception import RayvisionArgumentError
+    from rayvision_sync.throttle import parse_max_speed
+
+    chosen = settings(args)
+    where = " of profile {0!r}".format(chosen["profile"]) if chosen.get("profile") else ""
+    workers = chosen.get("workers")
+    if workers not in (None, "") and not re.match(r"\A\s*[0-9]{1,6}\s*\Z", str(workers)):
+        raise RayvisionArgumentError("workers{0} must be a whole number of files moved at "
+                                     "once, not {1!r}".format(where, workers))
+    try:
+        parse_max_speed(chosen.get("max_speed"))
+    except RayvisionArgumentError as exc:
+        raise RayvisionArgumentError("max_speed{0}: {1}".format(where, exc.error))
 
 
 def connect(args: Any) -> RayvisionAPI:

@@ -237,6 +237,7 @@ def follow_tasks(args: Any, output: Output, api: Any, ids: Optional[List[str]],
 
 def run_sync_output(args: Any, output: Output) -> int:
     """``rayvision sync-output``: follow the named tasks, or the whole account."""
+    client.check_transfer_settings(args)
     api = client.connect(args)
     ids = [str(task_id) for task_id in task_ids(args.task)] if args.task else None
     return follow_tasks(args, output, api, ids, args.dest)

@@ -27,6 +27,7 @@ def run_download(args: Any, output: Output) -> int:
     """``rayvision download``: what the tasks have produced so far."""
     from rayvision_sync.download import RayvisionDownload
 
+    client.check_transfer_settings(args)
     api = client.connect(args)
     settings = client.settings(args)
     ids = task_ids(args.task)
