@@ -237,3 +237,13 @@ def test_bad_transfer_settings_of_the_profile_exit_3_before_any_work(cli, farm, 
             # Refused before anything was analysed, created or sent.
             assert [e for e in result.events() if e["event"] == "phase"] == [], result
 
+
+
+def test_download_of_an_unknown_task_is_an_error_not_zero_files(cli, farm, sandbox_profile,
+                                                                tmp_path):
+    # A mistyped task id in a render-manager job must not pass as "downloaded 0 files".
+    result = cli("--profile", "sandbox", "download", "99999999", "--dest", str(tmp_path))
+    assert result.code == exit_codes.ERROR, result
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "task 99999999 not found" in lines[0], result
+    assert "downloaded" not in result.out
