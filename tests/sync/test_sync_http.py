@@ -161,6 +161,18 @@ def test_bad_upload_json_is_named(api, sync_env):
         RayvisionUpload(api).upload_asset(str(bad))
 
 
+
+@pytest.mark.parametrize("local", [1, True, ["a.png"], {"path": "a.png"}])
+def test_upload_json_local_that_is_not_a_path_is_named(api, farm, sync_env, local):
+    # A number would be taken as a file descriptor by os.stat and open (and closed after).
+    bad = sync_env / "upload.json"
+    good = make_file(sync_env / "w" / "ok.png", 10)
+    bad.write_text(json.dumps({"asset": [{"local": good, "server": unique("p") + "/ok.png"},
+                                         {"local": local, "server": unique("p") + "/a.png"}]}))
+    with pytest.raises(RayvisionArgumentError, match=r"asset\[1\]") as info:
+        RayvisionUpload(api).upload_asset(str(bad))
+    assert str(bad) in str(info.value) and repr(local) in str(info.value)
+
 def test_upload_folder_and_empty_file(api, farm, sync_env):
     work = sync_env / "w" / "f1"
     make_file(work / "seq" / "a" / "1.exr", 20)

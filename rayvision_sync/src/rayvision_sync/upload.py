@@ -100,8 +100,8 @@ def _well_formed_list(assets: List[Any]) -> Optional[UploadList]:
         servers = list(map(itemgetter("server"), assets))
     except (TypeError, KeyError, IndexError):
         return None
-    if set(map(type, servers)) - {str} or not all(locals_) or not all(servers) \
-            or ".." in u"\x00".join(servers):
+    if set(map(type, servers)) - {str} or set(map(type, locals_)) - {str} \
+            or not all(locals_) or not all(servers) or ".." in u"\x00".join(servers):
         return None
     return UploadList(locals_, servers)
 
@@ -114,8 +114,9 @@ def _checked_pairs(upload_json_path: str, assets: List[Any]) -> List[Tuple[str, 
             local, server = entry["local"], entry["server"]
         except (TypeError, KeyError, IndexError):
             local = server = None
-        if not local or not isinstance(server, str) or not server or \
-                not isinstance(entry, dict):
+        # A local that is not text would reach os.stat and open as a file descriptor.
+        if not local or not isinstance(local, str) or not isinstance(server, str) or \
+                not server or not isinstance(entry, dict):
             raise RayvisionArgumentError("upload json {0!r}: asset[{1}] needs 'local' and "
                                          "'server', got {2!r}".format(upload_json_path, index,
                                                                       entry))
