@@ -112,6 +112,25 @@ def test_temporary_drops_sqlite_records(api, sync_env, tmp_path):
     assert upload.last_result.files_transferred == 1
 
 
+def test_temporary_drops_the_records_of_a_folders_files(api, farm, sync_env, tmp_path):
+    ini = tmp_path / "temp.ini"
+    from rayvision_sync.config import PACKAGED_DB_CONFIG
+
+    ini.write_text(open(PACKAGED_DB_CONFIG).read().replace("temporary = false",
+                                                           "temporary = true"))
+    work = sync_env / "w" / "c2"
+    for name in ("a.png", "sub/b.png"):
+        make_file(work / "tex" / name, 10)
+    upload_json = write_upload_json(work, [(str(work / "tex"), unique("p") + "/tex")])
+    upload = RayvisionUpload(api, db_config_path=str(ini))
+    upload.upload_asset(upload_json)
+    assert upload.last_result.files_transferred == 2
+    store = SqliteRecordStore(upload.records_path())
+    assert store.count() == 0
+    store.close()
+    upload.upload_asset(upload_json)
+    assert upload.last_result.files_transferred == 2
+
 def test_redis_records_shared_between_machines(api, farm, sync_env, redis_db, tmp_path):
     from rayvision_sync.config import PACKAGED_DB_CONFIG
 
@@ -172,6 +191,7 @@ def test_upload_json_local_that_is_not_a_path_is_named(api, farm, sync_env, loca
     with pytest.raises(RayvisionArgumentError, match=r"asset\[1\]") as info:
         RayvisionUpload(api).upload_asset(str(bad))
     assert str(bad) in str(info.value) and repr(local) in str(info.value)
+
 
 def test_upload_folder_and_empty_file(api, farm, sync_env):
     work = sync_env / "w" / "f1"

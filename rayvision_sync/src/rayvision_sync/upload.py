@@ -19,12 +19,11 @@ from rayvision_sync.exception import (
     TransmitterExitError,
     UnsafePathError,
 )
-from rayvision_sync.paths import storage_path
 from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.records import open_record_store
 from rayvision_sync.result import TransferResult
 from rayvision_sync.transfer import RayvisionTransfer
-from rayvision_sync.upload_plan import UploadList
+from rayvision_sync.upload_plan import UploadList, stat_pairs
 from rayvision_sync.utils import RETRY_DELAYS, create_transfer_params, upload_retry
 
 if TYPE_CHECKING:
@@ -367,8 +366,8 @@ class RayvisionUpload(object):
             temporary = config.parse_bool(self.sqlite_config.get("temporary"), "db_config.ini",
                                           "SQLITE", "temporary")
             if records is not None and records.kind == "sqlite" and temporary:
-                records.delete(engine.scope("input_bid"),
-                               [storage_path(server) for _, server in pairs])
+                # A folder's files are recorded under their own paths, below the folder's.
+                records.delete(engine.scope("input_bid"), list(stat_pairs(list(pairs), [])))
         finally:
             if records is not None:
                 records.close()
