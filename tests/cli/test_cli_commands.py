@@ -247,3 +247,23 @@ def test_download_of_an_unknown_task_is_an_error_not_zero_files(cli, farm, sandb
     lines = result.err.strip().splitlines()
     assert len(lines) == 1 and "task 99999999 not found" in lines[0], result
     assert "downloaded" not in result.out
+
+
+def test_wait_max_wait_is_kept_with_a_long_interval(cli, tmp_path):
+    import time
+
+    with Sandbox(data_dir=str(tmp_path / "slow"), seconds_per_frame=5.0) as slow_farm:
+        created = cli("--domain", slow_farm.domain, "--platform", slow_farm.platform,
+                      "--protocol", "http", "--access-id", slow_farm.access_id,
+                      "--access-key", slow_farm.access_key, "config", "create", "slow")
+        assert created.code == 0, created
+        slow = cli("--profile", "slow", "-q", "submit", MAYA_SCENE, "--frames", "1-50",
+                   "--layers", "background").out.strip()
+        started = time.monotonic()
+        # A render manager's time limit: the poll interval must not stretch it.
+        timed_out = cli("--profile", "slow", "wait", slow, "--interval", "60",
+                        "--max-wait", "1")
+        elapsed = time.monotonic() - started
+        assert timed_out.code == exit_codes.TIMEOUT, timed_out
+        assert elapsed < 15, elapsed
+        assert cli("--profile", "slow", "delete", slow).code == 0

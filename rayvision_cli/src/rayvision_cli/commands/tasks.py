@@ -151,12 +151,16 @@ def run_wait(args: Any, output: Output) -> int:
                         status=entry["status"], status_code=entry["status_code"])
             output.result("{0} {1}".format(task_id, entry["status"]))
             return code
-        if args.wait_timeout and time.monotonic() - started >= args.wait_timeout:
+        waited = time.monotonic() - started
+        if args.wait_timeout and waited >= args.wait_timeout:
             output.error("task {0} is still {1} after {2:.0f} s".format(
                 task_id, entry["status"], args.wait_timeout), kind="timeout",
                 exit_code=exit_codes.TIMEOUT)
             return exit_codes.TIMEOUT
-        pause(getattr(args, "cancel_token", None), args.interval,
+        # The last poll comes when the time is up, not an interval after it.
+        interval = min(args.interval, args.wait_timeout - waited) if args.wait_timeout \
+            else args.interval
+        pause(getattr(args, "cancel_token", None), interval,
               "wait for task {0}".format(task_id))
 
 
