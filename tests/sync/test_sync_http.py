@@ -173,6 +173,34 @@ def test_upload_reports_unreadable_files_after_uploading_the_rest(api, farm, syn
     assert read(on_farm(farm, "input", root + "/good.png")) == read(good)
 
 
+def test_last_result_of_a_failed_transfer_lists_every_failure(api, farm, sync_env):
+    # The error names the first five; the caller finds them all in last_result.
+    work = sync_env / "w" / "e2"
+    root = unique("p")
+    good = [(make_file(work / "g{0}.png".format(index), 10 + index),
+             root + "/g{0}.png".format(index)) for index in range(3)]
+    missing = [(str(work / "m{0}.png".format(index)), root + "/m{0}.png".format(index))
+               for index in range(7)]
+    upload = RayvisionUpload(api)
+    upload.upload_asset(write_upload_json(work / "ok", good))
+    assert upload.last_result.files_transferred == 3
+    with pytest.raises(TransferError) as info:
+        upload.upload_asset(write_upload_json(work, good + missing))
+    assert "7 of 10 files" in str(info.value)
+    result = upload.last_result
+    assert sorted(path for path, _ in result.failures) == sorted(path for path, _ in missing)
+    assert (result.files_total, result.files_skipped, result.files_transferred) == (10, 3, 0)
+    out = unique("out")
+    for name in ("l1/a.png", "l1/b.png", "l2/a.png"):
+        make_file(on_farm(farm, "output", out + "/" + name), 10)
+    download = RayvisionDownload(api)
+    download.download(server_path=out, local_path=str(work / "dl"))
+    # The download folder is a file now: no file can be written below it.
+    with pytest.raises(TransferError):
+        download.download(server_path=[out + "/l1", out + "/l2"],
+                          local_path=make_file(work / "a_file", 1))
+    assert len(download.last_result.failures) == 2
+
 def test_bad_upload_json_is_named(api, sync_env):
     bad = sync_env / "upload.json"
     bad.write_text("{not json")

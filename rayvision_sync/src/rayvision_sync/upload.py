@@ -283,6 +283,7 @@ class RayvisionUpload(object):
                 self.last_result = engine.upload_pairs("config_bid", pairs, max_speed,
                                                        progress=self._progress(cancel_token))
             except TransferError as exc:
+                self._failed(exc)
                 raise TransferError("{0} upload failed: {1}".format(
                     ", ".join(local for local, _ in pairs), exc.error), 20004)
             return True
@@ -300,6 +301,12 @@ class RayvisionUpload(object):
                     if attempt == CONFIG_ATTEMPTS or exc.returncode == 9:
                         raise TransferError("{0} upload failed".format(local), 20004)
         return True
+
+    def _failed(self, exc: TransferError) -> None:
+        """Keep the counts of a job that failed (every failure) as :attr:`last_result`."""
+        result = getattr(exc, "result", None)
+        if result is not None:
+            self.last_result = result
 
     def upload_list_cache_path(self) -> str:
         """Where the last large upload.json read is kept parsed (one file per user)."""
@@ -353,16 +360,24 @@ class RayvisionUpload(object):
         engine = self.engine
         if engine.name != "http":
             db_ini = self.create_db_ini(upload_json_path) if is_db else None
-            self.last_result = engine.upload_asset(upload_json_path, pairs, max_speed,
-                                                   db_ini_path=db_ini,
-                                                   progress=self._progress(cancel_token))
+            try:
+                self.last_result = engine.upload_asset(upload_json_path, pairs, max_speed,
+                                                       db_ini_path=db_ini,
+                                                       progress=self._progress(cancel_token))
+            except TransferError as exc:
+                self._failed(exc)
+                raise
             return True
         records = self.open_records(upload_json_path, is_db)
         try:
-            self.last_result = engine.upload_pairs("input_bid", pairs, max_speed,
-                                                   records=records,
-                                                   progress=self._progress(cancel_token),
-                                                   verify=verify or self.verify)
+            try:
+                self.last_result = engine.upload_pairs("input_bid", pairs, max_speed,
+                                                       records=records,
+                                                       progress=self._progress(cancel_token),
+                                                       verify=verify or self.verify)
+            except TransferError as exc:
+                self._failed(exc)
+                raise
             temporary = config.parse_bool(self.sqlite_config.get("temporary"), "db_config.ini",
                                           "SQLITE", "temporary")
             if records is not None and records.kind == "sqlite" and temporary:
