@@ -267,3 +267,15 @@ def test_wait_max_wait_is_kept_with_a_long_interval(cli, tmp_path):
         assert timed_out.code == exit_codes.TIMEOUT, timed_out
         assert elapsed < 15, elapsed
         assert cli("--profile", "slow", "delete", slow).code == 0
+
+
+def test_task_arguments_without_an_id_are_refused_before_asking_the_farm(cli, farm,
+                                                                         sandbox_profile,
+                                                                         tmp_path):
+    # "rayvision stop $IDS" with an empty or comma-only $IDS must not send stopTask.
+    for command in (("stop", ","), ("delete", " "), ("restart", ","), ("status", ","),
+                    ("download", ",", "--dest", str(tmp_path)), ("wait", ",")):
+        result = cli("--profile", "sandbox", *command)
+        assert result.code == exit_codes.CONFIG, (command, result)
+        lines = result.err.strip().splitlines()
+        assert len(lines) == 1 and "no task id" in lines[0], (command, result)

@@ -45,7 +45,14 @@ def register(commands: Any, parents: list, formatter: Any) -> None:
 
 
 def task_ids(values: List[str]) -> List[int]:
-    """Task ids from arguments (``1 2`` or ``1,2``); anything else is an error."""
+    """Task ids from arguments (``1 2`` or ``1,2``); anything else is an error.
+
+    Raises:
+        RayvisionArgumentError: A part is not a number, or the arguments hold no id at all
+            (``stop ,``: an empty list must not reach the farm).
+    """
+    from rayvision_api.exception import RayvisionArgumentError
+
     ids = []
     for value in values:
         for part in str(value).split(","):
@@ -53,10 +60,11 @@ def task_ids(values: List[str]) -> List[int]:
             if not part:
                 continue
             if not part.isdigit():
-                from rayvision_api.exception import RayvisionArgumentError
-
                 raise RayvisionArgumentError("task id must be a number, not {0!r}".format(part))
             ids.append(int(part))
+    if not ids:
+        raise RayvisionArgumentError("no task id in {0!r}".format(" ".join(
+            str(value) for value in values)))
     return ids
 
 
