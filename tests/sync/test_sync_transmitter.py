@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+import threading
 import time
 
 import pytest
@@ -398,3 +399,18 @@ def test_transmitter_failure_is_the_last_result(api, standin, sync_env):
     with pytest.raises(TransmitterExitError):
         upload.upload_asset(upload_json)
     assert upload.last_result.failures and upload.last_result.files_transferred is None
+
+
+def test_retry_wait_ends_on_a_cancel_token_given_by_position(api, standin, sync_env):
+    work = sync_env / "w" / "r2"
+    upload_json = write_upload_json(work, [(make_file(work / "a.png", 5), "/a.png")])
+    upload = RayvisionUpload(api, engine="transmitter", transmitter_exe=standin.path)
+    upload.retry_delays = (30, 30)
+    standin.plan(10, 10, 10)
+    token = CancelToken()
+    threading.Timer(0.5, token.cancel, ("host asked",)).start()
+    started = time.monotonic()
+    with pytest.raises(RayvisionCancelledError):
+        # upload_asset(upload_json_path, max_speed, is_db, verify, cancel_token)
+        upload.upload_asset(upload_json, None, True, None, token)
+    assert time.monotonic() - started < 10
