@@ -200,3 +200,82 @@ def test_submit_with_an_unknown_task_id_is_one_line(cli, farm, sandbox_profile):
     assert result.code == exit_codes.ERROR, result
     lines = result.err.strip().splitlines()
     assert len(lines) == 1 and "task 99999999 not found" in lines[0], result
+
+
+def test_passwords_in_the_profiles_urls_are_never_shown(cli, farm, tmp_path):
+    # record_store and proxy are URLs that may carry a password (docs/configuration.md).
+    created = cli("--domain", farm.domain, "--platform", farm.platform, "--protocol", "http",
+                  "--access-id", farm.access_id, "--json", "config", "create", "secret",
+                  "--access-key-stdin", "--record-store", "redis://:r3dis-pw@127.0.0.1:9/0",
+                  "--proxy", "http://studio:pr0xy-pw@127.0.0.1:9", input=farm.access_key + "\n")
+    assert created.code == 0, created
+    shown = cli("config", "show", "secret")
+    as_json = cli("--json", "config", "show", "secret")
+    doctor = cli("--profile", "secret", "doctor", "--dest", str(tmp_path))
+    for result in (created, shown, as_json, doctor):
+        for secret in ("r3dis-pw", "pr0xy-pw", farm.access_key):
+            assert secret not in result.out + result.err, result
+    assert "record_store = redis://:****@127.0.0.1:9/0" in shown.out
+    assert "proxy = http://studio:****@127.0.0.1:9" in shown.out
+
+
+def test_bad_transfer_settings_of_the_profile_exit_3_before_any_work(cli, farm, tmp_path):
+    for name, option, value in (("w", "--workers", "four"), ("s", "--max-speed", "fast")):
+        created = cli("--domain", farm.domain, "--platform", farm.platform, "--protocol",
+                      "http", "--access-id", farm.access_id, "config", "create", name,
+                      "--access-key-stdin", option, value, input=farm.access_key + "\n")
+        assert created.code == 0, created
+        setting = option[2:].replace("-", "_")
+        runs = (("download", "1", "--dest", str(tmp_path / "d")),
+                ("sync-output", "1", "--dest", str(tmp_path / "s"), "--interval", "0.1"),
+                ("submit", MAYA_SCENE, "--frames", "1-2"))
+        for command in runs:
+            result = cli("--profile", name, "--json", *command, timeout=60)
+            assert result.code == exit_codes.CONFIG, result
+            lines = result.err.strip().splitlines()
+            assert len(lines) == 1 and setting in lines[0] and repr(value) in lines[0], result
+            # Refused before anything was analysed, created or sent.
+            assert [e for e in result.events() if e["event"] == "phase"] == [], result
+
+
+
+def test_download_of_an_unknown_task_is_an_error_not_zero_files(cli, farm, sandbox_profile,
+                                                                tmp_path):
+    # A mistyped task id in a render-manager job must not pass as "downloaded 0 files".
+    result = cli("--profile", "sandbox", "download", "99999999", "--dest", str(tmp_path))
+    assert result.code == exit_codes.ERROR, result
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "task 99999999 not found" in lines[0], result
+    assert "downloaded" not in result.out
+
+
+def test_wait_max_wait_is_kept_with_a_long_interval(cli, tmp_path):
+    import time
+
+    with Sandbox(data_dir=str(tmp_path / "slow"), seconds_per_frame=5.0) as slow_farm:
+        created = cli("--domain", slow_farm.domain, "--platform", slow_farm.platform,
+                      "--protocol", "http", "--access-id", slow_farm.access_id,
+                      "--access-key", slow_farm.access_key, "config", "create", "slow")
+        assert created.code == 0, created
+        slow = cli("--profile", "slow", "-q", "submit", MAYA_SCENE, "--frames", "1-50",
+                   "--layers", "background").out.strip()
+        started = time.monotonic()
+        # A render manager's time limit: the poll interval must not stretch it.
+        timed_out = cli("--profile", "slow", "wait", slow, "--interval", "60",
+                        "--max-wait", "1")
+        elapsed = time.monotonic() - started
+        assert timed_out.code == exit_codes.TIMEOUT, timed_out
+        assert elapsed < 15, elapsed
+        assert cli("--profile", "slow", "delete", slow).code == 0
+
+
+def test_task_arguments_without_an_id_are_refused_before_asking_the_farm(cli, farm,
+                                                                         sandbox_profile,
+                                                                         tmp_path):
+    # "rayvision stop $IDS" with an empty or comma-only $IDS must not send stopTask.
+    for command in (("stop", ","), ("delete", " "), ("restart", ","), ("status", ","),
+                    ("download", ",", "--dest", str(tmp_path)), ("wait", ",")):
+        result = cli("--profile", "sandbox", *command)
+        assert result.code == exit_codes.CONFIG, (command, result)
+        lines = result.err.strip().splitlines()
+        assert len(lines) == 1 and "no task id" in lines[0], (command, result)

@@ -139,3 +139,21 @@ def test_whole_account_once(cli, farm, rendered_task, tmp_path):
     assert rendered_task in final["complete"] and final["errors"] == 0
     assert any(path.startswith(rendered_task + "_") for path in _storage_files(dest))
     assert result.events()[-1] == dict(result.events()[-1], event="end", exit_code=0)
+
+
+def test_a_task_whose_lock_cannot_be_taken_does_not_stop_the_others(cli, farm,
+                                                                    rendered_task, tmp_path):
+    # A lock file the process cannot open (another user's file on a shared folder; here a
+    # folder in its place) is that task's error: the pass goes on with the other tasks.
+    other = submit(cli, frames="1-2", layers="")
+    assert cli("--profile", "sandbox", "wait", other, "--interval", "0.2").code == 0
+    dest = tmp_path / "shared"
+    (dest / ".rayvision-sync" / "task-{0}.lock".format(rendered_task)).mkdir(parents=True)
+    result = cli("--profile", "sandbox", "--json", "sync-output", rendered_task, other,
+                 "--once", "--dest", str(dest))
+    assert result.code == exit_codes.ERROR, result
+    errors = [e for e in result.events() if e["event"] == "error"]
+    assert [e.get("task_id") for e in errors] == [rendered_task], result
+    final = [e for e in result.events() if e["event"] == "result"][0]
+    assert final["complete"] == [other] and final["pending"] == [rendered_task]
+    assert final["errors"] == 1

@@ -232,3 +232,33 @@ def test_plan_batches_bounds():
     assert plan_batches([], 4, MIB) == []
     body, params = build_body([(u"/ü.png", "0" * 64, b"abc")])
     assert body.endswith(b"\nabc") and params["size"] == len(body) and params["count"] == 1
+
+
+def test_file_changed_while_its_batch_was_sent_is_sent_again_and_recorded(api, farm,
+                                                                          sync_env, sent):
+    work = sync_env / "w" / "b8"
+    files = small_files(work, 8, size=3000)
+    root = unique("moving")
+    pairs = [(path, root + "/f{0}.bin".format(index)) for index, path in enumerate(files)]
+    moving = files[2]
+    state = {"changed": False}
+
+    def change_once(event):
+        # The batch holding the file was stored; the file changes before it is recorded
+        # (same size, new bytes and times), as a tool writing it during the upload would.
+        if event.kind == "bytes" and event.local_path == moving and not state["changed"]:
+            state["changed"] = True
+            with open(moving, "r+b") as handle:
+                handle.write(b"EDIT")
+            os.utime(moving, ns=(1, 1))
+
+    upload = RayvisionUpload(api, progress_callback=change_once)
+    upload_json = write_upload_json(work, pairs)
+    upload.upload_asset(upload_json)
+    assert state["changed"] and batch_puts(sent)
+    # The farm holds what the file holds now, not the version the batch read.
+    assert read(on_farm(farm, "input", pairs[2][1])) == read(moving)
+    assert upload.last_result.retries >= 1
+    # ... and it was recorded: the rerun sends nothing.
+    upload.upload_asset(upload_json)
+    assert (upload.last_result.files_skipped, upload.last_result.files_transferred) == (8, 0)

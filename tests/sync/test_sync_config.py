@@ -217,3 +217,23 @@ def test_redis_url_refused_by_name_without_its_password(url):
     with pytest.raises(DbConfigError) as info:
         config.redis_config_from_url(url)
     assert "record store" in str(info.value) and "secret" not in str(info.value)
+
+
+@pytest.mark.parametrize("section,option,text", [("DATABASE_CONFIG", "on", "on = flase"),
+                                                 ("SQLITE", "temporary", "temporary = ture")])
+def test_misspelt_switch_is_refused_when_read(tmp_path, section, option, text):
+    # A typo must not silently keep the record database on, nor fail only after the upload.
+    path = tmp_path / "db_config.ini"
+    original = "on = true" if option == "on" else "temporary = true"
+    path.write_text(INI.format(log="", on="true", type="sqlite", db="", port="1")
+                    .replace(original, text), encoding="utf-8")
+    with pytest.raises(DbConfigError) as info:
+        config.load_db_config(str(path))
+    message = str(info.value)
+    assert str(path) in message and "[{0}] {1}".format(section, option) in message
+    assert repr(text.split(" = ")[1]) in message
+
+
+@pytest.mark.parametrize("value", ["true", "false", "", "0", " Yes ", "off"])
+def test_switch_values_that_are_read(tmp_path, value):
+    assert config.load_db_config(write_ini(tmp_path, on=value))[3]["on"] == value.strip()

@@ -179,3 +179,16 @@ def test_every_worker_session_takes_the_supplied_settings(hostile):
     assert session.proxies == template.proxies and session.verify == "/etc/studio/ca.pem"
     assert session.headers["X-Studio"] == "lighting" and session.trust_env is False
     made.close()
+
+
+def test_listing_naming_a_file_twice_is_refused(hostile, engine, tmp_path):
+    # Two items for one path would be downloaded at once into one partial file and one
+    # destination; which content and which digest won would be a race.
+    other = b"other bytes " * 50
+    hostile.serve([good_item(), good_item(path="/out/b.png"),
+                   good_item(size=len(other), sha256=sha(other))],
+                  {"/out/a.png": GOOD, "/out/b.png": GOOD})
+    with pytest.raises(ListingError) as info:
+        engine.download("output_bid", "/out", str(tmp_path / "dl"))
+    assert "'path'" in str(info.value) and "/out/a.png" in str(info.value)
+    assert files_below(tmp_path) == []

@@ -112,6 +112,25 @@ def test_temporary_drops_sqlite_records(api, sync_env, tmp_path):
     assert upload.last_result.files_transferred == 1
 
 
+def test_temporary_drops_the_records_of_a_folders_files(api, farm, sync_env, tmp_path):
+    ini = tmp_path / "temp.ini"
+    from rayvision_sync.config import PACKAGED_DB_CONFIG
+
+    ini.write_text(open(PACKAGED_DB_CONFIG).read().replace("temporary = false",
+                                                           "temporary = true"))
+    work = sync_env / "w" / "c2"
+    for name in ("a.png", "sub/b.png"):
+        make_file(work / "tex" / name, 10)
+    upload_json = write_upload_json(work, [(str(work / "tex"), unique("p") + "/tex")])
+    upload = RayvisionUpload(api, db_config_path=str(ini))
+    upload.upload_asset(upload_json)
+    assert upload.last_result.files_transferred == 2
+    store = SqliteRecordStore(upload.records_path())
+    assert store.count() == 0
+    store.close()
+    upload.upload_asset(upload_json)
+    assert upload.last_result.files_transferred == 2
+
 def test_redis_records_shared_between_machines(api, farm, sync_env, redis_db, tmp_path):
     from rayvision_sync.config import PACKAGED_DB_CONFIG
 
@@ -154,11 +173,52 @@ def test_upload_reports_unreadable_files_after_uploading_the_rest(api, farm, syn
     assert read(on_farm(farm, "input", root + "/good.png")) == read(good)
 
 
+def test_last_result_of_a_failed_transfer_lists_every_failure(api, farm, sync_env):
+    # The error names the first five; the caller finds them all in last_result.
+    work = sync_env / "w" / "e2"
+    root = unique("p")
+    good = [(make_file(work / "g{0}.png".format(index), 10 + index),
+             root + "/g{0}.png".format(index)) for index in range(3)]
+    missing = [(str(work / "m{0}.png".format(index)), root + "/m{0}.png".format(index))
+               for index in range(7)]
+    upload = RayvisionUpload(api)
+    upload.upload_asset(write_upload_json(work / "ok", good))
+    assert upload.last_result.files_transferred == 3
+    with pytest.raises(TransferError) as info:
+        upload.upload_asset(write_upload_json(work, good + missing))
+    assert "7 of 10 files" in str(info.value)
+    result = upload.last_result
+    assert sorted(path for path, _ in result.failures) == sorted(path for path, _ in missing)
+    assert (result.files_total, result.files_skipped, result.files_transferred) == (10, 3, 0)
+    out = unique("out")
+    for name in ("l1/a.png", "l1/b.png", "l2/a.png"):
+        make_file(on_farm(farm, "output", out + "/" + name), 10)
+    download = RayvisionDownload(api)
+    download.download(server_path=out, local_path=str(work / "dl"))
+    # The download folder is a file now: no file can be written below it.
+    with pytest.raises(TransferError):
+        download.download(server_path=[out + "/l1", out + "/l2"],
+                          local_path=make_file(work / "a_file", 1))
+    assert len(download.last_result.failures) == 2
+
 def test_bad_upload_json_is_named(api, sync_env):
     bad = sync_env / "upload.json"
     bad.write_text("{not json")
     with pytest.raises(RayvisionArgumentError, match="upload.json"):
         RayvisionUpload(api).upload_asset(str(bad))
+
+
+
+@pytest.mark.parametrize("local", [1, True, ["a.png"], {"path": "a.png"}])
+def test_upload_json_local_that_is_not_a_path_is_named(api, farm, sync_env, local):
+    # A number would be taken as a file descriptor by os.stat and open (and closed after).
+    bad = sync_env / "upload.json"
+    good = make_file(sync_env / "w" / "ok.png", 10)
+    bad.write_text(json.dumps({"asset": [{"local": good, "server": unique("p") + "/ok.png"},
+                                         {"local": local, "server": unique("p") + "/a.png"}]}))
+    with pytest.raises(RayvisionArgumentError, match=r"asset\[1\]") as info:
+        RayvisionUpload(api).upload_asset(str(bad))
+    assert str(bad) in str(info.value) and repr(local) in str(info.value)
 
 
 def test_upload_folder_and_empty_file(api, farm, sync_env):

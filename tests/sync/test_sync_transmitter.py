@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+import threading
 import time
 
 import pytest
@@ -383,3 +384,33 @@ def test_cancel_kills_the_transmitter_and_its_children(tmp_path):
     assert canceller.seconds_to(time.monotonic()) < CANCEL_BOUND
     assert info.value.what == "upload of {0}".format(local)
     assert wait_gone([int(pid) for pid in pids.read_text().split()]) == []
+
+
+def test_transmitter_failure_is_the_last_result(api, standin, sync_env):
+    # "last_result is set on every path": a failed run leaves its own counts, not the
+    # previous run's.
+    work = sync_env / "w" / "fails2"
+    upload_json = write_upload_json(work, [(make_file(work / "a.png", 5), "/a.png")])
+    upload = RayvisionUpload(api, engine="transmitter", transmitter_exe=standin.path)
+    upload.retry_delays = ()
+    upload.upload_asset(upload_json, is_db=False)
+    assert upload.last_result.failures == []
+    standin.plan(11)
+    with pytest.raises(TransmitterExitError):
+        upload.upload_asset(upload_json)
+    assert upload.last_result.failures and upload.last_result.files_transferred is None
+
+
+def test_retry_wait_ends_on_a_cancel_token_given_by_position(api, standin, sync_env):
+    work = sync_env / "w" / "r2"
+    upload_json = write_upload_json(work, [(make_file(work / "a.png", 5), "/a.png")])
+    upload = RayvisionUpload(api, engine="transmitter", transmitter_exe=standin.path)
+    upload.retry_delays = (30, 30)
+    standin.plan(10, 10, 10)
+    token = CancelToken()
+    threading.Timer(0.5, token.cancel, ("host asked",)).start()
+    started = time.monotonic()
+    with pytest.raises(RayvisionCancelledError):
+        # upload_asset(upload_json_path, max_speed, is_db, verify, cancel_token)
+        upload.upload_asset(upload_json, None, True, None, token)
+    assert time.monotonic() - started < 10

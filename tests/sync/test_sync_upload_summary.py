@@ -364,3 +364,21 @@ def test_the_summary_path_writes_nothing(uploader, farm, sync_env, monkeypatch):
     upload.engine.verify_fraction = 1.0  # every file confirmed on the farm, none rewritten
     assert run(upload, upload_json) == (0, 6, 0)
     assert writes == []
+
+
+def test_upload_from_a_working_folder_that_was_removed(api, farm, sync_env, tmp_path,
+                                                      monkeypatch):
+    # A render-manager job whose temporary working folder was cleaned up meanwhile: the
+    # upload.json names absolute paths, so the working folder plays no part.
+    work = sync_env / "w" / "gone-cwd"
+    files = [make_file(work / "f{0}.png".format(index), 100 + index) for index in range(3)]
+    upload_json = write_upload_json(work, [(path, "/gone_cwd_{0}/{1}".format(
+        random.getrandbits(32), os.path.basename(path))) for path in files])
+    upload = RayvisionUpload(api)
+    upload.upload_asset(upload_json)
+    cwd = tmp_path / "job-cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    cwd.rmdir()
+    upload.upload_asset(upload_json)
+    assert (upload.last_result.files_skipped, upload.last_result.files_transferred) == (3, 0)

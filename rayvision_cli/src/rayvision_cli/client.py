@@ -2,7 +2,9 @@
 
 import logging
 import os
-from typing import Any, Dict, Optional
+import re
+from typing import Any, Dict, Mapping, Optional
+from urllib.parse import urlsplit
 
 from rayvision_api import RayvisionAPI, profiles
 
@@ -10,6 +12,30 @@ LOGGER = logging.getLogger(__name__)
 
 #: Global options that override the profile (argument > environment > profile).
 CONNECTION_OPTIONS = ("domain", "platform", "protocol", "access_id", "access_key")
+
+
+def without_password(value: str) -> str:
+    """A URL with the password of its user part hidden (``redis://:****@host:6379/0``)."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return value
+    if not parts.scheme or "@" not in parts.netloc:
+        return value
+    user_info, _, host = parts.netloc.rpartition("@")
+    if ":" not in user_info:
+        return value
+    user = user_info.split(":", 1)[0]
+    return parts._replace(netloc="{0}:{1}@{2}".format(user, "****", host)).geturl()
+
+
+def redacted(settings: Mapping[str, Any]) -> Dict[str, Any]:
+    """Settings safe to print: the access key and the passwords of URLs hidden.
+
+    ``record_store`` (a redis URL) and ``proxy`` may carry a password.
+    """
+    return dict((key, without_password(value) if isinstance(value, str) else value)
+                for key, value in profiles.redacted(settings).items())
 
 
 def profile_name(args: Any) -> Optional[str]:
@@ -37,6 +63,30 @@ def settings(args: Any) -> Dict[str, Any]:
     resolved["profile"] = name
     args._resolved_settings = dict(resolved)
     return resolved
+
+
+def check_transfer_settings(args: Any) -> None:
+    """Refuse a ``workers`` or ``max_speed`` of this run that a transfer could not use.
+
+    Called before a command does any work, so that a bad profile value is one error (exit
+    code 3) instead of a failure after the analysis, the task's creation or every pass.
+
+    Raises:
+        RayvisionArgumentError: The setting is named with its value and profile.
+    """
+    from rayvision_api.exception import RayvisionArgumentError
+    from rayvision_sync.throttle import parse_max_speed
+
+    chosen = settings(args)
+    where = " of profile {0!r}".format(chosen["profile"]) if chosen.get("profile") else ""
+    workers = chosen.get("workers")
+    if workers not in (None, "") and not re.match(r"\A\s*[0-9]{1,6}\s*\Z", str(workers)):
+        raise RayvisionArgumentError("workers{0} must be a whole number of files moved at "
+                                     "once, not {1!r}".format(where, workers))
+    try:
+        parse_max_speed(chosen.get("max_speed"))
+    except RayvisionArgumentError as exc:
+        raise RayvisionArgumentError("max_speed{0}: {1}".format(where, exc.error))
 
 
 def connect(args: Any) -> RayvisionAPI:

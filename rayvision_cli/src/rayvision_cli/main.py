@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 import traceback
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 from rayvision_api.diagnose import explain
 from rayvision_cli import __version__, exit_codes
@@ -80,11 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(args: argparse.Namespace) -> None:
+def _configure_logging(args: argparse.Namespace) -> Callable[[], None]:
     """Send the SDK's records to stderr at the level the options ask for.
 
     ERROR by default (errors are reported as one line anyway), INFO and warnings with -v,
     DEBUG with -vv or --debug.
+
+    Returns:
+        A function that takes the stderr handler off the root logger again and restores
+        its level, for a host that calls :func:`main` in its own process.
     """
     level = logging.ERROR
     if args.verbose >= 2 or args.debug:
@@ -95,8 +99,14 @@ def _configure_logging(args: argparse.Namespace) -> None:
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     handler.setLevel(level)
     root = logging.getLogger()
+    previous_level = root.level
     root.addHandler(handler)
     root.setLevel(min(level, root.level) if root.level else level)
+
+    def restore() -> None:
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
+
     if args.log_file or args.debug:
         from rayvision_log import init_logger
 
@@ -107,6 +117,7 @@ def _configure_logging(args: argparse.Namespace) -> None:
                 if isinstance(own, logging.StreamHandler) and \
                         getattr(own, "stream", None) is sys.stderr:
                     own.setLevel(level)
+    return restore
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -120,7 +131,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         parser.print_help()
         return exit_codes.USAGE
     output = Output(json_mode=args.json, quiet=args.quiet, verbose=args.verbose)
-    _configure_logging(args)
+    restore_logging = _configure_logging(args)
+    try:
+        return _run(args, output)
+    finally:
+        restore_logging()
+
+
+def _run(args: argparse.Namespace, output: Output) -> int:
+    """Run the command of ``args``; its errors become one line and an exit code."""
     output.emit("start", command=args.command, version=__version__)
     try:
         # Ctrl-C / SIGTERM cancel the command's token: it ends as RayvisionCancelledError.

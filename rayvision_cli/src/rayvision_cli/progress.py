@@ -39,6 +39,10 @@ class ProgressBridge(object):
     def __call__(self, event: Any) -> None:
         """Handle one :class:`rayvision_sync.progress.ProgressEvent`."""
         kind = event.kind
+        if kind == "job_start":
+            # Each job counts its bytes from 0: the previous job's would make the rate
+            # negative.
+            self.rate = Rate(self.rate.window)
         if kind == "file_start":
             self.current = event.path or event.local_path
         if kind in _FILE_KINDS:

@@ -80,6 +80,9 @@ class FileState(object):
                 data = json.load(stream)
         except (OSError, ValueError):
             return {"files": {}, "complete": False}
+        # Valid JSON of another shape is no checkpoint of ours either: nothing recorded.
+        if not isinstance(data, dict) or not isinstance(data.get("files", {}), dict):
+            return {"files": {}, "complete": False}
         data.setdefault("files", {})
         data.setdefault("complete", False)
         return data

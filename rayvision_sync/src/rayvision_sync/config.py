@@ -89,7 +89,8 @@ def load_db_config(db_config_path: Optional[str] = None
         three configs are dicts of the ini strings, except ``redis_config['port']`` (int).
 
     Raises:
-        DbConfigError: A section or option is missing, or ``port`` is not an integer.
+        DbConfigError: A section or option is missing, ``port`` is not an integer, or
+            ``on`` / ``temporary`` is not true or false.
     """
     path = db_config_path if db_config_path and os.path.isfile(db_config_path) \
         else PACKAGED_DB_CONFIG
@@ -118,6 +119,10 @@ def load_db_config(db_config_path: Optional[str] = None
         "type": get("DATABASE_CONFIG", "type"),
         "db_path": get("DATABASE_CONFIG", "db_path"),
     }
+    # Checked now: a misspelt switch would otherwise keep the records on, or fail only
+    # after the upload it was meant to affect.
+    parse_bool(database_config["on"], path, "DATABASE_CONFIG", "on")
+    parse_bool(sqlite_config["temporary"], path, "SQLITE", "temporary")
     return transfer_log_path, redis_config, sqlite_config, database_config
 
 

@@ -23,6 +23,7 @@ from typing import (
 from rayvision_api.cancel import CancelToken, check, pause
 from rayvision_api.exception import RayvisionArgumentError, RayvisionCancelledError
 from rayvision_sync import config
+from rayvision_sync.exception import TransferError
 from rayvision_sync.hashing import DigestCache
 from rayvision_sync.manage import (
     STATE_ENDED,
@@ -205,9 +206,16 @@ class RayvisionDownload(object):
                                         token, self.ignore_callback_errors)
             # The remote path goes as given (the transmitter takes it verbatim, e.g.
             # "6419169_demo/layer"); the HTTP engine normalises it itself.
-            total.merge(self.engine.download(
-                "output_bid", name, local_path, keep_path, max_speed,
-                progress=progress, digests=self._digests, print_log=print_log))
+            try:
+                total.merge(self.engine.download(
+                    "output_bid", name, local_path, keep_path, max_speed,
+                    progress=progress, digests=self._digests, print_log=print_log))
+            except TransferError as exc:
+                failed = getattr(exc, "result", None)
+                if failed is not None:
+                    # Every failure of the call, not the previous call's counts.
+                    self.last_result = total.merge(failed)
+                raise
         self.last_result = total
         return total
 

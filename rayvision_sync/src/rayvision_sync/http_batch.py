@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, List, Optional, Tuple, Union, cast
 from rayvision_sync.batch import MAX_BYTES, MAX_FILE_SIZE, build_body, file_results, plan_batches
 from rayvision_sync.exception import StorageAccessError, TransferError
 from rayvision_sync.http_upload import paced_body, put_size
-from rayvision_sync.transfer_state import RETRYABLE, Retryable
+from rayvision_sync.transfer_state import RETRYABLE, Corrupt, Retryable
 
 if TYPE_CHECKING:
     from rayvision_api.cancel import CancelToken
@@ -107,8 +107,14 @@ class BatchUpload(object):
                 continue
             transfer.ack(transfer.size)
             progress.moved(transfer.server, transfer.local, transfer.size)
+            record = transfer.record()
+            if record is None:
+                # Changed since it was listed: the farm may hold a mix of two versions, so
+                # it is sent again from the start, as the single path does.
+                outcomes.append(self._send_changed(bid, transfer, limiter, progress))
+                continue
             progress.file_done(transfer.server, transfer.local, 0)
-            outcomes.append((transfer, (transfer.size, 0, transfer.record())))
+            outcomes.append((transfer, (transfer.size, 0, record)))
         for index, transfer in enumerate(alone):
             if reason:
                 self.logger.debug("upload of %s: %s; sending it alone", transfer.local, reason)
@@ -116,6 +122,16 @@ class BatchUpload(object):
             transfer.retries += retries if index == 0 else 0
             outcomes.append(self.send_alone(bid, transfer, limiter, progress, True))
         return outcomes
+
+    def _send_changed(self, bid: Any, transfer: Any, limiter: Any, progress: Any) -> Any:
+        """``(transfer, outcome)`` of a file that changed while its batch was sent."""
+        what = "upload of {0} to {1}".format(transfer.local, transfer.server)
+        try:
+            self.single._again(transfer, progress, what, Corrupt(
+                "{0} changed while it was being uploaded".format(transfer.local)))
+        except (TransferError, OSError) as exc:
+            return transfer, exc
+        return self.send_alone(bid, transfer, limiter, progress, True)
 
     def _send(self, bid: str, files: List[Tuple["FileTransfer", bytes]],
               limiter: Optional["RateLimiter"],

@@ -283,8 +283,10 @@ class HttpTransferEngine(object):
             self.close()
         self._summary("upload", result, print_log)
         if result.failures:
-            raise TransferError("{0} of {1} files could not be uploaded: {2}".format(
-                len(result.failures), result.files_total, _first_failures(result)), 200025)
+            raise _with_result(TransferError(
+                "{0} of {1} files could not be uploaded: {2}".format(
+                    len(result.failures), result.files_total, _first_failures(result)),
+                200025), result)
         _write_summary(run, saver.records)
         return result
 
@@ -521,8 +523,10 @@ class HttpTransferEngine(object):
             self.close()
         self._summary("download", result, print_log)
         if result.failures:
-            raise TransferError("{0} of {1} files could not be downloaded: {2}".format(
-                len(result.failures), result.files_total, _first_failures(result)))
+            raise _with_result(TransferError(
+                "{0} of {1} files could not be downloaded: {2}".format(
+                    len(result.failures), result.files_total, _first_failures(result))),
+                result)
         return result
 
     @staticmethod
@@ -625,6 +629,15 @@ def _write_summary(run: Optional[SummaryRun], records: Optional["RecordStore"]) 
         run.write(records)
     except RecordDatabaseError as exc:
         LOGGER.debug("upload summary not stored: %s", exc.error)
+
+
+def _with_result(error: TransferError, result: TransferResult) -> TransferError:
+    """``error`` carrying the job's counts as ``result`` (every failure, not the first five).
+
+    ``RayvisionUpload`` / ``RayvisionDownload`` make it their ``last_result``.
+    """
+    error.result = result  # type: ignore[attr-defined]
+    return error
 
 
 def _first_failures(result: TransferResult) -> str:

@@ -75,7 +75,8 @@ def validate_listing(data: Dict[str, Any]) -> List[Union[ListedFile, Any]]:
     """Validated :class:`ListedFile` items of a listing answer's ``data``.
 
     Raises:
-        ListingError: ``data`` has no ``items`` list, or an item is unusable.
+        ListingError: ``data`` has no ``items`` list, an item is unusable, or a path is
+            listed twice.
     """
     items = data.get("items") if isinstance(data, dict) else None
     if items is None and isinstance(data, dict) and not data:
@@ -83,7 +84,15 @@ def validate_listing(data: Dict[str, Any]) -> List[Union[ListedFile, Any]]:
     if not isinstance(items, list):
         raise ListingError("listing: field 'items' must be a list, got {0!r}".format(
             _short(items)))
-    return [validate_item(item, index) for index, item in enumerate(items)]
+    listed = [validate_item(item, index) for index, item in enumerate(items)]
+    seen: Dict[str, int] = {}
+    for index, item in enumerate(listed):
+        if item.path in seen:
+            # Both would be written at once to one partial file and one destination.
+            raise ListingError("listing item {0} ({1}): field 'path' repeats item {2}".format(
+                index, item.path, seen[item.path]))
+        seen[item.path] = index
+    return listed
 
 
 def _short(value: Any) -> Any:

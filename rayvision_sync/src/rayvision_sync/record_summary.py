@@ -103,8 +103,14 @@ def identified_list_digest(identity: str, fields: Sequence[int]) -> str:
     digest = hashlib.sha256(b"listed\x00")
     digest.update(identity.encode("ascii", "replace"))
     digest.update(b"\x00")
-    # Relative local paths name other files from another working folder.
-    digest.update(_joined([os.getcwd()]))
+    # Relative local paths name other files from another working folder. A working folder
+    # that was removed has no name; relative paths could not be stat'ed from it then, so
+    # such a list holds absolute paths only.
+    try:
+        working = os.getcwd()
+    except OSError:
+        working = ""
+    digest.update(_joined([working]))
     digest.update(b"\x01")
     digest.update(_numbers(fields))
     return digest.hexdigest()

@@ -272,6 +272,7 @@ class TransmitterEngine(object):
                 finished()
         except TransmitterExitError as exc:
             errors = list(exc.messages or []) or [str(exc)]
+            exc.result = result  # type: ignore[attr-defined]  # the caller's last_result
             raise
         finally:
             for line in errors:

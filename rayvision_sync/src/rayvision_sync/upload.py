@@ -19,12 +19,11 @@ from rayvision_sync.exception import (
     TransmitterExitError,
     UnsafePathError,
 )
-from rayvision_sync.paths import storage_path
 from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.records import open_record_store
 from rayvision_sync.result import TransferResult
 from rayvision_sync.transfer import RayvisionTransfer
-from rayvision_sync.upload_plan import UploadList
+from rayvision_sync.upload_plan import UploadList, stat_pairs
 from rayvision_sync.utils import RETRY_DELAYS, create_transfer_params, upload_retry
 
 if TYPE_CHECKING:
@@ -100,8 +99,8 @@ def _well_formed_list(assets: List[Any]) -> Optional[UploadList]:
         servers = list(map(itemgetter("server"), assets))
     except (TypeError, KeyError, IndexError):
         return None
-    if set(map(type, servers)) - {str} or not all(locals_) or not all(servers) \
-            or ".." in u"\x00".join(servers):
+    if set(map(type, servers)) - {str} or set(map(type, locals_)) - {str} \
+            or not all(locals_) or not all(servers) or ".." in u"\x00".join(servers):
         return None
     return UploadList(locals_, servers)
 
@@ -114,8 +113,9 @@ def _checked_pairs(upload_json_path: str, assets: List[Any]) -> List[Tuple[str, 
             local, server = entry["local"], entry["server"]
         except (TypeError, KeyError, IndexError):
             local = server = None
-        if not local or not isinstance(server, str) or not server or \
-                not isinstance(entry, dict):
+        # A local that is not text would reach os.stat and open as a file descriptor.
+        if not local or not isinstance(local, str) or not isinstance(server, str) or \
+                not server or not isinstance(entry, dict):
             raise RayvisionArgumentError("upload json {0!r}: asset[{1}] needs 'local' and "
                                          "'server', got {2!r}".format(upload_json_path, index,
                                                                       entry))
@@ -283,6 +283,7 @@ class RayvisionUpload(object):
                 self.last_result = engine.upload_pairs("config_bid", pairs, max_speed,
                                                        progress=self._progress(cancel_token))
             except TransferError as exc:
+                self._failed(exc)
                 raise TransferError("{0} upload failed: {1}".format(
                     ", ".join(local for local, _ in pairs), exc.error), 20004)
             return True
@@ -300,6 +301,12 @@ class RayvisionUpload(object):
                     if attempt == CONFIG_ATTEMPTS or exc.returncode == 9:
                         raise TransferError("{0} upload failed".format(local), 20004)
         return True
+
+    def _failed(self, exc: TransferError) -> None:
+        """Keep the counts of a job that failed (every failure) as :attr:`last_result`."""
+        result = getattr(exc, "result", None)
+        if result is not None:
+            self.last_result = result
 
     def upload_list_cache_path(self) -> str:
         """Where the last large upload.json read is kept parsed (one file per user)."""
@@ -353,21 +360,29 @@ class RayvisionUpload(object):
         engine = self.engine
         if engine.name != "http":
             db_ini = self.create_db_ini(upload_json_path) if is_db else None
-            self.last_result = engine.upload_asset(upload_json_path, pairs, max_speed,
-                                                   db_ini_path=db_ini,
-                                                   progress=self._progress(cancel_token))
+            try:
+                self.last_result = engine.upload_asset(upload_json_path, pairs, max_speed,
+                                                       db_ini_path=db_ini,
+                                                       progress=self._progress(cancel_token))
+            except TransferError as exc:
+                self._failed(exc)
+                raise
             return True
         records = self.open_records(upload_json_path, is_db)
         try:
-            self.last_result = engine.upload_pairs("input_bid", pairs, max_speed,
-                                                   records=records,
-                                                   progress=self._progress(cancel_token),
-                                                   verify=verify or self.verify)
+            try:
+                self.last_result = engine.upload_pairs("input_bid", pairs, max_speed,
+                                                       records=records,
+                                                       progress=self._progress(cancel_token),
+                                                       verify=verify or self.verify)
+            except TransferError as exc:
+                self._failed(exc)
+                raise
             temporary = config.parse_bool(self.sqlite_config.get("temporary"), "db_config.ini",
                                           "SQLITE", "temporary")
             if records is not None and records.kind == "sqlite" and temporary:
-                records.delete(engine.scope("input_bid"),
-                               [storage_path(server) for _, server in pairs])
+                # A folder's files are recorded under their own paths, below the folder's.
+                records.delete(engine.scope("input_bid"), list(stat_pairs(list(pairs), [])))
         finally:
             if records is not None:
                 records.close()

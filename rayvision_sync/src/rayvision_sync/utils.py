@@ -1,6 +1,7 @@
 """Shared helpers of rayvision_sync (names of the original ``rayvision_sync.utils``)."""
 
 import functools
+import inspect
 import logging
 import subprocess
 import sys
@@ -129,10 +130,16 @@ def upload_retry(func: Callable) -> Callable:
     raising ``RayvisionCancelledError``, when the call's ``cancel_token`` (else
     ``self.cancel_token``) is cancelled.
     """
+    signature = inspect.signature(func)
 
     @functools.wraps(func)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        token = kwargs.get("cancel_token") or getattr(self, "cancel_token", None)
+        # The call's token wherever it was given, by name or by position.
+        try:
+            given = signature.bind(self, *args, **kwargs).arguments.get("cancel_token")
+        except TypeError:  # a wrong call: the method itself says what is wrong
+            given = None
+        token = given or getattr(self, "cancel_token", None)
         delays = list(getattr(self, "retry_delays", RETRY_DELAYS))
         attempt = 0
         while True:

@@ -107,6 +107,7 @@ def _uploader(api: Any, settings: dict, bridge: ProgressBridge,
 
 def run_submit(args: Any, output: Output) -> int:
     """``rayvision submit``: analyse, check, upload and submit; print the task id."""
+    client.check_transfer_settings(args)
     api = client.connect(args)
     if args.task_id is not None and _already_submitted(api, args.task_id):
         output.info("task {0} was already submitted".format(args.task_id))

@@ -7,6 +7,7 @@ from typing import Any
 
 from rayvision_api import profiles
 from rayvision_cli import exit_codes
+from rayvision_cli.client import redacted
 from rayvision_cli.events import Output
 
 
@@ -65,7 +66,7 @@ def run_create(args: Any, output: Output) -> int:
             settings["access_key"] = sys.stdin.readline().strip()
     settings = dict((key, value) for key, value in settings.items() if value is not None)
     path = profiles.save_profile(args.name, settings, replace=args.replace)
-    shown = profiles.redacted(profiles.get_profile(args.name, path))
+    shown = redacted(profiles.get_profile(args.name, path))
     output.emit("result", command="config create", profile=args.name, path=path,
                 settings=shown)
     output.result("profile {0} saved in {1}".format(args.name, path))
@@ -93,7 +94,7 @@ def run_show(args: Any, output: Output) -> int:
         output.error("no profile in use: name one, or create 'default' (rayvision config "
                      "create default ...)", kind="argument", exit_code=exit_codes.CONFIG)
         return exit_codes.CONFIG
-    shown = profiles.redacted(profiles.get_profile(name))
+    shown = redacted(profiles.get_profile(name))
     output.emit("result", command="config show", profile=name, settings=shown)
     output.result("[{0}]".format(name))
     for key in sorted(shown):

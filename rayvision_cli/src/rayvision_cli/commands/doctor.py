@@ -63,7 +63,8 @@ def _host_port(domain: str, protocol: str) -> Tuple[str, int]:
 def _reach(settings: dict) -> Tuple[Any, str]:
     host, port = _host_port(settings["domain"], settings["protocol"])
     if settings.get("proxy"):
-        return None, "through proxy {0} (not tested directly)".format(settings["proxy"])
+        return None, "through proxy {0} (not tested directly)".format(
+            client.without_password(settings["proxy"]))
     started = time.monotonic()
     with socket.create_connection((host, port), timeout=5):
         pass
@@ -149,7 +150,7 @@ def run_doctor(args: Any, output: Output) -> int:
         settings.update(client.settings(args))
         settings["domain"] = settings.get("domain") or "task.renderbus.com"
         settings["protocol"] = settings.get("protocol") or "https"
-        shown = profiles.redacted(settings)
+        shown = client.redacted(settings)
         return True, "profile {0}: {1} {2} platform {3}, access id {4}{5}".format(
             settings.get("profile") or "(none)", shown["protocol"], shown["domain"],
             shown.get("platform") or "4", shown.get("access_id") or "(missing)",

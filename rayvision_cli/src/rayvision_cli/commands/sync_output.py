@@ -163,10 +163,20 @@ def _pass(api: Any, downloader: Any, state: Any, ids: Optional[List[str]], dest:
         candidates = list(ids)
     outcome: Dict[str, Any] = {"complete": [], "pending": [], "errors": 0}
     for task_id in candidates:
-        if state.is_complete(task_id):
+        try:
+            complete, acquired = state.is_complete(task_id), False
+            if not complete:
+                acquired = state.acquire(task_id)
+        except (KeyboardInterrupt, RayvisionCancelledError):
+            raise
+        except Exception as exc:  # a lock or checkpoint of one task that cannot be used
+            _task_failed(output, status, outcome, task_id, exc)
+            outcome["pending"].append(task_id)
+            continue
+        if complete:
             outcome["complete"].append(task_id)
             continue
-        if not state.acquire(task_id):
+        if not acquired:
             output.emit("lock", task_id=task_id, state="busy")
             output.info("task {0}: another process is downloading it".format(task_id))
             status.task(task_id, locked_by_other=True)
@@ -179,17 +189,23 @@ def _pass(api: Any, downloader: Any, state: Any, ids: Optional[List[str]], dest:
         except (KeyboardInterrupt, RayvisionCancelledError):
             raise
         except Exception as exc:  # one task's failure must not stop the others
-            explanation = explain(exc)
-            output.error("task {0}: {1}".format(task_id, explanation.line()),
-                         code=explanation.code, kind=explanation.kind, task_id=task_id)
-            status.error(task_id, explanation.line())
-            outcome["errors"] += 1
+            _task_failed(output, status, outcome, task_id, exc)
             complete = False
         finally:
             state.release(task_id)
             output.emit("lock", task_id=task_id, state="released")
         outcome["complete" if complete else "pending"].append(task_id)
     return outcome
+
+
+def _task_failed(output: Output, status: StatusFile, outcome: Dict[str, Any], task_id: str,
+                 exc: Exception) -> None:
+    """Report one task's failure (the pass goes on with the other tasks)."""
+    explanation = explain(exc)
+    output.error("task {0}: {1}".format(task_id, explanation.line()),
+                 code=explanation.code, kind=explanation.kind, task_id=task_id)
+    status.error(task_id, explanation.line())
+    outcome["errors"] += 1
 
 
 def follow_tasks(args: Any, output: Output, api: Any, ids: Optional[List[str]],
@@ -237,6 +253,7 @@ def follow_tasks(args: Any, output: Output, api: Any, ids: Optional[List[str]],
 
 def run_sync_output(args: Any, output: Output) -> int:
     """``rayvision sync-output``: follow the named tasks, or the whole account."""
+    client.check_transfer_settings(args)
     api = client.connect(args)
     ids = [str(task_id) for task_id in task_ids(args.task)] if args.task else None
     return follow_tasks(args, output, api, ids, args.dest)

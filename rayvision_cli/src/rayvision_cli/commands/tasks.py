@@ -45,7 +45,14 @@ def register(commands: Any, parents: list, formatter: Any) -> None:
 
 
 def task_ids(values: List[str]) -> List[int]:
-    """Task ids from arguments (``1 2`` or ``1,2``); anything else is an error."""
+    """Task ids from arguments (``1 2`` or ``1,2``); anything else is an error.
+
+    Raises:
+        RayvisionArgumentError: A part is not a number, or the arguments hold no id at all
+            (``stop ,``: an empty list must not reach the farm).
+    """
+    from rayvision_api.exception import RayvisionArgumentError
+
     ids = []
     for value in values:
         for part in str(value).split(","):
@@ -53,10 +60,11 @@ def task_ids(values: List[str]) -> List[int]:
             if not part:
                 continue
             if not part.isdigit():
-                from rayvision_api.exception import RayvisionArgumentError
-
                 raise RayvisionArgumentError("task id must be a number, not {0!r}".format(part))
             ids.append(int(part))
+    if not ids:
+        raise RayvisionArgumentError("no task id in {0!r}".format(" ".join(
+            str(value) for value in values)))
     return ids
 
 
@@ -151,12 +159,16 @@ def run_wait(args: Any, output: Output) -> int:
                         status=entry["status"], status_code=entry["status_code"])
             output.result("{0} {1}".format(task_id, entry["status"]))
             return code
-        if args.wait_timeout and time.monotonic() - started >= args.wait_timeout:
+        waited = time.monotonic() - started
+        if args.wait_timeout and waited >= args.wait_timeout:
             output.error("task {0} is still {1} after {2:.0f} s".format(
                 task_id, entry["status"], args.wait_timeout), kind="timeout",
                 exit_code=exit_codes.TIMEOUT)
             return exit_codes.TIMEOUT
-        pause(getattr(args, "cancel_token", None), args.interval,
+        # The last poll comes when the time is up, not an interval after it.
+        interval = min(args.interval, args.wait_timeout - waited) if args.wait_timeout \
+            else args.interval
+        pause(getattr(args, "cancel_token", None), interval,
               "wait for task {0}".format(task_id))
 
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from rayvision_cli import client, exit_codes
-from rayvision_cli.commands.tasks import task_ids
+from rayvision_cli.commands.tasks import fetch, task_ids
 from rayvision_cli.events import Output
 from rayvision_cli.progress import ProgressBridge
 
@@ -27,9 +27,13 @@ def run_download(args: Any, output: Output) -> int:
     """``rayvision download``: what the tasks have produced so far."""
     from rayvision_sync.download import RayvisionDownload
 
+    client.check_transfer_settings(args)
     api = client.connect(args)
     settings = client.settings(args)
     ids = task_ids(args.task)
+    # An id the farm does not know is an error, as for status and wait: the download alone
+    # would find no output folder and report zero files.
+    fetch(api, ids)
     output.emit("phase", phase="download", task_ids=[str(task_id) for task_id in ids])
     bridge = ProgressBridge(output, "download")
     downloader = RayvisionDownload(api, engine=settings.get("engine"),
