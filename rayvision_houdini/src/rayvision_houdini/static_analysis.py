@@ -30,6 +30,7 @@ Rules (documented in docs/analysis-houdini-clarisse.md):
 import ast
 import math
 import os
+import posixpath
 import re
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
 
@@ -326,8 +327,9 @@ def _rop_entry(scene: Any, node: Any, frame_vars: Any, result: Any) -> Any:
 def _absolute_node_path(node: Any, path: Any) -> Any:
     if path.startswith("/"):
         return path.rstrip("/") or "/"
-    base = node.path.rsplit("/", 1)[0]
-    return os.path.normpath(base + "/" + path).replace("\\", "/")
+    # Houdini resolves a relative node path from the node holding the parameter: ".." is
+    # its network, "../cam1" a sibling.
+    return posixpath.normpath(node.path + "/" + path)
 
 
 def _resolution(scene: Any, node: Any, camera_path: Any, frame_vars: Any) -> Any:

@@ -1,0 +1,40 @@
+"""Scenes the other tests do not cover, written by hand in Houdini's format (``conftest.py``).
+
+Each test holds one construct Houdini saves and what Houdini makes of it.
+"""
+
+import pytest
+
+from rayvision_houdini.hip_scene import load_scene
+from rayvision_houdini.static_analysis import LEAN_READ, analyse_scene
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    monkeypatch.delenv("JOB", raising=False)
+
+
+def _static(builder, tmp_path, name="shot.hip"):
+    folder = tmp_path / "proj"
+    folder.mkdir(exist_ok=True)
+    scene_path = builder.write(str(folder / name))
+    return analyse_scene(load_scene(scene_path, lean_parms=LEAN_READ), scene_path, environ={})
+
+
+def test_relative_camera_path_is_relative_to_the_rop_itself(kit, tmp_path):
+    # Houdini resolves a relative node path from the node holding the parameter: from
+    # /obj/ropnet1/mantra1, ".." is /obj/ropnet1 and "../../cam1" is /obj/cam1.
+    builder = kit.HipBuilder()
+    builder.node("/obj/cam1", "cam", {"res": ["1280", "720"]})
+    builder.node("/obj/ropnet1", "ropnet", {})
+    builder.node("/obj/ropnet1/mantra1", "ifd",
+                 {"f": ["1", "2", "1"], "camera": ['"../../cam1"'], "trange": ['"normal"']})
+    builder.node("/out/mantra2", "ifd",
+                 {"f": ["1", "2", "1"], "camera": ['"../../obj/cam1"'],
+                  "trange": ['"normal"']})
+    result = _static(builder, tmp_path)
+    rops = {entry["node"]: entry for entry in result.scene_info["rop_node"]}
+    for path in ("/obj/ropnet1/mantra1", "/out/mantra2"):
+        assert (rops[path]["width"], rops[path]["height"]) == ("1280", "720")
+        assert "error" not in result.asset["camera"][path]
+    assert "50002" not in result.tips
