@@ -72,8 +72,10 @@ RENDER_SETUP_TYPES = frozenset(["renderSettingsCollection", "collection", "absOv
                                 "simpleSelector"])
 # DAG node types whose parent is remembered (the ancestors of cameras): full DAG paths.
 _DAG_PARENT_TYPES = frozenset([b"transform", b"joint"])
+# Reference nodes: their ``.ed`` holds the edits the scene makes to referenced nodes.
+_REFERENCE_TYPES = frozenset(["reference"])
 WHOLE_NODE_TYPES = (frozenset(FILE_ATTRIBUTES) | frozenset(CAMERA_TYPES) | _RENDER_TYPES
-                    | RENDER_SETUP_TYPES)
+                    | RENDER_SETUP_TYPES | _REFERENCE_TYPES)
 _WHOLE_NODE_TYPES_BYTES = frozenset(name.encode("ascii") for name in WHOLE_NODE_TYPES)
 
 # Shared nodes reached with ``select -ne :name`` and their types.
@@ -98,6 +100,8 @@ _MAX_PATH = 4096
 Node = collections.namedtuple("Node", "type name parent attrs")
 Reference = collections.namedtuple("Reference", "path namespace rfn deferred depth file_type")
 StringAttr = collections.namedtuple("StringAttr", "node type attr value")
+# A reference edit ``setAttr``: the referenced node (as the scene names it), attribute, value.
+ReferenceEdit = collections.namedtuple("ReferenceEdit", "node attr value")
 
 
 class MayaAsciiScene(object):
@@ -117,6 +121,8 @@ class MayaAsciiScene(object):
             collections, overrides).
         selectors (dict): Render Setup collection -> its selector node.
         dag_parents (dict): transform name -> parent as written (``-p``), for DAG paths.
+        reference_edits (list): :class:`ReferenceEdit` of the ``setAttr`` edits the scene's
+            reference nodes store (``.ed``) for nodes of referenced files.
         complete (bool): The file ends with its ``// End of`` line.
         capped (bool): A limit was reached (more than :data:`MAX_RECORDS` records of one
             kind, or a statement longer than :data:`MAX_PARSED`): some facts were skipped.
@@ -138,6 +144,7 @@ class MayaAsciiScene(object):
         self.render_setup_parents: List[Any] = []
         self.selectors: Dict[Any, Any] = {}
         self.dag_parents: Dict[Any, Any] = {}
+        self.reference_edits: List[Any] = []
         self.complete = False
         self.capped = False
         self.digest: Optional[PendingDigest] = None
@@ -396,6 +403,9 @@ class MayaAsciiScene(object):
             if parsed is None:
                 continue
             plug, data_type, values = parsed
+            if data_type == b"dataReferenceEdits":
+                self._reference_edits(values)
+                continue
             attr = self.text(plug)
             if not attr.startswith("."):
                 continue  # another node's plug: not this node's attribute
@@ -405,6 +415,39 @@ class MayaAsciiScene(object):
             else:
                 value = mel.parse_value(values)
             node.attrs[attr] = value
+
+    def _reference_edits(self, tokens: Any) -> None:
+        """Keep the ``setAttr`` edits (``2 "node" "attr" " value"``) of a ``.ed`` value.
+
+        Other edits (connections, parenting, added attributes) have other codes and
+        lengths; a setAttr edit's value is written with a leading blank (``" 1"``, or
+        ``-type "string"`` and the quoted, escaped path), which tells it from the strings
+        around it.
+        """
+        for index in range(len(tokens) - 3):
+            if tokens[index] != b"2" or not all(mel.is_string(token)
+                                                for token in tokens[index + 1:index + 4]):
+                continue
+            value = mel.unquote(tokens[index + 3])
+            if value[:1] not in (b" ", b"\t"):
+                continue
+            parsed = mel.parse_setattr(b'setAttr "." ' + value)
+            if parsed is None:
+                continue
+            _plug, data_type, values = parsed
+            if data_type == b"string":
+                value = self._string_value(data_type, values)
+            elif data_type is None:
+                value = mel.parse_value(values)
+            else:
+                continue  # matrices, arrays...: nothing the analysis reads
+            if len(self.reference_edits) >= MAX_RECORDS:
+                self.capped = True
+                return
+            # Nodes are named by their short names (DAG paths only where they collide).
+            node = self._name(mel.unquote(tokens[index + 1]).rpartition(b"|")[2])
+            self.reference_edits.append(ReferenceEdit(
+                node, self.text(mel.unquote(tokens[index + 2])), value))
 
     def _string_value(self, data_type: Any, values: Any) -> Any:
         if data_type == b"stringArray":

@@ -29,6 +29,8 @@ GLOBALS = "defaultRenderGlobals"
 MASTER_LAYER = "defaultRenderLayer"
 _OVERRIDE_TYPES = ("absOverride", "absUniqueOverride", "relOverride", "relUniqueOverride")
 _RENDERABLE = ("rnd", "renderable")
+#: Short and long name of a camera's ``renderable`` attribute.
+RENDERABLE = _RENDERABLE
 _MAX_DAG_DEPTH = 256
 
 Camera = collections.namedtuple("Camera", "key name full_path node")

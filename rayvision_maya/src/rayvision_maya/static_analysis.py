@@ -130,6 +130,10 @@ class StaticMayaAnalysis(object):
         self._read_scenes: Set[Any] = set()
         # Cameras of referenced scenes ("namespace:cameraShape").
         self._referenced_cameras: List[Any] = []
+        # Reference edits (setAttr) by namespace and referenced node:
+        # {namespace: {node: {attr: value}}}. The scene read first (the top one) holds the
+        # edits Maya applies last: its values win.
+        self._reference_edits: Dict[str, Dict[str, Dict[str, Any]]] = {}
 
     def run(self) -> StaticResult:
         """Analyse; returns the :class:`StaticResult`."""
@@ -163,6 +167,7 @@ class StaticMayaAnalysis(object):
                             "line): it may be truncated; what it holds was read".format(
                                 path_utils.to_slash(self.cg_file)))
         self.result.plugins = farm_plugins(scene.requires)
+        self._keep_reference_edits(scene)
         self._assets(scene, self.search_dirs)
         self._references(scene, self.search_dirs, depth=1)
         self.result.scene_info = self._scene_info(scene)
@@ -312,9 +317,30 @@ class StaticMayaAnalysis(object):
             self.result.tip(tables.KIND_TIP_CODES["reference"],
                             "{} ({})".format(path, error.reason))
             return
+        self._keep_reference_edits(child)
+        self._apply_reference_edits(child)
         self._assets(child, child_dirs)
         self._referenced_cameras.extend(render_layers.scene_cameras(child))
         self._references(child, child_dirs, depth + 1, load_states)
+
+    def _keep_reference_edits(self, scene: "MayaAsciiScene") -> None:
+        for edit in scene.reference_edits:
+            by_node = self._reference_edits.setdefault(edit.node.rpartition(":")[0], {})
+            by_node.setdefault(edit.node, {}).setdefault(edit.attr, edit.value)
+
+    def _apply_reference_edits(self, child: "MayaAsciiScene") -> None:
+        """Set the edited values on the nodes of a referenced scene, as Maya loads them."""
+        # Only the edits of the child's namespace: a scene with many references and many
+        # edits does not compare every edit with every referenced scene.
+        for name, edits in self._reference_edits.get(child.namespace, {}).items():
+            node = child.nodes.get(name)
+            if node is None:
+                continue
+            for attr, value in edits.items():
+                names = _attribute_names(node.type, attr)
+                for other in names[1:]:
+                    node.attrs.pop(other, None)
+                node.attrs[names[0]] = value
 
     # ------------------------------------------------------------------ Maya binary
 
@@ -339,6 +365,17 @@ class StaticMayaAnalysis(object):
             "existing files named in it were read; render layers, cameras, render settings "
             "and missing files need the DCC backend (Maya)").format(
                 path_utils.to_slash(path), found))
+
+
+def _attribute_names(node_type: str, attr: str) -> Tuple[str, ...]:
+    """The names the reader may hold ``attr`` under, the one it reads first at the front."""
+    pairs = [(short, long_name)
+             for long_name, short, _kind in tables.FILE_ATTRIBUTES.get(node_type, ())]
+    pairs.append(render_layers.RENDERABLE)
+    for short, long_name in pairs:
+        if attr in (short, long_name):
+            return (short, long_name)
+    return (attr,)
 
 
 def _direct_references(scene: "MayaAsciiScene") -> collections.OrderedDict:

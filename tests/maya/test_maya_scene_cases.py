@@ -1,0 +1,82 @@
+"""Scenes the other tests do not cover, written by hand in Maya ASCII.
+
+Each test holds one construct Maya saves and what Maya renders or reads from it.
+"""
+
+import textwrap
+
+from rayvision_maya.static_analysis import StaticMayaAnalysis
+
+REFERENCED_CAMERA = textwrap.dedent("""\
+    //Maya ASCII 2020 scene
+    //Codeset: UTF-8
+    requires maya "2020";
+    currentUnit -l centimeter -a degree -t film;
+    createNode transform -n "shotCam";
+    createNode camera -n "shotCamShape" -p "shotCam";
+    \tsetAttr ".rnd" no;
+    createNode file -n "reftex";
+    \tsetAttr ".ftn" -type "string" "sourceimages/original.png";
+    // End of cam.ma
+    """)
+
+# The shot made the referenced camera renderable and pointed the referenced texture at
+# another file: Maya stores both as reference edits of the reference node, not in cam.ma.
+SHOT_WITH_EDITS = textwrap.dedent("""\
+    //Maya ASCII 2020 scene
+    //Codeset: UTF-8
+    file -rdi 1 -ns "cam" -rfn "camRN" -op "v=0;" -typ "mayaAscii" "refs/cam.ma";
+    file -r -ns "cam" -dr 1 -rfn "camRN" -op "v=0;" -typ "mayaAscii" "refs/cam.ma";
+    requires maya "2020";
+    currentUnit -l centimeter -a degree -t film;
+    createNode transform -s -n "persp";
+    createNode camera -s -n "perspShape" -p "persp";
+    \tsetAttr ".rnd" no;
+    createNode reference -n "camRN";
+    \trename -uid "5E7C1A2B-0000-0000-0000-000000000001";
+    \tsetAttr -s 2 ".phl";
+    \tsetAttr ".phl[1]" 0;
+    \tsetAttr ".ed" -type "dataReferenceEdits"
+    \t\t"camRN"
+    \t\t"camRN" 2
+    \t\t2 "|cam:shotCam|cam:shotCamShape" "renderable" " 1"
+    \t\t2 "cam:reftex" "fileTextureName" " -type \\"string\\" \\"sourceimages/edited.png\\""
+    \t\t5 3 "camRN" "cam:reftex.message" "camRN.placeHolderList[1]" "";
+    createNode renderLayer -n "defaultRenderLayer";
+    \tsetAttr ".g" yes;
+    // End of shot.ma
+    """)
+
+
+def _project(tmp_path, scene_text, deferred=False):
+    root = tmp_path / "proj"
+    for folder in ("scenes", "refs", "sourceimages"):
+        (root / folder).mkdir(parents=True)
+    (root / "workspace.mel").write_text('workspace -fr "scene" "scenes";\n')
+    (root / "refs" / "cam.ma").write_text(REFERENCED_CAMERA)
+    for name in ("original.png", "edited.png"):
+        (root / "sourceimages" / name).write_bytes(b"png")
+    if not deferred:
+        scene_text = scene_text.replace(" -dr 1", "")
+    scene = root / "scenes" / "shot.ma"
+    scene.write_text(scene_text)
+    return root, str(scene)
+
+
+def test_reference_edits_of_the_shot_are_what_maya_renders(tmp_path):
+    root, scene = _project(tmp_path, SHOT_WITH_EDITS)
+    result = StaticMayaAnalysis(scene).run()
+    common = result.scene_info["defaultRenderLayer"]["common"]
+    assert common["render_camera"] == ["cam:shotCamShape"]
+    texture = [entry for entry in result.assets if entry["node"] == "cam:reftex"]
+    assert [entry["value"] for entry in texture] == ["sourceimages/edited.png"]
+    edited = str(root / "sourceimages" / "edited.png").replace("\\", "/")
+    assert texture[0]["path"] == [edited]
+    assert edited in result.upload_files
+
+
+def test_reference_edits_of_a_deferred_reference_load_nothing(tmp_path):
+    _root, scene = _project(tmp_path, SHOT_WITH_EDITS, deferred=True)
+    result = StaticMayaAnalysis(scene).run()
+    assert result.scene_info["defaultRenderLayer"]["common"]["all_camera"] == ["perspShape"]
+    assert not [entry for entry in result.assets if entry["node"] == "cam:reftex"]
