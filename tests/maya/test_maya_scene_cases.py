@@ -80,3 +80,40 @@ def test_reference_edits_of_a_deferred_reference_load_nothing(tmp_path):
     result = StaticMayaAnalysis(scene).run()
     assert result.scene_info["defaultRenderLayer"]["common"]["all_camera"] == ["perspShape"]
     assert not [entry for entry in result.assets if entry["node"] == "cam:reftex"]
+
+
+ALEMBIC_REFERENCE = textwrap.dedent("""\
+    //Maya ASCII 2020 scene
+    //Codeset: UTF-8
+    file -rdi 1 -ns "crowd" -rfn "crowdRN" -typ "Alembic" "cache/crowd.abc";
+    file -r -ns "crowd" -dr 1 -rfn "crowdRN" -typ "Alembic" "cache/crowd.abc";
+    requires maya "2020";
+    requires "AbcImport" "1.0";
+    currentUnit -l centimeter -a degree -t film;
+    createNode renderLayer -n "defaultRenderLayer";
+    \tsetAttr ".g" yes;
+    // End of shot.ma
+    """)
+
+
+def test_alembic_reference_is_uploaded_not_read_as_a_maya_scene(tmp_path, monkeypatch):
+    from rayvision_maya import ma_reader
+
+    root, scene = _project(tmp_path, ALEMBIC_REFERENCE)
+    (root / "cache").mkdir()
+    # Alembic (Ogawa) is binary; what its bytes hold is no MEL, whatever they look like.
+    (root / "cache" / "crowd.abc").write_bytes(
+        b"Ogawa\xff\x00\x01" + b';\ncreateNode camera -n "notACamera";\n' * 3)
+    read = []
+    real_read_scene = ma_reader.read_scene
+
+    def spy(path, *args, **kwargs):
+        read.append(path)
+        return real_read_scene(path, *args, **kwargs)
+
+    monkeypatch.setattr(ma_reader, "read_scene", spy)
+    result = StaticMayaAnalysis(scene).run()
+    assert [path for path in read if path.endswith(".abc")] == []
+    abc = str(root / "cache" / "crowd.abc").replace("\\", "/")
+    assert abc in result.upload_files
+    assert result.scene_info["defaultRenderLayer"]["common"]["all_camera"] == []

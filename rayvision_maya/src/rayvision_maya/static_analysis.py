@@ -311,6 +311,10 @@ class StaticMayaAnalysis(object):
         if path.lower().endswith(".mb"):
             self._binary(path, child_dirs, is_reference=True)
             return
+        if not path.lower().endswith(".ma"):
+            # Alembic, FBX, USD... references are files to upload, not Maya scenes: read as
+            # MEL they name nothing, and a cache of gigabytes would be scanned for nothing.
+            return
         try:
             child = ma_reader.read_scene(path, namespace=namespace)
         except SceneInputError as error:
