@@ -38,3 +38,26 @@ def test_relative_camera_path_is_relative_to_the_rop_itself(kit, tmp_path):
         assert (rops[path]["width"], rops[path]["height"]) == ("1280", "720")
         assert "error" not in result.asset["camera"][path]
     assert "50002" not in result.tips
+
+
+def test_vellum_io_loading_from_disk_reads_its_cache(kit, tmp_path):
+    # Vellum I/O wraps a File Cache: with "Load from Disk" on it reads the saved sequence
+    # (which the farm needs) and writes nothing; off, it is a cache the farm writes.
+    folder = tmp_path / "proj"
+    for frame in (1, 2):
+        kit.touch(str(folder / "cache" / "cloth.{0}.bgeo.sc".format(frame)))
+    builder = kit.HipBuilder()
+    builder.node("/obj/cloth/vellumio_read", "vellumio",
+                 {"loadfromdisk": ["on"], "file": [kit.quote("$HIP/cache/cloth.$F.bgeo.sc")],
+                  "trange": ['"normal"'], "f": ["1", "2", "1"]})
+    builder.node("/obj/cloth/vellumio_write", "vellumio",
+                 {"loadfromdisk": ["off"], "file": [kit.quote("$HIP/cache/out.$F.bgeo.sc")],
+                  "trange": ['"normal"'], "f": ["1", "2", "1"]})
+    result = _static(builder, tmp_path)
+    assert [entry["node"] for entry in result.scene_info["geo_node"]] == [
+        "/obj/cloth/vellumio_write"]
+    read = result.asset["Normal"]["/obj/cloth/vellumio_read/file"][1]
+    assert sorted(read) == [str(folder / "cache" / "cloth.{0}.bgeo.sc".format(frame))
+                            .replace("\\", "/") for frame in (1, 2)]
+    assert "/obj/cloth/vellumio_write/file" in result.asset["Output"]
+    assert "/obj/cloth/vellumio_read/file" not in result.asset["Output"]

@@ -95,9 +95,13 @@ def node_kind(base, is_driver=True):
     return None
 
 
+#: Cache SOPs with a "Load from Disk" toggle (``loadfromdisk``): on, they read their files.
+LOADING_CACHE_TYPES = frozenset(["filecache", "vellumio"])
+
+
 def filecache_reads(base, loadfromdisk):
-    """A file cache set to load from disk reads its files instead of writing them."""
-    return base == "filecache" and str(loadfromdisk) in ("1", "on", "True")
+    """A file cache (or Vellum I/O) set to load from disk reads its files, writes none."""
+    return base in LOADING_CACHE_TYPES and str(loadfromdisk) in ("1", "on", "True")
 
 
 def is_output_parm(base, parm_name, filemode=None, loadfromdisk=None, is_driver=True):
