@@ -117,3 +117,32 @@ def test_alembic_reference_is_uploaded_not_read_as_a_maya_scene(tmp_path, monkey
     abc = str(root / "cache" / "crowd.abc").replace("\\", "/")
     assert abc in result.upload_files
     assert result.scene_info["defaultRenderLayer"]["common"]["all_camera"] == []
+
+
+STANDIN_SEQUENCE = textwrap.dedent("""\
+    //Maya ASCII 2020 scene
+    //Codeset: UTF-8
+    requires maya "2020";
+    requires -nodeType "aiStandIn" "mtoa" "4.0.0";
+    currentUnit -l centimeter -a degree -t film;
+    createNode transform -n "crowd";
+    createNode aiStandIn -n "crowdShape" -p "crowd";
+    \tsetAttr ".dso" -type "string" "cache/crowd.0001.ass.gz";
+    \tsetAttr ".ufe" yes;
+    createNode renderLayer -n "defaultRenderLayer";
+    \tsetAttr ".g" yes;
+    // End of shot.ma
+    """)
+
+
+def test_standin_sequence_of_compressed_ass_files_is_every_frame(tmp_path):
+    # With "use frame extension" the stand-in loads crowd.<frame>.ass.gz on every frame.
+    root, scene = _project(tmp_path, STANDIN_SEQUENCE)
+    (root / "cache").mkdir()
+    for frame in (1, 2, 3):
+        (root / "cache" / "crowd.{0:04d}.ass.gz".format(frame)).write_bytes(b"gz")
+    result = StaticMayaAnalysis(scene).run()
+    entry = [item for item in result.assets if item["node"] == "crowdShape"][0]
+    assert entry["kind"] == "sequence"
+    assert [path.rsplit("/", 1)[1] for path in entry["path"]] == [
+        "crowd.0001.ass.gz", "crowd.0002.ass.gz", "crowd.0003.ass.gz"]

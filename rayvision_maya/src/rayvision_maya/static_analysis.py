@@ -45,6 +45,8 @@ RENDERER_PLUGINS = {"arnold": "mtoa", "vray": "vrayformaya", "redshift": "redshi
 
 _COPY_NUMBER = re.compile(r"\{\d+\}$")
 _FRAME_NUMBER = re.compile(r"(\d+)(\.[^./\\]*)$")
+# The frame number of a compressed file: crowd.0001.ass.gz (stand-ins).
+_COMPRESSED_FRAME_NUMBER = re.compile(r"(\d+)(\.[A-Za-z][^./\\]*\.gz)$", re.I)
 _UDIM_NUMBER = re.compile(r"(?<!\d)(1\d{3})(?!\d)(?=[^/\\]*$)")
 _UVTILE_NUMBER = re.compile(r"_?u\d+_v\d+(?=[^/\\]*$)", re.I)
 _MAX_REFERENCE_DEPTH = 16
@@ -473,9 +475,10 @@ def sequence_pattern(node_type: str, value: str, kind: Optional[str],
     if path_utils.has_sequence_token(value):
         return value, kind
     if use_frame_extension:
-        replaced = _FRAME_NUMBER.sub(lambda m: "<f>" + m.group(2), value)
-        if replaced != value:
-            return replaced, "sequence"
+        for frame_number in (_FRAME_NUMBER, _COMPRESSED_FRAME_NUMBER):
+            replaced = frame_number.sub(lambda m: "<f>" + m.group(2), value)
+            if replaced != value:
+                return replaced, "sequence"
     if node_type == "file":
         if uv_tiling_mode == 3:
             return _UDIM_NUMBER.sub("<UDIM>", value), kind
