@@ -61,3 +61,14 @@ def test_vellum_io_loading_from_disk_reads_its_cache(kit, tmp_path):
                             .replace("\\", "/") for frame in (1, 2)]
     assert "/obj/cloth/vellumio_write/file" in result.asset["Output"]
     assert "/obj/cloth/vellumio_read/file" not in result.asset["Output"]
+
+
+def test_render_product_lop_names_an_output_not_a_missing_input(kit, tmp_path):
+    # A Solaris Render Product LOP's productName is the image the render writes.
+    builder = kit.HipBuilder(save_version="19.5.303")
+    builder.node("/stage/renderproduct1", "renderproduct",
+                 {"productName": [kit.quote("$HIP/render/$HIPNAME.$OS.$F4.exr")]})
+    result = _static(builder, tmp_path)
+    assert "/stage/renderproduct1/productName" in result.asset["Output"]
+    assert result.asset["Miss"] == {}
+    assert "50001" not in result.tips

@@ -38,8 +38,9 @@ OUTPUT_PARMS = frozenset([
     "picture", "ar_picture", "ar_ass_file", "RS_outputFileNamePrefix", "RS_archive_file",
     "outputimage", "lopoutput", "savetodirectory_directory", "sopoutput", "dopoutput",
     "copoutput", "ri_device", "ri_diskfile", "rib_outputfile", "soho_pipecmd",
-    # Karma render settings (LOP) deep output, TOP checkpoints.
-    "dcmfilename", "checkpointfile",
+    # Karma render settings (LOP) deep output, TOP checkpoints, the image of a Solaris
+    # Render Product (LOP).
+    "dcmfilename", "checkpointfile", "productName",
 ])
 #: Parameters whose value looks like a file but names none the node reads: the extension a
 #: file cache writes (``.bgeo.sc``) and the default of a parameter VOP's file parameter (the
