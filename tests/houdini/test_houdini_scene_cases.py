@@ -72,3 +72,13 @@ def test_render_product_lop_names_an_output_not_a_missing_input(kit, tmp_path):
     assert "/stage/renderproduct1/productName" in result.asset["Output"]
     assert result.asset["Miss"] == {}
     assert "50001" not in result.tips
+
+
+def test_configure_layer_save_path_is_an_output(kit, tmp_path):
+    # A Configure Layer LOP's savepath is where the USD ROP writes that layer.
+    builder = kit.HipBuilder(save_version="19.5.303")
+    builder.node("/stage/configurelayer1", "configurelayer",
+                 {"savepath": [kit.quote("$HIP/usd/shot_layer.usda")]})
+    result = _static(builder, tmp_path)
+    assert "/stage/configurelayer1/savepath" in result.asset["Output"]
+    assert result.asset["Miss"] == {}

@@ -39,8 +39,8 @@ OUTPUT_PARMS = frozenset([
     "outputimage", "lopoutput", "savetodirectory_directory", "sopoutput", "dopoutput",
     "copoutput", "ri_device", "ri_diskfile", "rib_outputfile", "soho_pipecmd",
     # Karma render settings (LOP) deep output, TOP checkpoints, the image of a Solaris
-    # Render Product (LOP).
-    "dcmfilename", "checkpointfile", "productName",
+    # Render Product (LOP), where a Configure Layer LOP's layer is saved.
+    "dcmfilename", "checkpointfile", "productName", "savepath",
 ])
 #: Parameters whose value looks like a file but names none the node reads: the extension a
 #: file cache writes (``.bgeo.sc``) and the default of a parameter VOP's file parameter (the
