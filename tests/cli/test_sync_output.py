@@ -157,3 +157,50 @@ def test_a_task_whose_lock_cannot_be_taken_does_not_stop_the_others(cli, farm,
     final = [e for e in result.events() if e["event"] == "result"][0]
     assert final["complete"] == [other] and final["pending"] == [rendered_task]
     assert final["errors"] == 1
+
+
+def test_a_crash_costs_at_most_the_unsaved_stretch(cli, farm, rendered_task, tmp_path,
+                                                   monkeypatch, capsys):
+    # The checkpoint is written by stretches of files; a crash loses the last stretch only,
+    # and the next run verifies those files on disk instead of fetching them again.
+    from rayvision_cli import sync_state
+    from rayvision_cli.commands import sync_output
+    from rayvision_cli.main import main
+
+    monkeypatch.setenv("RAYVISION_CONFIG_FILE", cli.config_file)
+    monkeypatch.setattr(sync_state, "CHECKPOINT_FILES", 5)
+    dest = str(tmp_path / "out")
+    crashed = []
+    real_flush, real_call = sync_state.FileState.flush, sync_output._Recorder.__call__
+
+    def flush(self, task_id):
+        if not crashed:
+            real_flush(self, task_id)
+
+    def call(self, event):
+        real_call(self, event)
+        if event.kind == "file_done" and self.fetched >= 13 and not crashed:
+            # From here on nothing reaches the checkpoint, as if the process had died; the
+            # failing callback stops the download like the death would.
+            crashed.append(event.path)
+            raise RuntimeError("the process dies here")
+
+    monkeypatch.setattr(sync_state.FileState, "flush", flush)
+    monkeypatch.setattr(sync_output._Recorder, "__call__", call)
+    assert main(["--profile", "sandbox", "--json", "sync-output", rendered_task, "--once",
+                 "--dest", dest]) == exit_codes.ERROR
+    first = _fetched(capsys.readouterr().out)
+    saved = sync_state.FileState(os.path.join(dest, ".rayvision-sync")).files(rendered_task)
+    assert 13 <= len(first) < 48 and len(saved) % 5 == 0
+    unsaved = set(first) - set(saved)
+    assert 0 < len(unsaved) < 5 + 4  # the open stretch (+ files the other workers finished)
+    monkeypatch.setattr(sync_state.FileState, "flush", real_flush)
+    monkeypatch.setattr(sync_output._Recorder, "__call__", real_call)
+    assert main(["--profile", "sandbox", "--json", "sync-output", rendered_task,
+                 "--dest", dest]) == exit_codes.OK
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    again = [(e["path"], e["state"]) for e in events if e["event"] == "file"
+             and e["path"] in first and e["state"] in ("done", "skipped")]
+    assert sorted(path for path, _ in again) == sorted(unsaved)  # only those are looked at
+    assert set(state for _, state in again) == {"skipped"}  # and found on disk, not fetched
+    assert len(_storage_files(dest)) == 48

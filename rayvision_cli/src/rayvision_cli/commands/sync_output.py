@@ -85,7 +85,10 @@ class StatusFile(object):
 
 
 class _Recorder(object):
-    """Records each downloaded file in the checkpoint as soon as it lands."""
+    """Records each downloaded file in the checkpoint as soon as it lands.
+
+    The state writes them by stretches (``FileState``); the caller flushes at the end.
+    """
 
     def __init__(self, state: Any, task_id: str, fingerprints: Dict[str, str],
                  bridge: ProgressBridge) -> None:
@@ -140,8 +143,13 @@ def sync_task(api: Any, downloader: Any, state: Any, task_id: str, dest: str, ou
                                                   for item in todo), bridge)
         progress = ProgressReporter("download", recorder, show=False,
                                     cancel_token=downloader.cancel_token)
-        engine.download_items("output_bid", todo, storage_path(name), dest, True, max_speed,
-                              progress, print_log=False)
+        try:
+            engine.download_items("output_bid", todo, storage_path(name), dest, True,
+                                  max_speed, progress, print_log=False)
+        finally:
+            # The checkpoint is written by stretches: the end of a download, or its failure,
+            # ends the current one.
+            state.flush(task_id)
         fetched += recorder.fetched
     recorded = state.files(task_id)
     complete = final and all(recorded.get(path) == value for path, value in expected.items())
