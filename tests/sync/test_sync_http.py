@@ -105,7 +105,13 @@ def test_temporary_drops_sqlite_records(api, sync_env, tmp_path):
     upload_json = write_upload_json(work, [(make_file(work / "a.png", 10), unique("p") + "/a")])
     upload = RayvisionUpload(api, db_config_path=str(ini))
     upload.upload_asset(upload_json)
-    store = SqliteRecordStore(str(sync_env / "db" / "db" / "c1.db"))
+    assert upload.last_result.files_transferred == 1
+    # The store the HTTP engine really uses: <db dir>/records/<user>_<domain>_<bid>.db.
+    db_file = sync_env / "db" / "records" / "{0}_{1}_{2}.db".format(
+        api.user_info["user_id"], api.connect.domain.replace(":", "_"),
+        api.user_info["input_bid"])
+    assert str(db_file) == upload.records_path() and db_file.exists()
+    store = SqliteRecordStore(str(db_file))
     assert store.count() == 0
     store.close()
     upload.upload_asset(upload_json)
@@ -536,3 +542,4 @@ def test_unusable_sqlite_folder_does_not_stop_uploads(api, farm, sync_env, tmp_p
         write_upload_json(work, [(local, server)]))
     assert read(on_farm(farm, "input", server)) == read(local)
     assert "without the record database" in sync_log.text
+
