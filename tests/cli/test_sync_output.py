@@ -204,3 +204,43 @@ def test_a_crash_costs_at_most_the_unsaved_stretch(cli, farm, rendered_task, tmp
     assert sorted(path for path, _ in again) == sorted(unsaved)  # only those are looked at
     assert set(state for _, state in again) == {"skipped"}  # and found on disk, not fetched
     assert len(_storage_files(dest)) == 48
+
+
+def test_a_task_the_farm_does_not_know_is_reported_once_and_no_longer_followed(
+        cli, farm, rendered_task, tmp_path):
+    # A task deleted on the farm: reported once as not found (exit 1, as `download` of an
+    # unknown id), dropped from the tasks followed; the command ends with the others.
+    import threading
+
+    from rayvision_cli.sync_state import FileState
+
+    gone = submit(cli, frames="1-2", layers="")
+    assert cli("--profile", "sandbox", "wait", gone, "--interval", "0.2").code == 0
+    assert cli("--profile", "sandbox", "delete", gone).code == exit_codes.OK
+    dest = tmp_path / "out"
+    # Another process holds the live task's lock for a few passes: the command must keep
+    # following it, without reporting the deleted task again on each pass.
+    holder = FileState(str(dest / ".rayvision-sync"))
+    assert holder.acquire(rendered_task)
+    timer = threading.Timer(1.5, holder.release, args=(rendered_task,))
+    timer.start()
+    try:
+        result = cli("--profile", "sandbox", "--json", "sync-output", gone, rendered_task,
+                     "--dest", str(dest), "--interval", "0.2", timeout=60)
+    finally:
+        timer.join()
+    assert result.code == exit_codes.ERROR, result
+    events = result.events()
+    errors = [e for e in events if e["event"] == "error"]
+    assert len(errors) == 1 and errors[0]["task_id"] == gone, result
+    assert "task {0} not found".format(gone) in errors[0]["message"]
+    assert sum(1 for e in events if e["event"] == "lock" and e["state"] == "busy") >= 2
+    final = [e for e in events if e["event"] == "result"][0]
+    assert final["complete"] == [rendered_task] and final["pending"] == []
+    assert final["not_found"] == [gone]
+    assert events[-1]["event"] == "end" and events[-1]["exit_code"] == exit_codes.ERROR
+    # Alone, it ends the command at once.
+    alone = cli("--profile", "sandbox", "--json", "sync-output", gone, "--dest", str(dest),
+                "--interval", "0.2", timeout=60)
+    assert alone.code == exit_codes.ERROR, alone
+    assert [e["task_id"] for e in alone.events() if e["event"] == "error"] == [gone]
