@@ -279,3 +279,21 @@ def test_task_arguments_without_an_id_are_refused_before_asking_the_farm(cli, fa
         assert result.code == exit_codes.CONFIG, (command, result)
         lines = result.err.strip().splitlines()
         assert len(lines) == 1 and "no task id" in lines[0], (command, result)
+
+
+def test_a_bad_db_config_ini_is_a_config_error(cli, farm, tmp_path):
+    # docs/cli.md: a configuration file at fault exits 3; the profile's record_store names a
+    # db_config.ini that lacks its [DATABASE_CONFIG] section (DbConfigError).
+    bad = tmp_path / "db_config.ini"
+    bad.write_text("[SQLITE]\ntemporary = false\n")
+    created = cli("--domain", farm.domain, "--platform", farm.platform, "--protocol", "http",
+                  "--access-id", farm.access_id, "config", "create", "sandbox",
+                  "--access-key-stdin", "--workspace", os.path.join(cli.home, "ws"),
+                  "--record-store", str(bad), input=farm.access_key + "\n")
+    assert created.code == 0, created
+    result = cli("--profile", "sandbox", "--json", "submit", MAYA_SCENE, "--frames", "1-2",
+                 "--layers", "background")
+    assert result.code == exit_codes.CONFIG, result
+    error = [e for e in result.events() if e["event"] == "error"][-1]
+    assert error["code"] == 200031 and error["kind"] == "argument"
+    assert str(bad) in error["message"] and "is missing" in error["message"]

@@ -157,3 +157,90 @@ def test_a_task_whose_lock_cannot_be_taken_does_not_stop_the_others(cli, farm,
     final = [e for e in result.events() if e["event"] == "result"][0]
     assert final["complete"] == [other] and final["pending"] == [rendered_task]
     assert final["errors"] == 1
+
+
+def test_a_crash_costs_at_most_the_unsaved_stretch(cli, farm, rendered_task, tmp_path,
+                                                   monkeypatch, capsys):
+    # The checkpoint is written by stretches of files; a crash loses the last stretch only,
+    # and the next run verifies those files on disk instead of fetching them again.
+    from rayvision_cli import sync_state
+    from rayvision_cli.commands import sync_output
+    from rayvision_cli.main import main
+
+    monkeypatch.setenv("RAYVISION_CONFIG_FILE", cli.config_file)
+    monkeypatch.setattr(sync_state, "CHECKPOINT_FILES", 5)
+    dest = str(tmp_path / "out")
+    crashed = []
+    real_flush, real_call = sync_state.FileState.flush, sync_output._Recorder.__call__
+
+    def flush(self, task_id):
+        if not crashed:
+            real_flush(self, task_id)
+
+    def call(self, event):
+        real_call(self, event)
+        if event.kind == "file_done" and self.fetched >= 13 and not crashed:
+            # From here on nothing reaches the checkpoint, as if the process had died; the
+            # failing callback stops the download like the death would.
+            crashed.append(event.path)
+            raise RuntimeError("the process dies here")
+
+    monkeypatch.setattr(sync_state.FileState, "flush", flush)
+    monkeypatch.setattr(sync_output._Recorder, "__call__", call)
+    assert main(["--profile", "sandbox", "--json", "sync-output", rendered_task, "--once",
+                 "--dest", dest]) == exit_codes.ERROR
+    first = _fetched(capsys.readouterr().out)
+    saved = sync_state.FileState(os.path.join(dest, ".rayvision-sync")).files(rendered_task)
+    assert 13 <= len(first) < 48 and len(saved) % 5 == 0
+    unsaved = set(first) - set(saved)
+    assert 0 < len(unsaved) < 5 + 4  # the open stretch (+ files the other workers finished)
+    monkeypatch.setattr(sync_state.FileState, "flush", real_flush)
+    monkeypatch.setattr(sync_output._Recorder, "__call__", real_call)
+    assert main(["--profile", "sandbox", "--json", "sync-output", rendered_task,
+                 "--dest", dest]) == exit_codes.OK
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    again = [(e["path"], e["state"]) for e in events if e["event"] == "file"
+             and e["path"] in first and e["state"] in ("done", "skipped")]
+    assert sorted(path for path, _ in again) == sorted(unsaved)  # only those are looked at
+    assert set(state for _, state in again) == {"skipped"}  # and found on disk, not fetched
+    assert len(_storage_files(dest)) == 48
+
+
+def test_a_task_the_farm_does_not_know_is_reported_once_and_no_longer_followed(
+        cli, farm, rendered_task, tmp_path):
+    # A task deleted on the farm: reported once as not found (exit 1, as `download` of an
+    # unknown id), dropped from the tasks followed; the command ends with the others.
+    import threading
+
+    from rayvision_cli.sync_state import FileState
+
+    gone = submit(cli, frames="1-2", layers="")
+    assert cli("--profile", "sandbox", "wait", gone, "--interval", "0.2").code == 0
+    assert cli("--profile", "sandbox", "delete", gone).code == exit_codes.OK
+    dest = tmp_path / "out"
+    # Another process holds the live task's lock for a few passes: the command must keep
+    # following it, without reporting the deleted task again on each pass.
+    holder = FileState(str(dest / ".rayvision-sync"))
+    assert holder.acquire(rendered_task)
+    timer = threading.Timer(1.5, holder.release, args=(rendered_task,))
+    timer.start()
+    try:
+        result = cli("--profile", "sandbox", "--json", "sync-output", gone, rendered_task,
+                     "--dest", str(dest), "--interval", "0.2", timeout=60)
+    finally:
+        timer.join()
+    assert result.code == exit_codes.ERROR, result
+    events = result.events()
+    errors = [e for e in events if e["event"] == "error"]
+    assert len(errors) == 1 and errors[0]["task_id"] == gone, result
+    assert "task {0} not found".format(gone) in errors[0]["message"]
+    assert sum(1 for e in events if e["event"] == "lock" and e["state"] == "busy") >= 2
+    final = [e for e in events if e["event"] == "result"][0]
+    assert final["complete"] == [rendered_task] and final["pending"] == []
+    assert final["not_found"] == [gone]
+    assert events[-1]["event"] == "end" and events[-1]["exit_code"] == exit_codes.ERROR
+    # Alone, it ends the command at once.
+    alone = cli("--profile", "sandbox", "--json", "sync-output", gone, "--dest", str(dest),
+                "--interval", "0.2", timeout=60)
+    assert alone.code == exit_codes.ERROR, alone
+    assert [e["task_id"] for e in alone.events() if e["event"] == "error"] == [gone]

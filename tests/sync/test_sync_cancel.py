@@ -173,3 +173,80 @@ def test_raising_progress_callback_ignored_when_asked(api, farm, sync_env, sync_
     out, data = _output_files(farm)
     assert download.download(server_path=out, local_path=str(sync_env / "ok")) is True
     assert download.last_result.files_transferred == 2
+
+
+class _FailsWhenDone(object):
+    """Cancels the job as it starts; raises on ``job_done`` (a plugin's clean-up bug)."""
+
+    def __init__(self, token):
+        self.token = token
+
+    def __call__(self, event):
+        if event.kind == "job_start":
+            self.token.cancel("cancelled by the test")
+        elif event.kind == "job_done":
+            raise ValueError("plugin bug at job_done")
+
+
+def _count_closes(monkeypatch, engine):
+    closes = []
+    real_close = engine.client.close
+    monkeypatch.setattr(engine.client, "close", lambda: (closes.append(1), real_close()))
+    return closes
+
+
+@pytest.mark.parametrize("direction", ["upload", "download"])
+def test_callback_failing_at_job_done_keeps_the_error_in_flight_and_closes(
+        api, farm, sync_env, monkeypatch, direction):
+    # The job_done report runs while the job's own error is on its way out: the callback's
+    # failure must neither replace that error nor skip closing the keep-alive connections.
+    from rayvision_sync.progress import ProgressReporter
+
+    token = CancelToken()
+    progress = ProgressReporter(direction, _FailsWhenDone(token), show=False,
+                                cancel_token=token)
+    if direction == "upload":
+        engine = RayvisionUpload(api).engine
+        closes = _count_closes(monkeypatch, engine)
+        _, pairs = _upload_job(sync_env)
+        with pytest.raises(RayvisionCancelledError) as info:
+            engine.upload_pairs("input_bid", pairs, progress=progress)
+    else:
+        engine = RayvisionDownload(api).engine
+        out, _ = _output_files(farm)
+        items = engine.list("output_bid", storage_path(out))
+        closes = _count_closes(monkeypatch, engine)
+        with pytest.raises(RayvisionCancelledError) as info:
+            engine.download_items("output_bid", items, storage_path(out),
+                                  str(sync_env / "dl"), progress=progress)
+    assert info.value.reason == "cancelled by the test"
+    assert closes == [1]
+    assert isinstance(progress.callback_error, ProgressCallbackError)
+
+
+@pytest.mark.parametrize("direction", ["upload", "download"])
+def test_callback_failing_at_job_done_alone_raises_it_after_closing(
+        api, farm, sync_env, monkeypatch, direction):
+    def broken(event):
+        if event.kind == "job_done":
+            raise ValueError("plugin bug at job_done")
+
+    from rayvision_sync.progress import ProgressReporter
+
+    progress = ProgressReporter(direction, broken, show=False)
+    if direction == "upload":
+        engine = RayvisionUpload(api).engine
+        closes = _count_closes(monkeypatch, engine)
+        _, pairs = _upload_job(sync_env)
+        with pytest.raises(ProgressCallbackError) as info:
+            engine.upload_pairs("input_bid", pairs, progress=progress)
+    else:
+        engine = RayvisionDownload(api).engine
+        out, _ = _output_files(farm)
+        items = engine.list("output_bid", storage_path(out))
+        closes = _count_closes(monkeypatch, engine)
+        with pytest.raises(ProgressCallbackError) as info:
+            engine.download_items("output_bid", items, storage_path(out),
+                                  str(sync_env / "dl"), progress=progress)
+    assert isinstance(info.value.__cause__, ValueError)
+    assert closes == [1]

@@ -105,7 +105,13 @@ def test_temporary_drops_sqlite_records(api, sync_env, tmp_path):
     upload_json = write_upload_json(work, [(make_file(work / "a.png", 10), unique("p") + "/a")])
     upload = RayvisionUpload(api, db_config_path=str(ini))
     upload.upload_asset(upload_json)
-    store = SqliteRecordStore(str(sync_env / "db" / "db" / "c1.db"))
+    assert upload.last_result.files_transferred == 1
+    # The store the HTTP engine really uses: <db dir>/records/<user>_<domain>_<bid>.db.
+    db_file = sync_env / "db" / "records" / "{0}_{1}_{2}.db".format(
+        api.user_info["user_id"], api.connect.domain.replace(":", "_"),
+        api.user_info["input_bid"])
+    assert str(db_file) == upload.records_path() and db_file.exists()
+    store = SqliteRecordStore(str(db_file))
     assert store.count() == 0
     store.close()
     upload.upload_asset(upload_json)
@@ -536,3 +542,42 @@ def test_unusable_sqlite_folder_does_not_stop_uploads(api, farm, sync_env, tmp_p
         write_upload_json(work, [(local, server)]))
     assert read(on_farm(farm, "input", server)) == read(local)
     assert "without the record database" in sync_log.text
+
+
+@pytest.mark.parametrize("how", ["download", "auto_download",
+                                 "auto_download_after_task_completed"])
+def test_strict_download_refuses_files_without_digest(api, farm, sync_env, monkeypatch, how):
+    # docs/sync.md: download(..., strict=True) refuses a job with a file the storage gives no
+    # SHA-256 for; without strict it is downloaded and reported unverified.
+    from rayvision_sync.exception import UnverifiedFileError
+    from rayvision_sync.paths import storage_path
+
+    out = unique("out")
+    target = on_farm(farm, "output", out + "/l1/a.png")
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as handle:
+        handle.write(b"frame" * 100)
+    real_list = HttpTransferEngine.list
+
+    def without_digests(self, bid_key, folder, stop=None):
+        return [item._replace(sha256=None) for item in real_list(self, bid_key, folder, stop)]
+
+    monkeypatch.setattr(HttpTransferEngine, "list", without_digests)
+    download = RayvisionDownload(api)
+    dest = sync_env / "strict"
+    if how != "download":
+        # A task that has ended: the loop downloads its output folder once.
+        download.settle_time = 0
+        monkeypatch.setattr(download.manage_task, "task_state", lambda task_id: "ended")
+        monkeypatch.setattr(download, "_output_names", lambda ids, server: [out])
+
+    def call(**kwargs):
+        if how == "download":
+            return download.download(server_path=out, local_path=str(dest), **kwargs)
+        return getattr(download, how)([1], sleep_time=0, local_path=str(dest), **kwargs)
+
+    with pytest.raises(UnverifiedFileError):
+        call(strict=True)
+    assert not dest.exists() or os.listdir(str(dest)) == []
+    assert call() is True
+    assert download.last_result.unverified == [storage_path(out) + "/l1/a.png"]

@@ -126,3 +126,25 @@ def test_rate_limiter_paces_bytes():
         limiter.consume(10 * 1024)
     # The first piece goes at once; the other three wait 0.1 s each.
     assert time.monotonic() - started >= 0.28
+
+
+def test_bars_closed_when_the_callback_raises_on_job_done(monkeypatch):
+    import tqdm
+
+    original, bars = tqdm.tqdm, []
+
+    def to_stream(*args, **kwargs):
+        kwargs["file"] = io.StringIO()
+        bars.append(original(*args, **kwargs))
+        return bars[-1]
+
+    def broken(event):
+        if event.kind == "job_done":
+            raise RuntimeError("plugin bug")
+
+    monkeypatch.setattr(tqdm, "tqdm", to_stream)
+    reporter = ProgressReporter("upload", broken, show=True)
+    reporter.start(1, 1)
+    with pytest.raises(ProgressCallbackError):
+        reporter.done()
+    assert len(bars) == 2 and all(bar.disable for bar in bars)  # tqdm marks closed bars

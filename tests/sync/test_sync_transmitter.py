@@ -414,3 +414,19 @@ def test_retry_wait_ends_on_a_cancel_token_given_by_position(api, standin, sync_
         # upload_asset(upload_json_path, max_speed, is_db, verify, cancel_token)
         upload.upload_asset(upload_json, None, True, None, token)
     assert time.monotonic() - started < 10
+
+
+def test_transmitter_download_refuses_strict(api, standin, sync_env):
+    # The transmitter verifies nothing the caller can see (it reports no digests): strict
+    # cannot be honoured, and is refused before anything runs.
+    from rayvision_api.exception import RayvisionArgumentError
+    from rayvision_sync.download import RayvisionDownload
+
+    download = RayvisionDownload(api, engine="transmitter", transmitter_exe=standin.path)
+    with pytest.raises(RayvisionArgumentError, match="strict"):
+        download.download(server_path="6419169_demo_scenc/l_ayer2",
+                          local_path=str(sync_env / "dl"), strict=True)
+    assert not (standin.folder / "calls.jsonl").exists()
+    download.download(server_path="6419169_demo_scenc/l_ayer2", local_path=str(sync_env / "dl"),
+                      strict=False)
+    assert standin.calls()[-1]["argv"][6] == "download_files"

@@ -14,6 +14,11 @@ from rayvision_api.exception import RayvisionAPIError, RayvisionCancelledError, 
 # Business codes of the API that mean "your credentials or signature are refused".
 _AUTH_CODES = frozenset(range(602, 620))
 
+# Codes of rayvision_sync that mean "db_config.ini is at fault" (DbConfigError, and
+# UnsupportedDatabaseError for its [DATABASE_CONFIG] type): a bad configuration file, which
+# the command line treats as the caller's argument (exit 3), not as a failed operation.
+_CONFIG_FILE_CODES = frozenset((200030, 200031))
+
 # What OpenSSL says when the other side answers in plain HTTP (versions differ).
 _PLAIN_HTTP_SIGNS = ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure",
                      "packet length too long", "http request")
@@ -118,6 +123,10 @@ def explain(exc: BaseException) -> Explanation:
                            if url else str(exc.error), "")
     if isinstance(exc, RayvisionCancelledError):
         return Explanation("interrupted", exc.error_code, str(exc.error), "")
+    if isinstance(exc, RayvisionError) and exc.error_code in _CONFIG_FILE_CODES:
+        return Explanation("argument", exc.error_code, str(exc.error),
+                           "fix the file it names (see db_config.ini in "
+                           "docs/configuration.md)")
     if isinstance(exc, RayvisionError):
         kind = "argument" if isinstance(exc, (TypeError, KeyError)) else "sdk"
         return Explanation(kind, exc.error_code, str(getattr(exc, "error", exc)), "")

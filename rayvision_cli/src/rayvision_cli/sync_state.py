@@ -7,7 +7,11 @@ checkpoint records. Two backends:
 
 - files (default): ``<state dir>/task-<id>.lock`` (an OS file lock, released when the
   process dies) and ``task-<id>.json`` (written atomically). The state dir is below the
-  download folder, so processes on machines sharing that folder share the state.
+  download folder, so processes on machines sharing that folder share the state. Files are
+  recorded in stretches (:data:`CHECKPOINT_FILES` files or :data:`CHECKPOINT_SECONDS`),
+  and always when the lock is released: rewriting the whole JSON per file made a task's
+  recording quadratic. A crash loses at most the last stretch, whose files the next pass
+  finds on disk and verifies instead of fetching them again.
 - redis (``--store redis://host:port/db`` or the profile's ``record_store``): a ``SET NX PX``
   lock renewed while held, and a hash of downloaded files per task.
 """
@@ -16,11 +20,16 @@ import json
 import os
 import socket
 import threading
+import time
 import uuid
 from typing import Any, Dict, Optional
 
 from rayvision_api.utils import write_text_atomic
 
+#: Files recorded between two checkpoint writes (at most; see :class:`FileState`).
+CHECKPOINT_FILES = 200
+#: Seconds after which recorded files are written even if the stretch is not full.
+CHECKPOINT_SECONDS = 5.0
 #: Seconds a redis lock lives without renewal (a crashed holder frees it after this).
 REDIS_LOCK_TTL = 60.0
 
@@ -50,6 +59,9 @@ class FileState(object):
         self.folder = folder
         os.makedirs(folder, exist_ok=True)
         self._locks: Dict[str, Any] = {}
+        # Files recorded but not yet written, and when the task's checkpoint was last written.
+        self._unsaved: Dict[str, Dict[str, str]] = {}
+        self._saved_at: Dict[str, float] = {}
 
     def _path(self, task_id: str, suffix: str) -> str:
         return os.path.join(self.folder, "task-{0}{1}".format(task_id, suffix))
@@ -69,10 +81,13 @@ class FileState(object):
         return True
 
     def release(self, task_id: str) -> None:
-        """Release the task's lock (if this process holds it)."""
-        lock = self._locks.pop(task_id, None)
-        if lock is not None:
-            lock.release()
+        """Write what is left to record, then release the task's lock (if held)."""
+        try:
+            self.flush(task_id)
+        finally:
+            lock = self._locks.pop(task_id, None)
+            if lock is not None:
+                lock.release()
 
     def _load(self, task_id: str) -> dict:
         try:
@@ -89,13 +104,32 @@ class FileState(object):
 
     def files(self, task_id: str) -> Dict[str, str]:
         """Storage path -> ``size:sha256`` of the files already downloaded."""
-        return dict(self._load(task_id)["files"])
+        files = dict(self._load(task_id)["files"])
+        files.update(self._unsaved.get(task_id, {}))
+        return files
 
     def add_files(self, task_id: str, entries: Dict[str, str]) -> None:
-        """Record downloaded files (hold the lock)."""
-        data = self._load(task_id)
-        data["files"].update(entries)
-        write_json_atomic(self._path(task_id, ".json"), data)
+        """Record downloaded files (hold the lock); written by stretches, see :meth:`flush`."""
+        unsaved = self._unsaved.setdefault(task_id, {})
+        unsaved.update(entries)
+        started = self._saved_at.setdefault(task_id, time.monotonic())
+        if len(unsaved) >= CHECKPOINT_FILES or time.monotonic() - started >= CHECKPOINT_SECONDS:
+            self.flush(task_id)
+
+    def flush(self, task_id: str) -> None:
+        """Write the files recorded since the last write (hold the lock); nothing if none."""
+        unsaved = self._unsaved.pop(task_id, None)
+        if not unsaved:
+            return
+        try:
+            data = self._load(task_id)
+            data["files"].update(unsaved)
+            write_json_atomic(self._path(task_id, ".json"), data)
+        except BaseException:
+            # Kept for the next write (the release, or the next stretch).
+            self._unsaved.setdefault(task_id, {}).update(unsaved)
+            raise
+        self._saved_at[task_id] = time.monotonic()
 
     def is_complete(self, task_id: str) -> bool:
         """Whether the task ended and every file of it is recorded."""
@@ -103,6 +137,7 @@ class FileState(object):
 
     def mark_complete(self, task_id: str) -> None:
         """Record that the task is complete: later passes skip it."""
+        self.flush(task_id)
         data = self._load(task_id)
         data["complete"] = True
         write_json_atomic(self._path(task_id, ".json"), data)
@@ -179,6 +214,9 @@ class RedisState(object):
         if entries:
             # redis types the mapping with an invariant key type a Dict[str, str] cannot meet.
             self.client.hset(self._key(task_id, "files"), mapping=entries)  # type: ignore[arg-type]
+
+    def flush(self, task_id: str) -> None:
+        """Nothing to do: each file is one ``HSET``, which costs no more as a task grows."""
 
     def is_complete(self, task_id: str) -> bool:
         """Whether the task ended and every file of it is recorded."""

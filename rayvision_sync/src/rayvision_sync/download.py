@@ -143,7 +143,7 @@ class RayvisionDownload(object):
                  download_filename_format: Union[str, bool] = "true",
                  local_path: Optional[str] = None,
                  server_path: Optional[Union[str, List[str]]] = None,
-                 cancel_token: Optional[CancelToken] = None) -> bool:
+                 cancel_token: Optional[CancelToken] = None, strict: bool = False) -> bool:
         """Download the output of tasks, or a storage folder.
 
         Args:
@@ -159,6 +159,10 @@ class RayvisionDownload(object):
                 (default: the constructor's). A file not finished stays as a partial file
                 beside its destination, which the next download continues; the
                 destination itself is only ever written complete.
+            strict (bool): Refuse a folder that holds a file the storage gives no SHA-256
+                for (``UnverifiedFileError``, nothing of that folder written) instead of
+                downloading it unverified. HTTP engine only: the transmitter reports no
+                digests, so ``strict=True`` with it raises ``RayvisionArgumentError``.
 
         Returns:
             bool: True.
@@ -166,11 +170,13 @@ class RayvisionDownload(object):
         Raises:
             RayvisionCancelledError: The cancel token was cancelled.
             ProgressCallbackError: The progress callback raised.
+            UnverifiedFileError: ``strict`` and a file has no digest.
+            RayvisionArgumentError: ``strict`` with the transmitter engine.
         """
         self.check_params(task_id_list, server_path)
         self._run_download(task_id_list, self._check_local_path(local_path), max_speed,
                            print_log, download_filename_format, server_path,
-                           cancel_token=cancel_token)
+                           cancel_token=cancel_token, strict=strict)
         return True
 
     def _token(self, cancel_token: Optional[CancelToken]) -> Optional[CancelToken]:
@@ -195,9 +201,11 @@ class RayvisionDownload(object):
                       print_log: bool = True,
                       download_filename_format: Union[str, bool] = "true",
                       server_path: Optional[Union[str, Sequence[str]]] = None,
-                      cancel_token: Optional[CancelToken] = None) -> TransferResult:
+                      cancel_token: Optional[CancelToken] = None,
+                      strict: bool = False) -> TransferResult:
         """Download every output folder of the tasks (or ``server_path``)."""
         keep_path = keep_path_flag(download_filename_format)
+        self._check_strict(strict)
         token = self._token(cancel_token)
         total = TransferResult()
         for name in self._output_names(task_id_list, server_path):
@@ -209,7 +217,8 @@ class RayvisionDownload(object):
             try:
                 total.merge(self.engine.download(
                     "output_bid", name, local_path, keep_path, max_speed,
-                    progress=progress, digests=self._digests, print_log=print_log))
+                    progress=progress, digests=self._digests, print_log=print_log,
+                    strict=strict))
             except TransferError as exc:
                 failed = getattr(exc, "result", None)
                 if failed is not None:
@@ -218,6 +227,14 @@ class RayvisionDownload(object):
                 raise
         self.last_result = total
         return total
+
+    def _check_strict(self, strict: bool) -> None:
+        """Refuse ``strict`` where it cannot be honoured (before anything is downloaded)."""
+        if strict and self.engine.name != "http":
+            raise RayvisionArgumentError(
+                "strict=True needs the http engine: the {0} engine reports no SHA-256 of "
+                "the files it downloads, so it cannot refuse the unverified ones".format(
+                    self.engine.name))
 
     def _poll(self, missing: Any, task_id: Any) -> Any:
         """State of a task; a task unknown to the farm for too long is dropped."""
@@ -255,7 +272,7 @@ class RayvisionDownload(object):
                       sleep_time: float = 10,
                       download_filename_format: Union[str, bool] = "true",
                       local_path: Optional[str] = None,
-                      cancel_token: Optional[CancelToken] = None) -> bool:
+                      cancel_token: Optional[CancelToken] = None, strict: bool = False) -> bool:
         """Automatic download: every pass downloads the frames finished so far.
 
         A task leaves the loop after the pass that follows its end (so its last frames are
@@ -270,21 +287,25 @@ class RayvisionDownload(object):
             local_path (str): Download folder (default ``~/renderfarm_sdk``).
             cancel_token (CancelToken, optional): Ends the loop within a second, between
                 polls or in the middle of a download (default: the constructor's).
+            strict (bool): See :meth:`download`.
 
         Returns:
             bool: True.
 
         Raises:
             RayvisionCancelledError: The cancel token was cancelled.
+            UnverifiedFileError: ``strict`` and a file has no digest.
+            RayvisionArgumentError: ``strict`` with the transmitter engine.
         """
         return self._download_loop(task_id_list, local_path, sleep_time, True, max_speed,
-                                   print_log, download_filename_format, cancel_token)
+                                   print_log, download_filename_format, cancel_token, strict)
 
     def auto_download_after_task_completed(
             self, task_id_list: Optional[Sequence["TaskId"]] = None,
             max_speed: Optional[Union[str, int]] = None, print_log: bool = True,
             sleep_time: float = 10, download_filename_format: Union[str, bool] = "true",
-            local_path: Optional[str] = None, cancel_token: Optional[CancelToken] = None) -> bool:
+            local_path: Optional[str] = None, cancel_token: Optional[CancelToken] = None,
+            strict: bool = False) -> bool:
         """Download each task once it has ended. The caller's list is not modified.
 
         Args:
@@ -296,27 +317,32 @@ class RayvisionDownload(object):
             local_path (str): Download folder (default ``~/renderfarm_sdk``).
             cancel_token (CancelToken, optional): Ends the loop within a second (default:
                 the constructor's).
+            strict (bool): See :meth:`download`.
 
         Returns:
             bool: True.
 
         Raises:
             RayvisionCancelledError: The cancel token was cancelled.
+            UnverifiedFileError: ``strict`` and a file has no digest.
+            RayvisionArgumentError: ``strict`` with the transmitter engine.
         """
         return self._download_loop(task_id_list, local_path, sleep_time, False, max_speed,
-                                   print_log, download_filename_format, cancel_token)
+                                   print_log, download_filename_format, cancel_token, strict)
 
     def _download_loop(self, task_id_list: Optional[Sequence["TaskId"]],
                        local_path: Optional[str], sleep_time: float, every_pass: bool,
                        max_speed: Optional[Union[str, int]], print_log: bool,
                        download_filename_format: Union[str, bool],
-                       cancel_token: Optional[CancelToken] = None) -> bool:
+                       cancel_token: Optional[CancelToken] = None,
+                       strict: bool = False) -> bool:
         """Poll the tasks until each has ended, downloading every pass or once at the end.
 
         The caller's list is not modified.
         """
         pending = list(task_id_list or [])
         local_path = self._check_local_path(local_path)
+        self._check_strict(strict)  # at once, not after the first task has ended
         token = self._token(cancel_token)
         what = "download loop of tasks {0}".format(", ".join(str(task) for task in pending))
         missing: Dict[Hashable, int] = {}
@@ -334,7 +360,7 @@ class RayvisionDownload(object):
                     try:
                         total.merge(self._run_download([task_id], local_path, max_speed,
                                                        print_log, download_filename_format,
-                                                       cancel_token=token))
+                                                       cancel_token=token, strict=strict))
                     except RayvisionCancelledError as error:
                         # Said as the loop the caller started, whichever step it stopped in.
                         raise RayvisionCancelledError(what, error.reason) from error

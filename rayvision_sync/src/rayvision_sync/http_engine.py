@@ -277,10 +277,10 @@ class HttpTransferEngine(object):
 
                 _gather(futures, count, progress, "upload of {0} files".format(
                     len(plan.transfers)))
-        finally:
-            saver.flush()
-            progress.done()
-            self.close()
+        except BaseException:
+            self._end_job(progress, True, saver)
+            raise
+        self._end_job(progress, False, saver)
         self._summary("upload", result, print_log)
         if result.failures:
             raise _with_result(TransferError(
@@ -518,9 +518,10 @@ class HttpTransferEngine(object):
                 _gather(futures, lambda future: self._count_download(
                     result, futures[future], future, progress), progress,
                     "download of {0} files".format(len(todo)))
-        finally:
-            progress.done()
-            self.close()
+        except BaseException:
+            self._end_job(progress, True)
+            raise
+        self._end_job(progress, False)
         self._summary("download", result, print_log)
         if result.failures:
             raise _with_result(TransferError(
@@ -528,6 +529,30 @@ class HttpTransferEngine(object):
                     len(result.failures), result.files_total, _first_failures(result))),
                 result)
         return result
+
+    def _end_job(self, progress: ProgressReporter, failing: bool,
+                 saver: Optional["_RecordSaver"] = None) -> None:
+        """Record what finished, report ``job_done`` and close the connections, come what may.
+
+        Each step runs even when one before it raises, and the connections are closed last
+        in any case. When the job is already ``failing``, a progress callback that raises on
+        ``job_done`` is logged instead of replacing the job's own error; otherwise its
+        :class:`ProgressCallbackError` is raised (after the close).
+        """
+        try:
+            try:
+                if saver is not None:
+                    saver.flush()
+            finally:
+                try:
+                    progress.done()
+                except ProgressCallbackError as error:
+                    if not failing:
+                        raise
+                    LOGGER.warning("%s (the job had already failed; its own error is "
+                                   "raised)", error.error)
+        finally:
+            self.close()
 
     @staticmethod
     def _count_download(result: TransferResult, planned: Tuple["ListedFile", str], future: "Future",

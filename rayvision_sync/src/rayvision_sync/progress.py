@@ -217,8 +217,11 @@ class ProgressReporter(object):
     def done(self) -> None:
         """The job ended; close the bars."""
         with self._lock:
-            self._emit(JOB_DONE)
-            if self._bars:
-                for bar in self._bars:
-                    bar.close()
-                self._bars = None
+            try:
+                self._emit(JOB_DONE)
+            finally:
+                # A callback raising on job_done must not leave the bars on the terminal.
+                if self._bars:
+                    for bar in self._bars:
+                        bar.close()
+                    self._bars = None

@@ -14,7 +14,7 @@ from rayvision_api.cancel import pause
 from rayvision_api.diagnose import explain
 from rayvision_api.exception import RayvisionCancelledError
 from rayvision_cli import client, exit_codes
-from rayvision_cli.commands.tasks import fetch, list_tasks, task_ids
+from rayvision_cli.commands.tasks import TaskNotFoundError, fetch, list_tasks, task_ids
 from rayvision_cli.events import Output
 from rayvision_cli.progress import ProgressBridge
 from rayvision_cli.sync_state import FileState, RedisState, holder_name, write_json_atomic
@@ -85,7 +85,10 @@ class StatusFile(object):
 
 
 class _Recorder(object):
-    """Records each downloaded file in the checkpoint as soon as it lands."""
+    """Records each downloaded file in the checkpoint as soon as it lands.
+
+    The state writes them by stretches (``FileState``); the caller flushes at the end.
+    """
 
     def __init__(self, state: Any, task_id: str, fingerprints: Dict[str, str],
                  bridge: ProgressBridge) -> None:
@@ -140,8 +143,13 @@ def sync_task(api: Any, downloader: Any, state: Any, task_id: str, dest: str, ou
                                                   for item in todo), bridge)
         progress = ProgressReporter("download", recorder, show=False,
                                     cancel_token=downloader.cancel_token)
-        engine.download_items("output_bid", todo, storage_path(name), dest, True, max_speed,
-                              progress, print_log=False)
+        try:
+            engine.download_items("output_bid", todo, storage_path(name), dest, True,
+                                  max_speed, progress, print_log=False)
+        finally:
+            # The checkpoint is written by stretches: the end of a download, or its failure,
+            # ends the current one.
+            state.flush(task_id)
         fetched += recorder.fetched
     recorded = state.files(task_id)
     complete = final and all(recorded.get(path) == value for path, value in expected.items())
@@ -161,7 +169,7 @@ def _pass(api: Any, downloader: Any, state: Any, ids: Optional[List[str]], dest:
         candidates = [entry["task_id"] for entry in list_tasks(api, ACCOUNT_TASKS)]
     else:
         candidates = list(ids)
-    outcome: Dict[str, Any] = {"complete": [], "pending": [], "errors": 0}
+    outcome: Dict[str, Any] = {"complete": [], "pending": [], "not_found": [], "errors": 0}
     for task_id in candidates:
         try:
             complete, acquired = state.is_complete(task_id), False
@@ -188,6 +196,13 @@ def _pass(api: Any, downloader: Any, state: Any, ids: Optional[List[str]], dest:
                                  max_speed)
         except (KeyboardInterrupt, RayvisionCancelledError):
             raise
+        except TaskNotFoundError as exc:
+            # Deleted on the farm: it will never be complete, so it is no longer followed
+            # (reported this once; the caller drops it).
+            _task_failed(output, status, outcome, task_id, exc)
+            status.task(task_id, not_found=True)
+            outcome["not_found"].append(task_id)
+            continue
         except Exception as exc:  # one task's failure must not stop the others
             _task_failed(output, status, outcome, task_id, exc)
             complete = False
@@ -210,7 +225,11 @@ def _task_failed(output: Output, status: StatusFile, outcome: Dict[str, Any], ta
 
 def follow_tasks(args: Any, output: Output, api: Any, ids: Optional[List[str]],
                  dest: str) -> int:
-    """Run passes until every task is complete (or once, or forever for the account)."""
+    """Run passes until every task is complete (or once, or forever for the account).
+
+    A named task the farm does not know is reported once and no longer followed; it makes
+    the exit code 1.
+    """
     from rayvision_sync.download import RayvisionDownload
 
     settings = client.settings(args)
@@ -231,19 +250,25 @@ def follow_tasks(args: Any, output: Output, api: Any, ids: Optional[List[str]],
     output.emit("phase", phase="sync", dest=dest, status_file=status_path, backend=state.kind)
     output.info("syncing to {0} (status: {1})".format(dest, status_path))
     state_name = "interrupted"
+    not_found: List[str] = []
     try:
         while True:
             outcome = _pass(api, downloader, state, ids, dest, output, status, max_speed)
+            not_found.extend(outcome["not_found"])
+            if ids is not None:
+                ids = [task_id for task_id in ids if task_id not in outcome["not_found"]]
             status.data["passes"] += 1
             status.save()
             finished = ids is not None and not outcome["pending"]
             if finished or once:
                 state_name = "finished" if finished else "pass-done"
-                code = exit_codes.ERROR if outcome["errors"] else exit_codes.OK
+                code = exit_codes.ERROR if outcome["errors"] or not_found else exit_codes.OK
                 output.emit("result", command="sync-output", complete=outcome["complete"],
-                            pending=outcome["pending"], errors=outcome["errors"])
-                output.result("complete: {0}; pending: {1}".format(
-                    " ".join(outcome["complete"]) or "-", " ".join(outcome["pending"]) or "-"))
+                            pending=outcome["pending"], errors=outcome["errors"],
+                            not_found=not_found)
+                output.result("complete: {0}; pending: {1}{2}".format(
+                    " ".join(outcome["complete"]) or "-", " ".join(outcome["pending"]) or "-",
+                    "; not found: " + " ".join(not_found) if not_found else ""))
                 return code
             pause(downloader.cancel_token, interval, "sync-output")
     finally:

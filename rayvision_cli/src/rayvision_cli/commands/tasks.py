@@ -68,14 +68,29 @@ def task_ids(values: List[str]) -> List[int]:
     return ids
 
 
+class TaskNotFoundError(RayvisionError):
+    """The farm does not know these tasks (never there, or deleted); ``task_ids`` names them.
+
+    A :class:`RayvisionError` with code 1000002, as before (exit 1).
+    """
+
+    def __init__(self, task_ids: List[str], domain: str) -> None:
+        super(TaskNotFoundError, self).__init__(1000002, "task {0} not found on {1}".format(
+            ", ".join(task_ids), domain))
+        self.task_ids = list(task_ids)
+
+
 def fetch(api: Any, ids: List[int]) -> List[Dict[str, Any]]:
-    """Rows of the given tasks, in the order asked; an unknown id is an error."""
+    """Rows of the given tasks, in the order asked; an unknown id is an error.
+
+    Raises:
+        TaskNotFoundError: The farm does not know some of the ids.
+    """
     items = (api.query.task_info(ids) or {}).get("items") or []
     by_id = dict((str(item.get("id")), item) for item in items)
     missing = [str(task_id) for task_id in ids if str(task_id) not in by_id]
     if missing:
-        raise RayvisionError(1000002, "task {0} not found on {1}".format(
-            ", ".join(missing), api.connect.domain))
+        raise TaskNotFoundError(missing, api.connect.domain)
     return [task_status.row(by_id[str(task_id)]) for task_id in ids]
 
 
