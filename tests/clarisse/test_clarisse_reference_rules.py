@@ -141,3 +141,22 @@ Context "scene" {
     assert not result.errors and not result.tips
     assert sorted(result.asset["Normal"]) == ["project://scene/pair.filename[0]",
                                               "project://scene/pair.filename[1]"]
+
+
+def _image_names(result):
+    return sorted(entry["name"] for entry in result.scene_info["image_node"])
+
+
+def test_a_project_referenced_twice_renders_its_images_in_both_contexts(tmp_path):
+    (tmp_path / "refs").mkdir()
+    write_project(tmp_path / "refs" / "asset.project",
+                  'Context "geo" {\n    Image {\n        name "img"\n'
+                  '        first_frame 1\n        last_frame 2\n    }\n}\n')
+    main = write_project(tmp_path / "shot.project",
+                         'Context "scene" {\n'
+                         '    Context "a" {\n        filename "$PDIR/refs/asset.project"\n    }\n'
+                         '    Context "b" {\n        filename "$PDIR/refs/asset.project"\n    }\n'
+                         '}\n')
+    result = analyse(main)
+    assert _image_names(result) == ["project://scene/a/geo/img", "project://scene/b/geo/img"]
+    assert uploads(result) == ["asset.project"]

@@ -198,7 +198,7 @@ def _analyse(project: Any, cg_file: Any, environ: Any, pruning: Any) -> Any:
     result = ClarisseResult()
     cache = DirectoryCache()
     objects: Dict[Any, Any] = {}
-    visited = set([os.path.normcase(os.path.abspath(cg_file))])
+    visited = frozenset([os.path.normcase(os.path.abspath(cg_file))])
     project_dir = os.path.dirname(os.path.abspath(cg_file))
     _walk_project(project.root, ROOT_PATH, project_dir, objects, result, cache, environ,
                   visited, depth=0, pruning=pruning)
@@ -354,7 +354,9 @@ def _follow_reference(block: Any, context_path: Any, project_dir: Any, variables
     identity = os.path.normcase(os.path.abspath(referenced))
     if identity in visited or depth >= MAX_REFERENCE_DEPTH:
         return
-    visited.add(identity)
+    # ``visited`` holds the projects of this chain only: a project referenced by two contexts
+    # is instanced twice by Clarisse (its images render in both), only a cycle is cut.
+    visited = visited | {identity}
     try:
         sub_project = read_for_analysis(referenced, pruning=pruning)
     except (ProjectFormatError, SceneInputError) as error:
