@@ -160,3 +160,19 @@ def test_a_project_referenced_twice_renders_its_images_in_both_contexts(tmp_path
     result = analyse(main)
     assert _image_names(result) == ["project://scene/a/geo/img", "project://scene/b/geo/img"]
     assert uploads(result) == ["asset.project"]
+
+
+def test_layers_a_referenced_project_names_by_full_name_are_its_own(tmp_path):
+    # In asset.project the layer is project://geo/lay; referenced under project://scene/a it
+    # is project://scene/a/geo/lay, and that is what the image renders.
+    (tmp_path / "refs").mkdir()
+    write_project(tmp_path / "refs" / "asset.project",
+                  'Context "geo" {\n    Image {\n        name "img"\n'
+                  '        layers "project://geo/lay"\n    }\n'
+                  '    Layer3d {\n        name "lay"\n    }\n}\n')
+    main = write_project(tmp_path / "shot.project",
+                         'Context "scene" {\n'
+                         '    Context "a" {\n        filename "$PDIR/refs/asset.project"\n    }\n'
+                         '}\n')
+    [image] = analyse(main).scene_info["image_node"]
+    assert [layer["name"] for layer in image["layers"]] == ["project://scene/a/geo/lay"]
