@@ -176,3 +176,15 @@ def test_layers_a_referenced_project_names_by_full_name_are_its_own(tmp_path):
                          '}\n')
     [image] = analyse(main).scene_info["image_node"]
     assert [layer["name"] for layer in image["layers"]] == ["project://scene/a/geo/lay"]
+
+
+def test_an_output_written_as_an_attribute_block_is_an_output_not_a_missing_input(tmp_path):
+    main = write_project(tmp_path / "shot.project",
+                         'Context "scene" {\n    Image {\n        name "img"\n'
+                         '        save_as {\n            value "$PDIR/out/img.####.exr"\n'
+                         '        }\n    }\n}\n')
+    result = analyse(main)
+    assert result.asset["Miss"] == {}
+    assert tips_code.MISSING_FILE not in result.tips
+    assert list(result.asset["Output"].values()) == ["$PDIR/out/img.####.exr"]
+    assert result.scene_info["image_node"][0]["output"] == "$PDIR/out/img.####.exr"

@@ -287,13 +287,16 @@ def _collect_files(full: Any, block: Any, variables: Any, project_dir: Any, resu
             # custom attributes: ``filename_open "x" { value "..." }`` -> treat value as file.
             if child.kind in INPUT_ATTRS and "value" in child.attrs:
                 child = _relabel(child)
+            elif child.kind in OUTPUT_ATTRS and "value" in child.attrs:
+                # ``save_as { value "..." }``: still the file the image writes.
+                child = _relabel(child, child.kind)
             stack.append((child, prefix + label + "."))
 
 
-def _relabel(block: Any) -> Any:
+def _relabel(block: Any, name: str = "filename") -> Any:
     copy = type(block)(block.kind, block.label, block.line)
     copy.attrs = dict(block.attrs)
-    copy.attrs["filename"] = copy.attrs.pop("value")
+    copy.attrs[name] = copy.attrs.pop("value")
     copy.children = list(block.children)
     return copy
 
