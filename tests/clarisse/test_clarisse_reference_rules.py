@@ -188,3 +188,25 @@ def test_an_output_written_as_an_attribute_block_is_an_output_not_a_missing_inpu
     assert tips_code.MISSING_FILE not in result.tips
     assert list(result.asset["Output"].values()) == ["$PDIR/out/img.####.exr"]
     assert result.scene_info["image_node"][0]["output"] == "$PDIR/out/img.####.exr"
+
+
+def test_a_custom_save_file_attribute_is_an_output(tmp_path):
+    # A custom attribute with the "save" file hint names a file written, as the DCC backend
+    # (VISUAL_HINT_FILENAME_SAVE) says: never a missing input.
+    main = write_project(tmp_path / "main.project", r'''Context "scene" {
+    MaterialOSL {
+        name "osl"
+        custom_attributes {
+            attribute_group "output" {
+                filename_save "bake_to" {
+                    value "$PDIR/bake/out.exr"
+                }
+            }
+        }
+    }
+}
+''')
+    result = analyse(main)
+    assert result.asset["Miss"] == {}
+    assert tips_code.MISSING_FILE not in result.tips
+    assert list(result.asset["Output"].values()) == ["$PDIR/bake/out.exr"]

@@ -53,7 +53,7 @@ INPUT_ATTRS = frozenset([
 #: Attributes that name files Clarisse writes.
 OUTPUT_ATTRS = frozenset([
     "save_as", "deep_output_path", "save_deep_as", "deep_save_as", "render_filename",
-    "output", "output_path", "log_file", "save_to", "image_save_as",
+    "output", "output_path", "log_file", "save_to", "image_save_as", "filename_save",
 ])
 #: Attributes whose value is never a file although it may look like one.
 _NOT_FILES = frozenset(["name", "layers", "comment", "active_camera", "renderer", "camera"])
