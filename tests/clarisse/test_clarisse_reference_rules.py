@@ -141,3 +141,72 @@ Context "scene" {
     assert not result.errors and not result.tips
     assert sorted(result.asset["Normal"]) == ["project://scene/pair.filename[0]",
                                               "project://scene/pair.filename[1]"]
+
+
+def _image_names(result):
+    return sorted(entry["name"] for entry in result.scene_info["image_node"])
+
+
+def test_a_project_referenced_twice_renders_its_images_in_both_contexts(tmp_path):
+    (tmp_path / "refs").mkdir()
+    write_project(tmp_path / "refs" / "asset.project",
+                  'Context "geo" {\n    Image {\n        name "img"\n'
+                  '        first_frame 1\n        last_frame 2\n    }\n}\n')
+    main = write_project(tmp_path / "shot.project",
+                         'Context "scene" {\n'
+                         '    Context "a" {\n        filename "$PDIR/refs/asset.project"\n    }\n'
+                         '    Context "b" {\n        filename "$PDIR/refs/asset.project"\n    }\n'
+                         '}\n')
+    result = analyse(main)
+    assert _image_names(result) == ["project://scene/a/geo/img", "project://scene/b/geo/img"]
+    assert uploads(result) == ["asset.project"]
+
+
+def test_layers_a_referenced_project_names_by_full_name_are_its_own(tmp_path):
+    # In asset.project the layer is project://geo/lay; referenced under project://scene/a it
+    # is project://scene/a/geo/lay, and that is what the image renders.
+    (tmp_path / "refs").mkdir()
+    write_project(tmp_path / "refs" / "asset.project",
+                  'Context "geo" {\n    Image {\n        name "img"\n'
+                  '        layers "project://geo/lay"\n    }\n'
+                  '    Layer3d {\n        name "lay"\n    }\n}\n')
+    main = write_project(tmp_path / "shot.project",
+                         'Context "scene" {\n'
+                         '    Context "a" {\n        filename "$PDIR/refs/asset.project"\n    }\n'
+                         '}\n')
+    [image] = analyse(main).scene_info["image_node"]
+    assert [layer["name"] for layer in image["layers"]] == ["project://scene/a/geo/lay"]
+
+
+def test_an_output_written_as_an_attribute_block_is_an_output_not_a_missing_input(tmp_path):
+    main = write_project(tmp_path / "shot.project",
+                         'Context "scene" {\n    Image {\n        name "img"\n'
+                         '        save_as {\n            value "$PDIR/out/img.####.exr"\n'
+                         '        }\n    }\n}\n')
+    result = analyse(main)
+    assert result.asset["Miss"] == {}
+    assert tips_code.MISSING_FILE not in result.tips
+    assert list(result.asset["Output"].values()) == ["$PDIR/out/img.####.exr"]
+    assert result.scene_info["image_node"][0]["output"] == "$PDIR/out/img.####.exr"
+
+
+def test_a_custom_save_file_attribute_is_an_output(tmp_path):
+    # A custom attribute with the "save" file hint names a file written, as the DCC backend
+    # (VISUAL_HINT_FILENAME_SAVE) says: never a missing input.
+    main = write_project(tmp_path / "main.project", r'''Context "scene" {
+    MaterialOSL {
+        name "osl"
+        custom_attributes {
+            attribute_group "output" {
+                filename_save "bake_to" {
+                    value "$PDIR/bake/out.exr"
+                }
+            }
+        }
+    }
+}
+''')
+    result = analyse(main)
+    assert result.asset["Miss"] == {}
+    assert tips_code.MISSING_FILE not in result.tips
+    assert list(result.asset["Output"].values()) == ["$PDIR/bake/out.exr"]

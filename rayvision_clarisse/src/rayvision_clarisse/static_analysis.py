@@ -53,7 +53,7 @@ INPUT_ATTRS = frozenset([
 #: Attributes that name files Clarisse writes.
 OUTPUT_ATTRS = frozenset([
     "save_as", "deep_output_path", "save_deep_as", "deep_save_as", "render_filename",
-    "output", "output_path", "log_file", "save_to", "image_save_as",
+    "output", "output_path", "log_file", "save_to", "image_save_as", "filename_save",
 ])
 #: Attributes whose value is never a file although it may look like one.
 _NOT_FILES = frozenset(["name", "layers", "comment", "active_camera", "renderer", "camera"])
@@ -149,13 +149,16 @@ class ClarisseResult(StaticFindings):
 
 
 class _Object(object):
-    __slots__ = ("full_name", "block", "context", "project_dir")
+    __slots__ = ("full_name", "block", "context", "project_dir", "root")
 
-    def __init__(self, full_name: Any, block: Any, context: Any, project_dir: Any) -> None:
+    def __init__(self, full_name: Any, block: Any, context: Any, project_dir: Any,
+                 root: str = ROOT_PATH) -> None:
         self.full_name = full_name
         self.block = block
         self.context = context
         self.project_dir = project_dir
+        # Where the object's project file is mounted: its full names are relative to it.
+        self.root = root
 
 
 def project_variables(project_dir: Any, environ: Any = None) -> Any:
@@ -198,7 +201,7 @@ def _analyse(project: Any, cg_file: Any, environ: Any, pruning: Any) -> Any:
     result = ClarisseResult()
     cache = DirectoryCache()
     objects: Dict[Any, Any] = {}
-    visited = set([os.path.normcase(os.path.abspath(cg_file))])
+    visited = frozenset([os.path.normcase(os.path.abspath(cg_file))])
     project_dir = os.path.dirname(os.path.abspath(cg_file))
     _walk_project(project.root, ROOT_PATH, project_dir, objects, result, cache, environ,
                   visited, depth=0, pruning=pruning)
@@ -212,7 +215,7 @@ def _analyse(project: Any, cg_file: Any, environ: Any, pruning: Any) -> Any:
 
 def _walk_project(block: Any, context_path: Any, project_dir: Any, objects: Any, result: Any,
                   cache: Any, environ: Any, visited: Any, depth: Any,
-                  pruning: Any = None) -> None:
+                  pruning: Any = None, root: str = ROOT_PATH) -> None:
     variables = project_variables(project_dir, environ)
     # join_path(context_path, name) for the objects, of which a context holds thousands
     base = join_path(context_path, "")
@@ -226,10 +229,10 @@ def _walk_project(block: Any, context_path: Any, project_dir: Any, objects: Any,
             _follow_reference(child, path, project_dir, variables, objects, result, cache,
                               environ, visited, depth, pruning)
             _walk_project(child, path, project_dir, objects, result, cache, environ,
-                          visited, depth, pruning)
+                          visited, depth, pruning, root)
         elif kind[:1].isupper() and child.attrs.get("name"):   # _is_object(child)
             _add_object(base + child.name, child, context_path, project_dir, variables,
-                        objects, result, cache)
+                        objects, result, cache, root)
 
 
 def join_path(context_path: Any, name: Any) -> Any:
@@ -244,8 +247,8 @@ def _is_object(block: Any) -> Any:
 
 
 def _add_object(full: Any, block: Any, context_path: Any, project_dir: Any, variables: Any,
-                objects: Any, result: Any, cache: Any) -> None:
-    objects[full] = _Object(full, block, context_path, project_dir)
+                objects: Any, result: Any, cache: Any, root: str = ROOT_PATH) -> None:
+    objects[full] = _Object(full, block, context_path, project_dir, root)
     _collect_files(full, block, variables, project_dir, result, cache)
     for holder in block.children:
         if holder.kind != "embedded_objects":
@@ -253,7 +256,7 @@ def _add_object(full: Any, block: Any, context_path: Any, project_dir: Any, vari
         for child in holder.children:
             if _is_object(child):
                 _add_object(full + "." + child.name, child, context_path, project_dir,
-                            variables, objects, result, cache)
+                            variables, objects, result, cache, root)
 
 
 def _collect_files(full: Any, block: Any, variables: Any, project_dir: Any, result: Any,
@@ -284,13 +287,16 @@ def _collect_files(full: Any, block: Any, variables: Any, project_dir: Any, resu
             # custom attributes: ``filename_open "x" { value "..." }`` -> treat value as file.
             if child.kind in INPUT_ATTRS and "value" in child.attrs:
                 child = _relabel(child)
+            elif child.kind in OUTPUT_ATTRS and "value" in child.attrs:
+                # ``save_as { value "..." }``: still the file the image writes.
+                child = _relabel(child, child.kind)
             stack.append((child, prefix + label + "."))
 
 
-def _relabel(block: Any) -> Any:
+def _relabel(block: Any, name: str = "filename") -> Any:
     copy = type(block)(block.kind, block.label, block.line)
     copy.attrs = dict(block.attrs)
-    copy.attrs["filename"] = copy.attrs.pop("value")
+    copy.attrs[name] = copy.attrs.pop("value")
     copy.children = list(block.children)
     return copy
 
@@ -354,7 +360,9 @@ def _follow_reference(block: Any, context_path: Any, project_dir: Any, variables
     identity = os.path.normcase(os.path.abspath(referenced))
     if identity in visited or depth >= MAX_REFERENCE_DEPTH:
         return
-    visited.add(identity)
+    # ``visited`` holds the projects of this chain only: a project referenced by two contexts
+    # is instanced twice by Clarisse (its images render in both), only a cycle is cut.
+    visited = visited | {identity}
     try:
         sub_project = read_for_analysis(referenced, pruning=pruning)
     except (ProjectFormatError, SceneInputError) as error:
@@ -364,7 +372,7 @@ def _follow_reference(block: Any, context_path: Any, project_dir: Any, variables
                                                                              error))
         return
     _walk_project(sub_project.root, context_path, os.path.dirname(referenced), objects, result,
-                  cache, environ, visited, depth + 1, pruning)
+                  cache, environ, visited, depth + 1, pruning, root=context_path)
 
 
 def _preferences_range(project: Any) -> Any:
@@ -424,6 +432,9 @@ def _format(value: Any) -> Any:
 def _resolve_layer(image: Any, reference: Any, objects: Any) -> Any:
     if reference.startswith(".") and not reference.startswith(".."):
         return objects.get(image.full_name + reference)
+    if reference.startswith(ROOT_PATH) and image.root != ROOT_PATH:
+        # A full name written in a referenced project names an object of that project.
+        return objects.get(join_path(image.root, reference[len(ROOT_PATH):]))
     if reference.startswith(("project:/", "build:/")):
         return objects.get(reference)
     return objects.get(join_path(image.context, reference))
