@@ -2,6 +2,7 @@
 
 import os
 
+from rayvision_clarisse import static_analysis
 from rayvision_clarisse.project_parser import parse_project
 from rayvision_clarisse.static_analysis import (
     MAX_REFERENCE_DEPTH,
@@ -210,3 +211,45 @@ def test_a_custom_save_file_attribute_is_an_output(tmp_path):
     assert result.asset["Miss"] == {}
     assert tips_code.MISSING_FILE not in result.tips
     assert list(result.asset["Output"].values()) == ["$PDIR/bake/out.exr"]
+
+
+def _count_reads(monkeypatch):
+    reads = []
+    real = static_analysis.read_for_analysis
+
+    def counting(path, *args, **kwargs):
+        reads.append(os.path.basename(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(static_analysis, "read_for_analysis", counting)
+    return reads
+
+
+def test_a_project_referenced_by_several_contexts_is_read_once(tmp_path, monkeypatch):
+    (tmp_path / "refs").mkdir()
+    write_project(tmp_path / "refs" / "asset.project",
+                  'Context "geo" {\n    Image {\n        name "img"\n    }\n}\n')
+    contexts = "".join('    Context "c{0}" {{\n        filename "$PDIR/refs/asset.project"\n'
+                       '    }}\n'.format(number) for number in range(5))
+    main = write_project(tmp_path / "shot.project", 'Context "scene" {\n' + contexts + '}\n')
+    reads = _count_reads(monkeypatch)
+    assert len(_image_names(analyse(main))) == 5
+    assert reads == ["asset.project"]
+
+
+def test_references_multiplying_along_a_chain_are_bounded(tmp_path, monkeypatch):
+    # Each level references the next one from two contexts: 2**12 instances in all, each
+    # file read once, and the walk stops at MAX_REFERENCE_INSTANCES with a tip.
+    levels = 12
+    for level in range(levels):
+        body = 'Context "l{0}" {{\n    Image {{\n        name "img"\n    }}\n'.format(level)
+        if level + 1 < levels:
+            body += "".join('    Context "{0}" {{\n        filename "$PDIR/l{1}.project"\n'
+                            '    }}\n'.format(side, level + 1) for side in ("a", "b"))
+        write_project(tmp_path / "l{0}.project".format(level), body + "}\n")
+    reads = _count_reads(monkeypatch)
+    result = analyse(str(tmp_path / "l0.project"))
+    assert sorted(reads) == sorted("l{0}.project".format(level) for level in range(1, levels))
+    assert len(result.scene_info["image_node"]) == static_analysis.MAX_REFERENCE_INSTANCES + 1
+    [message] = result.tips[tips_code.CGINFO_FAILED]
+    assert "more than {0} instances".format(static_analysis.MAX_REFERENCE_INSTANCES) in message

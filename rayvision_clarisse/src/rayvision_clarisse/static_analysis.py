@@ -121,6 +121,9 @@ PRUNING = Pruning({"Context": FILE_MARKERS, "#preferences": (b"categories",)},
                   whole=("Image", "Context"))
 #: Deepest chain of referenced projects followed.
 MAX_REFERENCE_DEPTH = 16
+#: Most instances of referenced projects one analysis walks (a project referenced by several
+#: contexts is one instance per context; chains of such references multiply them).
+MAX_REFERENCE_INSTANCES = 1024
 _TRUE = ("yes", "1", "true", "on")
 #: Full name of the project's root context.
 ROOT_PATH = "project://"
@@ -146,6 +149,10 @@ class ClarisseResult(StaticFindings):
         self.asset: Dict[str, Any] = {"Normal": {}, "Miss": {}, "Unresolved": {}, "Reference": {},
                       "Output": {}}
         self.errors: List[Any] = []
+        # Reading state: each referenced project is read once (identity -> Project, or None
+        # when it could not be read), however many contexts instance it.
+        self._projects: Dict[str, Any] = {}
+        self._instances = 0
 
 
 class _Object(object):
@@ -363,16 +370,32 @@ def _follow_reference(block: Any, context_path: Any, project_dir: Any, variables
     # ``visited`` holds the projects of this chain only: a project referenced by two contexts
     # is instanced twice by Clarisse (its images render in both), only a cycle is cut.
     visited = visited | {identity}
+    if result._instances >= MAX_REFERENCE_INSTANCES:
+        result.add_tip(tips_code.CGINFO_FAILED, "more than {0} instances of referenced "
+                       "projects: the others are not analysed".format(MAX_REFERENCE_INSTANCES))
+        return
+    result._instances += 1
+    sub_project = _read_referenced(referenced, identity, result, pruning)
+    if sub_project is None:
+        return
+    _walk_project(sub_project.root, context_path, os.path.dirname(referenced), objects, result,
+                  cache, environ, visited, depth + 1, pruning, root=context_path)
+
+
+def _read_referenced(referenced: str, identity: str, result: Any, pruning: Any) -> Any:
+    """The referenced project, read once per analysis; None when it cannot be read."""
+    if identity in result._projects:
+        return result._projects[identity]
     try:
-        sub_project = read_for_analysis(referenced, pruning=pruning)
+        project = read_for_analysis(referenced, pruning=pruning)
     except (ProjectFormatError, SceneInputError) as error:
+        project = None
         result.errors.append((referenced, str(error)))
         result.add_tip(tips_code.CGINFO_FAILED,
                        "referenced project {0} could not be read: {1}".format(referenced,
                                                                              error))
-        return
-    _walk_project(sub_project.root, context_path, os.path.dirname(referenced), objects, result,
-                  cache, environ, visited, depth + 1, pruning, root=context_path)
+    result._projects[identity] = project
+    return project
 
 
 def _preferences_range(project: Any) -> Any:
