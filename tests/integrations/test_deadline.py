@@ -292,3 +292,25 @@ def test_every_error_is_one_failrender_line(rayvision_sandbox, worker_env, maya_
     (message,) = calls_named(recorded, "FailRender")
     assert message.startswith("error ") and "\n" not in message
     assert farm_tasks(farm, "dl-errors") == []
+
+
+def test_windows_executable_path_is_skipped_on_a_linux_worker(rayvision_sandbox, worker_env,
+                                                               maya_project, tmp_path):
+    # The shipped default lists the Windows path first: a Linux Worker must go on to its own.
+    farm = rayvision_sandbox
+    windows = "C:\\Program Files\\Renderbus\\rayvision\\Scripts\\rayvision.exe"
+    repo = Repository(tmp_path, worker_env, farm, "dl-exe",
+                      RayvisionExecutable=windows + ";" + rayvision_executable())
+    job_id = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                 OutputDirectory="P:\\shot010\\renders")
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+    assert len(farm_tasks(farm, "dl-exe")) == 1
+
+    # Only Windows paths configured: the task says none exists instead of trying to run one.
+    repo = Repository(tmp_path, worker_env, farm, "dl-exe", RayvisionExecutable=windows)
+    job_id = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                 OutputDirectory="P:\\shot010\\renders")
+    recorded, _ = repo.run_task(job_id)
+    (message,) = calls_named(recorded, "FailRender")
+    assert message.startswith("none of the configured rayvision executables exists"), message

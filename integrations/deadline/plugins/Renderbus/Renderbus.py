@@ -77,7 +77,8 @@ class RenderbusPlugin(DeadlinePlugin):
         for candidate in candidates:
             if os.path.isfile(candidate):
                 return candidate
-            if os.sep not in candidate and "/" not in candidate:
+            # Every OS's paths share the list: a Windows path is no bare name on Linux.
+            if not any(mark in candidate for mark in ("/", "\\", ":")):
                 return candidate  # a bare name: looked up on the Worker's PATH
         raise self._job_module.JobError(
             "none of the configured rayvision executables exists on this Worker: {0}"
