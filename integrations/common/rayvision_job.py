@@ -35,6 +35,9 @@ try:
 except ImportError:  # Python 2
     import Queue as queue  # novermin
 
+#: Text type: ``unicode`` on Python 2, where the DCCs hand paths over as unicode.
+TEXT = type(u"")
+
 #: Exit codes of ``rayvision`` (docs/cli.md).
 EXIT_OK = 0
 EXIT_TASK_FAILED = 5
@@ -103,6 +106,29 @@ def files_lines(what, count, missing):
     else:
         lines.append("No missing file.")
     return lines
+
+
+def native_argument(value):
+    """``value`` as a command-line argument ``subprocess`` takes.
+
+    Python 2 passes bytes to the OS: unicode (a scene path from Maya) is encoded with the
+    file system's encoding instead of ASCII, which fails on any accented name.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, TEXT):
+        return value.encode(sys.getfilesystemencoding() or "utf-8")
+    return str(value)
+
+
+def message_of(error):
+    """The text of an exception, as unicode on Python 2 when it holds non-ASCII text."""
+    if len(error.args) == 1 and isinstance(error.args[0], TEXT):
+        return error.args[0]
+    try:
+        return str(error)
+    except UnicodeError:
+        return repr(error)
 
 
 def default_executable():
@@ -176,7 +202,8 @@ class RayvisionProcess(object):
 
     def command(self, args):
         """The argument list that runs ``rayvision --json [global args] args``."""
-        return [self.executable, "--json"] + self.global_args + [str(a) for a in args]
+        return [native_argument(a) for a in
+                [self.executable, "--json"] + self.global_args + list(args)]
 
     def _start(self, args):
         options = dict(stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env)
@@ -428,7 +455,7 @@ class CloudRender(object):
             self._submitted = True
             self.host.log("Renderbus task {0} submitted".format(self.task_id))
         elif kind == "error":
-            self.host.log("rayvision: {0}".format(event.get("message")))
+            self.host.log(u"rayvision: {0}".format(event.get("message")))
 
     def _remember(self, task_id):
         """Save the cloud task as soon as the farm has created it.
@@ -453,10 +480,10 @@ class CloudRender(object):
                              self.task_id, event.get("status"), done, total,
                              ", {0} failed".format(failed) if failed else ""))
         elif kind == "file" and event.get("state") == "failed":
-            self.host.log("download failed: {0}: {1}".format(event.get("path"),
-                                                              event.get("message")))
+            self.host.log(u"download failed: {0}: {1}".format(event.get("path"),
+                                                               event.get("message")))
         elif kind == "error":
-            self.host.log("rayvision: {0}".format(event.get("message")))
+            self.host.log(u"rayvision: {0}".format(event.get("message")))
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -561,8 +588,8 @@ class CloudRender(object):
         if outcome.ok:
             self.host.log("Renderbus task {0} stopped".format(self.task_id))
         else:
-            self.host.log("could not stop Renderbus task {0}: {1}".format(self.task_id,
-                                                                          outcome.error))
+            self.host.log(u"could not stop Renderbus task {0}: {1}".format(self.task_id,
+                                                                           outcome.error))
         return outcome.ok
 
     def run(self):
@@ -657,9 +684,9 @@ class BackgroundSubmit(object):
         except Cancelled:
             pass
         except JobError as failure:
-            error = str(failure)
+            error = message_of(failure)
         except Exception as failure:  # the UI must hear about every failure
-            error = "{0}: {1}".format(type(failure).__name__, failure)
+            error = u"{0}: {1}".format(type(failure).__name__, message_of(failure))
         self.deliver(lambda: self.on_done(task_id, error))
 
 
