@@ -194,3 +194,16 @@ def test_maya_submission_failure_naming_a_unicode_path_is_reported(
     seen, _ = drive(interpreter, "maya", "submit", env, tmp_path)
     assert seen["final"] == u"Failed: error 1000003: scene {0} is not a file".format(
         str(project / "scenes" / "gone.ma")), seen["final"]
+
+
+@pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
+def test_houdini_submission_failure_naming_a_unicode_path_is_reported(
+        interpreter, rayvision_sandbox, worker_env, houdini_project, tmp_path):
+    project = houdini_project.parent / u"sc\u00e8ne_\u00e9t\u00e9"
+    houdini_project.rename(project)
+    env = session_env(worker_env, rayvision_sandbox, tmp_path, "houdini", project)
+    env["FAKE_HOU_HIP"] = str(project / "gone.hip")
+    seen, _ = drive(interpreter, "houdini", "submit", env, tmp_path)
+    expected = u"Renderbus submission failed: error 1000003: scene {0} is not a file".format(
+        str(project / "gone.hip"))
+    assert (seen["final"], seen["messages"][-1]) == (expected, expected)

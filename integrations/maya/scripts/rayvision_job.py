@@ -121,6 +121,18 @@ def native_argument(value):
     return str(value)
 
 
+def text_of(value):
+    """``value`` as text; Python 2 bytes (a DCC's path) are read as UTF-8.
+
+    Python 2 cannot mix non-ASCII bytes with unicode (the command's events) in one line.
+    """
+    if isinstance(value, TEXT):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return TEXT(value)
+
+
 def message_of(error):
     """The text of an exception, as unicode on Python 2 when it holds non-ASCII text."""
     if len(error.args) == 1 and isinstance(error.args[0], TEXT):
