@@ -176,3 +176,21 @@ def test_failed_item_is_reported_failed_and_the_job_too(rayvision_sandbox, worke
     assert work["resultpackage"]["error"] == \
         "Renderbus task {0} ended Failed: 8 of 8 frames failed".format(task["id"])
     assert supervisor.reports("job") == ["failed"]
+
+
+def test_state_dir_goes_through_the_path_map(rayvision_sandbox, worker_env, maya_project,
+                                             tmp_path):
+    # Submitted from Windows: the state folder, like the scene, is named as Windows sees it.
+    farm = rayvision_sandbox
+    supervisor = Supervisor(tmp_path, worker_env, farm)
+    submit_scene(supervisor, maya_project, "qb-state", "--rayvision-executable",
+                 rayvision_executable(), "--state-dir", "P:\\shot010\\qube-state")
+    job = supervisor.dispatch_submitted(
+        scene="P:\\shot010\\scenes\\muti_layer_test.ma", output_dir="P:\\shot010\\renders",
+        path_map=[["P:\\", str(maya_project.parent) + "/"]])
+    supervisor.run_instance()
+    (work,) = supervisor.reports("work")
+    assert work["status"] == "complete", work
+    state = maya_project / "qube-state" / "job{0}-scene.json".format(job["id"])
+    assert json.loads(state.read_text())["task_id"] == work["resultpackage"]["task_id"]
+    assert [name for name in os.listdir(str(tmp_path)) if name.startswith("P:")] == []

@@ -66,8 +66,14 @@ def work_frames(name, package):
 
 
 def state_folder(package, output):
-    """Shared folder of the items' cloud task ids."""
-    return package.get("state_dir") or os.path.join(output, ".renderbus-qube")
+    """Shared folder of the items' cloud task ids, mapped for this Worker like the scene.
+
+    Unmapped, a Windows name is a relative folder on a Linux Worker: a re-dispatched item
+    would not find its cloud task there and submit the scene a second time.
+    """
+    state_dir = rayvision_job.map_path(package.get("state_dir") or "",
+                                       package.get("path_map") or [])
+    return state_dir or os.path.join(output, ".renderbus-qube")
 
 
 class QubeHost(object):
