@@ -194,3 +194,24 @@ def test_state_dir_goes_through_the_path_map(rayvision_sandbox, worker_env, maya
     state = maya_project / "qube-state" / "job{0}-scene.json".format(job["id"])
     assert json.loads(state.read_text())["task_id"] == work["resultpackage"]["task_id"]
     assert [name for name in os.listdir(str(tmp_path)) if name.startswith("P:")] == []
+
+
+def test_kill_while_waiting_for_work_ends_the_instance(worker_env, maya_project, tmp_path):
+    supervisor = Supervisor(tmp_path, worker_env)
+    submit_scene(supervisor, maya_project, "qb-kill-waiting")
+    supervisor.dispatch_submitted(script=["waiting"] * 300, waiting_seconds=0.2)
+    process = supervisor.start_instance()
+    wait_until(lambda: len(supervisor.data()["script"]) < 298, what="the instance waiting")
+    process.send_signal(signal.SIGTERM)
+    try:
+        stdout, stderr = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise AssertionError("the killed instance kept asking for work")
+    assert process.returncode == 1, stdout + stderr
+    assert "killed: local rendering work stopped" in stdout
+    assert supervisor.reports("job") == ["killed"]
+    assert supervisor.reports("work") == []
+    # No item was taken after the kill: the agenda is as the supervisor left it.
+    assert [item["status"] for item in supervisor.data()["job"]["agenda"]] == ["pending"]

@@ -166,6 +166,19 @@ def render_work(job, work):
                         "task_id": render.task_id}
 
 
+def _wait_unless_killed(seconds):
+    """Sleep ``seconds``, ending early when the instance is killed."""
+    deadline = time.time() + seconds
+    while not _KILLED and time.time() < deadline:
+        time.sleep(min(0.1, max(0.0, deadline - time.time())))
+
+
+def _killed():
+    print("killed: local rendering work stopped")
+    qb.reportjob("killed")
+    return 1
+
+
 def main():
     """Ask for work until there is none; render and report each item."""
     install_signal_handlers()
@@ -173,6 +186,8 @@ def main():
     waiting = float((job.get("package") or {}).get("waiting_seconds") or 10)
     failed = False
     while True:
+        if _KILLED:  # killed while waiting or between items: take no other item
+            return _killed()
         work = qb.requestwork()
         status = work.get("status")
         if status == "complete":
@@ -183,14 +198,12 @@ def main():
             qb.reportjob(status)
             return 0
         if status == "waiting":
-            time.sleep(waiting)
+            _wait_unless_killed(waiting)
             continue
         try:
             work["status"], work["resultpackage"] = render_work(job, work)
         except rayvision_job.Cancelled:
-            print("killed: local rendering work stopped")
-            qb.reportjob("killed")
-            return 1
+            return _killed()
         failed = failed or work["status"] == "failed"
         qb.reportwork(work)
     qb.reportjob("failed" if failed else "complete")
