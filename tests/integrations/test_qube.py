@@ -215,3 +215,21 @@ def test_kill_while_waiting_for_work_ends_the_instance(worker_env, maya_project,
     assert supervisor.reports("work") == []
     # No item was taken after the kill: the agenda is as the supervisor left it.
     assert [item["status"] for item in supervisor.data()["job"]["agenda"]] == ["pending"]
+
+
+def test_an_unexpected_error_fails_the_item_with_one_line(rayvision_sandbox, worker_env,
+                                                          maya_project, tmp_path):
+    # The state folder cannot be made (a file stands there): the item fails, reported.
+    farm = rayvision_sandbox
+    blocker = tmp_path / "state-is-a-file"
+    blocker.write_text("not a folder")
+    supervisor = Supervisor(tmp_path, worker_env, farm)
+    submit_scene(supervisor, maya_project, "qb-unexpected", "--rayvision-executable",
+                 rayvision_executable(), "--state-dir", str(blocker / "sub"))
+    supervisor.dispatch_submitted()
+    supervisor.run_instance()
+    (work,) = supervisor.reports("work")
+    assert work["status"] == "failed"
+    error = work["resultpackage"]["error"]
+    assert error.startswith(("OSError: ", "NotADirectoryError: ")) and "\n" not in error, error
+    assert supervisor.reports("job") == ["failed"]

@@ -162,6 +162,12 @@ def render_work(job, work):
     except rayvision_job.JobError as error:
         print("ERROR {0}".format(error))
         return "failed", {"error": str(error)}
+    except rayvision_job.Cancelled:
+        raise
+    except Exception as error:  # the supervisor must hear of every failed item
+        line = "{0}: {1}".format(type(error).__name__, error)
+        print("ERROR {0}".format(line))
+        return "failed", {"error": line}
     return "complete", {"message": message, "output": settings.output,
                         "task_id": render.task_id}
 
