@@ -150,15 +150,19 @@ class RenderbusPlugin(DeadlinePlugin):
             else:
                 self.SetStatusMessage(message)
         except Exception as error:  # every error fails the task with its one line
-            failure = str(error) if _is_job_error(error) else "{0}: {1}".format(
-                type(error).__name__, error)
+            failure = _failure_line(error)
         if failure:
             self.FailRender(failure)
 
 
-def _is_job_error(error):
+def _failure_line(error):
+    """The one line of ``error``; unicode on Python 2 (Deadline 10.0) when it names a path."""
     module = sys.modules.get("rayvision_job")
-    return module is not None and isinstance(error, module.JobError)
+    if module is None:
+        return "{0}: {1}".format(type(error).__name__, error)
+    if isinstance(error, module.JobError):
+        return module.message_of(error)
+    return u"{0}: {1}".format(type(error).__name__, module.message_of(error))
 
 
 class _DeadlineHost(object):

@@ -577,7 +577,8 @@ class CloudRender(object):
         entry = outcome.task or {}
         words = entry.get("status") or "status {0}".format(entry.get("status_code"))
         if outcome.exit_code == EXIT_OK:
-            message = "Renderbus task {0} done: {1} frames in {2}".format(
+            # Unicode: a render manager on Python 2 hands the mapped output over as unicode.
+            message = u"Renderbus task {0} done: {1} frames in {2}".format(
                 self.task_id, entry.get("frames_done"), self.settings.output)
             self._report(100.0, message)
             self.host.log(message)
