@@ -26,6 +26,7 @@ from helpers.integration_hosts import (
     task_status,
     wait_until,
 )
+from helpers.interpreters import interpreters, resolve
 
 JOB_TYPE = os.path.join(INTEGRATIONS, "qube", "renderbus")
 sys.path.insert(0, STANDINS)
@@ -233,3 +234,37 @@ def test_an_unexpected_error_fails_the_item_with_one_line(rayvision_sandbox, wor
     error = work["resultpackage"]["error"]
     assert error.startswith(("OSError: ", "NotADirectoryError: ")) and "\n" not in error, error
     assert supervisor.reports("job") == ["failed"]
+
+
+RENDER_ITEM = u"""# -*- coding: utf-8 -*-
+import io, json, sys
+sys.path.insert(0, sys.argv[1])
+import execute
+package = json.loads(io.open(sys.argv[2], encoding="utf-8").read())
+status, result = execute.render_work({"id": 7, "package": package}, {"name": "scene"})
+text = json.dumps([status, result])
+io.open(sys.argv[3], "w", encoding="utf-8").write(text if isinstance(text, type(u"")) else
+                                                  text.decode("utf-8"))
+"""
+
+
+@pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
+def test_failed_item_naming_a_unicode_path_is_reported_failed(
+        interpreter, rayvision_sandbox, worker_env, maya_project, tmp_path):
+    # Qube's Python 2 back end gets the package's paths as unicode; the error line names one.
+    project = maya_project.parent / u"pl\u00e2n_\u00e9t\u00e9"
+    maya_project.rename(project)
+    scene = str(project / "scenes" / "gone.ma")
+    (tmp_path / "package.json").write_text(json.dumps(
+        {"scene": scene, "output_dir": str(project / "renders"),
+         "rayvision_executable": rayvision_executable()}), encoding="utf-8")
+    (tmp_path / "item.py").write_text(RENDER_ITEM, encoding="utf-8")
+    env = dict(farm_env(worker_env, rayvision_sandbox), PYTHONPATH=STANDINS)
+    env.pop("PYTHONIOENCODING")  # a Worker's log is a pipe: Python 2 writes it as ASCII
+    done = run([resolve(interpreter), str(tmp_path / "item.py"), JOB_TYPE,
+                str(tmp_path / "package.json"), str(tmp_path / "result.json")], env, tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    status, result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
+    assert (status, result) == ("failed", {
+        "error": u"error 1000003: scene {0} is not a file".format(scene)})
+    assert "ERROR error 1000003: scene " in done.stdout

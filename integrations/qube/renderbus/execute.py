@@ -43,6 +43,17 @@ def _on_signal(signum, frame):
     _KILLED.append(signum)
 
 
+def say(text):
+    """A line of the instance's log (a subjob's stdout is its log in Qube's UI).
+
+    Python 2 writes unicode to a pipe as ASCII: accented text is encoded here instead.
+    """
+    if isinstance(text, rayvision_job.TEXT) and not isinstance(text, str):  # Python 2
+        text = text.encode(getattr(sys.stdout, "encoding", None) or "utf-8", "replace")
+    print(text)
+    sys.stdout.flush()
+
+
 def install_signal_handlers():
     """A kill or an interrupt sets the cancel flag instead of ending the process."""
     for name in ("SIGTERM", "SIGINT", "SIGBREAK"):
@@ -84,14 +95,11 @@ class QubeHost(object):
 
     def progress(self, percent, message):
         """A progress line in the instance's log."""
-        # A subjob's stdout is its log in Qube's UI.
-        print("PROGRESS {0:.1f}% {1}".format(percent, message))
-        sys.stdout.flush()
+        say(u"PROGRESS {0:.1f}% {1}".format(percent, message))
 
     def log(self, text):
         """A line of the instance's log."""
-        print(text)
-        sys.stdout.flush()
+        say(text)
 
     def cancelled(self):
         """The instance is being killed or interrupted."""
@@ -160,16 +168,20 @@ def render_work(job, work):
         render = rayvision_job.CloudRender(settings, QubeHost(state), process_for(package))
         message = render.run()
     except rayvision_job.JobError as error:
-        print("ERROR {0}".format(error))
-        return "failed", {"error": str(error)}
+        return _failed(rayvision_job.message_of(error))
     except rayvision_job.Cancelled:
         raise
     except Exception as error:  # the supervisor must hear of every failed item
-        line = "{0}: {1}".format(type(error).__name__, error)
-        print("ERROR {0}".format(line))
-        return "failed", {"error": line}
+        return _failed(u"{0}: {1}".format(type(error).__name__,
+                                          rayvision_job.message_of(error)))
     return "complete", {"message": message, "output": settings.output,
                         "task_id": render.task_id}
+
+
+def _failed(line):
+    """An item's failure: logged, and its result package (unicode on Python 2 keeps accents)."""
+    say(u"ERROR {0}".format(line))
+    return "failed", {"error": line}
 
 
 def _wait_unless_killed(seconds):
