@@ -207,3 +207,13 @@ def test_houdini_submission_failure_naming_a_unicode_path_is_reported(
     expected = u"Renderbus submission failed: error 1000003: scene {0} is not a file".format(
         str(project / "gone.hip"))
     assert (seen["final"], seen["messages"][-1]) == (expected, expected)
+
+
+@pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
+def test_maya_window_opened_again_can_cancel_the_running_submission(
+        interpreter, slow_farm, worker_env, maya_project, tmp_path):
+    slow_farm.faults.set(latency=0.3)
+    env = session_env(worker_env, slow_farm, tmp_path, "maya", maya_project)
+    seen, _ = drive(interpreter, "maya", "reopen-cancel", env, tmp_path)
+    assert seen["final"] == "Cancelled"
+    assert processes_with_marker(worker_env["RENDERBUS_TEST_MARKER"]) == []

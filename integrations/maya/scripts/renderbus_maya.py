@@ -123,8 +123,10 @@ def show():
     cmds.progressBar(PROGRESS, maxValue=100, progress=0)
     cmds.text(STATUS, label="Ready", align="left")
     cmds.rowLayout(numberOfColumns=2)
-    cmds.button(SUBMIT, label="Submit", command=lambda *_: submit())
-    cmds.button(CANCEL, label="Cancel", enable=False, command=lambda *_: cancel())
+    # A window opened again while a submission runs must still be able to cancel it.
+    running = _STATE["submission"] is not None
+    cmds.button(SUBMIT, label="Submit", enable=not running, command=lambda *_: submit())
+    cmds.button(CANCEL, label="Cancel", enable=running, command=lambda *_: cancel())
     cmds.setParent("..")
     cmds.showWindow(WINDOW)
     return found
