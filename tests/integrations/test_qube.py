@@ -268,3 +268,32 @@ def test_failed_item_naming_a_unicode_path_is_reported_failed(
     assert (status, result) == ("failed", {
         "error": u"error 1000003: scene {0} is not a file".format(scene)})
     assert "ERROR error 1000003: scene " in done.stdout
+
+
+def test_chunked_frames_with_a_step_render_only_those_frames(rayvision_sandbox, worker_env,
+                                                             maya_project, tmp_path):
+    farm = rayvision_sandbox
+    supervisor = Supervisor(tmp_path, worker_env, farm)
+    submit_scene(supervisor, maya_project, "qb-step", "--frames", "1-5[2]", "--chunk", "2",
+                 "--rayvision-executable", rayvision_executable())
+    job = supervisor.dispatch_submitted()
+    assert [item["name"] for item in job["agenda"]] == ["1-3[2]", "5"]
+    supervisor.run_instance()
+    works = supervisor.reports("work")
+    assert [(w["name"], w["status"]) for w in works] == [("1-3[2]", "complete"),
+                                                         ("5", "complete")]
+    # Frames 1, 3 and 5 of both layers, and nothing else.
+    assert sorted(item["totalFrames"] for item in farm_tasks(farm, "qb-step")) == [2, 4]
+
+
+def test_frames_that_cannot_be_chunked_are_refused_in_one_line(worker_env, maya_project,
+                                                               tmp_path):
+    supervisor = Supervisor(tmp_path, worker_env)
+    done = run([sys.executable, os.path.join(JOB_TYPE, "submit.py"),
+                str(maya_project / "scenes" / "muti_layer_test.ma"), "--output-dir",
+                str(maya_project / "renders"), "--frames", "1,5,9", "--chunk", "2"],
+               supervisor.env, tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: --frames '1,5,9' cannot be split into chunks: give " \
+                                  "first-last or first-last[step]"
+    assert not os.path.exists(supervisor.path)  # nothing submitted

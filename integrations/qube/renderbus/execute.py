@@ -36,7 +36,7 @@ import rayvision_job  # noqa: E402
 #: Set by the signal handler: the instance is being killed or interrupted.
 _KILLED = []
 
-_FRAME_RANGE = re.compile(r"^\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*)?$")
+_FRAME_RANGE = re.compile(r"^\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*(?:\[\s*(\d+)\s*\])?)?\s*$")
 
 
 def _on_signal(signum, frame):
@@ -65,14 +65,14 @@ def install_signal_handlers():
 def work_frames(name, package):
     """``--frames`` of an agenda item.
 
-    Its name when it is a frame or range (``12``, ``1-10``), else the package's ``frames``
-    (None: the scene's own ranges).
+    Its name when it is a frame or range (``12``, ``1-10``, ``1-9[2]``), else the package's
+    ``frames`` (None: the scene's own ranges).
     """
     match = _FRAME_RANGE.match(str(name or ""))
     if match:
         first = int(match.group(1))
         last = int(match.group(2)) if match.group(2) is not None else first
-        return "{0}-{1}[1]".format(first, last)
+        return "{0}-{1}[{2}]".format(first, last, int(match.group(3) or 1))
     return package.get("frames") or None
 
 
