@@ -217,3 +217,18 @@ def test_maya_window_opened_again_can_cancel_the_running_submission(
     seen, _ = drive(interpreter, "maya", "reopen-cancel", env, tmp_path)
     assert seen["final"] == "Cancelled"
     assert processes_with_marker(worker_env["RENDERBUS_TEST_MARKER"]) == []
+
+
+@pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
+def test_houdini_shelf_tool_submits_a_hip_file_with_a_unicode_path(
+        interpreter, rayvision_sandbox, worker_env, houdini_project, tmp_path):
+    project = houdini_project.parent / u"sc\u00e8ne_\u00e9t\u00e9"
+    houdini_project.rename(project)
+    farm = rayvision_sandbox
+    env = session_env(worker_env, farm, tmp_path, "houdini", project)
+    seen, _ = drive(interpreter, "houdini", "submit", env, tmp_path)
+    assert seen["findings"].splitlines()[0] == u"Scene: {0}".format(
+        str(project / "rock_turntable.hip"))
+    assert seen["final"].startswith("Submitted: "), seen["final"]
+    task_id = re.match(r"Submitted: Renderbus task (\d+)$", seen["final"]).group(1)
+    assert task_status(farm, task_id) in (5, 25)
