@@ -97,6 +97,13 @@ class RenderbusPlugin(DeadlinePlugin):
             first, last = self.GetStartFrame(), self.GetEndFrame()
             frames = [frame for frame in job.JobFramesList if first <= frame <= last]
             return self._job_module.frames_argument(frames or range(first, last + 1))
+        first, last = self.GetStartFrame(), self.GetEndFrame()
+        if any(frame < first or frame > last for frame in job.JobFramesList):
+            # Each task would submit the whole scene: one paid cloud render per task.
+            raise self._job_module.JobError(
+                "UseJobFrames is off, so every task of this job would render the whole scene "
+                "as a cloud task of its own, but the job's frames are split into several "
+                "tasks: give the job one task (Frames=0) or turn UseJobFrames on")
         return self.GetPluginInfoEntryWithDefault("Frames", "").strip() or None
 
     def _settings(self, job):
