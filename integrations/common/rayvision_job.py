@@ -35,6 +35,9 @@ try:
 except ImportError:  # Python 2
     import Queue as queue  # novermin
 
+#: Text type: ``unicode`` on Python 2, where the DCCs hand paths over as unicode.
+TEXT = type(u"")
+
 #: Exit codes of ``rayvision`` (docs/cli.md).
 EXIT_OK = 0
 EXIT_TASK_FAILED = 5
@@ -103,6 +106,41 @@ def files_lines(what, count, missing):
     else:
         lines.append("No missing file.")
     return lines
+
+
+def native_argument(value):
+    """``value`` as a command-line argument ``subprocess`` takes.
+
+    Python 2 passes bytes to the OS: unicode (a scene path from Maya) is encoded with the
+    file system's encoding instead of ASCII, which fails on any accented name.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, TEXT):
+        return value.encode(sys.getfilesystemencoding() or "utf-8")
+    return str(value)
+
+
+def text_of(value):
+    """``value`` as text; Python 2 bytes (a DCC's path) are read as UTF-8.
+
+    Python 2 cannot mix non-ASCII bytes with unicode (the command's events) in one line.
+    """
+    if isinstance(value, TEXT):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return TEXT(value)
+
+
+def message_of(error):
+    """The text of an exception, as unicode on Python 2 when it holds non-ASCII text."""
+    if len(error.args) == 1 and isinstance(error.args[0], TEXT):
+        return error.args[0]
+    try:
+        return str(error)
+    except UnicodeError:
+        return repr(error)
 
 
 def default_executable():
@@ -176,7 +214,8 @@ class RayvisionProcess(object):
 
     def command(self, args):
         """The argument list that runs ``rayvision --json [global args] args``."""
-        return [self.executable, "--json"] + self.global_args + [str(a) for a in args]
+        return [native_argument(a) for a in
+                [self.executable, "--json"] + self.global_args + list(args)]
 
     def _start(self, args):
         options = dict(stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env)
@@ -428,7 +467,7 @@ class CloudRender(object):
             self._submitted = True
             self.host.log("Renderbus task {0} submitted".format(self.task_id))
         elif kind == "error":
-            self.host.log("rayvision: {0}".format(event.get("message")))
+            self.host.log(u"rayvision: {0}".format(event.get("message")))
 
     def _remember(self, task_id):
         """Save the cloud task as soon as the farm has created it.
@@ -453,10 +492,10 @@ class CloudRender(object):
                              self.task_id, event.get("status"), done, total,
                              ", {0} failed".format(failed) if failed else ""))
         elif kind == "file" and event.get("state") == "failed":
-            self.host.log("download failed: {0}: {1}".format(event.get("path"),
-                                                              event.get("message")))
+            self.host.log(u"download failed: {0}: {1}".format(event.get("path"),
+                                                               event.get("message")))
         elif kind == "error":
-            self.host.log("rayvision: {0}".format(event.get("message")))
+            self.host.log(u"rayvision: {0}".format(event.get("message")))
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -538,7 +577,8 @@ class CloudRender(object):
         entry = outcome.task or {}
         words = entry.get("status") or "status {0}".format(entry.get("status_code"))
         if outcome.exit_code == EXIT_OK:
-            message = "Renderbus task {0} done: {1} frames in {2}".format(
+            # Unicode: a render manager on Python 2 hands the mapped output over as unicode.
+            message = u"Renderbus task {0} done: {1} frames in {2}".format(
                 self.task_id, entry.get("frames_done"), self.settings.output)
             self._report(100.0, message)
             self.host.log(message)
@@ -561,8 +601,8 @@ class CloudRender(object):
         if outcome.ok:
             self.host.log("Renderbus task {0} stopped".format(self.task_id))
         else:
-            self.host.log("could not stop Renderbus task {0}: {1}".format(self.task_id,
-                                                                          outcome.error))
+            self.host.log(u"could not stop Renderbus task {0}: {1}".format(self.task_id,
+                                                                           outcome.error))
         return outcome.ok
 
     def run(self):
@@ -657,9 +697,9 @@ class BackgroundSubmit(object):
         except Cancelled:
             pass
         except JobError as failure:
-            error = str(failure)
+            error = message_of(failure)
         except Exception as failure:  # the UI must hear about every failure
-            error = "{0}: {1}".format(type(failure).__name__, failure)
+            error = u"{0}: {1}".format(type(failure).__name__, message_of(failure))
         self.deliver(lambda: self.on_done(task_id, error))
 
 

@@ -287,3 +287,18 @@ def test_final_lines(script):
     assert script.final_line(None, "error 611: bad key") == \
         "Renderbus submission failed: error 611: bad key"
     assert script.final_line(None, None) == "Renderbus submission cancelled"
+
+
+
+@pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
+def test_final_line_of_an_error_naming_a_unicode_path(interpreter, worker_env, tmp_path):
+    # The command's error events are unicode on Python 2 (Clarisse 4), accents included.
+    code = ("import io, sys; sys.path.insert(0, sys.argv[1]); import renderbus_clarisse as r\n"
+            "line = r.final_line(None, u'error 1000003: scene /p/sc\\xe8ne.project is not a "
+            "file')\nio.open(sys.argv[2], 'w', encoding='utf-8').write(line)\n")
+    env = dict(worker_env, PYTHONPATH=STANDINS, FAKE_IX_SCENE="")
+    done = run([resolve(interpreter), "-c", code, os.path.dirname(SCRIPT),
+                str(tmp_path / "line.txt")], env, tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (tmp_path / "line.txt").read_text(encoding="utf-8") == \
+        u"Renderbus submission failed: error 1000003: scene /p/sc\u00e8ne.project is not a file"

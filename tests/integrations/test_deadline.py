@@ -292,3 +292,51 @@ def test_every_error_is_one_failrender_line(rayvision_sandbox, worker_env, maya_
     (message,) = calls_named(recorded, "FailRender")
     assert message.startswith("error ") and "\n" not in message
     assert farm_tasks(farm, "dl-errors") == []
+
+
+def test_windows_executable_path_is_skipped_on_a_linux_worker(rayvision_sandbox, worker_env,
+                                                               maya_project, tmp_path):
+    # The shipped default lists the Windows path first: a Linux Worker must go on to its own.
+    farm = rayvision_sandbox
+    windows = "C:\\Program Files\\Renderbus\\rayvision\\Scripts\\rayvision.exe"
+    repo = Repository(tmp_path, worker_env, farm, "dl-exe",
+                      RayvisionExecutable=windows + ";" + rayvision_executable())
+    job_id = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                 OutputDirectory="P:\\shot010\\renders")
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+    assert len(farm_tasks(farm, "dl-exe")) == 1
+
+    # Only Windows paths configured: the task says none exists instead of trying to run one.
+    repo = Repository(tmp_path, worker_env, farm, "dl-exe", RayvisionExecutable=windows)
+    job_id = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                 OutputDirectory="P:\\shot010\\renders")
+    recorded, _ = repo.run_task(job_id)
+    (message,) = calls_named(recorded, "FailRender")
+    assert message.startswith("none of the configured rayvision executables exists"), message
+
+
+def test_job_split_into_tasks_without_use_job_frames_renders_nothing(rayvision_sandbox,
+                                                                     worker_env, maya_project,
+                                                                     tmp_path):
+    # Each task would submit the whole scene (one paid cloud render per task): refused.
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-split")
+    job_info = deadline_repository.read_key_values(
+        os.path.join(EXAMPLES, "renderbus_job_info.job"))
+    job_info.update(Frames="1-4", ChunkSize="2")
+    plugin_info = deadline_repository.read_key_values(
+        os.path.join(EXAMPLES, "renderbus_plugin_info.job"))
+    plugin_info.update(ProjectName="dl-split", UseJobFrames="False",
+                       SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                       OutputDirectory="P:\\shot010\\renders")
+    os.environ["DEADLINE_STANDIN_REPOSITORY"] = repo.path
+    try:
+        job_id = deadline_repository.add_job(job_info, plugin_info)
+    finally:
+        del os.environ["DEADLINE_STANDIN_REPOSITORY"]
+    for task_id in (0, 1):
+        recorded, _ = repo.run_task(job_id, task_id)
+        (message,) = calls_named(recorded, "FailRender")
+        assert message.startswith("UseJobFrames is off, so every task of this job"), message
+    assert farm_tasks(farm, "dl-split") == []

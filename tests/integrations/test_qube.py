@@ -26,6 +26,7 @@ from helpers.integration_hosts import (
     task_status,
     wait_until,
 )
+from helpers.interpreters import interpreters, resolve
 
 JOB_TYPE = os.path.join(INTEGRATIONS, "qube", "renderbus")
 sys.path.insert(0, STANDINS)
@@ -176,3 +177,123 @@ def test_failed_item_is_reported_failed_and_the_job_too(rayvision_sandbox, worke
     assert work["resultpackage"]["error"] == \
         "Renderbus task {0} ended Failed: 8 of 8 frames failed".format(task["id"])
     assert supervisor.reports("job") == ["failed"]
+
+
+def test_state_dir_goes_through_the_path_map(rayvision_sandbox, worker_env, maya_project,
+                                             tmp_path):
+    # Submitted from Windows: the state folder, like the scene, is named as Windows sees it.
+    farm = rayvision_sandbox
+    supervisor = Supervisor(tmp_path, worker_env, farm)
+    submit_scene(supervisor, maya_project, "qb-state", "--rayvision-executable",
+                 rayvision_executable(), "--state-dir", "P:\\shot010\\qube-state")
+    job = supervisor.dispatch_submitted(
+        scene="P:\\shot010\\scenes\\muti_layer_test.ma", output_dir="P:\\shot010\\renders",
+        path_map=[["P:\\", str(maya_project.parent) + "/"]])
+    supervisor.run_instance()
+    (work,) = supervisor.reports("work")
+    assert work["status"] == "complete", work
+    state = maya_project / "qube-state" / "job{0}-scene.json".format(job["id"])
+    assert json.loads(state.read_text())["task_id"] == work["resultpackage"]["task_id"]
+    assert [name for name in os.listdir(str(tmp_path)) if name.startswith("P:")] == []
+
+
+def test_kill_while_waiting_for_work_ends_the_instance(worker_env, maya_project, tmp_path):
+    supervisor = Supervisor(tmp_path, worker_env)
+    submit_scene(supervisor, maya_project, "qb-kill-waiting")
+    supervisor.dispatch_submitted(script=["waiting"] * 300, waiting_seconds=0.2)
+    process = supervisor.start_instance()
+    wait_until(lambda: len(supervisor.data()["script"]) < 298, what="the instance waiting")
+    process.send_signal(signal.SIGTERM)
+    try:
+        stdout, stderr = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise AssertionError("the killed instance kept asking for work")
+    assert process.returncode == 1, stdout + stderr
+    assert "killed: local rendering work stopped" in stdout
+    assert supervisor.reports("job") == ["killed"]
+    assert supervisor.reports("work") == []
+    # No item was taken after the kill: the agenda is as the supervisor left it.
+    assert [item["status"] for item in supervisor.data()["job"]["agenda"]] == ["pending"]
+
+
+def test_an_unexpected_error_fails_the_item_with_one_line(rayvision_sandbox, worker_env,
+                                                          maya_project, tmp_path):
+    # The state folder cannot be made (a file stands there): the item fails, reported.
+    farm = rayvision_sandbox
+    blocker = tmp_path / "state-is-a-file"
+    blocker.write_text("not a folder")
+    supervisor = Supervisor(tmp_path, worker_env, farm)
+    submit_scene(supervisor, maya_project, "qb-unexpected", "--rayvision-executable",
+                 rayvision_executable(), "--state-dir", str(blocker / "sub"))
+    supervisor.dispatch_submitted()
+    supervisor.run_instance()
+    (work,) = supervisor.reports("work")
+    assert work["status"] == "failed"
+    error = work["resultpackage"]["error"]
+    assert error.startswith(("OSError: ", "NotADirectoryError: ")) and "\n" not in error, error
+    assert supervisor.reports("job") == ["failed"]
+
+
+RENDER_ITEM = u"""# -*- coding: utf-8 -*-
+import io, json, sys
+sys.path.insert(0, sys.argv[1])
+import execute
+package = json.loads(io.open(sys.argv[2], encoding="utf-8").read())
+status, result = execute.render_work({"id": 7, "package": package}, {"name": "scene"})
+text = json.dumps([status, result])
+io.open(sys.argv[3], "w", encoding="utf-8").write(text if isinstance(text, type(u"")) else
+                                                  text.decode("utf-8"))
+"""
+
+
+@pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
+def test_failed_item_naming_a_unicode_path_is_reported_failed(
+        interpreter, rayvision_sandbox, worker_env, maya_project, tmp_path):
+    # Qube's Python 2 back end gets the package's paths as unicode; the error line names one.
+    project = maya_project.parent / u"pl\u00e2n_\u00e9t\u00e9"
+    maya_project.rename(project)
+    scene = str(project / "scenes" / "gone.ma")
+    (tmp_path / "package.json").write_text(json.dumps(
+        {"scene": scene, "output_dir": str(project / "renders"),
+         "rayvision_executable": rayvision_executable()}), encoding="utf-8")
+    (tmp_path / "item.py").write_text(RENDER_ITEM, encoding="utf-8")
+    env = dict(farm_env(worker_env, rayvision_sandbox), PYTHONPATH=STANDINS)
+    env.pop("PYTHONIOENCODING")  # a Worker's log is a pipe: Python 2 writes it as ASCII
+    done = run([resolve(interpreter), str(tmp_path / "item.py"), JOB_TYPE,
+                str(tmp_path / "package.json"), str(tmp_path / "result.json")], env, tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    status, result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
+    assert (status, result) == ("failed", {
+        "error": u"error 1000003: scene {0} is not a file".format(scene)})
+    assert "ERROR error 1000003: scene " in done.stdout
+
+
+def test_chunked_frames_with_a_step_render_only_those_frames(rayvision_sandbox, worker_env,
+                                                             maya_project, tmp_path):
+    farm = rayvision_sandbox
+    supervisor = Supervisor(tmp_path, worker_env, farm)
+    submit_scene(supervisor, maya_project, "qb-step", "--frames", "1-5[2]", "--chunk", "2",
+                 "--rayvision-executable", rayvision_executable())
+    job = supervisor.dispatch_submitted()
+    assert [item["name"] for item in job["agenda"]] == ["1-3[2]", "5"]
+    supervisor.run_instance()
+    works = supervisor.reports("work")
+    assert [(w["name"], w["status"]) for w in works] == [("1-3[2]", "complete"),
+                                                         ("5", "complete")]
+    # Frames 1, 3 and 5 of both layers, and nothing else.
+    assert sorted(item["totalFrames"] for item in farm_tasks(farm, "qb-step")) == [2, 4]
+
+
+def test_frames_that_cannot_be_chunked_are_refused_in_one_line(worker_env, maya_project,
+                                                               tmp_path):
+    supervisor = Supervisor(tmp_path, worker_env)
+    done = run([sys.executable, os.path.join(JOB_TYPE, "submit.py"),
+                str(maya_project / "scenes" / "muti_layer_test.ma"), "--output-dir",
+                str(maya_project / "renders"), "--frames", "1,5,9", "--chunk", "2"],
+               supervisor.env, tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: --frames '1,5,9' cannot be split into chunks: give " \
+                                  "first-last or first-last[step]"
+    assert not os.path.exists(supervisor.path)  # nothing submitted

@@ -4,14 +4,24 @@ Pure helpers are checked directly; the process handling runs real process trees 
 command that starts a child and streams events like ``rayvision --json`` does).
 """
 
+import json
 import os
+import re
 import stat
 import sys
 import time
 
 import pytest
 
-from helpers.integration_hosts import INTEGRATIONS, processes_with_marker, wait_until
+from helpers.integration_hosts import (
+    INTEGRATIONS,
+    farm_env,
+    processes_with_marker,
+    rayvision_executable,
+    run,
+    wait_until,
+)
+from helpers.interpreters import interpreters, resolve
 
 sys.path.insert(0, os.path.join(INTEGRATIONS, "common"))
 import rayvision_job  # noqa: E402
@@ -120,3 +130,56 @@ def test_submit_arguments():
     assert settings.submit_args() == ["submit", "s.ma", "--software-version", "2019",
                                       "--project", "p", "--frames", "1-3[1]", "--layers", "a,b"]
     assert rayvision_job.RenderSettings("s.hip", "out").submit_args() == ["submit", "s.hip"]
+
+
+CLOUD_RENDER = u"""# -*- coding: utf-8 -*-
+import io, json, sys
+sys.path.insert(0, sys.argv[1])
+import rayvision_job
+
+class Host(object):
+    def __init__(self):
+        self.lines, self.task_id = [], None
+    def progress(self, percent, message):
+        self.lines.append(message)
+    def log(self, text):
+        self.lines.append(text)
+    def cancelled(self):
+        return False
+    def load_task_id(self):
+        return self.task_id
+    def save_task_id(self, task_id):
+        self.task_id = task_id
+
+scene, output = [io.open(sys.argv[2], encoding="utf-8").read().split(u"\\n")[i]
+                 for i in (0, 1)]
+host = Host()
+settings = rayvision_job.RenderSettings(scene, output, project=u"job-unicode",
+                                        poll_seconds=0.3)
+message = rayvision_job.CloudRender(settings, host, rayvision_job.RayvisionProcess(
+    sys.argv[3])).run()
+text = json.dumps({"message": message, "lines": host.lines})
+io.open(sys.argv[4], "w", encoding="utf-8").write(text if isinstance(text, type(u"")) else
+                                                  text.decode("utf-8"))
+"""
+
+
+@pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
+def test_cloud_render_of_unicode_paths_ends_with_its_message(interpreter, rayvision_sandbox,
+                                                             worker_env, maya_project,
+                                                             tmp_path):
+    # A render manager on Python 2 (Deadline 10.0, Qube) hands mapped paths over as unicode.
+    project = maya_project.parent / u"pl\u00e2n_\u00e9t\u00e9"
+    maya_project.rename(project)
+    scene = str(project / "scenes" / "muti_layer_test.ma")
+    output = str(project / "renders")
+    (tmp_path / "paths.txt").write_text(scene + "\n" + output, encoding="utf-8")
+    (tmp_path / "render.py").write_text(CLOUD_RENDER, encoding="utf-8")
+    done = run([resolve(interpreter), str(tmp_path / "render.py"),
+                os.path.join(INTEGRATIONS, "common"), str(tmp_path / "paths.txt"),
+                rayvision_executable(), str(tmp_path / "result.json")],
+               farm_env(worker_env, rayvision_sandbox), tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
+    assert re.match(r"Renderbus task \d+ done: 8 frames in ", result["message"])
+    assert result["message"].endswith(output)

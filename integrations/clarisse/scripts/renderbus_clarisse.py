@@ -220,8 +220,8 @@ def final_line(task_id, error):
     """The one line that says how a submission ended."""
     if task_id:
         return "Submitted: Renderbus task {0}".format(task_id)
-    if error:
-        return "Renderbus submission failed: {0}".format(error)
+    if error:  # unicode on Python 2 (the command's events): a unicode format takes accents
+        return u"Renderbus submission failed: {0}".format(error)
     return "Renderbus submission cancelled"
 
 
@@ -333,11 +333,11 @@ class SubmitWindow(ix.api.GuiWindow):
 
     def on_progress(self, percent, message):
         """Progress of the submission (main thread)."""
-        self.set_status("{0} ({1:.0f}%)".format(message, percent))
+        self.set_status(u"{0} ({1:.0f}%)".format(message, percent))
 
     def on_log(self, text):
         """A line of the submission's log (main thread)."""
-        ix.log_info("Renderbus: {0}".format(text))
+        ix.log_info(u"Renderbus: {0}".format(text))
 
     def on_done(self, task_id, error):
         """The submission ended (main thread)."""

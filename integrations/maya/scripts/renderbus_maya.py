@@ -96,9 +96,10 @@ def analyse_open_scene():
 
 def findings_text(found):
     """The findings as the window shows them."""
-    lines = ["Scene: {0}".format(found["scene"] or "(never saved)"), "", "Render layers:"]
+    # Unicode formats: Maya 2018-2021 (Python 2) hands paths and names over as unicode.
+    lines = [u"Scene: {0}".format(found["scene"] or "(never saved)"), "", "Render layers:"]
     for layer in found["layers"]:
-        lines.append("  {0}  frames {1}{2}".format(layer["name"], layer["frames"],
+        lines.append(u"  {0}  frames {1}{2}".format(layer["name"], layer["frames"],
                                                    "" if layer["renderable"] else "  (off)"))
     lines += rayvision_job.files_lines("scene", found["files"], found["missing"])
     return "\n".join(lines)
@@ -122,8 +123,10 @@ def show():
     cmds.progressBar(PROGRESS, maxValue=100, progress=0)
     cmds.text(STATUS, label="Ready", align="left")
     cmds.rowLayout(numberOfColumns=2)
-    cmds.button(SUBMIT, label="Submit", command=lambda *_: submit())
-    cmds.button(CANCEL, label="Cancel", enable=False, command=lambda *_: cancel())
+    # A window opened again while a submission runs must still be able to cancel it.
+    running = _STATE["submission"] is not None
+    cmds.button(SUBMIT, label="Submit", enable=not running, command=lambda *_: submit())
+    cmds.button(CANCEL, label="Cancel", enable=running, command=lambda *_: cancel())
     cmds.setParent("..")
     cmds.showWindow(WINDOW)
     return found
@@ -189,7 +192,7 @@ def _on_progress(percent, message):
 
 
 def _on_log(text):
-    sys.stdout.write("Renderbus: {0}\n".format(text))
+    sys.stdout.write(u"Renderbus: {0}\n".format(text))
 
 
 def _on_done(task_id, error):
@@ -197,7 +200,7 @@ def _on_done(task_id, error):
     if task_id:
         _set_status("Submitted: Renderbus task {0}".format(task_id), 100)
     elif error:
-        _set_status("Failed: {0}".format(error))
+        _set_status(u"Failed: {0}".format(error))
     else:
         _set_status("Cancelled")
     if cmds.window(WINDOW, exists=True):

@@ -36,11 +36,22 @@ import rayvision_job  # noqa: E402
 #: Set by the signal handler: the instance is being killed or interrupted.
 _KILLED = []
 
-_FRAME_RANGE = re.compile(r"^\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*)?$")
+_FRAME_RANGE = re.compile(r"^\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*(?:\[\s*(\d+)\s*\])?)?\s*$")
 
 
 def _on_signal(signum, frame):
     _KILLED.append(signum)
+
+
+def say(text):
+    """A line of the instance's log (a subjob's stdout is its log in Qube's UI).
+
+    Python 2 writes unicode to a pipe as ASCII: accented text is encoded here instead.
+    """
+    if isinstance(text, rayvision_job.TEXT) and not isinstance(text, str):  # Python 2
+        text = text.encode(getattr(sys.stdout, "encoding", None) or "utf-8", "replace")
+    print(text)
+    sys.stdout.flush()
 
 
 def install_signal_handlers():
@@ -54,20 +65,26 @@ def install_signal_handlers():
 def work_frames(name, package):
     """``--frames`` of an agenda item.
 
-    Its name when it is a frame or range (``12``, ``1-10``), else the package's ``frames``
-    (None: the scene's own ranges).
+    Its name when it is a frame or range (``12``, ``1-10``, ``1-9[2]``), else the package's
+    ``frames`` (None: the scene's own ranges).
     """
     match = _FRAME_RANGE.match(str(name or ""))
     if match:
         first = int(match.group(1))
         last = int(match.group(2)) if match.group(2) is not None else first
-        return "{0}-{1}[1]".format(first, last)
+        return "{0}-{1}[{2}]".format(first, last, int(match.group(3) or 1))
     return package.get("frames") or None
 
 
 def state_folder(package, output):
-    """Shared folder of the items' cloud task ids."""
-    return package.get("state_dir") or os.path.join(output, ".renderbus-qube")
+    """Shared folder of the items' cloud task ids, mapped for this Worker like the scene.
+
+    Unmapped, a Windows name is a relative folder on a Linux Worker: a re-dispatched item
+    would not find its cloud task there and submit the scene a second time.
+    """
+    state_dir = rayvision_job.map_path(package.get("state_dir") or "",
+                                       package.get("path_map") or [])
+    return state_dir or os.path.join(output, ".renderbus-qube")
 
 
 class QubeHost(object):
@@ -78,14 +95,11 @@ class QubeHost(object):
 
     def progress(self, percent, message):
         """A progress line in the instance's log."""
-        # A subjob's stdout is its log in Qube's UI.
-        print("PROGRESS {0:.1f}% {1}".format(percent, message))
-        sys.stdout.flush()
+        say(u"PROGRESS {0:.1f}% {1}".format(percent, message))
 
     def log(self, text):
         """A line of the instance's log."""
-        print(text)
-        sys.stdout.flush()
+        say(text)
 
     def cancelled(self):
         """The instance is being killed or interrupted."""
@@ -154,10 +168,33 @@ def render_work(job, work):
         render = rayvision_job.CloudRender(settings, QubeHost(state), process_for(package))
         message = render.run()
     except rayvision_job.JobError as error:
-        print("ERROR {0}".format(error))
-        return "failed", {"error": str(error)}
+        return _failed(rayvision_job.message_of(error))
+    except rayvision_job.Cancelled:
+        raise
+    except Exception as error:  # the supervisor must hear of every failed item
+        return _failed(u"{0}: {1}".format(type(error).__name__,
+                                          rayvision_job.message_of(error)))
     return "complete", {"message": message, "output": settings.output,
                         "task_id": render.task_id}
+
+
+def _failed(line):
+    """An item's failure: logged, and its result package (unicode on Python 2 keeps accents)."""
+    say(u"ERROR {0}".format(line))
+    return "failed", {"error": line}
+
+
+def _wait_unless_killed(seconds):
+    """Sleep ``seconds``, ending early when the instance is killed."""
+    deadline = time.time() + seconds
+    while not _KILLED and time.time() < deadline:
+        time.sleep(min(0.1, max(0.0, deadline - time.time())))
+
+
+def _killed():
+    print("killed: local rendering work stopped")
+    qb.reportjob("killed")
+    return 1
 
 
 def main():
@@ -167,6 +204,8 @@ def main():
     waiting = float((job.get("package") or {}).get("waiting_seconds") or 10)
     failed = False
     while True:
+        if _KILLED:  # killed while waiting or between items: take no other item
+            return _killed()
         work = qb.requestwork()
         status = work.get("status")
         if status == "complete":
@@ -177,14 +216,12 @@ def main():
             qb.reportjob(status)
             return 0
         if status == "waiting":
-            time.sleep(waiting)
+            _wait_unless_killed(waiting)
             continue
         try:
             work["status"], work["resultpackage"] = render_work(job, work)
         except rayvision_job.Cancelled:
-            print("killed: local rendering work stopped")
-            qb.reportjob("killed")
-            return 1
+            return _killed()
         failed = failed or work["status"] == "failed"
         qb.reportwork(work)
     qb.reportjob("failed" if failed else "complete")

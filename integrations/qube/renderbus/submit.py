@@ -18,21 +18,43 @@ from __future__ import print_function
 
 import argparse
 import os
+import re
 import sys
 
 import qb
 
 JOB_TYPE = "renderbus"
 
+#: ``--frames`` that can be chunked: ``12``, ``1-100``, ``1-100[2]`` (negative frames too).
+_FRAMES = re.compile(r"^\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*(?:\[\s*(\d+)\s*\])?)?\s*$")
+
 
 def chunks(frames, size):
-    """Agenda item names: ``["1-10", "11-20", ...]`` for ``frames`` ``"1-25"`` and 10."""
-    first, _, last = frames.partition("-")
-    first, last = int(first), int(last or first)
+    """Agenda item names: ``["1-10", "11-20", ...]`` for ``frames`` ``"1-25"`` and 10.
+
+    With a step, each item keeps it: ``"1-5[2]"`` by 2 gives ``["1-3[2]", "5"]``.
+
+    Raises:
+        ValueError: ``frames`` is not a range that can be split.
+    """
+    match = _FRAMES.match(frames)
+    if not match or (match.group(3) is not None and int(match.group(3)) < 1):
+        raise ValueError("--frames {0!r} cannot be split into chunks: give first-last or "
+                         "first-last[step]".format(frames))
+    first = int(match.group(1))
+    last = int(match.group(2)) if match.group(2) is not None else first
+    step = int(match.group(3) or 1)
+    numbers = list(range(first, last + 1, step))
+    size = max(1, size)
     names = []
-    for start in range(first, last + 1, max(1, size)):
-        end = min(last, start + max(1, size) - 1)
-        names.append(str(start) if start == end else "{0}-{1}".format(start, end))
+    for index in range(0, len(numbers), size):
+        part = numbers[index:index + size]
+        if len(part) == 1:
+            names.append(str(part[0]))
+        elif step == 1:
+            names.append("{0}-{1}".format(part[0], part[-1]))
+        else:
+            names.append("{0}-{1}[{2}]".format(part[0], part[-1], step))
     return names
 
 
@@ -73,7 +95,7 @@ def parse_args(argv):
     parser.add_argument("--software-version")
     parser.add_argument("--project")
     parser.add_argument("--layers")
-    parser.add_argument("--frames", help="e.g. 1-100")
+    parser.add_argument("--frames", help="e.g. 1-100 or 1-100[2]")
     parser.add_argument("--chunk", type=int, default=0, help="frames per agenda item")
     parser.add_argument("--profile", help="rayvision profile on the Workers")
     parser.add_argument("--rayvision-executable")
@@ -88,7 +110,12 @@ def parse_args(argv):
 def main(argv=None):
     """Submit the job; prints its id."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    submitted = qb.submit([build_job(args)])
+    try:
+        job = build_job(args)
+    except ValueError as error:
+        print("error: {0}".format(error), file=sys.stderr)
+        return 2
+    submitted = qb.submit([job])
     for job in submitted:
         print("submitted Qube job {0}".format(job["id"]))
     return 0

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """A stand-in interactive Maya or Houdini session driving a Renderbus submitter (2.7 and 3).
 
-    python drive_dcc.py maya|houdini SCRIPTS_DIR submit|cancel RESULT_JSON [FRAMES]
+    python drive_dcc.py maya|houdini SCRIPTS_DIR submit|cancel|reopen-cancel RESULT_JSON [FRAMES]
 
 Maya: runs the folder's ``userSetup.py`` like Maya at startup, lets the idle queue install
 the menu, picks *Submit Scene...*, reads the findings window and presses *Submit*.
@@ -31,6 +31,7 @@ class Session(object):
         self.scripts = scripts
         self.statuses = []
         self.loops = 0
+        self.reopen = False
 
     def pump(self):
         if self.dcc == "maya":
@@ -85,8 +86,15 @@ def open_maya(session, frames):
     cmds.DIALOG_ANSWERS.append("Save")
     started = time.time()
     cmds.click(renderbus_maya.SUBMIT)
-    return findings, time.time() - started, list(cmds.SAVED), \
-        lambda: cmds.click(renderbus_maya.CANCEL)
+    submit_seconds = time.time() - started
+
+    def cancel():
+        if session.reopen:  # the artist closed the window and picks the menu item again
+            cmds.deleteUI(renderbus_maya.WINDOW)
+            cmds.click(submit_item)
+        cmds.click(renderbus_maya.CANCEL)
+
+    return findings, submit_seconds, list(cmds.SAVED), cancel
 
 
 def open_houdini(session, frames):
@@ -115,9 +123,10 @@ def run_tool(tools, name):
 def main(dcc, scripts, action, result_file, frames=None):
     sys.path.insert(0, scripts)
     session = Session(dcc, scripts)
+    session.reopen = action == "reopen-cancel"
     opener = open_maya if dcc == "maya" else open_houdini
     findings, submit_seconds, saved, cancel = opener(session, frames)
-    if action == "cancel":
+    if action in ("cancel", "reopen-cancel"):
         session.pump_until(lambda status: status and "uploading" in status)
         cancel()
     final = session.pump_until(

@@ -77,7 +77,8 @@ class RenderbusPlugin(DeadlinePlugin):
         for candidate in candidates:
             if os.path.isfile(candidate):
                 return candidate
-            if os.sep not in candidate and "/" not in candidate:
+            # Every OS's paths share the list: a Windows path is no bare name on Linux.
+            if not any(mark in candidate for mark in ("/", "\\", ":")):
                 return candidate  # a bare name: looked up on the Worker's PATH
         raise self._job_module.JobError(
             "none of the configured rayvision executables exists on this Worker: {0}"
@@ -96,6 +97,13 @@ class RenderbusPlugin(DeadlinePlugin):
             first, last = self.GetStartFrame(), self.GetEndFrame()
             frames = [frame for frame in job.JobFramesList if first <= frame <= last]
             return self._job_module.frames_argument(frames or range(first, last + 1))
+        first, last = self.GetStartFrame(), self.GetEndFrame()
+        if any(frame < first or frame > last for frame in job.JobFramesList):
+            # Each task would submit the whole scene: one paid cloud render per task.
+            raise self._job_module.JobError(
+                "UseJobFrames is off, so every task of this job would render the whole scene "
+                "as a cloud task of its own, but the job's frames are split into several "
+                "tasks: give the job one task (Frames=0) or turn UseJobFrames on")
         return self.GetPluginInfoEntryWithDefault("Frames", "").strip() or None
 
     def _settings(self, job):
@@ -149,15 +157,19 @@ class RenderbusPlugin(DeadlinePlugin):
             else:
                 self.SetStatusMessage(message)
         except Exception as error:  # every error fails the task with its one line
-            failure = str(error) if _is_job_error(error) else "{0}: {1}".format(
-                type(error).__name__, error)
+            failure = _failure_line(error)
         if failure:
             self.FailRender(failure)
 
 
-def _is_job_error(error):
+def _failure_line(error):
+    """The one line of ``error``; unicode on Python 2 (Deadline 10.0) when it names a path."""
     module = sys.modules.get("rayvision_job")
-    return module is not None and isinstance(error, module.JobError)
+    if module is None:
+        return "{0}: {1}".format(type(error).__name__, error)
+    if isinstance(error, module.JobError):
+        return module.message_of(error)
+    return u"{0}: {1}".format(type(error).__name__, module.message_of(error))
 
 
 class _DeadlineHost(object):

@@ -64,12 +64,13 @@ def analyse_open_scene():
 
 def findings_text(found):
     """The findings as the dialog shows them."""
-    lines = ["Scene: {0}".format(found["scene"]), "", "Render ROPs:"]
+    text = rayvision_job.text_of  # Python 2: Houdini's byte paths beside unicode ones
+    lines = [u"Scene: {0}".format(text(found["scene"])), "", "Render ROPs:"]
     for rop in found["rops"]:
-        lines.append("  {0}  frames {1}{2}".format(rop["name"], rop["frames"],
-                                                   "" if rop["renderable"] else "  (bypassed)"))
+        lines.append(u"  {0}  frames {1}{2}".format(text(rop["name"]), rop["frames"],
+                                                    "" if rop["renderable"] else "  (bypassed)"))
     lines += rayvision_job.files_lines("scene", found["files"], found["missing"])
-    return "\n".join(lines)
+    return u"\n".join(text(line) for line in lines)
 
 
 def _saved_scene():
@@ -123,11 +124,11 @@ def cancel():
 
 
 def _on_progress(percent, message):
-    hou.ui.setStatusMessage("{0} ({1:.0f}%)".format(message, percent))
+    hou.ui.setStatusMessage(u"{0} ({1:.0f}%)".format(message, percent))
 
 
 def _on_log(text):
-    sys.stdout.write("Renderbus: {0}\n".format(text))
+    sys.stdout.write(u"Renderbus: {0}\n".format(text))
 
 
 def _on_done(task_id, error):
@@ -136,7 +137,7 @@ def _on_done(task_id, error):
     if task_id:
         text = "Submitted: Renderbus task {0}".format(task_id)
     elif error:
-        text = "Renderbus submission failed: {0}".format(error)
+        text = u"Renderbus submission failed: {0}".format(error)
     else:
         text = "Renderbus submission cancelled"
     hou.ui.setStatusMessage(text)

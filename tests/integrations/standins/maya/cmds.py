@@ -46,6 +46,8 @@ ORDER = []
 DIALOG_ANSWERS = []
 SAVED = []
 _counter = [0]
+#: The window whose layout new controls go into (Maya's current parent).
+_WINDOW = [None]
 
 
 def _ui_thread():
@@ -91,7 +93,10 @@ def _control(kind, name=None, exists=False, query=False, edit=False, **flags):
         name = "{0}{1}".format(kind, _counter[0])
     if name in CONTROLS:
         raise RuntimeError("Object's name '{0}' is not unique.".format(name))
-    CONTROLS[name] = {"type": kind, "flags": dict(flags)}
+    if kind == "window":
+        _WINDOW[0] = name
+    owner = _WINDOW[0] if kind not in ("window", "menu", "menuItem") else None
+    CONTROLS[name] = {"type": kind, "flags": dict(flags), "window": owner}
     ORDER.append(name)
     return name
 
@@ -147,8 +152,11 @@ def showWindow(name):
 
 
 def deleteUI(name):
+    """Delete a control; a window takes its controls with it, as in Maya."""
     _ui_thread()
     CONTROLS.pop(name, None)
+    for child in [key for key, control in CONTROLS.items() if control.get("window") == name]:
+        del CONTROLS[child]
 
 
 def confirmDialog(**flags):
