@@ -63,6 +63,29 @@ def test_example_paths_named_in_the_docs_exist():
             assert os.path.exists(os.path.join(ROOT, path.rstrip("/"))), (page, path)
 
 
+def heading_anchors(path):
+    """The anchors GitHub and MyST give the headings of a page, plus its ``(label)=``."""
+    text = read(path)
+    anchors = set(re.findall(r"^\((\S+)\)=$", text, re.M))
+    for heading in re.findall(r"^#+ (.+)$", re.sub(r"```.*?```", "", text, flags=re.S), re.M):
+        anchors.add(re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-"))
+    return anchors
+
+
+def test_links_between_pages_reach_their_page_and_heading():
+    for page in PAGES:
+        for target in re.findall(r"\]\(([^)\s]+)\)", read(page)):
+            if re.match(r"[a-z]+:", target):
+                continue
+            name, _, anchor = target.partition("#")
+            path = os.path.normpath(os.path.join(os.path.dirname(page), name)) if name else page
+            assert os.path.exists(path), "{0} links to {1}, which does not exist".format(
+                os.path.basename(page), target)
+            if anchor and path.endswith(".md"):
+                assert anchor in heading_anchors(path), "{0} links to {1}: no such heading".format(
+                    os.path.basename(page), target)
+
+
 def test_tip_code_table_covers_every_constant():
     table = read(os.path.join(ROOT, "docs", "codes.md"))
     section = table[table.index("## Tip codes"):]
