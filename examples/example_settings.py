@@ -210,8 +210,9 @@ def example_settings(description, dcc=None, argv=None, parser=None):
     elif len(named) < 3:
         missing = sorted(set(("domain", "access_id", "access_key")) - set(named))
         parser.error("a farm needs a domain, an access id and an access key; missing: {0} "
-                     "(options --{1} or environment {2})".format(
-                         ", ".join(missing), ", ".join(m.replace("_", "-") for m in missing),
+                     "(options {1} or environment {2})".format(
+                         ", ".join(missing),
+                         ", ".join("--" + m.replace("_", "-") for m in missing),
                          ", ".join(ENV_VARS[m] for m in missing)))
     render_para["platform"] = str(render_para["platform"] or "2")
     render_para["protocol"] = render_para["protocol"] or "https"

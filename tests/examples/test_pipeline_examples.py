@@ -81,6 +81,14 @@ def test_a_farm_without_a_key_is_refused_by_name(run_example, example_env):
     assert "RAYVISION_ACCESS_KEY" in run.stderr
 
 
+def test_a_farm_without_credentials_names_each_missing_option(run_example):
+    run = run_example("maya_demo.py", "--domain", "task.renderbus.com")
+    assert run.returncode == 2
+    assert "missing: access_id, access_key" in run.stderr
+    # Each option as the user types it.
+    assert "options --access-id, --access-key or" in run.stderr, run.stderr
+
+
 def test_wrong_key_names_the_api_error(rayvision_sandbox, run_example):
     farm = rayvision_sandbox
     run = run_example("maya_demo.py", "--domain", farm.domain, "--access-id",
