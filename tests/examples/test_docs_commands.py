@@ -106,3 +106,35 @@ def test_error_code_table_covers_the_sync_exceptions():
         error = cls("x")
         assert re.search(r"^\| {0} \| [^\n]*`{1}`".format(error.error_code, name), table,
                          re.M), (name, error.error_code)
+
+
+def quickstart_python_blocks():
+    text = read(os.path.join(ROOT, "docs", "quickstart.md"))
+    return re.findall(r"```python\n(.*?)```", text, re.S)
+
+
+def on_the_sandbox(block, farm, tmp_path):
+    """The block with the farm's credentials and local paths in place of the placeholders."""
+    replacements = [
+        (r'access_id="x+"', 'access_id="{0}"'.format(farm.access_id)),
+        (r'access_key="x+"', 'access_key="{0}"'.format(farm.access_key)),
+        (r'domain="task\.renderbus\.com"', 'domain="{0}"'.format(farm.domain)),
+        (r'platform="2"', 'platform="2", protocol="http"'),
+        (r'cg_file=r"[^"]*muti_layer_test\.ma"', "cg_file={0!r}".format(
+            os.path.join(ROOT, "examples", "scenes", "maya", "scenes", "muti_layer_test.ma"))),
+        (r'workspace="c:/workspace"', "workspace={0!r}".format(str(tmp_path / "ws"))),
+    ]
+    for pattern, value in replacements:
+        block = re.sub(pattern, lambda _match, value=value: value, block)
+    assert "xxx" not in block and "task.renderbus.com" not in block, block
+    return block
+
+
+def test_quickstart_python_blocks_run_on_a_sandbox(rayvision_sandbox, example_env, tmp_path):
+    blocks = quickstart_python_blocks()
+    assert len(blocks) == 2
+    for block in blocks:
+        script = on_the_sandbox(block, rayvision_sandbox, tmp_path)
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              env=example_env, cwd=str(tmp_path), timeout=120)
+        assert done.returncode == 0, (block, done.stderr)
