@@ -191,3 +191,21 @@ def test_windows_and_unc_scene_paths_give_the_output_folder(api, submit, maya_js
         info = api.query.task_info([task_id])["items"][0]
         assert info["outputFileName"] == "{0}_{1}".format(task_id, base)
         assert info["sceneName"] == scene.replace("\\", "/").rsplit("/", 1)[1]
+
+
+def test_restart_frame_of_a_stopped_task_keeps_it_stopped(api, submit, maya_json, farm):
+    # Restarting one frame of a stopped task used to set the task rendering: that frame
+    # rendered, and the task ended "done" (25) with its other frames never rendered.
+    task_id = submit(maya_json(frames="1-400[1]"))
+    api.task.stop_task([task_id])
+    last = frames_of(api, task_id)[-1]
+    api.query.restart_frame(task_id, 0, [last["id"]])
+    farm.renderer.step()
+    info = api.query.task_info([task_id])["items"][0]
+    assert info["taskStatus"] == 10
+    assert frames_of(api, task_id)[-1]["frameStatus"] == 1
+    # Started again, it renders the restarted frame with the others and ends done.
+    api.task.start_task([task_id])
+    assert farm.wait_for_task(task_id, timeout=30) == 25
+    info = api.query.task_info([task_id])["items"][0]
+    assert info["doneFrames"] == info["totalFrames"] == 400

@@ -17,6 +17,8 @@ from rayvision_sandbox.store import dumps
 # Frame statuses that still need rendering / that are over.
 _OPEN_FRAMES = (c.FRAME_WAITING, c.FRAME_EXECUTING)
 _STOPPABLE_TASKS = (c.WAITING, c.RENDERING, c.PRE_RENDERING, c.FINISHED_TEST)
+# Tasks that restarting frames does not set rendering: given up, or stopped until started.
+_HELD_TASKS = (c.ABANDON, c.STOP, c.TIME_OUT_STOP, c.ARREARAGE_STOP)
 
 
 def ms(seconds):
@@ -261,7 +263,9 @@ class TaskService(object):
                 store.execute(
                     "UPDATE frames SET status=?, recommit_flag=recommit_flag+1, start_time=NULL, "
                     "end_time=NULL, outputs='[]' WHERE id=?", (c.FRAME_WAITING, frame_id))
-            if task["status"] != c.ABANDON and chosen:
+            # A stopped task stays stopped: the chosen frames wait for start_task (renderer
+            # would otherwise finish it "done" with its stopped frames never rendered).
+            if task["status"] not in _HELD_TASKS and chosen:
                 self._reopen(store, task)
 
     # -- answers ----------------------------------------------------------------------------
