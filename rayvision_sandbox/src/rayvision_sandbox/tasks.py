@@ -131,6 +131,9 @@ class TaskService(object):
             ram = 64
         now = self.clock()
         with self.store.transaction() as store:
+            # Checked again under the lock: submits of one task at once all passed the first.
+            if self.owned(user, task_id)["submitted"]:
+                raise invalid("taskId", "{0}: the task was already submitted".format(task_id))
             for ordinal, frame in enumerate(planned):
                 store.execute(
                     "INSERT INTO frames (task_id, user_id, ordinal, layer, numbers, frame_index, "
