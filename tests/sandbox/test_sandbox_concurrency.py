@@ -93,3 +93,23 @@ def test_one_task_submitted_by_several_workers_at_once_is_submitted_once(
     assert sorted(results, key=str) == [600, 600, 600, True]
     assert api.query.task_info([task_id])["items"][0]["totalFrames"] == 20
 
+
+
+def test_one_label_added_by_several_clients_at_once_is_added_once(farm, api, new_api,
+                                                                  monkeypatch):
+    # The second of two clients adding one label name at once got HTTP 500 (a unique
+    # constraint of the database) instead of the 600 "already exists" a later call gets.
+    query_one = farm.store.query_one
+
+    def slow_query_one(sql, params=()):
+        row = query_one(sql, params)
+        if sql.startswith("SELECT id FROM labels"):
+            time.sleep(0.3)
+        return row
+
+    monkeypatch.setattr(farm.store, "query_one", slow_query_one)
+    clients = [new_api() for _ in range(3)]
+    results = _at_once([lambda c=client: c.tag.add_label("at-once") for client in clients])
+    assert sorted(results, key=str) == [600, 600, None]
+    names = [item["projectName"] for item in api.tag.get_label_list()["projectNameList"]]
+    assert names.count("at-once") == 1

@@ -375,11 +375,13 @@ class ApiHandlers(object):
         name = params.string(body, "newName")
         status = params.integer(body, "status", required=False, default=1, minimum=0,
                                 maximum=1)
-        if self.store.query_one("SELECT id FROM labels WHERE user_id=? AND name=?",
-                                (user["id"], name)):
-            raise invalid("newName", "{0!r} already exists".format(name))
-        self.store.execute("INSERT INTO labels (user_id, name, status) VALUES (?, ?, ?)",
-                           (user["id"], name, status))
+        # One transaction: two clients adding one name at once both passed a separate check.
+        with self.store.transaction() as store:
+            if store.query_one("SELECT id FROM labels WHERE user_id=? AND name=?",
+                               (user["id"], name)):
+                raise invalid("newName", "{0!r} already exists".format(name))
+            store.execute("INSERT INTO labels (user_id, name, status) VALUES (?, ?, ?)",
+                          (user["id"], name, status))
 
     def delete_label(self, user, body, ctx):
         """Delete a label."""
