@@ -358,3 +358,18 @@ def test_long_json_files_are_cut_on_the_page(farm, api, storage, finished_task):
                                timeout=10).text
     assert "more characters (the whole file is in the config storage)" in page
     assert "D:/proj/tex/00010.tx" in page and "D:/proj/tex/03999.tx" not in page
+
+
+@pytest.mark.parametrize("field, text", [("latency", "NaN"), ("latency", "Infinity"),
+                                         ("latency", "1e999"), ("clock_skew", "NaN"),
+                                         ("late_answer", '{"/x": NaN}')])
+def test_a_farm_form_value_that_is_not_a_finite_number_is_not_applied(farm, api, field, text):
+    # Latency NaN from the form was taken: every API and storage answer was then HTTP 500
+    # (the farm could not sleep NaN seconds), and a NaN clock accepted any signature time.
+    session = signed_in(farm)
+    token = csrf_of(session, farm.url + "/monitor/farm")
+    answer = session.post(farm.url + "/monitor/farm", data={
+        "csrf": token, "do": "apply", field: text}, timeout=10)
+    assert "Not applied: {0}".format(field) in answer.text
+    assert farm.faults.as_dict() == Faults().as_dict()
+    assert api.user.query_user_profile()["userId"] == api.user_info["user_id"]

@@ -9,6 +9,7 @@ One :class:`Faults` object per farm, switchable while the farm runs (tests flip 
 calls). ``set`` replaces the whole configuration; ``clear`` switches every fault off.
 """
 
+import math
 import threading
 
 _RETRYABLE_STATUSES = (429, 500, 502, 503, 504)
@@ -59,7 +60,7 @@ class Faults(object):
         Raises:
             ValueError: A value is out of range; the message names it.
         """
-        latency = float(latency or 0.0)
+        latency = _finite(latency or 0.0, "latency")
         if latency < 0:
             raise ValueError("latency must be >= 0, got {0!r}".format(latency))
         burst = None
@@ -86,6 +87,7 @@ class Faults(object):
                 frames = "all"
             else:
                 frames = frozenset(str(int(frame)) for frame in failing_frames)
+        clock_skew = _finite(clock_skew or 0, "clock_skew")
         drops = _per_path(drop_answer, "drop_answer", _count)
         lates = _per_path(late_answer, "late_answer", _seconds)
         statuses = _task_statuses(task_statuses)
@@ -97,7 +99,7 @@ class Faults(object):
             self.latency = latency
             self._burst = burst
             self.reset_after_bytes = reset_after_bytes
-            self.clock_skew = float(clock_skew or 0)
+            self.clock_skew = clock_skew
             self.failing_frames = frames
 
     def clear(self) -> None:
@@ -212,6 +214,15 @@ class Faults(object):
             "{0}={1!r}".format(key, value) for key, value in sorted(self.as_dict().items())))
 
 
+def _finite(value, name):
+    """``value`` as a float; NaN and infinity refused (the farm sleeps and dates with it)."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("{0} must be a finite number of seconds, got {1!r}".format(
+            name, value))
+    return number
+
+
 def _count(value, name):
     if value is None:
         return None
@@ -227,7 +238,7 @@ def _seconds(value, name):
     if isinstance(value, (tuple, list)):
         value, count = value
         count = _count(count, name)
-    seconds = float(value)
+    seconds = _finite(value, name)
     if seconds < 0:
         raise ValueError("{0} seconds must be >= 0, got {1!r}".format(name, value))
     return seconds, count
