@@ -1,6 +1,7 @@
 """Task life cycle: submission rules, frames from task.json, statuses, simulated rendering."""
 
 import json
+import time
 
 import pytest
 
@@ -209,3 +210,27 @@ def test_restart_frame_of_a_stopped_task_keeps_it_stopped(api, submit, maya_json
     assert farm.wait_for_task(task_id, timeout=30) == 25
     info = api.query.task_info([task_id])["items"][0]
     assert info["doneFrames"] == info["totalFrames"] == 400
+
+
+@pytest.mark.parametrize("operator, status", [("stop_task", 10), ("abort_task", 35)])
+def test_stop_or_abort_as_the_task_finishes_leaves_it_finished(api, submit, maya_json, farm,
+                                                               monkeypatch, operator, status):
+    # stop/abort decided on the task's status read before its change was written: a task
+    # whose last frame finished in between was reported stopped (10) or abandoned (35) with
+    # every frame done.
+    task_id = submit(maya_json(frames="1-20[1]", frames_per_task="20"))
+    read = farm.tasks.owned_all
+
+    def slow_owned_all(user, task_ids):
+        rows = read(user, task_ids)
+        time.sleep(0.6)  # the renderer finishes the 0.2 s frame meanwhile, if it can
+        return rows
+
+    monkeypatch.setattr(farm.tasks, "owned_all", slow_owned_all)
+    getattr(api.task, operator)([task_id])
+    monkeypatch.undo()
+    info = api.query.task_info([task_id])["items"][0]
+    if info["doneFrames"] == info["totalFrames"]:
+        assert info["taskStatus"] == 25
+    else:
+        assert info["taskStatus"] == status

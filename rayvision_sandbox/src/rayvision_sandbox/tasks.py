@@ -64,7 +64,11 @@ class TaskService(object):
         return task
 
     def owned_all(self, user, task_ids):
-        """Task rows for every id (all must be the user's), in the given order."""
+        """Task rows for every id (all must be the user's), in the given order.
+
+        Operators read them inside their transaction: a status read before it could be
+        stale by the time it is written (the renderer finishing the task in between).
+        """
         return [self.owned(user, task_id) for task_id in task_ids]
 
     def frames(self, task_id):
@@ -160,18 +164,16 @@ class TaskService(object):
 
     def stop(self, user, task_ids) -> None:
         """Stop rendering: status 10; open frames become stopped (3)."""
-        tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
-            for task in tasks:
+            for task in self.owned_all(user, task_ids):
                 if task["submitted"] and task["status"] in _STOPPABLE_TASKS:
                     self._set_frames(store, task["id"], _OPEN_FRAMES, c.FRAME_STOPPED)
                     store.execute("UPDATE tasks SET status=? WHERE id=?", (c.STOP, task["id"]))
 
     def start(self, user, task_ids) -> None:
         """Start stopped or timed-out tasks again."""
-        tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
-            for task in tasks:
+            for task in self.owned_all(user, task_ids):
                 if task["submitted"] and task["status"] in (c.STOP, c.TIME_OUT_STOP,
                                                             c.ARREARAGE_STOP):
                     self._set_frames(store, task["id"], (c.FRAME_STOPPED, c.FRAME_TIMEOUT),
@@ -186,9 +188,8 @@ class TaskService(object):
 
     def abort(self, user, task_ids) -> None:
         """Give tasks up: status 35; open and stopped frames are abandoned."""
-        tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
-            for task in tasks:
+            for task in self.owned_all(user, task_ids):
                 self._abort(store, task)
 
     def _abort(self, store, task) -> None:
@@ -202,9 +203,8 @@ class TaskService(object):
 
     def delete(self, user, task_ids) -> None:
         """Delete tasks (running ones are abandoned first); they vanish from every query."""
-        tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
-            for task in tasks:
+            for task in self.owned_all(user, task_ids):
                 if task["submitted"] and task["status"] not in c.END_STATUSES:
                     self._abort(store, task)
                 store.execute("UPDATE tasks SET deleted=1 WHERE id=?", (task["id"],))
@@ -223,9 +223,8 @@ class TaskService(object):
 
     def full_speed(self, user, task_ids) -> None:
         """Render the remaining frames: a task paused after its test (40) goes on."""
-        tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
-            for task in tasks:
+            for task in self.owned_all(user, task_ids):
                 store.execute("UPDATE tasks SET test_released=1 WHERE id=?", (task["id"],))
                 if task["status"] == c.FINISHED_TEST:
                     store.execute("UPDATE tasks SET status=? WHERE id=?",
@@ -233,9 +232,8 @@ class TaskService(object):
 
     def restart_failed(self, user, task_ids) -> None:
         """Render failed frames again."""
-        tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
-            for task in tasks:
+            for task in self.owned_all(user, task_ids):
                 failed = store.query_one(
                     "SELECT COUNT(*) AS n FROM frames WHERE task_id=? AND status=?",
                     (task["id"], c.FRAME_FAILED))["n"]
@@ -247,21 +245,21 @@ class TaskService(object):
 
     def restart_frames(self, user, task_id, select_all, frame_ids):
         """Render chosen frames (or all frames) of a task again."""
-        task = self.owned(user, task_id)
-        if not task["submitted"]:
-            raise invalid("taskIds", "{0}: the task was not submitted".format(task_id))
-        known = dict((frame["id"], frame) for frame in self.frames(task_id))
-        if select_all:
-            chosen = list(known)
-        else:
-            if not frame_ids:
-                raise invalid("ids", "must name frames when selectAll is 0")
-            for frame_id in frame_ids:
-                if frame_id not in known:
-                    raise not_found("frame {0} of task {1} does not exist".format(
-                        frame_id, task_id))
-            chosen = frame_ids
         with self.store.transaction() as store:
+            task = self.owned(user, task_id)
+            if not task["submitted"]:
+                raise invalid("taskIds", "{0}: the task was not submitted".format(task_id))
+            known = dict((frame["id"], frame) for frame in self.frames(task_id))
+            if select_all:
+                chosen = list(known)
+            else:
+                if not frame_ids:
+                    raise invalid("ids", "must name frames when selectAll is 0")
+                for frame_id in frame_ids:
+                    if frame_id not in known:
+                        raise not_found("frame {0} of task {1} does not exist".format(
+                            frame_id, task_id))
+                chosen = frame_ids
             for frame_id in chosen:
                 store.execute(
                     "UPDATE frames SET status=?, recommit_flag=recommit_flag+1, start_time=NULL, "
