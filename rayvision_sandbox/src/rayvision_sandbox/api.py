@@ -326,8 +326,9 @@ class ApiHandlers(object):
         """URLs of the thumbnails of a finished frame (empty unless it is finished)."""
         frame_id = params.integer(body, "id", minimum=1)
         params.integer(body, "frameStatus", required=False, default=4)
-        frame = self.store.query_one("SELECT * FROM frames WHERE id=? AND user_id=?",
-                                     (frame_id, user["id"]))
+        frame = self.store.query_one(
+            "SELECT f.* FROM frames f JOIN tasks t ON t.id = f.task_id "
+            "WHERE f.id=? AND f.user_id=? AND t.deleted=0", (frame_id, user["id"]))
         if frame is None:
             raise not_found("frame {0} does not exist".format(frame_id))
         if frame["status"] != c.FRAME_DONE:
