@@ -19,6 +19,8 @@ _OPEN_FRAMES = (c.FRAME_WAITING, c.FRAME_EXECUTING)
 _STOPPABLE_TASKS = (c.WAITING, c.RENDERING, c.PRE_RENDERING, c.FINISHED_TEST)
 # Tasks that restarting frames does not set rendering: given up, or stopped until started.
 _HELD_TASKS = (c.ABANDON, c.STOP, c.TIME_OUT_STOP, c.ARREARAGE_STOP)
+# Largest number task.json may give for a stored field (sqlite's integers are 64-bit).
+_MAX_STORED = 2 ** 63 - 1
 
 
 def ms(seconds):
@@ -123,6 +125,8 @@ class TaskService(object):
         scene = posixpath.basename(str(info.get("input_cg_file") or "").replace("\\", "/"))
         try:
             cg_id = int(info.get("cg_id")) if info.get("cg_id") not in (None, "") else None
+            if cg_id is not None and not 0 <= cg_id <= _MAX_STORED:
+                raise ValueError(cg_id)
         except (TypeError, ValueError):
             raise invalid("taskId", "{0}: task.json task_info.cg_id must be a number, "
                                     "got {1!r}".format(task_id, info.get("cg_id")))
@@ -132,6 +136,8 @@ class TaskService(object):
         try:
             ram = int(info.get("ram") or 64)
         except (TypeError, ValueError):
+            ram = 64
+        if not 0 < ram <= _MAX_STORED:  # the database takes 64-bit integers only
             ram = 64
         now = self.clock()
         with self.store.transaction() as store:
@@ -344,7 +350,7 @@ def _size(layers):
             width, height = int(layer.get("width")), int(layer.get("height"))
         except (TypeError, ValueError):
             continue
-        if width > 0 and height > 0:
+        if 0 < width <= _MAX_STORED and 0 < height <= _MAX_STORED:
             return width, height
     return 1920, 1080
 
