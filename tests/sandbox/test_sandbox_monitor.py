@@ -373,3 +373,11 @@ def test_a_farm_form_value_that_is_not_a_finite_number_is_not_applied(farm, api,
     assert "Not applied: {0}".format(field) in answer.text
     assert farm.faults.as_dict() == Faults().as_dict()
     assert api.user.query_user_profile()["userId"] == api.user_info["user_id"]
+
+
+def test_an_id_too_large_for_the_farm_is_not_found(farm):
+    # A task or frame id past 64 bits in the address answered 500 "The monitor failed".
+    session = signed_in(farm)
+    huge = "9" * 25
+    for path in ("/monitor/tasks/" + huge, "/monitor/frames/{0}/image/0".format(huge)):
+        assert session.get(farm.url + path, timeout=10).status_code == 404
