@@ -124,3 +124,18 @@ def test_submit_with_out_of_range_ram_or_size_renders(api, storage, farm, info):
                    json.dumps(task_json).encode())
     assert api.submit(task_id) is True
     assert farm.wait_for_task(task_id) == 25
+
+
+@pytest.mark.parametrize("path, body, field", [
+    ("/api/render/task/getTaskList", {"pageNum": 1, "pageSize": 10, "statusList": [25, None]},
+     "statusList[1]"),
+    ("/api/render/common/addRenderEnv", {"cgId": 2000, "cgName": "Maya", "cgVersion": "2018",
+                                         "editName": "null-plugin", "pluginIds": [None]},
+     "pluginIds[0]"),
+])
+def test_a_null_in_a_list_of_integers_is_invalid_and_named(farm, path, body, field):
+    # A null element answered 601 "statusList is required" although the list was given.
+    answer = send(farm, path, body)
+    assert answer.status_code == 400
+    envelope = answer.json()
+    assert envelope["code"] == 600 and field in envelope["message"]
