@@ -245,11 +245,12 @@ class ApiHandlers(object):
         """TaskInfo of the caller's tasks among ``taskIds`` (others are left out)."""
         items = []
         for task_id in params.id_list(body, "taskIds"):
-            scripted, code = self.farm.faults.take_status(task_id)
-            if scripted and code is None:
-                continue
             task = self.store.query_one("SELECT * FROM tasks WHERE id=? AND user_id=? AND "
                                         "deleted=0", (task_id, user["id"]))
+            # Only the owner's answers take a scripted status (and count as its polls).
+            scripted, code = self.farm.faults.take_status(task_id) if task else (False, None)
+            if scripted and code is None:
+                continue
             if task is not None:
                 item = self.tasks.task_info(task, user)
                 if scripted:
