@@ -234,3 +234,23 @@ def test_stop_or_abort_as_the_task_finishes_leaves_it_finished(api, submit, maya
         assert info["taskStatus"] == 25
     else:
         assert info["taskStatus"] == status
+
+
+@pytest.mark.parametrize("operator, status", [("stop_task", 10), ("abort_task", 35)])
+def test_a_stop_or_abort_is_not_overwritten_by_the_time_out(api, submit, maya_json, farm,
+                                                            operator, status):
+    # The renderer's time-out check worked on the task row it read at the start of its
+    # step: a task stopped or abandoned by its user in the meantime became "timeout stop"
+    # (23), and an abandoned task could be started again.
+    farm.renderer.stop()
+    try:
+        task_id = submit(maya_json(frames="1-400[1]"))
+        farm.renderer.step()
+        api.task.set_task_overtime_top([task_id], 1)
+        time.sleep(1.2)
+        row = farm.store.query_one("SELECT * FROM tasks WHERE id=?", (task_id,))
+        getattr(api.task, operator)([task_id])
+        farm.renderer._advance(row)  # the step that read the row before the user's call
+        assert api.query.task_info([task_id])["items"][0]["taskStatus"] == status
+    finally:
+        farm.renderer.start()
