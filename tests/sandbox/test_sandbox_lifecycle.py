@@ -254,3 +254,17 @@ def test_a_stop_or_abort_is_not_overwritten_by_the_time_out(api, submit, maya_js
         assert api.query.task_info([task_id])["items"][0]["taskStatus"] == status
     finally:
         farm.renderer.start()
+
+
+@pytest.mark.parametrize("kwargs, named", [({"nodes": 0}, "nodes"),
+                                           ({"seconds_per_frame": float("nan")},
+                                            "seconds_per_frame"),
+                                           ({"seconds_per_frame": float("inf")},
+                                            "seconds_per_frame")])
+def test_farm_settings_with_which_nothing_renders_are_refused(kwargs, named):
+    # Sandbox(nodes=0) or a NaN frame time started a farm whose tasks never rendered a
+    # frame: wait_for_task timed out with no hint why.
+    from rayvision_sandbox import Sandbox
+
+    with pytest.raises(ValueError, match=named):
+        Sandbox(**kwargs)
