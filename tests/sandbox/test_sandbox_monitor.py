@@ -381,3 +381,20 @@ def test_an_id_too_large_for_the_farm_is_not_found(farm):
     huge = "9" * 25
     for path in ("/monitor/tasks/" + huge, "/monitor/frames/{0}/image/0".format(huge)):
         assert session.get(farm.url + path, timeout=10).status_code == 404
+
+
+@pytest.mark.parametrize("text, frames", [("37", {"37"}), ('"37"', {"37"}), ("3,7", {"3", "7"}),
+                                          ('"3, 7"', {"3", "7"}), ("[3, 7]", {"3", "7"})])
+def test_failing_frames_typed_in_the_farm_form(farm, text, frames):
+    # "37" made frames 3 and 7 fail (the text was taken character by character) or was
+    # refused with "'int' object is not iterable"; "3,7" with "invalid literal for int()".
+    session = signed_in(farm)
+    token = csrf_of(session, farm.url + "/monitor/farm")
+    session.post(farm.url + "/monitor/farm", data={
+        "csrf": token, "do": "apply", "failing_frames": text}, timeout=10)
+    assert farm.faults.failing_frames == frozenset(frames)
+
+
+def test_failing_frames_that_are_not_numbers_are_refused_by_name():
+    with pytest.raises(ValueError, match="failing_frames"):
+        Faults().set(failing_frames="3,x")

@@ -42,8 +42,8 @@ class Faults(object):
                 before the reset are kept, so a resuming client makes progress.
             clock_skew (float): Seconds added to the farm's clock (signature window,
                 ``serverTime``).
-            failing_frames (iterable): Frame numbers (int or str, e.g. ``[3, "7"]``) that
-                fail whenever they are rendered, or ``"all"``.
+            failing_frames (iterable): Frame numbers (int or str, e.g. ``[3, "7"]``, one
+                number, or text ``"3,7"``) that fail whenever they are rendered, or ``"all"``.
             drop_answer (dict or iterable): API paths whose request is performed, then the
                 connection is reset instead of answering: ``{path: count}`` drops the next
                 ``count`` answers of that path (None: every one); a list of paths drops
@@ -81,12 +81,7 @@ class Faults(object):
             if reset_after_bytes < 1:
                 raise ValueError("reset_after_bytes must be >= 1, got {0}".format(
                     reset_after_bytes))
-        frames = None
-        if failing_frames is not None:
-            if failing_frames == "all":
-                frames = "all"
-            else:
-                frames = frozenset(str(int(frame)) for frame in failing_frames)
+        frames = _failing_frames(failing_frames)
         clock_skew = _finite(clock_skew or 0, "clock_skew")
         drops = _per_path(drop_answer, "drop_answer", _count)
         lates = _per_path(late_answer, "late_answer", _seconds)
@@ -221,6 +216,25 @@ def _finite(value, name):
         raise ValueError("{0} must be a finite number of seconds, got {1!r}".format(
             name, value))
     return number
+
+
+def _failing_frames(value):
+    """None, ``"all"`` or a frozenset of frame numbers as text.
+
+    Takes a list, one number, or text such as ``"3,7"`` (what the CLI and the monitor's form
+    are given); text is never read character by character ("37" is frame 37).
+    """
+    if value is None or value == "all":
+        return value
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    elif isinstance(value, int) and not isinstance(value, bool):
+        value = [value]
+    try:
+        return frozenset(str(int(frame)) for frame in value)
+    except (TypeError, ValueError):
+        raise ValueError("failing_frames must be frame numbers such as [3, 7] or '3,7', or "
+                         "'all', got {0!r}".format(value))
 
 
 def _count(value, name):
