@@ -212,3 +212,13 @@ def test_query_task_info_answers_the_scripted_statuses(farm, api):
         answers.append([item["taskStatus"] for item in items])
     assert answers == [[], [15], [25], [25]]
     assert farm.faults.status_polls(task_id) == 4
+
+
+def test_another_users_query_takes_no_scripted_status(farm, api, other_user):
+    # Another user asking for the task's id used up its scripted statuses and counted as a
+    # poll, so the owner's polling loop saw the script out of order.
+    task_id = int(api.get_task_id())
+    farm.faults.set(task_statuses={task_id: [5, 25]})
+    assert other_user.query.task_info([task_id])["items"] == []
+    assert farm.faults.status_polls(task_id) == 0
+    assert [item["taskStatus"] for item in api.query.task_info([task_id])["items"]] == [5]

@@ -1,6 +1,7 @@
 """Task life cycle: submission rules, frames from task.json, statuses, simulated rendering."""
 
 import json
+import time
 
 import pytest
 
@@ -191,3 +192,79 @@ def test_windows_and_unc_scene_paths_give_the_output_folder(api, submit, maya_js
         info = api.query.task_info([task_id])["items"][0]
         assert info["outputFileName"] == "{0}_{1}".format(task_id, base)
         assert info["sceneName"] == scene.replace("\\", "/").rsplit("/", 1)[1]
+
+
+def test_restart_frame_of_a_stopped_task_keeps_it_stopped(api, submit, maya_json, farm):
+    # Restarting one frame of a stopped task used to set the task rendering: that frame
+    # rendered, and the task ended "done" (25) with its other frames never rendered.
+    task_id = submit(maya_json(frames="1-400[1]"))
+    api.task.stop_task([task_id])
+    last = frames_of(api, task_id)[-1]
+    api.query.restart_frame(task_id, 0, [last["id"]])
+    farm.renderer.step()
+    info = api.query.task_info([task_id])["items"][0]
+    assert info["taskStatus"] == 10
+    assert frames_of(api, task_id)[-1]["frameStatus"] == 1
+    # Started again, it renders the restarted frame with the others and ends done.
+    api.task.start_task([task_id])
+    assert farm.wait_for_task(task_id, timeout=30) == 25
+    info = api.query.task_info([task_id])["items"][0]
+    assert info["doneFrames"] == info["totalFrames"] == 400
+
+
+@pytest.mark.parametrize("operator, status", [("stop_task", 10), ("abort_task", 35)])
+def test_stop_or_abort_as_the_task_finishes_leaves_it_finished(api, submit, maya_json, farm,
+                                                               monkeypatch, operator, status):
+    # stop/abort decided on the task's status read before its change was written: a task
+    # whose last frame finished in between was reported stopped (10) or abandoned (35) with
+    # every frame done.
+    task_id = submit(maya_json(frames="1-20[1]", frames_per_task="20"))
+    read = farm.tasks.owned_all
+
+    def slow_owned_all(user, task_ids):
+        rows = read(user, task_ids)
+        time.sleep(0.6)  # the renderer finishes the 0.2 s frame meanwhile, if it can
+        return rows
+
+    monkeypatch.setattr(farm.tasks, "owned_all", slow_owned_all)
+    getattr(api.task, operator)([task_id])
+    monkeypatch.undo()
+    info = api.query.task_info([task_id])["items"][0]
+    if info["doneFrames"] == info["totalFrames"]:
+        assert info["taskStatus"] == 25
+    else:
+        assert info["taskStatus"] == status
+
+
+@pytest.mark.parametrize("operator, status", [("stop_task", 10), ("abort_task", 35)])
+def test_a_stop_or_abort_is_not_overwritten_by_the_time_out(api, submit, maya_json, farm,
+                                                            operator, status):
+    # The renderer's time-out check worked on the task row it read at the start of its
+    # step: a task stopped or abandoned by its user in the meantime became "timeout stop"
+    # (23), and an abandoned task could be started again.
+    farm.renderer.stop()
+    try:
+        task_id = submit(maya_json(frames="1-400[1]"))
+        farm.renderer.step()
+        api.task.set_task_overtime_top([task_id], 1)
+        time.sleep(1.2)
+        row = farm.store.query_one("SELECT * FROM tasks WHERE id=?", (task_id,))
+        getattr(api.task, operator)([task_id])
+        farm.renderer._advance(row)  # the step that read the row before the user's call
+        assert api.query.task_info([task_id])["items"][0]["taskStatus"] == status
+    finally:
+        farm.renderer.start()
+
+
+@pytest.mark.parametrize("kwargs, named", [({"nodes": 0}, "nodes"),
+                                           ({"seconds_per_frame": float("nan")},
+                                            "seconds_per_frame"),
+                                           ({"seconds_per_frame": float("inf")},
+                                            "seconds_per_frame")])
+def test_farm_settings_with_which_nothing_renders_are_refused(kwargs, named):
+    # Sandbox(nodes=0) or a NaN frame time started a farm whose tasks never rendered a
+    # frame: wait_for_task timed out with no hint why.
+    from rayvision_sandbox import Sandbox
+
+    with pytest.raises(ValueError, match=named):
+        Sandbox(**kwargs)

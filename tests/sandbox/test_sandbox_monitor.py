@@ -358,3 +358,43 @@ def test_long_json_files_are_cut_on_the_page(farm, api, storage, finished_task):
                                timeout=10).text
     assert "more characters (the whole file is in the config storage)" in page
     assert "D:/proj/tex/00010.tx" in page and "D:/proj/tex/03999.tx" not in page
+
+
+@pytest.mark.parametrize("field, text", [("latency", "NaN"), ("latency", "Infinity"),
+                                         ("latency", "1e999"), ("clock_skew", "NaN"),
+                                         ("late_answer", '{"/x": NaN}')])
+def test_a_farm_form_value_that_is_not_a_finite_number_is_not_applied(farm, api, field, text):
+    # Latency NaN from the form was taken: every API and storage answer was then HTTP 500
+    # (the farm could not sleep NaN seconds), and a NaN clock accepted any signature time.
+    session = signed_in(farm)
+    token = csrf_of(session, farm.url + "/monitor/farm")
+    answer = session.post(farm.url + "/monitor/farm", data={
+        "csrf": token, "do": "apply", field: text}, timeout=10)
+    assert "Not applied: {0}".format(field) in answer.text
+    assert farm.faults.as_dict() == Faults().as_dict()
+    assert api.user.query_user_profile()["userId"] == api.user_info["user_id"]
+
+
+def test_an_id_too_large_for_the_farm_is_not_found(farm):
+    # A task or frame id past 64 bits in the address answered 500 "The monitor failed".
+    session = signed_in(farm)
+    huge = "9" * 25
+    for path in ("/monitor/tasks/" + huge, "/monitor/frames/{0}/image/0".format(huge)):
+        assert session.get(farm.url + path, timeout=10).status_code == 404
+
+
+@pytest.mark.parametrize("text, frames", [("37", {"37"}), ('"37"', {"37"}), ("3,7", {"3", "7"}),
+                                          ('"3, 7"', {"3", "7"}), ("[3, 7]", {"3", "7"})])
+def test_failing_frames_typed_in_the_farm_form(farm, text, frames):
+    # "37" made frames 3 and 7 fail (the text was taken character by character) or was
+    # refused with "'int' object is not iterable"; "3,7" with "invalid literal for int()".
+    session = signed_in(farm)
+    token = csrf_of(session, farm.url + "/monitor/farm")
+    session.post(farm.url + "/monitor/farm", data={
+        "csrf": token, "do": "apply", "failing_frames": text}, timeout=10)
+    assert farm.faults.failing_frames == frozenset(frames)
+
+
+def test_failing_frames_that_are_not_numbers_are_refused_by_name():
+    with pytest.raises(ValueError, match="failing_frames"):
+        Faults().set(failing_frames="3,x")

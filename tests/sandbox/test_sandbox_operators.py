@@ -232,3 +232,21 @@ def test_render_env_operators(api):
     with pytest.raises(RayvisionAPIError) as failure:
         api.env.update_render_env(env)
     assert failure.value.error_code == 404
+
+
+def test_frames_of_a_deleted_task_are_gone(api, submit, maya_json, farm, storage):
+    # A deleted task vanished from every query but its frames' thumbnails: the frame id
+    # still answered thumbnail URLs (and the monitor still served the frame's images).
+    task_id = submit(maya_json(frames="1"))
+    farm.wait_for_task(task_id)
+    frame_id = api.query.task_frames(task_id, 1, 10)["items"][0]["id"]
+    assert len(api.query.get_frame_thumbnall(frame_id)) == 1
+    session = requests.Session()
+    assert session.get(farm.monitor_login_link(), timeout=10).status_code == 200
+    image = "{0}/monitor/frames/{1}/image/0".format(farm.url, frame_id)
+    assert session.get(image, timeout=10).status_code == 200
+    api.task.delete_task([task_id])
+    with pytest.raises(RayvisionAPIError) as failure:
+        api.query.get_frame_thumbnall(frame_id)
+    assert failure.value.error_code == 404
+    assert session.get(image, timeout=10).status_code == 404

@@ -181,3 +181,17 @@ def test_commit_request_publishes_a_streamed_upload(storage, bid):
                              dict(identity, offset=len(data), sha256=sha(data)), data=b"")
     assert commit.json()["data"] == {"offset": len(data), "complete": True}
     assert storage.get(bid, "/stream/b.bin").content == data
+
+
+def test_a_chunked_upload_without_content_length_answers_411(storage, bid):
+    # A PUT whose body came chunked (requests sends a generator so) was answered 200
+    # {"offset": 0, "complete": false}: the bytes were dropped without a word.
+    data = b"chunked body " * 1000
+    params = {"offset": 0, "size": len(data), "token": "chunked", "sha256": sha(data)}
+    answer = storage.request("PUT", bid, "/chunked/a.bin", params,
+                             data=(data[i:i + 1000] for i in range(0, len(data), 1000)))
+    assert answer.status_code == 411 and "Content-Length" in answer.json()["message"]
+    assert storage.listing(bid, "/chunked") == []
+    batch = storage.request("PUT", bid, "/", {"batch": 1, "count": 1, "size": 3, "sha256":
+                                              sha(b"abc")}, data=iter([b"abc"]))
+    assert batch.status_code == 411

@@ -245,11 +245,12 @@ class ApiHandlers(object):
         """TaskInfo of the caller's tasks among ``taskIds`` (others are left out)."""
         items = []
         for task_id in params.id_list(body, "taskIds"):
-            scripted, code = self.farm.faults.take_status(task_id)
-            if scripted and code is None:
-                continue
             task = self.store.query_one("SELECT * FROM tasks WHERE id=? AND user_id=? AND "
                                         "deleted=0", (task_id, user["id"]))
+            # Only the owner's answers take a scripted status (and count as its polls).
+            scripted, code = self.farm.faults.take_status(task_id) if task else (False, None)
+            if scripted and code is None:
+                continue
             if task is not None:
                 item = self.tasks.task_info(task, user)
                 if scripted:
@@ -326,8 +327,9 @@ class ApiHandlers(object):
         """URLs of the thumbnails of a finished frame (empty unless it is finished)."""
         frame_id = params.integer(body, "id", minimum=1)
         params.integer(body, "frameStatus", required=False, default=4)
-        frame = self.store.query_one("SELECT * FROM frames WHERE id=? AND user_id=?",
-                                     (frame_id, user["id"]))
+        frame = self.store.query_one(
+            "SELECT f.* FROM frames f JOIN tasks t ON t.id = f.task_id "
+            "WHERE f.id=? AND f.user_id=? AND t.deleted=0", (frame_id, user["id"]))
         if frame is None:
             raise not_found("frame {0} does not exist".format(frame_id))
         if frame["status"] != c.FRAME_DONE:
@@ -375,11 +377,13 @@ class ApiHandlers(object):
         name = params.string(body, "newName")
         status = params.integer(body, "status", required=False, default=1, minimum=0,
                                 maximum=1)
-        if self.store.query_one("SELECT id FROM labels WHERE user_id=? AND name=?",
-                                (user["id"], name)):
-            raise invalid("newName", "{0!r} already exists".format(name))
-        self.store.execute("INSERT INTO labels (user_id, name, status) VALUES (?, ?, ?)",
-                           (user["id"], name, status))
+        # One transaction: two clients adding one name at once both passed a separate check.
+        with self.store.transaction() as store:
+            if store.query_one("SELECT id FROM labels WHERE user_id=? AND name=?",
+                               (user["id"], name)):
+                raise invalid("newName", "{0!r} already exists".format(name))
+            store.execute("INSERT INTO labels (user_id, name, status) VALUES (?, ?, ?)",
+                          (user["id"], name, status))
 
     def delete_label(self, user, body, ctx):
         """Delete a label."""

@@ -3,6 +3,7 @@
 import errno
 import hmac
 import logging
+import math
 import os
 import secrets
 import shutil
@@ -81,9 +82,12 @@ class Sandbox(object):
                  timestamp_window: int = c.DEFAULT_TIMESTAMP_WINDOW, replay_check: bool = True,
                  nodes: int = 4, access_log: bool = False,
                  partial_ttl: float = DEFAULT_PARTIAL_TTL) -> None:
-        if float(seconds_per_frame) < 0:
-            raise ValueError("seconds_per_frame must be >= 0, got {0!r}".format(
+        # Settings with which no frame would ever finish are refused here, by name.
+        if not 0 <= float(seconds_per_frame) < math.inf:
+            raise ValueError("seconds_per_frame must be a number >= 0, got {0!r}".format(
                 seconds_per_frame))
+        if int(nodes) < 1:
+            raise ValueError("nodes must be >= 1, got {0!r}".format(nodes))
         self._given_data_dir = data_dir
         self.data_dir: Optional[str] = None
         self.port = int(port)

@@ -9,6 +9,7 @@ One :class:`Faults` object per farm, switchable while the farm runs (tests flip 
 calls). ``set`` replaces the whole configuration; ``clear`` switches every fault off.
 """
 
+import math
 import threading
 
 _RETRYABLE_STATUSES = (429, 500, 502, 503, 504)
@@ -41,8 +42,8 @@ class Faults(object):
                 before the reset are kept, so a resuming client makes progress.
             clock_skew (float): Seconds added to the farm's clock (signature window,
                 ``serverTime``).
-            failing_frames (iterable): Frame numbers (int or str, e.g. ``[3, "7"]``) that
-                fail whenever they are rendered, or ``"all"``.
+            failing_frames (iterable): Frame numbers (int or str, e.g. ``[3, "7"]``, one
+                number, or text ``"3,7"``) that fail whenever they are rendered, or ``"all"``.
             drop_answer (dict or iterable): API paths whose request is performed, then the
                 connection is reset instead of answering: ``{path: count}`` drops the next
                 ``count`` answers of that path (None: every one); a list of paths drops
@@ -59,7 +60,7 @@ class Faults(object):
         Raises:
             ValueError: A value is out of range; the message names it.
         """
-        latency = float(latency or 0.0)
+        latency = _finite(latency or 0.0, "latency")
         if latency < 0:
             raise ValueError("latency must be >= 0, got {0!r}".format(latency))
         burst = None
@@ -80,12 +81,8 @@ class Faults(object):
             if reset_after_bytes < 1:
                 raise ValueError("reset_after_bytes must be >= 1, got {0}".format(
                     reset_after_bytes))
-        frames = None
-        if failing_frames is not None:
-            if failing_frames == "all":
-                frames = "all"
-            else:
-                frames = frozenset(str(int(frame)) for frame in failing_frames)
+        frames = _failing_frames(failing_frames)
+        clock_skew = _finite(clock_skew or 0, "clock_skew")
         drops = _per_path(drop_answer, "drop_answer", _count)
         lates = _per_path(late_answer, "late_answer", _seconds)
         statuses = _task_statuses(task_statuses)
@@ -97,7 +94,7 @@ class Faults(object):
             self.latency = latency
             self._burst = burst
             self.reset_after_bytes = reset_after_bytes
-            self.clock_skew = float(clock_skew or 0)
+            self.clock_skew = clock_skew
             self.failing_frames = frames
 
     def clear(self) -> None:
@@ -212,6 +209,34 @@ class Faults(object):
             "{0}={1!r}".format(key, value) for key, value in sorted(self.as_dict().items())))
 
 
+def _finite(value, name):
+    """``value`` as a float; NaN and infinity refused (the farm sleeps and dates with it)."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("{0} must be a finite number of seconds, got {1!r}".format(
+            name, value))
+    return number
+
+
+def _failing_frames(value):
+    """None, ``"all"`` or a frozenset of frame numbers as text.
+
+    Takes a list, one number, or text such as ``"3,7"`` (what the CLI and the monitor's form
+    are given); text is never read character by character ("37" is frame 37).
+    """
+    if value is None or value == "all":
+        return value
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    elif isinstance(value, int) and not isinstance(value, bool):
+        value = [value]
+    try:
+        return frozenset(str(int(frame)) for frame in value)
+    except (TypeError, ValueError):
+        raise ValueError("failing_frames must be frame numbers such as [3, 7] or '3,7', or "
+                         "'all', got {0!r}".format(value))
+
+
 def _count(value, name):
     if value is None:
         return None
@@ -227,7 +252,7 @@ def _seconds(value, name):
     if isinstance(value, (tuple, list)):
         value, count = value
         count = _count(count, name)
-    seconds = float(value)
+    seconds = _finite(value, name)
     if seconds < 0:
         raise ValueError("{0} seconds must be >= 0, got {1!r}".format(name, value))
     return seconds, count

@@ -46,9 +46,13 @@ def parse_frame_range(text, where: str = "frames"):
         if not match:
             raise TaskJsonError("{0}: {1!r} is not a frame range like '1-10[1]'".format(
                 where, text))
-        start = int(match.group(1))
-        end = int(match.group(2)) if match.group(2) is not None else start
-        step = int(match.group(3) or 1)
+        try:
+            start = int(match.group(1))
+            end = int(match.group(2)) if match.group(2) is not None else start
+            step = int(match.group(3) or 1)
+        except ValueError:  # more digits than Python turns into an int
+            raise TaskJsonError("{0}: {1!r} is not a frame range like '1-10[1]'".format(
+                where, _short(text)))
         if step < 1 or end < start:
             raise TaskJsonError("{0}: {1!r} is an empty frame range".format(where, text))
         if (end - start) // step + len(numbers) > MAX_FRAMES:
@@ -61,6 +65,38 @@ def parse_frame_range(text, where: str = "frames"):
     return numbers
 
 
+def _short(text):
+    text = str(text)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _object(value, where):
+    """``value`` when it is a JSON object (None: an empty one); else a TaskJsonError."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TaskJsonError("{0} must be an object, got {1}".format(where, _short(repr(value))))
+    return value
+
+
+def _items(value, where):
+    """``value`` when it is a JSON list (None: an empty one); else a TaskJsonError."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise TaskJsonError("{0} must be a list, got {1}".format(where, _short(repr(value))))
+    return value
+
+
+def _text(value, where):
+    """A name or camera: a string, a number, or a list of strings joined by commas."""
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ",".join(value)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise TaskJsonError("{0} must be a string, got {1}".format(where, _short(repr(value))))
+    return str(value)
+
+
 def _is_on(value, default: str = "1") -> bool:
     return str(value if value is not None else default).strip() not in ("0", "", "False",
                                                                        "false")
@@ -71,7 +107,7 @@ def _maya_layers(scene):
     for name, layer in scene.items():
         if not isinstance(layer, dict) or not _is_on(layer.get("renderable")):
             continue
-        common = layer.get("common") or {}
+        common = _object(layer.get("common"), "{0}.common".format(name))
         frames = common.get("frames")
         if not frames and common.get("start") is not None:
             frames = "{0}-{1}[{2}]".format(common.get("start"), common.get("end")
@@ -81,44 +117,49 @@ def _maya_layers(scene):
         layers.append({"name": name, "range": str(frames),
                        "frames": parse_frame_range(frames, "{0}.common.frames".format(name)),
                        "width": common.get("width"), "height": common.get("height"),
-                       "camera": ",".join(common.get("render_camera") or [])})
+                       "camera": _text(common.get("render_camera") or [],
+                                       "{0}.common.render_camera".format(name))})
     return layers
 
 
 def _houdini_layers(scene):
     layers = []
-    for index, node in enumerate(scene.get("rop_node") or []):
+    for index, node in enumerate(_items(scene.get("rop_node"), "rop_node")):
         if not isinstance(node, dict) or not _is_on(node.get("render")):
             continue
         frames = node.get("frames")
         if not frames:
             continue
-        name = node.get("node") or "rop{0}".format(index)
+        name = _text(node.get("node") or "rop{0}".format(index), "rop_node[{0}].node".format(
+            index))
         layers.append({"name": name, "range": str(frames),
                        "frames": parse_frame_range(frames, "rop_node[{0}].frames".format(index)),
                        "width": node.get("width"), "height": node.get("height"),
-                       "camera": node.get("camera") or ""})
+                       "camera": _text(node.get("camera") or "",
+                                       "rop_node[{0}].camera".format(index))})
     return layers
 
 
 def _clarisse_layers(scene):
     layers = []
-    for index, image in enumerate(scene.get("image_node") or []):
+    for index, image in enumerate(_items(scene.get("image_node"), "image_node")):
         if not isinstance(image, dict):
             continue
         where = "image_node[{0}]".format(index)
         if _is_on(image.get("renderable"), "0") and image.get("frames"):
-            layers.append({"name": image.get("name") or where, "range": str(image["frames"]),
+            layers.append({"name": _text(image.get("name") or where, where + ".name"),
+                           "range": str(image["frames"]),
                            "frames": parse_frame_range(image["frames"], where + ".frames"),
                            "width": None, "height": None, "camera": ""})
-        for sub_index, layer in enumerate(image.get("layers") or []):
+        for sub_index, layer in enumerate(_items(image.get("layers"), where + ".layers")):
             if not isinstance(layer, dict) or not _is_on(layer.get("renderable"), "0"):
                 continue
             frames = layer.get("frames") or image.get("frames")
             if not frames:
                 continue
             sub_where = "{0}.layers[{1}].frames".format(where, sub_index)
-            layers.append({"name": layer.get("name") or sub_where, "range": str(frames),
+            layers.append({"name": _text(layer.get("name") or sub_where, sub_where[:-7] + ".name"),
+                           "range": str(frames),
                            "frames": parse_frame_range(frames, sub_where),
                            "width": None, "height": None, "camera": ""})
     return layers
@@ -188,7 +229,9 @@ def plan_frames(task_json):
     Returns:
         list[dict]: ``{"layer", "numbers", "frame_index", "frame_type"}`` in render order.
     """
-    info = task_json.get("task_info") or {}
+    if not isinstance(task_json, dict):
+        raise TaskJsonError("task.json must hold a JSON object")
+    info = _object(task_json.get("task_info"), "task_info")
     try:
         per_task = int(str(info.get("frames_per_task") or "1"))
     except ValueError:

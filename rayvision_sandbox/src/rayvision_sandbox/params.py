@@ -109,4 +109,10 @@ def integer_list(body, name, required: bool = False):
     value = body[name]
     if not isinstance(value, list):
         raise invalid(name, "must be a list of integers, got {0!r}".format(value))
-    return [integer({name: item}, name) for item in value]
+    numbers = []
+    for index, item in enumerate(value):
+        if item is None or item == "":  # given but empty: invalid, not "required"
+            raise invalid("{0}[{1}]".format(name, index), "must be an integer, got {0!r}".format(
+                item))
+        numbers.append(integer({name: item}, name))
+    return numbers

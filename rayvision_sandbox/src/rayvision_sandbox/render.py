@@ -52,6 +52,12 @@ def slate_seed(layer):
     return sum(bytearray(str(layer).encode("utf-8"))) % 23
 
 
+def _over_time(task, now):
+    """True when a task has rendered longer than its ``overTime`` allows."""
+    return bool(task["over_time_stop"] and task["start_time"]
+                and now - task["start_time"] > task["over_time_stop"])
+
+
 class Renderer(object):
     """Background renderer of a farm.
 
@@ -109,9 +115,14 @@ class Renderer(object):
 
     def _advance(self, task):
         now = self.clock()
-        if (task["over_time_stop"] and task["start_time"]
-                and now - task["start_time"] > task["over_time_stop"]):
+        if _over_time(task, now):
             with self.store.transaction() as store:
+                # Read again: the user may have stopped or given the task up since the step
+                # read it, and that wins over the time-out.
+                current = store.query_one("SELECT * FROM tasks WHERE id=?", (task["id"],))
+                if (current["status"] not in c.ACTIVE_STATUSES or current["deleted"]
+                        or not _over_time(current, now)):
+                    return
                 store.execute("UPDATE frames SET status=? WHERE task_id=? AND status IN (?, ?)",
                               (c.FRAME_TIMEOUT, task["id"], c.FRAME_WAITING, c.FRAME_EXECUTING))
                 store.execute("UPDATE tasks SET status=?, completed_date=? WHERE id=?",

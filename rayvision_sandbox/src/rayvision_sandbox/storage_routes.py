@@ -135,6 +135,10 @@ def _token_param(args, sha):
 
 def _content_length(request):
     raw = request.headers.get("Content-Length")
+    if (raw is None or raw == "") and request.headers.get("Transfer-Encoding"):
+        # A chunked body has no length to check against offset and size: taken as empty,
+        # its bytes were dropped while the answer said success.
+        raise _error(411, "header Content-Length is required (a chunked body is not taken)")
     if raw is None or raw == "":
         return 0
     if not _WHOLE.match(raw):

@@ -17,6 +17,10 @@ from rayvision_sandbox.store import dumps
 # Frame statuses that still need rendering / that are over.
 _OPEN_FRAMES = (c.FRAME_WAITING, c.FRAME_EXECUTING)
 _STOPPABLE_TASKS = (c.WAITING, c.RENDERING, c.PRE_RENDERING, c.FINISHED_TEST)
+# Tasks that restarting frames does not set rendering: given up, or stopped until started.
+_HELD_TASKS = (c.ABANDON, c.STOP, c.TIME_OUT_STOP, c.ARREARAGE_STOP)
+# Largest number task.json may give for a stored field (sqlite's integers are 64-bit).
+_MAX_STORED = 2 ** 63 - 1
 
 
 def ms(seconds):
@@ -62,7 +66,11 @@ class TaskService(object):
         return task
 
     def owned_all(self, user, task_ids):
-        """Task rows for every id (all must be the user's), in the given order."""
+        """Task rows for every id (all must be the user's), in the given order.
+
+        Operators read them inside their transaction: a status read before it could be
+        stale by the time it is written (the renderer finishing the task in between).
+        """
         return [self.owned(user, task_id) for task_id in task_ids]
 
     def frames(self, task_id):
@@ -117,6 +125,8 @@ class TaskService(object):
         scene = posixpath.basename(str(info.get("input_cg_file") or "").replace("\\", "/"))
         try:
             cg_id = int(info.get("cg_id")) if info.get("cg_id") not in (None, "") else None
+            if cg_id is not None and not 0 <= cg_id <= _MAX_STORED:
+                raise ValueError(cg_id)
         except (TypeError, ValueError):
             raise invalid("taskId", "{0}: task.json task_info.cg_id must be a number, "
                                     "got {1!r}".format(task_id, info.get("cg_id")))
@@ -127,8 +137,13 @@ class TaskService(object):
             ram = int(info.get("ram") or 64)
         except (TypeError, ValueError):
             ram = 64
+        if not 0 < ram <= _MAX_STORED:  # the database takes 64-bit integers only
+            ram = 64
         now = self.clock()
         with self.store.transaction() as store:
+            # Checked again under the lock: submits of one task at once all passed the first.
+            if self.owned(user, task_id)["submitted"]:
+                raise invalid("taskId", "{0}: the task was already submitted".format(task_id))
             for ordinal, frame in enumerate(planned):
                 store.execute(
                     "INSERT INTO frames (task_id, user_id, ordinal, layer, numbers, frame_index, "
@@ -155,18 +170,16 @@ class TaskService(object):
 
     def stop(self, user, task_ids) -> None:
         """Stop rendering: status 10; open frames become stopped (3)."""
-        tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
-            for task in tasks:
+            for task in self.owned_all(user, task_ids):
                 if task["submitted"] and task["status"] in _STOPPABLE_TASKS:
                     self._set_frames(store, task["id"], _OPEN_FRAMES, c.FRAME_STOPPED)
                     store.execute("UPDATE tasks SET status=? WHERE id=?", (c.STOP, task["id"]))
 
     def start(self, user, task_ids) -> None:
         """Start stopped or timed-out tasks again."""
-        tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
-            for task in tasks:
+            for task in self.owned_all(user, task_ids):
                 if task["submitted"] and task["status"] in (c.STOP, c.TIME_OUT_STOP,
                                                             c.ARREARAGE_STOP):
                     self._set_frames(store, task["id"], (c.FRAME_STOPPED, c.FRAME_TIMEOUT),
@@ -181,9 +194,8 @@ class TaskService(object):
 
     def abort(self, user, task_ids) -> None:
         """Give tasks up: status 35; open and stopped frames are abandoned."""
-        tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
-            for task in tasks:
+            for task in self.owned_all(user, task_ids):
                 self._abort(store, task)
 
     def _abort(self, store, task) -> None:
@@ -197,9 +209,8 @@ class TaskService(object):
 
     def delete(self, user, task_ids) -> None:
         """Delete tasks (running ones are abandoned first); they vanish from every query."""
-        tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
-            for task in tasks:
+            for task in self.owned_all(user, task_ids):
                 if task["submitted"] and task["status"] not in c.END_STATUSES:
                     self._abort(store, task)
                 store.execute("UPDATE tasks SET deleted=1 WHERE id=?", (task["id"],))
@@ -218,9 +229,8 @@ class TaskService(object):
 
     def full_speed(self, user, task_ids) -> None:
         """Render the remaining frames: a task paused after its test (40) goes on."""
-        tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
-            for task in tasks:
+            for task in self.owned_all(user, task_ids):
                 store.execute("UPDATE tasks SET test_released=1 WHERE id=?", (task["id"],))
                 if task["status"] == c.FINISHED_TEST:
                     store.execute("UPDATE tasks SET status=? WHERE id=?",
@@ -228,9 +238,8 @@ class TaskService(object):
 
     def restart_failed(self, user, task_ids) -> None:
         """Render failed frames again."""
-        tasks = self.owned_all(user, task_ids)
         with self.store.transaction() as store:
-            for task in tasks:
+            for task in self.owned_all(user, task_ids):
                 failed = store.query_one(
                     "SELECT COUNT(*) AS n FROM frames WHERE task_id=? AND status=?",
                     (task["id"], c.FRAME_FAILED))["n"]
@@ -242,26 +251,28 @@ class TaskService(object):
 
     def restart_frames(self, user, task_id, select_all, frame_ids):
         """Render chosen frames (or all frames) of a task again."""
-        task = self.owned(user, task_id)
-        if not task["submitted"]:
-            raise invalid("taskIds", "{0}: the task was not submitted".format(task_id))
-        known = dict((frame["id"], frame) for frame in self.frames(task_id))
-        if select_all:
-            chosen = list(known)
-        else:
-            if not frame_ids:
-                raise invalid("ids", "must name frames when selectAll is 0")
-            for frame_id in frame_ids:
-                if frame_id not in known:
-                    raise not_found("frame {0} of task {1} does not exist".format(
-                        frame_id, task_id))
-            chosen = frame_ids
         with self.store.transaction() as store:
+            task = self.owned(user, task_id)
+            if not task["submitted"]:
+                raise invalid("taskIds", "{0}: the task was not submitted".format(task_id))
+            known = dict((frame["id"], frame) for frame in self.frames(task_id))
+            if select_all:
+                chosen = list(known)
+            else:
+                if not frame_ids:
+                    raise invalid("ids", "must name frames when selectAll is 0")
+                for frame_id in frame_ids:
+                    if frame_id not in known:
+                        raise not_found("frame {0} of task {1} does not exist".format(
+                            frame_id, task_id))
+                chosen = frame_ids
             for frame_id in chosen:
                 store.execute(
                     "UPDATE frames SET status=?, recommit_flag=recommit_flag+1, start_time=NULL, "
                     "end_time=NULL, outputs='[]' WHERE id=?", (c.FRAME_WAITING, frame_id))
-            if task["status"] != c.ABANDON and chosen:
+            # A stopped task stays stopped: the chosen frames wait for start_task (renderer
+            # would otherwise finish it "done" with its stopped frames never rendered).
+            if task["status"] not in _HELD_TASKS and chosen:
                 self._reopen(store, task)
 
     # -- answers ----------------------------------------------------------------------------
@@ -339,7 +350,7 @@ def _size(layers):
             width, height = int(layer.get("width")), int(layer.get("height"))
         except (TypeError, ValueError):
             continue
-        if width > 0 and height > 0:
+        if 0 < width <= _MAX_STORED and 0 < height <= _MAX_STORED:
             return width, height
     return 1920, 1080
 

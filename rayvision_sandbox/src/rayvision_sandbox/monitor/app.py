@@ -95,9 +95,10 @@ class MonitorApp(object):
             ("GET", r"/static/([a-z]+\.(?:css|js|png))", self.static, False),
             ("POST", r"/logout", self.logout, True),
             ("GET", r"/tasks", self.tasks, True),
-            ("GET", r"/tasks/(\d+)", self.task, True),
-            ("POST", r"/tasks/(\d+)/action", self.task_action, True),
-            ("GET", r"/frames/(\d+)/image/(\d+)", self.frame_image, True),
+            # Ids of at most 18 digits: longer ones are no farm id (and overflow sqlite).
+            ("GET", r"/tasks/(\d{1,18})", self.task, True),
+            ("POST", r"/tasks/(\d{1,18})/action", self.task_action, True),
+            ("GET", r"/frames/(\d{1,18})/image/(\d{1,9})", self.frame_image, True),
             ("GET", r"/storage", self.storage, True),
             ("GET", r"/farm", self.farm_page, True),
             ("POST", r"/farm", self.change_faults, True),

@@ -188,8 +188,8 @@ def frame_page(frames, number):
 
 def frame_of_user(store, user_id, frame_id):
     """A frame row of the user, or None."""
-    return store.query_one("SELECT * FROM frames WHERE id=? AND user_id=?",
-                           (frame_id, user_id))
+    return store.query_one("SELECT f.* FROM frames f JOIN tasks t ON t.id = f.task_id "
+                           "WHERE f.id=? AND f.user_id=? AND t.deleted=0", (frame_id, user_id))
 
 
 # -- files -------------------------------------------------------------------------------------
