@@ -70,6 +70,16 @@ def test_submit_status_wait_download(cli, farm, sandbox_profile, tmp_path):
     assert len(frames) == 6
 
 
+def _submit_to_slow_farm(cli, slow_farm):
+    """Save ``slow_farm`` as profile ``slow`` and submit a 50-frame task to it; its id."""
+    created = cli("--domain", slow_farm.domain, "--platform", slow_farm.platform,
+                  "--protocol", "http", "--access-id", slow_farm.access_id,
+                  "--access-key", slow_farm.access_key, "config", "create", "slow")
+    assert created.code == 0, created
+    return cli("--profile", "slow", "-q", "submit", MAYA_SCENE, "--frames", "1-50",
+               "--layers", "background").out.strip()
+
+
 def test_wait_exit_codes_follow_the_final_status(cli, farm, sandbox_profile, tmp_path):
     farm.faults.set(failing_frames="all")
     failed = submit(cli, frames="1-2")
@@ -77,12 +87,7 @@ def test_wait_exit_codes_follow_the_final_status(cli, farm, sandbox_profile, tmp
     assert result.code in (exit_codes.TASK_FAILED,), result
     farm.faults.clear()
     with Sandbox(data_dir=str(tmp_path / "slow"), seconds_per_frame=5.0) as slow_farm:
-        created = cli("--domain", slow_farm.domain, "--platform", slow_farm.platform,
-                      "--protocol", "http", "--access-id", slow_farm.access_id,
-                      "--access-key", slow_farm.access_key, "config", "create", "slow")
-        assert created.code == 0, created
-        slow = cli("--profile", "slow", "-q", "submit", MAYA_SCENE, "--frames", "1-50",
-                   "--layers", "background").out.strip()
+        slow = _submit_to_slow_farm(cli, slow_farm)
         timed_out = cli("--profile", "slow", "wait", slow, "--interval", "0.2",
                         "--max-wait", "0.5")
         assert timed_out.code == exit_codes.TIMEOUT, timed_out
@@ -253,12 +258,7 @@ def test_wait_max_wait_is_kept_with_a_long_interval(cli, tmp_path):
     import time
 
     with Sandbox(data_dir=str(tmp_path / "slow"), seconds_per_frame=5.0) as slow_farm:
-        created = cli("--domain", slow_farm.domain, "--platform", slow_farm.platform,
-                      "--protocol", "http", "--access-id", slow_farm.access_id,
-                      "--access-key", slow_farm.access_key, "config", "create", "slow")
-        assert created.code == 0, created
-        slow = cli("--profile", "slow", "-q", "submit", MAYA_SCENE, "--frames", "1-50",
-                   "--layers", "background").out.strip()
+        slow = _submit_to_slow_farm(cli, slow_farm)
         started = time.monotonic()
         # A render manager's time limit: the poll interval must not stretch it.
         timed_out = cli("--profile", "slow", "wait", slow, "--interval", "60",

@@ -63,22 +63,18 @@ def test_vellum_io_loading_from_disk_reads_its_cache(kit, tmp_path):
     assert "/obj/cloth/vellumio_read/file" not in result.asset["Output"]
 
 
-def test_render_product_lop_names_an_output_not_a_missing_input(kit, tmp_path):
+@pytest.mark.parametrize("node, node_type, parm, value", [
     # A Solaris Render Product LOP's productName is the image the render writes.
+    ("/stage/renderproduct1", "renderproduct", "productName",
+     "$HIP/render/$HIPNAME.$OS.$F4.exr"),
+    # A Configure Layer LOP's savepath is where the USD ROP writes that layer.
+    ("/stage/configurelayer1", "configurelayer", "savepath", "$HIP/usd/shot_layer.usda"),
+])
+def test_lop_output_paths_are_outputs_not_missing_inputs(kit, tmp_path, node, node_type, parm,
+                                                         value):
     builder = kit.HipBuilder(save_version="19.5.303")
-    builder.node("/stage/renderproduct1", "renderproduct",
-                 {"productName": [kit.quote("$HIP/render/$HIPNAME.$OS.$F4.exr")]})
+    builder.node(node, node_type, {parm: [kit.quote(value)]})
     result = _static(builder, tmp_path)
-    assert "/stage/renderproduct1/productName" in result.asset["Output"]
+    assert node + "/" + parm in result.asset["Output"]
     assert result.asset["Miss"] == {}
     assert "50001" not in result.tips
-
-
-def test_configure_layer_save_path_is_an_output(kit, tmp_path):
-    # A Configure Layer LOP's savepath is where the USD ROP writes that layer.
-    builder = kit.HipBuilder(save_version="19.5.303")
-    builder.node("/stage/configurelayer1", "configurelayer",
-                 {"savepath": [kit.quote("$HIP/usd/shot_layer.usda")]})
-    result = _static(builder, tmp_path)
-    assert "/stage/configurelayer1/savepath" in result.asset["Output"]
-    assert result.asset["Miss"] == {}

@@ -166,27 +166,37 @@ def test_houdini_submission_failure_is_reported_in_one_line(rayvision_sandbox, w
     assert "\n" not in seen["final"]
 
 
-@pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
-def test_maya_menu_submits_a_scene_with_a_unicode_path(interpreter, rayvision_sandbox,
-                                                      worker_env, maya_project, tmp_path):
-    # Maya 2018-2021 (Python 2.7) hands the scene's path over as unicode.
-    project = maya_project.parent / u"sc\u00e8ne_\u00e9t\u00e9"
-    maya_project.rename(project)
-    farm = rayvision_sandbox
-    env = session_env(worker_env, farm, tmp_path, "maya", project)
-    seen, done = drive(interpreter, "maya", "submit", env, tmp_path)
-    assert seen["findings"].splitlines()[0] == u"Scene: {0}".format(
-        str(project / "scenes" / "muti_layer_test.ma"))
+def _moved_to_an_accented_folder(project):
+    """Rename the project folder to one with accented characters; the new path."""
+    moved = project.parent / u"sc\u00e8ne_\u00e9t\u00e9"
+    project.rename(moved)
+    return moved
+
+
+def _assert_submitted(seen, farm):
+    """The window's final line names the cloud task, and the farm renders it."""
     assert seen["final"].startswith("Submitted: "), seen["final"]
     task_id = re.match(r"Submitted: Renderbus task (\d+)$", seen["final"]).group(1)
     assert task_status(farm, task_id) in (5, 25)
 
 
 @pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
+def test_maya_menu_submits_a_scene_with_a_unicode_path(interpreter, rayvision_sandbox,
+                                                      worker_env, maya_project, tmp_path):
+    # Maya 2018-2021 (Python 2.7) hands the scene's path over as unicode.
+    project = _moved_to_an_accented_folder(maya_project)
+    farm = rayvision_sandbox
+    env = session_env(worker_env, farm, tmp_path, "maya", project)
+    seen, done = drive(interpreter, "maya", "submit", env, tmp_path)
+    assert seen["findings"].splitlines()[0] == u"Scene: {0}".format(
+        str(project / "scenes" / "muti_layer_test.ma"))
+    _assert_submitted(seen, farm)
+
+
+@pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
 def test_maya_submission_failure_naming_a_unicode_path_is_reported(
         interpreter, rayvision_sandbox, worker_env, maya_project, tmp_path):
-    project = maya_project.parent / u"sc\u00e8ne_\u00e9t\u00e9"
-    maya_project.rename(project)
+    project = _moved_to_an_accented_folder(maya_project)
     env = session_env(worker_env, rayvision_sandbox, tmp_path, "maya", project)
     scene = json.loads((tmp_path / "scene.json").read_text())
     scene["scene_file"] = scene["scene_file"].replace("muti_layer_test.ma", "gone.ma")
@@ -199,8 +209,7 @@ def test_maya_submission_failure_naming_a_unicode_path_is_reported(
 @pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
 def test_houdini_submission_failure_naming_a_unicode_path_is_reported(
         interpreter, rayvision_sandbox, worker_env, houdini_project, tmp_path):
-    project = houdini_project.parent / u"sc\u00e8ne_\u00e9t\u00e9"
-    houdini_project.rename(project)
+    project = _moved_to_an_accented_folder(houdini_project)
     env = session_env(worker_env, rayvision_sandbox, tmp_path, "houdini", project)
     env["FAKE_HOU_HIP"] = str(project / "gone.hip")
     seen, _ = drive(interpreter, "houdini", "submit", env, tmp_path)
@@ -222,13 +231,10 @@ def test_maya_window_opened_again_can_cancel_the_running_submission(
 @pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
 def test_houdini_shelf_tool_submits_a_hip_file_with_a_unicode_path(
         interpreter, rayvision_sandbox, worker_env, houdini_project, tmp_path):
-    project = houdini_project.parent / u"sc\u00e8ne_\u00e9t\u00e9"
-    houdini_project.rename(project)
+    project = _moved_to_an_accented_folder(houdini_project)
     farm = rayvision_sandbox
     env = session_env(worker_env, farm, tmp_path, "houdini", project)
     seen, _ = drive(interpreter, "houdini", "submit", env, tmp_path)
     assert seen["findings"].splitlines()[0] == u"Scene: {0}".format(
         str(project / "rock_turntable.hip"))
-    assert seen["final"].startswith("Submitted: "), seen["final"]
-    task_id = re.match(r"Submitted: Renderbus task (\d+)$", seen["final"]).group(1)
-    assert task_status(farm, task_id) in (5, 25)
+    _assert_submitted(seen, farm)

@@ -205,20 +205,8 @@ def test_callback_failing_at_job_done_keeps_the_error_in_flight_and_closes(
     token = CancelToken()
     progress = ProgressReporter(direction, _FailsWhenDone(token), show=False,
                                 cancel_token=token)
-    if direction == "upload":
-        engine = RayvisionUpload(api).engine
-        closes = _count_closes(monkeypatch, engine)
-        _, pairs = _upload_job(sync_env)
-        with pytest.raises(RayvisionCancelledError) as info:
-            engine.upload_pairs("input_bid", pairs, progress=progress)
-    else:
-        engine = RayvisionDownload(api).engine
-        out, _ = _output_files(farm)
-        items = engine.list("output_bid", storage_path(out))
-        closes = _count_closes(monkeypatch, engine)
-        with pytest.raises(RayvisionCancelledError) as info:
-            engine.download_items("output_bid", items, storage_path(out),
-                                  str(sync_env / "dl"), progress=progress)
+    closes, info = _run_job_expecting(RayvisionCancelledError, api, farm, sync_env,
+                                      monkeypatch, direction, progress)
     assert info.value.reason == "cancelled by the test"
     assert closes == [1]
     assert isinstance(progress.callback_error, ProgressCallbackError)
@@ -234,19 +222,26 @@ def test_callback_failing_at_job_done_alone_raises_it_after_closing(
     from rayvision_sync.progress import ProgressReporter
 
     progress = ProgressReporter(direction, broken, show=False)
+    closes, info = _run_job_expecting(ProgressCallbackError, api, farm, sync_env, monkeypatch,
+                                      direction, progress)
+    assert isinstance(info.value.__cause__, ValueError)
+    assert closes == [1]
+
+
+def _run_job_expecting(error, api, farm, sync_env, monkeypatch, direction, progress):
+    """Run an upload or a download job that must raise ``error``; ``(closes, info)``."""
     if direction == "upload":
         engine = RayvisionUpload(api).engine
         closes = _count_closes(monkeypatch, engine)
         _, pairs = _upload_job(sync_env)
-        with pytest.raises(ProgressCallbackError) as info:
+        with pytest.raises(error) as info:
             engine.upload_pairs("input_bid", pairs, progress=progress)
     else:
         engine = RayvisionDownload(api).engine
         out, _ = _output_files(farm)
         items = engine.list("output_bid", storage_path(out))
         closes = _count_closes(monkeypatch, engine)
-        with pytest.raises(ProgressCallbackError) as info:
+        with pytest.raises(error) as info:
             engine.download_items("output_bid", items, storage_path(out),
                                   str(sync_env / "dl"), progress=progress)
-    assert isinstance(info.value.__cause__, ValueError)
-    assert closes == [1]
+    return closes, info

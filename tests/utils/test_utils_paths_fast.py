@@ -41,21 +41,6 @@ def plain_expand(path, environ):
     return path
 
 
-def plain_normalize(path):
-    """normalize: drive or UNC share kept, the rest through posixpath.normpath."""
-    head = ""
-    match = _WIN_ABS.match(path)
-    if match and path[1] == ":":
-        head, path = path[:2], path[2:]
-    elif path.startswith("//") and not path.startswith("///"):
-        server, _, rest = path[2:].partition("/")
-        share, _, rest = rest.partition("/")
-        head = "//" + server + ("/" + share if share else "")
-        tail = posixpath.normpath("/" + rest)
-        return head if tail == "/" else head + tail
-    return head + posixpath.normpath(path)
-
-
 NAMES = st.sampled_from(["PDIR", "HIP", "JOB", "A", "F", "F4", "4F", "FF", "X_1", "self"])
 PATH_TEXT = st.lists(
     st.sampled_from(["$", "%", "{", "}", "/", "\\", ".", "a", "tex", "D:", "$PDIR", "${HIP}",
@@ -92,8 +77,22 @@ SLASHED = st.lists(st.sampled_from(["/", "//", ".", "..", "a", "b.c", "\\", "D:"
 
 @settings(max_examples=500, deadline=None)
 @given(SLASHED)
-def test_normalize_equals_normpath_with_drive_and_share(path):
-    assert paths.normalize(path) == plain_normalize(path)
+def test_normalize_shortcut_equals_the_lexical_rules(path):
+    assert paths.normalize(path) == paths._normalize_lexically(path)
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("/mnt/proj/tex/a.png", "/mnt/proj/tex/a.png"),
+    ("/mnt/proj/./tex//a.png", "/mnt/proj/tex/a.png"),
+    ("/mnt/proj/scenes/../tex/a.png", "/mnt/proj/tex/a.png"),
+    ("/mnt/proj/tex/", "/mnt/proj/tex"),
+    ("D:/proj/../../tex/a.png", "D:/tex/a.png"),
+    ("D:/proj/./tex/a.png", "D:/proj/tex/a.png"),
+    ("//server/share/../x.png", "//server/share/x.png"),
+    ("rel/../a.png", "a.png"),
+])
+def test_normalize_cases(path, expected):
+    assert paths.normalize(path) == expected
 
 
 @settings(max_examples=300, deadline=None)

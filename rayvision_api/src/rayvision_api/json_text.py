@@ -127,6 +127,13 @@ class _Writer(object):
         self.active.add(marker)
         return marker
 
+    def new_key(self, key: Any) -> str:
+        """The text ``"key": `` of a key not met before in the document (remembered)."""
+        if type(key) is not str:
+            raise _NotPlain()
+        text = self.keys[key] = self.encode_str(key) + ": "
+        return text
+
     def leaf_list(self, value: Any, newline: str) -> Optional[str]:
         """Text of a list or tuple of strings, or of a ``[str, [str, ...]]`` pair; else None.
 
@@ -181,11 +188,7 @@ class _Writer(object):
             lead = separator
             items = itertools.islice(items, len(done), None)
         for key, item in items:
-            key_text = keys.get(key)
-            if key_text is None:
-                if type(key) is not str:
-                    raise _NotPlain()
-                key_text = keys[key] = encode_str(key) + ": "
+            key_text = keys.get(key) or self.new_key(key)
             kind = type(item)
             if kind is str:
                 append(lead + key_text + encode_str(item))
@@ -222,11 +225,7 @@ class _Writer(object):
         keys = self.keys
         pieces = []
         for key, item in value.items():
-            key_text = keys.get(key)
-            if key_text is None:
-                if type(key) is not str:
-                    raise _NotPlain()
-                key_text = keys[key] = encode_str(key) + ": "
+            key_text = keys.get(key) or self.new_key(key)
             kind = type(item)
             if kind is str:
                 pieces.append(key_text + encode_str(item))

@@ -508,6 +508,11 @@ def normalize(path: str) -> str:
     """
     if path[:1] == "/" and "//" not in path and "/." not in path and path[-1:] != "/":
         return path  # a POSIX absolute path with nothing to drop (most scene paths)
+    return _normalize_lexically(path)
+
+
+def _normalize_lexically(path: str) -> str:
+    """:func:`normalize` for any path: the drive or UNC share kept, the rest normalised."""
     head = ""
     match = _WIN_ABS.match(path)
     if match and path[1] == ":":
