@@ -146,3 +146,53 @@ def test_standin_sequence_of_compressed_ass_files_is_every_frame(tmp_path):
     assert entry["kind"] == "sequence"
     assert [path.rsplit("/", 1)[1] for path in entry["path"]] == [
         "crowd.0001.ass.gz", "crowd.0002.ass.gz", "crowd.0003.ass.gz"]
+
+
+VOLUME_AND_PROXY_SEQUENCES = textwrap.dedent("""\
+    //Maya ASCII 2020 scene
+    //Codeset: UTF-8
+    requires maya "2020";
+    requires -nodeType "aiVolume" "mtoa" "4.0.0";
+    requires -nodeType "RedshiftProxyMesh" "redshift4maya" "3.0.0";
+    currentUnit -l centimeter -a degree -t film;
+    createNode transform -n "smoke";
+    createNode aiVolume -n "smokeShape" -p "smoke";
+    \tsetAttr ".filename" -type "string" "cache/smoke.0010.vdb";
+    \tsetAttr ".useFrameExtension" yes;
+    \tsetAttr ".frame" 10;
+    createNode RedshiftProxyMesh -n "treeProxy";
+    \tsetAttr ".fn" -type "string" "proxies/tree.0001.rs";
+    \tsetAttr ".ufe" yes;
+    createNode RedshiftProxyMesh -n "rockProxy";
+    \tsetAttr ".fn" -type "string" "proxies/rock.0001.rs";
+    createNode renderLayer -n "defaultRenderLayer";
+    \tsetAttr ".g" yes;
+    // End of shot.ma
+    """)
+
+
+def test_volume_and_proxy_with_frame_extension_are_every_frame(tmp_path):
+    # "Use frame extension" makes the volume and the proxy load <name>.<frame>.<ext> on
+    # every frame; without it the proxy loads the one file named.
+    root, scene = _project(tmp_path, VOLUME_AND_PROXY_SEQUENCES)
+    for name in ("cache/smoke.0010.vdb", "cache/smoke.0011.vdb", "cache/smoke.0012.vdb",
+                 "proxies/tree.0001.rs", "proxies/tree.0002.rs",
+                 "proxies/rock.0001.rs", "proxies/rock.0002.rs"):
+        path = root / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"data")
+    result = StaticMayaAnalysis(scene).run()
+    entries = {item["node"]: item for item in result.assets}
+
+    def names(node):
+        return [path.rsplit("/", 1)[1] for path in entries[node]["path"]]
+
+    assert entries["smokeShape"]["kind"] == "sequence"
+    assert names("smokeShape") == ["smoke.0010.vdb", "smoke.0011.vdb", "smoke.0012.vdb"]
+    assert entries["treeProxy"]["kind"] == "sequence"
+    assert names("treeProxy") == ["tree.0001.rs", "tree.0002.rs"]
+    assert entries["rockProxy"]["kind"] == "proxy"
+    assert names("rockProxy") == ["rock.0001.rs"]
+    uploaded = [path.rsplit("/", 1)[1] for path in result.upload_files]
+    assert "smoke.0012.vdb" in uploaded and "tree.0002.rs" in uploaded
+    assert "rock.0002.rs" not in uploaded
