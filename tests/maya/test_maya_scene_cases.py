@@ -196,3 +196,82 @@ def test_volume_and_proxy_with_frame_extension_are_every_frame(tmp_path):
     uploaded = [path.rsplit("/", 1)[1] for path in result.upload_files]
     assert "smoke.0012.vdb" in uploaded and "tree.0002.rs" in uploaded
     assert "rock.0002.rs" not in uploaded
+
+
+# Two layers, each with two overrides of camA's "renderable" at different depths. In
+# "later", the second top collection comes after the first one's subcollection: Maya applies
+# the layer's list top to bottom, depth first, so the second collection's "off" wins. In
+# "nested", the subcollection's "on" comes after its parent's "off" and wins.
+OVERRIDES_AT_TWO_DEPTHS = textwrap.dedent("""\
+    //Maya ASCII 2020 scene
+    //Codeset: UTF-8
+    requires maya "2020";
+    requires -nodeType "renderSetupLayer" -nodeType "renderSetup" "renderSetup.py" "1.0";
+    currentUnit -l centimeter -a degree -t film;
+    createNode transform -n "camA";
+    createNode camera -n "camAShape" -p "camA";
+    \tsetAttr ".rnd" no;
+    createNode transform -n "camB";
+    createNode camera -n "camBShape" -p "camB";
+    createNode renderSetup -n "renderSetup";
+    createNode renderSetupLayer -n "later";
+    createNode renderLayer -n "rs_later";
+    createNode renderSetupLayer -n "nested";
+    createNode renderLayer -n "rs_nested";
+    createNode renderLayer -n "defaultRenderLayer";
+    \tsetAttr ".g" yes;
+    createNode collection -n "first";
+    createNode simpleSelector -n "firstSelector";
+    \tsetAttr ".ssl" -type "string" "|camB";
+    createNode collection -n "firstInner";
+    createNode simpleSelector -n "firstInnerSelector";
+    \tsetAttr ".ssl" -type "string" "|camA";
+    createNode absOverride -n "innerOn";
+    \tsetAttr ".atr" -type "string" "renderable";
+    \tsetAttr ".atv" yes;
+    createNode collection -n "second";
+    createNode simpleSelector -n "secondSelector";
+    \tsetAttr ".ssl" -type "string" "|camA";
+    createNode absOverride -n "secondOff";
+    \tsetAttr ".atr" -type "string" "renderable";
+    \tsetAttr ".atv" no;
+    createNode collection -n "outer";
+    createNode simpleSelector -n "outerSelector";
+    \tsetAttr ".ssl" -type "string" "|camA";
+    createNode absOverride -n "outerOff";
+    \tsetAttr ".atr" -type "string" "renderable";
+    \tsetAttr ".atv" no;
+    createNode collection -n "outerInner";
+    createNode simpleSelector -n "outerInnerSelector";
+    \tsetAttr ".ssl" -type "string" "|camA";
+    createNode absOverride -n "outerInnerOn";
+    \tsetAttr ".atr" -type "string" "renderable";
+    \tsetAttr ".atv" yes;
+    connectAttr "rs_later.msg" "later.lrl";
+    connectAttr "renderSetup.lit" "later.pls";
+    connectAttr "rs_nested.msg" "nested.lrl";
+    connectAttr "renderSetup.lit" "nested.pls";
+    connectAttr "firstSelector.c" "first.sel";
+    connectAttr "later.lit" "first.pls";
+    connectAttr "firstInnerSelector.c" "firstInner.sel";
+    connectAttr "first.lit" "firstInner.pls";
+    connectAttr "firstInner.lit" "innerOn.pls";
+    connectAttr "secondSelector.c" "second.sel";
+    connectAttr "later.lit" "second.pls";
+    connectAttr "second.lit" "secondOff.pls";
+    connectAttr "outerSelector.c" "outer.sel";
+    connectAttr "nested.lit" "outer.pls";
+    connectAttr "outer.lit" "outerOff.pls";
+    connectAttr "outerInnerSelector.c" "outerInner.sel";
+    connectAttr "outer.lit" "outerInner.pls";
+    connectAttr "outerInner.lit" "outerInnerOn.pls";
+    // End of shot.ma
+    """)
+
+
+def test_render_setup_override_later_in_the_list_wins_at_any_depth(tmp_path):
+    _root, scene = _project(tmp_path, OVERRIDES_AT_TWO_DEPTHS)
+    info = StaticMayaAnalysis(scene).run().scene_info
+    assert info["rs_later"]["common"]["render_camera"] == ["camBShape"]
+    assert info["rs_nested"]["common"]["render_camera"] == ["camAShape", "camBShape"]
+    assert info["defaultRenderLayer"]["common"]["render_camera"] == ["camBShape"]
