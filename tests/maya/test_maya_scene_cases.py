@@ -3,6 +3,7 @@
 Each test holds one construct Maya saves and what Maya renders or reads from it.
 """
 
+import os
 import textwrap
 
 from rayvision_maya.static_analysis import StaticMayaAnalysis
@@ -275,3 +276,50 @@ def test_render_setup_override_later_in_the_list_wins_at_any_depth(tmp_path):
     assert info["rs_later"]["common"]["render_camera"] == ["camBShape"]
     assert info["rs_nested"]["common"]["render_camera"] == ["camAShape", "camBShape"]
     assert info["defaultRenderLayer"]["common"]["render_camera"] == ["camBShape"]
+
+
+UNREADABLE_REFERENCES = textwrap.dedent("""\
+    //Maya ASCII 2020 scene
+    //Codeset: UTF-8
+    file -rdi 1 -ns "char" -rfn "charRN" "refs/char.mb";
+    file -rdi 1 -ns "prop" -rfn "propRN" "refs/prop.ma";
+    file -rdi 1 -ns "cam" -rfn "camRN" "refs/cam.ma";
+    file -r -ns "char" -rfn "charRN" "refs/char.mb";
+    file -r -ns "prop" -rfn "propRN" "refs/prop.ma";
+    file -r -ns "cam" -rfn "camRN" "refs/cam.ma";
+    requires maya "2020";
+    currentUnit -l centimeter -a degree -t film;
+    createNode file -n "wood";
+    \tsetAttr ".ftn" -type "string" "sourceimages/original.png";
+    createNode renderLayer -n "defaultRenderLayer";
+    \tsetAttr ".g" yes;
+    // End of shot.ma
+    """)
+
+
+def test_unreadable_referenced_scenes_are_tips_and_the_rest_is_analysed(tmp_path, monkeypatch):
+    import errno
+
+    root, scene = _project(tmp_path, UNREADABLE_REFERENCES)
+    (root / "refs" / "char.mb").write_bytes(b"FOR4\x00\x00\x00\x10Maya")
+    (root / "refs" / "prop.ma").write_text(REFERENCED_CAMERA)
+    denied = {str(root / "refs" / "char.mb"), str(root / "refs" / "prop.ma")}
+    real_open = os.open
+
+    def refusing_open(path, *args, **kwargs):
+        # What a file without read permission gives (root reads any file: chmod cannot).
+        if os.path.normpath(str(path)) in denied:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing_open)
+    result = StaticMayaAnalysis(scene).run()
+    tips = result.tips["10025"]
+    for name in ("char.mb", "prop.ma"):
+        path = str(root / "refs" / name).replace("\\", "/")
+        assert [tip for tip in tips if tip.startswith(path) and "permission denied" in tip.lower()]
+    # The readable reference and the scene's own files are still analysed.
+    assert result.scene_info["defaultRenderLayer"]["common"]["all_camera"] == [
+        "cam:shotCamShape"]
+    wood = str(root / "sourceimages" / "original.png").replace("\\", "/")
+    assert wood in result.upload_files

@@ -311,7 +311,10 @@ class StaticMayaAnalysis(object):
             namespace = scene.namespace + ":" + namespace
         child_dirs = list(search_dirs) + [os.path.dirname(path)]
         if path.lower().endswith(".mb"):
-            self._binary(path, child_dirs, is_reference=True)
+            try:
+                self._binary(path, child_dirs, is_reference=True)
+            except SceneInputError as error:
+                self._unreadable_reference(path, error)
             return
         if not path.lower().endswith(".ma"):
             # Alembic, FBX, USD... references are files to upload, not Maya scenes: read as
@@ -320,14 +323,22 @@ class StaticMayaAnalysis(object):
         try:
             child = ma_reader.read_scene(path, namespace=namespace)
         except SceneInputError as error:
-            self.result.tip(tables.KIND_TIP_CODES["reference"],
-                            "{} ({})".format(path, error.reason))
+            self._unreadable_reference(path, error)
             return
         self._keep_reference_edits(child)
         self._apply_reference_edits(child)
         self._assets(child, child_dirs)
         self._referenced_cameras.extend(render_layers.scene_cameras(child))
         self._references(child, child_dirs, depth + 1, load_states)
+
+    def _unreadable_reference(self, path: str, error: SceneInputError) -> None:
+        """A referenced scene that exists but cannot be read (permissions, I/O error...).
+
+        Maya cannot load it either: it is a reference the render misses, told with its path
+        and the reason, and the rest of the scene is analysed.
+        """
+        self.result.tip(tables.KIND_TIP_CODES["reference"],
+                        "{} ({})".format(path, error.reason))
 
     def _keep_reference_edits(self, scene: "MayaAsciiScene") -> None:
         for edit in scene.reference_edits:
