@@ -3,6 +3,7 @@
 Each test holds one construct Maya saves and what Maya renders or reads from it.
 """
 
+import json
 import os
 import textwrap
 
@@ -323,3 +324,50 @@ def test_unreadable_referenced_scenes_are_tips_and_the_rest_is_analysed(tmp_path
         "cam:shotCamShape"]
     wood = str(root / "sourceimages" / "original.png").replace("\\", "/")
     assert wood in result.upload_files
+
+
+PLUGIN_REFERENCE = textwrap.dedent("""\
+    //Maya ASCII 2020 scene
+    //Codeset: UTF-8
+    requires maya "2020";
+    requires -nodeType "RedshiftProxyMesh" "redshift4maya" "3.0.1";
+    requires -nodeType "aiStandIn" "mtoa" "4.0.0";
+    requires "stereoCamera" "10.0";
+    createNode transform -n "tree";
+    // End of prop.ma
+    """)
+
+SHOT_WITH_PLUGIN_REFERENCES = textwrap.dedent("""\
+    //Maya ASCII 2020 scene
+    //Codeset: UTF-8
+    file -rdi 1 -ns "prop" -rfn "propRN" "refs/prop.ma";
+    file -rdi 1 -ns "vray" -rfn "vrayRN" "refs/vray.ma";
+    file -r -ns "prop" -rfn "propRN" "refs/prop.ma";
+    file -r -ns "vray" -dr 1 -rfn "vrayRN" "refs/vray.ma";
+    requires maya "2020";
+    requires "mtoa" "4.2.1";
+    currentUnit -l centimeter -a degree -t film;
+    createNode renderLayer -n "defaultRenderLayer";
+    \tsetAttr ".g" yes;
+    // End of shot.ma
+    """)
+
+
+def test_plugins_a_loaded_reference_requires_are_the_scene_plugins(tmp_path):
+    from rayvision_maya.analyze_maya import AnalyzeMaya
+
+    # Maya loads the plugins of a loaded reference with it; a deferred reference loads
+    # nothing. The shot's own version of a plugin both require is kept; Maya's own plugins
+    # are no farm configuration.
+    root, scene = _project(tmp_path, SHOT_WITH_PLUGIN_REFERENCES, deferred=True)
+    (root / "refs" / "prop.ma").write_text(PLUGIN_REFERENCE)
+    (root / "refs" / "vray.ma").write_text(PLUGIN_REFERENCE.replace(
+        '"redshift4maya" "3.0.1"', '"vrayformaya" "5"'))
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    maya = AnalyzeMaya(cg_file=scene, software_version="2020", project_name="P1",
+                       plugin_config={}, workspace=str(workspace), backend="static",
+                       local_os="linux").analyse()
+    with open(maya.task_json, encoding="utf-8") as handle:
+        plugins = json.load(handle)["software_config"]["plugins"]
+    assert plugins == {"mtoa": "4.2.1", "redshift4maya": "3.0.1"}

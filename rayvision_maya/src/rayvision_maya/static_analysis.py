@@ -136,6 +136,8 @@ class StaticMayaAnalysis(object):
         # {namespace: {node: {attr: value}}}. The scene read first (the top one) holds the
         # edits Maya applies last: its values win.
         self._reference_edits: Dict[str, Dict[str, Dict[str, Any]]] = {}
+        # The Maya that saved the top scene (renders it): decides which plugins ship with it.
+        self._maya_year: Optional[int] = None
 
     def run(self) -> StaticResult:
         """Analyse; returns the :class:`StaticResult`."""
@@ -168,7 +170,8 @@ class StaticMayaAnalysis(object):
             self.result.tip(tips_code.SCENE_PARTLY_READ, "{} ends early (no '// End of' "
                             "line): it may be truncated; what it holds was read".format(
                                 path_utils.to_slash(self.cg_file)))
-        self.result.plugins = farm_plugins(scene.requires)
+        self._maya_year = scene_year(scene.requires)
+        self.result.plugins = farm_plugins(scene.requires, self._maya_year)
         self._keep_reference_edits(scene)
         self._assets(scene, self.search_dirs)
         self._references(scene, self.search_dirs, depth=1)
@@ -325,11 +328,20 @@ class StaticMayaAnalysis(object):
         except SceneInputError as error:
             self._unreadable_reference(path, error)
             return
+        self._add_reference_plugins(child.requires)
         self._keep_reference_edits(child)
         self._apply_reference_edits(child)
         self._assets(child, child_dirs)
         self._referenced_cameras.extend(render_layers.scene_cameras(child))
         self._references(child, child_dirs, depth + 1, load_states)
+
+    def _add_reference_plugins(self, requires: Dict[str, str]) -> None:
+        """The plugins a loaded referenced scene requires: Maya loads them with it.
+
+        The top scene's version of a plugin both name is kept (it is the one saved last).
+        """
+        for name, version in farm_plugins(requires, self._maya_year).items():
+            self.result.plugins.setdefault(name, version)
 
     def _unreadable_reference(self, path: str, error: SceneInputError) -> None:
         """A referenced scene that exists but cannot be read (permissions, I/O error...).
@@ -366,7 +378,8 @@ class StaticMayaAnalysis(object):
         search_dirs = search_dirs or self.search_dirs
         head = mb_reader.read_head(path)
         if not is_reference:
-            self.result.plugins = farm_plugins(head.requires, _year_of(head.version))
+            self._maya_year = _year_of(head.version)
+            self.result.plugins = farm_plugins(head.requires, self._maya_year)
         found = 0
         values, digest = mb_reader.scan_binary(path, None if is_reference else self.hash_name)
         if not is_reference:
