@@ -426,8 +426,7 @@ class StaticMayaAnalysis(object):
         search_dirs = search_dirs or self.search_dirs
         head = mb_reader.read_head(path)
         if not is_reference:
-            self._maya_year = _year_of(head.version)
-            self.result.plugins = farm_plugins(head.requires, self._maya_year)
+            self.result.plugins = farm_plugins(head.requires, _year_of(head.version))
         found = 0
         values, digest = mb_reader.scan_binary(path, None if is_reference else self.hash_name)
         if not is_reference:
