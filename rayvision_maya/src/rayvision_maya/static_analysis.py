@@ -149,6 +149,7 @@ class StaticMayaAnalysis(object):
         self.project_root = input_project_path or find_project_root(
             os.path.dirname(os.path.abspath(cg_file)))
         self._file_rules: Optional[Dict[str, str]] = None
+        self._folders: Dict[str, bool] = {}
         self.environ = environ
         self.cache = path_utils.DirectoryCache()
         self.result = StaticResult()
@@ -255,12 +256,25 @@ class StaticMayaAnalysis(object):
             return []  # relative paths were looked up under the project already
         if self._file_rules is None:
             self._file_rules = project_paths.read_file_rules(self.project_root)
+        # Most candidates lie in folders the project does not have: one look at each folder
+        # (remembered) spares resolving every path in it. The candidates' folders are the
+        # project's and trailing parts of the path's own: tokens there are the path's.
+        plain_folders = not path_utils.has_sequence_token(expanded.rpartition("/")[0])
         for candidate in project_paths.relocated_paths(expanded, self.project_root,
                                                        self._file_rules, kind):
+            if plain_folders and not self._is_folder(candidate.rpartition("/")[0]):
+                continue
             files = self._resolve(candidate, [], kind)[0]
             if files:
                 return files
         return []
+
+    def _is_folder(self, folder: str) -> bool:
+        """``os.path.isdir(folder)``, asked once per folder."""
+        exists = self._folders.get(folder)
+        if exists is None:
+            exists = self._folders[folder] = os.path.isdir(folder)
+        return exists
 
     def _assets(self, scene: "MayaAsciiScene", search_dirs: List[str]) -> None:
         handled = set()
