@@ -238,16 +238,23 @@ def render_setup_overrides(scene: "MayaAsciiScene", overrides: Dict[str, Any],
     Render settings collections: absolute and relative overrides of the node their
     ``targetNodeName`` names. Object collections: overrides of ``renderable`` on the cameras
     their selectors select. Disabled layers, collections and overrides count for nothing.
+
+    Overrides are applied in the order Maya applies them: the layer's list from top to
+    bottom, depth first (a collection's members, subcollections included, in their list
+    order where the collection stands); of two overrides of one attribute the later one
+    wins: a later collection's over an earlier collection's subcollection, a subcollection's
+    over its parent's override above it.
     """
     children: Dict[Any, Any] = {}
     for child, parent in scene.render_setup_parents:
         children.setdefault(parent, []).append(child)
     for layer in [node for node in scene.nodes.values() if node.type == "renderSetupLayer"]:
         layer_overrides = overrides.setdefault("rs_" + layer.name, {})
-        pending = [(child, None) for child in children.get(layer.name, [])]
+        # Depth first, in list order: a stack holding each list reversed pops it in order.
+        pending = [(child, None) for child in reversed(children.get(layer.name, []))]
         seen = set()
         while pending:
-            name, collection = pending.pop(0)
+            name, collection = pending.pop()
             node = scene.nodes.get(name)
             if node is None or name in seen or not _enabled(node):
                 continue
@@ -257,7 +264,7 @@ def render_setup_overrides(scene: "MayaAsciiScene", overrides: Dict[str, Any],
                 continue
             inner = node if node.type in ("collection", "renderSettingsCollection") \
                 else collection
-            pending.extend((child, inner) for child in children.get(name, []))
+            pending.extend((child, inner) for child in reversed(children.get(name, [])))
 
 
 def _add_override(scene: "MayaAsciiScene", node: Node, collection: Optional[Node],

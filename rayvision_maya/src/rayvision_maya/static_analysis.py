@@ -8,11 +8,12 @@ requires and the detected render-layer system.
 
 import collections
 import logging
+import ntpath
 import os
 import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple, Union
 
-from rayvision_maya import ma_reader, mb_reader, render_layers
+from rayvision_maya import ma_reader, mb_reader, project_paths, render_layers
 from rayvision_maya.dcc import tables
 from rayvision_utils import paths as path_utils
 from rayvision_utils.exception import tips_code
@@ -51,6 +52,8 @@ _UDIM_NUMBER = re.compile(r"(?<!\d)(1\d{3})(?!\d)(?=[^/\\]*$)")
 _UVTILE_NUMBER = re.compile(r"_?u\d+_v\d+(?=[^/\\]*$)", re.I)
 _MAX_REFERENCE_DEPTH = 16
 _MAX_FOLDER_FILES = 10000
+# Folders looked in for workspace.mel above a scene (far more than any real path is deep).
+_MAX_PROJECT_LEVELS = 256
 # Longer values are no file paths (Windows allows 32767 characters; nobody writes them).
 _MAX_PATH_LENGTH = 32767
 
@@ -86,17 +89,33 @@ class StaticResult(StaticFindings):
         return self.upload_files
 
 
-def find_project_root(scene_dir: str, levels: int = 4) -> Optional[str]:
-    """The nearest folder at or above ``scene_dir`` holding ``workspace.mel``, or None."""
+def find_project_root(scene_dir: str, levels: Optional[int] = None) -> Optional[str]:
+    """The nearest folder at or above ``scene_dir`` holding ``workspace.mel``, or None.
+
+    Every folder up to the file system's root is looked in (a scene may sit many folders
+    below its project: ``scenes/seq/shot/anim/v003``), or ``levels`` folders above
+    ``scene_dir`` when given. A network path (``//server/share/...``) is not looked at
+    above its share: the server itself holds no files.
+    """
     folder = os.path.abspath(scene_dir)
-    for _ in range(levels + 1):
+    stop = _share_root(folder)
+    for _ in range(_MAX_PROJECT_LEVELS + 1 if levels is None else levels + 1):
         if os.path.isfile(os.path.join(folder, "workspace.mel")):
             return folder
         parent = os.path.dirname(folder)
-        if parent == folder:
+        if parent == folder or folder == stop:
             break
         folder = parent
     return None
+
+
+def _share_root(folder: str) -> Optional[str]:
+    r"""``\\server\share`` of a network path (its top folder, as written), else None.
+
+    Windows' rules on every OS: ``//server/share`` is read the same way on a POSIX host.
+    """
+    drive = ntpath.splitdrive(folder)[0]
+    return drive if len(drive) > 2 else None
 
 
 def search_dirs_for(cg_file: str, input_project_path: Optional[str] = None) -> List[str]:
@@ -126,6 +145,11 @@ class StaticMayaAnalysis(object):
         self.cg_file = cg_file
         self.hash_name = hash_name
         self.search_dirs = search_dirs_for(cg_file, input_project_path)
+        # The project Maya relocates missing absolute paths into (see project_paths).
+        self.project_root = input_project_path or find_project_root(
+            os.path.dirname(os.path.abspath(cg_file)))
+        self._file_rules: Optional[Dict[str, str]] = None
+        self._folders: Dict[str, bool] = {}
         self.environ = environ
         self.cache = path_utils.DirectoryCache()
         self.result = StaticResult()
@@ -136,6 +160,8 @@ class StaticMayaAnalysis(object):
         # {namespace: {node: {attr: value}}}. The scene read first (the top one) holds the
         # edits Maya applies last: its values win.
         self._reference_edits: Dict[str, Dict[str, Dict[str, Any]]] = {}
+        # The Maya that saved the top scene (renders it): decides which plugins ship with it.
+        self._maya_year: Optional[int] = None
 
     def run(self) -> StaticResult:
         """Analyse; returns the :class:`StaticResult`."""
@@ -168,7 +194,8 @@ class StaticMayaAnalysis(object):
             self.result.tip(tips_code.SCENE_PARTLY_READ, "{} ends early (no '// End of' "
                             "line): it may be truncated; what it holds was read".format(
                                 path_utils.to_slash(self.cg_file)))
-        self.result.plugins = farm_plugins(scene.requires)
+        self._maya_year = scene_year(scene.requires)
+        self.result.plugins = farm_plugins(scene.requires, self._maya_year)
         self._keep_reference_edits(scene)
         self._assets(scene, self.search_dirs)
         self._references(scene, self.search_dirs, depth=1)
@@ -208,10 +235,46 @@ class StaticMayaAnalysis(object):
         pattern, entry_kind = sequence_pattern(node_type, value, kind, use_frame_extension,
                                                uv_tiling_mode)
         files, reported = self._resolve(pattern, search_dirs, kind)
+        if not files:
+            files = self._relocated(pattern, kind)
         self.add_entry(node_name, node_type, attr, value, files, not files, entry_kind)
         if not files:
             self.result.tip(tables.KIND_TIP_CODES[entry_kind], reported)
             self.result.add_source(reported, "{}.{}".format(node_name, attr))
+
+    def _relocated(self, value: str, kind: Optional[str]) -> List[str]:
+        """The files Maya finds for a missing absolute path under the project, or ``[]``.
+
+        Maya looks for such a file in the current project (the project root joined with the
+        path's trailing parts, then its name in the kind's file-rule folder such as
+        ``sourceimages``): the first candidate holding files is the one it loads.
+        """
+        if not self.project_root:
+            return []
+        expanded = path_utils.to_slash(path_utils.expand_env(value.strip(), self.environ))
+        if not path_utils.is_absolute(expanded):
+            return []  # relative paths were looked up under the project already
+        if self._file_rules is None:
+            self._file_rules = project_paths.read_file_rules(self.project_root)
+        # Most candidates lie in folders the project does not have: one look at each folder
+        # (remembered) spares resolving every path in it. The candidates' folders are the
+        # project's and trailing parts of the path's own: tokens there are the path's.
+        plain_folders = not path_utils.has_sequence_token(expanded.rpartition("/")[0])
+        for candidate in project_paths.relocated_paths(expanded, self.project_root,
+                                                       self._file_rules, kind):
+            if plain_folders and not self._is_folder(candidate.rpartition("/")[0]):
+                continue
+            files = self._resolve(candidate, [], kind)[0]
+            if files:
+                return files
+        return []
+
+    def _is_folder(self, folder: str) -> bool:
+        """``os.path.isdir(folder)``, asked once per folder."""
+        exists = self._folders.get(folder)
+        if exists is None:
+            exists = self._folders[folder] = os.path.isdir(folder)
+        return exists
 
     def _assets(self, scene: "MayaAsciiScene", search_dirs: List[str]) -> None:
         handled = set()
@@ -285,6 +348,8 @@ class StaticMayaAnalysis(object):
             deferred = deferred or load_states.get(raw, False)
             files, reported = path_utils.resolve_files(raw, search_dirs, self.environ,
                                                        self.cache)
+            if not files:
+                files = self._relocated(raw, "reference")
             self.add_entry(name or namespace, "reference", "fileName", raw, files[:1],
                            not files, "reference")
             if deferred:
@@ -311,7 +376,10 @@ class StaticMayaAnalysis(object):
             namespace = scene.namespace + ":" + namespace
         child_dirs = list(search_dirs) + [os.path.dirname(path)]
         if path.lower().endswith(".mb"):
-            self._binary(path, child_dirs, is_reference=True)
+            try:
+                self._binary(path, child_dirs, is_reference=True)
+            except SceneInputError as error:
+                self._unreadable_reference(path, error)
             return
         if not path.lower().endswith(".ma"):
             # Alembic, FBX, USD... references are files to upload, not Maya scenes: read as
@@ -320,14 +388,31 @@ class StaticMayaAnalysis(object):
         try:
             child = ma_reader.read_scene(path, namespace=namespace)
         except SceneInputError as error:
-            self.result.tip(tables.KIND_TIP_CODES["reference"],
-                            "{} ({})".format(path, error.reason))
+            self._unreadable_reference(path, error)
             return
+        self._add_reference_plugins(child.requires)
         self._keep_reference_edits(child)
         self._apply_reference_edits(child)
         self._assets(child, child_dirs)
         self._referenced_cameras.extend(render_layers.scene_cameras(child))
         self._references(child, child_dirs, depth + 1, load_states)
+
+    def _add_reference_plugins(self, requires: Dict[str, str]) -> None:
+        """The plugins a loaded referenced scene requires: Maya loads them with it.
+
+        The top scene's version of a plugin both name is kept (it is the one saved last).
+        """
+        for name, version in farm_plugins(requires, self._maya_year).items():
+            self.result.plugins.setdefault(name, version)
+
+    def _unreadable_reference(self, path: str, error: SceneInputError) -> None:
+        """A referenced scene that exists but cannot be read (permissions, I/O error...).
+
+        Maya cannot load it either: it is a reference the render misses, told with its path
+        and the reason, and the rest of the scene is analysed.
+        """
+        self.result.tip(tables.KIND_TIP_CODES["reference"],
+                        "{} ({})".format(path, error.reason))
 
     def _keep_reference_edits(self, scene: "MayaAsciiScene") -> None:
         for edit in scene.reference_edits:

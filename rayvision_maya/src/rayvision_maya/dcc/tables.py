@@ -83,6 +83,9 @@ FRAME_EXTENSION_ATTRIBUTES = {
     "imagePlane": ("useFrameExtension", "ufe"),
     "aiStandIn": ("useFrameExtension", "ufe"),
     "aiImage": ("useFrameExtension", "ufe"),
+    # MtoA's volume and Redshift's proxy: their frame attribute picks the file of each frame.
+    "aiVolume": ("useFrameExtension", "useFrameExtension"),
+    "RedshiftProxyMesh": ("useFrameExtension", "ufe"),
 }
 
 # file node attribute naming the UV tiling mode: 0 off, 1 ZBrush (u0_v0), 2 Mudbox
