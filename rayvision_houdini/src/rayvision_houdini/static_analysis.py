@@ -6,11 +6,11 @@ analyser writes the same task.json / asset.json / tips.json whichever backend ra
 Rules (documented in docs/analysis-houdini-clarisse.md):
 
 * Render ROPs (mantra ``ifd``, ``karma``, ``usdrender``, ``arnold``, ``Redshift_ROP``,
-  RenderMan ``ris``, ``baketexture``..., and Solaris ``usdrender_rop`` in any LOP network)
-  become ``rop_node`` entries, with the frames Houdini renders: the ``f`` range, or only the
-  current frame when ``trange`` is off; geometry, Alembic, DOP,
-  USD and file-cache outputs become ``geo_node`` entries; ``hq_sim`` becomes
-  ``distributedsim_node``.
+  RenderMan ``ris``, ``baketexture``..., Solaris ``usdrender_rop`` in any LOP network, and a
+  Karma LOP rendering to disk, whose USD Render ROP is inside it) become ``rop_node``
+  entries, with the frames Houdini renders: the ``f`` range, or only the current frame when
+  ``trange`` is off; geometry, Alembic, DOP, USD and file-cache outputs become ``geo_node``
+  entries; ``hq_sim`` becomes ``distributedsim_node``.
 * A parameter is an *input* when its value looks like a file (known extension, or a known
   file parameter) and it is not an output parameter (``vm_picture``, ``sopoutput``,
   ``dcmfilename``, ``checkpointfile``, a file cache that writes...). Outputs are never
@@ -68,7 +68,7 @@ _EXTENSION_ONLY = re.compile(r"^\.[A-Za-z0-9_.]+$")
 _FUNCTION_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\s*\(")
 #: Parameters the analysis reads besides file-like values (a lean scene read keeps them).
 SCENE_PARMS = frozenset([
-    "f", "trange", "camera", "RS_renderCamera", "res", "resolution", "res_override",
+    "f", "trange", "camera", "RS_renderCamera", "res", "resolution", "res_override", "picture",
     "override_camerares", "loadfromdisk", "filemode", "hq_driver", "hq_sim_controls",
     "slice_type", "num_slices", "slicediv", "cluster_filter", "sopoutput", "dopoutput",
 ]) | INPUT_PARMS
@@ -158,8 +158,13 @@ def analyse_scene(scene: "HipScene", cg_file: str,
             continue   # no kind in any network, nothing to read: most nodes of a scene
         driver = is_driver(scene, node, drivers)
         kind = hfs_rules.node_kind(base, driver)
+        usd_camera = False
+        if kind is None and not driver and base in hfs_rules.LOP_RENDER_WRAPPER_TYPES:
+            kind = "rop" if _lop_renders_to_disk(scene, node, result) else None
+            usd_camera = True
         if kind == "rop":
-            result.scene_info["rop_node"].append(_rop_entry(scene, node, frame_vars, result))
+            result.scene_info["rop_node"].append(
+                _rop_entry(scene, node, frame_vars, result, usd_camera))
         elif kind == "geo" and not _filecache_reads(node):
             result.scene_info["geo_node"].append({
                 "node": node.path,
@@ -300,28 +305,56 @@ def _frames(node: Any, frame_vars: Any, result: Any = None) -> Any:
     return hfs_rules.frames_string(start, end, step)
 
 
-def _rop_entry(scene: Any, node: Any, frame_vars: Any, result: Any) -> Any:
+def _lop_renders_to_disk(scene: Any, node: Any, result: Any) -> bool:
+    """Whether a Karma LOP is a render node of the farm (see ``LOP_RENDER_WRAPPER_TYPES``).
+
+    Not when it renders to MPlay only (``picture`` is ``ip``), nor when the scene holds the
+    USD Render ROP inside it (contents unlocked and saved): that ROP is the render node then.
+    """
+    picture = (node.parm_string("picture") or "").strip()
+    if picture == hfs_rules.MPLAY_PICTURE:
+        result.notes.append("{0}: 'Output Picture' is 'ip' (MPlay): nothing is rendered to "
+                            "disk, so the farm does not render it".format(node.path))
+        return False
+    inside = node.path + "/"
+    for path, child in scene.nodes.items():
+        if path.startswith(inside) and child.base_type in hfs_rules.ANY_CONTEXT_RENDER_TYPES:
+            return False
+    return True
+
+
+def _rop_entry(scene: Any, node: Any, frame_vars: Any, result: Any,
+               usd_camera: bool = False) -> Any:
+    """The ``rop_node`` entry of a render node; ``usd_camera``: its camera is a USD prim path."""
     entry = {"node": node.path, "frames": _frames(node, frame_vars, result)}
     camera_parm = hfs_rules.camera_parm(node.base_type)
     if camera_parm and node.parm(camera_parm) is not None:
         camera = (node.parm_string(camera_parm) or "").strip()
         entry["camera"] = camera
-        width, height = _resolution(scene, node, camera, frame_vars)
+        width, height = _resolution(scene, node, None if usd_camera else camera, frame_vars)
         if width is not None:
             entry["width"] = format_frame(width)
             entry["height"] = format_frame(height)
         info = {"camera": camera}
-        if not camera:
-            result.add_tip(tips_code.HOUDINI_CAMERA_WARNING,
-                           "{0}: no render camera is set".format(node.path))
-        elif scene.node(_absolute_node_path(node, camera)) is None:
-            info["error"] = "camera not found"
-            result.add_tip(tips_code.HOUDINI_CAMERA_ERROR,
-                           "{0}: render camera {1} does not exist".format(node.path, camera))
+        # A USD camera is a prim of the stage (``/cameras/camera1``), not a node, and an empty
+        # one lets the stage's render settings choose: only Houdini can check it.
+        if not usd_camera:
+            _check_camera(scene, node, camera, info, result)
         result.asset["camera"][node.path] = info
     entry["option"] = "-1"
     entry["render"] = "0" if node.bypassed else "1"
     return entry
+
+
+def _check_camera(scene: Any, node: Any, camera: str, info: Any, result: Any) -> None:
+    """Tips 50003 (no camera) and 50002 (no such node), and the ``error`` of ``info``."""
+    if not camera:
+        result.add_tip(tips_code.HOUDINI_CAMERA_WARNING,
+                       "{0}: no render camera is set".format(node.path))
+    elif scene.node(_absolute_node_path(node, camera)) is None:
+        info["error"] = "camera not found"
+        result.add_tip(tips_code.HOUDINI_CAMERA_ERROR,
+                       "{0}: render camera {1} does not exist".format(node.path, camera))
 
 
 def _absolute_node_path(node: Any, path: Any) -> Any:

@@ -15,6 +15,12 @@ RENDER_ROP_TYPES = frozenset([
 ])
 #: Render ROPs that live in LOP networks as well as in ROP networks (Solaris ``/stage``).
 ANY_CONTEXT_RENDER_TYPES = frozenset(["usdrender_rop"])
+#: LOPs that hold a USD Render ROP in their locked contents (the Karma LOP). Houdini does not
+#: save the contents of a locked asset in the scene, so a reader of the file sees the LOP, not
+#: the ROP inside it; hython sees the inner ``usdrender_rop`` itself (an ANY_CONTEXT type).
+LOP_RENDER_WRAPPER_TYPES = frozenset(["karma"])
+#: The ``picture`` value that renders into an MPlay window instead of an image file.
+MPLAY_PICTURE = "ip"
 #: Base operator types of output drivers (ROP context) that write geometry or caches. The SOP
 #: of the same name (``alembic``, ``file``...) reads files, so these need the ROP context.
 GEO_ROP_TYPES = frozenset([

@@ -1,0 +1,84 @@
+"""Render nodes, resolutions and ROP inputs as Houdini sees them: one hand-written scene each.
+
+Each scene is written section by section in Houdini's own format (see ``conftest.py``) with
+the parameters Houdini saves for the node types concerned.
+"""
+
+import json
+import os
+
+import pytest
+
+from rayvision_houdini.analyze_houdini import AnalyzeHoudini
+
+
+def _analyse(kit, tmp_path, builder, name="shot.hip"):
+    folder = tmp_path / "proj"
+    folder.mkdir(exist_ok=True)
+    scene = builder.write(str(folder / name))
+    workspace = tmp_path / "ws"
+    workspace.mkdir(exist_ok=True)
+    analyzer = AnalyzeHoudini(scene, "19.5.303", workspace=str(workspace), backend="static",
+                              custom_db_path=str(tmp_path / "db")).analyse()
+    return analyzer, str(folder).replace("\\", "/")
+
+
+def _json(analyzer, name):
+    with open(os.path.join(analyzer.workspace, name + ".json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _rops(analyzer):
+    return {entry["node"]: entry
+            for entry in _json(analyzer, "task")["scene_info_render"]["rop_node"]}
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    monkeypatch.delenv("JOB", raising=False)
+    monkeypatch.delenv("RAYVISION_HOUDINI", raising=False)
+
+
+def test_karma_lop_rendering_to_disk_is_a_render_node_with_a_usd_camera(kit, tmp_path):
+    builder = kit.HipBuilder(save_version="19.5.303")
+    builder.node("/stage/camera1", "camera", {"primpath": ['"/cameras/$OS"']})
+    # The Karma LOP: its USD Render ROP lives in its locked contents, not saved in the file.
+    builder.node("/stage/karma1", "karma",
+                 {"trange": ['"normal"'], "f": ["1001", "1010", "1"],
+                  "picture": ['"$HIP/render/$HIPNAME.$OS.$F4.exr"'],
+                  "camera": ['"/cameras/camera1"'], "resolution": ["1280", "720"]})
+    builder.node("/obj/lopnet1/karma_preview", "karma",
+                 {"trange": ['"off"'], "f": ["1", "10", "1"], "camera": ['""'],
+                  "picture": ['"$HIP/render/preview.exr"']}, bypass=True)
+    # Rendering into MPlay only: nothing for the farm to render.
+    builder.node("/stage/karma_look", "karma",
+                 {"trange": ['"normal"'], "f": ["1", "10", "1"], "picture": ['"ip"'],
+                  "camera": ['"/cameras/camera1"']})
+    # Contents unlocked and saved: the USD Render ROP inside is the render node.
+    builder.node("/stage/karma_open", "karma",
+                 {"trange": ['"normal"'], "f": ["1", "5", "1"], "camera": ['"/cameras/c"'],
+                  "picture": ['"$HIP/render/open.$F4.exr"']})
+    builder.node("/stage/karma_open/rop_usdrender", "usdrender_rop",
+                 {"trange": ['"normal"'], "f": ["1", "5", "1"]})
+    # The Karma ROP of /out keeps its node camera, and its tip when the node is missing.
+    builder.node("/out/karma_rop", "karma", {"trange": ['"normal"'], "f": ["1", "2", "1"],
+                                            "camera": ['"/obj/missing"']})
+    analyzer, _ = _analyse(kit, tmp_path, builder)
+    rops = _rops(analyzer)
+    assert rops["/stage/karma1"] == {"node": "/stage/karma1", "frames": "1001-1010[1]",
+                                     "camera": "/cameras/camera1", "width": "1280",
+                                     "height": "720", "option": "-1", "render": "1"}
+    assert rops["/obj/lopnet1/karma_preview"]["frames"] == "1-1[1]"
+    assert rops["/obj/lopnet1/karma_preview"]["render"] == "0"
+    assert "/stage/karma_look" not in rops
+    assert any("/stage/karma_look" in note for note in analyzer.notes)
+    assert "/stage/karma_open" not in rops
+    assert rops["/stage/karma_open/rop_usdrender"]["frames"] == "1-5[1]"
+    assert rops["/out/karma_rop"]["camera"] == "/obj/missing"
+    asset = _json(analyzer, "asset")
+    assert asset["camera"]["/stage/karma1"] == {"camera": "/cameras/camera1"}
+    assert asset["Output"]["/stage/karma1/picture"] == "$HIP/render/$HIPNAME.$OS.$F4.exr"
+    tips = _json(analyzer, "tips")
+    # No false "camera not found" (50002) nor "no camera" (50003) for USD cameras.
+    assert tips["50002"] == ["/out/karma_rop: render camera /obj/missing does not exist"]
+    assert "50003" not in tips
