@@ -82,3 +82,31 @@ def test_karma_lop_rendering_to_disk_is_a_render_node_with_a_usd_camera(kit, tmp
     # No false "camera not found" (50002) nor "no camera" (50003) for USD cameras.
     assert tips["50002"] == ["/out/karma_rop: render camera /obj/missing does not exist"]
     assert "50003" not in tips
+
+
+def test_resolution_overrides_of_redshift_and_mantra_rops(kit, tmp_path):
+    builder = kit.HipBuilder(save_version="19.5.303")
+    builder.node("/obj/cam1", "cam", {"res": ["1920", "1080"]})
+    common = {"trange": ['"normal"'], "f": ["1", "2", "1"]}
+    rs_camera = dict(common, RS_renderCamera=['"/obj/cam1"'])
+    builder.node("/out/rs_user", "Redshift_ROP",
+                 dict(rs_camera, RS_overrideCameraRes=['"on"'], RS_overrideResScale=['"user"'],
+                      RS_overrideRes=["800", "600"]))
+    # An older scene saves the menu index: 4 is 1/2 of the camera's resolution.
+    builder.node("/out/rs_half", "Redshift_ROP",
+                 dict(rs_camera, RS_overrideCameraRes=["1"], RS_overrideResScale=["4"],
+                      RS_overrideRes=["800", "600"]))
+    builder.node("/out/rs_off", "Redshift_ROP",
+                 dict(rs_camera, RS_overrideCameraRes=['"off"'], RS_overrideResScale=['"user"'],
+                      RS_overrideRes=["800", "600"]))
+    mantra = dict(common, camera=['"/obj/cam1"'], override_camerares=['"on"'],
+                  res_override=["640", "480"])
+    builder.node("/out/mantra_half", "ifd", dict(mantra, res_fraction=['"0.5"']))
+    builder.node("/out/mantra_third", "ifd", dict(mantra, res_fraction=['"0.3333333"']))
+    builder.node("/out/mantra_size", "ifd", dict(mantra, res_fraction=['"specific"']))
+    analyzer, _ = _analyse(kit, tmp_path, builder)
+    sizes = {path: (entry.get("width"), entry.get("height"))
+             for path, entry in _rops(analyzer).items()}
+    assert sizes == {"/out/rs_user": ("800", "600"), "/out/rs_half": ("960", "540"),
+                     "/out/rs_off": ("1920", "1080"), "/out/mantra_half": ("960", "540"),
+                     "/out/mantra_third": ("640", "360"), "/out/mantra_size": ("640", "480")}

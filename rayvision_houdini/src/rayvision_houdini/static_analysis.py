@@ -68,10 +68,10 @@ _EXTENSION_ONLY = re.compile(r"^\.[A-Za-z0-9_.]+$")
 _FUNCTION_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\s*\(")
 #: Parameters the analysis reads besides file-like values (a lean scene read keeps them).
 SCENE_PARMS = frozenset([
-    "f", "trange", "camera", "RS_renderCamera", "res", "resolution", "res_override", "picture",
-    "override_camerares", "loadfromdisk", "filemode", "hq_driver", "hq_sim_controls",
+    "f", "trange", "camera", "RS_renderCamera", "res", "resolution", "picture",
+    "loadfromdisk", "filemode", "hq_driver", "hq_sim_controls",
     "slice_type", "num_slices", "slicediv", "cluster_filter", "sopoutput", "dopoutput",
-]) | INPUT_PARMS
+]) | INPUT_PARMS | hfs_rules.RESOLUTION_OVERRIDE_PARMS
 #: Base operator types whose parameters the analysis reads by name (ROPs, caches, cameras,
 #: File SOPs); other nodes matter only through values that look like paths.
 SCENE_PARM_TYPES = (hfs_rules.RENDER_ROP_TYPES | hfs_rules.ANY_CONTEXT_RENDER_TYPES
@@ -366,26 +366,47 @@ def _absolute_node_path(node: Any, path: Any) -> Any:
 
 
 def _resolution(scene: Any, node: Any, camera_path: Any, frame_vars: Any) -> Any:
-    """Resolution the ROP renders at: its override when on, else the camera's ``res``."""
-    override = node.parm_string("override_camerares")
-    if override in ("on", "1"):
-        values = node.parm("res_override") or []
-        numbers = [evaluate_number(v, node.channels, frame_vars) for v in values[:2]]
-        if len(numbers) == 2 and None not in numbers:
-            return numbers[0], numbers[1]
-    for parm in ("resolution", "res"):
-        values = node.parm(parm) or []
-        if len(values) >= 2 and node.base_type in ("karma", "usdrender", "usdrender_rop"):
-            numbers = [evaluate_number(v, node.channels, frame_vars) for v in values[:2]]
-            if None not in numbers:
-                return numbers[0], numbers[1]
-    camera = scene.node(_absolute_node_path(node, camera_path)) if camera_path else None
-    if camera is not None:
-        values = camera.parm("res") or []
-        numbers = [evaluate_number(v, camera.channels, frame_vars) for v in values[:2]]
-        if len(numbers) == 2 and None not in numbers:
-            return numbers[0], numbers[1]
-    return None, None
+    """Resolution the ROP renders at.
+
+    Its override when on (a size, or a fraction of the camera's resolution; see
+    ``hfs_rules.RESOLUTION_OVERRIDES``), else ``resolution`` for Karma/USD render, else the
+    camera's ``res``.
+    """
+    fraction = None
+    override = hfs_rules.resolution_override(node.base_type, node.parm_string)
+    if override is not None:
+        size_parm, fraction = override
+        if size_parm is not None:
+            size = _number_pair(node, size_parm, frame_vars)
+            if size is not None:
+                return size
+    size = None
+    if node.base_type in ("karma", "usdrender", "usdrender_rop"):
+        for parm in ("resolution", "res"):
+            size = _number_pair(node, parm, frame_vars)
+            if size is not None:
+                break
+    if size is None:
+        camera = scene.node(_absolute_node_path(node, camera_path)) if camera_path else None
+        if camera is not None:
+            size = _number_pair(camera, "res", frame_vars)
+    if size is None:
+        return None, None
+    if fraction is not None:
+        return (hfs_rules.scaled_size(size[0], fraction),
+                hfs_rules.scaled_size(size[1], fraction))
+    return size
+
+
+def _number_pair(node: Any, parm: str, frame_vars: Any) -> Any:
+    """The first two components of a parameter as numbers, or None."""
+    values = node.parm(parm) or []
+    if len(values) < 2:
+        return None
+    numbers = [evaluate_number(v, node.channels, frame_vars) for v in values[:2]]
+    if None in numbers:
+        return None
+    return numbers[0], numbers[1]
 
 
 def _distributed_entry(scene: Any, node: Any, frame_vars: Any, result: Any) -> Any:

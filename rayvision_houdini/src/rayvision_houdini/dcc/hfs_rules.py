@@ -62,6 +62,22 @@ CAMERA_PARMS = {"Redshift_ROP": "RS_renderCamera"}
 #: ROP types that have no render camera.
 NO_CAMERA_TYPES = frozenset(["baketexture"])
 
+#: How a ROP overrides its camera's resolution, by ROP type: (toggle, "Resolution Scale" menu,
+#: size parameter, fraction of each menu index or None, menu values meaning "the size").
+#: Mantra, Karma, RenderMan... share Houdini's own parameters: the menu's tokens are the
+#: fractions (``0.5``) and ``specific``. The Redshift ROP has its own: menu items 0-6 are 1/10,
+#: 1/5, 1/4, 1/3, 1/2, 2/3, 3/4 of the camera's resolution, item 7 (``user``) its size.
+RESOLUTION_OVERRIDES = {
+    "Redshift_ROP": ("RS_overrideCameraRes", "RS_overrideResScale", "RS_overrideRes",
+                     (0.1, 0.2, 0.25, 1.0 / 3.0, 0.5, 2.0 / 3.0, 0.75), ("user", "7")),
+}
+_HOUDINI_RESOLUTION_OVERRIDE = ("override_camerares", "res_fraction", "res_override", None,
+                                ("specific",))
+#: Every parameter :data:`RESOLUTION_OVERRIDES` names (a static read keeps them).
+RESOLUTION_OVERRIDE_PARMS = frozenset(
+    name for entry in list(RESOLUTION_OVERRIDES.values()) + [_HOUDINI_RESOLUTION_OVERRIDE]
+    for name in entry[:3])
+
 _VERSION_PART = re.compile(r"^\d+(\.\d+)*$")
 # Scenes use a few hundred operator types at most: each is split once.
 _BASE_TYPES = {}
@@ -150,6 +166,44 @@ def camera_parm(base):
     if base in NO_CAMERA_TYPES:
         return None
     return CAMERA_PARMS.get(base, "camera")
+
+
+def resolution_override(base, parm_string):
+    """How a ROP of type ``base`` overrides its camera's resolution.
+
+    Args:
+        base (str): Base operator type.
+        parm_string (callable): Parameter name -> its first component as text, or None.
+
+    Returns:
+        tuple or None: None when the ROP renders at its camera's resolution (override off, or
+        a scale this module does not know); ``(size_parm, None)`` when it renders at the size
+        of ``size_parm``; ``(None, fraction)`` when at this fraction of the camera's.
+    """
+    toggle, menu, size_parm, fractions, sized = RESOLUTION_OVERRIDES.get(
+        base, _HOUDINI_RESOLUTION_OVERRIDE)
+    if _menu_value(parm_string(toggle)) not in ("on", "1"):
+        return None
+    choice = _menu_value(parm_string(menu))
+    if choice is None or choice in sized:
+        return size_parm, None   # no scale saved: the size, as before scales were read
+    if fractions is not None and choice.isdigit():
+        index = int(choice)
+        return (None, fractions[index]) if index < len(fractions) else None
+    try:
+        fraction = float(choice)
+    except ValueError:
+        return None
+    return (None, fraction) if 0 < fraction < float("inf") else None
+
+
+def _menu_value(value):
+    return None if value is None else str(value).strip().strip('"')
+
+
+def scaled_size(size, fraction):
+    """A camera's resolution scaled by a ROP's override fraction, to the nearest pixel."""
+    return float(int(float(size) * fraction + 0.5))
 
 
 def format_frame(number):
