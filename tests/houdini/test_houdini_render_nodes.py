@@ -110,3 +110,26 @@ def test_resolution_overrides_of_redshift_and_mantra_rops(kit, tmp_path):
     assert sizes == {"/out/rs_user": ("800", "600"), "/out/rs_half": ("960", "540"),
                      "/out/rs_off": ("1920", "1080"), "/out/mantra_half": ("960", "540"),
                      "/out/mantra_third": ("640", "360"), "/out/mantra_size": ("640", "480")}
+
+
+def test_redshift_gi_caches_on_disk_are_uploaded_the_others_are_outputs(kit, tmp_path):
+    hip = tmp_path / "proj"
+    cache = kit.touch(str(hip / "cache" / "ipc.0001.rsmap")).replace("\\", "/")
+    builder = kit.HipBuilder(save_version="19.5.303")
+    builder.node("/obj/cam1", "cam", {"res": ["1920", "1080"]})
+    builder.node("/out/rs1", "Redshift_ROP",
+                 {"trange": ['"normal"'], "f": ["1", "1", "1"], "RS_renderCamera": ['"/obj/cam1"'],
+                  "RS_outputFileNamePrefix": ['"$HIP/render/rs1.$F4.exr"'],
+                  # Loaded by the render (Load mode): on disk, so it must reach the farm.
+                  "IrradiancePointCloudFilename": ['"$HIP/cache/ipc.$F4.rsmap"'],
+                  # Rebuilt and saved by the render: not on disk, not missing either.
+                  "IrradianceCacheFilename": ['"$HIP/cache/irc.$F4.rsmap"']})
+    analyzer, _ = _analyse(kit, tmp_path, builder)
+    asset = _json(analyzer, "asset")
+    assert asset["Normal"]["/out/rs1/IrradiancePointCloudFilename"] == [
+        "$HIP/cache/ipc.$F4.rsmap", [cache]]
+    assert asset["Output"]["/out/rs1/IrradianceCacheFilename"] == "$HIP/cache/irc.$F4.rsmap"
+    assert asset["Output"]["/out/rs1/RS_outputFileNamePrefix"] == "$HIP/render/rs1.$F4.exr"
+    uploads = [entry["local"] for entry in _json(analyzer, "upload")["asset"]]
+    assert cache in [path.replace("\\", "/") for path in uploads]
+    assert "50001" not in _json(analyzer, "tips")

@@ -456,14 +456,18 @@ def _is_output(node: Any, parm_name: Any, driver: Any) -> Any:
                                     node.parm_string("loadfromdisk"), driver)
 
 
+#: Parameters whose value is a file whatever its extension.
+_NAMED_FILE_PARMS = INPUT_PARMS | hfs_rules.ROP_CACHE_PARM_NAMES
+
+
 def _looks_like_file(parm_name: Any, value: Any) -> Any:
-    if "." not in value and parm_name not in INPUT_PARMS:
+    if "." not in value and parm_name not in _NAMED_FILE_PARMS:
         return False   # no extension, and not a file parameter: what most values are
     if not value or _NOT_A_FILE.match(value) or "\n" in value or len(value) > 1024:
         return False
     if not hfs_rules.names_input(parm_name) or _EXTENSION_ONLY.match(value):
         return False
-    if parm_name in INPUT_PARMS:
+    if parm_name in _NAMED_FILE_PARMS:
         return True
     return bool(_FILE_LIKE.search(value.rstrip()))
 
@@ -551,6 +555,9 @@ def classify_reference(result: Any, key: Any, raw: Any, value: Any, variables: A
                        search_dirs: Any, cache: Any, node_type: Any, parm_name: Any) -> None:
     """File it as Normal (existing files), Miss, Search (relative, not found) or Unresolved.
 
+    A ROP's cache that the render reads when present (``hfs_rules.ROP_CACHE_PARMS``) is Normal
+    when it exists, else an ``Output`` (the file the render writes).
+
     Args:
         result (StaticResult): Where to record it.
         key (str): Parameter path, e.g. ``/obj/geo1/file1/file``.
@@ -575,6 +582,8 @@ def classify_reference(result: Any, key: Any, raw: Any, value: Any, variables: A
         result.asset["Normal"][key] = [raw, files]
         for path in files:
             result.add_upload(path, source=key)
+    elif hfs_rules.reads_if_present(hfs_rules.base_type(node_type), parm_name):
+        result.asset["Output"][key] = raw
     elif is_absolute(expanded):
         result.asset["Miss"][key] = [raw, [reported]]
         result.add_source(reported, key)

@@ -48,6 +48,18 @@ OUTPUT_PARMS = frozenset([
     # Render Product (LOP), where a Configure Layer LOP's layer is saved.
     "dcmfilename", "checkpointfile", "productName", "savepath",
 ])
+#: File parameters of ROPs that the render reads or writes depending on a mode of the ROP:
+#: the global-illumination caches of the Redshift ROP (``.rsmap``), loaded from disk or rebuilt
+#: and saved by its Irradiance Point Cloud / Irradiance Cache modes. Every other file parameter
+#: of a ROP names a file the render writes. A reader that cannot tell the mode (the static one)
+#: takes an existing file as an input (uploaded) and a missing one as the file the render
+#: writes (an output, no tip): a cache is never missing from the farm when it is on disk.
+#: Listed per ROP type; names checked against Redshift's parameters of the Houdini ROP.
+ROP_CACHE_PARMS = {
+    "Redshift_ROP": frozenset(["IrradiancePointCloudFilename", "IrradianceCacheFilename"]),
+}
+#: Every name of :data:`ROP_CACHE_PARMS`.
+ROP_CACHE_PARM_NAMES = frozenset(name for names in ROP_CACHE_PARMS.values() for name in names)
 #: Parameters whose value looks like a file but names none the node reads: the extension a
 #: file cache writes (``.bgeo.sc``) and the default of a parameter VOP's file parameter (the
 #: material's own parameter holds the file actually used).
@@ -139,11 +151,19 @@ def is_output_parm(base, parm_name, filemode=None, loadfromdisk=None, is_driver=
     """
     if parm_name in OUTPUT_PARMS or OUTPUT_PARM_PATTERN.match(parm_name):
         return True
+    if reads_if_present(base, parm_name):
+        return False
     if node_kind(base, is_driver) is not None:
         return not filecache_reads(base, loadfromdisk)
     if base == "file" and parm_name == "file":
         return str(filemode) in ("write", "2")
     return False
+
+
+def reads_if_present(base, parm_name):
+    """Whether a ROP's file parameter is read when the file exists (see ROP_CACHE_PARMS)."""
+    names = ROP_CACHE_PARMS.get(base)
+    return names is not None and parm_name in names
 
 
 def names_input(parm_name):
