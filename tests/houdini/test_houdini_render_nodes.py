@@ -133,3 +133,38 @@ def test_redshift_gi_caches_on_disk_are_uploaded_the_others_are_outputs(kit, tmp
     uploads = [entry["local"] for entry in _json(analyzer, "upload")["asset"]]
     assert cache in [path.replace("\\", "/") for path in uploads]
     assert "50001" not in _json(analyzer, "tips")
+
+
+def test_networks_of_other_contexts_inside_rop_networks_hold_no_rops(kit, tmp_path):
+    hip = tmp_path / "proj"
+    anim = kit.touch(str(hip / "cache" / "anim.abc")).replace("\\", "/")
+    builder = kit.HipBuilder(save_version="19.5.303")
+    builder.node("/out/sopnet1", "sopnet", {})
+    # An Alembic SOP reads its file: the Alembic ROP of /out has the same type name.
+    builder.node("/out/sopnet1/alembic1", "alembic", {"fileName": ['"$HIP/cache/anim.abc"']})
+    builder.node("/out/lopnet1", "lopnet", {})
+    builder.node("/out/lopnet1/karma1", "karma",
+                 {"trange": ['"normal"'], "f": ["1", "3", "1"], "camera": ['"/cameras/cam"'],
+                  "picture": ['"$HIP/render/k.$F4.exr"']})
+    builder.node("/obj/ropnet1", "ropnet", {})
+    builder.node("/obj/ropnet1/sopnet1", "sopnet", {})
+    builder.node("/obj/ropnet1/sopnet1/alembic2", "alembic",
+                 {"fileName": ['"$HIP/cache/anim.abc"']})
+    # ROP networks still hold ROPs, also inside a network of another context.
+    builder.node("/out/lopnet1/ropnet1", "ropnet", {})
+    builder.node("/out/lopnet1/ropnet1/abc_out", "alembic",
+                 {"trange": ['"normal"'], "f": ["1", "3", "1"],
+                  "filename": ['"$HIP/cache/out.abc"']})
+    builder.node("/out/subnet1/abc_out", "alembic",
+                 {"trange": ['"normal"'], "f": ["1", "3", "1"],
+                  "filename": ['"$HIP/cache/out2.abc"']})
+    analyzer, _ = _analyse(kit, tmp_path, builder)
+    info = _json(analyzer, "task")["scene_info_render"]
+    geos = sorted(entry["node"] for entry in info["geo_node"])
+    assert geos == ["/out/lopnet1/ropnet1/abc_out", "/out/subnet1/abc_out"]
+    assert [entry["node"] for entry in info["rop_node"]] == ["/out/lopnet1/karma1"]
+    asset = _json(analyzer, "asset")
+    assert asset["Normal"]["/out/sopnet1/alembic1/fileName"][1] == [anim]
+    assert asset["Normal"]["/obj/ropnet1/sopnet1/alembic2/fileName"][1] == [anim]
+    assert asset["camera"]["/out/lopnet1/karma1"] == {"camera": "/cameras/cam"}
+    assert "50002" not in _json(analyzer, "tips")

@@ -499,26 +499,35 @@ def _unescape_hscript(text: Any) -> Any:
 
 
 def is_driver(scene: "HipScene", node: "HipNode", known: Any = None) -> bool:
-    """Whether the node is an output driver: under ``/out`` or inside a ``ropnet``.
+    """Whether the node is an output driver: in ``/out`` or a ``ropnet``, as its nearest network.
+
+    A network of another context on the way (``/out/sopnet1/alembic1``, a SOP) makes its
+    children nodes of that context, as in Houdini.
 
     Args:
         scene (rayvision_houdini.hip_scene.HipScene): The scene holding the node.
         node (rayvision_houdini.hip_scene.HipNode): The node.
         known (dict, optional): Answers per parent path, shared between calls.
     """
-    path = node.path
-    if path.startswith("/out/"):
-        return True
-    parent = path.rsplit("/", 1)[0]
+    parent = node.path.rsplit("/", 1)[0]
+    if parent == "/out":
+        return True   # most drivers
     if known is not None and parent in known:
         return known[parent]
     answer = False
     walk = parent
     while walk:
-        owner = scene.node(walk)
-        if owner is not None and owner.base_type in hfs_rules.DRIVER_NETWORKS:
+        if walk == "/out":
             answer = True
             break
+        owner = scene.node(walk)
+        if owner is not None:
+            base = owner.base_type
+            if base in hfs_rules.DRIVER_NETWORKS:
+                answer = True
+                break
+            if base in hfs_rules.OTHER_CONTEXT_NETWORKS:
+                break
         walk = walk.rsplit("/", 1)[0]
     if known is not None:
         known[parent] = answer

@@ -32,6 +32,13 @@ GEO_SOP_TYPES = frozenset([
 ])
 #: Network types whose children are output drivers.
 DRIVER_NETWORKS = frozenset(["ropnet"])
+#: Network types whose children are nodes of another context (SOPs, LOPs, COPs...), wherever
+#: the network is: a SOP network inside ``/out`` holds SOPs (an Alembic SOP reads its file),
+#: not output drivers. The nearest of these or of :data:`DRIVER_NETWORKS` decides.
+OTHER_CONTEXT_NETWORKS = frozenset([
+    "sopnet", "lopnet", "cop2net", "copnet", "chopnet", "dopnet", "shopnet", "vopnet",
+    "matnet", "topnet", "objnet",
+])
 #: Distributed simulation controllers.
 DISTRIBUTED_SIM_TYPES = frozenset(["hq_sim"])
 #: Every base type :func:`node_kind` gives a kind to, in some context; it is None for others.
