@@ -168,3 +168,28 @@ def test_networks_of_other_contexts_inside_rop_networks_hold_no_rops(kit, tmp_pa
     assert asset["Normal"]["/obj/ropnet1/sopnet1/alembic2/fileName"][1] == [anim]
     assert asset["camera"]["/out/lopnet1/karma1"] == {"camera": "/cameras/cam"}
     assert "50002" not in _json(analyzer, "tips")
+
+
+@pytest.mark.parametrize("lean", [True, False], ids=["lean", "full"])
+def test_camera_inside_a_locked_asset_is_not_reported_missing(kit, tmp_path, lean):
+    from rayvision_houdini.hip_scene import load_scene, parse_scene_bytes
+    from rayvision_houdini.static_analysis import LEAN_READ, analyse_scene
+
+    builder = kit.HipBuilder(save_version="19.5.303")
+    # A camera rig asset, locked: Houdini saves the asset node, none of its contents.
+    builder.section("obj/rig.init", "type = studio::Object/camera_rig::1.0\nmatchesdef = 1\n")
+    builder.node("/obj/open_rig", "subnet", {})
+    builder.node("/out/shot", "ifd", {"trange": ['"normal"'], "f": ["1", "2", "1"],
+                                      "camera": ['"/obj/rig/shot_cam"']})
+    builder.node("/out/broken", "ifd", {"trange": ['"normal"'], "f": ["1", "2", "1"],
+                                        "camera": ['"/obj/open_rig/gone"']})
+    path = builder.write(str(tmp_path / "shot.hip"))
+    if lean:
+        scene = load_scene(path, lean_parms=LEAN_READ)
+    else:
+        with open(path, "rb") as handle:
+            scene = parse_scene_bytes(handle.read())
+    result = analyse_scene(scene, path, environ={})
+    assert result.asset["camera"]["/out/shot"] == {"camera": "/obj/rig/shot_cam"}
+    assert result.tips["50002"] == ["/out/broken: render camera /obj/open_rig/gone does not exist"]
+    assert any("/obj/rig" in note and "locked" in note for note in result.notes)

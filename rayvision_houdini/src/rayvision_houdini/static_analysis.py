@@ -352,9 +352,27 @@ def _check_camera(scene: Any, node: Any, camera: str, info: Any, result: Any) ->
         result.add_tip(tips_code.HOUDINI_CAMERA_WARNING,
                        "{0}: no render camera is set".format(node.path))
     elif scene.node(_absolute_node_path(node, camera)) is None:
+        asset = _locked_asset_holding(scene, _absolute_node_path(node, camera))
+        if asset is not None:
+            # Inside a locked digital asset (a camera rig): its nodes are not in the file.
+            result.notes.append("{0}: render camera {1} is inside the locked asset {2}, whose "
+                                "contents the scene file does not hold: not checked".format(
+                                    node.path, camera, asset))
+            return
         info["error"] = "camera not found"
         result.add_tip(tips_code.HOUDINI_CAMERA_ERROR,
                        "{0}: render camera {1} does not exist".format(node.path, camera))
+
+
+def _locked_asset_holding(scene: Any, path: str) -> Optional[str]:
+    """The nearest existing node above ``path`` when it is a locked digital asset, else None."""
+    walk = path.rsplit("/", 1)[0]
+    while walk:
+        owner = scene.node(walk)
+        if owner is not None:
+            return walk if owner.locked else None
+        walk = walk.rsplit("/", 1)[0]
+    return None
 
 
 def _absolute_node_path(node: Any, path: Any) -> Any:
