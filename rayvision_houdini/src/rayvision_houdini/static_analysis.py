@@ -32,7 +32,7 @@ import math
 import os
 import posixpath
 import re
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set
 
 from rayvision_houdini.dcc import hfs_rules
 from rayvision_houdini.dcc.hfs_rules import format_frame
@@ -148,6 +148,7 @@ def analyse_scene(scene: "HipScene", cg_file: str,
     frame_vars = _frame_variables(scene)
 
     drivers: Dict[Any, Any] = {}
+    rop_holders = None   # nodes holding a render ROP, found when a Karma LOP needs them
     kind_types = hfs_rules.KIND_TYPES
     bases: Dict[str, str] = {}   # operator type -> base type: scenes use a few hundred types
     for node in scene.nodes.values():
@@ -160,7 +161,9 @@ def analyse_scene(scene: "HipScene", cg_file: str,
         kind = hfs_rules.node_kind(base, driver)
         usd_camera = False
         if kind is None and not driver and base in hfs_rules.LOP_RENDER_WRAPPER_TYPES:
-            kind = "rop" if _lop_renders_to_disk(scene, node, result) else None
+            if rop_holders is None:
+                rop_holders = _render_rop_holders(scene)
+            kind = "rop" if _lop_renders_to_disk(node, rop_holders, result) else None
             usd_camera = True
         if kind == "rop":
             result.scene_info["rop_node"].append(
@@ -305,7 +308,19 @@ def _frames(node: Any, frame_vars: Any, result: Any = None) -> Any:
     return hfs_rules.frames_string(start, end, step)
 
 
-def _lop_renders_to_disk(scene: Any, node: Any, result: Any) -> bool:
+def _render_rop_holders(scene: Any) -> Set[str]:
+    """Every node path above a USD render ROP of the scene (one pass, for all Karma LOPs)."""
+    holders: Set[str] = set()
+    for path, node in scene.nodes.items():
+        if node.base_type in hfs_rules.ANY_CONTEXT_RENDER_TYPES:
+            parent = path.rsplit("/", 1)[0]
+            while parent and parent not in holders:
+                holders.add(parent)
+                parent = parent.rsplit("/", 1)[0]
+    return holders
+
+
+def _lop_renders_to_disk(node: Any, rop_holders: Set[str], result: Any) -> bool:
     """Whether a Karma LOP is a render node of the farm (see ``LOP_RENDER_WRAPPER_TYPES``).
 
     Not when it renders to MPlay only (``picture`` is ``ip``), nor when the scene holds the
@@ -316,11 +331,7 @@ def _lop_renders_to_disk(scene: Any, node: Any, result: Any) -> bool:
         result.notes.append("{0}: 'Output Picture' is 'ip' (MPlay): nothing is rendered to "
                             "disk, so the farm does not render it".format(node.path))
         return False
-    inside = node.path + "/"
-    for path, child in scene.nodes.items():
-        if path.startswith(inside) and child.base_type in hfs_rules.ANY_CONTEXT_RENDER_TYPES:
-            return False
-    return True
+    return node.path not in rop_holders
 
 
 def _rop_entry(scene: Any, node: Any, frame_vars: Any, result: Any,
