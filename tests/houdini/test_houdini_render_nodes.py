@@ -193,3 +193,36 @@ def test_camera_inside_a_locked_asset_is_not_reported_missing(kit, tmp_path, lea
     assert result.asset["camera"]["/out/shot"] == {"camera": "/obj/rig/shot_cam"}
     assert result.tips["50002"] == ["/out/broken: render camera /obj/open_rig/gone does not exist"]
     assert any("/obj/rig" in note and "locked" in note for note in result.notes)
+
+
+def test_lean_read_finds_what_a_full_read_finds_for_these_nodes(kit, tmp_path):
+    from rayvision_houdini.hip_scene import load_scene
+    from rayvision_houdini.static_analysis import LEAN_READ, analyse_scene
+
+    kit.touch(str(tmp_path / "cache" / "ipc.0001.rsmap"))
+    builder = kit.HipBuilder(save_version="19.5.303")
+    builder.node("/obj/cam1", "cam", {"res": ["1920", "1080"]})
+    builder.node("/stage/karma_look", "karma", {"picture": ['"ip"'], "camera": ['"/c/cam"']})
+    builder.node("/stage/karma1", "karma", {"picture": ['"$HIP/r/k.$F4.exr"'],
+                                            "camera": ['"/c/cam"'],
+                                            "resolution": ["1280", "720"]})
+    builder.node("/out/rs", "Redshift_ROP",
+                 {"RS_renderCamera": ['"/obj/cam1"'], "RS_overrideCameraRes": ['"on"'],
+                  "RS_overrideResScale": ["4"], "RS_overrideRes": ["800", "600"],
+                  "IrradiancePointCloudFilename": ['"$HIP/cache/ipc.$F4.rsmap"']})
+    builder.node("/out/mantra", "ifd", {"camera": ['"/obj/cam1"'], "override_camerares": ["1"],
+                                        "res_fraction": ['"0.25"'],
+                                        "res_override": ["10", "10"]})
+    builder.node("/out/sopnet1", "sopnet", {})
+    builder.node("/out/sopnet1/abc", "alembic", {"fileName": ['"$HIP/cache/a.abc"']})
+    path = builder.write(str(tmp_path / "shot.hip"))
+    full = analyse_scene(load_scene(path), path, environ={})
+    lean = analyse_scene(load_scene(path, lean_parms=LEAN_READ), path, environ={})
+    assert lean.scene_info == full.scene_info
+    assert lean.asset == full.asset
+    assert lean.upload_files == full.upload_files
+    assert lean.tips == full.tips and lean.notes == full.notes
+    sizes = {entry["node"]: (entry.get("width"), entry.get("height"))
+             for entry in lean.scene_info["rop_node"]}
+    assert sizes == {"/stage/karma1": ("1280", "720"), "/out/rs": ("960", "540"),
+                     "/out/mantra": ("480", "270")}
