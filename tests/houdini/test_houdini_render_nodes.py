@@ -104,12 +104,15 @@ def test_resolution_overrides_of_redshift_and_mantra_rops(kit, tmp_path):
     builder.node("/out/mantra_half", "ifd", dict(mantra, res_fraction=['"0.5"']))
     builder.node("/out/mantra_third", "ifd", dict(mantra, res_fraction=['"0.3333333"']))
     builder.node("/out/mantra_size", "ifd", dict(mantra, res_fraction=['"specific"']))
+    # The Arnold ROP (HtoA) has Houdini's own override parameters, not ar_ ones.
+    builder.node("/out/arnold_quarter", "arnold", dict(mantra, res_fraction=['"0.25"']))
     analyzer, _ = _analyse(kit, tmp_path, builder)
     sizes = {path: (entry.get("width"), entry.get("height"))
              for path, entry in _rops(analyzer).items()}
     assert sizes == {"/out/rs_user": ("800", "600"), "/out/rs_half": ("960", "540"),
                      "/out/rs_off": ("1920", "1080"), "/out/mantra_half": ("960", "540"),
-                     "/out/mantra_third": ("640", "360"), "/out/mantra_size": ("640", "480")}
+                     "/out/mantra_third": ("640", "360"), "/out/mantra_size": ("640", "480"),
+                     "/out/arnold_quarter": ("480", "270")}
 
 
 def test_redshift_gi_caches_on_disk_are_uploaded_the_others_are_outputs(kit, tmp_path):

@@ -83,9 +83,10 @@ NO_CAMERA_TYPES = frozenset(["baketexture"])
 
 #: How a ROP overrides its camera's resolution, by ROP type: (toggle, "Resolution Scale" menu,
 #: size parameter, fraction of each menu index or None, menu values meaning "the size").
-#: Mantra, Karma, RenderMan... share Houdini's own parameters: the menu's tokens are the
-#: fractions (``0.5``) and ``specific``. The Redshift ROP has its own: menu items 0-6 are 1/10,
-#: 1/5, 1/4, 1/3, 1/2, 2/3, 3/4 of the camera's resolution, item 7 (``user``) its size.
+#: Mantra, Karma, RenderMan, HtoA's Arnold ROP... share Houdini's own parameters: the menu's
+#: tokens are the fractions (``0.5``) and ``specific``. The Redshift ROP has its own: menu
+#: items 0-6 are 1/10, 1/5, 1/4, 1/3, 1/2, 2/3, 3/4 of the camera's resolution, item 7
+#: (``user``) its size.
 RESOLUTION_OVERRIDES = {
     "Redshift_ROP": ("RS_overrideCameraRes", "RS_overrideResScale", "RS_overrideRes",
                      (0.1, 0.2, 0.25, 1.0 / 3.0, 0.5, 2.0 / 3.0, 0.75), ("user", "7")),
