@@ -328,3 +328,58 @@ def test_cancel_kills_hython_and_its_children(dcc_scene, workspace):
     assert canceller.seconds_to(time.monotonic()) < CANCEL_BOUND
     assert wait_gone([int(pid) for pid in pids.read_text().split()]) == []
     assert not os.path.exists(analyzer.upload_json)
+
+
+def test_dcc_backend_applies_rop_resolution_overrides(dcc_scene, kit, workspace, interpreter):
+    """Redshift's own override and Houdini's resolution scale, as the static reader applies them."""
+    description = _load(str(dcc_scene["description"]))
+    description["nodes"] = [
+        {"path": "/obj/cam1", "type": "cam", "category": "Object",
+         "tuples": {"res": [1920, 1080]}},
+        {"path": "/out/rs_user", "type": "Redshift_ROP", "tuples": {"f": [1, 2, 1],
+                                                                   "RS_overrideRes": [800, 600]},
+         "parms": {"RS_renderCamera": "/obj/cam1", "RS_overrideCameraRes": 1,
+                   "RS_overrideResScale": 7}},
+        {"path": "/out/rs_half", "type": "Redshift_ROP", "tuples": {"f": [1, 2, 1],
+                                                                   "RS_overrideRes": [800, 600]},
+         "parms": {"RS_renderCamera": "/obj/cam1", "RS_overrideCameraRes": True,
+                   "RS_overrideResScale": 4}},
+        {"path": "/out/mantra_third", "type": "ifd", "tuples": {"f": [1, 2, 1],
+                                                                "res_override": [640, 480]},
+         "parms": {"camera": "/obj/cam1", "override_camerares": 1,
+                   "res_fraction": "0.3333333"}},
+    ]
+    description["file_references"] = []
+    description["hda_files"] = []
+    dcc_scene["description"].write_text(json.dumps(description))
+    exe = kit.write_stand_in(dcc_scene["tmp"], interpreter)
+    analyzer = _analyzer(dcc_scene, exe, workspace).analyse()
+    sizes = {entry["node"]: (entry.get("width"), entry.get("height"))
+             for entry in _load(analyzer.task_json)["scene_info"]["rop_node"]}
+    assert sizes == {"/out/rs_user": ("800", "600"), "/out/rs_half": ("960", "540"),
+                     "/out/mantra_third": ("640", "360")}
+
+
+def test_dcc_backend_uploads_redshift_gi_caches_on_disk(dcc_scene, kit, workspace, interpreter):
+    """A cache the Redshift ROP loads is an input when on disk, an output when not."""
+    cache = kit.touch(dcc_scene["hip"] + "/cache/ipc.0001.rsmap")
+    description = _load(str(dcc_scene["description"]))
+    description["nodes"] = [
+        {"path": "/out/rs1", "type": "Redshift_ROP", "tuples": {"f": [1, 1, 1]},
+         "parms": {"RS_renderCamera": "",
+                   "IrradiancePointCloudFilename": "$HIP/cache/ipc.$F4.rsmap",
+                   "IrradianceCacheFilename": "$HIP/cache/irc.$F4.rsmap"}},
+    ]
+    description["file_references"] = [
+        ["/out/rs1/IrradiancePointCloudFilename", "$HIP/cache/ipc.$F4.rsmap"],
+        ["/out/rs1/IrradianceCacheFilename", "$HIP/cache/irc.$F4.rsmap"],
+    ]
+    description["hda_files"] = []
+    dcc_scene["description"].write_text(json.dumps(description))
+    exe = kit.write_stand_in(dcc_scene["tmp"], interpreter)
+    analyzer = _analyzer(dcc_scene, exe, workspace).analyse()
+    asset = _load(analyzer.asset_json)
+    assert asset["Normal"]["/out/rs1/IrradiancePointCloudFilename"][1] == [
+        cache.replace("\\", "/")]
+    assert asset["Output"]["/out/rs1/IrradianceCacheFilename"] == "$HIP/cache/irc.$F4.rsmap"
+    assert "50001" not in _load(analyzer.tips_json)

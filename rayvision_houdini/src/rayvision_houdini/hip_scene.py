@@ -63,6 +63,8 @@ WANTED_ENDINGS = tuple(("." + suffix + "\x00").encode("ascii")
     (name + "\x00").encode("ascii") for name in _SCENE_SECTIONS)
 # A lean read does not parse parameter lines longer than this: such a value is never a file.
 _MAX_LEAN_LINE = 64 * 1024
+# The line of an .init section saying a digital asset is locked (its contents not saved).
+_MATCHES_DEFINITION = b"\nmatchesdef = 1"
 # .init sections up to this size are remembered whole, with the type they name.
 _SHORT_INIT = 256
 _INIT_TYPES = 4096   # at most this many of them (a bound on memory, whatever the file)
@@ -121,7 +123,11 @@ class HipNode(object):
         parms (dict): name -> list of components (``str`` or :class:`ChannelRef`).
         flags (dict): flag name -> bool (``bypass``, ``display``, ``render``, ``lock``...).
         channels (dict): name -> :class:`Channel`.
+        locked (bool): A locked digital asset (``matchesdef = 1`` in ``.init``): Houdini saves
+            none of its contents in the scene, they come from the asset's definition.
     """
+
+    locked = False
 
     def __init__(self, path: Any) -> None:
         self.path = path
@@ -323,6 +329,8 @@ class _SceneBuilder(object):
         suffix = name.rpartition(".")[2]
         if suffix == "init":
             node.type = parse_init(text)
+            if _MATCHES_DEFINITION in b"\n" + body:
+                node.locked = True
         elif suffix == "def":
             node.flags = parse_flags(text)
         elif suffix == "parm":
@@ -365,6 +373,7 @@ class _LeanBuilder(_SceneBuilder):
         lean = self.lean
         type_names: Dict[bytes, str] = {}   # ``type = ...`` line -> type
         init_types: Dict[bytes, str] = {}   # whole short .init section -> type
+        locked_inits = set()   # those of init_types that say the asset is locked
         stem = None
         node: Any = None
         searched = None   # the node's parameters are searched by name (None: not known yet)
@@ -412,9 +421,16 @@ class _LeanBuilder(_SceneBuilder):
                     found = type_names.get(line)
                     if found is None:
                         found = type_names[line] = line.decode("utf-8", "replace").strip()
+                    locked = data.find(_MATCHES_DEFINITION, start, end) >= 0
                     if body is not None and len(init_types) < _INIT_TYPES:
                         init_types[body] = found
+                        if locked:
+                            locked_inits.add(body)
+                else:
+                    locked = bool(locked_inits) and body in locked_inits
                 node.type = found
+                if locked:
+                    node.locked = True
                 searched = None
 
     def _searched(self, node: Any) -> bool:

@@ -6,11 +6,11 @@ analyser writes the same task.json / asset.json / tips.json whichever backend ra
 Rules (documented in docs/analysis-houdini-clarisse.md):
 
 * Render ROPs (mantra ``ifd``, ``karma``, ``usdrender``, ``arnold``, ``Redshift_ROP``,
-  RenderMan ``ris``, ``baketexture``..., and Solaris ``usdrender_rop`` in any LOP network)
-  become ``rop_node`` entries, with the frames Houdini renders: the ``f`` range, or only the
-  current frame when ``trange`` is off; geometry, Alembic, DOP,
-  USD and file-cache outputs become ``geo_node`` entries; ``hq_sim`` becomes
-  ``distributedsim_node``.
+  RenderMan ``ris``, ``baketexture``..., Solaris ``usdrender_rop`` in any LOP network, and a
+  Karma LOP rendering to disk, whose USD Render ROP is inside it) become ``rop_node``
+  entries, with the frames Houdini renders: the ``f`` range, or only the current frame when
+  ``trange`` is off; geometry, Alembic, DOP, USD and file-cache outputs become ``geo_node``
+  entries; ``hq_sim`` becomes ``distributedsim_node``.
 * A parameter is an *input* when its value looks like a file (known extension, or a known
   file parameter) and it is not an output parameter (``vm_picture``, ``sopoutput``,
   ``dcmfilename``, ``checkpointfile``, a file cache that writes...). Outputs are never
@@ -32,7 +32,7 @@ import math
 import os
 import posixpath
 import re
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set
 
 from rayvision_houdini.dcc import hfs_rules
 from rayvision_houdini.dcc.hfs_rules import format_frame
@@ -68,10 +68,10 @@ _EXTENSION_ONLY = re.compile(r"^\.[A-Za-z0-9_.]+$")
 _FUNCTION_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\s*\(")
 #: Parameters the analysis reads besides file-like values (a lean scene read keeps them).
 SCENE_PARMS = frozenset([
-    "f", "trange", "camera", "RS_renderCamera", "res", "resolution", "res_override",
-    "override_camerares", "loadfromdisk", "filemode", "hq_driver", "hq_sim_controls",
+    "f", "trange", "camera", "RS_renderCamera", "res", "resolution", "picture",
+    "loadfromdisk", "filemode", "hq_driver", "hq_sim_controls",
     "slice_type", "num_slices", "slicediv", "cluster_filter", "sopoutput", "dopoutput",
-]) | INPUT_PARMS
+]) | INPUT_PARMS | hfs_rules.RESOLUTION_OVERRIDE_PARMS
 #: Base operator types whose parameters the analysis reads by name (ROPs, caches, cameras,
 #: File SOPs); other nodes matter only through values that look like paths.
 SCENE_PARM_TYPES = (hfs_rules.RENDER_ROP_TYPES | hfs_rules.ANY_CONTEXT_RENDER_TYPES
@@ -148,6 +148,7 @@ def analyse_scene(scene: "HipScene", cg_file: str,
     frame_vars = _frame_variables(scene)
 
     drivers: Dict[Any, Any] = {}
+    rop_holders = None   # nodes holding a render ROP, found when a Karma LOP needs them
     kind_types = hfs_rules.KIND_TYPES
     bases: Dict[str, str] = {}   # operator type -> base type: scenes use a few hundred types
     for node in scene.nodes.values():
@@ -158,8 +159,15 @@ def analyse_scene(scene: "HipScene", cg_file: str,
             continue   # no kind in any network, nothing to read: most nodes of a scene
         driver = is_driver(scene, node, drivers)
         kind = hfs_rules.node_kind(base, driver)
+        usd_camera = False
+        if kind is None and not driver and base in hfs_rules.LOP_RENDER_WRAPPER_TYPES:
+            if rop_holders is None:
+                rop_holders = _render_rop_holders(scene)
+            kind = "rop" if _lop_renders_to_disk(node, rop_holders, result) else None
+            usd_camera = True
         if kind == "rop":
-            result.scene_info["rop_node"].append(_rop_entry(scene, node, frame_vars, result))
+            result.scene_info["rop_node"].append(
+                _rop_entry(scene, node, frame_vars, result, usd_camera))
         elif kind == "geo" and not _filecache_reads(node):
             result.scene_info["geo_node"].append({
                 "node": node.path,
@@ -300,28 +308,82 @@ def _frames(node: Any, frame_vars: Any, result: Any = None) -> Any:
     return hfs_rules.frames_string(start, end, step)
 
 
-def _rop_entry(scene: Any, node: Any, frame_vars: Any, result: Any) -> Any:
+def _render_rop_holders(scene: Any) -> Set[str]:
+    """Every node path above a USD render ROP of the scene (one pass, for all Karma LOPs)."""
+    holders: Set[str] = set()
+    for path, node in scene.nodes.items():
+        if node.base_type in hfs_rules.ANY_CONTEXT_RENDER_TYPES:
+            parent = path.rsplit("/", 1)[0]
+            while parent and parent not in holders:
+                holders.add(parent)
+                parent = parent.rsplit("/", 1)[0]
+    return holders
+
+
+def _lop_renders_to_disk(node: Any, rop_holders: Set[str], result: Any) -> bool:
+    """Whether a Karma LOP is a render node of the farm (see ``LOP_RENDER_WRAPPER_TYPES``).
+
+    Not when it renders to MPlay only (``picture`` is ``ip``), nor when the scene holds the
+    USD Render ROP inside it (contents unlocked and saved): that ROP is the render node then.
+    """
+    picture = (node.parm_string("picture") or "").strip()
+    if picture == hfs_rules.MPLAY_PICTURE:
+        result.notes.append("{0}: 'Output Picture' is 'ip' (MPlay): nothing is rendered to "
+                            "disk, so the farm does not render it".format(node.path))
+        return False
+    return node.path not in rop_holders
+
+
+def _rop_entry(scene: Any, node: Any, frame_vars: Any, result: Any,
+               usd_camera: bool = False) -> Any:
+    """The ``rop_node`` entry of a render node; ``usd_camera``: its camera is a USD prim path."""
     entry = {"node": node.path, "frames": _frames(node, frame_vars, result)}
     camera_parm = hfs_rules.camera_parm(node.base_type)
     if camera_parm and node.parm(camera_parm) is not None:
         camera = (node.parm_string(camera_parm) or "").strip()
         entry["camera"] = camera
-        width, height = _resolution(scene, node, camera, frame_vars)
+        width, height = _resolution(scene, node, None if usd_camera else camera, frame_vars)
         if width is not None:
             entry["width"] = format_frame(width)
             entry["height"] = format_frame(height)
         info = {"camera": camera}
-        if not camera:
-            result.add_tip(tips_code.HOUDINI_CAMERA_WARNING,
-                           "{0}: no render camera is set".format(node.path))
-        elif scene.node(_absolute_node_path(node, camera)) is None:
-            info["error"] = "camera not found"
-            result.add_tip(tips_code.HOUDINI_CAMERA_ERROR,
-                           "{0}: render camera {1} does not exist".format(node.path, camera))
+        # A USD camera is a prim of the stage (``/cameras/camera1``), not a node, and an empty
+        # one lets the stage's render settings choose: only Houdini can check it.
+        if not usd_camera:
+            _check_camera(scene, node, camera, info, result)
         result.asset["camera"][node.path] = info
     entry["option"] = "-1"
     entry["render"] = "0" if node.bypassed else "1"
     return entry
+
+
+def _check_camera(scene: Any, node: Any, camera: str, info: Any, result: Any) -> None:
+    """Tips 50003 (no camera) and 50002 (no such node), and the ``error`` of ``info``."""
+    if not camera:
+        result.add_tip(tips_code.HOUDINI_CAMERA_WARNING,
+                       "{0}: no render camera is set".format(node.path))
+    elif scene.node(_absolute_node_path(node, camera)) is None:
+        asset = _locked_asset_holding(scene, _absolute_node_path(node, camera))
+        if asset is not None:
+            # Inside a locked digital asset (a camera rig): its nodes are not in the file.
+            result.notes.append("{0}: render camera {1} is inside the locked asset {2}, whose "
+                                "contents the scene file does not hold: not checked".format(
+                                    node.path, camera, asset))
+            return
+        info["error"] = "camera not found"
+        result.add_tip(tips_code.HOUDINI_CAMERA_ERROR,
+                       "{0}: render camera {1} does not exist".format(node.path, camera))
+
+
+def _locked_asset_holding(scene: Any, path: str) -> Optional[str]:
+    """The nearest existing node above ``path`` when it is a locked digital asset, else None."""
+    walk = path.rsplit("/", 1)[0]
+    while walk:
+        owner = scene.node(walk)
+        if owner is not None:
+            return walk if owner.locked else None
+        walk = walk.rsplit("/", 1)[0]
+    return None
 
 
 def _absolute_node_path(node: Any, path: Any) -> Any:
@@ -333,26 +395,47 @@ def _absolute_node_path(node: Any, path: Any) -> Any:
 
 
 def _resolution(scene: Any, node: Any, camera_path: Any, frame_vars: Any) -> Any:
-    """Resolution the ROP renders at: its override when on, else the camera's ``res``."""
-    override = node.parm_string("override_camerares")
-    if override in ("on", "1"):
-        values = node.parm("res_override") or []
-        numbers = [evaluate_number(v, node.channels, frame_vars) for v in values[:2]]
-        if len(numbers) == 2 and None not in numbers:
-            return numbers[0], numbers[1]
-    for parm in ("resolution", "res"):
-        values = node.parm(parm) or []
-        if len(values) >= 2 and node.base_type in ("karma", "usdrender", "usdrender_rop"):
-            numbers = [evaluate_number(v, node.channels, frame_vars) for v in values[:2]]
-            if None not in numbers:
-                return numbers[0], numbers[1]
-    camera = scene.node(_absolute_node_path(node, camera_path)) if camera_path else None
-    if camera is not None:
-        values = camera.parm("res") or []
-        numbers = [evaluate_number(v, camera.channels, frame_vars) for v in values[:2]]
-        if len(numbers) == 2 and None not in numbers:
-            return numbers[0], numbers[1]
-    return None, None
+    """Resolution the ROP renders at.
+
+    Its override when on (a size, or a fraction of the camera's resolution; see
+    ``hfs_rules.RESOLUTION_OVERRIDES``), else ``resolution`` for Karma/USD render, else the
+    camera's ``res``.
+    """
+    fraction = None
+    override = hfs_rules.resolution_override(node.base_type, node.parm_string)
+    if override is not None:
+        size_parm, fraction = override
+        if size_parm is not None:
+            size = _number_pair(node, size_parm, frame_vars)
+            if size is not None:
+                return size
+    size = None
+    if node.base_type in ("karma", "usdrender", "usdrender_rop"):
+        for parm in ("resolution", "res"):
+            size = _number_pair(node, parm, frame_vars)
+            if size is not None:
+                break
+    if size is None:
+        camera = scene.node(_absolute_node_path(node, camera_path)) if camera_path else None
+        if camera is not None:
+            size = _number_pair(camera, "res", frame_vars)
+    if size is None:
+        return None, None
+    if fraction is not None:
+        return (hfs_rules.scaled_size(size[0], fraction),
+                hfs_rules.scaled_size(size[1], fraction))
+    return size
+
+
+def _number_pair(node: Any, parm: str, frame_vars: Any) -> Any:
+    """The first two components of a parameter as numbers, or None."""
+    values = node.parm(parm) or []
+    if len(values) < 2:
+        return None
+    numbers = [evaluate_number(v, node.channels, frame_vars) for v in values[:2]]
+    if None in numbers:
+        return None
+    return numbers[0], numbers[1]
 
 
 def _distributed_entry(scene: Any, node: Any, frame_vars: Any, result: Any) -> Any:
@@ -402,14 +485,18 @@ def _is_output(node: Any, parm_name: Any, driver: Any) -> Any:
                                     node.parm_string("loadfromdisk"), driver)
 
 
+#: Parameters whose value is a file whatever its extension.
+_NAMED_FILE_PARMS = INPUT_PARMS | hfs_rules.ROP_CACHE_PARM_NAMES
+
+
 def _looks_like_file(parm_name: Any, value: Any) -> Any:
-    if "." not in value and parm_name not in INPUT_PARMS:
+    if "." not in value and parm_name not in _NAMED_FILE_PARMS:
         return False   # no extension, and not a file parameter: what most values are
     if not value or _NOT_A_FILE.match(value) or "\n" in value or len(value) > 1024:
         return False
     if not hfs_rules.names_input(parm_name) or _EXTENSION_ONLY.match(value):
         return False
-    if parm_name in INPUT_PARMS:
+    if parm_name in _NAMED_FILE_PARMS:
         return True
     return bool(_FILE_LIKE.search(value.rstrip()))
 
@@ -441,26 +528,35 @@ def _unescape_hscript(text: Any) -> Any:
 
 
 def is_driver(scene: "HipScene", node: "HipNode", known: Any = None) -> bool:
-    """Whether the node is an output driver: under ``/out`` or inside a ``ropnet``.
+    """Whether the node is an output driver: in ``/out`` or a ``ropnet``, as its nearest network.
+
+    A network of another context on the way (``/out/sopnet1/alembic1``, a SOP) makes its
+    children nodes of that context, as in Houdini.
 
     Args:
         scene (rayvision_houdini.hip_scene.HipScene): The scene holding the node.
         node (rayvision_houdini.hip_scene.HipNode): The node.
         known (dict, optional): Answers per parent path, shared between calls.
     """
-    path = node.path
-    if path.startswith("/out/"):
-        return True
-    parent = path.rsplit("/", 1)[0]
+    parent = node.path.rsplit("/", 1)[0]
+    if parent == "/out":
+        return True   # most drivers
     if known is not None and parent in known:
         return known[parent]
     answer = False
     walk = parent
     while walk:
-        owner = scene.node(walk)
-        if owner is not None and owner.base_type in hfs_rules.DRIVER_NETWORKS:
+        if walk == "/out":
             answer = True
             break
+        owner = scene.node(walk)
+        if owner is not None:
+            base = owner.base_type
+            if base in hfs_rules.DRIVER_NETWORKS:
+                answer = True
+                break
+            if base in hfs_rules.OTHER_CONTEXT_NETWORKS:
+                break
         walk = walk.rsplit("/", 1)[0]
     if known is not None:
         known[parent] = answer
@@ -497,6 +593,9 @@ def classify_reference(result: Any, key: Any, raw: Any, value: Any, variables: A
                        search_dirs: Any, cache: Any, node_type: Any, parm_name: Any) -> None:
     """File it as Normal (existing files), Miss, Search (relative, not found) or Unresolved.
 
+    A ROP's cache that the render reads when present (``hfs_rules.ROP_CACHE_PARMS``) is Normal
+    when it exists, else an ``Output`` (the file the render writes).
+
     Args:
         result (StaticResult): Where to record it.
         key (str): Parameter path, e.g. ``/obj/geo1/file1/file``.
@@ -521,6 +620,8 @@ def classify_reference(result: Any, key: Any, raw: Any, value: Any, variables: A
         result.asset["Normal"][key] = [raw, files]
         for path in files:
             result.add_upload(path, source=key)
+    elif hfs_rules.reads_if_present(hfs_rules.base_type(node_type), parm_name):
+        result.asset["Output"][key] = raw
     elif is_absolute(expanded):
         result.asset["Miss"][key] = [raw, [reported]]
         result.add_source(reported, key)

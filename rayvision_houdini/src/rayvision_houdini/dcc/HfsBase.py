@@ -164,6 +164,33 @@ def _number(value):
         return None
 
 
+def _parm_text(node, name):
+    """A parameter's value as the scene saves it (a toggle or menu index as its number)."""
+    value = _eval(node, name)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        value = int(value)
+    return str(value)
+
+
+def _rop_size(node, base, camera):
+    """``(width, height)`` the ROP renders at (see ``hfs_rules.resolution_override``)."""
+    fraction = None
+    override = hfs_rules.resolution_override(base, lambda name: _parm_text(node, name))
+    if override is not None:
+        size_parm, fraction = override
+        if size_parm is not None:
+            res = node.parmTuple(size_parm)
+            return list(res.eval())[:2] if res is not None else (None, None)
+    if camera is None or camera.parmTuple("res") is None:
+        return None, None
+    width, height = list(camera.parmTuple("res").eval())[:2]
+    if fraction is None:
+        return width, height
+    return hfs_rules.scaled_size(width, fraction), hfs_rules.scaled_size(height, fraction)
+
+
 def rop_entry(hou, node, tips, cameras):
     """``{node, frames, camera, width, height, option "-1", render}`` for a render ROP."""
     base = hfs_rules.base_type(node.type().name())
@@ -173,13 +200,7 @@ def rop_entry(hou, node, tips, cameras):
         camera_path = (_eval(node, parm_name, "") or "").strip()
         entry["camera"] = camera_path
         camera = node.node(camera_path) if camera_path else None
-        width = height = None
-        if _eval(node, "override_camerares") in (1, True, "on"):
-            res = node.parmTuple("res_override")
-            if res is not None:
-                width, height = list(res.eval())[:2]
-        elif camera is not None and camera.parmTuple("res") is not None:
-            width, height = list(camera.parmTuple("res").eval())[:2]
+        width, height = _rop_size(node, base, camera)
         if width is not None:
             entry["width"] = _number(width)
             entry["height"] = _number(height)

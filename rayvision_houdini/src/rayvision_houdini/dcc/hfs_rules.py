@@ -15,6 +15,12 @@ RENDER_ROP_TYPES = frozenset([
 ])
 #: Render ROPs that live in LOP networks as well as in ROP networks (Solaris ``/stage``).
 ANY_CONTEXT_RENDER_TYPES = frozenset(["usdrender_rop"])
+#: LOPs that hold a USD Render ROP in their locked contents (the Karma LOP). Houdini does not
+#: save the contents of a locked asset in the scene, so a reader of the file sees the LOP, not
+#: the ROP inside it; hython sees the inner ``usdrender_rop`` itself (an ANY_CONTEXT type).
+LOP_RENDER_WRAPPER_TYPES = frozenset(["karma"])
+#: The ``picture`` value that renders into an MPlay window instead of an image file.
+MPLAY_PICTURE = "ip"
 #: Base operator types of output drivers (ROP context) that write geometry or caches. The SOP
 #: of the same name (``alembic``, ``file``...) reads files, so these need the ROP context.
 GEO_ROP_TYPES = frozenset([
@@ -26,6 +32,13 @@ GEO_SOP_TYPES = frozenset([
 ])
 #: Network types whose children are output drivers.
 DRIVER_NETWORKS = frozenset(["ropnet"])
+#: Network types whose children are nodes of another context (SOPs, LOPs, COPs...), wherever
+#: the network is: a SOP network inside ``/out`` holds SOPs (an Alembic SOP reads its file),
+#: not output drivers. The nearest of these or of :data:`DRIVER_NETWORKS` decides.
+OTHER_CONTEXT_NETWORKS = frozenset([
+    "sopnet", "lopnet", "cop2net", "copnet", "chopnet", "dopnet", "shopnet", "vopnet",
+    "matnet", "topnet", "objnet",
+])
 #: Distributed simulation controllers.
 DISTRIBUTED_SIM_TYPES = frozenset(["hq_sim"])
 #: Every base type :func:`node_kind` gives a kind to, in some context; it is None for others.
@@ -42,6 +55,18 @@ OUTPUT_PARMS = frozenset([
     # Render Product (LOP), where a Configure Layer LOP's layer is saved.
     "dcmfilename", "checkpointfile", "productName", "savepath",
 ])
+#: File parameters of ROPs that the render reads or writes depending on a mode of the ROP:
+#: the global-illumination caches of the Redshift ROP (``.rsmap``), loaded from disk or rebuilt
+#: and saved by its Irradiance Point Cloud / Irradiance Cache modes. Every other file parameter
+#: of a ROP names a file the render writes. A reader that cannot tell the mode (the static one)
+#: takes an existing file as an input (uploaded) and a missing one as the file the render
+#: writes (an output, no tip): a cache is never missing from the farm when it is on disk.
+#: Listed per ROP type; names checked against Redshift's parameters of the Houdini ROP.
+ROP_CACHE_PARMS = {
+    "Redshift_ROP": frozenset(["IrradiancePointCloudFilename", "IrradianceCacheFilename"]),
+}
+#: Every name of :data:`ROP_CACHE_PARMS`.
+ROP_CACHE_PARM_NAMES = frozenset(name for names in ROP_CACHE_PARMS.values() for name in names)
 #: Parameters whose value looks like a file but names none the node reads: the extension a
 #: file cache writes (``.bgeo.sc``) and the default of a parameter VOP's file parameter (the
 #: material's own parameter holds the file actually used).
@@ -55,6 +80,23 @@ OUTPUT_PARM_PATTERN = re.compile(r"^(ri_display_\d+|vm_filename_plane\d+|ar_aov_
 CAMERA_PARMS = {"Redshift_ROP": "RS_renderCamera"}
 #: ROP types that have no render camera.
 NO_CAMERA_TYPES = frozenset(["baketexture"])
+
+#: How a ROP overrides its camera's resolution, by ROP type: (toggle, "Resolution Scale" menu,
+#: size parameter, fraction of each menu index or None, menu values meaning "the size").
+#: Mantra, Karma, RenderMan, HtoA's Arnold ROP... share Houdini's own parameters: the menu's
+#: tokens are the fractions (``0.5``) and ``specific``. The Redshift ROP has its own: menu
+#: items 0-6 are 1/10, 1/5, 1/4, 1/3, 1/2, 2/3, 3/4 of the camera's resolution, item 7
+#: (``user``) its size.
+RESOLUTION_OVERRIDES = {
+    "Redshift_ROP": ("RS_overrideCameraRes", "RS_overrideResScale", "RS_overrideRes",
+                     (0.1, 0.2, 0.25, 1.0 / 3.0, 0.5, 2.0 / 3.0, 0.75), ("user", "7")),
+}
+_HOUDINI_RESOLUTION_OVERRIDE = ("override_camerares", "res_fraction", "res_override", None,
+                                ("specific",))
+#: Every parameter :data:`RESOLUTION_OVERRIDES` names (a static read keeps them).
+RESOLUTION_OVERRIDE_PARMS = frozenset(
+    name for entry in list(RESOLUTION_OVERRIDES.values()) + [_HOUDINI_RESOLUTION_OVERRIDE]
+    for name in entry[:3])
 
 _VERSION_PART = re.compile(r"^\d+(\.\d+)*$")
 # Scenes use a few hundred operator types at most: each is split once.
@@ -117,11 +159,19 @@ def is_output_parm(base, parm_name, filemode=None, loadfromdisk=None, is_driver=
     """
     if parm_name in OUTPUT_PARMS or OUTPUT_PARM_PATTERN.match(parm_name):
         return True
+    if reads_if_present(base, parm_name):
+        return False
     if node_kind(base, is_driver) is not None:
         return not filecache_reads(base, loadfromdisk)
     if base == "file" and parm_name == "file":
         return str(filemode) in ("write", "2")
     return False
+
+
+def reads_if_present(base, parm_name):
+    """Whether a ROP's file parameter is read when the file exists (see ROP_CACHE_PARMS)."""
+    names = ROP_CACHE_PARMS.get(base)
+    return names is not None and parm_name in names
 
 
 def names_input(parm_name):
@@ -144,6 +194,44 @@ def camera_parm(base):
     if base in NO_CAMERA_TYPES:
         return None
     return CAMERA_PARMS.get(base, "camera")
+
+
+def resolution_override(base, parm_string):
+    """How a ROP of type ``base`` overrides its camera's resolution.
+
+    Args:
+        base (str): Base operator type.
+        parm_string (callable): Parameter name -> its first component as text, or None.
+
+    Returns:
+        tuple or None: None when the ROP renders at its camera's resolution (override off, or
+        a scale this module does not know); ``(size_parm, None)`` when it renders at the size
+        of ``size_parm``; ``(None, fraction)`` when at this fraction of the camera's.
+    """
+    toggle, menu, size_parm, fractions, sized = RESOLUTION_OVERRIDES.get(
+        base, _HOUDINI_RESOLUTION_OVERRIDE)
+    if _menu_value(parm_string(toggle)) not in ("on", "1"):
+        return None
+    choice = _menu_value(parm_string(menu))
+    if choice is None or choice in sized:
+        return size_parm, None   # no scale saved: the size, as before scales were read
+    if fractions is not None and choice.isdigit():
+        index = int(choice)
+        return (None, fractions[index]) if index < len(fractions) else None
+    try:
+        fraction = float(choice)
+    except ValueError:
+        return None
+    return (None, fraction) if 0 < fraction < float("inf") else None
+
+
+def _menu_value(value):
+    return None if value is None else str(value).strip().strip('"')
+
+
+def scaled_size(size, fraction):
+    """A camera's resolution scaled by a ROP's override fraction, to the nearest pixel."""
+    return float(int(float(size) * fraction + 0.5))
 
 
 def format_frame(number):
