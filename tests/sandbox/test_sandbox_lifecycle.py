@@ -268,3 +268,19 @@ def test_farm_settings_with_which_nothing_renders_are_refused(kwargs, named):
 
     with pytest.raises(ValueError, match=named):
         Sandbox(**kwargs)
+
+
+def test_an_abandoned_task_cannot_be_submitted(api, storage, maya_json):
+    # Aborting a created task gave it status 35, yet a later submit queued its frames and
+    # rendered it: a task the user gave up was billed anyway.
+    task_id = int(api.get_task_id())
+    api.task.abort_task([task_id])
+    storage.upload(api.user_info["config_bid"], "/{0}/cfg/task.json".format(task_id),
+                   json.dumps(maya_json(frames="1-2[1]")).encode())
+    with pytest.raises(RayvisionAPIError) as failure:
+        api.submit(task_id)
+    assert failure.value.error_code == 600
+    assert "abandoned" in failure.value.error and str(task_id) in failure.value.error
+    info = api.query.task_info([task_id])["items"][0]
+    assert info["taskStatus"] == 35 and info["totalFrames"] == 0
+    assert info["submitDate"] is None

@@ -112,9 +112,7 @@ class TaskService(object):
 
     def submit(self, user, task_id, isolation_model=None, out_user_id=None):
         """Submit a created task: derive its frames from task.json and queue them."""
-        task = self.owned(user, task_id)
-        if task["submitted"]:
-            raise invalid("taskId", "{0}: the task was already submitted".format(task_id))
+        _check_submittable(self.owned(user, task_id))
         task_json = self.read_task_json(user, task_id)
         try:
             planned = framespec.plan_frames(task_json)
@@ -141,9 +139,9 @@ class TaskService(object):
             ram = 64
         now = self.clock()
         with self.store.transaction() as store:
-            # Checked again under the lock: submits of one task at once all passed the first.
-            if self.owned(user, task_id)["submitted"]:
-                raise invalid("taskId", "{0}: the task was already submitted".format(task_id))
+            # Checked again under the lock: submits (or an abort) of one task at once all
+            # passed the first.
+            _check_submittable(self.owned(user, task_id))
             for ordinal, frame in enumerate(planned):
                 store.execute(
                     "INSERT INTO frames (task_id, user_id, ordinal, layer, numbers, frame_index, "
@@ -342,6 +340,19 @@ class TaskService(object):
             "gopName": frame["layer"] if frame["layer"].startswith("/") else None,
             "frameRam": task["ram"],
         }
+
+
+def _check_submittable(task):
+    """Refuse (600, as for any task in the wrong state) a task that cannot be submitted.
+
+    A submitted task is submitted once; a task given up before its submit (abort_task of a
+    created task) stays given up, or its frames would render and be billed after all.
+    """
+    if task["submitted"]:
+        raise invalid("taskId", "{0}: the task was already submitted".format(task["id"]))
+    if task["status"] == c.ABANDON:
+        raise invalid("taskId", "{0}: the task was abandoned (status {1}) and cannot be "
+                                "submitted".format(task["id"], c.ABANDON))
 
 
 def _size(layers):
