@@ -17,8 +17,9 @@ from rayvision_sandbox.store import dumps
 # Frame statuses that still need rendering / that are over.
 _OPEN_FRAMES = (c.FRAME_WAITING, c.FRAME_EXECUTING)
 _STOPPABLE_TASKS = (c.WAITING, c.RENDERING, c.PRE_RENDERING, c.FINISHED_TEST)
-# Tasks that restarting frames does not set rendering: given up, or stopped until started.
-_HELD_TASKS = (c.ABANDON, c.STOP, c.TIME_OUT_STOP, c.ARREARAGE_STOP)
+# Tasks that restarting frames does not set rendering: stopped until started. (An abandoned
+# task refuses restarts: nothing would ever start it again.)
+_HELD_TASKS = (c.STOP, c.TIME_OUT_STOP, c.ARREARAGE_STOP)
 # Largest number task.json may give for a stored field (sqlite's integers are 64-bit).
 _MAX_STORED = 2 ** 63 - 1
 
@@ -235,9 +236,10 @@ class TaskService(object):
                                   (c.RENDERING, task["id"]))
 
     def restart_failed(self, user, task_ids) -> None:
-        """Render failed frames again."""
+        """Render failed frames again (all tasks or, when one is abandoned, none)."""
         with self.store.transaction() as store:
             for task in self.owned_all(user, task_ids):
+                _check_restartable(task)
                 failed = store.query_one(
                     "SELECT COUNT(*) AS n FROM frames WHERE task_id=? AND status=?",
                     (task["id"], c.FRAME_FAILED))["n"]
@@ -253,6 +255,7 @@ class TaskService(object):
             task = self.owned(user, task_id)
             if not task["submitted"]:
                 raise invalid("taskIds", "{0}: the task was not submitted".format(task_id))
+            _check_restartable(task)
             known = dict((frame["id"], frame) for frame in self.frames(task_id))
             if select_all:
                 chosen = list(known)
@@ -353,6 +356,17 @@ def _check_submittable(task):
     if task["status"] == c.ABANDON:
         raise invalid("taskId", "{0}: the task was abandoned (status {1}) and cannot be "
                                 "submitted".format(task["id"], c.ABANDON))
+
+
+def _check_restartable(task):
+    """Refuse (600) restarting frames of an abandoned task.
+
+    Its restarted frames would wait for ever: an abandoned task is never rendered or
+    started again.
+    """
+    if task["status"] == c.ABANDON:
+        raise invalid("taskIds", "{0}: the task was abandoned (status {1}); its frames cannot "
+                                 "be restarted".format(task["id"], c.ABANDON))
 
 
 def _size(layers):
