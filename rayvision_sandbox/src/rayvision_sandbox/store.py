@@ -105,6 +105,8 @@ class Store(object):
         self.lock = threading.RLock()
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
+        # The monitor's task search runs in SQL; it must match as getTaskList does.
+        self._conn.create_function("keyword_in", 2, _sql_keyword_in)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_SCHEMA)
@@ -214,6 +216,19 @@ def open_store(data_dir):
         # readable by its owner only. sqlite gives its -wal/-shm files the same mode.
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     return Store(path)
+
+
+def keyword_in(keyword, text):
+    """Whether a search keyword occurs in ``text``, ignoring case (any script's letters).
+
+    The one rule of task searches: getTaskList's ``searchKeyword`` and the monitor's search
+    box (sqlite's own ``lower()`` folds ASCII letters only).
+    """
+    return str(keyword).casefold() in ("" if text is None else str(text)).casefold()
+
+
+def _sql_keyword_in(keyword, text):
+    return int(keyword_in(keyword, text))
 
 
 def dumps(value):
