@@ -89,6 +89,10 @@ CREATE INDEX IF NOT EXISTS frames_task ON frames (task_id, ordinal);
 CREATE INDEX IF NOT EXISTS tasks_user ON tasks (user_id, id);
 """
 
+class UserNameTakenError(ValueError):
+    """A user of that name exists already (names tell a farm's users apart)."""
+
+
 _SEEDS = (("users", constants.FIRST_USER_ID), ("tasks", constants.FIRST_TASK_ID),
           ("frames", constants.FIRST_FRAME_ID), ("labels", constants.FIRST_LABEL_ID))
 
@@ -159,13 +163,22 @@ class Store(object):
     # -- users ------------------------------------------------------------------------------
 
     def create_user(self, name):
-        """Create a user with fresh credentials; returns the user row."""
+        """Create a user with fresh credentials; returns the user row.
+
+        Raises:
+            ValueError: The name is empty.
+            UserNameTakenError: A user of that name exists (also a ValueError).
+        """
         name = str(name or "").strip()
         if not name:
             raise ValueError("user name must not be empty")
         access_id = secrets.token_hex(16)
         access_key = secrets.token_hex(16)
         with self.lock:
+            # Checked under the lock: two creations of one name at once both passed otherwise.
+            if self._conn.execute("SELECT 1 FROM users WHERE user_name=?", (name,)).fetchone():
+                raise UserNameTakenError("user name {0!r} is taken: a user of that name "
+                                         "exists already".format(name))
             user_id = self._conn.execute(
                 "INSERT INTO users (access_id, access_key, user_name, raysync_key, "
                 "task_over_time_sec, created) VALUES (?, ?, ?, ?, ?, ?)",
