@@ -195,3 +195,29 @@ def test_a_chunked_upload_without_content_length_answers_411(storage, bid):
     batch = storage.request("PUT", bid, "/", {"batch": 1, "count": 1, "size": 3, "sha256":
                                               sha(b"abc")}, data=iter([b"abc"]))
     assert batch.status_code == 411
+
+
+def _raw_path_request(storage, method, bid, signed_path, wire_path, params, data=None):
+    """A request whose URL path on the wire is ``wire_path`` (already percent-encoded)."""
+    url_path = "/storage/{0}{1}".format(bid, signed_path)
+    params = dict((key, str(value)) for key, value in params.items())
+    headers = {} if signed_path is None else storage.api.connect.signed_headers(
+        url_path, params, method=method, domain=storage.farm.domain)
+    return storage.session.request(
+        method, "{0}/storage/{1}{2}".format(storage.farm.url, bid, wire_path), params=params,
+        data=data, headers=headers, timeout=10)
+
+
+def test_a_path_that_is_not_utf8_is_refused_not_read_as_its_replacement(storage, bid):
+    # "%FF" was decoded with U+FFFD for the undecodable byte: the request wrote (and read)
+    # the file of the other path "\ufffd", a different name on the client's side.
+    storage.upload(bid, "/utf8/\ufffd.bin", b"the real file")
+    data = b"another file"
+    for signed in ("/utf8/\ufffd.bin", None):  # signed as the farm read it; not signed
+        put = _raw_path_request(storage, "PUT", bid, signed, "/utf8/%FF.bin",
+                                {"offset": 0, "size": len(data), "sha256": sha(data)}, data)
+        assert put.status_code == 400, put.text
+        assert "path" in put.json()["message"] and "UTF-8" in put.json()["message"]
+    get = _raw_path_request(storage, "GET", bid, "/utf8/\ufffd.bin", "/utf8/%FF.bin", {})
+    assert get.status_code == 400 and "UTF-8" in get.json()["message"]
+    assert storage.get(bid, "/utf8/\ufffd.bin").content == b"the real file"

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from werkzeug.exceptions import ClientDisconnected
 from werkzeug.wrappers import Response
@@ -147,6 +148,26 @@ def _content_length(request):
     return int(raw)
 
 
+def _check_utf8_path(environ):
+    """Refuse (400) a URL path whose percent-decoded bytes are not UTF-8.
+
+    The WSGI layer decodes such a path with U+FFFD for each bad byte, so ``/a%FF`` would name
+    the file ``/a\ufffd``: another path, which the request would read or overwrite.
+    """
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw is None:  # another WSGI server: PATH_INFO holds the decoded bytes as latin-1
+        data = environ.get("PATH_INFO", "").encode("latin-1")
+    else:
+        target = raw if raw.startswith("/") else urlsplit(raw).path
+        data = unquote_to_bytes(target.partition("?")[0].encode("latin-1"))
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _error(400, "path: the URL path is not percent-encoded UTF-8 (byte 0x{0:02x} at "
+                          "{1} of the decoded path cannot be decoded)".format(
+                              data[exc.start], exc.start))
+
+
 class StorageRoutes(object):
     """Serves ``/storage/<bid>/<path>`` for a farm.
 
@@ -160,6 +181,8 @@ class StorageRoutes(object):
 
     def handle(self, request, envelope):
         """Answer one storage request (authentication included)."""
+        # Before the signature: the text it covers cannot be formed from such a path.
+        _check_utf8_path(request.environ)
         rest = request.path[len(c.STORAGE_PREFIX) + 1:]
         bid, _, path = rest.partition("/")
         query = dict((key, value) for key, value in request.args.items())
