@@ -87,9 +87,20 @@ class _BodyReader(object):
         return count
 
 
-def _error(code, message, data=None):
+def _error(code, message, data=None, headers=None):
     return SandboxRequestError(code, message, http_status=code if code >= 400 else 200,
-                               data=data)
+                               data=data, headers=headers)
+
+
+def _flag(args, name):
+    """A switch parameter (``list``, ``upload``, ``batch``): ``1`` on, ``0`` or absent off."""
+    value = args.get(name)
+    if value is None or value in ("", "0"):
+        return False
+    if value == "1":
+        return True
+    raise _error(400, "query parameter {0} must be 1 (on) or 0 (off), got {1!r}".format(
+        name, value[:40]))
 
 
 def _int_param(args, name):
@@ -195,9 +206,9 @@ class StorageRoutes(object):
         except StoragePathError as exc:
             raise _error(400, "path: {0}".format(exc))
         method = request.method
-        if method == "GET" and query.get("list"):
+        if method == "GET" and _flag(query, "list"):
             return envelope({"items": self.storages.list(bid, path)})
-        if method == "GET" and query.get("upload"):
+        if method == "GET" and _flag(query, "upload"):
             size, sha = _size_param(query), _sha_param(query, required=False)
             offset, complete = self.storages.upload_state(bid, path, size,
                                                           _token_param(query, sha), sha)
@@ -208,7 +219,7 @@ class StorageRoutes(object):
             return envelope(answer)
         if method in ("GET", "HEAD"):
             return self._download(request, bid, path)
-        if method == "PUT" and query.get("batch"):
+        if method == "PUT" and _flag(query, "batch"):
             return self._upload_batch(request, bid, path, query, envelope)
         if method == "PUT":
             return self._upload(request, bid, path, query, envelope)
@@ -233,8 +244,9 @@ class StorageRoutes(object):
             start = int(match.group(1))
             end = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
             if start >= size or end < start:
+                # RFC 9110 15.5.17: the answer names the length it could not satisfy.
                 raise _error(416, "Range {0!r} is outside the file ({1} bytes)".format(
-                    header, size))
+                    header, size), headers={"Content-Range": "bytes */{0}".format(size)})
             status = 206
         length = max(0, end - start + 1)
         headers = {"Accept-Ranges": "bytes", "Content-Length": str(length),
@@ -307,7 +319,10 @@ class StorageRoutes(object):
             raise _error(400, "a batch upload goes to the storage root, not {0}".format(path))
         count, size, sha = _int_param(query, "count"), _int_param(query, "size"), \
             _sha_param(query)
-        if not 1 <= count <= MAX_FILES:
+        if count < 1:  # nothing to store is a malformed batch, not one over a bound
+            raise _error(400, "query parameter count: a batch holds 1 to {0} files, not "
+                              "{1}".format(MAX_FILES, count))
+        if count > MAX_FILES:
             raise _error(413, "a batch holds 1 to {0} files, not {1}".format(MAX_FILES, count))
         if size > MAX_BYTES:
             raise _error(413, "a batch body is at most {0} bytes, not {1}".format(
