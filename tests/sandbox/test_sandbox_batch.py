@@ -190,3 +190,12 @@ def test_single_puts_are_unchanged_next_to_batches(storage, bid, folder):
     assert response.json()["data"] == {"offset": 3, "complete": True}
     assert sorted(listed(storage, bid, folder)) == [folder + "/single.png",
                                                      folder + "/single2.png"]
+
+
+def test_a_batch_of_no_files_is_a_bad_request_not_too_large(storage, bid, folder):
+    # count=0 answered 413 ("over a bound"), which tells a client to send smaller batches.
+    body = batch_body([])
+    response = put_batch(storage, bid, body, 0)
+    assert response.status_code == 400, response.text
+    assert "count" in response.json()["message"]
+    assert storage.listing(bid, folder) == []

@@ -76,3 +76,16 @@ def test_thumbnail_urls_need_their_token(api, owned_task):
     assert requests.get(url.split("?")[0] + "?token=" + "0" * 32, timeout=10).status_code == 403
     forged = url.replace("/thumbnail/", "/thumbnail/").replace("_output/", "_input/")
     assert requests.get(forged, timeout=10).status_code == 403
+
+
+def test_a_taken_user_name_is_refused(farm, new_api):
+    # farm.create_user made a second user of a taken name (the CLI refuses it): two users
+    # one name, told apart only by their access ids.
+    access_id, access_key = farm.create_user("taken-name")
+    for name in ("taken-name", "  taken-name "):
+        with pytest.raises(ValueError) as failure:
+            farm.create_user(name)
+        assert "'taken-name'" in str(failure.value) and "taken" in str(failure.value)
+    assert [user["user_name"] for user in farm.store.users()].count("taken-name") == 1
+    profile = new_api(access_id, access_key).user.query_user_profile()
+    assert profile["userName"] == "taken-name"

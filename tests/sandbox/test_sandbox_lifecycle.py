@@ -268,3 +268,39 @@ def test_farm_settings_with_which_nothing_renders_are_refused(kwargs, named):
 
     with pytest.raises(ValueError, match=named):
         Sandbox(**kwargs)
+
+
+def test_an_abandoned_task_cannot_be_submitted(api, storage, maya_json):
+    # Aborting a created task gave it status 35, yet a later submit queued its frames and
+    # rendered it: a task the user gave up was billed anyway.
+    task_id = int(api.get_task_id())
+    api.task.abort_task([task_id])
+    storage.upload(api.user_info["config_bid"], "/{0}/cfg/task.json".format(task_id),
+                   json.dumps(maya_json(frames="1-2[1]")).encode())
+    with pytest.raises(RayvisionAPIError) as failure:
+        api.submit(task_id)
+    assert failure.value.error_code == 600
+    assert "abandoned" in failure.value.error and str(task_id) in failure.value.error
+    info = api.query.task_info([task_id])["items"][0]
+    assert info["taskStatus"] == 35 and info["totalFrames"] == 0
+    assert info["submitDate"] is None
+
+
+def test_frames_of_an_abandoned_task_cannot_be_restarted(api, submit, maya_json, farm):
+    # Restarting frames of an abandoned task set them waiting while the task stayed
+    # abandoned (35), which the renderer never picks up: the frames waited for ever.
+    farm.faults.set(failing_frames=[1])
+    task_id = submit(maya_json(frames="1-400[1]"))
+    while not any(f["frameStatus"] == 5 for f in frames_of(api, task_id)):
+        time.sleep(0.01)
+    api.task.abort_task([task_id])
+    before = frames_of(api, task_id)
+    for restart in (lambda: api.query.restart_frame(task_id, 0, [before[-1]["id"]]),
+                    lambda: api.query.restart_frame(task_id, 1),
+                    lambda: api.query.restart_failed_frames([task_id])):
+        with pytest.raises(RayvisionAPIError) as failure:
+            restart()
+        assert failure.value.error_code == 600
+        assert "abandoned" in failure.value.error and str(task_id) in failure.value.error
+    assert frames_of(api, task_id) == before
+    assert status_of(api, task_id) == 35

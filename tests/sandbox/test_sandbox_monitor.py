@@ -398,3 +398,17 @@ def test_failing_frames_typed_in_the_farm_form(farm, text, frames):
 def test_failing_frames_that_are_not_numbers_are_refused_by_name():
     with pytest.raises(ValueError, match="failing_frames"):
         Faults().set(failing_frames="3,x")
+
+
+@pytest.mark.parametrize("keyword", ["CaseProbe_Été", "caseprobe_été", "CASEPROBE_ÉTÉ",
+                                     "probe_é"])
+def test_task_list_search_ignores_case_in_the_api_as_in_the_monitor(api, submit, maya_json,
+                                                                    farm, keyword):
+    # getTaskList's searchKeyword matched case-sensitively while the monitor's search box
+    # ignored case (and the monitor ignored it for ASCII letters only).
+    task_id = submit(maya_json(frames="1", scene="D:/proj/CaseProbe_Été.ma"))
+    listed = api.query.get_task_list(1, 1000, search_keyword=keyword)["items"]
+    assert task_id in [item["id"] for item in listed]
+    found = signed_in(farm).get(farm.url + "/monitor/tasks", params={"q": keyword},
+                                timeout=10)
+    assert 'data-key="{0}"'.format(task_id) in found.text

@@ -195,3 +195,57 @@ def test_a_chunked_upload_without_content_length_answers_411(storage, bid):
     batch = storage.request("PUT", bid, "/", {"batch": 1, "count": 1, "size": 3, "sha256":
                                               sha(b"abc")}, data=iter([b"abc"]))
     assert batch.status_code == 411
+
+
+def _raw_path_request(storage, method, bid, signed_path, wire_path, params, data=None):
+    """A request whose URL path on the wire is ``wire_path`` (already percent-encoded)."""
+    url_path = "/storage/{0}{1}".format(bid, signed_path)
+    params = dict((key, str(value)) for key, value in params.items())
+    headers = {} if signed_path is None else storage.api.connect.signed_headers(
+        url_path, params, method=method, domain=storage.farm.domain)
+    return storage.session.request(
+        method, "{0}/storage/{1}{2}".format(storage.farm.url, bid, wire_path), params=params,
+        data=data, headers=headers, timeout=10)
+
+
+def test_a_path_that_is_not_utf8_is_refused_not_read_as_its_replacement(storage, bid):
+    # "%FF" was decoded with U+FFFD for the undecodable byte: the request wrote (and read)
+    # the file of the other path "\ufffd", a different name on the client's side.
+    storage.upload(bid, "/utf8/\ufffd.bin", b"the real file")
+    data = b"another file"
+    for signed in ("/utf8/\ufffd.bin", None):  # signed as the farm read it; not signed
+        put = _raw_path_request(storage, "PUT", bid, signed, "/utf8/%FF.bin",
+                                {"offset": 0, "size": len(data), "sha256": sha(data)}, data)
+        assert put.status_code == 400, put.text
+        assert "path" in put.json()["message"] and "UTF-8" in put.json()["message"]
+    get = _raw_path_request(storage, "GET", bid, "/utf8/\ufffd.bin", "/utf8/%FF.bin", {})
+    assert get.status_code == 400 and "UTF-8" in get.json()["message"]
+    assert storage.get(bid, "/utf8/\ufffd.bin").content == b"the real file"
+
+
+def test_flag_zero_is_off(storage, bid):
+    # "?list=0" listed the folder (any non-empty value switched the listing on), as did
+    # "upload=0": the documented flags are 1 (on); 0 is off, anything else a named mistake.
+    storage.upload(bid, "/flags/a.bin", b"content")
+    plain = storage.get(bid, "/flags/a.bin", params={"list": 0, "upload": 0})
+    assert plain.status_code == 200 and plain.content == b"content"
+    assert storage.get(bid, "/flags", params={"list": 0}).status_code == 404
+    assert [item["path"] for item in storage.listing(bid, "/flags")] == ["/flags/a.bin"]
+    for name in ("list", "upload", "batch"):
+        wrong = storage.request("PUT" if name == "batch" else "GET", bid, "/flags/a.bin",
+                                {name: "yes"})
+        assert wrong.status_code == 400 and name in wrong.json()["message"]
+
+
+def test_range_on_an_empty_file_is_416_with_the_unsatisfied_range(storage, bid):
+    # RFC 9110 (14.1.2): no first-pos is below a length of 0, so bytes=0- is unsatisfiable
+    # and 416 is right; its answer should carry "Content-Range: bytes */<length>" (15.5.17).
+    storage.upload(bid, "/range/empty.bin", b"")
+    storage.upload(bid, "/range/ten.bin", b"0123456789")
+    for path, header, length in (("/range/empty.bin", "bytes=0-", 0),
+                                 ("/range/ten.bin", "bytes=10-", 10)):
+        response = storage.get(bid, path, headers={"Range": header})
+        assert response.status_code == 416
+        assert response.headers["Content-Range"] == "bytes */{0}".format(length)
+    whole = storage.get(bid, "/range/empty.bin")
+    assert whole.status_code == 200 and whole.content == b""

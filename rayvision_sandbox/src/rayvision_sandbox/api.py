@@ -16,7 +16,7 @@ from rayvision_sandbox import catalog, params
 from rayvision_sandbox import constants as c
 from rayvision_sandbox.errors import SandboxRequestError, invalid, not_found
 from rayvision_sandbox.storage import bid_for
-from rayvision_sandbox.store import dumps
+from rayvision_sandbox.store import dumps, keyword_in
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 _ISOLATION_MODELS = ("TASK_ID_MODEL", "OUT_USER_MODEL")
@@ -230,7 +230,8 @@ class ApiHandlers(object):
         for task in self._user_tasks(user):
             if statuses and task["status"] not in statuses:
                 continue
-            if keyword and keyword not in task["scene_name"] and keyword not in str(task["id"]):
+            if keyword and not (keyword_in(keyword, task["scene_name"])
+                                or keyword_in(keyword, task["id"])):
                 continue
             if start is not None and task["submit_date"] < start:
                 continue

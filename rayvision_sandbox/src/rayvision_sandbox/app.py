@@ -54,6 +54,7 @@ class FarmApp(object):
             raise
         except SandboxRequestError as exc:
             response = self.envelope(exc.data, exc.code, exc.message, exc.http_status)
+            response.headers.extend(exc.headers)
         except Exception:
             LOGGER.exception("request %s %s failed", request.method, request.path)
             response = self.envelope(None, c.INTERNAL_ERROR, "INTERNAL_ERROR", 500)

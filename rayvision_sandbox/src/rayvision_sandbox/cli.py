@@ -9,7 +9,7 @@ import sys
 
 from rayvision_sandbox import constants as c
 from rayvision_sandbox.farm import Sandbox
-from rayvision_sandbox.store import open_store
+from rayvision_sandbox.store import UserNameTakenError, open_store
 
 
 def _error_burst(text):
@@ -154,10 +154,11 @@ def create_user(args, out=sys.stdout) -> int:
     try:
         if not store.users():
             store.create_user("sandbox")
-        if any(user["user_name"] == args.name.strip() for user in store.users()):
+        try:
+            user = store.create_user(args.name)
+        except UserNameTakenError:
             raise CommandError("user {0!r} already exists in {1}".format(args.name,
                                                                       args.data_dir))
-        user = store.create_user(args.name)
     finally:
         store.close()
     out.write("user_id:    {0}\nuser_name:  {1}\naccess_id:  {2}\naccess_key: {3}\n".format(

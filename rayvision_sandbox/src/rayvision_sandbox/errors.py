@@ -13,14 +13,17 @@ class SandboxRequestError(Exception):
         message (str): Human readable message naming the parameter or resource.
         http_status (int): HTTP status of the answer; 200 on API routes unless given.
         data: Envelope ``data`` (None unless the protocol says otherwise).
+        headers (dict, optional): HTTP headers the answer carries (a 416's Content-Range).
     """
 
-    def __init__(self, code: Any, message: Any, http_status: Any = 200, data: Any = None) -> None:
+    def __init__(self, code: Any, message: Any, http_status: Any = 200, data: Any = None,
+                 headers: Any = None) -> None:
         super(SandboxRequestError, self).__init__(code, message)
         self.code = code
         self.message = message
         self.http_status = http_status
         self.data = data
+        self.headers = dict(headers or {})
 
     def __str__(self) -> str:
         return "{0} {1}: {2}".format(self.code, constants.CODE_NAMES.get(self.code, ""),

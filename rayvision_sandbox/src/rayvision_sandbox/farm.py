@@ -76,6 +76,8 @@ class Sandbox(object):
 
     platform = c.PLATFORM
     protocol = "http"
+    # Seconds stop() waits for the requests being answered before it cuts them.
+    stop_grace = 10.0
 
     def __init__(self, data_dir: Optional[str] = None, port: int = 0,
                  seconds_per_frame: float = c.DEFAULT_SECONDS_PER_FRAME, host: str = "127.0.0.1",
@@ -167,7 +169,12 @@ class Sandbox(object):
         LOGGER.info("rayvision_sandbox serving %s (data dir %s)", self.url, self.data_dir)
 
     def stop(self) -> None:
-        """Stop serving and rendering, close the database; a temporary data dir is removed."""
+        """Stop serving and rendering, close the database; a temporary data dir is removed.
+
+        New connections and requests are refused first; the requests being answered get up
+        to ``stop_grace`` seconds to finish before their connections are cut and the
+        database is closed.
+        """
         self._close_parts()
         if self._temp and self.data_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
@@ -177,6 +184,9 @@ class Sandbox(object):
         server, self._server = self._server, None
         if server is not None:
             server.shutdown()
+            if not server.drain(self.stop_grace):
+                LOGGER.warning("rayvision_sandbox: %d request(s) still running after %.1f s "
+                               "are cut", server.in_flight(), self.stop_grace)
             server.close_connections()
             server.server_close()
         if self._thread is not None:

@@ -71,6 +71,19 @@ class KeepAliveHandler(WSGIRequestHandler):
 
     def run_wsgi(self):
         """Run the application for one request and write its answer."""
+        # A stopping server takes no new request: the connection closes unanswered, before
+        # the application (and the database it uses) is reached.
+        if not self.server.begin_request(self.connection):
+            self.close_connection = True
+            return
+        try:
+            self._answer()
+        finally:
+            self.server.end_request(self.connection)
+        if self.server.draining:
+            self.close_connection = True
+
+    def _answer(self):
         if self.headers.get("Expect", "").lower().strip() == "100-continue":
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         environ = self.make_environ()
@@ -146,6 +159,7 @@ class KeepAliveHandler(WSGIRequestHandler):
         return "keep-alive" in connection
 
     def _send_head(self, state, keep_alive):
+        keep_alive = keep_alive and not self.server.draining
         code, _, message = state["status"].partition(" ")
         self.send_response(int(code), message)
         for key, value in state["headers"]:
@@ -241,6 +255,10 @@ class FarmServer(ThreadedWSGIServer):
         self.clock = clock
         self._connections = set()
         self._connections_lock = threading.Lock()
+        # Connections whose request is being answered; notified as each answer ends.
+        self._busy = set()
+        self._answered = threading.Condition(self._connections_lock)
+        self.draining = False
         super(FarmServer, self).__init__(host, port, app, handler=KeepAliveHandler)
 
     def track(self, connection, add):
@@ -251,12 +269,55 @@ class FarmServer(ThreadedWSGIServer):
             else:
                 self._connections.discard(connection)
 
+    def begin_request(self, connection):
+        """Count a request in flight; False once the server is draining (refuse it)."""
+        with self._answered:
+            if self.draining:
+                return False
+            self._busy.add(connection)
+            return True
+
+    def end_request(self, connection):
+        """The request of ``connection`` was answered (or failed)."""
+        with self._answered:
+            self._busy.discard(connection)
+            self._answered.notify_all()
+
+    def in_flight(self):
+        """How many requests are being answered now."""
+        with self._answered:
+            return len(self._busy)
+
+    def drain(self, timeout):
+        """Take no new request, close idle connections, wait for the requests in flight.
+
+        Call after ``shutdown()`` (no new connections). Returns True when every request in
+        flight was answered within ``timeout`` seconds.
+        """
+        with self._answered:
+            self.draining = True
+            idle = [conn for conn in self._connections if conn not in self._busy]
+        _shut(idle)
+        deadline = time.monotonic() + timeout
+        with self._answered:
+            while self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._answered.wait(left)
+        return True
+
     def close_connections(self):
         """Shut every open client connection down (idle keep-alives included)."""
         with self._connections_lock:
             connections = list(self._connections)
-        for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        _shut(connections)
+
+
+def _shut(connections):
+    """Shut client connections down (their handlers see the end and finish)."""
+    for connection in connections:
+        try:
+            connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from werkzeug.exceptions import ClientDisconnected
 from werkzeug.wrappers import Response
@@ -86,9 +87,20 @@ class _BodyReader(object):
         return count
 
 
-def _error(code, message, data=None):
+def _error(code, message, data=None, headers=None):
     return SandboxRequestError(code, message, http_status=code if code >= 400 else 200,
-                               data=data)
+                               data=data, headers=headers)
+
+
+def _flag(args, name):
+    """A switch parameter (``list``, ``upload``, ``batch``): ``1`` on, ``0`` or absent off."""
+    value = args.get(name)
+    if value is None or value in ("", "0"):
+        return False
+    if value == "1":
+        return True
+    raise _error(400, "query parameter {0} must be 1 (on) or 0 (off), got {1!r}".format(
+        name, value[:40]))
 
 
 def _int_param(args, name):
@@ -147,6 +159,26 @@ def _content_length(request):
     return int(raw)
 
 
+def _check_utf8_path(environ):
+    """Refuse (400) a URL path whose percent-decoded bytes are not UTF-8.
+
+    The WSGI layer decodes such a path with U+FFFD for each bad byte, so ``/a%FF`` would name
+    the file ``/a\ufffd``: another path, which the request would read or overwrite.
+    """
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw is None:  # another WSGI server: PATH_INFO holds the decoded bytes as latin-1
+        data = environ.get("PATH_INFO", "").encode("latin-1")
+    else:
+        target = raw if raw.startswith("/") else urlsplit(raw).path
+        data = unquote_to_bytes(target.partition("?")[0].encode("latin-1"))
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _error(400, "path: the URL path is not percent-encoded UTF-8 (byte 0x{0:02x} at "
+                          "{1} of the decoded path cannot be decoded)".format(
+                              data[exc.start], exc.start))
+
+
 class StorageRoutes(object):
     """Serves ``/storage/<bid>/<path>`` for a farm.
 
@@ -160,6 +192,8 @@ class StorageRoutes(object):
 
     def handle(self, request, envelope):
         """Answer one storage request (authentication included)."""
+        # Before the signature: the text it covers cannot be formed from such a path.
+        _check_utf8_path(request.environ)
         rest = request.path[len(c.STORAGE_PREFIX) + 1:]
         bid, _, path = rest.partition("/")
         query = dict((key, value) for key, value in request.args.items())
@@ -172,9 +206,9 @@ class StorageRoutes(object):
         except StoragePathError as exc:
             raise _error(400, "path: {0}".format(exc))
         method = request.method
-        if method == "GET" and query.get("list"):
+        if method == "GET" and _flag(query, "list"):
             return envelope({"items": self.storages.list(bid, path)})
-        if method == "GET" and query.get("upload"):
+        if method == "GET" and _flag(query, "upload"):
             size, sha = _size_param(query), _sha_param(query, required=False)
             offset, complete = self.storages.upload_state(bid, path, size,
                                                           _token_param(query, sha), sha)
@@ -185,7 +219,7 @@ class StorageRoutes(object):
             return envelope(answer)
         if method in ("GET", "HEAD"):
             return self._download(request, bid, path)
-        if method == "PUT" and query.get("batch"):
+        if method == "PUT" and _flag(query, "batch"):
             return self._upload_batch(request, bid, path, query, envelope)
         if method == "PUT":
             return self._upload(request, bid, path, query, envelope)
@@ -210,8 +244,9 @@ class StorageRoutes(object):
             start = int(match.group(1))
             end = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
             if start >= size or end < start:
+                # RFC 9110 15.5.17: the answer names the length it could not satisfy.
                 raise _error(416, "Range {0!r} is outside the file ({1} bytes)".format(
-                    header, size))
+                    header, size), headers={"Content-Range": "bytes */{0}".format(size)})
             status = 206
         length = max(0, end - start + 1)
         headers = {"Accept-Ranges": "bytes", "Content-Length": str(length),
@@ -284,7 +319,10 @@ class StorageRoutes(object):
             raise _error(400, "a batch upload goes to the storage root, not {0}".format(path))
         count, size, sha = _int_param(query, "count"), _int_param(query, "size"), \
             _sha_param(query)
-        if not 1 <= count <= MAX_FILES:
+        if count < 1:  # nothing to store is a malformed batch, not one over a bound
+            raise _error(400, "query parameter count: a batch holds 1 to {0} files, not "
+                              "{1}".format(MAX_FILES, count))
+        if count > MAX_FILES:
             raise _error(413, "a batch holds 1 to {0} files, not {1}".format(MAX_FILES, count))
         if size > MAX_BYTES:
             raise _error(413, "a batch body is at most {0} bytes, not {1}".format(

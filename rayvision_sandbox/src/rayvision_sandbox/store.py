@@ -89,6 +89,10 @@ CREATE INDEX IF NOT EXISTS frames_task ON frames (task_id, ordinal);
 CREATE INDEX IF NOT EXISTS tasks_user ON tasks (user_id, id);
 """
 
+class UserNameTakenError(ValueError):
+    """A user of that name exists already (names tell a farm's users apart)."""
+
+
 _SEEDS = (("users", constants.FIRST_USER_ID), ("tasks", constants.FIRST_TASK_ID),
           ("frames", constants.FIRST_FRAME_ID), ("labels", constants.FIRST_LABEL_ID))
 
@@ -105,6 +109,8 @@ class Store(object):
         self.lock = threading.RLock()
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
+        # The monitor's task search runs in SQL; it must match as getTaskList does.
+        self._conn.create_function("keyword_in", 2, _sql_keyword_in)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_SCHEMA)
@@ -157,13 +163,22 @@ class Store(object):
     # -- users ------------------------------------------------------------------------------
 
     def create_user(self, name):
-        """Create a user with fresh credentials; returns the user row."""
+        """Create a user with fresh credentials; returns the user row.
+
+        Raises:
+            ValueError: The name is empty.
+            UserNameTakenError: A user of that name exists (also a ValueError).
+        """
         name = str(name or "").strip()
         if not name:
             raise ValueError("user name must not be empty")
         access_id = secrets.token_hex(16)
         access_key = secrets.token_hex(16)
         with self.lock:
+            # Checked under the lock: two creations of one name at once both passed otherwise.
+            if self._conn.execute("SELECT 1 FROM users WHERE user_name=?", (name,)).fetchone():
+                raise UserNameTakenError("user name {0!r} is taken: a user of that name "
+                                         "exists already".format(name))
             user_id = self._conn.execute(
                 "INSERT INTO users (access_id, access_key, user_name, raysync_key, "
                 "task_over_time_sec, created) VALUES (?, ?, ?, ?, ?, ?)",
@@ -214,6 +229,19 @@ def open_store(data_dir):
         # readable by its owner only. sqlite gives its -wal/-shm files the same mode.
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     return Store(path)
+
+
+def keyword_in(keyword, text):
+    """Whether a search keyword occurs in ``text``, ignoring case (any script's letters).
+
+    The one rule of task searches: getTaskList's ``searchKeyword`` and the monitor's search
+    box (sqlite's own ``lower()`` folds ASCII letters only).
+    """
+    return str(keyword).casefold() in ("" if text is None else str(text)).casefold()
+
+
+def _sql_keyword_in(keyword, text):
+    return int(keyword_in(keyword, text))
 
 
 def dumps(value):

@@ -17,8 +17,9 @@ from rayvision_sandbox.store import dumps
 # Frame statuses that still need rendering / that are over.
 _OPEN_FRAMES = (c.FRAME_WAITING, c.FRAME_EXECUTING)
 _STOPPABLE_TASKS = (c.WAITING, c.RENDERING, c.PRE_RENDERING, c.FINISHED_TEST)
-# Tasks that restarting frames does not set rendering: given up, or stopped until started.
-_HELD_TASKS = (c.ABANDON, c.STOP, c.TIME_OUT_STOP, c.ARREARAGE_STOP)
+# Tasks that restarting frames does not set rendering: stopped until started. (An abandoned
+# task refuses restarts: nothing would ever start it again.)
+_HELD_TASKS = (c.STOP, c.TIME_OUT_STOP, c.ARREARAGE_STOP)
 # Largest number task.json may give for a stored field (sqlite's integers are 64-bit).
 _MAX_STORED = 2 ** 63 - 1
 
@@ -112,9 +113,7 @@ class TaskService(object):
 
     def submit(self, user, task_id, isolation_model=None, out_user_id=None):
         """Submit a created task: derive its frames from task.json and queue them."""
-        task = self.owned(user, task_id)
-        if task["submitted"]:
-            raise invalid("taskId", "{0}: the task was already submitted".format(task_id))
+        _check_submittable(self.owned(user, task_id))
         task_json = self.read_task_json(user, task_id)
         try:
             planned = framespec.plan_frames(task_json)
@@ -141,9 +140,9 @@ class TaskService(object):
             ram = 64
         now = self.clock()
         with self.store.transaction() as store:
-            # Checked again under the lock: submits of one task at once all passed the first.
-            if self.owned(user, task_id)["submitted"]:
-                raise invalid("taskId", "{0}: the task was already submitted".format(task_id))
+            # Checked again under the lock: submits (or an abort) of one task at once all
+            # passed the first.
+            _check_submittable(self.owned(user, task_id))
             for ordinal, frame in enumerate(planned):
                 store.execute(
                     "INSERT INTO frames (task_id, user_id, ordinal, layer, numbers, frame_index, "
@@ -237,9 +236,10 @@ class TaskService(object):
                                   (c.RENDERING, task["id"]))
 
     def restart_failed(self, user, task_ids) -> None:
-        """Render failed frames again."""
+        """Render failed frames again (all tasks or, when one is abandoned, none)."""
         with self.store.transaction() as store:
             for task in self.owned_all(user, task_ids):
+                _check_restartable(task)
                 failed = store.query_one(
                     "SELECT COUNT(*) AS n FROM frames WHERE task_id=? AND status=?",
                     (task["id"], c.FRAME_FAILED))["n"]
@@ -255,6 +255,7 @@ class TaskService(object):
             task = self.owned(user, task_id)
             if not task["submitted"]:
                 raise invalid("taskIds", "{0}: the task was not submitted".format(task_id))
+            _check_restartable(task)
             known = dict((frame["id"], frame) for frame in self.frames(task_id))
             if select_all:
                 chosen = list(known)
@@ -342,6 +343,30 @@ class TaskService(object):
             "gopName": frame["layer"] if frame["layer"].startswith("/") else None,
             "frameRam": task["ram"],
         }
+
+
+def _check_submittable(task):
+    """Refuse (600, as for any task in the wrong state) a task that cannot be submitted.
+
+    A submitted task is submitted once; a task given up before its submit (abort_task of a
+    created task) stays given up, or its frames would render and be billed after all.
+    """
+    if task["submitted"]:
+        raise invalid("taskId", "{0}: the task was already submitted".format(task["id"]))
+    if task["status"] == c.ABANDON:
+        raise invalid("taskId", "{0}: the task was abandoned (status {1}) and cannot be "
+                                "submitted".format(task["id"], c.ABANDON))
+
+
+def _check_restartable(task):
+    """Refuse (600) restarting frames of an abandoned task.
+
+    Its restarted frames would wait for ever: an abandoned task is never rendered or
+    started again.
+    """
+    if task["status"] == c.ABANDON:
+        raise invalid("taskIds", "{0}: the task was abandoned (status {1}); its frames cannot "
+                                 "be restarted".format(task["id"], c.ABANDON))
 
 
 def _size(layers):

@@ -94,9 +94,9 @@ def _task_filter(user_id, status_filter, search):
         where.append("status IN ({0})".format(",".join("?" * len(statuses))))
         args.extend(statuses)
     if search:
-        where.append("(instr(lower(scene_name), ?) > 0 OR instr(CAST(id AS TEXT), ?) > 0 "
-                     "OR instr(lower(project_name), ?) > 0)")
-        args.extend([search.lower()] * 3)
+        where.append("(keyword_in(?, scene_name) OR keyword_in(?, CAST(id AS TEXT)) "
+                     "OR keyword_in(?, project_name))")
+        args.extend([search] * 3)
     return " AND ".join(where), args
 
 
