@@ -138,35 +138,3 @@ def test_unknown_path_is_404(farm):
 def test_keys_never_appear_in_reprs(farm, api):
     assert farm.access_key not in repr(farm)
     assert farm.access_key not in repr(api)
-
-
-def signed_with(farm, path, body, method="POST", domain=None, **values):
-    """Headers correctly signed with other channel/platform/version values."""
-    headers = signature.build_headers(farm.access_id, values.pop("platform", farm.platform),
-                                      **values)
-    return signature.sign_headers(headers, farm.access_key, domain or farm.domain, path, body,
-                                  method)
-
-
-@pytest.mark.parametrize("header, value", [("platform", "99"), ("platform", "abc"),
-                                           ("platform", "2.0"), ("channel", "5"),
-                                           ("channel", "04"), ("version", "2.0.0"),
-                                           ("version", "dev")])
-def test_undocumented_header_values_are_refused_by_name(farm, storage, header, value):
-    # Any correctly signed platform, channel or version was accepted; the service takes the
-    # documented ones only (docs/wire-format.md).
-    answer = post(farm, PROFILE, {}, signed_with(farm, PROFILE, {}, **{header: value}))
-    assert answer["code"] == 600 and "header {0}".format(header) in answer["message"]
-    assert repr(value) in answer["message"]
-    url_path = "/storage/{0}/".format(storage.api.user_info["input_bid"])
-    # Storage requests carry the same headers (and answer 401 for a refused one).
-    refused = requests.get(farm.url + url_path, params={"list": "1"}, timeout=10,
-                           headers=signed_with(farm, url_path, {"list": "1"}, method="GET",
-                                               **{header: value}))
-    assert refused.status_code == 401 and refused.json()["code"] == 600
-
-
-@pytest.mark.parametrize("platform", ["2", "3", "4", "6", "9", "20", "21"])
-def test_documented_platforms_are_accepted(farm, platform):
-    answer = post(farm, PROFILE, {}, signed_with(farm, PROFILE, {}, platform=platform))
-    assert answer["code"] == 200

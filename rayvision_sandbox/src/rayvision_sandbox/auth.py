@@ -30,23 +30,6 @@ def _timestamp(text, http_status):
     return int(text)
 
 
-# The values docs/wire-format.md gives the signed headers that are not per request.
-_DOCUMENTED_VALUES = (("channel", (constants.CHANNEL,)), ("platform", constants.PLATFORM_IDS),
-                      ("version", (constants.API_VERSION,)))
-
-
-def _check_documented_values(values, http_status):
-    """600 naming a signed header whose value is not one the service documents."""
-    for key, allowed in _DOCUMENTED_VALUES:
-        if values[key] not in allowed:
-            shown = values[key] if len(values[key]) <= 24 else values[key][:21] + "..."
-            raise SandboxRequestError(
-                constants.PARAMETER_INVALID,
-                "PARAMETER_INVALID: header {0} must be {1}, got {2!r}".format(
-                    key, " or ".join(allowed), shown),
-                max(http_status, CLIENT_ERROR_STATUS))
-
-
 class Authenticator(object):
     """Verifies signed requests against the users of a store.
 
@@ -98,8 +81,7 @@ class Authenticator(object):
 
         Raises:
             SandboxRequestError: 611 for an invalid signature, unknown access id, missing
-                header or replay; 610 for a timestamp outside the window; 600 for a
-                correctly signed channel, platform or version the service does not document.
+                header or replay; 610 for a timestamp outside the window.
         """
         values = {}
         for key in signature.SIGNED_HEADER_KEYS + ("signature",):
@@ -125,8 +107,6 @@ class Authenticator(object):
             raise SandboxRequestError(
                 constants.SIGNATURE_INVALID,
                 "SIGNATURE_INVALID: the signature does not match the request", http_status)
-        # After the signature: a value changed on the way stays a 611, as the service answers.
-        _check_documented_values(values, http_status)
         if self.replay_check:
             self._check_replay(values, timestamp, now, http_status)
         return user

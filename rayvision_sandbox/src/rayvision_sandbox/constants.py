@@ -4,11 +4,6 @@ PACKAGE_NAME = "rayvision_sandbox"
 
 API_VERSION = "1.0.0"
 PLATFORM = "2"
-CHANNEL = "4"
-# Platform ids a request may name (docs/wire-format.md, "the platform id"): those
-# queryPlatforms answers (catalog.PLATFORMS: 2, 3, 6, 9, 21), the SDK's default 4
-# (RayvisionAPI(platform="4")) and 20, which docs/sync.md lists among the transfer servers.
-PLATFORM_IDS = ("2", "3", "4", "6", "9", "20", "21")
 ZONE_CHINA = 1
 ZONE_ABROAD = 2
 
