@@ -57,8 +57,9 @@ _BARE: Any = re.compile(rb"[^\s{}\"]+")
 _SPACE: Any = re.compile(rb"\s*")
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
-# A value an analysis of files may need: a path character or an extension at its end.
-_PATH_LIKE = re.compile(rb"[/\\$]|\.[A-Za-z][A-Za-z0-9_]*\"?\s*$")
+# A value an analysis of files may need: a path character or an extension at its end
+# (``.`` and a letter, or ``.3dl``: LUTs; not a decimal number).
+_PATH_LIKE = re.compile(rb"[/\\$]|\.(?:[A-Za-z]|3[Dd][Ll])[A-Za-z0-9_]*\"?\s*$")
 #: Deepest block nesting accepted; real scenes stay far below (the UI layout reaches ~25).
 MAX_DEPTH = 500
 #: Longest quoted string accepted (a multi-line value is gathered up to this size).
