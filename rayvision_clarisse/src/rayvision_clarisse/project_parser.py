@@ -194,7 +194,25 @@ def _unescape(text: Any) -> Any:
 
 
 def _decode(data: Any) -> Any:
-    return data.decode("utf-8", "replace")
+    """A name or value as text: UTF-8, else (for this value only) the Windows code page.
+
+    Clarisse writes its projects in UTF-8, but a project saved by an older build or edited
+    with a Windows tool holds paths in cp1252 (``é`` is the byte ``0xE9``): replacing those
+    bytes would name a file that exists nowhere, so a value that is not valid UTF-8 is read
+    as cp1252, the bytes cp1252 leaves undefined as Latin-1.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _decode_legacy(data)
+
+
+def _decode_legacy(data: bytes) -> str:
+    """``data`` (not UTF-8) read as cp1252, or as Latin-1 when cp1252 lacks one of its bytes."""
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def quoted_end(data: Any, pos: Any) -> Any:
@@ -317,7 +335,8 @@ def read_project_file(path: str, encoding: str = "utf-8",
 
     Args:
         path (str): The ``.project`` file.
-        encoding (str): Encoding of names and values (undecodable bytes are replaced).
+        encoding (str): Kept for compatibility: names and values are read as UTF-8, and a
+            value that is not valid UTF-8 as cp1252 (Latin-1 for the bytes cp1252 lacks).
         lean_attrs (collection of str, optional): Keep only these attributes, plus those whose
             value looks like a path (what an analysis of images and files reads). None keeps
             every attribute.
