@@ -245,7 +245,9 @@ class Pruning(object):
     A stretch is skipped only when its braces can be counted without reading it: no
     backslash, every quoted string closed on its line, no brace inside one, nesting at most
     :data:`_MAX_SKIP_DEPTH`. Any other stretch is read line by line, exactly. Skipped blocks
-    are not checked for syntax beyond the balance of their braces.
+    are not checked for syntax beyond the balance of their braces: braces that do not pair
+    up make the read fail (then :func:`read_project_file` reads the text again whole, for
+    the whole read's error); a statement error between braces that pair up is not seen.
 
     Objects (blocks of a capitalised kind other than ``whole`` ones, directly inside a
     container of a kind in ``object_markers``) are containers too, with the markers
@@ -341,12 +343,27 @@ def read_project_file(path: str, encoding: str = "utf-8",
             value looks like a path (what an analysis of images and files reads). None keeps
             every attribute.
         pruning (Pruning, optional): Skip, unread, the blocks it says a reader never needs
-            (only with ``lean_attrs``); ``project.pruned`` tells whether any was skipped.
+            (only with ``lean_attrs``); ``project.pruned`` tells whether any was skipped. A
+            text the pruned read finds broken is read again whole: the error raised is the
+            whole read's, with its line.
 
     Raises:
         ProjectFormatError: The text is not a Clarisse project.
         rayvision_utils.scene_input.SceneInputError: The file cannot be read.
     """
+    if pruning is None or lean_attrs is None:
+        return _read_file(path, encoding, lean_attrs, None)
+    try:
+        return _read_file(path, encoding, lean_attrs, pruning)
+    except ProjectFormatError:
+        # Unbalanced braces in skipped blocks are found only where a block read later fails
+        # to close (or closes too much): the whole read names the line at fault.
+        return _read_file(path, encoding, lean_attrs, None)
+
+
+def _read_file(path: str, encoding: str, lean_attrs: Optional[AbstractSet[str]],
+               pruning: Optional[Pruning]) -> "Project":
+    """:func:`read_project_file` in one pass, pruned or whole."""
     parser = _Parser(path, encoding, lean_attrs)
     skipper = _Skipper(parser, pruning) if pruning is not None and lean_attrs is not None \
         else None
