@@ -276,3 +276,87 @@ def test_mutated_projects_give_the_whole_result_or_more(tmp_path, kit):
         if isinstance(whole, str):
             continue
         assert pruned == whole, data
+
+
+def _error(path, pruning):
+    """``(line, reason)`` of the error a read raises, None when it reads the project."""
+    try:
+        read_project_file(path, lean_attrs=LEAN_ATTRS, pruning=pruning)
+    except project_parser.ProjectFormatError as error:
+        return error.line, error.reason
+    return None
+
+
+#: Breakages a whole read refuses, whatever block they are in: unbalanced braces (a block
+#: header without a kind, an extra ``{`` or ``}``, a block never closed) and strings never
+#: closed (one quote, an escaped closing quote).
+BREAKAGES = [["{"], ['"abc" {'], ["}"], ["Extra {"], ['note "never closed'], ['"'],
+             ['note "a\\"'], ["translate 1 2 3 {"], ["} }"], ["{ {"]]
+
+
+def _skipped_objects():
+    lines = list(HEADER) + ['Context "scene" {']
+    for number in range(12):
+        lines += ["    GeometryPolymesh {", '        name "m{0}"'.format(number),
+                  '        materials "project://scene/mtl"', "        translate 1 2 3",
+                  "        shading {", "            value 0.5", "        }", "    }"]
+    lines += ["    TextureMapFile {", '        name "t"', '        filename "$PDIR/t.exr"',
+              "    }", "}", "#preferences {", "    tab {", "        zoom 1.25", "    }",
+              "    categories {", "    }", "}"]
+    return lines
+
+
+def _unbalanced(text):
+    """Whether the braces of ``text`` do not pair up, or one of its strings is never closed."""
+    return (text.count(b"{") != text.count(b"}")
+            or any(line.replace(b'\\"', b"").count(b'"') % 2 for line in text.split(b"\n")))
+
+
+def test_a_broken_skipped_block_raises_the_whole_reads_error(tmp_path):
+    lines = _skipped_objects()
+    intact = _write(tmp_path, "intact.project", lines)
+    assert read_for_analysis(intact).pruned and _error(intact, PRUNING) is None
+    checked = 0
+    for where in range(len(HEADER) + 1, len(lines)):
+        for breakage in BREAKAGES:
+            for replace in (False, True):
+                broken = list(lines)
+                broken[where:where + replace] = breakage
+                text = "\n".join(broken)
+                if not _unbalanced(text.encode("ascii")):
+                    # A statement error between balanced braces (a header without a kind
+                    # in place of one with) is not seen in a skipped block (documented).
+                    continue
+                path = _write(tmp_path, "broken.project", broken)
+                whole = _error(path, None)
+                assert whole is not None
+                assert _error(path, PRUNING) == whole, (where, breakage, replace)
+                checked += 1
+    assert checked > 500
+
+
+def test_randomly_broken_projects_raise_the_whole_reads_error(tmp_path, kit):
+    built = kit.build_standard_project(tmp_path)
+    with open(built["scene"], "rb") as handle:
+        lines = handle.read().split(b"\n")
+    lines[6:6] = "\n".join(_skipped_objects()[3:-12]).encode("ascii").split(b"\n")
+    target = built["pdir"] + "/broken.project"
+    rng = random.Random(7)
+    # Braces only: a quote added to a line may open a string that a later one closes.
+    pieces = [b"{", b"}", b"Kind {", b"\n}", b"{\n", b"} Kind {", b"{ }"]
+    checked = 0
+    for _ in range(300):
+        broken = list(lines)
+        for _ in range(rng.randint(1, 3)):
+            where = rng.randrange(len(broken))
+            broken[where] = broken[where] + rng.choice(pieces)
+        text = b"\n".join(broken)
+        if text.count(b"{") == text.count(b"}"):
+            continue
+        with open(target, "wb") as handle:
+            handle.write(text)
+        whole = _error(target, None)
+        assert whole is not None
+        assert _error(target, PRUNING) == whole, text
+        checked += 1
+    assert checked > 200

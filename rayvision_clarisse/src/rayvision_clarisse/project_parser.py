@@ -57,8 +57,9 @@ _BARE: Any = re.compile(rb"[^\s{}\"]+")
 _SPACE: Any = re.compile(rb"\s*")
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
-# A value an analysis of files may need: a path character or an extension at its end.
-_PATH_LIKE = re.compile(rb"[/\\$]|\.[A-Za-z][A-Za-z0-9_]*\"?\s*$")
+# A value an analysis of files may need: a path character or an extension at its end
+# (``.`` and a letter, or ``.3dl``: LUTs; not a decimal number).
+_PATH_LIKE = re.compile(rb"[/\\$]|\.(?:[A-Za-z]|3[Dd][Ll])[A-Za-z0-9_]*\"?\s*$")
 #: Deepest block nesting accepted; real scenes stay far below (the UI layout reaches ~25).
 MAX_DEPTH = 500
 #: Longest quoted string accepted (a multi-line value is gathered up to this size).
@@ -193,7 +194,25 @@ def _unescape(text: Any) -> Any:
 
 
 def _decode(data: Any) -> Any:
-    return data.decode("utf-8", "replace")
+    """A name or value as text: UTF-8, else (for this value only) the Windows code page.
+
+    Clarisse writes its projects in UTF-8, but a project saved by an older build or edited
+    with a Windows tool holds paths in cp1252 (``é`` is the byte ``0xE9``): replacing those
+    bytes would name a file that exists nowhere, so a value that is not valid UTF-8 is read
+    as cp1252, the bytes cp1252 leaves undefined as Latin-1.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _decode_legacy(data)
+
+
+def _decode_legacy(data: bytes) -> str:
+    """``data`` (not UTF-8) read as cp1252, or as Latin-1 when cp1252 lacks one of its bytes."""
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def quoted_end(data: Any, pos: Any) -> Any:
@@ -226,7 +245,9 @@ class Pruning(object):
     A stretch is skipped only when its braces can be counted without reading it: no
     backslash, every quoted string closed on its line, no brace inside one, nesting at most
     :data:`_MAX_SKIP_DEPTH`. Any other stretch is read line by line, exactly. Skipped blocks
-    are not checked for syntax beyond the balance of their braces.
+    are not checked for syntax beyond the balance of their braces: braces that do not pair
+    up make the read fail (then :func:`read_project_file` reads the text again whole, for
+    the whole read's error); a statement error between braces that pair up is not seen.
 
     Objects (blocks of a capitalised kind other than ``whole`` ones, directly inside a
     container of a kind in ``object_markers``) are containers too, with the markers
@@ -316,17 +337,33 @@ def read_project_file(path: str, encoding: str = "utf-8",
 
     Args:
         path (str): The ``.project`` file.
-        encoding (str): Encoding of names and values (undecodable bytes are replaced).
+        encoding (str): Kept for compatibility: names and values are read as UTF-8, and a
+            value that is not valid UTF-8 as cp1252 (Latin-1 for the bytes cp1252 lacks).
         lean_attrs (collection of str, optional): Keep only these attributes, plus those whose
             value looks like a path (what an analysis of images and files reads). None keeps
             every attribute.
         pruning (Pruning, optional): Skip, unread, the blocks it says a reader never needs
-            (only with ``lean_attrs``); ``project.pruned`` tells whether any was skipped.
+            (only with ``lean_attrs``); ``project.pruned`` tells whether any was skipped. A
+            text the pruned read finds broken is read again whole: the error raised is the
+            whole read's, with its line.
 
     Raises:
         ProjectFormatError: The text is not a Clarisse project.
         rayvision_utils.scene_input.SceneInputError: The file cannot be read.
     """
+    if pruning is None or lean_attrs is None:
+        return _read_file(path, encoding, lean_attrs, None)
+    try:
+        return _read_file(path, encoding, lean_attrs, pruning)
+    except ProjectFormatError:
+        # Unbalanced braces in skipped blocks are found only where a block read later fails
+        # to close (or closes too much): the whole read names the line at fault.
+        return _read_file(path, encoding, lean_attrs, None)
+
+
+def _read_file(path: str, encoding: str, lean_attrs: Optional[AbstractSet[str]],
+               pruning: Optional[Pruning]) -> "Project":
+    """:func:`read_project_file` in one pass, pruned or whole."""
     parser = _Parser(path, encoding, lean_attrs)
     skipper = _Skipper(parser, pruning) if pruning is not None and lean_attrs is not None \
         else None

@@ -57,9 +57,13 @@ OUTPUT_ATTRS = frozenset([
 ])
 #: Attributes whose value is never a file although it may look like one.
 _NOT_FILES = frozenset(["name", "layers", "comment", "active_camera", "renderer", "camera"])
+#: Extensions of the files Clarisse reads: scenes and caches, the images its OpenImageIO
+#: reader opens (``.ptx`` Ptex, ``.iff``, ``.sgi``, ``.jp2``...) and the OpenColorIO configs
+#: and LUTs (``.cube``, ``.3dl``, ``.csp``, ``.spi1d``...).
 _FILE_EXTENSIONS = (
-    "abc|ass|bgeo|bmp|cin|dds|dpx|exr|fbx|gif|hdr|hdri|ies|jpeg|jpg|lwo|obj|ocio|osl|png|"
-    "project|psd|ptex|rib|rs|sbsar|tex|tga|tif|tiff|tx|usd|usda|usdc|usdz|vdb|vrmesh|xgen|xpm"
+    "3dl|abc|ass|bgeo|bmp|ccc|cdl|cin|clf|csp|cube|dds|dpx|exr|fbx|gif|hdr|hdri|ies|iff|j2k|"
+    "jp2|jpeg|jpg|lut|lwo|obj|ocio|osl|pic|png|project|psd|ptex|ptx|rib|rla|rs|sbsar|sgi|"
+    "spi1d|spi3d|spimtx|tex|tga|tif|tiff|tx|usd|usda|usdc|usdz|vdb|vrmesh|webp|xgen|xpm"
 )
 _FILE_LIKE = re.compile(r"\.(?:{0})$".format(_FILE_EXTENSIONS), re.IGNORECASE)
 #: Image output formats by the index Clarisse saves (the names the farm expects).
@@ -81,8 +85,10 @@ LEAN_ATTRS = frozenset([
 #: :data:`OUTPUT_ATTRS` holds one (a test checks it), and so do the lines of a ``Context``
 #: read (``filename``, ``reference``) and the headers of ``Image`` and ``Context`` blocks.
 FILE_MARKERS = (b"file", b"path", b"save", b"output", b"reference", b"Context", b"Image")
-#: A file extension (any value :func:`_looks_like_file` takes for a file by its extension).
-FILE_EXTENSION_MARKER = rb"\.[A-Za-z]"
+#: A file extension (any value :func:`_looks_like_file` takes for a file by its extension):
+#: ``.`` and a letter, or ``.3dl``, the one extension read that starts with a digit (``.``
+#: and any digit would mark every line of decimal numbers).
+FILE_EXTENSION_MARKER = rb"\.(?:[A-Za-z]|3[Dd][Ll])"
 #: First words of the lines holding a marker that the analysis reads whatever their values.
 _MARKED_NAMES = frozenset(prefix + name.encode("ascii")
                           for name in INPUT_ATTRS | OUTPUT_ATTRS | {"reference", "name"}

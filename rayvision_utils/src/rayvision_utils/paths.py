@@ -36,29 +36,38 @@ _EXACT_LISTINGS = sys.platform.startswith("linux")
 # much as a few dozen stats, so a folder looked in a few times only is not listed.
 LIST_AFTER_LOOKUPS = 8
 
-# Tokens that stand for a number of files, with the regex the real file names match.
-# Order matters: the longer forms come first. A ``$`` token must not run on into a longer
-# variable name (``$F4_beauty`` is the variable ``F4_beauty``).
+# Tokens that stand for a number of files, with the regex the real file names match (None:
+# worked out from the token by _token_regex). Order matters: the longer forms come first. A
+# ``$`` token must not run on into a longer variable name (``$F4_beauty`` is the variable
+# ``F4_beauty``). Each token matches the numbers its DCC writes for it, and no other: a
+# padded token (``####``, ``%04d``, ``$F4``, ``$4F``) the frame zero-padded to its width,
+# ``<UDIM>`` the tile numbers 1001-9999 (1001 + u + 10 * v, u in 0-9). Where DCCs differ or
+# their rule is not known for sure (``$F``, ``<f>``, ``<frame>``, a single ``#`` or ``@``
+# that some DCCs read as four digits), any number: an extra upload costs less than a
+# missing texture.
 _DIGITS = r"-?\d+"
+_UDIM = r"(?:100[1-9]|10[1-9]\d|1[1-9]\d\d|[2-9]\d{3})"
 _TOKEN_PATTERNS = [
     (r"u<u>_v<v>", r"u-?\d+_v-?\d+"),
-    (r"<udim(?::[^>]*)?>", r"\d{4}"),
+    (r"<udim(?::[^>]*)?>", _UDIM),
     (r"<uvtile>", r"u-?\d+_v-?\d+"),
-    (r"<tile>", r"(?:\d{4}|_?u-?\d+_v-?\d+)"),
+    (r"<tile>", r"(?:" + _UDIM + r"|_?u-?\d+_v-?\d+)"),
     (r"<u>", _DIGITS),
     (r"<v>", _DIGITS),
     (r"<frame>", _DIGITS),
-    (r"<f\d?>", _DIGITS),
+    (r"<f>", _DIGITS),
+    (r"<f(\d)>", None),     # RenderMan's <f4>: padded
     # Houdini/Mantra texprintf: %(UDIM)d, %(U)d, %(V)d, %(UVTILE)d, with printf field
     # modifiers (%(U)02d); the width is the least number of digits.
     (r"%\((?:udim|u|v|uvtile)\)[-+ #]*\d*d", None),
     # Frame variables are case-sensitive, as in expand_env ($f4 is an ordinary variable).
-    (r"\$(?-i:\{F\d*\}|F\d*(?!\w))", _DIGITS),
+    (r"\$(?-i:\{F\}|F(?!\w))", _DIGITS),
+    (r"\$(?-i:\{F(\d+)\}|F(\d+)(?!\w))", None),
     (r"\$(?-i:\{FF\}|FF(?!\w))", r"-?\d+(?:\.\d+)?"),
     # Clarisse: $4F is the frame padded to 4 digits (the $nF family).
-    (r"\$(?-i:\{\d+F\}|\d+F(?!\w))", _DIGITS),
+    (r"\$(?-i:\{(\d+)F\}|(\d+)F(?!\w))", None),
     (r"%0?(\d*)d", None),    # printf: width from the token
-    (r"#+", None),           # hashes: as many digits (at least)
+    (r"#+", None),           # hashes: as many digits
     (r"@+", None),
 ]
 _TOKEN_RE = re.compile("|".join("(?:{})".format(p) for p, _ in _TOKEN_PATTERNS), re.IGNORECASE)
@@ -248,18 +257,32 @@ def _token_regex(token: Any) -> Any:
             return replacement
         if token.startswith("%("):
             return _texprintf_regex(token)
-        if token.startswith("%"):
-            width = match.group(1)
-            return r"-?\d{%s,}" % width if width else _DIGITS
-        return r"-?\d{%d,}" % len(token)
+        if token[0] in "#@":
+            # A lone ``#`` is four digits for some DCCs, one for others: any number.
+            return _DIGITS if len(token) == 1 else _padded(len(token), len(token))
+        # ``%d``, ``%01d``, ``$F1``: the number as it is (width 1).
+        width = max([int(group) for group in match.groups() if group] + [1])
+        # printf and frame variables count the sign in the width (-001 for %04d).
+        return _padded(width, max(width - 1, 1))
     return re.escape(token)
+
+
+def _padded(width: int, negative_width: int) -> str:
+    """Regex of the numbers a frame padded to ``width`` digits gives.
+
+    A number of ``width`` digits (zeros in front), or a longer one without a leading zero
+    (frame 12345 in a four-digit pattern); a negative frame has at least
+    ``negative_width`` digits after its sign.
+    """
+    return r"(?:\d{%d}|[1-9]\d{%d,}|-\d{%d,})" % (width, width, negative_width)
 
 
 def _texprintf_regex(token: Any) -> Any:
     match: Any = _TEXPRINTF.fullmatch(token)  # the token was found by this pattern
     name, width = match.group(1).upper(), match.group(2)
     if name == "UDIM":
-        return r"\d{%d}" % max(4, int(width or 0))
+        # printf pads the four-digit tile number with zeros to a wider field.
+        return "0" * max(0, int(width or 0) - 4) + _UDIM
     number = r"\d{%s,}" % width if width else r"\d+"
     if name == "UVTILE":
         return "u" + number + "_v" + number
