@@ -183,3 +183,73 @@ def test_cloud_render_of_unicode_paths_ends_with_its_message(interpreter, rayvis
     result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
     assert re.match(r"Renderbus task \d+ done: 8 frames in ", result["message"])
     assert result["message"].endswith(output)
+
+
+def test_command_leads_its_own_session_without_preexec_fn(fake_rayvision, monkeypatch):
+    # preexec_fn runs Python between fork and exec: unsafe in a host with other threads.
+    import subprocess
+
+    started = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(command, **options):
+        started.append((real_popen(command, **options), options))
+        return started[-1][0]
+
+    monkeypatch.setattr(subprocess, "Popen", recording_popen)
+    sessions = []
+
+    def note(event):
+        if event["event"] == "phase":
+            process = started[0][0]
+            sessions.append(os.getsid(process.pid) == process.pid)
+            raise RuntimeError("seen")
+
+    with pytest.raises(RuntimeError, match="seen"):
+        rayvision_job.RayvisionProcess(fake_rayvision).run(["tree"], note)
+    (_, options), = started
+    assert "preexec_fn" not in options and options["start_new_session"] is True
+    assert sessions == [True]
+
+
+def test_windows_start_shows_no_console_window():
+    assert rayvision_job.popen_options(windows=True) == {
+        "creationflags": 0x08000000 | 0x00000200}  # CREATE_NO_WINDOW, own process group
+    assert rayvision_job.popen_options(windows=False, python2=True) == {
+        "preexec_fn": os.setsid}
+
+
+PY27_START = u"""# -*- coding: utf-8 -*-
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+import rayvision_job
+
+process = rayvision_job.RayvisionProcess(sys.argv[2])._start(["tree"])
+own_session = os.getsid(process.pid) == process.pid
+rayvision_job.kill_tree(process)
+try:
+    rayvision_job.native_argument(u"C:\\\\\\u955c\\u5934\\\\a.ma", "cp1252")
+    refused = None
+except rayvision_job.JobError as error:
+    refused = rayvision_job.message_of(error)
+accented = rayvision_job.native_argument(u"/p/\\u00e9t\\u00e9.ma", "utf-8")
+print(json.dumps({"own_session": own_session, "refused": refused,
+                  "accented": accented.decode("utf-8")}))
+"""
+
+
+def test_python27_starts_a_session_and_names_a_path_outside_the_code_page(fake_rayvision,
+                                                                          tmp_path):
+    from helpers.interpreters import require_python27
+
+    (tmp_path / "start.py").write_text(PY27_START, encoding="utf-8")
+    done = run([require_python27(), str(tmp_path / "start.py"),
+                os.path.join(INTEGRATIONS, "common"), fake_rayvision], dict(os.environ),
+               tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result["own_session"] is True
+    assert result["refused"].startswith(u"C:\\\u955c\u5934\\a.ma cannot be passed to the "
+                                        u"rayvision command by Python 2")
+    assert "(cp1252)" in result["refused"]
+    assert result["accented"] == u"/p/\u00e9t\u00e9.ma"

@@ -47,6 +47,11 @@ EXIT_INTERRUPTED = 130
 #: Error code of ``rayvision status`` for a task the farm does not know.
 TASK_NOT_FOUND = "1000002"
 
+#: ``creationflags`` of a command started on Windows: no console window flashes up in a GUI
+#: host, and the host's console Ctrl+C does not reach the command.
+CREATE_NO_WINDOW = 0x08000000
+CREATE_NEW_PROCESS_GROUP = 0x00000200
+
 #: Final status codes of a cloud task after which ``restart`` renders again.
 STOPPED_CODES = ("10", "20", "23")
 
@@ -108,16 +113,36 @@ def files_lines(what, count, missing):
     return lines
 
 
-def native_argument(value):
+def native_argument(value, encoding=None):
     """``value`` as a command-line argument ``subprocess`` takes.
 
     Python 2 passes bytes to the OS: unicode (a scene path from Maya) is encoded with the
-    file system's encoding instead of ASCII, which fails on any accented name.
+    file system's encoding instead of ASCII, which fails on any accented name. On Windows
+    that encoding is the ANSI code page, and Python 2 cannot pass a path outside it at all.
+
+    Args:
+        value: The argument.
+        encoding (str): The encoding of Python 2's arguments (default: the file system's).
+
+    Raises:
+        JobError: Python 2 cannot pass this text; names the path instead of handing a
+            mangled one (``?`` for every character outside the code page) to the command.
     """
     if isinstance(value, str):
         return value
     if isinstance(value, TEXT):
-        return value.encode(sys.getfilesystemencoding() or "utf-8")
+        encoding = encoding or sys.getfilesystemencoding() or "utf-8"
+        try:
+            encoded = value.encode(encoding)
+            # Python 2's mbcs codec replaces what the code page lacks instead of raising.
+            readable = encoded.decode(encoding) == value
+        except UnicodeError:
+            readable = False
+        if not readable:
+            raise JobError(u"{0} cannot be passed to the rayvision command by Python 2: it "
+                           u"holds characters outside this machine's code page ({1}); rename "
+                           u"it, or run the host on Python 3".format(value, encoding))
+        return encoded
     return str(value)
 
 
@@ -148,6 +173,27 @@ def default_executable():
     return os.environ.get("RAYVISION_EXECUTABLE") or "rayvision"
 
 
+def popen_options(windows=None, python2=None):
+    """Options of ``subprocess.Popen`` that start the command apart from the host.
+
+    POSIX: the command leads a session of its own, so :func:`kill_tree` kills its process
+    group as a whole. Python 3's ``start_new_session`` does that without running Python
+    code between fork and exec (``preexec_fn`` can deadlock a host with other threads);
+    Python 2 has only ``preexec_fn``. Windows: no console window, a process group of its own.
+
+    Args:
+        windows (bool): Options for Windows (default: this machine's OS).
+        python2 (bool): Options for Python 2 (default: this interpreter's version).
+    """
+    windows = os.name == "nt" if windows is None else windows
+    python2 = sys.version_info[0] < 3 if python2 is None else python2
+    if windows:
+        return {"creationflags": CREATE_NO_WINDOW | CREATE_NEW_PROCESS_GROUP}
+    if python2:
+        return {"preexec_fn": os.setsid}
+    return {"start_new_session": True}
+
+
 def kill_tree(process):
     """Kill ``process`` and every process it started, at once.
 
@@ -160,7 +206,7 @@ def kill_tree(process):
     if os.name == "nt":
         with open(os.devnull, "w") as devnull:
             subprocess.call(["taskkill", "/PID", str(process.pid), "/T", "/F"],
-                            stdout=devnull, stderr=devnull)
+                            stdout=devnull, stderr=devnull, creationflags=CREATE_NO_WINDOW)
     else:
         try:
             os.killpg(process.pid, signal.SIGKILL)
@@ -219,10 +265,7 @@ class RayvisionProcess(object):
 
     def _start(self, args):
         options = dict(stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env)
-        if os.name == "nt":
-            options["creationflags"] = 0x00000200  # CREATE_NEW_PROCESS_GROUP
-        else:
-            options["preexec_fn"] = os.setsid  # its own process group: killed as a whole
+        options.update(popen_options())
         try:
             return subprocess.Popen(self.command(args), **options)
         except OSError as error:
