@@ -340,3 +340,54 @@ def test_job_split_into_tasks_without_use_job_frames_renders_nothing(rayvision_s
         (message,) = calls_named(recorded, "FailRender")
         assert message.startswith("UseJobFrames is off, so every task of this job"), message
     assert farm_tasks(farm, "dl-split") == []
+
+
+LONG_LIVED_WORKER = """import os, shutil, sys
+sys.path.insert(0, sys.argv[1])
+import run_deadline_task
+
+plugin_dir, jobs, results, updated = sys.argv[2], sys.argv[3:6], sys.argv[6:9], sys.argv[9]
+modules = []
+for number, (job_id, result) in enumerate(zip(jobs, results)):
+    if number == 1:  # the studio updates the plugin folder while the Worker runs
+        shutil.copyfile(updated, os.path.join(plugin_dir, "rayvision_job.py"))
+    run_deadline_task.main(plugin_dir, job_id, "0", result)
+    modules.append(id(sys.modules["rayvision_job"]))
+print(" ".join(str(module) for module in modules))
+"""
+
+
+def test_long_lived_worker_loads_the_updated_runner_of_the_plugin_folder(
+        rayvision_sandbox, worker_env, maya_project, tmp_path):
+    farm = rayvision_sandbox
+    plugin_dir = tmp_path / "custom" / "plugins" / "Renderbus"
+    shutil.copytree(PLUGIN_DIR, str(plugin_dir))
+    updated = tmp_path / "rayvision_job_v2.py"
+    source = (plugin_dir / "rayvision_job.py").read_text(encoding="utf-8")
+    marked = source.replace('"Renderbus task {0} submitted"', '"Renderbus task {0} submitted '
+                                                                 '(updated runner)"')
+    assert marked != source
+    updated.write_text(marked, encoding="utf-8")
+    repo = Repository(tmp_path, worker_env, farm, "dl-update")
+    jobs = [repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                OutputDirectory="P:\\shot010\\renders{0}".format(number))
+            for number in range(3)]
+    results = [str(tmp_path / "result-{0}.json".format(number)) for number in range(3)]
+    (tmp_path / "worker.py").write_text(LONG_LIVED_WORKER)
+    done = run([sys.executable, str(tmp_path / "worker.py"), STANDINS, str(plugin_dir)] + jobs
+               + results + [str(updated)], repo.env, tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    logs = []
+    for result in results:
+        with open(result) as handle:
+            recorded = json.load(handle)
+        assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+        logs.append(calls_named(recorded, "LogInfo"))
+    assert not any(line.endswith("(updated runner)") for line in logs[0])
+    assert "loaded rayvision_job again: {0} changed since this Worker loaded it".format(
+        plugin_dir / "rayvision_job.py") in logs[1]
+    assert any(line.endswith("submitted (updated runner)") for line in logs[1])
+    assert any(line.endswith("submitted (updated runner)") for line in logs[2])
+    assert not any(line.startswith("loaded rayvision_job again") for line in logs[2])
+    first, second, third = done.stdout.split()
+    assert first != second and second == third  # unchanged: the loaded module is kept

@@ -19,11 +19,16 @@ Deadline API used (Deadline 10 scripting reference): ``DeadlinePlugin`` (callbac
 ``DeleteJobExtraInfoKey``, ``GetJobEnvironmentKeys``, ``GetJobPluginInfoKeys``).
 """
 
+import hashlib
 import os
 import sys
+import types
 
 from Deadline.Plugins import DeadlinePlugin, PluginType
 from Deadline.Scripting import RepositoryUtils
+
+#: The shared runner beside this file (integrations/common/rayvision_job.py).
+JOB_MODULE = "rayvision_job"
 
 #: Job extra info key holding the cloud task of one Deadline task.
 EXTRA_INFO_KEY = "RenderbusCloudTask{0}"
@@ -137,13 +142,10 @@ class RenderbusPlugin(DeadlinePlugin):
     def RenderTasks(self):
         """Render this task on Renderbus; every failure becomes ``FailRender``."""
         failure = None
+        self._job_module = None
         try:
-            plugin_dir = self.GetPluginDirectory()
-            if plugin_dir not in sys.path:
-                sys.path.insert(0, plugin_dir)
-            import rayvision_job
-
-            self._job_module = rayvision_job
+            rayvision_job = self._job_module = load_job_module(self.GetPluginDirectory(),
+                                                               self.LogInfo)
             job = self.GetJob()
             self._refuse_credentials_in_job(job)
             render = rayvision_job.CloudRender(self._settings(job), _DeadlineHost(self, job),
@@ -157,14 +159,47 @@ class RenderbusPlugin(DeadlinePlugin):
             else:
                 self.SetStatusMessage(message)
         except Exception as error:  # every error fails the task with its one line
-            failure = _failure_line(error)
+            failure = _failure_line(error, self._job_module)
         if failure:
             self.FailRender(failure)
 
 
-def _failure_line(error):
-    """The one line of ``error``; unicode on Python 2 (Deadline 10.0) when it names a path."""
-    module = sys.modules.get("rayvision_job")
+def load_job_module(plugin_dir, log):
+    """``rayvision_job`` from ``plugin_dir``, loaded again whenever the file changed.
+
+    The Worker's Python lives on from task to task: a plain import would keep the copy it
+    first loaded (or one from another folder on ``sys.path``) after the plugin folder is
+    updated. The module is kept in ``sys.modules`` with the digest of its file; a changed
+    file is loaded as a new module object, so a task still running on the old one (another
+    Worker thread) keeps its classes.
+
+    Args:
+        plugin_dir (str): The plugin's folder (``GetPluginDirectory``).
+        log (callable): Takes the line saying a changed module was loaded.
+    """
+    path = os.path.join(plugin_dir, JOB_MODULE + ".py")
+    with open(path, "rb") as handle:
+        source = handle.read()
+    digest = hashlib.sha1(source).hexdigest()
+    cached = sys.modules.get(JOB_MODULE)
+    if cached is not None and getattr(cached, "_renderbus_source", None) == (path, digest):
+        return cached
+    module = types.ModuleType(JOB_MODULE)
+    module.__file__ = path
+    exec(compile(source, path, "exec"), module.__dict__)
+    module._renderbus_source = (path, digest)
+    sys.modules[JOB_MODULE] = module
+    if cached is not None:
+        log("loaded {0} again: {1} changed since this Worker loaded it".format(JOB_MODULE,
+                                                                               path))
+    return module
+
+
+def _failure_line(error, module):
+    """The one line of ``error``; unicode on Python 2 (Deadline 10.0) when it names a path.
+
+    ``module`` is the ``rayvision_job`` this task ran with (None when it could not load).
+    """
     if module is None:
         return "{0}: {1}".format(type(error).__name__, error)
     if isinstance(error, module.JobError):
