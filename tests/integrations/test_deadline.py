@@ -91,6 +91,27 @@ class Repository(object):
         with open(self.path) as handle:
             return json.load(handle)["jobs"][str(job_id)]
 
+    def cloud_tasks(self, job_id, task_id=0):
+        """``[(frames, cloud task id)]`` recorded in the job's extra info for one task."""
+        value = self.job(job_id)["extra_info"].get("RenderbusCloudTask{0}".format(task_id))
+        if value and value.isdigit():
+            return [(None, value)]  # a bare id, as older plugins wrote
+        return [(item["frames"], item["task"]) for item in json.loads(value or "[]")]
+
+    def cloud_task(self, job_id, task_id=0):
+        """The newest cloud task id recorded for one task, or None."""
+        records = self.cloud_tasks(job_id, task_id)
+        return records[-1][1] if records else None
+
+    def change_job(self, job_id, **job_info):
+        """Modify Job Properties in Monitor (e.g. ``Frames``, ``ChunkSize``)."""
+        os.environ["DEADLINE_STANDIN_REPOSITORY"] = self.path
+        try:
+            with deadline_repository.change() as data:
+                data["jobs"][str(job_id)]["job_info"].update(job_info)
+        finally:
+            del os.environ["DEADLINE_STANDIN_REPOSITORY"]
+
 
 def calls_named(recorded, name):
     return [value for call, value in recorded["calls"] if call == name]
@@ -128,7 +149,8 @@ def test_example_job_renders_with_path_mapping(rayvision_sandbox, worker_env, ma
     assert task_folder == ["{0}_shot010_lighting".format(task["id"])]
     assert len(files_below(renders / task_folder[0])) == len(MAYA_FRAMES)
     # The cloud task is remembered in the job's extra info, and nothing secret is anywhere.
-    assert repo.job(job_id)["extra_info"] == {"RenderbusCloudTask0": str(task["id"])}
+    assert list(repo.job(job_id)["extra_info"]) == ["RenderbusCloudTask0"]
+    assert repo.cloud_tasks(job_id) == [("", str(task["id"]))]
     assert farm.access_key not in json.dumps(recorded) + output
     assert farm.access_key not in open(repo.path).read()
 
@@ -164,7 +186,10 @@ def test_monitor_submission_splits_frames_into_concurrent_cloud_tasks(
     assert sorted(item["totalFrames"] for item in cloud) == [4, 4]  # 2 frames x 2 layers
     extra = repo.job(job_id)["extra_info"]
     assert sorted(extra) == ["RenderbusCloudTask0", "RenderbusCloudTask1"]
-    assert sorted(extra.values()) == sorted(str(item["id"]) for item in cloud)
+    assert repo.cloud_tasks(job_id, 0) == [("1-2[1]", repo.cloud_task(job_id, 0))]
+    assert repo.cloud_tasks(job_id, 1) == [("3-4[1]", repo.cloud_task(job_id, 1))]
+    assert sorted([repo.cloud_task(job_id, 0), repo.cloud_task(job_id, 1)]) == \
+        sorted(str(item["id"]) for item in cloud)
 
 
 def _cancel_while_rendering(repo, farm, job_id, tmp_path, project):
@@ -172,7 +197,7 @@ def _cancel_while_rendering(repo, farm, job_id, tmp_path, project):
     recorded calls, the cloud task id and the seconds the Worker took to stop."""
     cancel = tmp_path / "cancel-{0}".format(time.time())
     process = repo.start_task(job_id, 0, cancel)
-    task_id = wait_until(lambda: repo.job(job_id)["extra_info"].get("RenderbusCloudTask0"),
+    task_id = wait_until(lambda: repo.cloud_task(job_id),
                          what="the cloud task id in the job's extra info")
     wait_until(lambda: task_status(farm, task_id) == 5, what="the cloud task rendering")
     cancel.write_text("cancel")
@@ -233,7 +258,7 @@ def test_worker_killed_during_the_upload_then_requeue_submits_the_same_cloud_tas
                                  OutputDirectory="P:\\shot010\\renders")
     slow_farm.faults.set(latency=0.6)  # an upload long enough to die in
     process = repo.start_task(job_id, 0)
-    task_id = wait_until(lambda: repo.job(job_id)["extra_info"].get("RenderbusCloudTask0"),
+    task_id = wait_until(lambda: repo.cloud_task(job_id),
                          what="the cloud task id in the job's extra info")
     for pid in processes_with_marker(worker_env["RENDERBUS_TEST_MARKER"]):
         os.kill(pid, signal.SIGKILL)  # the Worker machine loses power
@@ -391,3 +416,77 @@ def test_long_lived_worker_loads_the_updated_runner_of_the_plugin_folder(
     assert not any(line.startswith("loaded rayvision_job again") for line in logs[2])
     first, second, third = done.stdout.split()
     assert first != second and second == third  # unchanged: the loaded module is kept
+
+
+def test_changed_frames_submit_anew_and_an_unchanged_requeue_reattaches(
+        rayvision_sandbox, worker_env, maya_project, tmp_path):
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-changed")
+    job_info = deadline_repository.read_key_values(
+        os.path.join(EXAMPLES, "renderbus_job_info.job"))
+    job_info.update(Frames="1-4", ChunkSize="2")
+    plugin_info = deadline_repository.read_key_values(
+        os.path.join(EXAMPLES, "renderbus_plugin_info.job"))
+    plugin_info.update(ProjectName="dl-changed", UseJobFrames="True",
+                       SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                       OutputDirectory="P:\\shot010\\renders")
+    os.environ["DEADLINE_STANDIN_REPOSITORY"] = repo.path
+    try:
+        job_id = deadline_repository.add_job(job_info, plugin_info)
+    finally:
+        del os.environ["DEADLINE_STANDIN_REPOSITORY"]
+
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+    first = repo.cloud_task(job_id)
+
+    # Monitor: chunk size 4. Task 0 now stands for frames 1-4: a cloud task of its own.
+    repo.change_job(job_id, ChunkSize="4")
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+    second = repo.cloud_task(job_id)
+    assert second != first
+    assert calls_named(recorded, "LogInfo")[0] == (
+        "the job's frames changed since Renderbus task {0} was submitted for frames 1-2[1]: "
+        "this task renders frames 1-4[1] now, as a new cloud task (task {0} is left as it "
+        "is)".format(first))
+    frames = dict((str(item["id"]), item["totalFrames"]) for item in farm_tasks(farm,
+                                                                                "dl-changed"))
+    assert frames == {first: 4, second: 8}  # 2 layers
+
+    # Requeued unchanged: the cloud task of these frames is re-attached to, never resubmitted.
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False
+    assert calls_named(recorded, "LogInfo")[0] == \
+        "re-attaching to Renderbus task {0} (Done)".format(second)
+    # Back to chunks of 2: frames 1-2 already have their cloud task.
+    repo.change_job(job_id, ChunkSize="2")
+    recorded, _ = repo.run_task(job_id)
+    assert calls_named(recorded, "LogInfo")[0] == \
+        "re-attaching to Renderbus task {0} (Done)".format(first)
+    assert len(farm_tasks(farm, "dl-changed")) == 2
+    assert repo.cloud_tasks(job_id) == [("1-2[1]", first), ("1-4[1]", second)]
+
+
+def test_a_bare_cloud_task_id_of_an_older_plugin_is_reattached_and_recorded_with_frames(
+        rayvision_sandbox, worker_env, maya_project, tmp_path):
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-older")
+    job_id = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                 OutputDirectory="P:\\shot010\\renders")
+    recorded, _ = repo.run_task(job_id)
+    task_id = repo.cloud_task(job_id)
+    os.environ["DEADLINE_STANDIN_REPOSITORY"] = repo.path
+    try:
+        with deadline_repository.change() as data:
+            data["jobs"][str(job_id)]["extra_info"]["RenderbusCloudTask0"] = task_id
+    finally:
+        del os.environ["DEADLINE_STANDIN_REPOSITORY"]
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False
+    assert calls_named(recorded, "LogInfo")[:2] == [
+        "Renderbus task {0} was recorded without its frames (an older plugin): recorded for "
+        "the scene's own frames now".format(task_id),
+        "re-attaching to Renderbus task {0} (Done)".format(task_id)]
+    assert repo.cloud_tasks(job_id) == [("", task_id)]
+    assert len(farm_tasks(farm, "dl-older")) == 1

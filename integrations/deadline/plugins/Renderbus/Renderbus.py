@@ -20,6 +20,7 @@ Deadline API used (Deadline 10 scripting reference): ``DeadlinePlugin`` (callbac
 """
 
 import hashlib
+import json
 import os
 import sys
 import types
@@ -30,7 +31,10 @@ from Deadline.Scripting import RepositoryUtils
 #: The shared runner beside this file (integrations/common/rayvision_job.py).
 JOB_MODULE = "rayvision_job"
 
-#: Job extra info key holding the cloud task of one Deadline task.
+#: Job extra info key holding the cloud tasks of one Deadline task: a json list of
+#: ``{"frames": FRAMES, "task": ID}``, one per frame range the task was rendered for
+#: (``frames`` is the ``--frames`` text, empty for the scene's own ranges), in the order
+#: they were submitted.
 EXTRA_INFO_KEY = "RenderbusCloudTask{0}"
 
 #: Names that must never come with a job: credentials live in a profile or the Worker's
@@ -148,7 +152,9 @@ class RenderbusPlugin(DeadlinePlugin):
                                                                self.LogInfo)
             job = self.GetJob()
             self._refuse_credentials_in_job(job)
-            render = rayvision_job.CloudRender(self._settings(job), _DeadlineHost(self, job),
+            settings = self._settings(job)
+            render = rayvision_job.CloudRender(settings,
+                                               _DeadlineHost(self, job, settings.frames),
                                                self._process())
             try:
                 message = render.run()
@@ -207,13 +213,59 @@ def _failure_line(error, module):
     return u"{0}: {1}".format(type(error).__name__, module.message_of(error))
 
 
-class _DeadlineHost(object):
-    """What :class:`rayvision_job.CloudRender` needs from Deadline."""
+def read_records(value, key):
+    """The cloud tasks recorded under ``key``: a list of ``{"frames", "task"}``.
 
-    def __init__(self, plugin, job):
+    A bare id was written by an older plugin that did not record the frames: its
+    ``frames`` is None (it stands for whatever frames the task has now).
+
+    Raises:
+        ValueError: The value is neither (edited by hand), naming the key.
+    """
+    value = (value or "").strip()
+    if not value:
+        return []
+    if value.isdigit():
+        return [{"frames": None, "task": value}]
+    try:
+        records = json.loads(value)
+    except ValueError:
+        records = None
+    if not isinstance(records, list) or not all(
+            isinstance(item, dict) and str(item.get("task", "")).isdigit()
+            and isinstance(item.get("frames"), (type(u""), str)) for item in records):
+        raise ValueError("the job's extra info {0}={1} is not a list of cloud tasks; delete "
+                         "the key to submit anew".format(key, value))
+    return [{"frames": item["frames"], "task": str(item["task"])} for item in records]
+
+
+def write_records(records):
+    """The extra-info value of ``records`` (see :data:`EXTRA_INFO_KEY`)."""
+    return json.dumps([{"frames": item["frames"], "task": item["task"]} for item in records],
+                      sort_keys=True)
+
+
+def describe_frames(frames):
+    """``frames 1-10[1]``, or the scene's own ranges for empty frames."""
+    return "frames {0}".format(frames) if frames else "the scene's own frames"
+
+
+class _DeadlineHost(object):
+    """What :class:`rayvision_job.CloudRender` needs from Deadline.
+
+    Args:
+        plugin (RenderbusPlugin): The plugin of this task.
+        job: The Deadline job.
+        frames (str): The task's ``--frames`` text (None: the scene's own ranges); the cloud
+            task is recorded for these frames, and only a cloud task recorded for them is
+            re-attached to.
+    """
+
+    def __init__(self, plugin, job, frames):
         self.plugin = plugin
         self.job_id = job.JobId
         self.key = EXTRA_INFO_KEY.format(plugin.GetCurrentTaskId())
+        self.frames = frames or ""
 
     def progress(self, percent, message):
         """Progress and status of the task in Monitor."""
@@ -228,23 +280,58 @@ class _DeadlineHost(object):
         """Monitor cancelled or requeued the task."""
         return bool(self.plugin.IsCanceled())
 
-    def load_task_id(self):
-        """The cloud task of this Deadline task, from the job's extra info."""
+    def _records(self):
         # Read from the repository, not the Worker's cached copy: another Worker may have
         # submitted the cloud task before this task was requeued.
         job = RepositoryUtils.GetJob(self.job_id, True)
-        return job.GetJobExtraInfoKeyValueWithDefault(self.key, "").strip() or None
+        try:
+            return job, read_records(job.GetJobExtraInfoKeyValueWithDefault(self.key, ""),
+                                     self.key)
+        except ValueError as error:
+            raise self.plugin._job_module.JobError(str(error))
+
+    def load_task_id(self):
+        """The cloud task of this Deadline task for its current frames, or None.
+
+        A cloud task recorded for other frames (the job's frames or chunk size changed
+        since) is not re-attached to: it renders frames this task no longer stands for.
+        """
+        _, records = self._records()
+        for record in reversed(records):
+            if record["frames"] == self.frames:
+                return record["task"]
+            if record["frames"] is None:
+                # Nothing tells which frames it renders: taken for the current ones, as the
+                # older plugin did, rather than paying for a second render.
+                self.log(u"Renderbus task {0} was recorded without its frames (an older "
+                         u"plugin): recorded for {1} now".format(record["task"],
+                                                                 describe_frames(self.frames)))
+                self.save_task_id(record["task"])
+                return record["task"]
+        if records:
+            newest = records[-1]
+            self.log(u"the job's frames changed since Renderbus task {0} was submitted for "
+                     u"{1}: this task renders {2} now, as a new cloud task (task {0} is "
+                     u"left as it is)".format(newest["task"], describe_frames(newest["frames"]),
+                                              describe_frames(self.frames)))
+        return None
 
     def save_task_id(self, task_id, attempts=5):
-        """Remember (or forget, with None) the cloud task in the job's extra info.
+        """Remember (or forget, with None) the cloud task of the current frames.
 
-        Concurrent tasks of the job save the same job document: the value is read back and
-        saved again until it is there.
+        The cloud tasks of other frames stay recorded: going back to those frames
+        re-attaches to them. Concurrent tasks of the job save the same job document: the
+        value is read back and saved again until it is there.
         """
-        wanted = str(task_id) if task_id else ""
+        wanted = None
         for _ in range(attempts):
-            job = RepositoryUtils.GetJob(self.job_id, True)
+            job, records = self._records()
+            records = [item for item in records
+                       if item["frames"] is not None and item["frames"] != self.frames]
             if task_id:
+                records.append({"frames": self.frames, "task": str(task_id)})
+            wanted = write_records(records) if records else ""
+            if records:
                 job.SetJobExtraInfoKeyValue(self.key, wanted)
             else:
                 job.DeleteJobExtraInfoKey(self.key)
