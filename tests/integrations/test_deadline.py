@@ -490,3 +490,118 @@ def test_a_bare_cloud_task_id_of_an_older_plugin_is_reattached_and_recorded_with
         "re-attaching to Renderbus task {0} (Done)".format(task_id)]
     assert repo.cloud_tasks(job_id) == [("", task_id)]
     assert len(farm_tasks(farm, "dl-older")) == 1
+
+
+def frame_restarts(farm, task_id):
+    """``{frame number: times restarted}`` of a cloud task (the farm's recommit counters)."""
+    from rayvision_api import RayvisionAPI
+
+    api = RayvisionAPI(**farm.api_kwargs())
+    items = api.query.task_frames(int(task_id), page_num=1, page_size=100)["items"]
+    return dict((item["id"], item["recommitFlag"]) for item in items)
+
+
+def _failed_frames_job(repo, farm, project):
+    """A job whose first run ends with 2 of 8 frames failed; returns job and cloud task."""
+    farm.faults.set(failing_frames=[2])
+    job_id = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                 OutputDirectory="P:\\shot010\\renders")
+    recorded, _ = repo.run_task(job_id)
+    task_id = repo.cloud_task(job_id)
+    assert calls_named(recorded, "FailRender") == [
+        "Renderbus task {0} ended Done(with failed frame): 2 of 8 frames failed".format(
+            task_id)]
+    return job_id, task_id
+
+
+def test_requeue_after_failed_frames_restarts_them_once_and_follows(
+        rayvision_sandbox, worker_env, maya_project, tmp_path):
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-refail")
+    job_id, task_id = _failed_frames_job(repo, farm, "dl-refail")
+    farm.faults.clear()  # the farm's problem with frame 2 is fixed
+
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+    assert calls_named(recorded, "LogInfo")[:3] == [
+        "re-attaching to Renderbus task {0} (Done(with failed frame))".format(task_id),
+        "Renderbus task {0}: restarting its 2 failed frames".format(task_id),
+        "Renderbus task {0}: failed frames restarted".format(task_id)]
+    assert task_status(farm, task_id) == 25
+    assert sorted(frame_restarts(farm, task_id).values()) == [0] * 6 + [1] * 2
+    assert [item["id"] for item in farm_tasks(farm, "dl-refail")] == [int(task_id)]
+    renders = maya_project / "renders" / "{0}_muti_layer_test".format(task_id)
+    assert files_below(renders) == MAYA_FRAMES  # the re-rendered frames came down too
+    (record,) = json.loads(repo.job(job_id)["extra_info"]["RenderbusCloudTask0"])
+    assert record == {"frames": "", "task": task_id, "restarts": 1}
+
+
+def test_failed_frames_are_restarted_at_most_as_configured(rayvision_sandbox, worker_env,
+                                                           maya_project, tmp_path):
+    # Deadline retries a failed task by itself: frames failing every time must not be paid
+    # for again on every retry.
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-cap")
+    job_id, task_id = _failed_frames_job(repo, farm, "dl-cap")
+    failed_line = "Renderbus task {0} ended Done(with failed frame): 2 of 8 frames " \
+                  "failed".format(task_id)
+    recorded, _ = repo.run_task(job_id)  # restarted once, and frame 2 fails again
+    assert "Renderbus task {0}: restarting its 2 failed frames".format(task_id) in \
+        calls_named(recorded, "LogInfo")
+    assert calls_named(recorded, "FailRender") == [failed_line]
+    recorded, _ = repo.run_task(job_id)
+    assert calls_named(recorded, "LogInfo")[1] == (
+        "Renderbus task {0}: its failed frames were restarted as often as allowed already: "
+        "following the task as it ended".format(task_id))
+    assert calls_named(recorded, "FailRender") == [failed_line]
+    assert sorted(frame_restarts(farm, task_id).values()) == [0] * 6 + [1] * 2
+
+    never = Repository(tmp_path, worker_env, farm, "dl-cap", RestartFailedFrames="0")
+    job_id, task_id = _failed_frames_job(never, farm, "dl-cap")
+    recorded, _ = never.run_task(job_id)
+    assert "restarted as often as allowed" in calls_named(recorded, "LogInfo")[1]
+    assert sorted(frame_restarts(farm, task_id).values()) == [0] * 8
+
+
+def test_restart_of_failed_frames_whose_answer_is_lost_happens_once(
+        rayvision_sandbox, worker_env, maya_project, tmp_path):
+    from rayvision_api import constants
+
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-lost")
+    job_id, task_id = _failed_frames_job(repo, farm, "dl-lost")
+    # The farm restarts the frames, then the connection drops before the answer.
+    farm.faults.set(drop_answer={constants.RESTART_FAILED_FRAMES: 1})
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+    assert farm.faults.counters["dropped_answers"] == 1
+    assert sorted(frame_restarts(farm, task_id).values()) == [0] * 6 + [1] * 2
+    assert task_status(farm, task_id) == 25
+
+
+def test_a_worker_that_cannot_run_the_restart_fails_before_counting_it(
+        rayvision_sandbox, worker_env, maya_project, tmp_path):
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-nopython")
+    job_id, task_id = _failed_frames_job(repo, farm, "dl-nopython")
+    farm.faults.clear()
+    wrapper = tmp_path / "rayvision-wrapper"  # a studio's shell wrapper around the command
+    wrapper.write_text("#!/bin/sh\nexec {0} \"$@\"\n".format(rayvision_executable()))
+    wrapper.chmod(0o755)
+    os.environ["DEADLINE_STANDIN_REPOSITORY"] = repo.path
+    try:
+        with deadline_repository.change() as data:
+            data["config"]["Renderbus"]["RayvisionExecutable"] = str(wrapper)
+    finally:
+        del os.environ["DEADLINE_STANDIN_REPOSITORY"]
+    recorded, _ = repo.run_task(job_id)
+    (message,) = calls_named(recorded, "FailRender")
+    assert message.startswith("cannot tell which Python runs {0}: set RAYVISION_PYTHON".format(
+        wrapper)), message
+    assert repo.cloud_tasks(job_id) == [("", task_id)]  # no restart counted
+    assert "restarts" not in repo.job(job_id)["extra_info"]["RenderbusCloudTask0"]
+
+    repo.env = dict(repo.env, RAYVISION_PYTHON=sys.executable)
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+    assert task_status(farm, task_id) == 25

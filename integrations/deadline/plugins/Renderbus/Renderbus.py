@@ -11,9 +11,10 @@ Deadline API used (Deadline 10 scripting reference): ``DeadlinePlugin`` (callbac
 ``InitializeProcessCallback`` / ``RenderTasksCallback``, ``PluginType.Advanced``,
 ``GetPluginInfoEntryWithDefault``, ``GetBooleanPluginInfoEntryWithDefault``,
 ``GetConfigEntryWithDefault``, ``GetBooleanConfigEntryWithDefault``,
-``GetFloatConfigEntryWithDefault``, ``GetJob``, ``GetStartFrame``, ``GetEndFrame``,
-``GetCurrentTaskId``, ``GetPluginDirectory``, ``SetProgress``, ``SetStatusMessage``,
-``LogInfo``, ``LogWarning``, ``IsCanceled``, ``FailRender``), ``RepositoryUtils``
+``GetFloatConfigEntryWithDefault``, ``GetIntegerConfigEntryWithDefault``, ``GetJob``,
+``GetStartFrame``, ``GetEndFrame``, ``GetCurrentTaskId``, ``GetPluginDirectory``,
+``SetProgress``, ``SetStatusMessage``, ``LogInfo``, ``LogWarning``, ``IsCanceled``,
+``FailRender``), ``RepositoryUtils``
 (``CheckPathMapping``, ``GetJob``, ``SaveJob``) and ``Job`` (``JobId``, ``JobFramesList``,
 ``GetJobExtraInfoKeyValueWithDefault``, ``SetJobExtraInfoKeyValue``,
 ``DeleteJobExtraInfoKey``, ``GetJobEnvironmentKeys``, ``GetJobPluginInfoKeys``).
@@ -34,7 +35,7 @@ JOB_MODULE = "rayvision_job"
 #: Job extra info key holding the cloud tasks of one Deadline task: a json list of
 #: ``{"frames": FRAMES, "task": ID}``, one per frame range the task was rendered for
 #: (``frames`` is the ``--frames`` text, empty for the scene's own ranges), in the order
-#: they were submitted.
+#: they were submitted; ``"restarts": N`` counts the restarts of its failed frames.
 EXTRA_INFO_KEY = "RenderbusCloudTask{0}"
 
 #: Names that must never come with a job: credentials live in a profile or the Worker's
@@ -226,23 +227,26 @@ def read_records(value, key):
     if not value:
         return []
     if value.isdigit():
-        return [{"frames": None, "task": value}]
+        return [{"frames": None, "task": value, "restarts": 0}]
     try:
         records = json.loads(value)
     except ValueError:
         records = None
     if not isinstance(records, list) or not all(
             isinstance(item, dict) and str(item.get("task", "")).isdigit()
-            and isinstance(item.get("frames"), (type(u""), str)) for item in records):
+            and isinstance(item.get("frames"), (type(u""), str))
+            and isinstance(item.get("restarts", 0), int) for item in records):
         raise ValueError("the job's extra info {0}={1} is not a list of cloud tasks; delete "
                          "the key to submit anew".format(key, value))
-    return [{"frames": item["frames"], "task": str(item["task"])} for item in records]
+    return [{"frames": item["frames"], "task": str(item["task"]),
+             "restarts": item.get("restarts", 0)} for item in records]
 
 
 def write_records(records):
     """The extra-info value of ``records`` (see :data:`EXTRA_INFO_KEY`)."""
-    return json.dumps([{"frames": item["frames"], "task": item["task"]} for item in records],
-                      sort_keys=True)
+    return json.dumps([dict({"frames": item["frames"], "task": item["task"]},
+                            **({"restarts": item["restarts"]} if item.get("restarts") else {}))
+                       for item in records], sort_keys=True)
 
 
 def describe_frames(frames):
@@ -316,20 +320,70 @@ class _DeadlineHost(object):
                                               describe_frames(self.frames)))
         return None
 
-    def save_task_id(self, task_id, attempts=5):
+    def save_task_id(self, task_id):
         """Remember (or forget, with None) the cloud task of the current frames.
 
         The cloud tasks of other frames stay recorded: going back to those frames
-        re-attaches to them. Concurrent tasks of the job save the same job document: the
-        value is read back and saved again until it is there.
+        re-attaches to them.
         """
-        wanted = None
+        def change(records):
+            current = [item for item in records if item["frames"] == self.frames]
+            kept = [item for item in records
+                    if item["frames"] is not None and item["frames"] != self.frames]
+            if task_id:
+                restarts = sum(item["restarts"] for item in current
+                               if item["task"] == str(task_id))
+                kept.append({"frames": self.frames, "task": str(task_id),
+                             "restarts": restarts})
+            return kept
+
+        if not self._change(change):
+            self.plugin.LogWarning("could not save the cloud task {0} of {1} in the job's "
+                                   "extra info ({2})".format(task_id,
+                                                             describe_frames(self.frames),
+                                                             self.key))
+
+    def claim_failed_frames_restart(self, task_id):
+        """Count one more restart of the failed frames of ``task_id``, if allowed.
+
+        ``RestartFailedFrames`` (plugin configuration) restarts are allowed per cloud task.
+        The count is saved before the restart is sent: Deadline retries a failed task by
+        itself, and a lost answer or a Worker that died must not lead to more restarts
+        (each one renders and bills the frames again).
+
+        Returns:
+            bool: True when the restart may be sent (and is counted).
+
+        Raises:
+            JobError: The count could not be saved (nothing is sent).
+        """
+        allowed = self.plugin.GetIntegerConfigEntryWithDefault("RestartFailedFrames", 1)
+        granted = []
+
+        def change(records):
+            del granted[:]
+            for item in records:
+                if item["task"] == str(task_id) and item["frames"] == self.frames and \
+                        item["restarts"] < allowed:
+                    item["restarts"] += 1
+                    granted.append(item["restarts"])
+            return records
+
+        if not self._change(change):
+            raise self.plugin._job_module.JobError(
+                "could not count the restart of the failed frames of Renderbus task {0} in "
+                "the job's extra info ({1}): not restarted".format(task_id, self.key))
+        return bool(granted)
+
+    def _change(self, change, attempts=5):
+        """Apply ``change(records)`` to this task's key and save it; True once saved.
+
+        Concurrent tasks of the job save the same job document: the value is read back and
+        the change made again until it is there.
+        """
         for _ in range(attempts):
             job, records = self._records()
-            records = [item for item in records
-                       if item["frames"] is not None and item["frames"] != self.frames]
-            if task_id:
-                records.append({"frames": self.frames, "task": str(task_id)})
+            records = change(records)
             wanted = write_records(records) if records else ""
             if records:
                 job.SetJobExtraInfoKeyValue(self.key, wanted)
@@ -338,6 +392,5 @@ class _DeadlineHost(object):
             RepositoryUtils.SaveJob(job)
             saved = RepositoryUtils.GetJob(self.job_id, True)
             if saved.GetJobExtraInfoKeyValueWithDefault(self.key, "") == wanted:
-                return
-        self.plugin.LogWarning("could not save {0}={1} in the job's extra info".format(
-            self.key, wanted))
+                return True
+        return False
