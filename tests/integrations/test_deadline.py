@@ -91,6 +91,27 @@ class Repository(object):
         with open(self.path) as handle:
             return json.load(handle)["jobs"][str(job_id)]
 
+    def cloud_tasks(self, job_id, task_id=0):
+        """``[(frames, cloud task id)]`` recorded in the job's extra info for one task."""
+        value = self.job(job_id)["extra_info"].get("RenderbusCloudTask{0}".format(task_id))
+        if value and value.isdigit():
+            return [(None, value)]  # a bare id, as older plugins wrote
+        return [(item["frames"], item["task"]) for item in json.loads(value or "[]")]
+
+    def cloud_task(self, job_id, task_id=0):
+        """The newest cloud task id recorded for one task, or None."""
+        records = self.cloud_tasks(job_id, task_id)
+        return records[-1][1] if records else None
+
+    def change_job(self, job_id, **job_info):
+        """Modify Job Properties in Monitor (e.g. ``Frames``, ``ChunkSize``)."""
+        os.environ["DEADLINE_STANDIN_REPOSITORY"] = self.path
+        try:
+            with deadline_repository.change() as data:
+                data["jobs"][str(job_id)]["job_info"].update(job_info)
+        finally:
+            del os.environ["DEADLINE_STANDIN_REPOSITORY"]
+
 
 def calls_named(recorded, name):
     return [value for call, value in recorded["calls"] if call == name]
@@ -128,7 +149,8 @@ def test_example_job_renders_with_path_mapping(rayvision_sandbox, worker_env, ma
     assert task_folder == ["{0}_shot010_lighting".format(task["id"])]
     assert len(files_below(renders / task_folder[0])) == len(MAYA_FRAMES)
     # The cloud task is remembered in the job's extra info, and nothing secret is anywhere.
-    assert repo.job(job_id)["extra_info"] == {"RenderbusCloudTask0": str(task["id"])}
+    assert list(repo.job(job_id)["extra_info"]) == ["RenderbusCloudTask0"]
+    assert repo.cloud_tasks(job_id) == [("", str(task["id"]))]
     assert farm.access_key not in json.dumps(recorded) + output
     assert farm.access_key not in open(repo.path).read()
 
@@ -164,7 +186,10 @@ def test_monitor_submission_splits_frames_into_concurrent_cloud_tasks(
     assert sorted(item["totalFrames"] for item in cloud) == [4, 4]  # 2 frames x 2 layers
     extra = repo.job(job_id)["extra_info"]
     assert sorted(extra) == ["RenderbusCloudTask0", "RenderbusCloudTask1"]
-    assert sorted(extra.values()) == sorted(str(item["id"]) for item in cloud)
+    assert repo.cloud_tasks(job_id, 0) == [("1-2[1]", repo.cloud_task(job_id, 0))]
+    assert repo.cloud_tasks(job_id, 1) == [("3-4[1]", repo.cloud_task(job_id, 1))]
+    assert sorted([repo.cloud_task(job_id, 0), repo.cloud_task(job_id, 1)]) == \
+        sorted(str(item["id"]) for item in cloud)
 
 
 def _cancel_while_rendering(repo, farm, job_id, tmp_path, project):
@@ -172,7 +197,7 @@ def _cancel_while_rendering(repo, farm, job_id, tmp_path, project):
     recorded calls, the cloud task id and the seconds the Worker took to stop."""
     cancel = tmp_path / "cancel-{0}".format(time.time())
     process = repo.start_task(job_id, 0, cancel)
-    task_id = wait_until(lambda: repo.job(job_id)["extra_info"].get("RenderbusCloudTask0"),
+    task_id = wait_until(lambda: repo.cloud_task(job_id),
                          what="the cloud task id in the job's extra info")
     wait_until(lambda: task_status(farm, task_id) == 5, what="the cloud task rendering")
     cancel.write_text("cancel")
@@ -233,7 +258,7 @@ def test_worker_killed_during_the_upload_then_requeue_submits_the_same_cloud_tas
                                  OutputDirectory="P:\\shot010\\renders")
     slow_farm.faults.set(latency=0.6)  # an upload long enough to die in
     process = repo.start_task(job_id, 0)
-    task_id = wait_until(lambda: repo.job(job_id)["extra_info"].get("RenderbusCloudTask0"),
+    task_id = wait_until(lambda: repo.cloud_task(job_id),
                          what="the cloud task id in the job's extra info")
     for pid in processes_with_marker(worker_env["RENDERBUS_TEST_MARKER"]):
         os.kill(pid, signal.SIGKILL)  # the Worker machine loses power
@@ -340,3 +365,243 @@ def test_job_split_into_tasks_without_use_job_frames_renders_nothing(rayvision_s
         (message,) = calls_named(recorded, "FailRender")
         assert message.startswith("UseJobFrames is off, so every task of this job"), message
     assert farm_tasks(farm, "dl-split") == []
+
+
+LONG_LIVED_WORKER = """import os, shutil, sys
+sys.path.insert(0, sys.argv[1])
+import run_deadline_task
+
+plugin_dir, jobs, results, updated = sys.argv[2], sys.argv[3:6], sys.argv[6:9], sys.argv[9]
+modules = []
+for number, (job_id, result) in enumerate(zip(jobs, results)):
+    if number == 1:  # the studio updates the plugin folder while the Worker runs
+        shutil.copyfile(updated, os.path.join(plugin_dir, "rayvision_job.py"))
+    run_deadline_task.main(plugin_dir, job_id, "0", result)
+    modules.append(id(sys.modules["rayvision_job"]))
+print(" ".join(str(module) for module in modules))
+"""
+
+
+def test_long_lived_worker_loads_the_updated_runner_of_the_plugin_folder(
+        rayvision_sandbox, worker_env, maya_project, tmp_path):
+    farm = rayvision_sandbox
+    plugin_dir = tmp_path / "custom" / "plugins" / "Renderbus"
+    shutil.copytree(PLUGIN_DIR, str(plugin_dir))
+    updated = tmp_path / "rayvision_job_v2.py"
+    source = (plugin_dir / "rayvision_job.py").read_text(encoding="utf-8")
+    marked = source.replace('"Renderbus task {0} submitted"', '"Renderbus task {0} submitted '
+                                                                 '(updated runner)"')
+    assert marked != source
+    updated.write_text(marked, encoding="utf-8")
+    repo = Repository(tmp_path, worker_env, farm, "dl-update")
+    jobs = [repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                OutputDirectory="P:\\shot010\\renders{0}".format(number))
+            for number in range(3)]
+    results = [str(tmp_path / "result-{0}.json".format(number)) for number in range(3)]
+    (tmp_path / "worker.py").write_text(LONG_LIVED_WORKER)
+    done = run([sys.executable, str(tmp_path / "worker.py"), STANDINS, str(plugin_dir)] + jobs
+               + results + [str(updated)], repo.env, tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    logs = []
+    for result in results:
+        with open(result) as handle:
+            recorded = json.load(handle)
+        assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+        logs.append(calls_named(recorded, "LogInfo"))
+    assert not any(line.endswith("(updated runner)") for line in logs[0])
+    assert "loaded rayvision_job again: {0} changed since this Worker loaded it".format(
+        plugin_dir / "rayvision_job.py") in logs[1]
+    assert any(line.endswith("submitted (updated runner)") for line in logs[1])
+    assert any(line.endswith("submitted (updated runner)") for line in logs[2])
+    assert not any(line.startswith("loaded rayvision_job again") for line in logs[2])
+    first, second, third = done.stdout.split()
+    assert first != second and second == third  # unchanged: the loaded module is kept
+
+
+def test_changed_frames_submit_anew_and_an_unchanged_requeue_reattaches(
+        rayvision_sandbox, worker_env, maya_project, tmp_path):
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-changed")
+    job_info = deadline_repository.read_key_values(
+        os.path.join(EXAMPLES, "renderbus_job_info.job"))
+    job_info.update(Frames="1-4", ChunkSize="2")
+    plugin_info = deadline_repository.read_key_values(
+        os.path.join(EXAMPLES, "renderbus_plugin_info.job"))
+    plugin_info.update(ProjectName="dl-changed", UseJobFrames="True",
+                       SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                       OutputDirectory="P:\\shot010\\renders")
+    os.environ["DEADLINE_STANDIN_REPOSITORY"] = repo.path
+    try:
+        job_id = deadline_repository.add_job(job_info, plugin_info)
+    finally:
+        del os.environ["DEADLINE_STANDIN_REPOSITORY"]
+
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+    first = repo.cloud_task(job_id)
+
+    # Monitor: chunk size 4. Task 0 now stands for frames 1-4: a cloud task of its own.
+    repo.change_job(job_id, ChunkSize="4")
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+    second = repo.cloud_task(job_id)
+    assert second != first
+    assert calls_named(recorded, "LogInfo")[0] == (
+        "the job's frames changed since Renderbus task {0} was submitted for frames 1-2[1]: "
+        "this task renders frames 1-4[1] now, as a new cloud task (task {0} is left as it "
+        "is)".format(first))
+    frames = dict((str(item["id"]), item["totalFrames"]) for item in farm_tasks(farm,
+                                                                                "dl-changed"))
+    assert frames == {first: 4, second: 8}  # 2 layers
+
+    # Requeued unchanged: the cloud task of these frames is re-attached to, never resubmitted.
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False
+    assert calls_named(recorded, "LogInfo")[0] == \
+        "re-attaching to Renderbus task {0} (Done)".format(second)
+    # Back to chunks of 2: frames 1-2 already have their cloud task.
+    repo.change_job(job_id, ChunkSize="2")
+    recorded, _ = repo.run_task(job_id)
+    assert calls_named(recorded, "LogInfo")[0] == \
+        "re-attaching to Renderbus task {0} (Done)".format(first)
+    assert len(farm_tasks(farm, "dl-changed")) == 2
+    assert repo.cloud_tasks(job_id) == [("1-2[1]", first), ("1-4[1]", second)]
+
+
+def test_a_bare_cloud_task_id_of_an_older_plugin_is_reattached_and_recorded_with_frames(
+        rayvision_sandbox, worker_env, maya_project, tmp_path):
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-older")
+    job_id = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                 OutputDirectory="P:\\shot010\\renders")
+    recorded, _ = repo.run_task(job_id)
+    task_id = repo.cloud_task(job_id)
+    os.environ["DEADLINE_STANDIN_REPOSITORY"] = repo.path
+    try:
+        with deadline_repository.change() as data:
+            data["jobs"][str(job_id)]["extra_info"]["RenderbusCloudTask0"] = task_id
+    finally:
+        del os.environ["DEADLINE_STANDIN_REPOSITORY"]
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False
+    assert calls_named(recorded, "LogInfo")[:2] == [
+        "Renderbus task {0} was recorded without its frames (an older plugin): recorded for "
+        "the scene's own frames now".format(task_id),
+        "re-attaching to Renderbus task {0} (Done)".format(task_id)]
+    assert repo.cloud_tasks(job_id) == [("", task_id)]
+    assert len(farm_tasks(farm, "dl-older")) == 1
+
+
+def frame_restarts(farm, task_id):
+    """``{frame number: times restarted}`` of a cloud task (the farm's recommit counters)."""
+    from rayvision_api import RayvisionAPI
+
+    api = RayvisionAPI(**farm.api_kwargs())
+    items = api.query.task_frames(int(task_id), page_num=1, page_size=100)["items"]
+    return dict((item["id"], item["recommitFlag"]) for item in items)
+
+
+def _failed_frames_job(repo, farm, project):
+    """A job whose first run ends with 2 of 8 frames failed; returns job and cloud task."""
+    farm.faults.set(failing_frames=[2])
+    job_id = repo.submit_example(SceneFile="P:\\shot010\\scenes\\muti_layer_test.ma",
+                                 OutputDirectory="P:\\shot010\\renders")
+    recorded, _ = repo.run_task(job_id)
+    task_id = repo.cloud_task(job_id)
+    assert calls_named(recorded, "FailRender") == [
+        "Renderbus task {0} ended Done(with failed frame): 2 of 8 frames failed".format(
+            task_id)]
+    return job_id, task_id
+
+
+def test_requeue_after_failed_frames_restarts_them_once_and_follows(
+        rayvision_sandbox, worker_env, maya_project, tmp_path):
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-refail")
+    job_id, task_id = _failed_frames_job(repo, farm, "dl-refail")
+    farm.faults.clear()  # the farm's problem with frame 2 is fixed
+
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+    assert calls_named(recorded, "LogInfo")[:3] == [
+        "re-attaching to Renderbus task {0} (Done(with failed frame))".format(task_id),
+        "Renderbus task {0}: restarting its 2 failed frames".format(task_id),
+        "Renderbus task {0}: failed frames restarted".format(task_id)]
+    assert task_status(farm, task_id) == 25
+    assert sorted(frame_restarts(farm, task_id).values()) == [0] * 6 + [1] * 2
+    assert [item["id"] for item in farm_tasks(farm, "dl-refail")] == [int(task_id)]
+    renders = maya_project / "renders" / "{0}_muti_layer_test".format(task_id)
+    assert files_below(renders) == MAYA_FRAMES  # the re-rendered frames came down too
+    (record,) = json.loads(repo.job(job_id)["extra_info"]["RenderbusCloudTask0"])
+    assert record == {"frames": "", "task": task_id, "restarts": 1}
+
+
+def test_failed_frames_are_restarted_at_most_as_configured(rayvision_sandbox, worker_env,
+                                                           maya_project, tmp_path):
+    # Deadline retries a failed task by itself: frames failing every time must not be paid
+    # for again on every retry.
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-cap")
+    job_id, task_id = _failed_frames_job(repo, farm, "dl-cap")
+    failed_line = "Renderbus task {0} ended Done(with failed frame): 2 of 8 frames " \
+                  "failed".format(task_id)
+    recorded, _ = repo.run_task(job_id)  # restarted once, and frame 2 fails again
+    assert "Renderbus task {0}: restarting its 2 failed frames".format(task_id) in \
+        calls_named(recorded, "LogInfo")
+    assert calls_named(recorded, "FailRender") == [failed_line]
+    recorded, _ = repo.run_task(job_id)
+    assert calls_named(recorded, "LogInfo")[1] == (
+        "Renderbus task {0}: its failed frames were restarted as often as allowed already: "
+        "following the task as it ended".format(task_id))
+    assert calls_named(recorded, "FailRender") == [failed_line]
+    assert sorted(frame_restarts(farm, task_id).values()) == [0] * 6 + [1] * 2
+
+    never = Repository(tmp_path, worker_env, farm, "dl-cap", RestartFailedFrames="0")
+    job_id, task_id = _failed_frames_job(never, farm, "dl-cap")
+    recorded, _ = never.run_task(job_id)
+    assert "restarted as often as allowed" in calls_named(recorded, "LogInfo")[1]
+    assert sorted(frame_restarts(farm, task_id).values()) == [0] * 8
+
+
+def test_restart_of_failed_frames_whose_answer_is_lost_happens_once(
+        rayvision_sandbox, worker_env, maya_project, tmp_path):
+    from rayvision_api import constants
+
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-lost")
+    job_id, task_id = _failed_frames_job(repo, farm, "dl-lost")
+    # The farm restarts the frames, then the connection drops before the answer.
+    farm.faults.set(drop_answer={constants.RESTART_FAILED_FRAMES: 1})
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+    assert farm.faults.counters["dropped_answers"] == 1
+    assert sorted(frame_restarts(farm, task_id).values()) == [0] * 6 + [1] * 2
+    assert task_status(farm, task_id) == 25
+
+
+def test_a_worker_that_cannot_run_the_restart_fails_before_counting_it(
+        rayvision_sandbox, worker_env, maya_project, tmp_path):
+    farm = rayvision_sandbox
+    repo = Repository(tmp_path, worker_env, farm, "dl-nopython")
+    job_id, task_id = _failed_frames_job(repo, farm, "dl-nopython")
+    farm.faults.clear()
+    wrapper = tmp_path / "rayvision-wrapper"  # a studio's shell wrapper around the command
+    wrapper.write_text("#!/bin/sh\nexec {0} \"$@\"\n".format(rayvision_executable()))
+    wrapper.chmod(0o755)
+    os.environ["DEADLINE_STANDIN_REPOSITORY"] = repo.path
+    try:
+        with deadline_repository.change() as data:
+            data["config"]["Renderbus"]["RayvisionExecutable"] = str(wrapper)
+    finally:
+        del os.environ["DEADLINE_STANDIN_REPOSITORY"]
+    recorded, _ = repo.run_task(job_id)
+    (message,) = calls_named(recorded, "FailRender")
+    assert message.startswith("cannot tell which Python runs {0}: set RAYVISION_PYTHON".format(
+        wrapper)), message
+    assert repo.cloud_tasks(job_id) == [("", task_id)]  # no restart counted
+    assert "restarts" not in repo.job(job_id)["extra_info"]["RenderbusCloudTask0"]
+
+    repo.env = dict(repo.env, RAYVISION_PYTHON=sys.executable)
+    recorded, _ = repo.run_task(job_id)
+    assert recorded["failed"] is False, calls_named(recorded, "FailRender")
+    assert task_status(farm, task_id) == 25

@@ -183,3 +183,159 @@ def test_cloud_render_of_unicode_paths_ends_with_its_message(interpreter, rayvis
     result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
     assert re.match(r"Renderbus task \d+ done: 8 frames in ", result["message"])
     assert result["message"].endswith(output)
+
+
+def test_command_leads_its_own_session_without_preexec_fn(fake_rayvision, monkeypatch):
+    # preexec_fn runs Python between fork and exec: unsafe in a host with other threads.
+    import subprocess
+
+    started = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(command, **options):
+        started.append((real_popen(command, **options), options))
+        return started[-1][0]
+
+    monkeypatch.setattr(subprocess, "Popen", recording_popen)
+    sessions = []
+
+    def note(event):
+        if event["event"] == "phase":
+            process = started[0][0]
+            sessions.append(os.getsid(process.pid) == process.pid)
+            raise RuntimeError("seen")
+
+    with pytest.raises(RuntimeError, match="seen"):
+        rayvision_job.RayvisionProcess(fake_rayvision).run(["tree"], note)
+    (_, options), = started
+    assert "preexec_fn" not in options and options["start_new_session"] is True
+    assert sessions == [True]
+
+
+def test_windows_start_shows_no_console_window():
+    assert rayvision_job.popen_options(windows=True) == {
+        "creationflags": 0x08000000 | 0x00000200}  # CREATE_NO_WINDOW, own process group
+    assert rayvision_job.popen_options(windows=False, python2=True) == {
+        "preexec_fn": os.setsid}
+
+
+PY27_START = u"""# -*- coding: utf-8 -*-
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+import rayvision_job
+
+process = rayvision_job.RayvisionProcess(sys.argv[2])._start(["tree"])
+own_session = os.getsid(process.pid) == process.pid
+rayvision_job.kill_tree(process)
+try:
+    rayvision_job.native_argument(u"C:\\\\\\u955c\\u5934\\\\a.ma", "cp1252")
+    refused = None
+except rayvision_job.JobError as error:
+    refused = rayvision_job.message_of(error)
+accented = rayvision_job.native_argument(u"/p/\\u00e9t\\u00e9.ma", "utf-8")
+print(json.dumps({"own_session": own_session, "refused": refused,
+                  "accented": accented.decode("utf-8")}))
+"""
+
+
+def test_python27_starts_a_session_and_names_a_path_outside_the_code_page(fake_rayvision,
+                                                                          tmp_path):
+    from helpers.interpreters import require_python27
+
+    (tmp_path / "start.py").write_text(PY27_START, encoding="utf-8")
+    done = run([require_python27(), str(tmp_path / "start.py"),
+                os.path.join(INTEGRATIONS, "common"), fake_rayvision], dict(os.environ),
+               tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result["own_session"] is True
+    assert result["refused"].startswith(u"C:\\\u955c\u5934\\a.ma cannot be passed to the "
+                                        u"rayvision command by Python 2")
+    assert "(cp1252)" in result["refused"]
+    assert result["accented"] == u"/p/\u00e9t\u00e9.ma"
+
+
+RESTART_FAILED = u"""import json, sys
+sys.path.insert(0, sys.argv[1])
+import rayvision_job
+
+process = rayvision_job.RayvisionProcess(sys.argv[2])
+try:
+    rayvision_job.restart_failed_frames(process, sys.argv[3])
+    print(json.dumps({"error": None}))
+except rayvision_job.JobError as error:
+    print(json.dumps({"error": type(error).__name__,
+                      "message": rayvision_job.message_of(error)}))
+"""
+
+
+@pytest.mark.parametrize("interpreter", interpreters(), ids=["py3", "py27"])
+def test_restart_of_failed_frames_with_a_lost_answer_is_once_or_outcome_unknown(
+        interpreter, rayvision_sandbox, worker_env, maya_project, tmp_path):
+    from rayvision_api import RayvisionAPI, constants
+
+    farm = rayvision_sandbox
+    env = farm_env(worker_env, farm)
+    process = rayvision_job.RayvisionProcess(rayvision_executable(), env=env)
+    farm.faults.set(failing_frames=[2])
+    submitted = process.run(["submit", str(maya_project / "scenes" / "muti_layer_test.ma"),
+                             "--project", "job-restart"])
+    task_id = submitted.result["task_id"]
+    assert process.run(["wait", task_id, "--interval", "0.2"]).exit_code == 5
+
+    def restarts():
+        api = RayvisionAPI(**farm.api_kwargs())
+        items = api.query.task_frames(int(task_id), page_num=1, page_size=100)["items"]
+        return sorted(item["recommitFlag"] for item in items)
+
+    (tmp_path / "restart.py").write_text(RESTART_FAILED, encoding="utf-8")
+    command = [resolve(interpreter), str(tmp_path / "restart.py"),
+               os.path.join(INTEGRATIONS, "common"), rayvision_executable()]
+
+    # Performed, its answer lost, and the farm cannot be asked: never sent again, and said.
+    farm.faults.set(failing_frames=[2], drop_answer=[constants.RESTART_FAILED_FRAMES,
+                                                     constants.QUERY_TASK_INFO])
+    done = run(command + [task_id], env, tmp_path)
+    farm.faults.clear()
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result["error"] == "OutcomeUnknown", result
+    assert result["message"].startswith(
+        "restart of the failed frames of task {0}: the answer was lost and the farm cannot "
+        "tell whether it happened".format(task_id))
+    assert result["message"].endswith("; look at the task on the farm before asking again")
+    assert restarts() == [0] * 6 + [1] * 2
+
+    # Refused by the farm: nothing happened, a plain error.
+    done = run(command + ["999999"], env, tmp_path)
+    result = json.loads(done.stdout)
+    assert result["error"] == "JobError" and "999999" in result["message"], result
+    assert restarts() == [0] * 6 + [1] * 2
+
+
+def test_the_python_of_the_rayvision_command_is_found_from_its_script(tmp_path, monkeypatch):
+    monkeypatch.delenv("RAYVISION_PYTHON", raising=False)
+    python = tmp_path / "venv with space" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text("")
+    plain = tmp_path / "venv" / "bin" / "python"
+    plain.parent.mkdir(parents=True)
+    plain.write_text("")
+    scripts = {
+        "plain": "#!{0}\nimport sys\n".format(plain),
+        "sh": "#!/bin/sh\n'''exec' \"{0}\" \"$0\" \"$@\"\n' '''\nimport sys\n".format(python),
+        "env": "#!/usr/bin/env python-for-test\nimport sys\n",
+        "shell": "#!/bin/sh\nexec something \"$@\"\n",
+    }
+    for name, text in scripts.items():
+        (tmp_path / name).write_text(text)
+    monkeypatch.setenv("PATH", str(python.parent) + os.pathsep + os.environ["PATH"])
+    (python.parent / "python-for-test").write_text("")
+    assert rayvision_job.sdk_python(str(tmp_path / "plain")) == str(plain)
+    assert rayvision_job.sdk_python(str(tmp_path / "sh")) == str(python)
+    assert rayvision_job.sdk_python(str(tmp_path / "env")) == str(python.parent /
+                                                                  "python-for-test")
+    with pytest.raises(rayvision_job.JobError, match="set RAYVISION_PYTHON"):
+        rayvision_job.sdk_python(str(tmp_path / "shell"))
+    monkeypatch.setenv("RAYVISION_PYTHON", "/opt/sdk/bin/python")
+    assert rayvision_job.sdk_python(str(tmp_path / "shell")) == "/opt/sdk/bin/python"

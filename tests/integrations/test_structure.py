@@ -203,3 +203,16 @@ def test_in_dcc_and_manager_code_compiles_on_python27():
            " cfile='/dev/null')\n"
     done = subprocess.run([require_python27(), "-c", code] + files, capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
+
+
+def test_maya_readme_places_missing_files_where_the_window_lists_them():
+    # The window's findings end with files_lines(): the missing files come after the rest.
+    sys.path.insert(0, os.path.join(INTEGRATIONS, "common"))
+    try:
+        import rayvision_job
+    finally:
+        sys.path.pop(0)
+    lines = rayvision_job.files_lines("scene", 3, ["/p/lost.png"])
+    assert lines[-2:] == ["Missing files (1):", "  /p/lost.png"]
+    text = " ".join(open(os.path.join(INTEGRATIONS, "maya", "README.md")).read().split())
+    assert "missing files last" in text and "missing files first" not in text

@@ -15,7 +15,9 @@ Two layers:
 * :class:`CloudRender` is one render-manager task: submit the scene (or re-attach to the
   cloud task remembered by the host), follow it while downloading the frames, and say how
   it ended. The host gives it a small object with ``progress(percent, message)``,
-  ``log(text)``, ``cancelled()``, ``load_task_id()`` and ``save_task_id(task_id)``.
+  ``log(text)``, ``cancelled()``, ``load_task_id()`` and ``save_task_id(task_id)``, and
+  optionally ``claim_failed_frames_restart(task_id)`` (True: count one more restart of the
+  failed frames of a cloud task re-attached to, and send it).
 """
 
 from __future__ import print_function
@@ -47,8 +49,66 @@ EXIT_INTERRUPTED = 130
 #: Error code of ``rayvision status`` for a task the farm does not know.
 TASK_NOT_FOUND = "1000002"
 
+#: ``creationflags`` of a command started on Windows: no console window flashes up in a GUI
+#: host, and the host's console Ctrl+C does not reach the command.
+CREATE_NO_WINDOW = 0x08000000
+CREATE_NEW_PROCESS_GROUP = 0x00000200
+
 #: Final status codes of a cloud task after which ``restart`` renders again.
 STOPPED_CODES = ("10", "20", "23")
+
+#: Final status codes of a cloud task that ended with failed frames (some, or all).
+FAILED_CODES = ("30", "45")
+
+#: ``kind`` of the error event of a farm change whose answer was lost and whose effect the
+#: farm cannot show (the SDK's RayvisionOutcomeUnknownError).
+OUTCOME_UNKNOWN = "outcome-unknown"
+
+#: Runs in the Python of the ``rayvision`` command (``python -c CODE --json [global args]
+#: restart-failed-frames TASK``): the command line has no command for the SDK's
+#: ``restart_failed_frames``, so this adds one to it, with the command's own settings
+#: (profile, environment), events and exit codes. The SDK sends the restart once and, when
+#: the answer is lost, asks the farm; it raises RayvisionOutcomeUnknownError when the farm
+#: cannot tell, reported here as an error event of kind :data:`OUTCOME_UNKNOWN`.
+RESTART_FAILED_FRAMES_CODE = """
+import sys
+
+from rayvision_api.exception import RayvisionOutcomeUnknownError
+from rayvision_cli import client, exit_codes
+from rayvision_cli import main as cli
+from rayvision_cli.commands import tasks
+
+
+def register(commands, parents, formatter):
+    command = commands.add_parser("restart-failed-frames", parents=parents,
+                                  formatter_class=formatter,
+                                  help="render the failed frames of tasks again")
+    command.add_argument("task", nargs="+", help="task ids")
+    command.set_defaults(handler=restart_failed_frames)
+
+
+def restart_failed_frames(args, output):
+    api = client.connect(args)
+    ids = tasks.task_ids(args.task)
+    try:
+        api.query.restart_failed_frames(ids)
+    except RayvisionOutcomeUnknownError as unknown:
+        output.error("restart of the failed frames of task {0}: the answer was lost and the "
+                     "farm cannot tell whether it happened ({1})".format(
+                         ", ".join(str(i) for i in ids), unknown),
+                     code=unknown.error_code, kind="%s", exit_code=exit_codes.ERROR)
+        return exit_codes.ERROR
+    output.emit("result", command="restart-failed-frames", task_ids=[str(i) for i in ids])
+    return exit_codes.OK
+
+
+class Command(object):
+    register = staticmethod(register)
+
+
+cli.COMMAND_MODULES = tuple(cli.COMMAND_MODULES) + (Command,)
+sys.exit(cli.main(sys.argv[1:]))
+""" % OUTCOME_UNKNOWN
 
 #: Share of the host's progress bar taken by each phase of a submission; following the
 #: render (frames done, then the download) takes the rest.
@@ -63,6 +123,13 @@ class JobError(Exception):
     def __init__(self, message, exit_code=None):
         super(JobError, self).__init__(message)
         self.exit_code = exit_code
+
+
+class OutcomeUnknown(JobError):
+    """A farm change lost its answer, and the farm cannot show whether it happened.
+
+    It is not sent again: check the farm before asking for it again.
+    """
 
 
 class Cancelled(Exception):
@@ -108,16 +175,36 @@ def files_lines(what, count, missing):
     return lines
 
 
-def native_argument(value):
+def native_argument(value, encoding=None):
     """``value`` as a command-line argument ``subprocess`` takes.
 
     Python 2 passes bytes to the OS: unicode (a scene path from Maya) is encoded with the
-    file system's encoding instead of ASCII, which fails on any accented name.
+    file system's encoding instead of ASCII, which fails on any accented name. On Windows
+    that encoding is the ANSI code page, and Python 2 cannot pass a path outside it at all.
+
+    Args:
+        value: The argument.
+        encoding (str): The encoding of Python 2's arguments (default: the file system's).
+
+    Raises:
+        JobError: Python 2 cannot pass this text; names the path instead of handing a
+            mangled one (``?`` for every character outside the code page) to the command.
     """
     if isinstance(value, str):
         return value
     if isinstance(value, TEXT):
-        return value.encode(sys.getfilesystemencoding() or "utf-8")
+        encoding = encoding or sys.getfilesystemencoding() or "utf-8"
+        try:
+            encoded = value.encode(encoding)
+            # Python 2's mbcs codec replaces what the code page lacks instead of raising.
+            readable = encoded.decode(encoding) == value
+        except UnicodeError:
+            readable = False
+        if not readable:
+            raise JobError(u"{0} cannot be passed to the rayvision command by Python 2: it "
+                           u"holds characters outside this machine's code page ({1}); rename "
+                           u"it, or run the host on Python 3".format(value, encoding))
+        return encoded
     return str(value)
 
 
@@ -148,6 +235,120 @@ def default_executable():
     return os.environ.get("RAYVISION_EXECUTABLE") or "rayvision"
 
 
+def _on_path(name):
+    """``name`` found on ``PATH`` (with ``PATHEXT`` on Windows), or None."""
+    extensions = [""]
+    if os.name == "nt":
+        extensions += os.environ.get("PATHEXT", ".EXE").split(os.pathsep)
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        for extension in extensions:
+            candidate = os.path.join(folder, name + extension)
+            if folder and os.path.isfile(candidate):
+                return candidate
+    return None
+
+
+def _python_beside(path):
+    """Windows: ``python.exe`` beside the command, or one folder up.
+
+    A virtual environment keeps it beside ``Scripts/rayvision.exe``, an installation one
+    folder up.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    for candidate in (os.path.join(folder, "python.exe"),
+                      os.path.join(os.path.dirname(folder), "python.exe")):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+#: pip's second line of a console script whose interpreter path is long or has spaces
+#: (the first line is ``#!/bin/sh``).
+SH_EXEC = b"'''exec' "
+
+
+def _python_of_script(path):
+    """POSIX: the interpreter a console script names on its first lines.
+
+    pip writes ``#!PYTHON``, or ``#!/bin/sh`` then :data:`SH_EXEC` ``"PYTHON" "$0" "$@"``;
+    ``#!/usr/bin/env NAME`` looks NAME up on ``PATH``.
+    """
+    try:
+        with open(path, "rb") as handle:
+            lines = handle.read(4096).splitlines()
+    except (IOError, OSError):
+        return None
+    if not lines or not lines[0].startswith(b"#!"):
+        return None
+    words = lines[0][2:].split()
+    if words == [b"/bin/sh"] and len(lines) > 1 and lines[1].startswith(SH_EXEC):
+        rest = lines[1][len(SH_EXEC):].strip()
+        words = [rest[1:rest.index(b'"', 1)]] if rest.startswith(b'"') else rest.split()[:1]
+    if len(words) > 1 and os.path.basename(words[0]) == b"env":
+        words = words[1:]
+    if not words or not _looks_like_python(os.path.basename(words[0])):
+        return None  # a shell wrapper of the studio's, say: its Python is not named here
+    found = _native_path(words[0])
+    if not os.path.dirname(found):
+        return _on_path(found)
+    return found if os.path.isfile(found) else None
+
+
+def _looks_like_python(name):
+    """``python``, ``python3.11``, ``pypy3``... (bytes)."""
+    return name.startswith(b"python") or name.startswith(b"pypy")
+
+
+def _native_path(raw):
+    """A path read from a file as bytes, as ``os`` functions take it (bytes on Python 2)."""
+    if isinstance(raw, str):
+        return raw
+    return raw.decode(sys.getfilesystemencoding() or "utf-8", "surrogateescape")
+
+
+def sdk_python(executable):
+    """The Python interpreter of the ``rayvision`` command ``executable``.
+
+    ``RAYVISION_PYTHON`` when set; else found from the command (``python.exe`` beside or
+    above it on Windows, the interpreter its first line names on POSIX).
+
+    Raises:
+        JobError: It cannot be found, saying to set ``RAYVISION_PYTHON``.
+    """
+    chosen = os.environ.get("RAYVISION_PYTHON")
+    if chosen:
+        return chosen
+    path = executable if os.path.dirname(executable) else _on_path(executable)
+    found = None
+    if path:
+        found = _python_beside(path) if os.name == "nt" else _python_of_script(path)
+    if not found:
+        raise JobError(u"cannot tell which Python runs {0}: set RAYVISION_PYTHON to the "
+                       u"Python the rayvision SDK is installed in".format(text_of(executable)))
+    return found
+
+
+def popen_options(windows=None, python2=None):
+    """Options of ``subprocess.Popen`` that start the command apart from the host.
+
+    POSIX: the command leads a session of its own, so :func:`kill_tree` kills its process
+    group as a whole. Python 3's ``start_new_session`` does that without running Python
+    code between fork and exec (``preexec_fn`` can deadlock a host with other threads);
+    Python 2 has only ``preexec_fn``. Windows: no console window, a process group of its own.
+
+    Args:
+        windows (bool): Options for Windows (default: this machine's OS).
+        python2 (bool): Options for Python 2 (default: this interpreter's version).
+    """
+    windows = os.name == "nt" if windows is None else windows
+    python2 = sys.version_info[0] < 3 if python2 is None else python2
+    if windows:
+        return {"creationflags": CREATE_NO_WINDOW | CREATE_NEW_PROCESS_GROUP}
+    if python2:
+        return {"preexec_fn": os.setsid}
+    return {"start_new_session": True}
+
+
 def kill_tree(process):
     """Kill ``process`` and every process it started, at once.
 
@@ -160,7 +361,7 @@ def kill_tree(process):
     if os.name == "nt":
         with open(os.devnull, "w") as devnull:
             subprocess.call(["taskkill", "/PID", str(process.pid), "/T", "/F"],
-                            stdout=devnull, stderr=devnull)
+                            stdout=devnull, stderr=devnull, creationflags=CREATE_NO_WINDOW)
     else:
         try:
             os.killpg(process.pid, signal.SIGKILL)
@@ -179,16 +380,18 @@ class Outcome(object):
         exit_code (int): The command's exit code (docs/cli.md).
         error (str): The one-line error (the ``error`` event, else the last stderr line).
         error_code: The SDK or farm code of the ``error`` event, or None.
+        error_kind (str): The ``kind`` of the ``error`` event (docs/cli.md), or None.
         result (dict): The ``result`` event, or None.
         task (dict): The last ``task`` event, or None.
     """
 
-    def __init__(self, exit_code, error, result, task, error_code=None):
+    def __init__(self, exit_code, error, result, task, error_code=None, error_kind=None):
         self.exit_code = exit_code
         self.error = error
         self.result = result
         self.task = task
         self.error_code = error_code
+        self.error_kind = error_kind
 
     @property
     def ok(self):
@@ -212,24 +415,28 @@ class RayvisionProcess(object):
         self.env = env
         self.poll_seconds = poll_seconds
 
-    def command(self, args):
-        """The argument list that runs ``rayvision --json [global args] args``."""
-        return [native_argument(a) for a in
-                [self.executable, "--json"] + self.global_args + list(args)]
+    def command(self, args, code=None):
+        """The argument list that runs ``rayvision --json [global args] args``.
 
-    def _start(self, args):
+        With ``code``: ``PYTHON -c code --json [global args] args`` in the command's Python
+        (:func:`sdk_python`), for what the command line itself does not offer.
+        """
+        start = [sdk_python(self.executable), "-c", code] if code else [self.executable]
+        return [native_argument(a) for a in
+                start + ["--json"] + self.global_args + list(args)]
+
+    def _start(self, args, code=None):
         options = dict(stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env)
-        if os.name == "nt":
-            options["creationflags"] = 0x00000200  # CREATE_NEW_PROCESS_GROUP
-        else:
-            options["preexec_fn"] = os.setsid  # its own process group: killed as a whole
+        options.update(popen_options())
+        command = self.command(args, code)
         try:
-            return subprocess.Popen(self.command(args), **options)
+            return subprocess.Popen(command, **options)
         except OSError as error:
             raise JobError("cannot run {0}: {1} (set the rayvision executable in the "
-                           "integration's settings)".format(self.executable, error))
+                           "integration's settings)".format(
+                               self.executable if code is None else command[0], error))
 
-    def run(self, args, on_event=None, should_cancel=None):
+    def run(self, args, on_event=None, should_cancel=None, code=None):
         """Run one command to its end.
 
         Args:
@@ -239,11 +446,13 @@ class RayvisionProcess(object):
                 propagates.
             should_cancel (callable): Asked every ``poll_seconds``; True kills the command's
                 process tree and raises :class:`Cancelled`.
+            code (str): Python run by the command's interpreter instead of the command
+                (see :meth:`command`).
 
         Returns:
             Outcome: How the command ended.
         """
-        process = self._start(args)
+        process = self._start(args, code)
         lines = queue.Queue()
         stderr_tail = collections.deque(maxlen=20)
         readers = [threading.Thread(target=_pump, args=(process.stdout, lines.put)),
@@ -251,7 +460,8 @@ class RayvisionProcess(object):
         for reader in readers:
             reader.daemon = True
             reader.start()
-        state = {"error": None, "error_code": None, "result": None, "task": None}
+        state = {"error": None, "error_code": None, "error_kind": None, "result": None,
+                 "task": None}
         try:
             while True:
                 if should_cancel is not None and should_cancel():
@@ -281,7 +491,8 @@ class RayvisionProcess(object):
             tail = [text for text in stderr_tail if text and text.strip()]
             error = tail[-1].strip() if tail else "rayvision {0} exited {1}".format(
                 args[0], exit_code)
-        return Outcome(exit_code, error, state["result"], state["task"], state["error_code"])
+        return Outcome(exit_code, error, state["result"], state["task"], state["error_code"],
+                       state["error_kind"])
 
 
 def _reap(process, readers, seconds=5.0):
@@ -323,6 +534,7 @@ def _remember(state, event):
     if kind == "error" and event.get("task_id") is None:
         state["error"] = event.get("message")
         state["error_code"] = event.get("code")
+        state["error_kind"] = event.get("kind")
     elif kind == "result":
         state["result"] = event
     elif kind == "task":
@@ -377,6 +589,33 @@ def human_bytes(count):
                 value)
         value /= 1024.0
     return "{0:.1f} TB".format(value)
+
+
+def restart_failed_frames(process, task_id, should_cancel=None):
+    """Ask the farm, once, to render the failed frames of a cloud task again.
+
+    The SDK's ``restart_failed_frames`` (docs/retries.md): never sent twice; after a lost
+    answer the farm is asked whether it happened.
+
+    Args:
+        process (RayvisionProcess): How ``rayvision`` (and its Python) is run.
+        task_id (str): The cloud task.
+        should_cancel (callable): As for :meth:`RayvisionProcess.run`.
+
+    Raises:
+        OutcomeUnknown: The answer was lost and the farm cannot show whether the frames
+            were restarted.
+        JobError: The farm or the SDK refused; nothing was restarted.
+        Cancelled: The host cancelled (the request may have been sent).
+    """
+    outcome = process.run(["restart-failed-frames", task_id], None, should_cancel,
+                          code=RESTART_FAILED_FRAMES_CODE)
+    if outcome.ok:
+        return
+    if outcome.error_kind == OUTCOME_UNKNOWN:
+        raise OutcomeUnknown(u"{0}; look at the task on the farm before asking again".format(
+            outcome.error), outcome.exit_code)
+    raise JobError(outcome.error, outcome.exit_code)
 
 
 class RenderSettings(object):
@@ -437,6 +676,8 @@ class CloudRender(object):
         #: The cloud task was stopped after a cancel.
         self.stopped = False
         self._percent = 0.0
+        #: Re-attached to a task submitted by an earlier run (see :meth:`_download`).
+        self._reattached = False
 
     # -- progress ---------------------------------------------------------------------------
 
@@ -526,12 +767,36 @@ class CloudRender(object):
             return True
         self.host.log("re-attaching to Renderbus task {0} ({1})".format(task_id,
                                                                         entry.get("status")))
+        self._reattached = True
         if str(entry.get("status_code")) in STOPPED_CODES:
             outcome = self._run(["restart", task_id])
             if not outcome.ok:
                 raise JobError(outcome.error, outcome.exit_code)
             self.host.log("Renderbus task {0} restarted".format(task_id))
+        elif str(entry.get("status_code")) in FAILED_CODES and entry.get("frames_failed"):
+            self._restart_failed_frames(task_id, entry.get("frames_failed"))
         return True
+
+    def _restart_failed_frames(self, task_id, failed):
+        """Render the failed frames again when the host allows one more restart.
+
+        The host counts the restart before it is sent (``claim_failed_frames_restart``), so
+        a lost answer, a crash or a render manager retrying the task never sends more
+        restarts than it allows. A host without that method follows the task as it ended.
+        """
+        claim = getattr(self.host, "claim_failed_frames_restart", None)
+        if claim is None:
+            return
+        # A Worker that cannot run the restart says so before a restart is counted.
+        sdk_python(self.process.executable)
+        if not claim(task_id):
+            self.host.log("Renderbus task {0}: its failed frames were restarted as often as "
+                          "allowed already: following the task as it ended".format(task_id))
+            return
+        self.host.log("Renderbus task {0}: restarting its {1} failed frames".format(task_id,
+                                                                                  failed))
+        restart_failed_frames(self.process, task_id, self.host.cancelled)
+        self.host.log("Renderbus task {0}: failed frames restarted".format(task_id))
 
     def _submit(self, resume=False):
         self._report(0.0, "Renderbus: starting")
@@ -572,11 +837,15 @@ class CloudRender(object):
             self.host.save_task_id(self.task_id)
 
     def _verdict(self):
-        outcome = self._run(["wait", self.task_id, "--interval", self.settings.poll_seconds])
+        # Its task events keep the progress moving when sync-output had nothing to follow.
+        outcome = self._run(["wait", self.task_id, "--interval", self.settings.poll_seconds],
+                            self._on_follow_event)
         self._keep_remembered()
         entry = outcome.task or {}
         words = entry.get("status") or "status {0}".format(entry.get("status_code"))
         if outcome.exit_code == EXIT_OK:
+            if self._reattached:
+                self._download()
             # Unicode: a render manager on Python 2 hands the mapped output over as unicode.
             message = u"Renderbus task {0} done: {1} frames in {2}".format(
                 self.task_id, entry.get("frames_done"), self.settings.output)
@@ -591,6 +860,20 @@ class CloudRender(object):
             raise JobError("Renderbus task {0} ended without rendering: {1}".format(
                 self.task_id, words), outcome.exit_code)
         raise JobError(outcome.error, outcome.exit_code)
+
+    def _download(self):
+        """Download what the task produced that the output folder lacks.
+
+        sync-output skips a task its checkpoint marked complete in an earlier run, also when
+        frames were rendered again since (failed frames restarted): after a re-attach the
+        folder is checked against the task's output (unchanged files are not fetched).
+        """
+        self.host.log(u"Renderbus task {0}: checking that every frame is in {1}".format(
+            self.task_id, text_of(self.settings.output)))
+        outcome = self._run(["download", self.task_id, "--dest", self.settings.output],
+                            self._on_follow_event)
+        if not outcome.ok:
+            raise JobError(outcome.error, outcome.exit_code)
 
     def stop_cloud_task(self):
         """Stop the cloud task (not cancellable: it is what a cancel asks for)."""

@@ -11,21 +11,31 @@ Deadline API used (Deadline 10 scripting reference): ``DeadlinePlugin`` (callbac
 ``InitializeProcessCallback`` / ``RenderTasksCallback``, ``PluginType.Advanced``,
 ``GetPluginInfoEntryWithDefault``, ``GetBooleanPluginInfoEntryWithDefault``,
 ``GetConfigEntryWithDefault``, ``GetBooleanConfigEntryWithDefault``,
-``GetFloatConfigEntryWithDefault``, ``GetJob``, ``GetStartFrame``, ``GetEndFrame``,
-``GetCurrentTaskId``, ``GetPluginDirectory``, ``SetProgress``, ``SetStatusMessage``,
-``LogInfo``, ``LogWarning``, ``IsCanceled``, ``FailRender``), ``RepositoryUtils``
+``GetFloatConfigEntryWithDefault``, ``GetIntegerConfigEntryWithDefault``, ``GetJob``,
+``GetStartFrame``, ``GetEndFrame``, ``GetCurrentTaskId``, ``GetPluginDirectory``,
+``SetProgress``, ``SetStatusMessage``, ``LogInfo``, ``LogWarning``, ``IsCanceled``,
+``FailRender``), ``RepositoryUtils``
 (``CheckPathMapping``, ``GetJob``, ``SaveJob``) and ``Job`` (``JobId``, ``JobFramesList``,
 ``GetJobExtraInfoKeyValueWithDefault``, ``SetJobExtraInfoKeyValue``,
 ``DeleteJobExtraInfoKey``, ``GetJobEnvironmentKeys``, ``GetJobPluginInfoKeys``).
 """
 
+import hashlib
+import json
 import os
 import sys
+import types
 
 from Deadline.Plugins import DeadlinePlugin, PluginType
 from Deadline.Scripting import RepositoryUtils
 
-#: Job extra info key holding the cloud task of one Deadline task.
+#: The shared runner beside this file (integrations/common/rayvision_job.py).
+JOB_MODULE = "rayvision_job"
+
+#: Job extra info key holding the cloud tasks of one Deadline task: a json list of
+#: ``{"frames": FRAMES, "task": ID}``, one per frame range the task was rendered for
+#: (``frames`` is the ``--frames`` text, empty for the scene's own ranges), in the order
+#: they were submitted; ``"restarts": N`` counts the restarts of its failed frames.
 EXTRA_INFO_KEY = "RenderbusCloudTask{0}"
 
 #: Names that must never come with a job: credentials live in a profile or the Worker's
@@ -137,16 +147,15 @@ class RenderbusPlugin(DeadlinePlugin):
     def RenderTasks(self):
         """Render this task on Renderbus; every failure becomes ``FailRender``."""
         failure = None
+        self._job_module = None
         try:
-            plugin_dir = self.GetPluginDirectory()
-            if plugin_dir not in sys.path:
-                sys.path.insert(0, plugin_dir)
-            import rayvision_job
-
-            self._job_module = rayvision_job
+            rayvision_job = self._job_module = load_job_module(self.GetPluginDirectory(),
+                                                               self.LogInfo)
             job = self.GetJob()
             self._refuse_credentials_in_job(job)
-            render = rayvision_job.CloudRender(self._settings(job), _DeadlineHost(self, job),
+            settings = self._settings(job)
+            render = rayvision_job.CloudRender(settings,
+                                               _DeadlineHost(self, job, settings.frames),
                                                self._process())
             try:
                 message = render.run()
@@ -157,14 +166,47 @@ class RenderbusPlugin(DeadlinePlugin):
             else:
                 self.SetStatusMessage(message)
         except Exception as error:  # every error fails the task with its one line
-            failure = _failure_line(error)
+            failure = _failure_line(error, self._job_module)
         if failure:
             self.FailRender(failure)
 
 
-def _failure_line(error):
-    """The one line of ``error``; unicode on Python 2 (Deadline 10.0) when it names a path."""
-    module = sys.modules.get("rayvision_job")
+def load_job_module(plugin_dir, log):
+    """``rayvision_job`` from ``plugin_dir``, loaded again whenever the file changed.
+
+    The Worker's Python lives on from task to task: a plain import would keep the copy it
+    first loaded (or one from another folder on ``sys.path``) after the plugin folder is
+    updated. The module is kept in ``sys.modules`` with the digest of its file; a changed
+    file is loaded as a new module object, so a task still running on the old one (another
+    Worker thread) keeps its classes.
+
+    Args:
+        plugin_dir (str): The plugin's folder (``GetPluginDirectory``).
+        log (callable): Takes the line saying a changed module was loaded.
+    """
+    path = os.path.join(plugin_dir, JOB_MODULE + ".py")
+    with open(path, "rb") as handle:
+        source = handle.read()
+    digest = hashlib.sha1(source).hexdigest()
+    cached = sys.modules.get(JOB_MODULE)
+    if cached is not None and getattr(cached, "_renderbus_source", None) == (path, digest):
+        return cached
+    module = types.ModuleType(JOB_MODULE)
+    module.__file__ = path
+    exec(compile(source, path, "exec"), module.__dict__)
+    module._renderbus_source = (path, digest)
+    sys.modules[JOB_MODULE] = module
+    if cached is not None:
+        log("loaded {0} again: {1} changed since this Worker loaded it".format(JOB_MODULE,
+                                                                               path))
+    return module
+
+
+def _failure_line(error, module):
+    """The one line of ``error``; unicode on Python 2 (Deadline 10.0) when it names a path.
+
+    ``module`` is the ``rayvision_job`` this task ran with (None when it could not load).
+    """
     if module is None:
         return "{0}: {1}".format(type(error).__name__, error)
     if isinstance(error, module.JobError):
@@ -172,13 +214,62 @@ def _failure_line(error):
     return u"{0}: {1}".format(type(error).__name__, module.message_of(error))
 
 
-class _DeadlineHost(object):
-    """What :class:`rayvision_job.CloudRender` needs from Deadline."""
+def read_records(value, key):
+    """The cloud tasks recorded under ``key``: a list of ``{"frames", "task"}``.
 
-    def __init__(self, plugin, job):
+    A bare id was written by an older plugin that did not record the frames: its
+    ``frames`` is None (it stands for whatever frames the task has now).
+
+    Raises:
+        ValueError: The value is neither (edited by hand), naming the key.
+    """
+    value = (value or "").strip()
+    if not value:
+        return []
+    if value.isdigit():
+        return [{"frames": None, "task": value, "restarts": 0}]
+    try:
+        records = json.loads(value)
+    except ValueError:
+        records = None
+    if not isinstance(records, list) or not all(
+            isinstance(item, dict) and str(item.get("task", "")).isdigit()
+            and isinstance(item.get("frames"), (type(u""), str))
+            and isinstance(item.get("restarts", 0), int) for item in records):
+        raise ValueError("the job's extra info {0}={1} is not a list of cloud tasks; delete "
+                         "the key to submit anew".format(key, value))
+    return [{"frames": item["frames"], "task": str(item["task"]),
+             "restarts": item.get("restarts", 0)} for item in records]
+
+
+def write_records(records):
+    """The extra-info value of ``records`` (see :data:`EXTRA_INFO_KEY`)."""
+    return json.dumps([dict({"frames": item["frames"], "task": item["task"]},
+                            **({"restarts": item["restarts"]} if item.get("restarts") else {}))
+                       for item in records], sort_keys=True)
+
+
+def describe_frames(frames):
+    """``frames 1-10[1]``, or the scene's own ranges for empty frames."""
+    return "frames {0}".format(frames) if frames else "the scene's own frames"
+
+
+class _DeadlineHost(object):
+    """What :class:`rayvision_job.CloudRender` needs from Deadline.
+
+    Args:
+        plugin (RenderbusPlugin): The plugin of this task.
+        job: The Deadline job.
+        frames (str): The task's ``--frames`` text (None: the scene's own ranges); the cloud
+            task is recorded for these frames, and only a cloud task recorded for them is
+            re-attached to.
+    """
+
+    def __init__(self, plugin, job, frames):
         self.plugin = plugin
         self.job_id = job.JobId
         self.key = EXTRA_INFO_KEY.format(plugin.GetCurrentTaskId())
+        self.frames = frames or ""
 
     def progress(self, percent, message):
         """Progress and status of the task in Monitor."""
@@ -193,29 +284,113 @@ class _DeadlineHost(object):
         """Monitor cancelled or requeued the task."""
         return bool(self.plugin.IsCanceled())
 
-    def load_task_id(self):
-        """The cloud task of this Deadline task, from the job's extra info."""
+    def _records(self):
         # Read from the repository, not the Worker's cached copy: another Worker may have
         # submitted the cloud task before this task was requeued.
         job = RepositoryUtils.GetJob(self.job_id, True)
-        return job.GetJobExtraInfoKeyValueWithDefault(self.key, "").strip() or None
+        try:
+            return job, read_records(job.GetJobExtraInfoKeyValueWithDefault(self.key, ""),
+                                     self.key)
+        except ValueError as error:
+            raise self.plugin._job_module.JobError(str(error))
 
-    def save_task_id(self, task_id, attempts=5):
-        """Remember (or forget, with None) the cloud task in the job's extra info.
+    def load_task_id(self):
+        """The cloud task of this Deadline task for its current frames, or None.
+
+        A cloud task recorded for other frames (the job's frames or chunk size changed
+        since) is not re-attached to: it renders frames this task no longer stands for.
+        """
+        _, records = self._records()
+        for record in reversed(records):
+            if record["frames"] == self.frames:
+                return record["task"]
+            if record["frames"] is None:
+                # Nothing tells which frames it renders: taken for the current ones, as the
+                # older plugin did, rather than paying for a second render.
+                self.log(u"Renderbus task {0} was recorded without its frames (an older "
+                         u"plugin): recorded for {1} now".format(record["task"],
+                                                                 describe_frames(self.frames)))
+                self.save_task_id(record["task"])
+                return record["task"]
+        if records:
+            newest = records[-1]
+            self.log(u"the job's frames changed since Renderbus task {0} was submitted for "
+                     u"{1}: this task renders {2} now, as a new cloud task (task {0} is "
+                     u"left as it is)".format(newest["task"], describe_frames(newest["frames"]),
+                                              describe_frames(self.frames)))
+        return None
+
+    def save_task_id(self, task_id):
+        """Remember (or forget, with None) the cloud task of the current frames.
+
+        The cloud tasks of other frames stay recorded: going back to those frames
+        re-attaches to them.
+        """
+        def change(records):
+            current = [item for item in records if item["frames"] == self.frames]
+            kept = [item for item in records
+                    if item["frames"] is not None and item["frames"] != self.frames]
+            if task_id:
+                restarts = sum(item["restarts"] for item in current
+                               if item["task"] == str(task_id))
+                kept.append({"frames": self.frames, "task": str(task_id),
+                             "restarts": restarts})
+            return kept
+
+        if not self._change(change):
+            self.plugin.LogWarning("could not save the cloud task {0} of {1} in the job's "
+                                   "extra info ({2})".format(task_id,
+                                                             describe_frames(self.frames),
+                                                             self.key))
+
+    def claim_failed_frames_restart(self, task_id):
+        """Count one more restart of the failed frames of ``task_id``, if allowed.
+
+        ``RestartFailedFrames`` (plugin configuration) restarts are allowed per cloud task.
+        The count is saved before the restart is sent: Deadline retries a failed task by
+        itself, and a lost answer or a Worker that died must not lead to more restarts
+        (each one renders and bills the frames again).
+
+        Returns:
+            bool: True when the restart may be sent (and is counted).
+
+        Raises:
+            JobError: The count could not be saved (nothing is sent).
+        """
+        allowed = self.plugin.GetIntegerConfigEntryWithDefault("RestartFailedFrames", 1)
+        granted = []
+
+        def change(records):
+            del granted[:]
+            for item in records:
+                if item["task"] == str(task_id) and item["frames"] == self.frames and \
+                        item["restarts"] < allowed:
+                    item["restarts"] += 1
+                    granted.append(item["restarts"])
+            return records
+
+        if not self._change(change):
+            raise self.plugin._job_module.JobError(
+                "could not count the restart of the failed frames of Renderbus task {0} in "
+                "the job's extra info ({1}): not restarted".format(task_id, self.key))
+        return bool(granted)
+
+    def _change(self, change, attempts=5):
+        """Apply ``change(records)`` to this task's key and save it; True once saved.
 
         Concurrent tasks of the job save the same job document: the value is read back and
-        saved again until it is there.
+        the change made again until it is there.
         """
-        wanted = str(task_id) if task_id else ""
         for _ in range(attempts):
-            job = RepositoryUtils.GetJob(self.job_id, True)
-            if task_id:
+            job, records = self._records()
+            records = change(records)
+            wanted = write_records(records) if records else ""
+            if records:
                 job.SetJobExtraInfoKeyValue(self.key, wanted)
             else:
                 job.DeleteJobExtraInfoKey(self.key)
             RepositoryUtils.SaveJob(job)
             saved = RepositoryUtils.GetJob(self.job_id, True)
             if saved.GetJobExtraInfoKeyValueWithDefault(self.key, "") == wanted:
-                return
-        self.plugin.LogWarning("could not save {0}={1} in the job's extra info".format(
-            self.key, wanted))
+                return True
+        return False
