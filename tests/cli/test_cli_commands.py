@@ -297,3 +297,24 @@ def test_a_bad_db_config_ini_is_a_config_error(cli, farm, tmp_path):
     error = [e for e in result.events() if e["event"] == "error"][-1]
     assert error["code"] == 200031 and error["kind"] == "argument"
     assert str(bad) in error["message"] and "is missing" in error["message"]
+
+
+def _command_names():
+    from rayvision_cli.main import build_parser
+
+    parser = build_parser()
+    commands = [action for action in parser._actions if action.dest == "command"][0]
+    return sorted(commands.choices)
+
+
+def test_help_states_each_default_once(cli):
+    # A help text that names its own default must not get the formatter's one as well
+    # ('(default <dest>/.rayvision-sync) (default: None)').
+    cli.env["COLUMNS"] = "400"  # one line per option: each line is one option's help
+    for name in _command_names():
+        helped = cli(name, "--help")
+        assert helped.code == 0, helped
+        for line in helped.out.splitlines():
+            own, added, _ = line.rpartition("(default: ")
+            assert not (added and "default" in own), (name, line)
+    assert "(default: 10.0)" in cli("sync-output", "--help").out

@@ -24,7 +24,18 @@ COMMAND_MODULES = (analysis, tasks, transfer, sync_output, config, doctor)
 
 
 class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Shows each option's default in --help."""
+    """Shows each option's default in --help, once.
+
+    An option whose help already says what its default is (a default computed at run time,
+    such as ``<dest>/.rayvision-sync``) keeps that wording alone: the formatter's own
+    ``(default: None)`` would contradict it.
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text.lower():
+            return text
+        return super(_Formatter, self)._get_help_string(action) or ""
 
 
 def global_options() -> argparse.ArgumentParser:
