@@ -55,8 +55,9 @@ from rayvision_sync.upload_plan import (
     DEFAULT_VERIFY_AGE,
     DEFAULT_VERIFY_FRACTION,
     DEFAULT_VERIFY_LIMIT,
-    VERIFY_MODES,
+    VERIFY_MODES,  # noqa: F401  (importable from here, as before)
     UploadList,
+    check_verify,
     confirmed,
     plan_uploads,
     stat_files_as_listed,
@@ -238,9 +239,7 @@ class HttpTransferEngine(object):
             RayvisionCancelledError: The job was cancelled.
             ProgressCallbackError: The progress callback raised.
         """
-        if verify not in VERIFY_MODES:
-            raise ValueError("verify must be one of {0}, not {1!r}".format(VERIFY_MODES,
-                                                                        verify))
+        check_verify(verify)
         bid = self.bid(bid_key)
         scope = self.scope(bid_key)
         progress = progress or ProgressReporter("upload", show=False)
