@@ -42,3 +42,18 @@ def test_a_bad_verify_of_one_call_is_refused_before_anything_is_sent(api, farm, 
     assert not os.path.exists(on_farm(farm, server))
     upload.upload_asset(upload_json)
     assert upload.last_result.files_transferred == 1
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", float("nan"), "inf", "-inf", float("inf"),
+                                   "1e999", "-1", -5])
+def test_a_max_speed_that_is_not_a_finite_rate_is_refused_before_anything_is_sent(
+        api, farm, sync_env, value):
+    upload_json, server = one_asset(sync_env)
+    upload = RayvisionUpload(api)
+    with pytest.raises(OptionValueError) as info:
+        upload.upload_asset(upload_json, max_speed=value)
+    assert isinstance(info.value, RayvisionArgumentError)
+    assert "max_speed" in str(info.value) and repr(value) in str(info.value)
+    assert not os.path.exists(on_farm(farm, server))
+    upload.upload_asset(upload_json, max_speed="0")  # 0 is the way to ask for no limit
+    assert upload.last_result.files_transferred == 1

@@ -14,6 +14,7 @@ from rayvision_api.cancel import CancelToken
 from rayvision_api.exception import RayvisionCancelledError
 from rayvision_sync import config
 from rayvision_sync.exception import (
+    OptionValueError,
     TransferError,
     TransmitterExitError,
     TransmitterNotFoundError,
@@ -430,3 +431,15 @@ def test_transmitter_download_refuses_strict(api, standin, sync_env):
     download.download(server_path="6419169_demo_scenc/l_ayer2", local_path=str(sync_env / "dl"),
                       strict=False)
     assert standin.calls()[-1]["argv"][6] == "download_files"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1"])
+def test_a_max_speed_that_is_not_a_finite_rate_never_reaches_the_transmitter(
+        api, standin, sync_env, value):
+    work = sync_env / "work" / "1586932339"
+    upload_json = write_upload_json(work, [(make_file(work / "t.png", 10), "/D/proj/t.png")])
+    upload = RayvisionUpload(api, engine="transmitter", transmitter_exe=standin.path)
+    upload.retry_delays = (0, 0, 0)
+    with pytest.raises(OptionValueError, match="max_speed.*{0}".format(value)):
+        upload.upload_asset(upload_json, max_speed=value)
+    assert not (standin.folder / "calls.jsonl").exists()
