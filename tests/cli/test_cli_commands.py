@@ -318,3 +318,39 @@ def test_help_states_each_default_once(cli):
             own, added, _ = line.rpartition("(default: ")
             assert not (added and "default" in own), (name, line)
     assert "(default: 10.0)" in cli("sync-output", "--help").out
+
+
+def test_a_record_store_neither_redis_nor_ini_exits_3_before_any_work(cli, farm, tmp_path):
+    # A sqlite file, a folder, a mistyped URL: each used to be ignored without a word (the
+    # records went to the default store instead of the one the profile names).
+    values = ((str(tmp_path / "records.db"),) * 2, (str(tmp_path),) * 2,
+              ("redis:/:s3cret-pw@127.0.0.1:9/0", "redis:****@127.0.0.1:9/0"))
+    for index, (value, shown) in enumerate(values):
+        name = "r{0}".format(index)
+        created = cli("--domain", farm.domain, "--platform", farm.platform, "--protocol",
+                      "http", "--access-id", farm.access_id, "config", "create", name,
+                      "--access-key-stdin", "--record-store", value,
+                      input=farm.access_key + "\n")
+        assert created.code == 0, created
+        runs = (("download", "1", "--dest", str(tmp_path / "d")),
+                ("sync-output", "1", "--dest", str(tmp_path / "s"), "--interval", "0.1"),
+                ("submit", MAYA_SCENE, "--frames", "1-2"))
+        for command in runs:
+            result = cli("--profile", name, "--json", *command, timeout=60)
+            assert result.code == exit_codes.CONFIG, result
+            lines = result.err.strip().splitlines()
+            assert len(lines) == 1 and "record_store of profile {0!r}".format(name) in lines[0]
+            assert repr(shown) in lines[0], result
+            assert "s3cret-pw" not in result.out + result.err
+            assert [e for e in result.events() if e["event"] == "phase"] == [], result
+        doctor = cli("--profile", name, "--json", "doctor", "--dest", str(tmp_path / "d"))
+        records = [e for e in doctor.events() if e.get("name") == "records"][0]
+        assert records["state"] == "fail" and repr(shown) in records["detail"], doctor
+        assert "s3cret-pw" not in doctor.out + doctor.err
+
+
+def test_a_store_option_that_is_not_a_redis_url_exits_3(cli, farm, sandbox_profile, tmp_path):
+    result = cli("--profile", "sandbox", "sync-output", "1", "--dest", str(tmp_path),
+                 "--store", str(tmp_path / "state.ini"))
+    assert result.code == exit_codes.CONFIG, result
+    assert "--store must be a redis URL" in result.err and "state.ini" in result.err

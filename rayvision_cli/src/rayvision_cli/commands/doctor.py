@@ -126,6 +126,7 @@ def _record_store(settings: dict) -> Tuple[Any, str]:
     from rayvision_sync import config
 
     store = settings.get("record_store") or ""
+    client.check_record_store(store, "record_store")
     if store.startswith(("redis://", "unix://", "rediss://")):
         import redis
 
