@@ -669,11 +669,14 @@ def open_record_store(database_config: Mapping[str, Any], redis_config: Mapping[
         database_config (dict): ``[DATABASE_CONFIG]`` (on, type, db_path).
         redis_config (dict): ``[REDIS]``.
         sqlite_path (str): The .db file to use for sqlite.
-    """
-    from rayvision_sync.config import database_type
 
-    on = str(database_config.get("on", "true")).strip().lower()
-    if on in ("false", "0", "no", "off"):
+    Raises:
+        DbConfigError: ``on`` is neither true, false nor empty (true).
+    """
+    from rayvision_sync.config import database_type, parse_bool
+
+    # The rule load_db_config checked the value by: empty means the documented true.
+    if not parse_bool(database_config.get("on"), "db_config.ini", "DATABASE_CONFIG", "on"):
         return None
     kind = database_type(database_config)
     if kind == "redis":
