@@ -20,12 +20,15 @@ def storage_path(path: str) -> str:
     """Normalise a storage path: leading ``/``, ``/`` separators, no trailing ``/``.
 
     ``'18164087_test/l_ayer2'`` -> ``'/18164087_test/l_ayer2'``; ``''`` or ``'/'`` -> ``'/'``.
+    Spaces are kept, at either end of the path or of a component: on Linux a folder
+    ``'shot '`` is another folder than ``'shot'``, and the wire format carries them as they
+    are (percent-encoded).
     """
     # Fast path for the common, already clean path (called once per file of an upload).
-    if path and path[:1] == "/" and path[-1:] not in ("/", " ", ".", "\t") and "\\" not in path \
+    if path and path[:1] == "/" and path[-1:] not in ("/", ".") and "\\" not in path \
             and "//" not in path and "/." not in path:
         return path
-    text = (path or "").replace("\\", "/").strip()
+    text = (path or "").replace("\\", "/")
     parts = [part for part in text.split("/") if part not in ("", ".")]
     return "/" + "/".join(parts)
 
