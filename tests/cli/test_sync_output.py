@@ -244,3 +244,21 @@ def test_a_task_the_farm_does_not_know_is_reported_once_and_no_longer_followed(
                 "--interval", "0.2", timeout=60)
     assert alone.code == exit_codes.ERROR, alone
     assert [e["task_id"] for e in alone.events() if e["event"] == "error"] == [gone]
+
+
+def test_a_tasks_error_event_carries_the_fields_of_every_error_event(cli, farm,
+                                                                     sandbox_profile, tmp_path):
+    # docs/cli.md: an `error` event has message, code, kind, hint, exit_code; sync-output's
+    # per-task ones add task_id. The exit code is the one the run ends with for it.
+    result = cli("--profile", "sandbox", "--json", "sync-output", "99999999", "--once",
+                 "--dest", str(tmp_path / "out"))
+    assert result.code == exit_codes.ERROR, result
+    events = result.events()
+    errors = [e for e in events if e["event"] == "error"]
+    assert len(errors) == 1 and errors[0]["task_id"] == "99999999", result
+    assert set(errors[0]) >= {"message", "code", "kind", "hint", "exit_code"}, errors[0]
+    assert errors[0]["exit_code"] == exit_codes.ERROR == events[-1]["exit_code"]
+    # A command-level error has the same fields (and no task_id).
+    usage = cli("--profile", "sandbox", "--json", "sync-output", "1", "--store", "x.db")
+    command_error = [e for e in usage.events() if e["event"] == "error"][0]
+    assert set(errors[0]) - {"task_id"} == set(command_error), (errors[0], command_error)

@@ -215,10 +215,15 @@ def _pass(api: Any, downloader: Any, state: Any, ids: Optional[List[str]], dest:
 
 def _task_failed(output: Output, status: StatusFile, outcome: Dict[str, Any], task_id: str,
                  exc: Exception) -> None:
-    """Report one task's failure (the pass goes on with the other tasks)."""
+    """Report one task's failure (the pass goes on with the other tasks).
+
+    Its ``error`` event has the fields of every ``error`` event; ``exit_code`` is the one
+    the run ends with because of it (:func:`follow_tasks`: any task's error makes it 1).
+    """
     explanation = explain(exc)
     output.error("task {0}: {1}".format(task_id, explanation.line()),
-                 code=explanation.code, kind=explanation.kind, task_id=task_id)
+                 code=explanation.code, kind=explanation.kind, hint=explanation.hint,
+                 exit_code=exit_codes.ERROR, task_id=task_id)
     status.error(task_id, explanation.line())
     outcome["errors"] += 1
 
