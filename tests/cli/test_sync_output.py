@@ -262,3 +262,32 @@ def test_a_tasks_error_event_carries_the_fields_of_every_error_event(cli, farm,
     usage = cli("--profile", "sandbox", "--json", "sync-output", "1", "--store", "x.db")
     command_error = [e for e in usage.events() if e["event"] == "error"][0]
     assert set(errors[0]) - {"task_id"} == set(command_error), (errors[0], command_error)
+
+
+def _fetch_in_child(farm_settings, task_id):
+    from rayvision_api import RayvisionAPI
+    from rayvision_cli.commands.tasks import fetch
+
+    return fetch(RayvisionAPI(**farm_settings), [task_id])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker reaches this module by fork")
+def test_task_not_found_crosses_a_process_boundary(farm):
+    # A render manager runs the lookups in worker processes: the error must come back whole.
+    import multiprocessing
+    import pickle
+
+    from rayvision_cli.commands.tasks import TaskNotFoundError
+
+    settings = dict(access_id=farm.access_id, access_key=farm.access_key, domain=farm.domain,
+                    platform=farm.platform, protocol="http")
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        pending = pool.apply_async(_fetch_in_child, (settings, 99999999))
+        with pytest.raises(TaskNotFoundError) as info:
+            pending.get(timeout=60)
+    error = info.value
+    assert error.task_ids == ["99999999"] and error.error_code == 1000002
+    assert str(error) == str(TaskNotFoundError(["99999999"], farm.domain))
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.task_ids, again.domain, str(again)) == (error.task_ids, farm.domain,
+                                                          str(error))
