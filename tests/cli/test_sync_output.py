@@ -291,3 +291,56 @@ def test_task_not_found_crosses_a_process_boundary(farm):
     again = pickle.loads(pickle.dumps(error))
     assert (again.task_ids, again.domain, str(again)) == (error.task_ids, farm.domain,
                                                           str(error))
+
+
+def test_files_recorded_before_a_long_quiet_download_are_checkpointed_meanwhile(
+        cli, farm, rendered_task, tmp_path, monkeypatch):
+    # The 5 s limit of a checkpoint stretch holds while one large file comes in and nothing
+    # is recorded (it was looked at only when a file was recorded).
+    import threading
+    import time
+
+    from rayvision_cli import sync_state
+    from rayvision_cli.main import main
+
+    created = cli("--domain", farm.domain, "--platform", farm.platform, "--protocol", "http",
+                  "--access-id", farm.access_id, "config", "create", "slow",
+                  "--access-key-stdin", "--max-speed", "64", "--workers", "1",
+                  input=farm.access_key + "\n")
+    assert created.code == 0, created
+    output_root = farm.storage_path(farm.access_id, "output", "/")
+    folder = [name for name in os.listdir(output_root) if name.startswith(rendered_task + "_")]
+    big = os.path.join(output_root, folder[0], "zz_last", "big.bin")
+    os.makedirs(os.path.dirname(big))
+    with open(big, "wb") as handle:
+        handle.write(os.urandom(320 * 1024))  # 5 s at 64 KB/s
+    monkeypatch.setenv("RAYVISION_CONFIG_FILE", cli.config_file)
+    monkeypatch.setattr(sync_state, "CHECKPOINT_SECONDS", 1.0)
+    dest = tmp_path / "out"
+    checkpoint = dest / ".rayvision-sync" / "task-{0}.json".format(rendered_task)
+    big_path = "/{0}/zz_last/big.bin".format(folder[0])
+    seen, stop = [], threading.Event()
+
+    def watch():
+        while not stop.wait(0.05):
+            try:
+                files = json.loads(checkpoint.read_text())["files"]
+            except (OSError, ValueError):
+                continue
+            seen.append((time.monotonic(), len(files), big_path in files))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        assert main(["--profile", "slow", "--json", "sync-output", rendered_task, "--once",
+                     "--dest", str(dest)]) == exit_codes.OK
+        ended = time.monotonic()
+    finally:
+        stop.set()
+        watcher.join()
+    small = len(_storage_files(dest)) - 1
+    assert small >= 12
+    # Every small file was written to the checkpoint while the big one was still coming in,
+    # seconds before it ended.
+    before_big = [at for at, count, has_big in seen if count == small and not has_big]
+    assert before_big and ended - before_big[0] > 2.0, (seen[:3], seen[-3:], small)
