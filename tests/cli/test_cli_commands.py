@@ -6,6 +6,7 @@ import os
 import re
 import stat
 
+import pytest
 from cli_helpers import MAYA_SCENE, submit
 
 from rayvision_cli import exit_codes
@@ -297,3 +298,152 @@ def test_a_bad_db_config_ini_is_a_config_error(cli, farm, tmp_path):
     error = [e for e in result.events() if e["event"] == "error"][-1]
     assert error["code"] == 200031 and error["kind"] == "argument"
     assert str(bad) in error["message"] and "is missing" in error["message"]
+
+
+def _command_names():
+    from rayvision_cli.main import build_parser
+
+    parser = build_parser()
+    commands = [action for action in parser._actions if action.dest == "command"][0]
+    return sorted(commands.choices)
+
+
+def test_help_states_each_default_once(cli):
+    # A help text that names its own default must not get the formatter's one as well
+    # ('(default <dest>/.rayvision-sync) (default: None)').
+    cli.env["COLUMNS"] = "400"  # one line per option: each line is one option's help
+    for name in _command_names():
+        helped = cli(name, "--help")
+        assert helped.code == 0, helped
+        for line in helped.out.splitlines():
+            own, added, _ = line.rpartition("(default: ")
+            assert not (added and "default" in own), (name, line)
+    assert "(default: 10.0)" in cli("sync-output", "--help").out
+
+
+def test_a_record_store_neither_redis_nor_ini_exits_3_before_any_work(cli, farm, tmp_path):
+    # A sqlite file, a folder, a mistyped URL: each used to be ignored without a word (the
+    # records went to the default store instead of the one the profile names).
+    values = ((str(tmp_path / "records.db"),) * 2, (str(tmp_path),) * 2,
+              ("redis:/:s3cret-pw@127.0.0.1:9/0", "redis:****@127.0.0.1:9/0"))
+    for index, (value, shown) in enumerate(values):
+        name = "r{0}".format(index)
+        created = cli("--domain", farm.domain, "--platform", farm.platform, "--protocol",
+                      "http", "--access-id", farm.access_id, "config", "create", name,
+                      "--access-key-stdin", "--record-store", value,
+                      input=farm.access_key + "\n")
+        assert created.code == 0, created
+        runs = (("download", "1", "--dest", str(tmp_path / "d")),
+                ("sync-output", "1", "--dest", str(tmp_path / "s"), "--interval", "0.1"),
+                ("submit", MAYA_SCENE, "--frames", "1-2"))
+        for command in runs:
+            result = cli("--profile", name, "--json", *command, timeout=60)
+            assert result.code == exit_codes.CONFIG, result
+            lines = result.err.strip().splitlines()
+            assert len(lines) == 1 and "record_store of profile {0!r}".format(name) in lines[0]
+            assert repr(shown) in lines[0], result
+            assert "s3cret-pw" not in result.out + result.err
+            assert [e for e in result.events() if e["event"] == "phase"] == [], result
+        doctor = cli("--profile", name, "--json", "doctor", "--dest", str(tmp_path / "d"))
+        records = [e for e in doctor.events() if e.get("name") == "records"][0]
+        assert records["state"] == "fail" and repr(shown) in records["detail"], doctor
+        assert "s3cret-pw" not in doctor.out + doctor.err
+
+
+def test_a_store_option_that_is_not_a_redis_url_exits_3(cli, farm, sandbox_profile, tmp_path):
+    result = cli("--profile", "sandbox", "sync-output", "1", "--dest", str(tmp_path),
+                 "--store", str(tmp_path / "state.ini"))
+    assert result.code == exit_codes.CONFIG, result
+    assert "--store must be a redis URL" in result.err and "state.ini" in result.err
+
+
+def _ipv6_loopback_or_skip():
+    import socket
+
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    probe = socket.socket(socket.AF_INET6)
+    try:
+        probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    return probe
+
+
+def _event_time(event):
+    import datetime
+
+    return datetime.datetime.strptime(event["time"], "%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_doctor_redis_check_ends_when_redis_never_answers(cli, farm, tmp_path):
+    from rayvision_cli.commands.doctor import REDIS_TIMEOUT
+
+    silent = _ipv6_loopback_or_skip()  # accepts connections (backlog), never answers
+    silent.listen(4)
+    port = silent.getsockname()[1]
+    try:
+        created = cli("--domain", farm.domain, "--platform", farm.platform, "--protocol",
+                      "http", "--access-id", farm.access_id, "config", "create", "silent",
+                      "--access-key-stdin", "--record-store",
+                      "redis://:pw-of-redis@[::1]:{0}/0".format(port),
+                      input=farm.access_key + "\n")
+        assert created.code == 0, created
+        result = cli("--profile", "silent", "--json", "doctor", "--dest", str(tmp_path),
+                     timeout=60)
+    finally:
+        silent.close()
+    checks = dict((e["name"], e) for e in result.events() if e["event"] == "check")
+    records = checks["records"]
+    assert records["state"] == "fail", result
+    assert "[::1]:{0}".format(port) in records["detail"], records
+    assert "no answer within {0:g} s".format(REDIS_TIMEOUT) in records["detail"], records
+    waited = (_event_time(records) - _event_time(checks["credentials"])).total_seconds()
+    assert REDIS_TIMEOUT - 0.5 <= waited < REDIS_TIMEOUT + 1.8, waited
+    assert "pw-of-redis" not in result.out + result.err
+    assert checks["credentials"]["state"] == "ok"
+
+
+def test_doctor_reaches_a_bracketed_ipv6_domain(cli, farm, tmp_path):
+    import http.server
+    import socket
+    import threading
+
+    _ipv6_loopback_or_skip().close()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)  # with a Date header
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        address_family = socket.AF_INET6
+
+    server = Server(("::1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    domain = "[::1]:{0}".format(server.server_address[1])
+    try:
+        result = cli("--domain", domain, "--protocol", "http", "--access-id", "x",
+                     "--access-key", "y", "--json", "doctor", "--dest", str(tmp_path),
+                     timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+    checks = dict((e["name"], e) for e in result.events() if e["event"] == "check")
+    assert checks["network"]["state"] == "ok", checks["network"]
+    assert checks["network"]["detail"].startswith(domain + " answers"), checks["network"]
+    assert checks["tls/clock"]["state"] == "ok", checks["tls/clock"]
+
+
+@pytest.mark.parametrize("domain,expected", [
+    ("task.renderbus.com", ("task.renderbus.com", 443)), ("127.0.0.1:8765", ("127.0.0.1", 8765)),
+    ("[::1]:6379", ("::1", 6379)), ("[::1]", ("::1", 443)), ("::1", ("::1", 443)),
+    ("[fe80::1%eth0]:80", ("fe80::1%eth0", 80))])
+def test_doctor_host_port_forms(domain, expected):
+    from rayvision_cli.commands.doctor import _host_port
+
+    assert _host_port(domain, "https") == expected

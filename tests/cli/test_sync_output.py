@@ -244,3 +244,103 @@ def test_a_task_the_farm_does_not_know_is_reported_once_and_no_longer_followed(
                 "--interval", "0.2", timeout=60)
     assert alone.code == exit_codes.ERROR, alone
     assert [e["task_id"] for e in alone.events() if e["event"] == "error"] == [gone]
+
+
+def test_a_tasks_error_event_carries_the_fields_of_every_error_event(cli, farm,
+                                                                     sandbox_profile, tmp_path):
+    # docs/cli.md: an `error` event has message, code, kind, hint, exit_code; sync-output's
+    # per-task ones add task_id. The exit code is the one the run ends with for it.
+    result = cli("--profile", "sandbox", "--json", "sync-output", "99999999", "--once",
+                 "--dest", str(tmp_path / "out"))
+    assert result.code == exit_codes.ERROR, result
+    events = result.events()
+    errors = [e for e in events if e["event"] == "error"]
+    assert len(errors) == 1 and errors[0]["task_id"] == "99999999", result
+    assert set(errors[0]) >= {"message", "code", "kind", "hint", "exit_code"}, errors[0]
+    assert errors[0]["exit_code"] == exit_codes.ERROR == events[-1]["exit_code"]
+    # A command-level error has the same fields (and no task_id).
+    usage = cli("--profile", "sandbox", "--json", "sync-output", "1", "--store", "x.db")
+    command_error = [e for e in usage.events() if e["event"] == "error"][0]
+    assert set(errors[0]) - {"task_id"} == set(command_error), (errors[0], command_error)
+
+
+def _fetch_in_child(farm_settings, task_id):
+    from rayvision_api import RayvisionAPI
+    from rayvision_cli.commands.tasks import fetch
+
+    return fetch(RayvisionAPI(**farm_settings), [task_id])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker reaches this module by fork")
+def test_task_not_found_crosses_a_process_boundary(farm):
+    # A render manager runs the lookups in worker processes: the error must come back whole.
+    import multiprocessing
+    import pickle
+
+    from rayvision_cli.commands.tasks import TaskNotFoundError
+
+    settings = dict(access_id=farm.access_id, access_key=farm.access_key, domain=farm.domain,
+                    platform=farm.platform, protocol="http")
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        pending = pool.apply_async(_fetch_in_child, (settings, 99999999))
+        with pytest.raises(TaskNotFoundError) as info:
+            pending.get(timeout=60)
+    error = info.value
+    assert error.task_ids == ["99999999"] and error.error_code == 1000002
+    assert str(error) == str(TaskNotFoundError(["99999999"], farm.domain))
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.task_ids, again.domain, str(again)) == (error.task_ids, farm.domain,
+                                                          str(error))
+
+
+def test_files_recorded_before_a_long_quiet_download_are_checkpointed_meanwhile(
+        cli, farm, rendered_task, tmp_path, monkeypatch):
+    # The 5 s limit of a checkpoint stretch holds while one large file comes in and nothing
+    # is recorded (it was looked at only when a file was recorded).
+    import threading
+    import time
+
+    from rayvision_cli import sync_state
+    from rayvision_cli.main import main
+
+    created = cli("--domain", farm.domain, "--platform", farm.platform, "--protocol", "http",
+                  "--access-id", farm.access_id, "config", "create", "slow",
+                  "--access-key-stdin", "--max-speed", "64", "--workers", "1",
+                  input=farm.access_key + "\n")
+    assert created.code == 0, created
+    output_root = farm.storage_path(farm.access_id, "output", "/")
+    folder = [name for name in os.listdir(output_root) if name.startswith(rendered_task + "_")]
+    big = os.path.join(output_root, folder[0], "zz_last", "big.bin")
+    os.makedirs(os.path.dirname(big))
+    with open(big, "wb") as handle:
+        handle.write(os.urandom(320 * 1024))  # 5 s at 64 KB/s
+    monkeypatch.setenv("RAYVISION_CONFIG_FILE", cli.config_file)
+    monkeypatch.setattr(sync_state, "CHECKPOINT_SECONDS", 1.0)
+    dest = tmp_path / "out"
+    checkpoint = dest / ".rayvision-sync" / "task-{0}.json".format(rendered_task)
+    big_path = "/{0}/zz_last/big.bin".format(folder[0])
+    seen, stop = [], threading.Event()
+
+    def watch():
+        while not stop.wait(0.05):
+            try:
+                files = json.loads(checkpoint.read_text())["files"]
+            except (OSError, ValueError):
+                continue
+            seen.append((time.monotonic(), len(files), big_path in files))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        assert main(["--profile", "slow", "--json", "sync-output", rendered_task, "--once",
+                     "--dest", str(dest)]) == exit_codes.OK
+        ended = time.monotonic()
+    finally:
+        stop.set()
+        watcher.join()
+    small = len(_storage_files(dest)) - 1
+    assert small >= 12
+    # Every small file was written to the checkpoint while the big one was still coming in,
+    # seconds before it ended.
+    before_big = [at for at, count, has_big in seen if count == small and not has_big]
+    assert before_big and ended - before_big[0] > 2.0, (seen[:3], seen[-3:], small)

@@ -101,6 +101,12 @@ def test_parse_bool(value, expected):
     assert config.parse_bool(value, "f", "S", "o") is expected
 
 
+def test_an_empty_switch_means_its_documented_default():
+    assert config.parse_bool("", "f", "DATABASE_CONFIG", "on") is True
+    assert config.parse_bool(" ", "f", "SQLITE", "temporary") is False
+    assert config.parse_bool("", "f", "S", "o", default=True) is True
+
+
 def test_parse_bool_rejects():
     with pytest.raises(DbConfigError, match=r"\[SQLITE\] temporary"):
         config.parse_bool("maybe", "db_config.ini", "SQLITE", "temporary")

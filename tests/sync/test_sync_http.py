@@ -581,3 +581,25 @@ def test_strict_download_refuses_files_without_digest(api, farm, sync_env, monke
     assert not dest.exists() or os.listdir(str(dest)) == []
     assert call() is True
     assert download.last_result.unverified == [storage_path(out) + "/l1/a.png"]
+
+
+def test_names_ending_in_a_space_keep_it_up_and_down(api, farm, sync_env):
+    # On Linux 'shot ' and 'shot' are two folders: neither end of a storage path is trimmed.
+    root = unique("spaces")
+    work = sync_env / "work" / "1586932339"
+    files = [make_file(work / "a.png", 100, seed=1), make_file(work / "b.png", 120, seed=2)]
+    pairs = [(files[0], root + "/shot /a.png"), (files[1], root + "/shot/b.png ")]
+    upload = RayvisionUpload(api)
+    upload.upload_asset(write_upload_json(work, pairs))
+    assert upload.last_result.files_transferred == 2
+    for local, server in pairs:
+        assert read(on_farm(farm, "input", server)) == read(local)
+    assert not os.path.exists(on_farm(farm, "input", root + "/shot/a.png"))
+    assert not os.path.exists(on_farm(farm, "input", root + "/shot/b.png"))
+    if os.name != "nt":
+        dest = sync_env / "dl"
+        upload.engine.download("input_bid", root + "/shot ", str(dest), keep_path=False)
+        assert sorted(os.listdir(dest)) == ["a.png"]
+        upload.engine.download("input_bid", root + "/shot", str(dest / "plain"),
+                               keep_path=False)
+        assert sorted(os.listdir(dest / "plain")) == ["b.png "]

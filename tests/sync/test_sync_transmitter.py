@@ -14,6 +14,7 @@ from rayvision_api.cancel import CancelToken
 from rayvision_api.exception import RayvisionCancelledError
 from rayvision_sync import config
 from rayvision_sync.exception import (
+    OptionValueError,
     TransferError,
     TransmitterExitError,
     TransmitterNotFoundError,
@@ -430,3 +431,40 @@ def test_transmitter_download_refuses_strict(api, standin, sync_env):
     download.download(server_path="6419169_demo_scenc/l_ayer2", local_path=str(sync_env / "dl"),
                       strict=False)
     assert standin.calls()[-1]["argv"][6] == "download_files"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1"])
+def test_a_max_speed_that_is_not_a_finite_rate_never_reaches_the_transmitter(
+        api, standin, sync_env, value):
+    work = sync_env / "work" / "1586932339"
+    upload_json = write_upload_json(work, [(make_file(work / "t.png", 10), "/D/proj/t.png")])
+    upload = RayvisionUpload(api, engine="transmitter", transmitter_exe=standin.path)
+    upload.retry_delays = (0, 0, 0)
+    with pytest.raises(OptionValueError, match="max_speed.*{0}".format(value)):
+        upload.upload_asset(upload_json, max_speed=value)
+    assert not (standin.folder / "calls.jsonl").exists()
+
+
+@pytest.mark.parametrize("engine", ["transmitter", "http"])
+def test_an_empty_on_means_the_documented_true_for_both_engines(api, standin, sync_env,
+                                                                sync_log, engine):
+    # docs/sync.md: `on` defaults to true; an empty value is that default, as the HTTP
+    # engine's record store always read it (the transmitter's ini said `on = `, off).
+    ini = sync_env / "db_config.ini"
+    ini.write_text(open(config.PACKAGED_DB_CONFIG, encoding="utf-8").read().replace(
+        "on = true", "on ="), encoding="utf-8")
+    assert config.load_db_config(str(ini))[3]["on"] == ""
+    work = sync_env / "work" / "1586932339"
+    files = [make_file(work / "e{0}.png".format(i), 10 + i) for i in range(2)]
+    upload_json = write_upload_json(work, [(path, "/D/empty_on/e{0}.png".format(i))
+                                           for i, path in enumerate(files)])
+    upload = RayvisionUpload(api, db_config_path=str(ini), engine=engine,
+                             transmitter_exe=standin.path)
+    upload.retry_delays = (0, 0, 0)
+    upload.upload_asset(upload_json)
+    upload.upload_asset(upload_json)
+    if engine == "transmitter":
+        assert "on = true" in (sync_env / "db" / "db_ini" / "1586932339.ini").read_text()
+        assert "skip unchanged {0}".format(files[1]) in sync_log.text
+    else:
+        assert upload.last_result.files_skipped == 2

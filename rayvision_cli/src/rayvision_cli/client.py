@@ -29,6 +29,53 @@ def without_password(value: str) -> str:
     return parts._replace(netloc="{0}:{1}@{2}".format(user, "****", host)).geturl()
 
 
+def hidden_user_info(value: str) -> str:
+    """``value`` with whatever could be a password before an ``@`` hidden.
+
+    For values that may not parse as URLs at all (a mistyped ``redis:/:pw@host``), where
+    :func:`without_password` cannot find the password.
+    """
+    shown = without_password(value)
+    scheme, separator, rest = shown.partition("://")
+    if not separator:
+        scheme, rest = "", shown
+    user_info, at, host = rest.rpartition("@")
+    if not at or ":" not in user_info:
+        return shown
+    user = user_info.split(":", 1)[0]
+    return "{0}{1}{2}:****@{3}".format(scheme, separator, user, host)
+
+
+#: URL schemes a ``record_store`` or ``--store`` naming a redis may use.
+REDIS_STORE_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def check_record_store(value: Optional[str], what: str, ini_allowed: bool = True) -> None:
+    """Refuse a record store that is neither a redis URL nor (when allowed) a ``.ini`` file.
+
+    Such a value used to be ignored without a word: the upload records and the sync-output
+    checkpoints went to the default place instead of the store the profile names.
+
+    Args:
+        value (str): The setting's value; empty means the default store.
+        what (str): The setting, as the message names it (``record_store of profile 'x'``).
+        ini_allowed (bool): A ``db_config.ini`` path is a valid value.
+
+    Raises:
+        OptionValueError: The value is named, its password hidden.
+    """
+    from rayvision_sync.exception import OptionValueError
+
+    if not value or value.startswith(REDIS_STORE_SCHEMES) or \
+            (ini_allowed and value.endswith(".ini")):
+        return
+    wanted = "a redis URL (redis://[:password@]host[:port]/db, rediss://, unix://)"
+    if ini_allowed:
+        wanted += " or a db_config .ini file"
+    raise OptionValueError("{0} must be {1}, not {2!r}".format(what, wanted,
+                                                               hidden_user_info(value)))
+
+
 def redacted(settings: Mapping[str, Any]) -> Dict[str, Any]:
     """Settings safe to print: the access key and the passwords of URLs hidden.
 
@@ -66,13 +113,14 @@ def settings(args: Any) -> Dict[str, Any]:
 
 
 def check_transfer_settings(args: Any) -> None:
-    """Refuse a ``workers`` or ``max_speed`` of this run that a transfer could not use.
+    """Refuse a ``workers``, ``max_speed``, ``record_store`` or ``--store`` of this run.
 
     Called before a command does any work, so that a bad profile value is one error (exit
     code 3) instead of a failure after the analysis, the task's creation or every pass.
 
     Raises:
-        RayvisionArgumentError: The setting is named with its value and profile.
+        RayvisionArgumentError: The setting is named with its value and profile
+            (``OptionValueError``, a subclass, for a record store).
     """
     from rayvision_api.exception import RayvisionArgumentError
     from rayvision_sync.throttle import parse_max_speed
@@ -87,6 +135,9 @@ def check_transfer_settings(args: Any) -> None:
         parse_max_speed(chosen.get("max_speed"))
     except RayvisionArgumentError as exc:
         raise RayvisionArgumentError("max_speed{0}: {1}".format(where, exc.error))
+    check_record_store(chosen.get("record_store"), "record_store" + where)
+    if getattr(args, "store", None) is not None:
+        check_record_store(args.store, "--store", ini_allowed=False)
 
 
 def connect(args: Any) -> RayvisionAPI:

@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 import traceback
-from typing import Callable, List, Optional
+from typing import Any, Callable, List, Optional, Tuple
 
 from rayvision_api.diagnose import explain
 from rayvision_cli import __version__, exit_codes
@@ -24,7 +24,18 @@ COMMAND_MODULES = (analysis, tasks, transfer, sync_output, config, doctor)
 
 
 class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Shows each option's default in --help."""
+    """Shows each option's default in --help, once.
+
+    An option whose help already says what its default is (a default computed at run time,
+    such as ``<dest>/.rayvision-sync``) keeps that wording alone: the formatter's own
+    ``(default: None)`` would contradict it.
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text.lower():
+            return text
+        return super(_Formatter, self)._get_help_string(action) or ""
 
 
 def global_options() -> argparse.ArgumentParser:
@@ -80,6 +91,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The loggers ``--log-file`` / ``--debug`` set up with ``init_logger``.
+SDK_LOGGERS = ("rayvision_api", "rayvision_sync", "rayvision_utils", "rayvision_cli")
+
+
+def _logger_state(logger: logging.Logger) -> Tuple[Any, ...]:
+    """What ``init_logger`` changes on ``logger``: handlers, level, propagation."""
+    return list(logger.handlers), logger.level, logger.propagate, logger.disabled
+
+
+def _restore_logger(logger: logging.Logger, state: Tuple[Any, ...]) -> None:
+    """Put ``logger`` back as :func:`_logger_state` saw it; close the handlers added since.
+
+    A host calling :func:`main` in its own process keeps its loggers (and no log file stays
+    open behind it).
+    """
+    handlers, level, propagate, disabled = state
+    for current in list(logger.handlers):
+        logger.removeHandler(current)
+        if current not in handlers:
+            current.close()
+    for kept in handlers:  # in their order
+        logger.addHandler(kept)
+    logger.setLevel(level)
+    logger.propagate = propagate
+    logger.disabled = disabled
+
+
 def _configure_logging(args: argparse.Namespace) -> Callable[[], None]:
     """Send the SDK's records to stderr at the level the options ask for.
 
@@ -88,7 +126,8 @@ def _configure_logging(args: argparse.Namespace) -> Callable[[], None]:
 
     Returns:
         A function that takes the stderr handler off the root logger again and restores
-        its level, for a host that calls :func:`main` in its own process.
+        its level, and puts the SDK loggers ``--log-file`` / ``--debug`` set up back as they
+        were, for a host that calls :func:`main` in its own process.
     """
     level = logging.ERROR
     if args.verbose >= 2 or args.debug:
@@ -103,14 +142,19 @@ def _configure_logging(args: argparse.Namespace) -> Callable[[], None]:
     root.addHandler(handler)
     root.setLevel(min(level, root.level) if root.level else level)
 
+    saved: List[Tuple[logging.Logger, Tuple[Any, ...]]] = []
+
     def restore() -> None:
         root.removeHandler(handler)
         root.setLevel(previous_level)
+        for logger, state in saved:
+            _restore_logger(logger, state)
 
     if args.log_file or args.debug:
         from rayvision_log import init_logger
 
-        for name in ("rayvision_api", "rayvision_sync", "rayvision_utils", "rayvision_cli"):
+        for name in SDK_LOGGERS:
+            saved.append((logging.getLogger(name), _logger_state(logging.getLogger(name))))
             logger = init_logger(name)
             logger.propagate = False
             for own in logger.handlers:

@@ -116,6 +116,18 @@ class FileState(object):
         if len(unsaved) >= CHECKPOINT_FILES or time.monotonic() - started >= CHECKPOINT_SECONDS:
             self.flush(task_id)
 
+    def flush_if_due(self, task_id: str) -> None:
+        """Write the recorded files when :data:`CHECKPOINT_SECONDS` have passed (hold the lock).
+
+        Called while a download runs, not only when a file is recorded: a long quiet
+        stretch (one large file after many small ones) must not leave the files recorded
+        before it unwritten.
+        """
+        started = self._saved_at.get(task_id)
+        if self._unsaved.get(task_id) and started is not None and \
+                time.monotonic() - started >= CHECKPOINT_SECONDS:
+            self.flush(task_id)
+
     def flush(self, task_id: str) -> None:
         """Write the files recorded since the last write (hold the lock); nothing if none."""
         unsaved = self._unsaved.pop(task_id, None)
@@ -217,6 +229,9 @@ class RedisState(object):
 
     def flush(self, task_id: str) -> None:
         """Nothing to do: each file is one ``HSET``, which costs no more as a task grows."""
+
+    def flush_if_due(self, task_id: str) -> None:
+        """Nothing to do: every file is written when it is recorded."""
 
     def is_complete(self, task_id: str) -> bool:
         """Whether the task ended and every file of it is recorded."""

@@ -39,7 +39,7 @@ REQUIRED_OPTIONS = (
 )
 
 _TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off", "")
+_FALSE = ("0", "false", "no", "off")
 
 
 def read_ini_config(path: str) -> configparser.ConfigParser:
@@ -60,9 +60,22 @@ def read_ini_config(path: str) -> configparser.ConfigParser:
     return parser
 
 
-def parse_bool(value: Any, path: str, section: str, option: str) -> bool:
-    """Read a true/false ini value; anything else is an error naming the key."""
+#: What an empty (or absent) switch of db_config.ini means: the documented default.
+SWITCH_DEFAULTS = {("DATABASE_CONFIG", "on"): True, ("SQLITE", "temporary"): False}
+
+
+def parse_bool(value: Any, path: str, section: str, option: str,
+               default: Optional[bool] = None) -> bool:
+    """Read a true/false ini value; anything else is an error naming the key.
+
+    An empty value means ``default``; when it is None, the documented default of the key
+    (:data:`SWITCH_DEFAULTS`: ``on`` true, ``temporary`` false), else false.
+    """
     text = (value or "").strip().lower()
+    if not text:
+        if default is None:
+            default = SWITCH_DEFAULTS.get((section, option), False)
+        return default
     if text in _TRUE:
         return True
     if text in _FALSE:
@@ -252,7 +265,9 @@ def render_db_ini(database_config: Any, redis_config: Any, sqlite_config: Any, p
     """Text of the ini the transmitter reads (``[database]``, ``[redis]``, ``[sqlite]``)."""
     kind = database_type(database_config)
     sections = [
-        ("database", [("on", database_config.get("on", "")), ("platform_id", platform),
+        # An empty 'on' is written as the value it means, so the transmitter cannot read it
+        # another way.
+        ("database", [("on", database_config.get("on") or "true"), ("platform_id", platform),
                       ("type", kind)]),
         ("redis", [(key, redis_config.get(key, "")) for key in
                    ("host", "port", "password", "table_index", "timeout")]),

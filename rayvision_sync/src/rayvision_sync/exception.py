@@ -6,6 +6,9 @@ Hierarchy::
      +-- UnsupportedDatabaseError        db_config.ini ``type`` is neither redis nor sqlite
      +-- DbConfigError                   db_config.ini missing, unreadable, or a bad value
      +-- RecordDatabaseError             the upload-record database failed
+     +-- RayvisionArgumentError
+     |    +-- OptionValueError           a setting holds a value it cannot take (also a
+     |                                   ValueError)
      +-- TransferError                   a transfer failed
           +-- TransmitterNotFoundError   rayvision_transmitter is not installed
           +-- TransmitterExitError       the transmitter exited with a failure code
@@ -16,7 +19,7 @@ Hierarchy::
 
 from typing import Any, List, Optional
 
-from rayvision_api.exception import RayvisionError
+from rayvision_api.exception import RayvisionArgumentError, RayvisionError
 
 
 class UnsupportedDatabaseError(RayvisionError):
@@ -47,6 +50,18 @@ class RecordDatabaseError(RayvisionError):
 
     def __reduce__(self) -> Any:
         return (self.__class__, (self.error, self.error_code))
+
+
+class OptionValueError(RayvisionArgumentError, ValueError):
+    """A setting (``verify``, ``max_speed``, ``record_store``...) holds a value it cannot take.
+
+    The message names the setting and the value. A :class:`RayvisionArgumentError` (code
+    1000003, a ``TypeError``) like every bad argument of the SDK, and also a ``ValueError``:
+    the type is right, the value is not.
+    """
+
+    def __init__(self, error: str, error_code: int = 1000003) -> None:
+        super(OptionValueError, self).__init__(error, error_code)
 
 
 class TransferError(RayvisionError):

@@ -43,7 +43,7 @@ from rayvision_sync.http_download import (  # noqa: F401  (partial_path is publi
 )
 from rayvision_sync.http_upload import SingleUpload
 from rayvision_sync.listing import validate_item, validate_listing
-from rayvision_sync.paths import local_destination, storage_path
+from rayvision_sync.paths import check_target_names, local_destination, storage_path
 from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.record_summary import SummaryRun, sample_indexes
 from rayvision_sync.records import record_scope
@@ -55,8 +55,9 @@ from rayvision_sync.upload_plan import (
     DEFAULT_VERIFY_AGE,
     DEFAULT_VERIFY_FRACTION,
     DEFAULT_VERIFY_LIMIT,
-    VERIFY_MODES,
+    VERIFY_MODES,  # noqa: F401  (importable from here, as before)
     UploadList,
+    check_verify,
     confirmed,
     plan_uploads,
     stat_files_as_listed,
@@ -238,9 +239,7 @@ class HttpTransferEngine(object):
             RayvisionCancelledError: The job was cancelled.
             ProgressCallbackError: The progress callback raised.
         """
-        if verify not in VERIFY_MODES:
-            raise ValueError("verify must be one of {0}, not {1!r}".format(VERIFY_MODES,
-                                                                        verify))
+        check_verify(verify)
         bid = self.bid(bid_key)
         scope = self.scope(bid_key)
         progress = progress or ProgressReporter("upload", show=False)
@@ -461,10 +460,12 @@ class HttpTransferEngine(object):
                 downloaded and counted in ``files_unverified``).
 
         Raises:
-            ListingError: The listing holds an unusable item (nothing written).
+            ListingError: The listing holds an unusable item, or two paths differing only
+                by case for a case-insensitive ``local_path`` (nothing written).
             UnverifiedFileError: ``strict`` and a file has no digest (nothing written).
-            UnsafePathError: A server name would land outside ``local_path``, or a folder
-                on the way is a symbolic link (nothing written).
+            UnsafePathError: A server name would land outside ``local_path``, a folder on
+                the way is a symbolic link, or ``local_path`` follows Windows' name rules
+                and a name would be altered by them (nothing written).
             TransferError: Some files could not be downloaded (all others were).
             RayvisionCancelledError: ``progress.token`` was cancelled; files not finished
                 stay as partial files (``.rvpart``), which the next download continues.
@@ -492,6 +493,9 @@ class HttpTransferEngine(object):
         # Every destination is checked before the first byte is written.
         plan = [(item, local_destination(local_path, item.path, server_path, keep_path))
                 for item in items]
+        # Names the download folder's file system would store as another name (probed
+        # only when a name needs it): Windows' name rules, case-insensitive clashes.
+        check_target_names(local_path, [(item.path, destination) for item, destination in plan])
         for item, destination in plan:
             if strict and not item.verified:
                 raise UnverifiedFileError("{0}: the storage gives no SHA-256 for it and "

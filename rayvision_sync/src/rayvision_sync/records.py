@@ -24,13 +24,15 @@ record replaced by one with another fingerprint, and the upload summaries of
 
 import abc
 import collections
+import contextlib
 import logging
 import os
 import random
 import sqlite3
+import sys
 import threading
 import time
-from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Tuple, Union
 
 from rayvision_sync.exception import RecordDatabaseError
 from rayvision_sync.record_summary import (
@@ -153,6 +155,72 @@ def _is_corruption(text: Any) -> Any:
     return any(word in text for word in _CORRUPTION)
 
 
+def _file_identity(path: str) -> Optional[Tuple[int, int]]:
+    """``(device, inode)`` of the file at ``path`` (file index on Windows), None if absent."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _try_lock(fd: int) -> None:
+    """Take the exclusive lock of ``fd`` without waiting; OSError when another holds it."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _unlock(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    # flock locks end with the descriptor.
+
+
+@contextlib.contextmanager
+def _heal_lock(path: str, timeout: float) -> Iterator[None]:
+    """Hold ``<path>.heal-lock`` (an OS lock, freed if the process dies) while healing.
+
+    The lock file is never removed: removing it would let two processes lock two files.
+
+    Raises:
+        RecordDatabaseError: Another process held it for ``timeout`` seconds, or the lock
+            file cannot be opened.
+    """
+    lock_path = path + ".heal-lock"
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise RecordDatabaseError("cannot open {0!r} to repair the record database: "
+                                  "{1}".format(lock_path, exc))
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                _try_lock(fd)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RecordDatabaseError("{0!r} stayed locked by another process for "
+                                              "{1:g} s".format(lock_path, timeout))
+                time.sleep(0.02)
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
 def _chunks(items: Any, size: Any) -> Any:
     for start in range(0, len(items), size):
         yield items[start:start + size]
@@ -236,10 +304,28 @@ class SqliteRecordStore(RecordStore):
                                           "{1}".format(folder, exc))
         self._lock = threading.Lock()
         self._conn: Any = None  # a sqlite3.Connection once opened
+        # (device, inode) of the file the connection opened: the one found unusable, if it
+        # is; another process may have replaced the file at ``path`` since.
+        self._identity: Optional[Tuple[int, int]] = None
         self._healed = False
         self._retry(self._check_schema)
 
     def _open(self) -> None:
+        for _ in range(10):
+            before = _file_identity(self.path)
+            self._identity = before  # the file a failure to open it is about
+            conn = self._connect()
+            after = _file_identity(self.path)
+            # The same file before and after (or a file created by this very connect): the
+            # connection is known to be on the file now at ``path``.
+            if before is None or before == after:
+                self._conn, self._identity = conn, after
+                return
+            conn.close()  # replaced while opening (another process healed it): again
+        raise RecordDatabaseError("sqlite record database {0!r} keeps being replaced while it "
+                                  "is opened".format(self.path))
+
+    def _connect(self) -> Any:
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
                                check_same_thread=False)
         try:
@@ -262,7 +348,7 @@ class SqliteRecordStore(RecordStore):
         except BaseException:
             conn.close()
             raise
-        self._conn = conn
+        return conn
 
     def _retry(self, action: Any, *args: Any) -> Any:
         """Run ``action``, retrying 'locked'/'busy' errors with jittered back-off.
@@ -291,7 +377,13 @@ class SqliteRecordStore(RecordStore):
             delay = min(delay * 2, 0.5)
 
     def _heal(self, exc: Any) -> None:
-        """Move the unusable file (and its -wal/-shm) aside; the next open starts empty."""
+        """Move the unusable file (and its -wal/-shm) aside; the next open starts empty.
+
+        Processes sharing the file may all find it unusable at once. Each moves it under
+        one OS lock, and only if the file at ``path`` is still the one its own connection
+        found unusable: a file another process has already rebuilt (and may have written
+        records to) is never moved aside; this process then simply opens it.
+        """
         self._healed = True
         with self._lock:
             if self._conn is not None:
@@ -300,18 +392,33 @@ class SqliteRecordStore(RecordStore):
                 except sqlite3.Error:
                     pass
                 self._conn = None
-            aside = "{0}.corrupt-{1}".format(self.path, time.strftime("%Y%m%d-%H%M%S"))
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.lexists(self.path + suffix):
-                    try:
-                        os.replace(self.path + suffix, aside + suffix)
-                    except OSError as move_error:
-                        raise RecordDatabaseError(
-                            "sqlite record database {0!r} is unusable ({1}) and cannot be "
-                            "moved aside: {2}".format(self.path, exc, move_error))
+            with _heal_lock(self.path, max(self.busy_timeout, 1.0)):
+                current = _file_identity(self.path)
+                if current is None or current != self._identity:
+                    LOGGER.info("sqlite record database %s was unusable (%s) and has been "
+                                "rebuilt by another process meanwhile", self.path, exc)
+                    return
+                aside = self._aside_name()
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.lexists(self.path + suffix):
+                        try:
+                            os.replace(self.path + suffix, aside + suffix)
+                        except OSError as move_error:
+                            raise RecordDatabaseError(
+                                "sqlite record database {0!r} is unusable ({1}) and cannot "
+                                "be moved aside: {2}".format(self.path, exc, move_error))
         LOGGER.warning("sqlite record database %s is unusable (%s); moved aside to %s and "
                        "rebuilt: files of this run are uploaded again and recorded anew",
                        self.path, exc, aside)
+
+    def _aside_name(self) -> str:
+        """``<file>.corrupt-<time>``, or ``-2``, ``-3``... after it: never over another one."""
+        base = "{0}.corrupt-{1}".format(self.path, time.strftime("%Y%m%d-%H%M%S"))
+        aside, number = base, 1
+        while any(os.path.lexists(aside + suffix) for suffix in ("", "-wal", "-shm")):
+            number += 1
+            aside = "{0}-{1}".format(base, number)
+        return aside
 
     def _check_schema(self) -> None:
         # Reading a row through every column finds a foreign or damaged table at once.
@@ -669,11 +776,14 @@ def open_record_store(database_config: Mapping[str, Any], redis_config: Mapping[
         database_config (dict): ``[DATABASE_CONFIG]`` (on, type, db_path).
         redis_config (dict): ``[REDIS]``.
         sqlite_path (str): The .db file to use for sqlite.
-    """
-    from rayvision_sync.config import database_type
 
-    on = str(database_config.get("on", "true")).strip().lower()
-    if on in ("false", "0", "no", "off"):
+    Raises:
+        DbConfigError: ``on`` is neither true, false nor empty (true).
+    """
+    from rayvision_sync.config import database_type, parse_bool
+
+    # The rule load_db_config checked the value by: empty means the documented true.
+    if not parse_bool(database_config.get("on"), "db_config.ini", "DATABASE_CONFIG", "on"):
         return None
     kind = database_type(database_config)
     if kind == "redis":

@@ -1,29 +1,35 @@
 """A rate limiter shared by every worker of a transfer (``max_speed``, in KB/s)."""
 
+import math
 import threading
 import time
 from typing import Any, Optional, Union
 
 from rayvision_api.cancel import CancelToken, check, pause
-from rayvision_api.exception import RayvisionArgumentError
 from rayvision_sync.constants import DEFAULT_MAX_SPEED
+from rayvision_sync.exception import OptionValueError
 
 
 def parse_max_speed(max_speed: Optional[Union[int, str]]) -> Optional[float]:
     """Bytes per second for a ``max_speed`` in KB/s (str or int); None or 0 means unlimited.
 
     Raises:
-        RayvisionArgumentError: Not a non-negative number.
+        OptionValueError: Not a finite, non-negative number (a ``RayvisionArgumentError``).
     """
     if max_speed is None or max_speed == "":
         return None
     try:
         kbps = float(str(max_speed).strip())
     except ValueError:
-        raise RayvisionArgumentError("max_speed must be a number of KB/s, not {0!r}".format(
+        raise OptionValueError("max_speed must be a number of KB/s, not {0!r}".format(
             max_speed))
     if kbps < 0:
-        raise RayvisionArgumentError("max_speed must not be negative: {0!r}".format(max_speed))
+        raise OptionValueError("max_speed must not be negative: {0!r}".format(max_speed))
+    if not math.isfinite(kbps):
+        # NaN compares false with everything and infinity paces nothing: both would
+        # silently mean "unlimited". 0 is how to ask for that.
+        raise OptionValueError("max_speed must be a finite number of KB/s (0 for no limit), "
+                               "not {0!r}".format(max_speed))
     if kbps == 0:
         return None
     return kbps * 1024.0

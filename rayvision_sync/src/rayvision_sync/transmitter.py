@@ -29,6 +29,7 @@ from rayvision_sync.constants import (
 from rayvision_sync.exception import TransmitterExitError, TransmitterNotFoundError
 from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.result import TransferResult
+from rayvision_sync.throttle import parse_max_speed
 
 LOGGER = logging.getLogger(__name__)
 
@@ -104,7 +105,11 @@ def build_argv(exe: Any, transport_info: Any, bid: Any, user_id: Any, transmit_t
     ``exe engine_type server_name server_ip server_port storage_id user_id transmit_type
     local_path remote_path max_connect_failure_count keep_path max_speed [db_config_path]``
     (the database path is left out rather than passed as the string ``None``).
+
+    Raises:
+        OptionValueError: ``max_speed`` is not a finite, non-negative number of KB/s.
     """
+    parse_max_speed(max_speed)  # the transmitter would take 'nan' without a word
     argv = [exe, transport_info["engine_type"], transport_info["server_name"],
             transport_info["server_ip"], str(transport_info["server_port"]), str(bid),
             str(user_id), transmit_type, local_path, server_path,

@@ -23,7 +23,7 @@ from rayvision_sync.progress import ProgressReporter
 from rayvision_sync.records import open_record_store
 from rayvision_sync.result import TransferResult
 from rayvision_sync.transfer import RayvisionTransfer
-from rayvision_sync.upload_plan import UploadList, stat_pairs
+from rayvision_sync.upload_plan import UploadList, check_verify, stat_pairs
 from rayvision_sync.utils import RETRY_DELAYS, create_transfer_params, upload_retry
 
 if TYPE_CHECKING:
@@ -180,7 +180,8 @@ class RayvisionUpload(object):
         self._engine_options = {"workers": workers, "chunk_size": chunk_size}
         self._engine: Any = None
         self.last_result: Optional[TransferResult] = None
-        self.verify = verify
+        # Refused here, not at the first upload: the object may be built long before.
+        self.verify = check_verify(verify)
         # Seconds between attempts of a retryable transmitter failure (then it raises).
         self.retry_delays = RETRY_DELAYS
 
@@ -356,6 +357,7 @@ class RayvisionUpload(object):
             RayvisionCancelledError: The cancel token was cancelled.
             ProgressCallbackError: The progress callback raised.
         """
+        verify = check_verify(verify) if verify else self.verify
         pairs = read_upload_list(upload_json_path, self.upload_list_cache_path())
         engine = self.engine
         if engine.name != "http":
@@ -374,7 +376,7 @@ class RayvisionUpload(object):
                 self.last_result = engine.upload_pairs("input_bid", pairs, max_speed,
                                                        records=records,
                                                        progress=self._progress(cancel_token),
-                                                       verify=verify or self.verify)
+                                                       verify=verify)
             except TransferError as exc:
                 self._failed(exc)
                 raise

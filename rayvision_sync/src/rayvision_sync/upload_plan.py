@@ -22,6 +22,7 @@ from operator import attrgetter, itemgetter
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from rayvision_api.collector import collector_paused
+from rayvision_sync.exception import OptionValueError
 from rayvision_sync.hashing import sha256_file
 from rayvision_sync.paths import storage_path
 from rayvision_sync.record_summary import identified_list_digest, list_digest, sample_indexes
@@ -41,6 +42,18 @@ DEFAULT_VERIFY_FRACTION = 0.001
 DEFAULT_VERIFY_AGE = 7 * 24 * 3600
 # Most sampled (not aged) records confirmed in one run: the sample stays a few requests.
 DEFAULT_VERIFY_LIMIT = 32
+
+
+def check_verify(verify: Any) -> str:
+    """``verify`` itself when it is one of :data:`VERIFY_MODES`.
+
+    Raises:
+        OptionValueError: Another value (named in the message).
+    """
+    if not isinstance(verify, str) or verify not in VERIFY_MODES:
+        raise OptionValueError("verify must be one of {0}, not {1!r}".format(
+            " or ".join(repr(mode) for mode in VERIFY_MODES), verify))
+    return verify
 
 
 class UploadPlan(object):

@@ -19,6 +19,9 @@ MAX_PATH = 260
 OUTPUT_ROOM = 120
 #: Clock difference the API accepts before refusing signatures.
 SKEW_LIMIT = 300.0
+#: Seconds the redis check waits to connect, then for the answer: a server that accepts
+#: connections and never answers must not hang the doctor.
+REDIS_TIMEOUT = 3.0
 
 
 def register(commands: Any, parents: list, formatter: Any) -> None:
@@ -56,8 +59,27 @@ class Checks(object):
 
 
 def _host_port(domain: str, protocol: str) -> Tuple[str, int]:
-    host, _, port = domain.partition(":")
-    return host, int(port) if port else (443 if protocol == "https" else 80)
+    """``(host, port)`` of ``host``, ``host:port``, ``[v6 address]:port`` or a bare v6 address.
+
+    Raises:
+        ValueError: The port is not a number, or a ``[`` is not closed.
+    """
+    default = 443 if protocol == "https" else 80
+    if domain.startswith("["):
+        host, closed, rest = domain[1:].partition("]")
+        if not closed or (rest and not rest.startswith(":")):
+            raise ValueError("domain {0!r} is not [address]:port".format(domain))
+        port = rest[1:]
+    elif domain.count(":") > 1:
+        # An IPv6 address without brackets cannot carry a port: it is all host.
+        host, port = domain, ""
+    else:
+        host, _, port = domain.partition(":")
+    return host, int(port) if port else default
+
+
+def _shown_host(host: str, port: int) -> str:
+    return "[{0}]:{1}".format(host, port) if ":" in host else "{0}:{1}".format(host, port)
 
 
 def _reach(settings: dict) -> Tuple[Any, str]:
@@ -68,8 +90,8 @@ def _reach(settings: dict) -> Tuple[Any, str]:
     started = time.monotonic()
     with socket.create_connection((host, port), timeout=5):
         pass
-    return True, "{0}:{1} answers ({2:.0f} ms)".format(host, port,
-                                                      (time.monotonic() - started) * 1000)
+    return True, "{0} answers ({1:.0f} ms)".format(_shown_host(host, port),
+                                                  (time.monotonic() - started) * 1000)
 
 
 def _http_date(settings: dict) -> Tuple[Any, str]:
@@ -126,12 +148,9 @@ def _record_store(settings: dict) -> Tuple[Any, str]:
     from rayvision_sync import config
 
     store = settings.get("record_store") or ""
+    client.check_record_store(store, "record_store")
     if store.startswith(("redis://", "unix://", "rediss://")):
-        import redis
-
-        client_ = redis.Redis.from_url(store, socket_timeout=5)
-        info = client_.info("keyspace")
-        return True, "redis {0}: {1}".format(store.split("@")[-1], info or "empty")
+        return _redis_store(store)
     ini = store if store.endswith(".ini") else None
     _, redis_config, sqlite_config, database_config = config.load_db_config(ini)
     kind = config.database_type(database_config)
@@ -139,6 +158,26 @@ def _record_store(settings: dict) -> Tuple[Any, str]:
     folder = config.resolve_db_dir(database_config.get("db_path"), local_os)
     count = len(os.listdir(folder)) if os.path.isdir(folder) else 0
     return True, "{0} upload records in {1} ({2} files)".format(kind, folder, count)
+
+
+def _redis_store(url: str) -> Tuple[Any, str]:
+    """Whether the redis of ``url`` answers, each of connecting and answering bounded.
+
+    :data:`REDIS_TIMEOUT` seconds each: a server that accepts and never answers fails the
+    check instead of hanging the doctor.
+    """
+    import redis
+
+    shown = url.split("@")[-1]
+    client_ = redis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT,
+                                   socket_connect_timeout=REDIS_TIMEOUT)
+    try:
+        info = client_.info("keyspace")
+    except redis.exceptions.TimeoutError:
+        return False, "redis {0}: no answer within {1:g} s".format(shown, REDIS_TIMEOUT)
+    finally:
+        client_.connection_pool.disconnect()
+    return True, "redis {0}: {1}".format(shown, info or "empty")
 
 
 def run_doctor(args: Any, output: Output) -> int:

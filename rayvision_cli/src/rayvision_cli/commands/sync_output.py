@@ -5,10 +5,12 @@ never fetch the same frame), and it keeps a status file a monitor can read. See
 ``docs/cli.md`` and :mod:`rayvision_cli.sync_state`.
 """
 
+import contextlib
 import datetime
+import logging
 import os
 import threading
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 from rayvision_api.cancel import pause
 from rayvision_api.diagnose import explain
@@ -19,7 +21,11 @@ from rayvision_cli.events import Output
 from rayvision_cli.progress import ProgressBridge
 from rayvision_cli.sync_state import FileState, RedisState, holder_name, write_json_atomic
 
+LOGGER = logging.getLogger(__name__)
+
 STATE_FOLDER = ".rayvision-sync"
+#: Seconds between two looks at the checkpoint's time limit while a download runs.
+FLUSH_POLL = 0.5
 #: Tasks looked at per pass in whole-account mode.
 ACCOUNT_TASKS = 200
 
@@ -107,6 +113,37 @@ class _Recorder(object):
                     self.fetched += 1
         self.bridge(event)
 
+    def flush_if_due(self) -> None:
+        """Write the recorded files if their stretch is old enough (see ``FileState``)."""
+        with self._lock:
+            self.state.flush_if_due(self.task_id)
+
+    @contextlib.contextmanager
+    def watching(self) -> Iterator[None]:
+        """Look at the checkpoint's time limit every :data:`FLUSH_POLL` seconds meanwhile.
+
+        Recording a file is not the only moment to look: while one large file comes in,
+        nothing is recorded for minutes.
+        """
+        stop = threading.Event()
+
+        def poll() -> None:
+            while not stop.wait(FLUSH_POLL):
+                try:
+                    self.flush_if_due()
+                except Exception:  # kept unsaved; written at the next stretch or the end
+                    LOGGER.debug("checkpoint of task %s not written yet", self.task_id,
+                                 exc_info=True)
+
+        watcher = threading.Thread(target=poll, name="sync-checkpoint-{0}".format(
+            self.task_id), daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            watcher.join()
+
 
 def _fingerprint(item: Any) -> str:
     """What makes a listed file (a ``ListedFile``) the same one next time."""
@@ -144,8 +181,9 @@ def sync_task(api: Any, downloader: Any, state: Any, task_id: str, dest: str, ou
         progress = ProgressReporter("download", recorder, show=False,
                                     cancel_token=downloader.cancel_token)
         try:
-            engine.download_items("output_bid", todo, storage_path(name), dest, True,
-                                  max_speed, progress, print_log=False)
+            with recorder.watching():
+                engine.download_items("output_bid", todo, storage_path(name), dest, True,
+                                      max_speed, progress, print_log=False)
         finally:
             # The checkpoint is written by stretches: the end of a download, or its failure,
             # ends the current one.
@@ -215,10 +253,15 @@ def _pass(api: Any, downloader: Any, state: Any, ids: Optional[List[str]], dest:
 
 def _task_failed(output: Output, status: StatusFile, outcome: Dict[str, Any], task_id: str,
                  exc: Exception) -> None:
-    """Report one task's failure (the pass goes on with the other tasks)."""
+    """Report one task's failure (the pass goes on with the other tasks).
+
+    Its ``error`` event has the fields of every ``error`` event; ``exit_code`` is the one
+    the run ends with because of it (:func:`follow_tasks`: any task's error makes it 1).
+    """
     explanation = explain(exc)
     output.error("task {0}: {1}".format(task_id, explanation.line()),
-                 code=explanation.code, kind=explanation.kind, task_id=task_id)
+                 code=explanation.code, kind=explanation.kind, hint=explanation.hint,
+                 exit_code=exit_codes.ERROR, task_id=task_id)
     status.error(task_id, explanation.line())
     outcome["errors"] += 1
 

@@ -78,6 +78,12 @@ class TaskNotFoundError(RayvisionError):
         super(TaskNotFoundError, self).__init__(1000002, "task {0} not found on {1}".format(
             ", ".join(task_ids), domain))
         self.task_ids = list(task_ids)
+        self.domain = domain
+
+    def __reduce__(self) -> Any:
+        # The constructor's own arguments: the inherited form passed (code, message) as
+        # (task_ids, domain), so the error failed to unpickle in the process receiving it.
+        return (self.__class__, (self.task_ids, self.domain))
 
 
 def fetch(api: Any, ids: List[int]) -> List[Dict[str, Any]]:
