@@ -7,10 +7,10 @@ Rules (documented in docs/analysis-houdini-clarisse.md):
 
 * Render ROPs (mantra ``ifd``, ``karma``, ``usdrender``, ``arnold``, ``Redshift_ROP``,
   RenderMan ``ris``, ``baketexture``..., Solaris ``usdrender_rop`` in any LOP network, and a
-  Karma LOP rendering to disk, whose USD Render ROP is inside it) become ``rop_node``
-  entries, with the frames Houdini renders: the ``f`` range, or only the current frame when
-  ``trange`` is off; geometry, Alembic, DOP, USD and file-cache outputs become ``geo_node``
-  entries; ``hq_sim`` becomes ``distributedsim_node``.
+  Karma LOP rendering to disk, reported as the USD Render ROP inside it, the node the farm
+  renders) become ``rop_node`` entries, with the frames Houdini renders: the ``f`` range, or
+  only the current frame when ``trange`` is off; geometry, Alembic, DOP, USD and file-cache
+  outputs become ``geo_node`` entries; ``hq_sim`` becomes ``distributedsim_node``.
 * A parameter is an *input* when its value looks like a file (known extension, or a known
   file parameter) and it is not an output parameter (``vm_picture``, ``sopoutput``,
   ``dcmfilename``, ``checkpointfile``, a file cache that writes...). Outputs are never
@@ -167,7 +167,8 @@ def analyse_scene(scene: "HipScene", cg_file: str,
             usd_camera = True
         if kind == "rop":
             result.scene_info["rop_node"].append(
-                _rop_entry(scene, node, frame_vars, result, usd_camera))
+                _rop_entry(scene, node, frame_vars, result, usd_camera,
+                           _inner_rop_path(node) if usd_camera else None))
         elif kind == "geo" and not _filecache_reads(node):
             result.scene_info["geo_node"].append({
                 "node": node.path,
@@ -288,15 +289,18 @@ def _evaluate(item: Any, names: Any) -> Any:
     raise ValueError("unsupported expression")
 
 
-def _frames(node: Any, frame_vars: Any, result: Any = None) -> Any:
-    """Frames the node renders: its ``f`` range, or the current frame when ``trange`` is off."""
+def _frames(node: Any, frame_vars: Any, result: Any = None, path: Optional[str] = None) -> Any:
+    """Frames the node renders: its ``f`` range, or the current frame when ``trange`` is off.
+
+    ``path`` is the node reported for it (the ROP inside a Karma LOP), the node's own by default.
+    """
     if hfs_rules.renders_current_frame(node.parm_string("trange")):
         current = frame_vars["F"]
         if result is not None:
-            result.current_frame_nodes.append(node.path)
+            path = path or node.path
+            result.current_frame_nodes.append(path)
             result.notes.append("{0}: 'Valid frame range' is 'Render Current Frame', so only "
-                                "frame {1} is rendered".format(node.path,
-                                                               format_frame(current)))
+                                "frame {1} is rendered".format(path, format_frame(current)))
         return hfs_rules.frames_string(current, current, 1)
     values = node.parm("f") or []
     numbers = [evaluate_number(value, node.channels, frame_vars) for value in values[:3]]
@@ -334,10 +338,26 @@ def _lop_renders_to_disk(node: Any, rop_holders: Set[str], result: Any) -> bool:
     return node.path not in rop_holders
 
 
+def _inner_rop_path(node: Any) -> str:
+    """Path of the USD Render ROP inside a Karma LOP: the node the farm renders."""
+    return "{0}/{1}".format(node.path, hfs_rules.LOP_RENDER_WRAPPER_ROP)
+
+
 def _rop_entry(scene: Any, node: Any, frame_vars: Any, result: Any,
-               usd_camera: bool = False) -> Any:
-    """The ``rop_node`` entry of a render node; ``usd_camera``: its camera is a USD prim path."""
-    entry = {"node": node.path, "frames": _frames(node, frame_vars, result)}
+               usd_camera: bool = False, path: Optional[str] = None) -> Any:
+    """The ``rop_node`` entry of a render node.
+
+    Args:
+        scene (HipScene): The scene.
+        node (HipNode): The render node (a ROP, or a Karma LOP).
+        frame_vars (dict): Frame variables of expressions.
+        result (StaticResult): Where tips and notes go.
+        usd_camera (bool): Its camera is a USD prim path.
+        path (str, optional): The node reported (the ROP inside a Karma LOP, whose
+            parameters follow the LOP's); the node's own path by default.
+    """
+    path = path or node.path
+    entry = {"node": path, "frames": _frames(node, frame_vars, result, path)}
     camera_parm = hfs_rules.camera_parm(node.base_type)
     if camera_parm and node.parm(camera_parm) is not None:
         camera = (node.parm_string(camera_parm) or "").strip()
@@ -351,7 +371,7 @@ def _rop_entry(scene: Any, node: Any, frame_vars: Any, result: Any,
         # one lets the stage's render settings choose: only Houdini can check it.
         if not usd_camera:
             _check_camera(scene, node, camera, info, result)
-        result.asset["camera"][node.path] = info
+        result.asset["camera"][path] = info
     entry["option"] = "-1"
     entry["render"] = "0" if node.bypassed else "1"
     return entry

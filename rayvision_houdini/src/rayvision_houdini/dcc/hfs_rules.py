@@ -19,6 +19,11 @@ ANY_CONTEXT_RENDER_TYPES = frozenset(["usdrender_rop"])
 #: save the contents of a locked asset in the scene, so a reader of the file sees the LOP, not
 #: the ROP inside it; hython sees the inner ``usdrender_rop`` itself (an ANY_CONTEXT type).
 LOP_RENDER_WRAPPER_TYPES = frozenset(["karma"])
+#: Name of the USD Render ROP inside a Karma LOP. That ROP is the node the farm renders: a LOP
+#: has no ``render()``, the Karma LOP's "Render to Disk" button only runs this ROP, and in a
+#: live session (hython, the farm) the contents of a locked asset exist, so its path resolves.
+#: Both backends report ``<Karma LOP>/rop_usdrender`` (hython finds it among the children).
+LOP_RENDER_WRAPPER_ROP = "rop_usdrender"
 #: The ``picture`` value that renders into an MPlay window instead of an image file.
 MPLAY_PICTURE = "ip"
 #: Base operator types of output drivers (ROP context) that write geometry or caches. The SOP

@@ -1,0 +1,85 @@
+"""What the farm can render: the node it is given, what that node writes, at which size and frames.
+
+Each static case is a scene written section by section in Houdini's own format (see
+``conftest.py``); each hython case runs ``dcc/HfsBase.py`` with the fake ``hou`` under Python 3
+and 2.7, on the same nodes as a live Houdini session holds them.
+"""
+
+import json
+import os
+
+import pytest
+
+from rayvision_houdini.analyze_houdini import AnalyzeHoudini
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    for name in ("JOB", "RAYVISION_HOUDINI", "RAYVISION_HYTHON"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _scene(kit, tmp_path, builder):
+    folder = tmp_path / "proj"
+    folder.mkdir(exist_ok=True)
+    return builder.write(str(folder / "shot.hip"))
+
+
+def _static(kit, tmp_path, builder):
+    scene = _scene(kit, tmp_path, builder)
+    workspace = tmp_path / "ws_static"
+    workspace.mkdir()
+    return AnalyzeHoudini(scene, "19.5.303", workspace=str(workspace), backend="static",
+                          custom_db_path=str(tmp_path / "db")).analyse()
+
+
+def _hython(kit, tmp_path, interpreter, nodes, monkeypatch, refs=()):
+    """Run the in-Houdini script on a live session holding ``nodes`` (fake ``hou``)."""
+    scene = _scene(kit, tmp_path, kit.HipBuilder(save_version="19.5.303"))
+    description = tmp_path / "session.json"
+    description.write_text(json.dumps({"nodes": nodes, "file_references": list(refs),
+                                       "hda_files": []}))
+    monkeypatch.setenv("FAKE_HOU_SCENE", str(description))
+    monkeypatch.delenv("FAKE_HOU_CALL_LOG", raising=False)
+    monkeypatch.delenv("FAKE_DCC_ARGV_LOG", raising=False)
+    exe = kit.write_stand_in(tmp_path, interpreter)
+    workspace = tmp_path / "ws_dcc"
+    workspace.mkdir()
+    return AnalyzeHoudini(scene, "19.5.303", workspace=str(workspace), backend="dcc",
+                          custom_exe_path=exe, custom_db_path=str(tmp_path / "db")).analyse()
+
+
+def _json(analyzer, name):
+    with open(os.path.join(analyzer.workspace, name + ".json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _rops(analyzer):
+    return {entry["node"]: entry
+            for entry in _json(analyzer, "task")["scene_info_render"]["rop_node"]}
+
+
+KARMA_LOP = {"trange": ['"off"'], "f": ["1", "10", "1"],
+             "picture": ['"$HIP/render/$OS.$F4.exr"'], "camera": ['"/cameras/cam"']}
+
+
+def test_both_backends_report_the_rop_inside_the_karma_lop(kit, tmp_path, interpreter,
+                                                           monkeypatch):
+    builder = kit.HipBuilder(save_version="19.5.303", tcur=0)
+    # Locked: the .hip holds the Karma LOP, not the USD Render ROP inside it.
+    builder.node("/stage/karma1", "karma", KARMA_LOP)
+    static = _static(kit, tmp_path, builder)
+    # A live session holds the locked asset's contents: hython sees the inner ROP.
+    dcc = _hython(kit, tmp_path, interpreter, [
+        {"path": "/stage/karma1", "type": "karma", "category": "Lop",
+         "tuples": {"f": [1, 10, 1]}, "parms": {"trange": "off", "camera": "/cameras/cam"}},
+        {"path": "/stage/karma1/rop_usdrender", "type": "usdrender_rop", "category": "Lop",
+         "tuples": {"f": [1, 10, 1]}, "parms": {"trange": "off"}},
+    ], monkeypatch)
+    assert sorted(_rops(static)) == sorted(_rops(dcc)) == ["/stage/karma1/rop_usdrender"]
+    # Rendering the current frame only: said of the node the farm is given.
+    assert static.frames_by_layer() == [{"layer": "/stage/karma1/rop_usdrender",
+                                         "frames": "1-1[1]", "animation": False}]
+    assert any(note.startswith("/stage/karma1/rop_usdrender:") for note in static.notes)
+    assert _json(static, "asset")["camera"] == {
+        "/stage/karma1/rop_usdrender": {"camera": "/cameras/cam"}}
