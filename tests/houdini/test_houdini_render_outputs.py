@@ -83,3 +83,45 @@ def test_both_backends_report_the_rop_inside_the_karma_lop(kit, tmp_path, interp
     assert any(note.startswith("/stage/karma1/rop_usdrender:") for note in static.notes)
     assert _json(static, "asset")["camera"] == {
         "/stage/karma1/rop_usdrender": {"camera": "/cameras/cam"}}
+
+
+def test_rops_rendering_into_mplay_are_not_render_nodes(kit, tmp_path, interpreter, monkeypatch):
+    builder = kit.HipBuilder(save_version="19.5.303")
+    builder.node("/obj/cam1", "cam", {"res": ["1920", "1080"]})
+    common = {"trange": ['"normal"'], "f": ["1", "24", "1"], "camera": ['"/obj/cam1"']}
+    builder.node("/out/mantra_disk", "ifd",
+                 dict(common, vm_picture=['"$HIP/render/$OS.$F4.exr"']))
+    # Houdini's image devices: "ip" is MPlay, "md" MPlay's other device. No file is written.
+    builder.node("/out/mantra_ip", "ifd", dict(common, vm_picture=['"ip"']))
+    builder.node("/out/arnold_md", "arnold", dict(common, ar_picture=['"md"']))
+    builder.node("/out/karma_ip", "karma", dict(common, picture=['"ip"']))
+    builder.node("/stage/usd_ip", "usdrender_rop",
+                 {"trange": ['"normal"'], "f": ["1", "24", "1"], "outputimage": ['"ip"']})
+    builder.node("/stage/karma_md", "karma", dict(KARMA_LOP, picture=['"md"']))
+    static = _static(kit, tmp_path, builder)
+    dcc = _hython(kit, tmp_path, interpreter, [
+        {"path": "/obj/cam1", "type": "cam", "category": "Object",
+         "tuples": {"res": [1920, 1080]}},
+        {"path": "/out/mantra_disk", "type": "ifd", "tuples": {"f": [1, 24, 1]},
+         "parms": {"camera": "/obj/cam1", "vm_picture": "$HIP/render/$OS.$F4.exr"}},
+        {"path": "/out/mantra_ip", "type": "ifd", "tuples": {"f": [1, 24, 1]},
+         "parms": {"camera": "/obj/cam1", "vm_picture": "ip"}},
+        {"path": "/out/arnold_md", "type": "arnold", "tuples": {"f": [1, 24, 1]},
+         "parms": {"camera": "/obj/cam1", "ar_picture": "md"}},
+        {"path": "/out/karma_ip", "type": "karma", "tuples": {"f": [1, 24, 1]},
+         "parms": {"camera": "/obj/cam1", "picture": "ip"}},
+        {"path": "/stage/usd_ip", "type": "usdrender_rop", "category": "Lop",
+         "tuples": {"f": [1, 24, 1]}, "parms": {"outputimage": "ip"}},
+        {"path": "/stage/karma_md", "type": "karma", "category": "Lop",
+         "parms": {"picture": "md"}},
+        {"path": "/stage/karma_md/rop_usdrender", "type": "usdrender_rop", "category": "Lop",
+         "tuples": {"f": [1, 10, 1]}, "parms": {"outputimage": "md"}},
+    ], monkeypatch)
+    left_out = ["/out/mantra_ip", "/out/arnold_md", "/out/karma_ip", "/stage/usd_ip",
+                "/stage/karma_md/rop_usdrender"]
+    for analyzer in (static, dcc):
+        assert list(_rops(analyzer)) == ["/out/mantra_disk"]
+        for path in left_out:
+            assert any(note.startswith(path + ": ") and "MPlay" in note
+                       for note in analyzer.notes), (analyzer.backend_used, path)
+    assert "50002" not in _json(static, "tips") and "50002" not in _json(dcc, "tips")

@@ -374,6 +374,8 @@ class AnalyzeHoudini(BaseAnalyzer):
     def dcc_upload_paths(self) -> List[str]:
         """Resolve the references hython reported into Normal/Miss/Search/Unresolved files."""
         refs = self.asset_info.get("Refs") or {}
+        self.notes = [note for note in self.asset_info.get("notes") or []
+                      if isinstance(note, str)]
         result = StaticResult()
         result.asset["camera"] = self.asset_info.get("camera") or {}
         scene_vars = _SceneView(self.scene.variables if self.scene is not None else {})

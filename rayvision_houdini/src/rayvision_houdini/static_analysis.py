@@ -71,7 +71,7 @@ SCENE_PARMS = frozenset([
     "f", "trange", "camera", "RS_renderCamera", "res", "resolution", "picture",
     "loadfromdisk", "filemode", "hq_driver", "hq_sim_controls",
     "slice_type", "num_slices", "slicediv", "cluster_filter", "sopoutput", "dopoutput",
-]) | INPUT_PARMS | hfs_rules.RESOLUTION_OVERRIDE_PARMS
+]) | INPUT_PARMS | hfs_rules.RESOLUTION_OVERRIDE_PARMS | frozenset(hfs_rules.PICTURE_PARMS.values())
 #: Base operator types whose parameters the analysis reads by name (ROPs, caches, cameras,
 #: File SOPs); other nodes matter only through values that look like paths.
 SCENE_PARM_TYPES = (hfs_rules.RENDER_ROP_TYPES | hfs_rules.ANY_CONTEXT_RENDER_TYPES
@@ -165,7 +165,10 @@ def analyse_scene(scene: "HipScene", cg_file: str,
                 rop_holders = _render_rop_holders(scene)
             kind = "rop" if _lop_renders_to_disk(node, rop_holders, result) else None
             usd_camera = True
-        if kind == "rop":
+        if kind == "rop" and not usd_camera and hfs_rules.renders_to_mplay(base,
+                                                                         node.parm_string):
+            result.notes.append(hfs_rules.mplay_note(node.path))
+        elif kind == "rop":
             result.scene_info["rop_node"].append(
                 _rop_entry(scene, node, frame_vars, result, usd_camera,
                            _inner_rop_path(node) if usd_camera else None))
@@ -327,13 +330,12 @@ def _render_rop_holders(scene: Any) -> Set[str]:
 def _lop_renders_to_disk(node: Any, rop_holders: Set[str], result: Any) -> bool:
     """Whether a Karma LOP is a render node of the farm (see ``LOP_RENDER_WRAPPER_TYPES``).
 
-    Not when it renders to MPlay only (``picture`` is ``ip``), nor when the scene holds the
-    USD Render ROP inside it (contents unlocked and saved): that ROP is the render node then.
+    Not when it renders to MPlay only (``picture`` is ``ip`` or ``md``), nor when the scene
+    holds the USD Render ROP inside it (contents unlocked and saved): that ROP is the render
+    node then.
     """
-    picture = (node.parm_string("picture") or "").strip()
-    if picture == hfs_rules.MPLAY_PICTURE:
-        result.notes.append("{0}: 'Output Picture' is 'ip' (MPlay): nothing is rendered to "
-                            "disk, so the farm does not render it".format(node.path))
+    if hfs_rules.renders_to_mplay(node.base_type, node.parm_string):
+        result.notes.append(hfs_rules.mplay_note(_inner_rop_path(node)))
         return False
     return node.path not in rop_holders
 

@@ -10,8 +10,9 @@ It loads the scene with simulations off and manual cooking, then writes:
 
 * task.json: the file the SDK wrote, plus ``scene_info`` =
   ``{"geo_node": [...], "rop_node": [...], "distributedsim_node": [...]}``;
-* asset.json: ``{"Refs": {parm_path: [raw, expanded, node_type, parm_name]}, "camera": {...}}``
-  -- the SDK turns ``Refs`` into Normal/Miss/... with the same rules as its static reader;
+* asset.json: ``{"Refs": {parm_path: [raw, expanded, node_type, parm_name]}, "camera": {...},
+  "notes": [...]}`` -- the SDK turns ``Refs`` into Normal/Miss/... with the same rules as its
+  static reader, and ``notes`` (plain English, e.g. ROPs left out) into ``analyzer.notes``;
 * tips.json: the existing tips plus camera tips (50002/50003) and slice tips (50007/50008);
 * the success marker (``{'is_success': 1}``) and new rows of the reference-type database.
 
@@ -324,11 +325,15 @@ def analyse(hou, options):
     tips = read_json(options.tips)
     new_tips = {}
     cameras = {}
+    notes = []
     scene_info = {"geo_node": [], "rop_node": [], "distributedsim_node": []}
     for node in hou.node("/").allSubChildren():
         base = hfs_rules.base_type(node.type().name())
         kind = hfs_rules.node_kind(base, is_driver(node))
-        if kind == "rop":
+        if kind == "rop" and hfs_rules.renders_to_mplay(
+                base, lambda name, node=node: _parm_text(node, name)):
+            notes.append(hfs_rules.mplay_note(node.path()))
+        elif kind == "rop":
             scene_info["rop_node"].append(rop_entry(hou, node, new_tips, cameras))
         elif kind == "geo" and not hfs_rules.filecache_reads(base, _eval(node, "loadfromdisk")):
             scene_info["geo_node"].append({"node": node.path(), "frames": _frames(hou, node),
@@ -340,7 +345,7 @@ def analyse(hou, options):
     task = read_json(options.task)
     task["scene_info"] = scene_info
     write_json(options.task, task)
-    write_json(options.asset, {"Refs": refs, "camera": cameras})
+    write_json(options.asset, {"Refs": refs, "camera": cameras, "notes": notes})
     for code, messages in new_tips.items():
         existing = tips.setdefault(code, [])
         for message in messages:

@@ -26,6 +26,16 @@ LOP_RENDER_WRAPPER_TYPES = frozenset(["karma"])
 LOP_RENDER_WRAPPER_ROP = "rop_usdrender"
 #: The ``picture`` value that renders into an MPlay window instead of an image file.
 MPLAY_PICTURE = "ip"
+#: Output picture values that render into MPlay (``ip``, and ``md``, MPlay's other device):
+#: such a ROP writes no file, so on the farm it would bill frames and output nothing.
+MPLAY_PICTURES = frozenset([MPLAY_PICTURE, "md"])
+#: The output picture parameter of each render ROP type where Houdini's image devices
+#: (``ip``/``md``) apply: Mantra, the Karma ROP and LOP, USD Render (ROP and LOP), HtoA's
+#: Arnold ROP. Redshift's ROP renders to MPlay with a toggle of its own, not a picture value.
+PICTURE_PARMS = {
+    "ifd": "vm_picture", "karma": "picture", "usdrender": "outputimage",
+    "usdrender_rop": "outputimage", "arnold": "ar_picture",
+}
 #: Base operator types of output drivers (ROP context) that write geometry or caches. The SOP
 #: of the same name (``alembic``, ``file``...) reads files, so these need the ROP context.
 GEO_ROP_TYPES = frozenset([
@@ -192,6 +202,25 @@ def renders_current_frame(trange):
     if trange is None:
         return False
     return str(trange).strip().strip('"').lower() in CURRENT_FRAME_TRANGES
+
+
+def renders_to_mplay(base, parm_string):
+    """Whether a render ROP of type ``base`` renders into MPlay only (no file is written).
+
+    Args:
+        base (str): Base operator type.
+        parm_string (callable): Parameter name -> its first component as text, or None.
+    """
+    parm = PICTURE_PARMS.get(base)
+    if parm is None:
+        return False
+    return _menu_value(parm_string(parm)) in MPLAY_PICTURES
+
+
+def mplay_note(path):
+    """The note, in both backends, for a ROP left out because it renders into MPlay only."""
+    return ("{0}: 'Output Picture' is MPlay (ip/md): nothing is rendered to disk, so the farm "
+            "does not render it".format(path))
 
 
 def camera_parm(base):
