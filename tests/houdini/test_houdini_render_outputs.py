@@ -125,3 +125,39 @@ def test_rops_rendering_into_mplay_are_not_render_nodes(kit, tmp_path, interpret
             assert any(note.startswith(path + ": ") and "MPlay" in note
                        for note in analyzer.notes), (analyzer.backend_used, path)
     assert "50002" not in _json(static, "tips") and "50002" not in _json(dcc, "tips")
+
+
+def test_usd_render_rop_reports_its_own_resolution_only_when_overridden(kit, tmp_path,
+                                                                       interpreter, monkeypatch):
+    builder = kit.HipBuilder(save_version="19.5.303")
+    common = {"trange": ['"normal"'], "f": ["1", "2", "1"],
+              "outputimage": ['"$HIP/render/$OS.$F4.exr"'], "res_user": ["1280", "720"]}
+    builder.node("/stage/usd_specific", "usdrender_rop", dict(common, override_res=['"specific"']))
+    # Override off: the stage's render settings decide, not any size the ROP holds.
+    builder.node("/stage/usd_off", "usdrender_rop",
+                 dict(common, override_res=['""'], camera=['"/cameras/cam"'],
+                      resolution=["640", "480"]))
+    # A scale of the stage's resolution, which only a cooked stage tells.
+    builder.node("/stage/usd_scale", "usdrender_rop",
+                 dict(common, override_res=['"scale"'], res_scale=["0.5"]))
+    builder.node("/out/usd_out", "usdrender",
+                 dict(common, override_res=['"specific"'], res_user=["800", "600"]))
+    static = _static(kit, tmp_path, builder)
+
+    def live(path, override, size, category="Lop"):
+        node_type = "usdrender" if category == "Driver" else "usdrender_rop"
+        return {"path": path, "type": node_type, "category": category,
+                "tuples": {"f": [1, 2, 1], "res_user": size},
+                "parms": {"override_res": override, "outputimage": "$HIP/r.$F4.exr"}}
+
+    dcc = _hython(kit, tmp_path, interpreter, [
+        live("/stage/usd_specific", "specific", [1280, 720]),
+        live("/stage/usd_off", "", [1280, 720]),
+        live("/stage/usd_scale", "scale", [1280, 720]),
+        live("/out/usd_out", "specific", [800, 600], category="Driver"),
+    ], monkeypatch)
+    for analyzer in (static, dcc):
+        sizes = {path: (entry.get("width"), entry.get("height"))
+                 for path, entry in _rops(analyzer).items()}
+        assert sizes == {"/stage/usd_specific": ("1280", "720"), "/stage/usd_off": (None, None),
+                         "/stage/usd_scale": (None, None), "/out/usd_out": ("800", "600")}

@@ -374,6 +374,12 @@ def _rop_entry(scene: Any, node: Any, frame_vars: Any, result: Any,
         if not usd_camera:
             _check_camera(scene, node, camera, info, result)
         result.asset["camera"][path] = info
+    elif node.base_type in hfs_rules.USD_RENDER_TYPES:
+        # No camera node: only the ROP's own size override can be known.
+        width, height = _resolution(scene, node, None, frame_vars)
+        if width is not None:
+            entry["width"] = format_frame(width)
+            entry["height"] = format_frame(height)
     entry["option"] = "-1"
     entry["render"] = "0" if node.bypassed else "1"
     return entry
@@ -420,9 +426,14 @@ def _resolution(scene: Any, node: Any, camera_path: Any, frame_vars: Any) -> Any
     """Resolution the ROP renders at.
 
     Its override when on (a size, or a fraction of the camera's resolution; see
-    ``hfs_rules.RESOLUTION_OVERRIDES``), else ``resolution`` for Karma/USD render, else the
-    camera's ``res``.
+    ``hfs_rules.RESOLUTION_OVERRIDES``), else ``resolution`` for Karma, else the
+    camera's ``res``. A USD Render ROP renders at its ``res_user`` when its ``override_res`` is
+    ``specific``, else at what the stage's render settings say: unknown here (None, None).
     """
+    if node.base_type in hfs_rules.USD_RENDER_TYPES:
+        size_parm = hfs_rules.usd_render_size_parm(node.base_type, node.parm_string)
+        size = _number_pair(node, size_parm, frame_vars) if size_parm else None
+        return size if size is not None else (None, None)
     fraction = None
     override = hfs_rules.resolution_override(node.base_type, node.parm_string)
     if override is not None:
@@ -432,7 +443,7 @@ def _resolution(scene: Any, node: Any, camera_path: Any, frame_vars: Any) -> Any
             if size is not None:
                 return size
     size = None
-    if node.base_type in ("karma", "usdrender", "usdrender_rop"):
+    if node.base_type == "karma":
         for parm in ("resolution", "res"):
             size = _number_pair(node, parm, frame_vars)
             if size is not None:

@@ -177,6 +177,11 @@ def _parm_text(node, name):
 
 def _rop_size(node, base, camera):
     """``(width, height)`` the ROP renders at (see ``hfs_rules.resolution_override``)."""
+    if base in hfs_rules.USD_RENDER_TYPES:
+        # The stage's render settings decide, unless the ROP's own size override is on.
+        size_parm = hfs_rules.usd_render_size_parm(base, lambda name: _parm_text(node, name))
+        res = node.parmTuple(size_parm) if size_parm else None
+        return list(res.eval())[:2] if res is not None else (None, None)
     fraction = None
     override = hfs_rules.resolution_override(base, lambda name: _parm_text(node, name))
     if override is not None:
@@ -214,6 +219,11 @@ def rop_entry(hou, node, tips, cameras):
             tips.setdefault(CAMERA_ERROR, []).append(
                 "{0}: render camera {1} does not exist".format(node.path(), camera_path))
         cameras[node.path()] = info
+    elif base in hfs_rules.USD_RENDER_TYPES:
+        width, height = _rop_size(node, base, None)
+        if width is not None:
+            entry["width"] = _number(width)
+            entry["height"] = _number(height)
     entry["option"] = "-1"
     entry["render"] = "0" if _bypassed(node) else "1"
     return entry

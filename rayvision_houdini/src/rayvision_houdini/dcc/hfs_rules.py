@@ -108,10 +108,17 @@ RESOLUTION_OVERRIDES = {
 }
 _HOUDINI_RESOLUTION_OVERRIDE = ("override_camerares", "res_fraction", "res_override", None,
                                 ("specific",))
-#: Every parameter :data:`RESOLUTION_OVERRIDES` names (a static read keeps them).
+#: USD render ROPs (``/out`` and LOP networks): the stage's render settings set the resolution,
+#: which only a cooked stage tells; the ROP's own override, ``override_res`` (menu: empty for
+#: none, ``scale`` for a scale of the stage's, ``specific`` for the size ``res_user``), decides
+#: only when it is ``specific``.
+USD_RENDER_TYPES = frozenset(["usdrender", "usdrender_rop"])
+USD_RESOLUTION_OVERRIDE = ("override_res", "res_user", ("specific", "2"))
+#: Every parameter :data:`RESOLUTION_OVERRIDES` and :data:`USD_RESOLUTION_OVERRIDE` name (a
+#: static read keeps them).
 RESOLUTION_OVERRIDE_PARMS = frozenset(
     name for entry in list(RESOLUTION_OVERRIDES.values()) + [_HOUDINI_RESOLUTION_OVERRIDE]
-    for name in entry[:3])
+    for name in entry[:3]) | frozenset(USD_RESOLUTION_OVERRIDE[:2])
 
 _VERSION_PART = re.compile(r"^\d+(\.\d+)*$")
 # Scenes use a few hundred operator types at most: each is split once.
@@ -257,6 +264,17 @@ def resolution_override(base, parm_string):
     except ValueError:
         return None
     return (None, fraction) if 0 < fraction < float("inf") else None
+
+
+def usd_render_size_parm(base, parm_string):
+    """The size parameter a USD render ROP renders at, or None when the stage decides.
+
+    Args:
+        base (str): Base operator type (one of :data:`USD_RENDER_TYPES`).
+        parm_string (callable): Parameter name -> its first component as text, or None.
+    """
+    toggle, size_parm, sized = USD_RESOLUTION_OVERRIDE
+    return size_parm if _menu_value(parm_string(toggle)) in sized else None
 
 
 def _menu_value(value):
