@@ -161,3 +161,33 @@ def test_usd_render_rop_reports_its_own_resolution_only_when_overridden(kit, tmp
                  for path, entry in _rops(analyzer).items()}
         assert sizes == {"/stage/usd_specific": ("1280", "720"), "/stage/usd_off": (None, None),
                          "/stage/usd_scale": (None, None), "/out/usd_out": ("800", "600")}
+
+
+def test_frames_from_the_stage_are_a_warning(kit, tmp_path, interpreter, monkeypatch):
+    builder = kit.HipBuilder(save_version="19.5.303")
+    builder.node("/stage/usd_stage", "usdrender_rop",
+                 {"trange": ['"stage"'], "f": ["1", "240", "1"],
+                  "outputimage": ['"$HIP/render/$OS.$F4.exr"']})
+    # An older scene saves the menu index: 3 is "Render Frame Range From Stage".
+    builder.node("/stage/karma1", "karma", dict(KARMA_LOP, trange=["3"]))
+    builder.node("/stage/usd_range", "usdrender_rop",
+                 {"trange": ['"normal"'], "f": ["1", "24", "1"],
+                  "outputimage": ['"$HIP/render/$OS.$F4.exr"']})
+    static = _static(kit, tmp_path, builder)
+    dcc = _hython(kit, tmp_path, interpreter, [
+        {"path": "/stage/usd_stage", "type": "usdrender_rop", "category": "Lop",
+         "tuples": {"f": [1, 240, 1]}, "parms": {"trange": "stage"}},
+        {"path": "/stage/karma1", "type": "karma", "category": "Lop", "parms": {"trange": 3}},
+        {"path": "/stage/karma1/rop_usdrender", "type": "usdrender_rop", "category": "Lop",
+         "tuples": {"f": [1, 10, 1]}, "parms": {"trange": 3}},
+        {"path": "/stage/usd_range", "type": "usdrender_rop", "category": "Lop",
+         "tuples": {"f": [1, 24, 1]}, "parms": {"trange": "normal"}},
+    ], monkeypatch)
+    for analyzer in (static, dcc):
+        warnings = _json(analyzer, "tips")["15035"]
+        assert sorted(message.split(":")[0] for message in warnings) == [
+            "/stage/karma1/rop_usdrender", "/stage/usd_stage"]
+        assert all("From Stage" in message for message in warnings)
+        # The summary shows it as a warning, not only as a range.
+        report = str(analyzer.build_report([]))
+        assert "(tip 15035): /stage/" in report and "Render Frame Range From Stage" in report

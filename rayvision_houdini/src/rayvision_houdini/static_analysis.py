@@ -360,6 +360,10 @@ def _rop_entry(scene: Any, node: Any, frame_vars: Any, result: Any,
     """
     path = path or node.path
     entry = {"node": path, "frames": _frames(node, frame_vars, result, path)}
+    if ((usd_camera or node.base_type in hfs_rules.USD_RENDER_TYPES)
+            and hfs_rules.renders_stage_range(node.parm_string("trange"))):
+        result.add_tip(tips_code.SCENE_PARTLY_READ,
+                       hfs_rules.stage_range_tip(path, entry["frames"]))
     camera_parm = hfs_rules.camera_parm(node.base_type)
     if camera_parm and node.parm(camera_parm) is not None:
         camera = (node.parm_string(camera_parm) or "").strip()

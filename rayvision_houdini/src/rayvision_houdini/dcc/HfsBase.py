@@ -39,6 +39,8 @@ CAMERA_ERROR = "50002"
 CAMERA_WARNING = "50003"
 SLICE_TYPE_NOTSUPPORT = "50007"
 SLICES_TOO_MANY = "50008"
+# The SDK's "only part of the scene could be read" warning (rayvision_utils tips_code).
+SCENE_PARTLY_READ = "15035"
 
 _FRAME_TOKEN = re.compile(r"\$\{?F(F|\d*)\}?(?![A-Za-z_])")
 _MASK = re.compile(r"@@RVF(F|\d*)@@")
@@ -201,6 +203,10 @@ def rop_entry(hou, node, tips, cameras):
     """``{node, frames, camera, width, height, option "-1", render}`` for a render ROP."""
     base = hfs_rules.base_type(node.type().name())
     entry = {"node": node.path(), "frames": _frames(hou, node)}
+    if base in hfs_rules.USD_RENDER_TYPES and hfs_rules.renders_stage_range(
+            _parm_text(node, "trange")):
+        tips.setdefault(SCENE_PARTLY_READ, []).append(
+            hfs_rules.stage_range_tip(node.path(), entry["frames"]))
     parm_name = hfs_rules.camera_parm(base)
     if parm_name and node.parm(parm_name) is not None:
         camera_path = (_eval(node, parm_name, "") or "").strip()

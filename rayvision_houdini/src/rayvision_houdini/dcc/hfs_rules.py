@@ -88,6 +88,10 @@ ROP_CACHE_PARM_NAMES = frozenset(name for names in ROP_CACHE_PARMS.values() for 
 NOT_INPUT_PARMS = frozenset(["filetype", "filedef", "ext", "extension"])
 #: ``trange`` values of a ROP that renders only the current frame ("Render Current Frame").
 CURRENT_FRAME_TRANGES = frozenset(["off", "0"])
+#: ``trange`` values of a Solaris ROP (USD Render ROP, Karma LOP) set to "Render Frame Range
+#: From Stage", the fourth item of its menu (index 3, token ``stage``): the frames are the
+#: stage's start and end time codes, which only a cooked stage tells; ``f`` is not used.
+STAGE_RANGE_TRANGES = frozenset(["stage", "3"])
 OUTPUT_PARM_PATTERN = re.compile(r"^(ri_display_\d+|vm_filename_plane\d+|ar_aov_separate_file\d+"
                                  r"|RS_outputFileName_\w+|vm_uvoutputpicture\d+)")
 
@@ -228,6 +232,18 @@ def mplay_note(path):
     """The note, in both backends, for a ROP left out because it renders into MPlay only."""
     return ("{0}: 'Output Picture' is MPlay (ip/md): nothing is rendered to disk, so the farm "
             "does not render it".format(path))
+
+
+def renders_stage_range(trange):
+    """Whether a Solaris ROP's ``trange`` takes its frames from the USD stage."""
+    return trange is not None and _menu_value(trange).lower() in STAGE_RANGE_TRANGES
+
+
+def stage_range_tip(path, frames):
+    """The warning, in both backends, for a ROP whose frames come from the stage."""
+    return ("{0}: 'Valid Frame Range' is 'Render Frame Range From Stage': the frames are the "
+            "USD stage's time codes, not read by this analysis; {1} (its Start/End/Inc) is "
+            "reported, check the frames to render".format(path, frames))
 
 
 def camera_parm(base):
