@@ -191,3 +191,43 @@ def test_frames_from_the_stage_are_a_warning(kit, tmp_path, interpreter, monkeyp
         # The summary shows it as a warning, not only as a range.
         report = str(analyzer.build_report([]))
         assert "(tip 15035): /stage/" in report and "Render Frame Range From Stage" in report
+
+
+def test_redshift_cache_set_to_load_and_missing_is_a_missing_file(kit, tmp_path, interpreter,
+                                                                  monkeypatch):
+    hip = str(tmp_path / "proj").replace("\\", "/")
+    kit.touch(hip + "/cache/irc.0001.rsmap")
+    rs = {"trange": ['"normal"'], "f": ["1", "1", "1"], "RS_renderCamera": ['""'],
+          "IrradiancePointCloudFilename": ['"$HIP/cache/ipc.$F4.rsmap"'],
+          "IrradianceCacheFilename": ['"$HIP/cache/irc.$F4.rsmap"']}
+    builder = kit.HipBuilder(save_version="19.5.303")
+    # Load (menu item 1): the render reads the point cloud, which is not on disk.
+    builder.node("/out/rs_load", "Redshift_ROP",
+                 dict(rs, IrradiancePointCloudMode=["1"], IrradianceCacheMode=["1"]))
+    # Rebuild (0): the render writes it; a missing one is the file it writes.
+    builder.node("/out/rs_rebuild", "Redshift_ROP",
+                 dict(rs, IrradiancePointCloudMode=["0"], IrradianceCacheMode=["0"]))
+    static = _static(kit, tmp_path, builder)
+
+    def live(path, mode):
+        return {"path": path, "type": "Redshift_ROP", "tuples": {"f": [1, 1, 1]},
+                "parms": {"RS_renderCamera": "", "IrradiancePointCloudMode": mode,
+                          "IrradianceCacheMode": mode,
+                          "IrradiancePointCloudFilename": "$HIP/cache/ipc.$F4.rsmap",
+                          "IrradianceCacheFilename": "$HIP/cache/irc.$F4.rsmap"}}
+
+    refs = [[path + "/" + name, "$HIP/cache/{0}.$F4.rsmap".format(short)]
+            for path in ("/out/rs_load", "/out/rs_rebuild")
+            for name, short in (("IrradiancePointCloudFilename", "ipc"),
+                                ("IrradianceCacheFilename", "irc"))]
+    dcc = _hython(kit, tmp_path, interpreter, [live("/out/rs_load", 1),
+                                               live("/out/rs_rebuild", 0)], monkeypatch, refs)
+    for analyzer in (static, dcc):
+        asset = _json(analyzer, "asset")
+        assert asset["Miss"]["/out/rs_load/IrradiancePointCloudFilename"][0] == \
+            "$HIP/cache/ipc.$F4.rsmap"
+        assert asset["Normal"]["/out/rs_load/IrradianceCacheFilename"][1] == [
+            hip + "/cache/irc.0001.rsmap"]
+        assert asset["Output"]["/out/rs_rebuild/IrradiancePointCloudFilename"] == \
+            "$HIP/cache/ipc.$F4.rsmap"
+        assert len(_json(analyzer, "tips")["50001"]) == 1, analyzer.backend_used

@@ -388,8 +388,10 @@ class AnalyzeHoudini(BaseAnalyzer):
             raw, expanded = entry[0], entry[1]
             node_type = entry[2] if len(entry) > 2 else ""
             parm_name = entry[3] if len(entry) > 3 else key.rsplit("/", 1)[-1]
+            # hython marks a ROP cache whose mode it read as Load (see HfsBase.py).
+            loads = len(entry) > 4 and entry[4] == "load"
             classify_reference(result, key, raw, expanded, variables, folders, cache,
-                               node_type=node_type, parm_name=parm_name)
+                               node_type=node_type, parm_name=parm_name, loads=loads)
         add_missing_tips(result)
         for code, messages in result.tips.items():
             for message in messages:

@@ -71,7 +71,8 @@ SCENE_PARMS = frozenset([
     "f", "trange", "camera", "RS_renderCamera", "res", "resolution", "picture",
     "loadfromdisk", "filemode", "hq_driver", "hq_sim_controls",
     "slice_type", "num_slices", "slicediv", "cluster_filter", "sopoutput", "dopoutput",
-]) | INPUT_PARMS | hfs_rules.RESOLUTION_OVERRIDE_PARMS | frozenset(hfs_rules.PICTURE_PARMS.values())
+]) | INPUT_PARMS | hfs_rules.RESOLUTION_OVERRIDE_PARMS | hfs_rules.ROP_CACHE_MODE_PARMS \
+    | frozenset(hfs_rules.PICTURE_PARMS.values())
 #: Base operator types whose parameters the analysis reads by name (ROPs, caches, cameras,
 #: File SOPs); other nodes matter only through values that look like paths.
 SCENE_PARM_TYPES = (hfs_rules.RENDER_ROP_TYPES | hfs_rules.ANY_CONTEXT_RENDER_TYPES
@@ -622,16 +623,19 @@ def _collect_files(node: Any, driver: Any, variables: Any, search_dirs: Any, cac
             continue
         if node_variables is None:
             node_variables = dict(variables, OS=node.name)
+        loads = (parm_name in hfs_rules.ROP_CACHE_PARM_NAMES
+                 and hfs_rules.cache_loads(node.base_type, parm_name, node.parm_string))
         classify_reference(result, parm_path, value, value, node_variables, search_dirs, cache,
-                           node_type=node.type, parm_name=parm_name)
+                           node_type=node.type, parm_name=parm_name, loads=loads)
 
 
 def classify_reference(result: Any, key: Any, raw: Any, value: Any, variables: Any,
-                       search_dirs: Any, cache: Any, node_type: Any, parm_name: Any) -> None:
+                       search_dirs: Any, cache: Any, node_type: Any, parm_name: Any,
+                       loads: bool = False) -> None:
     """File it as Normal (existing files), Miss, Search (relative, not found) or Unresolved.
 
     A ROP's cache that the render reads when present (``hfs_rules.ROP_CACHE_PARMS``) is Normal
-    when it exists, else an ``Output`` (the file the render writes).
+    when it exists, else an ``Output`` (the file the render writes), unless ``loads``.
 
     Args:
         result (StaticResult): Where to record it.
@@ -643,6 +647,8 @@ def classify_reference(result: Any, key: Any, raw: Any, value: Any, variables: A
         cache (DirectoryCache): Listing cache.
         node_type (str): Operator type (for the reference-type database).
         parm_name (str): Parameter name (for the reference-type database).
+        loads (bool): The ROP's cache is set to Load (``hfs_rules.cache_loads``): read only,
+            so a missing file is missing (tip 50001), not an output.
     """
     if "`" in value:
         result.asset["Unresolved"][key] = [raw, []]
@@ -657,7 +663,7 @@ def classify_reference(result: Any, key: Any, raw: Any, value: Any, variables: A
         result.asset["Normal"][key] = [raw, files]
         for path in files:
             result.add_upload(path, source=key)
-    elif hfs_rules.reads_if_present(hfs_rules.base_type(node_type), parm_name):
+    elif not loads and hfs_rules.reads_if_present(hfs_rules.base_type(node_type), parm_name):
         result.asset["Output"][key] = raw
     elif is_absolute(expanded):
         result.asset["Miss"][key] = [raw, [reported]]

@@ -12,7 +12,8 @@ It loads the scene with simulations off and manual cooking, then writes:
   ``{"geo_node": [...], "rop_node": [...], "distributedsim_node": [...]}``;
 * asset.json: ``{"Refs": {parm_path: [raw, expanded, node_type, parm_name]}, "camera": {...},
   "notes": [...]}`` -- the SDK turns ``Refs`` into Normal/Miss/... with the same rules as its
-  static reader, and ``notes`` (plain English, e.g. ROPs left out) into ``analyzer.notes``;
+  static reader (a fifth item ``"load"`` marks a ROP cache set to Load), and ``notes`` (plain
+  English, e.g. ROPs left out) into ``analyzer.notes``;
 * tips.json: the existing tips plus camera tips (50002/50003) and slice tips (50007/50008);
 * the success marker (``{'is_success': 1}``) and new rows of the reference-type database.
 
@@ -321,6 +322,8 @@ def collect_references(hou):
         raw_value = raw_parm_value(hou, parm, raw)
         refs[parm.path()] = [raw_value, expand_keeping_frames(hou, raw_value), type_name,
                              parm.name()]
+        if hfs_rules.cache_loads(base, parm.name(), lambda name: _parm_text(node, name)):
+            refs[parm.path()].append("load")
     hda = getattr(hou, "hda", None)
     if hda is not None and hasattr(hda, "loadedFiles"):
         hfs = os.environ.get("HFS", "").replace("\\", "/")

@@ -82,6 +82,16 @@ ROP_CACHE_PARMS = {
 }
 #: Every name of :data:`ROP_CACHE_PARMS`.
 ROP_CACHE_PARM_NAMES = frozenset(name for names in ROP_CACHE_PARMS.values() for name in names)
+#: The mode menu of each cache of :data:`ROP_CACHE_PARMS`, and its values meaning "Load" (menu
+#: 0 Rebuild, 1 Load, 2 Rebuild (prepass only), 3 Rebuild (don't save)). Set to Load, the
+#: render reads the file and never writes it: a missing one is a missing input (tip 50001).
+ROP_CACHE_MODES = {
+    ("Redshift_ROP", "IrradiancePointCloudFilename"): "IrradiancePointCloudMode",
+    ("Redshift_ROP", "IrradianceCacheFilename"): "IrradianceCacheMode",
+}
+CACHE_LOAD_MODES = frozenset(["1", "load"])
+#: Every mode parameter of :data:`ROP_CACHE_MODES` (a static read keeps them).
+ROP_CACHE_MODE_PARMS = frozenset(ROP_CACHE_MODES.values())
 #: Parameters whose value looks like a file but names none the node reads: the extension a
 #: file cache writes (``.bgeo.sc``) and the default of a parameter VOP's file parameter (the
 #: material's own parameter holds the file actually used).
@@ -198,6 +208,21 @@ def reads_if_present(base, parm_name):
     """Whether a ROP's file parameter is read when the file exists (see ROP_CACHE_PARMS)."""
     names = ROP_CACHE_PARMS.get(base)
     return names is not None and parm_name in names
+
+
+def cache_loads(base, parm_name, parm_string):
+    """Whether a ROP's cache (see ROP_CACHE_PARMS) is verifiably set to Load: read, not written.
+
+    Args:
+        base (str): Base operator type.
+        parm_name (str): The cache's file parameter.
+        parm_string (callable): Parameter name -> its first component as text, or None.
+    """
+    mode = ROP_CACHE_MODES.get((base, parm_name))
+    if mode is None:
+        return False
+    value = _menu_value(parm_string(mode))
+    return value is not None and value.lower() in CACHE_LOAD_MODES
 
 
 def names_input(parm_name):
