@@ -231,3 +231,28 @@ def test_redshift_cache_set_to_load_and_missing_is_a_missing_file(kit, tmp_path,
         assert asset["Output"]["/out/rs_rebuild/IrradiancePointCloudFilename"] == \
             "$HIP/cache/ipc.$F4.rsmap"
         assert len(_json(analyzer, "tips")["50001"]) == 1, analyzer.backend_used
+
+
+def test_both_backends_read_the_karma_lop_settings_for_its_rop(kit, tmp_path, interpreter,
+                                                               monkeypatch):
+    builder = kit.HipBuilder(save_version="19.5.303")
+    builder.node("/stage/karma1", "karma",
+                 dict(KARMA_LOP, trange=['"normal"'], resolution=["1280", "720"]))
+    static = _static(kit, tmp_path, builder)
+    # The inner ROP has no camera or resolution of its own: they are the LOP's.
+    dcc = _hython(kit, tmp_path, interpreter, [
+        {"path": "/stage/karma1", "type": "karma", "category": "Lop",
+         "tuples": {"f": [1, 10, 1], "resolution": [1280, 720]},
+         "parms": {"trange": "normal", "camera": "/cameras/cam"}},
+        {"path": "/stage/karma1/rop_usdrender", "type": "usdrender_rop", "category": "Lop",
+         "tuples": {"f": [1, 10, 1]}, "parms": {"trange": "normal"}},
+    ], monkeypatch)
+    expected = {"node": "/stage/karma1/rop_usdrender", "frames": "1-10[1]",
+                "camera": "/cameras/cam", "width": "1280", "height": "720", "option": "-1",
+                "render": "1"}
+    assert _rops(static) == _rops(dcc) == {"/stage/karma1/rop_usdrender": expected}
+    for analyzer in (static, dcc):
+        assert _json(analyzer, "asset")["camera"] == {
+            "/stage/karma1/rop_usdrender": {"camera": "/cameras/cam"}}
+        tips = _json(analyzer, "tips")
+        assert "50002" not in tips and "50003" not in tips

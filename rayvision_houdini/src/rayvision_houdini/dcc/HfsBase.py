@@ -200,16 +200,43 @@ def _rop_size(node, base, camera):
     return hfs_rules.scaled_size(width, fraction), hfs_rules.scaled_size(height, fraction)
 
 
+def _karma_lop_of(node):
+    """The Karma LOP whose USD Render ROP this is (see LOP_RENDER_WRAPPER_ROP), or None."""
+    if node.name() != hfs_rules.LOP_RENDER_WRAPPER_ROP:
+        return None
+    parent = node.node("..")
+    if parent is None:
+        return None
+    base = hfs_rules.base_type(parent.type().name())
+    return parent if base in hfs_rules.LOP_RENDER_WRAPPER_TYPES else None
+
+
+def _karma_lop_settings(entry, lop, cameras, path):
+    """Camera (a USD prim path: no tips) and resolution of a Karma LOP's ROP, from the LOP."""
+    camera_path = (_eval(lop, "camera", "") or "").strip()
+    entry["camera"] = camera_path
+    res = lop.parmTuple("resolution")
+    if res is not None:
+        width, height = list(res.eval())[:2]
+        entry["width"] = _number(width)
+        entry["height"] = _number(height)
+    cameras[path] = {"camera": camera_path}
+
+
 def rop_entry(hou, node, tips, cameras):
     """``{node, frames, camera, width, height, option "-1", render}`` for a render ROP."""
     base = hfs_rules.base_type(node.type().name())
     entry = {"node": node.path(), "frames": _frames(hou, node)}
+    lop = _karma_lop_of(node) if base in hfs_rules.USD_RENDER_TYPES else None
     if base in hfs_rules.USD_RENDER_TYPES and hfs_rules.renders_stage_range(
             _parm_text(node, "trange")):
         tips.setdefault(SCENE_PARTLY_READ, []).append(
             hfs_rules.stage_range_tip(node.path(), entry["frames"]))
     parm_name = hfs_rules.camera_parm(base)
-    if parm_name and node.parm(parm_name) is not None:
+    if lop is not None and lop.parm("camera") is not None:
+        # The ROP follows its Karma LOP's settings: the static reader reads them there too.
+        _karma_lop_settings(entry, lop, cameras, node.path())
+    elif parm_name and node.parm(parm_name) is not None:
         camera_path = (_eval(node, parm_name, "") or "").strip()
         entry["camera"] = camera_path
         camera = node.node(camera_path) if camera_path else None
