@@ -11,6 +11,7 @@ import os
 import pytest
 
 from rayvision_houdini.analyze_houdini import AnalyzeHoudini
+from rayvision_houdini.dcc import hfs_rules
 
 
 @pytest.fixture(autouse=True)
@@ -256,3 +257,15 @@ def test_both_backends_read_the_karma_lop_settings_for_its_rop(kit, tmp_path, in
             "/stage/karma1/rop_usdrender": {"camera": "/cameras/cam"}}
         tips = _json(analyzer, "tips")
         assert "50002" not in tips and "50003" not in tips
+
+
+def test_unlocked_karma_lop_rendering_into_mplay_is_noted_once(kit, tmp_path):
+    builder = kit.HipBuilder(save_version="19.5.303")
+    # Contents unlocked and saved: the ROP inside is read itself, with its own picture.
+    builder.node("/stage/karma1", "karma", dict(KARMA_LOP, picture=['"ip"']))
+    builder.node("/stage/karma1/rop_usdrender", "usdrender_rop",
+                 {"trange": ['"normal"'], "f": ["1", "10", "1"], "outputimage": ['"ip"']})
+    static = _static(kit, tmp_path, builder)
+    assert _rops(static) == {}
+    assert [note for note in static.notes if "MPlay" in note] == [
+        hfs_rules.mplay_note("/stage/karma1/rop_usdrender")]

@@ -335,10 +335,12 @@ def _lop_renders_to_disk(node: Any, rop_holders: Set[str], result: Any) -> bool:
     holds the USD Render ROP inside it (contents unlocked and saved): that ROP is the render
     node then.
     """
+    if node.path in rop_holders:
+        return False   # the saved ROP inside is analysed (and its picture checked) itself
     if hfs_rules.renders_to_mplay(node.base_type, node.parm_string):
         result.notes.append(hfs_rules.mplay_note(_inner_rop_path(node)))
         return False
-    return node.path not in rop_holders
+    return True
 
 
 def _inner_rop_path(node: Any) -> str:
