@@ -65,18 +65,20 @@ def test_karma_lop_rendering_to_disk_is_a_render_node_with_a_usd_camera(kit, tmp
                                             "camera": ['"/obj/missing"']})
     analyzer, _ = _analyse(kit, tmp_path, builder)
     rops = _rops(analyzer)
-    assert rops["/stage/karma1"] == {"node": "/stage/karma1", "frames": "1001-1010[1]",
-                                     "camera": "/cameras/camera1", "width": "1280",
-                                     "height": "720", "option": "-1", "render": "1"}
-    assert rops["/obj/lopnet1/karma_preview"]["frames"] == "1-1[1]"
-    assert rops["/obj/lopnet1/karma_preview"]["render"] == "0"
+    # The USD Render ROP inside the Karma LOP is the node the farm renders (as hython reports).
+    assert rops["/stage/karma1/rop_usdrender"] == {
+        "node": "/stage/karma1/rop_usdrender", "frames": "1001-1010[1]",
+        "camera": "/cameras/camera1", "width": "1280", "height": "720", "option": "-1",
+        "render": "1"}
+    assert rops["/obj/lopnet1/karma_preview/rop_usdrender"]["frames"] == "1-1[1]"
+    assert rops["/obj/lopnet1/karma_preview/rop_usdrender"]["render"] == "0"
     assert "/stage/karma_look" not in rops
     assert any("/stage/karma_look" in note for note in analyzer.notes)
     assert "/stage/karma_open" not in rops
     assert rops["/stage/karma_open/rop_usdrender"]["frames"] == "1-5[1]"
     assert rops["/out/karma_rop"]["camera"] == "/obj/missing"
     asset = _json(analyzer, "asset")
-    assert asset["camera"]["/stage/karma1"] == {"camera": "/cameras/camera1"}
+    assert asset["camera"]["/stage/karma1/rop_usdrender"] == {"camera": "/cameras/camera1"}
     assert asset["Output"]["/stage/karma1/picture"] == "$HIP/render/$HIPNAME.$OS.$F4.exr"
     tips = _json(analyzer, "tips")
     # No false "camera not found" (50002) nor "no camera" (50003) for USD cameras.
@@ -165,11 +167,11 @@ def test_networks_of_other_contexts_inside_rop_networks_hold_no_rops(kit, tmp_pa
     info = _json(analyzer, "task")["scene_info_render"]
     geos = sorted(entry["node"] for entry in info["geo_node"])
     assert geos == ["/out/lopnet1/ropnet1/abc_out", "/out/subnet1/abc_out"]
-    assert [entry["node"] for entry in info["rop_node"]] == ["/out/lopnet1/karma1"]
+    assert [entry["node"] for entry in info["rop_node"]] == ["/out/lopnet1/karma1/rop_usdrender"]
     asset = _json(analyzer, "asset")
     assert asset["Normal"]["/out/sopnet1/alembic1/fileName"][1] == [anim]
     assert asset["Normal"]["/obj/ropnet1/sopnet1/alembic2/fileName"][1] == [anim]
-    assert asset["camera"]["/out/lopnet1/karma1"] == {"camera": "/cameras/cam"}
+    assert asset["camera"]["/out/lopnet1/karma1/rop_usdrender"] == {"camera": "/cameras/cam"}
     assert "50002" not in _json(analyzer, "tips")
 
 
@@ -227,5 +229,5 @@ def test_lean_read_finds_what_a_full_read_finds_for_these_nodes(kit, tmp_path):
     assert lean.tips == full.tips and lean.notes == full.notes
     sizes = {entry["node"]: (entry.get("width"), entry.get("height"))
              for entry in lean.scene_info["rop_node"]}
-    assert sizes == {"/stage/karma1": ("1280", "720"), "/out/rs": ("960", "540"),
+    assert sizes == {"/stage/karma1/rop_usdrender": ("1280", "720"), "/out/rs": ("960", "540"),
                      "/out/mantra": ("480", "270")}

@@ -374,6 +374,8 @@ class AnalyzeHoudini(BaseAnalyzer):
     def dcc_upload_paths(self) -> List[str]:
         """Resolve the references hython reported into Normal/Miss/Search/Unresolved files."""
         refs = self.asset_info.get("Refs") or {}
+        self.notes = [note for note in self.asset_info.get("notes") or []
+                      if isinstance(note, str)]
         result = StaticResult()
         result.asset["camera"] = self.asset_info.get("camera") or {}
         scene_vars = _SceneView(self.scene.variables if self.scene is not None else {})
@@ -386,8 +388,10 @@ class AnalyzeHoudini(BaseAnalyzer):
             raw, expanded = entry[0], entry[1]
             node_type = entry[2] if len(entry) > 2 else ""
             parm_name = entry[3] if len(entry) > 3 else key.rsplit("/", 1)[-1]
+            # hython marks a ROP cache whose mode it read as Load (see HfsBase.py).
+            loads = len(entry) > 4 and entry[4] == "load"
             classify_reference(result, key, raw, expanded, variables, folders, cache,
-                               node_type=node_type, parm_name=parm_name)
+                               node_type=node_type, parm_name=parm_name, loads=loads)
         add_missing_tips(result)
         for code, messages in result.tips.items():
             for message in messages:

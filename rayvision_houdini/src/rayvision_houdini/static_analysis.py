@@ -7,10 +7,10 @@ Rules (documented in docs/analysis-houdini-clarisse.md):
 
 * Render ROPs (mantra ``ifd``, ``karma``, ``usdrender``, ``arnold``, ``Redshift_ROP``,
   RenderMan ``ris``, ``baketexture``..., Solaris ``usdrender_rop`` in any LOP network, and a
-  Karma LOP rendering to disk, whose USD Render ROP is inside it) become ``rop_node``
-  entries, with the frames Houdini renders: the ``f`` range, or only the current frame when
-  ``trange`` is off; geometry, Alembic, DOP, USD and file-cache outputs become ``geo_node``
-  entries; ``hq_sim`` becomes ``distributedsim_node``.
+  Karma LOP rendering to disk, reported as the USD Render ROP inside it, the node the farm
+  renders) become ``rop_node`` entries, with the frames Houdini renders: the ``f`` range, or
+  only the current frame when ``trange`` is off; geometry, Alembic, DOP, USD and file-cache
+  outputs become ``geo_node`` entries; ``hq_sim`` becomes ``distributedsim_node``.
 * A parameter is an *input* when its value looks like a file (known extension, or a known
   file parameter) and it is not an output parameter (``vm_picture``, ``sopoutput``,
   ``dcmfilename``, ``checkpointfile``, a file cache that writes...). Outputs are never
@@ -71,7 +71,8 @@ SCENE_PARMS = frozenset([
     "f", "trange", "camera", "RS_renderCamera", "res", "resolution", "picture",
     "loadfromdisk", "filemode", "hq_driver", "hq_sim_controls",
     "slice_type", "num_slices", "slicediv", "cluster_filter", "sopoutput", "dopoutput",
-]) | INPUT_PARMS | hfs_rules.RESOLUTION_OVERRIDE_PARMS
+]) | INPUT_PARMS | hfs_rules.RESOLUTION_OVERRIDE_PARMS | hfs_rules.ROP_CACHE_MODE_PARMS \
+    | frozenset(hfs_rules.PICTURE_PARMS.values())
 #: Base operator types whose parameters the analysis reads by name (ROPs, caches, cameras,
 #: File SOPs); other nodes matter only through values that look like paths.
 SCENE_PARM_TYPES = (hfs_rules.RENDER_ROP_TYPES | hfs_rules.ANY_CONTEXT_RENDER_TYPES
@@ -165,9 +166,13 @@ def analyse_scene(scene: "HipScene", cg_file: str,
                 rop_holders = _render_rop_holders(scene)
             kind = "rop" if _lop_renders_to_disk(node, rop_holders, result) else None
             usd_camera = True
-        if kind == "rop":
+        if kind == "rop" and not usd_camera and hfs_rules.renders_to_mplay(base,
+                                                                         node.parm_string):
+            result.notes.append(hfs_rules.mplay_note(node.path))
+        elif kind == "rop":
             result.scene_info["rop_node"].append(
-                _rop_entry(scene, node, frame_vars, result, usd_camera))
+                _rop_entry(scene, node, frame_vars, result, usd_camera,
+                           _inner_rop_path(node) if usd_camera else None))
         elif kind == "geo" and not _filecache_reads(node):
             result.scene_info["geo_node"].append({
                 "node": node.path,
@@ -288,15 +293,18 @@ def _evaluate(item: Any, names: Any) -> Any:
     raise ValueError("unsupported expression")
 
 
-def _frames(node: Any, frame_vars: Any, result: Any = None) -> Any:
-    """Frames the node renders: its ``f`` range, or the current frame when ``trange`` is off."""
+def _frames(node: Any, frame_vars: Any, result: Any = None, path: Optional[str] = None) -> Any:
+    """Frames the node renders: its ``f`` range, or the current frame when ``trange`` is off.
+
+    ``path`` is the node reported for it (the ROP inside a Karma LOP), the node's own by default.
+    """
     if hfs_rules.renders_current_frame(node.parm_string("trange")):
         current = frame_vars["F"]
         if result is not None:
-            result.current_frame_nodes.append(node.path)
+            path = path or node.path
+            result.current_frame_nodes.append(path)
             result.notes.append("{0}: 'Valid frame range' is 'Render Current Frame', so only "
-                                "frame {1} is rendered".format(node.path,
-                                                               format_frame(current)))
+                                "frame {1} is rendered".format(path, format_frame(current)))
         return hfs_rules.frames_string(current, current, 1)
     values = node.parm("f") or []
     numbers = [evaluate_number(value, node.channels, frame_vars) for value in values[:3]]
@@ -323,21 +331,42 @@ def _render_rop_holders(scene: Any) -> Set[str]:
 def _lop_renders_to_disk(node: Any, rop_holders: Set[str], result: Any) -> bool:
     """Whether a Karma LOP is a render node of the farm (see ``LOP_RENDER_WRAPPER_TYPES``).
 
-    Not when it renders to MPlay only (``picture`` is ``ip``), nor when the scene holds the
-    USD Render ROP inside it (contents unlocked and saved): that ROP is the render node then.
+    Not when it renders to MPlay only (``picture`` is ``ip`` or ``md``), nor when the scene
+    holds the USD Render ROP inside it (contents unlocked and saved): that ROP is the render
+    node then.
     """
-    picture = (node.parm_string("picture") or "").strip()
-    if picture == hfs_rules.MPLAY_PICTURE:
-        result.notes.append("{0}: 'Output Picture' is 'ip' (MPlay): nothing is rendered to "
-                            "disk, so the farm does not render it".format(node.path))
+    if node.path in rop_holders:
+        return False   # the saved ROP inside is analysed (and its picture checked) itself
+    if hfs_rules.renders_to_mplay(node.base_type, node.parm_string):
+        result.notes.append(hfs_rules.mplay_note(_inner_rop_path(node)))
         return False
-    return node.path not in rop_holders
+    return True
+
+
+def _inner_rop_path(node: Any) -> str:
+    """Path of the USD Render ROP inside a Karma LOP: the node the farm renders."""
+    return "{0}/{1}".format(node.path, hfs_rules.LOP_RENDER_WRAPPER_ROP)
 
 
 def _rop_entry(scene: Any, node: Any, frame_vars: Any, result: Any,
-               usd_camera: bool = False) -> Any:
-    """The ``rop_node`` entry of a render node; ``usd_camera``: its camera is a USD prim path."""
-    entry = {"node": node.path, "frames": _frames(node, frame_vars, result)}
+               usd_camera: bool = False, path: Optional[str] = None) -> Any:
+    """The ``rop_node`` entry of a render node.
+
+    Args:
+        scene (HipScene): The scene.
+        node (HipNode): The render node (a ROP, or a Karma LOP).
+        frame_vars (dict): Frame variables of expressions.
+        result (StaticResult): Where tips and notes go.
+        usd_camera (bool): Its camera is a USD prim path.
+        path (str, optional): The node reported (the ROP inside a Karma LOP, whose
+            parameters follow the LOP's); the node's own path by default.
+    """
+    path = path or node.path
+    entry = {"node": path, "frames": _frames(node, frame_vars, result, path)}
+    if ((usd_camera or node.base_type in hfs_rules.USD_RENDER_TYPES)
+            and hfs_rules.renders_stage_range(node.parm_string("trange"))):
+        result.add_tip(tips_code.SCENE_PARTLY_READ,
+                       hfs_rules.stage_range_tip(path, entry["frames"]))
     camera_parm = hfs_rules.camera_parm(node.base_type)
     if camera_parm and node.parm(camera_parm) is not None:
         camera = (node.parm_string(camera_parm) or "").strip()
@@ -351,7 +380,13 @@ def _rop_entry(scene: Any, node: Any, frame_vars: Any, result: Any,
         # one lets the stage's render settings choose: only Houdini can check it.
         if not usd_camera:
             _check_camera(scene, node, camera, info, result)
-        result.asset["camera"][node.path] = info
+        result.asset["camera"][path] = info
+    elif node.base_type in hfs_rules.USD_RENDER_TYPES:
+        # No camera node: only the ROP's own size override can be known.
+        width, height = _resolution(scene, node, None, frame_vars)
+        if width is not None:
+            entry["width"] = format_frame(width)
+            entry["height"] = format_frame(height)
     entry["option"] = "-1"
     entry["render"] = "0" if node.bypassed else "1"
     return entry
@@ -398,9 +433,14 @@ def _resolution(scene: Any, node: Any, camera_path: Any, frame_vars: Any) -> Any
     """Resolution the ROP renders at.
 
     Its override when on (a size, or a fraction of the camera's resolution; see
-    ``hfs_rules.RESOLUTION_OVERRIDES``), else ``resolution`` for Karma/USD render, else the
-    camera's ``res``.
+    ``hfs_rules.RESOLUTION_OVERRIDES``), else ``resolution`` for Karma, else the
+    camera's ``res``. A USD Render ROP renders at its ``res_user`` when its ``override_res`` is
+    ``specific``, else at what the stage's render settings say: unknown here (None, None).
     """
+    if node.base_type in hfs_rules.USD_RENDER_TYPES:
+        size_parm = hfs_rules.usd_render_size_parm(node.base_type, node.parm_string)
+        size = _number_pair(node, size_parm, frame_vars) if size_parm else None
+        return size if size is not None else (None, None)
     fraction = None
     override = hfs_rules.resolution_override(node.base_type, node.parm_string)
     if override is not None:
@@ -410,7 +450,7 @@ def _resolution(scene: Any, node: Any, camera_path: Any, frame_vars: Any) -> Any
             if size is not None:
                 return size
     size = None
-    if node.base_type in ("karma", "usdrender", "usdrender_rop"):
+    if node.base_type == "karma":
         for parm in ("resolution", "res"):
             size = _number_pair(node, parm, frame_vars)
             if size is not None:
@@ -585,16 +625,19 @@ def _collect_files(node: Any, driver: Any, variables: Any, search_dirs: Any, cac
             continue
         if node_variables is None:
             node_variables = dict(variables, OS=node.name)
+        loads = (parm_name in hfs_rules.ROP_CACHE_PARM_NAMES
+                 and hfs_rules.cache_loads(node.base_type, parm_name, node.parm_string))
         classify_reference(result, parm_path, value, value, node_variables, search_dirs, cache,
-                           node_type=node.type, parm_name=parm_name)
+                           node_type=node.type, parm_name=parm_name, loads=loads)
 
 
 def classify_reference(result: Any, key: Any, raw: Any, value: Any, variables: Any,
-                       search_dirs: Any, cache: Any, node_type: Any, parm_name: Any) -> None:
+                       search_dirs: Any, cache: Any, node_type: Any, parm_name: Any,
+                       loads: bool = False) -> None:
     """File it as Normal (existing files), Miss, Search (relative, not found) or Unresolved.
 
     A ROP's cache that the render reads when present (``hfs_rules.ROP_CACHE_PARMS``) is Normal
-    when it exists, else an ``Output`` (the file the render writes).
+    when it exists, else an ``Output`` (the file the render writes), unless ``loads``.
 
     Args:
         result (StaticResult): Where to record it.
@@ -606,6 +649,8 @@ def classify_reference(result: Any, key: Any, raw: Any, value: Any, variables: A
         cache (DirectoryCache): Listing cache.
         node_type (str): Operator type (for the reference-type database).
         parm_name (str): Parameter name (for the reference-type database).
+        loads (bool): The ROP's cache is set to Load (``hfs_rules.cache_loads``): read only,
+            so a missing file is missing (tip 50001), not an output.
     """
     if "`" in value:
         result.asset["Unresolved"][key] = [raw, []]
@@ -620,7 +665,7 @@ def classify_reference(result: Any, key: Any, raw: Any, value: Any, variables: A
         result.asset["Normal"][key] = [raw, files]
         for path in files:
             result.add_upload(path, source=key)
-    elif hfs_rules.reads_if_present(hfs_rules.base_type(node_type), parm_name):
+    elif not loads and hfs_rules.reads_if_present(hfs_rules.base_type(node_type), parm_name):
         result.asset["Output"][key] = raw
     elif is_absolute(expanded):
         result.asset["Miss"][key] = [raw, [reported]]

@@ -10,8 +10,10 @@ It loads the scene with simulations off and manual cooking, then writes:
 
 * task.json: the file the SDK wrote, plus ``scene_info`` =
   ``{"geo_node": [...], "rop_node": [...], "distributedsim_node": [...]}``;
-* asset.json: ``{"Refs": {parm_path: [raw, expanded, node_type, parm_name]}, "camera": {...}}``
-  -- the SDK turns ``Refs`` into Normal/Miss/... with the same rules as its static reader;
+* asset.json: ``{"Refs": {parm_path: [raw, expanded, node_type, parm_name]}, "camera": {...},
+  "notes": [...]}`` -- the SDK turns ``Refs`` into Normal/Miss/... with the same rules as its
+  static reader (a fifth item ``"load"`` marks a ROP cache set to Load), and ``notes`` (plain
+  English, e.g. ROPs left out) into ``analyzer.notes``;
 * tips.json: the existing tips plus camera tips (50002/50003) and slice tips (50007/50008);
 * the success marker (``{'is_success': 1}``) and new rows of the reference-type database.
 
@@ -38,6 +40,8 @@ CAMERA_ERROR = "50002"
 CAMERA_WARNING = "50003"
 SLICE_TYPE_NOTSUPPORT = "50007"
 SLICES_TOO_MANY = "50008"
+# The SDK's "only part of the scene could be read" warning (rayvision_utils tips_code).
+SCENE_PARTLY_READ = "15035"
 
 _FRAME_TOKEN = re.compile(r"\$\{?F(F|\d*)\}?(?![A-Za-z_])")
 _MASK = re.compile(r"@@RVF(F|\d*)@@")
@@ -176,6 +180,11 @@ def _parm_text(node, name):
 
 def _rop_size(node, base, camera):
     """``(width, height)`` the ROP renders at (see ``hfs_rules.resolution_override``)."""
+    if base in hfs_rules.USD_RENDER_TYPES:
+        # The stage's render settings decide, unless the ROP's own size override is on.
+        size_parm = hfs_rules.usd_render_size_parm(base, lambda name: _parm_text(node, name))
+        res = node.parmTuple(size_parm) if size_parm else None
+        return list(res.eval())[:2] if res is not None else (None, None)
     fraction = None
     override = hfs_rules.resolution_override(base, lambda name: _parm_text(node, name))
     if override is not None:
@@ -191,12 +200,43 @@ def _rop_size(node, base, camera):
     return hfs_rules.scaled_size(width, fraction), hfs_rules.scaled_size(height, fraction)
 
 
+def _karma_lop_of(node):
+    """The Karma LOP whose USD Render ROP this is (see LOP_RENDER_WRAPPER_ROP), or None."""
+    if node.name() != hfs_rules.LOP_RENDER_WRAPPER_ROP:
+        return None
+    parent = node.node("..")
+    if parent is None:
+        return None
+    base = hfs_rules.base_type(parent.type().name())
+    return parent if base in hfs_rules.LOP_RENDER_WRAPPER_TYPES else None
+
+
+def _karma_lop_settings(entry, lop, cameras, path):
+    """Camera (a USD prim path: no tips) and resolution of a Karma LOP's ROP, from the LOP."""
+    camera_path = (_eval(lop, "camera", "") or "").strip()
+    entry["camera"] = camera_path
+    res = lop.parmTuple("resolution")
+    if res is not None:
+        width, height = list(res.eval())[:2]
+        entry["width"] = _number(width)
+        entry["height"] = _number(height)
+    cameras[path] = {"camera": camera_path}
+
+
 def rop_entry(hou, node, tips, cameras):
     """``{node, frames, camera, width, height, option "-1", render}`` for a render ROP."""
     base = hfs_rules.base_type(node.type().name())
     entry = {"node": node.path(), "frames": _frames(hou, node)}
+    lop = _karma_lop_of(node) if base in hfs_rules.USD_RENDER_TYPES else None
+    if base in hfs_rules.USD_RENDER_TYPES and hfs_rules.renders_stage_range(
+            _parm_text(node, "trange")):
+        tips.setdefault(SCENE_PARTLY_READ, []).append(
+            hfs_rules.stage_range_tip(node.path(), entry["frames"]))
     parm_name = hfs_rules.camera_parm(base)
-    if parm_name and node.parm(parm_name) is not None:
+    if lop is not None and lop.parm("camera") is not None:
+        # The ROP follows its Karma LOP's settings: the static reader reads them there too.
+        _karma_lop_settings(entry, lop, cameras, node.path())
+    elif parm_name and node.parm(parm_name) is not None:
         camera_path = (_eval(node, parm_name, "") or "").strip()
         entry["camera"] = camera_path
         camera = node.node(camera_path) if camera_path else None
@@ -213,6 +253,11 @@ def rop_entry(hou, node, tips, cameras):
             tips.setdefault(CAMERA_ERROR, []).append(
                 "{0}: render camera {1} does not exist".format(node.path(), camera_path))
         cameras[node.path()] = info
+    elif base in hfs_rules.USD_RENDER_TYPES:
+        width, height = _rop_size(node, base, None)
+        if width is not None:
+            entry["width"] = _number(width)
+            entry["height"] = _number(height)
     entry["option"] = "-1"
     entry["render"] = "0" if _bypassed(node) else "1"
     return entry
@@ -304,6 +349,8 @@ def collect_references(hou):
         raw_value = raw_parm_value(hou, parm, raw)
         refs[parm.path()] = [raw_value, expand_keeping_frames(hou, raw_value), type_name,
                              parm.name()]
+        if hfs_rules.cache_loads(base, parm.name(), lambda name: _parm_text(node, name)):
+            refs[parm.path()].append("load")
     hda = getattr(hou, "hda", None)
     if hda is not None and hasattr(hda, "loadedFiles"):
         hfs = os.environ.get("HFS", "").replace("\\", "/")
@@ -324,11 +371,15 @@ def analyse(hou, options):
     tips = read_json(options.tips)
     new_tips = {}
     cameras = {}
+    notes = []
     scene_info = {"geo_node": [], "rop_node": [], "distributedsim_node": []}
     for node in hou.node("/").allSubChildren():
         base = hfs_rules.base_type(node.type().name())
         kind = hfs_rules.node_kind(base, is_driver(node))
-        if kind == "rop":
+        if kind == "rop" and hfs_rules.renders_to_mplay(
+                base, lambda name, node=node: _parm_text(node, name)):
+            notes.append(hfs_rules.mplay_note(node.path()))
+        elif kind == "rop":
             scene_info["rop_node"].append(rop_entry(hou, node, new_tips, cameras))
         elif kind == "geo" and not hfs_rules.filecache_reads(base, _eval(node, "loadfromdisk")):
             scene_info["geo_node"].append({"node": node.path(), "frames": _frames(hou, node),
@@ -340,7 +391,7 @@ def analyse(hou, options):
     task = read_json(options.task)
     task["scene_info"] = scene_info
     write_json(options.task, task)
-    write_json(options.asset, {"Refs": refs, "camera": cameras})
+    write_json(options.asset, {"Refs": refs, "camera": cameras, "notes": notes})
     for code, messages in new_tips.items():
         existing = tips.setdefault(code, [])
         for message in messages:

@@ -19,8 +19,23 @@ ANY_CONTEXT_RENDER_TYPES = frozenset(["usdrender_rop"])
 #: save the contents of a locked asset in the scene, so a reader of the file sees the LOP, not
 #: the ROP inside it; hython sees the inner ``usdrender_rop`` itself (an ANY_CONTEXT type).
 LOP_RENDER_WRAPPER_TYPES = frozenset(["karma"])
+#: Name of the USD Render ROP inside a Karma LOP. That ROP is the node the farm renders: a LOP
+#: has no ``render()``, the Karma LOP's "Render to Disk" button only runs this ROP, and in a
+#: live session (hython, the farm) the contents of a locked asset exist, so its path resolves.
+#: Both backends report ``<Karma LOP>/rop_usdrender`` (hython finds it among the children).
+LOP_RENDER_WRAPPER_ROP = "rop_usdrender"
 #: The ``picture`` value that renders into an MPlay window instead of an image file.
 MPLAY_PICTURE = "ip"
+#: Output picture values that render into MPlay (``ip``, and ``md``, MPlay's other device):
+#: such a ROP writes no file, so on the farm it would bill frames and output nothing.
+MPLAY_PICTURES = frozenset([MPLAY_PICTURE, "md"])
+#: The output picture parameter of each render ROP type where Houdini's image devices
+#: (``ip``/``md``) apply: Mantra, the Karma ROP and LOP, USD Render (ROP and LOP), HtoA's
+#: Arnold ROP. Redshift's ROP renders to MPlay with a toggle of its own, not a picture value.
+PICTURE_PARMS = {
+    "ifd": "vm_picture", "karma": "picture", "usdrender": "outputimage",
+    "usdrender_rop": "outputimage", "arnold": "ar_picture",
+}
 #: Base operator types of output drivers (ROP context) that write geometry or caches. The SOP
 #: of the same name (``alembic``, ``file``...) reads files, so these need the ROP context.
 GEO_ROP_TYPES = frozenset([
@@ -67,12 +82,26 @@ ROP_CACHE_PARMS = {
 }
 #: Every name of :data:`ROP_CACHE_PARMS`.
 ROP_CACHE_PARM_NAMES = frozenset(name for names in ROP_CACHE_PARMS.values() for name in names)
+#: The mode menu of each cache of :data:`ROP_CACHE_PARMS`, and its values meaning "Load" (menu
+#: 0 Rebuild, 1 Load, 2 Rebuild (prepass only), 3 Rebuild (don't save)). Set to Load, the
+#: render reads the file and never writes it: a missing one is a missing input (tip 50001).
+ROP_CACHE_MODES = {
+    ("Redshift_ROP", "IrradiancePointCloudFilename"): "IrradiancePointCloudMode",
+    ("Redshift_ROP", "IrradianceCacheFilename"): "IrradianceCacheMode",
+}
+CACHE_LOAD_MODES = frozenset(["1", "load"])
+#: Every mode parameter of :data:`ROP_CACHE_MODES` (a static read keeps them).
+ROP_CACHE_MODE_PARMS = frozenset(ROP_CACHE_MODES.values())
 #: Parameters whose value looks like a file but names none the node reads: the extension a
 #: file cache writes (``.bgeo.sc``) and the default of a parameter VOP's file parameter (the
 #: material's own parameter holds the file actually used).
 NOT_INPUT_PARMS = frozenset(["filetype", "filedef", "ext", "extension"])
 #: ``trange`` values of a ROP that renders only the current frame ("Render Current Frame").
 CURRENT_FRAME_TRANGES = frozenset(["off", "0"])
+#: ``trange`` values of a Solaris ROP (USD Render ROP, Karma LOP) set to "Render Frame Range
+#: From Stage", the fourth item of its menu (index 3, token ``stage``): the frames are the
+#: stage's start and end time codes, which only a cooked stage tells; ``f`` is not used.
+STAGE_RANGE_TRANGES = frozenset(["stage", "3"])
 OUTPUT_PARM_PATTERN = re.compile(r"^(ri_display_\d+|vm_filename_plane\d+|ar_aov_separate_file\d+"
                                  r"|RS_outputFileName_\w+|vm_uvoutputpicture\d+)")
 
@@ -93,10 +122,17 @@ RESOLUTION_OVERRIDES = {
 }
 _HOUDINI_RESOLUTION_OVERRIDE = ("override_camerares", "res_fraction", "res_override", None,
                                 ("specific",))
-#: Every parameter :data:`RESOLUTION_OVERRIDES` names (a static read keeps them).
+#: USD render ROPs (``/out`` and LOP networks): the stage's render settings set the resolution,
+#: which only a cooked stage tells; the ROP's own override, ``override_res`` (menu: empty for
+#: none, ``scale`` for a scale of the stage's, ``specific`` for the size ``res_user``), decides
+#: only when it is ``specific``.
+USD_RENDER_TYPES = frozenset(["usdrender", "usdrender_rop"])
+USD_RESOLUTION_OVERRIDE = ("override_res", "res_user", ("specific", "2"))
+#: Every parameter :data:`RESOLUTION_OVERRIDES` and :data:`USD_RESOLUTION_OVERRIDE` name (a
+#: static read keeps them).
 RESOLUTION_OVERRIDE_PARMS = frozenset(
     name for entry in list(RESOLUTION_OVERRIDES.values()) + [_HOUDINI_RESOLUTION_OVERRIDE]
-    for name in entry[:3])
+    for name in entry[:3]) | frozenset(USD_RESOLUTION_OVERRIDE[:2])
 
 _VERSION_PART = re.compile(r"^\d+(\.\d+)*$")
 # Scenes use a few hundred operator types at most: each is split once.
@@ -174,6 +210,21 @@ def reads_if_present(base, parm_name):
     return names is not None and parm_name in names
 
 
+def cache_loads(base, parm_name, parm_string):
+    """Whether a ROP's cache (see ROP_CACHE_PARMS) is verifiably set to Load: read, not written.
+
+    Args:
+        base (str): Base operator type.
+        parm_name (str): The cache's file parameter.
+        parm_string (callable): Parameter name -> its first component as text, or None.
+    """
+    mode = ROP_CACHE_MODES.get((base, parm_name))
+    if mode is None:
+        return False
+    value = _menu_value(parm_string(mode))
+    return value is not None and value.lower() in CACHE_LOAD_MODES
+
+
 def names_input(parm_name):
     """False for parameters whose file-like value is never a file the node reads."""
     return parm_name not in NOT_INPUT_PARMS
@@ -187,6 +238,37 @@ def renders_current_frame(trange):
     if trange is None:
         return False
     return str(trange).strip().strip('"').lower() in CURRENT_FRAME_TRANGES
+
+
+def renders_to_mplay(base, parm_string):
+    """Whether a render ROP of type ``base`` renders into MPlay only (no file is written).
+
+    Args:
+        base (str): Base operator type.
+        parm_string (callable): Parameter name -> its first component as text, or None.
+    """
+    parm = PICTURE_PARMS.get(base)
+    if parm is None:
+        return False
+    return _menu_value(parm_string(parm)) in MPLAY_PICTURES
+
+
+def mplay_note(path):
+    """The note, in both backends, for a ROP left out because it renders into MPlay only."""
+    return ("{0}: 'Output Picture' is MPlay (ip/md): nothing is rendered to disk, so the farm "
+            "does not render it".format(path))
+
+
+def renders_stage_range(trange):
+    """Whether a Solaris ROP's ``trange`` takes its frames from the USD stage."""
+    return trange is not None and _menu_value(trange).lower() in STAGE_RANGE_TRANGES
+
+
+def stage_range_tip(path, frames):
+    """The warning, in both backends, for a ROP whose frames come from the stage."""
+    return ("{0}: 'Valid Frame Range' is 'Render Frame Range From Stage': the frames are the "
+            "USD stage's time codes, not read by this analysis; {1} (its Start/End/Inc) is "
+            "reported, check the frames to render".format(path, frames))
 
 
 def camera_parm(base):
@@ -223,6 +305,17 @@ def resolution_override(base, parm_string):
     except ValueError:
         return None
     return (None, fraction) if 0 < fraction < float("inf") else None
+
+
+def usd_render_size_parm(base, parm_string):
+    """The size parameter a USD render ROP renders at, or None when the stage decides.
+
+    Args:
+        base (str): Base operator type (one of :data:`USD_RENDER_TYPES`).
+        parm_string (callable): Parameter name -> its first component as text, or None.
+    """
+    toggle, size_parm, sized = USD_RESOLUTION_OVERRIDE
+    return size_parm if _menu_value(parm_string(toggle)) in sized else None
 
 
 def _menu_value(value):
