@@ -17,8 +17,7 @@ OUTCOME_UNKNOWN_KIND = "outcome-unknown"
 
 
 def register(commands: Any, parents: list, formatter: Any) -> None:
-    """Add ``status``, ``tasks``, ``wait``, ``stop``, ``restart``, ``restart-failed``,
-    ``delete``."""
+    """Add the task commands: status, tasks, wait, stop, restart, restart-failed, delete."""
     status = commands.add_parser("status", parents=parents, formatter_class=formatter,
                                  help="status of tasks (default: the most recent ones)")
     status.add_argument("task", nargs="*", help="task ids")
