@@ -735,9 +735,10 @@ class CloudRender(object):
     def _download(self):
         """Download what the task produced that the output folder lacks.
 
-        sync-output skips a task its checkpoint marked complete in an earlier run, also when
-        frames were rendered again since (failed frames restarted): after a re-attach the
-        folder is checked against the task's output (unchanged files are not fetched).
+        After a re-attach the folder is checked against the task's output (unchanged files
+        are not fetched): the files of an earlier run may be gone, and a rayvision older
+        than this integration skips a task its sync-output checkpoint marked complete even
+        when frames were rendered again since.
         """
         self.host.log(u"Renderbus task {0}: checking that every frame is in {1}".format(
             self.task_id, text_of(self.settings.output)))
