@@ -571,22 +571,27 @@ def test_restart_of_failed_frames_whose_answer_is_lost_happens_once(
     repo = Repository(tmp_path, worker_env, farm, "dl-lost")
     job_id, task_id = _failed_frames_job(repo, farm, "dl-lost")
     # The farm restarts the frames, then the connection drops before the answer.
+    dropped = farm.faults.counters["dropped_answers"]  # the session's farm counts them all
     farm.faults.set(drop_answer={constants.RESTART_FAILED_FRAMES: 1})
     recorded, _ = repo.run_task(job_id)
     assert recorded["failed"] is False, calls_named(recorded, "FailRender")
-    assert farm.faults.counters["dropped_answers"] == 1
+    assert farm.faults.counters["dropped_answers"] == dropped + 1
     assert sorted(frame_restarts(farm, task_id).values()) == [0] * 6 + [1] * 2
     assert task_status(farm, task_id) == 25
 
 
-def test_a_worker_that_cannot_run_the_restart_fails_before_counting_it(
+def test_a_worker_whose_sdk_cannot_restart_fails_before_counting_it(
         rayvision_sandbox, worker_env, maya_project, tmp_path):
     farm = rayvision_sandbox
-    repo = Repository(tmp_path, worker_env, farm, "dl-nopython")
-    job_id, task_id = _failed_frames_job(repo, farm, "dl-nopython")
+    repo = Repository(tmp_path, worker_env, farm, "dl-oldsdk")
+    job_id, task_id = _failed_frames_job(repo, farm, "dl-oldsdk")
     farm.faults.clear()
-    wrapper = tmp_path / "rayvision-wrapper"  # a studio's shell wrapper around the command
-    wrapper.write_text("#!/bin/sh\nexec {0} \"$@\"\n".format(rayvision_executable()))
+    # The rayvision command of an SDK older than restart-failed: argparse refuses it.
+    wrapper = tmp_path / "rayvision-old"
+    wrapper.write_text(
+        "#!/bin/sh\nfor word in \"$@\"; do\n  if [ \"$word\" = restart-failed ]; then\n"
+        "    echo \"rayvision: error: argument COMMAND: invalid choice: 'restart-failed'\" >&2\n"
+        "    exit 2\n  fi\ndone\nexec {0} \"$@\"\n".format(rayvision_executable()))
     wrapper.chmod(0o755)
     os.environ["DEADLINE_STANDIN_REPOSITORY"] = repo.path
     try:
@@ -596,12 +601,20 @@ def test_a_worker_that_cannot_run_the_restart_fails_before_counting_it(
         del os.environ["DEADLINE_STANDIN_REPOSITORY"]
     recorded, _ = repo.run_task(job_id)
     (message,) = calls_named(recorded, "FailRender")
-    assert message.startswith("cannot tell which Python runs {0}: set RAYVISION_PYTHON".format(
-        wrapper)), message
+    assert message == (
+        "{0} cannot restart failed frames (rayvision: error: argument COMMAND: invalid choice: "
+        "'restart-failed'): install a rayvision SDK with the restart-failed command on this "
+        "machine".format(wrapper)), message
     assert repo.cloud_tasks(job_id) == [("", task_id)]  # no restart counted
     assert "restarts" not in repo.job(job_id)["extra_info"]["RenderbusCloudTask0"]
+    assert sorted(frame_restarts(farm, task_id).values()) == [0] * 8
 
-    repo.env = dict(repo.env, RAYVISION_PYTHON=sys.executable)
+    os.environ["DEADLINE_STANDIN_REPOSITORY"] = repo.path
+    try:
+        with deadline_repository.change() as data:
+            data["config"]["Renderbus"]["RayvisionExecutable"] = rayvision_executable()
+    finally:
+        del os.environ["DEADLINE_STANDIN_REPOSITORY"]
     recorded, _ = repo.run_task(job_id)
     assert recorded["failed"] is False, calls_named(recorded, "FailRender")
     assert task_status(farm, task_id) == 25

@@ -17,6 +17,9 @@ TASK_STOPPED = 6
 TIMEOUT = 7
 #: ``doctor``: at least one check failed.
 CHECK_FAILED = 8
+#: A change was sent, its answer was lost and the farm cannot show whether it happened
+#: (``RayvisionOutcomeUnknownError``): it was not sent again; look before asking again.
+OUTCOME_UNKNOWN = 9
 #: Interrupted by Ctrl-C / SIGTERM (the operation was cancelled).
 INTERRUPTED = 130
 

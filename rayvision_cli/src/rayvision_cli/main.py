@@ -13,6 +13,7 @@ import traceback
 from typing import Any, Callable, List, Optional, Tuple
 
 from rayvision_api.diagnose import explain
+from rayvision_api.exception import RayvisionOutcomeUnknownError
 from rayvision_cli import __version__, exit_codes
 from rayvision_cli.commands import analysis, config, doctor, sync_output, tasks, transfer
 from rayvision_cli.events import Output
@@ -194,6 +195,12 @@ def _run(args: argparse.Namespace, output: Output) -> int:
         output.error("interrupted", code=None, kind="interrupted",
                      exit_code=exit_codes.INTERRUPTED)
         code = exit_codes.INTERRUPTED
+    except RayvisionOutcomeUnknownError as exc:
+        # Not a refusal nor an unreachable farm: the change may have happened once.
+        if args.debug:
+            traceback.print_exc(file=sys.stderr)
+        code = tasks.outcome_unknown(output, "rayvision {0}".format(args.command), exc,
+                                     [str(task) for task in _named_tasks(args)])
     except Exception as exc:  # every failure becomes one line and an exit code
         explanation = explain(exc)
         code = exit_codes.BY_KIND.get(explanation.kind, exit_codes.ERROR)
@@ -208,6 +215,12 @@ def _run(args: argparse.Namespace, output: Output) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     return code
+
+
+def _named_tasks(args: argparse.Namespace) -> List[Any]:
+    """The task ids the command line named (``task`` is one id or a list), for a hint."""
+    named = getattr(args, "task", None) or []
+    return list(named) if isinstance(named, (list, tuple)) else [named]
 
 
 if __name__ == "__main__":

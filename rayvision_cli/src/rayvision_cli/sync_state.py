@@ -147,17 +147,43 @@ class FileState(object):
         """Whether the task ended and every file of it is recorded."""
         return bool(self._load(task_id)["complete"])
 
-    def mark_complete(self, task_id: str) -> None:
-        """Record that the task is complete: later passes skip it."""
+    def completed_as(self, task_id: str) -> Optional[str]:
+        """What the farm showed of the task when it was marked complete.
+
+        Returns:
+            None when the task is not marked complete; ``""`` for a mark that does not say
+            (written by an older version).
+        """
+        data = self._load(task_id)
+        if not data["complete"]:
+            return None
+        farm_state = data.get("complete_as")
+        return farm_state if isinstance(farm_state, str) else ""
+
+    def mark_complete(self, task_id: str, farm_state: Optional[str] = None) -> None:
+        """Record that the task is complete: later passes skip it.
+
+        They skip it while the farm shows ``farm_state`` of it
+        (:func:`rayvision_cli.commands.sync_output.farm_state`); without one, while it has
+        not started rendering again.
+        """
         self.flush(task_id)
         data = self._load(task_id)
         data["complete"] = True
+        if farm_state:
+            data["complete_as"] = farm_state
+        else:
+            data.pop("complete_as", None)
         write_json_atomic(self._path(task_id, ".json"), data)
 
     def close(self) -> None:
         """Release every lock this process holds."""
         for task_id in list(self._locks):
             self.release(task_id)
+
+
+#: The value of a redis complete mark that does not say what the farm showed.
+_OLD_COMPLETE_MARK = "1"
 
 
 class RedisState(object):
@@ -237,9 +263,26 @@ class RedisState(object):
         """Whether the task ended and every file of it is recorded."""
         return bool(self.client.exists(self._key(task_id, "complete")))
 
-    def mark_complete(self, task_id: str) -> None:
-        """Record that the task is complete: later passes skip it."""
-        self.client.set(self._key(task_id, "complete"), "1")
+    def completed_as(self, task_id: str) -> Optional[str]:
+        """What the farm showed of the task when it was marked complete.
+
+        Returns:
+            None when the task is not marked complete; ``""`` for a mark that does not say
+            (``"1"``, written by an older version).
+        """
+        value = self.client.get(self._key(task_id, "complete"))
+        if value is None:
+            return None
+        return "" if value == _OLD_COMPLETE_MARK else str(value)
+
+    def mark_complete(self, task_id: str, farm_state: Optional[str] = None) -> None:
+        """Record that the task is complete: later passes skip it.
+
+        They skip it while the farm shows ``farm_state`` of it
+        (:func:`rayvision_cli.commands.sync_output.farm_state`); without one, while it has
+        not started rendering again.
+        """
+        self.client.set(self._key(task_id, "complete"), farm_state or _OLD_COMPLETE_MARK)
 
     def close(self) -> None:
         """Release every lock this process holds."""

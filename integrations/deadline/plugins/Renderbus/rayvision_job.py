@@ -44,6 +44,7 @@ TEXT = type(u"")
 EXIT_OK = 0
 EXIT_TASK_FAILED = 5
 EXIT_TASK_STOPPED = 6
+EXIT_OUTCOME_UNKNOWN = 9
 EXIT_INTERRUPTED = 130
 
 #: Error code of ``rayvision status`` for a task the farm does not know.
@@ -61,54 +62,11 @@ STOPPED_CODES = ("10", "20", "23")
 FAILED_CODES = ("30", "45")
 
 #: ``kind`` of the error event of a farm change whose answer was lost and whose effect the
-#: farm cannot show (the SDK's RayvisionOutcomeUnknownError).
+#: farm cannot show (the SDK's RayvisionOutcomeUnknownError; exit code 9).
 OUTCOME_UNKNOWN = "outcome-unknown"
 
-#: Runs in the Python of the ``rayvision`` command (``python -c CODE --json [global args]
-#: restart-failed-frames TASK``): the command line has no command for the SDK's
-#: ``restart_failed_frames``, so this adds one to it, with the command's own settings
-#: (profile, environment), events and exit codes. The SDK sends the restart once and, when
-#: the answer is lost, asks the farm; it raises RayvisionOutcomeUnknownError when the farm
-#: cannot tell, reported here as an error event of kind :data:`OUTCOME_UNKNOWN`.
-RESTART_FAILED_FRAMES_CODE = """
-import sys
-
-from rayvision_api.exception import RayvisionOutcomeUnknownError
-from rayvision_cli import client, exit_codes
-from rayvision_cli import main as cli
-from rayvision_cli.commands import tasks
-
-
-def register(commands, parents, formatter):
-    command = commands.add_parser("restart-failed-frames", parents=parents,
-                                  formatter_class=formatter,
-                                  help="render the failed frames of tasks again")
-    command.add_argument("task", nargs="+", help="task ids")
-    command.set_defaults(handler=restart_failed_frames)
-
-
-def restart_failed_frames(args, output):
-    api = client.connect(args)
-    ids = tasks.task_ids(args.task)
-    try:
-        api.query.restart_failed_frames(ids)
-    except RayvisionOutcomeUnknownError as unknown:
-        output.error("restart of the failed frames of task {0}: the answer was lost and the "
-                     "farm cannot tell whether it happened ({1})".format(
-                         ", ".join(str(i) for i in ids), unknown),
-                     code=unknown.error_code, kind="%s", exit_code=exit_codes.ERROR)
-        return exit_codes.ERROR
-    output.emit("result", command="restart-failed-frames", task_ids=[str(i) for i in ids])
-    return exit_codes.OK
-
-
-class Command(object):
-    register = staticmethod(register)
-
-
-cli.COMMAND_MODULES = tuple(cli.COMMAND_MODULES) + (Command,)
-sys.exit(cli.main(sys.argv[1:]))
-""" % OUTCOME_UNKNOWN
+#: The ``rayvision`` command that renders the failed frames of a task again.
+RESTART_FAILED = "restart-failed"
 
 #: Share of the host's progress bar taken by each phase of a submission; following the
 #: render (frames done, then the download) takes the rest.
@@ -235,99 +193,6 @@ def default_executable():
     return os.environ.get("RAYVISION_EXECUTABLE") or "rayvision"
 
 
-def _on_path(name):
-    """``name`` found on ``PATH`` (with ``PATHEXT`` on Windows), or None."""
-    extensions = [""]
-    if os.name == "nt":
-        extensions += os.environ.get("PATHEXT", ".EXE").split(os.pathsep)
-    for folder in os.environ.get("PATH", "").split(os.pathsep):
-        for extension in extensions:
-            candidate = os.path.join(folder, name + extension)
-            if folder and os.path.isfile(candidate):
-                return candidate
-    return None
-
-
-def _python_beside(path):
-    """Windows: ``python.exe`` beside the command, or one folder up.
-
-    A virtual environment keeps it beside ``Scripts/rayvision.exe``, an installation one
-    folder up.
-    """
-    folder = os.path.dirname(os.path.abspath(path))
-    for candidate in (os.path.join(folder, "python.exe"),
-                      os.path.join(os.path.dirname(folder), "python.exe")):
-        if os.path.isfile(candidate):
-            return candidate
-    return None
-
-
-#: pip's second line of a console script whose interpreter path is long or has spaces
-#: (the first line is ``#!/bin/sh``).
-SH_EXEC = b"'''exec' "
-
-
-def _python_of_script(path):
-    """POSIX: the interpreter a console script names on its first lines.
-
-    pip writes ``#!PYTHON``, or ``#!/bin/sh`` then :data:`SH_EXEC` ``"PYTHON" "$0" "$@"``;
-    ``#!/usr/bin/env NAME`` looks NAME up on ``PATH``.
-    """
-    try:
-        with open(path, "rb") as handle:
-            lines = handle.read(4096).splitlines()
-    except (IOError, OSError):
-        return None
-    if not lines or not lines[0].startswith(b"#!"):
-        return None
-    words = lines[0][2:].split()
-    if words == [b"/bin/sh"] and len(lines) > 1 and lines[1].startswith(SH_EXEC):
-        rest = lines[1][len(SH_EXEC):].strip()
-        words = [rest[1:rest.index(b'"', 1)]] if rest.startswith(b'"') else rest.split()[:1]
-    if len(words) > 1 and os.path.basename(words[0]) == b"env":
-        words = words[1:]
-    if not words or not _looks_like_python(os.path.basename(words[0])):
-        return None  # a shell wrapper of the studio's, say: its Python is not named here
-    found = _native_path(words[0])
-    if not os.path.dirname(found):
-        return _on_path(found)
-    return found if os.path.isfile(found) else None
-
-
-def _looks_like_python(name):
-    """``python``, ``python3.11``, ``pypy3``... (bytes)."""
-    return name.startswith(b"python") or name.startswith(b"pypy")
-
-
-def _native_path(raw):
-    """A path read from a file as bytes, as ``os`` functions take it (bytes on Python 2)."""
-    if isinstance(raw, str):
-        return raw
-    return raw.decode(sys.getfilesystemencoding() or "utf-8", "surrogateescape")
-
-
-def sdk_python(executable):
-    """The Python interpreter of the ``rayvision`` command ``executable``.
-
-    ``RAYVISION_PYTHON`` when set; else found from the command (``python.exe`` beside or
-    above it on Windows, the interpreter its first line names on POSIX).
-
-    Raises:
-        JobError: It cannot be found, saying to set ``RAYVISION_PYTHON``.
-    """
-    chosen = os.environ.get("RAYVISION_PYTHON")
-    if chosen:
-        return chosen
-    path = executable if os.path.dirname(executable) else _on_path(executable)
-    found = None
-    if path:
-        found = _python_beside(path) if os.name == "nt" else _python_of_script(path)
-    if not found:
-        raise JobError(u"cannot tell which Python runs {0}: set RAYVISION_PYTHON to the "
-                       u"Python the rayvision SDK is installed in".format(text_of(executable)))
-    return found
-
-
 def popen_options(windows=None, python2=None):
     """Options of ``subprocess.Popen`` that start the command apart from the host.
 
@@ -415,28 +280,21 @@ class RayvisionProcess(object):
         self.env = env
         self.poll_seconds = poll_seconds
 
-    def command(self, args, code=None):
-        """The argument list that runs ``rayvision --json [global args] args``.
-
-        With ``code``: ``PYTHON -c code --json [global args] args`` in the command's Python
-        (:func:`sdk_python`), for what the command line itself does not offer.
-        """
-        start = [sdk_python(self.executable), "-c", code] if code else [self.executable]
+    def command(self, args):
+        """The argument list that runs ``rayvision --json [global args] args``."""
         return [native_argument(a) for a in
-                start + ["--json"] + self.global_args + list(args)]
+                [self.executable, "--json"] + self.global_args + list(args)]
 
-    def _start(self, args, code=None):
+    def _start(self, args):
         options = dict(stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env)
         options.update(popen_options())
-        command = self.command(args, code)
         try:
-            return subprocess.Popen(command, **options)
+            return subprocess.Popen(self.command(args), **options)
         except OSError as error:
             raise JobError("cannot run {0}: {1} (set the rayvision executable in the "
-                           "integration's settings)".format(
-                               self.executable if code is None else command[0], error))
+                           "integration's settings)".format(self.executable, error))
 
-    def run(self, args, on_event=None, should_cancel=None, code=None):
+    def run(self, args, on_event=None, should_cancel=None):
         """Run one command to its end.
 
         Args:
@@ -446,13 +304,11 @@ class RayvisionProcess(object):
                 propagates.
             should_cancel (callable): Asked every ``poll_seconds``; True kills the command's
                 process tree and raises :class:`Cancelled`.
-            code (str): Python run by the command's interpreter instead of the command
-                (see :meth:`command`).
 
         Returns:
             Outcome: How the command ended.
         """
-        process = self._start(args, code)
+        process = self._start(args)
         lines = queue.Queue()
         stderr_tail = collections.deque(maxlen=20)
         readers = [threading.Thread(target=_pump, args=(process.stdout, lines.put)),
@@ -594,11 +450,11 @@ def human_bytes(count):
 def restart_failed_frames(process, task_id, should_cancel=None):
     """Ask the farm, once, to render the failed frames of a cloud task again.
 
-    The SDK's ``restart_failed_frames`` (docs/retries.md): never sent twice; after a lost
-    answer the farm is asked whether it happened.
+    ``rayvision restart-failed`` (docs/cli.md): never sent twice; after a lost answer the
+    farm is asked whether it happened.
 
     Args:
-        process (RayvisionProcess): How ``rayvision`` (and its Python) is run.
+        process (RayvisionProcess): How ``rayvision`` is run.
         task_id (str): The cloud task.
         should_cancel (callable): As for :meth:`RayvisionProcess.run`.
 
@@ -608,14 +464,29 @@ def restart_failed_frames(process, task_id, should_cancel=None):
         JobError: The farm or the SDK refused; nothing was restarted.
         Cancelled: The host cancelled (the request may have been sent).
     """
-    outcome = process.run(["restart-failed-frames", task_id], None, should_cancel,
-                          code=RESTART_FAILED_FRAMES_CODE)
+    outcome = process.run([RESTART_FAILED, task_id], None, should_cancel)
     if outcome.ok:
         return
-    if outcome.error_kind == OUTCOME_UNKNOWN:
-        raise OutcomeUnknown(u"{0}; look at the task on the farm before asking again".format(
-            outcome.error), outcome.exit_code)
+    if outcome.error_kind == OUTCOME_UNKNOWN or outcome.exit_code == EXIT_OUTCOME_UNKNOWN:
+        raise OutcomeUnknown(outcome.error, outcome.exit_code)
     raise JobError(outcome.error, outcome.exit_code)
+
+
+def check_restart_failed(process, should_cancel=None):
+    """Make sure the installed ``rayvision`` has the ``restart-failed`` command.
+
+    A Worker whose SDK predates it must say so before the host counts a restart (the
+    count is what stops a render manager's retries from paying for the frames again).
+
+    Raises:
+        JobError: The command is missing (an older SDK), or ``rayvision`` cannot run.
+    """
+    outcome = process.run([RESTART_FAILED, "--help"], None, should_cancel)
+    if not outcome.ok:
+        raise JobError(u"{0} cannot restart failed frames ({1}): install a rayvision SDK with "
+                       u"the {2} command on this machine".format(
+                           text_of(process.executable), outcome.error, RESTART_FAILED),
+                       outcome.exit_code)
 
 
 class RenderSettings(object):
@@ -788,7 +659,7 @@ class CloudRender(object):
         if claim is None:
             return
         # A Worker that cannot run the restart says so before a restart is counted.
-        sdk_python(self.process.executable)
+        check_restart_failed(self.process, self.host.cancelled)
         if not claim(task_id):
             self.host.log("Renderbus task {0}: its failed frames were restarted as often as "
                           "allowed already: following the task as it ended".format(task_id))
@@ -864,9 +735,10 @@ class CloudRender(object):
     def _download(self):
         """Download what the task produced that the output folder lacks.
 
-        sync-output skips a task its checkpoint marked complete in an earlier run, also when
-        frames were rendered again since (failed frames restarted): after a re-attach the
-        folder is checked against the task's output (unchanged files are not fetched).
+        After a re-attach the folder is checked against the task's output (unchanged files
+        are not fetched): the files of an earlier run may be gone, and a rayvision older
+        than this integration skips a task its sync-output checkpoint marked complete even
+        when frames were rendered again since.
         """
         self.host.log(u"Renderbus task {0}: checking that every frame is in {1}".format(
             self.task_id, text_of(self.settings.output)))

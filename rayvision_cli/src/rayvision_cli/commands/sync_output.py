@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterator, List, Optional
 from rayvision_api.cancel import pause
 from rayvision_api.diagnose import explain
 from rayvision_api.exception import RayvisionCancelledError
-from rayvision_cli import client, exit_codes
+from rayvision_cli import client, exit_codes, task_status
 from rayvision_cli.commands.tasks import TaskNotFoundError, fetch, list_tasks, task_ids
 from rayvision_cli.events import Output
 from rayvision_cli.progress import ProgressBridge
@@ -150,6 +150,32 @@ def _fingerprint(item: Any) -> str:
     return "{0}:{1}".format(item.size, item.sha256 or item.mtime or "")
 
 
+def farm_state(entry: Dict[str, Any]) -> str:
+    """What the farm shows of a task's rendering, kept with its complete mark.
+
+    Any change (rendering again, other frame counts, another completion time) means frames
+    may have been rendered since its output was downloaded: failed frames restarted.
+    """
+    return "{0}|{1}|{2}|{3}".format(entry["status_code"], entry["frames_done"],
+                                    entry["frames_failed"], entry["completed"] or "")
+
+
+def still_complete(marked: str, entry: Optional[Dict[str, Any]]) -> bool:
+    """Whether a task marked complete (as ``marked``, see :func:`farm_state`) stays so.
+
+    Args:
+        marked: What the farm showed when the task was marked complete; ``""`` for a mark
+            of an older version, which stays until the task is rendering again.
+        entry: The task's row now, or None when the farm did not show it (deleted, or
+            beyond the account's most recent tasks): nothing to download again.
+    """
+    if entry is None:
+        return True
+    if marked:
+        return marked == farm_state(entry)
+    return bool(entry["final"])
+
+
 def sync_task(api: Any, downloader: Any, state: Any, task_id: str, dest: str, output: Output,
               status: StatusFile, max_speed: Any) -> bool:
     """One pass over one task (lock held by the caller); True when it is complete."""
@@ -192,7 +218,7 @@ def sync_task(api: Any, downloader: Any, state: Any, task_id: str, dest: str, ou
     recorded = state.files(task_id)
     complete = final and all(recorded.get(path) == value for path, value in expected.items())
     if complete:
-        state.mark_complete(task_id)
+        state.mark_complete(task_id, farm_state(entry))
     status.task(task_id, status=entry["status"], frames_done=entry["frames_done"],
                 frames_total=entry["frames_total"], files_downloaded=len(state.files(task_id)),
                 fetched_this_pass=fetched, complete=complete, locked_by_other=False)
@@ -201,26 +227,71 @@ def sync_task(api: Any, downloader: Any, state: Any, task_id: str, dest: str, ou
     return complete
 
 
-def _pass(api: Any, downloader: Any, state: Any, ids: Optional[List[str]], dest: str,
-          output: Output, status: StatusFile, max_speed: Any) -> Dict[str, Any]:
-    if ids is None:
-        candidates = [entry["task_id"] for entry in list_tasks(api, ACCOUNT_TASKS)]
-    else:
-        candidates = list(ids)
-    outcome: Dict[str, Any] = {"complete": [], "pending": [], "not_found": [], "errors": 0}
+def _farm_rows(api: Any, task_ids: List[str]) -> Dict[str, Dict[str, Any]]:
+    """Rows of the tasks the farm knows among ``task_ids``, by id; no request for none."""
+    if not task_ids:
+        return {}
+    items = (api.query.task_info([int(task_id) for task_id in task_ids]) or {}).get(
+        "items") or []
+    return dict((str(item.get("id")), task_status.row(item)) for item in items)
+
+
+def _complete_marks(state: Any, candidates: List[str], output: Output, status: StatusFile,
+                    outcome: Dict[str, Any]) -> Dict[str, Optional[str]]:
+    """Each task's complete mark (:meth:`FileState.completed_as`), or None when not marked.
+
+    A task whose checkpoint cannot be read is reported and left pending, without a mark.
+    """
+    marks: Dict[str, Optional[str]] = {}
     for task_id in candidates:
         try:
-            complete, acquired = state.is_complete(task_id), False
-            if not complete:
-                acquired = state.acquire(task_id)
+            marks[task_id] = state.completed_as(task_id)
         except (KeyboardInterrupt, RayvisionCancelledError):
             raise
-        except Exception as exc:  # a lock or checkpoint of one task that cannot be used
+        except Exception as exc:  # a checkpoint of one task that cannot be used
             _task_failed(output, status, outcome, task_id, exc)
             outcome["pending"].append(task_id)
-            continue
-        if complete:
+    return marks
+
+
+def _pass(api: Any, downloader: Any, state: Any, ids: Optional[List[str]], dest: str,
+          output: Output, status: StatusFile, max_speed: Any) -> Dict[str, Any]:
+    outcome: Dict[str, Any] = {"complete": [], "pending": [], "not_found": [], "errors": 0}
+    shown: Dict[str, Dict[str, Any]] = {}
+    if ids is None:
+        # The account's list shows every task's state: no request for the complete ones.
+        rows = list_tasks(api, ACCOUNT_TASKS)
+        candidates = [entry["task_id"] for entry in rows]
+        shown = dict((entry["task_id"], entry) for entry in rows)
+    else:
+        candidates = list(ids)
+    marks = _complete_marks(state, candidates, output, status, outcome)
+    if ids is not None:
+        marked = [task_id for task_id in candidates if marks.get(task_id) is not None]
+        try:
+            # One request for all the tasks marked complete, none when there is none.
+            shown = _farm_rows(api, marked)
+        except (KeyboardInterrupt, RayvisionCancelledError):
+            raise
+        except Exception as exc:  # unverified: left pending for the next pass
+            for task_id in marked:
+                _task_failed(output, status, outcome, task_id, exc)
+                outcome["pending"].append(task_id)
+                del marks[task_id]
+    for task_id in candidates:
+        if task_id not in marks:
+            continue  # reported above
+        mark = marks[task_id]
+        if mark is not None and still_complete(mark, shown.get(task_id)):
             outcome["complete"].append(task_id)
+            continue
+        try:
+            acquired = state.acquire(task_id)
+        except (KeyboardInterrupt, RayvisionCancelledError):
+            raise
+        except Exception as exc:  # a lock of one task that cannot be used
+            _task_failed(output, status, outcome, task_id, exc)
+            outcome["pending"].append(task_id)
             continue
         if not acquired:
             output.emit("lock", task_id=task_id, state="busy")
@@ -228,6 +299,8 @@ def _pass(api: Any, downloader: Any, state: Any, ids: Optional[List[str]], dest:
             status.task(task_id, locked_by_other=True)
             outcome["pending"].append(task_id)
             continue
+        if mark is not None:
+            output.info("task {0}: rendered again since it was downloaded".format(task_id))
         output.emit("lock", task_id=task_id, state="acquired", backend=state.kind)
         try:
             complete = sync_task(api, downloader, state, task_id, dest, output, status,

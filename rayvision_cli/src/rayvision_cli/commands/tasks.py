@@ -1,19 +1,23 @@
-"""``rayvision status | tasks | wait | stop | restart | delete``."""
+"""``rayvision status | tasks | wait | stop | restart | restart-failed | delete``."""
 
 import time
 from typing import Any, Dict, List
 
 from rayvision_api.cancel import pause
-from rayvision_api.exception import RayvisionError
+from rayvision_api.exception import RayvisionError, RayvisionOutcomeUnknownError
 from rayvision_cli import client, exit_codes, task_status
 from rayvision_cli.events import Output
 
 #: Tasks per getTaskList page.
 PAGE_SIZE = 50
 
+#: ``kind`` of the error event of a change whose answer was lost and whose effect the farm
+#: cannot show (exit code :data:`exit_codes.OUTCOME_UNKNOWN`).
+OUTCOME_UNKNOWN_KIND = "outcome-unknown"
+
 
 def register(commands: Any, parents: list, formatter: Any) -> None:
-    """Add ``status``, ``tasks``, ``wait``, ``stop``, ``restart``, ``delete``."""
+    """Add the task commands: status, tasks, wait, stop, restart, restart-failed, delete."""
     status = commands.add_parser("status", parents=parents, formatter_class=formatter,
                                  help="status of tasks (default: the most recent ones)")
     status.add_argument("task", nargs="*", help="task ids")
@@ -42,6 +46,10 @@ def register(commands: Any, parents: list, formatter: Any) -> None:
                                       help=help_text)
         command.add_argument("task", nargs="+", help="task ids")
         command.set_defaults(handler=run_action, action=name)
+    failed = commands.add_parser("restart-failed", parents=parents, formatter_class=formatter,
+                                 help="render the failed frames of ended tasks again")
+    failed.add_argument("task", nargs="+", help="task ids")
+    failed.set_defaults(handler=run_restart_failed)
 
 
 def task_ids(values: List[str]) -> List[int]:
@@ -203,4 +211,39 @@ def run_action(args: Any, output: Output) -> int:
     getattr(api.task, _ACTIONS[args.action])(ids)
     output.emit("result", command=args.action, task_ids=[str(task_id) for task_id in ids])
     output.result("{0}: {1}".format(args.action, " ".join(str(task_id) for task_id in ids)))
+    return exit_codes.OK
+
+
+def outcome_unknown(output: Output, what: str, exc: RayvisionOutcomeUnknownError,
+                    task_ids: List[str]) -> int:
+    """Report a change that lost its answer and that the farm cannot settle; its exit code.
+
+    The SDK did not send it again (it may have happened once): the line says so and what to
+    look at, so that neither a person nor a plugin asks for it again blindly.
+    """
+    where = "rayvision status {0}".format(" ".join(task_ids)) if task_ids else \
+        "rayvision tasks"
+    hint = "look at the task on the farm ({0}) before asking again".format(where)
+    output.error("{0}: the answer was lost and the farm cannot tell whether it happened "
+                 "({1}); {2}".format(what, exc, hint), code=exc.error_code,
+                 kind=OUTCOME_UNKNOWN_KIND, hint=hint, exit_code=exit_codes.OUTCOME_UNKNOWN)
+    return exit_codes.OUTCOME_UNKNOWN
+
+
+def run_restart_failed(args: Any, output: Output) -> int:
+    """``rayvision restart-failed``: render the failed frames of the tasks again, once.
+
+    The SDK sends the request once; after a lost answer it asks the farm whether the frames
+    were restarted (``rayvision_api.reconcile``) and raises when the farm cannot tell.
+    """
+    api = client.connect(args)
+    ids = task_ids(args.task)
+    names = [str(task_id) for task_id in ids]
+    try:
+        api.query.restart_failed_frames(ids)
+    except RayvisionOutcomeUnknownError as exc:
+        return outcome_unknown(output, "restart of the failed frames of task {0}".format(
+            ", ".join(names)), exc, names)
+    output.emit("result", command="restart-failed", task_ids=names)
+    output.result("restart-failed: {0}".format(" ".join(names)))
     return exit_codes.OK
