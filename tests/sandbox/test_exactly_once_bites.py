@@ -1,0 +1,114 @@
+"""Reconciliation verdicts after lost answers that the farm's effect alone does not show.
+
+tests/sandbox/test_sandbox_lost_answers.py checks that every state-changing call acts once;
+it accepts success or ``RayvisionOutcomeUnknownError`` alike. These tests pin *which* of the
+two the caller gets when the farm shows the answer (done, not done, cannot tell), found by
+mutating rayvision_api/reconcile.py and connect.py by hand: each test fails on one mutant.
+"""
+
+import uuid
+
+import pytest
+
+from rayvision_api.exception import RayvisionOutcomeUnknownError
+from rayvision_api.operations import OPERATIONS
+
+TIMEOUT = 0.5
+STOPPED = 10
+
+
+def unique(prefix):
+    return "{0}_{1}".format(prefix, uuid.uuid4().hex[:8])
+
+
+class User(object):
+    """A user of its own on the shared farm, a reference client and task helpers."""
+
+    def __init__(self, farm, credentials, new_api, storage_for, submit, maya_json):
+        self.farm, self.new_api, self.maya_json = farm, new_api, maya_json
+        self.credentials = credentials
+        self.api = new_api(*credentials)
+        self.storage = storage_for(self.api)
+        self._submit = submit
+        self.rendering = []
+
+    def client(self, **options):
+        options.setdefault("timeout", TIMEOUT)
+        options.setdefault("max_attempts", 3)
+        return self.new_api(*self.credentials, **options)
+
+    def task(self, task_id):
+        return self.farm.store.query_one("SELECT * FROM tasks WHERE id=?", (task_id,))
+
+    def long_task(self):
+        task_id = self._submit(self.maya_json(frames="1-4000[1]"), client=self.api,
+                               client_storage=self.storage)
+        self.rendering.append(task_id)
+        return task_id
+
+    def stop_rendering(self):
+        ids = [task_id for task_id in self.rendering if not self.task(task_id)["deleted"]]
+        if ids:
+            self.api.task.abort_task(ids)
+
+
+@pytest.fixture(scope="module")
+def credentials(farm):
+    return farm.create_user(unique("exactly_once_bites"))
+
+
+@pytest.fixture
+def user(farm, credentials, new_api, storage_for, submit, maya_json):
+    scenario_user = User(farm, credentials, new_api, storage_for, submit, maya_json)
+    yield scenario_user
+    scenario_user.stop_rendering()
+
+
+def lose_every_answer(farm, name):
+    farm.faults.set(drop_answer=[OPERATIONS[name].path])
+
+
+def test_stop_of_a_task_the_farm_no_longer_shows_cannot_be_told_done(farm, user):
+    """One task of the request is missing from the farm's answer: "unknown", not "done"."""
+    shown, hidden = user.long_task(), user.long_task()
+    farm.faults.set(drop_answer=[OPERATIONS["stop_task"].path],
+                    task_statuses={hidden: [None]})
+    with pytest.raises(RayvisionOutcomeUnknownError) as failure:
+        user.client().task.stop_task([shown, hidden])
+    farm.faults.clear()
+    assert user.task(shown)["status"] == STOPPED
+    assert failure.value.known["task_ids"] == [shown, hidden]
+    assert list(failure.value.known["task_status"]) == [shown]
+
+
+def test_abort_of_a_never_submitted_task_the_farm_shows_waiting_is_not_done(farm, user):
+    """Only a stop leaves never-submitted tasks alone; an abort must show them given up."""
+    task_id = int(user.api.get_task_id())
+    farm.faults.set(drop_answer=[OPERATIONS["abort_task"].path],
+                    task_statuses={task_id: [0]})
+    with pytest.raises(RayvisionOutcomeUnknownError) as failure:
+        user.client().task.abort_task([task_id])
+    farm.faults.clear()
+    assert failure.value.known["task_status"] == {task_id: 0}
+
+
+def test_stop_of_a_never_submitted_task_is_done_at_the_first_look(farm, user):
+    """A stop leaves never-submitted tasks alone, so a lost answer is not sent again."""
+    task_id = int(user.api.get_task_id())
+    lose_every_answer(farm, "stop_task")
+    dropped = farm.faults.counters["dropped_answers"]
+    assert user.client().task.stop_task([task_id]) is None
+    assert farm.faults.counters["dropped_answers"] - dropped == 1
+    farm.faults.clear()
+
+
+def test_stop_the_farm_shows_half_done_is_unknown_and_not_sent_again(farm, user):
+    """One task stopped, one still rendering: neither "done" nor "not done"."""
+    stopped, rendering = user.long_task(), user.long_task()
+    farm.faults.set(drop_answer=[OPERATIONS["stop_task"].path],
+                    task_statuses={rendering: [5]})
+    dropped = farm.faults.counters["dropped_answers"]
+    with pytest.raises(RayvisionOutcomeUnknownError) as failure:
+        user.client().task.stop_task([stopped, rendering])
+    assert farm.faults.counters["dropped_answers"] - dropped == 1
+    assert failure.value.known["task_status"] == {stopped: STOPPED, rendering: 5}
