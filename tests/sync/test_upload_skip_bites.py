@@ -1,0 +1,56 @@
+"""The unchanged-file skip decision, pinned where hand-made mutants of it survived.
+
+Each test fails on one mutant of rayvision_sync (records.compare_record, record_summary,
+upload_plan) that the other tests let through: an edited texture must never be skipped,
+and a summary must never vouch for records another machine changed meanwhile.
+"""
+
+import os
+
+from rvsync_helpers import make_file
+
+from rayvision_sync.record_summary import SummaryRun
+from rayvision_sync.records import (UNCHANGED, SqliteRecordStore, compare_record,
+                                    record_value)
+from rayvision_sync.upload_plan import plan_uploads
+
+SCOPE = "task.renderbus.com|9001"
+SHA = "b" * 64
+
+
+def test_a_record_of_another_inode_sharing_its_leading_digits_does_not_match(tmp_path):
+    """Inode 12 is not inode 123: the fields are compared whole, not as text prefixes."""
+    texture = tmp_path / "wood.tx"
+    make_file(texture, 64)
+    info = os.stat(str(texture))
+    other_inode = int("{0}7".format(info.st_ino))
+    recorded = record_value(info.st_size, info.st_mtime_ns, SHA, info.st_ctime_ns,
+                            other_inode, 1700000000)
+    assert compare_record(recorded, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                          info.st_ino) is None
+    plan = plan_uploads({"/wood.tx": (str(texture), info)}, {"/wood.tx": recorded},
+                        verify_fraction=0)
+    assert [transfer.server for transfer in plan.transfers] == ["/wood.tx"]
+    assert plan.skipped == []
+    # The same record with the file's own inode is the unchanged file.
+    same = record_value(info.st_size, info.st_mtime_ns, SHA, info.st_ctime_ns, info.st_ino,
+                        1700000000)
+    assert compare_record(same, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                          info.st_ino) == UNCHANGED
+
+
+def test_a_run_writes_no_summary_after_another_machine_changed_a_record(tmp_path):
+    """The generation expected is the one read before the records plus the run's own bumps;
+    another writer's bump in between means the run's view may be stale."""
+    path = str(tmp_path / "records.db")
+    store, other = SqliteRecordStore(path), SqliteRecordStore(path)
+    try:
+        store.save(SCOPE, {"/a": record_value(1, 10, SHA, 20, 30, 1700000000)})
+        generation = store.summary(SCOPE, "d1")[1]
+        run = SummaryRun(store, SCOPE, "d1", generation)
+        other.save(SCOPE, {"/a": record_value(5, 11, SHA, 21, 30, 1700000000)})
+        assert not run.write(store)
+        assert store.summary(SCOPE, "d1")[0] is None
+    finally:
+        store.close()
+        other.close()
