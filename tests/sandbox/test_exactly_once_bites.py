@@ -12,6 +12,7 @@ import pytest
 
 from rayvision_api.exception import RayvisionOutcomeUnknownError
 from rayvision_api.operations import OPERATIONS
+from rayvision_api.reconcile import RECONCILERS, Lookup, Verdict
 
 TIMEOUT = 0.5
 STOPPED = 10
@@ -112,3 +113,16 @@ def test_stop_the_farm_shows_half_done_is_unknown_and_not_sent_again(farm, user)
         user.client().task.stop_task([stopped, rendering])
     assert farm.faults.counters["dropped_answers"] - dropped == 1
     assert failure.value.known["task_status"] == {stopped: STOPPED, rendering: 5}
+
+
+def test_delete_the_farm_shows_half_done_is_unknown(user):
+    """What the delete check makes of a farm showing one task of the request deleted and
+    the other not: "unknown" (the farm may refuse a list naming a deleted task whole, so a
+    half-done delete is never sent again as "not done")."""
+    kept, gone = user.long_task(), user.long_task()
+    user.api.task.delete_task([gone])
+    verdict = RECONCILERS["delete_task"](Lookup(user.client().connect), {"taskIds": [kept, gone]})
+    assert verdict.state == Verdict.UNKNOWN
+    assert verdict.known["not_deleted"] == [kept]
+    untouched = RECONCILERS["delete_task"](Lookup(user.client().connect), {"taskIds": [kept]})
+    assert untouched.state == Verdict.NOT_DONE
