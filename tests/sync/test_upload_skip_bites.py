@@ -54,3 +54,35 @@ def test_a_run_writes_no_summary_after_another_machine_changed_a_record(tmp_path
     finally:
         store.close()
         other.close()
+
+
+def _recorded(tmp_path, name, seed, checked, sha=SHA):
+    path = tmp_path / name
+    make_file(path, 32, seed)
+    info = os.stat(str(path))
+    value = record_value(info.st_size, info.st_mtime_ns, sha, info.st_ctime_ns, info.st_ino,
+                         checked)
+    return "/" + name, (str(path), info), value
+
+
+def test_the_plan_carries_the_oldest_confirmation_of_the_records_it_trusts(tmp_path):
+    """A summary written from this plan stays valid until its oldest record ages: taking a
+    younger time would let an aged record go unconfirmed."""
+    now = 1700100000
+    entries, known = {}, {}
+    for name, seed, checked in (("a.tx", 1, now - 300), ("b.tx", 2, now - 100),
+                                ("c.tx", 3, now - 200)):
+        server, entry, value = _recorded(tmp_path, name, seed, checked)
+        entries[server], known[server] = entry, value
+    plan = plan_uploads(entries, known, verify_fraction=0, verify_age=3600, now=now)
+    assert plan.transfers == [] and len(plan.skipped) == 3
+    assert plan.oldest == now - 300
+
+
+def test_hash_verification_sends_a_file_whose_record_holds_no_digest(tmp_path):
+    """verify="hash" trusts only a digest it compared; a record without one proves nothing."""
+    server, entry, value = _recorded(tmp_path, "grass.tx", 4, 1700000000, sha="")
+    plan = plan_uploads({server: entry}, {server: value}, verify="hash", verify_fraction=0,
+                        now=1700000100)
+    assert [transfer.server for transfer in plan.transfers] == [server]
+    assert plan.skipped == []
