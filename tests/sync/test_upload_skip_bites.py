@@ -86,3 +86,30 @@ def test_hash_verification_sends_a_file_whose_record_holds_no_digest(tmp_path):
                         now=1700000100)
     assert [transfer.server for transfer in plan.transfers] == [server]
     assert plan.skipped == []
+
+
+def test_hash_verification_sends_a_file_it_could_not_read(tmp_path):
+    """A file gone between its stat and its digest is not vouched for: it goes to the sends
+    (which report it), never silently to the skipped files."""
+    server, entry, value = _recorded(tmp_path, "rock.tx", 5, 1700000000)
+    os.remove(entry[0])
+    plan = plan_uploads({server: entry}, {server: value}, verify="hash", verify_fraction=0,
+                        now=1700000100)
+    assert [transfer.server for transfer in plan.transfers] == [server]
+    assert plan.skipped == []
+
+
+def test_an_older_form_record_with_another_digest_is_not_rewritten(tmp_path):
+    """Rewriting it in the new form (which trusts size, times and inode) would make the
+    edited file look unchanged to every later run if this run's send failed."""
+    server, entry, _ = _recorded(tmp_path, "leaf.tx", 6, 1700000000)
+    info = entry[1]
+    older = "{0}:{1}:{2}".format(info.st_size, info.st_mtime_ns, "c" * 64)
+    plan = plan_uploads({server: entry}, {server: older}, verify="hash", verify_fraction=0,
+                        now=1700000100)
+    assert [transfer.server for transfer in plan.transfers] == [server]
+    assert server not in plan.refresh
+    # With verify="stat" the same record is trusted once and rewritten in the new form.
+    trusted = plan_uploads({server: entry}, {server: older}, verify_fraction=0,
+                           now=1700000100)
+    assert server in trusted.refresh and trusted.transfers == []
