@@ -47,6 +47,14 @@ class User(object):
         self.rendering.append(task_id)
         return task_id
 
+    def finished_task(self, failing):
+        self.farm.faults.set(failing_frames=failing)
+        task_id = self._submit(self.maya_json(frames="1-3[1]"), client=self.api,
+                               client_storage=self.storage)
+        self.farm.wait_for_task(task_id)
+        self.farm.faults.clear()
+        return task_id
+
     def stop_rendering(self):
         ids = [task_id for task_id in self.rendering if not self.task(task_id)["deleted"]]
         if ids:
@@ -126,3 +134,13 @@ def test_delete_the_farm_shows_half_done_is_unknown(user):
     assert verdict.known["not_deleted"] == [kept]
     untouched = RECONCILERS["delete_task"](Lookup(user.client().connect), {"taskIds": [kept]})
     assert untouched.state == Verdict.NOT_DONE
+
+
+def test_restart_of_failed_frames_of_a_task_the_farm_no_longer_shows_is_unknown(farm, user):
+    """No failed frame left on the task shown is no proof for the task not shown."""
+    shown, hidden = user.finished_task(failing=[2]), user.finished_task(failing=[2])
+    farm.faults.set(drop_answer=[OPERATIONS["restart_failed_frames"].path],
+                    task_statuses={hidden: [None]})
+    with pytest.raises(RayvisionOutcomeUnknownError) as failure:
+        user.client().query.restart_failed_frames([shown, hidden])
+    assert list(failure.value.known["failed_frames"]) == [shown]
