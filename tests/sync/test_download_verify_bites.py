@@ -1,0 +1,54 @@
+"""Download verification, pinned where hand-made mutants of rayvision_sync survived.
+
+A local file is kept instead of downloaded only when it provably is the storage's file.
+"""
+
+import hashlib
+import os
+
+from rvsync_helpers import make_file
+
+from rayvision_sync.hashing import DigestCache
+from rayvision_sync.http_download import same_file
+from rayvision_sync.listing import ListedFile
+
+
+def _sha(path):
+    with open(str(path), "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def test_a_listing_without_a_digest_never_keeps_an_older_local_file(tmp_path):
+    """Same size proves nothing: a re-rendered frame of the same size must be fetched."""
+    frame = tmp_path / "out" / "beauty.0001.exr"
+    make_file(frame, 256, seed=1)
+    listed = ListedFile("/out/beauty.0001.exr", 256, None, None)
+    assert not same_file(str(frame), listed, DigestCache())
+    assert same_file(str(frame), listed._replace(sha256=_sha(frame)), DigestCache())
+
+
+def test_a_symbolic_link_is_not_the_listed_file_even_with_its_bytes(tmp_path):
+    """A link whose own size equals the listed size and whose target holds the listed bytes
+    is still replaced by a regular file (it could point anywhere)."""
+    target = tmp_path / "elsewhere" / "t.exr"
+    os.makedirs(str(target.parent))
+    length = len(str(target))
+    make_file(target, length, seed=2)
+    link = tmp_path / "out" / "beauty.0002.exr"
+    os.makedirs(str(link.parent))
+    os.symlink(str(target), str(link))
+    assert os.lstat(str(link)).st_size == length
+    listed = ListedFile("/out/beauty.0002.exr", length, _sha(target), None)
+    assert not same_file(str(link), listed, DigestCache())
+    assert same_file(str(target), listed, DigestCache())
+
+
+def test_a_local_file_of_the_listed_size_with_other_bytes_is_downloaded_again(tmp_path):
+    """An interrupted or older render of the same size differs in its digest only."""
+    frame = tmp_path / "out" / "beauty.0003.exr"
+    storage_copy = tmp_path / "storage" / "beauty.0003.exr"
+    make_file(frame, 300, seed=3)
+    make_file(storage_copy, 300, seed=4)
+    listed = ListedFile("/out/beauty.0003.exr", 300, _sha(storage_copy), None)
+    assert not same_file(str(frame), listed, DigestCache())
+    assert same_file(str(storage_copy), listed, DigestCache())
