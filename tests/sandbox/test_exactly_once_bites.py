@@ -144,3 +144,12 @@ def test_restart_of_failed_frames_of_a_task_the_farm_no_longer_shows_is_unknown(
     with pytest.raises(RayvisionOutcomeUnknownError) as failure:
         user.client().query.restart_failed_frames([shown, hidden])
     assert list(failure.value.known["failed_frames"]) == [shown]
+
+
+def test_failed_frames_still_shown_after_a_lost_restart_are_unknown_never_not_done(user):
+    """Frames may have failed again after the restart: a restart is never sent twice."""
+    task_id = user.finished_task(failing=[2])
+    verdict = RECONCILERS["restart_failed_frames"](Lookup(user.client().connect),
+                                                   {"taskIds": [task_id]})
+    assert verdict.state == Verdict.UNKNOWN
+    assert verdict.known["failed_frames"] == {task_id: 1}
