@@ -6,9 +6,14 @@ A local file is kept instead of downloaded only when it provably is the storage'
 import hashlib
 import os
 
+import pytest
+from hostile_storage import HostileStorage
 from rvsync_helpers import make_file
 
+from rayvision_api.connect import Connect
+from rayvision_sync.exception import TransferError
 from rayvision_sync.hashing import DigestCache
+from rayvision_sync.http_engine import HttpTransferEngine
 from rayvision_sync.http_download import same_file
 from rayvision_sync.listing import ListedFile
 
@@ -52,3 +57,41 @@ def test_a_local_file_of_the_listed_size_with_other_bytes_is_downloaded_again(tm
     listed = ListedFile("/out/beauty.0003.exr", 300, _sha(storage_copy), None)
     assert not same_file(str(frame), listed, DigestCache())
     assert same_file(str(storage_copy), listed, DigestCache())
+
+
+@pytest.fixture
+def hostile():
+    server = HostileStorage()
+    yield server
+    server.stop()
+
+
+def test_a_file_that_keeps_changing_on_the_storage_is_given_up_after_ten_changes(hostile,
+                                                                                tmp_path):
+    """Each answer announces other content than the last: the download follows the new
+    content ten times, then stops (an endless rewrite must not hold the job forever), and
+    nothing is renamed into place."""
+    first = b"frame v0 " * 50
+    answers = []
+
+    def always_newer(handler):
+        answers.append(1)
+        content = "frame v{0} ".format(len(answers)).encode() * 50
+        handler._answer(200, content, {
+            "Content-Type": "application/octet-stream",
+            "X-Rayvision-Sha256": hashlib.sha256(content).hexdigest(),
+            "X-Rayvision-Size": str(len(content))})
+
+    hostile.serve([{"path": "/out/a.png", "size": len(first),
+                    "sha256": hashlib.sha256(first).hexdigest(), "mtime": 1.5e9}],
+                  {"/out/a.png": always_newer})
+    connect = Connect("AID", "very-secret-key", "http", hostile.netloc, "2")
+    engine = HttpTransferEngine(connect, hostile.url, {"output_bid": "1_output"}, workers=1,
+                                backoff=0, max_attempts=2)
+    try:
+        with pytest.raises(TransferError, match="keeps changing"):
+            engine.download("output_bid", "/out", str(tmp_path / "dl"))
+    finally:
+        engine.close()
+    assert len(answers) == 11
+    assert not os.path.exists(str(tmp_path / "dl" / "out" / "a.png"))
