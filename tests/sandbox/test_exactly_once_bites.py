@@ -153,3 +153,14 @@ def test_failed_frames_still_shown_after_a_lost_restart_are_unknown_never_not_do
                                                    {"taskIds": [task_id]})
     assert verdict.state == Verdict.UNKNOWN
     assert verdict.known["failed_frames"] == {task_id: 1}
+
+
+def test_a_restarted_frame_beyond_the_first_pages_is_found(farm, user):
+    """The restart check reads every page of frames (1,000 a page), the last one too."""
+    task_id = user.long_task()
+    last = farm.store.query_one("SELECT id FROM frames WHERE task_id=? ORDER BY ordinal DESC",
+                                (task_id,))["id"]
+    verdict = RECONCILERS["restart_frame"](Lookup(user.client().connect),
+                                           {"taskIds": task_id, "ids": [last]})
+    assert verdict.known["frame_status"] == {last: 1}
+    assert verdict.state == Verdict.DONE
