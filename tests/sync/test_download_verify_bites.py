@@ -14,7 +14,7 @@ from rayvision_api.connect import Connect
 from rayvision_sync.exception import TransferError
 from rayvision_sync.hashing import DigestCache
 from rayvision_sync.http_engine import HttpTransferEngine
-from rayvision_sync.http_download import same_file
+from rayvision_sync.http_download import partial_path, same_file
 from rayvision_sync.listing import ListedFile
 
 
@@ -59,6 +59,12 @@ def test_a_local_file_of_the_listed_size_with_other_bytes_is_downloaded_again(tm
     assert same_file(str(storage_copy), listed, DigestCache())
 
 
+def _engine(hostile):
+    connect = Connect("AID", "very-secret-key", "http", hostile.netloc, "2")
+    return HttpTransferEngine(connect, hostile.url, {"output_bid": "1_output"}, workers=1,
+                              backoff=0, max_attempts=2)
+
+
 @pytest.fixture
 def hostile():
     server = HostileStorage()
@@ -85,9 +91,7 @@ def test_a_file_that_keeps_changing_on_the_storage_is_given_up_after_ten_changes
     hostile.serve([{"path": "/out/a.png", "size": len(first),
                     "sha256": hashlib.sha256(first).hexdigest(), "mtime": 1.5e9}],
                   {"/out/a.png": always_newer})
-    connect = Connect("AID", "very-secret-key", "http", hostile.netloc, "2")
-    engine = HttpTransferEngine(connect, hostile.url, {"output_bid": "1_output"}, workers=1,
-                                backoff=0, max_attempts=2)
+    engine = _engine(hostile)
     try:
         with pytest.raises(TransferError, match="keeps changing"):
             engine.download("output_bid", "/out", str(tmp_path / "dl"))
@@ -95,3 +99,25 @@ def test_a_file_that_keeps_changing_on_the_storage_is_given_up_after_ten_changes
         engine.close()
     assert len(answers) == 11
     assert not os.path.exists(str(tmp_path / "dl" / "out" / "a.png"))
+
+
+def test_a_completed_download_removes_partials_of_earlier_versions(hostile, tmp_path):
+    """The partial of an older version (another digest) is left by an interrupted run; the
+    complete file replaces it, and no hidden partial stays beside the frame."""
+    data = b"final frame " * 40
+    folder = tmp_path / "dl" / "out"
+    os.makedirs(str(folder))
+    destination = str(folder / "a.png")
+    stale = partial_path(destination, "0" * 64, "/out/a.png", len(data))
+    with open(stale, "wb") as handle:
+        handle.write(b"older frame")
+    hostile.serve([{"path": "/out/a.png", "size": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(), "mtime": 1.5e9}],
+                  {"/out/a.png": data})
+    engine = _engine(hostile)
+    try:
+        engine.download("output_bid", "/out", str(tmp_path / "dl"))
+    finally:
+        engine.close()
+    assert os.listdir(str(folder)) == ["a.png"]
+    assert _sha(destination) == hashlib.sha256(data).hexdigest()
