@@ -164,3 +164,10 @@ def test_a_restarted_frame_beyond_the_first_pages_is_found(farm, user):
                                            {"taskIds": task_id, "ids": [last]})
     assert verdict.known["frame_status"] == {last: 1}
     assert verdict.state == Verdict.DONE
+
+
+def test_a_restart_naming_no_frame_is_never_taken_for_done(user):
+    task_id = user.long_task()
+    verdict = RECONCILERS["restart_frame"](Lookup(user.client().connect),
+                                           {"taskIds": task_id, "ids": []})
+    assert verdict.state == Verdict.UNKNOWN
