@@ -121,3 +121,56 @@ def test_a_completed_download_removes_partials_of_earlier_versions(hostile, tmp_
         engine.close()
     assert os.listdir(str(folder)) == ["a.png"]
     assert _sha(destination) == hashlib.sha256(data).hexdigest()
+
+
+def _ranged(data, served):
+    """A body honouring ``Range`` as the farm's storage does (206, or 416 past the end)."""
+    def answer(handler):
+        wanted = handler.headers.get("Range")
+        start = int(wanted.split("=")[1].split("-")[0]) if wanted else 0
+        served.append(start)
+        if start >= len(data) and data:
+            handler._answer(416, b"", {})
+            return
+        headers = {"Content-Type": "application/octet-stream"}
+        if wanted:
+            headers["Content-Range"] = "bytes {0}-{1}/{2}".format(start, len(data) - 1,
+                                                                  len(data))
+        handler._answer(206 if wanted else 200, data[start:], headers)
+    return answer
+
+
+def _download_over_partial(hostile, tmp_path, data, held):
+    """Download a listed file without a digest over a partial holding ``held`` bytes."""
+    folder = tmp_path / "dl" / "out"
+    os.makedirs(str(folder))
+    destination = str(folder / "a.png")
+    with open(partial_path(destination, None, "/out/a.png", len(data)), "wb") as handle:
+        handle.write(held)
+    served = []
+    hostile.serve([{"path": "/out/a.png", "size": len(data), "mtime": 1.5e9}],
+                  {"/out/a.png": _ranged(data, served)})
+    engine = _engine(hostile)
+    try:
+        engine.download("output_bid", "/out", str(tmp_path / "dl"))
+    finally:
+        engine.close()
+    with open(destination, "rb") as handle:
+        return handle.read(), served, os.listdir(str(folder))
+
+
+def test_a_partial_one_byte_short_is_resumed_not_taken_for_complete(hostile, tmp_path):
+    """Without a digest only the size tells a complete partial: one byte short is resumed."""
+    data = b"unverified frame " * 30
+    got, served, names = _download_over_partial(hostile, tmp_path, data, data[:-1])
+    assert got == data
+    assert served == [len(data) - 1]
+    assert names == ["a.png"]
+
+
+def test_a_partial_longer_than_the_listed_file_is_started_over(hostile, tmp_path):
+    data = b"unverified frame " * 30
+    got, served, names = _download_over_partial(hostile, tmp_path, data, data + b"!")
+    assert got == data
+    assert served == [0]
+    assert names == ["a.png"]
