@@ -1,10 +1,27 @@
 """Frames Maya renders per layer, pinned where hand-made mutants of render_layers survived."""
 
+import json
 import os
+import sys
+
+import pytest
 
 from rayvision_maya.static_analysis import StaticMayaAnalysis
 
-SCENES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenes")
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCENES = os.path.join(HERE, "scenes")
+FAKE_MAYA = os.path.join(HERE, "fake_maya")
+
+
+@pytest.fixture
+def cmds(monkeypatch):
+    monkeypatch.syspath_prepend(FAKE_MAYA)
+    for name in ("maya", "maya.cmds"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    import maya.cmds as fake
+    yield fake
+    for name in ("maya", "maya.cmds"):
+        sys.modules.pop(name, None)
 
 
 def _scene(tmp_path, text):
@@ -30,3 +47,27 @@ def test_a_relative_override_saved_without_its_multiply_keeps_the_frames_scaled_
         saved_multiply, '\tsetAttr ".ofs" -20;\n'))).run().scene_info
     assert info["rs_closeup"]["common"]["frames"] == "50-100[1]"
     assert info["defaultRenderLayer"]["common"]["frames"] == "1-120[1]"
+
+
+def test_the_in_maya_script_keeps_a_subframe_current_time_and_a_fractional_step(cmds,
+                                                                                tmp_path):
+    """Animation off at time 12.5 renders frame 12.5, not 12; a 0.5 step stays 0.5."""
+    from rayvision_maya.dcc import Analyze
+    cmds.load({"nodes": {
+        "defaultRenderLayer": {"type": "renderLayer", "attrs": {}},
+        "slowmo": {"type": "renderLayer", "attrs": {}},
+        "time1": {"type": "time", "attrs": {"outTime": 12.5}},
+        "defaultRenderGlobals": {"type": "renderGlobals", "attrs": {
+            "animation": False, "startFrame": 1.0, "endFrame": 10.0, "byFrameStep": 0.5}}},
+        "layer_overrides": {"slowmo": {"defaultRenderGlobals.animation": True}}})
+    task_json = tmp_path / "task.json"
+    task_json.write_text(json.dumps({"task_info": {"cg_id": "2000"}, "scene_info": {}}))
+    Analyze.analyze_maya({
+        "cg_file": "/x/still.ma", "task_json": str(task_json),
+        "asset_json": str(tmp_path / "asset.json"), "tips_json": str(tmp_path / "tips.json"),
+        "cg_project": "", "cg_plugins": {}, "cg_version": "2018", "user_id": "0",
+        "channel": "api"})
+    with open(str(task_json), encoding="utf-8") as handle:
+        info = json.load(handle)["scene_info"]
+    assert info["defaultRenderLayer"]["common"]["frames"] == "12.5-12.5[1]"
+    assert info["slowmo"]["common"]["frames"] == "1-10[0.5]"
