@@ -174,3 +174,16 @@ def test_a_partial_longer_than_the_listed_file_is_started_over(hostile, tmp_path
     assert got == data
     assert served == [0]
     assert names == ["a.png"]
+
+
+def test_an_empty_listed_file_is_downloaded_as_an_empty_file(hostile, tmp_path):
+    empty = hashlib.sha256(b"").hexdigest()
+    hostile.serve([{"path": "/out/empty.txt", "size": 0, "sha256": empty, "mtime": 1.5e9}],
+                  {"/out/empty.txt": b""})
+    engine = _engine(hostile)
+    try:
+        engine.download("output_bid", "/out", str(tmp_path / "dl"))
+    finally:
+        engine.close()
+    assert os.listdir(str(tmp_path / "dl" / "out")) == ["empty.txt"]
+    assert os.path.getsize(str(tmp_path / "dl" / "out" / "empty.txt")) == 0
