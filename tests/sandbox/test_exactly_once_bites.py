@@ -9,7 +9,9 @@ mutating rayvision_api/reconcile.py and connect.py by hand: each test fails on o
 import uuid
 
 import pytest
+import requests
 
+from rayvision_api.connect import _never_sent
 from rayvision_api.exception import RayvisionOutcomeUnknownError
 from rayvision_api.operations import OPERATIONS
 from rayvision_api.reconcile import RECONCILERS, Lookup, Verdict
@@ -171,3 +173,9 @@ def test_a_restart_naming_no_frame_is_never_taken_for_done(user):
     verdict = RECONCILERS["restart_frame"](Lookup(user.client().connect),
                                            {"taskIds": task_id, "ids": []})
     assert verdict.state == Verdict.UNKNOWN
+
+
+def test_a_connection_error_without_details_is_not_proof_the_request_was_never_sent():
+    """Only a failure that names a refused or timed-out connect proves nothing reached the
+    farm; anything else may have been acted on (and must not be repeated blindly)."""
+    assert _never_sent(requests.exceptions.ConnectionError()) is False
