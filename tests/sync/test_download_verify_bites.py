@@ -187,3 +187,22 @@ def test_an_empty_listed_file_is_downloaded_as_an_empty_file(hostile, tmp_path):
         engine.close()
     assert os.listdir(str(tmp_path / "dl" / "out")) == ["empty.txt"]
     assert os.path.getsize(str(tmp_path / "dl" / "out" / "empty.txt")) == 0
+
+
+def test_an_answer_that_is_not_the_file_is_never_written_as_the_file(hostile, tmp_path):
+    """A redirect without a target (a proxy's page) is an error, even when its body has the
+    listed size and the listing gives no digest to catch it."""
+    page = b"<html>moved</html>" + b" " * 82
+
+    def redirect_nowhere(handler):
+        handler._answer(302, page, {"Content-Type": "text/html"})
+
+    hostile.serve([{"path": "/out/a.png", "size": len(page), "mtime": 1.5e9}],
+                  {"/out/a.png": redirect_nowhere})
+    engine = _engine(hostile)
+    try:
+        with pytest.raises(TransferError):
+            engine.download("output_bid", "/out", str(tmp_path / "dl"))
+    finally:
+        engine.close()
+    assert not os.path.exists(str(tmp_path / "dl" / "out" / "a.png"))
