@@ -1,0 +1,37 @@
+"""Frames Houdini renders, pinned where hand-made mutants of the frame rules survived."""
+
+import json
+import os
+
+import pytest
+
+from rayvision_houdini.analyze_houdini import AnalyzeHoudini
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    monkeypatch.delenv("JOB", raising=False)
+    monkeypatch.delenv("RAYVISION_HOUDINI", raising=False)
+
+
+def _rop_frames(kit, tmp_path, builder):
+    folder = tmp_path / "proj"
+    folder.mkdir()
+    scene = builder.write(str(folder / "shot.hip"))
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    analyzer = AnalyzeHoudini(scene, "19.5.303", workspace=str(workspace), backend="static",
+                              custom_db_path=str(tmp_path / "db")).analyse()
+    with open(os.path.join(analyzer.workspace, "task.json"), encoding="utf-8") as handle:
+        info = json.load(handle)["scene_info_render"]
+    return {entry["node"]: entry["frames"] for entry in info["rop_node"]}
+
+
+def test_a_range_saved_with_its_start_only_renders_that_one_frame(kit, tmp_path):
+    """``f`` with one component: end is the start (documented default), never frame 1."""
+    builder = kit.HipBuilder(save_version="19.5.303", frange=(1, 100), tcur=0.5)
+    builder.node("/out/one", "ifd", {"trange": ['"normal"'], "f": ["1001"], "camera": ['""']})
+    builder.node("/out/two", "ifd", {"trange": ['"normal"'], "f": ["1001", "1010"],
+                                     "camera": ['""']})
+    assert _rop_frames(kit, tmp_path, builder) == {"/out/one": "1001-1001[1]",
+                                                    "/out/two": "1001-1010[1]"}
