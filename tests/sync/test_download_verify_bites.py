@@ -140,7 +140,7 @@ def _ranged(data, served):
     return answer
 
 
-def _download_over_partial(hostile, tmp_path, data, held):
+def _download_over_partial(hostile, tmp_path, data, held, body=None):
     """Download a listed file without a digest over a partial holding ``held`` bytes."""
     folder = tmp_path / "dl" / "out"
     os.makedirs(str(folder))
@@ -149,7 +149,7 @@ def _download_over_partial(hostile, tmp_path, data, held):
         handle.write(held)
     served = []
     hostile.serve([{"path": "/out/a.png", "size": len(data), "mtime": 1.5e9}],
-                  {"/out/a.png": _ranged(data, served)})
+                  {"/out/a.png": body or _ranged(data, served)})
     engine = _engine(hostile)
     try:
         engine.download("output_bid", "/out", str(tmp_path / "dl"))
@@ -206,3 +206,41 @@ def test_an_answer_that_is_not_the_file_is_never_written_as_the_file(hostile, tm
     finally:
         engine.close()
     assert not os.path.exists(str(tmp_path / "dl" / "out" / "a.png"))
+
+
+def test_a_storage_ignoring_the_range_starts_the_partial_over(hostile, tmp_path):
+    """A 200 to a ranged request is the whole file: it replaces the partial, never extends
+    it (without a digest nothing else would catch the mix)."""
+    data = b"unverified frame " * 30
+
+    def whole_file_chunked(handler):
+        # No Content-Length: only the status tells the body starts at byte 0.
+        handler.send_response(200)
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        handler.wfile.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(data), data))
+
+    got, _, names = _download_over_partial(hostile, tmp_path, data, data[:100],
+                                           body=whole_file_chunked)
+    assert got == data
+    assert names == ["a.png"]
+
+
+def test_a_range_answer_starting_elsewhere_is_not_appended(hostile, tmp_path):
+    """A 206 from another offset than asked would leave a hole or a repeat in the file."""
+    data = b"unverified frame " * 30
+
+    def skips_ahead(handler):
+        wanted = handler.headers.get("Range")
+        if not wanted:
+            handler._answer(200, data, {"Content-Type": "application/octet-stream"})
+            return
+        start = int(wanted.split("=")[1].split("-")[0]) + 10
+        handler._answer(206, data[start:], {
+            "Content-Type": "application/octet-stream",
+            "Content-Range": "bytes {0}-{1}/{2}".format(start, len(data) - 1, len(data))})
+
+    got, _, names = _download_over_partial(hostile, tmp_path, data, data[:100],
+                                           body=skips_ahead)
+    assert got == data
+    assert names == ["a.png"]
