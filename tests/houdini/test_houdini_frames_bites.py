@@ -35,3 +35,14 @@ def test_a_range_saved_with_its_start_only_renders_that_one_frame(kit, tmp_path)
                                      "camera": ['""']})
     assert _rop_frames(kit, tmp_path, builder) == {"/out/one": "1001-1001[1]",
                                                     "/out/two": "1001-1010[1]"}
+
+
+def test_subframes_are_kept_in_the_current_frame_and_the_step(kit, tmp_path):
+    """tcur 0.5208333 s at 24 fps is frame 13.5: Houdini renders 13.5, not 13."""
+    builder = kit.HipBuilder(save_version="19.5.303", frange=(1, 100), tcur=12.5 / 24)
+    builder.node("/out/current", "ifd", {"trange": ['"off"'], "f": ["1", "100", "1"],
+                                         "camera": ['""']})
+    builder.node("/out/half", "ifd", {"trange": ['"normal"'], "f": ["1", "10", "0.5"],
+                                      "camera": ['""']})
+    assert _rop_frames(kit, tmp_path, builder) == {"/out/current": "13.5-13.5[1]",
+                                                    "/out/half": "1-10[0.5]"}
