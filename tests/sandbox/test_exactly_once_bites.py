@@ -58,6 +58,7 @@ class User(object):
         return task_id
 
     def stop_rendering(self):
+        self.farm.faults.clear()  # a test's lost answers must not hit the clean-up
         ids = [task_id for task_id in self.rendering if not self.task(task_id)["deleted"]]
         if ids:
             self.api.task.abort_task(ids)
@@ -179,3 +180,22 @@ def test_a_connection_error_without_details_is_not_proof_the_request_was_never_s
     """Only a failure that names a refused or timed-out connect proves nothing reached the
     farm; anything else may have been acted on (and must not be repeated blindly)."""
     assert _never_sent(requests.exceptions.ConnectionError()) is False
+
+
+def test_start_of_a_never_submitted_task_is_done_at_the_first_look(farm, user):
+    """A start leaves never-submitted tasks alone too: not sent again after a lost answer."""
+    task_id = int(user.api.get_task_id())
+    lose_every_answer(farm, "start_task")
+    dropped = farm.faults.counters["dropped_answers"]
+    assert user.client().task.start_task([task_id]) is None
+    assert farm.faults.counters["dropped_answers"] - dropped == 1
+
+
+def test_an_abort_the_farm_shows_as_merely_stopped_is_not_done(farm, user):
+    """Stopped (10) can still be started again; only the end statuses prove an abort."""
+    task_id = user.long_task()
+    farm.faults.set(drop_answer=[OPERATIONS["abort_task"].path],
+                    task_statuses={task_id: [STOPPED]})
+    with pytest.raises(RayvisionOutcomeUnknownError) as failure:
+        user.client().task.abort_task([task_id])
+    assert failure.value.known["task_status"] == {task_id: STOPPED}
