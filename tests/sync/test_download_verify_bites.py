@@ -244,3 +244,18 @@ def test_a_range_answer_starting_elsewhere_is_not_appended(hostile, tmp_path):
                                            body=skips_ahead)
     assert got == data
     assert names == ["a.png"]
+
+
+def test_a_body_declared_one_byte_longer_than_the_listed_file_is_refused(hostile, tmp_path):
+    """Without a digest the declared length is the only sign the storage serves another
+    file; one byte more is already another file."""
+    data = b"unverified frame " * 30
+    hostile.serve([{"path": "/out/a.png", "size": len(data), "mtime": 1.5e9}],
+                  {"/out/a.png": data + b"!"})
+    engine = _engine(hostile)
+    try:
+        with pytest.raises(TransferError):
+            engine.download("output_bid", "/out", str(tmp_path / "dl"))
+    finally:
+        engine.close()
+    assert not os.path.exists(str(tmp_path / "dl" / "out" / "a.png"))
