@@ -199,3 +199,17 @@ def test_an_abort_the_farm_shows_as_merely_stopped_is_not_done(farm, user):
     with pytest.raises(RayvisionOutcomeUnknownError) as failure:
         user.client().task.abort_task([task_id])
     assert failure.value.known["task_status"] == {task_id: STOPPED}
+
+
+@pytest.mark.parametrize("name, status, prepare", [
+    ("stop_task", 8, lambda user, task_id: None),  # pre-rendering still runs
+    ("start_task", 23, lambda user, task_id: user.api.task.stop_task([task_id])),
+])
+def test_a_status_that_still_needs_the_change_is_not_done(farm, user, name, status, prepare):
+    """Pre-rendering (8) is stoppable; a timeout stop (23) is startable: not done yet."""
+    task_id = user.long_task()
+    prepare(user, task_id)
+    farm.faults.set(drop_answer=[OPERATIONS[name].path], task_statuses={task_id: [status]})
+    with pytest.raises(RayvisionOutcomeUnknownError) as failure:
+        getattr(user.client().task, name)([task_id])
+    assert failure.value.known["task_status"] == {task_id: status}
