@@ -259,3 +259,16 @@ def test_a_body_declared_one_byte_longer_than_the_listed_file_is_refused(hostile
     finally:
         engine.close()
     assert not os.path.exists(str(tmp_path / "dl" / "out" / "a.png"))
+
+
+def test_a_body_ending_before_the_listed_size_is_never_renamed_into_place(hostile, tmp_path):
+    data = b"unverified frame " * 30
+    hostile.serve([{"path": "/out/a.png", "size": len(data), "mtime": 1.5e9}],
+                  {"/out/a.png": data[:-1]})
+    engine = _engine(hostile)
+    try:
+        with pytest.raises(TransferError):
+            engine.download("output_bid", "/out", str(tmp_path / "dl"))
+    finally:
+        engine.close()
+    assert not os.path.exists(str(tmp_path / "dl" / "out" / "a.png"))
