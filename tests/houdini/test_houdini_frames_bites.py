@@ -46,3 +46,10 @@ def test_subframes_are_kept_in_the_current_frame_and_the_step(kit, tmp_path):
                                       "camera": ['""']})
     assert _rop_frames(kit, tmp_path, builder) == {"/out/current": "13.5-13.5[1]",
                                                     "/out/half": "1-10[0.5]"}
+
+
+def test_a_range_end_written_with_the_frame_count_is_the_scene_end(kit, tmp_path):
+    builder = kit.HipBuilder(save_version="19.5.303", frange=(1, 100), tcur=0.5)
+    builder.node("/out/all", "ifd", {"trange": ['"normal"'],
+                                     "f": ["1", "$FSTART+$NFRAMES-1", "1"], "camera": ['""']})
+    assert _rop_frames(kit, tmp_path, builder) == {"/out/all": "1-100[1]"}
