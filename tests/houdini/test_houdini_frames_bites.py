@@ -53,3 +53,35 @@ def test_a_range_end_written_with_the_frame_count_is_the_scene_end(kit, tmp_path
     builder.node("/out/all", "ifd", {"trange": ['"normal"'],
                                      "f": ["1", "$FSTART+$NFRAMES-1", "1"], "camera": ['""']})
     assert _rop_frames(kit, tmp_path, builder) == {"/out/all": "1-100[1]"}
+
+
+@pytest.fixture
+def in_houdini(kit, monkeypatch):
+    """HfsBase.py (the in-Houdini script) and the fake ``hou`` it runs against."""
+    import importlib.util
+    import sys
+
+    from rayvision_houdini.analyze_houdini import DCC_DIR, HFS_BASE_SCRIPT
+    monkeypatch.syspath_prepend(kit.FAKE_HOU_DIR)
+    monkeypatch.syspath_prepend(DCC_DIR)
+    spec = importlib.util.spec_from_file_location("HfsBase_frames_bites", HFS_BASE_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    import hou
+    yield module, hou
+    sys.modules.pop("hou", None)
+
+
+def test_the_in_houdini_script_reads_f1_f2_f3_when_f_is_no_tuple(in_houdini):
+    """Some ROP types expose the range as three parameters only."""
+    script, hou = in_houdini
+    rop = hou.Node({"path": "/out/cache", "type": "rop_alembic",
+                    "parms": {"trange": "normal", "f1": 1001, "f2": 1010, "f3": 3}})
+    assert script._frames(hou, rop) == "1001-1010[3]"
+
+
+def test_the_in_houdini_script_takes_the_playback_range_without_a_saved_start(in_houdini):
+    script, hou = in_houdini
+    hou._state["playback"] = [101, 148]
+    rop = hou.Node({"path": "/out/plain", "type": "ifd", "parms": {"trange": "normal"}})
+    assert script._frames(hou, rop) == "101-148[1]"
