@@ -13,8 +13,8 @@ from rvsync_helpers import make_file
 from rayvision_api.connect import Connect
 from rayvision_sync.exception import TransferError
 from rayvision_sync.hashing import DigestCache
-from rayvision_sync.http_engine import HttpTransferEngine
 from rayvision_sync.http_download import partial_path, same_file
+from rayvision_sync.http_engine import HttpTransferEngine
 from rayvision_sync.listing import ListedFile
 
 

@@ -10,8 +10,7 @@ import os
 from rvsync_helpers import make_file
 
 from rayvision_sync.record_summary import SummaryRun
-from rayvision_sync.records import (UNCHANGED, SqliteRecordStore, compare_record,
-                                    record_value)
+from rayvision_sync.records import UNCHANGED, SqliteRecordStore, compare_record, record_value
 from rayvision_sync.upload_plan import plan_uploads
 
 SCOPE = "task.renderbus.com|9001"
