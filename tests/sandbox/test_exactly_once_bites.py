@@ -213,3 +213,16 @@ def test_a_status_that_still_needs_the_change_is_not_done(farm, user, name, stat
     with pytest.raises(RayvisionOutcomeUnknownError) as failure:
         getattr(user.client().task, name)([task_id])
     assert failure.value.known["task_status"] == {task_id: status}
+
+
+def test_a_render_environment_added_under_a_lost_answer_returns_what_the_answer_carries(
+        farm, user):
+    """Reconciled as done, the call returns the result the lost answer would have carried."""
+    def body(name):
+        return {"cgId": 2004, "cgName": "Houdini", "cgVersion": "17.5", "renderLayerType": 0,
+                "editName": name, "renderSystem": 1, "pluginIds": [5304]}
+
+    name = unique("lost_env")
+    lose_every_answer(farm, "add_render_env")
+    lost = user.client().env.add_render_env(body(name))
+    assert lost == {"editName": name}
