@@ -272,3 +272,47 @@ def test_a_body_ending_before_the_listed_size_is_never_renamed_into_place(hostil
     finally:
         engine.close()
     assert not os.path.exists(str(tmp_path / "dl" / "out" / "a.png"))
+
+
+def test_a_storage_announcing_no_usable_digest_is_refused(hostile, tmp_path):
+    data = b"frame " * 50
+
+    def garbled(handler):
+        handler._answer(200, data, {"Content-Type": "application/octet-stream",
+                                    "X-Rayvision-Sha256": "not-a-digest",
+                                    "X-Rayvision-Size": ""})
+
+    hostile.serve([{"path": "/out/a.png", "size": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(), "mtime": 1.5e9}],
+                  {"/out/a.png": garbled})
+    engine = _engine(hostile)
+    try:
+        with pytest.raises(TransferError, match="not a digest and a size"):
+            engine.download("output_bid", "/out", str(tmp_path / "dl"))
+    finally:
+        engine.close()
+    assert not os.path.exists(str(tmp_path / "dl" / "out" / "a.png"))
+
+
+def test_a_link_planted_at_the_partial_name_is_removed_not_followed(hostile, tmp_path):
+    data = b"frame " * 50
+    folder = tmp_path / "dl" / "out"
+    os.makedirs(str(folder))
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"keep me")
+    destination = str(folder / "a.png")
+    digest = hashlib.sha256(data).hexdigest()
+    os.symlink(str(victim), partial_path(destination, digest, "/out/a.png", len(data)))
+    hostile.serve([{"path": "/out/a.png", "size": len(data), "sha256": digest,
+                    "mtime": 1.5e9}], {"/out/a.png": data})
+    engine = _engine(hostile)
+    try:
+        engine.download("output_bid", "/out", str(tmp_path / "dl"))
+    finally:
+        engine.close()
+    assert _sha(destination) == digest
+    assert victim.read_bytes() == b"keep me"
+    assert os.listdir(str(folder)) == ["a.png"]
+    # The link costs no retry: the file is fetched once.
+    fetches = [query for method, path, query in hostile.requests if path.endswith("a.png")]
+    assert fetches == [""]
