@@ -11,10 +11,10 @@ import uuid
 import pytest
 import requests
 
-from rayvision_api.connect import _never_sent
+from rayvision_api.connect import Connect, _never_sent
 from rayvision_api.exception import RayvisionOutcomeUnknownError
 from rayvision_api.operations import OPERATIONS
-from rayvision_api.reconcile import RECONCILERS, Lookup, Verdict
+from rayvision_api.reconcile import RECONCILERS, Lookup, Verdict, settle
 
 TIMEOUT = 0.5
 STOPPED = 10
@@ -226,3 +226,22 @@ def test_a_render_environment_added_under_a_lost_answer_returns_what_the_answer_
     lose_every_answer(farm, "add_render_env")
     lost = user.client().env.add_render_env(body(name))
     assert lost == {"editName": name}
+
+
+def test_after_a_read_timeout_the_look_lasts_the_read_timeout_of_a_timeout_pair():
+    """``timeout=(connect, read)``: the farm may still run the request for the read part."""
+    connect = Connect("AID", "very-secret-key", "http", "127.0.0.1:9", "2",
+                      timeout=(1e-9, 30))
+    waits = []
+    connect._sleep = waits.append
+    answers = [Verdict.NOT_DONE, Verdict.NOT_DONE, Verdict.DONE]
+    looks = []
+
+    def check(lookup, body):
+        looks.append(body)
+        return Verdict(answers[len(looks) - 1])
+
+    lost = RuntimeError("answer lost")
+    lost.__cause__ = requests.exceptions.ReadTimeout("late")
+    assert settle(connect, None, check, {}, lost).state == Verdict.DONE
+    assert len(looks) == 3 and len(waits) == 2
