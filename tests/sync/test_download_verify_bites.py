@@ -316,3 +316,24 @@ def test_a_link_planted_at_the_partial_name_is_removed_not_followed(hostile, tmp
     # The link costs no retry: the file is fetched once.
     fetches = [query for method, path, query in hostile.requests if path.endswith("a.png")]
     assert fetches == [""]
+
+
+def test_a_partial_of_an_older_undigested_version_is_not_resumed(hostile, tmp_path):
+    """Without digests the partial's name holds the listed size: an older version of the
+    frame with another size starts over instead of lending its first bytes."""
+    data = b"unverified frame " * 30
+    folder = tmp_path / "dl" / "out"
+    os.makedirs(str(folder))
+    destination = str(folder / "a.png")
+    with open(partial_path(destination, None, "/out/a.png", 64), "wb") as handle:
+        handle.write(b"O" * 40)
+    served = []
+    hostile.serve([{"path": "/out/a.png", "size": len(data), "mtime": 1.5e9}],
+                  {"/out/a.png": _ranged(data, served)})
+    engine = _engine(hostile)
+    try:
+        engine.download("output_bid", "/out", str(tmp_path / "dl"))
+    finally:
+        engine.close()
+    assert _sha(destination) == hashlib.sha256(data).hexdigest()
+    assert served == [0]
