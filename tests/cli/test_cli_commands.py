@@ -370,23 +370,36 @@ def _ipv6_loopback_or_skip():
     return probe
 
 
+def _loopback(family):
+    """A socket bound on the loopback of ``family`` (``"ipv4"`` or ``"ipv6"``), and its host
+    as a URL writes it."""
+    import socket
+
+    if family == "ipv6":
+        return _ipv6_loopback_or_skip(), "[::1]"
+    probe = socket.socket(socket.AF_INET)
+    probe.bind(("127.0.0.1", 0))
+    return probe, "127.0.0.1"
+
+
 def _event_time(event):
     import datetime
 
     return datetime.datetime.strptime(event["time"], "%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def test_doctor_redis_check_ends_when_redis_never_answers(cli, farm, tmp_path):
+@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
+def test_doctor_redis_check_ends_when_redis_never_answers(cli, farm, tmp_path, family):
     from rayvision_cli.commands.doctor import REDIS_TIMEOUT
 
-    silent = _ipv6_loopback_or_skip()  # accepts connections (backlog), never answers
+    silent, host = _loopback(family)  # accepts connections (backlog), never answers
     silent.listen(4)
     port = silent.getsockname()[1]
     try:
         created = cli("--domain", farm.domain, "--platform", farm.platform, "--protocol",
                       "http", "--access-id", farm.access_id, "config", "create", "silent",
                       "--access-key-stdin", "--record-store",
-                      "redis://:pw-of-redis@[::1]:{0}/0".format(port),
+                      "redis://:pw-of-redis@{0}:{1}/0".format(host, port),
                       input=farm.access_key + "\n")
         assert created.code == 0, created
         result = cli("--profile", "silent", "--json", "doctor", "--dest", str(tmp_path),
@@ -396,7 +409,7 @@ def test_doctor_redis_check_ends_when_redis_never_answers(cli, farm, tmp_path):
     checks = dict((e["name"], e) for e in result.events() if e["event"] == "check")
     records = checks["records"]
     assert records["state"] == "fail", result
-    assert "[::1]:{0}".format(port) in records["detail"], records
+    assert "{0}:{1}".format(host, port) in records["detail"], records
     assert "no answer within {0:g} s".format(REDIS_TIMEOUT) in records["detail"], records
     waited = (_event_time(records) - _event_time(checks["credentials"])).total_seconds()
     assert REDIS_TIMEOUT - 0.5 <= waited < REDIS_TIMEOUT + 1.8, waited

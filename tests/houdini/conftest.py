@@ -7,6 +7,7 @@ covers, plus the files it references on disk.
 """
 
 import gzip
+import json
 import os
 import textwrap
 
@@ -262,6 +263,33 @@ def write_stand_in(folder, interpreter, name="hython", exit_code=None):
     return path
 
 
+def analyse_static(tmp_path, builder, name="shot.hip"):
+    """Write ``builder``'s scene under ``tmp_path/proj`` and analyse it with the static
+    backend; returns the analyzer and the scene's folder (forward slashes)."""
+    from rayvision_houdini.analyze_houdini import AnalyzeHoudini
+
+    folder = tmp_path / "proj"
+    folder.mkdir(exist_ok=True)
+    scene = builder.write(str(folder / name))
+    workspace = tmp_path / "ws"
+    workspace.mkdir(exist_ok=True)
+    analyzer = AnalyzeHoudini(scene, "19.5.303", workspace=str(workspace), backend="static",
+                              custom_db_path=str(tmp_path / "db")).analyse()
+    return analyzer, str(folder).replace("\\", "/")
+
+
+def read_json(analyzer, name):
+    """One of the json files an analysis wrote (``"task"``, ``"asset"``, ``"tips"``...)."""
+    with open(os.path.join(analyzer.workspace, name + ".json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def rop_entries(analyzer):
+    """task.json's render nodes by node path."""
+    return {entry["node"]: entry
+            for entry in read_json(analyzer, "task")["scene_info_render"]["rop_node"]}
+
+
 class _Kit(object):
     """Helpers the test modules use (they cannot import conftest under importlib mode)."""
 
@@ -274,6 +302,9 @@ class _Kit(object):
     HipBuilder = HipBuilder
     build_standard_scene = staticmethod(build_standard_scene)
     FAKE_HOU_DIR = FAKE_HOU_DIR
+    analyse_static = staticmethod(analyse_static)
+    read_json = staticmethod(read_json)
+    rop_entries = staticmethod(rop_entries)
 
 
 @pytest.fixture

@@ -4,33 +4,8 @@ Each scene is written section by section in Houdini's own format (see ``conftest
 the parameters Houdini saves for the node types concerned.
 """
 
-import json
-import os
 
 import pytest
-
-from rayvision_houdini.analyze_houdini import AnalyzeHoudini
-
-
-def _analyse(kit, tmp_path, builder, name="shot.hip"):
-    folder = tmp_path / "proj"
-    folder.mkdir(exist_ok=True)
-    scene = builder.write(str(folder / name))
-    workspace = tmp_path / "ws"
-    workspace.mkdir(exist_ok=True)
-    analyzer = AnalyzeHoudini(scene, "19.5.303", workspace=str(workspace), backend="static",
-                              custom_db_path=str(tmp_path / "db")).analyse()
-    return analyzer, str(folder).replace("\\", "/")
-
-
-def _json(analyzer, name):
-    with open(os.path.join(analyzer.workspace, name + ".json"), encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-def _rops(analyzer):
-    return {entry["node"]: entry
-            for entry in _json(analyzer, "task")["scene_info_render"]["rop_node"]}
 
 
 @pytest.fixture(autouse=True)
@@ -63,8 +38,8 @@ def test_karma_lop_rendering_to_disk_is_a_render_node_with_a_usd_camera(kit, tmp
     # The Karma ROP of /out keeps its node camera, and its tip when the node is missing.
     builder.node("/out/karma_rop", "karma", {"trange": ['"normal"'], "f": ["1", "2", "1"],
                                             "camera": ['"/obj/missing"']})
-    analyzer, _ = _analyse(kit, tmp_path, builder)
-    rops = _rops(analyzer)
+    analyzer, _ = kit.analyse_static(tmp_path, builder)
+    rops = kit.rop_entries(analyzer)
     # The USD Render ROP inside the Karma LOP is the node the farm renders (as hython reports).
     assert rops["/stage/karma1/rop_usdrender"] == {
         "node": "/stage/karma1/rop_usdrender", "frames": "1001-1010[1]",
@@ -77,10 +52,10 @@ def test_karma_lop_rendering_to_disk_is_a_render_node_with_a_usd_camera(kit, tmp
     assert "/stage/karma_open" not in rops
     assert rops["/stage/karma_open/rop_usdrender"]["frames"] == "1-5[1]"
     assert rops["/out/karma_rop"]["camera"] == "/obj/missing"
-    asset = _json(analyzer, "asset")
+    asset = kit.read_json(analyzer, "asset")
     assert asset["camera"]["/stage/karma1/rop_usdrender"] == {"camera": "/cameras/camera1"}
     assert asset["Output"]["/stage/karma1/picture"] == "$HIP/render/$HIPNAME.$OS.$F4.exr"
-    tips = _json(analyzer, "tips")
+    tips = kit.read_json(analyzer, "tips")
     # No false "camera not found" (50002) nor "no camera" (50003) for USD cameras.
     assert tips["50002"] == ["/out/karma_rop: render camera /obj/missing does not exist"]
     assert "50003" not in tips
@@ -108,9 +83,9 @@ def test_resolution_overrides_of_redshift_and_mantra_rops(kit, tmp_path):
     builder.node("/out/mantra_size", "ifd", dict(mantra, res_fraction=['"specific"']))
     # The Arnold ROP (HtoA) has Houdini's own override parameters, not ar_ ones.
     builder.node("/out/arnold_quarter", "arnold", dict(mantra, res_fraction=['"0.25"']))
-    analyzer, _ = _analyse(kit, tmp_path, builder)
+    analyzer, _ = kit.analyse_static(tmp_path, builder)
     sizes = {path: (entry.get("width"), entry.get("height"))
-             for path, entry in _rops(analyzer).items()}
+             for path, entry in kit.rop_entries(analyzer).items()}
     assert sizes == {"/out/rs_user": ("800", "600"), "/out/rs_half": ("960", "540"),
                      "/out/rs_off": ("1920", "1080"), "/out/mantra_half": ("960", "540"),
                      "/out/mantra_third": ("640", "360"), "/out/mantra_size": ("640", "480"),
@@ -129,15 +104,15 @@ def test_redshift_gi_caches_on_disk_are_uploaded_the_others_are_outputs(kit, tmp
                   "IrradiancePointCloudFilename": ['"$HIP/cache/ipc.$F4.rsmap"'],
                   # Rebuilt and saved by the render: not on disk, not missing either.
                   "IrradianceCacheFilename": ['"$HIP/cache/irc.$F4.rsmap"']})
-    analyzer, _ = _analyse(kit, tmp_path, builder)
-    asset = _json(analyzer, "asset")
+    analyzer, _ = kit.analyse_static(tmp_path, builder)
+    asset = kit.read_json(analyzer, "asset")
     assert asset["Normal"]["/out/rs1/IrradiancePointCloudFilename"] == [
         "$HIP/cache/ipc.$F4.rsmap", [cache]]
     assert asset["Output"]["/out/rs1/IrradianceCacheFilename"] == "$HIP/cache/irc.$F4.rsmap"
     assert asset["Output"]["/out/rs1/RS_outputFileNamePrefix"] == "$HIP/render/rs1.$F4.exr"
-    uploads = [entry["local"] for entry in _json(analyzer, "upload")["asset"]]
+    uploads = [entry["local"] for entry in kit.read_json(analyzer, "upload")["asset"]]
     assert cache in [path.replace("\\", "/") for path in uploads]
-    assert "50001" not in _json(analyzer, "tips")
+    assert "50001" not in kit.read_json(analyzer, "tips")
 
 
 def test_networks_of_other_contexts_inside_rop_networks_hold_no_rops(kit, tmp_path):
@@ -163,16 +138,16 @@ def test_networks_of_other_contexts_inside_rop_networks_hold_no_rops(kit, tmp_pa
     builder.node("/out/subnet1/abc_out", "alembic",
                  {"trange": ['"normal"'], "f": ["1", "3", "1"],
                   "filename": ['"$HIP/cache/out2.abc"']})
-    analyzer, _ = _analyse(kit, tmp_path, builder)
-    info = _json(analyzer, "task")["scene_info_render"]
+    analyzer, _ = kit.analyse_static(tmp_path, builder)
+    info = kit.read_json(analyzer, "task")["scene_info_render"]
     geos = sorted(entry["node"] for entry in info["geo_node"])
     assert geos == ["/out/lopnet1/ropnet1/abc_out", "/out/subnet1/abc_out"]
     assert [entry["node"] for entry in info["rop_node"]] == ["/out/lopnet1/karma1/rop_usdrender"]
-    asset = _json(analyzer, "asset")
+    asset = kit.read_json(analyzer, "asset")
     assert asset["Normal"]["/out/sopnet1/alembic1/fileName"][1] == [anim]
     assert asset["Normal"]["/obj/ropnet1/sopnet1/alembic2/fileName"][1] == [anim]
     assert asset["camera"]["/out/lopnet1/karma1/rop_usdrender"] == {"camera": "/cameras/cam"}
-    assert "50002" not in _json(analyzer, "tips")
+    assert "50002" not in kit.read_json(analyzer, "tips")
 
 
 @pytest.mark.parametrize("lean", [True, False], ids=["lean", "full"])

@@ -6,7 +6,6 @@ and 2.7, on the same nodes as a live Houdini session holds them.
 """
 
 import json
-import os
 
 import pytest
 
@@ -50,16 +49,6 @@ def _hython(kit, tmp_path, interpreter, nodes, monkeypatch, refs=()):
                           custom_exe_path=exe, custom_db_path=str(tmp_path / "db")).analyse()
 
 
-def _json(analyzer, name):
-    with open(os.path.join(analyzer.workspace, name + ".json"), encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-def _rops(analyzer):
-    return {entry["node"]: entry
-            for entry in _json(analyzer, "task")["scene_info_render"]["rop_node"]}
-
-
 KARMA_LOP = {"trange": ['"off"'], "f": ["1", "10", "1"],
              "picture": ['"$HIP/render/$OS.$F4.exr"'], "camera": ['"/cameras/cam"']}
 
@@ -77,12 +66,13 @@ def test_both_backends_report_the_rop_inside_the_karma_lop(kit, tmp_path, interp
         {"path": "/stage/karma1/rop_usdrender", "type": "usdrender_rop", "category": "Lop",
          "tuples": {"f": [1, 10, 1]}, "parms": {"trange": "off"}},
     ], monkeypatch)
-    assert sorted(_rops(static)) == sorted(_rops(dcc)) == ["/stage/karma1/rop_usdrender"]
+    assert sorted(kit.rop_entries(static)) == sorted(kit.rop_entries(dcc)) \
+        == ["/stage/karma1/rop_usdrender"]
     # Rendering the current frame only: said of the node the farm is given.
     assert static.frames_by_layer() == [{"layer": "/stage/karma1/rop_usdrender",
                                          "frames": "1-1[1]", "animation": False}]
     assert any(note.startswith("/stage/karma1/rop_usdrender:") for note in static.notes)
-    assert _json(static, "asset")["camera"] == {
+    assert kit.read_json(static, "asset")["camera"] == {
         "/stage/karma1/rop_usdrender": {"camera": "/cameras/cam"}}
 
 
@@ -121,11 +111,12 @@ def test_rops_rendering_into_mplay_are_not_render_nodes(kit, tmp_path, interpret
     left_out = ["/out/mantra_ip", "/out/arnold_md", "/out/karma_ip", "/stage/usd_ip",
                 "/stage/karma_md/rop_usdrender"]
     for analyzer in (static, dcc):
-        assert list(_rops(analyzer)) == ["/out/mantra_disk"]
+        assert list(kit.rop_entries(analyzer)) == ["/out/mantra_disk"]
         for path in left_out:
             assert any(note.startswith(path + ": ") and "MPlay" in note
                        for note in analyzer.notes), (analyzer.backend_used, path)
-    assert "50002" not in _json(static, "tips") and "50002" not in _json(dcc, "tips")
+    for analyzer in (static, dcc):
+        assert "50002" not in kit.read_json(analyzer, "tips")
 
 
 def test_usd_render_rop_reports_its_own_resolution_only_when_overridden(kit, tmp_path,
@@ -159,7 +150,7 @@ def test_usd_render_rop_reports_its_own_resolution_only_when_overridden(kit, tmp
     ], monkeypatch)
     for analyzer in (static, dcc):
         sizes = {path: (entry.get("width"), entry.get("height"))
-                 for path, entry in _rops(analyzer).items()}
+                 for path, entry in kit.rop_entries(analyzer).items()}
         assert sizes == {"/stage/usd_specific": ("1280", "720"), "/stage/usd_off": (None, None),
                          "/stage/usd_scale": (None, None), "/out/usd_out": ("800", "600")}
 
@@ -185,7 +176,7 @@ def test_frames_from_the_stage_are_a_warning(kit, tmp_path, interpreter, monkeyp
          "tuples": {"f": [1, 24, 1]}, "parms": {"trange": "normal"}},
     ], monkeypatch)
     for analyzer in (static, dcc):
-        warnings = _json(analyzer, "tips")["15035"]
+        warnings = kit.read_json(analyzer, "tips")["15035"]
         assert sorted(message.split(":")[0] for message in warnings) == [
             "/stage/karma1/rop_usdrender", "/stage/usd_stage"]
         assert all("From Stage" in message for message in warnings)
@@ -224,14 +215,14 @@ def test_redshift_cache_set_to_load_and_missing_is_a_missing_file(kit, tmp_path,
     dcc = _hython(kit, tmp_path, interpreter, [live("/out/rs_load", 1),
                                                live("/out/rs_rebuild", 0)], monkeypatch, refs)
     for analyzer in (static, dcc):
-        asset = _json(analyzer, "asset")
+        asset = kit.read_json(analyzer, "asset")
         assert asset["Miss"]["/out/rs_load/IrradiancePointCloudFilename"][0] == \
             "$HIP/cache/ipc.$F4.rsmap"
         assert asset["Normal"]["/out/rs_load/IrradianceCacheFilename"][1] == [
             hip + "/cache/irc.0001.rsmap"]
         assert asset["Output"]["/out/rs_rebuild/IrradiancePointCloudFilename"] == \
             "$HIP/cache/ipc.$F4.rsmap"
-        assert len(_json(analyzer, "tips")["50001"]) == 1, analyzer.backend_used
+        assert len(kit.read_json(analyzer, "tips")["50001"]) == 1, analyzer.backend_used
 
 
 def test_both_backends_read_the_karma_lop_settings_for_its_rop(kit, tmp_path, interpreter,
@@ -251,11 +242,12 @@ def test_both_backends_read_the_karma_lop_settings_for_its_rop(kit, tmp_path, in
     expected = {"node": "/stage/karma1/rop_usdrender", "frames": "1-10[1]",
                 "camera": "/cameras/cam", "width": "1280", "height": "720", "option": "-1",
                 "render": "1"}
-    assert _rops(static) == _rops(dcc) == {"/stage/karma1/rop_usdrender": expected}
+    assert kit.rop_entries(static) == kit.rop_entries(dcc) \
+        == {"/stage/karma1/rop_usdrender": expected}
     for analyzer in (static, dcc):
-        assert _json(analyzer, "asset")["camera"] == {
+        assert kit.read_json(analyzer, "asset")["camera"] == {
             "/stage/karma1/rop_usdrender": {"camera": "/cameras/cam"}}
-        tips = _json(analyzer, "tips")
+        tips = kit.read_json(analyzer, "tips")
         assert "50002" not in tips and "50003" not in tips
 
 
@@ -266,6 +258,6 @@ def test_unlocked_karma_lop_rendering_into_mplay_is_noted_once(kit, tmp_path):
     builder.node("/stage/karma1/rop_usdrender", "usdrender_rop",
                  {"trange": ['"normal"'], "f": ["1", "10", "1"], "outputimage": ['"ip"']})
     static = _static(kit, tmp_path, builder)
-    assert _rops(static) == {}
+    assert kit.rop_entries(static) == {}
     assert [note for note in static.notes if "MPlay" in note] == [
         hfs_rules.mplay_note("/stage/karma1/rop_usdrender")]

@@ -7,7 +7,6 @@ output parameters of Karma, TOP and parameter-VOP nodes, and ``trange`` off.
 """
 
 import json
-import os
 import textwrap
 
 import pytest
@@ -15,22 +14,6 @@ import pytest
 from rayvision_houdini.analyze_houdini import AnalyzeHoudini
 from rayvision_houdini.hip_scene import load_scene, parse_channels, parse_parms
 from rayvision_houdini.static_analysis import LEAN_READ, analyse_scene
-
-
-def _analyse(kit, tmp_path, builder, name="shot.hip"):
-    folder = tmp_path / "proj"
-    folder.mkdir(exist_ok=True)
-    scene = builder.write(str(folder / name))
-    workspace = tmp_path / "ws"
-    workspace.mkdir(exist_ok=True)
-    analyzer = AnalyzeHoudini(scene, "19.5.303", workspace=str(workspace), backend="static",
-                              custom_db_path=str(tmp_path / "db")).analyse()
-    return analyzer, str(folder).replace("\\", "/")
-
-
-def _json(analyzer, name):
-    with open(os.path.join(analyzer.workspace, name + ".json"), encoding="utf-8") as handle:
-        return json.load(handle)
 
 
 def _string_channel(name, expression, language=None):
@@ -62,16 +45,17 @@ def test_solaris_usdrender_rop_in_any_lop_network_is_a_render_rop(kit, tmp_path)
     builder.node("/obj/lopnet1/preview", "usdrender_rop",
                  {"trange": ['"normal"'], "f": ["1", "10", "2"]}, bypass=True)
     builder.node("/stage/sublayer1", "sublayer", {"filepath1": ['""']})
-    analyzer, _ = _analyse(kit, tmp_path, builder)
-    rops = {entry["node"]: entry for entry in _json(analyzer, "task")["scene_info"]["rop_node"]}
+    analyzer, _ = kit.analyse_static(tmp_path, builder)
+    rops = {entry["node"]: entry
+            for entry in kit.read_json(analyzer, "task")["scene_info"]["rop_node"]}
     assert rops["/stage/render_final"] == {"node": "/stage/render_final",
                                            "frames": "1001-1100[1]", "option": "-1",
                                            "render": "1"}
     assert rops["/obj/lopnet1/preview"]["frames"] == "1-10[2]"
     assert rops["/obj/lopnet1/preview"]["render"] == "0"
-    asset = _json(analyzer, "asset")
+    asset = kit.read_json(analyzer, "asset")
     assert asset["Output"]["/stage/render_final/outputimage"] == "$HIP/render/final.$F4.exr"
-    assert "50001" not in _json(analyzer, "tips")
+    assert "50001" not in kit.read_json(analyzer, "tips")
 
 
 def test_string_parameter_driven_by_an_expression_reports_the_expression(kit, tmp_path):
@@ -94,8 +78,8 @@ def test_string_parameter_driven_by_an_expression_reports_the_expression(kit, tm
     builder.node("/obj/geo1/file3", "file",
                  {"file": ['[ file\t"/saved/geo/chs.bgeo.sc" ]']},
                  chn=_string_channel("file", '"chs(\\"../file1/file\\")"'))
-    analyzer, folder = _analyse(kit, tmp_path, builder)
-    asset = _json(analyzer, "asset")
+    analyzer, folder = kit.analyse_static(tmp_path, builder)
+    asset = kit.read_json(analyzer, "asset")
     assert asset["Output"]["/out/mantra1/vm_picture"] == "$HIP/render/$HIPNAME.$OS.$F4.exr"
     raw, files = asset["Normal"]["/obj/geo1/file1/file"]
     assert raw == "$HIP/geo/rock.$F4.bgeo.sc"
@@ -103,8 +87,8 @@ def test_string_parameter_driven_by_an_expression_reports_the_expression(kit, tm
     # Python and function-call expressions need Houdini: listed, not guessed.
     assert asset["Unresolved"]["/obj/geo1/file2/file"][0] == "hou.pwd().path() + '.bgeo'"
     assert asset["Unresolved"]["/obj/geo1/file3/file"][0] == 'chs("../file1/file")'
-    assert "/saved/geo/rock.0001.bgeo.sc" not in json.dumps(_json(analyzer, "tips"))
-    assert "50001" not in _json(analyzer, "tips")
+    assert "/saved/geo/rock.0001.bgeo.sc" not in json.dumps(kit.read_json(analyzer, "tips"))
+    assert "50001" not in kit.read_json(analyzer, "tips")
 
 
 def test_filecache_filetype_extension_is_not_a_file(kit, tmp_path):
@@ -114,11 +98,11 @@ def test_filecache_filetype_extension_is_not_a_file(kit, tmp_path):
                   "basedir": ['"$HIP/geo"'], "trange": ['"normal"'], "f": ["1", "5", "1"]})
     builder.node("/obj/geo1/filecache2", "filecache::2.0",
                  {"loadfromdisk": ["1"], "filetype": ['".vdb"']})
-    analyzer, _ = _analyse(kit, tmp_path, builder)
-    text = json.dumps(_json(analyzer, "asset"))
+    analyzer, _ = kit.analyse_static(tmp_path, builder)
+    text = json.dumps(kit.read_json(analyzer, "asset"))
     assert "filetype" not in text
     assert ".bgeo.sc" not in text and ".vdb" not in text
-    assert "50001" not in _json(analyzer, "tips")
+    assert "50001" not in kit.read_json(analyzer, "tips")
 
 
 def test_outputs_of_karma_tops_and_parameter_vops_are_not_missing_inputs(kit, tmp_path):
@@ -131,15 +115,15 @@ def test_outputs_of_karma_tops_and_parameter_vops_are_not_missing_inputs(kit, tm
     builder.node("/mat/shader1/parameter1", "parameter",
                  {"parmtype": ['"file"'], "filedef": ['"/library/tex/default_grid.rat"']})
     builder.node("/obj/geo1/file1", "file", {"file": ['"/library/geo/really_missing.bgeo"']})
-    analyzer, _ = _analyse(kit, tmp_path, builder)
-    asset = _json(analyzer, "asset")
+    analyzer, _ = kit.analyse_static(tmp_path, builder)
+    asset = kit.read_json(analyzer, "asset")
     assert asset["Output"]["/stage/karmarendersettings1/dcmfilename"] == \
         "/renders/deep/shot.$F4.exr"
     assert asset["Output"]["/tasks/topnet1/ropfetch1/checkpointfile"] == \
         "/farm/checkpoints/sim.$F4.bgeo.sc"
     assert "/mat/shader1/parameter1/filedef" not in json.dumps(asset)
     # Only the genuinely missing input is tip 50001.
-    assert _json(analyzer, "tips")["50001"] == ["/library/geo/really_missing.bgeo"]
+    assert kit.read_json(analyzer, "tips")["50001"] == ["/library/geo/really_missing.bgeo"]
 
 
 def test_trange_off_renders_only_the_current_frame(kit, tmp_path):
@@ -153,8 +137,8 @@ def test_trange_off_renders_only_the_current_frame(kit, tmp_path):
                                         "camera": ['""']})
     builder.node("/out/cache", "geometry", {"trange": ["0"], "f": ["1", "100", "1"],
                                             "sopoutput": ['"$HIP/geo/out.$F4.bgeo.sc"']})
-    analyzer, _ = _analyse(kit, tmp_path, builder)
-    info = _json(analyzer, "task")["scene_info_render"]
+    analyzer, _ = kit.analyse_static(tmp_path, builder)
+    info = kit.read_json(analyzer, "task")["scene_info_render"]
     rops = {entry["node"]: entry["frames"] for entry in info["rop_node"]}
     assert rops == {"/out/current": "13-13[1]", "/out/range": "1-100[1]",
                     "/out/strict": "5-9[2]"}
@@ -207,10 +191,10 @@ def test_report_strict_and_dependency_chains(kit, tmp_path):
     builder.node("/out/current", "ifd", {"trange": ['"off"'], "f": ["1", "100", "1"],
                                          "camera": ['""']})
     builder.node("/obj/geo1/file1", "file", {"file": ['"/library/geo/gone.bgeo.sc"']})
-    analyzer, _ = _analyse(kit, tmp_path, builder)
+    analyzer, _ = kit.analyse_static(tmp_path, builder)
     report = analyzer.report
     assert any("/library/geo/gone.bgeo.sc" in str(item) for item in report.missing)
-    chains = _json(analyzer, "asset")["dependency_chains"]
+    chains = kit.read_json(analyzer, "asset")["dependency_chains"]
     gone = [entry for entry in chains if entry["path"] == "/library/geo/gone.bgeo.sc"]
     assert gone and gone[0]["exists"] is False
     assert "/obj/geo1/file1/file" in gone[0]["chain"]

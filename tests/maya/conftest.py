@@ -146,3 +146,15 @@ def fake_scene(project):
         "files": [root + "/data/settings.json", root + "/sourceimages/wood.png"],
         "unknown_types": ["RedshiftProxyMesh"],
     }
+
+
+@pytest.fixture
+def cmds(monkeypatch):
+    """The fake ``maya.cmds`` of ``fake_maya``, imported fresh for the test."""
+    monkeypatch.syspath_prepend(FAKE_MAYA)
+    for name in ("maya", "maya.cmds"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    import maya.cmds as fake
+    yield fake
+    for name in ("maya", "maya.cmds"):
+        sys.modules.pop(name, None)

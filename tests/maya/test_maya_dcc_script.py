@@ -3,7 +3,6 @@
 import json
 import os
 import re
-import sys
 
 import pytest
 
@@ -11,17 +10,6 @@ from helpers.interpreters import interpreters, resolve, version_of
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE_MAYA = os.path.join(HERE, "fake_maya")
-
-
-@pytest.fixture
-def cmds(monkeypatch):
-    monkeypatch.syspath_prepend(FAKE_MAYA)
-    for name in ("maya", "maya.cmds"):
-        monkeypatch.delitem(sys.modules, name, raising=False)
-    import maya.cmds as fake
-    yield fake
-    for name in ("maya", "maya.cmds"):
-        sys.modules.pop(name, None)
 
 
 @pytest.fixture

@@ -2,26 +2,11 @@
 
 import json
 import os
-import sys
-
-import pytest
 
 from rayvision_maya.static_analysis import StaticMayaAnalysis
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCENES = os.path.join(HERE, "scenes")
-FAKE_MAYA = os.path.join(HERE, "fake_maya")
-
-
-@pytest.fixture
-def cmds(monkeypatch):
-    monkeypatch.syspath_prepend(FAKE_MAYA)
-    for name in ("maya", "maya.cmds"):
-        monkeypatch.delitem(sys.modules, name, raising=False)
-    import maya.cmds as fake
-    yield fake
-    for name in ("maya", "maya.cmds"):
-        sys.modules.pop(name, None)
 
 
 def _scene(tmp_path, text):
